@@ -1,0 +1,51 @@
+"""desktop-chat: the command line, then the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from desktop_chat import __version__
+from desktop_chat.core.urls import DEFAULT_PATH, DEFAULT_URL
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="desktop-chat",
+        description=(
+            "A desktop chat client for Socket.IO servers. Without --url it joins the "
+            f"last server used, or {DEFAULT_URL} the first time, and hosts the bundled "
+            "server there itself when nothing is listening."
+        ),
+    )
+    parser.add_argument(
+        "--url",
+        help="server to join, e.g. http://localhost:3000 (an explicit URL is never hosted)",
+    )
+    parser.add_argument(
+        "--path",
+        default=DEFAULT_PATH,
+        help="Socket.IO path of the server (default: %(default)s)",
+    )
+    parser.add_argument("--name", default="", help="your display name (default: your login)")
+    parser.add_argument("--room", default="", help="a room to join at start")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from desktop_chat.platform_check import display_problem
+
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    # Qt is imported only now, so --help and --version stay instant.
+    from desktop_chat.app import Options, run
+
+    return run(Options(url=args.url, path=args.path, name=args.name, room=args.room))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

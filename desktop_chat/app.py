@@ -1,0 +1,206 @@
+"""The composition root: Qt application, qasync loop, wiring, one shutdown path.
+
+`ChatSession` is one window with its client (and the server it hosts, if
+any); `run()` is what the `desktop-chat` command does with it. Tests build
+sessions in their own loop and drive them as a user would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+
+import qasync
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat import __version__
+from desktop_chat.core.client import Backoff, ChatClient
+from desktop_chat.core.server import ChatServer
+from desktop_chat.core.urls import (
+    DEFAULT_PATH,
+    DEFAULT_URL,
+    InvalidServerUrl,
+    ServerUrl,
+    normalize_path,
+    parse_server_url,
+)
+from desktop_chat.resources import icon_path
+from desktop_chat.settings import Settings, default_name
+from desktop_chat.ui.bridge import ClientBridge
+from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.message_model import MessageModel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Options:
+    url: str | None = None  # explicit: never host
+    path: str = DEFAULT_PATH
+    name: str = ""
+    room: str = ""
+    default_url: str = DEFAULT_URL  # what a first start without --url uses
+    remember: bool = True  # save the last server in the settings file
+
+
+async def is_listening(host: str, port: int, timeout: float = 1.0) -> bool:
+    """Whether anything accepts TCP connections at host:port (every address it resolves to)."""
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
+
+
+class ChatSession:
+    def __init__(
+        self, options: Options, settings: Settings | None = None, backoff: Backoff | None = None
+    ) -> None:
+        self.options = options
+        self.settings = settings if settings is not None else Settings()
+        name = options.name or self.settings.name or default_name()
+        self.client = ChatClient(name, backoff=backoff)
+        self.bridge = ClientBridge(self.client)
+        self.model = MessageModel()
+        self.window = MainWindow(self.model)
+        self.server: ChatServer | None = None
+        self._wire()
+
+    def _wire(self) -> None:
+        b, w = self.bridge, self.window
+        b.messages_added.connect(self.model.append)
+        b.delivery_changed.connect(self.model.update_state)
+        b.status_text_changed.connect(w.show_status)
+        b.connected_to.connect(self._remember)
+        w.send_requested.connect(b.send)
+        w.join_requested.connect(b.join)
+        w.retry_requested.connect(b.retry)
+        w.connect_requested.connect(b.connect_to_text)
+
+    def _remember(self, url: str) -> None:
+        self.window.show_server(url)
+        if self.options.remember and (self.settings.url, self.settings.path) != (
+            url,
+            self.bridge.path,
+        ):
+            self.settings.url = url
+            self.settings.path = self.bridge.path
+            self.settings.save()
+
+    @property
+    def hosting(self) -> bool:
+        return self.server is not None
+
+    async def start(self) -> None:
+        """Show the window, decide where to connect (hosting if need be), connect."""
+        opts = self.options
+        self.window.setWindowTitle(f"desktop-chat — {self.client.name}")
+        self.window.show()
+        try:
+            path = normalize_path(opts.path if opts.url or opts.path != DEFAULT_PATH
+                                  else (self.settings.path or DEFAULT_PATH))
+        except InvalidServerUrl as exc:
+            self.bridge.show_system(f"Cannot connect: {exc}")
+            path = DEFAULT_PATH
+        self.bridge.path = path
+        text = opts.url if opts.url is not None else (self.settings.url or opts.default_url)
+        self.window.server_url.setText(text)
+        try:
+            url = parse_server_url(text)
+        except InvalidServerUrl as exc:
+            self.bridge.show_system(f"Cannot connect: {exc}")
+            self.window.show_status(f"Invalid server address: {exc}")
+            return
+        if opts.url is None and url.is_loopback and url.scheme == "http":
+            await self._host_if_free(url, path)
+        if opts.room:
+            self.window.room_input.setText(opts.room.strip())
+            self.bridge.join(opts.room)
+        self.bridge.connect_to(url)
+
+    async def _host_if_free(self, url: ServerUrl, path: str) -> None:
+        """Start the bundled server when nothing listens at a local default address."""
+        if await is_listening(url.host, url.port):
+            return
+        server = ChatServer(path)
+        try:
+            await server.start("127.0.0.1", url.port)
+        except OSError as exc:
+            # Another window won the race for the port: join it instead.
+            log.info("not hosting on port %d: %s", url.port, exc)
+            return
+        self.server = server
+        self.bridge.hosting = f"127.0.0.1:{server.port}"
+        self.bridge.show_system(
+            f"Nothing was listening at {url.url}, so this window hosts the chat server "
+            f"on 127.0.0.1:{server.port}. Others on this machine can join it; "
+            "it stops when this window closes."
+        )
+
+    async def close(self) -> None:
+        """The one shutdown path: disconnect, stop a hosted server, close the window."""
+        await self.client.close()
+        if self.server is not None:
+            await self.server.stop()
+            self.server = None
+        self.window.close()
+
+
+def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(mode, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+async def _main(options: Options) -> int:
+    loop = asyncio.get_running_loop()
+    settings = Settings.load() if options.remember else Settings()
+    session = ChatSession(options, settings)
+    closed: asyncio.Future[None] = loop.create_future()
+
+    def request_close(*_: object) -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    session.window.closed.connect(request_close)
+    # Ctrl+C in the terminal takes the same path as closing the window; the
+    # client was made with handle_sigint=False so engine.io does not cancel
+    # every task on its own.
+    loop.add_signal_handler(signal.SIGINT, request_close)
+    try:
+        await session.start()
+        await closed
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        await session.close()
+    return 0
+
+
+def run(options: Options) -> int:
+    """Start the GUI and return the process exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    qInstallMessageHandler(_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("desktop-chat")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("desktop-chat")
+    app.setWindowIcon(QIcon(str(icon_path())))
+    # The window's close resolves a future that _main awaits; letting Qt quit
+    # on last-window-close would stop the loop under that future.
+    app.setQuitOnLastWindowClosed(False)
+    return qasync.run(_main(options))

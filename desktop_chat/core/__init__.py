@@ -1,0 +1,1 @@
+"""The network core: plain asyncio, no Qt, so it is tested without a window."""

@@ -1,0 +1,111 @@
+"""The records the core hands to whoever shows them.
+
+They are plain dataclasses so that the core, the Qt model and a future
+history store share one shape: a message is created once, and only its
+delivery state changes afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import uuid
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class DeliveryState(Enum):
+    """Where one of our own messages is on its way to the others."""
+
+    PENDING = "pending"  # stored, not yet handed to a connected transport
+    SENT = "sent"  # emitted on a connected transport
+    DELIVERED = "delivered"  # the server acknowledged it
+    FAILED = "failed"  # the server refused it; the user may retry
+
+
+class Kind(Enum):
+    OWN = "own"
+    OTHER = "other"
+    SYSTEM = "system"
+
+
+@dataclass(slots=True)
+class Message:
+    """One line in a conversation.
+
+    `room` is "" for the no-room channel (everyone connected), as the
+    tutorial's `send-message` uses it.
+    """
+
+    text: str
+    kind: Kind
+    room: str = ""
+    sender: str = ""
+    ts: float = field(default_factory=time.time)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    state: DeliveryState | None = None
+    error: str = ""
+
+
+def own_message(text: str, room: str, sender: str) -> Message:
+    return Message(text=text, kind=Kind.OWN, room=room, sender=sender, state=DeliveryState.PENDING)
+
+
+def system_message(text: str, room: str = "") -> Message:
+    return Message(text=text, kind=Kind.SYSTEM, room=room)
+
+
+def payload_text(payload: object) -> str:
+    """The plain-text form of whatever a server sent as a message.
+
+    Servers are not ours to trust: a non-string is shown as its JSON text
+    (or a short description for binary), never interpreted.
+    """
+    if isinstance(payload, str):
+        return payload
+    if isinstance(payload, bytes | bytearray | memoryview):
+        return f"<binary data, {len(bytes(payload))} bytes>"
+    try:
+        return json.dumps(payload, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError, RecursionError):
+        return repr(payload)
+
+
+def _str_field(mapping: object, key: str) -> str:
+    if isinstance(mapping, dict):
+        value = mapping.get(key)
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+def _finite_time(value: object, now: float | None) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        ts = float(value)
+        if math.isfinite(ts) and 0 <= ts < 1e11:
+            return ts
+    return now if now is not None else time.time()
+
+
+def received_message(args: tuple[object, ...], now: float | None = None) -> Message:
+    """Build a message from the arguments of a `receive-message` event.
+
+    A tutorial server sends the message alone; ours adds a `meta` dict
+    (PROTOCOL.md). Anything missing or of the wrong type is left empty.
+    """
+    payload = args[0] if args else None
+    meta = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+    sender = _str_field(meta.get("from"), "name")
+    ts = meta.get("ts")
+    message = Message(
+        text=payload_text(payload),
+        kind=Kind.OTHER,
+        room=_str_field(meta, "room"),
+        sender=sender,
+        ts=_finite_time(ts, now),
+    )
+    server_id = _str_field(meta, "id")
+    if server_id:
+        message.id = server_id
+    return message

@@ -1,0 +1,82 @@
+"""Server addresses as the user types them, checked before any socket opens."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_URL = "http://localhost:3000"
+DEFAULT_PATH = "/socket.io"
+
+
+class InvalidServerUrl(ValueError):
+    """The address cannot name a Socket.IO server; the message says why, in words."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerUrl:
+    url: str  # scheme://host[:port] plus any query, without the Engine.IO path
+    host: str
+    port: int
+    scheme: str
+
+    @property
+    def is_loopback(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+
+def parse_server_url(text: str) -> ServerUrl:
+    """Normalise what the user typed into an http(s) URL, or say what is wrong.
+
+    `localhost:3000` gains `http://`; `ws://` and `wss://` are read as the
+    http(s) address they upgrade from, since Socket.IO starts over HTTP.
+    """
+    raw = text.strip()
+    if not raw:
+        raise InvalidServerUrl("The server address is empty.")
+    if any(ch.isspace() for ch in raw):
+        raise InvalidServerUrl(f"The server address {raw!r} contains spaces.")
+    if "://" not in raw:
+        raw = "http://" + raw
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidServerUrl(f"The server address {text.strip()!r} is malformed: {exc}.") from None
+    scheme = {"ws": "http", "wss": "https"}.get(parts.scheme.lower(), parts.scheme.lower())
+    if scheme not in ("http", "https"):
+        raise InvalidServerUrl(
+            f"The server address {text.strip()!r} uses {parts.scheme!r}; "
+            "only http://, https://, ws:// and wss:// are supported."
+        )
+    host = parts.hostname or ""
+    if not host:
+        raise InvalidServerUrl(f"The server address {text.strip()!r} names no host.")
+    if parts.username or parts.password:
+        raise InvalidServerUrl("The server address must not contain a user name or password.")
+    if parts.path not in ("", "/"):
+        raise InvalidServerUrl(
+            f"The server address {text.strip()!r} has a path ({parts.path!r}); "
+            "give the Socket.IO path separately (--path), e.g. /chat/socket.io."
+        )
+    if port is None:
+        port = 443 if scheme == "https" else 80
+    if port == 0:
+        raise InvalidServerUrl(f"The server address {text.strip()!r} has port 0.")
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    url = urlunsplit((scheme, netloc, "", parts.query, ""))
+    return ServerUrl(url=url, host=host, port=port, scheme=scheme)
+
+
+def normalize_path(path: str) -> str:
+    """The Engine.IO path with one leading slash, as both server kinds expect it."""
+    cleaned = path.strip().strip("/")
+    if not cleaned:
+        raise InvalidServerUrl("The Socket.IO path is empty.")
+    return "/" + cleaned

@@ -1,0 +1,104 @@
+"""ClientBridge: the one place where core callbacks become Qt signals.
+
+Messages arriving in a burst are gathered and handed to the model as one
+batch per turn of the event loop, so a flood costs one model insert (and
+one relayout) per batch instead of one per message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop_chat.core.client import ChatClient, ConnectionState, Status
+from desktop_chat.core.messages import Message, system_message
+from desktop_chat.core.urls import InvalidServerUrl, ServerUrl, parse_server_url
+
+
+def describe_status(status: Status, hosting: str = "") -> str:
+    """The status line: state, who we are, where, how, and whether we host."""
+    host_note = f" · hosting the server on {hosting}" if hosting else ""
+    if status.state is ConnectionState.CONNECTED:
+        return (
+            f"Connected as {status.sid} to {status.url} over {status.transport}{host_note}"
+        )
+    if status.state is ConnectionState.CONNECTING:
+        return f"Connecting to {status.url}…{host_note}"
+    if status.state is ConnectionState.RECONNECTING:
+        text = f"Reconnecting to {status.url}"
+        if status.retry_at is not None:
+            wait = max(0.0, status.retry_at - time.monotonic())
+            text += f" (next try in {wait:.0f} s)" if wait >= 1 else " (trying again now)"
+        if status.error:
+            text += f": {status.error}"
+        return text + host_note
+    return f"Offline{host_note}"
+
+
+class ClientBridge(QObject):
+    messages_added = Signal(list)  # list[Message], in arrival order
+    delivery_changed = Signal(object)  # Message
+    status_changed = Signal(object)  # Status
+    status_text_changed = Signal(str)
+    connected_to = Signal(str)  # a URL that worked, to remember
+
+    def __init__(self, client: ChatClient, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.hosting = ""
+        self.path = "/socket.io"
+        self._pending: list[Message] = []
+        client.on_message = self._gather
+        client.on_delivery = self.delivery_changed.emit
+        client.on_status = self._status
+
+    def _gather(self, message: Message) -> None:
+        if not self._pending:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._pending.append(message)
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if batch:
+            self.messages_added.emit(batch)
+
+    def _status(self, status: Status) -> None:
+        self.status_changed.emit(status)
+        self.status_text_changed.emit(describe_status(status, self.hosting))
+        if status.state is ConnectionState.CONNECTED:
+            self.connected_to.emit(status.url)
+
+    def refresh_status(self) -> None:
+        self._status(self.client.status)
+
+    def show_system(self, text: str) -> None:
+        self._gather(system_message(text))
+
+    # ---- intents from the window -----------------------------------------
+
+    def send(self, text: str, room: str) -> None:
+        self.client.send(text, room.strip())
+
+    def join(self, room: str) -> None:
+        room = room.strip()
+        if room:
+            self.client.join(room)
+
+    def retry(self, message: object) -> None:
+        if isinstance(message, Message):
+            self.client.retry(message)
+
+    def connect_to_text(self, text: str) -> None:
+        """Connect to an address the user typed, or say why it is not one."""
+        try:
+            url = parse_server_url(text)
+        except InvalidServerUrl as exc:
+            self.show_system(f"Cannot connect: {exc}")
+            self.status_text_changed.emit(f"Invalid server address: {exc}")
+            return
+        self.connect_to(url)
+
+    def connect_to(self, url: ServerUrl) -> None:
+        self.client.connect_to(url, self.path)

@@ -1,0 +1,187 @@
+"""The chat window: widgets only.
+
+It shows what the bridge tells it and emits what the user asked for; it
+never touches the network, so it can be driven by tests and by people
+alike through the objectNames below.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.core.messages import DeliveryState, Message
+from desktop_chat.ui.message_delegate import MessageDelegate
+from desktop_chat.ui.message_model import MessageModel, Role
+
+
+class MessageInput(QPlainTextEdit):
+    """Enter sends; Shift+Enter starts a new line, as in every chat client."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class MainWindow(QMainWindow):
+    send_requested = Signal(str, str)  # text, room ("" = everyone)
+    join_requested = Signal(str)
+    connect_requested = Signal(str)  # the address as typed
+    retry_requested = Signal(object)  # a failed Message
+    closed = Signal()
+
+    def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("desktop-chat")
+        self.resize(560, 640)
+        self.model = model
+
+        self.server_url = QLineEdit(objectName="serverUrl")
+        self.server_url.setPlaceholderText("http://localhost:3000")
+        self.server_url.setToolTip("The Socket.IO server to chat on; Enter connects")
+        self.connect_button = QPushButton("Connect", objectName="connectButton")
+
+        self.room_input = QLineEdit(objectName="roomInput")
+        self.room_input.setPlaceholderText("Room (empty: everyone)")
+        self.room_input.setToolTip(
+            "Messages go to this room, or to everyone connected when it is empty"
+        )
+        self.join_button = QPushButton("Join", objectName="joinButton")
+
+        self.message_list = QListView(objectName="messageList")
+        self.message_list.setModel(model)
+        self.message_list.setItemDelegate(MessageDelegate(self.message_list))
+        self.message_list.setWordWrap(True)
+        self.message_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.message_list.setLayoutMode(QListView.LayoutMode.Batched)
+        self.message_list.setBatchSize(200)
+        self.message_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.message_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.message_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.message_input = MessageInput(objectName="messageInput")
+        self.message_input.setPlaceholderText("Write a message (Enter sends, Shift+Enter: new line)")
+        self.message_input.setTabChangesFocus(True)
+        self.message_input.setFixedHeight(self.message_input.fontMetrics().lineSpacing() * 3 + 14)
+        self.send_button = QPushButton("Send", objectName="sendButton")
+        self.target_label = QLabel(objectName="targetLabel")
+
+        self.status_label = QLabel("Offline", objectName="statusLabel")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.status_label, 1)
+
+        top = QHBoxLayout()
+        top.addWidget(self.server_url, 1)
+        top.addWidget(self.connect_button)
+        rooms = QHBoxLayout()
+        rooms.addWidget(self.room_input, 1)
+        rooms.addWidget(self.join_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message_input, 1)
+        bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout()
+        layout.addLayout(top)
+        layout.addLayout(rooms)
+        layout.addWidget(self.message_list, 1)
+        layout.addWidget(self.target_label)
+        layout.addLayout(bottom)
+        central = QWidget()
+        central.setLayout(layout)
+        self.setCentralWidget(central)
+
+        self.send_button.clicked.connect(self._submit)
+        self.message_input.submitted.connect(self._submit)
+        self.join_button.clicked.connect(self._join)
+        self.room_input.returnPressed.connect(self._join)
+        self.room_input.textChanged.connect(self._show_target)
+        self.connect_button.clicked.connect(self._connect)
+        self.server_url.returnPressed.connect(self._connect)
+        self.message_list.doubleClicked.connect(self._open_message)
+        model.rowsAboutToBeInserted.connect(self._remember_scroll)
+        model.rowsInserted.connect(self._follow)
+        self._at_bottom = True
+        self._show_target()
+        self.message_input.setFocus()
+
+    # ---- user intents -----------------------------------------------------
+
+    def room(self) -> str:
+        return self.room_input.text().strip()
+
+    def _submit(self) -> None:
+        text = self.message_input.toPlainText()
+        if not text.strip():
+            return  # nothing to say; the input keeps its focus
+        self.message_input.clear()
+        self.send_requested.emit(text, self.room())
+        self._at_bottom = True
+        self.message_list.scrollToBottom()
+
+    def _join(self) -> None:
+        room = self.room()
+        self.room_input.setText(room)
+        if room:
+            self.join_requested.emit(room)
+
+    def _connect(self) -> None:
+        self.connect_requested.emit(self.server_url.text())
+
+    def _show_target(self) -> None:
+        room = self.room()
+        self.target_label.setText(f"Sending to room #{room}" if room else "Sending to everyone")
+
+    def _open_message(self, index: QModelIndex) -> None:
+        message = self.model.data(index, Role.MESSAGE)
+        if not isinstance(message, Message):
+            return
+        if message.state is DeliveryState.FAILED:
+            self.retry_requested.emit(message)
+            return
+        box = QMessageBox(self)
+        box.setWindowTitle("Message")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(message.text[:20000] + ("…" if len(message.text) > 20000 else ""))
+        box.setDetailedText(message.text if len(message.text) > 20000 else "")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # ---- what the bridge shows --------------------------------------------
+
+    def show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def show_server(self, url: str) -> None:
+        if not self.server_url.hasFocus():
+            self.server_url.setText(url)
+
+    def _remember_scroll(self) -> None:
+        bar = self.message_list.verticalScrollBar()
+        self._at_bottom = bar.value() >= bar.maximum() - 4
+
+    def _follow(self) -> None:
+        if self._at_bottom:
+            self.message_list.scrollToBottom()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
