@@ -88,7 +88,9 @@ class ChatServer:
 
         Raises OSError when the address is taken, before anything is left running.
         """
-        runner = web.AppRunner(self.app, handle_signals=False, access_log=None)
+        runner = web.AppRunner(
+            self.app, handle_signals=False, access_log=None, shutdown_timeout=0.5
+        )
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         try:
@@ -107,6 +109,14 @@ class ChatServer:
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        # Close every client's transport first: aiohttp would otherwise wait
+        # for open websockets to end by themselves. Clients see the server
+        # go away, as when it is killed, and reconnect.
+        # (engine.io's own disconnect-all waits for each socket's send queue,
+        # which never drains for a client that is already gone.)
+        for socket in list(self.sio.eio.sockets.values()):
+            with contextlib.suppress(Exception):
+                await socket.close(wait=False, reason=self.sio.eio.reason.SERVER_DISCONNECT)
         with contextlib.suppress(Exception):
             await self.sio.shutdown()
         await runner.cleanup()

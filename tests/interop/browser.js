@@ -135,14 +135,18 @@ async function main() {
     context.setDefaultTimeout(opts.timeout);
     const page = context.pages()[0] || (await context.newPage());
 
+    // "ready" is always the first event: lines shown before it (the connect
+    // line can be) are held back and printed right after it.
+    let held = [];
+    const emitOrHold = (obj) => (held ? held.push(obj) : emitLine(obj));
     await page.exposeFunction("__interopLine", (index, text) => {
-      emitLine({ event: "line", text, index });
+      emitOrHold({ event: "line", text, index });
     });
     await page.addInitScript(observeMessages);
-    page.on("pageerror", (err) => emitLine({ event: "page_error", message: String(err && err.message || err) }));
+    page.on("pageerror", (err) => emitOrHold({ event: "page_error", message: String(err && err.message || err) }));
     page.on("dialog", (dialog) => {
       // alert()/confirm() would mean markup in a message got executed.
-      emitLine({ event: "dialog", type: dialog.type(), message: dialog.message() });
+      emitOrHold({ event: "dialog", type: dialog.type(), message: dialog.message() });
       dialog.dismiss().catch(() => {});
     });
     page.on("console", (msg) => process.stderr.write(`browser.js: console.${msg.type()}: ${msg.text()}\n`));
@@ -152,6 +156,8 @@ async function main() {
     // The page loads <path>/socket.io.js itself; wait until it has run.
     await page.waitForFunction(() => typeof window.io === "function", null, { timeout: opts.timeout });
     emitLine({ event: "ready" });
+    for (const obj of held) emitLine(obj);
+    held = null;
 
     const handle = async (cmd) => {
       switch (cmd.cmd) {

@@ -24,6 +24,8 @@ const USAGE = `usage: node server.js [options]
   --serve-static        serve public/ at / (the tutorial page)   (INTEROP_SERVE_STATIC=1)
   --max-http-buffer-size N  bytes per message / polling payload  (INTEROP_MAX_HTTP_BUFFER_SIZE, default 100000000)
   --quiet               no connect/disconnect logs on stdout      (INTEROP_QUIET=1)
+  --exit-with-stdin     exit when stdin reaches EOF, so a test harness that dies
+                        takes the server with it           (INTEROP_EXIT_WITH_STDIN=1)
   -h, --help`;
 
 function envFlag(name) {
@@ -47,9 +49,10 @@ function parseArgs(argv) {
     serveStatic: envFlag("INTEROP_SERVE_STATIC"),
     maxHttpBufferSize: process.env.INTEROP_MAX_HTTP_BUFFER_SIZE || "100000000",
     quiet: envFlag("INTEROP_QUIET"),
+    exitWithStdin: envFlag("INTEROP_EXIT_WITH_STDIN"),
   };
   const withValue = { "--port": "port", "--host": "host", "--path": "path", "--transports": "transports", "--max-http-buffer-size": "maxHttpBufferSize" };
-  const booleans = { "--no-ack": "noAck", "--echo": "echo", "--serve-static": "serveStatic", "--quiet": "quiet" };
+  const booleans = { "--no-ack": "noAck", "--echo": "echo", "--serve-static": "serveStatic", "--quiet": "quiet", "--exit-with-stdin": "exitWithStdin" };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -171,3 +174,8 @@ function shutdown(signal) {
 }
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));
+if (opts.exitWithStdin) {
+  process.stdin.on("end", () => shutdown("end of stdin"));
+  process.stdin.on("error", () => shutdown("stdin error"));
+  process.stdin.resume();
+}

@@ -1,0 +1,149 @@
+"""ChatClient against the real bundled server, in plain asyncio (no Qt)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from desktop_chat.core.client import ChatClient, ConnectionState, Status
+from desktop_chat.core.messages import DeliveryState, Kind, Message
+from desktop_chat.core.server import ChatServer
+from desktop_chat.core.urls import parse_server_url
+from tests.helpers import FAST_BACKOFF, free_port, until
+
+
+class Recorder:
+    def __init__(self, client: ChatClient) -> None:
+        self.messages: list[Message] = []
+        self.statuses: list[Status] = []
+        client.on_message = self.messages.append
+        client.on_status = self.statuses.append
+
+    def texts(self, kind: Kind) -> list[str]:
+        return [m.text for m in self.messages if m.kind is kind]
+
+
+def make_client(name: str) -> tuple[ChatClient, Recorder]:
+    client = ChatClient(name, backoff=FAST_BACKOFF)
+    return client, Recorder(client)
+
+
+def test_connect_send_receive_join() -> None:
+    async def scenario() -> None:
+        server = ChatServer()
+        port = await server.start("127.0.0.1", 0)
+        url = parse_server_url(f"http://127.0.0.1:{port}")
+        alice, a = make_client("alice")
+        bob, b = make_client("bob")
+        try:
+            alice.connect_to(url)
+            bob.connect_to(url)
+            await until(lambda: alice.status.state is ConnectionState.CONNECTED
+                        and bob.status.state is ConnectionState.CONNECTED)
+            assert f"You connected with id : {alice.status.sid}" in a.texts(Kind.SYSTEM)
+            assert alice.status.transport == "websocket"
+
+            sent = alice.send("hello bob", "")
+            assert sent.state is DeliveryState.PENDING  # shown before any network
+            await until(lambda: "hello bob" in b.texts(Kind.OTHER))
+            received = next(m for m in b.messages if m.text == "hello bob")
+            assert received.sender == "alice"
+            await until(lambda: sent.state is DeliveryState.DELIVERED)
+            assert "hello bob" not in a.texts(Kind.OTHER)  # never echoed back
+
+            bob.join("lobby")
+            alice.join("lobby")
+            await until(lambda: "Joined lobby" in a.texts(Kind.SYSTEM))
+            alice.send("in the lobby", "lobby")
+            await until(lambda: "in the lobby" in b.texts(Kind.OTHER))
+            assert next(m for m in b.messages if m.text == "in the lobby").room == "lobby"
+        finally:
+            await alice.close()
+            await bob.close()
+            await server.stop()
+
+    asyncio.run(scenario())
+
+
+def test_message_written_offline_is_sent_when_the_server_appears() -> None:
+    async def scenario() -> None:
+        port = free_port()
+        url = parse_server_url(f"http://127.0.0.1:{port}")
+        alice, a = make_client("alice")
+        server = ChatServer()
+        listener = ChatClient("listener", backoff=FAST_BACKOFF)
+        heard = Recorder(listener)
+        try:
+            alice.connect_to(url)
+            await until(lambda: alice.status.state is ConnectionState.RECONNECTING
+                        and bool(alice.status.error))
+            assert "refused" in alice.status.error.lower()
+            assert alice.status.retry_at is not None
+            kept = alice.send("written while offline", "")
+            assert kept.state is DeliveryState.PENDING
+
+            await server.start("127.0.0.1", port)
+            listener.connect_to(url)
+            await until(lambda: listener.status.state is ConnectionState.CONNECTED)
+            await until(lambda: kept.state is DeliveryState.DELIVERED)
+            # The listener may connect after alice flushed; what counts is that
+            # the message went through, acked by the server, exactly once.
+            assert a.texts(Kind.OWN) == ["written while offline"]
+        finally:
+            await alice.close()
+            await listener.close()
+            await server.stop()
+        assert heard.messages is not None
+
+    asyncio.run(scenario())
+
+
+def test_rooms_are_rejoined_after_the_server_restarts() -> None:
+    async def scenario() -> None:
+        server = ChatServer()
+        port = await server.start("127.0.0.1", 0)
+        url = parse_server_url(f"http://127.0.0.1:{port}")
+        alice, a = make_client("alice")
+        bob, b = make_client("bob")
+        try:
+            for c in (alice, bob):
+                c.connect_to(url)
+                c.join("team")
+            await until(lambda: "Joined team" in b.texts(Kind.SYSTEM)
+                        and "Joined team" in a.texts(Kind.SYSTEM))
+            first_sid = bob.status.sid
+            await server.stop()
+            await until(lambda: bob.status.state is ConnectionState.RECONNECTING)
+            assert "Disconnected from the server." in b.texts(Kind.SYSTEM)
+            server = ChatServer()
+            await server.start("127.0.0.1", port)
+            await until(lambda: bob.status.state is ConnectionState.CONNECTED
+                        and alice.status.state is ConnectionState.CONNECTED)
+            assert bob.status.sid != first_sid
+            alice.send("after restart", "team")
+            await until(lambda: "after restart" in b.texts(Kind.OTHER))
+        finally:
+            await alice.close()
+            await bob.close()
+            await server.stop()
+
+    asyncio.run(scenario())
+
+
+def test_switching_servers_leaves_the_old_one() -> None:
+    async def scenario() -> None:
+        one, two = ChatServer(), ChatServer()
+        p1 = await one.start("127.0.0.1", 0)
+        p2 = await two.start("127.0.0.1", 0)
+        alice, _ = make_client("alice")
+        try:
+            alice.connect_to(parse_server_url(f"127.0.0.1:{p1}"))
+            await until(lambda: one.client_count == 1)
+            alice.connect_to(parse_server_url(f"127.0.0.1:{p2}"))
+            await until(lambda: two.client_count == 1 and one.client_count == 0)
+            assert alice.status.url == f"http://127.0.0.1:{p2}"
+        finally:
+            await alice.close()
+            await one.stop()
+            await two.stop()
+
+    asyncio.run(scenario())

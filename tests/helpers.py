@@ -1,0 +1,27 @@
+"""Small helpers shared by the asyncio-level tests (no Qt)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Callable
+
+from desktop_chat.core.client import Backoff
+
+FAST_BACKOFF = Backoff(first=0.05, factor=2.0, cap=0.5, jitter=0.2)
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+    """Wait for a condition, checking it as the loop turns; fail with a reason on timeout."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await asyncio.sleep(0.005)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
