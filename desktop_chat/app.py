@@ -106,8 +106,11 @@ class ChatSession:
         self.window.setWindowTitle(f"desktop-chat — {self.client.name}")
         self.window.show()
         try:
-            path = normalize_path(opts.path if opts.url or opts.path != DEFAULT_PATH
-                                  else (self.settings.path or DEFAULT_PATH))
+            path = normalize_path(
+                opts.path
+                if opts.url or opts.path != DEFAULT_PATH
+                else (self.settings.path or DEFAULT_PATH)
+            )
         except InvalidServerUrl as exc:
             self.bridge.show_system(f"Cannot connect: {exc}")
             path = DEFAULT_PATH
@@ -149,10 +152,12 @@ class ChatSession:
     async def close(self) -> None:
         """The one shutdown path: disconnect, stop a hosted server, close the window."""
         await self.client.close()
+        self.bridge.detach()
         if self.server is not None:
             await self.server.stop()
             self.server = None
         self.window.close()
+        self.window.deleteLater()
 
 
 def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:

@@ -9,6 +9,7 @@ condition, and coroutines are driven the same way (`arun`).
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
@@ -21,7 +22,9 @@ T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes the user's real settings or data."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
@@ -46,6 +49,10 @@ def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
         qapp.processEvents()
     for _ in range(5):
         qapp.processEvents()
+    # Collect the test's garbage here, on the GUI thread: left to chance, the
+    # collector may run in a resolver thread and free Qt objects there.
+    gc.collect()
+    qapp.processEvents()
     # Not event_loop.stop(): it calls QApplication.exit(), which leaves Qt's
     # quit flag set for the rest of the session.
     event_loop._QEventLoop__is_running = False  # type: ignore[attr-defined]

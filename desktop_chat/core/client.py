@@ -16,6 +16,7 @@ was written while offline until the connection returns.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -135,8 +136,10 @@ def _describe(exc: BaseException, reported: object) -> str:
     lowered = text.lower()
     if "connect call failed" in lowered or "connection refused" in lowered:
         return "Connection refused: nothing is listening at this address."
-    if "name or service not known" in lowered or "nodename nor servname" in lowered or (
-        "temporary failure in name resolution" in lowered
+    if (
+        "name or service not known" in lowered
+        or "nodename nor servname" in lowered
+        or ("temporary failure in name resolution" in lowered)
     ):
         return "Unknown host: the server's name cannot be resolved."
     if "certificate" in lowered:
@@ -232,10 +235,8 @@ class ChatClient:
                 task.cancel()
         for task in (self._pump_task, self._supervisor):
             if task is not None:
-                try:
+                with contextlib.suppress(asyncio.CancelledError):
                     await task
-                except asyncio.CancelledError:
-                    pass
         await self._drop_socket()
         if self._http is not None:
             await self._http.close()
@@ -295,10 +296,8 @@ class ChatClient:
                     retry_at=time.monotonic() + delay,
                 )
             )
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
-            except TimeoutError:
-                pass
 
     async def _connect(self, target: _Target) -> str | None:
         """One attempt; None when connected, else the reason in words."""
@@ -360,25 +359,23 @@ class ChatClient:
         pump, self._pump_task = self._pump_task, None
         if pump is not None and not pump.done():
             pump.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await pump
-            except asyncio.CancelledError:
-                pass
         sio, self._sio = self._sio, None
         if sio is not None:
             await self._abandon(sio)
 
     def _install_handlers(self, sio: socketio.AsyncClient) -> None:
-        @sio.on("disconnect")  # type: ignore[misc]
+        @sio.on("disconnect")
         def _disconnected(reason: object = None) -> None:
             if sio is self._sio:
                 self._end_connection()
 
-        @sio.on("connect_error")  # type: ignore[misc]
+        @sio.on("connect_error")
         def _connect_error(data: object = None) -> None:
             self._connect_error = data
 
-        @sio.on("receive-message")  # type: ignore[misc]
+        @sio.on("receive-message")
         def _received(*args: object) -> None:
             if sio is self._sio:
                 self._receive(args)

@@ -200,10 +200,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="desktop-chat-server",
         description="The bundled Socket.IO chat server (the tutorial's protocol).",
     )
-    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)")
     parser.add_argument(
-        "--path", default=DEFAULT_PATH, help="Socket.IO path, must match the clients' (default: %(default)s)"
+        "--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--path",
+        default=DEFAULT_PATH,
+        help="Socket.IO path, must match the clients' (default: %(default)s)",
     )
     parser.add_argument(
         "--max-message-bytes",
@@ -218,8 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
 async def serve(host: str, port: int, path: str, max_message_bytes: int) -> None:
     server = ChatServer(path, max_message_bytes=max_message_bytes)
     actual = await server.start(host, port)
-    where = "loopback only" if host in ("127.0.0.1", "::1", "localhost") else "reachable from other machines"
-    print(f"desktop-chat-server listening on http://{host}:{actual}{server.path} ({where})", flush=True)
+    where = (
+        "loopback only"
+        if host in ("127.0.0.1", "::1", "localhost")
+        else "reachable from other machines"
+    )
+    print(
+        f"desktop-chat-server listening on http://{host}:{actual}{server.path} ({where})",
+        flush=True,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -241,7 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         asyncio.run(serve(args.host, args.port, path, args.max_message_bytes))
     except OSError as exc:
-        print(f"desktop-chat-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        print(
+            f"desktop-chat-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+        )
         return 1
     return 0
 

@@ -48,7 +48,9 @@ def parse_server_url(text: str) -> ServerUrl:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError as exc:
-        raise InvalidServerUrl(f"The server address {text.strip()!r} is malformed: {exc}.") from None
+        raise InvalidServerUrl(
+            f"The server address {text.strip()!r} is malformed: {exc}."
+        ) from None
     scheme = {"ws": "http", "wss": "https"}.get(parts.scheme.lower(), parts.scheme.lower())
     if scheme not in ("http", "https"):
         raise InvalidServerUrl(

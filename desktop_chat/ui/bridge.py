@@ -21,9 +21,7 @@ def describe_status(status: Status, hosting: str = "") -> str:
     """The status line: state, who we are, where, how, and whether we host."""
     host_note = f" · hosting the server on {hosting}" if hosting else ""
     if status.state is ConnectionState.CONNECTED:
-        return (
-            f"Connected as {status.sid} to {status.url} over {status.transport}{host_note}"
-        )
+        return f"Connected as {status.sid} to {status.url} over {status.transport}{host_note}"
     if status.state is ConnectionState.CONNECTING:
         return f"Connecting to {status.url}…{host_note}"
     if status.state is ConnectionState.RECONNECTING:
@@ -35,6 +33,9 @@ def describe_status(status: Status, hosting: str = "") -> str:
             text += f": {status.error}"
         return text + host_note
     return f"Offline{host_note}"
+
+
+FRAME = 0.016  # gather what arrives within one frame into one model insert
 
 
 class ClientBridge(QObject):
@@ -50,16 +51,37 @@ class ClientBridge(QObject):
         self.hosting = ""
         self.path = "/socket.io"
         self._pending: list[Message] = []
+        self._last_flush = 0.0
         client.on_message = self._gather
         client.on_delivery = self.delivery_changed.emit
         client.on_status = self._status
 
+    def detach(self) -> None:
+        """Let go of the client, breaking the bridge <-> client reference cycle.
+
+        Python's cyclic GC runs in whatever thread happens to allocate, such
+        as the resolver thread of aiohttp; a QObject freed from there crashes
+        Qt. Breaking the cycle frees the bridge by reference counting, on
+        the thread that drops it.
+        """
+        self.client.on_message = lambda m: None
+        self.client.on_delivery = lambda m: None
+        self.client.on_status = lambda s: None
+
     def _gather(self, message: Message) -> None:
+        """Show a lone message on the next turn of the loop; under a flood,
+        at most one insert per frame."""
         if not self._pending:
-            asyncio.get_running_loop().call_soon(self._flush)
+            loop = asyncio.get_running_loop()
+            wait = self._last_flush + FRAME - loop.time()
+            if wait > 0:
+                loop.call_later(wait, self._flush)
+            else:
+                loop.call_soon(self._flush)
         self._pending.append(message)
 
     def _flush(self) -> None:
+        self._last_flush = asyncio.get_running_loop().time()
         batch, self._pending = self._pending, []
         if batch:
             self.messages_added.emit(batch)
@@ -80,6 +102,7 @@ class ClientBridge(QObject):
 
     def send(self, text: str, room: str) -> None:
         self.client.send(text, room.strip())
+        self._flush()  # the user's own words appear now, not a frame later
 
     def join(self, room: str) -> None:
         room = room.strip()

@@ -7,6 +7,8 @@ alike through the objectNames below.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
@@ -26,6 +28,14 @@ from PySide6.QtWidgets import (
 from desktop_chat.core.messages import DeliveryState, Message
 from desktop_chat.ui.message_delegate import MessageDelegate
 from desktop_chat.ui.message_model import MessageModel, Role
+
+_W = TypeVar("_W", bound=QWidget)
+
+
+def _named(widget: _W, name: str) -> _W:
+    """Give a widget the stable objectName that tests and users reach it by."""
+    widget.setObjectName(name)
+    return widget
 
 
 class MessageInput(QPlainTextEdit):
@@ -55,21 +65,21 @@ class MainWindow(QMainWindow):
         self.resize(560, 640)
         self.model = model
 
-        self.server_url = QLineEdit(objectName="serverUrl")
+        self.server_url = _named(QLineEdit(), "serverUrl")
         self.server_url.setPlaceholderText("http://localhost:3000")
         self.server_url.setToolTip("The Socket.IO server to chat on; Enter connects")
-        self.connect_button = QPushButton("Connect", objectName="connectButton")
+        self.connect_button = _named(QPushButton("Connect"), "connectButton")
 
-        self.room_input = QLineEdit(objectName="roomInput")
+        self.room_input = _named(QLineEdit(), "roomInput")
         self.room_input.setPlaceholderText("Room (empty: everyone)")
         self.room_input.setToolTip(
             "Messages go to this room, or to everyone connected when it is empty"
         )
-        self.join_button = QPushButton("Join", objectName="joinButton")
+        self.join_button = _named(QPushButton("Join"), "joinButton")
 
-        self.message_list = QListView(objectName="messageList")
+        self.message_list = _named(QListView(), "messageList")
         self.message_list.setModel(model)
-        self.message_list.setItemDelegate(MessageDelegate(self.message_list))
+        self.message_list.setItemDelegate(MessageDelegate(self.message_list, model))
         self.message_list.setWordWrap(True)
         self.message_list.setResizeMode(QListView.ResizeMode.Adjust)
         self.message_list.setLayoutMode(QListView.LayoutMode.Batched)
@@ -78,14 +88,16 @@ class MainWindow(QMainWindow):
         self.message_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.message_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.message_input = MessageInput(objectName="messageInput")
-        self.message_input.setPlaceholderText("Write a message (Enter sends, Shift+Enter: new line)")
+        self.message_input = _named(MessageInput(), "messageInput")
+        self.message_input.setPlaceholderText(
+            "Write a message (Enter sends, Shift+Enter: new line)"
+        )
         self.message_input.setTabChangesFocus(True)
         self.message_input.setFixedHeight(self.message_input.fontMetrics().lineSpacing() * 3 + 14)
-        self.send_button = QPushButton("Send", objectName="sendButton")
-        self.target_label = QLabel(objectName="targetLabel")
+        self.send_button = _named(QPushButton("Send"), "sendButton")
+        self.target_label = _named(QLabel(), "targetLabel")
 
-        self.status_label = QLabel("Offline", objectName="statusLabel")
+        self.status_label = _named(QLabel("Offline"), "statusLabel")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.status_label, 1)
@@ -117,9 +129,9 @@ class MainWindow(QMainWindow):
         self.connect_button.clicked.connect(self._connect)
         self.server_url.returnPressed.connect(self._connect)
         self.message_list.doubleClicked.connect(self._open_message)
-        model.rowsAboutToBeInserted.connect(self._remember_scroll)
-        model.rowsInserted.connect(self._follow)
-        self._at_bottom = True
+        bar = self.message_list.verticalScrollBar()
+        bar.valueChanged.connect(self._scrolled)
+        bar.rangeChanged.connect(self._follow)
         self._show_target()
         self.message_input.setFocus()
 
@@ -134,7 +146,7 @@ class MainWindow(QMainWindow):
             return  # nothing to say; the input keeps its focus
         self.message_input.clear()
         self.send_requested.emit(text, self.room())
-        self._at_bottom = True
+        self.model.following = True
         self.message_list.scrollToBottom()
 
     def _join(self) -> None:
@@ -174,13 +186,23 @@ class MainWindow(QMainWindow):
         if not self.server_url.hasFocus():
             self.server_url.setText(url)
 
-    def _remember_scroll(self) -> None:
-        bar = self.message_list.verticalScrollBar()
-        self._at_bottom = bar.value() >= bar.maximum() - 4
+    def _follow(self, minimum: int, maximum: int) -> None:
+        """New rows grew the list: stay at the newest unless the user scrolled up.
 
-    def _follow(self) -> None:
-        if self._at_bottom:
-            self.message_list.scrollToBottom()
+        Whether we follow changes only when the user moves the scroll bar,
+        not when rows come or go (the range changes, the value stays).
+        """
+        if self.model.following:
+            self.message_list.verticalScrollBar().setValue(maximum)
+
+    def _scrolled(self, value: int) -> None:
+        """Follow new messages only while at the bottom; page older ones in at the top."""
+        bar = self.message_list.verticalScrollBar()
+        self.model.following = value >= bar.maximum() - 4
+        if value == bar.minimum() and bar.maximum() > 0 and self.model.has_older():
+            anchor = self.model.index(0)
+            self.model.load_older()
+            self.message_list.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_chat.core.messages import DeliveryState, Kind, Message
-from desktop_chat.ui.message_model import Role, header_text
+from desktop_chat.ui.message_model import MessageModel, header_text
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -43,9 +43,10 @@ def shown_text(text: str) -> str:
 
 
 class MessageDelegate(QStyledItemDelegate):
-    def __init__(self, view: QListView) -> None:
+    def __init__(self, view: QListView, model: MessageModel) -> None:
         super().__init__(view)
         self._view = view
+        self._model = model
         self._heights: dict[str, int] = {}
         self._width = -1
         self._shown: dict[str, str] = {}
@@ -69,9 +70,7 @@ class MessageDelegate(QStyledItemDelegate):
         return max(80, self._view.viewport().width() - 2 * (MARGIN + PADDING))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        message = index.data(Role.MESSAGE)
-        if not isinstance(message, Message):
-            return super().sizeHint(option, index)
+        message = self._model.message_at(index.row())
         width = self._content_width()
         if width != self._width:
             self._width = width
@@ -88,10 +87,7 @@ class MessageDelegate(QStyledItemDelegate):
         return QSize(width, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        message = index.data(Role.MESSAGE)
-        if not isinstance(message, Message):
-            super().paint(painter, option, index)
-            return
+        message = self._model.message_at(index.row())
         palette = option.palette
         header_font, body_font = self._fonts(option, message)
         bubble = option.rect.adjusted(MARGIN, MARGIN // 2, -MARGIN, -MARGIN // 2)
@@ -120,13 +116,21 @@ class MessageDelegate(QStyledItemDelegate):
         else:
             painter.setPen(muted)
         header_rect = QRect(inner.left(), inner.top(), inner.width(), header_height)
-        align = Qt.AlignmentFlag.AlignRight if message.kind is Kind.OWN else Qt.AlignmentFlag.AlignLeft
-        painter.drawText(header_rect, int(align | Qt.AlignmentFlag.AlignVCenter), header_text(message))
+        align = (
+            Qt.AlignmentFlag.AlignRight if message.kind is Kind.OWN else Qt.AlignmentFlag.AlignLeft
+        )
+        painter.drawText(
+            header_rect, int(align | Qt.AlignmentFlag.AlignVCenter), header_text(message)
+        )
 
         painter.setFont(body_font)
-        painter.setPen(muted if message.kind is Kind.SYSTEM else palette.color(QPalette.ColorRole.Text))
+        painter.setPen(
+            muted if message.kind is Kind.SYSTEM else palette.color(QPalette.ColorRole.Text)
+        )
         body_rect = QRect(
-            inner.left(), inner.top() + header_height + GAP, inner.width(),
+            inner.left(),
+            inner.top() + header_height + GAP,
+            inner.width(),
             inner.height() - header_height - GAP,
         )
         painter.drawText(body_rect, _TEXT_FLAGS, self._text_of(message))

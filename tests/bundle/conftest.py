@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import select
+import shutil
 import subprocess
 import sys
 import time
@@ -110,3 +112,33 @@ def clean_env(tmp_path: Path) -> dict[str, str]:
         "XDG_CONFIG_HOME": str(config),
         "QT_QPA_PLATFORM": "offscreen",
     }
+
+
+@pytest.fixture(scope="session")
+def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private X server (Xvfb) for the X11 (xcb) runs; skipped where there is none."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb): no X11 run")
+    log = (tmp_path_factory.mktemp("xvfb") / "xvfb.log").open("wb")
+    process = subprocess.Popen(
+        [xvfb, "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "1024x768x24"],
+        stdout=subprocess.PIPE,
+        stderr=log,
+    )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 30)
+        number = process.stdout.readline().decode().strip() if ready else ""
+        assert number.isdigit(), f"Xvfb did not report a display number ({number!r})"
+        yield f":{number}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+        log.close()

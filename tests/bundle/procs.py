@@ -64,11 +64,13 @@ class Proc:
         match: Callable[[str], Any],
         timeout: float,
         what: str,
+        watch: Proc | None = None,
     ) -> Any:
         """The first truthy match(line) among lines not yet consumed on stream.
 
         Lines before the matching one are consumed too, so successive waits
-        read the stream in order.
+        read the stream in order. With `watch`, fail as soon as that other
+        process exits (it was to cause the line).
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -80,11 +82,13 @@ class Proc:
                 found = match(line)
                 if found:
                     return found
-            if self.process.returncode is not None and all(r.done() for r in self._readers):
-                raise AssertionError(
-                    f"{self.name} exited ({self.process.returncode}) before {what}\n"
-                    + self.describe()
-                )
+            for proc in (self, watch):
+                if proc is not None and proc.exited():
+                    raise AssertionError(
+                        f"{proc.name} exited ({proc.process.returncode}) before {what}\n"
+                        + self.describe()
+                        + ("\n" + watch.describe() if watch is not None else "")
+                    )
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise AssertionError(
@@ -94,12 +98,21 @@ class Proc:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.5))
 
+    def exited(self) -> bool:
+        """Gone, and everything it wrote has been read."""
+        return self.process.returncode is not None and all(r.done() for r in self._readers)
+
     async def wait_regex(
-        self, stream: str, pattern: str, timeout: float, what: str = ""
+        self,
+        stream: str,
+        pattern: str,
+        timeout: float,
+        what: str = "",
+        watch: Proc | None = None,
     ) -> re.Match[str]:
         regex = re.compile(pattern)
         result: re.Match[str] = await self.wait_for(
-            stream, regex.search, timeout, what or repr(pattern)
+            stream, regex.search, timeout, what or repr(pattern), watch
         )
         return result
 

@@ -80,22 +80,16 @@ class Server:
     url: str
     proc: Proc
 
-    async def app_connected(self, name: str) -> str:
-        """Wait for the server to log a client connection; its socket id."""
+    async def app_connected(self, app: Proc, name: str) -> str:
+        """Wait for the server to log the app's connection; its socket id."""
         if self.kind == "bundled":
-            match = await self.proc.wait_regex(
-                "stderr",
-                rf"client connected 127\.0\.0\.1 (\S+) \({re.escape(name)}\)",
-                START,
-                f"the server to log {name!r} connecting",
-            )
+            stream = "stderr"
+            pattern = rf"client connected 127\.0\.0\.1 (\S+) \({re.escape(name)}\)"
         else:
-            match = await self.proc.wait_regex(
-                "stdout",
-                r"새로운 클라이언트 접속 \S+ (\S+)",
-                START,
-                "the Node server to log a connection",
-            )
+            stream, pattern = "stdout", r"새로운 클라이언트 접속 \S+ (\S+)"
+        match = await self.proc.wait_regex(
+            stream, pattern, START, f"the {self.kind} server to log {name!r} connecting", watch=app
+        )
         return match.group(1)
 
     async def app_disconnected(self, sid: str) -> None:
@@ -163,11 +157,11 @@ class Peer:
         self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
         self.received: list[tuple[Any, ...]] = []
         self._arrived = asyncio.Event()
+        self.sio.on("receive-message", self._receive)
 
-        @self.sio.on("receive-message")  # type: ignore[misc]
-        def _receive(*args: Any) -> None:
-            self.received.append(args)
-            self._arrived.set()
+    def _receive(self, *args: Any) -> None:
+        self.received.append(args)
+        self._arrived.set()
 
     async def connect(self, url: str) -> None:
         await self.sio.connect(url, auth={"name": self.name}, wait_timeout=START)
@@ -220,6 +214,10 @@ def test_bundle_contents(bundle: Bundle) -> None:
         pytest.skip("a onefile build has no folder to look into")
     internal = bundle.folder / "_internal"
     assert (internal / "desktop_chat" / "resources" / "desktop-chat.png").is_file()
+    share = bundle.folder / "share"
+    assert (share / "applications" / "desktop-chat.desktop").is_file()
+    assert (share / "icons" / "hicolor" / "256x256" / "apps" / "desktop-chat.png").is_file()
+    assert bundle.server.resolve() == bundle.app.resolve() or os.access(bundle.server, os.X_OK)
     plugins = internal / "PySide6" / "Qt" / "plugins"
     assert (plugins / "platforms" / "libqxcb.so").is_file()
     assert (plugins / "platforms" / "libqwayland.so").is_file()
@@ -266,9 +264,29 @@ def test_bundled_server_serves_a_plain_client(bundle: Bundle, clean_env: dict[st
     asyncio.run(scenario())
 
 
-@pytest.mark.parametrize("kind", ["bundled", "node"])
+# (server, Qt platform): the bundle's server and the tutorial's Node server,
+# offscreen; and the bundle's server with the app on a real X server (Xvfb),
+# which loads the xcb plugin and the X libraries the bundle carries.
+SETUPS = [
+    pytest.param("bundled", "offscreen", id="bundled-server"),
+    pytest.param("node", "offscreen", id="node-server"),
+    pytest.param("bundled", "xcb", id="bundled-server-x11"),
+]
+
+
+@pytest.fixture
+def app_env(request: pytest.FixtureRequest, clean_env: dict[str, str]) -> dict[str, str]:
+    platform = request.node.callspec.params["platform"]
+    if platform == "offscreen":
+        return clean_env
+    env = {k: v for k, v in clean_env.items() if k != "QT_QPA_PLATFORM"}
+    env["DISPLAY"] = request.getfixturevalue("x_display")
+    return env
+
+
+@pytest.mark.parametrize(("kind", "platform"), SETUPS)
 def test_app_connects_and_exits_cleanly_on_sigint(
-    kind: str, bundle: Bundle, clean_env: dict[str, str]
+    kind: str, platform: str, bundle: Bundle, clean_env: dict[str, str], app_env: dict[str, str]
 ) -> None:
     """The window starts, connects, and Ctrl+C closes it through the normal path: exit 0."""
     require_server(kind)
@@ -276,9 +294,9 @@ def test_app_connects_and_exits_cleanly_on_sigint(
     async def scenario() -> None:
         async with (
             server_of(kind, bundle, clean_env) as server,
-            running("desktop-chat", app_argv(bundle, server.url), clean_env) as app,
+            running("desktop-chat", app_argv(bundle, server.url), app_env) as app,
         ):
-            sid = await server.app_connected("bundle")
+            sid = await server.app_connected(app, "bundle")
             assert await app.interrupt(EXIT) == 0, app.describe()
             await server.app_disconnected(sid)
             app.assert_clean_stderr()
@@ -287,8 +305,10 @@ def test_app_connects_and_exits_cleanly_on_sigint(
 
 
 @needs_automation
-@pytest.mark.parametrize("kind", ["bundled", "node"])
-def test_app_sends_and_receives(kind: str, bundle: Bundle, clean_env: dict[str, str]) -> None:
+@pytest.mark.parametrize(("kind", "platform"), SETUPS)
+def test_app_sends_and_receives(
+    kind: str, platform: str, bundle: Bundle, clean_env: dict[str, str], app_env: dict[str, str]
+) -> None:
     """A message typed in the bundled app reaches a plain client, and one comes back.
 
     Then the window is closed as by its close button, and the app exits 0.
@@ -302,7 +322,7 @@ def test_app_sends_and_receives(kind: str, bundle: Bundle, clean_env: dict[str, 
             peer = Peer("plain")
             await peer.connect(server.url)
             try:
-                env = {**clean_env, "DESKTOP_CHAT_AUTOMATION": "1"}
+                env = {**app_env, "DESKTOP_CHAT_AUTOMATION": "1"}
                 async with running(
                     "desktop-chat", app_argv(bundle, server.url), env, stdin=True
                 ) as app:

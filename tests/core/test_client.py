@@ -37,8 +37,12 @@ def test_connect_send_receive_join() -> None:
         try:
             alice.connect_to(url)
             bob.connect_to(url)
-            await until(lambda: alice.status.state is ConnectionState.CONNECTED
-                        and bob.status.state is ConnectionState.CONNECTED)
+            await until(
+                lambda: (
+                    alice.status.state is ConnectionState.CONNECTED
+                    and bob.status.state is ConnectionState.CONNECTED
+                )
+            )
             assert f"You connected with id : {alice.status.sid}" in a.texts(Kind.SYSTEM)
             assert alice.status.transport == "websocket"
 
@@ -74,8 +78,11 @@ def test_message_written_offline_is_sent_when_the_server_appears() -> None:
         heard = Recorder(listener)
         try:
             alice.connect_to(url)
-            await until(lambda: alice.status.state is ConnectionState.RECONNECTING
-                        and bool(alice.status.error))
+            await until(
+                lambda: (
+                    alice.status.state is ConnectionState.RECONNECTING and bool(alice.status.error)
+                )
+            )
             assert "refused" in alice.status.error.lower()
             assert alice.status.retry_at is not None
             kept = alice.send("written while offline", "")
@@ -108,16 +115,23 @@ def test_rooms_are_rejoined_after_the_server_restarts() -> None:
             for c in (alice, bob):
                 c.connect_to(url)
                 c.join("team")
-            await until(lambda: "Joined team" in b.texts(Kind.SYSTEM)
-                        and "Joined team" in a.texts(Kind.SYSTEM))
+            await until(
+                lambda: (
+                    "Joined team" in b.texts(Kind.SYSTEM) and "Joined team" in a.texts(Kind.SYSTEM)
+                )
+            )
             first_sid = bob.status.sid
             await server.stop()
             await until(lambda: bob.status.state is ConnectionState.RECONNECTING)
             assert "Disconnected from the server." in b.texts(Kind.SYSTEM)
             server = ChatServer()
             await server.start("127.0.0.1", port)
-            await until(lambda: bob.status.state is ConnectionState.CONNECTED
-                        and alice.status.state is ConnectionState.CONNECTED)
+            await until(
+                lambda: (
+                    bob.status.state is ConnectionState.CONNECTED
+                    and alice.status.state is ConnectionState.CONNECTED
+                )
+            )
             assert bob.status.sid != first_sid
             alice.send("after restart", "team")
             await until(lambda: "after restart" in b.texts(Kind.OTHER))

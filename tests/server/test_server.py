@@ -33,8 +33,9 @@ async def chat(*names: str) -> AsyncIterator[tuple[ChatServer, list[Peer]]]:
     peers = [Peer(n) for n in names]
     try:
         for p in peers:
-            await p.sio.connect(f"http://127.0.0.1:{port}", auth={"name": p.name},
-                                transports=["websocket"])
+            await p.sio.connect(
+                f"http://127.0.0.1:{port}", auth={"name": p.name}, transports=["websocket"]
+            )
         yield server, peers
     finally:
         for p in peers:
@@ -108,7 +109,9 @@ def test_command_line_server_binds_loopback_and_says_so() -> None:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "desktop_chat.core.server", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None

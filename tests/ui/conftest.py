@@ -42,7 +42,11 @@ def open_window(arun: Callable[..., Any], qtbot: Any) -> Iterator[Callable[..., 
         settings: Settings | None = None,
     ) -> ChatSession:
         options = Options(
-            url=url, name=name, room=room, path=path, default_url=default_url,
+            url=url,
+            name=name,
+            room=room,
+            path=path,
+            default_url=default_url,
             remember=settings is not None,
         )
         session = ChatSession(options, settings or Settings(), backoff=FAST_BACKOFF)

@@ -12,11 +12,17 @@ from desktop_chat.core.server import ChatServer
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
 
 
-def test_widgets_carry_the_documented_object_names(open_window: Any, chat_server: ChatServer) -> None:
+def test_widgets_carry_the_documented_object_names(
+    open_window: Any, chat_server: ChatServer
+) -> None:
     w = open_window(server_url(chat_server)).window
     for cls, name in [
-        (QListView, "messageList"), (QPlainTextEdit, "messageInput"), (QPushButton, "sendButton"),
-        (QLineEdit, "roomInput"), (QPushButton, "joinButton"), (QLineEdit, "serverUrl"),
+        (QListView, "messageList"),
+        (QPlainTextEdit, "messageInput"),
+        (QPushButton, "sendButton"),
+        (QLineEdit, "roomInput"),
+        (QPushButton, "joinButton"),
+        (QLineEdit, "serverUrl"),
         (QLabel, "statusLabel"),
     ]:
         assert w.findChild(cls, name) is not None, name
@@ -70,8 +76,12 @@ def test_a_room_message_reaches_only_the_room(
     qtbot.waitUntil(lambda: "just for the garden" in texts(bob, Kind.OTHER))
     carol.window.room_input.clear()
     type_and_send(qtbot, carol, "carol to everyone")
-    qtbot.waitUntil(lambda: "carol to everyone" in texts(alice, Kind.OTHER)
-                    and "carol to everyone" in texts(bob, Kind.OTHER))
+    qtbot.waitUntil(
+        lambda: (
+            "carol to everyone" in texts(alice, Kind.OTHER)
+            and "carol to everyone" in texts(bob, Kind.OTHER)
+        )
+    )
     assert "just for the garden" not in texts(carol)
     in_room = next(m for m in bob.model.messages() if m.text == "just for the garden")
     assert in_room.room == "garden"

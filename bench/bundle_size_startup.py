@@ -1,0 +1,371 @@
+"""Size and startup time of the PyInstaller bundle, against running from source.
+
+    .venv/bin/python bench/bundle_size_startup.py              # builds the bundle first
+    .venv/bin/python bench/bundle_size_startup.py --bundle dist/desktop-chat --runs 9
+
+Prints:
+
+- the build time (when it builds), and the bundle's size on disk (allocated
+  blocks, as `du`), apparent, and as tar.gz (gzip level 6, as `tar czf`);
+  for comparison, what running from source needs installed: this Python
+  (stdlib and libpython) plus desktop-chat's runtime dependencies, without
+  dev tools;
+- startup: from starting `desktop-chat --url ... --name ...` until the server
+  logs that client's connection, i.e. a shown, connected window (the app
+  shows its window before it connects: ChatSession.start); then the time
+  from SIGINT to exit. The bundle and the source (`python -m desktop_chat`)
+  run alternately against the same server (the bundle's own), offscreen, in
+  a clean environment (PATH=/usr/bin:/bin, a temporary HOME and
+  XDG_CONFIG_HOME), after one discarded warm-up run each; median, min and
+  max over --runs. The same for the server alone (start until listening).
+
+Only loopback traffic; no display needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.metadata as md
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+MiB = 1024 * 1024
+TIMEOUT = 60.0
+
+
+# ---- size ---------------------------------------------------------------------------
+
+
+def on_disk(path: Path) -> int:
+    return sum(p.lstat().st_blocks * 512 for p in [path, *path.rglob("*")])
+
+
+def apparent(path: Path) -> int:
+    return sum(p.lstat().st_size for p in [path, *path.rglob("*")])
+
+
+def tar_gz(path: Path, workdir: Path) -> int:
+    archive = workdir / "bundle.tar.gz"
+    with tarfile.open(archive, "w:gz", compresslevel=6) as tar:
+        tar.add(path, arcname=path.name)
+    size = archive.stat().st_size
+    archive.unlink()
+    return size
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def runtime_distributions() -> set[str]:
+    """desktop-chat and the closure of its runtime requirements (with the extras asked for)."""
+    names: set[str] = set()
+    done: set[tuple[str, frozenset[str]]] = set()
+    todo: list[tuple[str, frozenset[str]]] = [("desktop-chat", frozenset())]
+    while todo:
+        name, extras = todo.pop()
+        if (canonical(name), extras) in done:
+            continue
+        done.add((canonical(name), extras))
+        try:
+            dist = md.distribution(name)
+        except md.PackageNotFoundError:
+            continue
+        names.add(canonical(dist.metadata["Name"]))
+        for line in dist.requires or []:
+            req = Requirement(line)
+            envs = [{"extra": extra} for extra in ("", *sorted(extras))]
+            if req.marker is None or any(req.marker.evaluate(env) for env in envs):
+                todo.append((req.name, frozenset(req.extras)))
+    return names
+
+
+# What a Python installation needs to run the app: its stdlib without the test
+# suite, IDLE, Tk, ensurepip, the static-library config folder, bytecode caches
+# and other packages' site-packages.
+STDLIB_SKIP = {
+    "site-packages",
+    "test",
+    "idlelib",
+    "tkinter",
+    "turtledemo",
+    "ensurepip",
+    "lib2to3",
+    "__pycache__",
+}
+
+
+def source_footprint() -> tuple[int, int]:
+    """Bytes on disk: (this Python's stdlib + libpython + executable, runtime deps)."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    python = 0
+    for folder, dirs, files in os.walk(stdlib):
+        dirs[:] = [d for d in dirs if d not in STDLIB_SKIP and not d.startswith("config-")]
+        python += sum((Path(folder) / f).lstat().st_blocks * 512 for f in files)
+    libpython = Path(sysconfig.get_config_var("LIBDIR") or "/") / (
+        sysconfig.get_config_var("INSTSONAME") or "libpython-missing"
+    )
+    for extra in (libpython, Path(sys.executable).resolve()):
+        if extra.is_file():
+            python += extra.stat().st_blocks * 512
+    deps = 0
+    for name in runtime_distributions():
+        dist = md.distribution(name)
+        for file in dist.files or []:
+            path = Path(str(dist.locate_file(file)))
+            if path.is_file() and not path.is_symlink():
+                deps += path.stat().st_blocks * 512
+    return python, deps
+
+
+# ---- startup ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+
+
+async def spawn(argv: Sequence[str], env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *argv,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def line_matching(stream: asyncio.StreamReader, pattern: re.Pattern[str]) -> re.Match[str]:
+    while True:
+        raw = await stream.readline()
+        if not raw:
+            raise RuntimeError(f"stream ended before a line matching {pattern.pattern!r}")
+        found = pattern.search(raw.decode("utf-8", "replace"))
+        if found:
+            return found
+
+
+async def drain(stream: asyncio.StreamReader | None) -> None:
+    while stream is not None and await stream.readline():
+        pass
+
+
+async def stop(process: asyncio.subprocess.Process) -> tuple[int, float]:
+    started = time.perf_counter()
+    process.send_signal(signal.SIGINT)
+    code = await asyncio.wait_for(process.wait(), TIMEOUT)
+    return code, time.perf_counter() - started
+
+
+async def server_start(argv: Sequence[str], env: dict[str, str]) -> float:
+    port = free_port()
+    started = time.perf_counter()
+    process = await spawn([*argv, "--port", str(port)], env)
+    assert process.stdout is not None
+    try:
+        await asyncio.wait_for(line_matching(process.stdout, re.compile("listening on")), TIMEOUT)
+        elapsed = time.perf_counter() - started
+    finally:
+        if process.returncode is None:
+            await stop(process)
+    return elapsed
+
+
+async def app_start(
+    argv: Sequence[str], env: dict[str, str], url: str, name: str, server_log: asyncio.Queue[str]
+) -> tuple[float, float]:
+    """Seconds to a connected window, and from SIGINT to exit (which must be 0)."""
+    started = time.perf_counter()
+    process = await spawn([*argv, "--url", url, "--name", name], env)
+    readers = [
+        asyncio.ensure_future(drain(process.stdout)),
+        asyncio.ensure_future(drain(process.stderr)),
+    ]
+    wanted = re.compile(rf"client connected \S+ \S+ \({re.escape(name)}\)")
+    try:
+        async with asyncio.timeout(TIMEOUT):
+            while not wanted.search(await server_log.get()):
+                pass
+        connected = time.perf_counter() - started
+        code, exiting = await stop(process)
+        if code != 0:
+            raise RuntimeError(f"{argv[0]} exited {code}")
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await asyncio.gather(*readers)
+    return connected, exiting
+
+
+async def startup(bundle: Path, runs: int, home: Path) -> dict[str, dict[str, list[float]]]:
+    env = clean_env(home)
+    kinds = {
+        "bundle": ([str(bundle / "desktop-chat")], [str(bundle / "desktop-chat-server")]),
+        "source": (
+            [sys.executable, "-m", "desktop_chat"],
+            [sys.executable, "-m", "desktop_chat.core.server"],
+        ),
+    }
+    results: dict[str, dict[str, list[float]]] = {
+        k: {"window": [], "exit": [], "server": []} for k in kinds
+    }
+    port = free_port()
+    server = await spawn([*kinds["bundle"][1], "--port", str(port)], env)
+    assert server.stdout is not None and server.stderr is not None
+    log: asyncio.Queue[str] = asyncio.Queue()
+
+    async def pump() -> None:
+        assert server.stderr is not None
+        while raw := await server.stderr.readline():
+            log.put_nowait(raw.decode("utf-8", "replace"))
+
+    await asyncio.wait_for(line_matching(server.stdout, re.compile("listening on")), TIMEOUT)
+    pumping = asyncio.ensure_future(pump())
+    out = asyncio.ensure_future(drain(server.stdout))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for run in range(runs + 1):  # run 0 warms the caches up and is not counted
+            for kind, (app, server_argv) in kinds.items():
+                window, exiting = await app_start(app, env, url, f"bench-{kind}-{run}", log)
+                started = await server_start(server_argv, env)
+                if run:
+                    results[kind]["window"].append(window)
+                    results[kind]["exit"].append(exiting)
+                    results[kind]["server"].append(started)
+    finally:
+        if server.returncode is None:
+            await stop(server)
+        await asyncio.gather(pumping, out)
+    return results
+
+
+# ---- main ---------------------------------------------------------------------------
+
+
+def build(dist: Path, work: Path) -> float:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DESKTOP_CHAT_ONEFILE", "DESKTOP_CHAT_SLIM")
+    }
+    log = work.parent / "pyinstaller.log"
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "PyInstaller",
+                "--noconfirm",
+                "--distpath",
+                str(dist),
+                "--workpath",
+                str(work),
+                str(ROOT / "build.spec"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if result.returncode != 0:
+        sys.stderr.write(log.read_text(encoding="utf-8", errors="replace")[-6000:])
+        raise SystemExit(f"pyinstaller build.spec failed ({result.returncode})")
+    return time.perf_counter() - started
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):6.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument(
+        "--bundle", type=Path, help="an onedir build (dist/desktop-chat); default: build one"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=5, help="measured runs per kind (default: %(default)s)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bundle-bench-") as tmp:
+        workdir = Path(tmp)
+        build_seconds = None
+        bundle = args.bundle
+        if bundle is None:
+            build_seconds = build(workdir / "dist", workdir / "build")
+            bundle = workdir / "dist" / "desktop-chat"
+        bundle = bundle.resolve()
+        sizes = {
+            "bundle_on_disk": on_disk(bundle),
+            "bundle_apparent": apparent(bundle),
+            "bundle_tar_gz": tar_gz(bundle, workdir),
+        }
+        python, deps = source_footprint()
+        sizes["source_python"] = python
+        sizes["source_deps"] = deps
+        times = asyncio.run(startup(bundle, args.runs, workdir / "home"))
+
+    print(f"bundle: {bundle}")
+    if build_seconds is not None:
+        print(f"build (pyinstaller build.spec): {build_seconds:.1f} s")
+    print("size")
+    print(f"  bundle on disk       {sizes['bundle_on_disk'] / MiB:7.1f} MiB")
+    print(f"  bundle apparent      {sizes['bundle_apparent'] / MiB:7.1f} MiB")
+    print(f"  bundle as tar.gz     {sizes['bundle_tar_gz'] / MiB:7.1f} MiB")
+    source = sizes["source_python"] + sizes["source_deps"]
+    print(
+        f"  from source          {source / MiB:7.1f} MiB  (Python {sys.version.split()[0]}: "
+        f"{sizes['source_python'] / MiB:.1f}, runtime deps: {sizes['source_deps'] / MiB:.1f})"
+    )
+    print(f"  ratio bundle/source  {sizes['bundle_on_disk'] / source:7.2f}")
+    print(f"startup ({args.runs} runs each, after a warm-up run; median)")
+    for what, label in (
+        ("window", "to a shown, connected window"),
+        ("exit", "SIGINT to exit 0"),
+        ("server", "server start to listening"),
+    ):
+        bundle_t, source_t = times["bundle"][what], times["source"][what]
+        ratio = statistics.median(bundle_t) / statistics.median(source_t)
+        print(f"  {label}")
+        print(f"    bundle  {spread(bundle_t)}")
+        print(f"    source  {spread(source_t)}")
+        print(f"    ratio bundle/source {ratio:.2f}")
+    if args.json:
+        print(json.dumps({"build_seconds": build_seconds, "sizes": sizes, "times": times}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

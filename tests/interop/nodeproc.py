@@ -1,0 +1,536 @@
+"""The interop tests' child processes: Node's server.js, peer.js, browser.js, and
+the `desktop-chat-server` command, each started on a free port on 127.0.0.1.
+
+Every child's stdout and stderr are read line by line by two daemon threads
+(so a chatty child never blocks on a full pipe); stdout lines that are JSON
+objects are kept as events. Waits are on conditions, with a timeout that
+fails the test with what the child printed so far; there are no fixed
+sleeps. Waiting is done by a `Spin` function given by the caller: under
+pytest-qt it is `qtbot.waitUntil`, which keeps the Qt/asyncio loop turning
+(windows and in-loop servers go on talking) while the test waits.
+
+Nothing here imports Qt, so the module stays usable from plain asyncio or
+thread-based tests too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+INTEROP_DIR = Path(__file__).resolve().parent
+HOST = "127.0.0.1"  # nothing here listens on or connects to anything else
+
+# Node modules each script needs, as installed by `npm ci` in INTEROP_DIR.
+NODE_MODULES = {
+    "server.js": ("express", "socket.io"),
+    "peer.js": ("socket.io-client",),
+    "browser.js": ("playwright-core",),
+}
+MIN_NODE_MAJOR = 20
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+START_TIMEOUT = 20.0  # seconds for a child to say it is up (a cold CI machine is slow)
+WAIT_TIMEOUT = 15.0  # default for any other condition
+
+# (condition, timeout in seconds) -> whether the condition became true in time.
+Spin = Callable[[Callable[[], bool], float], bool]
+
+
+def poll_spin(condition: Callable[[], bool], timeout: float) -> bool:
+    """A Spin for code without an event loop to keep turning: poll the condition."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+class ChildExitedError(Exception):
+    """A child ended while a test was still waiting on it.
+
+    Not an AssertionError: `qtbot.waitUntil` retries on those, and a dead
+    child should fail the wait at once, not at its timeout.
+    """
+
+
+# ---- what is installed -------------------------------------------------------
+
+
+def node_version() -> tuple[int, ...] | None:
+    node = shutil.which("node")
+    if node is None:
+        return None
+    try:
+        out = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=20, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.match(r"v(\d+)\.(\d+)\.(\d+)", out.strip())
+    return tuple(int(g) for g in match.groups()) if match else None
+
+
+def module_version(name: str) -> str | None:
+    """The version of a Node module installed in tests/interop/node_modules."""
+    package = INTEROP_DIR / "node_modules" / name / "package.json"
+    try:
+        return str(json.loads(package.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def missing_for(scripts: Iterable[str]) -> str | None:
+    """Why these Node scripts cannot run here, or None when they can."""
+    version = node_version()
+    if version is None:
+        return "Node.js is not installed (`node` is not on PATH; apt-get install nodejs)"
+    if version[0] < MIN_NODE_MAJOR:
+        found = ".".join(map(str, version))
+        return f"Node.js {found} is too old; the interop peers need {MIN_NODE_MAJOR} or later"
+    absent = sorted(
+        {m for s in scripts for m in NODE_MODULES[s] if module_version(m) is None}
+    )
+    if absent:
+        return (
+            f"Node modules {', '.join(absent)} are not installed in {INTEROP_DIR}/node_modules "
+            f"(run `npm ci` in {INTEROP_DIR})"
+        )
+    if "browser.js" in scripts and not os.access(CHROMIUM, os.X_OK):
+        return (
+            f"Chromium is not installed at {CHROMIUM} "
+            "(apt-get install chromium, or set CHROMIUM_PATH)"
+        )
+    return None
+
+
+def chromium_version() -> str | None:
+    try:
+        out = subprocess.run(
+            [CHROMIUM, "--version"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.strip() or None
+
+
+# ---- one child -------------------------------------------------------------------
+
+
+class Child:
+    """A subprocess with its output collected as it arrives."""
+
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        spin: Spin,
+        *,
+        cwd: Path = INTEROP_DIR,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.name = name
+        self.argv = list(argv)
+        self.spin = spin
+        self._lock = threading.Lock()
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        self.events: list[dict[str, Any]] = []
+        self.popen = subprocess.Popen(
+            self.argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            # Its own process group: a Ctrl+C at the terminal reaches pytest,
+            # which then ends the child in its teardown, in order.
+            start_new_session=True,
+        )
+        assert self.popen.stdout is not None and self.popen.stderr is not None
+        self._readers = [
+            threading.Thread(
+                target=self._read, args=(self.popen.stdout, self.stdout, True),
+                name=f"{name}-stdout", daemon=True,
+            ),
+            threading.Thread(
+                target=self._read, args=(self.popen.stderr, self.stderr, False),
+                name=f"{name}-stderr", daemon=True,
+            ),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def _read(self, stream: Any, into: list[str], parse: bool) -> None:
+        # readline() on bytes splits on b"\n" only; the peers escape every
+        # other line separator inside their JSON.
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            event = None
+            if parse and line.startswith("{"):
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    event = None
+            with self._lock:
+                into.append(line)
+                if isinstance(event, dict):
+                    self.events.append(event)
+        stream.close()
+
+    # ---- looking and waiting -----------------------------------------------
+
+    @property
+    def exited(self) -> bool:
+        return self.popen.poll() is not None
+
+    def events_where(self, **fields: object) -> list[dict[str, Any]]:
+        with self._lock:
+            return [e for e in self.events if all(e.get(k) == v for k, v in fields.items())]
+
+    def describe(self, tail: int = 40) -> str:
+        with self._lock:
+            out, err = self.stdout[-tail:], self.stderr[-tail:]
+
+        def clip(lines: list[str]) -> str:
+            return "\n".join(line if len(line) < 300 else line[:300] + "…" for line in lines)
+
+        state = "running" if self.popen.returncode is None else f"exit {self.popen.returncode}"
+        return (
+            f"--- {self.name} ({state}): {' '.join(self.argv)}\n"
+            f"--- stdout (last {tail} lines) ---\n{clip(out)}\n"
+            f"--- stderr (last {tail} lines) ---\n{clip(err)}"
+        )
+
+    def wait(
+        self,
+        condition: Callable[[], bool],
+        what: str,
+        timeout: float = WAIT_TIMEOUT,
+        *,
+        while_running: bool = True,
+    ) -> None:
+        """Wait until condition() holds; fail with this child's output if it does not."""
+
+        def check() -> bool:
+            if condition():
+                return True
+            if while_running and self.exited:
+                # Give the readers the last lines before deciding.
+                for reader in self._readers:
+                    reader.join(2)
+                if condition():
+                    return True
+                raise ChildExitedError(
+                    f"{self.name} exited while waiting for {what}\n{self.describe()}"
+                )
+            return False
+
+        if not self.spin(check, timeout):
+            raise AssertionError(
+                f"timed out after {timeout} s waiting for {what}\n{self.describe()}"
+            )
+
+    def wait_event(
+        self, what: str = "", timeout: float = WAIT_TIMEOUT, **fields: object
+    ) -> dict[str, Any]:
+        """The first event (from the start) with these field values, once there is one."""
+        self.wait(lambda: bool(self.events_where(**fields)), what or f"event {fields}", timeout)
+        return self.events_where(**fields)[0]
+
+    def wait_line(
+        self, pattern: str, what: str = "", timeout: float = WAIT_TIMEOUT
+    ) -> re.Match[str]:
+        regex = re.compile(pattern)
+
+        def found() -> re.Match[str] | None:
+            with self._lock:
+                return next((m for m in map(regex.search, self.stdout) if m), None)
+
+        self.wait(lambda: found() is not None, what or f"a line matching {pattern!r}", timeout)
+        match = found()
+        assert match is not None
+        return match
+
+    # ---- talking -------------------------------------------------------------
+
+    def command(self, **cmd: object) -> None:
+        """One JSON line on stdin (peer.js and browser.js read commands this way)."""
+        assert self.popen.stdin is not None
+        if self.exited:
+            raise ChildExitedError(
+                f"{self.name} has exited; cannot send {cmd.get('cmd')!r}\n{self.describe()}"
+            )
+        line = json.dumps(cmd, ensure_ascii=True) + "\n"
+        self.popen.stdin.write(line.encode("ascii"))
+        self.popen.stdin.flush()
+
+    # ---- ending ----------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """Ask the child to end: EOF on stdin and SIGTERM (both mean "close" to it)."""
+        if self.popen.stdin is not None and not self.popen.stdin.closed:
+            with contextlib.suppress(OSError):  # it is already gone (broken pipe)
+                self.popen.stdin.close()
+        if not self.exited:
+            with contextlib.suppress(ProcessLookupError):
+                self.popen.send_signal(signal.SIGTERM)
+
+    def reap(self) -> None:
+        """Kill it if it is still running, collect its status, close its pipes."""
+        if not self.exited:
+            try:
+                os.killpg(self.popen.pid, signal.SIGKILL)  # with anything it started
+            except (ProcessLookupError, PermissionError):
+                self.popen.kill()
+        self.popen.wait(10)
+        for reader in self._readers:
+            reader.join(5)
+
+
+class ChildGroup:
+    """Every child of one test, ended together at its teardown, even on failure."""
+
+    def __init__(self, spin: Spin) -> None:
+        self.spin = spin
+        self.children: list[Child] = []
+        self.servers: list[Child] = []
+
+    def start(
+        self, name: str, argv: Sequence[str], *, server: bool = False, **kwargs: Any
+    ) -> Child:
+        child = Child(name, argv, self.spin, **kwargs)
+        self.children.append(child)
+        if server:
+            self.servers.append(child)
+        return child
+
+    def stop_all(self, timeout: float = 10.0) -> list[str]:
+        """End them all (politely, then by force); the list of those that needed force.
+
+        Clients first, then the servers they were connected to, as people
+        leave before the server is shut down (and a server with nobody left
+        on it has no connection to close).
+        """
+        clients = [c for c in self.children if c not in self.servers]
+        for batch in (clients, self.servers):
+            for child in batch:
+                child.request_stop()
+            # Spin while they shut down: a peer's websocket close handshake
+            # may need an in-loop server to answer.
+            self.spin(lambda batch=batch: all(c.exited for c in batch), timeout)
+        forced = [c.name for c in self.children if not c.exited]
+        for child in self.children:
+            child.reap()
+        return forced
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without INTEROP_* (the tests pick variants by flag)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTEROP_")}
+    env.update(extra)
+    return env
+
+
+# ---- the chat servers ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Server:
+    """A chat server the windows and peers talk to."""
+
+    kind: str  # "node" (the tutorial's server.js) or "desktop-chat-server"
+    port: int
+    path: str
+    child: Child
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def page_url(self) -> str:
+        """The tutorial page (server.js --serve-static) for this server's path."""
+        return f"{self.url}/?path={self.path}"
+
+    @property
+    def acks_joins(self) -> bool:
+        return self.kind == "desktop-chat-server" or "--no-ack" not in self.child.argv
+
+
+def start_node_server(
+    group: ChildGroup,
+    *,
+    path: str = "/socket.io",
+    no_ack: bool = False,
+    echo: bool = False,
+    transports: str = "websocket,polling",
+    serve_static: bool = False,
+) -> Server:
+    argv = ["node", "server.js", "--host", HOST, "--port", "0", "--path", path,
+            "--transports", transports, "--exit-with-stdin"]
+    argv += ["--no-ack"] * no_ack + ["--echo"] * echo + ["--serve-static"] * serve_static
+    child = group.start("server.js", argv, server=True, env=clean_env())
+    port = int(child.wait_line(r"^LISTENING (\d+)$", "server.js to listen", START_TIMEOUT)[1])
+    return Server("node", port, path, child)
+
+
+def desktop_server_command() -> list[str]:
+    """`desktop-chat-server` as installed next to this Python, else the module."""
+    script = Path(sys.executable).parent / "desktop-chat-server"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script)]
+    return [sys.executable, "-m", "desktop_chat.core.server"]
+
+
+def start_desktop_server(group: ChildGroup, *, path: str = "/socket.io") -> Server:
+    """Our server as a user runs it: the command, in its own process."""
+    argv = [*desktop_server_command(), "--host", HOST, "--port", "0", "--path", path]
+    child = group.start(
+        "desktop-chat-server", argv, server=True, env=clean_env(PYTHONUNBUFFERED="1")
+    )
+    pattern = rf"listening on http://{re.escape(HOST)}:(\d+)"
+    listening = child.wait_line(pattern, "desktop-chat-server to listen", START_TIMEOUT)
+    port = int(listening[1])
+    return Server("desktop-chat-server", port, path, child)
+
+
+# ---- Node peers --------------------------------------------------------------------
+
+
+class Peer:
+    """peer.js: a socket.io-client 4 user, like the tutorial's browser client."""
+
+    def __init__(self, child: Child) -> None:
+        self.child = child
+        self._seq = 0
+
+    @property
+    def name(self) -> str:
+        return self.child.name
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def wait_connected(self, timeout: float = START_TIMEOUT) -> dict[str, Any]:
+        return self.child.wait_event(f"{self.name} to connect", timeout, event="connect")
+
+    def join(self, room: str) -> int:
+        seq = self._next_seq()
+        self.child.command(cmd="join", room=room, seq=seq)
+        return seq
+
+    def join_acked(self, room: str, timeout: float = WAIT_TIMEOUT) -> list[Any]:
+        """Join and wait for the server's ack; its arguments."""
+        seq = self.join(room)
+        what = f"{self.name}'s join-room ack for {room!r}"
+        ack = self.child.wait_event(what, timeout, event="ack", seq=seq)
+        return list(ack["args"])
+
+    def send(self, message: str, room: str = "") -> None:
+        seq = self._next_seq()
+        self.child.command(cmd="send", message=message, room=room, seq=seq)
+
+    def burst(self, count: int, prefix: str, room: str = "") -> None:
+        self.child.command(cmd="burst", count=count, prefix=prefix, room=room)
+
+    def received_args(self) -> list[list[Any]]:
+        return [list(e["args"]) for e in self.child.events_where(event="receive")]
+
+    def received(self) -> list[Any]:
+        """What the tutorial's client shows: the first argument of each receive-message."""
+        return [args[0] if args else None for args in self.received_args()]
+
+    def wait_received(self, message: str, timeout: float = WAIT_TIMEOUT) -> None:
+        shown = repr(message) if len(message) < 80 else f"{message[:60]!r}… ({len(message)} chars)"
+        what = f"{self.name} to receive {shown}"
+        self.child.wait(lambda: message in self.received(), what, timeout)
+
+    def wait_count(self, count: int, timeout: float = WAIT_TIMEOUT) -> None:
+        what = f"{self.name} to receive {count} messages"
+        self.child.wait(lambda: len(self.received()) >= count, what, timeout)
+
+    def disconnects(self) -> list[dict[str, Any]]:
+        return self.child.events_where(event="disconnect")
+
+    def errors(self) -> list[dict[str, Any]]:
+        return self.child.events_where(event="error")
+
+
+def start_peer(
+    group: ChildGroup,
+    server: Server,
+    name: str,
+    *,
+    path: str | None = None,
+    transports: str | None = None,
+) -> Peer:
+    argv = ["node", "peer.js", "--url", server.url, "--path", path or server.path,
+            "--name", name, "--no-reconnect"]
+    if transports:
+        argv += ["--transports", transports]
+    return Peer(group.start(name, argv, env=clean_env()))
+
+
+# ---- the tutorial page in Chromium ---------------------------------------------------
+
+
+class Browser:
+    """browser.js: the tutorial's page in headless Chromium, driven like a user."""
+
+    def __init__(self, child: Child) -> None:
+        self.child = child
+        self._seq = 0
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
+        self.child.wait_event("the page to load", timeout, event="ready")
+
+    def lines(self) -> list[str]:
+        """The page's message lines, in page order."""
+        events = self.child.events_where(event="line")
+        return [e["text"] for e in sorted(events, key=lambda e: e["index"])]
+
+    def wait_line(self, text: str, timeout: float = WAIT_TIMEOUT) -> None:
+        self.child.wait(lambda: text in self.lines(), f"the page to show {text!r}", timeout)
+
+    def wait_line_matching(self, pattern: str, timeout: float = WAIT_TIMEOUT) -> str:
+        regex = re.compile(pattern)
+        what = f"a page line matching {pattern!r}"
+        self.child.wait(lambda: any(regex.search(t) for t in self.lines()), what, timeout)
+        return next(t for t in self.lines() if regex.search(t))
+
+    def _run(self, **cmd: object) -> None:
+        """A command, waited until the page has clicked it through."""
+        self._seq += 1
+        seq = self._seq
+        self.child.command(**cmd, seq=seq)
+        self.child.wait_event(f"the page to do {cmd}", WAIT_TIMEOUT, event="sent", seq=seq)
+
+    def join(self, room: str) -> None:
+        self._run(cmd="join", room=room)
+
+    def send(self, message: str, room: str = "") -> None:
+        self._run(cmd="send", message=message, room=room)
+
+    def problems(self) -> list[dict[str, Any]]:
+        return [e for e in self.child.events if e.get("event") in ("page_error", "dialog", "error")]
+
+
+def start_browser(group: ChildGroup, server: Server, timeout_ms: int = 15000) -> Browser:
+    argv = ["node", "browser.js", "--url", server.page_url, "--chromium", CHROMIUM,
+            "--timeout", str(timeout_ms)]
+    return Browser(group.start("browser.js", argv, env=clean_env()))
