@@ -1,0 +1,71 @@
+"""Draws docs/two-windows.png: two real windows chatting through the bundled server.
+
+Run under Xvfb so that Qt's real X11 platform draws the windows:
+    xvfb-run -s "-screen 0 1180x720x24" .venv/bin/python docs/make_screenshot.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat.app import ChatSession, Options
+from desktop_chat.core.client import ConnectionState
+from desktop_chat.core.server import ChatServer
+from desktop_chat.settings import Settings
+
+
+async def until(predicate: object, timeout: float = 10) -> None:
+    assert callable(predicate)
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise TimeoutError
+        await asyncio.sleep(0.02)
+
+
+async def main(out: Path) -> None:
+    server = ChatServer()
+    port = await server.start("127.0.0.1", 0)
+    url = f"http://127.0.0.1:{port}"
+    alice = ChatSession(Options(url=url, name="alice", remember=False), Settings())
+    bob = ChatSession(Options(url=url, name="bob", remember=False), Settings())
+    for session, x in ((alice, 10), (bob, 600)):
+        await session.start()
+        session.window.resize(570, 680)
+        session.window.move(x, 10)
+    await until(lambda: all(
+        s.client.status.state is ConnectionState.CONNECTED for s in (alice, bob)))
+    script = [
+        (alice, "Hi Bob! Is the desktop client working for you?", ""),
+        (bob, "Works great 👋 — 안녕하세요!", ""),
+    ]
+    for session, text, room in script:
+        session.bridge.send(text, room)
+        await until(lambda t=text: any(m.text == t for m in (bob if session is alice else alice)
+                                       .model.messages()))
+    for s in (alice, bob):
+        s.window.room_input.setText("garden")
+        s.bridge.join("garden")
+    await until(lambda: any(m.text == "Joined garden" for m in bob.model.messages()))
+    alice.bridge.send("This one only goes to #garden.\n<b>markup stays plain text</b>", "garden")
+    await until(lambda: any("garden." in m.text for m in bob.model.messages()))
+    alice.window.message_input.setPlainText("typing…")
+    await asyncio.sleep(0.5)  # let both windows paint before the grab
+    screen = QGuiApplication.primaryScreen()
+    screen.grabWindow(0, 0, 0, 1180, 700).save(str(out))
+    for s in (alice, bob):
+        await s.close()
+    await server.stop()
+
+
+if __name__ == "__main__":
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    qasync.run(main(Path(__file__).with_name("two-windows.png")))
