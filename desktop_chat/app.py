@@ -19,7 +19,7 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat import __version__
+from desktop_chat import __version__, automation
 from desktop_chat.core.client import Backoff, ChatClient
 from desktop_chat.core.server import ChatServer
 from desktop_chat.core.urls import (
@@ -182,6 +182,12 @@ async def _main(options: Options) -> int:
             closed.set_result(None)
 
     session.window.closed.connect(request_close)
+    # Test-only remote control (desktop_chat/automation.py), off by default.
+    driver = (
+        automation.Automation(session.window, session.model, session.bridge)
+        if automation.enabled()
+        else None
+    )
     # Ctrl+C in the terminal takes the same path as closing the window; the
     # client was made with handle_sigint=False so engine.io does not cancel
     # every task on its own.
@@ -191,6 +197,8 @@ async def _main(options: Options) -> int:
         await closed
     finally:
         loop.remove_signal_handler(signal.SIGINT)
+        if driver is not None:
+            driver.stop()
         await session.close()
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes.util
 import os
 import sys
+from pathlib import Path
 
 # Libraries Qt's xcb platform plugin loads that minimal Linux systems lack.
 XCB_LIBRARIES = {
@@ -21,6 +22,12 @@ XCB_LIBRARIES = {
     "xcb-xkb": "libxcb-xkb1",
     "EGL": "libegl1",
 }
+
+
+def _bundled(lib: str) -> bool:
+    """Whether a PyInstaller bundle carries the library itself (ctypes only looks at the system)."""
+    folder = getattr(sys, "_MEIPASS", None)
+    return folder is not None and any(Path(folder).glob(f"lib{lib}.so*"))
 
 
 def display_problem(environ: dict[str, str] | None = None) -> str | None:
@@ -39,7 +46,11 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
             "(neither DISPLAY nor WAYLAND_DISPLAY is set). Start it from a desktop "
             "session, or run it with QT_QPA_PLATFORM=offscreen for a test."
         )
-    missing = [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
+    missing = [
+        pkg
+        for lib, pkg in XCB_LIBRARIES.items()
+        if not _bundled(lib) and ctypes.util.find_library(lib) is None
+    ]
     if missing:
         return (
             "desktop-chat cannot open a window: Qt's X11 (xcb) platform needs system "
