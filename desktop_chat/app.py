@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_chat import __version__, automation
 from desktop_chat.core.client import Backoff, ChatClient
-from desktop_chat.core.server import ChatServer
+from desktop_chat.core.outbox import Outbox, default_outbox_path
+from desktop_chat.core.server import ChatServer, default_db_path
 from desktop_chat.core.urls import (
     DEFAULT_PATH,
     DEFAULT_URL,
@@ -46,7 +47,7 @@ class Options:
     name: str = ""
     room: str = ""
     default_url: str = DEFAULT_URL  # what a first start without --url uses
-    remember: bool = True  # save the last server in the settings file
+    remember: bool = True  # settings, outbox and a hosted server's messages on disk
 
 
 async def is_listening(host: str, port: int, timeout: float = 1.0) -> bool:
@@ -68,7 +69,10 @@ class ChatSession:
         self.options = options
         self.settings = settings if settings is not None else Settings()
         name = options.name or self.settings.name or default_name()
-        self.client = ChatClient(name, backoff=backoff)
+        # Remembering sessions keep their outbox (and a hosted server its
+        # messages) on disk; others, such as most tests, keep them in memory.
+        outbox = Outbox(default_outbox_path()) if options.remember else Outbox()
+        self.client = ChatClient(name, backoff=backoff, outbox=outbox)
         self.bridge = ClientBridge(self.client)
         self.model = MessageModel()
         self.window = MainWindow(self.model)
@@ -134,7 +138,9 @@ class ChatSession:
         """Start the bundled server when nothing listens at a local default address."""
         if await is_listening(url.host, url.port):
             return
-        server = ChatServer(path)
+        server = ChatServer(
+            path, db=default_db_path(url.port) if self.options.remember else ":memory:"
+        )
         try:
             await server.start("127.0.0.1", url.port)
         except OSError as exc:
@@ -152,6 +158,7 @@ class ChatSession:
     async def close(self) -> None:
         """The one shutdown path: disconnect, stop a hosted server, close the window."""
         await self.client.close()
+        self.client.outbox.close()
         self.bridge.detach()
         if self.server is not None:
             await self.server.stop()

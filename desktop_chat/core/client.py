@@ -20,10 +20,12 @@ import contextlib
 import logging
 import random
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeGuard
 
 import aiohttp
 import engineio.payload
@@ -36,6 +38,7 @@ from desktop_chat.core.messages import (
     received_message,
     system_message,
 )
+from desktop_chat.core.outbox import Outbox
 from desktop_chat.core.urls import DEFAULT_PATH, ServerUrl
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,9 @@ engineio.payload.Payload.max_decode_packets = max(
 )
 
 JOIN_ACK_TIMEOUT = 3.0
+SERVER_INFO_WAIT = 1.0  # how long a new connection waits to learn what the server does
+ACK_TIMEOUT = 10.0  # an acking server that stays silent this long is treated as gone
+SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
 
 
 class ConnectionState(Enum):
@@ -87,6 +93,7 @@ class Backoff:
 class _Join:
     room: str
     announce: bool = True
+    rejoin: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,32 @@ _Op = _Join | _Send
 class _Target:
     url: ServerUrl
     path: str = DEFAULT_PATH
+
+    @property
+    def key(self) -> str:
+        """Names the server in the outbox: the same URL with another path is another server."""
+        return f"{self.url.url}{self.path}"
+
+
+@dataclass(slots=True)
+class _SeenIds:
+    limit: int = SEEN_IDS
+    order: deque[str] = field(default_factory=deque)
+    ids: set[str] = field(default_factory=set)
+
+    def add(self, message_id: str) -> bool:
+        """Remember an id; False when it was seen before."""
+        if message_id in self.ids:
+            return False
+        self.ids.add(message_id)
+        self.order.append(message_id)
+        if len(self.order) > self.limit:
+            self.ids.discard(self.order.popleft())
+        return True
+
+    def clear(self) -> None:
+        self.order.clear()
+        self.ids.clear()
 
 
 @dataclass(slots=True)
@@ -166,37 +199,54 @@ class ChatClient:
         transports: list[str] | None = None,
         backoff: Backoff | None = None,
         connect_timeout: float = 10.0,
+        outbox: Outbox | None = None,
     ) -> None:
         self.name = name
         self.token = token
         self.transports = transports
         self.backoff = backoff or Backoff()
         self.connect_timeout = connect_timeout
+        self.outbox = outbox or Outbox()
+        self.client_id = uuid.uuid4().hex  # lets the server tell our messages from others'
         self.on_message: Callable[[Message], None] = lambda m: None
         self.on_delivery: Callable[[Message], None] = lambda m: None
         self.on_status: Callable[[Status], None] = lambda s: None
 
         self.rooms: list[str] = []  # joined, in order; rejoined after a reconnect
         self.status = Status(ConnectionState.OFFLINE)
+        self.offline = False  # the user chose to go offline
+        self.last_offset: int | None = None  # newest server offset seen (catch-up)
+        self.server_info: dict[str, object] = {}
         self._target: _Target | None = None
         self._queue: deque[_Op] = deque()
+        self._unacked: dict[str, tuple[Message, float]] = {}  # emitted, awaiting the ack
+        self._unflushed: list[Message] = []  # emitted to a server that never acks
         self._sio: socketio.AsyncClient | None = None
         self._http: aiohttp.ClientSession | None = None
         self._supervisor: asyncio.Task[None] | None = None
         self._pump_task: asyncio.Task[None] | None = None
+        self._watchdog: asyncio.TimerHandle | None = None
         self._wake = asyncio.Event()  # skip the backoff wait, or re-read the target
         self._queued = asyncio.Event()
         self._ended = asyncio.Event()  # the current connection is over
+        self._info = asyncio.Event()  # server-info arrived on this connection
         self._closing = False
-        self._server_meta = False  # the server sends `meta`: it never echoes
         self._recent_own = _RecentOwn()
+        self._seen = _SeenIds()
         self._connect_error: object = None
 
     # ---- what the user asks for -------------------------------------------
 
     def connect_to(self, url: ServerUrl, path: str = DEFAULT_PATH) -> None:
-        """Connect to this server, leaving any other one; retries until closed."""
+        """Connect to this server, leaving any other one; retries until closed.
+
+        Messages left in the outbox for this server (by a run that was
+        closed or killed) are shown as pending and sent.
+        """
+        previous = self._target
         self._target = _Target(url, path)
+        if previous is None or previous.key != self._target.key:
+            self._switch_server()
         if self._supervisor is None:
             self._supervisor = asyncio.get_running_loop().create_task(
                 self._supervise(), name="chat-supervisor"
@@ -205,12 +255,35 @@ class ChatClient:
             self._end_connection()
             self._wake.set()
 
+    def _switch_server(self) -> None:
+        # What was queued for the old server stays in the outbox under its name.
+        self._queue = deque(op for op in self._queue if isinstance(op, _Join))
+        self._unacked.clear()
+        self._unflushed.clear()
+        self.last_offset = None
+        self._seen.clear()
+        assert self._target is not None
+        for message in self.outbox.pending(self._target.key):
+            self.on_message(message)
+            self._enqueue(_Send(message))
+
     def reconnect_now(self) -> None:
+        """Try now instead of waiting out the backoff (and leave offline mode)."""
+        self.offline = False
+        self._wake.set()
+
+    def set_offline(self, offline: bool) -> None:
+        """Go offline (or back online) by the user's choice; what is written meanwhile waits."""
+        self.offline = offline
+        if offline:
+            self._end_connection()
         self._wake.set()
 
     def send(self, text: str, room: str) -> Message:
-        """Queue a message; it is shown at once and sent when connected."""
+        """Store a message, show it at once, and send it when connected."""
         message = own_message(text, room, self.name)
+        if self._target is not None:
+            self.outbox.add(self._target.key, message)
         self.on_message(message)
         self._enqueue(_Send(message))
         return message
@@ -218,6 +291,8 @@ class ChatClient:
     def retry(self, message: Message) -> None:
         if message.state is DeliveryState.FAILED:
             self._set_state(message, DeliveryState.PENDING)
+            if self._target is not None:
+                self.outbox.add(self._target.key, message)
             self._enqueue(_Send(message))
 
     def join(self, room: str) -> None:
@@ -226,7 +301,10 @@ class ChatClient:
         self._enqueue(_Join(room))
 
     async def close(self) -> None:
-        """Disconnect and stop retrying; safe to call more than once."""
+        """Disconnect and stop retrying; safe to call more than once.
+
+        The outbox keeps what was not through, for the next start.
+        """
         self._closing = True
         self._wake.set()
         self._end_connection()
@@ -263,9 +341,13 @@ class ChatClient:
             assert target is not None
             self._wake.clear()
             self._ended.clear()
+            if self.offline:
+                self._publish(Status(ConnectionState.OFFLINE, target.url.url, error="offline"))
+                await self._wake.wait()
+                attempt = 0
+                continue
             state = (
-                ConnectionState.RECONNECTING
-                if attempt or was_connected
+                ConnectionState.RECONNECTING if attempt or was_connected
                 else ConnectionState.CONNECTING
             )
             self._publish(Status(state, target.url.url))
@@ -278,13 +360,14 @@ class ChatClient:
                 if self._closing:
                     break
                 if self._target is target:
-                    self.on_message(system_message("Disconnected from the server."))
+                    text = "You went offline." if self.offline else "Disconnected from the server."
+                    self.on_message(system_message(text))
                 else:
                     was_connected = False
                 continue
-            if self._target is not target:
+            if self._target is not target or self.offline:
                 attempt = 0
-                was_connected = False
+                was_connected = was_connected and self._target is target
                 continue
             attempt += 1
             delay = self.backoff.delay(attempt)
@@ -312,9 +395,14 @@ class ChatClient:
         )
         self._install_handlers(sio)
         self._connect_error = None
-        auth: dict[str, str] = {"name": self.name}
+        self.server_info = {}
+        self._info.clear()
+        auth: dict[str, object] = {"name": self.name, "client": self.client_id}
         if self.token:
             auth["token"] = self.token
+        if self.last_offset is not None:
+            auth["offset"] = self.last_offset
+        self._sio = sio  # events may arrive before connect() returns
         try:
             await asyncio.wait_for(
                 sio.connect(
@@ -327,16 +415,17 @@ class ChatClient:
                 self.connect_timeout + 1,
             )
         except (socketio.exceptions.ConnectionError, TimeoutError, aiohttp.ClientError) as exc:
+            self._sio = None
             await self._abandon(sio)
             return _describe(exc, self._connect_error)
         except asyncio.CancelledError:
+            self._sio = None
             await self._abandon(sio)
             raise
-        if self._closing or self._target is not target:
+        if self._closing or self._target is not target or self.offline:
+            self._sio = None
             await self._abandon(sio)
             return "cancelled"
-        self._sio = sio
-        self._server_meta = False
         sid = sio.get_sid() or ""
         self._publish(
             Status(ConnectionState.CONNECTED, target.url.url, sid=sid, transport=sio.transport())
@@ -345,7 +434,7 @@ class ChatClient:
         # Rooms are server state and were forgotten with the old connection:
         # join them again ahead of anything queued.
         for room in reversed(self.rooms):
-            self._queue.appendleft(_Join(room, announce=False))
+            self._queue.appendleft(_Join(room, announce=False, rejoin=True))
         self._pump_task = asyncio.get_running_loop().create_task(self._pump(sio), name="chat-pump")
         return None
 
@@ -361,9 +450,19 @@ class ChatClient:
             pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         sio, self._sio = self._sio, None
         if sio is not None:
             await self._abandon(sio)
+        # What is not known to be through goes out again, first and in order.
+        again = [m for m, _ in self._unacked.values()] + self._unflushed
+        self._unacked.clear()
+        self._unflushed.clear()
+        for message in reversed(again):
+            self._set_state(message, DeliveryState.PENDING)
+            self._queue.appendleft(_Send(message))
 
     def _install_handlers(self, sio: socketio.AsyncClient) -> None:
         @sio.on("disconnect")
@@ -375,6 +474,15 @@ class ChatClient:
         def _connect_error(data: object = None) -> None:
             self._connect_error = data
 
+        @sio.on("server-info")
+        def _server_info(info: object = None) -> None:
+            if sio is self._sio and isinstance(info, dict):
+                self.server_info = info
+                offset = info.get("offset")
+                if self.last_offset is None and _is_offset(offset):
+                    self.last_offset = offset
+                self._info.set()
+
         @sio.on("receive-message")
         def _received(*args: object) -> None:
             if sio is self._sio:
@@ -382,14 +490,23 @@ class ChatClient:
 
     # ---- traffic ----------------------------------------------------------
 
+    @property
+    def _server_acks(self) -> bool:
+        return self.server_info.get("acks") is True
+
     def _receive(self, args: tuple[object, ...]) -> None:
         message = received_message(args)
-        if len(args) > 1 and isinstance(args[1], dict):
-            self._server_meta = True
-            sender = args[1].get("from")
+        meta = args[1] if len(args) > 1 and isinstance(args[1], dict) else None
+        if meta is not None:
+            sender = meta.get("from")
             if isinstance(sender, dict) and sender.get("sid") == self.status.sid:
                 return
-        elif not self._server_meta and self._recent_own.take(message.text):
+            if isinstance(meta.get("id"), str) and not self._seen.add(meta["id"]):
+                return  # a replayed copy of something we have
+            offset = meta.get("offset")
+            if _is_offset(offset) and (self.last_offset is None or offset > self.last_offset):
+                self.last_offset = offset
+        elif self._recent_own.take(message.text):
             # A server that echoes to the sender (the tutorial's io.emit
             # variant): we showed this message when we sent it.
             return
@@ -407,22 +524,36 @@ class ChatClient:
 
     async def _pump(self, sio: socketio.AsyncClient) -> None:
         """Drain the queue in order while this connection lasts."""
-        while True:
-            if not self._queue:
-                self._queued.clear()
-                await self._queued.wait()
-                continue
-            op = self._queue[0]
-            try:
+        if not self._info.is_set():
+            # desktop-chat-server says what it does right after connecting; a
+            # tutorial server says nothing, and we go on without acks.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._info.wait(), SERVER_INFO_WAIT)
+        try:
+            while True:
+                if not self._queue:
+                    await self._settle(sio)
+                    self._queued.clear()
+                    await self._queued.wait()
+                    continue
+                op = self._queue[0]
                 if isinstance(op, _Join):
                     await self._emit_join(sio, op)
                 else:
                     await self._emit_send(sio, op.message)
-            except (socketio.exceptions.SocketIOError, ConnectionError, aiohttp.ClientError):
-                log.info("emit failed; waiting for the connection to return", exc_info=True)
-                self._end_connection()
-                return
-            self._queue.popleft()
+                self._queue.popleft()
+        except (socketio.exceptions.SocketIOError, ConnectionError, aiohttp.ClientError):
+            log.info("emit failed; waiting for the connection to return", exc_info=True)
+            self._end_connection()
+
+    async def _settle(self, sio: socketio.AsyncClient) -> None:
+        """For a server that never acks, a message is through once it is on the wire."""
+        if not self._unflushed:
+            return
+        await sio.eio.queue.join()
+        for message in self._unflushed:
+            self.outbox.remove(message.id)
+        self._unflushed.clear()
 
     async def _emit_join(self, sio: socketio.AsyncClient, op: _Join) -> None:
         loop = asyncio.get_running_loop()
@@ -443,11 +574,20 @@ class ChatClient:
                     )
                 )
 
-        await sio.emit("join-room", op.room, callback=ack)
+        data: tuple[object, ...] = (op.room,)
+        # Only a server that said it catches up gets the extra argument: a
+        # tutorial server's handler would take it for the ack callback.
+        if op.rejoin and self.server_info.get("catchup") is True and self.last_offset is not None:
+            data = (op.room, {"since": self.last_offset})
+        await sio.emit("join-room", data, callback=ack)
         loop.call_later(JOIN_ACK_TIMEOUT, unconfirmed)
 
     async def _emit_send(self, sio: socketio.AsyncClient, message: Message) -> None:
         def ack(*args: object) -> None:
+            entry = self._unacked.pop(message.id, None)
+            if entry is None and message.state is not DeliveryState.SENT:
+                return  # from a connection that is gone; the resend will be acked
+            self.outbox.remove(message.id)
             reply = args[0] if args else None
             if isinstance(reply, dict) and isinstance(reply.get("error"), str):
                 self._set_state(message, DeliveryState.FAILED, reply["error"])
@@ -459,7 +599,34 @@ class ChatClient:
         await sio.emit(
             "send-message", (message.text, message.room, {"id": message.id}), callback=ack
         )
-        if not self._server_meta:
+        if self._server_acks:
+            self._unacked[message.id] = (message, time.monotonic())
+            if self._watchdog is None:
+                self._watchdog = asyncio.get_running_loop().call_later(
+                    ACK_TIMEOUT, self._check_acks
+                )
+        else:
             self._recent_own.add(message.text)
+            self._unflushed.append(message)
         if message.state is DeliveryState.PENDING:
             self._set_state(message, DeliveryState.SENT)
+
+    def _check_acks(self) -> None:
+        """An acking server that leaves a message unacked this long is treated as gone:
+        the connection is dropped and what is unacked is sent again (same ids)."""
+        self._watchdog = None
+        if not self._unacked:
+            return
+        _, oldest = next(iter(self._unacked.values()))
+        waited = time.monotonic() - oldest
+        if waited >= ACK_TIMEOUT:
+            log.warning("no ack for %.0f s; reconnecting to resend", waited)
+            self._end_connection()
+        else:
+            self._watchdog = asyncio.get_running_loop().call_later(
+                ACK_TIMEOUT - waited, self._check_acks
+            )
+
+
+def _is_offset(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

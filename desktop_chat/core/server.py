@@ -17,13 +17,15 @@ import logging
 import signal
 import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
+import platformdirs
 import socketio
 from aiohttp import web
 
 from desktop_chat import __version__
+from desktop_chat.core.history import History, Stored, open_history
 from desktop_chat.core.urls import DEFAULT_PATH, InvalidServerUrl, normalize_path
 
 log = logging.getLogger(__name__)
@@ -34,13 +36,21 @@ MAX_NAME_CHARS = 64
 MAX_ROOM_CHARS = 128
 MAX_ID_CHARS = 128
 DEFAULT_MAX_MESSAGE_BYTES = 1_000_000
-REMEMBERED_IDS = 100_000
+MAX_CLIENT_KEY_CHARS = 128
+
+
+def default_db_path(port: int) -> Path:
+    """One database per port, so two servers on one machine keep apart."""
+    data = Path(platformdirs.user_data_dir("desktop-chat", appauthor=False))
+    return data / f"server-{port}.db"
 
 
 @dataclass(slots=True)
 class _Peer:
     name: str
     ip: str
+    client: str  # stable across reconnects (auth.client), else the sid
+    offset: int | None  # the last offset the client had seen when it connected
 
 
 def _error(text: str) -> dict[str, str]:
@@ -56,8 +66,13 @@ class ChatServer:
         *,
         max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
         cors_allowed_origins: list[str] | str | None = None,
+        db: Path | str = ":memory:",
     ) -> None:
         self.path = normalize_path(path)
+        self.history: History = open_history(db)
+        # Storing, relaying and replaying happen under one lock, so that every
+        # client sees messages in offset order, replayed ones included.
+        self._lock = asyncio.Lock()
         self.max_message_bytes = max_message_bytes
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp",
@@ -71,7 +86,9 @@ class ChatServer:
         self.app = web.Application()
         self.sio.attach(self.app, socketio_path=self.path)
         self._peers: dict[str, _Peer] = {}
-        self._seen: OrderedDict[str, dict[str, object]] = OrderedDict()
+        # Connected but not yet caught up: live broadcasts skip them, so that
+        # nothing new overtakes the replay of what they missed.
+        self._unwelcomed: set[str] = set()
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.host = ""
@@ -120,6 +137,7 @@ class ChatServer:
         with contextlib.suppress(Exception):
             await self.sio.shutdown()
         await runner.cleanup()
+        self.history.close()
 
     @property
     def client_count(self) -> int:
@@ -128,25 +146,58 @@ class ChatServer:
     # ---- events -----------------------------------------------------------
 
     async def _on_connect(self, sid: str, environ: dict[str, object], auth: object = None) -> None:
-        name = ""
-        if isinstance(auth, dict) and isinstance(auth.get("name"), str):
-            name = auth["name"].strip()[:MAX_NAME_CHARS]
+        auth = auth if isinstance(auth, dict) else {}
+        name = auth.get("name")
+        name = name.strip()[:MAX_NAME_CHARS] if isinstance(name, str) else ""
+        client = auth.get("client")
+        if not isinstance(client, str) or not client or len(client) > MAX_CLIENT_KEY_CHARS:
+            client = sid
+        offset = auth.get("offset")
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            offset = None
         request = environ.get("aiohttp.request")
         ip = str(getattr(request, "remote", "") or environ.get("REMOTE_ADDR", ""))
-        self._peers[sid] = _Peer(name=name or f"guest-{sid[:4]}", ip=ip)
+        self._peers[sid] = _Peer(name or f"guest-{sid[:4]}", ip, client, offset)
+        self._unwelcomed.add(sid)
         log.info("client connected %s %s (%s)", ip, sid, self._peers[sid].name)
+        # After the handler returns, so that the client has its CONNECT first.
+        self.sio.start_background_task(self._welcome, sid)
+
+    async def _welcome(self, sid: str) -> None:
+        """Tell the client what this server does, then replay what it missed
+        in the no-room channel since the offset it connected with."""
+        peer = self._peers.get(sid)
+        if peer is None:
+            return
+        async with self._lock:
+            info = {"acks": True, "catchup": True, "offset": self.history.last_offset()}
+            await self.sio.emit("server-info", info, to=sid)
+            if peer.offset is not None:
+                await self._replay(sid, peer, "", peer.offset)
+            self._unwelcomed.discard(sid)
+
+    async def _replay(self, sid: str, peer: _Peer, room: str, offset: int) -> None:
+        for stored in self.history.since(room, offset, exclude_client=peer.client):
+            await self.sio.emit("receive-message", (stored.text, _meta(stored)), to=sid)
 
     async def _on_disconnect(self, sid: str, reason: object = None) -> None:
         peer = self._peers.pop(sid, None)
+        self._unwelcomed.discard(sid)
         log.info("client disconnected %s %s", peer.ip if peer else "?", sid)
 
     async def _on_join(self, sid: str, *args: object) -> object:
         room = args[0] if args else None
+        opts = args[1] if len(args) > 1 else None
         if not isinstance(room, str) or not room.strip():
             return _error("join-room takes a non-empty room name (a string)")
         if len(room) > MAX_ROOM_CHARS:
             return _error(f"room names are at most {MAX_ROOM_CHARS} characters")
-        await self.sio.enter_room(sid, room)
+        since = opts.get("since") if isinstance(opts, dict) else None
+        peer = self._peers.get(sid)
+        async with self._lock:
+            if peer is not None and isinstance(since, int) and not isinstance(since, bool):
+                await self._replay(sid, peer, room, since)
+            await self.sio.enter_room(sid, room)
         return f"Joined {room}"
 
     async def _on_leave(self, sid: str, *args: object) -> object:
@@ -170,26 +221,33 @@ class ChatServer:
             return _error(f"the room is a string of at most {MAX_ROOM_CHARS} characters")
         client_id = opts.get("id") if isinstance(opts, dict) else None
         if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_ID_CHARS:
-            client_id = None
-        if client_id is not None:
-            previous = self._seen.get(client_id)
-            if previous is not None:
-                return previous
+            client_id = uuid.uuid4().hex
         peer = self._peers.get(sid)
-        ts = time.time()
-        meta = {
-            "id": client_id or uuid.uuid4().hex,
-            "room": room,
-            "from": {"sid": sid, "name": peer.name if peer else ""},
-            "ts": ts,
-        }
-        ack: dict[str, object] = {"id": meta["id"], "ts": ts}
-        if client_id is not None:
-            self._seen[client_id] = ack
-            if len(self._seen) > REMEMBERED_IDS:
-                self._seen.popitem(last=False)
-        await self.sio.emit("receive-message", (message, meta), room=room or None, skip_sid=sid)
-        return ack
+        if peer is None:
+            return _error("not connected")
+        async with self._lock:
+            stored = self.history.find(client_id)
+            if stored is None:
+                stored = self.history.add(
+                    client_id, room, peer.client, peer.name, message, time.time()
+                )
+                meta = _meta(stored)
+                meta["from"] = {"sid": sid, "name": peer.name}
+                skip = [sid, *self._unwelcomed] if self._unwelcomed else sid
+                await self.sio.emit(
+                    "receive-message", (message, meta), room=room or None, skip_sid=skip
+                )
+        return {"id": stored.id, "ts": stored.ts, "offset": stored.offset}
+
+
+def _meta(stored: Stored) -> dict[str, object]:
+    return {
+        "id": stored.id,
+        "room": stored.room,
+        "from": {"sid": "", "name": stored.sender_name},
+        "ts": stored.ts,
+        "offset": stored.offset,
+    }
 
 
 # ---- command line ---------------------------------------------------------
@@ -217,12 +275,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_MESSAGE_BYTES,
         help="largest message accepted, in UTF-8 bytes (default: %(default)s)",
     )
+    parser.add_argument(
+        "--db",
+        help="SQLite file of the messages (default: server-<port>.db in the user's data folder)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
-async def serve(host: str, port: int, path: str, max_message_bytes: int) -> None:
-    server = ChatServer(path, max_message_bytes=max_message_bytes)
+async def serve(host: str, port: int, path: str, max_message_bytes: int, db: Path) -> None:
+    server = ChatServer(path, max_message_bytes=max_message_bytes, db=db)
     actual = await server.start(host, port)
     where = (
         "loopback only"
@@ -230,7 +292,8 @@ async def serve(host: str, port: int, path: str, max_message_bytes: int) -> None
         else "reachable from other machines"
     )
     print(
-        f"desktop-chat-server listening on http://{host}:{actual}{server.path} ({where})",
+        f"desktop-chat-server listening on http://{host}:{actual}{server.path} ({where}),"
+        f" messages kept in {db}",
         flush=True,
     )
     stop = asyncio.Event()
@@ -252,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"desktop-chat-server: {exc}")
         return 2
     try:
-        asyncio.run(serve(args.host, args.port, path, args.max_message_bytes))
+        db = Path(args.db) if args.db else default_db_path(args.port)
+        asyncio.run(serve(args.host, args.port, path, args.max_message_bytes, db))
     except OSError as exc:
         print(
             f"desktop-chat-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"

@@ -47,7 +47,7 @@ def test_broadcast_reaches_everyone_but_the_sender() -> None:
     async def scenario() -> None:
         async with chat("a", "b", "c") as (_, (a, b, c)):
             ack = await a.sio.call("send-message", ("hi all", ""), timeout=5)
-            assert set(ack) == {"id", "ts"}
+            assert set(ack) == {"id", "ts", "offset"}
             await until(lambda: b.texts() == ["hi all"] and c.texts() == ["hi all"])
             meta = b.received[0][1]
             assert meta["from"]["name"] == "a" and meta["room"] == "" and meta["id"] == ack["id"]
