@@ -89,6 +89,9 @@ class ChatSession:
         w.join_requested.connect(b.join)
         w.retry_requested.connect(b.retry)
         w.connect_requested.connect(b.connect_to_text)
+        w.offline_toggled.connect(b.set_offline)
+        w.reconnect_requested.connect(b.reconnect_now)
+        b.retry_pending.connect(w.show_reconnect)
 
     def _remember(self, url: str) -> None:
         self.window.show_server(url)

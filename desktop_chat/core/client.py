@@ -347,7 +347,8 @@ class ChatClient:
                 attempt = 0
                 continue
             state = (
-                ConnectionState.RECONNECTING if attempt or was_connected
+                ConnectionState.RECONNECTING
+                if attempt or was_connected
                 else ConnectionState.CONNECTING
             )
             self._publish(Status(state, target.url.url))

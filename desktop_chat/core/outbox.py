@@ -46,8 +46,14 @@ class Outbox:
         self._db.execute(
             "INSERT OR IGNORE INTO outbox (server, id, room, sender, text, ts)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (server, message.id, message.room, message.sender,
-             message.text.encode("utf-8", "surrogatepass"), message.ts),
+            (
+                server,
+                message.id,
+                message.room,
+                message.sender,
+                message.text.encode("utf-8", "surrogatepass"),
+                message.ts,
+            ),
         )
 
     def remove(self, message_id: str) -> None:

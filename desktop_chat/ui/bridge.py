@@ -32,6 +32,8 @@ def describe_status(status: Status, hosting: str = "") -> str:
         if status.error:
             text += f": {status.error}"
         return text + host_note
+    if status.error == "offline":
+        return f"Offline: you went offline; messages you write are kept{host_note}"
     return f"Offline{host_note}"
 
 
@@ -44,6 +46,7 @@ class ClientBridge(QObject):
     status_changed = Signal(object)  # Status
     status_text_changed = Signal(str)
     connected_to = Signal(str)  # a URL that worked, to remember
+    retry_pending = Signal(bool)  # a reconnect is being waited for
 
     def __init__(self, client: ChatClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +92,7 @@ class ClientBridge(QObject):
     def _status(self, status: Status) -> None:
         self.status_changed.emit(status)
         self.status_text_changed.emit(describe_status(status, self.hosting))
+        self.retry_pending.emit(status.retry_at is not None)
         if status.state is ConnectionState.CONNECTED:
             self.connected_to.emit(status.url)
 
@@ -108,6 +112,12 @@ class ClientBridge(QObject):
         room = room.strip()
         if room:
             self.client.join(room)
+
+    def set_offline(self, offline: bool) -> None:
+        self.client.set_offline(offline)
+
+    def reconnect_now(self) -> None:
+        self.client.reconnect_now()
 
     def retry(self, message: object) -> None:
         if isinstance(message, Message):

@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
     send_requested = Signal(str, str)  # text, room ("" = everyone)
     join_requested = Signal(str)
     connect_requested = Signal(str)  # the address as typed
+    offline_toggled = Signal(bool)
+    reconnect_requested = Signal()
     retry_requested = Signal(object)  # a failed Message
     closed = Signal()
 
@@ -69,6 +71,14 @@ class MainWindow(QMainWindow):
         self.server_url.setPlaceholderText("http://localhost:3000")
         self.server_url.setToolTip("The Socket.IO server to chat on; Enter connects")
         self.connect_button = _named(QPushButton("Connect"), "connectButton")
+        self.reconnect_button = _named(QPushButton("Reconnect now"), "reconnectButton")
+        self.reconnect_button.setToolTip("Try to connect now instead of waiting for the next try")
+        self.reconnect_button.setVisible(False)
+        self.offline_button = _named(QPushButton("Go offline"), "offlineButton")
+        self.offline_button.setCheckable(True)
+        self.offline_button.setToolTip(
+            "Disconnect until you come back online; what you write meanwhile is kept and sent then"
+        )
 
         self.room_input = _named(QLineEdit(), "roomInput")
         self.room_input.setPlaceholderText("Room (empty: everyone)")
@@ -101,6 +111,8 @@ class MainWindow(QMainWindow):
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.reconnect_button)
+        self.statusBar().addPermanentWidget(self.offline_button)
 
         top = QHBoxLayout()
         top.addWidget(self.server_url, 1)
@@ -128,6 +140,8 @@ class MainWindow(QMainWindow):
         self.room_input.textChanged.connect(self._show_target)
         self.connect_button.clicked.connect(self._connect)
         self.server_url.returnPressed.connect(self._connect)
+        self.reconnect_button.clicked.connect(self.reconnect_requested)
+        self.offline_button.toggled.connect(self._offline_toggled)
         self.message_list.doubleClicked.connect(self._open_message)
         bar = self.message_list.verticalScrollBar()
         bar.valueChanged.connect(self._scrolled)
@@ -181,6 +195,14 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
+
+    def _offline_toggled(self, offline: bool) -> None:
+        self.offline_button.setText("Go online" if offline else "Go offline")
+        self.offline_toggled.emit(offline)
+
+    def show_reconnect(self, waiting: bool) -> None:
+        """Offer "Reconnect now" only while a retry is being waited for."""
+        self.reconnect_button.setVisible(waiting)
 
     def show_server(self, url: str) -> None:
         if not self.server_url.hasFocus():
