@@ -48,8 +48,8 @@ async def main(out: Path) -> None:
     ]
     for session, text, room in script:
         session.bridge.send(text, room)
-        await until(lambda t=text: any(m.text == t for m in (bob if session is alice else alice)
-                                       .model.messages()))
+        other = bob if session is alice else alice
+        await until(lambda t=text, o=other: any(m.text == t for m in o.model.messages()))
     for s in (alice, bob):
         s.window.room_input.setText("garden")
         s.bridge.join("garden")
