@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from desktop_chat import __version__
@@ -29,6 +30,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--name", default="", help="your display name (default: your login)")
     parser.add_argument("--room", default="", help="a room to join at start")
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("DESKTOP_CHAT_TOKEN"),
+        help="token for servers that require one (or set DESKTOP_CHAT_TOKEN); never logged",
+    )
+    parser.add_argument("--ca-file", help="a CA certificate (PEM) to trust for https servers")
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not check https certificates (dangerous; the window shows a warning)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -43,8 +55,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     # Qt is imported only now, so --help and --version stay instant.
     from desktop_chat.app import Options, run
+    from desktop_chat.core.client import TlsOptions
 
-    return run(Options(url=args.url, path=args.path, name=args.name, room=args.room))
+    if args.ca_file and not os.path.isfile(args.ca_file):
+        print(f"desktop-chat: --ca-file {args.ca_file}: no such file", file=sys.stderr)
+        return 2
+    options = Options(
+        url=args.url,
+        path=args.path,
+        name=args.name,
+        room=args.room,
+        token=args.token or None,
+        tls=TlsOptions(ca_file=args.ca_file, insecure=args.insecure),
+    )
+    return run(options)
 
 
 if __name__ == "__main__":

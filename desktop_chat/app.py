@@ -12,7 +12,7 @@ import contextlib
 import logging
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import qasync
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
@@ -20,7 +20,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat import __version__, automation
-from desktop_chat.core.client import Backoff, ChatClient
+from desktop_chat.core.client import Backoff, ChatClient, MessageRefused, TlsOptions
 from desktop_chat.core.outbox import Outbox, default_outbox_path
 from desktop_chat.core.server import ChatServer, default_db_path
 from desktop_chat.core.urls import (
@@ -48,6 +48,8 @@ class Options:
     room: str = ""
     default_url: str = DEFAULT_URL  # what a first start without --url uses
     remember: bool = True  # settings, outbox and a hosted server's messages on disk
+    token: str | None = None  # sent in auth; never logged
+    tls: TlsOptions = field(default_factory=TlsOptions)
 
 
 async def is_listening(host: str, port: int, timeout: float = 1.0) -> bool:
@@ -72,7 +74,9 @@ class ChatSession:
         # Remembering sessions keep their outbox (and a hosted server its
         # messages) on disk; others, such as most tests, keep them in memory.
         outbox = Outbox(default_outbox_path()) if options.remember else Outbox()
-        self.client = ChatClient(name, backoff=backoff, outbox=outbox)
+        self.client = ChatClient(
+            name, backoff=backoff, outbox=outbox, token=options.token, tls=options.tls
+        )
         self.bridge = ClientBridge(self.client)
         self.model = MessageModel()
         self.window = MainWindow(self.model)
@@ -83,15 +87,29 @@ class ChatSession:
         b, w = self.bridge, self.window
         b.messages_added.connect(self.model.append)
         b.delivery_changed.connect(self.model.update_state)
-        b.status_text_changed.connect(w.show_status)
+        b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
-        w.send_requested.connect(b.send)
+        w.send_requested.connect(self._send)
         w.join_requested.connect(b.join)
         w.retry_requested.connect(b.retry)
         w.connect_requested.connect(b.connect_to_text)
         w.offline_toggled.connect(b.set_offline)
         w.reconnect_requested.connect(b.reconnect_now)
         b.retry_pending.connect(w.show_reconnect)
+
+    def _send(self, text: str, room: str) -> None:
+        try:
+            self.bridge.send(text, room)
+        except MessageRefused as exc:
+            # Nothing the user typed is lost: the text goes back into the input.
+            if not self.window.message_input.toPlainText():
+                self.window.message_input.setPlainText(text)
+            self.bridge.show_system(f"Not sent: {exc}")
+
+    def _show_status(self, text: str) -> None:
+        if self.client.tls.insecure:
+            text = "⚠ INSECURE: TLS certificates are not checked · " + text
+        self.window.show_status(text)
 
     def _remember(self, url: str) -> None:
         self.window.show_server(url)
@@ -111,6 +129,12 @@ class ChatSession:
         """Show the window, decide where to connect (hosting if need be), connect."""
         opts = self.options
         self.window.setWindowTitle(f"desktop-chat — {self.client.name}")
+        if opts.tls.insecure:
+            self.window.setWindowTitle(self.window.windowTitle() + " — INSECURE (--insecure)")
+            self.bridge.show_system(
+                "Warning: --insecure is on. TLS certificates are not checked, so anyone "
+                "between you and the server can read and change this conversation."
+            )
         self.window.show()
         try:
             path = normalize_path(

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import ssl
 import time
 import uuid
 from collections import deque
@@ -31,6 +32,7 @@ import aiohttp
 import engineio.payload
 import socketio
 
+from desktop_chat.core.limits import TokenBucket
 from desktop_chat.core.messages import (
     DeliveryState,
     Message,
@@ -55,6 +57,28 @@ JOIN_ACK_TIMEOUT = 3.0
 SERVER_INFO_WAIT = 1.0  # how long a new connection waits to learn what the server does
 ACK_TIMEOUT = 10.0  # an acking server that stays silent this long is treated as gone
 SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
+# Socket.IO servers drop a client whose packet exceeds their buffer (1 MB by
+# default); without a stated limit, stay below it.
+UNKNOWN_SERVER_MAX_BYTES = 900_000
+
+
+class MessageRefused(ValueError):
+    """The message cannot be sent as it is; the text says why, in words."""
+
+
+@dataclass(frozen=True, slots=True)
+class TlsOptions:
+    """How https/wss servers are trusted: verified by default, always."""
+
+    ca_file: str | None = None  # a CA to trust besides the system's
+    insecure: bool = False  # skip verification (never the default; the window warns)
+
+    def context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(cafile=self.ca_file)
+        if self.insecure:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context
 
 
 class ConnectionState(Enum):
@@ -176,7 +200,13 @@ def _describe(exc: BaseException, reported: object) -> str:
     ):
         return "Unknown host: the server's name cannot be resolved."
     if "certificate" in lowered:
-        return f"TLS certificate problem: {text}"
+        reason = text.split("certificate verify failed:")[-1].split("(_ssl")[0].strip(" ]')")
+        return (
+            f"The server's TLS certificate is not trusted ({reason}). "
+            "Trust its CA with --ca-file, or skip the check with --insecure."
+        )
+    if "wrong_version_number" in lowered or "record layer failure" in lowered:
+        return "TLS failed: the server does not speak https at this address."
     if isinstance(exc, TimeoutError):
         return "The server did not answer in time."
     return text or type(exc).__name__
@@ -200,6 +230,7 @@ class ChatClient:
         backoff: Backoff | None = None,
         connect_timeout: float = 10.0,
         outbox: Outbox | None = None,
+        tls: TlsOptions | None = None,
     ) -> None:
         self.name = name
         self.token = token
@@ -207,6 +238,7 @@ class ChatClient:
         self.backoff = backoff or Backoff()
         self.connect_timeout = connect_timeout
         self.outbox = outbox or Outbox()
+        self.tls = tls or TlsOptions()
         self.client_id = uuid.uuid4().hex  # lets the server tell our messages from others'
         self.on_message: Callable[[Message], None] = lambda m: None
         self.on_delivery: Callable[[Message], None] = lambda m: None
@@ -279,8 +311,24 @@ class ChatClient:
             self._end_connection()
         self._wake.set()
 
+    def max_message_bytes(self) -> int:
+        stated = self.server_info.get("max_message_bytes")
+        return stated if _is_offset(stated) and stated > 0 else UNKNOWN_SERVER_MAX_BYTES
+
     def send(self, text: str, room: str) -> Message:
-        """Store a message, show it at once, and send it when connected."""
+        """Store a message, show it at once, and send it when connected.
+
+        Raises MessageRefused, before anything is stored or shown, for a
+        message that no server would take: empty, or over the server's limit.
+        """
+        if not text.strip():
+            raise MessageRefused("An empty message is not sent.")
+        size = len(text.encode("utf-8", "surrogatepass"))
+        limit = self.max_message_bytes()
+        if size > limit:
+            raise MessageRefused(
+                f"The message is {size:,} bytes; the server takes at most {limit:,} bytes."
+            )
         message = own_message(text, room, self.name)
         if self._target is not None:
             self.outbox.add(self._target.key, message)
@@ -386,7 +434,9 @@ class ChatClient:
     async def _connect(self, target: _Target) -> str | None:
         """One attempt; None when connected, else the reason in words."""
         if self._http is None:
-            self._http = aiohttp.ClientSession()
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(ssl=self.tls.context())
+            )
         sio = socketio.AsyncClient(
             reconnection=False,
             handle_sigint=False,
@@ -530,6 +580,7 @@ class ChatClient:
             # tutorial server says nothing, and we go on without acks.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._info.wait(), SERVER_INFO_WAIT)
+        bucket = self._bucket()
         try:
             while True:
                 if not self._queue:
@@ -541,11 +592,26 @@ class ChatClient:
                 if isinstance(op, _Join):
                     await self._emit_join(sio, op)
                 else:
+                    await self._pace(bucket)
                     await self._emit_send(sio, op.message)
                 self._queue.popleft()
         except (socketio.exceptions.SocketIOError, ConnectionError, aiohttp.ClientError):
             log.info("emit failed; waiting for the connection to return", exc_info=True)
             self._end_connection()
+
+    def _bucket(self) -> TokenBucket | None:
+        """Our own meter at the server's stated rate: a paste of many lines goes
+        out as fast as the server allows, in order, instead of being refused."""
+        rate, burst = self.server_info.get("rate"), self.server_info.get("burst")
+        if isinstance(rate, int | float) and rate > 0 and isinstance(burst, int) and burst > 0:
+            # Keep a margin below the server's figures: its clock is not ours.
+            return TokenBucket(rate * 0.9, max(1, burst // 2))
+        return None
+
+    @staticmethod
+    async def _pace(bucket: TokenBucket | None) -> None:
+        while bucket is not None and not bucket.take():
+            await asyncio.sleep(1 / bucket.rate)
 
     async def _settle(self, sio: socketio.AsyncClient) -> None:
         """For a server that never acks, a message is through once it is on the wire."""

@@ -13,11 +13,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hmac
 import logging
+import os
 import signal
+import ssl
+import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -26,6 +30,7 @@ from aiohttp import web
 
 from desktop_chat import __version__
 from desktop_chat.core.history import History, Stored, open_history
+from desktop_chat.core.limits import Limits, TokenBucket
 from desktop_chat.core.urls import DEFAULT_PATH, InvalidServerUrl, normalize_path
 
 log = logging.getLogger(__name__)
@@ -33,9 +38,7 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3000
 MAX_NAME_CHARS = 64
-MAX_ROOM_CHARS = 128
 MAX_ID_CHARS = 128
-DEFAULT_MAX_MESSAGE_BYTES = 1_000_000
 MAX_CLIENT_KEY_CHARS = 128
 
 
@@ -51,6 +54,17 @@ class _Peer:
     ip: str
     client: str  # stable across reconnects (auth.client), else the sid
     offset: int | None  # the last offset the client had seen when it connected
+    bucket: TokenBucket
+    rooms: set[str] = field(default_factory=set)
+    violations: float = 0.0
+    violations_at: float = field(default_factory=time.monotonic)
+
+    def violate(self) -> float:
+        """Count one violation, forgiving one per second since the last; returns the count."""
+        now = time.monotonic()
+        self.violations = max(0.0, self.violations - (now - self.violations_at)) + 1
+        self.violations_at = now
+        return self.violations
 
 
 def _error(text: str) -> dict[str, str]:
@@ -64,22 +78,31 @@ class ChatServer:
         self,
         path: str = DEFAULT_PATH,
         *,
-        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+        max_message_bytes: int = Limits().max_message_bytes,
         cors_allowed_origins: list[str] | str | None = None,
         db: Path | str = ":memory:",
+        token: str | None = None,
+        limits: Limits | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.path = normalize_path(path)
+        self.limits = limits or Limits(max_message_bytes=max_message_bytes)
+        self.token = token
+        self.ssl_context = ssl_context
         self.history: History = open_history(db)
         # Storing, relaying and replaying happen under one lock, so that every
         # client sees messages in offset order, replayed ones included.
         self._lock = asyncio.Lock()
-        self.max_message_bytes = max_message_bytes
+        self.max_message_bytes = self.limits.max_message_bytes
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp",
-            # Room for a maximal message plus its framing; anything larger is
-            # cut off by engine.io before it reaches a handler.
-            max_http_buffer_size=max_message_bytes + 64 * 1024,
-            cors_allowed_origins=cors_allowed_origins if cors_allowed_origins else [],
+            # Room for a maximal message (4 JSON bytes per character at worst)
+            # plus framing; anything larger is cut off by engine.io, which
+            # drops that client's connection, before a handler sees it.
+            max_http_buffer_size=self.max_message_bytes * 4 + 64 * 1024,
+            # None: same origin only. Browsers do not apply CORS to websockets,
+            # so an empty list (no checks at all) would let any page connect.
+            cors_allowed_origins=cors_allowed_origins or None,
             logger=False,
             engineio_logger=False,
         )
@@ -109,7 +132,7 @@ class ChatServer:
             self.app, handle_signals=False, access_log=None, shutdown_timeout=0.5
         )
         await runner.setup()
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, ssl_context=self.ssl_context)
         try:
             await site.start()
         except BaseException:
@@ -119,7 +142,7 @@ class ChatServer:
         self.host = host
         address = runner.addresses[0]
         self.port = int(address[1])
-        log.info("desktop-chat-server listening on http://%s:%d%s", host, self.port, self.path)
+        log.info("desktop-chat-server listening on %s", self.url)
         return self.port
 
     async def stop(self) -> None:
@@ -140,6 +163,11 @@ class ChatServer:
         self.history.close()
 
     @property
+    def url(self) -> str:
+        scheme = "https" if self.ssl_context else "http"
+        return f"{scheme}://{self.host}:{self.port}{self.path}"
+
+    @property
     def client_count(self) -> int:
         return len(self._peers)
 
@@ -147,6 +175,17 @@ class ChatServer:
 
     async def _on_connect(self, sid: str, environ: dict[str, object], auth: object = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
+        request = environ.get("aiohttp.request")
+        ip = str(getattr(request, "remote", "") or environ.get("REMOTE_ADDR", ""))
+        if self.token is not None:
+            given = auth.get("token")
+            if not isinstance(given, str) or not hmac.compare_digest(
+                given.encode("utf-8", "surrogatepass"), self.token.encode()
+            ):
+                log.info("refused %s %s: wrong or missing token", ip, sid)
+                raise socketio.exceptions.ConnectionRefusedError(
+                    "this server needs a valid token (desktop-chat --token)"
+                )
         name = auth.get("name")
         name = name.strip()[:MAX_NAME_CHARS] if isinstance(name, str) else ""
         client = auth.get("client")
@@ -155,9 +194,8 @@ class ChatServer:
         offset = auth.get("offset")
         if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
             offset = None
-        request = environ.get("aiohttp.request")
-        ip = str(getattr(request, "remote", "") or environ.get("REMOTE_ADDR", ""))
-        self._peers[sid] = _Peer(name or f"guest-{sid[:4]}", ip, client, offset)
+        bucket = TokenBucket(self.limits.rate, self.limits.burst)
+        self._peers[sid] = _Peer(name or f"guest-{sid[:4]}", ip, client, offset, bucket)
         self._unwelcomed.add(sid)
         log.info("client connected %s %s (%s)", ip, sid, self._peers[sid].name)
         # After the handler returns, so that the client has its CONNECT first.
@@ -170,7 +208,14 @@ class ChatServer:
         if peer is None:
             return
         async with self._lock:
-            info = {"acks": True, "catchup": True, "offset": self.history.last_offset()}
+            info = {
+                "acks": True,
+                "catchup": True,
+                "offset": self.history.last_offset(),
+                "max_message_bytes": self.max_message_bytes,
+                "rate": self.limits.rate,
+                "burst": self.limits.burst,
+            }
             await self.sio.emit("server-info", info, to=sid)
             if peer.offset is not None:
                 await self._replay(sid, peer, "", peer.offset)
@@ -185,46 +230,82 @@ class ChatServer:
         self._unwelcomed.discard(sid)
         log.info("client disconnected %s %s", peer.ip if peer else "?", sid)
 
+    async def _refuse(self, sid: str, text: str) -> dict[str, str]:
+        """Answer bad input with an error ack; a client that keeps at it is disconnected."""
+        peer = self._peers.get(sid)
+        if peer is not None and peer.violate() > self.limits.max_violations:
+            log.warning("disconnecting %s %s: too many bad requests", peer.ip, sid)
+            await self.sio.disconnect(sid)
+        return _error(text)
+
+    def _room_error(self, room: object, allow_empty: bool) -> str | None:
+        if not isinstance(room, str):
+            return "the room is a string"
+        if not allow_empty and not room.strip():
+            return "the room name is empty"
+        if len(room) > self.limits.max_room_chars:
+            return f"room names are at most {self.limits.max_room_chars} characters"
+        return None
+
     async def _on_join(self, sid: str, *args: object) -> object:
         room = args[0] if args else None
         opts = args[1] if len(args) > 1 else None
-        if not isinstance(room, str) or not room.strip():
-            return _error("join-room takes a non-empty room name (a string)")
-        if len(room) > MAX_ROOM_CHARS:
-            return _error(f"room names are at most {MAX_ROOM_CHARS} characters")
-        since = opts.get("since") if isinstance(opts, dict) else None
         peer = self._peers.get(sid)
+        problem = self._room_error(room, allow_empty=False)
+        if peer is None or problem is not None:
+            return await self._refuse(sid, f"join-room: {problem or 'not connected'}")
+        assert isinstance(room, str)
+        if room not in peer.rooms and len(peer.rooms) >= self.limits.max_rooms_per_client:
+            return await self._refuse(
+                sid, f"join-room: at most {self.limits.max_rooms_per_client} rooms per client"
+            )
+        since = opts.get("since") if isinstance(opts, dict) else None
         async with self._lock:
-            if peer is not None and isinstance(since, int) and not isinstance(since, bool):
+            if isinstance(since, int) and not isinstance(since, bool):
                 await self._replay(sid, peer, room, since)
             await self.sio.enter_room(sid, room)
+            peer.rooms.add(room)
         return f"Joined {room}"
 
     async def _on_leave(self, sid: str, *args: object) -> object:
         room = args[0] if args else None
-        if not isinstance(room, str):
-            return _error("leave-room takes a room name (a string)")
+        peer = self._peers.get(sid)
+        problem = self._room_error(room, allow_empty=False)
+        if peer is None or problem is not None:
+            return await self._refuse(sid, f"leave-room: {problem or 'not connected'}")
+        assert isinstance(room, str)
         await self.sio.leave_room(sid, room)
+        peer.rooms.discard(room)
         return f"Left {room}"
 
     async def _on_send(self, sid: str, *args: object) -> object:
         message = args[0] if args else None
         room = args[1] if len(args) > 1 else ""
         opts = args[2] if len(args) > 2 else None
-        if not isinstance(message, str):
-            return _error("send-message takes the message as a string")
-        if len(message.encode("utf-8", "surrogatepass")) > self.max_message_bytes:
-            return _error(f"messages are at most {self.max_message_bytes} bytes")
-        if room is None:
-            room = ""
-        if not isinstance(room, str) or len(room) > MAX_ROOM_CHARS:
-            return _error(f"the room is a string of at most {MAX_ROOM_CHARS} characters")
-        client_id = opts.get("id") if isinstance(opts, dict) else None
-        if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_ID_CHARS:
-            client_id = uuid.uuid4().hex
         peer = self._peers.get(sid)
         if peer is None:
             return _error("not connected")
+        if not isinstance(message, str):
+            return await self._refuse(sid, "send-message takes the message as a string")
+        size = len(message.encode("utf-8", "surrogatepass"))
+        if size > self.max_message_bytes:
+            return await self._refuse(
+                sid,
+                f"the message is {size} bytes; this server takes at most "
+                f"{self.max_message_bytes} bytes",
+            )
+        room = "" if room is None else room
+        problem = self._room_error(room, allow_empty=True)
+        if problem is not None:
+            return await self._refuse(sid, f"send-message: {problem}")
+        assert isinstance(room, str)
+        if not peer.bucket.take():
+            return await self._refuse(
+                sid, f"slow down: at most {self.limits.rate:g} messages a second"
+            )
+        client_id = opts.get("id") if isinstance(opts, dict) else None
+        if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_ID_CHARS:
+            client_id = uuid.uuid4().hex
         async with self._lock:
             stored = self.history.find(client_id)
             if stored is None:
@@ -254,46 +335,69 @@ def _meta(stored: Stored) -> dict[str, object]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    limits = Limits()
     parser = argparse.ArgumentParser(
         prog="desktop-chat-server",
         description="The bundled Socket.IO chat server (the tutorial's protocol).",
     )
-    parser.add_argument(
-        "--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)"
-    )
-    parser.add_argument(
+    add = parser.add_argument
+    add("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s, loopback)")
+    add("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)")
+    add(
         "--path",
         default=DEFAULT_PATH,
         help="Socket.IO path, must match the clients' (default: %(default)s)",
     )
-    parser.add_argument(
-        "--max-message-bytes",
-        type=int,
-        default=DEFAULT_MAX_MESSAGE_BYTES,
-        help="largest message accepted, in UTF-8 bytes (default: %(default)s)",
-    )
-    parser.add_argument(
+    add(
         "--db",
         help="SQLite file of the messages (default: server-<port>.db in the user's data folder)",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add(
+        "--max-message-bytes",
+        type=int,
+        default=limits.max_message_bytes,
+        help="largest message accepted, in UTF-8 bytes (default: %(default)s)",
+    )
+    add(
+        "--rate",
+        type=float,
+        default=limits.rate,
+        help="messages a second one client may send, sustained (default: %(default)s)",
+    )
+    add(
+        "--burst",
+        type=int,
+        default=limits.burst,
+        help="messages one client may send at once (default: %(default)s)",
+    )
+    add(
+        "--token",
+        default=os.environ.get("DESKTOP_CHAT_SERVER_TOKEN"),
+        help="require this token from clients (or set DESKTOP_CHAT_SERVER_TOKEN)",
+    )
+    add("--certfile", help="TLS certificate chain (PEM); serves https/wss with --keyfile")
+    add("--keyfile", help="TLS private key (PEM)")
+    add(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a web page origin allowed to connect (repeatable; default: same origin only)",
+    )
+    add("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
-async def serve(host: str, port: int, path: str, max_message_bytes: int, db: Path) -> None:
-    server = ChatServer(path, max_message_bytes=max_message_bytes, db=db)
-    actual = await server.start(host, port)
+async def serve(server: ChatServer, host: str, port: int, db: Path) -> None:
+    await server.start(host, port)
     where = (
         "loopback only"
         if host in ("127.0.0.1", "::1", "localhost")
         else "reachable from other machines"
     )
+    extras = " token required," if server.token else ""
     print(
-        f"desktop-chat-server listening on http://{host}:{actual}{server.path} ({where}),"
-        f" messages kept in {db}",
+        f"desktop-chat-server listening on {server.url} ({where}),{extras} messages kept in {db}",
         flush=True,
     )
     stop = asyncio.Event()
@@ -307,20 +411,41 @@ async def serve(host: str, port: int, path: str, max_message_bytes: int, db: Pat
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if bool(args.certfile) != bool(args.keyfile):
+        parser.error("--certfile and --keyfile go together")
+    context = None
     try:
         path = normalize_path(args.path)
+        if args.certfile:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(args.certfile, args.keyfile)
     except InvalidServerUrl as exc:
-        print(f"desktop-chat-server: {exc}")
-        return 2
+        parser.error(str(exc))
+    except (OSError, ssl.SSLError) as exc:
+        parser.error(f"cannot load the TLS certificate or key: {exc}")
+    db = Path(args.db) if args.db else default_db_path(args.port)
+    limits = Limits(max_message_bytes=args.max_message_bytes, rate=args.rate, burst=args.burst)
     try:
-        db = Path(args.db) if args.db else default_db_path(args.port)
-        asyncio.run(serve(args.host, args.port, path, args.max_message_bytes, db))
+        server = ChatServer(
+            path,
+            db=db,
+            token=args.token or None,
+            limits=limits,
+            ssl_context=context,
+            cors_allowed_origins=args.cors_origin or None,
+        )
+        asyncio.run(serve(server, args.host, args.port, db))
     except OSError as exc:
         print(
-            f"desktop-chat-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+            f"desktop-chat-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+            file=sys.stderr,
         )
+        return 1
+    except RuntimeError as exc:  # the database cannot be opened
+        print(f"desktop-chat-server: {exc}", file=sys.stderr)
         return 1
     return 0
 

@@ -9,10 +9,13 @@ the tripwire for the next such leak.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import socketio
 
+from desktop_chat.core.limits import Limits
 from desktop_chat.core.messages import Kind
 from desktop_chat.core.server import ChatServer
 from tests.ui.conftest import server_url, wait_connected
@@ -20,9 +23,19 @@ from tests.ui.conftest import server_url, wait_connected
 COUNT = 20_000
 
 
+@pytest.fixture
+def unmetered_server(arun: Any) -> Iterator[ChatServer]:
+    """The flood comes from one client, far above the per-client rate limit."""
+    server = ChatServer(limits=Limits(rate=1e9, burst=10**9))
+    arun(server.start("127.0.0.1", 0))
+    yield server
+    arun(server.stop())
+
+
 def test_a_flood_reaches_the_window_and_none_keeps_its_references(
-    qtbot: Any, open_window: Any, chat_server: ChatServer, arun: Any
+    qtbot: Any, open_window: Any, unmetered_server: ChatServer, arun: Any
 ) -> None:
+    chat_server = unmetered_server
     session = open_window(server_url(chat_server), "reader")
     wait_connected(qtbot, session)
     sender = socketio.AsyncClient(reconnection=False, handle_sigint=False)

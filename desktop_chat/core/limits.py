@@ -1,0 +1,40 @@
+"""What one client may ask of the server, and the bucket that meters its messages."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_message_bytes: int = 1_000_000  # socket.io's own default buffer size
+    max_room_chars: int = 128
+    max_rooms_per_client: int = 50
+    rate: float = 100.0  # messages per second, sustained
+    burst: int = 500  # messages at once, after a quiet time
+    # Violations (bad types, oversize, over the rate) a client may commit
+    # before the server disconnects it; they are forgiven as time passes,
+    # one per second.
+    max_violations: int = 100
+
+
+@dataclass(slots=True)
+class TokenBucket:
+    rate: float
+    capacity: float
+    tokens: float = -1.0
+    stamp: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        if self.tokens < 0:
+            self.tokens = self.capacity
+
+    def take(self, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
