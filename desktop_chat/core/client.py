@@ -60,6 +60,9 @@ SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
 # Socket.IO servers drop a client whose packet exceeds their buffer (1 MB by
 # default); without a stated limit, stay below it.
 UNKNOWN_SERVER_MAX_BYTES = 900_000
+# The largest websocket frame we read (aiohttp's default is 4 MiB): a bigger
+# one closes the connection, with the reason in the status line.
+MAX_RECEIVE_BYTES = 16 * 1024 * 1024
 
 
 class MessageRefused(ValueError):
@@ -441,6 +444,7 @@ class ChatClient:
             reconnection=False,
             handle_sigint=False,
             http_session=self._http,
+            websocket_extra_options={"max_msg_size": MAX_RECEIVE_BYTES},
             logger=False,
             engineio_logger=False,
         )
@@ -550,9 +554,11 @@ class ChatClient:
         meta = args[1] if len(args) > 1 and isinstance(args[1], dict) else None
         if meta is not None:
             sender = meta.get("from")
-            if isinstance(sender, dict) and sender.get("sid") == self.status.sid:
+            own_sid = self.status.sid
+            if own_sid and isinstance(sender, dict) and sender.get("sid") == own_sid:
                 return
-            if isinstance(meta.get("id"), str) and not self._seen.add(meta["id"]):
+            message_id = meta.get("id")
+            if isinstance(message_id, str) and message_id and not self._seen.add(message_id):
                 return  # a replayed copy of something we have
             offset = meta.get("offset")
             if _is_offset(offset) and (self.last_offset is None or offset > self.last_offset):

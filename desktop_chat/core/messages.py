@@ -109,3 +109,40 @@ def received_message(args: tuple[object, ...], now: float | None = None) -> Mess
     if server_id:
         message.id = server_id
     return message
+
+
+# Characters that would change how the text around them is drawn: C0/C1
+# controls (other than newline and tab) and the bidi embeddings, overrides
+# and isolates that can make "gpj.exe" read as "exe.jpg".
+_BIDI_CONTROLS = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control picture" of it
+    if code == 0x7F:
+        return "\u2421"
+    if 0x80 <= code < 0xA0 or 0xD800 <= code < 0xE000:
+        return "\ufffd"  # C1 controls and lone surrogates
+    return f"[U+{code:04X}]"
+
+
+_DISPLAY_TABLE = {
+    code: _visible(chr(code))
+    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS]
+    if chr(code) not in "\n\t"
+}
+
+
+def display_text(text: str) -> str:
+    """The text as it is drawn: every character a reader can see, none that
+    reorders or hides its neighbours. (The message itself stays as sent.)"""
+    shown = text.translate(_DISPLAY_TABLE)
+    try:
+        shown.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = "".join(
+            "\ufffd" if 0xD800 <= ord(ch) < 0xE000 else ch for ch in shown
+        )
+    return shown

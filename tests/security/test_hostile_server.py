@@ -1,0 +1,74 @@
+"""A server that sends hostile payloads to a real window: shown safely, nothing fetched,
+and the window keeps responding."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from typing import Any
+
+from PySide6.QtCore import QTimer
+
+from desktop_chat.core.messages import Kind, payload_text
+from desktop_chat.ui.message_delegate import shown_text
+from tests.helpers import free_port
+from tests.security.hostile_server import payloads
+from tests.ui.conftest import texts
+
+# The longest the Qt event loop may go without firing a 10 ms timer while
+# the window takes in 10 MB and 100,000-line messages (this machine: ~0.2 s).
+STALL_BOUND = 1.5
+
+
+def test_hostile_payloads_are_shown_as_text_and_fetch_nothing(
+    qtbot: Any, open_window: Any, arun: Any
+) -> None:
+    fetches: list[bytes] = []
+
+    async def record(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        fetches.append(await reader.read(100))
+        writer.close()
+
+    trap = arun(asyncio.start_server(record, "127.0.0.1", 0))
+    img_port = trap.sockets[0].getsockname()[1]
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.security.hostile_server", "--port", str(port),
+         "--img-port", str(img_port)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().startswith(b"LISTENING")
+        gaps: list[float] = []
+        last = [time.monotonic()]
+
+        def tick() -> None:
+            now = time.monotonic()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(tick)
+        timer.start()
+        session = open_window(f"http://127.0.0.1:{port}", "target")
+        qtbot.waitUntil(lambda: "done" in texts(session, Kind.OTHER), timeout=60_000)
+        timer.stop()
+        session.window.message_list.viewport().grab()  # paint what is on screen
+
+        expected = [payload_text(p) for p in payloads(img_port)]
+        assert texts(session, Kind.OTHER) == expected
+        big = next(m for m in session.model.messages() if len(m.text) == 10_000_000)
+        assert "more characters" in shown_text(big.text)
+        assert len(shown_text(big.text)) < 5_000
+        assert max(gaps) < STALL_BOUND, f"the window stalled for {max(gaps):.2f} s"
+        print(f"longest stall: {max(gaps) * 1000:.0f} ms over {len(gaps)} ticks")
+        assert fetches == []  # no <img> or link was fetched
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        proc.stdout.close() if proc.stdout else None
+        trap.close()
+        arun(trap.wait_closed())

@@ -1,0 +1,54 @@
+"""Whatever a server sends as a message reaches the real model and view as plain text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop_chat.app import ChatSession, Options
+from desktop_chat.core.messages import Kind, display_text, payload_text
+from desktop_chat.settings import Settings
+
+text = st.text(st.characters(codec=None, exclude_categories=()), max_size=300)
+scalars = st.none() | st.booleans() | st.integers() | st.floats() | text | st.binary(max_size=64)
+payloads = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
+    max_leaves=12,
+)
+metas = st.none() | payloads | st.fixed_dictionaries(
+    {"from": payloads, "room": payloads, "ts": payloads, "id": payloads, "offset": payloads}
+)
+
+
+@pytest.fixture
+def session(qtbot: Any, loop: Any) -> Iterator[ChatSession]:
+    """One window for every example (hypothesis runs the test body many times)."""
+    chat = ChatSession(Options(url="http://127.0.0.1:9", remember=False), Settings())
+    chat.window.show()
+    yield chat
+    chat.bridge.detach()
+    chat.window.close()
+    chat.window.deleteLater()
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=payloads, meta=metas, with_meta=st.booleans())
+def test_any_payload_is_shown_as_its_text(
+    qtbot: Any, session: ChatSession, payload: Any, meta: Any, with_meta: bool
+) -> None:
+    before = session.model.message_count()
+    session.client._seen.clear()  # a repeated meta.id is dropped by design; ids repeat here
+    args = (payload, meta) if with_meta else (payload,)
+    session.client._receive(args)  # the handler of receive-message
+    qtbot.waitUntil(lambda: session.model.message_count() == before + 1, timeout=2000)
+    shown = session.model.messages()[-1]
+    assert shown.kind is Kind.OTHER
+    assert shown.text == payload_text(payload)
+    assert isinstance(display_text(shown.text), str)
+    session.window.message_list.viewport().grab()  # paints it; errors fail the test
