@@ -29,7 +29,6 @@ from enum import Enum
 from typing import TypeGuard
 
 import aiohttp
-import engineio.payload
 import socketio
 
 from desktop_chat.core.limits import TokenBucket
@@ -45,15 +44,8 @@ from desktop_chat.core.urls import DEFAULT_PATH, ServerUrl
 
 log = logging.getLogger(__name__)
 
-# python-engineio's client aborts a long-polling connection when one HTTP
-# response carries more than 16 packets, which any busy room produces
-# (a Node server flushes everything it buffered in one response). The
-# limit is a class attribute; raising it is the library's documented knob.
-engineio.payload.Payload.max_decode_packets = max(
-    engineio.payload.Payload.max_decode_packets, 100_000
-)
-
 JOIN_ACK_TIMEOUT = 3.0
+CLOSE_TIMEOUT = 1.0  # a polite goodbye may take this long, then the socket is dropped
 SERVER_INFO_WAIT = 1.0  # how long a new connection waits to learn what the server does
 ACK_TIMEOUT = 10.0  # an acking server that stays silent this long is treated as gone
 SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
@@ -495,7 +487,12 @@ class ChatClient:
 
     async def _abandon(self, sio: socketio.AsyncClient) -> None:
         try:
-            await sio.shutdown()
+            # Over long-polling, a polite close waits for the pending GET,
+            # which a python-engineio server holds until its poll times out.
+            await asyncio.wait_for(sio.shutdown(), CLOSE_TIMEOUT)
+        except TimeoutError:
+            with contextlib.suppress(Exception):
+                await sio.eio.disconnect(abort=True)
         except Exception:  # a half-open socket may fail to close; it is gone either way
             log.debug("closing a failed connection", exc_info=True)
 
