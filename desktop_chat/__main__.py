@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("DESKTOP_CHAT_TOKEN"),
         help="token for servers that require one (or set DESKTOP_CHAT_TOKEN); never logged",
     )
+    parser.add_argument(
+        "--transports",
+        choices=["websocket", "polling", "websocket,polling"],
+        help="Engine.IO transports (default: polling, then upgrade to websocket)",
+    )
     parser.add_argument("--ca-file", help="a CA certificate (PEM) to trust for https servers")
     parser.add_argument(
         "--insecure",
@@ -67,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         room=args.room,
         token=args.token or None,
         tls=TlsOptions(ca_file=args.ca_file, insecure=args.insecure),
+        transports=args.transports.split(",") if args.transports else None,
     )
     return run(options)
 

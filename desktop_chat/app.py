@@ -50,6 +50,9 @@ class Options:
     remember: bool = True  # settings, outbox and a hosted server's messages on disk
     token: str | None = None  # sent in auth; never logged
     tls: TlsOptions = field(default_factory=TlsOptions)
+    # Engine.IO transports, e.g. ["polling"] where a proxy blocks websockets;
+    # None is python-engineio's default (polling, then upgrade to websocket).
+    transports: list[str] | None = None
 
 
 async def is_listening(host: str, port: int, timeout: float = 1.0) -> bool:
@@ -75,7 +78,12 @@ class ChatSession:
         # messages) on disk; others, such as most tests, keep them in memory.
         outbox = Outbox(default_outbox_path()) if options.remember else Outbox()
         self.client = ChatClient(
-            name, backoff=backoff, outbox=outbox, token=options.token, tls=options.tls
+            name,
+            backoff=backoff,
+            outbox=outbox,
+            token=options.token,
+            tls=options.tls,
+            transports=options.transports,
         )
         self.bridge = ClientBridge(self.client)
         self.model = MessageModel()

@@ -181,8 +181,4 @@ def open_window(
                 arun(session.close())
                 slow.append(f"{session.client.name} ({transport or 'not connected'})")
     assert all(s.client.status.state is ConnectionState.OFFLINE for s in sessions)
-    # Over long-polling to a python-engineio server, closing waits for the
-    # server's next ping (a known client bug, test_peers_on_our_server.py::
-    # test_closing_a_window_on_long_polling_is_prompt). Anything else is new.
-    unexpected = [w for w in slow if not w.endswith("(polling)")]
-    assert not unexpected, f"closing took more than {CLOSE_TIMEOUT} s: {unexpected}"
+    assert not slow, f"closing took more than {CLOSE_TIMEOUT} s: {slow}"

@@ -318,20 +318,23 @@ class ChildGroup:
             self.servers.append(child)
         return child
 
-    def stop_all(self, timeout: float = 10.0) -> list[str]:
+    def stop_all(self, timeout: float = 10.0, grace: float = 2.0) -> list[str]:
         """End them all (politely, then by force); the list of those that needed force.
 
-        Clients first, then the servers they were connected to, as people
-        leave before the server is shut down (and a server with nobody left
-        on it has no connection to close).
+        Clients first, as people leave before a server is shut down (a
+        server with nobody left on it stops at once); after `grace` seconds
+        the servers go anyway, which also ends a client stuck in its close
+        (a long-polling client waits for the server to answer its last GET).
         """
         clients = [c for c in self.children if c not in self.servers]
-        for batch in (clients, self.servers):
-            for child in batch:
-                child.request_stop()
-            # Spin while they shut down: a peer's websocket close handshake
-            # may need an in-loop server to answer.
-            self.spin(lambda batch=batch: all(c.exited for c in batch), timeout)
+        for child in clients:
+            child.request_stop()
+        # Spin while they shut down: a websocket close handshake may need an
+        # in-loop server to answer.
+        self.spin(lambda: all(c.exited for c in clients), grace)
+        for child in self.servers:
+            child.request_stop()
+        self.spin(lambda: all(c.exited for c in self.children), timeout)
         forced = [c.name for c in self.children if not c.exited]
         for child in self.children:
             child.reap()
@@ -396,9 +399,17 @@ def desktop_server_command() -> list[str]:
     return [sys.executable, "-m", "desktop_chat.core.server"]
 
 
+# The conversations test transports and ordering, not flood control: a server
+# that meters each client is opened wide enough for their bursts (1,200
+# messages at once from one peer).
+WIDE_LIMITS = {"--burst": "10000", "--rate": "10000"}
+
+
 def start_desktop_server(group: ChildGroup, *, path: str = "/socket.io") -> Server:
     """Our server as a user runs it: the command, in its own process."""
     argv = [*desktop_server_command(), "--host", HOST, "--port", "0", "--path", path]
+    for option, value in WIDE_LIMITS.items():
+        argv += [option, value]
     child = group.start(
         "desktop-chat-server", argv, server=True, env=clean_env(PYTHONUNBUFFERED="1")
     )

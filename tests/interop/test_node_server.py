@@ -351,9 +351,9 @@ def test_echo_server_shows_my_message_once(qtbot: Any, node_server: Any, open_wi
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="client bug: against a server that does not echo and sends no meta (the tutorial's "
-    "default), a message from someone else with the same text as one of mine from the last "
-    "10 s is taken for an echo of mine and dropped (ChatClient._recent_own)",
+    reason="client bug: against a server that sends no server-info (every tutorial server; "
+    "the default one never echoes), a message from someone else with the same text as one of "
+    "mine from the last 10 s is taken for an echo of mine and dropped (ChatClient._recent_own)",
 )
 def test_someone_repeating_my_words_is_shown(qtbot: Any, node_server: Any, open_window: Any,
                                               peer: Any) -> None:

@@ -8,7 +8,6 @@ command, in its own process) instead of `node server.js`.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -21,33 +20,11 @@ from tests.interop.nodeproc import Peer, Server, Spin
 from tests.interop.test_node_server import Conversations, wait_shown
 from tests.ui.conftest import texts, type_and_send
 
-# A bug in desktop_chat/, shown by a test that fails until it is fixed (then the
-# XPASS fails the run, and the marker goes).
-KNOWN_BUG = functools.partial(pytest.mark.xfail, strict=True, raises=AssertionError)
-MANY_PACKETS_BUG = (
-    "server bug: desktop-chat-server rejects every long-polling POST that carries more than "
-    "16 packets (python-engineio's Payload.max_decode_packets; only client.py raises it, so "
-    "a server in its own process keeps 16): messages a polling client batched are lost"
-)
-SLOW_CLOSE_BUG = (
-    "client bug: over long-polling to a python-engineio server, ChatClient.close() waits "
-    "for the pending GET, which that server answers only at its next ping (up to 25 s)"
-)
-
 
 class TestThroughDesktopChatServer(Conversations):
     @pytest.fixture
     def start_server(self, desktop_server: Callable[..., Server]) -> Callable[..., Server]:
         return desktop_server
-
-    @pytest.fixture(
-        params=[
-            "websocket",
-            pytest.param("polling", marks=KNOWN_BUG(reason=MANY_PACKETS_BUG)),
-        ]
-    )
-    def transport(self, request: pytest.FixtureRequest) -> str:
-        return str(request.param)
 
 
 def test_extensions_do_not_get_in_a_tutorial_clients_way(
@@ -73,10 +50,12 @@ def test_extensions_do_not_get_in_a_tutorial_clients_way(
     assert texts(desk, Kind.OWN) == ["ok"]
 
 
-@KNOWN_BUG(reason=SLOW_CLOSE_BUG)
 def test_closing_a_window_on_long_polling_is_prompt(
     qtbot: Any, desktop_server: Any, open_window: Any, peer: Any, spin: Spin
 ) -> None:
+    """python-engineio's server leaves a polling client's last GET open after
+    the client said goodbye, until the poll times out (45 s by default); the
+    window must not wait for it."""
     server = desktop_server()
     bob: Peer = peer(server, "bob")
     desk = open_window(server, "desk", transports=["polling"])
