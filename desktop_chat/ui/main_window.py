@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,8 +92,11 @@ class MainWindow(QMainWindow):
         self.message_list.setItemDelegate(MessageDelegate(self.message_list, model))
         self.message_list.setWordWrap(True)
         self.message_list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.message_list.setLayoutMode(QListView.LayoutMode.Batched)
-        self.message_list.setBatchSize(200)
+        # The model holds a bounded window of rows (MessageModel), so one
+        # layout pass is short, and scrollTo() right after paging rows in
+        # finds them laid out (a batched layout would not have them yet).
+        self.message_list.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.message_list.setUniformItemSizes(False)
         self.message_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.message_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.message_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -160,8 +163,12 @@ class MainWindow(QMainWindow):
             return  # nothing to say; the input keeps its focus
         self.message_input.clear()
         self.send_requested.emit(text, self.room())
-        self.model.following = True
-        self.message_list.scrollToBottom()
+        if not self.model.following:
+            # Back to the newest, where the message appears. (While following,
+            # the view is there already and stays: no layout pass here, before
+            # the message is on its way.)
+            self.model.following = True
+            self.message_list.scrollToBottom()
 
     def _join(self) -> None:
         room = self.room()
@@ -218,12 +225,25 @@ class MainWindow(QMainWindow):
             self.message_list.verticalScrollBar().setValue(maximum)
 
     def _scrolled(self, value: int) -> None:
-        """Follow new messages only while at the bottom; page older ones in at the top."""
+        """Follow new messages only while at the newest; page in at either end.
+
+        The model holds a bounded window of the conversation: at the top of
+        it older messages are paged in, at the bottom of a window that is
+        not at the newest, newer ones. The row the user looked at stays put.
+        """
         bar = self.message_list.verticalScrollBar()
-        self.model.following = value >= bar.maximum() - 4
-        if value == bar.minimum() and bar.maximum() > 0 and self.model.has_older():
-            anchor = self.model.index(0)
-            self.model.load_older()
+        model = self.model
+        at_bottom = value >= bar.maximum() - 4
+        if at_bottom and model.has_newer():
+            model.following = False
+            anchor = QPersistentModelIndex(model.index(model.rowCount() - 1))
+            model.load_newer()
+            self.message_list.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtBottom)
+            return
+        model.following = at_bottom
+        if value == bar.minimum() and bar.maximum() > 0 and model.has_older():
+            anchor = QPersistentModelIndex(model.index(0))
+            model.load_older()
             self.message_list.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)
 
     def closeEvent(self, event: QCloseEvent) -> None:

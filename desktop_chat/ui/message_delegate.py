@@ -3,12 +3,15 @@
 The text is drawn with `QPainter.drawText`, which takes plain text: markup
 a stranger sends is shown as the characters it is, never interpreted.
 Heights are cached per message and width, since a view asks for them far
-more often than messages change.
+more often than messages change; fonts and metrics are made once per font.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from itertools import islice
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -16,6 +19,8 @@ from desktop_chat.core.messages import DeliveryState, Kind, Message
 from desktop_chat.ui.message_model import MessageModel, header_text
 
 _Index = QModelIndex | QPersistentModelIndex
+_T = TypeVar("_T")
+_K = TypeVar("_K")
 
 MARGIN = 6
 PADDING = 6
@@ -26,6 +31,17 @@ MAX_SHOWN_LINES = 60
 _TEXT_FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere) | int(
     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 )
+_HEADER_OWN = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_HEADER_OTHER = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_SELECTED = QStyle.StateFlag.State_Selected
+
+
+def _remember(cache: dict[_K, _T], key: _K, value: _T) -> None:
+    """Store, forgetting the oldest half once the cache is full."""
+    if len(cache) >= CACHE_LIMIT:
+        for old in list(islice(cache, CACHE_LIMIT // 2)):
+            del cache[old]
+    cache[key] = value
 
 
 def shown_text(text: str) -> str:
@@ -42,96 +58,206 @@ def shown_text(text: str) -> str:
     return shown
 
 
+CACHE_LIMIT = 20_000  # measured messages remembered; the view holds far fewer
+
+
 class MessageDelegate(QStyledItemDelegate):
+    """Paints messages; heights are cached per message and width.
+
+    A QListView asks every row's size on every layout, so the common path
+    is one dict lookup: the fonts and their metrics are made once per view
+    font, and the width is read when the viewport is resized, not per row.
+    """
+
     def __init__(self, view: QListView, model: MessageModel) -> None:
         super().__init__(view)
         self._view = view
         self._model = model
-        self._heights: dict[str, int] = {}
-        self._width = -1
+        self._heights: dict[str, int] = {}  # measured
+        self._estimates: dict[str, int] = {}  # from the length, for rows off screen
         self._shown: dict[str, str] = {}
+        self._headers: dict[tuple[str, DeliveryState | None, str], str] = {}
+        self._palette_key = -1
+        self._palette_colors = _Colors(view.palette())
+        self._width = -1
+        self._fonts_dirty = True  # made again from the next option's font
+        self._header_font = QFont()
+        self._body_font = QFont()
+        self._system_font = QFont()
+        self._header_height = 0
+        self._body_metrics = QFontMetrics(self._body_font)
+        self._system_metrics = QFontMetrics(self._system_font)
+        self._tail = -1  # rows at the end that can be on screen while following
+        view.viewport().installEventFilter(self)
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Resize:
+            self._width = -1  # measured again on the next size hint
+            self._tail = -1
+        elif kind in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fonts_dirty = True
+            self._width = -1
+        return False
 
     def _text_of(self, message: Message) -> str:
         shown = self._shown.get(message.id)
         if shown is None:
             shown = shown_text(message.text)
-            self._shown[message.id] = shown
+            _remember(self._shown, message.id, shown)
         return shown
 
+    def _update_fonts(self, font: QFont) -> None:
+        if not self._fonts_dirty:
+            return
+        self._fonts_dirty = False
+        self._body_font = QFont(font)
+        self._system_font = QFont(font)
+        self._system_font.setItalic(True)
+        self._header_font = QFont(font)
+        self._header_font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+        self._header_height = QFontMetrics(self._header_font).height()
+        self._body_metrics = QFontMetrics(self._body_font)
+        self._system_metrics = QFontMetrics(self._system_font)
+        self._heights.clear()
+        self._estimates.clear()
+        self._tail = -1
+
     def _fonts(self, option: QStyleOptionViewItem, message: Message) -> tuple[QFont, QFont]:
-        body = QFont(option.font)
-        if message.kind is Kind.SYSTEM:
-            body.setItalic(True)
-        header = QFont(option.font)
-        header.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.8))
-        return header, body
+        self._update_fonts(option.font)
+        body = self._system_font if message.kind is Kind.SYSTEM else self._body_font
+        return self._header_font, body
 
     def _content_width(self) -> int:
         return max(80, self._view.viewport().width() - 2 * (MARGIN + PADDING))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        message = self._model.message_at(index.row())
-        width = self._content_width()
-        if width != self._width:
-            self._width = width
+        """The row's height: measured once per message and width, or estimated.
+
+        While the view follows the newest messages, only the rows at the end
+        can be on screen; under a flood most other rows scroll out before
+        anyone sees them. Those get an estimate from their length, and are
+        measured when they are first painted (and laid out again if the
+        estimate was off).
+        """
+        row = index.row()
+        message = self._model.message_at(row)
+        if self._width < 0:
+            self._width = self._content_width()
             self._heights.clear()
+            self._estimates.clear()
         height = self._heights.get(message.id)
         if height is None:
-            header_font, body_font = self._fonts(option, message)
-            body = QFontMetrics(body_font).boundingRect(
-                QRect(0, 0, width, 1_000_000), _TEXT_FLAGS, self._text_of(message)
-            )
-            height = QFontMetrics(header_font).height() + GAP + body.height() + 2 * PADDING
-            height += MARGIN
-            self._heights[message.id] = height
-        return QSize(width, height)
+            self._update_fonts(option.font)
+            model = self._model
+            if model.following and row < model.rowCount() - self._tail_rows():
+                estimate = self._estimates.get(message.id)
+                if estimate is None:
+                    estimate = self._estimate(message)
+                    _remember(self._estimates, message.id, estimate)
+                return QSize(self._width, estimate)
+            height = self._measure(message)
+        return QSize(self._width, height)
+
+    def _measure(self, message: Message) -> int:
+        metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
+        body = metrics.boundingRect(
+            QRect(0, 0, self._width, 1_000_000), _TEXT_FLAGS, self._text_of(message)
+        )
+        height = self._header_height + GAP + body.height() + 2 * PADDING + MARGIN
+        _remember(self._heights, message.id, height)
+        return height
+
+    def _estimate(self, message: Message) -> int:
+        metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
+        per_line = max(1, self._width // max(1, metrics.averageCharWidth()))
+        text = self._text_of(message)
+        if "\n" in text:
+            lines = sum(-(-len(line) // per_line) or 1 for line in text.split("\n"))
+        else:
+            lines = -(-len(text) // per_line) or 1
+        return self._header_height + GAP + lines * metrics.lineSpacing() + 2 * PADDING + MARGIN
+
+    def _tail_rows(self) -> int:
+        if self._tail < 0:
+            row = self._header_height + GAP + self._body_metrics.lineSpacing() + 2 * PADDING
+            self._tail = self._view.viewport().height() // max(1, row + MARGIN) + 2
+        return self._tail
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         message = self._model.message_at(index.row())
-        palette = option.palette
+        if message.id not in self._heights and self._width > 0:
+            # Laid out on an estimate, now on screen: measure, and lay out
+            # again if the estimate was off.
+            self._update_fonts(option.font)
+            if self._measure(message) != option.rect.height():
+                self.sizeHintChanged.emit(index)
         header_font, body_font = self._fonts(option, message)
-        bubble = option.rect.adjusted(MARGIN, MARGIN // 2, -MARGIN, -MARGIN // 2)
+        colors = self._colors(option)
+        kind = message.kind
+        fill: QColor | None
+        if option.state & _SELECTED:
+            fill = colors.selected
+        else:
+            fill = colors.own if kind is Kind.OWN else colors.other if kind is Kind.OTHER else None
+        rect = option.rect
+        left, top = rect.left() + MARGIN, rect.top() + MARGIN // 2
+        width, height = rect.width() - 2 * MARGIN, rect.height() - 2 * (MARGIN // 2)
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if message.kind is Kind.OWN:
-            fill = QColor(palette.color(QPalette.ColorRole.Highlight))
-            fill.setAlpha(40)
-        elif message.kind is Kind.OTHER:
-            fill = QColor(palette.color(QPalette.ColorRole.AlternateBase))
-        else:
-            fill = QColor(0, 0, 0, 0)
-        if option.state & QStyle.StateFlag.State_Selected:
-            fill = QColor(palette.color(QPalette.ColorRole.Highlight))
-            fill.setAlpha(90)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(bubble, 6, 6)
+        if fill is not None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(QRect(left, top, width, height), 6, 6)
 
-        inner = bubble.adjusted(PADDING, PADDING, -PADDING, -PADDING)
-        muted = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
-        header_height = QFontMetrics(header_font).height()
+        left, top = left + PADDING, top + PADDING
+        width, height = width - 2 * PADDING, height - 2 * PADDING
+        header_height = self._header_height
         painter.setFont(header_font)
-        if message.state is DeliveryState.FAILED:
-            painter.setPen(QColor(200, 40, 40))
-        else:
-            painter.setPen(muted)
-        header_rect = QRect(inner.left(), inner.top(), inner.width(), header_height)
-        align = (
-            Qt.AlignmentFlag.AlignRight if message.kind is Kind.OWN else Qt.AlignmentFlag.AlignLeft
-        )
+        painter.setPen(colors.failed if message.state is DeliveryState.FAILED else colors.muted)
         painter.drawText(
-            header_rect, int(align | Qt.AlignmentFlag.AlignVCenter), header_text(message)
+            QRect(left, top, width, header_height),
+            _HEADER_OWN if kind is Kind.OWN else _HEADER_OTHER,
+            self._header_of(message),
         )
-
         painter.setFont(body_font)
-        painter.setPen(
-            muted if message.kind is Kind.SYSTEM else palette.color(QPalette.ColorRole.Text)
+        painter.setPen(colors.muted if kind is Kind.SYSTEM else colors.text)
+        body_top = top + header_height + GAP
+        painter.drawText(
+            QRect(left, body_top, width, height - header_height - GAP),
+            _TEXT_FLAGS,
+            self._text_of(message),
         )
-        body_rect = QRect(
-            inner.left(),
-            inner.top() + header_height + GAP,
-            inner.width(),
-            inner.height() - header_height - GAP,
-        )
-        painter.drawText(body_rect, _TEXT_FLAGS, self._text_of(message))
         painter.restore()
+
+    def _header_of(self, message: Message) -> str:
+        key = (message.id, message.state, message.error)
+        header = self._headers.get(key)
+        if header is None:
+            header = header_text(message)
+            _remember(self._headers, key, header)
+        return header
+
+    def _colors(self, option: QStyleOptionViewItem) -> _Colors:
+        palette = option.palette
+        key = palette.cacheKey()
+        if key != self._palette_key:
+            self._palette_key = key
+            self._palette_colors = _Colors(palette)
+        return self._palette_colors
+
+
+class _Colors:
+    """The colours a message is painted in, made once per palette."""
+
+    def __init__(self, palette: QPalette) -> None:
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        self.own = QColor(highlight)
+        self.own.setAlpha(40)
+        self.selected = QColor(highlight)
+        self.selected.setAlpha(90)
+        self.other = QColor(palette.color(QPalette.ColorRole.AlternateBase))
+        self.muted = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
+        self.text = QColor(palette.color(QPalette.ColorRole.Text))
+        self.failed = QColor(200, 40, 40)

@@ -1,11 +1,21 @@
 """The conversation as a Qt list model.
 
 The model keeps the whole conversation but shows the view only a window
-of its newest rows: a QListView with rows of varying height lays out
-every row again on each insert, so the cost of an insert grows with the
-rows the view can see. While the user follows the conversation the window
-is trimmed to `WINDOW` rows; scrolling to the top pages older messages
-back in (`load_older`).
+of it. A QListView with rows of varying height lays out every row again
+on each insert (and asks Python for each row's size), so the cost of an
+insert grows with the rows the view holds, never with the conversation:
+
+- while the user follows the newest messages the window is the newest
+  `window` rows (`WINDOW`); a flood's batch is inserted and the rows that
+  scrolled out are removed in the same turn, before the view lays out;
+- scrolling to the top pages older messages in (`load_older`), scrolling to
+  the bottom of a window that is not at the newest pages newer ones in
+  (`load_newer`); the window never holds more than `max_rows` rows, so the
+  far end is dropped as the near end grows;
+- the newest `hot` messages are kept as objects; older ones are archived
+  in compressed chunks of `CHUNK` (`_Archive`), so a million messages fit
+  in a few tens of MB. Own messages stay live objects, since their
+  delivery state still changes.
 
 Rows are appended in batches (one begin/end pair per burst). Own messages
 are found by id for delivery updates, which change one row with
@@ -14,7 +24,10 @@ are found by id for delivery updates, which change one row with
 
 from __future__ import annotations
 
+import marshal
 import time
+import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from enum import IntEnum
 
@@ -24,8 +37,12 @@ from desktop_chat.core.messages import DeliveryState, Kind, Message
 
 _Index = QModelIndex | QPersistentModelIndex
 
-WINDOW = 500  # rows shown while following the newest messages
-PAGE = 500  # rows paged back in when the user scrolls to the top
+WINDOW = 100  # rows shown while following the newest messages
+PAGE = 200  # rows paged in when the user scrolls to either end
+MAX_ROWS = 600  # most rows the view holds while the user reads back
+HOT = 20_000  # newest messages kept as objects
+CHUNK = 1_024  # messages per compressed archive chunk (about 1 ms to pack)
+_DECODED_CHUNKS = 4  # archive chunks kept decoded (a window spans at most two)
 
 STATE_LABELS = {
     DeliveryState.PENDING: "pending",
@@ -33,6 +50,8 @@ STATE_LABELS = {
     DeliveryState.DELIVERED: "delivered",
     DeliveryState.FAILED: "failed",
 }
+_KINDS = {kind.value: kind for kind in Kind}
+_STATES = {state.value: state for state in DeliveryState}
 
 
 class Role(IntEnum):
@@ -64,23 +83,126 @@ def header_text(message: Message) -> str:
     return " · ".join(p for p in parts if p)
 
 
+class _Archive:
+    """Older messages, in compressed chunks of CHUNK; decoded on demand, a few at a time.
+
+    Each chunk is the columns of its messages (marshal, zlib level 1, about
+    1 µs per message each way). Own messages are kept as the live objects
+    the client updates, by position, and win over their archived copy.
+    """
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self.own: dict[int, Message] = {}  # position -> live own message
+        self._decoded: OrderedDict[int, list[Message]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._chunks) * CHUNK
+
+    def add(self, messages: Sequence[Message]) -> None:
+        assert len(messages) == CHUNK
+        base = len(self)
+        columns = (
+            [m.text for m in messages],
+            [m.kind.value for m in messages],
+            [m.room for m in messages],
+            [m.sender for m in messages],
+            [m.ts for m in messages],
+            [m.id for m in messages],
+            [None if m.state is None else m.state.value for m in messages],
+            [m.error for m in messages],
+        )
+        for offset, message in enumerate(messages):
+            if message.kind is Kind.OWN:
+                self.own[base + offset] = message
+        self._chunks.append(zlib.compress(marshal.dumps(columns), 1))
+
+    def _chunk(self, number: int) -> list[Message]:
+        decoded = self._decoded.get(number)
+        if decoded is not None:
+            self._decoded.move_to_end(number)
+            return decoded
+        texts, kinds, rooms, senders, tss, ids, states, errors = marshal.loads(
+            zlib.decompress(self._chunks[number])
+        )
+        decoded = [
+            Message(
+                text=text,
+                kind=_KINDS[kind],
+                room=room,
+                sender=sender,
+                ts=ts,
+                id=id_,
+                state=None if state is None else _STATES[state],
+                error=error,
+            )
+            for text, kind, room, sender, ts, id_, state, error in zip(
+                texts, kinds, rooms, senders, tss, ids, states, errors, strict=True
+            )
+        ]
+        base = number * CHUNK
+        for position, message in self.own.items():
+            if base <= position < base + CHUNK:
+                decoded[position - base] = message
+        self._decoded[number] = decoded
+        if len(self._decoded) > _DECODED_CHUNKS:
+            self._decoded.popitem(last=False)
+        return decoded
+
+    def get(self, position: int) -> Message:
+        own = self.own.get(position)
+        if own is not None:
+            return own
+        return self._chunk(position // CHUNK)[position % CHUNK]
+
+    def slice(self, start: int, stop: int) -> list[Message]:
+        result: list[Message] = []
+        while start < stop:
+            number, offset = divmod(start, CHUNK)
+            take = min(stop - start, CHUNK - offset)
+            result.extend(self._chunk(number)[offset : offset + take])
+            start += take
+        return result
+
+    def replace(self, position: int, message: Message) -> None:
+        self.own[position] = message
+        decoded = self._decoded.get(position // CHUNK)
+        if decoded is not None:
+            decoded[position % CHUNK] = message
+
+
 class MessageModel(QAbstractListModel):
-    def __init__(self, parent: QObject | None = None, window: int = WINDOW) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        window: int = WINDOW,
+        *,
+        page: int = PAGE,
+        max_rows: int = MAX_ROWS,
+        hot: int = HOT,
+    ) -> None:
         super().__init__(parent)
         self.window = window
-        self._all: list[Message] = []
-        self._start = 0  # index in _all of row 0
-        self._position: dict[str, int] = {}  # own message id -> index in _all
-        self.following = True  # set by the view: trim only while at the newest
+        self.page = page
+        self.max_rows = max(max_rows, window + page)
+        self.hot = hot
+        self._archive = _Archive()
+        self._recent: list[Message] = []  # messages from len(_archive) on
+        self._start = 0  # position of row 0 in the conversation
+        self._end = 0  # position after the last row
+        self._position: dict[str, int] = {}  # own message id -> position
+        self._following = True
+
+    # ---- the view's side ----------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._all) - self._start
+        return 0 if parent.isValid() else self._end - self._start
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = index.row()
-        if not index.isValid() or not 0 <= row < len(self._all) - self._start:
+        if not index.isValid() or not 0 <= row < self._end - self._start:
             return None
-        message = self._all[self._start + row]
+        message = self.message_at(row)
         if role == Role.MESSAGE:
             return message
         if role == Qt.ItemDataRole.DisplayRole:
@@ -93,55 +215,135 @@ class MessageModel(QAbstractListModel):
             return header_text(message)
         return None
 
+    def message_at(self, row: int) -> Message:
+        position = self._start + row
+        archived = len(self._archive)
+        if position >= archived:
+            return self._recent[position - archived]
+        return self._archive.get(position)
+
+    # ---- the conversation ---------------------------------------------------
+
+    def message_count(self) -> int:
+        return len(self._archive) + len(self._recent)
+
+    def messages(self) -> list[Message]:
+        """The whole conversation, shown or not (archived messages decoded)."""
+        return self._archive.slice(0, len(self._archive)) + self._recent
+
     def append(self, messages: Sequence[Message]) -> None:
         if not messages:
             return
-        first = self.rowCount()
-        self.beginInsertRows(QModelIndex(), first, first + len(messages) - 1)
-        base = len(self._all)
-        self._all.extend(messages)
-        for offset, message in enumerate(messages):
+        total = self.message_count()
+        if self._following and self._end != total:
+            self.jump_to_newest()  # following, yet paged away programmatically
+        at_newest = self._end == total
+        for offset, message in enumerate(messages, start=total):
             if message.kind is Kind.OWN:
-                self._position[message.id] = base + offset
-        self.endInsertRows()
-        if self.following:
-            self._trim()
+                self._position[message.id] = offset
+        self._recent.extend(messages)
+        new_total = total + len(messages)
+        if at_newest:
+            if self._following:
+                # Insert the whole batch (whoever watches rowsInserted sees every
+                # message), then drop what scrolled out, before the view lays out.
+                self._insert_at_end(new_total - total)
+                self._drop_front(self.rowCount() - self.window)
+            else:
+                # The user reads back: the window grows below until it is full;
+                # then the newest wait (has_newer) until they scroll down.
+                self._insert_at_end(min(new_total - total, self.max_rows - self.rowCount()))
+        self._archive_old()
 
-    def _trim(self) -> None:
-        excess = self.rowCount() - self.window
-        if excess > 0:
-            self.beginRemoveRows(QModelIndex(), 0, excess - 1)
-            self._start += excess
-            self.endRemoveRows()
+    @property
+    def following(self) -> bool:
+        """Whether the view is at the newest messages (set by the view).
+
+        Turning it on jumps the window to the newest messages if it is elsewhere.
+        """
+        return self._following
+
+    @following.setter
+    def following(self, value: bool) -> None:
+        self._following = value
+        if value and self._end != self.message_count():
+            self.jump_to_newest()
+
+    def jump_to_newest(self) -> None:
+        total = self.message_count()
+        self.beginResetModel()
+        self._end = total
+        self._start = max(0, total - self.window)
+        self.endResetModel()
 
     def has_older(self) -> bool:
         return self._start > 0
 
-    def load_older(self, count: int = PAGE) -> int:
-        """Page up to `count` older messages back in at the top; returns how many."""
-        count = min(count, self._start)
+    def has_newer(self) -> bool:
+        return self._end < self.message_count()
+
+    def load_older(self, count: int | None = None) -> int:
+        """Page up to `count` older messages in at the top; returns how many.
+
+        Rows beyond `max_rows` are dropped at the bottom.
+        """
+        count = min(self.page if count is None else count, self._start)
         if count:
             self.beginInsertRows(QModelIndex(), 0, count - 1)
             self._start -= count
             self.endInsertRows()
+            self._drop_back(self.rowCount() - self.max_rows)
+        return count
+
+    def load_newer(self, count: int | None = None) -> int:
+        """Page up to `count` newer messages in at the bottom; returns how many.
+
+        Rows beyond `max_rows` are dropped at the top.
+        """
+        count = min(self.page if count is None else count, self.message_count() - self._end)
+        if count:
+            self._insert_at_end(count)
+            self._drop_front(self.rowCount() - self.max_rows)
         return count
 
     def update_state(self, message: Message) -> None:
         position = self._position.get(message.id)
         if position is None:
             return
-        self._all[position] = message
+        archived = len(self._archive)
+        if position >= archived:
+            self._recent[position - archived] = message
+        else:
+            self._archive.replace(position, message)
         row = position - self._start
-        if row >= 0:
+        if 0 <= row < self.rowCount():
             index = self.index(row)
             self.dataChanged.emit(index, index, [Role.STATE, Role.HEADER])
 
-    def message_at(self, row: int) -> Message:
-        return self._all[self._start + row]
+    # ---- internals ------------------------------------------------------------
 
-    def message_count(self) -> int:
-        return len(self._all)
+    def _insert_at_end(self, count: int) -> None:
+        if count > 0:
+            rows = self.rowCount()
+            self.beginInsertRows(QModelIndex(), rows, rows + count - 1)
+            self._end += count
+            self.endInsertRows()
 
-    def messages(self) -> list[Message]:
-        """The whole conversation, shown or not."""
-        return list(self._all)
+    def _drop_front(self, count: int) -> None:
+        if count > 0:
+            self.beginRemoveRows(QModelIndex(), 0, count - 1)
+            self._start += count
+            self.endRemoveRows()
+
+    def _drop_back(self, count: int) -> None:
+        if count > 0:
+            rows = self.rowCount()
+            self.beginRemoveRows(QModelIndex(), rows - count, rows - 1)
+            self._end -= count
+            self.endRemoveRows()
+
+    def _archive_old(self) -> None:
+        """Move the oldest objects into the archive once `hot` newer ones exist."""
+        while len(self._recent) >= self.hot + CHUNK:
+            self._archive.add(self._recent[:CHUNK])
+            del self._recent[:CHUNK]

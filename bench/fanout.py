@@ -1,0 +1,97 @@
+"""Bundled server fan-out: one sender, 100 receivers in a room, against the Node tutorial server.
+
+    .venv/bin/python bench/fanout.py [--clients 100] [--count 1000] [--rounds 3]
+
+Two servers run side by side on 127.0.0.1: desktop-chat-server (python-
+socketio on aiohttp, from source, its message store in a temporary file)
+and the tutorial's Node server (tests/interop/server.js, socket.io 4.8).
+For each, bench/fanout_clients.js (socket.io-client 4.8, one Node process)
+connects CLIENTS receivers to one room and a sender, which emits COUNT
+`send-message(text, room)`; the time runs until every receiver has all of
+them. Printed: deliveries per second (COUNT x CLIENTS / time), median of
+the rounds, and the bundled server's ratio to Node's (target: at least 0.5).
+
+Only loopback traffic; nothing here can fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import BENCH, INTEROP, PYTHON, Lines, check_node
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run(url: str, args: argparse.Namespace) -> float:
+    clients = Lines(
+        ["node", str(BENCH / "fanout_clients.js"), "--url", url, "--clients", str(args.clients)]
+    )
+    try:
+        clients.next_event("ready", timeout=120)
+        clients.send({"cmd": "run", "count": args.count, "size": args.size})
+        done = clients.next_event("done", timeout=600)
+        return float(done["deliveries"]) / float(done["seconds"])
+    finally:
+        clients.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--size", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    check_node()
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        ours = Lines(
+            [PYTHON, "-m", "desktop_chat.core.server", "--port", str(port),
+             "--db", str(Path(tmp) / "fanout.db")],
+            quiet=True,
+        )  # fmt: skip
+        while "listening" not in ours.next_line(30):
+            pass
+        node = Lines(["node", str(INTEROP / "server.js"), "--quiet", "--exit-with-stdin"])
+        line = node.next_line(30)
+        assert line.startswith("LISTENING "), line
+        urls = {
+            "Node tutorial server (socket.io 4.8)": f"http://127.0.0.1:{line.split()[1]}",
+            "desktop-chat-server (python-socketio)": f"http://127.0.0.1:{port}",
+        }
+        rates: dict[str, list[float]] = {name: [] for name in urls}
+        try:
+            for round_ in range(args.rounds):
+                for name, url in urls.items():
+                    rate = run(url, args)
+                    rates[name].append(rate)
+                    print(f"  round {round_ + 1} {name}: {rate:,.0f}/s", file=sys.stderr)
+        finally:
+            ours.proc.terminate()
+            ours.close()
+            node.close()
+    node_rate, our_rate = (statistics.median(v) for v in rates.values())
+    print(
+        f"\nfan-out, 1 sender, {args.clients} receivers in a room, {args.count:,} messages"
+        f" of {args.size} B, median of {args.rounds}"
+    )
+    print("| server | deliveries/s | ratio to Node |\n|---|---|---|")
+    print(f"| Node tutorial server (socket.io 4.8), the baseline | {node_rate:,.0f} | 1.00 |")
+    print(f"| desktop-chat-server | {our_rate:,.0f} | {our_rate / node_rate:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

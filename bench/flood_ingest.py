@@ -1,0 +1,158 @@
+"""Flood ingest: how fast the window takes in a flood, and how late the Qt loop runs meanwhile.
+
+    .venv/bin/python bench/flood_ingest.py                       # 100,000 x 100 B, 3 rounds
+    .venv/bin/python bench/flood_ingest.py --count 20000 --rounds 1
+    .venv/bin/python bench/flood_ingest.py --modes raw,app-fast  # any subset of the modes
+    .venv/bin/python bench/flood_ingest.py --rate 5000 --count 50000   # sustained 5,000 msg/s
+    .venv/bin/python bench/flood_ingest.py --type-at 50000       # a message typed mid-flood
+
+A Node socket.io 4.8 server (bench/flood_server.js) sends COUNT messages of
+SIZE bytes to one receiver, as fast as it can (or at --rate msg/s). Each
+receiver runs in its own process (bench/worker.py); the modes alternate,
+round after round, so the baseline and the app share the machine's state.
+
+- raw: python-socketio's AsyncClient on plain asyncio, no Qt (the baseline)
+- raw-qasync / raw-fast: the same client under stock qasync / desktop_chat.loop
+- app-qasync / app-fast: the real window (ChatSession) under either loop; it
+  is done when every message is in the model and the view is at the newest
+- suffixes run the app with proposed changes to files this bench does not
+  own patched in (bench/worker.py): +ids, cheap message ids instead of a
+  uuid4 each (desktop_chat/core/messages.py); +freeze, gc.freeze() once the
+  window is up (desktop_chat/app.py); e.g. app-fast+ids+freeze
+
+Printed per mode (median over rounds): messages/s from the flood command
+to done, CPU µs per message (the receiver process), the Qt loop stall
+(lateness of a 10 ms timer: p50, p99, max), and the ratio to the raw
+client's messages/s in the same run. With --rate, also the lag at the end
+(done minus when the server sent the last message) and the largest lag of
+a sampled message behind its due time. With --type-at K, the time from
+"typing" (the K-th message arriving) until the server has the message.
+
+Only loopback traffic; nothing here is a test that can fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import FloodServer, Worker, fmt_ms, median, percentile
+
+MODES = ["raw", "raw-qasync", "raw-fast", "app-qasync", "app-fast"]
+
+
+def one(server: FloodServer, mode: str, args: argparse.Namespace) -> dict[str, Any]:
+    extra = ["--type-at", str(args.type_at)] if args.type_at else []
+    mode, *patches = mode.split("+")
+    extra += [{"ids": "--cheap-ids", "freeze": "--freeze"}[p] for p in patches]
+    if args.rate:
+        extra += ["--every", str(max(1, args.rate // 10))]
+    worker = Worker(
+        "ingest", "--mode", mode, "--url", server.url, "--count", str(args.count), *extra
+    )
+    try:
+        worker.next_event("ready", timeout=60)
+        t_cmd = time.monotonic()
+        server.send({"cmd": "flood", "count": args.count, "size": args.size, "rate": args.rate})
+        result = worker.next_event("result", timeout=args.timeout)
+        sent = server.next_event("flood_done", timeout=60)
+        result["t_cmd"] = t_cmd
+        result["server_done"] = int(sent["t_ns"]) / 1e9
+        if args.type_at:
+            got = server.next_event("got", timeout=60)
+            result["typed_latency"] = int(got["t_ns"]) / 1e9 - result["typed"]
+    finally:
+        worker.close()
+    return result
+
+
+def summarize(mode: str, runs: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
+    rates = [r["count"] / (r["done"] - r["t_cmd"]) for r in runs]
+    stalls = [s for r in runs for s in r["stalls"]]
+    row: dict[str, Any] = {
+        "mode": mode,
+        "rate": median(rates),
+        "rates": rates,
+        "cpu_us": median([r["cpu"] / r["count"] * 1e6 for r in runs]),
+        "p50": percentile(stalls, 50),
+        "p99": percentile(stalls, 99),
+        "max": max(stalls) if stalls else float("nan"),
+        "rss": median([r["rss_mb"] for r in runs]),
+    }
+    if args.rate:
+        lags = []
+        for r in runs:
+            for n, t in r["marks"]:
+                due = r["t_cmd"] + n / args.rate
+                lags.append((t - due) * 1000)
+        row["end_lag_ms"] = median([(r["done"] - r["server_done"]) * 1000 for r in runs])
+        row["max_lag_ms"] = max(lags) if lags else float("nan")
+    if args.type_at:
+        row["typed_ms"] = [r["typed_latency"] * 1000 for r in runs]
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--size", type=int, default=100)
+    parser.add_argument("--rate", type=int, default=0, help="messages/s offered (0: flat out)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--type-at", type=int, default=0)
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args(argv)
+    modes = args.modes.split(",")
+    if "raw" not in modes:
+        modes.insert(0, "raw")
+    results: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
+    server = FloodServer()
+    try:
+        for round_ in range(args.rounds):
+            for mode in modes:
+                r = one(server, mode, args)
+                results[mode].append(r)
+                rate = r["count"] / (r["done"] - r["t_cmd"])
+                print(
+                    f"  round {round_ + 1} {mode:<11} {rate:>9,.0f} msg/s"
+                    f"  stall p99 {fmt_ms(percentile(r['stalls'], 99))} ms",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    finally:
+        server.close()
+    rows = [summarize(m, results[m], args) for m in modes]
+    raw = rows[0]["rate"]
+    what = f"{args.count:,} x {args.size} B" + (f" offered at {args.rate:,}/s" if args.rate else "")
+    print(f"\nflood ingest, {what}, median of {args.rounds} round(s)")
+    header = "| receiver | msg/s | ratio to raw | CPU µs/msg | stall p50 / p99 / max ms | RSS MB |"
+    extra_header = ""
+    if args.rate:
+        extra_header += " lag at end ms | worst lag ms |"
+    if args.type_at:
+        extra_header += " typed → server ms |"
+    print(header + extra_header)
+    print("|" + "---|" * (header.count("|") - 1 + extra_header.count("|")))
+    for row in rows:
+        line = (
+            f"| {row['mode']} | {row['rate']:,.0f} | {row['rate'] / raw:.2f}x |"
+            f" {row['cpu_us']:.0f} | {fmt_ms(row['p50'])} / {fmt_ms(row['p99'])} /"
+            f" {fmt_ms(row['max'])} | {row['rss']:.0f} |"
+        )
+        if args.rate:
+            line += f" {row['end_lag_ms']:.0f} | {row['max_lag_ms']:.0f} |"
+        if args.type_at:
+            line += " " + ", ".join(f"{t:.0f}" for t in row["typed_ms"]) + " |"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""Process start to first paint, and to connected: the app from source against a bare window.
+
+    .venv/bin/python bench/startup.py [--runs 7]
+
+desktop-chat-server runs in its own process on 127.0.0.1. Then, alternately:
+
+- bare: a minimal PySide6 + qasync + python-socketio program (a QMainWindow
+  with a QListView, a qasync loop, an AsyncClient that connects): the
+  baseline the issue measured (~0.24 s to first paint);
+- app: `python -m desktop_chat --url ... --name ...` from source.
+
+Both run offscreen in a clean environment (temporary HOME and XDG folders).
+"First paint" is the first QEvent.Paint any widget gets (an event filter
+on the QApplication, installed before anything else runs: bench/_paint_probe.py);
+"connected" is when the server logs that client's connection. Times are
+from just before the process is started. One warm-up run of each is not
+counted; medians (and min-max) over --runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import BENCH, PYTHON, ROOT
+
+BARE = r"""
+import asyncio, os, sys, time
+from PySide6.QtWidgets import QApplication, QListView, QMainWindow
+import qasync
+import socketio
+
+async def main(url, name):
+    window = QMainWindow()
+    window.setCentralWidget(QListView())
+    window.resize(560, 640)
+    window.show()
+    sio = socketio.AsyncClient(handle_sigint=False)
+    await sio.connect(url, auth={"name": name})
+    await asyncio.Event().wait()  # until SIGTERM
+
+app = QApplication.instance() or QApplication(sys.argv[:1])
+qasync.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerLog:
+    """desktop-chat-server, its log lines timestamped as they come."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [PYTHON, "-m", "desktop_chat.core.server", "--port", str(self.port),
+             "--db", env["HOME"] + "/server.db"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.lines: list[tuple[int, str]] = []
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, args=(self.proc.stderr,), daemon=True).start()
+        threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
+        self.wait_for(re.compile("listening on"), 0)
+
+    def _read(self, stream: object) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            with self.cond:
+                self.lines.append((time.monotonic_ns(), line))
+                self.cond.notify_all()
+
+    def wait_for(self, pattern: re.Pattern[str], since: int, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for t, line in self.lines:
+                    if t >= since and pattern.search(line):
+                        return t
+                if not self.cond.wait(max(0.0, deadline - time.monotonic())):
+                    raise TimeoutError(pattern.pattern)
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(10)
+
+
+def one(kind: str, server: ServerLog, env: dict[str, str], name: str) -> tuple[float, float]:
+    url = f"http://127.0.0.1:{server.port}"
+    if kind == "bare":
+        argv = [PYTHON, str(BENCH / "_paint_probe.py"), "--bare", BARE, url, name]
+    else:
+        argv = [PYTHON, str(BENCH / "_paint_probe.py"), "--url", url, "--name", name]
+    start = time.monotonic_ns()
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line.startswith("PAINT "):
+            raise RuntimeError(f"{kind}: {line!r}")
+        painted = (int(line.split()[1]) - start) / 1e9
+        pattern = re.compile(rf"client connected \S+ \S+ \({re.escape(name)}\)")
+        connected = (server.wait_for(pattern, start) - start) / 1e9
+    finally:
+        proc.send_signal(signal.SIGINT if kind == "app" else signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return painted, connected
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as home:
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": home,
+            "XDG_CONFIG_HOME": f"{home}/config",
+            "XDG_DATA_HOME": f"{home}/data",
+            "XDG_STATE_HOME": f"{home}/state",
+            "QT_QPA_PLATFORM": "offscreen",
+            "PYTHONPATH": str(ROOT),
+        }
+        server = ServerLog(env)
+        results: dict[str, dict[str, list[float]]] = {
+            k: {"paint": [], "connected": []} for k in ("bare", "app")
+        }
+        try:
+            for run in range(args.runs + 1):  # run 0 warms the caches up
+                for kind in ("bare", "app"):
+                    painted, connected = one(kind, server, env, f"{kind}-{run}")
+                    if run:
+                        results[kind]["paint"].append(painted)
+                        results[kind]["connected"].append(connected)
+        finally:
+            server.stop()
+
+    def cell(values: list[float]) -> str:
+        return f"{statistics.median(values):.3f} ({min(values):.3f}-{max(values):.3f})"
+
+    print(f"\nstartup from source, offscreen, median (min-max) of {args.runs} runs, seconds")
+    print("| figure | bare PySide6 + qasync + python-socketio | app | ratio | target |")
+    print("|---|---|---|---|---|")
+    for figure, label, target in (
+        ("paint", "process start to first paint", "< 0.4"),
+        ("connected", "process start to connected", "< 0.5"),
+    ):
+        bare, app = results["bare"][figure], results["app"][figure]
+        ratio = statistics.median(app) / statistics.median(bare)
+        print(f"| {label} | {cell(bare)} | {cell(app)} | {ratio:.2f} | {target} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
