@@ -26,10 +26,12 @@ PYTHON = sys.executable
 INTEROP = ROOT / "tests" / "interop"
 
 
-def env() -> dict[str, str]:
+def env(source: Path | None = None) -> dict[str, str]:
+    """The environment of a bench process; `source` is where desktop_chat is
+    imported from (default: this checkout), e.g. an export of an older commit."""
     e = dict(os.environ)
     e["QT_QPA_PLATFORM"] = "offscreen"
-    e["PYTHONPATH"] = str(ROOT)
+    e["PYTHONPATH"] = str(source or ROOT)
     e.setdefault("XDG_RUNTIME_DIR", "/tmp")
     return e
 
@@ -44,11 +46,18 @@ def check_node() -> None:
 class Lines:
     """A process whose stdout is read line by line (JSON or text) in a thread."""
 
-    def __init__(self, argv: Sequence[str], *, cwd: Path = ROOT, quiet: bool = False) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: Path = ROOT,
+        quiet: bool = False,
+        source: Path | None = None,
+    ) -> None:
         self.proc = subprocess.Popen(
             list(argv),
             cwd=cwd,
-            env=env(),
+            env=env(source),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL if quiet else None,
@@ -111,10 +120,36 @@ class FloodServer(Lines):
 
 
 class Worker(Lines):
-    """bench/worker.py in its own process: one receiver configuration."""
+    """bench/worker.py in its own process: one receiver configuration.
 
-    def __init__(self, *args: str) -> None:
-        super().__init__([PYTHON, str(BENCH / "worker.py"), *args])
+    `source`: import desktop_chat from there instead (see split_mode).
+    """
+
+    def __init__(self, *args: str, source: Path | None = None) -> None:
+        super().__init__([PYTHON, str(BENCH / "worker.py"), *args], source=source)
+
+
+def export_commit(commit: str, into: Path) -> Path:
+    """desktop_chat/ as it was at `commit` (git archive), to measure the app before a change."""
+    archive = subprocess.run(
+        ["git", "archive", commit, "desktop_chat"], cwd=ROOT, capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def split_mode(mode: str) -> tuple[str, list[str], bool]:
+    """'app-fast+ids+freeze@before' -> ('app-fast', ['--cheap-ids', '--freeze'], True).
+
+    +ids and +freeze patch in proposed changes to files the bench does not
+    own (bench/worker.py); @before runs the app as of --before COMMIT.
+    """
+    mode, at, when = mode.partition("@")
+    if at and when != "before":
+        raise SystemExit(f"unknown mode suffix @{when}")
+    name, *patches = mode.split("+")
+    flags = {"ids": "--cheap-ids", "freeze": "--freeze"}
+    return name, [flags[p] for p in patches], bool(at)
 
 
 def percentile(values: Sequence[float], p: float) -> float:

@@ -19,6 +19,8 @@ round after round, so the baseline and the app share the machine's state.
   own patched in (bench/worker.py): +ids, cheap message ids instead of a
   uuid4 each (desktop_chat/core/messages.py); +freeze, gc.freeze() once the
   window is up (desktop_chat/app.py); e.g. app-fast+ids+freeze
+- @before runs the app as of --before COMMIT (git archive of desktop_chat/),
+  e.g. app-qasync@before --before 1c800c2 for the window before this work
 
 Printed per mode (median over rounds): messages/s from the flood command
 to done, CPU µs per message (the receiver process), the Qt loop stall
@@ -35,25 +37,28 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import FloodServer, Worker, fmt_ms, median, percentile
+from _common import FloodServer, Worker, export_commit, fmt_ms, median, percentile, split_mode
 
 MODES = ["raw", "raw-qasync", "raw-fast", "app-qasync", "app-fast"]
 
 
 def one(server: FloodServer, mode: str, args: argparse.Namespace) -> dict[str, Any]:
     extra = ["--type-at", str(args.type_at)] if args.type_at else []
-    mode, *patches = mode.split("+")
-    extra += [{"ids": "--cheap-ids", "freeze": "--freeze"}[p] for p in patches]
+    mode, flags, before = split_mode(mode)
+    extra += flags
     if args.rate:
         extra += ["--every", str(max(1, args.rate // 10))]
     worker = Worker(
-        "ingest", "--mode", mode, "--url", server.url, "--count", str(args.count), *extra
+        "ingest",
+        *("--mode", mode, "--url", server.url, "--count", str(args.count), *extra),
+        source=args.before_source if before else None,
     )
     try:
         worker.next_event("ready", timeout=60)
@@ -108,11 +113,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--type-at", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--before", metavar="COMMIT", help="the app for @before modes")
     args = parser.parse_args(argv)
     modes = args.modes.split(",")
     if "raw" not in modes:
         modes.insert(0, "raw")
     results: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
+    if any("@" in m for m in modes) and not args.before:
+        parser.error("@before modes need --before COMMIT")
+    scratch = tempfile.TemporaryDirectory()
+    args.before_source = export_commit(args.before, Path(scratch.name)) if args.before else None
     server = FloodServer()
     try:
         for round_ in range(args.rounds):
@@ -128,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
     finally:
         server.close()
+        scratch.cleanup()
     rows = [summarize(m, results[m], args) for m in modes]
     raw = rows[0]["rate"]
     what = f"{args.count:,} x {args.size} B" + (f" offered at {args.rate:,}/s" if args.rate else "")

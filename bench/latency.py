@@ -13,7 +13,8 @@ sender and a receiver run in two more processes (bench/worker.py):
   its list view paints (offscreen).
 
 Each message carries its send time (CLOCK_MONOTONIC, shared by the
-processes). Printed: p50, p99 and max per mode, and the app's p99 minus
+processes). Modes take the suffixes of bench/flood_ingest.py (+ids,
++freeze, @before with --before COMMIT). Printed: p50, p99 and max per mode, and the app's p99 minus
 the raw p99 (the target: at most +5 ms). Messages are sent GAP seconds
 apart, as people chat. Only loopback traffic; nothing here can fail.
 """
@@ -29,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import PYTHON, Lines, Worker, percentile
+from _common import PYTHON, Lines, Worker, export_commit, percentile, split_mode
 
 MODES = ["raw", "app-qasync", "app-fast"]
 
@@ -55,9 +56,11 @@ def start_server(db: Path) -> tuple[Lines, str]:
 
 
 def one(url: str, mode: str, args: argparse.Namespace) -> dict[str, Any]:
-    common = ["--mode", mode, "--url", url, "--count", str(args.count), "--gap", str(args.gap)]
-    receiver = Worker("latency", "--role", "receive", *common)
-    sender = Worker("latency", "--role", "send", *common)
+    name, flags, before = split_mode(mode)
+    common = ["--mode", name, "--url", url, "--count", str(args.count), "--gap", str(args.gap)]
+    source = args.before_source if before else None
+    receiver = Worker("latency", "--role", "receive", *common, *flags, source=source)
+    sender = Worker("latency", "--role", "send", *common, *flags, source=source)
     try:
         receiver.next_event("ready", timeout=60)
         sender.next_event("ready", timeout=60)
@@ -76,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gap", type=float, default=0.02)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--before", metavar="COMMIT", help="the app for @before modes")
     args = parser.parse_args(argv)
     modes = args.modes.split(",")
     if "raw" not in modes:
@@ -83,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     got: dict[str, list[float]] = {m: [] for m in modes}
     painted: dict[str, list[float]] = {m: [] for m in modes}
     with tempfile.TemporaryDirectory() as tmp:
+        args.before_source = None
+        if args.before:
+            args.before_source = export_commit(args.before, Path(tmp))
         server, url = start_server(Path(tmp) / "bench.db")
         try:
             for round_ in range(args.rounds):

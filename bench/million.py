@@ -27,7 +27,9 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -51,7 +53,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=1_000)
     parser.add_argument("--steps", type=int, default=20, help="scroll steps up, then down")
+    parser.add_argument(
+        "--before",
+        metavar="COMMIT",
+        help="measure desktop_chat as of COMMIT instead (git archive into a temporary folder)",
+    )
     args = parser.parse_args(argv)
+    args.source = "this checkout"
+    if args.before:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from _common import export_commit
+
+        scratch = tempfile.mkdtemp()
+        sys.path.insert(0, str(export_commit(args.before, Path(scratch))))
+        args.source = args.before
 
     raw = subprocess.run(
         [sys.executable, "-c", RAW, str(args.count)], capture_output=True, text=True, check=True
@@ -104,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         settle()
         return (time.perf_counter() - start) * 1000
 
+    if not hasattr(model, "has_newer"):  # an older MessageModel (--before): no paging down
+        print(
+            f"\n{args.count:,} messages (desktop_chat from {args.source}): RSS {app_rss:.0f} MB,"
+            f" raw {raw_rss:.0f} MB; batch {early:.2f} / {middle:.2f} / {late:.2f} ms"
+        )
+        return 0
     up = [step(True) for _ in range(args.steps)]
     top_text = model.message_at(0).text
     down = [step(False) for _ in range(args.steps)]

@@ -43,7 +43,9 @@ BUSY_BATCH = 100  # a batch this big means a flood
 
 
 class ClientBridge(QObject):
-    messages_added = Signal(list)  # list[Message], in arrival order
+    # list[Message], in arrival order. Signal(object): Signal(list) would convert
+    # the list item by item on every emit (about 0.25 µs a message).
+    messages_added = Signal(object)
     delivery_changed = Signal(object)  # Message
     status_changed = Signal(object)  # Status
     status_text_changed = Signal(str)

@@ -187,11 +187,16 @@ class MessageDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         message = self._model.message_at(index.row())
-        if message.id not in self._heights and self._width > 0:
+        estimate = self._estimates.pop(message.id, None)
+        if estimate is not None and self._width > 0:
             # Laid out on an estimate, now on screen: measure, and lay out
-            # again if the estimate was off.
-            self._update_fonts(option.font)
-            if self._measure(message) != option.rect.height():
+            # again if the estimate was off. (option.rect cannot tell: the
+            # view asks sizeHint() again for it.)
+            height = self._heights.get(message.id)
+            if height is None:
+                self._update_fonts(option.font)
+                height = self._measure(message)
+            if height != estimate:
                 self.sizeHintChanged.emit(index)
         header_font, body_font = self._fonts(option, message)
         colors = self._colors(option)

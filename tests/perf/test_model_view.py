@@ -1,0 +1,307 @@
+"""The windowed model, the archive behind it, the delegate's lazy heights, and
+the view paging at both ends: behaviour that keeps a flood and a million
+messages cheap, checked by outcome (no clock)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat.core.client import ChatClient
+from desktop_chat.core.messages import DeliveryState, Kind, Message, own_message, system_message
+from desktop_chat.ui import message_model
+from desktop_chat.ui.bridge import BUSY_BATCH, ClientBridge
+from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.message_delegate import _TEXT_FLAGS, MessageDelegate
+from desktop_chat.ui.message_model import CHUNK, MessageModel, Role
+
+WAIT = 10_000
+
+
+def others(start: int, count: int, text: str = "message {}") -> list[Message]:
+    return [
+        Message(text=text.format(i), kind=Kind.OTHER, sender="bob", room="r", ts=1000.0 + i)
+        for i in range(start, start + count)
+    ]
+
+
+def shown_texts(model: MessageModel) -> list[str]:
+    return [model.message_at(row).text for row in range(model.rowCount())]
+
+
+# ---- the model --------------------------------------------------------------
+
+
+def test_following_keeps_the_newest_window_and_reports_every_row(qtmodeltester: Any) -> None:
+    model = MessageModel(window=10)
+    qtmodeltester.check(model)
+    inserted: list[str] = []
+    model.rowsInserted.connect(
+        lambda _p, first, last: inserted.extend(
+            model.message_at(r).text for r in range(first, last + 1)
+        )
+    )
+    for batch in range(20):
+        model.append(others(batch * 7, 7))
+    assert model.rowCount() == 10
+    assert shown_texts(model) == [f"message {i}" for i in range(130, 140)]
+    assert model.message_count() == 140
+    assert [m.text for m in model.messages()] == [f"message {i}" for i in range(140)]
+    assert inserted == [f"message {i}" for i in range(140)]  # nobody watching misses one
+    assert model.has_older() and not model.has_newer()
+    qtmodeltester.check(model)
+
+
+def test_a_batch_larger_than_the_window(qtmodeltester: Any) -> None:
+    model = MessageModel(window=10)
+    model.append(others(0, 3))
+    model.append(others(3, 500))
+    assert shown_texts(model) == [f"message {i}" for i in range(493, 503)]
+    qtmodeltester.check(model)
+
+
+def test_paging_keeps_the_window_bounded_at_both_ends(qtmodeltester: Any) -> None:
+    model = MessageModel(window=10, page=25, max_rows=60)
+    model.append(others(0, 1000))
+    model.following = False
+    while model.has_older():
+        model.load_older()
+        assert model.rowCount() <= 60
+    assert model.message_at(0).text == "message 0"
+    assert model.has_newer()
+    qtmodeltester.check(model)
+    while model.has_newer():
+        model.load_newer()
+        assert model.rowCount() <= 60
+    assert model.message_at(model.rowCount() - 1).text == "message 999"
+    qtmodeltester.check(model)
+
+
+def test_while_reading_back_the_window_grows_to_its_bound_then_waits() -> None:
+    model = MessageModel(window=10, page=20, max_rows=50)
+    model.append(others(0, 100))
+    model.following = False
+    model.load_older()
+    model.append(others(100, 5))
+    assert model.rowCount() == 35  # the newest were appended below the reader
+    model.append(others(105, 100))
+    assert model.rowCount() == 50
+    assert model.has_newer()
+    model.following = True  # back at the newest: the window jumps there
+    assert shown_texts(model) == [f"message {i}" for i in range(195, 205)]
+    assert not model.has_newer()
+
+
+def test_the_archive_keeps_every_field_and_own_messages_live(qtmodeltester: Any) -> None:
+    model = MessageModel(window=10, hot=10)
+    odd = "lone surrogate \ud800, emoji \U0001f600, ctrl \x00"
+    sample = [
+        Message(text=odd, kind=Kind.OTHER, room="garden", sender="bob", ts=1.5, id="x1"),
+        system_message("joined"),
+    ]
+    mine = own_message("mine", "garden", "me")
+    model.append([*sample, mine])
+    model.append(others(0, 3 * CHUNK))
+    assert model.message_count() == 3 + 3 * CHUNK
+    assert model._archive and len(model._recent) < 10 + CHUNK  # archived, not kept as objects
+    first = model.messages()[:3]
+    assert first[0] == sample[0]
+    assert first[1].kind is Kind.SYSTEM and first[1].text == "joined"
+    assert first[2] is mine  # the live object, which the client updates
+    # A delivery update to an archived own message shows when paged back in.
+    mine.state = DeliveryState.DELIVERED
+    model.update_state(mine)
+    model.following = False
+    while model.has_older():
+        model.load_older()
+    assert model.message_at(2).state is DeliveryState.DELIVERED
+    assert model.data(model.index(2), Role.STATE) == "delivered"
+    assert model.data(model.index(0), Role.MESSAGE) == sample[0]
+    qtmodeltester.check(model)
+
+
+def test_a_delivery_update_outside_the_window_changes_no_row(qtbot: Any) -> None:
+    model = MessageModel(window=5)
+    mine = own_message("early", "", "me")
+    model.append([mine, *others(0, 50)])
+    changed: list[Any] = []
+    model.dataChanged.connect(lambda *args: changed.append(args))
+    mine.state = DeliveryState.SENT
+    model.update_state(mine)
+    assert changed == []
+    late = own_message("late", "", "me")
+    model.append([late])
+    late.state = DeliveryState.DELIVERED
+    with qtbot.waitSignal(model.dataChanged) as blocker:
+        model.update_state(late)
+    assert blocker.args[0].row() == model.rowCount() - 1
+
+
+# ---- the window ---------------------------------------------------------------
+
+
+@pytest.fixture
+def window(qtbot: Any) -> MainWindow:
+    model = MessageModel()
+    win = MainWindow(model)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def test_a_flood_keeps_the_view_at_the_newest_with_a_bounded_window(
+    window: MainWindow, qtbot: Any
+) -> None:
+    model = window.model
+    bar = window.message_list.verticalScrollBar()
+    for batch in range(50):
+        model.append(others(batch * 300, 300, "a flood line {} " + "x" * 80))
+        settle()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() and bar.maximum() > 0, timeout=WAIT)
+    assert model.following
+    assert model.rowCount() == message_model.WINDOW
+    assert model.message_count() == 15_000
+    last = model.index(model.rowCount() - 1)
+    viewport = window.message_list.viewport().rect()
+    assert viewport.intersects(window.message_list.visualRect(last))
+
+
+def test_scrolling_to_the_top_pages_older_in_and_keeps_the_row_in_place(
+    window: MainWindow, qtbot: Any
+) -> None:
+    model = window.model
+    view = window.message_list
+    bar = view.verticalScrollBar()
+    model.append(others(0, 3000))
+    settle()
+    seen_tops: list[str] = []
+    for _ in range(5):
+        top = model.message_at(0).text
+        bar.setValue(bar.minimum())
+        settle()
+        # The row that was at the top is still at the top of the viewport...
+        row = next(r for r in range(model.rowCount()) if model.message_at(r).text == top)
+        qtbot.waitUntil(lambda row=row: abs(view.visualRect(model.index(row)).top()) <= 8)
+        # ...and the scroll bar left the top, so scrolling up again pages again.
+        assert bar.value() > bar.minimum()
+        seen_tops.append(model.message_at(0).text)
+        assert not model.following
+    assert len(set(seen_tops)) == 5
+    assert model.rowCount() <= model.max_rows
+    # Down again: at the bottom of the window newer messages page in, until
+    # the newest, where the view follows again.
+    for _ in range(100):
+        if not model.has_newer() and model.following:
+            break
+        bar.setValue(bar.maximum())
+        settle()
+    assert not model.has_newer() and model.following
+    model.append(others(3000, 1))
+    settle()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT)
+    assert model.message_at(model.rowCount() - 1).text == "message 3000"
+
+
+def test_sending_while_reading_back_jumps_to_the_newest(window: MainWindow, qtbot: Any) -> None:
+    model = window.model
+    bar = window.message_list.verticalScrollBar()
+    model.append(others(0, 2000))
+    settle()
+    for _ in range(3):
+        bar.setValue(bar.minimum())
+        settle()
+    assert model.has_newer()
+    sent: list[str] = []
+    window.send_requested.connect(lambda text, _room: sent.append(text))
+    window.message_input.setPlainText("back to now")
+    window.send_button.click()
+    settle()
+    assert sent == ["back to now"]
+    assert model.following and not model.has_newer()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT)
+
+
+def test_estimated_heights_become_exact_once_rows_are_seen(window: MainWindow, qtbot: Any) -> None:
+    """Rows off screen while following get a height from their length; the
+    ones the user scrolls to are measured and laid out again."""
+    model = window.model
+    view = window.message_list
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, MessageDelegate)
+    texts = [
+        "x" * 300,  # no spaces: wraps anywhere (its estimate is a line short)
+        "short",
+        "a long line that wraps " * 12,
+        "several\nlines\nof\ntext",
+    ]
+    model.append([Message(text=texts[i % 4], kind=Kind.OTHER, id=f"m{i}") for i in range(400)])
+    settle()
+    assert len(delegate._estimates) > 0  # most rows were never on screen
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 3)
+    settle()
+
+    def exact(row: int) -> bool:
+        """Laid out at its measured height: the next row starts that far below.
+
+        (visualRect() asks the delegate for the size again; the positions are
+        the layout's.)"""
+        message = model.message_at(row)
+        metrics = delegate._body_metrics
+        body = metrics.boundingRect(
+            QRect(0, 0, delegate._width, 1_000_000), _TEXT_FLAGS, message.text
+        )
+        expected = delegate._header_height + body.height() + 2 + 2 * 6 + 6
+        top = view.visualRect(model.index(row)).top()
+        return view.visualRect(model.index(row + 1)).top() - top == expected
+
+    def visible_rows() -> list[int]:
+        area = view.viewport().rect()
+        return [
+            r for r in range(model.rowCount()) if area.intersects(view.visualRect(model.index(r)))
+        ]
+
+    qtbot.waitUntil(lambda: bool(visible_rows()) and all(map(exact, visible_rows())), timeout=WAIT)
+
+
+# ---- the bridge -------------------------------------------------------------
+
+
+def test_a_burst_reaches_the_model_as_one_batch(loop: Any, qtbot: Any) -> None:
+    client = ChatClient("me")
+    bridge = ClientBridge(client)
+    batches: list[int] = []
+    bridge.messages_added.connect(lambda batch: batches.append(len(batch)))
+    try:
+        for message in others(0, 5 * BUSY_BATCH):
+            client.on_message(message)
+        qtbot.waitUntil(lambda: sum(batches) == 5 * BUSY_BATCH, timeout=WAIT)
+        assert batches == [5 * BUSY_BATCH]
+        client.on_message(others(0, 1)[0])
+        qtbot.waitUntil(lambda: sum(batches) == 5 * BUSY_BATCH + 1, timeout=WAIT)
+        assert batches[-1] == 1
+    finally:
+        bridge.detach()
+        client.outbox.close()
+
+
+def test_own_words_reach_the_model_on_the_same_turn(loop: Any, qtbot: Any) -> None:
+    client = ChatClient("me")
+    bridge = ClientBridge(client)
+    model = MessageModel()
+    bridge.messages_added.connect(model.append)
+    try:
+        bridge.send("hello", "")
+        qtbot.waitUntil(lambda: model.message_count() == 1, timeout=WAIT)
+        assert model.message_at(0).kind is Kind.OWN
+    finally:
+        bridge.detach()
+        client.outbox.close()
