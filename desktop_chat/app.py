@@ -1,4 +1,4 @@
-"""The composition root: Qt application, qasync loop, wiring, one shutdown path.
+"""The composition root: Qt application, asyncio-on-Qt loop, wiring, one shutdown path.
 
 `ChatSession` is one window with its client (and the server it hosts, if
 any); `run()` is what the `desktop-chat` command does with it. Tests build
@@ -14,12 +14,12 @@ import signal
 import sys
 from dataclasses import dataclass, field
 
-import qasync
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat import __version__, automation
+from desktop_chat import loop as qt_loop
 from desktop_chat.core.client import Backoff, ChatClient, MessageRefused, TlsOptions
 from desktop_chat.core.outbox import Outbox, default_outbox_path
 from desktop_chat.core.server import ChatServer, default_db_path
@@ -258,4 +258,4 @@ def run(options: Options) -> int:
     # The window's close resolves a future that _main awaits; letting Qt quit
     # on last-window-close would stop the loop under that future.
     app.setQuitOnLastWindowClosed(False)
-    return qasync.run(_main(options))
+    return qt_loop.run(_main(options))

@@ -186,6 +186,13 @@ class QEventLoop(qasync.QEventLoop):
         """
         if self.is_closed():
             return
+        if not self.is_running():
+            # Qt is processing events outside run_forever (qasync's
+            # run_until_complete does a last processEvents after the stop).
+            # asyncio runs callbacks only while its loop runs, and callbacks
+            # expect get_running_loop() to work: leave them for run_forever.
+            self._disarm()
+            return
         if from_zero:
             # Stopped now and started again by the next call_soon: a restarted
             # QTimer gets a new timer id, so that it can fire even inside a
@@ -225,6 +232,20 @@ class QEventLoop(qasync.QEventLoop):
             self._zero_armed = False
             self._timers.zero.stop()
         self._rearm()
+
+    def _disarm(self) -> None:
+        self._zero_armed = False
+        self._armed_at = math.inf
+        self._timers.zero.stop()
+        self._timers.deadline.stop()
+
+    def run_forever(self) -> Any:
+        """qasync's, with the Qt timers armed for what was queued while stopped."""
+        if not self.is_closed() and not self.is_running():
+            if self._ready:
+                self._wake()
+            self._rearm()
+        return super().run_forever()
 
     def _run_debug(self, handle: asyncio.Handle) -> None:
         try:
@@ -318,10 +339,7 @@ class QEventLoop(qasync.QEventLoop):
         # Stop and free the Qt timers here, on the loop's thread, rather than
         # leave them to whichever thread the garbage collector runs in.
         timers, timers.run_slice = self._timers, _ignore
-        self._zero_armed = False
-        self._armed_at = math.inf
-        timers.zero.stop()
-        timers.deadline.stop()
+        self._disarm()
         shiboken6.delete(timers)
 
 

@@ -34,12 +34,16 @@ def isolated_dirs(
 
 @pytest.fixture
 def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
-    import qasync
+    """The app's own loop (desktop_chat.loop), "already running" on pytest-qt's
+    QApplication so that qtbot's waits spin it. Tests that expect loop errors
+    take them from `loop.errors`; any left fail the test."""
+    from desktop_chat.loop import QEventLoop
 
     errors: list[dict[str, Any]] = []
-    event_loop = qasync.QEventLoop(qapp, already_running=True)
+    event_loop = QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(event_loop)
     event_loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    event_loop.errors = errors  # type: ignore[attr-defined]
     yield event_loop
     pending = [t for t in asyncio.all_tasks(event_loop) if not t.done()]
     for task in pending:

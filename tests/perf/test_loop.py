@@ -354,6 +354,30 @@ def test_close_stops_everything_and_is_idempotent(qapp: Any, qtbot: Any) -> None
     assert seen == []
 
 
+def test_callbacks_wait_while_the_loop_is_stopped_and_run_when_it_runs(
+    qapp: Any, qtbot: Any
+) -> None:
+    """Qt may process events while the asyncio loop is stopped (qasync does,
+    right after run_until_complete); asyncio callbacks must not run then, as
+    they expect a running loop, but must run on the next run."""
+    event_loop = QEventLoop(qapp)
+    seen: list[str] = []
+
+    def note(what: str) -> None:
+        asyncio.get_running_loop()  # raises outside a running loop
+        seen.append(what)
+
+    try:
+        event_loop.call_soon(note, "soon")
+        event_loop.call_later(0.001, note, "later")
+        qtbot.wait(20)  # Qt spins; the asyncio loop is not running
+        assert seen == []
+        event_loop.run_until_complete(asyncio.sleep(0.01))
+        assert seen == ["soon", "later"]
+    finally:
+        event_loop.close()
+
+
 def test_closing_a_running_loop_is_refused(loop: QEventLoop) -> None:
     with pytest.raises(RuntimeError):
         loop.close()
