@@ -7,10 +7,11 @@ alike through the objectNames below.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -30,6 +32,10 @@ from desktop_chat.ui.message_delegate import MessageDelegate
 from desktop_chat.ui.message_model import MessageModel, Role
 
 _W = TypeVar("_W", bound=QWidget)
+
+
+def _copy(text: str) -> None:
+    QGuiApplication.clipboard().setText(text)
 
 
 def _named(widget: _W, name: str) -> _W:
@@ -89,7 +95,9 @@ class MainWindow(QMainWindow):
 
         self.message_list = _named(QListView(), "messageList")
         self.message_list.setModel(model)
-        self.message_list.setItemDelegate(MessageDelegate(self.message_list, model))
+        self.delegate = MessageDelegate(self.message_list, model)
+        self.message_list.setItemDelegate(self.delegate)
+        self.message_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.message_list.setWordWrap(True)
         self.message_list.setResizeMode(QListView.ResizeMode.Adjust)
         # The model holds a bounded window of rows (MessageModel), so one
@@ -146,6 +154,8 @@ class MainWindow(QMainWindow):
         self.reconnect_button.clicked.connect(self.reconnect_requested)
         self.offline_button.toggled.connect(self._offline_toggled)
         self.message_list.doubleClicked.connect(self._open_message)
+        self.message_list.customContextMenuRequested.connect(self._show_message_menu)
+        self.delegate.link_activated.connect(self.open_link)
         bar = self.message_list.verticalScrollBar()
         bar.valueChanged.connect(self._scrolled)
         bar.rangeChanged.connect(self._follow)
@@ -190,6 +200,9 @@ class MainWindow(QMainWindow):
         if message.state is DeliveryState.FAILED:
             self.retry_requested.emit(message)
             return
+        self._show_whole(message)
+
+    def _show_whole(self, message: Message) -> None:
         box = QMessageBox(self)
         box.setWindowTitle("Message")
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -197,6 +210,45 @@ class MainWindow(QMainWindow):
         box.setDetailedText(message.text if len(message.text) > 20000 else "")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    def open_link(self, url: QUrl) -> None:
+        """Hand a link the user clicked to their browser; the app itself fetches nothing."""
+        target = url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+        if QDesktopServices.openUrl(url):
+            self.statusBar().showMessage(f"Opened {target} in your browser", 5000)
+        else:
+            self.statusBar().showMessage(f"No browser could open {target}", 10000)
+
+    def message_menu(self, index: QModelIndex) -> QMenu | None:
+        """What a right click (or the menu key) on a message offers: its links,
+        each named by its real target, copying, and the whole text."""
+        message = self.model.data(index, Role.MESSAGE)
+        if not isinstance(message, Message):
+            return None
+        menu = QMenu(self.message_list)
+        menu.setObjectName("messageMenu")
+        for link in self.delegate.body_of(message).links[:10]:
+            target = link.target
+            shown = target if len(target) <= 80 else target[:79] + "…"
+            menu.addAction(f"Open {shown}", partial(self.open_link, link.url))
+            menu.addAction("Copy link address", partial(_copy, target))
+            menu.addSeparator()
+        menu.addAction("Copy text", partial(_copy, message.text))
+        menu.addAction("Show whole message", lambda: self._show_whole(message))
+        if message.state is DeliveryState.FAILED:
+            menu.addAction("Send again", lambda: self.retry_requested.emit(message))
+        return menu
+
+    def _show_message_menu(self, pos: QPoint) -> None:
+        view = self.message_list
+        index = view.indexAt(pos)
+        if not index.isValid():  # the menu key: the current message
+            index = view.currentIndex()
+            pos = view.visualRect(index).center()
+        menu = self.message_menu(index)
+        if menu is not None:
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(view.viewport().mapToGlobal(pos))
 
     # ---- what the bridge shows --------------------------------------------
 

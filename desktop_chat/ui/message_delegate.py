@@ -2,20 +2,60 @@
 
 The text is drawn with `QPainter.drawText`, which takes plain text: markup
 a stranger sends is shown as the characters it is, never interpreted.
+Control and bidi characters are drawn as visible stand-ins
+(`display_text`). A message with http(s) links is drawn through a
+`QTextLayout` instead, as the same plain text with the links underlined,
+so that a click can be mapped to the link under it (`link_at`); a link
+opens only on a click, through `link_activated`.
 Heights are cached per message and width, since a view asks for them far
 more often than messages change; fonts and metrics are made once per font.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+    QTextLine,
+    QTextOption,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+)
 
-from desktop_chat.core.messages import DeliveryState, Kind, Message
+from desktop_chat.core.messages import DeliveryState, Kind, Message, display_text
+from desktop_chat.ui.links import Link, find_links
 from desktop_chat.ui.message_model import MessageModel, header_text
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -36,29 +76,55 @@ _HEADER_OTHER = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _SELECTED = QStyle.StateFlag.State_Selected
 
 
-def _remember(cache: dict[_K, _T], key: _K, value: _T) -> None:
+def _remember(cache: dict[_K, _T], key: _K, value: _T, limit: int | None = None) -> None:
     """Store, forgetting the oldest half once the cache is full."""
-    if len(cache) >= CACHE_LIMIT:
-        for old in list(islice(cache, CACHE_LIMIT // 2)):
+    limit = limit or CACHE_LIMIT
+    if len(cache) >= limit:
+        for old in list(islice(cache, limit // 2)):
             del cache[old]
     cache[key] = value
 
 
+def _cut(text: str) -> str:
+    """The start of a message that the list shows: at most so many lines and characters."""
+    lines = text.split("\n", MAX_SHOWN_LINES)
+    shown = "\n".join(lines[:MAX_SHOWN_LINES])
+    return shown[:MAX_SHOWN_CHARS]
+
+
+def _cut_note(hidden: int) -> str:
+    return f"\n… {hidden:,} more characters (double-click to see the whole message)"
+
+
 def shown_text(text: str) -> str:
     """The part of a message drawn in the list; very long ones are cut, with a note."""
-    lines = text.split("\n", MAX_SHOWN_LINES)
-    cut = len(lines) > MAX_SHOWN_LINES
-    shown = "\n".join(lines[:MAX_SHOWN_LINES])
-    if len(shown) > MAX_SHOWN_CHARS:
-        shown = shown[:MAX_SHOWN_CHARS]
-        cut = True
-    if cut:
-        hidden = len(text) - len(shown)
-        shown += f"\n… {hidden:,} more characters (double-click to see the whole message)"
-    return shown
+    shown = _cut(text)
+    return shown if len(shown) == len(text) else shown + _cut_note(len(text) - len(shown))
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A message's text as drawn, and the links in it."""
+
+    text: str
+    links: list[Link] = field(default_factory=list)
+
+
+def message_body(message: Message) -> _Body:
+    """What the list draws for a message: its text made visible (display_text),
+    cut if very long, and, in what people wrote, the links a click opens.
+    A link that runs into the cut is not offered: its end is not shown."""
+    text = display_text(message.text)
+    shown = _cut(text)
+    links = find_links(shown) if message.kind is not Kind.SYSTEM else []
+    if len(shown) < len(text):
+        links = [link for link in links if link.end < len(shown)]
+        shown += _cut_note(len(text) - len(shown))
+    return _Body(shown, links)
 
 
 CACHE_LIMIT = 20_000  # measured messages remembered; the view holds far fewer
+LAYOUT_LIMIT = 256  # laid-out messages with links; only those on screen need one
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -69,13 +135,17 @@ class MessageDelegate(QStyledItemDelegate):
     font, and the width is read when the viewport is resized, not per row.
     """
 
+    link_activated = Signal(QUrl)  # the user clicked a link: open it
+
     def __init__(self, view: QListView, model: MessageModel) -> None:
         super().__init__(view)
         self._view = view
         self._model = model
         self._heights: dict[str, int] = {}  # measured
         self._estimates: dict[str, int] = {}  # from the length, for rows off screen
-        self._shown: dict[str, str] = {}
+        self._bodies: dict[str, _Body] = {}
+        self._layouts: dict[str, tuple[int, int, QTextLayout]] = {}  # id: (width, palette)
+        self._pressed: tuple[str, int] | None = None  # (message id, link start) under a press
         self._headers: dict[tuple[str, DeliveryState | None, str], str] = {}
         self._palette_key = -1
         self._palette_colors = _Colors(view.palette())
@@ -88,6 +158,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._body_metrics = QFontMetrics(self._body_font)
         self._system_metrics = QFontMetrics(self._system_font)
         self._tail = -1  # rows at the end that can be on screen while following
+        view.viewport().setMouseTracking(True)  # the hand cursor over links
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
 
@@ -99,14 +170,21 @@ class MessageDelegate(QStyledItemDelegate):
         elif kind in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fonts_dirty = True
             self._width = -1
+        elif kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+            self._hover(event.position().toPoint())
+        elif kind == QEvent.Type.Leave:
+            self._view.viewport().unsetCursor()
         return False
 
+    def body_of(self, message: Message) -> _Body:
+        body = self._bodies.get(message.id)
+        if body is None:
+            body = message_body(message)
+            _remember(self._bodies, message.id, body)
+        return body
+
     def _text_of(self, message: Message) -> str:
-        shown = self._shown.get(message.id)
-        if shown is None:
-            shown = shown_text(message.text)
-            _remember(self._shown, message.id, shown)
-        return shown
+        return self.body_of(message).text
 
     def _update_fonts(self, font: QFont) -> None:
         if not self._fonts_dirty:
@@ -122,6 +200,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._system_metrics = QFontMetrics(self._system_font)
         self._heights.clear()
         self._estimates.clear()
+        self._layouts.clear()
         self._tail = -1
 
     def _fonts(self, option: QStyleOptionViewItem, message: Message) -> tuple[QFont, QFont]:
@@ -161,11 +240,14 @@ class MessageDelegate(QStyledItemDelegate):
         return QSize(self._width, height)
 
     def _measure(self, message: Message) -> int:
-        metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
-        body = metrics.boundingRect(
-            QRect(0, 0, self._width, 1_000_000), _TEXT_FLAGS, self._text_of(message)
-        )
-        height = self._header_height + GAP + body.height() + 2 * PADDING + MARGIN
+        if self.body_of(message).links:
+            body_height = math.ceil(self._layout_of(message).boundingRect().height())
+        else:
+            metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
+            body_height = metrics.boundingRect(
+                QRect(0, 0, self._width, 1_000_000), _TEXT_FLAGS, self._text_of(message)
+            ).height()
+        height = self._header_height + GAP + body_height + 2 * PADDING + MARGIN
         _remember(self._heights, message.id, height)
         return height
 
@@ -229,12 +311,125 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setFont(body_font)
         painter.setPen(colors.muted if kind is Kind.SYSTEM else colors.text)
         body_top = top + header_height + GAP
-        painter.drawText(
-            QRect(left, body_top, width, height - header_height - GAP),
-            _TEXT_FLAGS,
-            self._text_of(message),
-        )
+        if self.body_of(message).links and self._width > 0:
+            self._layout_of(message).draw(painter, QPointF(left, body_top))
+        else:
+            painter.drawText(
+                QRect(left, body_top, width, height - header_height - GAP),
+                _TEXT_FLAGS,
+                self._text_of(message),
+            )
         painter.restore()
+
+    # ---- links --------------------------------------------------------------
+
+    def _layout_of(self, message: Message) -> QTextLayout:
+        """The text of a message with links, laid out at the current width.
+
+        The wrap mode is the one drawText uses for _TEXT_FLAGS (word
+        boundaries, else anywhere), so these rows wrap like the others.
+        """
+        self._update_fonts(self._view.font())
+        colors = self._colors_of(self._view.palette())
+        cached = self._layouts.get(message.id)
+        if cached is not None and cached[:2] == (self._width, self._palette_key):
+            return cached[2]
+        body = self.body_of(message)
+        layout = QTextLayout(body.text, self._body_font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        link_format = QTextCharFormat()
+        link_format.setForeground(colors.link)
+        link_format.setFontUnderline(True)
+        ranges = []
+        for link in body.links:
+            span = QTextLayout.FormatRange()
+            span.start, span.length, span.format = link.start, link.end - link.start, link_format
+            ranges.append(span)
+        layout.setFormats(ranges)
+        layout.beginLayout()
+        y = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(self._width)
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+        layout.endLayout()
+        _remember(self._layouts, message.id, (self._width, self._palette_key, layout), LAYOUT_LIMIT)
+        return layout
+
+    def link_at(self, index: _Index, pos: QPoint) -> Link | None:
+        """The link drawn at `pos` (viewport coordinates) in the row of `index`, if any."""
+        if not index.isValid() or self._width <= 0:
+            return None
+        message = self._model.message_at(index.row())
+        links = self.body_of(message).links
+        if not links:
+            return None
+        rect = self._view.visualRect(index)
+        self._update_fonts(self._view.font())
+        left = rect.left() + MARGIN + PADDING
+        top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
+        x, y = pos.x() - left, pos.y() - top
+        layout = self._layout_of(message)
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            if line.y() <= y < line.y() + line.height():
+                if not 0 <= x < line.naturalTextWidth():
+                    return None
+                at = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
+                return next((link for link in links if link.start <= at < link.end), None)
+        return None
+
+    def _hover(self, pos: QPoint) -> None:
+        viewport = self._view.viewport()
+        if self.link_at(self._view.indexAt(pos), pos) is not None:
+            viewport.setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            viewport.unsetCursor()
+
+    def editorEvent(
+        self,
+        event: QEvent,
+        model: QAbstractItemModel,
+        option: QStyleOptionViewItem,
+        index: _Index,
+    ) -> bool:
+        """A left click (press and release on the same link) opens it; nothing else does."""
+        kind = event.type()
+        if not isinstance(event, QMouseEvent) or event.button() != Qt.MouseButton.LeftButton:
+            return super().editorEvent(event, model, option, index)
+        if kind == QEvent.Type.MouseButtonPress:
+            link = self.link_at(index, event.position().toPoint())
+            message = self._model.message_at(index.row()) if link is not None else None
+            self._pressed = (message.id, link.start) if message and link else None
+        elif kind == QEvent.Type.MouseButtonRelease and self._pressed is not None:
+            pressed, self._pressed = self._pressed, None
+            link = self.link_at(index, event.position().toPoint())
+            if link is not None:
+                message = self._model.message_at(index.row())
+                if (message.id, link.start) == pressed:
+                    self.link_activated.emit(link.url)
+                    return True
+        return super().editorEvent(event, model, option, index)
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: _Index,
+    ) -> bool:
+        """Hovering a link shows where it goes, as it will be opened (punycode and all)."""
+        if event.type() == QEvent.Type.ToolTip:
+            link = self.link_at(index, event.pos())
+            if link is not None:
+                QToolTip.showText(event.globalPos(), link.describe(), view)
+                return True
+        return bool(super().helpEvent(event, view, option, index))
 
     def _header_of(self, message: Message) -> str:
         key = (message.id, message.state, message.error)
@@ -245,7 +440,9 @@ class MessageDelegate(QStyledItemDelegate):
         return header
 
     def _colors(self, option: QStyleOptionViewItem) -> _Colors:
-        palette = option.palette
+        return self._colors_of(option.palette)
+
+    def _colors_of(self, palette: QPalette) -> _Colors:
         key = palette.cacheKey()
         if key != self._palette_key:
             self._palette_key = key
@@ -266,3 +463,4 @@ class _Colors:
         self.muted = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
         self.text = QColor(palette.color(QPalette.ColorRole.Text))
         self.failed = QColor(200, 40, 40)
+        self.link = QColor(palette.color(QPalette.ColorRole.Link))
