@@ -139,16 +139,16 @@ def export_commit(commit: str, into: Path) -> Path:
 
 
 def split_mode(mode: str) -> tuple[str, list[str], bool]:
-    """'app-fast+ids+freeze@before' -> ('app-fast', ['--cheap-ids', '--freeze'], True).
+    """'app-fast+nofreeze@before' -> ('app-fast', ['--no-freeze'], True).
 
-    +ids and +freeze patch in proposed changes to files the bench does not
-    own (bench/worker.py); @before runs the app as of --before COMMIT.
+    +nofreeze leaves out the gc.freeze() the app does once its window is up
+    (to see what it buys); @before runs the app as of --before COMMIT.
     """
     mode, at, when = mode.partition("@")
     if at and when != "before":
         raise SystemExit(f"unknown mode suffix @{when}")
     name, *patches = mode.split("+")
-    flags = {"ids": "--cheap-ids", "freeze": "--freeze"}
+    flags = {"nofreeze": "--no-freeze"}
     return name, [flags[p] for p in patches], bool(at)
 
 

@@ -15,10 +15,8 @@ round after round, so the baseline and the app share the machine's state.
 - raw-qasync / raw-fast: the same client under stock qasync / desktop_chat.loop
 - app-qasync / app-fast: the real window (ChatSession) under either loop; it
   is done when every message is in the model and the view is at the newest
-- suffixes run the app with proposed changes to files this bench does not
-  own patched in (bench/worker.py): +ids, cheap message ids instead of a
-  uuid4 each (desktop_chat/core/messages.py); +freeze, gc.freeze() once the
-  window is up (desktop_chat/app.py); e.g. app-fast+ids+freeze
+- +nofreeze leaves out the gc.freeze() the app does once its window is up,
+  e.g. app-fast+nofreeze
 - @before runs the app as of --before COMMIT (git archive of desktop_chat/),
   e.g. app-qasync@before --before 1c800c2 for the window before this work
 

@@ -13,8 +13,8 @@ sender and a receiver run in two more processes (bench/worker.py):
   its list view paints (offscreen).
 
 Each message carries its send time (CLOCK_MONOTONIC, shared by the
-processes). Modes take the suffixes of bench/flood_ingest.py (+ids,
-+freeze, @before with --before COMMIT). Printed: p50, p99 and max per mode, and the app's p99 minus
+processes). Modes take the suffixes of bench/flood_ingest.py (+nofreeze,
+@before with --before COMMIT). Printed: p50, p99 and max per mode, and the app's p99 minus
 the raw p99 (the target: at most +5 ms). Messages are sent GAP seconds
 apart, as people chat. Only loopback traffic; nothing here can fail.
 """

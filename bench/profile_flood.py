@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH, PYTHON, FloodServer, Lines
+from _common import BENCH, PYTHON, FloodServer, Lines, split_mode
 
 LAYERS = [
     ("desktop_chat/ui/", "window: bridge, model, delegate (Python)"),
@@ -85,11 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     spy = shutil.which("py-spy") or str(Path(PYTHON).parent / "py-spy")
     if not Path(spy).exists():
         sys.exit("py-spy is needed: .venv/bin/pip install py-spy")
-    extra = []
-    mode = args.mode
-    if mode.endswith("+ids"):
-        mode = mode.removesuffix("+ids")
-        extra.append("--cheap-ids")
+    mode, extra, before = split_mode(args.mode)
+    if before:
+        sys.exit("@before is not supported here")
     server = FloodServer()
     with tempfile.TemporaryDirectory() as tmp:
         folded = Path(tmp) / "profile.folded"

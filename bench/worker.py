@@ -171,8 +171,8 @@ async def app_ingest(args: argparse.Namespace, stalls: Stalls) -> dict[str, Any]
     # ChatClient waits up to 1 s for a server to say what it does (a
     # tutorial server says nothing); start once that is over.
     await asyncio.sleep(1.1)
-    if args.freeze:
-        gc.freeze()  # the proposed change to app.py: see patch options in main()
+    if not args.no_freeze:
+        gc.freeze()  # as desktop_chat.app does once its session has started
     model.rowsInserted.connect(inserted)  # from now on only the flood arrives
     cpu0 = time.process_time()
     out({"event": "ready"})
@@ -312,25 +312,6 @@ async def app_latency(args: argparse.Namespace) -> dict[str, Any]:
 # ---- entry ----------------------------------------------------------------
 
 
-def patch_cheap_ids() -> None:
-    """--cheap-ids: what the proposed change to desktop_chat/core/messages.py
-    (a counter with a random per-process prefix instead of uuid4 for each
-    Message id) would save, measured without editing that file."""
-    import itertools
-    import types
-    import uuid
-
-    import desktop_chat.core.messages as messages
-
-    prefix = uuid.uuid4().hex[:16]
-    counter = itertools.count()
-
-    def uuid4() -> types.SimpleNamespace:
-        return types.SimpleNamespace(hex=f"{prefix}{next(counter):x}")
-
-    messages.uuid = types.SimpleNamespace(uuid4=uuid4)  # type: ignore[assignment]
-
-
 def run_mode(mode: str, coro_factory: Any) -> dict[str, Any]:
     if mode == "raw":
         return asyncio.run(coro_factory(None))  # type: ignore[no-any-return]
@@ -361,15 +342,12 @@ def main() -> int:
     parser.add_argument("--role", default="receive")
     parser.add_argument("--gap", type=float, default=0.02)
     parser.add_argument("--profile", help="write a cProfile of the run to this file")
-    parser.add_argument("--cheap-ids", action="store_true", help="see patch_cheap_ids")
     parser.add_argument(
-        "--freeze",
+        "--no-freeze",
         action="store_true",
-        help="gc.freeze() once the window is up and connected (a proposed change to app.py)",
+        help="skip the gc.freeze() that desktop_chat.app does once the window is up",
     )
     args = parser.parse_args()
-    if args.cheap_ids:
-        patch_cheap_ids()
     if args.profile:
         import cProfile
 

@@ -166,6 +166,8 @@ class _RecentOwn:
         self.items.append((time.monotonic(), text))
 
     def take(self, text: str) -> bool:
+        if not self.items:
+            return False
         cutoff = time.monotonic() - self.window
         while self.items and self.items[0][0] < cutoff:
             self.items.popleft()
