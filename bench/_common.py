@@ -11,6 +11,7 @@ import json
 import os
 import queue
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -150,6 +151,13 @@ def split_mode(mode: str) -> tuple[str, list[str], bool]:
     name, *patches = mode.split("+")
     flags = {"nofreeze": "--no-freeze"}
     return name, [flags[p] for p in patches], bool(at)
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (for a server about to start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def percentile(values: Sequence[float], p: float) -> float:

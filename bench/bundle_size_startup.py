@@ -31,7 +31,6 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from packaging.requirements import Requirement
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 MiB = 1024 * 1024
@@ -135,12 +138,6 @@ def source_footprint() -> tuple[int, int]:
 
 
 # ---- startup ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def clean_env(home: Path) -> dict[str, str]:

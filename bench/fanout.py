@@ -18,7 +18,6 @@ Only loopback traffic; nothing here can fail.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import sys
 import tempfile
@@ -26,17 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH, INTEROP, PYTHON, Lines, check_node
+from _common import BENCH, INTEROP, PYTHON, Lines, check_node, free_port
 
 # The server meters each client (100 messages/s by default); the sender here
 # is the load generator, so the meter is opened wide.
 UNLIMITED = ["--rate", "1000000", "--burst", "1000000"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run(url: str, args: argparse.Namespace) -> float:

@@ -22,7 +22,6 @@ apart, as people chat. Only loopback traffic; nothing here can fail.
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -30,15 +29,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import PYTHON, Lines, Worker, export_commit, percentile, split_mode
+from _common import PYTHON, Lines, Worker, export_commit, free_port, percentile, split_mode
 
 MODES = ["raw", "app-qasync", "app-fast"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_server(db: Path) -> tuple[Lines, str]:

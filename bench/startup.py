@@ -23,7 +23,6 @@ import argparse
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH, PYTHON, ROOT
+from _common import BENCH, PYTHON, ROOT, free_port
 
 BARE = r"""
 import asyncio, os, sys, time
@@ -54,12 +53,6 @@ async def main(url, name):
 app = QApplication.instance() or QApplication(sys.argv[:1])
 qasync.run(main(sys.argv[1], sys.argv[2]))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ServerLog:

@@ -18,7 +18,6 @@ import importlib.util
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tarfile
 import uuid
@@ -34,6 +33,7 @@ import socketio
 from desktop_chat import __version__
 from tests.bundle.conftest import ROOT, Bundle
 from tests.bundle.procs import Proc, running
+from tests.helpers import free_port
 
 # Building the bundle (once per session) happens in the first test's setup.
 pytestmark = pytest.mark.timeout(1200)
@@ -56,12 +56,6 @@ needs_automation = pytest.mark.skipif(
         "desktop_chat/automation.py), which desktop_chat does not have yet"
     ),
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def node_available() -> bool:

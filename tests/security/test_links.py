@@ -91,6 +91,19 @@ def listener(arun: Any) -> Iterator[tuple[int, list[str]]]:
     arun(server.wait_closed())
 
 
+def received_by_bob(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, text: str
+) -> ChatSession:
+    """Alice types `text` in her window; Bob's window, which shows it, is returned."""
+    alice = open_window(server_url(chat_server), "alice")
+    bob = open_window(server_url(chat_server), "bob")
+    wait_connected(qtbot, alice)
+    wait_connected(qtbot, bob)
+    type_and_send(qtbot, alice, text)
+    qtbot.waitUntil(lambda: text in texts(bob, Kind.OTHER))
+    return bob
+
+
 def row_of(session: ChatSession, text: str) -> Any:
     model = session.model
     row = next(r for r in range(model.rowCount()) if model.message_at(r).text == text)
@@ -139,12 +152,7 @@ def test_a_link_from_another_user_opens_only_on_click(
     port, connections = listener
     target = f"http://127.0.0.1:{port}/page?x=1"
     text = f"look: {target}. Or javascript:alert(1) <img src=http://127.0.0.1:{port}/img>"
-    alice = open_window(server_url(chat_server), "alice")
-    bob = open_window(server_url(chat_server), "bob")
-    wait_connected(qtbot, alice)
-    wait_connected(qtbot, bob)
-    type_and_send(qtbot, alice, text)
-    qtbot.waitUntil(lambda: text in texts(bob, Kind.OTHER))
+    bob = received_by_bob(qtbot, open_window, chat_server, text)
     view = bob.window.message_list
     view.viewport().grab()  # painted, as a user sees it
 
@@ -171,8 +179,11 @@ def test_a_link_from_another_user_opens_only_on_click(
     assert connections == []  # the app handed the URL over and fetched nothing itself
 
     # Text around the link is plain: a click there opens nothing.
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(
-        row_of(bob, text)).bottomRight() - QPoint(20, 12))
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=view.visualRect(row_of(bob, text)).bottomRight() - QPoint(20, 12),
+    )
     assert opened.urls == [target]
 
 
@@ -180,12 +191,7 @@ def test_a_lookalike_host_is_shown_as_punycode_in_tooltip_and_menu(
     qtbot: Any, open_window: Any, chat_server: ChatServer, opened: Opened
 ) -> None:
     text = "your account: https://\u0430pple.com/login"  # a Cyrillic "a"
-    alice = open_window(server_url(chat_server), "alice")
-    bob = open_window(server_url(chat_server), "bob")
-    wait_connected(qtbot, alice)
-    wait_connected(qtbot, bob)
-    type_and_send(qtbot, alice, text)
-    qtbot.waitUntil(lambda: text in texts(bob, Kind.OTHER))
+    bob = received_by_bob(qtbot, open_window, chat_server, text)
     bob.window.message_list.viewport().grab()
     message = bob.model.message_at(row_of(bob, text).row())
     (link,) = bob.window.delegate.body_of(message).links
@@ -211,13 +217,8 @@ def test_a_lookalike_host_is_shown_as_punycode_in_tooltip_and_menu(
 def test_no_link_in_system_lines_or_past_the_cut_of_a_long_message(
     qtbot: Any, open_window: Any, chat_server: ChatServer
 ) -> None:
-    alice = open_window(server_url(chat_server), "alice")
-    bob = open_window(server_url(chat_server), "bob")
-    wait_connected(qtbot, alice)
-    wait_connected(qtbot, bob)
     long = "x" * (MAX_SHOWN_CHARS - 10) + " http://example.org/" + "a" * 50
-    type_and_send(qtbot, alice, long)
-    qtbot.waitUntil(lambda: long in texts(bob, Kind.OTHER))
+    bob = received_by_bob(qtbot, open_window, chat_server, long)
     delegate = bob.window.delegate
     assert delegate.body_of(bob.model.message_at(row_of(bob, long).row())).links == []
     bob.bridge.show_system("see http://example.org/help")
