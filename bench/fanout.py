@@ -1,6 +1,6 @@
 """Bundled server fan-out: one sender, 100 receivers in a room, against the Node tutorial server.
 
-    .venv/bin/python bench/fanout.py [--clients 100] [--count 1000] [--rounds 3]
+    .venv/bin/python bench/fanout.py [--clients 100] [--count 3000] [--rounds 3] [--profile]
 
 Two servers run side by side on 127.0.0.1: desktop-chat-server (python-
 socketio on aiohttp, from source, its message store in a temporary file)
@@ -12,13 +12,19 @@ connects CLIENTS receivers to one room and a sender, which emits COUNT
 them. Printed: deliveries per second (COUNT x CLIENTS / time), median of
 the rounds, and the bundled server's ratio to Node's (target: at least 0.5).
 
+--profile samples the bundled server with py-spy (`.venv/bin/pip install
+py-spy`) through its rounds and prints where its time went, by layer.
+
 Only loopback traffic; nothing here can fail.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -26,6 +32,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import BENCH, INTEROP, PYTHON, Lines, check_node, free_port
+from profile_flood import summarize
+
+SERVER_LAYERS = [
+    ("desktop_chat/core/fanout.py", "fan-out (desktop_chat.core.fanout)"),
+    ("desktop_chat/core/", "server: handlers, SQLite store"),
+    ("selector_events.py", "socket writes and reads (asyncio transports, the syscalls)"),
+    ("engineio/", "python-engineio"),
+    ("socketio/", "python-socketio"),
+    ("aiohttp/", "aiohttp"),
+    ("json/", "json"),
+    ("asyncio/", "asyncio (tasks, handles, wait_for)"),
+]
 
 # The server meters each client (100 messages/s by default); the sender here
 # is the load generator, so the meter is opened wide.
@@ -48,11 +66,16 @@ def run(url: str, args: argparse.Namespace) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--size", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args(argv)
     check_node()
+    spy = shutil.which("py-spy") or str(Path(PYTHON).parent / "py-spy")
+    if args.profile and not Path(spy).exists():
+        sys.exit("--profile needs py-spy: .venv/bin/pip install py-spy")
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         ours = Lines(
@@ -70,6 +93,14 @@ def main(argv: list[str] | None = None) -> int:
             "desktop-chat-server (python-socketio)": f"http://127.0.0.1:{port}",
         }
         rates: dict[str, list[float]] = {name: [] for name in urls}
+        folded = Path(tmp) / "server.folded"
+        sampler = None
+        if args.profile:
+            sampler = subprocess.Popen(
+                [spy, "record", "-r", "250", "-f", "raw", "-o", str(folded),
+                 "--pid", str(ours.proc.pid)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
         try:
             for round_ in range(args.rounds):
                 for name, url in urls.items():
@@ -77,17 +108,23 @@ def main(argv: list[str] | None = None) -> int:
                     rates[name].append(rate)
                     print(f"  round {round_ + 1} {name}: {rate:,.0f}/s", file=sys.stderr)
         finally:
+            if sampler is not None:
+                sampler.send_signal(signal.SIGINT)
+                sampler.wait(60)
             ours.proc.terminate()
             ours.close()
             node.close()
-    node_rate, our_rate = (statistics.median(v) for v in rates.values())
-    print(
-        f"\nfan-out, 1 sender, {args.clients} receivers in a room, {args.count:,} messages"
-        f" of {args.size} B, median of {args.rounds}"
-    )
-    print("| server | deliveries/s | ratio to Node |\n|---|---|---|")
-    print(f"| Node tutorial server (socket.io 4.8), the baseline | {node_rate:,.0f} | 1.00 |")
-    print(f"| desktop-chat-server | {our_rate:,.0f} | {our_rate / node_rate:.2f} |")
+        node_rate, our_rate = (statistics.median(v) for v in rates.values())
+        print(
+            f"\nfan-out, 1 sender, {args.clients} receivers in a room, {args.count:,} messages"
+            f" of {args.size} B, median of {args.rounds}"
+        )
+        print("| server | deliveries/s | ratio to Node |\n|---|---|---|")
+        print(f"| Node tutorial server (socket.io 4.8), the baseline | {node_rate:,.0f} | 1.00 |")
+        print(f"| desktop-chat-server | {our_rate:,.0f} | {our_rate / node_rate:.2f} |")
+        if args.profile:
+            print("\ndesktop-chat-server under py-spy (its rounds above ran sampled, and slower):")
+            summarize(folded, args.top, SERVER_LAYERS)
     return 0
 
 

@@ -40,9 +40,9 @@ LAYERS = [
 ]
 
 
-def layer_of(frames: list[str]) -> str:
+def layer_of(frames: list[str], layers: list[tuple[str, str]]) -> str:
     for frame in reversed(frames):
-        for needle, name in LAYERS:
+        for needle, name in layers:
             if needle in frame:
                 return name
     return "other"
@@ -56,7 +56,7 @@ def function_of(frame: str) -> str:
     return re.sub(r"\(/.*?/desktop_chat/", "(desktop_chat/", frame)
 
 
-def summarize(folded: Path, top: int) -> None:
+def summarize(folded: Path, top: int, layer_names: list[tuple[str, str]] = LAYERS) -> None:
     layers: collections.Counter[str] = collections.Counter()
     functions: collections.Counter[str] = collections.Counter()
     total = 0
@@ -65,7 +65,7 @@ def summarize(folded: Path, top: int) -> None:
         n = int(count)
         frames = stack.split(";")
         total += n
-        layers[layer_of(frames)] += n
+        layers[layer_of(frames, layer_names)] += n
         functions[function_of(frames[-1])] += n
     print(f"{total} samples\n\n| layer | share |\n|---|---|")
     for name, n in layers.most_common():

@@ -29,6 +29,7 @@ import socketio
 from aiohttp import web
 
 from desktop_chat import __version__
+from desktop_chat.core.fanout import DirectManager, no_websocket_compression
 from desktop_chat.core.history import History, Stored, open_history
 from desktop_chat.core.limits import Limits, TokenBucket
 from desktop_chat.core.urls import DEFAULT_PATH, InvalidServerUrl, normalize_path
@@ -95,6 +96,7 @@ class ChatServer:
         self._lock = asyncio.Lock()
         self.max_message_bytes = self.limits.max_message_bytes
         self.sio = socketio.AsyncServer(
+            client_manager=DirectManager(),
             async_mode="aiohttp",
             # Room for a maximal message (4 JSON bytes per character at worst)
             # plus framing; anything larger is cut off by engine.io, which
@@ -106,7 +108,7 @@ class ChatServer:
             logger=False,
             engineio_logger=False,
         )
-        self.app = web.Application()
+        self.app = web.Application(middlewares=[no_websocket_compression])
         self.sio.attach(self.app, socketio_path=self.path)
         self._peers: dict[str, _Peer] = {}
         # Connected but not yet caught up: live broadcasts skip them, so that

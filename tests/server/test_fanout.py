@@ -1,0 +1,220 @@
+"""The bundled server's fast fan-out (desktop_chat/core/fanout.py), as the clients see it.
+
+A broadcast is written straight to each idle websocket and goes through the
+engine's queue otherwise; whichever way each frame goes, every client must
+get every message once, in the server's order, with its own acks in
+between. The counters on the manager only show that both ways were taken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import pytest
+import socketio
+
+from desktop_chat.core.fanout import DirectManager
+from desktop_chat.core.limits import Limits
+from desktop_chat.core.server import ChatServer
+from tests.helpers import until
+from tests.interop.conftest import require
+from tests.interop.nodeproc import ChildGroup, Peer, Server, poll_spin, start_peer
+
+ROOM = "busy"
+WIDE = Limits(rate=100_000, burst=100_000)
+
+
+class Client:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        self.received: list[tuple[str, dict[str, Any]]] = []
+        self.sio.on("receive-message", lambda text, meta: self.received.append((text, meta)))
+
+    def texts(self) -> list[str]:
+        return [text for text, _ in self.received]
+
+    async def leave(self) -> None:
+        """A polite close over long-polling waits for the poll the server holds
+        (30 s); that is a known python-engineio trait, not what is tested here."""
+        if self.sio.transport() == "polling":
+            await self.sio.eio.disconnect(abort=True)
+        else:
+            await self.sio.disconnect()
+
+
+@asynccontextmanager
+async def room_server() -> AsyncIterator[ChatServer]:
+    server = ChatServer(limits=WIDE)
+    await server.start("127.0.0.1", 0)
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def join(server: ChatServer, name: str, transports: list[str]) -> Client:
+    client = Client(name)
+    await client.sio.connect(
+        f"http://127.0.0.1:{server.port}", auth={"name": name}, transports=transports
+    )
+    assert await client.sio.call("join-room", ROOM, timeout=5) == f"Joined {ROOM}"
+    return client
+
+
+def manager(server: ChatServer) -> DirectManager:
+    assert isinstance(server.sio.manager, DirectManager)
+    return server.sio.manager
+
+
+def test_a_busy_room_gets_every_message_in_order_on_websocket_and_polling() -> None:
+    """Frames of all three websocket length encodings (7-bit, 16-bit, 64-bit)."""
+    sizes = [1, 60, 200, 5_000, 66_000]
+    sent = [f"{i:04d} é " + "x" * sizes[i % len(sizes)] for i in range(300)]
+
+    async def scenario() -> None:
+        async with room_server() as server:
+            sender = await join(server, "sender", ["websocket"])
+            watchers = [await join(server, f"ws{i}", ["websocket"]) for i in range(4)]
+            poller = await join(server, "poller", ["polling"])
+            try:
+                for text in sent:
+                    await sender.sio.emit("send-message", (text, ROOM))
+                for client in [*watchers, poller]:
+                    await until(lambda c=client: len(c.received) >= len(sent), 30, client.name)
+                    assert client.texts() == sent, client.name
+                    offsets = [meta["offset"] for _, meta in client.received]
+                    assert offsets == sorted(offsets) and len(set(offsets)) == len(sent)
+                assert sender.received == []
+                assert manager(server).direct_frames >= len(sent)  # the websockets' share
+                assert manager(server).queued_frames >= len(sent)  # at least the poller's
+            finally:
+                for client in [sender, *watchers, poller]:
+                    await client.leave()
+
+    asyncio.run(scenario())
+
+
+def test_clients_talking_at_once_each_get_the_others_in_order_with_their_acks() -> None:
+    """Each client's own acks travel the engine's queue while the room's messages
+    come the direct way: the two interleave on every socket."""
+    per_client = 150
+
+    async def scenario() -> None:
+        async with room_server() as server:
+            clients = [await join(server, f"c{i}", ["websocket"]) for i in range(4)]
+            try:
+
+                async def talk(client: Client) -> list[Any]:
+                    calls = [
+                        client.sio.call("send-message", (f"{client.name}-{n}", ROOM), timeout=30)
+                        for n in range(per_client)
+                    ]
+                    return list(await asyncio.gather(*calls))
+
+                acks = await asyncio.gather(*(talk(c) for c in clients))
+                others = per_client * (len(clients) - 1)
+                for client, client_acks in zip(clients, acks, strict=True):
+                    assert all("offset" in ack for ack in client_acks), client_acks[:3]
+                    await until(lambda c=client: len(c.received) >= others, 30, client.name)
+                    assert len(client.received) == others
+                    offsets = [meta["offset"] for _, meta in client.received]
+                    assert offsets == sorted(offsets), f"{client.name} got messages out of order"
+                    for other in clients:
+                        if other is not client:
+                            theirs = [t for t in client.texts() if t.startswith(f"{other.name}-")]
+                            assert theirs == [f"{other.name}-{n}" for n in range(per_client)]
+                assert manager(server).direct_frames > 0
+                assert manager(server).queued_frames > 0
+            finally:
+                for client in clients:
+                    await client.leave()
+
+    asyncio.run(scenario())
+
+
+def test_websocket_compression_is_declined() -> None:
+    """Browsers and socket.io clients offer permessage-deflate; the server says
+    no, as the tutorial's Node server does, and the connection works uncompressed."""
+
+    async def scenario() -> None:
+        async with room_server() as server:
+            url = f"http://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket"
+            async with aiohttp.ClientSession() as http, http.ws_connect(url, compress=15) as ws:
+                assert ws.compress == 0  # offered, not agreed
+                opening = await ws.receive_str(timeout=5)
+                assert opening.startswith('0{"sid"')
+                await ws.send_str("40")
+                connected = await ws.receive_str(timeout=5)
+                assert connected.startswith('40{"sid"')
+
+    asyncio.run(scenario())
+
+
+def test_a_stalled_client_holds_up_nobody_and_misses_nothing() -> None:
+    """A receiver whose process stops reading (SIGSTOP) fills its socket; the
+    rest of the room goes on at full speed, and when it wakes up it gets the
+    whole conversation, in order, from the engine's queue."""
+    require("peer.js")
+    count, size = 150, 100_000  # 15 MB: more than the kernel buffers between the two
+    sent = [f"{i:04d} " + "x" * size for i in range(count)]
+    group = ChildGroup(poll_spin)
+
+    async def scenario() -> None:
+        async with room_server() as server:
+            node = Server("desktop-chat-server", server.port, "/socket.io", None)  # type: ignore[arg-type]
+            stuck: Peer = start_peer(group, node, "stuck", transports="websocket")
+            await until(lambda: bool(stuck.child.events_where(event="connect")), 20, "stuck")
+            stuck.join(ROOM)
+            await until(lambda: bool(stuck.child.events_where(event="ack")), 10, "stuck's join")
+            sender = await join(server, "sender", ["websocket"])
+            awake = await join(server, "awake", ["websocket"])
+            os.kill(stuck.child.popen.pid, signal.SIGSTOP)
+            try:
+                for text in sent:
+                    await sender.sio.emit("send-message", (text, ROOM))
+                await until(lambda: len(awake.received) >= count, 30, "the awake client")
+                assert awake.texts() == sent
+                assert manager(server).queued_frames > 0, "the stalled client never backed up"
+            finally:
+                os.kill(stuck.child.popen.pid, signal.SIGCONT)
+            await until(lambda: len(stuck.received()) >= count, 30, "the woken client")
+            assert stuck.received() == sent
+            await sender.leave()
+            await awake.leave()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        group.stop_all()
+
+
+@pytest.mark.parametrize("transports", [["websocket"], ["polling", "websocket"]])
+def test_a_client_that_upgraded_from_polling_is_served_too(transports: list[str]) -> None:
+    """A client that starts on long-polling and upgrades keeps the engine's path;
+    one that starts on a websocket takes the direct one. Both see everything."""
+
+    async def scenario() -> None:
+        async with room_server() as server:
+            sender = await join(server, "sender", ["websocket"])
+            receiver = await join(server, "receiver", transports)
+            await until(lambda: receiver.sio.transport() == "websocket", 10, "the upgrade")
+            try:
+                before = manager(server).direct_frames
+                for n in range(20):
+                    await sender.sio.emit("send-message", (f"m{n}", ROOM))
+                await until(lambda: len(receiver.received) >= 20, 10, "the receiver")
+                assert receiver.texts() == [f"m{n}" for n in range(20)]
+                direct = manager(server).direct_frames - before
+                assert direct == (20 if transports == ["websocket"] else 0)
+            finally:
+                await sender.leave()
+                await receiver.leave()
+
+    asyncio.run(scenario())
