@@ -1,6 +1,7 @@
 """Bundled server fan-out: one sender, 100 receivers in a room, against the Node tutorial server.
 
     .venv/bin/python bench/fanout.py [--clients 100] [--count 3000] [--rounds 3] [--profile]
+                                     [--variants direct]
 
 Two servers run side by side on 127.0.0.1: desktop-chat-server (python-
 socketio on aiohttp, from source, its message store in a temporary file)
@@ -11,6 +12,10 @@ connects CLIENTS receivers to one room and a sender, which emits COUNT
 `send-message(text, room)`; the time runs until every receiver has all of
 them. Printed: deliveries per second (COUNT x CLIENTS / time), median of
 the rounds, and the bundled server's ratio to Node's (target: at least 0.5).
+
+--variants stock,nodeflate,inturn,direct runs one server per variant
+(bench/_server_variant.py: which parts of desktop_chat/core/fanout.py are
+in), each beside the same Node baseline; `direct` is what ships.
 
 --profile samples the bundled server with py-spy (`.venv/bin/pip install
 py-spy`) through its rounds and prints where its time went, by layer.
@@ -48,6 +53,7 @@ SERVER_LAYERS = [
 # The server meters each client (100 messages/s by default); the sender here
 # is the load generator, so the meter is opened wide.
 UNLIMITED = ["--rate", "1000000", "--burst", "1000000"]
+NODE = "Node tutorial server (socket.io 4.8)"
 
 
 def run(url: str, args: argparse.Namespace) -> float:
@@ -69,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--size", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--variants", default="direct")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args(argv)
@@ -76,29 +83,36 @@ def main(argv: list[str] | None = None) -> int:
     spy = shutil.which("py-spy") or str(Path(PYTHON).parent / "py-spy")
     if args.profile and not Path(spy).exists():
         sys.exit("--profile needs py-spy: .venv/bin/pip install py-spy")
+    variants = args.variants.split(",")
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        ours = Lines(
-            [PYTHON, "-m", "desktop_chat.core.server", "--port", str(port),
-             "--db", str(Path(tmp) / "fanout.db"), *UNLIMITED],
-            quiet=True,
-        )  # fmt: skip
-        while "listening" not in ours.next_line(30):
-            pass
+        servers: dict[str, Lines] = {}
+        urls: dict[str, str] = {}
+        for variant in variants:
+            port = free_port()
+            command = (
+                ["-m", "desktop_chat.core.server"]
+                if variant == "direct"
+                else [str(BENCH / "_server_variant.py"), variant]
+            )
+            servers[variant] = Lines(
+                [PYTHON, *command, "--port", str(port),
+                 "--db", str(Path(tmp) / f"{variant}.db"), *UNLIMITED],
+                quiet=True,
+            )  # fmt: skip
+            while "listening" not in servers[variant].next_line(30):
+                pass
+            urls[variant] = f"http://127.0.0.1:{port}"
         node = Lines(["node", str(INTEROP / "server.js"), "--quiet", "--exit-with-stdin"])
         line = node.next_line(30)
         assert line.startswith("LISTENING "), line
-        urls = {
-            "Node tutorial server (socket.io 4.8)": f"http://127.0.0.1:{line.split()[1]}",
-            "desktop-chat-server (python-socketio)": f"http://127.0.0.1:{port}",
-        }
+        urls = {NODE: f"http://127.0.0.1:{line.split()[1]}", **urls}
         rates: dict[str, list[float]] = {name: [] for name in urls}
         folded = Path(tmp) / "server.folded"
         sampler = None
         if args.profile:
             sampler = subprocess.Popen(
                 [spy, "record", "-r", "250", "-f", "raw", "-o", str(folded),
-                 "--pid", str(ours.proc.pid)],
+                 "--pid", str(servers[variants[-1]].proc.pid)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
         try:
@@ -111,19 +125,23 @@ def main(argv: list[str] | None = None) -> int:
             if sampler is not None:
                 sampler.send_signal(signal.SIGINT)
                 sampler.wait(60)
-            ours.proc.terminate()
-            ours.close()
+            for ours in servers.values():
+                ours.proc.terminate()
+                ours.close()
             node.close()
-        node_rate, our_rate = (statistics.median(v) for v in rates.values())
+        node_rate = statistics.median(rates[NODE])
         print(
             f"\nfan-out, 1 sender, {args.clients} receivers in a room, {args.count:,} messages"
             f" of {args.size} B, median of {args.rounds}"
         )
         print("| server | deliveries/s | ratio to Node |\n|---|---|---|")
-        print(f"| Node tutorial server (socket.io 4.8), the baseline | {node_rate:,.0f} | 1.00 |")
-        print(f"| desktop-chat-server | {our_rate:,.0f} | {our_rate / node_rate:.2f} |")
+        print(f"| {NODE}, the baseline | {node_rate:,.0f} | 1.00 |")
+        for variant in variants:
+            rate = statistics.median(rates[variant])
+            label = "desktop-chat-server" + ("" if variant == "direct" else f" ({variant})")
+            print(f"| {label} | {rate:,.0f} | {rate / node_rate:.2f} |")
         if args.profile:
-            print("\ndesktop-chat-server under py-spy (its rounds above ran sampled, and slower):")
+            print(f"\ndesktop-chat-server ({variants[-1]}) under py-spy (its rounds ran slower):")
             summarize(folded, args.top, SERVER_LAYERS)
     return 0
 

@@ -1,0 +1,45 @@
+"""desktop-chat-server with parts of its fan-out taken out, for bench/fanout.py --variants.
+
+    python bench/_server_variant.py VARIANT [desktop-chat-server options]
+
+VARIANT: `stock` (python-socketio's own client manager, compression as
+aiohttp negotiates it), `nodeflate` (compression declined), `inturn`
+(DirectManager, every packet through the engine's queue), `direct` (as shipped).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+
+import socketio
+from aiohttp import web
+
+import desktop_chat.core.fanout as fanout
+import desktop_chat.core.server as server
+
+VARIANTS = ("stock", "nodeflate", "inturn", "direct")
+
+
+@web.middleware
+async def passthrough(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    return await handler(request)
+
+
+def main() -> int:
+    variant = sys.argv.pop(1)
+    if variant not in VARIANTS:
+        sys.exit(f"variant is one of {', '.join(VARIANTS)}")
+    if variant == "stock":
+        server.no_websocket_compression = passthrough
+    if variant in ("stock", "nodeflate"):
+        server.DirectManager = socketio.AsyncManager  # type: ignore[misc]
+    if variant == "inturn":
+        fanout.MAX_BUFFERED_BYTES = -1  # no socket is ever idle enough
+    return server.main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
