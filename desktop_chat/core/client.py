@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 JOIN_ACK_TIMEOUT = 3.0
 CLOSE_TIMEOUT = 1.0  # a polite goodbye may take this long, then the socket is dropped
 SERVER_INFO_WAIT = 1.0  # how long a new connection waits to learn what the server does
+# How long a server that never acks join-room gets to send my first message
+# back to me before it is taken for one that does not echo.
+ECHO_PROBE_TIMEOUT = 2.0
 ACK_TIMEOUT = 10.0  # an acking server that stays silent this long is treated as gone
 SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
 # Socket.IO servers drop a client whose packet exceeds their buffer (1 MB by
@@ -156,6 +159,16 @@ class _SeenIds:
 
 
 @dataclass(slots=True)
+class _EchoProbe:
+    """Finding out whether a server sends my messages back to me (see `_probe_echo`)."""
+
+    sio: socketio.AsyncClient
+    text: str  # the first message I sent on this connection
+    # From the first possible echo on, what was received meanwhile, in order.
+    held: list[tuple[object, ...]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class _RecentOwn:
     """Texts we sent recently, to drop the copy an echoing server sends back."""
 
@@ -164,6 +177,9 @@ class _RecentOwn:
 
     def add(self, text: str) -> None:
         self.items.append((time.monotonic(), text))
+
+    def holds(self, text: str) -> bool:
+        return any(sent == text for _, sent in self.items)
 
     def take(self, text: str) -> bool:
         if not self.items:
@@ -261,6 +277,10 @@ class ChatClient:
         self._info = asyncio.Event()  # server-info arrived on this connection
         self._closing = False
         self._recent_own = _RecentOwn()
+        # Does this connection's server send my own messages back to me (the
+        # tutorial's io.emit variant)? None until the first message tells.
+        self._echoes: bool | None = None
+        self._probe: _EchoProbe | None = None
         self._seen = _SeenIds()
         self._connect_error: object = None
 
@@ -446,6 +466,9 @@ class ChatClient:
         self._connect_error = None
         self.server_info = {}
         self._info.clear()
+        if self._probe is not None:
+            self._finish_probe(self._probe)
+        self._echoes = None
         auth: dict[str, object] = {"name": self.name, "client": self.client_id}
         if self.token:
             auth["token"] = self.token
@@ -551,6 +574,14 @@ class ChatClient:
     def _receive(self, args: tuple[object, ...]) -> None:
         message = received_message(args)
         meta = args[1] if len(args) > 1 and isinstance(args[1], dict) else None
+        probe = self._probe
+        if probe is not None and (
+            probe.held or (meta is None and self._recent_own.holds(message.text))
+        ):
+            # Maybe my echo, maybe someone's reply: it waits until the probe
+            # tells, and whatever comes after it waits too, to keep the order.
+            probe.held.append(args)
+            return
         if meta is not None:
             sender = meta.get("from")
             own_sid = self.status.sid
@@ -562,7 +593,7 @@ class ChatClient:
             offset = meta.get("offset")
             if _is_offset(offset) and (self.last_offset is None or offset > self.last_offset):
                 self.last_offset = offset
-        elif self._recent_own.take(message.text):
+        elif self._echoes is not False and self._recent_own.take(message.text):
             # A server that echoes to the sender (the tutorial's io.emit
             # variant): we showed this message when we sent it.
             return
@@ -678,10 +709,46 @@ class ChatClient:
                     ACK_TIMEOUT, self._check_acks
                 )
         else:
-            self._recent_own.add(message.text)
             self._unflushed.append(message)
+            if self._echoes is not False:
+                self._recent_own.add(message.text)
+            if self._echoes is None and self._probe is None:
+                await self._probe_echo(sio, message)
         if message.state is DeliveryState.PENDING:
             self._set_state(message, DeliveryState.SENT)
+
+    async def _probe_echo(self, sio: socketio.AsyncClient, message: Message) -> None:
+        """Learn whether this server echoes, from the first message I send on it.
+
+        A server without server-info may be the tutorial's io.emit variant,
+        which sends my message back to me, or its default, which never does;
+        by the text alone, its echo and someone saying the same words are one
+        thing, and taking the second for the first loses their message. The
+        server handles my events in order, so once a join-room sent right
+        after the message is acked, its echo, if there is one, has arrived.
+        Until then, a message with the text of one of mine waits, and so does
+        everything after it (one round trip at most); anything else, a busy
+        room's traffic included, goes straight through.
+        """
+        probe = self._probe = _EchoProbe(sio, message.text)
+        await sio.emit("join-room", (message.room,), callback=lambda *_: self._finish_probe(probe))
+        asyncio.get_running_loop().call_later(ECHO_PROBE_TIMEOUT, self._finish_probe, probe)
+
+    def _finish_probe(self, probe: _EchoProbe) -> None:
+        """Decide from what came back before the ack (or the timeout), then let it through."""
+        if self._probe is not probe:
+            return
+        self._probe = None
+        if probe.sio is self._sio:
+            self._echoes = any(
+                not (len(args) > 1 and isinstance(args[1], dict))
+                and received_message(args).text == probe.text
+                for args in probe.held
+            )
+            if not self._echoes:
+                self._recent_own.items.clear()
+        for args in probe.held:
+            self._receive(args)
 
     def _check_acks(self) -> None:
         """An acking server that leaves a message unacked this long is treated as gone:
