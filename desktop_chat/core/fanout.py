@@ -6,9 +6,9 @@ server does not have. For each recipient of each message it made a Task,
 queued the packet, woke that client's writer task, which armed a timeout
 (`asyncio.wait_for`, a Task of its own on Python 3.11) to take it off the
 queue again, and deflated the frame once more. The engine itself stays: its
-queue, writer, pings and close handshake carry everything else, and the Redis
-manager can still be layered on `DirectManager` when one process is not
-enough.
+queue, writer, pings, upgrades and close handshake carry everything else.
+python-socketio's Redis manager, its way past one process, is a client
+manager too; combining it with this one is not built or tried yet.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ import asyncio
 import struct
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import socketio
 from aiohttp import web
+from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
 from socketio import packet
 
@@ -42,34 +44,70 @@ def text_frame(payload: bytes) -> bytes:
     return header + payload
 
 
+@dataclass(frozen=True, slots=True)
+class _Websocket:
+    response: web.WebSocketResponse  # aiohttp's side of the websocket
+    transport: asyncio.WriteTransport  # its connection
+
+
 class DirectManager(socketio.AsyncManager):
     """A client manager that hands a broadcast straight to each idle websocket.
 
     One frame is encoded per message, not per recipient, and written to each
     recipient's connection at once when nothing of the engine's is pending
-    for it: its writer is parked on an empty queue and its socket buffer is
-    not backed up. That is the case for nearly every message of a busy room,
-    and it keeps each client's order: a frame written here goes out behind
-    everything the writer has already sent and ahead of nothing it holds.
-    Any other recipient (long-polling, still upgrading, closing, slow, or a
-    packet with binary parts or an ack) takes the stock path.
+    for it: the engine.io socket is open and on its websocket, its writer is
+    parked on an empty queue, aiohttp has not closed the websocket, and the
+    socket buffer is not backed up. That is the case for nearly every message
+    of a busy room, and it keeps each client's order: a frame written here
+    goes out behind everything the writer has already sent and ahead of
+    nothing it holds. Any other recipient (long-polling, upgrading, closing,
+    slow, or a packet with binary parts or an ack) takes the engine's queue.
 
-    This leans on python-engineio's socket attributes (`queue`, `upgraded`,
-    `closing`, `closed`), on asyncio.Queue's `_getters`, and on the
-    connection being a websocket that negotiated no extension (see
-    `no_websocket_compression`); tests/server/test_fanout.py checks each
-    of them against the pinned versions.
+    Which websocket belongs to which engine.io socket is recorded by wrapping
+    python-engineio's aiohttp websocket driver as the server sets up. This
+    leans on python-engineio internals (the server's driver table, the
+    socket's `queue`, `upgraded`, `upgrading`, `closing`, `closed`, the
+    queue's `_getters`) and on no websocket extension being negotiated (see
+    `no_websocket_compression`); tests/server/test_fanout.py checks them
+    against the versions pyproject.toml allows. Concurrent emits to one
+    client are not ordered against each other here or in python-socketio;
+    the chat server relays under one lock.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        # Each engine.io socket's connection, looked up once; gone with the socket.
-        self._websockets: weakref.WeakKeyDictionary[Any, asyncio.WriteTransport | None] = (
+        # The websocket of each engine.io socket that has one; gone with the socket.
+        self._websockets: weakref.WeakKeyDictionary[Any, _Websocket] = (
             weakref.WeakKeyDictionary()
         )
         # What went which way, for tests and benchmarks.
         self.direct_frames = 0  # written here
         self.queued_frames = 0  # put on the engine's queue
+
+    def set_server(self, server: socketio.AsyncServer) -> None:
+        super().set_server(server)
+        drivers = server.eio._async
+        if drivers and drivers.get("websocket") is not None:
+            server.eio._async = {**drivers, "websocket": self._recording(drivers["websocket"])}
+
+    def _recording(self, driver: type) -> type:
+        """engine.io's websocket driver, telling us each socket's websocket as it starts."""
+        websockets = self._websockets
+
+        class Recording(driver):
+            def __init__(self, handler: Any, server: Any) -> None:
+                socket = getattr(handler, "__self__", None)  # the AsyncSocket it serves
+
+                async def handler_recording(ws: Any) -> Any:
+                    request = ws.environ.get("aiohttp.request")
+                    transport = getattr(request, "transport", None)
+                    if socket is not None and isinstance(transport, asyncio.WriteTransport):
+                        websockets[socket] = _Websocket(ws._sock, transport)
+                    return await handler(ws)
+
+                super().__init__(handler_recording, server)
+
+        return Recording
 
     async def emit(
         self,
@@ -84,7 +122,8 @@ class DirectManager(socketio.AsyncManager):
     ) -> None:
         room = to or room
         if callback is not None or namespace not in self.rooms:
-            # Acks to a group need an id per recipient: the stock path does that.
+            # Acks to a group need an id per recipient: the stock path does
+            # that, and returns once every packet is on its queue.
             return await super().emit(
                 event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
             )
@@ -97,35 +136,42 @@ class DirectManager(socketio.AsyncManager):
         encoded = self.server.packet_class(
             packet.EVENT, namespace=namespace, data=[event, *args]
         ).encode()
-        if isinstance(encoded, list):  # binary attachments: several frames
-            return await super().emit(
-                event, data, namespace, room=room, skip_sid=skip_sid, **kwargs
-            )
-        message = eio_packet.Packet(eio_packet.MESSAGE, encoded)
-        frame = text_frame(message.encode().encode())
+        parts = encoded if isinstance(encoded, list) else [encoded]
+        messages = [eio_packet.Packet(eio_packet.MESSAGE, part) for part in parts]
+        # Binary attachments (several packets) and binary encodings go the engine's way.
+        frame = (
+            text_frame(messages[0].encode().encode()) if isinstance(encoded, str) else None
+        )
         skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
         eio = self.server.eio
         for sid, eio_sid in self.get_participants(namespace, room):
             if sid in skip:
                 continue
-            transport = self._idle_websocket(eio_sid)
+            transport = self._idle_websocket(eio_sid) if frame is not None else None
             if transport is not None:
-                transport.write(frame)
+                transport.write(frame)  # type: ignore[arg-type]
                 self.direct_frames += 1
-            else:
-                await eio.send_packet(eio_sid, message)
-                self.queued_frames += 1
+                continue
+            try:
+                for message in messages:
+                    await eio.send_packet(eio_sid, message)
+            except eio_exceptions.EngineIOError:
+                # Closed while we went round the room: the rest still get theirs.
+                continue
+            self.queued_frames += len(messages)
 
     def _idle_websocket(self, eio_sid: str) -> asyncio.WriteTransport | None:
         """The client's connection, if a frame written to it now goes out in order."""
         socket = self.server.eio.sockets.get(eio_sid)
         if socket is None or socket.closing or socket.closed:
             return None
-        try:
-            transport = self._websockets[socket]
-        except KeyError:
-            transport = self._websockets[socket] = self._websocket_of(eio_sid)
-        if transport is None or transport.is_closing():
+        if not socket.upgraded or socket.upgrading:
+            return None  # still on long-polling, or moving off it
+        websocket = self._websockets.get(socket)
+        if websocket is None or websocket.response.closed:
+            return None  # no websocket of ours, or aiohttp has sent its close frame
+        transport = websocket.transport
+        if transport.is_closing():
             return None
         queue = socket.queue
         if not queue.empty():
@@ -138,15 +184,6 @@ class DirectManager(socketio.AsyncManager):
         if transport.get_write_buffer_size() > MAX_BUFFERED_BYTES:
             return None
         return transport
-
-    def _websocket_of(self, eio_sid: str) -> asyncio.WriteTransport | None:
-        """The connection of a client that connected on a websocket, else None."""
-        environ = self.server.environ.get(eio_sid) or {}
-        if environ.get("HTTP_UPGRADE", "").lower() != "websocket":
-            return None  # connected by long-polling: that request is not the websocket
-        request = environ.get("aiohttp.request")
-        transport = request.transport if isinstance(request, web.BaseRequest) else None
-        return transport if isinstance(transport, asyncio.WriteTransport) else None
 
 
 @web.middleware

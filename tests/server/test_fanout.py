@@ -9,6 +9,7 @@ between. The counters on the manager only show that both ways were taken.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 from collections.abc import AsyncIterator
@@ -18,8 +19,9 @@ from typing import Any
 import aiohttp
 import pytest
 import socketio
+from aiohttp import web
 
-from desktop_chat.core.fanout import DirectManager
+from desktop_chat.core.fanout import DirectManager, text_frame
 from desktop_chat.core.limits import Limits
 from desktop_chat.core.server import ChatServer
 from tests.helpers import until
@@ -74,7 +76,7 @@ def manager(server: ChatServer) -> DirectManager:
 
 
 def test_a_busy_room_gets_every_message_in_order_on_websocket_and_polling() -> None:
-    """Frames of all three websocket length encodings (7-bit, 16-bit, 64-bit)."""
+    """Messages of a few bytes to more than 64 KiB (16- and 64-bit frame lengths)."""
     sizes = [1, 60, 200, 5_000, 66_000]
     sent = [f"{i:04d} é " + "x" * sizes[i % len(sizes)] for i in range(300)]
 
@@ -196,9 +198,11 @@ def test_a_stalled_client_holds_up_nobody_and_misses_nothing() -> None:
 
 
 @pytest.mark.parametrize("transports", [["websocket"], ["polling", "websocket"]])
-def test_a_client_that_upgraded_from_polling_is_served_too(transports: list[str]) -> None:
-    """A client that starts on long-polling and upgrades keeps the engine's path;
-    one that starts on a websocket takes the direct one. Both see everything."""
+def test_a_client_that_upgraded_from_polling_is_served_directly_too(
+    transports: list[str],
+) -> None:
+    """Browsers start on long-polling and upgrade (socket.io-client's default);
+    once on the websocket, they get the direct path as websocket-first clients do."""
 
     async def scenario() -> None:
         async with room_server() as server:
@@ -211,10 +215,93 @@ def test_a_client_that_upgraded_from_polling_is_served_too(transports: list[str]
                     await sender.sio.emit("send-message", (f"m{n}", ROOM))
                 await until(lambda: len(receiver.received) >= 20, 10, "the receiver")
                 assert receiver.texts() == [f"m{n}" for n in range(20)]
-                direct = manager(server).direct_frames - before
-                assert direct == (20 if transports == ["websocket"] else 0)
+                assert manager(server).direct_frames - before == 20
             finally:
                 await sender.leave()
                 await receiver.leave()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 65_535, 65_536, 1 << 20])
+def test_a_direct_frame_reads_back_as_the_text_sent(size: int) -> None:
+    """text_frame's three length encodings, read by aiohttp's websocket client
+    off a connection written the way DirectManager writes."""
+    text = "é" * (size // 2) + "x" * (size % 2)
+
+    async def handler(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(compress=False)
+        await ws.prepare(request)
+        assert request.transport is not None
+        request.transport.write(text_frame(text.encode()))
+        await ws.receive()  # the client's close
+        return ws
+
+    async def scenario() -> None:
+        app = web.Application()
+        app.router.add_get("/", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        try:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.ws_connect(f"http://127.0.0.1:{port}/", max_msg_size=0) as ws,
+            ):
+                assert await ws.receive_str(timeout=5) == text
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(scenario())
+
+
+def test_a_long_polling_client_that_sends_an_upgrade_header_gets_http() -> None:
+    """engine.io serves `transport=polling` requests that carry `Upgrade:
+    websocket` as long-polling; a websocket frame written into that HTTP
+    connection would corrupt it. Its parked poll is answered with the message."""
+
+    async def request(
+        writer: asyncio.StreamWriter, method: str, path: str, body: bytes = b""
+    ) -> None:
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            f"Content-Type: text/plain\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        writer.write(head.encode() + body)
+        await writer.drain()
+
+    async def response(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        return head, await asyncio.wait_for(reader.readexactly(length), 5)
+
+    async def scenario() -> None:
+        async with room_server() as server:
+            get_r, get_w = await asyncio.open_connection("127.0.0.1", server.port)
+            post_r, post_w = await asyncio.open_connection("127.0.0.1", server.port)
+            try:
+                await request(get_w, "GET", "/socket.io/?EIO=4&transport=polling")
+                _, opening = await response(get_r)
+                sid = json.loads(opening[1:])["sid"]
+                path = f"/socket.io/?EIO=4&transport=polling&sid={sid}"
+                for event in [b'40{"name":"poller"}', b'420["join-room","%s"]' % ROOM.encode()]:
+                    await request(post_w, "POST", path, event)
+                    await response(post_r)
+                    await request(get_w, "GET", path)
+                    _, answer = await response(get_r)  # the CONNECT, then the join's ack
+                assert f"Joined {ROOM}".encode() in answer
+                await request(get_w, "GET", path)  # parked until there is something
+                sender = await join(server, "sender", ["websocket"])
+                await sender.sio.emit("send-message", ("through the poll", ROOM))
+                head, body = await response(get_r)
+                assert head.startswith(b"HTTP/1.1 200 OK")
+                assert b'42["receive-message","through the poll"' in body
+                assert manager(server).direct_frames == 0
+                await sender.leave()
+            finally:
+                get_w.close()
+                post_w.close()
 
     asyncio.run(scenario())
