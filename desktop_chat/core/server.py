@@ -131,7 +131,7 @@ class ChatServer:
         Raises OSError when the address is taken, before anything is left running.
         """
         runner = web.AppRunner(
-            self.app, handle_signals=False, access_log=None, shutdown_timeout=0.5
+            self.app, handle_signals=False, access_log=None, shutdown_timeout=0.1
         )
         await runner.setup()
         site = web.TCPSite(runner, host, port, ssl_context=self.ssl_context)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import socketio
 
 from desktop_chat.core.server import ChatServer
-from tests.helpers import free_port, until
+from tests.helpers import app_env, free_port, until
 
 
 class App:
@@ -30,13 +29,7 @@ class App:
 
     @classmethod
     async def start(cls, home: Path, url: str) -> App:
-        env = dict(os.environ)
-        env.update(
-            QT_QPA_PLATFORM="offscreen",
-            XDG_CONFIG_HOME=str(home / "config"),
-            XDG_DATA_HOME=str(home / "data"),
-            DESKTOP_CHAT_AUTOMATION="1",
-        )
+        env = app_env(home, DESKTOP_CHAT_AUTOMATION="1")
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",

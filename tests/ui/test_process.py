@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
@@ -11,18 +10,7 @@ from pathlib import Path
 import socketio
 
 from desktop_chat.core.server import ChatServer
-from tests.helpers import until
-
-
-def app_env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        PYTHONDEVMODE="1",
-    )
-    return env
+from tests.helpers import app_env, until
 
 
 def test_the_app_joins_a_server_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
@@ -45,7 +33,7 @@ def test_the_app_joins_a_server_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> N
             "proc",
             "--room",
             "hall",
-            env=app_env(tmp_path),
+            env=app_env(tmp_path, PYTHONDEVMODE="1"),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
@@ -73,7 +61,7 @@ def test_the_app_joins_a_server_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> N
 
 def test_version_and_help_need_no_display(tmp_path: Path) -> None:
     async def run(*args: str) -> tuple[int, str]:
-        env = app_env(tmp_path)
+        env = app_env(tmp_path, PYTHONDEVMODE="1")
         env.pop("QT_QPA_PLATFORM")
         env.pop("DISPLAY", None)
         proc = await asyncio.create_subprocess_exec(
