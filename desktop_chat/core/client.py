@@ -47,9 +47,12 @@ log = logging.getLogger(__name__)
 JOIN_ACK_TIMEOUT = 3.0
 CLOSE_TIMEOUT = 1.0  # a polite goodbye may take this long, then the socket is dropped
 SERVER_INFO_WAIT = 1.0  # how long a new connection waits to learn what the server does
-# How long a server that never acks join-room gets to send my first message
-# back to me before it is taken for one that does not echo.
-ECHO_PROBE_TIMEOUT = 2.0
+# How long a server that never acks join-room gets to send my message back
+# to me before it is taken for one that does not echo.
+ECHO_PROBE_TIMEOUT = 3.0
+# Without join acks, a copy of my words within that time may be an echo or a
+# reply: only this many such probes in a row make the server an echoing one.
+ECHO_GUESSES = 2
 ACK_TIMEOUT = 10.0  # an acking server that stays silent this long is treated as gone
 SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
 # Socket.IO servers drop a client whose packet exceeds their buffer (1 MB by
@@ -163,9 +166,10 @@ class _EchoProbe:
     """Finding out whether a server sends my messages back to me (see `_probe_echo`)."""
 
     sio: socketio.AsyncClient
-    text: str  # the first message I sent on this connection
+    text: str  # the message whose echo, if any, is awaited
     # From the first possible echo on, what was received meanwhile, in order.
     held: list[tuple[object, ...]] = field(default_factory=list)
+    timer: asyncio.TimerHandle | None = None
 
 
 @dataclass(slots=True)
@@ -278,8 +282,9 @@ class ChatClient:
         self._closing = False
         self._recent_own = _RecentOwn()
         # Does this connection's server send my own messages back to me (the
-        # tutorial's io.emit variant)? None until the first message tells.
+        # tutorial's io.emit variant)? None until a probe tells.
         self._echoes: bool | None = None
+        self._echo_guesses = 0  # probes in a row that saw my words come back without an ack
         self._probe: _EchoProbe | None = None
         self._seen = _SeenIds()
         self._connect_error: object = None
@@ -305,6 +310,7 @@ class ChatClient:
             self._wake.set()
 
     def _switch_server(self) -> None:
+        self._end_probe()  # what it held came from the old server
         # What was queued for the old server stays in the outbox under its name.
         self._queue = deque(op for op in self._queue if isinstance(op, _Join))
         self._unacked.clear()
@@ -466,9 +472,9 @@ class ChatClient:
         self._connect_error = None
         self.server_info = {}
         self._info.clear()
-        if self._probe is not None:
-            self._finish_probe(self._probe)
+        self._end_probe()
         self._echoes = None
+        self._echo_guesses = 0
         auth: dict[str, object] = {"name": self.name, "client": self.client_id}
         if self.token:
             auth["token"] = self.token
@@ -527,6 +533,7 @@ class ChatClient:
             pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
+        self._end_probe()
         if self._watchdog is not None:
             self._watchdog.cancel()
             self._watchdog = None
@@ -576,7 +583,11 @@ class ChatClient:
         meta = args[1] if len(args) > 1 and isinstance(args[1], dict) else None
         probe = self._probe
         if probe is not None and (
-            probe.held or (meta is None and self._recent_own.holds(message.text))
+            probe.held
+            or (
+                meta is None
+                and (message.text == probe.text or self._recent_own.holds(message.text))
+            )
         ):
             # Maybe my echo, maybe someone's reply: it waits until the probe
             # tells, and whatever comes after it waits too, to keep the order.
@@ -593,7 +604,7 @@ class ChatClient:
             offset = meta.get("offset")
             if _is_offset(offset) and (self.last_offset is None or offset > self.last_offset):
                 self.last_offset = offset
-        elif self._echoes is not False and self._recent_own.take(message.text):
+        elif self._echoes and self._recent_own.take(message.text):
             # A server that echoes to the sender (the tutorial's io.emit
             # variant): we showed this message when we sent it.
             return
@@ -712,41 +723,74 @@ class ChatClient:
             self._unflushed.append(message)
             if self._echoes is not False:
                 self._recent_own.add(message.text)
-            if self._echoes is None and self._probe is None:
+            # Only a room I am in: joining another to probe would subscribe
+            # me to it (a tutorial client's socket id is a room, too).
+            joined = message.room == "" or message.room in self.rooms
+            if self._echoes is None and self._probe is None and joined:
                 await self._probe_echo(sio, message)
         if message.state is DeliveryState.PENDING:
             self._set_state(message, DeliveryState.SENT)
 
     async def _probe_echo(self, sio: socketio.AsyncClient, message: Message) -> None:
-        """Learn whether this server echoes, from the first message I send on it.
+        """Learn whether this server echoes, from a message I just sent.
 
         A server without server-info may be the tutorial's io.emit variant,
         which sends my message back to me, or its default, which never does;
         by the text alone, its echo and someone saying the same words are one
         thing, and taking the second for the first loses their message. The
-        server handles my events in order, so once a join-room sent right
-        after the message is acked, its echo, if there is one, has arrived.
-        Until then, a message with the text of one of mine waits, and so does
-        everything after it (one round trip at most); anything else, a busy
-        room's traffic included, goes straight through.
+        server handles my events in order, so once a join-room (of a room I
+        am in, a no-op) sent right after the message is acked, its echo, if
+        there is one, has arrived. Until then, a message with the text of one
+        of mine waits, and so does everything after it (one round trip); the
+        rest, a busy room's traffic included, goes straight through. Until
+        the server is known to echo, nothing is dropped as an echo.
         """
         probe = self._probe = _EchoProbe(sio, message.text)
-        await sio.emit("join-room", (message.room,), callback=lambda *_: self._finish_probe(probe))
-        asyncio.get_running_loop().call_later(ECHO_PROBE_TIMEOUT, self._finish_probe, probe)
+        await sio.emit(
+            "join-room", (message.room,), callback=lambda *_: self._finish_probe(probe, True)
+        )
+        if self._probe is probe:
+            probe.timer = asyncio.get_running_loop().call_later(
+                ECHO_PROBE_TIMEOUT, self._finish_probe, probe, False
+            )
 
-    def _finish_probe(self, probe: _EchoProbe) -> None:
-        """Decide from what came back before the ack (or the timeout), then let it through."""
+    def _finish_probe(self, probe: _EchoProbe, acked: bool) -> None:
+        """Decide from what came back before the ack (or the timeout), then let it through.
+
+        After an ack, the answer is sure. Without one, my words coming back
+        may be somebody's reply, so one such probe decides nothing (the copy
+        is shown) and only ECHO_GUESSES in a row make the server an echoing
+        one; a message of mine that did not come back shows it does not echo.
+        """
         if self._probe is not probe:
             return
         self._probe = None
+        if probe.timer is not None:
+            probe.timer.cancel()
         if probe.sio is self._sio:
-            self._echoes = any(
+            echoed = any(
                 not (len(args) > 1 and isinstance(args[1], dict))
                 and received_message(args).text == probe.text
                 for args in probe.held
             )
-            if not self._echoes:
+            if acked or not echoed:
+                self._echoes = echoed
+            else:
+                self._echo_guesses += 1
+                if self._echo_guesses >= ECHO_GUESSES:
+                    self._echoes = True
+            if self._echoes is False:
                 self._recent_own.items.clear()
+        for args in probe.held:
+            self._receive(args)
+
+    def _end_probe(self) -> None:
+        """The connection or the server changes: what a probe held is let through, undecided."""
+        probe, self._probe = self._probe, None
+        if probe is None:
+            return
+        if probe.timer is not None:
+            probe.timer.cancel()
         for args in probe.held:
             self._receive(args)
 
