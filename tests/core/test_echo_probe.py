@@ -1,0 +1,115 @@
+"""Telling a tutorial server's echo from someone repeating my words, without a window.
+
+The server here is python-socketio with the tutorial's semantics and nothing
+more: no server-info, `send-message` broadcast to everyone but the sender,
+`join-room` that never acks (as the tutorial's own code is written).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+import socketio
+from aiohttp import web
+
+from desktop_chat.core import client as client_module
+from desktop_chat.core.client import ConnectionState
+from desktop_chat.core.messages import Kind
+from desktop_chat.core.urls import parse_server_url
+from tests.core.test_client import make_client
+from tests.helpers import until
+
+
+class TutorialServer:
+    def __init__(self) -> None:
+        self.sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
+        self.released = asyncio.Event()
+        self.sio.on("send-message", self._send_message)
+        self.sio.on("join-room", self._join_room)
+        self.app = web.Application()
+        self.sio.attach(self.app)
+        self.runner = web.AppRunner(self.app, shutdown_timeout=0.1)
+        self.url = ""
+
+    async def _send_message(self, sid: str, message: object, room: object = "", *_: Any) -> None:
+        if room:
+            await self.sio.emit("receive-message", message, room=room, skip_sid=sid)
+        else:
+            await self.sio.emit("receive-message", message, skip_sid=sid)
+
+    async def _join_room(self, sid: str, room: str, *_: Any) -> None:
+        await self.sio.enter_room(sid, room)
+        await self.released.wait()  # the tutorial's handler never calls its ack
+
+    async def start(self) -> None:
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self.runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        self.released.set()
+        for socket in list(self.sio.eio.sockets.values()):
+            await socket.close(wait=False)
+        await self.runner.cleanup()
+
+
+@asynccontextmanager
+async def tutorial_server() -> AsyncIterator[TutorialServer]:
+    server = TutorialServer()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.mark.parametrize("ending", ["server stops", "window closes", "user switches server"])
+def test_a_reply_held_while_finding_out_is_shown_when_the_connection_ends(
+    monkeypatch: pytest.MonkeyPatch, ending: str
+) -> None:
+    """Bob answers my first message with the same words, and goes on. Without a
+    join ack the client waits for the probe's timeout before deciding whether
+    that was my echo; if the connection ends first, what it held is shown
+    then, in order, not lost with the connection."""
+    monkeypatch.setattr(client_module, "ECHO_PROBE_TIMEOUT", 600.0)  # only the ending can tell
+
+    async def scenario() -> None:
+        alice, a = make_client("alice")
+        bob = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        heard: list[object] = []
+        bob.on("receive-message", lambda message, *_: heard.append(message))
+        async with tutorial_server() as server, tutorial_server() as other:
+            try:
+                await bob.connect(server.url, transports=["websocket"])
+                alice.connect_to(parse_server_url(server.url))
+                await until(lambda: alice.status.state is ConnectionState.CONNECTED)
+                alice.send("ok", "")
+                await until(lambda: heard == ["ok"], what="bob to hear alice")
+                await bob.emit("send-message", ("ok", ""))
+                await bob.emit("send-message", ("see you", ""))
+                # Held, not shown: the client cannot tell bob's "ok" from an echo yet.
+                probe = alice._probe
+                await until(lambda: probe is not None and len(probe.held) == 2, what="the hold")
+                assert a.texts(Kind.OTHER) == []
+                if ending == "server stops":
+                    await bob.disconnect()
+                    await server.stop()
+                    shown = ["ok", "see you"]
+                    await until(lambda: a.texts(Kind.OTHER) == shown, what="the release")
+                elif ending == "window closes":
+                    await alice.close()
+                    assert a.texts(Kind.OTHER) == ["ok", "see you"]
+                else:
+                    alice.connect_to(parse_server_url(other.url))
+                    assert a.texts(Kind.OTHER) == ["ok", "see you"]
+            finally:
+                await alice.close()
+                if bob.connected:
+                    await bob.disconnect()
+
+    asyncio.run(scenario())
