@@ -604,9 +604,11 @@ class ChatClient:
             offset = meta.get("offset")
             if _is_offset(offset) and (self.last_offset is None or offset > self.last_offset):
                 self.last_offset = offset
-        elif self._echoes and self._recent_own.take(message.text):
+        elif self._echoes is not False and self._recent_own.take(message.text) and self._echoes:
             # A server that echoes to the sender (the tutorial's io.emit
-            # variant): we showed this message when we sent it.
+            # variant): we showed this message when we sent it. (While that is
+            # not known, the copy is shown, as it may be someone's reply, and
+            # still uses up the one copy my message may come back as.)
             return
         self.on_message(message)
 

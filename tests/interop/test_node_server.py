@@ -399,6 +399,30 @@ def test_repeated_words_on_a_server_that_never_acks(
     assert texts(desk, Kind.OTHER) == ["ok", "see you"]
 
 
+def test_once_a_server_without_acks_is_known_to_echo_repeats_are_still_shown(
+    qtbot: Any, node_server: Any, open_window: Any, peer: Any
+) -> None:
+    """On an echoing server that never acks join-room, two messages of mine that
+    came back make it known as echoing: the second's echo is not shown. The
+    first one's copy was shown (it might have been a reply), and it must not
+    stay behind to swallow bob saying the same words later."""
+    server = node_server(no_ack=True, echo=True)
+    desk = open_window(server, "desk")
+    bob: Peer = peer(server, "bob")
+
+    type_and_send(qtbot, desk, "first")
+    bob.wait_received("first")
+    wait_shown(qtbot, desk, "first")  # after ECHO_PROBE_TIMEOUT: undecided, shown
+    type_and_send(qtbot, desk, "second")
+    bob.wait_received("second")
+    bob.send("marker")  # waits behind the second echo until the probe decides
+    wait_shown(qtbot, desk, "marker")
+    bob.send("first")
+    qtbot.waitUntil(lambda: texts(desk, Kind.OTHER).count("first") == 2, timeout=15_000)
+    assert texts(desk, Kind.OTHER) == ["first", "marker", "first"]
+    assert texts(desk, Kind.OWN) == ["first", "second"]
+
+
 def test_finding_out_about_echoes_joins_no_room_i_am_not_in(
     qtbot: Any, node_server: Any, open_window: Any, peer: Any
 ) -> None:
