@@ -756,20 +756,21 @@ class ChatClient:
                 ECHO_PROBE_TIMEOUT, self._finish_probe, probe, False
             )
 
-    def _finish_probe(self, probe: _EchoProbe, acked: bool) -> None:
+    def _finish_probe(self, probe: _EchoProbe, acked: bool | None) -> None:
         """Decide from what came back before the ack (or the timeout), then let it through.
 
         After an ack, the answer is sure. Without one, my words coming back
         may be somebody's reply, so one such probe decides nothing (the copy
         is shown) and only ECHO_GUESSES in a row make the server an echoing
         one; a message of mine that did not come back shows it does not echo.
+        `acked` None: the connection or the server changes, nothing is decided.
         """
         if self._probe is not probe:
             return
         self._probe = None
         if probe.timer is not None:
             probe.timer.cancel()
-        if probe.sio is self._sio:
+        if acked is not None and probe.sio is self._sio:
             echoed = any(
                 not (len(args) > 1 and isinstance(args[1], dict))
                 and received_message(args).text == probe.text
@@ -788,13 +789,8 @@ class ChatClient:
 
     def _end_probe(self) -> None:
         """The connection or the server changes: what a probe held is let through, undecided."""
-        probe, self._probe = self._probe, None
-        if probe is None:
-            return
-        if probe.timer is not None:
-            probe.timer.cancel()
-        for args in probe.held:
-            self._receive(args)
+        if self._probe is not None:
+            self._finish_probe(self._probe, None)
 
     def _check_acks(self) -> None:
         """An acking server that leaves a message unacked this long is treated as gone:

@@ -77,9 +77,7 @@ class DirectManager(socketio.AsyncManager):
     def __init__(self) -> None:
         super().__init__()
         # The websocket of each engine.io socket that has one; gone with the socket.
-        self._websockets: weakref.WeakKeyDictionary[Any, _Websocket] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._websockets: weakref.WeakKeyDictionary[Any, _Websocket] = weakref.WeakKeyDictionary()
         # What went which way, for tests and benchmarks.
         self.direct_frames = 0  # written here
         self.queued_frames = 0  # put on the engine's queue
@@ -139,17 +137,14 @@ class DirectManager(socketio.AsyncManager):
         parts = encoded if isinstance(encoded, list) else [encoded]
         messages = [eio_packet.Packet(eio_packet.MESSAGE, part) for part in parts]
         # Binary attachments (several packets) and binary encodings go the engine's way.
-        frame = (
-            text_frame(messages[0].encode().encode()) if isinstance(encoded, str) else None
-        )
+        frame = text_frame(messages[0].encode().encode()) if isinstance(encoded, str) else None
         skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
         eio = self.server.eio
         for sid, eio_sid in self.get_participants(namespace, room):
             if sid in skip:
                 continue
-            transport = self._idle_websocket(eio_sid) if frame is not None else None
-            if transport is not None:
-                transport.write(frame)  # type: ignore[arg-type]
+            if frame is not None and (transport := self._idle_websocket(eio_sid)) is not None:
+                transport.write(frame)
                 self.direct_frames += 1
                 continue
             try:

@@ -20,7 +20,6 @@ import signal
 import ssl
 import sys
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from desktop_chat import __version__
 from desktop_chat.core.fanout import DirectManager, no_websocket_compression
 from desktop_chat.core.history import History, Stored, open_history
 from desktop_chat.core.limits import Limits, TokenBucket
+from desktop_chat.core.messages import new_id
 from desktop_chat.core.urls import DEFAULT_PATH, InvalidServerUrl, normalize_path
 
 log = logging.getLogger(__name__)
@@ -307,7 +307,7 @@ class ChatServer:
             )
         client_id = opts.get("id") if isinstance(opts, dict) else None
         if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_ID_CHARS:
-            client_id = uuid.uuid4().hex
+            client_id = new_id()
         async with self._lock:
             stored = self.history.find(client_id)
             if stored is None:

@@ -18,7 +18,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-import socketio
 from aiohttp import web
 
 from desktop_chat.core.fanout import DirectManager, text_frame
@@ -26,29 +25,12 @@ from desktop_chat.core.limits import Limits
 from desktop_chat.core.server import ChatServer
 from tests.helpers import until
 from tests.interop.conftest import require
-from tests.interop.nodeproc import ChildGroup, Peer, Server, poll_spin, start_peer
+from tests.interop.nodeproc import ChildGroup, Server, poll_spin, start_peer
+from tests.interop.nodeproc import Peer as NodePeer
+from tests.server.test_server import Peer
 
 ROOM = "busy"
 WIDE = Limits(rate=100_000, burst=100_000)
-
-
-class Client:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
-        self.received: list[tuple[str, dict[str, Any]]] = []
-        self.sio.on("receive-message", lambda text, meta: self.received.append((text, meta)))
-
-    def texts(self) -> list[str]:
-        return [text for text, _ in self.received]
-
-    async def leave(self) -> None:
-        """A polite close over long-polling waits for the poll the server holds
-        (30 s); that is a known python-engineio trait, not what is tested here."""
-        if self.sio.transport() == "polling":
-            await self.sio.eio.disconnect(abort=True)
-        else:
-            await self.sio.disconnect()
 
 
 @asynccontextmanager
@@ -61,8 +43,8 @@ async def room_server() -> AsyncIterator[ChatServer]:
         await server.stop()
 
 
-async def join(server: ChatServer, name: str, transports: list[str]) -> Client:
-    client = Client(name)
+async def join(server: ChatServer, name: str, transports: list[str]) -> Peer:
+    client = Peer(name)
     await client.sio.connect(
         f"http://127.0.0.1:{server.port}", auth={"name": name}, transports=transports
     )
@@ -113,7 +95,7 @@ def test_clients_talking_at_once_each_get_the_others_in_order_with_their_acks() 
             clients = [await join(server, f"c{i}", ["websocket"]) for i in range(4)]
             try:
 
-                async def talk(client: Client) -> list[Any]:
+                async def talk(client: Peer) -> list[Any]:
                     calls = [
                         client.sio.call("send-message", (f"{client.name}-{n}", ROOM), timeout=30)
                         for n in range(per_client)
@@ -171,7 +153,7 @@ def test_a_stalled_client_holds_up_nobody_and_misses_nothing() -> None:
     async def scenario() -> None:
         async with room_server() as server:
             node = Server("desktop-chat-server", server.port, "/socket.io", None)  # type: ignore[arg-type]
-            stuck: Peer = start_peer(group, node, "stuck", transports="websocket")
+            stuck: NodePeer = start_peer(group, node, "stuck", transports="websocket")
             await until(lambda: bool(stuck.child.events_where(event="connect")), 20, "stuck")
             stuck.join(ROOM)
             await until(lambda: bool(stuck.child.events_where(event="ack")), 10, "stuck's join")

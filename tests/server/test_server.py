@@ -25,6 +25,14 @@ class Peer:
     def texts(self) -> list[Any]:
         return [args[0] for args in self.received]
 
+    async def leave(self) -> None:
+        """A polite close over long-polling waits for the poll the server holds
+        (30 s); that is a known python-engineio trait, not what is tested here."""
+        if self.sio.transport() == "polling":
+            await self.sio.eio.disconnect(abort=True)
+        else:
+            await self.sio.disconnect()
+
 
 @asynccontextmanager
 async def chat(*names: str) -> AsyncIterator[tuple[ChatServer, list[Peer]]]:
