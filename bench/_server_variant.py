@@ -15,8 +15,9 @@ from collections.abc import Awaitable, Callable
 import socketio
 from aiohttp import web
 
-import desktop_chat.core.fanout as fanout
-import desktop_chat.core.server as server
+import desktop_chat.server.chat_server as server
+import desktop_chat.server.fanout as fanout
+from desktop_chat.server.__main__ import main as server_main
 
 VARIANTS = ("stock", "nodeflate", "inturn", "direct")
 
@@ -38,7 +39,7 @@ def main() -> int:
         server.DirectManager = socketio.AsyncManager  # type: ignore[misc]
     if variant == "inturn":
         fanout.MAX_BUFFERED_BYTES = -1  # no socket is ever idle enough
-    return server.main()
+    return server_main()
 
 
 if __name__ == "__main__":

@@ -229,7 +229,7 @@ async def startup(bundle: Path, runs: int, home: Path) -> dict[str, dict[str, li
         "bundle": ([str(bundle / "desktop-chat")], [str(bundle / "desktop-chat-server")]),
         "source": (
             [sys.executable, "-m", "desktop_chat"],
-            [sys.executable, "-m", "desktop_chat.core.server"],
+            [sys.executable, "-m", "desktop_chat.server"],
         ),
     }
     results: dict[str, dict[str, list[float]]] = {

@@ -14,7 +14,7 @@ them. Printed: deliveries per second (COUNT x CLIENTS / time), median of
 the rounds, and the bundled server's ratio to Node's (target: at least 0.5).
 
 --variants stock,nodeflate,inturn,direct runs one server per variant
-(bench/_server_variant.py: which parts of desktop_chat/core/fanout.py are
+(bench/_server_variant.py: which parts of desktop_chat/server/fanout.py are
 in), each beside the same Node baseline; `direct` is what ships.
 
 --profile samples the bundled server with py-spy (`.venv/bin/pip install
@@ -40,7 +40,7 @@ from _common import BENCH, INTEROP, PYTHON, Lines, check_node, free_port
 from profile_flood import summarize
 
 SERVER_LAYERS = [
-    ("desktop_chat/core/fanout.py", "fan-out (desktop_chat.core.fanout)"),
+    ("desktop_chat/server/fanout.py", "fan-out (desktop_chat.server.fanout)"),
     ("desktop_chat/core/", "server: handlers, SQLite store"),
     ("selector_events.py", "socket writes and reads (asyncio transports, the syscalls)"),
     ("engineio/", "python-engineio"),
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         for variant in variants:
             port = free_port()
             command = (
-                ["-m", "desktop_chat.core.server"]
+                ["-m", "desktop_chat.server"]
                 if variant == "direct"
                 else [str(BENCH / "_server_variant.py"), variant]
             )

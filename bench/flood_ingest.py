@@ -12,7 +12,7 @@ receiver runs in its own process (bench/worker.py); the modes alternate,
 round after round, so the baseline and the app share the machine's state.
 
 - raw: python-socketio's AsyncClient on plain asyncio, no Qt (the baseline)
-- raw-qasync / raw-fast: the same client under stock qasync / desktop_chat.loop
+- raw-qasync / raw-fast: the same client under stock qasync / desktop_chat.app.loop
 - app-qasync / app-fast: the real window (ChatSession) under either loop; it
   is done when every message is in the model and the view is at the newest
 - +nofreeze leaves out the gc.freeze() the app does once its window is up,

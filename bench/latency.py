@@ -8,7 +8,7 @@ sender and a receiver run in two more processes (bench/worker.py):
 - raw: two python-socketio AsyncClients on plain asyncio; the sender emits
   `send-message`, the receiver's handler takes the time (the baseline);
 - app-qasync / app-fast: two real windows (ChatSession) on stock qasync /
-  desktop_chat.loop; the sender types into its window and presses Send, the
+  desktop_chat.app.loop; the sender types into its window and presses Send, the
   receiver takes the time when the message is in its model, and again when
   its list view paints (offscreen).
 
@@ -38,7 +38,7 @@ def start_server(db: Path) -> tuple[Lines, str]:
     port = free_port()
     server = Lines(
         [
-            PYTHON, "-m", "desktop_chat.core.server",
+            PYTHON, "-m", "desktop_chat.server",
             "--port", str(port), "--db", str(db),
         ],
         quiet=True,

@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from desktop_chat.core.messages import Kind, Message
+    from desktop_chat.protocol.messages import Kind, Message
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.message_model import MessageModel
 

@@ -29,7 +29,7 @@ from _common import BENCH, PYTHON, FloodServer, Lines, split_mode
 LAYERS = [
     ("desktop_chat/ui/", "window: bridge, model, delegate (Python)"),
     ("desktop_chat/core/", "ChatClient and messages (core)"),
-    ("desktop_chat/loop.py", "loop: slices, timers (desktop_chat.loop)"),
+    ("desktop_chat/app/loop.py", "loop: slices, timers (desktop_chat.app.loop)"),
     ("qasync/", "loop: qasync (socket notifiers; Qt's own C++ work)"),
     ("engineio/", "python-engineio"),
     ("socketio/", "python-socketio"),

@@ -61,7 +61,7 @@ class ServerLog:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.proc = subprocess.Popen(
-            [PYTHON, "-m", "desktop_chat.core.server", "--port", str(self.port),
+            [PYTHON, "-m", "desktop_chat.server", "--port", str(self.port),
              "--db", env["HOME"] + "/server.db"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip

@@ -7,9 +7,9 @@ MODE is one of
 
     raw         python-socketio AsyncClient on plain asyncio, no Qt: the baseline
     raw-qasync  the same client on stock qasync.QEventLoop (a QApplication, no window)
-    raw-fast    the same client on desktop_chat.loop.QEventLoop
+    raw-fast    the same client on desktop_chat.app.loop.QEventLoop
     app-qasync  the real window (ChatSession: ChatClient, bridge, model, view) on stock qasync
-    app-fast    the real window on desktop_chat.loop.QEventLoop
+    app-fast    the real window on desktop_chat.app.loop.QEventLoop
 
 Stdout: JSON lines. `{"event":"ready"}` once connected (over websocket);
 then `{"event":"result", ...}`. Times are time.monotonic() (CLOCK_MONOTONIC,
@@ -131,9 +131,9 @@ async def raw_ingest(args: argparse.Namespace, stalls: Stalls | None) -> dict[st
 
 
 async def app_ingest(args: argparse.Namespace, stalls: Stalls) -> dict[str, Any]:
-    from desktop_chat.app import ChatSession, Options
-    from desktop_chat.core.messages import Kind
-    from desktop_chat.settings import Settings
+    from desktop_chat.app.session import ChatSession, Options
+    from desktop_chat.app.settings import Settings
+    from desktop_chat.protocol.messages import Kind
 
     session = ChatSession(Options(url=args.url, name="bench", remember=False), Settings())
     tally = Tally(args.count, args.every)
@@ -172,7 +172,7 @@ async def app_ingest(args: argparse.Namespace, stalls: Stalls) -> dict[str, Any]
     # tutorial server says nothing); start once that is over.
     await asyncio.sleep(1.1)
     if not args.no_freeze:
-        gc.freeze()  # as desktop_chat.app does once its session has started
+        gc.freeze()  # as desktop_chat.app.run does once its session has started
     model.rowsInserted.connect(inserted)  # from now on only the flood arrives
     cpu0 = time.process_time()
     out({"event": "ready"})
@@ -249,10 +249,10 @@ async def app_latency(args: argparse.Namespace) -> dict[str, Any]:
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
-    from desktop_chat.app import ChatSession, Options
-    from desktop_chat.core.client import ConnectionState
-    from desktop_chat.core.messages import Kind
-    from desktop_chat.settings import Settings
+    from desktop_chat.app.session import ChatSession, Options
+    from desktop_chat.app.settings import Settings
+    from desktop_chat.client.chat_client import ConnectionState
+    from desktop_chat.protocol.messages import Kind
 
     session = ChatSession(Options(url=args.url, name=args.role, remember=False), Settings())
     model = session.model
@@ -320,7 +320,7 @@ def run_mode(mode: str, coro_factory: Any) -> dict[str, Any]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
     if mode.endswith("-fast"):
-        from desktop_chat.loop import QEventLoop
+        from desktop_chat.app.loop import QEventLoop
     else:
         from qasync import QEventLoop
     loop = QEventLoop(app)
@@ -332,6 +332,9 @@ def run_mode(mode: str, coro_factory: Any) -> dict[str, Any]:
 
 
 def main() -> int:
+    from desktop_chat.protocol.transport import configure_engineio
+
+    configure_engineio()  # as the app does at start
     parser = argparse.ArgumentParser()
     parser.add_argument("what", choices=["ingest", "latency"])
     parser.add_argument("--mode", required=True)

@@ -7,7 +7,7 @@ import os
 import sys
 
 from desktop_chat import __version__
-from desktop_chat.core.urls import DEFAULT_PATH, DEFAULT_URL
+from desktop_chat.protocol.urls import DEFAULT_PATH, DEFAULT_URL
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,15 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from desktop_chat.platform_check import display_problem
+    from desktop_chat.app.platform_check import display_problem
 
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 1
     # Qt is imported only now, so --help and --version stay instant.
-    from desktop_chat.app import Options, run
-    from desktop_chat.core.client import TlsOptions
+    from desktop_chat.app.run import run
+    from desktop_chat.app.session import Options
+    from desktop_chat.client.chat_client import TlsOptions
 
     if args.ca_file and not os.path.isfile(args.ca_file):
         print(f"desktop-chat: --ca-file {args.ca_file}: no such file", file=sys.stderr)

@@ -14,10 +14,10 @@ import qasync
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat.app import ChatSession, Options
-from desktop_chat.core.client import ConnectionState
-from desktop_chat.core.server import ChatServer
-from desktop_chat.settings import Settings
+from desktop_chat.app.session import ChatSession, Options
+from desktop_chat.app.settings import Settings
+from desktop_chat.client.chat_client import ConnectionState
+from desktop_chat.server.chat_server import ChatServer
 
 
 async def until(predicate: object, timeout: float = 10) -> None:

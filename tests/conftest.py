@@ -16,7 +16,11 @@ from typing import Any, TypeVar
 
 import pytest
 
+from desktop_chat.protocol.transport import configure_engineio
+
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# As the app and the server do at start (desktop_chat/protocol/transport.py).
+configure_engineio()
 
 T = TypeVar("T")
 
@@ -34,10 +38,10 @@ def isolated_dirs(
 
 @pytest.fixture
 def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
-    """The app's own loop (desktop_chat.loop), "already running" on pytest-qt's
+    """The app's own loop (desktop_chat.app.loop), "already running" on pytest-qt's
     QApplication so that qtbot's waits spin it. Tests that expect loop errors
     take them from `loop.errors`; any left fail the test."""
-    from desktop_chat.loop import QEventLoop
+    from desktop_chat.app.loop import QEventLoop
 
     errors: list[dict[str, Any]] = []
     event_loop = QEventLoop(qapp, already_running=True)

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_chat.core.client import Backoff
+from desktop_chat.client.chat_client import Backoff
 
 FAST_BACKOFF = Backoff(first=0.05, factor=2.0, cap=0.5, jitter=0.2)
 

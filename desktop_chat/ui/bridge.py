@@ -12,9 +12,9 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_chat.core.client import ChatClient, ConnectionState, Status
-from desktop_chat.core.messages import Message, system_message
-from desktop_chat.core.urls import InvalidServerUrl, ServerUrl, parse_server_url
+from desktop_chat.client.chat_client import ChatClient, ConnectionState, Status
+from desktop_chat.protocol.messages import Message, system_message
+from desktop_chat.protocol.urls import InvalidServerUrl, ServerUrl, parse_server_url
 
 
 def describe_status(status: Status, hosting: str = "") -> str:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.core.messages import DeliveryState, Message
+from desktop_chat.protocol.messages import DeliveryState, Message
 from desktop_chat.ui.message_delegate import MessageDelegate
 from desktop_chat.ui.message_model import MessageModel, Role
 

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from desktop_chat.core.messages import DeliveryState, Kind, Message, display_text
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message, display_text
 from desktop_chat.ui.links import Link, find_links
 from desktop_chat.ui.message_model import MessageModel, header_text
 

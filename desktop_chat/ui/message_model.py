@@ -33,7 +33,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from desktop_chat.core.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -7,7 +7,7 @@ tests' own peer is a plain python-socketio AsyncClient.
 
 Driving the window from outside (typing a message, reading what arrived)
 needs the app's test-only automation switch (DESKTOP_CHAT_AUTOMATION=1,
-desktop_chat/automation.py); the tests that need it are skipped until the
+desktop_chat/app/automation.py); the tests that need it are skipped until the
 package has it.
 """
 
@@ -47,13 +47,13 @@ MiB = 1024 * 1024
 MAX_ON_DISK = 120 * MiB  # issue 6's goals, for the default onedir build
 MAX_TAR_GZ = 50 * MiB
 
-HAS_AUTOMATION = importlib.util.find_spec("desktop_chat.automation") is not None
+HAS_AUTOMATION = importlib.util.find_spec("desktop_chat.app.automation") is not None
 needs_automation = pytest.mark.skipif(
     not HAS_AUTOMATION,
     reason=(
         "needs the app's test-only automation switch (DESKTOP_CHAT_AUTOMATION=1 reads "
         "commands on stdin and reports the window's messages on stdout, in "
-        "desktop_chat/automation.py), which desktop_chat does not have yet"
+        "desktop_chat/app/automation.py), which desktop_chat does not have yet"
     ),
 )
 

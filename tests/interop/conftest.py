@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from pytestqt.exceptions import TimeoutError as QtTimeoutError
 
-from desktop_chat.app import ChatSession, Options
-from desktop_chat.core.client import ConnectionState
-from desktop_chat.settings import Settings
+from desktop_chat.app.session import ChatSession, Options
+from desktop_chat.app.settings import Settings
+from desktop_chat.client.chat_client import ConnectionState
 from tests.helpers import FAST_BACKOFF
 from tests.interop import nodeproc
 from tests.interop.nodeproc import Browser, ChildGroup, Peer, Server, Spin

@@ -396,7 +396,7 @@ def desktop_server_command() -> list[str]:
     script = Path(sys.executable).parent / "desktop-chat-server"
     if script.is_file() and os.access(script, os.X_OK):
         return [str(script)]
-    return [sys.executable, "-m", "desktop_chat.core.server"]
+    return [sys.executable, "-m", "desktop_chat.server"]
 
 
 # The conversations test transports and ordering, not flood control: a server

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_chat.core.messages import Kind
+from desktop_chat.protocol.messages import Kind
 from tests.interop.nodeproc import Browser
 from tests.interop.test_node_server import join_in_window, wait_shown
 from tests.ui.conftest import texts, type_and_send

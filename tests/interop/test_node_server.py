@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_chat.app import ChatSession
-from desktop_chat.core.client import JOIN_ACK_TIMEOUT, ConnectionState
-from desktop_chat.core.messages import DeliveryState, Kind
+from desktop_chat.app.session import ChatSession
+from desktop_chat.client.chat_client import JOIN_ACK_TIMEOUT, ConnectionState
+from desktop_chat.protocol.messages import DeliveryState, Kind
 from tests.interop.nodeproc import Peer, Server
 from tests.ui.conftest import texts, type_and_send
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop_chat.core.messages import DeliveryState, Kind
+from desktop_chat.protocol.messages import DeliveryState, Kind
 from tests.ui.conftest import texts, wait_connected
 
 

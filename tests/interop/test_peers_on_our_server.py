@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from desktop_chat.core.client import ConnectionState
-from desktop_chat.core.messages import Kind
+from desktop_chat.client.chat_client import ConnectionState
+from desktop_chat.protocol.messages import Kind
 from tests.interop.conftest import close_within
 from tests.interop.nodeproc import Peer, Server, Spin
 from tests.interop.test_node_server import Conversations, wait_shown

@@ -1,4 +1,4 @@
-"""desktop_chat.loop.QEventLoop: asyncio semantics on Qt, with slices and one timer heap.
+"""desktop_chat.app.loop.QEventLoop: asyncio semantics on Qt, with slices and one timer heap.
 
 It leans on qasync internals (qasync is pinned in pyproject.toml); these
 tests pin down what the app relies on: callbacks in order, timers on time
@@ -24,7 +24,7 @@ import pytest
 from PySide6.QtCore import QEventLoop as QtEventLoop
 from PySide6.QtCore import QTimer
 
-from desktop_chat.loop import READ_CHUNK, QEventLoop
+from desktop_chat.app.loop import READ_CHUNK, QEventLoop
 
 WAIT = 10_000  # ms: generous; a condition met early ends the wait early
 
@@ -387,7 +387,7 @@ RUN_SCRIPT = textwrap.dedent(
     """
     import asyncio, os, signal, sys
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from desktop_chat.loop import QEventLoop, run
+    from desktop_chat.app.loop import QEventLoop, run
 
     async def main():
         loop = asyncio.get_running_loop()

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat.core.client import ChatClient
-from desktop_chat.core.messages import DeliveryState, Kind, Message, own_message, system_message
+from desktop_chat.client.chat_client import ChatClient
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message, own_message, system_message
 from desktop_chat.ui import message_model
 from desktop_chat.ui.bridge import BUSY_BATCH, ClientBridge
 from desktop_chat.ui.main_window import MainWindow

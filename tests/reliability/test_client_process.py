@@ -1,7 +1,7 @@
 """The desktop-chat process killed with messages pending: they are sent, once, on restart.
 
 The app runs as its own process, driven through its automation hook
-(desktop_chat/automation.py) exactly as a user's clicks would drive it.
+(desktop_chat/app/automation.py) exactly as a user's clicks would drive it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import socketio
 
-from desktop_chat.core.server import ChatServer
+from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import app_env, free_port, until
 
 

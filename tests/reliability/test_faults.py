@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_chat.app import ChatSession
-from desktop_chat.core.messages import DeliveryState, Kind
-from desktop_chat.core.server import ChatServer
+from desktop_chat.app.session import ChatSession
+from desktop_chat.protocol.messages import DeliveryState, Kind
+from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import free_port
 from tests.reliability.proxy import FlakyProxy
 from tests.ui.conftest import texts, wait_connected
@@ -49,7 +49,7 @@ def server_process(
             [
                 sys.executable,
                 "-m",
-                "desktop_chat.core.server",
+                "desktop_chat.server",
                 "--port",
                 str(port),
                 "--db",

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 
-from desktop_chat.core.messages import Kind, payload_text
+from desktop_chat.protocol.messages import Kind, payload_text
 from desktop_chat.ui.message_delegate import shown_text
 from tests.helpers import free_port
 from tests.security.hostile_server import payloads

@@ -13,9 +13,9 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QHelpEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from desktop_chat.app import ChatSession
-from desktop_chat.core.messages import Kind, display_text
-from desktop_chat.core.server import ChatServer
+from desktop_chat.app.session import ChatSession
+from desktop_chat.protocol.messages import Kind, display_text
+from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui.links import Link, find_links
 from desktop_chat.ui.message_delegate import MAX_SHOWN_CHARS
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected

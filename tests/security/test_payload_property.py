@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop_chat.app import ChatSession, Options
-from desktop_chat.core.messages import Kind, display_text, payload_text
-from desktop_chat.settings import Settings
+from desktop_chat.app.session import ChatSession, Options
+from desktop_chat.app.settings import Settings
+from desktop_chat.protocol.messages import Kind, display_text, payload_text
 
 text = st.text(st.characters(codec=None, exclude_categories=()), max_size=300)
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | text | st.binary(max_size=64)

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 import socketio
 
-from desktop_chat.core.client import ChatClient, ConnectionState
-from desktop_chat.core.limits import Limits
-from desktop_chat.core.messages import Kind
-from desktop_chat.core.server import ChatServer
-from desktop_chat.core.urls import parse_server_url
+from desktop_chat.client.chat_client import ChatClient, ConnectionState
+from desktop_chat.protocol.limits import Limits
+from desktop_chat.protocol.messages import Kind
+from desktop_chat.protocol.urls import parse_server_url
+from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import FAST_BACKOFF, until
 
 

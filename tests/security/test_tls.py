@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 import trustme
 
-from desktop_chat.app import ChatSession, Options
-from desktop_chat.core.client import ChatClient, ConnectionState, TlsOptions
-from desktop_chat.core.messages import Kind
-from desktop_chat.core.server import ChatServer
-from desktop_chat.core.urls import parse_server_url
-from desktop_chat.settings import Settings
+from desktop_chat.app.session import ChatSession, Options
+from desktop_chat.app.settings import Settings
+from desktop_chat.client.chat_client import ChatClient, ConnectionState, TlsOptions
+from desktop_chat.protocol.messages import Kind
+from desktop_chat.protocol.urls import parse_server_url
+from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import FAST_BACKOFF, until
 from tests.ui.conftest import texts
 

@@ -1,4 +1,4 @@
-"""The bundled server's fast fan-out (desktop_chat/core/fanout.py), as the clients see it.
+"""The bundled server's fast fan-out (desktop_chat/server/fanout.py), as the clients see it.
 
 A broadcast is written straight to each idle websocket and goes through the
 engine's queue otherwise; whichever way each frame goes, every client must
@@ -20,9 +20,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from desktop_chat.core.fanout import DirectManager, text_frame
-from desktop_chat.core.limits import Limits
-from desktop_chat.core.server import ChatServer
+from desktop_chat.protocol.limits import Limits
+from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.server.fanout import DirectManager, text_frame
 from tests.helpers import until
 from tests.interop.conftest import require
 from tests.interop.nodeproc import ChildGroup, Server, poll_spin, start_peer

@@ -11,7 +11,7 @@ from typing import Any
 
 import socketio
 
-from desktop_chat.core.server import ChatServer
+from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import free_port, until
 
 
@@ -116,7 +116,7 @@ def test_wrong_types_get_an_error_ack_and_the_server_keeps_serving() -> None:
 def test_command_line_server_binds_loopback_and_says_so() -> None:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "desktop_chat.core.server", "--port", str(port)],
+        [sys.executable, "-m", "desktop_chat.server", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPlainTextEdit, QPushButton
 
-from desktop_chat.core.messages import DeliveryState, Kind
-from desktop_chat.core.server import ChatServer
+from desktop_chat.protocol.messages import DeliveryState, Kind
+from desktop_chat.server.chat_server import ChatServer
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop_chat.core.client import ConnectionState
-from desktop_chat.core.messages import Kind
-from desktop_chat.core.server import ChatServer
-from desktop_chat.settings import Settings
+from desktop_chat.app.settings import Settings
+from desktop_chat.client.chat_client import ConnectionState
+from desktop_chat.protocol.messages import Kind
+from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import free_port
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
 

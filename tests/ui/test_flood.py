@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import socketio
 
-from desktop_chat.core.limits import Limits
-from desktop_chat.core.messages import Kind
-from desktop_chat.core.server import ChatServer
+from desktop_chat.protocol.limits import Limits
+from desktop_chat.protocol.messages import Kind
+from desktop_chat.server.chat_server import ChatServer
 from tests.ui.conftest import server_url, wait_connected
 
 COUNT = 20_000

@@ -6,7 +6,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop_chat.core.messages import DeliveryState, Kind, Message, own_message, received_message
+from desktop_chat.protocol.messages import (
+    DeliveryState,
+    Kind,
+    Message,
+    own_message,
+    received_message,
+)
 from desktop_chat.ui.message_delegate import MAX_SHOWN_CHARS, shown_text
 from desktop_chat.ui.message_model import MessageModel, Role, header_text
 

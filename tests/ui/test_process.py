@@ -9,7 +9,7 @@ from pathlib import Path
 
 import socketio
 
-from desktop_chat.core.server import ChatServer
+from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import app_env, until
 
 

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_chat.core.sqlite import open_database
+from desktop_chat.storage.sqlite import open_database
 
 SCHEMA = """
 CREATE TABLE messages (

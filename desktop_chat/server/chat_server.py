@@ -10,15 +10,11 @@ never reaches the other clients.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import hmac
 import logging
-import os
-import signal
 import ssl
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +23,11 @@ import platformdirs
 import socketio
 from aiohttp import web
 
-from desktop_chat import __version__
-from desktop_chat.core.fanout import DirectManager, no_websocket_compression
-from desktop_chat.core.history import History, Stored, open_history
-from desktop_chat.core.limits import Limits, TokenBucket
-from desktop_chat.core.messages import new_id
-from desktop_chat.core.urls import DEFAULT_PATH, InvalidServerUrl, normalize_path
+from desktop_chat.protocol.limits import Limits, TokenBucket
+from desktop_chat.protocol.messages import new_id
+from desktop_chat.protocol.urls import DEFAULT_PATH, normalize_path
+from desktop_chat.server.fanout import DirectManager, no_websocket_compression
+from desktop_chat.server.history import History, Stored, open_history
 
 log = logging.getLogger(__name__)
 
@@ -331,126 +326,3 @@ def _meta(stored: Stored) -> dict[str, object]:
         "ts": stored.ts,
         "offset": stored.offset,
     }
-
-
-# ---- command line ---------------------------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    limits = Limits()
-    parser = argparse.ArgumentParser(
-        prog="desktop-chat-server",
-        description="The bundled Socket.IO chat server (the tutorial's protocol).",
-    )
-    add = parser.add_argument
-    add("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s, loopback)")
-    add("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)")
-    add(
-        "--path",
-        default=DEFAULT_PATH,
-        help="Socket.IO path, must match the clients' (default: %(default)s)",
-    )
-    add(
-        "--db",
-        help="SQLite file of the messages (default: server-<port>.db in the user's data folder)",
-    )
-    add(
-        "--max-message-bytes",
-        type=int,
-        default=limits.max_message_bytes,
-        help="largest message accepted, in UTF-8 bytes (default: %(default)s)",
-    )
-    add(
-        "--rate",
-        type=float,
-        default=limits.rate,
-        help="messages a second one client may send, sustained (default: %(default)s)",
-    )
-    add(
-        "--burst",
-        type=int,
-        default=limits.burst,
-        help="messages one client may send at once (default: %(default)s)",
-    )
-    add(
-        "--token",
-        default=os.environ.get("DESKTOP_CHAT_SERVER_TOKEN"),
-        help="require this token from clients (or set DESKTOP_CHAT_SERVER_TOKEN)",
-    )
-    add("--certfile", help="TLS certificate chain (PEM); serves https/wss with --keyfile")
-    add("--keyfile", help="TLS private key (PEM)")
-    add(
-        "--cors-origin",
-        action="append",
-        default=[],
-        metavar="ORIGIN",
-        help="a web page origin allowed to connect (repeatable; default: same origin only)",
-    )
-    add("--version", action="version", version=f"%(prog)s {__version__}")
-    return parser
-
-
-async def serve(server: ChatServer, host: str, port: int, db: Path) -> None:
-    await server.start(host, port)
-    where = (
-        "loopback only"
-        if host in ("127.0.0.1", "::1", "localhost")
-        else "reachable from other machines"
-    )
-    extras = " token required," if server.token else ""
-    print(
-        f"desktop-chat-server listening on {server.url} ({where}),{extras} messages kept in {db}",
-        flush=True,
-    )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await server.stop()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    if bool(args.certfile) != bool(args.keyfile):
-        parser.error("--certfile and --keyfile go together")
-    context = None
-    try:
-        path = normalize_path(args.path)
-        if args.certfile:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(args.certfile, args.keyfile)
-    except InvalidServerUrl as exc:
-        parser.error(str(exc))
-    except (OSError, ssl.SSLError) as exc:
-        parser.error(f"cannot load the TLS certificate or key: {exc}")
-    db = Path(args.db) if args.db else default_db_path(args.port)
-    limits = Limits(max_message_bytes=args.max_message_bytes, rate=args.rate, burst=args.burst)
-    try:
-        server = ChatServer(
-            path,
-            db=db,
-            token=args.token or None,
-            limits=limits,
-            ssl_context=context,
-            cors_allowed_origins=args.cors_origin or None,
-        )
-        asyncio.run(serve(server, args.host, args.port, db))
-    except OSError as exc:
-        print(
-            f"desktop-chat-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
-            file=sys.stderr,
-        )
-        return 1
-    except RuntimeError as exc:  # the database cannot be opened
-        print(f"desktop-chat-server: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

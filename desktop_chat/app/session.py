@@ -9,22 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
-import signal
-import sys
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
-
-from desktop_chat import __version__, automation
-from desktop_chat import loop as qt_loop
-from desktop_chat.core.client import Backoff, ChatClient, MessageRefused, TlsOptions
-from desktop_chat.core.outbox import Outbox, default_outbox_path
-from desktop_chat.core.server import ChatServer, default_db_path
-from desktop_chat.core.urls import (
+from desktop_chat.app.settings import Settings, default_name
+from desktop_chat.client.chat_client import Backoff, ChatClient, MessageRefused, TlsOptions
+from desktop_chat.client.outbox import Outbox, default_outbox_path
+from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     DEFAULT_URL,
     InvalidServerUrl,
@@ -32,8 +23,7 @@ from desktop_chat.core.urls import (
     normalize_path,
     parse_server_url,
 )
-from desktop_chat.resources import icon_path
-from desktop_chat.settings import Settings, default_name
+from desktop_chat.server.chat_server import ChatServer, default_db_path
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
@@ -201,66 +191,3 @@ class ChatSession:
             self.server = None
         self.window.close()
         self.window.deleteLater()
-
-
-def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    level = {
-        QtMsgType.QtDebugMsg: logging.DEBUG,
-        QtMsgType.QtInfoMsg: logging.INFO,
-        QtMsgType.QtWarningMsg: logging.WARNING,
-        QtMsgType.QtCriticalMsg: logging.ERROR,
-        QtMsgType.QtFatalMsg: logging.CRITICAL,
-    }.get(mode, logging.WARNING)
-    logging.getLogger("qt").log(level, "%s", message)
-
-
-async def _main(options: Options) -> int:
-    loop = asyncio.get_running_loop()
-    settings = Settings.load() if options.remember else Settings()
-    session = ChatSession(options, settings)
-    closed: asyncio.Future[None] = loop.create_future()
-
-    def request_close(*_: object) -> None:
-        if not closed.done():
-            closed.set_result(None)
-
-    session.window.closed.connect(request_close)
-    # Test-only remote control (desktop_chat/automation.py), off by default.
-    driver = (
-        automation.Automation(session.window, session.model, session.bridge)
-        if automation.enabled()
-        else None
-    )
-    # Ctrl+C in the terminal takes the same path as closing the window; the
-    # client was made with handle_sigint=False so engine.io does not cancel
-    # every task on its own.
-    loop.add_signal_handler(signal.SIGINT, request_close)
-    try:
-        await session.start()
-        # What exists now (modules, the window, its Qt wrappers) lives as long
-        # as the process: keep the cyclic collector from walking it again on
-        # every full collection, which under a flood is a few percent of the time.
-        gc.freeze()
-        await closed
-    finally:
-        loop.remove_signal_handler(signal.SIGINT)
-        if driver is not None:
-            driver.stop()
-        await session.close()
-    return 0
-
-
-def run(options: Options) -> int:
-    """Start the GUI and return the process exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    qInstallMessageHandler(_qt_message)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("desktop-chat")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("desktop-chat")
-    app.setWindowIcon(QIcon(str(icon_path())))
-    # The window's close resolves a future that _main awaits; letting Qt quit
-    # on last-window-close would stop the loop under that future.
-    app.setQuitOnLastWindowClosed(False)
-    return qt_loop.run(_main(options))

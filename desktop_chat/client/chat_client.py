@@ -31,16 +31,16 @@ from typing import TypeGuard
 import aiohttp
 import socketio
 
-from desktop_chat.core.limits import TokenBucket
-from desktop_chat.core.messages import (
+from desktop_chat.client.outbox import Outbox
+from desktop_chat.protocol.limits import TokenBucket
+from desktop_chat.protocol.messages import (
     DeliveryState,
     Message,
     own_message,
     received_message,
     system_message,
 )
-from desktop_chat.core.outbox import Outbox
-from desktop_chat.core.urls import DEFAULT_PATH, ServerUrl
+from desktop_chat.protocol.urls import DEFAULT_PATH, ServerUrl
 
 log = logging.getLogger(__name__)
 

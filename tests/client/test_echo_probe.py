@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 import socketio
 from aiohttp import web
-
 from desktop_chat.core import client as client_module
-from desktop_chat.core.client import ConnectionState
-from desktop_chat.core.messages import Kind
-from desktop_chat.core.urls import parse_server_url
+
+from desktop_chat.client.chat_client import ConnectionState
+from desktop_chat.protocol.messages import Kind
+from desktop_chat.protocol.urls import parse_server_url
 from tests.core.test_client import make_client
 from tests.helpers import until
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
-from desktop_chat.core.messages import DeliveryState, Kind, Message
-from desktop_chat.core.sqlite import open_database
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.storage.sqlite import open_database
 
 SCHEMA = """
 CREATE TABLE outbox (

@@ -39,8 +39,8 @@ from typing import TextIO
 
 from PySide6.QtCore import QModelIndex, QObject, QSocketNotifier
 
-from desktop_chat.core.client import Status
-from desktop_chat.core.messages import Message
+from desktop_chat.client.chat_client import Status
+from desktop_chat.protocol.messages import Message
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel

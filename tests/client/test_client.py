@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from desktop_chat.core.client import ChatClient, ConnectionState, Status
-from desktop_chat.core.messages import DeliveryState, Kind, Message
-from desktop_chat.core.server import ChatServer
-from desktop_chat.core.urls import parse_server_url
+from desktop_chat.client.chat_client import ChatClient, ConnectionState, Status
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.urls import parse_server_url
+from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import FAST_BACKOFF, free_port, until
 
 

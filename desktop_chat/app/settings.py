@@ -15,7 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
-from desktop_chat.core.urls import DEFAULT_PATH
+from desktop_chat.protocol.urls import DEFAULT_PATH
 
 log = logging.getLogger(__name__)
 

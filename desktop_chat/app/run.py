@@ -1,0 +1,86 @@
+"""What the `desktop-chat` command does: Qt application, loop, one session,
+one shutdown path (window close and Ctrl+C alike)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import signal
+import sys
+
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat import __version__
+from desktop_chat.app import automation
+from desktop_chat.app import loop as qt_loop
+from desktop_chat.app.session import ChatSession, Options
+from desktop_chat.app.settings import Settings
+from desktop_chat.protocol.transport import configure_engineio
+from desktop_chat.resources import icon_path
+
+
+def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(mode, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+async def _main(options: Options) -> int:
+    loop = asyncio.get_running_loop()
+    settings = Settings.load() if options.remember else Settings()
+    session = ChatSession(options, settings)
+    closed: asyncio.Future[None] = loop.create_future()
+
+    def request_close(*_: object) -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    session.window.closed.connect(request_close)
+    # Test-only remote control (desktop_chat/app/automation.py), off by default.
+    driver = (
+        automation.Automation(session.window, session.model, session.bridge)
+        if automation.enabled()
+        else None
+    )
+    # Ctrl+C in the terminal takes the same path as closing the window; the
+    # client was made with handle_sigint=False so engine.io does not cancel
+    # every task on its own.
+    loop.add_signal_handler(signal.SIGINT, request_close)
+    try:
+        await session.start()
+        # What exists now (modules, the window, its Qt wrappers) lives as long
+        # as the process: keep the cyclic collector from walking it again on
+        # every full collection, which under a flood is a few percent of the time.
+        gc.freeze()
+        await closed
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        if driver is not None:
+            driver.stop()
+        await session.close()
+    return 0
+
+
+def run(options: Options) -> int:
+    """Start the GUI and return the process exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_engineio()
+    qInstallMessageHandler(_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("desktop-chat")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("desktop-chat")
+    app.setWindowIcon(QIcon(str(icon_path())))
+    # The window's close resolves a future that _main awaits; letting Qt quit
+    # on last-window-close would stop the loop under that future.
+    app.setQuitOnLastWindowClosed(False)
+    return qt_loop.run(_main(options))
