@@ -8,7 +8,8 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_chat.client.chat_client import Backoff
+from desktop_chat.client.status import Backoff
+from desktop_chat.protocol.urls import ServerTarget, parse_server_url
 
 FAST_BACKOFF = Backoff(first=0.05, factor=2.0, cap=0.5, jitter=0.2)
 
@@ -21,6 +22,11 @@ async def until(predicate: Callable[[], bool], timeout: float = 10.0, what: str 
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what or predicate}")
         await asyncio.sleep(0.005)
+
+
+def server_target(url: str, path: str = "/socket.io") -> ServerTarget:
+    """The server at `url` (as a user types it), for ChatClient.connect_to."""
+    return ServerTarget(parse_server_url(url), path)
 
 
 def free_port() -> int:

@@ -39,11 +39,11 @@ from typing import TextIO
 
 from PySide6.QtCore import QModelIndex, QObject, QSocketNotifier
 
-from desktop_chat.client.chat_client import Status
+from desktop_chat.client.status import Status
 from desktop_chat.protocol.messages import Message
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.main_window import MainWindow
-from desktop_chat.ui.message_model import MessageModel
+from desktop_chat.ui.message_model import MessageModel, Role
 
 ENV = "DESKTOP_CHAT_AUTOMATION"
 
@@ -118,7 +118,9 @@ class Automation(QObject):
 
     def _data_changed(self, top: QModelIndex, bottom: QModelIndex, _roles: object = None) -> None:
         for row in range(top.row(), bottom.row() + 1):
-            message: Message = self.model.message_at(row)
+            message = self.model.index(row).data(Role.MESSAGE)
+            if not isinstance(message, Message):
+                continue
             if message.state is not None:
                 self._emit(
                     {

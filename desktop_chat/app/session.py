@@ -13,12 +13,13 @@ import logging
 from dataclasses import dataclass, field
 
 from desktop_chat.app.settings import Settings, default_name
-from desktop_chat.client.chat_client import Backoff, ChatClient, MessageRefused, TlsOptions
+from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
 from desktop_chat.client.outbox import Outbox, default_outbox_path
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     DEFAULT_URL,
     InvalidServerUrl,
+    ServerTarget,
     ServerUrl,
     normalize_path,
     parse_server_url,
@@ -88,7 +89,8 @@ class ChatSession:
         b.delivery_changed.connect(self.model.update_state)
         b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
-        w.send_requested.connect(self._send)
+        w.send_requested.connect(b.send)
+        b.send_refused.connect(w.restore_input)
         w.join_requested.connect(b.join)
         w.retry_requested.connect(b.retry)
         w.connect_requested.connect(b.connect_to_text)
@@ -96,28 +98,20 @@ class ChatSession:
         w.reconnect_requested.connect(b.reconnect_now)
         b.retry_pending.connect(w.show_reconnect)
 
-    def _send(self, text: str, room: str) -> None:
-        try:
-            self.bridge.send(text, room)
-        except MessageRefused as exc:
-            # Nothing the user typed is lost: the text goes back into the input.
-            if not self.window.message_input.toPlainText():
-                self.window.message_input.setPlainText(text)
-            self.bridge.show_system(f"Not sent: {exc}")
-
     def _show_status(self, text: str) -> None:
         if self.client.tls.insecure:
             text = "⚠ INSECURE: TLS certificates are not checked · " + text
         self.window.show_status(text)
 
-    def _remember(self, url: str) -> None:
+    def _remember(self, target: ServerTarget) -> None:
+        url = target.url.url
         self.window.show_server(url)
         if self.options.remember and (self.settings.url, self.settings.path) != (
             url,
-            self.bridge.path,
+            target.path,
         ):
             self.settings.url = url
-            self.settings.path = self.bridge.path
+            self.settings.path = target.path
             self.settings.save()
 
     @property
@@ -144,7 +138,6 @@ class ChatSession:
         except InvalidServerUrl as exc:
             self.bridge.show_system(f"Cannot connect: {exc}")
             path = DEFAULT_PATH
-        self.bridge.path = path
         text = opts.url if opts.url is not None else (self.settings.url or opts.default_url)
         self.window.server_url.setText(text)
         try:
@@ -158,7 +151,7 @@ class ChatSession:
         if opts.room:
             self.window.room_input.setText(opts.room.strip())
             self.bridge.join(opts.room)
-        self.bridge.connect_to(url)
+        self.bridge.connect_to(ServerTarget(url, path))
 
     async def _host_if_free(self, url: ServerUrl, path: str) -> None:
         """Start the bundled server when nothing listens at a local default address."""

@@ -1,8 +1,11 @@
 """The records the core hands to whoever shows them.
 
-They are plain dataclasses so that the core, the Qt model and a future
-history store share one shape: a message is created once, and only its
-delivery state changes afterwards.
+They are plain dataclasses so that the client, the Qt model and a future
+history store share one shape. A message is created once and never changed
+after it is handed on: a change of its delivery state travels as a
+`DeliveryUpdate`, which whoever shows it applies to its own copy. (Not
+frozen: a frozen dataclass costs twice as much to build, and a flood builds
+one per message.)
 """
 
 from __future__ import annotations
@@ -58,6 +61,15 @@ class Message:
     ts: float = field(default_factory=time.time)
     id: str = field(default_factory=new_id)
     state: DeliveryState | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryUpdate:
+    """One of our own messages moved to another delivery state."""
+
+    id: str
+    state: DeliveryState
     error: str = ""
 
 

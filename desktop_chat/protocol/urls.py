@@ -31,6 +31,23 @@ class ServerUrl:
             return False
 
 
+@dataclass(frozen=True, slots=True)
+class ServerTarget:
+    """A server as a client reaches it: its address and its Socket.IO path.
+
+    The one place the path travels with the address: the same URL with
+    another path is another server (its own outbox, its own offsets).
+    """
+
+    url: ServerUrl
+    path: str = DEFAULT_PATH
+
+    @property
+    def key(self) -> str:
+        """Names the server in what is kept on disk (outbox, offsets, settings)."""
+        return f"{self.url.url}{self.path}"
+
+
 def parse_server_url(text: str) -> ServerUrl:
     """Normalise what the user typed into an http(s) URL, or say what is wrong.
 

@@ -12,9 +12,16 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_chat.client.chat_client import ChatClient, ConnectionState, Status
-from desktop_chat.protocol.messages import Message, system_message
-from desktop_chat.protocol.urls import InvalidServerUrl, ServerUrl, parse_server_url
+from desktop_chat.client.chat_client import ChatClient
+from desktop_chat.client.errors import MessageRefused
+from desktop_chat.client.status import ConnectionState, Status
+from desktop_chat.protocol.messages import DeliveryUpdate, Message, system_message
+from desktop_chat.protocol.urls import (
+    DEFAULT_PATH,
+    InvalidServerUrl,
+    ServerTarget,
+    parse_server_url,
+)
 
 
 def describe_status(status: Status, hosting: str = "") -> str:
@@ -32,7 +39,7 @@ def describe_status(status: Status, hosting: str = "") -> str:
         if status.error:
             text += f": {status.error}"
         return text + host_note
-    if status.error == "offline":
+    if status.user_offline:
         return f"Offline: you went offline; messages you write are kept{host_note}"
     return f"Offline{host_note}"
 
@@ -46,22 +53,23 @@ class ClientBridge(QObject):
     # list[Message], in arrival order. Signal(object): Signal(list) would convert
     # the list item by item on every emit (about 0.25 µs a message).
     messages_added = Signal(object)
-    delivery_changed = Signal(object)  # Message
-    status_changed = Signal(object)  # Status
+    # Typed where Qt can carry the type as is (a Python class is passed by reference).
+    delivery_changed = Signal(DeliveryUpdate)
+    status_changed = Signal(Status)
     status_text_changed = Signal(str)
-    connected_to = Signal(str)  # a URL that worked, to remember
+    connected_to = Signal(ServerTarget)  # a server that worked, to remember
+    send_refused = Signal(str, str)  # text, why: nothing was stored, the text goes back
     retry_pending = Signal(bool)  # a reconnect is being waited for
 
     def __init__(self, client: ChatClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.client = client
         self.hosting = ""
-        self.path = "/socket.io"
         self._pending: list[Message] = []
         self._last_flush = 0.0
         self._interval = FRAME
         client.on_message = self._gather
-        client.on_delivery = self.delivery_changed.emit
+        client.on_delivery = self._delivery
         client.on_status = self._status
 
     def detach(self) -> None:
@@ -73,7 +81,7 @@ class ClientBridge(QObject):
         the thread that drops it.
         """
         self.client.on_message = lambda m: None
-        self.client.on_delivery = lambda m: None
+        self.client.on_delivery = lambda u: None
         self.client.on_status = lambda s: None
 
     def _gather(self, message: Message) -> None:
@@ -95,12 +103,20 @@ class ClientBridge(QObject):
         if batch:
             self.messages_added.emit(batch)
 
+    def _delivery(self, update: DeliveryUpdate) -> None:
+        """A message is in the model before any change of its state: a send that
+        goes out within this turn of the loop is still waiting in the batch."""
+        if self._pending:
+            self._flush()
+        self.delivery_changed.emit(update)
+
     def _status(self, status: Status) -> None:
         self.status_changed.emit(status)
         self.status_text_changed.emit(describe_status(status, self.hosting))
         self.retry_pending.emit(status.retry_at is not None)
-        if status.state is ConnectionState.CONNECTED:
-            self.connected_to.emit(status.url)
+        target = self.client.target
+        if status.state is ConnectionState.CONNECTED and target is not None:
+            self.connected_to.emit(target)
 
     def refresh_status(self) -> None:
         self._status(self.client.status)
@@ -111,7 +127,13 @@ class ClientBridge(QObject):
     # ---- intents from the window -----------------------------------------
 
     def send(self, text: str, room: str) -> None:
-        self.client.send(text, room.strip())
+        try:
+            self.client.send(text, room.strip())
+        except MessageRefused as exc:
+            # Nothing the user typed is lost: the window puts the text back.
+            self.show_system(f"Not sent: {exc}")
+            self.send_refused.emit(text, str(exc))
+            return
         # The user's own words appear on this turn of the loop, not a frame
         # later; queued behind the emit the send just woke, so that the
         # message is on the wire before the window relayouts and repaints.
@@ -128,19 +150,20 @@ class ClientBridge(QObject):
     def reconnect_now(self) -> None:
         self.client.reconnect_now()
 
-    def retry(self, message: object) -> None:
-        if isinstance(message, Message):
-            self.client.retry(message)
+    def retry(self, message_id: str) -> None:
+        self.client.retry(message_id)
 
     def connect_to_text(self, text: str) -> None:
-        """Connect to an address the user typed, or say why it is not one."""
+        """Connect to an address the user typed (at the current Socket.IO path),
+        or say why it is not one."""
         try:
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
             self.show_system(f"Cannot connect: {exc}")
             self.status_text_changed.emit(f"Invalid server address: {exc}")
             return
-        self.connect_to(url)
+        current = self.client.target
+        self.connect_to(ServerTarget(url, current.path if current else DEFAULT_PATH))
 
-    def connect_to(self, url: ServerUrl) -> None:
-        self.client.connect_to(url, self.path)
+    def connect_to(self, target: ServerTarget) -> None:
+        self.client.connect_to(target)

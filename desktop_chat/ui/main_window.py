@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
     connect_requested = Signal(str)  # the address as typed
     offline_toggled = Signal(bool)
     reconnect_requested = Signal()
-    retry_requested = Signal(object)  # a failed Message
+    retry_requested = Signal(str)  # the id of a failed message of ours
     closed = Signal()
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         if not isinstance(message, Message):
             return
         if message.state is DeliveryState.FAILED:
-            self.retry_requested.emit(message)
+            self.retry_requested.emit(message.id)
             return
         self._show_whole(message)
 
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         menu.addAction("Copy text", partial(_copy, message.text))
         menu.addAction("Show whole message", lambda: self._show_whole(message))
         if message.state is DeliveryState.FAILED:
-            menu.addAction("Send again", lambda: self.retry_requested.emit(message))
+            menu.addAction("Send again", lambda: self.retry_requested.emit(message.id))
         return menu
 
     def _show_message_menu(self, pos: QPoint) -> None:
@@ -251,6 +251,12 @@ class MainWindow(QMainWindow):
             menu.popup(view.viewport().mapToGlobal(pos))
 
     # ---- what the bridge shows --------------------------------------------
+
+    def restore_input(self, text: str, _reason: str = "") -> None:
+        """A message that could not be sent goes back where it was typed,
+        unless the user has started another one meanwhile."""
+        if not self.message_input.toPlainText():
+            self.message_input.setPlainText(text)
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)

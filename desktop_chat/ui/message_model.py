@@ -24,6 +24,7 @@ are found by id for delivery updates, which change one row with
 
 from __future__ import annotations
 
+import dataclasses
 import marshal
 import time
 import zlib
@@ -33,7 +34,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.messages import DeliveryState, DeliveryUpdate, Kind, Message
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -306,11 +307,18 @@ class MessageModel(QAbstractListModel):
             self._drop_front(self.rowCount() - self.max_rows)
         return count
 
-    def update_state(self, message: Message) -> None:
-        position = self._position.get(message.id)
+    def update_state(self, update: DeliveryUpdate) -> None:
+        """One of our messages changed state: its row gets a new record (records
+        are never changed in place, see protocol/messages.py)."""
+        position = self._position.get(update.id)
         if position is None:
             return
         archived = len(self._archive)
+        current = (
+            self._recent[position - archived] if position >= archived
+            else self._archive.get(position)
+        )
+        message = dataclasses.replace(current, state=update.state, error=update.error)
         if position >= archived:
             self._recent[position - archived] = message
         else:

@@ -6,17 +6,18 @@ import asyncio
 
 from desktop_chat.client.chat_client import ChatClient, ConnectionState, Status
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
-from desktop_chat.protocol.urls import parse_server_url
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import FAST_BACKOFF, free_port, until
+from tests.helpers import FAST_BACKOFF, free_port, server_target, until
 
 
 class Recorder:
     def __init__(self, client: ChatClient) -> None:
         self.messages: list[Message] = []
         self.statuses: list[Status] = []
+        self.states: dict[str, DeliveryState] = {}  # own message id -> newest state
         client.on_message = self.messages.append
         client.on_status = self.statuses.append
+        client.on_delivery = lambda update: self.states.__setitem__(update.id, update.state)
 
     def texts(self, kind: Kind) -> list[str]:
         return [m.text for m in self.messages if m.kind is kind]
@@ -31,7 +32,7 @@ def test_connect_send_receive_join() -> None:
     async def scenario() -> None:
         server = ChatServer()
         port = await server.start("127.0.0.1", 0)
-        url = parse_server_url(f"http://127.0.0.1:{port}")
+        url = server_target(f"http://127.0.0.1:{port}")
         alice, a = make_client("alice")
         bob, b = make_client("bob")
         try:
@@ -51,7 +52,7 @@ def test_connect_send_receive_join() -> None:
             await until(lambda: "hello bob" in b.texts(Kind.OTHER))
             received = next(m for m in b.messages if m.text == "hello bob")
             assert received.sender == "alice"
-            await until(lambda: sent.state is DeliveryState.DELIVERED)
+            await until(lambda: a.states.get(sent.id) is DeliveryState.DELIVERED)
             assert "hello bob" not in a.texts(Kind.OTHER)  # never echoed back
 
             bob.join("lobby")
@@ -71,7 +72,7 @@ def test_connect_send_receive_join() -> None:
 def test_message_written_offline_is_sent_when_the_server_appears() -> None:
     async def scenario() -> None:
         port = free_port()
-        url = parse_server_url(f"http://127.0.0.1:{port}")
+        url = server_target(f"http://127.0.0.1:{port}")
         alice, a = make_client("alice")
         server = ChatServer()
         listener = ChatClient("listener", backoff=FAST_BACKOFF)
@@ -91,7 +92,7 @@ def test_message_written_offline_is_sent_when_the_server_appears() -> None:
             await server.start("127.0.0.1", port)
             listener.connect_to(url)
             await until(lambda: listener.status.state is ConnectionState.CONNECTED)
-            await until(lambda: kept.state is DeliveryState.DELIVERED)
+            await until(lambda: a.states.get(kept.id) is DeliveryState.DELIVERED)
             # The listener may connect after alice flushed; what counts is that
             # the message went through, acked by the server, exactly once.
             assert a.texts(Kind.OWN) == ["written while offline"]
@@ -108,7 +109,7 @@ def test_rooms_are_rejoined_after_the_server_restarts() -> None:
     async def scenario() -> None:
         server = ChatServer()
         port = await server.start("127.0.0.1", 0)
-        url = parse_server_url(f"http://127.0.0.1:{port}")
+        url = server_target(f"http://127.0.0.1:{port}")
         alice, a = make_client("alice")
         bob, b = make_client("bob")
         try:
@@ -150,9 +151,9 @@ def test_switching_servers_leaves_the_old_one() -> None:
         p2 = await two.start("127.0.0.1", 0)
         alice, _ = make_client("alice")
         try:
-            alice.connect_to(parse_server_url(f"127.0.0.1:{p1}"))
+            alice.connect_to(server_target(f"127.0.0.1:{p1}"))
             await until(lambda: one.client_count == 1)
-            alice.connect_to(parse_server_url(f"127.0.0.1:{p2}"))
+            alice.connect_to(server_target(f"127.0.0.1:{p2}"))
             await until(lambda: two.client_count == 1 and one.client_count == 0)
             assert alice.status.url == f"http://127.0.0.1:{p2}"
         finally:

@@ -15,13 +15,12 @@ from typing import Any
 import pytest
 import socketio
 from aiohttp import web
-from desktop_chat.core import client as client_module
 
+from desktop_chat.client import echo as echo_module
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import Kind
-from desktop_chat.protocol.urls import parse_server_url
-from tests.core.test_client import make_client
-from tests.helpers import until
+from tests.client.test_client import make_client
+from tests.helpers import server_target, until
 
 
 class TutorialServer:
@@ -76,7 +75,7 @@ def test_a_reply_held_while_finding_out_is_shown_when_the_connection_ends(
     join ack the client waits for the probe's timeout before deciding whether
     that was my echo; if the connection ends first, what it held is shown
     then, in order, not lost with the connection."""
-    monkeypatch.setattr(client_module, "ECHO_PROBE_TIMEOUT", 600.0)  # only the ending can tell
+    monkeypatch.setattr(echo_module, "ECHO_PROBE_TIMEOUT", 600.0)  # only the ending can tell
 
     async def scenario() -> None:
         alice, a = make_client("alice")
@@ -86,15 +85,14 @@ def test_a_reply_held_while_finding_out_is_shown_when_the_connection_ends(
         async with tutorial_server() as server, tutorial_server() as other:
             try:
                 await bob.connect(server.url, transports=["websocket"])
-                alice.connect_to(parse_server_url(server.url))
+                alice.connect_to(server_target(server.url))
                 await until(lambda: alice.status.state is ConnectionState.CONNECTED)
                 alice.send("ok", "")
                 await until(lambda: heard == ["ok"], what="bob to hear alice")
                 await bob.emit("send-message", ("ok", ""))
                 await bob.emit("send-message", ("see you", ""))
                 # Held, not shown: the client cannot tell bob's "ok" from an echo yet.
-                probe = alice._probe
-                await until(lambda: probe is not None and len(probe.held) == 2, what="the hold")
+                await until(lambda: alice._echo.held == 2, what="the hold")
                 assert a.texts(Kind.OTHER) == []
                 if ending == "server stops":
                     await bob.disconnect()
@@ -105,7 +103,7 @@ def test_a_reply_held_while_finding_out_is_shown_when_the_connection_ends(
                     await alice.close()
                     assert a.texts(Kind.OTHER) == ["ok", "see you"]
                 else:
-                    alice.connect_to(parse_server_url(other.url))
+                    alice.connect_to(server_target(other.url))
                     assert a.texts(Kind.OTHER) == ["ok", "see you"]
             finally:
                 await alice.close()

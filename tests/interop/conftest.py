@@ -158,11 +158,14 @@ def open_window(
         wait: bool = True,
     ) -> ChatSession:
         options = Options(
-            url=server.url, name=name, room=room, path=path or server.path, remember=False
+            url=server.url,
+            name=name,
+            room=room,
+            path=path or server.path,
+            remember=False,
+            transports=transports,
         )
         session = ChatSession(options, Settings(), backoff=FAST_BACKOFF)
-        if transports is not None:
-            session.client.transports = transports
         sessions.append(session)
         arun(session.start())
         if wait:

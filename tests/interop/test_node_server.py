@@ -22,7 +22,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop_chat.app.session import ChatSession
-from desktop_chat.client.chat_client import JOIN_ACK_TIMEOUT, ConnectionState
+from desktop_chat.client.sender import JOIN_ACK_TIMEOUT
+from desktop_chat.client.status import ConnectionState
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from tests.interop.nodeproc import Peer, Server
 from tests.ui.conftest import texts, type_and_send

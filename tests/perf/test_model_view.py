@@ -11,7 +11,14 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.client.chat_client import ChatClient
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message, own_message, system_message
+from desktop_chat.protocol.messages import (
+    DeliveryState,
+    DeliveryUpdate,
+    Kind,
+    Message,
+    own_message,
+    system_message,
+)
 from desktop_chat.ui import message_model
 from desktop_chat.ui.bridge import BUSY_BATCH, ClientBridge
 from desktop_chat.ui.main_window import MainWindow
@@ -110,10 +117,9 @@ def test_the_archive_keeps_every_field_and_own_messages_live(qtmodeltester: Any)
     first = model.messages()[:3]
     assert first[0] == sample[0]
     assert first[1].kind is Kind.SYSTEM and first[1].text == "joined"
-    assert first[2] is mine  # the live object, which the client updates
+    assert first[2] == mine
     # A delivery update to an archived own message shows when paged back in.
-    mine.state = DeliveryState.DELIVERED
-    model.update_state(mine)
+    model.update_state(DeliveryUpdate(mine.id, DeliveryState.DELIVERED))
     model.following = False
     while model.has_older():
         model.load_older()
@@ -129,14 +135,12 @@ def test_a_delivery_update_outside_the_window_changes_no_row(qtbot: Any) -> None
     model.append([mine, *others(0, 50)])
     changed: list[Any] = []
     model.dataChanged.connect(lambda *args: changed.append(args))
-    mine.state = DeliveryState.SENT
-    model.update_state(mine)
+    model.update_state(DeliveryUpdate(mine.id, DeliveryState.SENT))
     assert changed == []
     late = own_message("late", "", "me")
     model.append([late])
-    late.state = DeliveryState.DELIVERED
     with qtbot.waitSignal(model.dataChanged) as blocker:
-        model.update_state(late)
+        model.update_state(DeliveryUpdate(late.id, DeliveryState.DELIVERED))
     assert blocker.args[0].row() == model.rowCount() - 1
 
 

@@ -43,9 +43,9 @@ def test_any_payload_is_shown_as_its_text(
     qtbot: Any, session: ChatSession, payload: Any, meta: Any, with_meta: bool
 ) -> None:
     before = session.model.message_count()
-    session.client._seen.clear()  # a repeated meta.id is dropped by design; ids repeat here
+    session.client._receiver.reset()  # a repeated meta.id is dropped by design; ids repeat here
     args = (payload, meta) if with_meta else (payload,)
-    session.client._receive(args)  # the handler of receive-message
+    session.client._receiver.receive(*args)  # the handler of receive-message
     qtbot.waitUntil(lambda: session.model.message_count() == before + 1, timeout=2000)
     shown = session.model.messages()[-1]
     assert shown.kind is Kind.OTHER

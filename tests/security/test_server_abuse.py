@@ -12,9 +12,8 @@ import socketio
 from desktop_chat.client.chat_client import ChatClient, ConnectionState
 from desktop_chat.protocol.limits import Limits
 from desktop_chat.protocol.messages import Kind
-from desktop_chat.protocol.urls import parse_server_url
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import FAST_BACKOFF, until
+from tests.helpers import FAST_BACKOFF, server_target, until
 
 
 def raw_client() -> socketio.AsyncClient:
@@ -32,7 +31,7 @@ def test_abuse_is_refused_and_the_good_pair_never_notices() -> None:
         got: list[str] = []
         good_rx.on_message = lambda m: got.append(m.text) if m.kind is Kind.OTHER else None
         for c in (good_tx, good_rx):
-            c.connect_to(parse_server_url(url))
+            c.connect_to(server_target(url))
         await until(lambda: all(c.status.state is ConnectionState.CONNECTED
                                 for c in (good_tx, good_rx)))
         bad = raw_client()
@@ -112,7 +111,7 @@ def test_a_token_is_required_checked_and_never_logged(caplog: pytest.LogCaptureF
         caplog.set_level(logging.DEBUG)
         server = ChatServer(token=secret)
         port = await server.start("127.0.0.1", 0)
-        url = parse_server_url(f"http://127.0.0.1:{port}")
+        url = server_target(f"http://127.0.0.1:{port}")
         without = ChatClient("nobody", backoff=FAST_BACKOFF)
         wrong = ChatClient("guess", backoff=FAST_BACKOFF, token="guess")
         right = ChatClient("member", backoff=FAST_BACKOFF, token=secret)

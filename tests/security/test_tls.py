@@ -16,9 +16,8 @@ from desktop_chat.app.session import ChatSession, Options
 from desktop_chat.app.settings import Settings
 from desktop_chat.client.chat_client import ChatClient, ConnectionState, TlsOptions
 from desktop_chat.protocol.messages import Kind
-from desktop_chat.protocol.urls import parse_server_url
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import FAST_BACKOFF, until
+from tests.helpers import FAST_BACKOFF, server_target, until
 from tests.ui.conftest import texts
 
 
@@ -39,7 +38,7 @@ def test_certificates_are_verified_by_default_and_a_ca_file_is_trusted(ca: Any) 
     async def scenario() -> None:
         server = ChatServer(ssl_context=context)
         port = await server.start("127.0.0.1", 0)
-        url = parse_server_url(f"https://127.0.0.1:{port}")
+        url = server_target(f"https://127.0.0.1:{port}")
         default = ChatClient("default", backoff=FAST_BACKOFF)
         trusting = ChatClient("ca", backoff=FAST_BACKOFF, tls=TlsOptions(ca_file=str(ca_file)))
         for c in (default, trusting):

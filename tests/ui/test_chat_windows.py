@@ -53,8 +53,10 @@ def test_two_windows_chat_both_ways_without_a_room(
     qtbot.waitUntil(lambda: "Hi Alice 👋 안녕" in texts(alice, Kind.OTHER))
     assert texts(bob, Kind.OWN) == ["Hi Alice 👋 안녕"]
 
-    own = next(m for m in alice.model.messages() if m.kind is Kind.OWN)
-    qtbot.waitUntil(lambda: own.state is DeliveryState.DELIVERED)
+    qtbot.waitUntil(
+        lambda: [m.state for m in alice.model.messages() if m.kind is Kind.OWN]
+        == [DeliveryState.DELIVERED]
+    )
     assert texts(alice, Kind.OWN) == ["Hello Bob\nsecond line"]  # once, never echoed
 
 

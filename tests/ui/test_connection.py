@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from desktop_chat.app.settings import Settings
 from desktop_chat.client.chat_client import ConnectionState
-from desktop_chat.protocol.messages import Kind
+from desktop_chat.protocol.messages import DeliveryState, Kind
 from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import free_port
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
@@ -36,8 +36,10 @@ def test_status_follows_the_server_going_away_and_coming_back(
         qtbot.waitUntil(lambda: status.text().startswith("Connected as"), timeout=10_000)
         connects = [t for t in texts(session, Kind.SYSTEM) if t.startswith("You connected")]
         assert len(connects) == 2
-        own = next(m for m in session.model.messages() if m.kind is Kind.OWN)
-        qtbot.waitUntil(lambda: own.state is not None and own.state.value == "delivered")
+        qtbot.waitUntil(
+            lambda: [m.state for m in session.model.messages() if m.kind is Kind.OWN]
+            == [DeliveryState.DELIVERED]
+        )
     finally:
         arun(server.stop())
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from desktop_chat.protocol.messages import (
     DeliveryState,
+    DeliveryUpdate,
     Kind,
     Message,
     own_message,
@@ -33,9 +34,8 @@ def test_a_delivery_update_changes_one_row_only(qtbot: Any) -> None:
     messages = [own_message(f"m{i}", "", "me") for i in range(5)]
     model.append(messages)
     target = messages[3]
-    target.state = DeliveryState.DELIVERED
     with qtbot.waitSignal(model.dataChanged) as blocker:
-        model.update_state(target)
+        model.update_state(DeliveryUpdate(target.id, DeliveryState.DELIVERED))
     top, bottom, roles = blocker.args
     assert (top.row(), bottom.row()) == (3, 3)
     assert Role.STATE in roles

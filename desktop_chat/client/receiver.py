@@ -1,0 +1,103 @@
+"""Inbound chat messages: my own echoes and replayed copies dropped, catch-up
+offsets kept per channel.
+
+A channel is a room, or "" for the messages to everyone. Each has its own
+offset (the newest the server numbered and we saw), because the server
+replays each channel on its own: at connect the everyone-channel since
+`auth.offset`, at each rejoin a room since its `join-room` offset. One
+offset for all would let the everyone-channel's replay carry it past a
+room's missed messages.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from desktop_chat.client.dialect import TutorialDialect
+from desktop_chat.client.echo import EchoFilter
+from desktop_chat.protocol.messages import Message
+
+SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
+
+
+@dataclass(slots=True)
+class _SeenIds:
+    limit: int = SEEN_IDS
+    order: deque[str] = field(default_factory=deque)
+    ids: set[str] = field(default_factory=set)
+
+    def add(self, message_id: str) -> bool:
+        """Remember an id; False when it was seen before."""
+        if message_id in self.ids:
+            return False
+        self.ids.add(message_id)
+        self.order.append(message_id)
+        if len(self.order) > self.limit:
+            self.ids.discard(self.order.popleft())
+        return True
+
+    def clear(self) -> None:
+        self.order.clear()
+        self.ids.clear()
+
+
+class Receiver:
+    """`receive` takes each `receive-message`; `show` gets what is new to the user."""
+
+    def __init__(
+        self,
+        dialect: TutorialDialect,
+        echo: EchoFilter,
+        show: Callable[[Message], None],
+        own_sid: Callable[[], str],
+    ) -> None:
+        self._dialect = dialect
+        self._echo = echo
+        self._show = show
+        self._own_sid = own_sid
+        self._seen = _SeenIds()
+        self.offsets: dict[str, int] = {}  # channel -> newest offset seen in it
+        # Where catch-up starts for a channel with no message seen yet: the
+        # server's newest offset when we first connected to it.
+        self.baseline: int | None = None
+
+    def reset(self) -> None:
+        """Another server: its ids and offsets mean nothing here."""
+        self._seen.clear()
+        self.offsets.clear()
+        self.baseline = None
+
+    def restore(self, offsets: dict[str, int], baseline: int | None) -> None:
+        """Offsets kept from an earlier run with this server."""
+        self.offsets.update(offsets)
+        if self.baseline is None:
+            self.baseline = baseline
+
+    def since(self, channel: str) -> int | None:
+        """The offset to catch `channel` up from; None when nothing is known."""
+        return self.offsets.get(channel, self.baseline)
+
+    def server_offset(self, offset: int | None) -> None:
+        """The server's newest offset, as it said on connecting."""
+        if self.baseline is None and offset is not None:
+            self.baseline = offset
+
+    def receive(self, *args: object) -> None:
+        inbound = self._dialect.inbound(args)
+        message = inbound.message
+        if self._echo.holds(args, message.text, inbound.has_meta):
+            return  # maybe my echo, maybe a reply: it waits until the probe tells
+        if inbound.has_meta:
+            own_sid = self._own_sid()
+            if own_sid and inbound.sender_sid == own_sid:
+                return
+            if inbound.message_id and not self._seen.add(inbound.message_id):
+                return  # a replayed copy of something we have
+            offset = inbound.offset
+            if offset is not None and offset > self.offsets.get(message.room, -1):
+                self.offsets[message.room] = offset
+        elif self._echo.is_echo(message.text):
+            return  # a server that echoes to the sender: shown when it was sent
+        self._show(message)

@@ -1,0 +1,293 @@
+"""Everything the user asks the server for, in order: joins and messages.
+
+One ordered queue, drained by one pump task per connection, which
+serializes the emits (python-socketio's `emit` is not safe to run
+concurrently) and keeps what was written while offline until the
+connection returns. Delivery is tracked here: each message is in the
+outbox before it is sent and leaves it only when it is known to be
+through (acked by a server that acks; on the wire, for one that doesn't).
+Its state changes are reported as `DeliveryUpdate`s; the `Message`
+objects here are the sender's own and never handed out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiohttp
+import socketio
+
+from desktop_chat.client.dialect import TutorialDialect
+from desktop_chat.client.echo import EchoFilter
+from desktop_chat.client.outbox import Outbox
+from desktop_chat.client.receiver import Receiver
+from desktop_chat.client.server_info import ServerInfo
+from desktop_chat.protocol.limits import TokenBucket
+from desktop_chat.protocol.messages import (
+    DeliveryState,
+    DeliveryUpdate,
+    Message,
+    system_message,
+)
+
+log = logging.getLogger(__name__)
+
+JOIN_ACK_TIMEOUT = 3.0
+SERVER_INFO_WAIT = 1.0  # how long a new connection waits to learn what the server does
+ACK_TIMEOUT = 10.0  # an acking server that stays silent this long is treated as gone
+
+
+@dataclass(frozen=True, slots=True)
+class _Join:
+    room: str
+    announce: bool = True
+    rejoin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Send:
+    message: Message
+
+
+_Op = _Join | _Send
+
+
+class Sender:
+    """`show` gets lines for the conversation (join answers), `on_delivery`
+    each state change of one of our messages, `end_connection` a reason to
+    drop the connection (no acks, or an error in sending)."""
+
+    def __init__(
+        self,
+        dialect: TutorialDialect,
+        outbox: Outbox,
+        info: ServerInfo,
+        receiver: Receiver,
+        echo: EchoFilter,
+        show: Callable[[Message], None],
+        end_connection: Callable[[str], None],
+    ) -> None:
+        self._dialect = dialect
+        self.outbox = outbox
+        self._info = info
+        self._receiver = receiver
+        self._echo = echo
+        self._show = show
+        self._end_connection = end_connection
+        self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
+        self.server_key: str | None = None  # whose outbox rows are ours
+        self.rooms: list[str] = []  # joined, in order; rejoined after a reconnect
+        self._queue: deque[_Op] = deque()
+        self._queued = asyncio.Event()
+        self._unacked: dict[str, tuple[Message, float]] = {}  # emitted, awaiting the ack
+        self._unflushed: list[Message] = []  # emitted to a server that never acks
+        self._failed: dict[str, Message] = {}  # refused by the server; the user may retry
+        self._pump_task: asyncio.Task[None] | None = None
+        self._watchdog: asyncio.TimerHandle | None = None
+
+    # ---- what the user asks for -------------------------------------------
+
+    def send(self, message: Message) -> None:
+        """Keep a copy of a shown message, store it, and send it when connected."""
+        own = dataclasses.replace(message)
+        if self.server_key is not None:
+            self.outbox.add(self.server_key, own)
+        self._enqueue(_Send(own))
+
+    def retry(self, message_id: str) -> bool:
+        """Send a failed message again; False when there is no such failed message."""
+        message = self._failed.pop(message_id, None)
+        if message is None:
+            return False
+        self._set_state(message, DeliveryState.PENDING)
+        if self.server_key is not None:
+            self.outbox.add(self.server_key, message)
+        self._enqueue(_Send(message))
+        return True
+
+    def join(self, room: str) -> None:
+        if room not in self.rooms:
+            self.rooms.append(room)
+        self._enqueue(_Join(room))
+
+    def switch_server(self, key: str) -> list[Message]:
+        """Another server from now on: what was queued for the old one stays in
+        the outbox under its name. Returns this server's pending messages
+        (from an earlier run), queued to be sent, for the caller to show."""
+        self._queue = deque(op for op in self._queue if isinstance(op, _Join))
+        self._unacked.clear()
+        self._unflushed.clear()
+        self._failed.clear()
+        self.server_key = key
+        pending = self.outbox.pending(key)
+        for message in pending:
+            self._enqueue(_Send(dataclasses.replace(message)))
+        return pending
+
+    # ---- one connection ---------------------------------------------------
+
+    def start(self, sio: socketio.AsyncClient) -> None:
+        """Rooms are server state and were forgotten with the old connection:
+        join them again ahead of anything queued, then drain the queue."""
+        for room in reversed(self.rooms):
+            self._queue.appendleft(_Join(room, announce=False, rejoin=True))
+        self._pump_task = asyncio.get_running_loop().create_task(self._pump(sio), name="chat-pump")
+
+    async def stop(self) -> None:
+        """The connection is over: what is not known to be through goes out
+        again on the next one, first and in order."""
+        pump, self._pump_task = self._pump_task, None
+        if pump is not None and not pump.done():
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        again = [m for m, _ in self._unacked.values()] + self._unflushed
+        self._unacked.clear()
+        self._unflushed.clear()
+        for message in reversed(again):
+            self._set_state(message, DeliveryState.PENDING)
+            self._queue.appendleft(_Send(message))
+
+    # ---- the pump ---------------------------------------------------------
+
+    def _enqueue(self, op: _Op) -> None:
+        self._queue.append(op)
+        self._queued.set()
+
+    def _set_state(self, message: Message, state: DeliveryState, error: str = "") -> None:
+        if message.state is not state or message.error != error:
+            message.state = state
+            message.error = error
+            self.on_delivery(DeliveryUpdate(message.id, state, error))
+
+    async def _pump(self, sio: socketio.AsyncClient) -> None:
+        """Drain the queue in order while this connection lasts."""
+        if not self._info.ready.is_set():
+            # desktop-chat-server says what it does right after connecting; a
+            # tutorial server says nothing, and we go on without acks.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._info.ready.wait(), SERVER_INFO_WAIT)
+        bucket = self._bucket()
+        try:
+            while True:
+                if not self._queue:
+                    await self._settle(sio)
+                    self._queued.clear()
+                    await self._queued.wait()
+                    continue
+                op = self._queue[0]
+                if isinstance(op, _Join):
+                    await self._emit_join(sio, op)
+                else:
+                    await _pace(bucket)
+                    await self._emit_send(sio, op.message)
+                self._queue.popleft()
+        except (socketio.exceptions.SocketIOError, ConnectionError, aiohttp.ClientError):
+            log.info("emit failed; waiting for the connection to return", exc_info=True)
+            self._end_connection("")
+        except Exception as exc:
+            # A bug, not the network: say so, and recover the way a dropped
+            # connection does (what was not through is sent again).
+            log.exception("sending failed")
+            self._end_connection(f"Sending failed ({type(exc).__name__}: {exc}); reconnecting.")
+
+    def _bucket(self) -> TokenBucket | None:
+        """Our own meter at the server's stated rate: a paste of many lines goes
+        out as fast as the server allows, in order, instead of being refused."""
+        rate = self._info.rate
+        if rate is None:
+            return None
+        # Keep a margin below the server's figures: its clock is not ours.
+        return TokenBucket(rate[0] * 0.9, max(1, rate[1] // 2))
+
+    async def _settle(self, sio: socketio.AsyncClient) -> None:
+        """For a server that never acks, a message is through once it is on the wire."""
+        if not self._unflushed:
+            return
+        await sio.eio.queue.join()
+        for message in self._unflushed:
+            self.outbox.remove(message.id)
+        self._unflushed.clear()
+
+    async def _emit_join(self, sio: socketio.AsyncClient, op: _Join) -> None:
+        loop = asyncio.get_running_loop()
+        acked = False
+
+        def ack(*args: object) -> None:
+            nonlocal acked
+            acked = True
+            if op.announce:
+                text = args[0] if args and isinstance(args[0], str) else f"Joined {op.room}"
+                self._show(system_message(text, op.room))
+
+        def unconfirmed() -> None:
+            if not acked and op.announce:
+                self._show(
+                    system_message(
+                        f"Joined room {op.room!r} (the server did not confirm).", op.room
+                    )
+                )
+
+        since = self._receiver.since(op.room) if op.rejoin and self._info.catchup else None
+        await sio.emit(
+            self._dialect.join_event, self._dialect.join_args(op.room, since), callback=ack
+        )
+        loop.call_later(JOIN_ACK_TIMEOUT, unconfirmed)
+
+    async def _emit_send(self, sio: socketio.AsyncClient, message: Message) -> None:
+        def ack(*args: object) -> None:
+            entry = self._unacked.pop(message.id, None)
+            if entry is None and message.state is not DeliveryState.SENT:
+                return  # from a connection that is gone; the resend will be acked
+            self.outbox.remove(message.id)
+            reply = args[0] if args else None
+            if isinstance(reply, dict) and isinstance(reply.get("error"), str):
+                self._failed[message.id] = message
+                self._set_state(message, DeliveryState.FAILED, reply["error"])
+            else:
+                self._set_state(message, DeliveryState.DELIVERED)
+
+        await sio.emit(self._dialect.send_event, self._dialect.send_args(message), callback=ack)
+        if self._info.acks:
+            self._unacked[message.id] = (message, time.monotonic())
+            if self._watchdog is None:
+                self._watchdog = asyncio.get_running_loop().call_later(
+                    ACK_TIMEOUT, self._check_acks
+                )
+        else:
+            self._unflushed.append(message)
+            joined = message.room == "" or message.room in self.rooms
+            await self._echo.sent(sio, message, joined)
+        if message.state is DeliveryState.PENDING:
+            self._set_state(message, DeliveryState.SENT)
+
+    def _check_acks(self) -> None:
+        """An acking server that leaves a message unacked this long is treated as gone:
+        the connection is dropped and what is unacked is sent again (same ids)."""
+        self._watchdog = None
+        if not self._unacked:
+            return
+        _, oldest = next(iter(self._unacked.values()))
+        waited = time.monotonic() - oldest
+        if waited >= ACK_TIMEOUT:
+            log.warning("no ack for %.0f s; reconnecting to resend", waited)
+            self._end_connection("")
+        else:
+            self._watchdog = asyncio.get_running_loop().call_later(
+                ACK_TIMEOUT - waited, self._check_acks
+            )
+
+
+async def _pace(bucket: TokenBucket | None) -> None:
+    while bucket is not None and not bucket.take():
+        await asyncio.sleep(1 / bucket.rate)
