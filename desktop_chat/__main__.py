@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 
 from desktop_chat import __version__
 from desktop_chat.protocol.urls import DEFAULT_PATH, DEFAULT_URL
+from desktop_chat.storage.token_file import TokenFileError, read_token_file
+
+TOKEN_ENV = "DESKTOP_CHAT_TOKEN"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,9 +35,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--name", default="", help="your display name (default: your login)")
     parser.add_argument("--room", default="", help="a room to join at start")
     parser.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="read the token for servers that require one from FILE (first line); "
+        "or set DESKTOP_CHAT_TOKEN. Never logged or saved",
+    )
+    parser.add_argument(
         "--token",
-        default=os.environ.get("DESKTOP_CHAT_TOKEN"),
-        help="token for servers that require one (or set DESKTOP_CHAT_TOKEN); never logged",
+        help="the token itself (other local users can see it in the process list: "
+        "prefer --token-file or DESKTOP_CHAT_TOKEN)",
+    )
+    parser.add_argument(
+        "--send-token-over-http",
+        action="store_true",
+        help="send the token to a server on another machine even over plain http:// "
+        "(anyone on the network can read it); without this it is held back",
     )
     parser.add_argument(
         "--transports",
@@ -50,8 +66,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def token_from(args: argparse.Namespace, environ: Mapping[str, str]) -> str | None:
+    """The token from --token-file, --token or DESKTOP_CHAT_TOKEN, in that order.
+
+    Raises TokenFileError when the file cannot be used.
+    """
+    if args.token_file:
+        return read_token_file(args.token_file)
+    return args.token or environ.get(TOKEN_ENV) or None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        token = token_from(args, os.environ)
+    except TokenFileError as exc:
+        print(f"desktop-chat: --token-file {exc}", file=sys.stderr)
+        return 2
     from desktop_chat.app.platform_check import display_problem
 
     problem = display_problem()
@@ -71,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         path=args.path,
         name=args.name,
         room=args.room,
-        token=args.token or None,
+        token=token,
+        send_token_over_http=args.send_token_over_http,
         tls=TlsOptions(ca_file=args.ca_file, insecure=args.insecure),
         transports=args.transports.split(",") if args.transports else None,
     )

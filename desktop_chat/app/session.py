@@ -41,6 +41,7 @@ class Options:
     default_url: str = DEFAULT_URL  # what a first start without --url uses
     remember: bool = True  # settings, outbox and a hosted server's messages on disk
     token: str | None = None  # sent in auth; never logged
+    send_token_over_http: bool = False  # the user accepts a token in clear to another host
     tls: TlsOptions = field(default_factory=TlsOptions)
     # Engine.IO transports, e.g. ["polling"] where a proxy blocks websockets;
     # None is python-engineio's default (polling, then upgrade to websocket).
@@ -74,6 +75,7 @@ class ChatSession:
             backoff=backoff,
             outbox=outbox,
             token=options.token,
+            send_token_over_http=options.send_token_over_http,
             tls=options.tls,
             transports=options.transports,
         )

@@ -29,7 +29,7 @@ from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.sender import Sender
 from desktop_chat.client.server_info import ServerInfo
 from desktop_chat.client.status import Backoff, ConnectionState, Status
-from desktop_chat.client.tls import TlsOptions
+from desktop_chat.client.tls import TlsOptions, token_held_back
 from desktop_chat.protocol.messages import DeliveryUpdate, Message, own_message, system_message
 from desktop_chat.protocol.urls import ServerTarget
 
@@ -57,6 +57,7 @@ class ChatClient:
         name: str,
         *,
         token: str | None = None,
+        send_token_over_http: bool = False,
         transports: list[str] | None = None,
         backoff: Backoff | None = None,
         connect_timeout: float = 10.0,
@@ -65,6 +66,8 @@ class ChatClient:
     ) -> None:
         self.name = name
         self.token = token
+        self.send_token_over_http = send_token_over_http
+        self._token_notice = ""  # the server we last said we held the token back from
         self.client_id = uuid.uuid4().hex  # lets the server tell our messages from others'
         self.on_message: Callable[[Message], None] = lambda m: None
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
@@ -187,8 +190,14 @@ class ChatClient:
 
     def _auth(self) -> dict[str, object]:
         auth: dict[str, object] = {"name": self.name, "client": self.client_id}
-        if self.token:
-            auth["token"] = self.token
+        target = self._connection.target
+        if self.token and target is not None:
+            held_back = token_held_back(target.url, self.send_token_over_http)
+            if held_back is None:
+                auth["token"] = self.token
+            elif self._token_notice != target.key:
+                self._token_notice = target.key
+                self.on_message(system_message(held_back))
         since = self._receiver.since("")
         if since is not None:
             auth["offset"] = since

@@ -1,9 +1,11 @@
-"""How https/wss servers are trusted."""
+"""How https/wss servers are trusted, and whether a token may go over plain http."""
 
 from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
+
+from desktop_chat.protocol.urls import ServerUrl
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,8 +16,27 @@ class TlsOptions:
     insecure: bool = False  # skip verification (never the default; the window warns)
 
     def context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(cafile=self.ca_file)
+        # The system's CAs first, then the user's one more: passing cafile to
+        # create_default_context would load it *instead of* the system's.
+        context = ssl.create_default_context()
+        if self.ca_file:
+            context.load_verify_locations(cafile=self.ca_file)
         if self.insecure:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         return context
+
+
+def token_held_back(url: ServerUrl, consent: bool) -> str | None:
+    """Why the token must not be sent to `url`, or None when it may be.
+
+    Over plain http anyone on the path can read it; that is acceptable on
+    this machine (loopback), and elsewhere only when the user said so.
+    """
+    if url.scheme == "https" or url.is_loopback or consent:
+        return None
+    return (
+        f"The token was not sent to {url.url}: the connection is not encrypted (http://) "
+        "and the server is not on this machine, so anyone on the network could read it. "
+        "Use https://, or --send-token-over-http if you accept that."
+    )
