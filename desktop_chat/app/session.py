@@ -13,8 +13,12 @@ import logging
 from dataclasses import dataclass, field
 
 from desktop_chat.app.settings import Settings, default_name
+from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
-from desktop_chat.client.outbox import Outbox, default_outbox_path
+from desktop_chat.client.identity import claim_identity, ephemeral_identity
+from desktop_chat.client.local_db import data_dir, open_client_db
+from desktop_chat.client.local_db import default_db_path as client_db_path
+from desktop_chat.client.outbox import Outbox
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     DEFAULT_URL,
@@ -67,13 +71,21 @@ class ChatSession:
         self.options = options
         self.settings = settings if settings is not None else Settings()
         name = options.name or self.settings.name or default_name()
-        # Remembering sessions keep their outbox (and a hosted server its
-        # messages) on disk; others, such as most tests, keep them in memory.
-        outbox = Outbox(default_outbox_path()) if options.remember else Outbox()
+        # Remembering sessions keep their outbox, rooms and offsets (and a
+        # hosted server its messages) on disk, under a window identity no other
+        # running window holds; others, such as most tests, keep them in memory.
+        if options.remember:
+            self.database = open_client_db(client_db_path())
+            self.identity = claim_identity(self.database, data_dir())
+        else:
+            self.database = open_client_db()
+            self.identity = ephemeral_identity()
         self.client = ChatClient(
             name,
             backoff=backoff,
-            outbox=outbox,
+            outbox=Outbox(self.database, self.identity.key),
+            channels=ChannelStore(self.database, self.identity.key),
+            client_id=self.identity.key,
             token=options.token,
             send_token_over_http=options.send_token_over_http,
             tls=options.tls,
@@ -83,6 +95,7 @@ class ChatSession:
         self.model = MessageModel()
         self.window = MainWindow(self.model)
         self.server: ChatServer | None = None
+        self._closed = False
         self._wire()
 
     def _wire(self) -> None:
@@ -95,6 +108,7 @@ class ChatSession:
         b.send_refused.connect(w.restore_input)
         w.join_requested.connect(b.join)
         w.retry_requested.connect(b.retry)
+        w.discard_requested.connect(b.discard)
         w.connect_requested.connect(b.connect_to_text)
         w.offline_toggled.connect(b.set_offline)
         w.reconnect_requested.connect(b.reconnect_now)
@@ -177,9 +191,14 @@ class ChatSession:
         )
 
     async def close(self) -> None:
-        """The one shutdown path: disconnect, stop a hosted server, close the window."""
+        """The one shutdown path: disconnect, stop a hosted server, close the window.
+        Safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
         await self.client.close()
-        self.client.outbox.close()
+        self.database.close()
+        self.identity.release()
         self.bridge.detach()
         if self.server is not None:
             await self.server.stop()

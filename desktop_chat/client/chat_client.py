@@ -15,16 +15,20 @@ No part reaches into another: this class hands each the callables it needs.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sqlite3
 import uuid
 from collections.abc import Callable
 
 import socketio
 
+from desktop_chat.client.channels import Channels, ChannelStore
 from desktop_chat.client.connection import Connection, ConnectionHooks
 from desktop_chat.client.dialect import TutorialDialect
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.errors import MessageRefused
-from desktop_chat.client.outbox import Outbox
+from desktop_chat.client.outbox import Outbox, OutboxError
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.sender import Sender
 from desktop_chat.client.server_info import ServerInfo
@@ -32,6 +36,10 @@ from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions, token_held_back
 from desktop_chat.protocol.messages import DeliveryUpdate, Message, own_message, system_message
 from desktop_chat.protocol.urls import ServerTarget
+
+log = logging.getLogger(__name__)
+
+SAVE_EVERY = 2.0  # seconds between writes of changed offsets while connected
 
 __all__ = [
     "Backoff",
@@ -62,13 +70,19 @@ class ChatClient:
         backoff: Backoff | None = None,
         connect_timeout: float = 10.0,
         outbox: Outbox | None = None,
+        channels: ChannelStore | None = None,
+        client_id: str | None = None,
         tls: TlsOptions | None = None,
     ) -> None:
         self.name = name
         self.token = token
         self.send_token_over_http = send_token_over_http
         self._token_notice = ""  # the server we last said we held the token back from
-        self.client_id = uuid.uuid4().hex  # lets the server tell our messages from others'
+        # Lets the server tell our messages from others' (the window identity's key).
+        self.client_id = client_id or uuid.uuid4().hex
+        self._channels = channels
+        self._saved = Channels()  # what the channel store holds for the current server
+        self._saver: asyncio.TimerHandle | None = None
         self.on_message: Callable[[Message], None] = lambda m: None
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_status: Callable[[Status], None] = lambda s: None
@@ -168,7 +182,12 @@ class ChatClient:
                 f"The message is {size:,} bytes; the server takes at most {limit:,} bytes."
             )
         message = own_message(text, room, self.name)
-        self._sender.send(message)
+        try:
+            self._sender.send(message)
+        except OutboxError as exc:
+            raise MessageRefused(
+                f"The message could not be stored ({exc}), so it was not sent."
+            ) from exc
         self.on_message(message)
         return message
 
@@ -176,15 +195,25 @@ class ChatClient:
         """Send a message the server refused once more (same id)."""
         self._sender.retry(message_id)
 
+    def discard(self, message_id: str) -> None:
+        """Forget a message the server refused; it is not sent."""
+        self._sender.discard(message_id)
+
     def join(self, room: str) -> None:
         self._sender.join(room)
+        self._save_channels()
 
     async def close(self) -> None:
         """Disconnect and stop retrying; safe to call more than once.
 
-        The outbox keeps what was not through, for the next start.
+        The outbox keeps what was not through, and the channel store the rooms
+        and offsets, for the next start.
         """
         await self._connection.close()
+        if self._saver is not None:
+            self._saver.cancel()
+            self._saver = None
+        self._save_channels()
 
     # ---- hooks of the connection ------------------------------------------
 
@@ -209,6 +238,8 @@ class ChatClient:
 
     def _connected(self, sio: socketio.AsyncClient) -> None:
         self._sender.start(sio)
+        if self._saver is None and self._channels is not None:
+            self._saver = asyncio.get_running_loop().call_later(SAVE_EVERY, self._save_soon)
 
     async def _over(self) -> None:
         await self._sender.stop()
@@ -216,9 +247,39 @@ class ChatClient:
 
     def _switched(self, target: ServerTarget) -> None:
         self._echo.end()  # what it held came from the old server
+        self._save_channels()  # the old server's, before its offsets are forgotten
         self._receiver.reset()
+        if self._channels is not None:
+            self._saved = self._channels.load(target.key)
+            self._receiver.restore(self._saved.offsets, self._saved.baseline)
+            self._sender.add_rooms(self._saved.rooms)
         for message in self._sender.switch_server(target.key):
             self.on_message(message)
+
+    # ---- rooms and offsets on disk ------------------------------------------
+
+    def _save_soon(self) -> None:
+        self._saver = None
+        self._save_channels()
+        if self.status.state is ConnectionState.CONNECTED:
+            self._saver = asyncio.get_running_loop().call_later(SAVE_EVERY, self._save_soon)
+
+    def _save_channels(self) -> None:
+        """Keep the rooms and offsets of the current server, when they changed
+        (one small transaction; never per message)."""
+        target = self._connection.target
+        if self._channels is None or target is None:
+            return
+        now = Channels(
+            list(self._sender.rooms), dict(self._receiver.offsets), self._receiver.baseline
+        )
+        if now != self._saved:
+            try:
+                self._channels.save(target.key, now)
+            except sqlite3.Error:
+                log.warning("cannot keep the rooms and offsets", exc_info=True)
+                return
+            self._saved = now
 
     def _handlers(self) -> dict[str, Callable[..., None]]:
         return {

@@ -5,65 +5,77 @@ when it is known to be through: acknowledged by a server that acks, or
 flushed to a connected transport for one that doesn't. A message survives
 a disconnect, a server restart, the app being closed or killed; on the
 next start it is shown as pending and sent again with the same id, which
-a server that dedups (desktop-chat-server) relays once.
+a server that dedups (desktop-chat-server, per sender) relays once.
+
+Rows belong to one window identity (`owner`, its client key), so a second
+window never takes the first one's messages. A message the server refused
+stays, marked failed with the reason, until the user retries or discards it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import sqlite3
 
-import platformdirs
-
+from desktop_chat.client.local_db import open_client_db
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
-from desktop_chat.storage.sqlite import open_database
-
-SCHEMA = """
-CREATE TABLE outbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    server TEXT NOT NULL,
-    id TEXT NOT NULL UNIQUE,
-    room TEXT NOT NULL,
-    sender TEXT NOT NULL,
-    text BLOB NOT NULL,
-    ts REAL NOT NULL
-);
-CREATE INDEX outbox_server ON outbox (server, seq);
-"""
 
 
-def default_outbox_path() -> Path:
-    return Path(platformdirs.user_data_dir("desktop-chat", appauthor=False)) / "outbox.db"
+class OutboxError(OSError):
+    """A message could not be stored (disk full, file damaged): it is not sent."""
 
 
 class Outbox:
-    def __init__(self, path: Path | str = ":memory:") -> None:
-        self._db = open_database(path, SCHEMA, version=1)
+    def __init__(self, db: sqlite3.Connection | None = None, owner: str = "") -> None:
+        self.database = db if db is not None else open_client_db()
+        self.owner = owner
 
     def close(self) -> None:
-        self._db.close()
+        self.database.close()
 
     def add(self, server: str, message: Message) -> None:
-        self._db.execute(
-            "INSERT OR IGNORE INTO outbox (server, id, room, sender, text, ts)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                server,
-                message.id,
-                message.room,
-                message.sender,
-                message.text.encode("utf-8", "surrogatepass"),
-                message.ts,
-            ),
-        )
+        """Store a message (again, for a retry: its failure is forgotten).
+
+        Raises OutboxError when it cannot be stored.
+        """
+        try:
+            self.database.execute(
+                "INSERT INTO outbox (owner, server, id, room, sender, text, ts)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (owner, id) DO UPDATE SET failed = NULL",
+                (
+                    self.owner,
+                    server,
+                    message.id,
+                    message.room,
+                    message.sender,
+                    message.text.encode("utf-8", "surrogatepass"),
+                    message.ts,
+                ),
+            )
+        except sqlite3.Error as exc:
+            raise OutboxError(str(exc)) from exc
 
     def remove(self, message_id: str) -> None:
-        self._db.execute("DELETE FROM outbox WHERE id = ?", (message_id,))
+        self.database.execute(
+            "DELETE FROM outbox WHERE owner = ? AND id = ?", (self.owner, message_id)
+        )
+
+    def mark_failed(self, message_id: str, reason: str) -> None:
+        self.database.execute(
+            "UPDATE outbox SET failed = ? WHERE owner = ? AND id = ?",
+            (reason, self.owner, message_id),
+        )
 
     def pending(self, server: str) -> list[Message]:
         """What is still to be sent to `server`, oldest first."""
-        rows = self._db.execute(
-            "SELECT id, room, sender, text, ts FROM outbox WHERE server = ? ORDER BY seq",
-            (server,),
+        return [m for m in self.kept(server) if m.state is DeliveryState.PENDING]
+
+    def kept(self, server: str) -> list[Message]:
+        """Everything kept for `server`, oldest first: pending, and failed with the reason."""
+        rows = self.database.execute(
+            "SELECT id, room, sender, text, ts, failed FROM outbox"
+            " WHERE owner = ? AND server = ? ORDER BY seq",
+            (self.owner, server),
         ).fetchall()
         return [
             Message(
@@ -73,7 +85,8 @@ class Outbox:
                 sender=sender,
                 ts=ts,
                 id=message_id,
-                state=DeliveryState.PENDING,
+                state=DeliveryState.PENDING if reason is None else DeliveryState.FAILED,
+                error=reason or "",
             )
-            for message_id, room, sender, text, ts in rows
+            for message_id, room, sender, text, ts, reason in rows
         ]

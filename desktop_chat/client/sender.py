@@ -42,6 +42,12 @@ log = logging.getLogger(__name__)
 JOIN_ACK_TIMEOUT = 3.0
 SERVER_INFO_WAIT = 1.0  # how long a new connection waits to learn what the server does
 ACK_TIMEOUT = 10.0  # an acking server that stays silent this long is treated as gone
+# The oldest message not known to be through when the server closed the
+# connection (within DROP_WINDOW seconds of sending it), this many times in a
+# row, is not tried again: the server handles a socket's events in order, so
+# it is the one the server was at. It is marked failed, and what follows goes on.
+MAX_DROPS = 3
+DROP_WINDOW = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +95,18 @@ class Sender:
         self._unacked: dict[str, tuple[Message, float]] = {}  # emitted, awaiting the ack
         self._unflushed: list[Message] = []  # emitted to a server that never acks
         self._failed: dict[str, Message] = {}  # refused by the server; the user may retry
+        self._drops: dict[str, int] = {}  # message id -> connections that ended right after it
+        self._emitted_at: dict[str, float] = {}  # message id -> when it last went out
         self._pump_task: asyncio.Task[None] | None = None
         self._watchdog: asyncio.TimerHandle | None = None
 
     # ---- what the user asks for -------------------------------------------
 
     def send(self, message: Message) -> None:
-        """Keep a copy of a shown message, store it, and send it when connected."""
+        """Keep a copy of a shown message, store it, and send it when connected.
+
+        Raises OutboxError, before anything is queued, when it cannot be stored.
+        """
         own = dataclasses.replace(message)
         if self.server_key is not None:
             self.outbox.add(self.server_key, own)
@@ -112,6 +123,19 @@ class Sender:
         self._enqueue(_Send(message))
         return True
 
+    def discard(self, message_id: str) -> bool:
+        """Forget a failed message for good; False when there is no such failed message."""
+        message = self._failed.pop(message_id, None)
+        if message is None:
+            return False
+        self.outbox.remove(message_id)
+        self._set_state(message, DeliveryState.DISCARDED)
+        return True
+
+    def add_rooms(self, rooms: list[str]) -> None:
+        """Rooms joined in an earlier run: joined again (with catch-up) on connecting."""
+        self.rooms.extend(room for room in rooms if room not in self.rooms)
+
     def join(self, room: str) -> None:
         if room not in self.rooms:
             self.rooms.append(room)
@@ -119,25 +143,33 @@ class Sender:
 
     def switch_server(self, key: str) -> list[Message]:
         """Another server from now on: what was queued for the old one stays in
-        the outbox under its name. Returns this server's pending messages
-        (from an earlier run), queued to be sent, for the caller to show."""
+        the outbox under its name. Returns what this window kept for this
+        server (from an earlier run): pending messages, queued to be sent, and
+        failed ones, for the caller to show."""
         self._queue = deque(op for op in self._queue if isinstance(op, _Join))
         self._unacked.clear()
         self._unflushed.clear()
         self._failed.clear()
+        self._drops.clear()
         self.server_key = key
-        pending = self.outbox.pending(key)
-        for message in pending:
-            self._enqueue(_Send(dataclasses.replace(message)))
-        return pending
+        kept = self.outbox.kept(key)
+        for message in kept:
+            own = dataclasses.replace(message)
+            if own.state is DeliveryState.FAILED:
+                self._failed[own.id] = own
+            else:
+                self._enqueue(_Send(own))
+        return kept
 
     # ---- one connection ---------------------------------------------------
 
     def start(self, sio: socketio.AsyncClient) -> None:
         """Rooms are server state and were forgotten with the old connection:
         join them again ahead of anything queued, then drain the queue."""
+        queued = {op.room for op in self._queue if isinstance(op, _Join)}
         for room in reversed(self.rooms):
-            self._queue.appendleft(_Join(room, announce=False, rejoin=True))
+            if room not in queued:  # a join the user asked for is still to go out
+                self._queue.appendleft(_Join(room, announce=False, rejoin=True))
         self._pump_task = asyncio.get_running_loop().create_task(self._pump(sio), name="chat-pump")
 
     async def stop(self) -> None:
@@ -154,9 +186,39 @@ class Sender:
         again = [m for m, _ in self._unacked.values()] + self._unflushed
         self._unacked.clear()
         self._unflushed.clear()
+        suspect = self._suspect(again)
         for message in reversed(again):
+            if message is suspect:
+                continue
             self._set_state(message, DeliveryState.PENDING)
             self._queue.appendleft(_Send(message))
+
+    def _suspect(self, unconfirmed: list[Message]) -> Message | None:
+        """The message at which the server keeps closing the connection, once it
+        has done so MAX_DROPS times: marked failed, not sent again."""
+        emitted, self._emitted_at = self._emitted_at, {}
+        if not unconfirmed:
+            return None
+        message = unconfirmed[0]
+        at = emitted.get(message.id)
+        if at is None or time.monotonic() - at > DROP_WINDOW:
+            self._drops.pop(message.id, None)
+            return None
+        drops = self._drops[message.id] = self._drops.get(message.id, 0) + 1
+        if drops < MAX_DROPS:
+            return None
+        del self._drops[message.id]
+        reason = (
+            f"The server closed the connection each time this message was sent "
+            f"({drops} times); it may be too large for it."
+        )
+        self._fail(message, reason)
+        return message
+
+    def _fail(self, message: Message, reason: str) -> None:
+        self.outbox.mark_failed(message.id, reason)
+        self._failed[message.id] = message
+        self._set_state(message, DeliveryState.FAILED, reason)
 
     # ---- the pump ---------------------------------------------------------
 
@@ -217,6 +279,7 @@ class Sender:
         await sio.eio.queue.join()
         for message in self._unflushed:
             self.outbox.remove(message.id)
+            self._emitted_at.pop(message.id, None)
         self._unflushed.clear()
 
     async def _emit_join(self, sio: socketio.AsyncClient, op: _Join) -> None:
@@ -249,15 +312,17 @@ class Sender:
             entry = self._unacked.pop(message.id, None)
             if entry is None and message.state is not DeliveryState.SENT:
                 return  # from a connection that is gone; the resend will be acked
-            self.outbox.remove(message.id)
+            self._drops.pop(message.id, None)
+            self._emitted_at.pop(message.id, None)
             reply = args[0] if args else None
             if isinstance(reply, dict) and isinstance(reply.get("error"), str):
-                self._failed[message.id] = message
-                self._set_state(message, DeliveryState.FAILED, reply["error"])
+                self._fail(message, reply["error"])
             else:
+                self.outbox.remove(message.id)
                 self._set_state(message, DeliveryState.DELIVERED)
 
         await sio.emit(self._dialect.send_event, self._dialect.send_args(message), callback=ack)
+        self._emitted_at[message.id] = time.monotonic()
         if self._info.acks:
             self._unacked[message.id] = (message, time.monotonic())
             if self._watchdog is None:

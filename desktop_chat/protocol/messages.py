@@ -37,7 +37,8 @@ class DeliveryState(Enum):
     PENDING = "pending"  # stored, not yet handed to a connected transport
     SENT = "sent"  # emitted on a connected transport
     DELIVERED = "delivered"  # the server acknowledged it
-    FAILED = "failed"  # the server refused it; the user may retry
+    FAILED = "failed"  # the server refused it; the user may retry or discard it
+    DISCARDED = "discarded"  # failed, and the user chose not to send it
 
 
 class Kind(Enum):

@@ -153,6 +153,9 @@ class ClientBridge(QObject):
     def retry(self, message_id: str) -> None:
         self.client.retry(message_id)
 
+    def discard(self, message_id: str) -> None:
+        self.client.discard(message_id)
+
     def connect_to_text(self, text: str) -> None:
         """Connect to an address the user typed (at the current Socket.IO path),
         or say why it is not one."""

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     offline_toggled = Signal(bool)
     reconnect_requested = Signal()
     retry_requested = Signal(str)  # the id of a failed message of ours
+    discard_requested = Signal(str)  # the id of a failed message not to send after all
     closed = Signal()
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
@@ -237,6 +238,7 @@ class MainWindow(QMainWindow):
         menu.addAction("Show whole message", lambda: self._show_whole(message))
         if message.state is DeliveryState.FAILED:
             menu.addAction("Send again", lambda: self.retry_requested.emit(message.id))
+            menu.addAction("Discard", lambda: self.discard_requested.emit(message.id))
         return menu
 
     def _show_message_menu(self, pos: QPoint) -> None:

@@ -50,6 +50,7 @@ STATE_LABELS = {
     DeliveryState.SENT: "sent",
     DeliveryState.DELIVERED: "delivered",
     DeliveryState.FAILED: "failed",
+    DeliveryState.DISCARDED: "discarded, not sent",
 }
 _KINDS = {kind.value: kind for kind in Kind}
 _STATES = {state.value: state for state in DeliveryState}

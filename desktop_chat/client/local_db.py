@@ -1,0 +1,108 @@
+"""The client's one SQLite file: the outbox, the channels and offsets, and
+the window identities, in the user's data folder.
+
+One file, so that a message and the identity it belongs to cannot be kept
+in one place and lost in another. Earlier versions kept only the outbox,
+in `outbox.db`: its rows are taken over once, by the first window, and the
+old file is renamed, not deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import platformdirs
+
+from desktop_chat.storage.sqlite import open_database
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE identities (
+    slot INTEGER PRIMARY KEY,
+    key TEXT NOT NULL
+);
+CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner TEXT NOT NULL,
+    server TEXT NOT NULL,
+    id TEXT NOT NULL,
+    room TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    text BLOB NOT NULL,
+    ts REAL NOT NULL,
+    failed TEXT,
+    UNIQUE (owner, id)
+);
+CREATE INDEX outbox_owner_server ON outbox (owner, server, seq);
+CREATE TABLE channels (
+    owner TEXT NOT NULL,
+    server TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    offset INTEGER,
+    joined_seq INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (owner, server, channel)
+);
+CREATE TABLE baselines (
+    owner TEXT NOT NULL,
+    server TEXT NOT NULL,
+    offset INTEGER NOT NULL,
+    PRIMARY KEY (owner, server)
+);
+"""
+VERSION = 1
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("desktop-chat", appauthor=False))
+
+
+def default_db_path() -> Path:
+    return data_dir() / "client.db"
+
+
+def open_client_db(path: Path | str = ":memory:") -> sqlite3.Connection:
+    db = open_database(path, SCHEMA, version=VERSION)
+    if str(path) != ":memory:":
+        _take_over_legacy_outbox(db, Path(path).with_name("outbox.db"))
+    return db
+
+
+def _take_over_legacy_outbox(db: sqlite3.Connection, legacy: Path) -> None:
+    """Pending messages of a version before window identities belong to slot 0."""
+    if not legacy.exists():
+        return
+    try:
+        old = sqlite3.connect(str(legacy))
+        try:
+            rows = old.execute(
+                "SELECT server, id, room, sender, text, ts FROM outbox ORDER BY seq"
+            ).fetchall()
+        finally:
+            old.close()
+    except sqlite3.Error as exc:
+        log.warning("not taking over %s: %s", legacy, exc)
+        return
+    owner = slot_key(db, 0)
+    with db:
+        db.executemany(
+            "INSERT OR IGNORE INTO outbox (owner, server, id, room, sender, text, ts)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(owner, *row) for row in rows],
+        )
+    legacy.rename(legacy.with_name("outbox.db.taken-over"))
+    log.info("took over %d pending messages from %s", len(rows), legacy)
+
+
+def slot_key(db: sqlite3.Connection, slot: int) -> str:
+    """The client key of a window slot, made on first use and kept."""
+    import uuid
+
+    row = db.execute("SELECT key FROM identities WHERE slot = ?", (slot,)).fetchone()
+    if row is not None:
+        return str(row[0])
+    key = uuid.uuid4().hex
+    db.execute("INSERT INTO identities (slot, key) VALUES (?, ?)", (slot, key))
+    return key

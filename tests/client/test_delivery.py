@@ -1,0 +1,124 @@
+"""Delivery under faults of the server's or of our own making: a message after
+which the server keeps closing the connection, and a bug in the send loop."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+import socketio
+from aiohttp import web
+
+from desktop_chat.client import sender as sender_module
+from desktop_chat.client.chat_client import ConnectionState
+from desktop_chat.client.dialect import TutorialDialect
+from desktop_chat.protocol.messages import DeliveryState, Kind
+from tests.client.test_client import make_client
+from tests.helpers import server_target, until
+
+
+class PickyServer:
+    """Acks every message, but drops the connection of whoever sends "poison",
+    as a Socket.IO server does with a packet over its buffer size."""
+
+    def __init__(self) -> None:
+        self.sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
+        self.received: list[str] = []
+        self.sio.on("connect", self._connect)
+        self.sio.on("send-message", self._send)
+        self.app = web.Application()
+        self.sio.attach(self.app)
+        self.runner = web.AppRunner(self.app, shutdown_timeout=0.1)
+        self.url = ""
+
+    async def _connect(self, sid: str, environ: Any, auth: object = None) -> None:
+        await self.sio.emit("server-info", {"acks": True}, to=sid)
+
+    async def _send(self, sid: str, text: object, *args: object) -> object:
+        if text == "poison":
+            await self.sio.disconnect(sid)
+            return None
+        self.received.append(str(text))
+        return {"id": "x", "ts": 0.0}
+
+    async def start(self) -> None:
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
+        self.url = f"http://127.0.0.1:{self.runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        for socket in list(self.sio.eio.sockets.values()):
+            await socket.close(wait=False)
+        await self.runner.cleanup()
+
+
+def test_a_message_the_server_keeps_dropping_the_connection_for_fails_and_blocks_nothing() -> None:
+    async def scenario() -> None:
+        server = PickyServer()
+        await server.start()
+        alice, seen = make_client("alice")
+        try:
+            alice.connect_to(server_target(server.url))
+            await until(lambda: alice.status.state is ConnectionState.CONNECTED)
+            poison = alice.send("poison", "")
+            after = alice.send("written after it", "")
+            await until(
+                lambda: seen.states.get(poison.id) is DeliveryState.FAILED,
+                timeout=20,
+                what="the poison to fail",
+            )
+            await until(
+                lambda: seen.states.get(after.id) is DeliveryState.DELIVERED,
+                timeout=10,
+                what="what follows it to go",
+            )
+            assert server.received == ["written after it"]
+            assert alice.outbox.pending(alice.target.key) == []  # type: ignore[union-attr]
+            # Kept, failed with the reason, until the user retries or discards it.
+            kept = alice.outbox.kept(alice.target.key)  # type: ignore[union-attr]
+            assert [(m.text, m.state) for m in kept] == [("poison", DeliveryState.FAILED)]
+            assert "closed the connection each time" in kept[0].error
+        finally:
+            await alice.close()
+            await server.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_bug_in_the_send_loop_is_said_and_sending_recovers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug, not the network: the send loop must not stop while the status says
+    connected. (The fault is injected once into the dialect's argument builder.)"""
+    real = TutorialDialect.send_args
+    failures = iter([RuntimeError("injected bug")])
+
+    def send_args(message: Any) -> tuple[object, ...]:
+        exc = next(failures, None)
+        if exc is not None:
+            raise exc
+        return real(message)
+
+    monkeypatch.setattr(TutorialDialect, "send_args", staticmethod(send_args))
+    monkeypatch.setattr(sender_module.log, "exception", lambda *a, **k: None)  # expected here
+
+    async def scenario() -> None:
+        server = PickyServer()
+        await server.start()
+        alice, seen = make_client("alice")
+        try:
+            alice.connect_to(server_target(server.url))
+            await until(lambda: alice.status.state is ConnectionState.CONNECTED)
+            message = alice.send("hello", "")
+            await until(lambda: any("Sending failed" in s.error for s in seen.statuses),
+                        what="the status to say so")
+            assert any("Sending failed (RuntimeError: injected bug)" in t
+                       for t in seen.texts(Kind.SYSTEM))
+            await until(lambda: seen.states.get(message.id) is DeliveryState.DELIVERED)
+            assert server.received == ["hello"]
+        finally:
+            await alice.close()
+            await server.stop()
+
+    asyncio.run(scenario())
