@@ -33,7 +33,7 @@ import socketio
 from desktop_chat import __version__
 from tests.bundle.conftest import ROOT, Bundle
 from tests.bundle.procs import Proc, running
-from tests.helpers import free_port
+from tests.helpers import free_port, run_checked
 
 # Building the bundle (once per session) happens in the first test's setup.
 pytestmark = pytest.mark.timeout(1200)
@@ -255,7 +255,7 @@ def test_bundled_server_serves_a_plain_client(bundle: Bundle, clean_env: dict[st
                 await alice.close()
                 await bob.close()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 # (server, Qt platform): the bundle's server and the tutorial's Node server,
@@ -295,7 +295,7 @@ def test_app_connects_and_exits_cleanly_on_sigint(
             await server.app_disconnected(sid)
             app.assert_clean_stderr()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 @needs_automation
@@ -346,4 +346,4 @@ def test_app_sends_and_receives(
             finally:
                 await peer.close()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 import socketio
 from aiohttp import web
-from desktop_chat.core import client as client_module
 
+from desktop_chat.client import chat_client as client_module
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.protocol.urls import parse_server_url
-from tests.core.test_client import make_client
-from tests.helpers import until
+from tests.client.test_client import make_client
+from tests.helpers import run_checked, until
 
 
 class TutorialServer:
@@ -112,4 +112,4 @@ def test_a_reply_held_while_finding_out_is_shown_when_the_connection_ends(
                 if bob.connected:
                     await bob.disconnect()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

@@ -16,7 +16,7 @@ from typing import Any
 import socketio
 
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import app_env, free_port, until
+from tests.helpers import app_env, free_port, run_checked, until
 
 
 class App:
@@ -132,4 +132,4 @@ def test_messages_pending_when_the_app_is_killed_are_sent_once_after_restart(
             await listener.disconnect()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

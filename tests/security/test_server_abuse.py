@@ -14,7 +14,7 @@ from desktop_chat.protocol.limits import Limits
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.protocol.urls import parse_server_url
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import FAST_BACKOFF, until
+from tests.helpers import FAST_BACKOFF, run_checked, until
 
 
 def raw_client() -> socketio.AsyncClient:
@@ -75,7 +75,7 @@ def test_abuse_is_refused_and_the_good_pair_never_notices() -> None:
             await good_rx.close()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_an_oversized_frame_drops_only_its_sender() -> None:
@@ -102,7 +102,7 @@ def test_an_oversized_frame_drops_only_its_sender() -> None:
             await watcher.disconnect()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_a_token_is_required_checked_and_never_logged(caplog: pytest.LogCaptureFixture) -> None:
@@ -133,4 +133,4 @@ def test_a_token_is_required_checked_and_never_logged(caplog: pytest.LogCaptureF
         assert secret not in caplog.text
         assert not any(secret in s for s in statuses)
 
-    asyncio.run(scenario())
+    run_checked(scenario())
