@@ -12,6 +12,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
+from desktop_chat.app.port_probe import Answer, free_port, probe
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.chat_client import Backoff, ChatClient, MessageRefused, TlsOptions
 from desktop_chat.client.outbox import Outbox, default_outbox_path
@@ -95,6 +96,7 @@ class ChatSession:
         w.offline_toggled.connect(b.set_offline)
         w.reconnect_requested.connect(b.reconnect_now)
         b.retry_pending.connect(w.show_reconnect)
+        w.host_elsewhere_requested.connect(self._host_elsewhere_requested)
 
     def _send(self, text: str, room: str) -> None:
         try:
@@ -153,12 +155,15 @@ class ChatSession:
             self.bridge.show_system(f"Cannot connect: {exc}")
             self.window.show_status(f"Invalid server address: {exc}")
             return
+        taken = False
         if opts.url is None and url.is_loopback and url.scheme == "http":
             await self._host_if_free(url, path)
+            taken = not self.hosting and await self._taken_by_another_server(url, path)
         if opts.room:
             self.window.room_input.setText(opts.room.strip())
             self.bridge.join(opts.room)
-        self.bridge.connect_to(url)
+        if not taken:
+            self.bridge.connect_to(url)
 
     async def _host_if_free(self, url: ServerUrl, path: str) -> None:
         """Start the bundled server when nothing listens at a local default address."""
@@ -180,6 +185,42 @@ class ChatSession:
             f"on 127.0.0.1:{server.port}. Others on this machine can join it; "
             "it stops when this window closes."
         )
+
+    async def _taken_by_another_server(self, url: ServerUrl, path: str) -> bool:
+        """Whether the default address is held by a server that is not Socket.IO;
+        if so, say what is there and offer to host elsewhere (host_elsewhere)."""
+        found = await probe(url, path)
+        if found.answer is not Answer.OTHER:
+            return False  # a chat server, or no answer in time: connect as ever
+        note = found.describe(url.url)
+        log.info("%s", note)
+        self.bridge.show_system(
+            f"Not connecting: {note}. Another program uses this address. Press "
+            "“Host on another port” to run the chat server in this window on a free port, "
+            "or enter the address of a chat server at the top."
+        )
+        self.window.show_status(f"Not a Socket.IO server at {url.url} — not connected")
+        self.window.offer_host_elsewhere(True)
+        return True
+
+    def _host_elsewhere_requested(self) -> None:
+        self._hosting_elsewhere = asyncio.ensure_future(self.host_elsewhere())
+
+    async def host_elsewhere(self) -> None:
+        """Host the bundled server on a free port of this machine and connect to it."""
+        self.window.offer_host_elsewhere(False)
+        for _ in range(3):  # a port found free may be taken before the server binds it
+            if self.hosting:
+                break
+            port = free_port()
+            await self._host_if_free(parse_server_url(f"http://127.0.0.1:{port}"), self.bridge.path)
+        if self.server is None:
+            self.bridge.show_system("Could not start the chat server on a free port.")
+            self.window.offer_host_elsewhere(True)
+            return
+        here = parse_server_url(f"http://127.0.0.1:{self.server.port}")
+        self.window.server_url.setText(here.url)
+        self.bridge.connect_to(here)
 
     async def close(self) -> None:
         """The one shutdown path: disconnect, stop a hosted server, close the window."""
