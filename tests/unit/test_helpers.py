@@ -25,7 +25,7 @@ def test_a_callback_that_raises_fails_the_test() -> None:
         asyncio.get_running_loop().call_soon(broken)
         await asyncio.sleep(0.01)
 
-    with pytest.raises(AssertionError, match="unhandled errors in the event loop.*callback broke"):
+    with pytest.raises(AssertionError, match=r"unhandled errors in the event loop.*callback broke"):
         run_checked(scenario())
 
 
