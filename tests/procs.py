@@ -37,11 +37,19 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parents[1]
 STREAMS = ("stdout", "stderr")
 WAIT_TIMEOUT = 15.0  # seconds, for a wait that names none
+
+# What becomes of a child's stderr: read and kept, straight to ours (a
+# benchmark's progress), or dropped.
+_STDERR: dict[str, int | None] = {
+    "pipe": subprocess.PIPE,
+    "inherit": None,
+    "discard": subprocess.DEVNULL,
+}
 
 # (condition, timeout in seconds) -> whether the condition became true in time.
 Spin = Callable[[Callable[[], bool], float], bool]
@@ -159,7 +167,7 @@ class Child:
         cwd: Path | None = None,
         env: Mapping[str, str] | None = None,
         stdin: bool = True,
-        stderr: bool = True,
+        stderr: Literal["pipe", "inherit", "discard"] = "pipe",
         new_session: bool = True,
     ) -> None:
         self.name = name
@@ -177,7 +185,7 @@ class Child:
             env=None if env is None else dict(env),
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE if stderr else subprocess.DEVNULL,
+            stderr=_STDERR[stderr],
             # Its own process group: a Ctrl+C at the terminal reaches the test
             # runner, which then ends the child in its teardown, in order.
             start_new_session=new_session,
@@ -347,6 +355,26 @@ class Child:
         match = found()
         assert match is not None
         return match
+
+    def wait_line_since(
+        self, pattern: str, since_ns: int, what: str = "", timeout: float = WAIT_TIMEOUT
+    ) -> int:
+        """When (time.monotonic_ns()) the first line on either stream that came at
+        or after `since_ns` and matches `pattern` arrived: a log line as a clock."""
+        regex = re.compile(pattern)
+
+        def found() -> int | None:
+            with self._lock:
+                for stream in STREAMS:
+                    for t, line in zip(self.times[stream], self.lines[stream], strict=True):
+                        if t >= since_ns and regex.search(line):
+                            return t
+            return None
+
+        self.wait(lambda: found() is not None, what or f"a line matching {pattern!r}", timeout)
+        at = found()
+        assert at is not None
+        return at
 
     # ---- reading in order ------------------------------------------------------
 
