@@ -6,7 +6,8 @@ retry forever, even when what listens there is another web server (a
 development server on port 3000 is common) that will never speak Socket.IO.
 One HTTP GET of the Engine.IO handshake (`<path>/?EIO=4&transport=polling`)
 tells: a Socket.IO server answers with an Engine.IO open packet (`0{"sid":
-...}`); anything else is described in words (its HTTP status and `Server`
+...}`), or, if it takes websocket only, with Engine.IO's own 400 error;
+anything else is described in words (its HTTP status and `Server`
 header), so the window can say what is there and offer to host elsewhere.
 
 No Qt here (the app layer's Qt-free part), and one short request with a
@@ -54,6 +55,21 @@ def handshake_url(url: ServerUrl, path: str) -> str:
     return f"{base}{path.rstrip('/')}/?EIO=4&transport=polling"
 
 
+def _engineio_refusal(status: int, body: bytes) -> bool:
+    """Whether this is an Engine.IO server refusing the polling handshake, as a
+    websocket-only one does: Node's engine.io answers 400 with `{"code": 0,
+    "message": "Transport unknown"}`, python-engineio 400 with `"Invalid transport"`."""
+    if status != 400:
+        return False
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return False
+    if isinstance(answer, dict):
+        return isinstance(answer.get("code"), int) and isinstance(answer.get("message"), str)
+    return isinstance(answer, str) and "transport" in answer.lower()
+
+
 def _engineio_sid(body: bytes) -> str | None:
     """The sid of an Engine.IO v4 open packet (`0` then JSON with `sid`), else None."""
     if not body.startswith(b"0{"):
@@ -90,6 +106,8 @@ async def probe(url: ServerUrl, path: str, timeout: float = PROBE_TIMEOUT) -> Pr
         return ProbeResult(Answer.OTHER, f"it does not answer in HTTP: {type(exc).__name__}")
     if sid is not None:
         return ProbeResult(Answer.SOCKET_IO, f"Engine.IO session {sid}")
+    if _engineio_refusal(status, body):
+        return ProbeResult(Answer.SOCKET_IO, "an Engine.IO server that takes websocket only")
     what = f"HTTP {status}" + (f" from {server}" if server else "")
     return ProbeResult(Answer.OTHER, f"it answered {what} instead of an Engine.IO handshake")
 

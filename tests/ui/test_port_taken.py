@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import socketio
 from aiohttp import web
 from PySide6.QtCore import Qt
 
@@ -50,6 +51,22 @@ def test_the_probe_tells_a_web_server_from_a_socket_io_server(
     # On the wrong path our own server is "not Socket.IO" there either.
     wrong = arun(probe(parse_server_url(server_url(chat_server)), "/chat/socket.io"))
     assert wrong.answer is Answer.OTHER
+
+
+def test_a_websocket_only_socket_io_server_is_one(arun: Any) -> None:
+    """It refuses the polling handshake, in Engine.IO's own words: still Socket.IO."""
+    sio = socketio.AsyncServer(async_mode="aiohttp", transports=["websocket"])
+    app = web.Application()
+    sio.attach(app)
+    runner = web.AppRunner(app)
+    arun(runner.setup())
+    arun(web.TCPSite(runner, "127.0.0.1", 0).start())
+    try:
+        port = int(runner.addresses[0][1])
+        found = arun(probe(parse_server_url(f"http://127.0.0.1:{port}"), "/socket.io"))
+        assert found.answer is Answer.SOCKET_IO, found
+    finally:
+        arun(runner.cleanup())
 
 
 def test_a_web_server_on_the_default_port_is_named_and_the_window_hosts_elsewhere(
