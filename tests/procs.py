@@ -12,12 +12,13 @@ Each child's stdout and stderr are read by two daemon threads, so a chatty
 child never blocks on a full pipe, and the same object serves every caller:
 plain synchronous code (benchmarks), pytest-qt (waits spun by
 `qtbot.waitUntil`, so the Qt/asyncio loop keeps turning) and plain asyncio
-(`await child.next_event(...)`). Every wait is on a condition with a timeout
+(`await child.anext_event(...)`). Every wait is on a condition with a timeout
 that fails with what the child printed so far; there are no fixed sleeps.
 
 Two ways to read:
 - *from the start*: `events_where`, `wait_event`, `wait_line` look at
-  everything printed so far (a test that asks "has it said X?");
+  everything printed so far (a test that asks "has it said X?"), and
+  `wait_line_since` tells when a matching line came (a log line as a clock);
 - *in order*: `next_line`, `next_match`, `next_event` (and their `a`-prefixed
   asyncio twins) consume lines, so successive calls read the stream in order
   (a driver that follows a dialogue).
