@@ -2,24 +2,22 @@
 
 Every figure is measured in fresh worker processes (bench/worker.py), one
 configuration at a time, alternating, so that a baseline and the app see
-the same machine in the same run. Only loopback traffic.
+the same machine in the same run. Only loopback traffic. Child processes
+are tests/procs.py's `Child`, the one helper that the tests use too (the
+benchmarks run from the repository root, `python -m bench.NAME`, where the
+`tests` package is importable).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import queue
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+
+from tests.procs import Child, node_executable, source_env
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -27,107 +25,42 @@ PYTHON = sys.executable
 INTEROP = ROOT / "tests" / "interop"
 
 
-def env(source: Path | None = None) -> dict[str, str]:
-    """The environment of a bench process; `source` is where desktop_chat is
-    imported from (default: this checkout), e.g. an export of an older commit."""
-    e = dict(os.environ)
-    e["QT_QPA_PLATFORM"] = "offscreen"
-    e["PYTHONPATH"] = str(source or ROOT)
-    e.setdefault("XDG_RUNTIME_DIR", "/tmp")
-    return e
-
-
-def check_node() -> None:
-    if shutil.which("node") is None:
+def node() -> str:
+    """Node.js (20+, see tests/procs.node_executable), or exit saying what is missing."""
+    found = node_executable()
+    if found is None:
         sys.exit("node is needed for this benchmark (Node.js 20+)")
     if not (INTEROP / "node_modules" / "socket.io").is_dir():
         sys.exit(f"run `npm ci` in {INTEROP} first")
+    return found
 
 
-class Lines:
-    """A process whose stdout is read line by line (JSON or text) in a thread."""
-
-    def __init__(
-        self,
-        argv: Sequence[str],
-        *,
-        cwd: Path = ROOT,
-        quiet: bool = False,
-        source: Path | None = None,
-    ) -> None:
-        self.proc = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=env(source),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL if quiet else None,
-            text=True,
-            encoding="utf-8",
-            bufsize=1,
-        )
-        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put((time.monotonic(), line.rstrip("\n")))
-        self.lines.put((time.monotonic(), ""))
-
-    def send(self, obj: object) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(obj) + "\n")
-        self.proc.stdin.flush()
-
-    def next_line(self, timeout: float = 60.0) -> str:
-        _, line = self.lines.get(timeout=timeout)
-        if not line and self.proc.poll() is not None:
-            raise RuntimeError(f"{self.proc.args!r} exited with {self.proc.returncode}")
-        return line
-
-    def next_event(self, name: str, timeout: float = 300.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            line = self.next_line(max(0.1, deadline - time.monotonic()))
-            if line.startswith("{"):
-                event = json.loads(line)
-                if event.get("event") == name:
-                    return dict(event)
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                assert self.proc.stdin is not None
-                self.proc.stdin.close()
-                self.proc.wait(5)
-            except (OSError, subprocess.TimeoutExpired):
-                self.proc.kill()
-                self.proc.wait()
+def start(
+    name: str, argv: Sequence[str | Path], *, quiet: bool = False, source: Path | None = None
+) -> Child:
+    """A bench child run from the repository root, desktop_chat imported from
+    `source` (default: this checkout); its stderr shown unless `quiet`."""
+    return Child(
+        name, argv, cwd=ROOT, env=source_env(source), stderr="discard" if quiet else "inherit"
+    )
 
 
-class FloodServer(Lines):
-    """bench/flood_server.js: a socket.io 4.8 server that floods on command."""
-
-    def __init__(self) -> None:
-        check_node()
-        super().__init__(["node", str(BENCH / "flood_server.js")])
-        line = self.next_line(30)
-        if not line.startswith("LISTENING "):
-            raise RuntimeError(f"flood server said {line!r}")
-        self.port = int(line.split()[1])
-        self.url = f"http://127.0.0.1:{self.port}"
+def flood_server() -> tuple[Child, str]:
+    """bench/flood_server.js: a socket.io 4.8 server that floods on command; its URL."""
+    server = start("flood_server.js", [node(), BENCH / "flood_server.js"])
+    line = server.next_line(30)
+    if not line.startswith("LISTENING "):
+        raise RuntimeError(f"flood server said {line!r}")
+    return server, f"http://127.0.0.1:{int(line.split()[1])}"
 
 
-class Worker(Lines):
+def worker(*args: str, source: Path | None = None) -> Child:
     """bench/worker.py in its own process: one receiver configuration.
 
-    `source`: import desktop_chat from there instead (see split_mode).
+    `source`: import desktop_chat from there instead (see split_mode). It runs
+    as a script, so that `source` (on PYTHONPATH) comes before the checkout.
     """
-
-    def __init__(self, *args: str, source: Path | None = None) -> None:
-        super().__init__([PYTHON, str(BENCH / "worker.py"), *args], source=source)
+    return start("worker.py", [PYTHON, BENCH / "worker.py", *args], source=source)
 
 
 def export_commit(commit: str, into: Path) -> Path:

@@ -1,7 +1,7 @@
 """Size and startup time of the PyInstaller bundle, against running from source.
 
-    .venv/bin/python bench/bundle_size_startup.py              # builds the bundle first
-    .venv/bin/python bench/bundle_size_startup.py --bundle dist/desktop-chat --runs 9
+    .venv/bin/python -m bench.bundle_size_startup              # builds the bundle first
+    .venv/bin/python -m bench.bundle_size_startup --bundle dist/desktop-chat --runs 9
 
 Prints:
 
@@ -25,7 +25,6 @@ Only loopback traffic; no display needed.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib.metadata as md
 import json
 import os
@@ -43,9 +42,8 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _common import free_port
+from bench._common import free_port
+from tests.procs import Child
 
 ROOT = Path(__file__).resolve().parents[1]
 MiB = 1024 * 1024
@@ -150,80 +148,52 @@ def clean_env(home: Path) -> dict[str, str]:
     }
 
 
-async def spawn(argv: Sequence[str], env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *argv,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+def spawn(name: str, argv: Sequence[str], env: dict[str, str]) -> Child:
+    return Child(name, argv, env=env, stdin=False)
 
 
-async def line_matching(stream: asyncio.StreamReader, pattern: re.Pattern[str]) -> re.Match[str]:
-    while True:
-        raw = await stream.readline()
-        if not raw:
-            raise RuntimeError(f"stream ended before a line matching {pattern.pattern!r}")
-        found = pattern.search(raw.decode("utf-8", "replace"))
-        if found:
-            return found
-
-
-async def drain(stream: asyncio.StreamReader | None) -> None:
-    while stream is not None and await stream.readline():
-        pass
-
-
-async def stop(process: asyncio.subprocess.Process) -> tuple[int, float]:
+def stop(child: Child) -> tuple[int, float]:
+    """SIGINT, as Ctrl+C; the exit code and the seconds until the process was gone."""
     started = time.perf_counter()
-    process.send_signal(signal.SIGINT)
-    code = await asyncio.wait_for(process.wait(), TIMEOUT)
-    return code, time.perf_counter() - started
-
-
-async def server_start(argv: Sequence[str], env: dict[str, str]) -> float:
-    port = free_port()
-    started = time.perf_counter()
-    process = await spawn([*argv, "--port", str(port)], env)
-    assert process.stdout is not None
+    child.signal(signal.SIGINT)
     try:
-        await asyncio.wait_for(line_matching(process.stdout, re.compile("listening on")), TIMEOUT)
+        code = child.popen.wait(TIMEOUT)
+    finally:
         elapsed = time.perf_counter() - started
-    finally:
-        if process.returncode is None:
-            await stop(process)
-    return elapsed
+        child.reap()
+    return code, elapsed
 
 
-async def app_start(
-    argv: Sequence[str], env: dict[str, str], url: str, name: str, server_log: asyncio.Queue[str]
-) -> tuple[float, float]:
-    """Seconds to a connected window, and from SIGINT to exit (which must be 0)."""
-    started = time.perf_counter()
-    process = await spawn([*argv, "--url", url, "--name", name], env)
-    readers = [
-        asyncio.ensure_future(drain(process.stdout)),
-        asyncio.ensure_future(drain(process.stderr)),
-    ]
-    wanted = re.compile(rf"client connected \S+ \S+ \({re.escape(name)}\)")
+def server_start(argv: Sequence[str], env: dict[str, str]) -> float:
+    port = free_port()
+    started = time.monotonic_ns()
+    server = spawn("desktop-chat-server", [*argv, "--port", str(port)], env)
     try:
-        async with asyncio.timeout(TIMEOUT):
-            while not wanted.search(await server_log.get()):
-                pass
-        connected = time.perf_counter() - started
-        code, exiting = await stop(process)
-        if code != 0:
-            raise RuntimeError(f"{argv[0]} exited {code}")
+        listening = server.wait_line_since("listening on", started, timeout=TIMEOUT)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        await asyncio.gather(*readers)
-    return connected, exiting
+        stop(server)
+    return (listening - started) / 1e9
 
 
-async def startup(bundle: Path, runs: int, home: Path) -> dict[str, dict[str, list[float]]]:
+def app_start(
+    argv: Sequence[str], env: dict[str, str], url: str, name: str, server: Child
+) -> tuple[float, float]:
+    """Seconds to a connected window (the server logs its connection), and from
+    SIGINT to exit (which must be 0)."""
+    started = time.monotonic_ns()
+    app = spawn("desktop-chat", [*argv, "--url", url, "--name", name], env)
+    try:
+        wanted = rf"client connected \S+ \S+ \({re.escape(name)}\)"
+        connected = server.wait_line_since(wanted, started, timeout=TIMEOUT, what=name)
+        code, exiting = stop(app)
+        if code != 0:
+            raise RuntimeError(f"{argv[0]} exited {code}\n{app.describe()}")
+    finally:
+        app.reap()
+    return (connected - started) / 1e9, exiting
+
+
+def startup(bundle: Path, runs: int, home: Path) -> dict[str, dict[str, list[float]]]:
     env = clean_env(home)
     kinds = {
         "bundle": ([str(bundle / "desktop-chat")], [str(bundle / "desktop-chat-server")]),
@@ -236,32 +206,20 @@ async def startup(bundle: Path, runs: int, home: Path) -> dict[str, dict[str, li
         k: {"window": [], "exit": [], "server": []} for k in kinds
     }
     port = free_port()
-    server = await spawn([*kinds["bundle"][1], "--port", str(port)], env)
-    assert server.stdout is not None and server.stderr is not None
-    log: asyncio.Queue[str] = asyncio.Queue()
-
-    async def pump() -> None:
-        assert server.stderr is not None
-        while raw := await server.stderr.readline():
-            log.put_nowait(raw.decode("utf-8", "replace"))
-
-    await asyncio.wait_for(line_matching(server.stdout, re.compile("listening on")), TIMEOUT)
-    pumping = asyncio.ensure_future(pump())
-    out = asyncio.ensure_future(drain(server.stdout))
+    server = spawn("desktop-chat-server", [*kinds["bundle"][1], "--port", str(port)], env)
     url = f"http://127.0.0.1:{port}"
     try:
+        server.wait_line("listening on", "the server to listen", TIMEOUT)
         for run in range(runs + 1):  # run 0 warms the caches up and is not counted
             for kind, (app, server_argv) in kinds.items():
-                window, exiting = await app_start(app, env, url, f"bench-{kind}-{run}", log)
-                started = await server_start(server_argv, env)
+                window, exiting = app_start(app, env, url, f"bench-{kind}-{run}", server)
+                started = server_start(server_argv, env)
                 if run:
                     results[kind]["window"].append(window)
                     results[kind]["exit"].append(exiting)
                     results[kind]["server"].append(started)
     finally:
-        if server.returncode is None:
-            await stop(server)
-        await asyncio.gather(pumping, out)
+        stop(server)
     return results
 
 
@@ -332,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         python, deps = source_footprint()
         sizes["source_python"] = python
         sizes["source_deps"] = deps
-        times = asyncio.run(startup(bundle, args.runs, workdir / "home"))
+        times = startup(bundle, args.runs, workdir / "home")
 
     print(f"bundle: {bundle}")
     if build_seconds is not None:

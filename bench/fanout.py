@@ -1,6 +1,6 @@
 """Bundled server fan-out: one sender, 100 receivers in a room, against the Node tutorial server.
 
-    .venv/bin/python bench/fanout.py [--clients 100] [--count 3000] [--rounds 3] [--profile]
+    .venv/bin/python -m bench.fanout [--clients 100] [--count 3000] [--rounds 3] [--profile]
                                      [--variants direct]
 
 Two servers run side by side on 127.0.0.1: desktop-chat-server (python-
@@ -29,19 +29,18 @@ import argparse
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _common import BENCH, INTEROP, PYTHON, Lines, check_node, free_port
-from profile_flood import summarize
+from bench._common import BENCH, INTEROP, PYTHON, free_port, node, start
+from bench.profile_flood import summarize
+from tests.procs import Child
 
 SERVER_LAYERS = [
     ("desktop_chat/server/fanout.py", "fan-out (desktop_chat.server.fanout)"),
-    ("desktop_chat/core/", "server: handlers, SQLite store"),
+    ("desktop_chat/server/", "server: handlers, SQLite store"),
+    ("desktop_chat/protocol/", "server: limits, records"),
     ("selector_events.py", "socket writes and reads (asyncio transports, the syscalls)"),
     ("engineio/", "python-engineio"),
     ("socketio/", "python-socketio"),
@@ -57,13 +56,14 @@ NODE = "Node tutorial server (socket.io 4.8)"
 
 
 def run(url: str, args: argparse.Namespace) -> float:
-    clients = Lines(
-        ["node", str(BENCH / "fanout_clients.js"), "--url", url, "--clients", str(args.clients)]
+    clients = start(
+        "fanout_clients.js",
+        [node(), BENCH / "fanout_clients.js", "--url", url, "--clients", str(args.clients)],
     )
     try:
-        clients.next_event("ready", timeout=120)
-        clients.send({"cmd": "run", "count": args.count, "size": args.size})
-        done = clients.next_event("done", timeout=600)
+        clients.next_event(120, event="ready")
+        clients.command(cmd="run", count=args.count, size=args.size)
+        done = clients.next_event(600, event="done")
         return float(done["deliveries"]) / float(done["seconds"])
     finally:
         clients.close()
@@ -79,13 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args(argv)
-    check_node()
+    node()
     spy = shutil.which("py-spy") or str(Path(PYTHON).parent / "py-spy")
     if args.profile and not Path(spy).exists():
         sys.exit("--profile needs py-spy: .venv/bin/pip install py-spy")
     variants = args.variants.split(",")
     with tempfile.TemporaryDirectory() as tmp:
-        servers: dict[str, Lines] = {}
+        servers: dict[str, Child] = {}
         urls: dict[str, str] = {}
         for variant in variants:
             port = free_port()
@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
                 if variant == "direct"
                 else [str(BENCH / "_server_variant.py"), variant]
             )
-            servers[variant] = Lines(
+            servers[variant] = start(
+                f"desktop-chat-server ({variant})",
                 [PYTHON, *command, "--port", str(port),
                  "--db", str(Path(tmp) / f"{variant}.db"), *UNLIMITED],
                 quiet=True,
@@ -102,18 +103,21 @@ def main(argv: list[str] | None = None) -> int:
             while "listening" not in servers[variant].next_line(30):
                 pass
             urls[variant] = f"http://127.0.0.1:{port}"
-        node = Lines(["node", str(INTEROP / "server.js"), "--quiet", "--exit-with-stdin"])
-        line = node.next_line(30)
+        node_server = start(
+            "server.js", [node(), INTEROP / "server.js", "--quiet", "--exit-with-stdin"]
+        )
+        line = node_server.next_line(30)
         assert line.startswith("LISTENING "), line
         urls = {NODE: f"http://127.0.0.1:{line.split()[1]}", **urls}
         rates: dict[str, list[float]] = {name: [] for name in urls}
         folded = Path(tmp) / "server.folded"
         sampler = None
         if args.profile:
-            sampler = subprocess.Popen(
+            sampler = start(
+                "py-spy",
                 [spy, "record", "-r", "250", "-f", "raw", "-o", str(folded),
-                 "--pid", str(servers[variants[-1]].proc.pid)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                 "--pid", str(servers[variants[-1]].pid)],
+                quiet=True,
             )  # fmt: skip
         try:
             for round_ in range(args.rounds):
@@ -123,12 +127,12 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  round {round_ + 1} {name}: {rate:,.0f}/s", file=sys.stderr)
         finally:
             if sampler is not None:
-                sampler.send_signal(signal.SIGINT)
-                sampler.wait(60)
+                sampler.signal(signal.SIGINT)
+                sampler.exit_code(60)
             for ours in servers.values():
-                ours.proc.terminate()
+                ours.signal(signal.SIGTERM)
                 ours.close()
-            node.close()
+            node_server.close()
         node_rate = statistics.median(rates[NODE])
         print(
             f"\nfan-out, 1 sender, {args.clients} receivers in a room, {args.count:,} messages"

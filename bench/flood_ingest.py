@@ -1,10 +1,10 @@
 """Flood ingest: how fast the window takes in a flood, and how late the Qt loop runs meanwhile.
 
-    .venv/bin/python bench/flood_ingest.py                       # 100,000 x 100 B, 3 rounds
-    .venv/bin/python bench/flood_ingest.py --count 20000 --rounds 1
-    .venv/bin/python bench/flood_ingest.py --modes raw,app-fast  # any subset of the modes
-    .venv/bin/python bench/flood_ingest.py --rate 5000 --count 50000   # sustained 5,000 msg/s
-    .venv/bin/python bench/flood_ingest.py --type-at 50000       # a message typed mid-flood
+    .venv/bin/python -m bench.flood_ingest                 # 100,000 x 100 B, 3 rounds
+    .venv/bin/python -m bench.flood_ingest --count 20000 --rounds 1
+    .venv/bin/python -m bench.flood_ingest --modes raw,app-fast  # any subset of the modes
+    .venv/bin/python -m bench.flood_ingest --rate 5000 --count 50000   # sustained 5,000 msg/s
+    .venv/bin/python -m bench.flood_ingest --type-at 50000       # a message typed mid-flood
 
 A Node socket.io 4.8 server (bench/flood_server.js) sends COUNT messages of
 SIZE bytes to one receiver, as fast as it can (or at --rate msg/s). Each
@@ -40,37 +40,44 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _common import FloodServer, Worker, export_commit, fmt_ms, median, percentile, split_mode
+from bench._common import (
+    export_commit,
+    flood_server,
+    fmt_ms,
+    median,
+    percentile,
+    split_mode,
+    worker,
+)
+from tests.procs import Child
 
 MODES = ["raw", "raw-qasync", "raw-fast", "app-qasync", "app-fast"]
 
 
-def one(server: FloodServer, mode: str, args: argparse.Namespace) -> dict[str, Any]:
+def one(server: Child, url: str, mode: str, args: argparse.Namespace) -> dict[str, Any]:
     extra = ["--type-at", str(args.type_at)] if args.type_at else []
     mode, flags, before = split_mode(mode)
     extra += flags
     if args.rate:
         extra += ["--every", str(max(1, args.rate // 10))]
-    worker = Worker(
+    receiver = worker(
         "ingest",
-        *("--mode", mode, "--url", server.url, "--count", str(args.count), *extra),
+        *("--mode", mode, "--url", url, "--count", str(args.count), *extra),
         source=args.before_source if before else None,
     )
     try:
-        worker.next_event("ready", timeout=60)
+        receiver.next_event(60, event="ready")
         t_cmd = time.monotonic()
-        server.send({"cmd": "flood", "count": args.count, "size": args.size, "rate": args.rate})
-        result = worker.next_event("result", timeout=args.timeout)
-        sent = server.next_event("flood_done", timeout=60)
+        server.command(cmd="flood", count=args.count, size=args.size, rate=args.rate)
+        result = receiver.next_event(args.timeout, event="result")
+        sent = server.next_event(60, event="flood_done")
         result["t_cmd"] = t_cmd
         result["server_done"] = int(sent["t_ns"]) / 1e9
         if args.type_at:
-            got = server.next_event("got", timeout=60)
+            got = server.next_event(60, event="got")
             result["typed_latency"] = int(got["t_ns"]) / 1e9 - result["typed"]
     finally:
-        worker.close()
+        receiver.close()
     return result
 
 
@@ -121,11 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("@before modes need --before COMMIT")
     scratch = tempfile.TemporaryDirectory()
     args.before_source = export_commit(args.before, Path(scratch.name)) if args.before else None
-    server = FloodServer()
+    server, url = flood_server()
     try:
         for round_ in range(args.rounds):
             for mode in modes:
-                r = one(server, mode, args)
+                r = one(server, url, mode, args)
                 results[mode].append(r)
                 rate = r["count"] / (r["done"] - r["t_cmd"])
                 print(

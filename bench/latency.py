@@ -1,6 +1,6 @@
 """Window-to-window latency through the bundled server, against raw client-to-client.
 
-    .venv/bin/python bench/latency.py [--count 500] [--gap 0.02] [--rounds 2]
+    .venv/bin/python -m bench.latency [--count 500] [--gap 0.02] [--rounds 2]
 
 desktop-chat-server runs in its own process on 127.0.0.1. For each mode a
 sender and a receiver run in two more processes (bench/worker.py):
@@ -27,16 +27,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _common import PYTHON, Lines, Worker, export_commit, free_port, percentile, split_mode
+from bench._common import PYTHON, export_commit, free_port, percentile, split_mode, start, worker
+from tests.procs import Child
 
 MODES = ["raw", "app-qasync", "app-fast"]
 
 
-def start_server(db: Path) -> tuple[Lines, str]:
+def start_server(db: Path) -> tuple[Child, str]:
     port = free_port()
-    server = Lines(
+    server = start(
+        "desktop-chat-server",
         [
             PYTHON, "-m", "desktop_chat.server",
             "--port", str(port), "--db", str(db),
@@ -52,15 +52,13 @@ def one(url: str, mode: str, args: argparse.Namespace) -> dict[str, Any]:
     name, flags, before = split_mode(mode)
     common = ["--mode", name, "--url", url, "--count", str(args.count), "--gap", str(args.gap)]
     source = args.before_source if before else None
-    receiver = Worker("latency", "--role", "receive", *common, *flags, source=source)
-    sender = Worker("latency", "--role", "send", *common, *flags, source=source)
+    receiver = worker("latency", "--role", "receive", *common, *flags, source=source)
+    sender = worker("latency", "--role", "send", *common, *flags, source=source)
     try:
-        receiver.next_event("ready", timeout=60)
-        sender.next_event("ready", timeout=60)
-        assert sender.proc.stdin is not None
-        sender.proc.stdin.write("go\n")
-        sender.proc.stdin.flush()
-        return receiver.next_event("result", timeout=60 + args.count * args.gap * 3)
+        receiver.next_event(60, event="ready")
+        sender.next_event(60, event="ready")
+        sender.write("go\n")
+        return receiver.next_event(60 + args.count * args.gap * 3, event="result")
     finally:
         sender.close()
         receiver.close()

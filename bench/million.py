@@ -1,6 +1,6 @@
 """A million messages in one conversation: memory, append cost, scrolling to the top and back.
 
-    .venv/bin/python bench/million.py [--count 1000000] [--batch 1000]
+    .venv/bin/python -m bench.million [--count 1000000] [--batch 1000]
 
 The real window (MainWindow over MessageModel, offscreen, no network) takes
 COUNT short messages in batches of BATCH, as the bridge hands them over in
@@ -58,15 +58,29 @@ def main(argv: list[str] | None = None) -> int:
         metavar="COMMIT",
         help="measure desktop_chat as of COMMIT instead (git archive into a temporary folder)",
     )
+    parser.add_argument("--as-of", help=argparse.SUPPRESS)  # set by --before in the rerun
     args = parser.parse_args(argv)
-    args.source = "this checkout"
+    args.source = args.as_of or "this checkout"
     if args.before:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from _common import export_commit
+        # desktop_chat as of COMMIT: run again from its export, which comes
+        # first on sys.path as the working directory of `python -m`; this
+        # checkout on PYTHONPATH is where `bench` comes from.
+        from bench._common import ROOT, export_commit
 
-        scratch = tempfile.mkdtemp()
-        sys.path.insert(0, str(export_commit(args.before, Path(scratch))))
-        args.source = args.before
+        with tempfile.TemporaryDirectory() as scratch:
+            source = export_commit(args.before, Path(scratch))
+            given = list(argv if argv is not None else sys.argv[1:])
+            rest: list[str] = []
+            while given:
+                arg = given.pop(0)
+                if arg == "--before":
+                    given.pop(0)
+                elif not arg.startswith("--before="):
+                    rest.append(arg)
+            rest += ["--as-of", args.before]
+            env = {**os.environ, "PYTHONPATH": str(ROOT)}
+            rerun = [sys.executable, "-m", "bench.million", *rest]
+            return subprocess.run(rerun, cwd=source, env=env, check=False).returncode
 
     raw = subprocess.run(
         [sys.executable, "-c", RAW, str(args.count)], capture_output=True, text=True, check=True

@@ -1,7 +1,7 @@
 """Where the time goes while the window takes in a flood: a sampling profile, summarized.
 
     .venv/bin/pip install py-spy        # a sampling profiler; not a dependency of the app
-    .venv/bin/python bench/profile_flood.py [--mode app-fast] [--count 200000] [--top 25]
+    .venv/bin/python -m bench.profile_flood [--mode app-fast] [--count 200000] [--top 25]
 
 Runs one receiver (bench/worker.py) under `py-spy record` (250 Hz, Python
 frames; the time Qt spends in C++ shows up as the Python frame that called
@@ -22,13 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _common import BENCH, PYTHON, FloodServer, Lines, split_mode
+from bench._common import BENCH, PYTHON, flood_server, split_mode, start
 
 LAYERS = [
     ("desktop_chat/ui/", "window: bridge, model, delegate (Python)"),
-    ("desktop_chat/core/", "ChatClient and messages (core)"),
+    ("desktop_chat/client/", "ChatClient (client)"),
+    ("desktop_chat/protocol/", "messages and limits (protocol)"),
     ("desktop_chat/app/loop.py", "loop: slices, timers (desktop_chat.app.loop)"),
     ("qasync/", "loop: qasync (socket notifiers; Qt's own C++ work)"),
     ("engineio/", "python-engineio"),
@@ -88,26 +87,25 @@ def main(argv: list[str] | None = None) -> int:
     mode, extra, before = split_mode(args.mode)
     if before:
         sys.exit("@before is not supported here")
-    server = FloodServer()
+    server, url = flood_server()
     with tempfile.TemporaryDirectory() as tmp:
         folded = Path(tmp) / "profile.folded"
-        worker = Lines(
+        worker = start(
+            "py-spy worker.py",
             [
                 spy, "record", "-r", "250", "-f", "raw", "-o", str(folded), "--",
                 PYTHON, str(BENCH / "worker.py"), "ingest", "--mode", mode,
-                "--url", server.url, "--count", str(args.count), *extra,
-            ]
+                "--url", url, "--count", str(args.count), *extra,
+            ],
         )  # fmt: skip
         try:
-            worker.next_event("ready", timeout=60)
-            start = time.monotonic()
-            server.send({"cmd": "flood", "count": args.count, "size": 100, "rate": args.rate})
-            result = worker.next_event("result", timeout=600)
-            rate = args.count / (result["done"] - start)
+            worker.next_event(60, event="ready")
+            started = time.monotonic()
+            server.command(cmd="flood", count=args.count, size=100, rate=args.rate)
+            result = worker.next_event(600, event="result")
+            rate = args.count / (result["done"] - started)
             print(f"{args.mode}: {rate:,.0f} msg/s while sampled\n")
-            assert worker.proc.stdin is not None
-            worker.proc.stdin.close()
-            worker.proc.wait(60)
+            worker.close(grace=60)  # end of stdin: the worker ends, py-spy writes its profile
         finally:
             worker.close()
             server.close()

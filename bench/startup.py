@@ -1,6 +1,6 @@
 """Process start to first paint, and to connected: the app from source against a bare window.
 
-    .venv/bin/python bench/startup.py [--runs 7]
+    .venv/bin/python -m bench.startup [--runs 7]
 
 desktop-chat-server runs in its own process on 127.0.0.1. Then, alternately:
 
@@ -24,16 +24,11 @@ import os
 import re
 import signal
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _common import BENCH, PYTHON, ROOT, free_port
+from bench._common import BENCH, PYTHON, ROOT, free_port
+from tests.procs import Child
 
 BARE = r"""
 import asyncio, os, sys, time
@@ -56,40 +51,28 @@ qasync.run(main(sys.argv[1], sys.argv[2]))
 
 
 class ServerLog:
-    """desktop-chat-server, its log lines timestamped as they come."""
+    """desktop-chat-server, its log lines timestamped as they come (tests/procs.Child)."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
-        self.proc = subprocess.Popen(
+        self.child = Child(
+            "desktop-chat-server",
             [PYTHON, "-m", "desktop_chat.server", "--port", str(self.port),
              "--db", env["HOME"] + "/server.db"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT, env=env, stdin=False,
         )  # fmt: skip
-        self.lines: list[tuple[int, str]] = []
-        self.cond = threading.Condition()
-        threading.Thread(target=self._read, args=(self.proc.stderr,), daemon=True).start()
-        threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
-        self.wait_for(re.compile("listening on"), 0)
+        self.wait_for("listening on", 0)
 
-    def _read(self, stream: object) -> None:
-        for line in stream:  # type: ignore[attr-defined]
-            with self.cond:
-                self.lines.append((time.monotonic_ns(), line))
-                self.cond.notify_all()
-
-    def wait_for(self, pattern: re.Pattern[str], since: int, timeout: float = 30) -> int:
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                for t, line in self.lines:
-                    if t >= since and pattern.search(line):
-                        return t
-                if not self.cond.wait(max(0.0, deadline - time.monotonic())):
-                    raise TimeoutError(pattern.pattern)
+    def wait_for(self, pattern: str, since: int, timeout: float = 30) -> int:
+        """When the first line after `since` (monotonic ns) matching `pattern` came."""
+        return self.child.wait_line_since(pattern, since, timeout=timeout)
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
-        self.proc.wait(10)
+        self.child.signal(signal.SIGINT)
+        try:
+            self.child.exit_code(10)
+        finally:
+            self.child.reap()
 
 
 def one(kind: str, server: ServerLog, env: dict[str, str], name: str) -> tuple[float, float]:
@@ -99,22 +82,20 @@ def one(kind: str, server: ServerLog, env: dict[str, str], name: str) -> tuple[f
     else:
         argv = [PYTHON, str(BENCH / "_paint_probe.py"), "--url", url, "--name", name]
     start = time.monotonic_ns()
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    app = Child(kind, argv, cwd=ROOT, env=env, stdin=False, stderr="discard")
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
+        line = app.next_line(60)
         if not line.startswith("PAINT "):
             raise RuntimeError(f"{kind}: {line!r}")
         painted = (int(line.split()[1]) - start) / 1e9
-        pattern = re.compile(rf"client connected \S+ \S+ \({re.escape(name)}\)")
+        pattern = rf"client connected \S+ \S+ \({re.escape(name)}\)"
         connected = (server.wait_for(pattern, start) - start) / 1e9
     finally:
-        proc.send_signal(signal.SIGINT if kind == "app" else signal.SIGTERM)
+        app.signal(signal.SIGINT if kind == "app" else signal.SIGTERM)
         try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            app.exit_code(15)
+        finally:
+            app.reap()
     return painted, connected
 
 

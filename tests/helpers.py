@@ -3,15 +3,52 @@
 from __future__ import annotations
 
 import asyncio
-import os
+import gc
 import socket
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from desktop_chat.client.status import Backoff
 from desktop_chat.protocol.urls import ServerTarget, parse_server_url
 
 FAST_BACKOFF = Backoff(first=0.05, factor=2.0, cap=0.5, jitter=0.2)
+
+T = TypeVar("T")
+
+
+def describe_loop_errors(errors: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{e.get('message')} ({e.get('exception')!r})" for e in errors)
+
+
+def run_checked(main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(main)` that fails the test on any unhandled error in the loop.
+
+    A plain `asyncio.run` only logs what reaches the loop's exception handler
+    (a task that died with nobody awaiting it, a callback that raised), so a
+    test passes over a broken background task. Here such errors are collected
+    while the loop runs and while it shuts down (its tasks cancelled, its
+    async generators closed, then a garbage collection so that a task
+    destroyed while pending is reported too), and any of them fails the test,
+    as the `loop` fixture does for tests on the Qt loop (tests/conftest.py).
+    """
+    errors: list[dict[str, Any]] = []
+
+    def new_loop() -> asyncio.AbstractEventLoop:
+        loop = asyncio.new_event_loop()
+        loop.set_exception_handler(lambda _loop, context: errors.append(context))
+        return loop
+
+    try:
+        with asyncio.Runner(loop_factory=new_loop) as runner:
+            result = runner.run(main)
+        gc.collect()
+    except BaseException as exc:
+        if errors:
+            exc.add_note("unhandled errors in the event loop: " + describe_loop_errors(errors))
+        raise
+    if errors:
+        raise AssertionError("unhandled errors in the event loop: " + describe_loop_errors(errors))
+    return result
 
 
 async def until(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
@@ -33,16 +70,3 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def app_env(home: Path, **extra: str) -> dict[str, str]:
-    """The environment for the app as a child process: offscreen, its settings
-    and data under `home`, plus `extra`."""
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_DATA_HOME=str(home / "data"),
-        **extra,
-    )
-    return env

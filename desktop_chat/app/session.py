@@ -12,6 +12,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
+from desktop_chat.app.port_probe import Answer, free_port, probe
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
@@ -96,6 +97,7 @@ class ChatSession:
         self.window = MainWindow(self.model)
         self.server: ChatServer | None = None
         self._closed = False
+        self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
 
     def _wire(self) -> None:
@@ -113,6 +115,7 @@ class ChatSession:
         w.offline_toggled.connect(b.set_offline)
         w.reconnect_requested.connect(b.reconnect_now)
         b.retry_pending.connect(w.show_reconnect)
+        w.host_elsewhere_requested.connect(self._host_elsewhere_requested)
 
     def _show_status(self, text: str) -> None:
         if self.client.tls.insecure:
@@ -154,6 +157,7 @@ class ChatSession:
         except InvalidServerUrl as exc:
             self.bridge.show_system(f"Cannot connect: {exc}")
             path = DEFAULT_PATH
+        self._path = path
         text = opts.url if opts.url is not None else (self.settings.url or opts.default_url)
         self.window.server_url.setText(text)
         try:
@@ -162,12 +166,15 @@ class ChatSession:
             self.bridge.show_system(f"Cannot connect: {exc}")
             self.window.show_status(f"Invalid server address: {exc}")
             return
+        taken = False
         if opts.url is None and url.is_loopback and url.scheme == "http":
             await self._host_if_free(url, path)
+            taken = not self.hosting and await self._taken_by_another_server(url, path)
         if opts.room:
             self.window.room_input.setText(opts.room.strip())
             self.bridge.join(opts.room)
-        self.bridge.connect_to(ServerTarget(url, path))
+        if not taken:
+            self.bridge.connect_to(ServerTarget(url, path))
 
     async def _host_if_free(self, url: ServerUrl, path: str) -> None:
         """Start the bundled server when nothing listens at a local default address."""
@@ -189,6 +196,42 @@ class ChatSession:
             f"on 127.0.0.1:{server.port}. Others on this machine can join it; "
             "it stops when this window closes."
         )
+
+    async def _taken_by_another_server(self, url: ServerUrl, path: str) -> bool:
+        """Whether the default address is held by a server that is not Socket.IO;
+        if so, say what is there and offer to host elsewhere (host_elsewhere)."""
+        found = await probe(url, path)
+        if found.answer is not Answer.OTHER:
+            return False  # a chat server, or no answer in time: connect as ever
+        note = found.describe(url.url)
+        log.info("%s", note)
+        self.bridge.show_system(
+            f"Not connecting: {note}. Another program uses this address. Press "
+            "“Host on another port” to run the chat server in this window on a free port, "
+            "or enter the address of a chat server at the top."
+        )
+        self.window.show_status(f"Not a Socket.IO server at {url.url} — not connected")
+        self.window.offer_host_elsewhere(True)
+        return True
+
+    def _host_elsewhere_requested(self) -> None:
+        self._hosting_elsewhere = asyncio.ensure_future(self.host_elsewhere())
+
+    async def host_elsewhere(self) -> None:
+        """Host the bundled server on a free port of this machine and connect to it."""
+        self.window.offer_host_elsewhere(False)
+        for _ in range(3):  # a port found free may be taken before the server binds it
+            if self.hosting:
+                break
+            port = free_port()
+            await self._host_if_free(parse_server_url(f"http://127.0.0.1:{port}"), self._path)
+        if self.server is None:
+            self.bridge.show_system("Could not start the chat server on a free port.")
+            self.window.offer_host_elsewhere(True)
+            return
+        here = parse_server_url(f"http://127.0.0.1:{self.server.port}")
+        self.window.server_url.setText(here.url)
+        self.bridge.connect_to(ServerTarget(here, self._path))
 
     async def close(self) -> None:
         """The one shutdown path: disconnect, stop a hosted server, close the window.

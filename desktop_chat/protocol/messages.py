@@ -118,7 +118,7 @@ def received_message(args: tuple[object, ...], now: float | None = None) -> Mess
     """Build a message from the arguments of a `receive-message` event.
 
     A tutorial server sends the message alone; ours adds a `meta` dict
-    (PROTOCOL.md). Anything missing or of the wrong type is left empty.
+    (docs/protocol.md). Anything missing or of the wrong type is left empty.
     """
     if len(args) == 1 and type(args[0]) is str:  # a tutorial server: the text alone
         return Message(text=args[0], kind=Kind.OTHER, ts=time.time() if now is None else now)

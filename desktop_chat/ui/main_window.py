@@ -11,7 +11,7 @@ from functools import partial
 from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -58,12 +58,53 @@ class MessageInput(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+class StatusLabel(QLabel):
+    """One line of status that never hides behind the buttons next to it.
+
+    The status is often wider than the space left of "Go offline" at the
+    default width ("Connected as <sid> to <url> over websocket · hosting
+    ..."); it is elided at the end to what fits, and the whole of it is the
+    tooltip. `text()` is the whole status (what was set), `shown_text()`
+    what is drawn.
+    """
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        # Let the status bar shrink it below its text's width; it elides instead.
+        self.setMinimumWidth(1)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown_text(self) -> str:
+        return super().text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = self.contentsRect().width() - 2 * self.margin()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        if shown != super().text():
+            super().setText(shown)
+
+
 class MainWindow(QMainWindow):
     send_requested = Signal(str, str)  # text, room ("" = everyone)
     join_requested = Signal(str)
     connect_requested = Signal(str)  # the address as typed
     offline_toggled = Signal(bool)
     reconnect_requested = Signal()
+    host_elsewhere_requested = Signal()  # the address is taken by something not Socket.IO
     retry_requested = Signal(str)  # the id of a failed message of ours
     discard_requested = Signal(str)  # the id of a failed message not to send after all
     closed = Signal()
@@ -81,6 +122,14 @@ class MainWindow(QMainWindow):
         self.reconnect_button = _named(QPushButton("Reconnect now"), "reconnectButton")
         self.reconnect_button.setToolTip("Try to connect now instead of waiting for the next try")
         self.reconnect_button.setVisible(False)
+        self.host_elsewhere_button = _named(
+            QPushButton("Host on another port"), "hostElsewhereButton"
+        )
+        self.host_elsewhere_button.setToolTip(
+            "Something that is not a chat server uses this address: run the chat server "
+            "in this window on a free port instead"
+        )
+        self.host_elsewhere_button.setVisible(False)
         self.offline_button = _named(QPushButton("Go offline"), "offlineButton")
         self.offline_button.setCheckable(True)
         self.offline_button.setToolTip(
@@ -119,11 +168,11 @@ class MainWindow(QMainWindow):
         self.send_button = _named(QPushButton("Send"), "sendButton")
         self.target_label = _named(QLabel(), "targetLabel")
 
-        self.status_label = _named(QLabel("Offline"), "statusLabel")
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label = _named(StatusLabel("Offline"), "statusLabel")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.reconnect_button)
+        self.statusBar().addPermanentWidget(self.host_elsewhere_button)
         self.statusBar().addPermanentWidget(self.offline_button)
 
         top = QHBoxLayout()
@@ -153,6 +202,7 @@ class MainWindow(QMainWindow):
         self.connect_button.clicked.connect(self._connect)
         self.server_url.returnPressed.connect(self._connect)
         self.reconnect_button.clicked.connect(self.reconnect_requested)
+        self.host_elsewhere_button.clicked.connect(self.host_elsewhere_requested)
         self.offline_button.toggled.connect(self._offline_toggled)
         self.message_list.doubleClicked.connect(self._open_message)
         self.message_list.customContextMenuRequested.connect(self._show_message_menu)
@@ -270,6 +320,10 @@ class MainWindow(QMainWindow):
     def show_reconnect(self, waiting: bool) -> None:
         """Offer "Reconnect now" only while a retry is being waited for."""
         self.reconnect_button.setVisible(waiting)
+
+    def offer_host_elsewhere(self, offer: bool) -> None:
+        """Offer "Host on another port" while the address is held by a non-chat server."""
+        self.host_elsewhere_button.setVisible(offer)
 
     def show_server(self, url: str) -> None:
         if not self.server_url.hasFocus():

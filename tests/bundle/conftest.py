@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.procs import Child
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "build.spec"
@@ -120,25 +121,14 @@ def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         pytest.skip("Xvfb is not installed (apt-get install xvfb): no X11 run")
-    log = (tmp_path_factory.mktemp("xvfb") / "xvfb.log").open("wb")
-    process = subprocess.Popen(
+    xvfb_server = Child(
+        "Xvfb",
         [xvfb, "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "1024x768x24"],
-        stdout=subprocess.PIPE,
-        stderr=log,
+        stdin=False,
     )
     try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 30)
-        number = process.stdout.readline().decode().strip() if ready else ""
+        number = xvfb_server.next_line(30)  # -displayfd 1: the display's number on stdout
         assert number.isdigit(), f"Xvfb did not report a display number ({number!r})"
         yield f":{number}"
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
-        log.close()
+        xvfb_server.close(grace=0)  # no stdin to end: SIGTERM, then SIGKILL after 5 s

@@ -17,7 +17,6 @@ import asyncio
 import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import tarfile
 import uuid
@@ -32,8 +31,8 @@ import socketio
 
 from desktop_chat import __version__
 from tests.bundle.conftest import ROOT, Bundle
-from tests.bundle.procs import Proc, running
-from tests.helpers import free_port
+from tests.helpers import free_port, run_checked
+from tests.procs import Child, node_executable, running
 
 # Building the bundle (once per session) happens in the first test's setup.
 pytestmark = pytest.mark.timeout(1200)
@@ -59,7 +58,7 @@ needs_automation = pytest.mark.skipif(
 
 
 def node_available() -> bool:
-    found = shutil.which("node") is not None and (INTEROP / "node_modules" / "socket.io").is_dir()
+    found = node_executable() is not None and (INTEROP / "node_modules" / "socket.io").is_dir()
     if not found and os.environ.get("CI") == "true":
         pytest.fail("CI=true but node or tests/interop/node_modules is missing (npm ci)")
     return found
@@ -72,16 +71,16 @@ def node_available() -> bool:
 class Server:
     kind: str  # "bundled" or "node"
     url: str
-    proc: Proc
+    proc: Child
 
-    async def app_connected(self, app: Proc, name: str) -> str:
+    async def app_connected(self, app: Child, name: str) -> str:
         """Wait for the server to log the app's connection; its socket id."""
         if self.kind == "bundled":
             stream = "stderr"
             pattern = rf"client connected 127\.0\.0\.1 (\S+) \({re.escape(name)}\)"
         else:
             stream, pattern = "stdout", r"새로운 클라이언트 접속 \S+ (\S+)"
-        match = await self.proc.wait_regex(
+        match = await self.proc.anext_regex(
             stream, pattern, START, f"the {self.kind} server to log {name!r} connecting", watch=app
         )
         return match.group(1)
@@ -92,27 +91,27 @@ class Server:
         else:
             stream, text = "stdout", "클라이언트 접속 해제"
         pattern = rf"{text} \S+ {re.escape(sid)}"
-        await self.proc.wait_regex(stream, pattern, STEP, f"{sid} to disconnect")
+        await self.proc.anext_regex(stream, pattern, STEP, f"{sid} to disconnect")
 
 
 @asynccontextmanager
 async def bundled_server(bundle: Bundle, env: dict[str, str]) -> AsyncIterator[Server]:
     port = free_port()
     async with running("desktop-chat-server", [bundle.server, "--port", str(port)], env) as proc:
-        await proc.wait_regex(
+        await proc.anext_regex(
             "stdout",
             rf"listening on http://127\.0\.0\.1:{port}/socket\.io",
             START,
             "the bundled server to listen",
         )
         yield Server("bundled", f"http://127.0.0.1:{port}", proc)
-        assert await proc.interrupt(EXIT) == 0, proc.describe()
+        assert await proc.ainterrupt(EXIT) == 0, proc.describe()
         proc.assert_clean_stderr()
 
 
 @asynccontextmanager
 async def node_server() -> AsyncIterator[Server]:
-    node = shutil.which("node")
+    node = node_executable()
     assert node is not None
     async with running(
         "node server.js",
@@ -121,7 +120,7 @@ async def node_server() -> AsyncIterator[Server]:
         stdin=True,
         cwd=INTEROP,
     ) as proc:
-        match = await proc.wait_regex(
+        match = await proc.anext_regex(
             "stdout", r"^LISTENING (\d+)$", START, "the Node server to listen"
         )
         yield Server("node", f"http://127.0.0.1:{match.group(1)}", proc)
@@ -255,7 +254,7 @@ def test_bundled_server_serves_a_plain_client(bundle: Bundle, clean_env: dict[st
                 await alice.close()
                 await bob.close()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 # (server, Qt platform): the bundle's server and the tutorial's Node server,
@@ -291,11 +290,11 @@ def test_app_connects_and_exits_cleanly_on_sigint(
             running("desktop-chat", app_argv(bundle, server.url), app_env) as app,
         ):
             sid = await server.app_connected(app, "bundle")
-            assert await app.interrupt(EXIT) == 0, app.describe()
+            assert await app.ainterrupt(EXIT) == 0, app.describe()
             await server.app_disconnected(sid)
             app.assert_clean_stderr()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 @needs_automation
@@ -320,30 +319,30 @@ def test_app_sends_and_receives(
                 async with running(
                     "desktop-chat", app_argv(bundle, server.url), env, stdin=True
                 ) as app:
-                    status = await app.wait_event(
+                    status = await app.anext_event(
                         START, "a connected window", event="status", state="connected"
                     )
                     assert status["window_visible"] is True, status
-                    await app.send({"cmd": "send", "text": outgoing})
+                    app.command(cmd="send", text=outgoing)
                     args = await peer.receive(outgoing)
                     if kind == "bundled":
                         assert args[1]["from"]["name"] == "bundle", args
-                        mine = await app.wait_event(
+                        mine = await app.anext_event(
                             STEP, "our own message", event="message", kind="own", text=outgoing
                         )
-                        await app.wait_event(
+                        await app.anext_event(
                             STEP, "delivery", event="delivery", id=mine["id"], state="delivered"
                         )
                     await peer.sio.emit("send-message", (incoming, ""))
-                    got = await app.wait_event(
+                    got = await app.anext_event(
                         STEP, "the peer's message", event="message", kind="other", text=incoming
                     )
                     if kind == "bundled":
                         assert got["sender"] == "plain", got
-                    await app.send({"cmd": "close"})
-                    assert await app.exit_code(EXIT) == 0, app.describe()
+                    app.command(cmd="close")
+                    assert await app.aexit_code(EXIT) == 0, app.describe()
                     app.assert_clean_stderr()
             finally:
                 await peer.close()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

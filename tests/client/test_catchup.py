@@ -9,7 +9,6 @@ missed messages.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import socketio
@@ -18,7 +17,7 @@ from aiohttp import web
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import Kind
 from tests.client.test_client import make_client
-from tests.helpers import server_target, until
+from tests.helpers import run_checked, server_target, until
 
 
 class ReplayingServer:
@@ -95,4 +94,4 @@ def test_a_rooms_rejoin_asks_from_the_rooms_own_offset() -> None:
             await alice.close()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

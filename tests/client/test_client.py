@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from desktop_chat.client.chat_client import ChatClient, ConnectionState, Status
+from desktop_chat.client.chat_client import Backoff, ChatClient, ConnectionState, Status
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import FAST_BACKOFF, free_port, server_target, until
+from tests.helpers import FAST_BACKOFF, free_port, run_checked, server_target, until
 
 
 class Recorder:
@@ -66,14 +64,17 @@ def test_connect_send_receive_join() -> None:
             await bob.close()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_message_written_offline_is_sent_when_the_server_appears() -> None:
     async def scenario() -> None:
         port = free_port()
         url = server_target(f"http://127.0.0.1:{port}")
-        alice, a = make_client("alice")
+        # Alice's next try is far off, so that the listener is surely connected
+        # before her message goes out; then the user presses "Reconnect now".
+        alice = ChatClient("alice", backoff=Backoff(first=60, factor=1.0, cap=60, jitter=0))
+        a = Recorder(alice)
         server = ChatServer()
         listener = ChatClient("listener", backoff=FAST_BACKOFF)
         heard = Recorder(listener)
@@ -92,17 +93,23 @@ def test_message_written_offline_is_sent_when_the_server_appears() -> None:
             await server.start("127.0.0.1", port)
             listener.connect_to(url)
             await until(lambda: listener.status.state is ConnectionState.CONNECTED)
+            assert kept.state is DeliveryState.PENDING
+            alice.reconnect_now()
             await until(lambda: a.states.get(kept.id) is DeliveryState.DELIVERED)
-            # The listener may connect after alice flushed; what counts is that
-            # the message went through, acked by the server, exactly once.
+            await until(lambda: bool(heard.texts(Kind.OTHER)), what="the listener to hear it")
+            # Once more round the server: nothing else is on its way to the listener.
+            listener.join("marker")
+            await until(lambda: "Joined marker" in heard.texts(Kind.SYSTEM))
             assert a.texts(Kind.OWN) == ["written while offline"]
+            assert [
+                (m.text, m.sender, m.room) for m in heard.messages if m.kind is Kind.OTHER
+            ] == [("written while offline", "alice", "")]
         finally:
             await alice.close()
             await listener.close()
             await server.stop()
-        assert heard.messages is not None
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_rooms_are_rejoined_after_the_server_restarts() -> None:
@@ -141,7 +148,7 @@ def test_rooms_are_rejoined_after_the_server_restarts() -> None:
             await bob.close()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_switching_servers_leaves_the_old_one() -> None:
@@ -161,4 +168,4 @@ def test_switching_servers_leaves_the_old_one() -> None:
             await one.stop()
             await two.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

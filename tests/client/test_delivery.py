@@ -3,7 +3,6 @@ which the server keeps closing the connection, and a bug in the send loop."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.client.dialect import TutorialDialect
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from tests.client.test_client import make_client
-from tests.helpers import server_target, until
+from tests.helpers import run_checked, server_target, until
 
 
 class PickyServer:
@@ -83,7 +82,7 @@ def test_a_message_the_server_keeps_dropping_the_connection_for_fails_and_blocks
             await alice.close()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_a_bug_in_the_send_loop_is_said_and_sending_recovers(
@@ -121,4 +120,4 @@ def test_a_bug_in_the_send_loop_is_said_and_sending_recovers(
             await alice.close()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

@@ -20,7 +20,7 @@ from desktop_chat.client import echo as echo_module
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import Kind
 from tests.client.test_client import make_client
-from tests.helpers import server_target, until
+from tests.helpers import run_checked, server_target, until
 
 
 class TutorialServer:
@@ -110,4 +110,4 @@ def test_a_reply_held_while_finding_out_is_shown_when_the_connection_ends(
                 if bob.connected:
                     await bob.disconnect()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

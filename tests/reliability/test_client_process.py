@@ -6,8 +6,6 @@ The app runs as its own process, driven through its automation hook
 
 from __future__ import annotations
 
-import asyncio
-import json
 import signal
 import sys
 from pathlib import Path
@@ -16,56 +14,37 @@ from typing import Any
 import socketio
 
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import app_env, free_port, until
+from tests.helpers import free_port, run_checked, until
+from tests.procs import Child, app_env
 
 
 class App:
-    """One run of `python -m desktop_chat` with its stdout read as JSON events."""
+    """One run of `python -m desktop_chat` with its automation events (tests/procs.Child)."""
 
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
-        self.events: list[dict[str, Any]] = []
-        self._reader = asyncio.ensure_future(self._read())
+    def __init__(self, child: Child) -> None:
+        self.child = child
 
     @classmethod
-    async def start(cls, home: Path, url: str) -> App:
+    def start(cls, home: Path, url: str) -> App:
         env = app_env(home, DESKTOP_CHAT_AUTOMATION="1")
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "desktop_chat",
-            "--url",
-            url,
-            "--name",
-            "writer",
-            env=env,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        return cls(proc)
+        argv = [sys.executable, "-m", "desktop_chat", "--url", url, "--name", "writer"]
+        return cls(Child("desktop-chat", argv, env=env))
 
-    async def _read(self) -> None:
-        assert self.proc.stdout is not None
-        async for line in self.proc.stdout:
-            self.events.append(json.loads(line))
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return self.child.events_where()
 
     def command(self, **cmd: Any) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write((json.dumps(cmd) + "\n").encode())
+        self.child.command(**cmd)
 
     def own(self) -> list[dict[str, Any]]:
-        return [e for e in self.events if e["event"] == "message" and e["kind"] == "own"]
+        return self.child.events_where(event="message", kind="own")
 
     def delivered(self) -> set[str]:
-        return {
-            e["id"] for e in self.events if e["event"] == "delivery" and e["state"] == "delivered"
-        }
+        return {e["id"] for e in self.child.events_where(event="delivery", state="delivered")}
 
     async def finish(self) -> int:
-        code = await asyncio.wait_for(self.proc.wait(), 20)
-        await self._reader
-        return code
+        return await self.child.aexit_code(20)
 
 
 def test_messages_pending_when_the_app_is_killed_are_sent_once_after_restart(
@@ -77,7 +56,7 @@ def test_messages_pending_when_the_app_is_killed_are_sent_once_after_restart(
         texts = ["first words", "두 번째 말", "third, with a\nnewline"]
 
         # 1. The server is down: the user writes, the messages wait, the app is killed.
-        app = await App.start(tmp_path, url)
+        app = App.start(tmp_path, url)
         await until(
             lambda: any(
                 e["event"] == "status" and e["state"] == "reconnecting" for e in app.events
@@ -88,7 +67,7 @@ def test_messages_pending_when_the_app_is_killed_are_sent_once_after_restart(
             app.command(cmd="send", text=text)
         await until(lambda: len(app.own()) == 3, timeout=10)
         assert [e["state"] for e in app.own()] == ["pending"] * 3
-        app.proc.send_signal(signal.SIGKILL)
+        app.child.signal(signal.SIGKILL)
         await app.finish()
 
         # 2. The server is up; the app starts again: they are shown pending, then sent.
@@ -99,7 +78,7 @@ def test_messages_pending_when_the_app_is_killed_are_sent_once_after_restart(
         listener.on("receive-message", lambda *args: heard.append(args[0]))
         await listener.connect(url, transports=["websocket"])
         try:
-            app = await App.start(tmp_path, url)
+            app = App.start(tmp_path, url)
             await until(lambda: len(app.own()) == 3, timeout=20)
             assert [e["text"] for e in app.own()] == texts
             ids = {e["id"] for e in app.own()}
@@ -109,7 +88,7 @@ def test_messages_pending_when_the_app_is_killed_are_sent_once_after_restart(
             assert await app.finish() == 0
 
             # 3. Once more: nothing is left to send.
-            app = await App.start(tmp_path, url)
+            app = App.start(tmp_path, url)
             await until(
                 lambda: any(
                     e["event"] == "status" and e["state"] == "connected" for e in app.events
@@ -126,10 +105,8 @@ def test_messages_pending_when_the_app_is_killed_are_sent_once_after_restart(
             assert await app.finish() == 0
             assert heard == texts  # in order, each once
         finally:
-            if app.proc.returncode is None:
-                app.proc.kill()
-                await app.finish()
+            app.child.reap()
             await listener.disconnect()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

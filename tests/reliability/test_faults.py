@@ -8,8 +8,8 @@ order, none twice.
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +22,7 @@ from desktop_chat.app.session import ChatSession
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import free_port
+from tests.procs import Child
 from tests.reliability.proxy import FlakyProxy
 from tests.ui.conftest import texts, wait_connected
 
@@ -35,40 +36,33 @@ def listening(port: int) -> bool:
 
 
 @pytest.fixture
-def server_process(
-    tmp_path: Path, qtbot: Any
-) -> Iterator[Callable[[int], subprocess.Popen[bytes]]]:
+def server_process(tmp_path: Path, qtbot: Any) -> Iterator[Callable[[int], Child]]:
     """desktop-chat-server as its own process, on a given port and one database."""
-    procs: list[subprocess.Popen[bytes]] = []
-    logs: list[Any] = []
+    children: list[Child] = []
 
-    def start(port: int) -> subprocess.Popen[bytes]:
-        log = (tmp_path / f"server-{len(procs)}.log").open("wb")
-        logs.append(log)
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "desktop_chat.server",
-                "--port",
-                str(port),
-                "--db",
-                str(tmp_path / "server.db"),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        procs.append(proc)
-        qtbot.waitUntil(lambda: listening(port), timeout=10_000)
-        return proc
+    def spin(condition: Callable[[], bool], timeout: float) -> bool:
+        try:
+            qtbot.waitUntil(condition, timeout=int(timeout * 1000))
+        except qtbot.TimeoutError:
+            return False
+        return True
+
+    def start(port: int) -> Child:
+        argv = [sys.executable, "-m", "desktop_chat.server",
+                "--port", str(port), "--db", str(tmp_path / "server.db")]  # fmt: skip
+        child = Child(f"desktop-chat-server-{len(children)}", argv, spin=spin, stdin=False)
+        children.append(child)
+        child.wait(lambda: listening(port), f"the server to listen on {port}", 10)
+        return child
 
     yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(10)
-    for log in logs:
-        log.close()
+    for child in children:
+        child.request_stop()
+    for child in children:
+        try:
+            child.exit_code(10)
+        finally:
+            child.reap()
 
 
 def stream(session: ChatSession, count: int, room: str = "") -> asyncio.Task[None]:
@@ -105,8 +99,8 @@ def test_server_killed_mid_stream_and_restarted_loses_nothing(
     wait_connected(qtbot, receiver)
     writing = stream(sender, COUNT)
     qtbot.waitUntil(lambda: len(received(receiver)) >= 300, timeout=30_000)
-    first.kill()  # SIGKILL: no goodbye to anyone
-    first.wait()
+    first.signal(signal.SIGKILL)  # no goodbye to anyone
+    first.exit_code(10)
     assert not writing.done()  # really mid-stream: the sender goes on writing
     # What is written while the server is down waits in the outbox, unconfirmed.
     qtbot.waitUntil(lambda: not all_delivered(sender), timeout=10_000)

@@ -4,7 +4,6 @@ and the window keeps responding."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import time
 from typing import Any
@@ -14,6 +13,7 @@ from PySide6.QtCore import QTimer
 from desktop_chat.protocol.messages import Kind, payload_text
 from desktop_chat.ui.message_delegate import shown_text
 from tests.helpers import free_port
+from tests.procs import Child
 from tests.security.hostile_server import payloads
 from tests.ui.conftest import texts
 
@@ -34,13 +34,14 @@ def test_hostile_payloads_are_shown_as_text_and_fetch_nothing(
     trap = arun(asyncio.start_server(record, "127.0.0.1", 0))
     img_port = trap.sockets[0].getsockname()[1]
     port = free_port()
-    proc = subprocess.Popen(
+    server = Child(
+        "hostile_server",
         [sys.executable, "-m", "tests.security.hostile_server", "--port", str(port),
          "--img-port", str(img_port)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )
+        stdin=False,
+    )  # fmt: skip
     try:
-        assert proc.stdout is not None and proc.stdout.readline().startswith(b"LISTENING")
+        server.wait_line(r"^LISTENING", "the hostile server to listen", 20)
         gaps: list[float] = []
         last = [time.monotonic()]
 
@@ -67,8 +68,10 @@ def test_hostile_payloads_are_shown_as_text_and_fetch_nothing(
         print(f"longest stall: {max(gaps) * 1000:.0f} ms over {len(gaps)} ticks")
         assert fetches == []  # no <img> or link was fetched
     finally:
-        proc.terminate()
-        proc.wait(10)
-        proc.stdout.close() if proc.stdout else None
+        server.request_stop()
+        try:
+            server.exit_code(10)
+        finally:
+            server.reap()
         trap.close()
         arun(trap.wait_closed())

@@ -13,7 +13,7 @@ from desktop_chat.client.chat_client import ChatClient, ConnectionState
 from desktop_chat.protocol.limits import Limits
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import FAST_BACKOFF, server_target, until
+from tests.helpers import FAST_BACKOFF, run_checked, server_target, until
 
 
 def raw_client() -> socketio.AsyncClient:
@@ -74,7 +74,7 @@ def test_abuse_is_refused_and_the_good_pair_never_notices() -> None:
             await good_rx.close()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_an_oversized_frame_drops_only_its_sender() -> None:
@@ -101,7 +101,7 @@ def test_an_oversized_frame_drops_only_its_sender() -> None:
             await watcher.disconnect()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_a_token_is_required_checked_and_never_logged(caplog: pytest.LogCaptureFixture) -> None:
@@ -132,4 +132,4 @@ def test_a_token_is_required_checked_and_never_logged(caplog: pytest.LogCaptureF
         assert secret not in caplog.text
         assert not any(secret in s for s in statuses)
 
-    asyncio.run(scenario())
+    run_checked(scenario())

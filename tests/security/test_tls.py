@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from desktop_chat.app.settings import Settings
 from desktop_chat.client.chat_client import ChatClient, ConnectionState, TlsOptions
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import FAST_BACKOFF, server_target, until
+from tests.helpers import FAST_BACKOFF, run_checked, server_target, until
 from tests.ui.conftest import texts
 
 
@@ -56,7 +55,7 @@ def test_certificates_are_verified_by_default_and_a_ca_file_is_trusted(ca: Any) 
             await trusting.close()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_insecure_connects_and_the_window_warns(ca: Any, qtbot: Any, arun: Any) -> None:

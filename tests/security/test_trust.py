@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from desktop_chat.app.settings import Settings
 from desktop_chat.client.chat_client import ChatClient, ConnectionState, TlsOptions
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import FAST_BACKOFF, server_target, until
+from tests.helpers import FAST_BACKOFF, run_checked, server_target, until
 from tests.ui.conftest import texts
 
 
@@ -67,7 +66,7 @@ def test_a_ca_file_is_trusted_besides_the_systems_cas(
             for server in servers.values():
                 await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_a_token_is_held_back_from_a_plain_http_host_that_is_not_this_machine(

@@ -23,7 +23,7 @@ from aiohttp import web
 from desktop_chat.protocol.limits import Limits
 from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.server.fanout import DirectManager, text_frame
-from tests.helpers import until
+from tests.helpers import run_checked, until
 from tests.interop.conftest import require
 from tests.interop.nodeproc import ChildGroup, Server, poll_spin, start_peer
 from tests.interop.nodeproc import Peer as NodePeer
@@ -82,7 +82,7 @@ def test_a_busy_room_gets_every_message_in_order_on_websocket_and_polling() -> N
                 for client in [sender, *watchers, poller]:
                     await client.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_clients_talking_at_once_each_get_the_others_in_order_with_their_acks() -> None:
@@ -120,7 +120,7 @@ def test_clients_talking_at_once_each_get_the_others_in_order_with_their_acks() 
                 for client in clients:
                     await client.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_websocket_compression_is_declined() -> None:
@@ -138,7 +138,7 @@ def test_websocket_compression_is_declined() -> None:
                 connected = await ws.receive_str(timeout=5)
                 assert connected.startswith('40{"sid"')
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_a_stalled_client_holds_up_nobody_and_misses_nothing() -> None:
@@ -174,7 +174,7 @@ def test_a_stalled_client_holds_up_nobody_and_misses_nothing() -> None:
             await awake.leave()
 
     try:
-        asyncio.run(scenario())
+        run_checked(scenario())
     finally:
         group.stop_all()
 
@@ -202,7 +202,7 @@ def test_a_client_that_upgraded_from_polling_is_served_directly_too(
                 await sender.leave()
                 await receiver.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 65_535, 65_536, 1 << 20])
@@ -236,7 +236,7 @@ def test_a_direct_frame_reads_back_as_the_text_sent(size: int) -> None:
         finally:
             await runner.cleanup()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_a_long_polling_client_that_sends_an_upgrade_header_gets_http() -> None:
@@ -286,4 +286,4 @@ def test_a_long_polling_client_that_sends_an_upgrade_header_gets_http() -> None:
                 get_w.close()
                 post_w.close()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -12,7 +11,7 @@ from typing import Any
 import socketio
 
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import free_port, until
+from tests.helpers import free_port, run_checked, until
 
 
 class Peer:
@@ -61,7 +60,7 @@ def test_broadcast_reaches_everyone_but_the_sender() -> None:
             assert meta["from"]["name"] == "a" and meta["room"] == "" and meta["id"] == ack["id"]
             assert a.texts() == []
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_rooms_are_isolated_and_join_is_acked() -> None:
@@ -77,7 +76,7 @@ def test_rooms_are_isolated_and_join_is_acked() -> None:
             assert "room only" not in outsider.texts()
             assert a.texts() == []
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_a_resend_with_the_same_id_is_relayed_once() -> None:
@@ -90,7 +89,7 @@ def test_a_resend_with_the_same_id_is_relayed_once() -> None:
             assert b.texts() == ["once", "marker"]
             assert first == again
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_wrong_types_get_an_error_ack_and_the_server_keeps_serving() -> None:
@@ -110,7 +109,7 @@ def test_wrong_types_get_an_error_ack_and_the_server_keeps_serving() -> None:
             await a.sio.call("send-message", ("still fine", ""), timeout=5)
             await until(lambda: b.texts() == ["still fine"])
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_command_line_server_binds_loopback_and_says_so() -> None:
@@ -137,7 +136,7 @@ def test_command_line_server_binds_loopback_and_says_so() -> None:
             await other.sio.disconnect()
             return other.texts()
 
-        assert asyncio.run(talk()) == ["via cli server"]
+        assert run_checked(talk()) == ["via cli server"]
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=10)
