@@ -16,6 +16,7 @@ and the caller is told where, to say so.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import time
@@ -66,19 +67,28 @@ def open_or_move_aside(
         return OpenedDatabase(_open(path, schema, version, migrations or {}))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
     try:
-        return OpenedDatabase(_open(path, schema, version, migrations or {}))
+        return OpenedDatabase(_prepare(db, path, schema, version, migrations or {}))
     except (sqlite3.DatabaseError, Unreadable) as exc:
         tag = exc.tag if isinstance(exc, Unreadable) else "damaged"
         reason = str(exc)
+    except BaseException:
+        db.close()
+        raise
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     aside = path.with_name(f"{path.name}.{tag}-{stamp}")
     try:
-        for suffix in ("", *COMPANIONS):
-            source = Path(f"{path}{suffix}")
-            if source.exists():
-                source.rename(f"{aside}{suffix}")
-        connection = _open(path, schema, version, migrations or {})
+        try:
+            # Renamed while still open: closing the last connection may
+            # checkpoint or delete the -wal, which must go along as it was.
+            # (Windows cannot rename an open file: there it closes first.)
+            _rename(path, aside)
+        finally:
+            db.close()
+        _rename(path, aside)
+        connection = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
+        _prepare(connection, path, schema, version, migrations or {})
     except (OSError, sqlite3.DatabaseError, Unreadable) as exc:
         raise RuntimeError(f"cannot open or replace the database {path}: {exc}") from exc
     log.warning("%s was unreadable (%s); moved it aside to %s and started afresh",
@@ -91,39 +101,61 @@ def open_database(path: Path | str, schema: str, version: int) -> sqlite3.Connec
     return open_or_move_aside(path, schema, version).connection
 
 
+def _rename(path: Path, aside: Path) -> None:
+    """Move the database and its companions that are (still) there; on
+    Windows an open one is left for the second call, after the close."""
+    for suffix in ("", *COMPANIONS):
+        source, target = Path(f"{path}{suffix}"), Path(f"{aside}{suffix}")
+        if source.exists() and not target.exists():
+            with contextlib.suppress(PermissionError):
+                source.rename(target)
+
+
 def _open(
     path: Path | str, schema: str, version: int, migrations: Mapping[int, str]
 ) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
     try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA busy_timeout=2000")
-        current = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if current == 0:
-            db.executescript(schema)
-            db.execute(f"PRAGMA user_version={int(version)}")
-            return db
-        if current > version:
-            raise Unreadable(
-                f"schema version {current}; this version of desktop-chat reads {version}",
-                f"version-{current}",
-            )
-        # Damage that the header does not show (a truncated file, a torn page)
-        # surfaces here rather than in the middle of someone's message.
-        check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if check != "ok":
-            raise sqlite3.DatabaseError(f"quick_check: {check}")
-        while current < version:
-            script = migrations.get(current)
-            if script is None:
-                raise Unreadable(
-                    f"schema version {current}, which cannot be brought to {version}",
-                    f"version-{current}",
-                )
-            db.executescript(f"BEGIN; {script}; PRAGMA user_version={current + 1}; COMMIT;")
-            current += 1
-        return db
+        return _prepare(db, path, schema, version, migrations)
     except BaseException:
         db.close()
         raise
+
+
+def _prepare(
+    db: sqlite3.Connection,
+    path: Path | str,
+    schema: str,
+    version: int,
+    migrations: Mapping[int, str],
+) -> sqlite3.Connection:
+    """Settings, schema and migrations on an open connection; raises if unreadable."""
+    db.execute("PRAGMA busy_timeout=2000")
+    # Read before anything is written: a file left for a newer version stays as it was.
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if current > version:
+        raise Unreadable(
+            f"schema version {current}; this version of desktop-chat reads {version}",
+            f"version-{current}",
+        )
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    if current == 0:
+        db.executescript(schema)
+        db.execute(f"PRAGMA user_version={int(version)}")
+        return db
+    # Damage that the header does not show (a truncated file, a torn page)
+    # surfaces here rather than in the middle of someone's message.
+    check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if check != "ok":
+        raise sqlite3.DatabaseError(f"quick_check: {check}")
+    while current < version:
+        script = migrations.get(current)
+        if script is None:
+            raise Unreadable(
+                f"schema version {current}, which cannot be brought to {version}",
+                f"version-{current}",
+            )
+        db.executescript(f"BEGIN; {script}; PRAGMA user_version={current + 1}; COMMIT;")
+        current += 1
+    return db
