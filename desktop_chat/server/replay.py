@@ -35,6 +35,9 @@ from desktop_chat.server.history import History, Stored
 
 # A message costs its text plus about what its meta adds on the wire.
 MESSAGE_OVERHEAD = 200
+# Budgets kept before the full ones are dropped early (a client that makes
+# up a key per connection leaves one behind each time).
+MAX_BUDGETS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,8 @@ class Replays:
         """Replay `room` after offset `since` to `sid`, then subscribe it to the room."""
         if (sid, room) in self._tasks:
             return  # the replay under way brings it up to date
+        if len(self.budgets) > MAX_BUDGETS:
+            self.budgets.prune()
         if room == "":
             self.behind_lobby.add(sid)
         task = asyncio.ensure_future(self._run(sid, client, ip, room, since))
