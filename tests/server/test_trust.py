@@ -212,7 +212,7 @@ def test_catching_up_while_others_talk_gets_everything_once_in_order(room: str) 
         limits = ReplayLimits(
             page_messages=20,
             client_burst=text_cost("m00000") * 30,
-            client_rate=text_cost("m00000") * 300,  # about 300 messages a second
+            client_rate=text_cost("m00000") * 150,  # about 150 messages a second
         )
         server = ChatServer(replay_limits=limits)
         fill(server.history, 300, room)
