@@ -22,6 +22,12 @@ from desktop_chat.server.chat_server import (
     DEFAULT_PORT,
     ChatServer,
     default_db_path,
+    default_max_packet_bytes,
+)
+from desktop_chat.server.retention import (
+    DEFAULT_RETAIN_DAYS,
+    DEFAULT_RETAIN_MESSAGES,
+    Retention,
 )
 
 
@@ -48,6 +54,27 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=limits.max_message_bytes,
         help="largest message accepted, in UTF-8 bytes (default: %(default)s)",
+    )
+    add(
+        "--max-packet-bytes",
+        type=int,
+        help="largest Socket.IO packet accepted, as encoded on the wire; a larger one "
+        "closes that client's connection (default: 6 x --max-message-bytes + 65536, "
+        "which any message within --max-message-bytes fits)",
+    )
+    add(
+        "--retain-days",
+        type=float,
+        default=DEFAULT_RETAIN_DAYS,
+        help="delete messages older than this many days; 0 keeps them regardless of age "
+        "(default: %(default)g)",
+    )
+    add(
+        "--retain-messages",
+        type=int,
+        default=DEFAULT_RETAIN_MESSAGES,
+        help="keep at most this many messages, all rooms together, deleting the oldest; "
+        "0 keeps any number (default: %(default)s)",
     )
     add(
         "--rate",
@@ -91,6 +118,13 @@ async def serve(server: ChatServer, host: str, port: int, db: Path) -> None:
         f"desktop-chat-server listening on {server.url} ({where}),{extras} messages kept in {db}",
         flush=True,
     )
+    history = server.history
+    if history.moved_aside is not None:
+        print(
+            f"desktop-chat-server: {db} could not be read ({history.moved_reason}); "
+            f"it was moved aside to {history.moved_aside} and a new database started",
+            flush=True,
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -120,6 +154,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"cannot load the TLS certificate or key: {exc}")
     db = Path(args.db) if args.db else default_db_path(args.port)
     limits = Limits(max_message_bytes=args.max_message_bytes, rate=args.rate, burst=args.burst)
+    if args.max_packet_bytes is not None and args.max_packet_bytes <= 0:
+        parser.error("--max-packet-bytes must be positive")
+    if args.retain_days < 0 or args.retain_messages < 0:
+        parser.error("--retain-days and --retain-messages cannot be negative")
+    retention = Retention(
+        days=args.retain_days or None,
+        messages=args.retain_messages or None,
+    )
     try:
         server = ChatServer(
             path,
@@ -128,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
             limits=limits,
             ssl_context=context,
             cors_allowed_origins=args.cors_origin or None,
+            max_packet_bytes=args.max_packet_bytes
+            or default_max_packet_bytes(args.max_message_bytes),
+            retention=retention,
         )
         asyncio.run(serve(server, args.host, args.port, db))
     except OSError as exc:

@@ -2,10 +2,11 @@
 
 Same semantics as the tutorial's Node server (broadcast to everyone but
 the sender, rooms, `join-room` acked with `Joined <room>`), plus the
-extensions of PROTOCOL.md: `send-message` is acked with `{id, ts}`, a
-repeated `opts.id` is relayed once, `receive-message` carries `meta`,
-`auth.name` names the sender. Bad input is answered with an error ack and
-never reaches the other clients.
+extensions of docs/protocol.md: `send-message` is acked with `{id, ts,
+offset}`, a sender's repeated `opts.id` is relayed once, `receive-message`
+carries `meta`, `auth.name` names the sender, and a client that reconnects
+is replayed what it missed (server/replay.py). Bad input is answered with
+an error ack and never reaches the other clients.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from desktop_chat.protocol.limits import Limits, TokenBucket
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import DEFAULT_PATH, normalize_path
 from desktop_chat.server.fanout import DirectManager, no_websocket_compression
-from desktop_chat.server.history import History, Stored, open_history
+from desktop_chat.server.history import History, open_history
+from desktop_chat.server.replay import ReplayLimits, Replays, meta
+from desktop_chat.server.retention import Retention, keep_trimming, trim
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,18 @@ DEFAULT_PORT = 3000
 MAX_NAME_CHARS = 64
 MAX_ID_CHARS = 128
 MAX_CLIENT_KEY_CHARS = 128
+# Framing and the other arguments of a send-message packet around its text:
+# room and opts.id (at most 128 characters each, 6 bytes apiece escaped).
+PACKET_SLACK = 64 * 1024
+# Socket.IO's JSON escapes every character outside ASCII (and the controls):
+# one UTF-8 byte of text takes at most 6 bytes on the wire (`\u0001`; a
+# Hangul syllable, 3 bytes in UTF-8, is `\uXXXX`, 6).
+WIRE_BYTES_PER_UTF8_BYTE = 6
+
+
+def default_max_packet_bytes(max_message_bytes: int) -> int:
+    """The smallest packet limit under which every message the server takes fits."""
+    return max_message_bytes * WIRE_BYTES_PER_UTF8_BYTE + PACKET_SLACK
 
 
 def default_db_path(port: int) -> Path:
@@ -80,23 +95,36 @@ class ChatServer:
         token: str | None = None,
         limits: Limits | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        max_packet_bytes: int | None = None,
+        retention: Retention | None = None,
+        replay_limits: ReplayLimits | None = None,
     ) -> None:
         self.path = normalize_path(path)
         self.limits = limits or Limits(max_message_bytes=max_message_bytes)
         self.token = token
         self.ssl_context = ssl_context
         self.history: History = open_history(db)
-        # Storing, relaying and replaying happen under one lock, so that every
-        # client sees messages in offset order, replayed ones included.
+        self.retention = retention or Retention()
+        # Storing, relaying and each page of a replay happen under one lock,
+        # so that every client sees messages in offset order, replayed ones
+        # included.
         self._lock = asyncio.Lock()
         self.max_message_bytes = self.limits.max_message_bytes
+        # The largest engine.io packet taken, as announced in server-info.
+        # Anything larger is cut off by engine.io, which drops that client's
+        # connection before a handler sees it (aiohttp closes the websocket
+        # with 1009, "message too big"). The default takes any message of up
+        # to max_message_bytes, however it is escaped.
+        self.max_packet_bytes = max_packet_bytes or default_max_packet_bytes(
+            self.max_message_bytes
+        )
         self.sio = socketio.AsyncServer(
             client_manager=DirectManager(),
             async_mode="aiohttp",
-            # Room for a maximal message (4 JSON bytes per character at worst)
-            # plus framing; anything larger is cut off by engine.io, which
-            # drops that client's connection, before a handler sees it.
-            max_http_buffer_size=self.max_message_bytes * 4 + 64 * 1024,
+            # aiohttp refuses a websocket message of max_msg_size bytes or
+            # more (engine.io passes this as max_msg_size), so one more byte
+            # makes max_packet_bytes itself the largest accepted.
+            max_http_buffer_size=self.max_packet_bytes + 1,
             # None: same origin only. Browsers do not apply CORS to websockets,
             # so an empty list (no checks at all) would let any page connect.
             cors_allowed_origins=cors_allowed_origins or None,
@@ -106,9 +134,8 @@ class ChatServer:
         self.app = web.Application(middlewares=[no_websocket_compression])
         self.sio.attach(self.app, socketio_path=self.path)
         self._peers: dict[str, _Peer] = {}
-        # Connected but not yet caught up: live broadcasts skip them, so that
-        # nothing new overtakes the replay of what they missed.
-        self._unwelcomed: set[str] = set()
+        self.replays = Replays(self.sio, self.history, self._lock, replay_limits or ReplayLimits())
+        self._trimming: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.host = ""
@@ -125,6 +152,7 @@ class ChatServer:
 
         Raises OSError when the address is taken, before anything is left running.
         """
+        await trim(self.history, self.retention, self._lock)
         runner = web.AppRunner(
             self.app, handle_signals=False, access_log=None, shutdown_timeout=0.1
         )
@@ -136,6 +164,9 @@ class ChatServer:
             await runner.cleanup()
             raise
         self._runner = runner
+        self._trimming = asyncio.ensure_future(
+            keep_trimming(self.history, self.retention, self._lock, self.replays.budgets.prune)
+        )
         self.host = host
         address = runner.addresses[0]
         self.port = int(address[1])
@@ -146,6 +177,11 @@ class ChatServer:
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        if self._trimming is not None:
+            self._trimming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._trimming
+        await self.replays.close()
         # Close every client's transport first: aiohttp would otherwise wait
         # for open websockets to end by themselves. Clients see the server
         # go away, as when it is killed, and reconnect.
@@ -193,39 +229,42 @@ class ChatServer:
             offset = None
         bucket = TokenBucket(self.limits.rate, self.limits.burst)
         self._peers[sid] = _Peer(name or f"guest-{sid[:4]}", ip, client, offset, bucket)
-        self._unwelcomed.add(sid)
+        # Left out of the no-room channel's live broadcasts until welcomed,
+        # and, when it asked for a catch-up, until that has caught up.
+        self.replays.behind_lobby.add(sid)
         log.info("client connected %s %s (%s)", ip, sid, self._peers[sid].name)
         # After the handler returns, so that the client has its CONNECT first.
         self.sio.start_background_task(self._welcome, sid)
 
     async def _welcome(self, sid: str) -> None:
-        """Tell the client what this server does, then replay what it missed
-        in the no-room channel since the offset it connected with."""
+        """Tell the client what this server does, then start the replay of
+        what it missed in the no-room channel since the offset it connected with."""
         peer = self._peers.get(sid)
         if peer is None:
             return
         async with self._lock:
+            if sid not in self._peers:
+                return
             info = {
                 "acks": True,
                 "catchup": True,
                 "offset": self.history.last_offset(),
                 "max_message_bytes": self.max_message_bytes,
+                "max_packet_bytes": self.max_packet_bytes,
                 "rate": self.limits.rate,
                 "burst": self.limits.burst,
+                "replay_page": self.replays.limits.page_messages,
             }
             await self.sio.emit("server-info", info, to=sid)
-            if peer.offset is not None:
-                await self._replay(sid, peer, "", peer.offset)
-            self._unwelcomed.discard(sid)
-
-    async def _replay(self, sid: str, peer: _Peer, room: str, offset: int) -> None:
-        for stored in self.history.since(room, offset, exclude_client=peer.client):
-            await self.sio.emit("receive-message", (stored.text, _meta(stored)), to=sid)
+            if peer.offset is None:
+                self.replays.behind_lobby.discard(sid)
+        if peer.offset is not None and sid in self._peers:
+            self.replays.start(sid, peer.client, peer.ip, "", peer.offset)
 
     async def _on_disconnect(self, sid: str, reason: object = None) -> None:
         peer = self._peers.pop(sid, None)
-        self._unwelcomed.discard(sid)
-        log.info("client disconnected %s %s", peer.ip if peer else "?", sid)
+        self.replays.cancel(sid)
+        log.info("client disconnected %s %s (%s)", peer.ip if peer else "?", sid, reason)
 
     async def _refuse(self, sid: str, text: str) -> dict[str, str]:
         """Answer bad input with an error ack; a client that keeps at it is disconnected."""
@@ -257,11 +296,12 @@ class ChatServer:
                 sid, f"join-room: at most {self.limits.max_rooms_per_client} rooms per client"
             )
         since = opts.get("since") if isinstance(opts, dict) else None
-        async with self._lock:
-            if isinstance(since, int) and not isinstance(since, bool):
-                await self._replay(sid, peer, room, since)
+        peer.rooms.add(room)
+        if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
+            # In the room once the replay has caught up (replay-done).
+            self.replays.start(sid, peer.client, peer.ip, room, since)
+        elif not self.replays.running(sid, room):
             await self.sio.enter_room(sid, room)
-            peer.rooms.add(room)
         return f"Joined {room}"
 
     async def _on_leave(self, sid: str, *args: object) -> object:
@@ -271,6 +311,7 @@ class ChatServer:
         if peer is None or problem is not None:
             return await self._refuse(sid, f"leave-room: {problem or 'not connected'}")
         assert isinstance(room, str)
+        self.replays.cancel(sid, room)
         await self.sio.leave_room(sid, room)
         peer.rooms.discard(room)
         return f"Left {room}"
@@ -304,25 +345,17 @@ class ChatServer:
         if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_ID_CHARS:
             client_id = new_id()
         async with self._lock:
-            stored = self.history.find(client_id)
+            # Only this sender's own earlier message can make this one a repeat.
+            stored = self.history.find(peer.client, client_id)
             if stored is None:
                 stored = self.history.add(
                     client_id, room, peer.client, peer.name, message, time.time()
                 )
-                meta = _meta(stored)
-                meta["from"] = {"sid": sid, "name": peer.name}
-                skip = [sid, *self._unwelcomed] if self._unwelcomed else sid
+                relayed = meta(stored)
+                relayed["from"] = {"sid": sid, "name": peer.name}
+                behind = self.replays.behind_lobby
+                skip = [sid, *behind] if behind and not room else sid
                 await self.sio.emit(
-                    "receive-message", (message, meta), room=room or None, skip_sid=skip
+                    "receive-message", (message, relayed), room=room or None, skip_sid=skip
                 )
         return {"id": stored.id, "ts": stored.ts, "offset": stored.offset}
-
-
-def _meta(stored: Stored) -> dict[str, object]:
-    return {
-        "id": stored.id,
-        "room": stored.room,
-        "from": {"sid": "", "name": stored.sender_name},
-        "ts": stored.ts,
-        "offset": stored.offset,
-    }

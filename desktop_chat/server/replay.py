@@ -1,0 +1,250 @@
+"""Catch-up replays: what a client missed, in pages, paid for from a budget.
+
+A replay used to be one query of up to 10,000 messages sent under the
+server's lock: anyone could ask for it again and again (`auth.offset = 0`,
+`join-room(room, {since: 0})`), every reconnect started afresh, and everyone
+else's messages waited meanwhile; a client that missed more got the oldest
+10,000 and never heard of the rest.
+
+Now a replay is a task per client and channel (the no-room channel "" or a
+room). It sends pages of at most `page_messages` messages (and about
+`page_bytes` of text), oldest first, each under the lock only for its own
+query and emits; between pages other clients' messages go out. The client
+is not subscribed to the channel's live broadcasts until the replay reaches
+the end: the last page (the first one shorter than a full page) is read,
+sent, and the client subscribed in one hold of the lock, so every message
+arrives exactly once and in offset order, whether it was stored before the
+replay, during it, or after. `replay-done` then tells the client where the
+replay ended, and whether retention had deleted part of what it asked for.
+
+Each page is paid for by the client's key (`auth.client`) and by its address,
+from budgets that refill over time and outlive the connection: reconnecting
+does not buy a fresh replay. A client in debt waits before its next page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, field
+
+import socketio
+
+from desktop_chat.server.history import History, Stored
+
+# A message costs its text plus about what its meta adds on the wire.
+MESSAGE_OVERHEAD = 200
+# Budgets kept before the full ones are dropped early (a client that makes
+# up a key per connection leaves one behind each time).
+MAX_BUDGETS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayLimits:
+    page_messages: int = 200
+    page_bytes: int = 1024 * 1024  # text per page; a page has at least one message
+    # Per client key: a burst, then a sustained rate, in bytes of text.
+    client_burst: float = 8 * 1024 * 1024
+    client_rate: float = 1024 * 1024
+    # Per address, for clients that make up a new key for each connection.
+    address_burst: float = 32 * 1024 * 1024
+    address_rate: float = 4 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class _Debt:
+    """A token bucket that may go below zero: a page is sent whole, then waited for."""
+
+    rate: float
+    capacity: float
+    tokens: float
+    stamp: float = field(default_factory=time.monotonic)
+
+    def refill(self, now: float) -> None:
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def delay(self, now: float) -> float:
+        self.refill(now)
+        return 0.0 if self.tokens > 0 else (1 - self.tokens) / self.rate
+
+
+class Budgets:
+    """Replay budgets by client key and by address, kept across connections.
+
+    An entry that has refilled completely is the same as none, and is
+    dropped by `prune`; what is kept is only who replayed recently.
+    """
+
+    def __init__(self, limits: ReplayLimits) -> None:
+        self.limits = limits
+        self._buckets: dict[str, _Debt] = {}
+
+    def _bucket(self, key: str, rate: float, capacity: float) -> _Debt:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = _Debt(rate, capacity, capacity)
+        return bucket
+
+    def _pair(self, client: str, ip: str) -> tuple[_Debt, _Debt]:
+        limits = self.limits
+        return (
+            self._bucket(f"client:{client}", limits.client_rate, limits.client_burst),
+            self._bucket(f"ip:{ip}", limits.address_rate, limits.address_burst),
+        )
+
+    def delay(self, client: str, ip: str) -> float:
+        """Seconds to wait before this client's next page (0: none)."""
+        now = time.monotonic()
+        return max(bucket.delay(now) for bucket in self._pair(client, ip))
+
+    def charge(self, client: str, ip: str, cost: float) -> None:
+        now = time.monotonic()
+        for bucket in self._pair(client, ip):
+            bucket.refill(now)
+            bucket.tokens -= cost
+
+    def prune(self) -> None:
+        now = time.monotonic()
+        for key, bucket in list(self._buckets.items()):
+            bucket.refill(now)
+            if bucket.tokens >= bucket.capacity:
+                del self._buckets[key]
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+def meta(stored: Stored) -> dict[str, object]:
+    return {
+        "id": stored.id,
+        "room": stored.room,
+        "from": {"sid": "", "name": stored.sender_name},
+        "ts": stored.ts,
+        "offset": stored.offset,
+    }
+
+
+class Replays:
+    """The replays under way, one task per (sid, channel)."""
+
+    def __init__(
+        self,
+        sio: socketio.AsyncServer,
+        history: History,
+        lock: asyncio.Lock,
+        limits: ReplayLimits,
+    ) -> None:
+        self.sio = sio
+        self.history = history
+        self.lock = lock
+        self.limits = limits
+        self.budgets = Budgets(limits)
+        # Clients left out of the no-room channel's live broadcasts: connected
+        # but not yet welcomed, or still catching up on it.
+        self.behind_lobby: set[str] = set()
+        # Replays waiting for their budget to refill (for tests and logs).
+        self.waiting: set[tuple[str, str]] = set()
+        self._tasks: dict[tuple[str, str], asyncio.Task[None]] = {}
+
+    def running(self, sid: str, room: str) -> bool:
+        return (sid, room) in self._tasks
+
+    def start(self, sid: str, client: str, ip: str, room: str, since: int) -> None:
+        """Replay `room` after offset `since` to `sid`, then subscribe it to the room."""
+        if (sid, room) in self._tasks:
+            return  # the replay under way brings it up to date
+        if len(self.budgets) > MAX_BUDGETS:
+            self.budgets.prune()
+        if room == "":
+            self.behind_lobby.add(sid)
+        task = asyncio.ensure_future(self._run(sid, client, ip, room, since))
+        self._tasks[sid, room] = task
+        task.add_done_callback(lambda done: self._forget(sid, room, done))
+
+    def _forget(self, sid: str, room: str, task: asyncio.Task[None]) -> None:
+        if self._tasks.get((sid, room)) is task:
+            del self._tasks[sid, room]
+
+    def cancel(self, sid: str, room: str | None = None) -> None:
+        """Stop the replays of `sid` (of one room, or all of them)."""
+        for key, task in list(self._tasks.items()):
+            if key[0] == sid and (room is None or key[1] == room):
+                task.cancel()
+                del self._tasks[key]
+        if room is None or room == "":
+            self.behind_lobby.discard(sid)
+
+    async def close(self) -> None:
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def _run(self, sid: str, client: str, ip: str, room: str, since: int) -> None:
+        cursor = since
+        trimmed = False
+        while True:
+            delay = self.budgets.delay(client, ip)
+            if delay > 0:
+                self.waiting.add((sid, room))
+                try:
+                    await asyncio.sleep(delay)
+                finally:
+                    self.waiting.discard((sid, room))
+                continue
+            async with self.lock:
+                # Retention may delete what this replay has not reached yet.
+                if self.history.trimmed_through(room) > cursor:
+                    trimmed = True
+                    cursor = self.history.trimmed_through(room)
+                rows = self.history.page(room, cursor, client, self.limits.page_messages)
+                page, cost = _cut(rows, self.limits.page_bytes)
+                for stored in page:
+                    await self.sio.emit("receive-message", (stored.text, meta(stored)), to=sid)
+                if page:
+                    cursor = page[-1].offset
+                last = len(page) == len(rows) < self.limits.page_messages
+                if last:
+                    await self._subscribe(sid, room)
+                    await self.sio.emit(
+                        "replay-done", self._done(room, since, trimmed), to=sid
+                    )
+            self.budgets.charge(client, ip, cost)
+            if last:
+                return
+            await asyncio.sleep(0)
+
+    async def _subscribe(self, sid: str, room: str) -> None:
+        if room:
+            await self.sio.enter_room(sid, room)
+        else:
+            self.behind_lobby.discard(sid)
+
+    def _done(self, room: str, since: int, trimmed: bool) -> dict[str, object]:
+        """What the client is told at the end of a replay (docs/protocol.md)."""
+        info: dict[str, object] = {
+            "room": room,
+            "since": since,
+            "offset": self.history.last_offset(),
+        }
+        if trimmed:
+            oldest = self.history.oldest_kept(room)
+            info["trimmed"] = True
+            info["oldest"] = oldest if oldest is not None else info["offset"]
+        return info
+
+
+def _cut(rows: list[Stored], page_bytes: int) -> tuple[list[Stored], float]:
+    """As many of `rows` as fit in `page_bytes` of text (at least one), and their cost."""
+    total = 0.0
+    for i, stored in enumerate(rows):
+        cost = len(stored.text) + MESSAGE_OVERHEAD
+        if i and total + cost > page_bytes:
+            return rows[:i], total
+        total += cost
+    return rows, total
+
