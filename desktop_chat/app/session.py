@@ -17,7 +17,7 @@ from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
 from desktop_chat.client.identity import claim_identity, ephemeral_identity
-from desktop_chat.client.local_db import data_dir, open_client_db
+from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
 from desktop_chat.client.local_db import default_db_path as client_db_path
 from desktop_chat.client.outbox import Outbox
 from desktop_chat.protocol.urls import (
@@ -75,8 +75,16 @@ class ChatSession:
         # Remembering sessions keep their outbox, rooms and offsets (and a
         # hosted server its messages) on disk, under a window identity no other
         # running window holds; others, such as most tests, keep them in memory.
+        self._notes: list[str] = []  # said in the window once it is up
         if options.remember:
-            self.database = open_client_db(client_db_path())
+            opened = open_client_db_noting(client_db_path())
+            self.database = opened.connection
+            if opened.moved_aside is not None:
+                self._notes.append(
+                    f"Your local data file could not be read ({opened.reason}). It was kept "
+                    f"as {opened.moved_aside} and a new one was started: messages that were "
+                    "waiting to be sent in it are not sent."
+                )
             self.identity = claim_identity(self.database, data_dir())
         else:
             self.database = open_client_db()
@@ -148,6 +156,8 @@ class ChatSession:
                 "between you and the server can read and change this conversation."
             )
         self.window.show()
+        for note in self._notes:
+            self.bridge.show_system(note)
         try:
             path = normalize_path(
                 opts.path

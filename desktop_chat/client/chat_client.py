@@ -30,7 +30,7 @@ from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.errors import MessageRefused
 from desktop_chat.client.outbox import Outbox, OutboxError
 from desktop_chat.client.receiver import Receiver
-from desktop_chat.client.sender import Sender
+from desktop_chat.client.sender import Sender, packet_size
 from desktop_chat.client.server_info import ServerInfo
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions, token_held_back
@@ -146,8 +146,28 @@ class ChatClient:
     def offline(self) -> bool:
         return self._connection.offline
 
-    def max_message_bytes(self) -> int:
-        return self.info.max_message_bytes
+    def check_size(self, message: Message) -> None:
+        """Raise MessageRefused for a message this server would not take.
+
+        What a server limits is the packet on the wire, where Socket.IO's
+        JSON escapes every character outside ASCII (a Hangul syllable takes
+        6 bytes, 3 in UTF-8): a server closes the connection of a client that
+        sends more, which loses the message and stalls what follows.
+        """
+        text_limit = self.info.max_message_bytes
+        if text_limit is not None:
+            size = len(message.text.encode("utf-8", "surrogatepass"))
+            if size > text_limit:
+                raise MessageRefused(
+                    f"The message is {size:,} bytes; the server takes at most {text_limit:,} bytes."
+                )
+        limit = self.info.max_packet_bytes
+        packet = packet_size(self._dialect, message)
+        if packet > limit:
+            raise MessageRefused(
+                f"The message is {packet:,} bytes as sent (characters outside ASCII take "
+                f"up to 6 bytes each on the wire); the server takes at most {limit:,} bytes."
+            )
 
     # ---- what the user asks for -------------------------------------------
 
@@ -175,13 +195,8 @@ class ChatClient:
         """
         if not text.strip():
             raise MessageRefused("An empty message is not sent.")
-        size = len(text.encode("utf-8", "surrogatepass"))
-        limit = self.max_message_bytes()
-        if size > limit:
-            raise MessageRefused(
-                f"The message is {size:,} bytes; the server takes at most {limit:,} bytes."
-            )
         message = own_message(text, room, self.name)
+        self.check_size(message)
         try:
             self._sender.send(message)
         except OutboxError as exc:
@@ -285,6 +300,7 @@ class ChatClient:
         return {
             self._dialect.receive_event: self._receiver.receive,
             self._dialect.info_event: self._server_info,
+            self._dialect.replay_done_event: self._receiver.replay_done,
         }
 
     def _server_info(self, info: object = None) -> None:

@@ -39,6 +39,7 @@ class TutorialDialect:
     leave_event = "leave-room"
     receive_event = "receive-message"
     info_event = "server-info"
+    replay_done_event = "replay-done"
 
     @staticmethod
     def send_args(message: Message) -> tuple[object, ...]:

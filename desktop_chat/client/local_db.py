@@ -15,7 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
-from desktop_chat.storage.sqlite import open_database
+from desktop_chat.storage.sqlite import OpenedDatabase, open_or_move_aside
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,17 @@ def default_db_path() -> Path:
 
 
 def open_client_db(path: Path | str = ":memory:") -> sqlite3.Connection:
-    db = open_database(path, SCHEMA, version=VERSION)
+    return open_client_db_noting(path).connection
+
+
+def open_client_db_noting(path: Path | str = ":memory:") -> OpenedDatabase:
+    """Open the client's file; one that cannot be read (damaged, or written by
+    a newer version) is kept aside under another name, and the result says
+    where, for the window to tell the user."""
+    opened = open_or_move_aside(path, SCHEMA, version=VERSION)
     if str(path) != ":memory:":
-        _take_over_legacy_outbox(db, Path(path).with_name("outbox.db"))
-    return db
+        _take_over_legacy_outbox(opened.connection, Path(path).with_name("outbox.db"))
+    return opened
 
 
 def _take_over_legacy_outbox(db: sqlite3.Connection, legacy: Path) -> None:

@@ -15,9 +15,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from desktop_chat.client.dialect import TutorialDialect
+from desktop_chat.client.dialect import TutorialDialect, is_offset
 from desktop_chat.client.echo import EchoFilter
-from desktop_chat.protocol.messages import Message
+from desktop_chat.protocol.messages import Message, system_message
 
 SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
 
@@ -83,6 +83,26 @@ class Receiver:
         """The server's newest offset, as it said on connecting."""
         if self.baseline is None and offset is not None:
             self.baseline = offset
+
+    def replay_done(self, info: object = None) -> None:
+        """A channel has caught up (our server's `replay-done`): its offset is
+        the server's newest at that moment; what retention removed is said."""
+        if not isinstance(info, dict) or not isinstance(info.get("room"), str):
+            return
+        channel = info["room"]
+        offset = info.get("offset")
+        if is_offset(offset) and offset > self.offsets.get(channel, -1):
+            self.offsets[channel] = offset
+        if info.get("trimmed") is True:
+            where = f"#{channel}" if channel else "the conversation with everyone"
+            self._show(
+                system_message(
+                    f"Some of what was said in {where} while you were away is no longer "
+                    "kept by the server (it keeps messages for a limited time); "
+                    "everything it still had is shown.",
+                    channel,
+                )
+            )
 
     def receive(self, *args: object) -> None:
         inbound = self._dialect.inbound(args)

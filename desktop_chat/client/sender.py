@@ -36,6 +36,7 @@ from desktop_chat.protocol.messages import (
     Message,
     system_message,
 )
+from desktop_chat.protocol.wire import encoded_packet_size
 
 log = logging.getLogger(__name__)
 
@@ -323,6 +324,12 @@ class Sender:
 
         await sio.emit(self._dialect.send_event, self._dialect.send_args(message), callback=ack)
         self._emitted_at[message.id] = time.monotonic()
+        limit = self._info.max_packet_bytes
+        if _may_be_large(message, limit) and packet_size(self._dialect, message) > limit // 2:
+            # Over long-polling engine.io batches what is queued into one POST,
+            # and the server's limit holds for the whole body: a big message
+            # goes out alone.
+            await sio.eio.queue.join()
         if self._info.acks:
             self._unacked[message.id] = (message, time.monotonic())
             if self._watchdog is None:
@@ -351,6 +358,21 @@ class Sender:
             self._watchdog = asyncio.get_running_loop().call_later(
                 ACK_TIMEOUT - waited, self._check_acks
             )
+
+
+# Python str characters: an astral one is 12 bytes escaped, the most any takes.
+_MAX_ESCAPED_CHAR = 12
+_ACK_ID_BOUND = 10**9  # ack ids count up per connection; nine digits are plenty
+
+
+def packet_size(dialect: TutorialDialect, message: Message) -> int:
+    """Bytes of the message's packet on the wire (protocol/wire.py)."""
+    return encoded_packet_size(dialect.send_event, dialect.send_args(message), _ACK_ID_BOUND)
+
+
+def _may_be_large(message: Message, limit: int) -> bool:
+    """Cheap: whether the packet could take more than half the server's limit."""
+    return len(message.text) * _MAX_ESCAPED_CHAR + 1024 > limit // 2
 
 
 async def _pace(bucket: TokenBucket | None) -> None:

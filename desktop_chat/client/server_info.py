@@ -11,9 +11,10 @@ import asyncio
 
 from desktop_chat.client.dialect import is_offset
 
-# Socket.IO servers drop a client whose packet exceeds their buffer (1 MB by
-# default); without a stated limit, stay below it.
-UNKNOWN_SERVER_MAX_BYTES = 900_000
+# Socket.IO servers close the connection of a client whose packet exceeds
+# their buffer: socket.io's maxHttpBufferSize, 1e6 bytes by default. A server
+# that does not say otherwise is taken to have the default.
+SOCKETIO_DEFAULT_MAX_PACKET_BYTES = 1_000_000
 
 
 class ServerInfo:
@@ -44,9 +45,16 @@ class ServerInfo:
         return offset if is_offset(offset) else None
 
     @property
-    def max_message_bytes(self) -> int:
+    def max_message_bytes(self) -> int | None:
+        """The largest text (UTF-8 bytes) the server takes, when it says."""
         stated = self.data.get("max_message_bytes")
-        return stated if is_offset(stated) and stated > 0 else UNKNOWN_SERVER_MAX_BYTES
+        return stated if is_offset(stated) and stated > 0 else None
+
+    @property
+    def max_packet_bytes(self) -> int:
+        """The largest encoded packet the server takes (what it says, else socket.io's default)."""
+        stated = self.data.get("max_packet_bytes")
+        return stated if is_offset(stated) and stated > 0 else SOCKETIO_DEFAULT_MAX_PACKET_BYTES
 
     @property
     def rate(self) -> tuple[float, int] | None:

@@ -95,3 +95,51 @@ def test_a_rooms_rejoin_asks_from_the_rooms_own_offset() -> None:
             await server.stop()
 
     run_checked(scenario())
+
+
+def test_what_the_server_no_longer_keeps_is_said_never_silently_skipped() -> None:
+    """Alice is away while bob says 20 things; the server keeps only 5. She
+    gets those 5, in order, and a line saying that older ones are gone."""
+    from desktop_chat.client.channels import ChannelStore
+    from desktop_chat.client.chat_client import ChatClient
+    from desktop_chat.client.local_db import open_client_db
+    from desktop_chat.server.chat_server import ChatServer
+    from desktop_chat.server.retention import Retention
+    from tests.client.test_client import Recorder
+    from tests.helpers import FAST_BACKOFF
+
+    async def scenario() -> None:
+        server = ChatServer(retention=Retention(days=None, messages=5, interval=0.05))
+        port = await server.start("127.0.0.1", 0)
+        target = server_target(f"http://127.0.0.1:{port}")
+        db = open_client_db()  # alice's data folder, across her two runs
+
+        def alice_run() -> tuple[ChatClient, Recorder]:
+            client = ChatClient("alice", backoff=FAST_BACKOFF, client_id="alice-key",
+                                channels=ChannelStore(db, "alice-key"))
+            return client, Recorder(client)
+
+        bob, _ = make_client("bob")
+        alice, _ = alice_run()
+        try:
+            alice.connect_to(target)
+            bob.connect_to(target)
+            await until(lambda: alice.status.state is ConnectionState.CONNECTED
+                        and bob.status.state is ConnectionState.CONNECTED)
+            await alice.close()
+            for i in range(20):
+                bob.send(f"said {i}", "")
+            await until(lambda: server.history.count() == 5 and server.history.last_offset() >= 20,
+                        what="the server to keep only 5")
+            alice, seen = alice_run()
+            alice.connect_to(target)
+            await until(lambda: len(seen.texts(Kind.OTHER)) == 5, what="the kept five")
+            assert seen.texts(Kind.OTHER) == [f"said {i}" for i in range(15, 20)]
+            await until(lambda: any("no longer kept" in t for t in seen.texts(Kind.SYSTEM)),
+                        what="the note")
+        finally:
+            await alice.close()
+            await bob.close()
+            await server.stop()
+
+    run_checked(scenario())

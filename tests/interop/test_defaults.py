@@ -17,7 +17,9 @@ from functools import partial
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
+from desktop_chat.client.status import ConnectionState
 from desktop_chat.protocol.messages import Kind
 from tests.interop.nodeproc import Browser, Peer, Server
 from tests.interop.test_node_server import (
@@ -97,3 +99,33 @@ def test_the_tutorial_page_and_a_window_on_the_node_server_with_its_default_buff
     page.wait_line("in the lounge, from the window")
     assert texts(desk, Kind.OTHER) == ["from the page, with the defaults"]
     assert not page.problems(), page.problems()
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_a_message_too_big_for_the_node_servers_default_buffer_is_refused_and_blocks_nothing(
+    qtbot: Any, node_server: Any, open_window: Any, peer: Any, transport: str
+) -> None:
+    """200,000 Hangul syllables are 600 KB of UTF-8 but 1.2 MB as Socket.IO's
+    JSON escapes them: over the Node server's default 1e6-byte buffer, which
+    closes the connection of whoever sends it. The window refuses it before
+    sending, says why, keeps the text in the input, and what is written next
+    arrives."""
+    server = node_server(defaults=True)
+    desk = open_window(server, "desk", transports=[transport])
+    bob: Peer = peer(server, "bob")
+    huge = "가" * 200_000
+    desk.window.message_input.setPlainText(huge)
+    qtbot.mouseClick(desk.window.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(t.startswith("Not sent:") for t in texts(desk, Kind.SYSTEM)))
+    refusal = next(t for t in texts(desk, Kind.SYSTEM) if t.startswith("Not sent:"))
+    assert "bytes as sent" in refusal and "1,000,000" in refusal
+    assert desk.window.message_input.toPlainText() == huge
+    assert texts(desk, Kind.OWN) == []
+    # Just under the limit goes through, and so does what follows it.
+    fits = "가" * 160_000  # 960,000 bytes of escapes plus the packet's framing
+    desk.window.message_input.setPlainText(fits)
+    qtbot.mouseClick(desk.window.send_button, Qt.MouseButton.LeftButton)
+    type_and_send(qtbot, desk, "and then this")
+    bob.wait_received(fits)
+    bob.wait_received("and then this")
+    assert desk.client.status.state is ConnectionState.CONNECTED

@@ -173,3 +173,21 @@ def test_text_that_cannot_be_stored_stays_in_the_input(
     qtbot.waitUntil(lambda: any("could not be stored" in t for t in texts(alice, Kind.SYSTEM)))
     assert alice.window.message_input.toPlainText() == text
     assert _own(alice) == []
+
+
+def test_a_damaged_local_data_file_is_kept_aside_and_the_app_starts(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    from desktop_chat.client.local_db import default_db_path
+
+    path = default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not a database" * 100)
+    alice = open_window(server_url(chat_server), "alice", settings=Settings())
+    wait_connected(qtbot, alice)
+    note = next(t for t in texts(alice, Kind.SYSTEM) if "could not be read" in t)
+    kept = [p for p in path.parent.iterdir() if p.name.startswith("client.db.damaged-")]
+    assert len(kept) == 1 and str(kept[0]) in note
+    assert kept[0].read_bytes() == b"this is not a database" * 100
+    type_and_send(qtbot, alice, "still works")
+    qtbot.waitUntil(lambda: _own(alice) == [("still works", DeliveryState.DELIVERED, "")])
