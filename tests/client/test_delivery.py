@@ -11,7 +11,6 @@ from aiohttp import web
 
 from desktop_chat.client import sender as sender_module
 from desktop_chat.client.chat_client import ConnectionState
-from desktop_chat.client.dialect import TutorialDialect
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from tests.client.test_client import make_client
 from tests.helpers import run_checked, server_target, until
@@ -89,17 +88,17 @@ def test_a_bug_in_the_send_loop_is_said_and_sending_recovers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A bug, not the network: the send loop must not stop while the status says
-    connected. (The fault is injected once into the dialect's argument builder.)"""
-    real = TutorialDialect.send_args
+    connected. (The fault is injected once into the pump's pacing step.)"""
+    real = sender_module._pace
     failures = iter([RuntimeError("injected bug")])
 
-    def send_args(message: Any) -> tuple[object, ...]:
+    async def pace(bucket: Any) -> None:
         exc = next(failures, None)
         if exc is not None:
             raise exc
-        return real(message)
+        await real(bucket)
 
-    monkeypatch.setattr(TutorialDialect, "send_args", staticmethod(send_args))
+    monkeypatch.setattr(sender_module, "_pace", pace)
     monkeypatch.setattr(sender_module.log, "exception", lambda *a, **k: None)  # expected here
 
     async def scenario() -> None:
