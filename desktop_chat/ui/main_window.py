@@ -11,7 +11,7 @@ from functools import partial
 from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.protocol.messages import DeliveryState, Message
 from desktop_chat.ui.message_delegate import MessageDelegate
+from desktop_chat.ui.message_input import MessageInput
 from desktop_chat.ui.message_model import MessageModel, Role
 
 _W = TypeVar("_W", bound=QWidget)
@@ -42,20 +42,6 @@ def _named(widget: _W, name: str) -> _W:
     """Give a widget the stable objectName that tests and users reach it by."""
     widget.setObjectName(name)
     return widget
-
-
-class MessageInput(QPlainTextEdit):
-    """Enter sends; Shift+Enter starts a new line, as in every chat client."""
-
-    submitted = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.submitted.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class StatusLabel(QLabel):
@@ -219,6 +205,7 @@ class MainWindow(QMainWindow):
         return self.room_input.text().strip()
 
     def _submit(self) -> None:
+        self.message_input.commit_preedit()  # a syllable still being composed is sent too
         text = self.message_input.toPlainText()
         if not text.strip():
             return  # nothing to say; the input keeps its focus

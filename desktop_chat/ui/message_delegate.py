@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message, display_text
 from desktop_chat.ui.links import Link, find_links
 from desktop_chat.ui.message_model import MessageModel, header_text
+from desktop_chat.ui.theme import message_colors
 
 _Index = QModelIndex | QPersistentModelIndex
 _T = TypeVar("_T")
@@ -451,16 +452,15 @@ class MessageDelegate(QStyledItemDelegate):
 
 
 class _Colors:
-    """The colours a message is painted in, made once per palette."""
+    """The colours a message is painted in, made once per palette (ui/theme.py
+    derives them all from the palette, readable in light and dark)."""
 
     def __init__(self, palette: QPalette) -> None:
-        highlight = palette.color(QPalette.ColorRole.Highlight)
-        self.own = QColor(highlight)
-        self.own.setAlpha(40)
-        self.selected = QColor(highlight)
-        self.selected.setAlpha(90)
-        self.other = QColor(palette.color(QPalette.ColorRole.AlternateBase))
-        self.muted = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
-        self.text = QColor(palette.color(QPalette.ColorRole.Text))
-        self.failed = QColor(200, 40, 40)
-        self.link = QColor(palette.color(QPalette.ColorRole.Link))
+        colors = message_colors(palette)
+        self.own = colors.own
+        self.selected = colors.selected
+        self.other = colors.other
+        self.muted = colors.muted
+        self.text = colors.text
+        self.failed = colors.failed
+        self.link = colors.link

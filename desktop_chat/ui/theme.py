@@ -1,0 +1,190 @@
+"""Light and dark: the system's scheme, or the user's choice, as a palette.
+
+"system" leaves the platform's style and palette alone and follows its
+colour scheme (`QStyleHints.colorScheme`, `colorSchemeChanged`); "light"
+and "dark" set the Fusion style (the one style that draws every control
+from the palette on every platform) with a palette made here. Every colour
+the message delegate paints comes from the palette (`message_colors`), so
+both schemes are readable; `contrast_ratio` is WCAG 2's formula, used by
+the tests on the actual colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+_R = QPalette.ColorRole
+_G = QPalette.ColorGroup
+
+# (role, light, dark): the two palettes the explicit choices use.
+_ROLES: tuple[tuple[QPalette.ColorRole, str, str], ...] = (
+    (_R.Window, "#f3f3f3", "#202124"),
+    (_R.WindowText, "#1a1a1a", "#e8e8e8"),
+    (_R.Base, "#ffffff", "#17181a"),
+    (_R.AlternateBase, "#e9edf2", "#2a2c30"),
+    (_R.Text, "#1a1a1a", "#e8e8e8"),
+    (_R.PlaceholderText, "#5c5f66", "#a9adb4"),
+    (_R.Button, "#e6e6e6", "#303236"),
+    (_R.ButtonText, "#1a1a1a", "#e8e8e8"),
+    (_R.BrightText, "#ffffff", "#ffffff"),
+    (_R.Highlight, "#1f5fbf", "#5b9cf2"),
+    (_R.HighlightedText, "#ffffff", "#0b0c0e"),
+    (_R.Link, "#0b57d0", "#8ab4f8"),
+    (_R.LinkVisited, "#6a3fb5", "#c58af9"),
+    (_R.ToolTipBase, "#ffffe1", "#303236"),
+    (_R.ToolTipText, "#1a1a1a", "#e8e8e8"),
+    (_R.Light, "#ffffff", "#45484d"),
+    (_R.Midlight, "#dcdcdc", "#3a3c40"),
+    (_R.Mid, "#a0a0a0", "#55585e"),
+    (_R.Dark, "#8a8a8a", "#151618"),
+    (_R.Shadow, "#505050", "#000000"),
+    (_R.Accent, "#1f5fbf", "#5b9cf2"),
+)
+
+
+def palette_for(dark: bool) -> QPalette:
+    palette = QPalette()
+    for role, light_color, dark_color in _ROLES:
+        palette.setColor(role, QColor(dark_color if dark else light_color))
+    disabled = QColor("#8a8d93" if not dark else "#6f737a")
+    for role in (_R.WindowText, _R.Text, _R.ButtonText):
+        palette.setColor(_G.Disabled, role, disabled)
+    return palette
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(_R.Window).lightness() < 128
+
+
+def relative_luminance(color: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two opaque colours (1 to 21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def blend(top: QColor, bottom: QColor) -> QColor:
+    """`top` (with its alpha) painted over opaque `bottom`: the colour one sees."""
+    alpha = top.alphaF()
+    return QColor.fromRgbF(
+        top.redF() * alpha + bottom.redF() * (1 - alpha),
+        top.greenF() * alpha + bottom.greenF() * (1 - alpha),
+        top.blueF() * alpha + bottom.blueF() * (1 - alpha),
+    )
+
+
+def readable_on(color: QColor, background: QColor, minimum: float = 4.5) -> QColor:
+    """`color`, moved toward black or white until it reads on `background`."""
+    result = QColor(color)
+    toward = QColor("#000000") if relative_luminance(background) > 0.2 else QColor("#ffffff")
+    step = 0
+    while contrast_ratio(result, background) < minimum and step < 20:
+        step += 1
+        mix = step / 20
+        result = QColor.fromRgbF(
+            color.redF() * (1 - mix) + toward.redF() * mix,
+            color.greenF() * (1 - mix) + toward.greenF() * mix,
+            color.blueF() * (1 - mix) + toward.blueF() * mix,
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class MessageColors:
+    """What a message is painted in, all derived from one palette."""
+
+    own: QColor  # bubble of our messages (translucent highlight)
+    other: QColor  # bubble of others' messages
+    selected: QColor
+    text: QColor
+    muted: QColor  # headers and system lines
+    failed: QColor  # header of a message that failed
+    link: QColor
+    badge: QColor  # unread badge background
+    badge_text: QColor
+
+
+def message_colors(palette: QPalette) -> MessageColors:
+    """The delegate's and the tray badge's colours, readable on this palette:
+    text colours are nudged until they reach 4.5:1 on the bubble they sit on."""
+    base = palette.color(_R.Base)
+    highlight = palette.color(_R.Highlight)
+    own = QColor(highlight)
+    own.setAlpha(40)
+    selected = QColor(highlight)
+    selected.setAlpha(90)
+    other = QColor(palette.color(_R.AlternateBase))
+    bubbles = [blend(own, base), other, blend(selected, base), base]
+    darkest = min(bubbles, key=lambda c: contrast_ratio(c, palette.color(_R.Text)))
+
+    def on_bubbles(color: QColor) -> QColor:
+        if color.alpha() < 255:  # e.g. Fusion's placeholder: half-transparent text
+            color = blend(color, base)
+        for bubble in bubbles:
+            color = readable_on(color, bubble)
+        return readable_on(color, darkest)
+
+    red = QColor("#ff8a80") if is_dark(palette) else QColor("#b3261e")
+    badge = QColor("#b3261e")
+    return MessageColors(
+        own=own,
+        other=other,
+        selected=selected,
+        text=on_bubbles(palette.color(_R.Text)),
+        muted=on_bubbles(palette.color(_R.PlaceholderText)),
+        failed=on_bubbles(red),
+        link=on_bubbles(palette.color(_R.Link)),
+        badge=badge,
+        badge_text=readable_on(QColor("#ffffff"), badge),
+    )
+
+
+class ThemeManager(QObject):
+    """Applies the user's theme choice and follows the system's scheme under "system"."""
+
+    changed = Signal()
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self._system_style = app.style().name()
+        self.choice = "system"
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
+
+    def apply(self, choice: str) -> None:
+        self.choice = choice if choice in ("light", "dark") else "system"
+        if self.choice == "system":
+            self._app.setStyle(self._system_style)
+            # A palette with nothing set gives the platform's own back.
+            self._app.setPalette(QPalette())
+            scheme = QGuiApplication.styleHints().colorScheme()
+            if scheme == Qt.ColorScheme.Dark and not is_dark(self._app.palette()):
+                # The platform says dark but its theme has no dark palette (plain X11).
+                self._app.setPalette(palette_for(dark=True))
+        else:
+            fusion = QStyleFactory.create("Fusion")
+            if fusion is not None:
+                self._app.setStyle(fusion)
+            self._app.setPalette(palette_for(dark=self.choice == "dark"))
+        self.changed.emit()
+
+    def dark(self) -> bool:
+        return is_dark(self._app.palette())
+
+    def _scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self.choice == "system":
+            self.apply("system")
