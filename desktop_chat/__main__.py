@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not check https certificates (dangerous; the window shows a warning)",
     )
+    parser.add_argument(
+        "--lang",
+        choices=["en", "ko"],
+        help="language of the window (default: as in settings, else the system's)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -107,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         tls=TlsOptions(ca_file=args.ca_file, insecure=args.insecure),
         transports=args.transports.split(",") if args.transports else None,
     )
-    return run(options)
+    return run(options, language=args.lang)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ Commands (stdin):
                                             into the room box, and press Send
     {"cmd": "join", "room": R}              type R into the room box and press Join
     {"cmd": "close"}                        close the window, as its close button does
+    more commands registered in `handlers` (desktop_automation.py: the tray,
+    notifications, settings)
 
 Events (stdout):
 
@@ -34,8 +36,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Mapping
-from typing import TextIO
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
 
 from PySide6.QtCore import QModelIndex, QObject, QSocketNotifier
 
@@ -69,6 +71,8 @@ class Automation(QObject):
         self._out = stdout if stdout is not None else sys.stdout
         self._fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
         self._buffer = b""
+        # More commands: name -> handler of the whole command object.
+        self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {}
         model.rowsInserted.connect(self._rows_inserted)
         model.dataChanged.connect(self._data_changed)
         bridge.status_changed.connect(self._status)
@@ -83,6 +87,10 @@ class Automation(QObject):
         self.bridge.status_changed.disconnect(self._status)
 
     # ---- events -----------------------------------------------------------
+
+    def report(self, event: dict[str, object]) -> None:
+        """Report one event on stdout (one JSON line)."""
+        self._emit(event)
 
     def _emit(self, event: dict[str, object]) -> None:
         self._out.write(json.dumps(event) + "\n")
@@ -166,5 +174,7 @@ class Automation(QObject):
             self.window.join_button.click()
         elif cmd == "close":
             self.window.close()
+        elif isinstance(cmd, str) and cmd in self.handlers:
+            self.handlers[cmd](command)
         else:
             self._emit({"event": "error", "message": f"unknown command: {command!r}"})

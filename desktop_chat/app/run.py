@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication
 from desktop_chat import __version__
 from desktop_chat.app import automation
 from desktop_chat.app import loop as qt_loop
+from desktop_chat.app.desktop import Desktop
+from desktop_chat.app.desktop_automation import desktop_automation
 from desktop_chat.app.session import ChatSession, Options
 from desktop_chat.app.settings import Settings
 from desktop_chat.protocol.transport import configure_engineio
@@ -33,10 +35,13 @@ def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> N
     logging.getLogger("qt").log(level, "%s", message)
 
 
-async def _main(options: Options) -> int:
+async def _main(options: Options, language: str | None = None) -> int:
     loop = asyncio.get_running_loop()
     settings = Settings.load() if options.remember else Settings()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
     session = ChatSession(options, settings)
+    desktop = Desktop(session, app, language)
     closed: asyncio.Future[None] = loop.create_future()
 
     def request_close(*_: object) -> None:
@@ -44,18 +49,22 @@ async def _main(options: Options) -> int:
             closed.set_result(None)
 
     session.window.closed.connect(request_close)
+    desktop.quit_requested.connect(request_close)
     # Test-only remote control (desktop_chat/app/automation.py), off by default.
     driver = (
         automation.Automation(session.window, session.model, session.bridge)
         if automation.enabled()
         else None
     )
+    if driver is not None:
+        desktop_automation(driver, desktop)
     # Ctrl+C in the terminal takes the same path as closing the window; the
     # client was made with handle_sigint=False so engine.io does not cancel
     # every task on its own.
     loop.add_signal_handler(signal.SIGINT, request_close)
     try:
         await session.start()
+        await desktop.start()
         # What exists now (modules, the window, its Qt wrappers) lives as long
         # as the process: keep the cyclic collector from walking it again on
         # every full collection, which under a flood is a few percent of the time.
@@ -65,11 +74,12 @@ async def _main(options: Options) -> int:
         loop.remove_signal_handler(signal.SIGINT)
         if driver is not None:
             driver.stop()
+        await desktop.close()
         await session.close()
     return 0
 
 
-def run(options: Options) -> int:
+def run(options: Options, language: str | None = None) -> int:
     """Start the GUI and return the process exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     configure_engineio()
@@ -83,4 +93,4 @@ def run(options: Options) -> int:
     # The window's close resolves a future that _main awaits; letting Qt quit
     # on last-window-close would stop the loop under that future.
     app.setQuitOnLastWindowClosed(False)
-    return qt_loop.run(_main(options))
+    return qt_loop.run(_main(options, language))

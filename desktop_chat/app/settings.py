@@ -95,6 +95,13 @@ def _base64(value: object) -> str | None:
     return value
 
 
+def _splitters(value: object) -> dict[str, str] | None:
+    if not isinstance(value, dict):
+        return None
+    kept = {k: _base64(v) for k, v in list(value.items())[:50] if isinstance(k, str)}
+    return {k: v for k, v in kept.items() if v is not None}
+
+
 def _servers(value: object) -> list[ServerEntry] | None:
     if not isinstance(value, list):
         return None
@@ -122,7 +129,8 @@ class Settings:
     language: str = ""  # one of LANGUAGES
     font_size: int = 0  # points, 0 = default
     geometry: str = ""  # QWidget.saveGeometry(), base64
-    window_state: str = ""  # QMainWindow.saveState() (docks, splitters), base64
+    window_state: str = ""  # QMainWindow.saveState() (docks, toolbars), base64
+    splitters: dict[str, str] = field(default_factory=dict)  # objectName: saveState(), base64
     # Why the file was not used, for the window to say; never saved.
     problem: str = field(default="", compare=False)
 
@@ -189,5 +197,6 @@ _CHECKS: dict[str, Any] = {
     "font_size": _font_size,
     "geometry": _base64,
     "window_state": _base64,
+    "splitters": _splitters,
 }
 assert set(_CHECKS) == {f.name for f in fields(Settings)} - {"problem"}

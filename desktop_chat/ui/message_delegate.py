@@ -40,6 +40,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
+    QPen,
     QTextCharFormat,
     QTextLayout,
     QTextLine,
@@ -75,6 +76,7 @@ _TEXT_FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere) | int
 _HEADER_OWN = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _HEADER_OTHER = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _SELECTED = QStyle.StateFlag.State_Selected
+_FOCUSED = QStyle.StateFlag.State_HasFocus
 
 
 def _remember(cache: dict[_K, _T], key: _K, value: _T, limit: int | None = None) -> None:
@@ -298,6 +300,11 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(fill)
             painter.drawRoundedRect(QRect(left, top, width, height), 6, 6)
+        if option.state & _FOCUSED:  # the keyboard's place in the list, visible
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(colors.link, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRect(left + 1, top + 1, width - 2, height - 2), 6, 6)
 
         left, top = left + PADDING, top + PADDING
         width, height = width - 2 * PADDING, height - 2 * PADDING

@@ -35,6 +35,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from desktop_chat.protocol.messages import DeliveryState, DeliveryUpdate, Kind, Message
+from desktop_chat.ui.accessible_text import accessible_description, accessible_text
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -215,6 +216,10 @@ class MessageModel(QAbstractListModel):
             return message.state.value if message.state else None
         if role in (Role.HEADER, Qt.ItemDataRole.ToolTipRole):
             return header_text(message)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return accessible_text(message)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return accessible_description(message)
         return None
 
     def message_at(self, row: int) -> Message:

@@ -1,0 +1,311 @@
+"""The app at home on the desktop: notifications, tray, settings, language,
+theme, keyboard and screen readers, wired around one ChatSession.
+
+Kept apart from session.py so that the chat itself (window, client,
+hosting) does not change with the desktop's features; `run.py` makes one
+`Desktop` per session and closes it on the way out.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import logging
+import time
+from functools import partial
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QSplitter, QSystemTrayIcon
+
+from desktop_chat.app.notifications import DesktopNotifications
+from desktop_chat.app.session import ChatSession
+from desktop_chat.client.status import ConnectionState, Status
+from desktop_chat.protocol.messages import Message
+from desktop_chat.protocol.urls import InvalidServerUrl, ServerTarget, parse_server_url
+from desktop_chat.resources import icon_path
+from desktop_chat.ui.accessibility import Announcer
+from desktop_chat.ui.i18n import Translations, choose_language
+from desktop_chat.ui.notify_policy import Bursts, conversation_of, is_replayed, should_notify
+from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.shortcuts import ShortcutsHelp, WindowActions
+from desktop_chat.ui.theme import ThemeManager
+from desktop_chat.ui.tray import TrayIcon
+
+log = logging.getLogger(__name__)
+BODY_CHARS = 200  # the start of a message shown in a notification
+
+
+def _t(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("Desktop", text, None, n)
+
+
+def notification_text(message: Message, count: int) -> tuple[str, str]:
+    """(summary, body) of a notification: plain summary; the body escaped,
+    since the spec lets daemons read markup in it."""
+    room = f"#{message.room}" if message.room else _t("everyone")
+    sender = message.sender or _t("Someone")
+    if count > 1:
+        summary = _t("%n new messages in %1", count).replace("%1", room)
+    elif message.room:
+        summary = _t("%1 in %2").replace("%1", sender).replace("%2", room)
+    else:
+        summary = sender
+    text = message.text if len(message.text) <= BODY_CHARS else message.text[:BODY_CHARS] + "…"
+    body = f"{sender}: {text}" if count > 1 else text
+    return summary, html.escape(body, quote=False)
+
+
+class Desktop(QObject):
+    quit_requested = Signal()
+    conversation_requested = Signal(str)  # a notification was clicked: show this one
+
+    def __init__(
+        self, session: ChatSession, app: QApplication, language: str | None = None
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = session.settings
+        self.window = window = session.window
+        self._app = app
+        self._quitting = False
+        self._remember = session.options.remember
+        self.connected_since: float | None = None
+        self.bursts = Bursts()
+        self.unread = 0
+        self.translations = Translations(app)
+        self.translations.apply(choose_language(language, self.settings.language))
+        self.theme = ThemeManager(app)
+        self.theme.apply(self.settings.theme)
+        self._default_font = QFont(app.font())
+        self._apply_font(self.settings.font_size)
+
+        self.actions = WindowActions(
+            window,
+            {
+                "server": window.server_url,
+                "room": window.room_input,
+                "messages": window.message_list,
+                "input": window.message_input,
+            },
+        )
+        self.actions.set_dnd(self.settings.do_not_disturb)
+        self.settings_dialog: SettingsDialog | None = None
+        self.help: ShortcutsHelp | None = None
+        self.announcer = Announcer(window.message_list, session.model)
+
+        self.tray: TrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = TrayIcon(QIcon(str(icon_path())))
+            self.tray.set_dnd(self.settings.do_not_disturb)
+            self.tray.show_hide_requested.connect(self.toggle_window)
+            self.tray.dnd_toggled.connect(lambda on: self.set_setting("do_not_disturb", on))
+            self.tray.quit_requested.connect(self.quit)
+            self.tray.show()
+        self.notifications = DesktopNotifications(
+            "desktop-chat", self._notification_action, self.bursts.closed, str(icon_path())
+        )
+
+        self.actions.settings_requested.connect(self.open_settings)
+        self.actions.help_requested.connect(self.open_help)
+        self.actions.quit_requested.connect(self.quit)
+        self.actions.dnd_toggled.connect(lambda on: self.set_setting("do_not_disturb", on))
+        session.bridge.messages_added.connect(self._messages)
+        session.bridge.status_changed.connect(self._status)
+        window.installEventFilter(self)
+        self._restore_geometry()
+        if self.settings.problem:
+            session.bridge.show_system(
+                _t("Your settings could not all be read (%1); the defaults are used for the rest.")
+                .replace("%1", self.settings.problem)
+            )
+
+    async def start(self) -> None:
+        """Reach the notification daemon (none is fine)."""
+        if await self.notifications.start():
+            log.info("notifications through %s", " ".join(self.notifications.server[:3]))
+
+    async def close(self) -> None:
+        self._save_geometry()
+        await self.notifications.close()
+        if self.tray is not None:
+            self.tray.hide()
+
+    # ---- notifications and unread -------------------------------------------
+
+    def window_active(self) -> bool:
+        w = self.window
+        return w.isVisible() and not w.isMinimized() and w.isActiveWindow()
+
+    def _status(self, status: Status) -> None:
+        if status.state is ConnectionState.CONNECTED:
+            self.connected_since = time.time()
+            self.announcer.live_since = self.connected_since
+            target = self.session.client.target
+            if target is not None and self._remember:
+                self.settings.remember_server(target.url.url, target.path, self._transport())
+                self.settings.save()
+
+    def _transport(self) -> str:
+        chosen = self.session.options.transports
+        return ",".join(chosen) if chosen else ""
+
+    def _messages(self, batch: list[Message]) -> None:
+        s = self.settings
+        active = self.window_active()
+        for message in batch:
+            replaying = is_replayed(message, self.connected_since)
+            conversation = conversation_of(message)
+            muted = conversation in s.muted
+            if not should_notify(message, active, None, muted, False, replaying):
+                continue  # seen, or not worth counting
+            self.unread += 1
+            if s.do_not_disturb or not s.notifications:
+                continue
+            count, replaces = self.bursts.add(conversation)
+            summary, body = notification_text(message, count)
+            self.notifications.show(
+                summary,
+                body,
+                replaces,
+                partial(self.bursts.shown, conversation),
+                _t("Open"),
+            )
+        if self.tray is not None:
+            self.tray.set_unread(self.unread)
+
+    def _notification_action(self, notification_id: int, action: str) -> None:
+        conversation = self.bursts.conversation_for(notification_id)
+        if conversation is None or action != "default":
+            return
+        self.bursts.closed(notification_id)
+        self.show_window()
+        if conversation:
+            self.window.room_input.setText(conversation)
+        self.conversation_requested.emit(conversation)
+
+    def seen(self) -> None:
+        """The user is looking: nothing is unread, the notifications go."""
+        self.unread = 0
+        if self.tray is not None:
+            self.tray.set_unread(0)
+        for notification_id in self.bursts.seen():
+            self.notifications.close_notification(notification_id)
+
+    # ---- the window --------------------------------------------------------
+
+    def show_window(self) -> None:
+        w = self.window
+        w.show()
+        w.setWindowState(w.windowState() & ~w.windowState().WindowMinimized)
+        w.raise_()
+        w.activateWindow()
+        if self.tray is not None:
+            self.tray.set_window_visible(True)
+
+    def toggle_window(self) -> None:
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.window.hide()
+            if self.tray is not None:
+                self.tray.set_window_visible(False)
+        else:
+            self.show_window()
+
+    def keeps_running_in_tray(self) -> bool:
+        return self.tray is not None and self.settings.keep_in_tray
+
+    def quit(self) -> None:
+        self._quitting = True
+        self.quit_requested.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window:
+            kind = event.type()
+            if kind == QEvent.Type.Close and isinstance(event, QCloseEvent):
+                self._save_geometry()
+                if not self._quitting and self.keeps_running_in_tray():
+                    event.ignore()
+                    self.window.hide()
+                    if self.tray is not None:
+                        self.tray.set_window_visible(False)
+                    return True  # the window's closed signal is not emitted
+            elif kind == QEvent.Type.WindowActivate:
+                self.seen()
+        return False
+
+    def _restore_geometry(self) -> None:
+        s, w = self.settings, self.window
+        if s.geometry:
+            w.restoreGeometry(QByteArray(base64.b64decode(s.geometry)))
+        if s.window_state:
+            w.restoreState(QByteArray(base64.b64decode(s.window_state)))
+        for splitter in w.findChildren(QSplitter):
+            state = s.splitters.get(splitter.objectName())
+            if state and splitter.objectName():
+                splitter.restoreState(QByteArray(base64.b64decode(state)))
+
+    def _save_geometry(self) -> None:
+        s, w = self.settings, self.window
+        s.geometry = base64.b64encode(w.saveGeometry().data()).decode("ascii")
+        s.window_state = base64.b64encode(w.saveState().data()).decode("ascii")
+        s.splitters = {
+            splitter.objectName(): base64.b64encode(splitter.saveState().data()).decode("ascii")
+            for splitter in w.findChildren(QSplitter)
+            if splitter.objectName()
+        }
+        if self._remember:
+            s.save()
+
+    # ---- settings ------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        if self.settings_dialog is None:
+            dialog = SettingsDialog(self.window, tray_available=self.tray is not None)
+            dialog.changed.connect(self.set_setting)
+            dialog.server_chosen.connect(self._server_chosen)
+            self.settings_dialog = dialog
+        self.settings_dialog.load(self.settings)
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+        self.settings_dialog.activateWindow()
+
+    def open_help(self) -> None:
+        if self.help is None:
+            self.help = ShortcutsHelp(self.actions, self.window)
+        self.help.retranslateUi()
+        self.help.show()
+        self.help.raise_()
+
+    def set_setting(self, key: str, value: object) -> None:
+        """Apply one changed setting now, and keep it."""
+        if not hasattr(self.settings, key):
+            return
+        setattr(self.settings, key, value)
+        if key == "theme":
+            self.theme.apply(str(value))
+        elif key == "language":
+            self.translations.apply(choose_language(None, str(value)))
+        elif key == "font_size" and isinstance(value, int):
+            self._apply_font(value)
+        elif key == "do_not_disturb":
+            self.actions.set_dnd(bool(value))
+            if self.tray is not None:
+                self.tray.set_dnd(bool(value))
+        elif key == "name" and isinstance(value, str) and value:
+            self.session.client.name = value  # used from the next connection on
+        if self._remember:
+            self.settings.save()
+
+    def _apply_font(self, size: int) -> None:
+        font = QFont(self._default_font)
+        if size > 0:
+            font.setPointSize(size)
+        self._app.setFont(font)
+
+    def _server_chosen(self, url: str, path: str, _transport: str) -> None:
+        try:
+            parsed = parse_server_url(url)
+        except InvalidServerUrl:
+            return
+        self.window.server_url.setText(parsed.url)
+        self.session.bridge.connect_to(ServerTarget(parsed, path))

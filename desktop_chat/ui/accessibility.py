@@ -1,0 +1,92 @@
+"""What screen readers hear: names for the window's widgets, each message
+row read as one sentence, and new messages announced.
+
+The names are set by objectName from here, in the current language, and
+again on every LanguageChange, so the window's module does not carry them
+and a widget added later only needs an entry in `_NAMES`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Signal
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtWidgets import QWidget
+
+from desktop_chat.protocol.messages import Kind
+from desktop_chat.ui.accessible_text import accessible_text
+from desktop_chat.ui.message_model import MessageModel
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Accessibility", text)
+
+
+def _names() -> dict[str, tuple[str, str]]:
+    """objectName: (accessible name, description), translated now."""
+    return {
+        "serverUrl": (_t("Server address"), _t("The chat server; Enter connects")),
+        "connectButton": (_t("Connect"), _t("Connect to the server address")),
+        "reconnectButton": (_t("Reconnect now"), _t("Try to connect again now")),
+        "hostElsewhereButton": (
+            _t("Host on another port"),
+            _t("Run the chat server in this window on a free port"),
+        ),
+        "offlineButton": (_t("Go offline"), _t("Disconnect; what you write is kept")),
+        "roomInput": (_t("Room"), _t("Room to join and send to; empty sends to everyone")),
+        "joinButton": (_t("Join room"), ""),
+        "messageList": (_t("Messages"), _t("The conversation, newest at the bottom")),
+        "messageInput": (_t("Message"), _t("Enter sends, Shift+Enter starts a new line")),
+        "sendButton": (_t("Send"), _t("Send the message")),
+        "targetLabel": (_t("Sending to"), ""),
+        "statusLabel": (_t("Connection status"), ""),
+    }
+
+
+def name_widgets(root: QWidget) -> None:
+    for name, (accessible, description) in _names().items():
+        widget = root.findChild(QWidget, name)
+        if widget is not None:
+            widget.setAccessibleName(accessible)
+            widget.setAccessibleDescription(description)
+
+
+class Announcer(QObject):
+    """Reads new messages out through the screen reader (Qt's announcement
+    event, polite): only others' messages, in the conversation on screen,
+    and only live ones (not history paged or replayed in)."""
+
+    announced = Signal(str)  # what was announced, for tests and logs
+
+    def __init__(self, view: QWidget, model: MessageModel) -> None:
+        super().__init__(view)
+        self._view = view
+        self._model = model
+        self.shown_conversation: str | None = None  # None: every conversation
+        self.live_since: float | None = None  # connection time: older is history
+        model.rowsInserted.connect(self._inserted)
+        view.installEventFilter(self)
+        name_widgets(view.window())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            name_widgets(self._view.window())
+        return False
+
+    def _inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if not self._model.following:
+            return
+        for row in range(first, last + 1):
+            message = self._model.message_at(row)
+            if message.kind is not Kind.OTHER:
+                continue
+            if self.live_since is None or message.ts < self.live_since - 5:
+                continue
+            if self.shown_conversation not in (None, message.room):
+                continue
+            self.announce(accessible_text(message))
+
+    def announce(self, text: str) -> None:
+        if QAccessible.isActive():
+            event = QAccessibleAnnouncementEvent(self._view, text)
+            QAccessible.updateAccessibility(event)
+        self.announced.emit(text)

@@ -1,0 +1,50 @@
+"""A message row as a screen reader reads it (the model's accessible roles).
+
+Qt's item views hand `Qt.AccessibleTextRole` and
+`Qt.AccessibleDescriptionRole` to the screen reader as the row's name and
+description; the painted row has no text of its own for it to read.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Accessibility", text)
+
+
+def _state(message: Message) -> str:
+    state = message.state
+    if state is DeliveryState.PENDING:
+        return _t("waiting to be sent")
+    if state is DeliveryState.SENT:
+        return _t("sent")
+    if state is DeliveryState.DELIVERED:
+        return _t("delivered")
+    if state is DeliveryState.FAILED:
+        return _t("not sent: %1").replace("%1", message.error or "?")
+    if state is DeliveryState.DISCARDED:
+        return _t("discarded")
+    return ""
+
+
+def accessible_text(message: Message) -> str:
+    """Who, where, and the text."""
+    if message.kind is Kind.SYSTEM:
+        return _t("Notice: %1").replace("%1", message.text)
+    who = _t("You") if message.kind is Kind.OWN else (message.sender or _t("Someone"))
+    if message.room:
+        who = _t("%1 in #%2").replace("%1", who).replace("%2", message.room)
+    return f"{who}: {message.text}"
+
+
+def accessible_description(message: Message) -> str:
+    """When, in the user's language, and where our own message is on its way."""
+    when = QLocale().toString(
+        QDateTime.fromMSecsSinceEpoch(int(message.ts * 1000)), QLocale.FormatType.ShortFormat
+    )
+    state = _state(message)
+    return f"{when}, {state}" if state else when

@@ -1,0 +1,244 @@
+"""The settings dialog: non-modal, applied as the user changes things.
+
+It only shows values and emits what the user changed (`changed(key,
+value)`, keys as in desktop_chat/app/settings.py) or picked
+(`server_chosen`); the composition root saves and applies them. Reading
+goes through a Protocol so that the window layer does not import the app
+layer that owns the settings file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class ServerView(Protocol):
+    url: str
+    path: str
+    transport: str
+
+
+class SettingsView(Protocol):
+    name: str
+    notifications: bool
+    do_not_disturb: bool
+    muted: list[str]
+    keep_in_tray: bool
+    theme: str
+    language: str
+    font_size: int
+
+    @property
+    def servers(self) -> Sequence[ServerView]: ...
+
+
+_W = TypeVar("_W", bound=QWidget)
+
+
+def _named(widget: _W, name: str) -> _W:
+    widget.setObjectName(name)
+    return widget
+
+
+class SettingsDialog(QDialog):
+    changed = Signal(str, object)  # settings key, new value
+    server_chosen = Signal(str, str, str)  # url, path, transport
+
+    def __init__(self, parent: QWidget | None = None, tray_available: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self._loading = False
+        self.name_edit = _named(QLineEdit(), "settingsName")
+        self.name_edit.setMaxLength(64)
+        self.servers_list = _named(QListWidget(), "settingsServers")
+        self.servers_list.setMaximumHeight(110)
+        self.use_server = _named(QPushButton(), "settingsUseServer")
+        self.notify_box = _named(QCheckBox(), "settingsNotifications")
+        self.dnd_box = _named(QCheckBox(), "settingsDoNotDisturb")
+        self.muted_edit = _named(QLineEdit(), "settingsMuted")
+        self.tray_box = _named(QCheckBox(), "settingsKeepInTray")
+        self.tray_box.setEnabled(tray_available)
+        self.tray_note = _named(QLabel(), "settingsTrayNote")
+        self.tray_note.setWordWrap(True)
+        self.tray_note.setVisible(not tray_available)
+        self.theme_combo = _named(QComboBox(), "settingsTheme")
+        self.language_combo = _named(QComboBox(), "settingsLanguage")
+        for _ in range(3):
+            self.theme_combo.addItem("")
+            self.language_combo.addItem("")
+        for i, key in enumerate(("system", "light", "dark")):
+            self.theme_combo.setItemData(i, key)
+        for i, key in enumerate(("", "en", "ko")):
+            self.language_combo.setItemData(i, key)
+        self.font_spin = _named(QSpinBox(), "settingsFontSize")
+        self.font_spin.setRange(0, 40)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.setObjectName("settingsButtons")
+
+        self.you_group = _named(QGroupBox(), "settingsYou")
+        you = QFormLayout(self.you_group)
+        self.name_label = QLabel()
+        self.name_label.setBuddy(self.name_edit)
+        you.addRow(self.name_label, self.name_edit)
+        self.servers_label = QLabel()
+        self.servers_label.setBuddy(self.servers_list)
+        you.addRow(self.servers_label, self.servers_list)
+        you.addRow("", self.use_server)
+
+        self.notify_group = _named(QGroupBox(), "settingsNotify")
+        notify = QFormLayout(self.notify_group)
+        notify.addRow(self.notify_box)
+        notify.addRow(self.dnd_box)
+        self.muted_label = QLabel()
+        self.muted_label.setBuddy(self.muted_edit)
+        notify.addRow(self.muted_label, self.muted_edit)
+        notify.addRow(self.tray_box)
+        notify.addRow(self.tray_note)
+
+        self.look_group = _named(QGroupBox(), "settingsLook")
+        look = QFormLayout(self.look_group)
+        self.theme_label, self.language_label, self.font_label = QLabel(), QLabel(), QLabel()
+        self.theme_label.setBuddy(self.theme_combo)
+        self.language_label.setBuddy(self.language_combo)
+        self.font_label.setBuddy(self.font_spin)
+        look.addRow(self.theme_label, self.theme_combo)
+        look.addRow(self.language_label, self.language_combo)
+        look.addRow(self.font_label, self.font_spin)
+
+        layout = QVBoxLayout(self)
+        for part in (self.you_group, self.notify_group, self.look_group):
+            layout.addWidget(part)
+        layout.addWidget(self.buttons)
+
+        self.name_edit.editingFinished.connect(
+            lambda: self._emit("name", self.name_edit.text().strip())
+        )
+        self.notify_box.toggled.connect(lambda on: self._emit("notifications", on))
+        self.dnd_box.toggled.connect(lambda on: self._emit("do_not_disturb", on))
+        self.muted_edit.editingFinished.connect(
+            lambda: self._emit("muted", self.muted_rooms())
+        )
+        self.tray_box.toggled.connect(lambda on: self._emit("keep_in_tray", on))
+        self.theme_combo.currentIndexChanged.connect(
+            lambda i: self._emit("theme", self.theme_combo.itemData(i))
+        )
+        self.language_combo.currentIndexChanged.connect(
+            lambda i: self._emit("language", self.language_combo.itemData(i))
+        )
+        self.font_spin.valueChanged.connect(lambda v: self._emit("font_size", v))
+        self.use_server.clicked.connect(self._choose_server)
+        self.servers_list.itemActivated.connect(lambda _item: self._choose_server())
+        self.buttons.rejected.connect(self.close)
+        self.retranslateUi()
+
+    def muted_rooms(self) -> list[str]:
+        """The muted conversations as typed: rooms by name, "*" for everyone."""
+        rooms = [r.strip().lstrip("#") for r in self.muted_edit.text().split(",")]
+        return ["" if r == "*" else r for r in rooms if r]
+
+    def _emit(self, key: str, value: object) -> None:
+        if not self._loading:
+            self.changed.emit(key, value)
+
+    def _choose_server(self) -> None:
+        item = self.servers_list.currentItem()
+        if item is not None:
+            url, path, transport = item.data(Qt.ItemDataRole.UserRole)
+            self.server_chosen.emit(url, path, transport)
+
+    def load(self, settings: SettingsView) -> None:
+        """Show `settings` without emitting `changed` for what is merely shown."""
+        self._loading = True
+        try:
+            self.name_edit.setText(settings.name)
+            self.servers_list.clear()
+            for server in settings.servers:
+                transport = server.transport or self.tr("default transport")
+                item = QListWidgetItem(f"{server.url}   {server.path}   ({transport})")
+                item.setData(Qt.ItemDataRole.UserRole, (server.url, server.path, server.transport))
+                item.setToolTip(item.text())
+                self.servers_list.addItem(item)
+            if self.servers_list.count():
+                self.servers_list.setCurrentRow(0)
+            self.use_server.setEnabled(self.servers_list.count() > 0)
+            self.notify_box.setChecked(settings.notifications)
+            self.dnd_box.setChecked(settings.do_not_disturb)
+            self.muted_edit.setText(", ".join("*" if r == "" else r for r in settings.muted))
+            self.tray_box.setChecked(settings.keep_in_tray and self.tray_box.isEnabled())
+            self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(settings.theme)))
+            self.language_combo.setCurrentIndex(
+                max(0, self.language_combo.findData(settings.language))
+            )
+            self.font_spin.setValue(settings.font_size)
+        finally:
+            self._loading = False
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.setWindowTitle(self.tr("Settings"))
+        self.you_group.setTitle(self.tr("You and your servers"))
+        self.name_label.setText(self.tr("&Display name:"))
+        self.name_edit.setPlaceholderText(self.tr("Your login name"))
+        self.servers_label.setText(self.tr("Ser&vers used:"))
+        self.use_server.setText(self.tr("&Connect to this server"))
+        self.notify_group.setTitle(self.tr("Notifications and tray"))
+        self.notify_box.setText(self.tr("&Notify me of new messages"))
+        self.dnd_box.setText(self.tr("Do not &disturb"))
+        self.muted_label.setText(self.tr("&Muted rooms:"))
+        self.muted_edit.setPlaceholderText(self.tr("garden, lunch (* for everyone)"))
+        self.tray_box.setText(self.tr("&Keep running in the tray when the window is closed"))
+        self.tray_note.setText(self.tr("This desktop has no tray: closing the window quits."))
+        self.look_group.setTitle(self.tr("Appearance"))
+        self.theme_label.setText(self.tr("&Theme:"))
+        for i, text in enumerate((self.tr("As the system"), self.tr("Light"), self.tr("Dark"))):
+            self.theme_combo.setItemText(i, text)
+        self.language_label.setText(self.tr("&Language:"))
+        for i, text in enumerate((self.tr("As the system"), "English", "한국어")):
+            self.language_combo.setItemText(i, text)
+        self.font_label.setText(self.tr("&Font size:"))
+        self.font_spin.setSpecialValueText(self.tr("Default"))
+        self.font_spin.setSuffix(self.tr(" pt"))
+        names = {
+            self.name_edit: (self.tr("Display name"), self.tr("The name others see")),
+            self.servers_list: (
+                self.tr("Servers used"),
+                self.tr("Servers you have connected to, with their path and transport"),
+            ),
+            self.use_server: (self.tr("Connect to the selected server"), ""),
+            self.notify_box: (self.tr("Desktop notifications"), ""),
+            self.dnd_box: (self.tr("Do not disturb"), self.tr("No notifications until turned off")),
+            self.muted_edit: (
+                self.tr("Muted rooms"),
+                self.tr("Rooms that never notify, separated by commas"),
+            ),
+            self.tray_box: (self.tr("Keep running in the tray"), ""),
+            self.theme_combo: (self.tr("Theme"), ""),
+            self.language_combo: (self.tr("Language"), ""),
+            self.font_spin: (self.tr("Font size"), self.tr("0 uses the desktop's size")),
+        }
+        for widget, (name, description) in names.items():
+            widget.setAccessibleName(name)
+            widget.setAccessibleDescription(description)

@@ -1,0 +1,176 @@
+"""The window's menu, its keyboard shortcuts, and the help window listing them.
+
+Added to the main window from outside (`WindowActions(window)`), so the
+window's own module stays about the conversation. Every action has a
+shortcut or a mnemonic; F1 lists them all (`ShortcutsHelp`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QMainWindow,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def _key(sequence: str) -> QKeySequence:
+    return QKeySequence(sequence)
+
+
+class WindowActions(QObject):
+    """The menu bar's actions, their shortcuts, and the focus moves."""
+
+    settings_requested = Signal()
+    help_requested = Signal()
+    quit_requested = Signal()
+    dnd_toggled = Signal(bool)
+
+    def __init__(self, window: QMainWindow, focus_targets: dict[str, QWidget]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._targets = focus_targets
+        bar = window.menuBar()
+        bar.setObjectName("menuBar")
+        self.chat_menu = QMenu(bar)
+        self.chat_menu.setObjectName("chatMenu")
+        self.help_menu = QMenu(bar)
+        self.help_menu.setObjectName("helpMenu")
+        bar.addMenu(self.chat_menu)
+        bar.addMenu(self.help_menu)
+
+        def action(name: str, keys: str | QKeySequence.StandardKey, menu: QMenu | None) -> QAction:
+            act = QAction(window)
+            act.setObjectName(name)
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            window.addAction(act)
+            if menu is not None:
+                menu.addAction(act)
+            return act
+
+        self.focus_server = action("actionFocusServer", "Ctrl+L", self.chat_menu)
+        self.focus_room = action("actionFocusRoom", "Ctrl+J", self.chat_menu)
+        self.focus_list = action("actionFocusMessages", "Ctrl+K", self.chat_menu)
+        self.focus_input = action("actionFocusInput", "Ctrl+T", self.chat_menu)
+        self.chat_menu.addSeparator()
+        self.dnd = action("actionDoNotDisturb", "Ctrl+D", self.chat_menu)
+        self.dnd.setCheckable(True)
+        self.settings = action("actionSettings", "Ctrl+,", self.chat_menu)
+        self.chat_menu.addSeparator()
+        self.quit = action("actionQuit", "Ctrl+Q", self.chat_menu)
+        self.help = action("actionShortcuts", "F1", self.help_menu)
+
+        for act, key in (
+            (self.focus_server, "server"),
+            (self.focus_room, "room"),
+            (self.focus_list, "messages"),
+            (self.focus_input, "input"),
+        ):
+            act.triggered.connect(lambda _=False, key=key: self._focus(key))
+        self.dnd.toggled.connect(self.dnd_toggled)
+        self.settings.triggered.connect(self.settings_requested)
+        self.quit.triggered.connect(self.quit_requested)
+        self.help.triggered.connect(self.help_requested)
+        bar.installEventFilter(self)
+        self.retranslateUi()
+
+    def _focus(self, key: str) -> None:
+        widget = self._targets.get(key)
+        if widget is not None and widget.isVisible():
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def set_dnd(self, on: bool) -> None:
+        self.dnd.blockSignals(True)
+        self.dnd.setChecked(on)
+        self.dnd.blockSignals(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        return False
+
+    def retranslateUi(self) -> None:
+        self.chat_menu.setTitle(self.tr("&Chat"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.focus_server.setText(self.tr("Go to the server &address"))
+        self.focus_room.setText(self.tr("Go to the &room"))
+        self.focus_list.setText(self.tr("Go to the &messages"))
+        self.focus_input.setText(self.tr("&Write a message"))
+        self.dnd.setText(self.tr("&Do not disturb"))
+        self.settings.setText(self.tr("&Settings…"))
+        self.quit.setText(self.tr("&Quit"))
+        self.help.setText(self.tr("&Keyboard shortcuts"))
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for the help window, as shown in this language."""
+        def text(act: QAction) -> str:
+            return act.text().replace("&", "").rstrip("…")
+
+        native = QKeySequence.SequenceFormat.NativeText
+        listed = [
+            (act.shortcut().toString(native), text(act))
+            for act in (
+                self.focus_server, self.focus_room, self.focus_list, self.focus_input,
+                self.dnd, self.settings, self.help, self.quit,
+            )
+        ]  # fmt: skip
+        return [
+            (_key("Return").toString(native), self.tr("Send the message")),
+            (_key("Shift+Return").toString(native), self.tr("New line in the message")),
+            *listed,
+            (_key("Tab").toString(native), self.tr("Next control")),
+            (_key("Shift+Tab").toString(native), self.tr("Previous control")),
+            (self.tr("Up, Down"), self.tr("Previous or next message in the list")),
+            (_key("Menu").toString(native), self.tr("Message menu: copy, links, send again")),
+            (_key("Alt").toString(native), self.tr("The menu bar; underlined letters")),
+        ]
+
+
+class ShortcutsHelp(QDialog):
+    """F1: every keyboard shortcut, in a table a screen reader can walk."""
+
+    def __init__(self, actions: WindowActions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsHelp")
+        self._actions = actions
+        self.table = QTableWidget(0, 2, self)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(520, 420)
+        self.retranslateUi()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        self.table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
+        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
+        rows = self._actions.rows()
+        self.table.setRowCount(len(rows))
+        for row, (keys, what) in enumerate(rows):
+            self.table.setItem(row, 0, QTableWidgetItem(keys))
+            self.table.setItem(row, 1, QTableWidgetItem(what))
