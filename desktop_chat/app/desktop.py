@@ -36,24 +36,28 @@ log = logging.getLogger(__name__)
 BODY_CHARS = 200  # the start of a message shown in a notification
 
 
-def _t(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("Desktop", text, None, n)
+translate = QCoreApplication.translate
 
 
-def notification_text(message: Message, count: int) -> tuple[str, str]:
-    """(summary, body) of a notification: plain summary; the body escaped,
-    since the spec lets daemons read markup in it."""
-    room = f"#{message.room}" if message.room else _t("everyone")
-    sender = message.sender or _t("Someone")
-    if count > 1:
-        summary = _t("%n new messages in %1", count).replace("%1", room)
-    elif message.room:
-        summary = _t("%1 in %2").replace("%1", sender).replace("%2", room)
-    else:
-        summary = sender
-    text = message.text if len(message.text) <= BODY_CHARS else message.text[:BODY_CHARS] + "…"
-    body = f"{sender}: {text}" if count > 1 else text
-    return summary, html.escape(body, quote=False)
+class NotificationText(QObject):
+    """The words of a notification (a QObject for `self.tr`'s plural forms)."""
+
+    def of(self, message: Message, count: int) -> tuple[str, str]:
+        """(summary, body): the summary plain; the body escaped, since the
+        spec lets daemons read markup in it."""
+        room = f"#{message.room}" if message.room else self.tr("everyone")
+        sender = message.sender or self.tr("Someone")
+        if count > 1:
+            summary = self.tr("%n new messages in %1", "", count).replace("%1", room)
+        elif message.room:
+            summary = self.tr("%1 in %2").replace("%1", sender).replace("%2", room)
+        else:
+            summary = sender
+        text = message.text
+        if len(text) > BODY_CHARS:
+            text = text[:BODY_CHARS] + "…"
+        body = f"{sender}: {text}" if count > 1 else text
+        return summary, html.escape(body, quote=False)
 
 
 class Desktop(QObject):
@@ -72,6 +76,7 @@ class Desktop(QObject):
         self._remember = session.options.remember
         self.connected_since: float | None = None
         self.bursts = Bursts()
+        self.texts = NotificationText(self)
         self.unread = 0
         self.translations = Translations(app)
         self.translations.apply(choose_language(language, self.settings.language))
@@ -116,8 +121,10 @@ class Desktop(QObject):
         self._restore_geometry()
         if self.settings.problem:
             session.bridge.show_system(
-                _t("Your settings could not all be read (%1); the defaults are used for the rest.")
-                .replace("%1", self.settings.problem)
+                translate(
+                    "Desktop",
+                    "Your settings could not all be read (%1); the defaults are used for the rest.",
+                ).replace("%1", self.settings.problem)
             )
 
     async def start(self) -> None:
@@ -163,13 +170,13 @@ class Desktop(QObject):
             if s.do_not_disturb or not s.notifications:
                 continue
             count, replaces = self.bursts.add(conversation)
-            summary, body = notification_text(message, count)
+            summary, body = self.texts.of(message, count)
             self.notifications.show(
                 summary,
                 body,
                 replaces,
                 partial(self.bursts.shown, conversation),
-                _t("Open"),
+                translate("Desktop", "Open"),
             )
         if self.tray is not None:
             self.tray.set_unread(self.unread)

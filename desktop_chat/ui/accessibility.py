@@ -16,29 +16,51 @@ from desktop_chat.protocol.messages import Kind
 from desktop_chat.ui.accessible_text import accessible_text
 from desktop_chat.ui.message_model import MessageModel
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Accessibility", text)
+translate = QCoreApplication.translate
 
 
 def _names() -> dict[str, tuple[str, str]]:
     """objectName: (accessible name, description), translated now."""
     return {
-        "serverUrl": (_t("Server address"), _t("The chat server; Enter connects")),
-        "connectButton": (_t("Connect"), _t("Connect to the server address")),
-        "reconnectButton": (_t("Reconnect now"), _t("Try to connect again now")),
-        "hostElsewhereButton": (
-            _t("Host on another port"),
-            _t("Run the chat server in this window on a free port"),
+        "serverUrl": (
+            translate("Accessibility", "Server address"),
+            translate("Accessibility", "The chat server; Enter connects"),
         ),
-        "offlineButton": (_t("Go offline"), _t("Disconnect; what you write is kept")),
-        "roomInput": (_t("Room"), _t("Room to join and send to; empty sends to everyone")),
-        "joinButton": (_t("Join room"), ""),
-        "messageList": (_t("Messages"), _t("The conversation, newest at the bottom")),
-        "messageInput": (_t("Message"), _t("Enter sends, Shift+Enter starts a new line")),
-        "sendButton": (_t("Send"), _t("Send the message")),
-        "targetLabel": (_t("Sending to"), ""),
-        "statusLabel": (_t("Connection status"), ""),
+        "connectButton": (
+            translate("Accessibility", "Connect"),
+            translate("Accessibility", "Connect to the server address"),
+        ),
+        "reconnectButton": (
+            translate("Accessibility", "Reconnect now"),
+            translate("Accessibility", "Try to connect again now"),
+        ),
+        "hostElsewhereButton": (
+            translate("Accessibility", "Host on another port"),
+            translate("Accessibility", "Run the chat server in this window on a free port"),
+        ),
+        "offlineButton": (
+            translate("Accessibility", "Go offline"),
+            translate("Accessibility", "Disconnect; what you write is kept"),
+        ),
+        "roomInput": (
+            translate("Accessibility", "Room"),
+            translate("Accessibility", "Room to join and send to; empty sends to everyone"),
+        ),
+        "joinButton": (translate("Accessibility", "Join room"), ""),
+        "messageList": (
+            translate("Accessibility", "Messages"),
+            translate("Accessibility", "The conversation, newest at the bottom"),
+        ),
+        "messageInput": (
+            translate("Accessibility", "Message"),
+            translate("Accessibility", "Enter sends, Shift+Enter starts a new line"),
+        ),
+        "sendButton": (
+            translate("Accessibility", "Send"),
+            translate("Accessibility", "Send the message"),
+        ),
+        "targetLabel": (translate("Accessibility", "Sending to"), ""),
+        "statusLabel": (translate("Accessibility", "Connection status"), ""),
     }
 
 

@@ -11,33 +11,35 @@ from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Accessibility", text)
+translate = QCoreApplication.translate
 
 
 def _state(message: Message) -> str:
     state = message.state
     if state is DeliveryState.PENDING:
-        return _t("waiting to be sent")
+        return translate("Accessibility", "waiting to be sent")
     if state is DeliveryState.SENT:
-        return _t("sent")
+        return translate("Accessibility", "sent")
     if state is DeliveryState.DELIVERED:
-        return _t("delivered")
+        return translate("Accessibility", "delivered")
     if state is DeliveryState.FAILED:
-        return _t("not sent: %1").replace("%1", message.error or "?")
+        return translate("Accessibility", "not sent: %1").replace("%1", message.error or "?")
     if state is DeliveryState.DISCARDED:
-        return _t("discarded")
+        return translate("Accessibility", "discarded")
     return ""
 
 
 def accessible_text(message: Message) -> str:
     """Who, where, and the text."""
     if message.kind is Kind.SYSTEM:
-        return _t("Notice: %1").replace("%1", message.text)
-    who = _t("You") if message.kind is Kind.OWN else (message.sender or _t("Someone"))
+        return translate("Accessibility", "Notice: %1").replace("%1", message.text)
+    who = (
+        translate("Accessibility", "You")
+        if message.kind is Kind.OWN
+        else (message.sender or translate("Accessibility", "Someone"))
+    )
     if message.room:
-        who = _t("%1 in #%2").replace("%1", who).replace("%2", message.room)
+        who = translate("Accessibility", "%1 in #%2").replace("%1", who).replace("%2", message.room)
     return f"{who}: {message.text}"
 
 
