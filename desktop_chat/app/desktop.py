@@ -77,6 +77,7 @@ class Desktop(QObject):
         self.connected_since: float | None = None
         self.bursts = Bursts()
         self.texts = NotificationText(self)
+        self._latest: dict[str, Message] = {}  # newest message per conversation
         self.unread = 0
         self.translations = Translations(app)
         self.translations.apply(choose_language(language, self.settings.language))
@@ -169,17 +170,23 @@ class Desktop(QObject):
             self.unread += 1
             if s.do_not_disturb or not s.notifications:
                 continue
-            count, replaces = self.bursts.add(conversation)
-            summary, body = self.texts.of(message, count)
-            self.notifications.show(
-                summary,
-                body,
-                replaces,
-                partial(self.bursts.shown, conversation),
-                translate("Desktop", "Open"),
-            )
+            self._latest[conversation] = message
+            request = self.bursts.add(conversation)
+            if request is not None:
+                self._notify(conversation, *request)
         if self.tray is not None:
             self.tray.set_unread(self.unread)
+
+    def _notify(self, conversation: str, count: int, replaces: int) -> None:
+        summary, body = self.texts.of(self._latest[conversation], count)
+        self.notifications.show(
+            summary, body, replaces, partial(self._shown, conversation), self.tr("Open")
+        )
+
+    def _shown(self, conversation: str, notification_id: int) -> None:
+        again = self.bursts.shown(conversation, notification_id)
+        if again is not None and conversation in self._latest:
+            self._notify(conversation, *again)
 
     def _notification_action(self, notification_id: int, action: str) -> None:
         conversation = self.bursts.conversation_for(notification_id)

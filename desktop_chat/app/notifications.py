@@ -142,11 +142,12 @@ class DesktopNotifications:
             reply = await asyncio.wait_for(router.send_and_get_reply(call), 10)
         except (OSError, RuntimeError, TimeoutError) as exc:
             log.warning("notification not shown: %s", exc)
-            return
-        if reply.header.message_type is MessageType.error:
+            reply = None
+        if reply is not None and reply.header.message_type is MessageType.error:
             log.warning("notification refused: %s", reply.body)
-        elif on_reply is not None and reply.body:
-            on_reply(int(reply.body[0]))
+            reply = None
+        if on_reply is not None:
+            on_reply(int(reply.body[0]) if reply is not None and reply.body else 0)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coroutine)

@@ -61,38 +61,56 @@ def should_notify(
 
 @dataclass(slots=True)
 class _Burst:
-    count: int = 0
+    count: int = 0  # messages since the user last looked
+    sent: int = 0  # the count the newest request to the daemon said
     notification_id: int = 0  # the daemon's id, 0 until it answered
+    in_flight: bool = False  # a request is on its way: wait for its id
 
 
 @dataclass(slots=True)
 class Bursts:
     """Messages per conversation since the user last looked: one notification
     each, replaced (`replaces_id`) as more arrive, forgotten when the user
-    looks at the conversation or the daemon closes the notification."""
+    looks at the conversation or the daemon closes the notification.
+
+    One request per conversation is on its way at a time: a message that
+    arrives meanwhile waits for the daemon's id, so that the next request
+    replaces the notification instead of adding a second one.
+    """
 
     _bursts: dict[str, _Burst] = field(default_factory=dict)
 
-    def add(self, conversation: str) -> tuple[int, int]:
-        """Count one more message; returns (messages so far, id to replace or 0)."""
+    def add(self, conversation: str) -> tuple[int, int] | None:
+        """Count one more message; (count, id to replace or 0) to send now,
+        or None while a request for this conversation is on its way."""
         burst = self._bursts.setdefault(conversation, _Burst())
         burst.count += 1
+        if burst.in_flight:
+            return None
+        burst.in_flight, burst.sent = True, burst.count
         return burst.count, burst.notification_id
 
-    def shown(self, conversation: str, notification_id: int) -> None:
+    def shown(self, conversation: str, notification_id: int) -> tuple[int, int] | None:
+        """The daemon answered with its id (0: it failed); returns (count, id)
+        to send again when more messages came while it was on its way."""
         burst = self._bursts.get(conversation)
-        if burst is not None:
-            burst.notification_id = notification_id
+        if burst is None:
+            return None
+        burst.notification_id, burst.in_flight = notification_id, False
+        if burst.count > burst.sent:
+            burst.in_flight, burst.sent = True, burst.count
+            return burst.count, notification_id
+        return None
 
     def conversation_for(self, notification_id: int) -> str | None:
         for conversation, burst in self._bursts.items():
-            if burst.notification_id == notification_id:
+            if notification_id and burst.notification_id == notification_id:
                 return conversation
         return None
 
     def closed(self, notification_id: int) -> None:
         conversation = self.conversation_for(notification_id)
-        if conversation is not None:
+        if conversation is not None and not self._bursts[conversation].in_flight:
             del self._bursts[conversation]
 
     def seen(self, conversation: str | None = None) -> list[int]:
