@@ -163,6 +163,7 @@ class ThemeManager(QObject):
         self._app = app
         self._system_style = app.style().name()
         self.choice = "system"
+        self._scheme = QGuiApplication.styleHints().colorScheme()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
 
     def apply(self, choice: str) -> None:
@@ -171,8 +172,7 @@ class ThemeManager(QObject):
             self._app.setStyle(self._system_style)
             # A palette with nothing set gives the platform's own back.
             self._app.setPalette(QPalette())
-            scheme = QGuiApplication.styleHints().colorScheme()
-            if scheme == Qt.ColorScheme.Dark and not is_dark(self._app.palette()):
+            if self._scheme == Qt.ColorScheme.Dark and not is_dark(self._app.palette()):
                 # The platform says dark but its theme has no dark palette (plain X11).
                 self._app.setPalette(palette_for(dark=True))
         else:
@@ -185,6 +185,7 @@ class ThemeManager(QObject):
     def dark(self) -> bool:
         return is_dark(self._app.palette())
 
-    def _scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+    def _scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        self._scheme = scheme
         if self.choice == "system":
             self.apply("system")

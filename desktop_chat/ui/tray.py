@@ -30,6 +30,13 @@ def badged_icon(base: QIcon, count: int, palette: QPalette) -> QIcon:
     icon = QIcon()
     for size in SIZES:
         pixmap = base.pixmap(size, size)
+        if not pixmap.isNull() and pixmap.width() != size:
+            pixmap = pixmap.scaled(
+                size,
+                size,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
         if pixmap.isNull():
             pixmap = QPixmap(size, size)
             pixmap.fill(Qt.GlobalColor.transparent)

@@ -33,3 +33,71 @@ def test_a_valid_key_survives_a_wrong_neighbour(tmp_path: Path) -> None:
     file = tmp_path / "settings.json"
     file.write_text('{"url": "http://a:1", "name": 7}', encoding="utf-8")
     assert Settings.load(file) == Settings(url="http://a:1")
+
+
+def test_every_setting_round_trips(tmp_path: Path) -> None:
+    from desktop_chat.app.settings import ServerEntry
+
+    file = tmp_path / "settings.json"
+    settings = Settings(
+        name="지민",
+        servers=[ServerEntry("http://a:1", "/x/socket.io", "polling")],
+        notifications=False,
+        do_not_disturb=True,
+        muted=["garden", ""],
+        keep_in_tray=True,
+        theme="dark",
+        language="ko",
+        font_size=14,
+        geometry="AdnQywADAAA=",
+        window_state="AAAA",
+        splitters={"conversations": "AAAA"},
+    )
+    settings.save(file)
+    assert Settings.load(file) == settings
+    assert Settings.load(file).problem == ""
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("theme", "purple"),
+        ("language", "fr"),
+        ("font_size", 400),
+        ("font_size", True),
+        ("notifications", "yes"),
+        ("geometry", "not base64!"),
+        ("servers", {"url": "x"}),
+        ("muted", "garden"),
+        ("splitters", ["AAAA"]),
+    ],
+)
+def test_a_wrong_value_is_dropped_alone_and_said(tmp_path: Path, key: str, value: object) -> None:
+    import json
+
+    file = tmp_path / "settings.json"
+    file.write_text(json.dumps({"name": "지민", key: value}), encoding="utf-8")
+    loaded = Settings.load(file)
+    assert loaded == Settings(name="지민")
+    assert key in loaded.problem
+
+
+def test_servers_are_checked_one_by_one_and_remembered_newest_first(tmp_path: Path) -> None:
+    import json
+
+    from desktop_chat.app.settings import ServerEntry
+
+    file = tmp_path / "settings.json"
+    raw = [{"url": "http://a:1"}, {"url": 5}, {"url": "http://b:2", "transport": "carrier"}]
+    file.write_text(json.dumps({"servers": raw}), encoding="utf-8")
+    loaded = Settings.load(file)
+    assert loaded.servers == [ServerEntry("http://a:1"), ServerEntry("http://b:2")]
+    loaded.remember_server("http://b:2", "/socket.io", "websocket")
+    assert [s.url for s in loaded.servers] == ["http://b:2", "http://a:1"]
+    assert (loaded.url, loaded.servers[0].transport) == ("http://b:2", "websocket")
+
+
+def test_a_broken_file_is_said(tmp_path: Path) -> None:
+    file = tmp_path / "settings.json"
+    file.write_text("{", encoding="utf-8")
+    assert "settings.json" in Settings.load(file).problem

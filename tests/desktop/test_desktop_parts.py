@@ -1,0 +1,222 @@
+"""The desktop parts in one process (offscreen Qt): colours readable in both
+schemes, what screen readers get, the tray badge, the settings dialog, the
+shortcuts, and the Desktop's own rules for unread and close."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QColor, QGuiApplication, QIcon, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop_chat.app.session import ChatSession, Options
+from desktop_chat.app.settings import Settings
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.ui import message_delegate
+from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.message_model import MessageModel
+from desktop_chat.ui.theme import (
+    ThemeManager,
+    blend,
+    contrast_ratio,
+    message_colors,
+    palette_for,
+)
+from desktop_chat.ui.tray import badge_text, badged_icon
+
+
+def bubbles(palette: QPalette) -> dict[str, QColor]:
+    colors = message_colors(palette)
+    base = palette.color(QPalette.ColorRole.Base)
+    return {
+        "own": blend(colors.own, base),
+        "other": colors.other,
+        "selected": blend(colors.selected, base),
+        "system (no bubble)": base,
+    }
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_text_is_readable_on_every_bubble(dark: bool) -> None:
+    """WCAG 2: 4.5:1 for the text, headers, failures and links on each bubble."""
+    palette = palette_for(dark)
+    colors = message_colors(palette)
+    low = []
+    for where, background in bubbles(palette).items():
+        for what in ("text", "muted", "failed", "link"):
+            ratio = contrast_ratio(getattr(colors, what), background)
+            if ratio < 4.5:
+                low.append(f"{what} on {where}: {ratio:.2f}")
+    assert low == []
+    assert contrast_ratio(colors.badge_text, colors.badge) >= 4.5
+
+
+def test_the_system_palette_is_made_readable_too(qapp: QApplication) -> None:
+    palette = qapp.style().standardPalette()
+    colors = message_colors(palette)
+    for background in bubbles(palette).values():
+        assert contrast_ratio(colors.text, background) >= 4.5
+        assert contrast_ratio(colors.muted, background) >= 4.5
+
+
+def test_the_delegate_has_no_colour_of_its_own() -> None:
+    source = Path(message_delegate.__file__).read_text(encoding="utf-8")
+    literals = re.findall(r"QColor\(\s*(?:\d|[\"']#|Qt\.GlobalColor)", source)
+    assert literals == [], "colours come from the palette (ui/theme.py)"
+
+
+@pytest.fixture
+def theme(qapp: QApplication) -> Iterator[ThemeManager]:
+    manager = ThemeManager(qapp)
+    yield manager
+    manager.apply("system")
+    manager._scheme_changed(Qt.ColorScheme.Unknown)
+
+
+def test_theme_choices_and_following_the_system(theme: ThemeManager, qapp: QApplication) -> None:
+    theme.apply("dark")
+    assert theme.dark() and qapp.style().name().lower() == "fusion"
+    theme.apply("light")
+    assert not theme.dark()
+    theme.apply("system")
+    assert not theme.dark()
+    # The desktop switches to dark: "system" follows, an explicit choice does not.
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert theme.dark()
+    theme.apply("light")
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert not theme.dark()
+    theme.apply("system")
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert not theme.dark()
+
+
+def accessible_tree(widget: QWidget) -> list[Any]:
+    found = []
+
+    def walk(interface: Any) -> None:
+        for i in range(interface.childCount()):
+            child = interface.child(i)
+            if child is not None:
+                found.append(child)
+                walk(child)
+
+    root = QAccessible.queryAccessibleInterface(widget)
+    assert root is not None
+    walk(root)
+    return found
+
+
+def test_every_control_and_message_row_has_a_name(qtbot: Any) -> None:
+    from desktop_chat.ui.accessibility import Announcer
+    from desktop_chat.ui.accessible_text import accessible_text
+
+    model = MessageModel()
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    announcer = Announcer(window.message_list, model)
+    announcer.live_since = time.time() - 1
+    heard: list[str] = []
+    announcer.announced.connect(heard.append)
+    window.show()
+    old = Message(text="어제 일", kind=Kind.OTHER, sender="지민", room="garden", ts=1.0)
+    mine = Message(text="내 글", kind=Kind.OWN, sender="me", state=DeliveryState.DELIVERED)
+    new = Message(text="안녕", kind=Kind.OTHER, sender="지민", room="garden")
+    model.append([old, mine, new])
+    roles = (QAccessible.Role.Button, QAccessible.Role.EditableText, QAccessible.Role.List,
+             QAccessible.Role.CheckBox, QAccessible.Role.StaticText)  # fmt: skip
+    unnamed = [
+        node.object().objectName()
+        for node in accessible_tree(window)
+        if node.role() in roles and node.object() is not None
+        and node.object().isVisible() and not node.text(QAccessible.Text.Name)
+    ]  # fmt: skip
+    assert unnamed == []
+    rows = [n for n in accessible_tree(window) if n.role() == QAccessible.Role.ListItem]
+    assert [r.text(QAccessible.Text.Name) for r in rows] == [
+        "지민 in #garden: 어제 일", "You: 내 글", "지민 in #garden: 안녕"
+    ]
+    assert rows[1].text(QAccessible.Text.Description).endswith(", delivered")
+    assert heard == [accessible_text(new)]  # only the live message of someone else
+
+
+def test_the_tray_badge_is_painted(qapp: QApplication) -> None:
+    assert (badge_text(0), badge_text(7), badge_text(250)) == ("", "7", "99+")
+    base = QPixmap(32, 32)
+    base.fill(Qt.GlobalColor.transparent)
+    icon = badged_icon(QIcon(base), 7, palette_for(dark=False))
+    image = icon.pixmap(32, 32).toImage()
+    corner = image.pixelColor(26, 26)
+    assert corner.alpha() == 255 and corner != QColor(Qt.GlobalColor.transparent)
+    assert image.pixelColor(4, 4).alpha() == 0  # the icon itself is untouched
+
+
+def test_the_settings_dialog_shows_and_emits(qtbot: Any) -> None:
+    from desktop_chat.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(tray_available=False)
+    qtbot.addWidget(dialog)
+    changed: list[tuple[str, object]] = []
+    dialog.changed.connect(lambda key, value: changed.append((key, value)))
+    dialog.load(Settings(name="지민", theme="dark", muted=["garden", ""], font_size=12))
+    assert changed == []  # showing is not changing
+    assert dialog.objectName() == "settingsDialog" and not dialog.isModal()
+    assert dialog.muted_edit.text() == "garden, *"
+    assert not dialog.tray_box.isEnabled() and not dialog.tray_note.isHidden()
+    dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("light"))
+    dialog.muted_edit.setText("#lunch, *")
+    dialog.muted_edit.editingFinished.emit()
+    assert changed == [("theme", "light"), ("muted", ["lunch", ""])]
+
+
+@pytest.fixture
+def desktop(arun: Any, qapp: QApplication, qtbot: Any) -> Iterator[Any]:
+    from desktop_chat.app.desktop import Desktop
+
+    settings = Settings(keep_in_tray=True)
+    settings.problem = "settings.json: ignored invalid theme"
+    session = ChatSession(Options(url="http://127.0.0.1:9", remember=False), settings)
+    desk = Desktop(session, qapp, "en")
+    arun(session.start())
+    yield desk
+    arun(desk.close())
+    arun(session.close())
+    desk.theme.apply("system")
+
+
+def test_shortcuts_open_settings_and_help(desktop: Any, qtbot: Any) -> None:
+    window = desktop.window
+    window.activateWindow()
+    desktop.actions.settings.trigger()  # what Ctrl+, does
+    assert desktop.actions.settings.shortcut().toString() == "Ctrl+,"
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "settingsDialog").isVisible())
+    desktop.actions.help.trigger()
+    help_ = window.findChild(QWidget, "shortcutsHelp")
+    qtbot.waitUntil(help_.isVisible)
+    keys = [help_.table.item(r, 0).text() for r in range(help_.table.rowCount())]
+    assert "F1" in keys and "Ctrl+," in keys and "Ctrl+Q" in keys
+    assert "Your settings could not all be read" in desktop.session.model.messages()[0].text
+
+
+def test_unread_counts_live_messages_of_others_only(desktop: Any) -> None:
+    desktop.window.hide()
+    desktop.connected_since = time.time() - 1
+    history = Message(text="old", kind=Kind.OTHER, sender="a", ts=time.time() - 600)
+    live = Message(text="new", kind=Kind.OTHER, sender="a", room="garden")
+    own = Message(text="mine", kind=Kind.OWN)
+    desktop._messages([history, own, live])
+    assert desktop.unread == 1
+    desktop.seen()
+    assert desktop.unread == 0
+
+
+def test_without_a_tray_closing_the_window_closes(desktop: Any, qtbot: Any) -> None:
+    assert desktop.tray is None  # offscreen: no tray, whatever the setting
+    with qtbot.waitSignal(desktop.window.closed, timeout=2000):
+        desktop.window.close()
