@@ -209,14 +209,21 @@ def test_bundle_contents(bundle: Bundle) -> None:
     assert (internal / "desktop_chat" / "resources" / "desktop-chat.png").is_file()
     share = bundle.folder / "share"
     assert (share / "applications" / "desktop-chat.desktop").is_file()
-    assert (share / "icons" / "hicolor" / "256x256" / "apps" / "desktop-chat.png").is_file()
+    for size in (16, 32, 48, 64, 128, 256):
+        icon = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "desktop-chat.png"
+        assert icon.is_file(), icon
+    assert (share / "metainfo" / "io.github.desktop_chat.metainfo.xml").is_file()
+    i18n = internal / "desktop_chat" / "resources" / "i18n"
+    assert (i18n / "desktop_chat_ko.qm").is_file() and (i18n / "desktop_chat_en.qm").is_file()
     assert bundle.server.resolve() == bundle.app.resolve() or os.access(bundle.server, os.X_OK)
     plugins = internal / "PySide6" / "Qt" / "plugins"
     assert (plugins / "platforms" / "libqxcb.so").is_file()
     assert (plugins / "platforms" / "libqwayland.so").is_file()
     assert not (plugins / "platformthemes" / "libqgtk3.so").exists(), "gtk3 theme is shipped"
     assert not list(internal.glob("libgtk-3.so*")), "GTK came in through some other plugin"
-    assert not (internal / "PySide6" / "Qt" / "translations").exists()
+    # Of Qt's translations only its Korean strings (desktop_chat/ui/i18n.py loads them).
+    translations = internal / "PySide6" / "Qt" / "translations"
+    assert sorted(p.name for p in translations.iterdir()) == ["qtbase_ko.qm"]
     for module in ("QtNetwork", "QtQml", "QtQuick", "QtPdf", "QtWebEngineCore"):
         assert not list(internal.glob(f"PySide6/{module}.*")), module
 
