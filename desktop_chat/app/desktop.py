@@ -134,6 +134,8 @@ class Desktop(QObject):
             log.info("notifications through %s", " ".join(self.notifications.server[:3]))
 
     async def close(self) -> None:
+        """On the way out: the window may close for good now (not to the tray)."""
+        self._quitting = True
         self._save_geometry()
         await self.notifications.close()
         if self.tray is not None:

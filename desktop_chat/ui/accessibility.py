@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.ui.accessible_text import accessible_text
 from desktop_chat.ui.message_model import MessageModel
+from desktop_chat.ui.notify_policy import is_replayed
 
 translate = QCoreApplication.translate
 
@@ -101,7 +102,7 @@ class Announcer(QObject):
             message = self._model.message_at(row)
             if message.kind is not Kind.OTHER:
                 continue
-            if self.live_since is None or message.ts < self.live_since - 5:
+            if is_replayed(message, self.live_since):
                 continue
             if self.shown_conversation not in (None, message.room):
                 continue

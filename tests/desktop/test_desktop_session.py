@@ -100,8 +100,12 @@ def test_notifications_reach_dunst_collapse_and_a_click_raises_the_window(
         try:
             await app.anext_event(30, "the app to connect", event="status", state="connected")
             await app.anext_event(10, "the join", event="message", kind="system")
-            shown = await state(app)
-            assert shown["notifications"], "the app found no notification daemon"
+            for _ in range(50):  # the daemon is reached after the window is up
+                if (await state(app))["notifications"]:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the app found no notification daemon")
             app.command(cmd="hide")  # the user is elsewhere: the window is in the tray
             assert not (await state(app))["window_visible"]
             await peer.emit("send-message", ("a <i>bold</i> & plain idea", "garden"))
