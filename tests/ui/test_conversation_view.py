@@ -280,3 +280,26 @@ def test_the_view_follows_and_pages_the_conversation_through_a_proxy(qtbot: Any)
     qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT)
     assert view.following and model.rowCount() == 60
     assert message_of(proxy.index(proxy.rowCount() - 1, 0)).id == "m1010"
+
+
+def test_a_batch_beyond_max_rows_while_following_reports_every_row(
+    qtbot: Any, qtmodeltester: Any
+) -> None:
+    """The model shows a batch up to max_rows; the following view's trim inserts the
+    rest before dropping what scrolled out, so whoever watches rowsInserted sees all."""
+    model = MessageModel(window=10, page=20, max_rows=50)
+    view = ConversationView(model)
+    qtbot.addWidget(view)
+    inserted: list[str] = []
+    model.rowsInserted.connect(
+        lambda _parent, first, last: inserted.extend(
+            model.message_at(r).id for r in range(first, last + 1)
+        )
+    )
+    model.append(numbered(0, 5))
+    model.append(numbered(5, 200))
+    assert inserted == [f"m{n}" for n in range(205)]
+    shown = [model.message_at(r).id for r in range(model.rowCount())]
+    assert shown == [f"m{n}" for n in range(195, 205)]
+    assert view.following and not model.has_newer()
+    qtmodeltester.check(model)
