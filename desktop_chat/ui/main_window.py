@@ -10,14 +10,12 @@ from __future__ import annotations
 from functools import partial
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -28,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.protocol.messages import DeliveryState, Message
-from desktop_chat.ui.message_delegate import MessageDelegate
+from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.message_model import MessageModel, Role
 
 _W = TypeVar("_W", bound=QWidget)
@@ -143,21 +141,10 @@ class MainWindow(QMainWindow):
         )
         self.join_button = _named(QPushButton("Join"), "joinButton")
 
-        self.message_list = _named(QListView(), "messageList")
-        self.message_list.setModel(model)
-        self.delegate = MessageDelegate(self.message_list, model)
-        self.message_list.setItemDelegate(self.delegate)
+        # The view follows the newest messages and pages the model (ConversationView).
+        self.message_list = _named(ConversationView(model), "messageList")
+        self.delegate = self.message_list.delegate
         self.message_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.message_list.setWordWrap(True)
-        self.message_list.setResizeMode(QListView.ResizeMode.Adjust)
-        # The model holds a bounded window of rows (MessageModel), so one
-        # layout pass is short, and scrollTo() right after paging rows in
-        # finds them laid out (a batched layout would not have them yet).
-        self.message_list.setLayoutMode(QListView.LayoutMode.SinglePass)
-        self.message_list.setUniformItemSizes(False)
-        self.message_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.message_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.message_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.message_input = _named(MessageInput(), "messageInput")
         self.message_input.setPlaceholderText(
@@ -207,9 +194,6 @@ class MainWindow(QMainWindow):
         self.message_list.doubleClicked.connect(self._open_message)
         self.message_list.customContextMenuRequested.connect(self._show_message_menu)
         self.delegate.link_activated.connect(self.open_link)
-        bar = self.message_list.verticalScrollBar()
-        bar.valueChanged.connect(self._scrolled)
-        bar.rangeChanged.connect(self._follow)
         self._show_target()
         self.message_input.setFocus()
 
@@ -224,12 +208,7 @@ class MainWindow(QMainWindow):
             return  # nothing to say; the input keeps its focus
         self.message_input.clear()
         self.send_requested.emit(text, self.room())
-        if not self.model.following:
-            # Back to the newest, where the message appears. (While following,
-            # the view is there already and stays: no layout pass here, before
-            # the message is on its way.)
-            self.model.following = True
-            self.message_list.scrollToBottom()
+        self.message_list.follow_newest()  # back to the newest, where the message appears
 
     def _join(self) -> None:
         room = self.room()
@@ -245,7 +224,7 @@ class MainWindow(QMainWindow):
         self.target_label.setText(f"Sending to room #{room}" if room else "Sending to everyone")
 
     def _open_message(self, index: QModelIndex) -> None:
-        message = self.model.data(index, Role.MESSAGE)
+        message = index.data(Role.MESSAGE)  # the view's index: of a proxy, if there is one
         if not isinstance(message, Message):
             return
         if message.state is DeliveryState.FAILED:
@@ -273,7 +252,7 @@ class MainWindow(QMainWindow):
     def message_menu(self, index: QModelIndex) -> QMenu | None:
         """What a right click (or the menu key) on a message offers: its links,
         each named by its real target, copying, and the whole text."""
-        message = self.model.data(index, Role.MESSAGE)
+        message = index.data(Role.MESSAGE)
         if not isinstance(message, Message):
             return None
         menu = QMenu(self.message_list)
@@ -328,37 +307,6 @@ class MainWindow(QMainWindow):
     def show_server(self, url: str) -> None:
         if not self.server_url.hasFocus():
             self.server_url.setText(url)
-
-    def _follow(self, minimum: int, maximum: int) -> None:
-        """New rows grew the list: stay at the newest unless the user scrolled up.
-
-        Whether we follow changes only when the user moves the scroll bar,
-        not when rows come or go (the range changes, the value stays).
-        """
-        if self.model.following:
-            self.message_list.verticalScrollBar().setValue(maximum)
-
-    def _scrolled(self, value: int) -> None:
-        """Follow new messages only while at the newest; page in at either end.
-
-        The model holds a bounded window of the conversation: at the top of
-        it older messages are paged in, at the bottom of a window that is
-        not at the newest, newer ones. The row the user looked at stays put.
-        """
-        bar = self.message_list.verticalScrollBar()
-        model = self.model
-        at_bottom = value >= bar.maximum() - 4
-        if at_bottom and model.has_newer():
-            model.following = False
-            anchor = QPersistentModelIndex(model.index(model.rowCount() - 1))
-            model.load_newer()
-            self.message_list.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtBottom)
-            return
-        model.following = at_bottom
-        if value == bar.minimum() and bar.maximum() > 0 and model.has_older():
-            anchor = QPersistentModelIndex(model.index(0))
-            model.load_older()
-            self.message_list.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()
