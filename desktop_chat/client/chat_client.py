@@ -8,23 +8,32 @@ A facade over parts that each own their state and report by callback:
 - `Receiver` (receiver.py): inbound messages, replayed copies dropped,
   catch-up offsets per channel;
 - `EchoFilter` (echo.py): a tutorial server's echo told from a repeat;
-- `TutorialDialect` (dialect.py): the events and arguments on the wire.
+- a dialect (dialect.py) built from a `Profile` (profile.py): the events
+  and arguments on the wire, `tutorial` unless another is chosen;
+- presence (presence.py): joined / left / typing events in, typing out;
+- a `PacketTap` (packet_tap.py), only while someone watches the packets.
 
 No part reaches into another: this class hands each the callables it needs.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import socketio
 
 from desktop_chat.client.connection import Connection, ConnectionHooks
-from desktop_chat.client.dialect import TutorialDialect
+from desktop_chat.client.dialect import ProfileDialect, TutorialDialect, dialect_for
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.errors import MessageRefused
 from desktop_chat.client.outbox import Outbox
+from desktop_chat.client.packet_tap import PacketTap
+from desktop_chat.client.presence import PresenceEvent, TypingNotifier
+from desktop_chat.client.profile import Acks, Profile
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.sender import Sender
 from desktop_chat.client.server_info import ServerInfo
@@ -32,6 +41,8 @@ from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions
 from desktop_chat.protocol.messages import DeliveryUpdate, Message, own_message, system_message
 from desktop_chat.protocol.urls import ServerTarget
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Backoff",
@@ -49,7 +60,8 @@ class ChatClient:
     Callbacks, set by whoever shows the conversation, run on the loop:
     `on_message` for every new line (received, own and system),
     `on_delivery` when one of our own messages changes state,
-    `on_status` when the connection changes.
+    `on_status` when the connection changes,
+    `on_presence` when the server says someone joined, left or is typing.
     """
 
     def __init__(
@@ -62,6 +74,7 @@ class ChatClient:
         connect_timeout: float = 10.0,
         outbox: Outbox | None = None,
         tls: TlsOptions | None = None,
+        profile: Profile | None = None,
     ) -> None:
         self.name = name
         self.token = token
@@ -69,8 +82,12 @@ class ChatClient:
         self.on_message: Callable[[Message], None] = lambda m: None
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_status: Callable[[Status], None] = lambda s: None
+        self.on_presence: Callable[[PresenceEvent], None] = lambda p: None
 
-        dialect = self._dialect = TutorialDialect()
+        dialect: ProfileDialect
+        dialect = self._dialect = dialect_for(profile) if profile else TutorialDialect()
+        self._typing: TypingNotifier | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.info = ServerInfo()
         self._connection = Connection(
             ConnectionHooks(
@@ -102,6 +119,7 @@ class ChatClient:
             end_connection=self._connection.end,
         )
         self._sender.on_delivery = lambda update: self.on_delivery(update)
+        self._use(dialect)
 
     # ---- what the window reads --------------------------------------------
 
@@ -126,6 +144,10 @@ class ChatClient:
         return list(self._sender.rooms)
 
     @property
+    def profile(self) -> Profile:
+        return self._dialect.profile
+
+    @property
     def offline(self) -> bool:
         return self._connection.offline
 
@@ -134,13 +156,36 @@ class ChatClient:
 
     # ---- what the user asks for -------------------------------------------
 
-    def connect_to(self, target: ServerTarget) -> None:
+    def connect_to(self, target: ServerTarget, profile: Profile | None = None) -> None:
         """Connect to this server, leaving any other one; retries until closed.
 
         Messages left in the outbox for this server (by a run that was
-        closed or killed) are shown as pending and sent.
+        closed or killed) are shown as pending and sent. With `profile`,
+        the server is spoken to as it says from this connection on.
         """
+        if profile is not None and profile != self._dialect.profile:
+            self._use(dialect_for(profile))
+            self._connection.end()  # its handlers are the old profile's
         self._connection.connect_to(target)
+
+    def typing(self) -> None:
+        """The user typed: tell the server, if its profile has typing notices."""
+        if self._typing is not None and self.status.state is ConnectionState.CONNECTED:
+            self._typing.keystroke()
+
+    def emit(self, event: str, args: tuple[object, ...], ack: bool = False) -> bool:
+        """Put any event on the wire (the inspector's Emit), with an ack callback
+        when asked, so that the ack shows among the packets; False when not connected."""
+        sio = self._connection.sio
+        if sio is None or not sio.connected:
+            return False
+        callback = (lambda *_: None) if ack else None
+        self._spawn(sio.emit(event, args, callback=callback))
+        return True
+
+    def set_packet_tap(self, tap: PacketTap | None) -> None:
+        """Record every packet of this and later connections (None: stop, at no cost)."""
+        self._connection.set_tap(tap)
 
     def reconnect_now(self) -> None:
         """Try now instead of waiting out the backoff (and leave offline mode)."""
@@ -164,8 +209,10 @@ class ChatClient:
             raise MessageRefused(
                 f"The message is {size:,} bytes; the server takes at most {limit:,} bytes."
             )
-        message = own_message(text, room, self.name)
+        message = own_message(text, room if self._dialect.join_event else "", self.name)
         self._sender.send(message)
+        if self._typing is not None:
+            self._typing.stopped()
         self.on_message(message)
         return message
 
@@ -174,6 +221,10 @@ class ChatClient:
         self._sender.retry(message_id)
 
     def join(self, room: str) -> None:
+        if not self._dialect.join_event:
+            name = self._dialect.profile.name
+            self.on_message(system_message(f"The {name} profile has no rooms to join."))
+            return
         self._sender.join(room)
 
     async def close(self) -> None:
@@ -181,7 +232,13 @@ class ChatClient:
 
         The outbox keeps what was not through, for the next start.
         """
+        if self._typing is not None:
+            self._typing.reset()
         await self._connection.close()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # ---- hooks of the connection ------------------------------------------
 
@@ -197,9 +254,54 @@ class ChatClient:
     def _starting(self) -> None:
         self.info.clear()
         self._echo.reset()
+        if self._typing is not None:
+            self._typing.reset()
 
     def _connected(self, sio: socketio.AsyncClient) -> None:
-        self._sender.start(sio)
+        profile = self._dialect.profile
+        if not profile.extensions:
+            # Nothing to wait for: what the server does is the profile's word.
+            self.info.update({"acks": profile.acks is Acks.ALWAYS})
+        if profile.login is None:
+            self._sender.start(sio)
+        else:
+            self._spawn(self._login(sio))
+
+    async def _login(self, sio: socketio.AsyncClient) -> None:
+        """Log in with my name before anything else goes out on this connection."""
+        try:
+            await sio.emit(self._dialect.profile.login.event,  # type: ignore[union-attr]
+                           self._dialect.login_args(self.name))
+        except socketio.exceptions.SocketIOError:
+            log.info("login failed; the connection is ending", exc_info=True)
+            return
+        if self._connection.sio is sio:
+            self._sender.start(sio)
+
+    def _use(self, dialect: ProfileDialect) -> None:
+        """Speak `dialect` from the next connection on, in every part."""
+        self._dialect = dialect
+        self._receiver.use_dialect(dialect)
+        self._sender.use_dialect(dialect)
+        self._echo.use_dialect(dialect)
+        typing = dialect.profile.send_typing
+        self._typing = (
+            TypingNotifier(self._emit_typing, typing.start, typing.stop, typing.idle_ms / 1000)
+            if typing else None
+        )
+
+    def _emit_typing(self, event: str) -> None:
+        self.emit(event, ())
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.info("an emit failed: %s", task.exception())
 
     async def _over(self) -> None:
         await self._sender.stop()
@@ -212,10 +314,14 @@ class ChatClient:
             self.on_message(message)
 
     def _handlers(self) -> dict[str, Callable[..., None]]:
-        return {
+        handlers: dict[str, Callable[..., None]] = {
             self._dialect.receive_event: self._receiver.receive,
-            self._dialect.info_event: self._server_info,
         }
+        if self._dialect.info_event:
+            handlers[self._dialect.info_event] = self._server_info
+        for event, parse in self._dialect.presence_parsers().items():
+            handlers[event] = lambda *args, parse=parse: self.on_presence(parse(args))
+        return handlers
 
     def _server_info(self, info: object = None) -> None:
         if isinstance(info, dict):

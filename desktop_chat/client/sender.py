@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import aiohttp
 import socketio
 
-from desktop_chat.client.dialect import TutorialDialect
+from desktop_chat.client.dialect import ProfileDialect
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.outbox import Outbox
 from desktop_chat.client.receiver import Receiver
@@ -66,7 +66,7 @@ class Sender:
 
     def __init__(
         self,
-        dialect: TutorialDialect,
+        dialect: ProfileDialect,
         outbox: Outbox,
         info: ServerInfo,
         receiver: Receiver,
@@ -116,6 +116,14 @@ class Sender:
         if room not in self.rooms:
             self.rooms.append(room)
         self._enqueue(_Join(room))
+
+    def use_dialect(self, dialect: ProfileDialect) -> None:
+        """Another profile from the next connection on; a server without rooms
+        has none to rejoin."""
+        self._dialect = dialect
+        if not dialect.join_event:
+            self.rooms.clear()
+            self._queue = deque(op for op in self._queue if not isinstance(op, _Join))
 
     def switch_server(self, key: str) -> list[Message]:
         """Another server from now on: what was queued for the old one stays in
