@@ -31,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--name", default="", help="your display name (default: your login)")
     parser.add_argument("--room", default="", help="a room to join at start")
     parser.add_argument(
+        "--profile",
+        default="",
+        metavar="NAME",
+        help="how the server speaks: tutorial (default), socketio-chat-demo, "
+        "socketio-get-started, or one of yours (docs/profiles.md); remembered per server",
+    )
+    parser.add_argument(
         "--token",
         default=os.environ.get("DESKTOP_CHAT_TOKEN"),
         help="token for servers that require one (or set DESKTOP_CHAT_TOKEN); never logged",
@@ -71,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         path=args.path,
         name=args.name,
         room=args.room,
+        profile=args.profile,
         token=args.token or None,
         tls=TlsOptions(ca_file=args.ca_file, insecure=args.insecure),
         transports=args.transports.split(",") if args.transports else None,

@@ -11,10 +11,13 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
 from desktop_chat.client.outbox import Outbox, default_outbox_path
+from desktop_chat.client.profile import Profile
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     DEFAULT_URL,
@@ -26,6 +29,7 @@ from desktop_chat.protocol.urls import (
 )
 from desktop_chat.server.chat_server import ChatServer, default_db_path
 from desktop_chat.ui.bridge import ClientBridge
+from desktop_chat.ui.inspector import Inspector
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
 
@@ -45,6 +49,8 @@ class Options:
     # Engine.IO transports, e.g. ["polling"] where a proxy blocks websockets;
     # None is python-engineio's default (polling, then upgrade to websocket).
     transports: list[str] | None = None
+    profile: str = ""  # --profile: how the server speaks (else remembered, else tutorial)
+    profiles_dir: Path | None = None  # the user's profiles (default: in the config directory)
 
 
 async def is_listening(host: str, port: int, timeout: float = 1.0) -> bool:
@@ -80,6 +86,10 @@ class ChatSession:
         self.bridge = ClientBridge(self.client)
         self.model = MessageModel()
         self.window = MainWindow(self.model)
+        self.profiles = ProfileChoice(
+            profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
+        )
+        self.inspector = Inspector(self.window, self.client)
         self.server: ChatServer | None = None
         self._wire()
 
@@ -93,7 +103,10 @@ class ChatSession:
         b.send_refused.connect(w.restore_input)
         w.join_requested.connect(b.join)
         w.retry_requested.connect(b.retry)
-        w.connect_requested.connect(b.connect_to_text)
+        w.connect_requested.connect(self._connect_typed)
+        w.typing_started.connect(b.typing)
+        b.participants_changed.connect(w.presence.show_count)
+        b.typing_changed.connect(w.presence.show_typing)
         w.offline_toggled.connect(b.set_offline)
         w.reconnect_requested.connect(b.reconnect_now)
         b.retry_pending.connect(w.show_reconnect)
@@ -103,9 +116,21 @@ class ChatSession:
             text = "⚠ INSECURE: TLS certificates are not checked · " + text
         self.window.show_status(text)
 
+    def _connect_typed(self, text: str) -> None:
+        """Connect (again) to what the form says, speaking its chosen profile."""
+        profile = self.profiles.get(self.window.profile_name())
+        self._show_profile(profile)
+        self.bridge.connect_to_text(text, profile)
+
+    def _show_profile(self, profile: Profile) -> None:
+        presence = bool(profile.notices())
+        self.window.show_profile(profile.name, rooms=profile.rooms, presence=presence)
+
     def _remember(self, target: ServerTarget) -> None:
         url = target.url.url
         self.window.show_server(url)
+        if self.profiles.remember(target.key, self.client.profile) and self.options.remember:
+            self.settings.save()
         if self.options.remember and (self.settings.url, self.settings.path) != (
             url,
             target.path,
@@ -128,6 +153,9 @@ class ChatSession:
                 "Warning: --insecure is on. TLS certificates are not checked, so anyone "
                 "between you and the server can read and change this conversation."
             )
+        self.window.set_profiles(self.profiles.names(), self.client.profile.name)
+        for problem in self.profiles.problems:
+            self.bridge.show_system(problem)
         self.window.show()
         try:
             path = normalize_path(
@@ -148,10 +176,13 @@ class ChatSession:
             return
         if opts.url is None and url.is_loopback and url.scheme == "http":
             await self._host_if_free(url, path)
-        if opts.room:
+        target = ServerTarget(url, path)
+        profile = self.profiles.for_server(target.key)
+        self._show_profile(profile)
+        if opts.room and profile.rooms:
             self.window.room_input.setText(opts.room.strip())
             self.bridge.join(opts.room)
-        self.bridge.connect_to(ServerTarget(url, path))
+        self.bridge.connect_to(target, profile)
 
     async def _host_if_free(self, url: ServerUrl, path: str) -> None:
         """Start the bundled server when nothing listens at a local default address."""
@@ -176,6 +207,7 @@ class ChatSession:
 
     async def close(self) -> None:
         """The one shutdown path: disconnect, stop a hosted server, close the window."""
+        self.inspector.close()
         await self.client.close()
         self.client.outbox.close()
         self.bridge.detach()

@@ -48,6 +48,7 @@ class PacketRecord:
     note: str = ""
     _args: Any = None
     _decoded: bool = False
+    shown: str | None = None  # the arguments as the inspector shows them, once computed
 
     def args(self) -> Any:
         """The packet's arguments as JSON values (decoded once, when first asked)."""

@@ -53,6 +53,9 @@ class Typers:
     def clear(self) -> None:
         self._names.clear()
 
+    def __bool__(self) -> bool:
+        return bool(self._names)
+
     def text(self) -> str:
         names = list(self._names)
         if not names:

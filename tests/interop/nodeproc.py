@@ -576,7 +576,8 @@ class Browser:
         self._seq += 1
         seq = self._seq
         self.child.command(cmd="text", selector=selector, seq=seq)
-        event = self.child.wait_event(f"the text of {selector}", WAIT_TIMEOUT, event="text", seq=seq)
+        what = f"the text of {selector}"
+        event = self.child.wait_event(what, WAIT_TIMEOUT, event="text", seq=seq)
         return str(event["text"] or "")
 
     def wait_text(self, selector: str, expected: str, timeout: float = WAIT_TIMEOUT) -> None:
