@@ -174,12 +174,14 @@ class PacketFilter(QSortFilterProxyModel):
         self._direction = ""  # "", "in" or "out"
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self._text = text.strip().casefold()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_direction(self, direction: str) -> None:
+        self.beginFilterChange()
         self._direction = direction
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         if not self._text and not self._direction:
