@@ -48,7 +48,7 @@ class PacketRecord:
     note: str = ""
     _args: Any = None
     _decoded: bool = False
-    shown: str | None = None  # the arguments as the inspector shows them, once computed
+    cells: tuple[str, ...] | None = None  # what the inspector shows of it, once computed
 
     def args(self) -> Any:
         """The packet's arguments as JSON values (decoded once, when first asked)."""
@@ -124,7 +124,6 @@ class PacketTap:
     def __init__(self, sink: Callable[[PacketRecord], None]) -> None:
         self.sink = sink
         self._attached: weakref.WeakSet[Any] = weakref.WeakSet()
-        self._transport: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
         self._acks: OrderedDict[tuple[str, int], float] = OrderedDict()
         self._sockets = 0
 
@@ -137,20 +136,31 @@ class PacketTap:
         if url:
             kind = "reconnect" if self._sockets > 1 else "connecting"
             self._line(kind, f"to {url}")
-        self._transport[eio] = getattr(eio, "current_transport", None) or ""
+        transport = [getattr(eio, "current_transport", None) or ""]  # as last seen
         send, receive, trigger = eio._send_packet, eio._receive_packet, eio._trigger_event
+        record = self._record
+
+        def changed() -> None:
+            now = eio.current_transport or ""
+            if now != transport[0]:
+                self._line("transport", f"{transport[0]} → {now}")
+                transport[0] = now
 
         async def send_packet(pkt: Any) -> None:
-            self._record(eio, pkt, "out")
+            if eio.current_transport != transport[0]:
+                changed()
+            record(pkt, "out")
             await send(pkt)
 
         async def receive_packet(pkt: Any) -> None:
-            self._record(eio, pkt, "in")
+            if eio.current_transport != transport[0]:
+                changed()
+            record(pkt, "in")
             await receive(pkt)
 
         async def trigger_event(event: str, *args: Any, **kwargs: Any) -> Any:
             if event == "connect":
-                self._transport[eio] = eio.current_transport or ""
+                transport[0] = eio.current_transport or ""
                 self._line("open", f"sid {eio.sid} over {eio.current_transport}, ping every "
                            f"{eio.ping_interval:g} s")
             elif event == "disconnect":
@@ -173,11 +183,7 @@ class PacketTap:
     def _line(self, kind: str, note: str) -> None:
         self.sink(PacketRecord(time.time(), "", kind, note=note))
 
-    def _record(self, eio: Any, pkt: Any, direction: str) -> None:
-        transport = eio.current_transport or ""
-        if transport != self._transport.get(eio, transport):
-            self._line("transport", f"{self._transport.get(eio)} → {transport}")
-        self._transport[eio] = transport
+    def _record(self, pkt: Any, direction: str) -> None:
         data = pkt.data
         ptype = pkt.packet_type
         if ptype != eio_packet.MESSAGE:

@@ -43,6 +43,10 @@ from desktop_chat.ui.packet_model import MAX_ROWS, RECORD_ROLE, PacketFilter, Pa
 log = logging.getLogger(__name__)
 
 FRAME = 0.033  # packets reach the list at most this often (a flood is one insert per frame)
+# Under a flood, less often: each insert repaints the list, and nobody reads
+# packets at thirty a second; the chat's own list keeps its pace.
+BUSY_FRAME = 0.1
+BUSY_BATCH = 100
 
 
 def parse_emit(event: str, args_text: str) -> tuple[str, tuple[object, ...]]:
@@ -249,6 +253,7 @@ class Inspector(QObject):
         self._pending: deque[PacketRecord] = deque(maxlen=MAX_ROWS)
         self._lost = 0
         self._flush_handle: asyncio.TimerHandle | None = None
+        self._interval = FRAME
         self._dialog: QFileDialog | None = None
         self.dock.visibilityChanged.connect(self._shown)
         self.panel.emit_requested.connect(self.emit_event)
@@ -276,12 +281,15 @@ class Inspector(QObject):
             self._lost += 1
         self._pending.append(record)
         if self._flush_handle is None:
-            self._flush_handle = asyncio.get_running_loop().call_later(FRAME, self._flush)
+            self._flush_handle = asyncio.get_running_loop().call_later(
+                self._interval, self._flush
+            )
 
     def _flush(self) -> None:
         self._flush_handle = None
         batch, self._pending = self._pending, deque(maxlen=MAX_ROWS)
         lost, self._lost = self._lost, 0
+        self._interval = BUSY_FRAME if len(batch) >= BUSY_BATCH else FRAME
         self.model.append(batch, lost)
 
     def emit_event(self, event: str, args_text: str, ack: bool) -> None:

@@ -34,23 +34,49 @@ _ARROWS = {"in": "⬇ in", "out": "⬆ out", "": "·"}
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_RECORD = int(RECORD_ROLE)
+_ASKED = frozenset({_DISPLAY, _TOOLTIP, _RECORD})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def args_text(record: PacketRecord) -> str:
-    """The arguments on one line, folded; computed once per packet."""
-    if record.shown is None:
-        if record.direction == "":
+    """The arguments on one line, folded."""
+    if record.direction == "":
+        text = record.note
+    else:
+        value = record.args()
+        text = "" if value is None else json.dumps(value, ensure_ascii=False, default=repr)
+        if record.note and not text:
             text = record.note
+    text = text.replace("\n", "⏎").replace("\r", "␍")
+    if len(text) > FOLD:
+        text = f"{text[:FOLD]}… ({len(text):,} characters)"
+    return text
+
+
+def cells(record: PacketRecord) -> tuple[str, ...]:
+    """Every column's text, computed once per packet, when its row is first drawn:
+    a view asks for each cell on every repaint, and under a flood it repaints
+    every frame."""
+    if record.cells is None:
+        if record.kind == "event":
+            what = record.event
         else:
-            value = record.args()
-            text = "" if value is None else json.dumps(value, ensure_ascii=False, default=repr)
-            if record.note and not text:
-                text = record.note
-        text = text.replace("\n", "⏎").replace("\r", "␍")
-        if len(text) > FOLD:
-            text = f"{text[:FOLD]}… ({len(text):,} characters)"
-        record.shown = text
-    return record.shown
+            what = f"{record.kind}: {record.event}" if record.event else record.kind
+        record.cells = (
+            _time(record.t),
+            _ARROWS.get(record.direction, record.direction),
+            record.namespace,
+            what,
+            args_text(record),
+            "" if record.ack_id is None else str(record.ack_id),
+            "" if record.rtt is None else f"{record.rtt * 1000:.1f} ms",
+            f"{record.size:,} B" if record.size else "",
+        )
+    return record.cells
 
 
 def _time(t: float) -> str:
@@ -90,40 +116,22 @@ class PacketModel(QAbstractTableModel):
     def records(self) -> list[PacketRecord]:
         return list(self._rows)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        record = self._rows[index.row()]
-        if role == RECORD_ROLE:
-            return record
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(record, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return args_text(record)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (5, 6, 7):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _display(self, record: PacketRecord, column: int) -> str | None:
-        if column == 0:
-            return _time(record.t)
-        if column == 1:
-            return _ARROWS.get(record.direction, record.direction)
-        if column == 2:
-            return record.namespace
-        if column == 3:
-            if record.kind == "event":
-                return record.event
-            return f"{record.kind}: {record.event}" if record.event else record.kind
-        if column == 4:
-            return args_text(record)
-        if column == 5:
-            return "" if record.ack_id is None else str(record.ack_id)
-        if column == 6:
-            return "" if record.rtt is None else f"{record.rtt * 1000:.1f} ms"
-        if column == 7:
-            return f"{record.size:,} B" if record.size else ""
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every visible cell on each repaint: the
+        # roles that are not shown return at once, before any lookup.
+        if role in _ASKED:
+            row = index.row()
+            if not 0 <= row < len(self._rows):
+                return None
+            record = self._rows[row]
+            if role == _RECORD:
+                return record
+            column = index.column()
+            if role == _TOOLTIP:
+                return cells(record)[4] if column == 4 else None
+            return cells(record)[column] if 0 <= column < len(COLUMNS) else None
+        if role == _ALIGN and index.column() >= 5:
+            return _RIGHT
         return None
 
     # ---- changes -------------------------------------------------------------
