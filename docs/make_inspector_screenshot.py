@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import qasync
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.app.session import ChatSession, Options
@@ -53,25 +54,28 @@ async def main(out: Path) -> None:
     assert server.stdout is not None
     port = int((await server.stdout.readline()).split()[1])
     url = f"http://127.0.0.1:{port}"
-    bob = await node("peer.js", "--url", url, "--name", "bob", "--no-reconnect")
-    command(bob, cmd="emit", event="add user", args=["bob"])
     alice = ChatSession(
         Options(url=url, name="alice", remember=False, profile="socketio-chat-demo"), Settings()
     )
-    alice.window.resize(1000, 820)
+    alice.window.resize(1040, 900)
     alice.window.move(10, 10)
     alice.inspector.open()
     await alice.start()
     await until(lambda: alice.client.status.state is ConnectionState.CONNECTED)
+    await until(lambda: alice.window.presence.count.text() == "1 participant")
+    bob = await node("peer.js", "--url", url, "--name", "bob", "--no-reconnect")
+    command(bob, cmd="emit", event="add user", args=["bob"])
     await until(lambda: alice.window.presence.count.text() == "2 participants")
     command(bob, cmd="emit", event="new message", args=["Hi Alice! Is that the desktop client?"])
     await until(lambda: any(m.text.startswith("Hi Alice") for m in alice.model.messages()))
-    alice.bridge.send("It is — with the packet inspector open 🔍", "")
+    alice.bridge.send("It is, with the packet inspector open (Ctrl+Shift+I).", "")
     command(bob, cmd="emit", event="typing", args=[])
     await until(lambda: alice.window.presence.typing.text() == "bob is typing…")
     panel = alice.inspector.panel
     panel.emit_event.setText("new message")
     panel.emit_args.setText('["sent from the Emit row"]')
+    # Tall enough for every packet of this short conversation (no row cut off).
+    alice.window.resizeDocks([alice.inspector.dock], [440], Qt.Orientation.Vertical)
     await asyncio.sleep(0.6)  # let the window paint before the grab
     alice.window.grab().save(str(out))
     await alice.close()

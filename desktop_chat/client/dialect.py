@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 from desktop_chat.client.presence import PresenceEvent, PresenceKind
-from desktop_chat.client.profile import INFO_EVENT, MISSING, Echo, Profile
+from desktop_chat.client.profile import INFO_EVENT, MISSING, Acks, Echo, Profile
 from desktop_chat.client.profile_toml import builtin_profiles
 from desktop_chat.protocol.messages import Kind, Message, payload_text, received_message
 
@@ -51,6 +51,8 @@ class ProfileDialect:
         self.join_event = profile.join.event if profile.join else ""
         self.leave_event = profile.leave.event if profile.leave else ""
         self.info_event = INFO_EVENT if profile.extensions else ""
+        # A server that never acks gets no ack id to ignore (the packets say so).
+        self.may_ack = profile.acks is not Acks.NEVER
         # What is known of the server's echo before any probe (None: probe).
         self.known_echo: bool | None = {
             Echo.NEVER: False, Echo.ALWAYS: True, Echo.PROBE: None

@@ -265,7 +265,11 @@ class Sender:
             else:
                 self._set_state(message, DeliveryState.DELIVERED)
 
-        await sio.emit(self._dialect.send_event, self._dialect.send_args(message), callback=ack)
+        await sio.emit(
+            self._dialect.send_event,
+            self._dialect.send_args(message),
+            callback=ack if self._dialect.may_ack else None,
+        )
         if self._info.acks:
             self._unacked[message.id] = (message, time.monotonic())
             if self._watchdog is None:

@@ -121,13 +121,17 @@ class InspectorPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        metrics = self.fontMetrics()
+        # Wide enough for a typical value and for the header's own title.
+        metrics, bold = self.fontMetrics(), header.fontMetrics()
         for column, sample in enumerate(
-            ("00:00:00.000", "⬆ out ", "/ ", "receive-message ", "", "99 ", "999.9 ms", "99,999 B")
+            ("00:00:00.000", "⬆ out", "/chat", "receive-message", "", "999", "999.9 ms", "99,999 B")
         ):
             if sample:
-                self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
+                title = str(model.headerData(column, Qt.Orientation.Horizontal))
+                width = max(metrics.horizontalAdvance(sample), bold.horizontalAdvance(title))
+                self.table.setColumnWidth(column, width + 24)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
 
         self.emit_event = QLineEdit()
         self.emit_event.setPlaceholderText("event")
