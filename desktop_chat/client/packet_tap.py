@@ -1,8 +1,9 @@
 """A record of every Engine.IO / Socket.IO packet of a connection, for the inspector.
 
-The tap wraps three methods of the engine.io client of each socket the
-connection makes (`_send_packet`, `_receive_packet`, `_trigger_event`), as
-instance attributes, and only while a tap is set: with the inspector
+The tap wraps two methods of the engine.io client of each socket the
+connection makes (`_send_packet`, `_receive_packet`, as instance
+attributes) and its `connect` / `disconnect` handlers (not `_trigger_event`,
+which runs once per message), and only while a tap is set: with the inspector
 closed nothing is wrapped and the flood path is what it was. It hands each
 packet to `sink` as a `PacketRecord` and does as little as it can per
 packet (the header is split, the event name sliced out of the text); the
@@ -13,6 +14,7 @@ No Qt here: the window gathers the records into its model once per frame.
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 import weakref
@@ -118,6 +120,22 @@ def _event_name(body: str) -> str:
     return str(value[0]) if isinstance(value, list) and value else ""
 
 
+def _noting(handler: Any, note: Callable[..., None]) -> Any:
+    """An engine.io event handler that notes the event, then calls `handler`.
+
+    Async, so that engine.io awaits it (it tells by iscoroutinefunction)."""
+
+    async def noted(*args: Any) -> Any:
+        note(*args)
+        if handler is None:
+            return None
+        result = handler(*args)
+        return await result if inspect.isawaitable(result) else result
+
+    noted.tapped = handler  # type: ignore[attr-defined]
+    return noted
+
+
 class PacketTap:
     """Wraps the engine.io client of each socket it is attached to; `sink` gets the records."""
 
@@ -137,7 +155,7 @@ class PacketTap:
             kind = "reconnect" if self._sockets > 1 else "connecting"
             self._line(kind, f"to {url}")
         transport = [getattr(eio, "current_transport", None) or ""]  # as last seen
-        send, receive, trigger = eio._send_packet, eio._receive_packet, eio._trigger_event
+        send, receive = eio._send_packet, eio._receive_packet
         record = self._record
 
         def changed() -> None:
@@ -158,25 +176,33 @@ class PacketTap:
             record(pkt, "in")
             await receive(pkt)
 
-        async def trigger_event(event: str, *args: Any, **kwargs: Any) -> Any:
-            if event == "connect":
-                transport[0] = eio.current_transport or ""
-                self._line("open", f"sid {eio.sid} over {eio.current_transport}, ping every "
-                           f"{eio.ping_interval:g} s")
-            elif event == "disconnect":
-                reason = args[0] if args else ""
-                self._line("close", f"engine.io closed{': ' + str(reason) if reason else ''}")
-            return await trigger(event, *args, **kwargs)
+        def opened() -> None:
+            transport[0] = eio.current_transport or ""
+            self._line("open", f"sid {eio.sid} over {eio.current_transport}, ping every "
+                       f"{eio.ping_interval:g} s")
+
+        def closed(*args: Any) -> None:
+            reason = args[0] if args else ""
+            self._line("close", f"engine.io closed{': ' + str(reason) if reason else ''}")
 
         eio._send_packet, eio._receive_packet = send_packet, receive_packet
-        eio._trigger_event = trigger_event
+        handlers = eio.handlers
+        for event, note in (("connect", opened), ("disconnect", closed)):
+            handlers[event] = _noting(handlers.get(event), note)
         self._attached.add(eio)
 
     def detach(self) -> None:
         """Unwrap every socket: the class's own methods are used again."""
         for eio in list(self._attached):
-            for name in ("_send_packet", "_receive_packet", "_trigger_event"):
+            for name in ("_send_packet", "_receive_packet"):
                 eio.__dict__.pop(name, None)
+            for event in ("connect", "disconnect"):
+                handler = eio.handlers.get(event)
+                if hasattr(handler, "tapped"):
+                    if handler.tapped is None:
+                        del eio.handlers[event]
+                    else:
+                        eio.handlers[event] = handler.tapped
         self._attached = weakref.WeakSet()
         self._acks.clear()
 

@@ -42,6 +42,11 @@ class FakeEngine:
         self.sid = "sid1"
         self.ping_interval = 25.0
         self.sent: list[Any] = []
+        self.events: list[str] = []
+        self.handlers: dict[str, Any] = {"connect": self._connected}
+
+    async def _connected(self) -> None:
+        self.events.append("connect")
 
     async def _send_packet(self, pkt: Any) -> None:
         self.sent.append(pkt)
@@ -50,7 +55,8 @@ class FakeEngine:
         pass
 
     async def _trigger_event(self, event: str, *args: Any, **kwargs: Any) -> None:
-        pass
+        if event in self.handlers:
+            await self.handlers[event](*args)
 
 
 class FakeSocket:
@@ -89,7 +95,9 @@ def test_attach_records_round_trips_and_transport_changes_then_detaches() -> Non
     assert records[2].size == len('423["join-room","r1"]')
     assert records[6].args() == {"$binary": 2}
     tap.detach()
-    assert not {"_send_packet", "_receive_packet", "_trigger_event"} & set(vars(eio))
+    assert not {"_send_packet", "_receive_packet"} & set(vars(eio))
+    assert eio.events == ["connect"]  # the handler it wrapped still ran
+    assert eio.handlers == {"connect": eio._connected}
     second = PacketTap(records.append)
     second.attach(FakeSocket(), "http://127.0.0.1:1")
     assert records[-1].kind == "connecting"
