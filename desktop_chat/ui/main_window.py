@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.protocol.messages import DeliveryState, Message
 from desktop_chat.ui.message_delegate import MessageDelegate
 from desktop_chat.ui.message_model import MessageModel, Role
+from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
 
 _W = TypeVar("_W", bound=QWidget)
@@ -218,7 +219,9 @@ class MainWindow(QMainWindow):
         for name, description in names:
             self.profile_combo.addItem(name, name)
             self.profile_combo.setItemData(
-                self.profile_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole
+                self.profile_combo.count() - 1,
+                plain_tooltip(description),
+                Qt.ItemDataRole.ToolTipRole,
             )
         self.show_profile(current, rooms=True, presence=False)
 

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 
 from desktop_chat.client.packet_tap import PacketRecord
+from desktop_chat.ui.plain import plain_tooltip
 
 MAX_ROWS = 10_000
 FOLD = 160  # characters of arguments shown in the list; the whole packet is copied or saved
@@ -128,7 +129,7 @@ class PacketModel(QAbstractTableModel):
                 return record
             column = index.column()
             if role == _TOOLTIP:
-                return cells(record)[4] if column == 4 else None
+                return plain_tooltip(cells(record)[4]) if column == 4 else None
             return cells(record)[column] if 0 <= column < len(COLUMNS) else None
         if role == _ALIGN and index.column() >= 5:
             return _RIGHT

@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from desktop_chat.ui.plain import plain_tooltip
+
 
 class PresenceBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -34,7 +36,7 @@ class PresenceBar(QWidget):
         metrics = self.typing.fontMetrics()
         width = max(80, self.width() - self.count.sizeHint().width() - 12)
         self.typing.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
-        self.typing.setToolTip(text if len(text) > 40 else "")
+        self.typing.setToolTip(plain_tooltip(text) if len(text) > 40 else "")
 
     def reset(self) -> None:
         self.count.setText("")

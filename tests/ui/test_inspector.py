@@ -54,6 +54,14 @@ def test_arguments_are_folded_and_decoded_once() -> None:
     assert long.cells is not None and long.cells[4] is shown
 
 
+def test_a_packet_in_a_tooltip_is_text_not_markup() -> None:
+    model = PacketModel()
+    body = json.dumps(["x", "<img src=x onerror=alert(1)><b>bold</b>"])
+    model.append([PacketRecord(0.0, "in", "event", "/", "x", body, None, len(body))])
+    tip = model.data(model.index(0, 4), Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tip and "&lt;img src=x" in tip and tip.startswith("<qt>")
+
+
 def test_parse_emit() -> None:
     assert parse_emit(" join-room ", '["r1", {"since": 3}]') == ("join-room", ("r1", {"since": 3}))
     assert parse_emit("ping-me", '{"a": 1}') == ("ping-me", ({"a": 1},))
