@@ -104,12 +104,12 @@ def node_server(node_ready: None, children: ChildGroup) -> Callable[..., Server]
 
 
 @pytest.fixture
-def profile_server(node_ready: None, children: ChildGroup) -> Callable[[str], Server]:
+def profile_server(node_ready: None, children: ChildGroup) -> Callable[..., Server]:
     """Start demo_server.js (the chat demo's events) or getstarted_server.js."""
 
-    def start(script: str) -> Server:
+    def start(script: str, **options: Any) -> Server:
         require(script)
-        return nodeproc.start_profile_server(children, script)
+        return nodeproc.start_profile_server(children, script, **options)
 
     return start
 

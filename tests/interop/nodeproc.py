@@ -393,9 +393,12 @@ def start_node_server(
     return Server("node", port, path, child)
 
 
-def start_profile_server(group: ChildGroup, script: str, *, path: str = "/socket.io") -> Server:
+def start_profile_server(
+    group: ChildGroup, script: str, *, path: str = "/socket.io", ping_interval_ms: int = 25_000
+) -> Server:
     """demo_server.js (the chat demo's events) or getstarted_server.js (`chat message`)."""
-    argv = ["node", script, "--host", HOST, "--port", "0", "--path", path, "--exit-with-stdin"]
+    argv = ["node", script, "--host", HOST, "--port", "0", "--path", path, "--exit-with-stdin",
+            "--ping-interval", str(ping_interval_ms)]
     child = group.start(script, argv, server=True, env=clean_env())
     port = int(child.wait_line(r"^LISTENING (\d+)$", f"{script} to listen", START_TIMEOUT)[1])
     return Server(script.removesuffix(".js"), port, path, child)

@@ -9,11 +9,11 @@ const express = require("express");
 const SocketIO = require("socket.io");
 
 function parseArgs(script, argv) {
-  const usage = `usage: node ${script} [--port 0] [--host 127.0.0.1] [--path /socket.io] [--quiet] [--exit-with-stdin]`;
-  const opts = { port: "0", host: "127.0.0.1", path: "/socket.io", quiet: false, exitWithStdin: false };
+  const usage = `usage: node ${script} [--port 0] [--host 127.0.0.1] [--path /socket.io] [--ping-interval MS] [--quiet] [--exit-with-stdin]`;
+  const opts = { port: "0", host: "127.0.0.1", path: "/socket.io", "ping-interval": "25000", quiet: false, exitWithStdin: false };
   for (let i = 0; i < argv.length; i++) {
     let [arg, value] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
-    if (arg === "--port" || arg === "--host" || arg === "--path") {
+    if (arg === "--port" || arg === "--host" || arg === "--path" || arg === "--ping-interval") {
       if (value === undefined) value = argv[++i];
       if (value === undefined) { process.stderr.write(`${script}: ${arg} needs a value\n${usage}\n`); process.exit(2); }
       opts[arg.slice(2)] = value;
@@ -25,6 +25,8 @@ function parseArgs(script, argv) {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) { process.stderr.write(`${script}: bad --port\n`); process.exit(2); }
   opts.port = port;
+  opts.pingInterval = Number(opts["ping-interval"]);
+  if (!Number.isInteger(opts.pingInterval) || opts.pingInterval < 50) { process.stderr.write(`${script}: bad --ping-interval\n`); process.exit(2); }
   return opts;
 }
 
@@ -36,7 +38,7 @@ function serve(script, onConnection) {
   const server = app.listen(opts.port, opts.host, () => {
     process.stdout.write(`LISTENING ${server.address().port}\n`);
   });
-  const io = SocketIO(server, { path: opts.path, serveClient: true });
+  const io = SocketIO(server, { path: opts.path, serveClient: true, pingInterval: opts.pingInterval });
   const log = (...words) => { if (!opts.quiet) process.stdout.write(words.join(" ") + "\n"); };
   io.on("connection", (socket) => onConnection(io, socket, log));
   let closing = false;

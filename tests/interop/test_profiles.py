@@ -35,7 +35,7 @@ def wait_label(qtbot: Any, session: ChatSession, name: str, text: str) -> None:
 
 
 def test_the_chat_demo_both_ways_with_names_presence_and_typing(
-    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[[str], Server],
+    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
     peer: Callable[..., Peer],
 ) -> None:
     server = profile_server("demo_server.js")
@@ -75,7 +75,7 @@ def test_the_chat_demo_both_ways_with_names_presence_and_typing(
 
 
 def test_a_peer_joining_after_the_window_is_a_joined_line(
-    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[[str], Server],
+    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
     peer: Callable[..., Peer],
 ) -> None:
     server = profile_server("demo_server.js")
@@ -90,7 +90,7 @@ def test_a_peer_joining_after_the_window_is_a_joined_line(
 
 
 def test_get_started_echo_is_recognised_and_others_are_someone(
-    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[[str], Server],
+    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
     peer: Callable[..., Peer],
 ) -> None:
     server = profile_server("getstarted_server.js")
@@ -112,7 +112,7 @@ def test_get_started_echo_is_recognised_and_others_are_someone(
 
 
 def test_the_demo_page_in_chromium_chats_with_the_window(
-    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[[str], Server],
+    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
     browser_ready: None, children: ChildGroup,
 ) -> None:
     server = profile_server("demo_server.js")
@@ -139,3 +139,22 @@ def test_the_demo_page_in_chromium_chats_with_the_window(
     page.wait_line("alice: hi carol")
     page.wait_text("#typing", "")
     assert page.problems() == []
+
+
+def test_the_inspector_shows_pings_and_the_demo_protocol(
+    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
+) -> None:
+    server = profile_server("demo_server.js", ping_interval_ms=300)
+    alice = open_window(server, "alice", profile="socketio-chat-demo")
+    inspector = alice.inspector
+    inspector.open()
+    qtbot.waitUntil(inspector.dock.isVisible)
+
+    def seen() -> set[tuple[str, str, str]]:
+        return {(r.direction, r.kind, r.event) for r in inspector.model.records()}
+
+    qtbot.waitUntil(lambda: {("in", "ping", ""), ("out", "pong", "")} <= seen(), timeout=10_000)
+    type_and_send(qtbot, alice, "seen as a new message")
+    qtbot.waitUntil(lambda: ("out", "event", "new message") in seen(), timeout=10_000)
+    sent = [r for r in inspector.model.records() if r.event == "new message"][-1]
+    assert sent.args() == ["seen as a new message"] and sent.ack_id is None  # it never acks
