@@ -86,6 +86,7 @@ class ChatClient:
 
         dialect: ProfileDialect
         dialect = self._dialect = dialect_for(profile) if profile else TutorialDialect()
+        self._next: ProfileDialect | None = None  # chosen; spoken from the next socket on
         self._typing: TypingNotifier | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.info = ServerInfo()
@@ -145,7 +146,11 @@ class ChatClient:
 
     @property
     def profile(self) -> Profile:
-        return self._dialect.profile
+        """The profile spoken, or chosen for the next connection."""
+        return self._speaking().profile
+
+    def _speaking(self) -> ProfileDialect:
+        return self._next or self._dialect
 
     @property
     def offline(self) -> bool:
@@ -163,9 +168,11 @@ class ChatClient:
         closed or killed) are shown as pending and sent. With `profile`,
         the server is spoken to as it says from this connection on.
         """
-        if profile is not None and profile != self._dialect.profile:
-            self._use(dialect_for(profile))
-            self._connection.end()  # its handlers are the old profile's
+        if profile is not None and profile != self.profile:
+            # The socket in use keeps the old profile's handlers to its end;
+            # the next one, made at once, speaks the new profile (_handlers).
+            self._next = dialect_for(profile)
+            self._connection.end()
         self._connection.connect_to(target)
 
     def typing(self) -> None:
@@ -209,7 +216,7 @@ class ChatClient:
             raise MessageRefused(
                 f"The message is {size:,} bytes; the server takes at most {limit:,} bytes."
             )
-        message = own_message(text, room if self._dialect.join_event else "", self.name)
+        message = own_message(text, room if self._speaking().join_event else "", self.name)
         self._sender.send(message)
         if self._typing is not None:
             self._typing.stopped()
@@ -221,8 +228,8 @@ class ChatClient:
         self._sender.retry(message_id)
 
     def join(self, room: str) -> None:
-        if not self._dialect.join_event:
-            name = self._dialect.profile.name
+        if not self._speaking().join_event:
+            name = self.profile.name
             self.on_message(system_message(f"The {name} profile has no rooms to join."))
             return
         self._sender.join(room)
@@ -314,6 +321,10 @@ class ChatClient:
             self.on_message(message)
 
     def _handlers(self) -> dict[str, Callable[..., None]]:
+        """The events of a new socket: the moment a newly chosen profile takes over."""
+        if self._next is not None:
+            self._use(self._next)
+            self._next = None
         handlers: dict[str, Callable[..., None]] = {
             self._dialect.receive_event: self._receiver.receive,
         }
