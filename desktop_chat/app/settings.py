@@ -1,4 +1,5 @@
-"""What the app remembers between runs: the last server and the user's name.
+"""What the app remembers between runs: the last server, the user's name,
+and the profile chosen for each server.
 
 A small JSON file in the user's config directory; a missing or damaged
 file means defaults, never a crash at start.
@@ -10,7 +11,7 @@ import getpass
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -36,6 +37,7 @@ class Settings:
     url: str = ""  # the last server used; "" until one worked
     path: str = DEFAULT_PATH
     name: str = ""
+    profiles: dict[str, str] = field(default_factory=dict)  # server key -> profile name
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -52,6 +54,11 @@ class Settings:
             for key in ("url", "path", "name"):
                 if isinstance(raw.get(key), str):
                     setattr(settings, key, raw[key])
+            profiles = raw.get("profiles")
+            if isinstance(profiles, dict):
+                settings.profiles = {
+                    k: v for k, v in profiles.items() if isinstance(k, str) and isinstance(v, str)
+                }
         return settings
 
     def save(self, path: Path | None = None) -> None:

@@ -13,6 +13,7 @@ from typing import TypeVar
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +29,8 @@ from PySide6.QtWidgets import (
 from desktop_chat.protocol.messages import DeliveryState, Message
 from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.message_model import MessageModel, Role
+from desktop_chat.ui.plain import plain_tooltip
+from desktop_chat.ui.presence_bar import PresenceBar
 
 _W = TypeVar("_W", bound=QWidget)
 
@@ -105,6 +108,7 @@ class MainWindow(QMainWindow):
     host_elsewhere_requested = Signal()  # the address is taken by something not Socket.IO
     retry_requested = Signal(str)  # the id of a failed message of ours
     discard_requested = Signal(str)  # the id of a failed message not to send after all
+    typing_started = Signal()  # a keystroke in a non-empty message (for typing notices)
     closed = Signal()
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
@@ -117,6 +121,12 @@ class MainWindow(QMainWindow):
         self.server_url.setPlaceholderText("http://localhost:3000")
         self.server_url.setToolTip("The Socket.IO server to chat on; Enter connects")
         self.connect_button = _named(QPushButton("Connect"), "connectButton")
+        self.profile_combo = _named(QComboBox(), "profileCombo")
+        self.profile_combo.setToolTip(
+            "How this server speaks (its events): choosing another reconnects with it"
+        )
+        self.presence = PresenceBar()
+        self.presence.setVisible(False)
         self.reconnect_button = _named(QPushButton("Reconnect now"), "reconnectButton")
         self.reconnect_button.setToolTip("Try to connect now instead of waiting for the next try")
         self.reconnect_button.setVisible(False)
@@ -164,8 +174,11 @@ class MainWindow(QMainWindow):
 
         top = QHBoxLayout()
         top.addWidget(self.server_url, 1)
+        top.addWidget(self.profile_combo)
         top.addWidget(self.connect_button)
-        rooms = QHBoxLayout()
+        self.room_row = _named(QWidget(), "roomRow")  # hidden where the server has no rooms
+        rooms = QHBoxLayout(self.room_row)
+        rooms.setContentsMargins(0, 0, 0, 0)
         rooms.addWidget(self.room_input, 1)
         rooms.addWidget(self.join_button)
         bottom = QHBoxLayout()
@@ -173,8 +186,9 @@ class MainWindow(QMainWindow):
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout()
         layout.addLayout(top)
-        layout.addLayout(rooms)
+        layout.addWidget(self.room_row)
         layout.addWidget(self.message_list, 1)
+        layout.addWidget(self.presence)
         layout.addWidget(self.target_label)
         layout.addLayout(bottom)
         central = QWidget()
@@ -188,6 +202,8 @@ class MainWindow(QMainWindow):
         self.room_input.textChanged.connect(self._show_target)
         self.connect_button.clicked.connect(self._connect)
         self.server_url.returnPressed.connect(self._connect)
+        self.profile_combo.activated.connect(lambda _index: self._connect())
+        self.message_input.textChanged.connect(self._typed)
         self.reconnect_button.clicked.connect(self.reconnect_requested)
         self.host_elsewhere_button.clicked.connect(self.host_elsewhere_requested)
         self.offline_button.toggled.connect(self._offline_toggled)
@@ -218,6 +234,37 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.connect_requested.emit(self.server_url.text())
+
+    def _typed(self) -> None:
+        if self.message_input.document().characterCount() > 1:  # not emptied by a send
+            self.typing_started.emit()
+
+    def profile_name(self) -> str:
+        """The profile chosen in the connect form."""
+        return str(self.profile_combo.currentData() or "")
+
+    def set_profiles(self, names: list[tuple[str, str]], current: str) -> None:
+        """Offer these profiles (name, description) with `current` chosen."""
+        self.profile_combo.clear()
+        for name, description in names:
+            self.profile_combo.addItem(name, name)
+            self.profile_combo.setItemData(
+                self.profile_combo.count() - 1,
+                plain_tooltip(description),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.show_profile(current, rooms=True, presence=False)
+
+    def show_profile(self, name: str, *, rooms: bool, presence: bool) -> None:
+        """What this profile's server can do is what the window offers."""
+        index = self.profile_combo.findData(name)
+        if index >= 0:
+            self.profile_combo.setCurrentIndex(index)
+        self.room_row.setVisible(rooms)
+        if not rooms:
+            self.room_input.clear()
+        self.presence.reset()
+        self.presence.setVisible(presence)
 
     def _show_target(self) -> None:
         room = self.room()

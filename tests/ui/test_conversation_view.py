@@ -232,7 +232,7 @@ def test_delegate_menu_and_double_click_read_the_right_message_through_a_proxy(
         # (QTest's mouseDClick sends only the latter, which a view ignores).
         qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=center)
         qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=center)
-    assert retried.args == [failed]
+    assert retried.args == [failed.id]
     assert opened.urls == [target]  # nothing else opened on the way
 
 
