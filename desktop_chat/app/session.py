@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 from dataclasses import dataclass, field
 
+from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.chat_client import Backoff, ChatClient, MessageRefused, TlsOptions
 from desktop_chat.client.outbox import Outbox, default_outbox_path
@@ -23,7 +25,7 @@ from desktop_chat.protocol.urls import (
     normalize_path,
     parse_server_url,
 )
-from desktop_chat.server.chat_server import ChatServer, default_db_path
+from desktop_chat.server.chat_server import default_db_path
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
@@ -79,7 +81,9 @@ class ChatSession:
         self.bridge = ClientBridge(self.client)
         self.model = MessageModel()
         self.window = MainWindow(self.model)
-        self.server: ChatServer | None = None
+        # The server this window hosts, on its own thread (app/hosting.py).
+        self.server: HostedServer | None = None
+        self._closed = False
         self._wire()
 
     def _wire(self) -> None:
@@ -161,17 +165,34 @@ class ChatSession:
         self.bridge.connect_to(url)
 
     async def _host_if_free(self, url: ServerUrl, path: str) -> None:
-        """Start the bundled server when nothing listens at a local default address."""
+        """Start the bundled server when nothing listens at a local default address.
+
+        The server runs on a thread of its own (app/hosting.py), so that its
+        work never stalls this window. Whatever keeps it from starting, the
+        window goes on to connect to `url`.
+        """
         if await is_listening(url.host, url.port):
             return
-        server = ChatServer(
+        server = HostedServer(
             path, db=default_db_path(url.port) if self.options.remember else ":memory:"
         )
         try:
             await server.start("127.0.0.1", url.port)
         except OSError as exc:
-            # Another window won the race for the port: join it instead.
-            log.info("not hosting on port %d: %s", url.port, exc)
+            if exc.errno == errno.EADDRINUSE:
+                # Another window won the race for the port: join it instead.
+                log.info("not hosting on port %d: %s", url.port, exc)
+            else:
+                self.bridge.show_system(
+                    f"Nothing was listening at {url.url}, and this window could not host "
+                    f"the chat server on 127.0.0.1:{url.port}: {exc.strerror or exc}."
+                )
+            return
+        except HostingError as exc:
+            self.bridge.show_system(
+                f"Nothing was listening at {url.url}, and this window could not host "
+                f"the chat server: {exc}"
+            )
             return
         self.server = server
         self.bridge.hosting = f"127.0.0.1:{server.port}"
@@ -182,11 +203,18 @@ class ChatSession:
         )
 
     async def close(self) -> None:
-        """The one shutdown path: disconnect, stop a hosted server, close the window."""
+        """The one shutdown path: disconnect, stop a hosted server, close the window.
+
+        Idempotent: a second call (a test's teardown after the test closed it) does nothing.
+        """
+        if self._closed:
+            return
+        self._closed = True
         await self.client.close()
         self.client.outbox.close()
         self.bridge.detach()
         if self.server is not None:
+            # Waits for the server's thread to end, without blocking this loop.
             await self.server.stop()
             self.server = None
         self.window.close()
