@@ -18,16 +18,22 @@ bench/worker.py does. The window is one of:
 - inloop: a window that hosts the server the old way, on its own Qt loop,
   for comparison only
 
-A mode may end in @SECONDS, e.g. thread@0.001: that window's process runs
-with sys.setswitchinterval(SECONDS) (CPython's default is 0.005), to see
-what the GIL's hand-over costs a window that shares its process with a server.
+A mode may end in @SECONDS, e.g. thread@0.005: that window's process runs
+with sys.setswitchinterval(SECONDS), also while hosting (which otherwise
+sets 0.001, desktop_chat/app/hosting.py; CPython's default is 0.005), to
+see what the GIL's hand-over costs a window that shares its process with
+a server.
 
 Every server lifts its per-client rate limit (the sender is the load) and
 keeps its messages in a temporary SQLite file. Each configuration runs in
 fresh processes; the modes alternate, round after round. Printed per mode:
-the stall (lateness of the 10 ms timer during the flood: p50, p99, max, all
-rounds pooled), the deliveries per second the server reached, and the
-ratios of the stall p99 to the joined window's and to in-loop hosting's.
+the deliveries per second the server reached (median of the rounds), how
+busy the window's Qt thread was during the flood (its CPU time over the
+flood's wall time, median: the work the window's own thread did, which
+is what the server's work added to in-loop hosting, and which machine
+load does not inflate), the stall (lateness of the 10 ms timer during the
+flood: p50, p99, max, all rounds pooled), and the ratios of the stall p99
+to the joined window's and to in-loop hosting's.
 
     .venv/bin/python bench/hosting.py window ...   # one window (used by the above)
 
@@ -67,6 +73,13 @@ LABELS = {
     "inloop": "hosts, server on the Qt loop (before)",
 }
 UNLIMITED = ["--rate", "1000000", "--burst", "1000000"]
+
+
+def label(mode: str) -> str:
+    kind, _, switch = mode.partition("@")
+    if not switch:
+        return LABELS[kind]
+    return f"{LABELS[kind].removesuffix(' (as shipped)')}, switch interval {switch} s"
 
 
 # ---- one window, in its own process ------------------------------------------
@@ -123,16 +136,21 @@ async def window(args: argparse.Namespace) -> None:
     gc.freeze()  # as desktop_chat.app.run does once its session has started
     out({"event": "ready"})
     loop = asyncio.get_running_loop()
+    cpu0 = 0.0
     while True:
         line = await loop.run_in_executor(None, sys.stdin.readline)
         if not line:
             break
         cmd = json.loads(line)
-        if cmd["cmd"] == "result":
+        if cmd["cmd"] == "start":
+            cpu0 = time.thread_time()  # this coroutine runs on the Qt thread
+            out({"event": "started"})
+        elif cmd["cmd"] == "result":
             out(
                 {
                     "event": "result",
                     "stalls": stalls.between(cmd["start"], cmd["end"]),
+                    "qt_cpu": time.thread_time() - cpu0,
                 }
             )
         elif cmd["cmd"] == "quit":
@@ -155,7 +173,10 @@ def window_main(argv: list[str]) -> int:
     from desktop_chat.protocol.transport import configure_engineio
 
     if args.switch_interval:
+        from desktop_chat.app import hosting
+
         sys.setswitchinterval(args.switch_interval)
+        hosting.SWITCH_INTERVAL = args.switch_interval  # what a hosted server sets
     configure_engineio()  # as the app does at start
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
@@ -193,6 +214,8 @@ def one(mode: str, args: argparse.Namespace, tmp: Path, n: int) -> dict[str, Any
              "--clients", str(args.clients)]
         )  # fmt: skip
         clients.next_event("ready", timeout=120)
+        win.send({"cmd": "start"})
+        win.next_event("started", timeout=60)
         start = time.monotonic()
         clients.send({"cmd": "run", "count": args.count, "size": args.size})
         done = clients.next_event("done", timeout=args.timeout)
@@ -200,6 +223,7 @@ def one(mode: str, args: argparse.Namespace, tmp: Path, n: int) -> dict[str, Any
         win.send({"cmd": "result", "start": start, "end": end})
         result = win.next_event("result", timeout=60)
         result["rate"] = float(done["deliveries"]) / float(done["seconds"])
+        result["qt_busy"] = result["qt_cpu"] / (end - start)
         win.send({"cmd": "quit"})
     finally:
         if clients is not None:
@@ -238,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
                 results[mode].append(r)
                 print(
                     f"  round {round_ + 1} {mode:<7} {r['rate']:>9,.0f} deliveries/s"
+                    f"  Qt thread busy {r['qt_busy']:.0%}"
                     f"  stall p99 {fmt_ms(percentile(r['stalls'], 99))}"
                     f" max {fmt_ms(max(r['stalls'], default=float('nan')))} ms",
                     file=sys.stderr,
@@ -251,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             "p50": percentile(stalls, 50),
             "p99": percentile(stalls, 99),
             "max": max(stalls, default=float("nan")),
-            "ticks": len(stalls),
+            "busy": median([r["qt_busy"] for r in results[mode]]),
         }
     print(
         f"\nthe hosting window under a flood: 1 sender, {args.clients} receivers in a room,"
@@ -259,15 +284,15 @@ def main(argv: list[str] | None = None) -> int:
         f" load average {load:.1f} before, {os.getloadavg()[0]:.1f} after ({os.cpu_count()} CPUs)"
     )
     print(
-        "| window | server deliveries/s (median) | stall p50 / p99 / max ms |"
+        "| window | server deliveries/s | Qt thread busy | stall p50 / p99 / max ms |"
         " p99 ratio to join | p99 ratio to inloop |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for mode, row in rows.items():
         to_join = row["p99"] / rows["join"]["p99"] if "join" in rows else float("nan")
         to_inloop = row["p99"] / rows["inloop"]["p99"] if "inloop" in rows else float("nan")
         print(
-            f"| {mode}: {LABELS[mode.split('@')[0]]} | {row['rate']:,.0f} |"
+            f"| {mode}: {label(mode)} | {row['rate']:,.0f} | {row['busy']:.0%} |"
             f" {fmt_ms(row['p50'])} / {fmt_ms(row['p99'])} / {fmt_ms(row['max'])} |"
             f" {to_join:.2f} | {to_inloop:.2f} |"
         )

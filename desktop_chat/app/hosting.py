@@ -21,8 +21,13 @@ A thread, not a child process:
 
 What a thread does not buy is a second core for Python: the server and the
 window share the GIL. The window is no longer behind the server's callbacks
-in one queue; it waits at most for the interpreter to switch threads
-(`sys.getswitchinterval()`, 5 ms). bench/hosting.py measures both.
+in one queue (its thread's CPU time under a flood drops from about half to
+about 1%, bench/hosting.py); it waits for the interpreter to switch threads,
+at most 1 ms at a time while hosting (`_WindowThreadFirst`), and, on a
+loaded machine, for the OS to run the server's thread when that holds the
+GIL. A child process would remove that last coupling, at the cost of a
+second interpreter's start-up and of a watchdog so that it dies with its
+window.
 
 Thread rules. The `ChatServer` is built, started, used and stopped on the
 server's thread only: its SQLite connection refuses any other thread, and
@@ -37,8 +42,8 @@ when a threshold is crossed, and then frees *every* unreachable cycle,
 including the window's: a Qt wrapper freed there deletes its C++ object on
 the wrong thread. While a hosted server runs, automatic collection is
 therefore off and the window's loop collects instead, with the same
-generation thresholds (`_LoopCollector`), so a collection only ever happens
-on the window's thread.
+generation thresholds (`_WindowThreadFirst`), so a collection only ever
+happens on the window's thread.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ T = TypeVar("T")
 
 THREAD_NAME = "desktop-chat-server"
 COLLECT_EVERY = 0.05  # s between the window loop's looks at the collector's counts
+SWITCH_INTERVAL = 0.001  # s: the longest the window waits for the GIL while hosting
 
 
 class HostingError(Exception):
@@ -276,10 +282,19 @@ class HostedServer:
             log.info("desktop-chat-server on %s:%d stopped", server.host, server.port)
 
 
-class _LoopCollector:
-    """Cyclic garbage collection only on the window's thread while a server thread runs.
+class _WindowThreadFirst:
+    """Process-wide settings while any hosted server runs, restored after the last.
 
-    Automatic collection is turned off (`gc.disable()`, process-wide), and
+    The GIL. A thread that wants the interpreter while another runs Python
+    waits for the switch interval before asking it to let go (CPython's
+    default: 5 ms), and the window's thread asks for it on every Qt signal
+    that reaches Python. With the server busy, a 10 ms Qt timer in a test
+    process came up to 10-18 ms late at p99 with 5 ms, 1.3-4 ms with 1 ms
+    (an idle thread: 0.2 ms). So the interval is `SWITCH_INTERVAL` (1 ms)
+    while hosting: the window waits at most that long for the server's
+    thread. Forced switches happen only while both threads want to run.
+
+    Garbage collection: automatic collection is turned off (`gc.disable()`, process-wide), and
     a timer on the window's loop does what CPython's allocator would: when
     the youngest generation passes its threshold, it collects the oldest
     generation whose count passed its own. Whatever the server's thread
@@ -291,6 +306,7 @@ class _LoopCollector:
     def __init__(self) -> None:
         self._users = 0
         self._reenable = False
+        self._switch_interval = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._handle: asyncio.TimerHandle | None = None
         self._owner = 0  # the thread the collections run on
@@ -298,6 +314,8 @@ class _LoopCollector:
     def acquire(self, loop: asyncio.AbstractEventLoop) -> None:
         self._users += 1
         if self._users == 1:
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
             self._reenable = gc.isenabled()
             gc.disable()
             self._loop = loop
@@ -314,6 +332,7 @@ class _LoopCollector:
         self._loop = None
         if self._reenable:
             gc.enable()
+        sys.setswitchinterval(self._switch_interval)
 
     def _tick(self) -> None:
         assert threading.get_ident() == self._owner
@@ -336,4 +355,4 @@ def collect_due() -> int:
     return gc.collect(generation)
 
 
-_collector = _LoopCollector()
+_collector = _WindowThreadFirst()

@@ -118,8 +118,11 @@ def test_the_window_keeps_working_while_its_server_is_stuck(
 def test_closing_the_hosting_window_stops_its_server_and_thread(
     qtbot: Any, open_window: Any, arun: Callable[..., Any]
 ) -> None:
-    gc_was_enabled = gc.isenabled()
+    gc_was_enabled, switch_interval = gc.isenabled(), sys.getswitchinterval()
     host, guest, port = host_and_guest(open_window, qtbot)
+    # While it hosts, the window's thread collects garbage and waits less for the GIL.
+    assert not gc.isenabled()
+    assert sys.getswitchinterval() == min(switch_interval, hosting.SWITCH_INTERVAL)
     hosted = host.server
     assert hosted is not None and hosted.thread is not None
     thread = hosted.thread
@@ -132,6 +135,7 @@ def test_closing_the_hosting_window_stops_its_server_and_thread(
     assert port_is_free(port)
     assert not hosted.running
     assert gc.isenabled() == gc_was_enabled
+    assert sys.getswitchinterval() == switch_interval
     qtbot.waitUntil(lambda: "Disconnected from the server." in texts(guest, Kind.SYSTEM))
     qtbot.waitUntil(lambda: guest.client.status.state is not ConnectionState.CONNECTED)
 
