@@ -199,16 +199,29 @@ class HostedServer:
             with contextlib.suppress(RuntimeError):  # its loop is closed: the thread ended
                 loop.call_soon_threadsafe(self._stop_requested.set)
         try:
-            # Shielded: a window closed twice over still waits for its server.
+            # Shielded: cancelling this wait must not cancel the thread's end.
             await asyncio.shield(asyncio.wrap_future(self._finished))
-        finally:
-            # The future is the thread's last act, so this join returns at once;
-            # it only makes "the thread is gone" hold when stop() returns.
-            thread.join(timeout=1.0)
-            if thread.is_alive():
-                log.warning("the hosted server's thread did not end")
-            self._loop = None  # closed by its thread
-            self._release_collector()
+        except asyncio.CancelledError:
+            # The window stopped waiting; the settings of hosting go back only
+            # once the thread has ended (the window's loop is told then).
+            window_loop = asyncio.get_running_loop()
+
+            def ended(_future: concurrent.futures.Future[None]) -> None:
+                with contextlib.suppress(RuntimeError):  # the window's loop is closed
+                    window_loop.call_soon_threadsafe(self._ended, thread)
+
+            self._finished.add_done_callback(ended)
+            raise
+        self._ended(thread)
+
+    def _ended(self, thread: Thread) -> None:
+        # The future is the thread's last act, so this join returns at once;
+        # it only makes "the thread is gone" hold when stop() returns.
+        thread.join(timeout=1.0)
+        if thread.is_alive():
+            log.warning("the hosted server's thread did not end")
+        self._loop = None  # closed by its thread
+        self._release_collector()
 
     async def call(self, fn: Callable[[ChatServer], T]) -> T:
         """Run `fn(server)` on the server's thread and return what it returns.

@@ -199,6 +199,40 @@ def test_a_server_that_loses_the_port_at_listen_closes_its_socket(
         gc.collect()  # a socket left open is found here
 
 
+def test_a_start_given_up_on_leaves_nothing_running(
+    qtbot: Any, loop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window stops waiting for its server to start (cancelled) while the
+    server's thread is still setting up: the thread still ends, the port is
+    free, and the process-wide settings are back once it has."""
+    gc_was_enabled, switch_interval = gc.isenabled(), sys.getswitchinterval()
+    setting_up, go_on = threading.Event(), threading.Event()
+    start_server = ChatServer.start
+
+    async def slow_start(self: ChatServer, host: str, port: int) -> int:
+        setting_up.set()
+        go_on.wait(10)  # holds the server's thread, not the window's
+        return await start_server(self, host, port)
+
+    monkeypatch.setattr(ChatServer, "start", slow_start)
+    port = free_port()
+    hosted = hosting.HostedServer()
+    start = asyncio.ensure_future(hosted.start("127.0.0.1", port))
+    try:
+        qtbot.waitUntil(setting_up.is_set)
+        start.cancel()
+    finally:
+        go_on.set()
+    qtbot.waitUntil(start.done)
+    assert start.cancelled()
+    thread = hosted.thread
+    assert thread is not None and not thread.is_alive()
+    assert not hosted.running
+    assert port_is_free(port)
+    assert gc.isenabled() == gc_was_enabled
+    assert sys.getswitchinterval() == switch_interval
+
+
 class _NoThreads(threading.Thread):
     def start(self) -> None:
         raise RuntimeError("can't start new thread")
