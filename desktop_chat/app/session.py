@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.port_probe import Answer, free_port, probe
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
@@ -32,7 +34,7 @@ from desktop_chat.protocol.urls import (
     normalize_path,
     parse_server_url,
 )
-from desktop_chat.server.chat_server import ChatServer, default_db_path
+from desktop_chat.server.chat_server import default_db_path
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.inspector import Inspector
 from desktop_chat.ui.main_window import MainWindow
@@ -113,7 +115,8 @@ class ChatSession:
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
         )
         self.inspector = Inspector(self.window, self.client)
-        self.server: ChatServer | None = None
+        # The server this window hosts, on its own thread (app/hosting.py).
+        self.server: HostedServer | None = None
         self._closed = False
         self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
@@ -219,17 +222,34 @@ class ChatSession:
             self.bridge.connect_to(target, profile)
 
     async def _host_if_free(self, url: ServerUrl, path: str) -> None:
-        """Start the bundled server when nothing listens at a local default address."""
+        """Start the bundled server when nothing listens at a local default address.
+
+        The server runs on a thread of its own (app/hosting.py), so that its
+        work never stalls this window. Whatever keeps it from starting, the
+        window goes on to connect to `url`.
+        """
         if await is_listening(url.host, url.port):
             return
-        server = ChatServer(
+        server = HostedServer(
             path, db=default_db_path(url.port) if self.options.remember else ":memory:"
         )
         try:
             await server.start("127.0.0.1", url.port)
         except OSError as exc:
-            # Another window won the race for the port: join it instead.
-            log.info("not hosting on port %d: %s", url.port, exc)
+            if exc.errno == errno.EADDRINUSE:
+                # Another window won the race for the port: join it instead.
+                log.info("not hosting on port %d: %s", url.port, exc)
+            else:
+                self.bridge.show_system(
+                    f"Nothing was listening at {url.url}, and this window could not host "
+                    f"the chat server on 127.0.0.1:{url.port}: {exc.strerror or exc}."
+                )
+            return
+        except HostingError as exc:
+            self.bridge.show_system(
+                f"Nothing was listening at {url.url}, and this window could not host "
+                f"the chat server: {exc}"
+            )
             return
         self.server = server
         self.bridge.hosting = f"127.0.0.1:{server.port}"
@@ -287,6 +307,7 @@ class ChatSession:
         self.identity.release()
         self.bridge.detach()
         if self.server is not None:
+            # Waits for the server's thread to end, without blocking this loop.
             await self.server.stop()
             self.server = None
         self.window.close()
