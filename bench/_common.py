@@ -76,13 +76,14 @@ def split_mode(mode: str) -> tuple[str, list[str], bool]:
     """'app-fast+nofreeze@before' -> ('app-fast', ['--no-freeze'], True).
 
     +nofreeze leaves out the gc.freeze() the app does once its window is up
-    (to see what it buys); @before runs the app as of --before COMMIT.
+    (to see what it buys); +inspector opens the packet inspector first;
+    @before runs the app as of --before COMMIT.
     """
     mode, at, when = mode.partition("@")
     if at and when != "before":
         raise SystemExit(f"unknown mode suffix @{when}")
     name, *patches = mode.split("+")
-    flags = {"nofreeze": "--no-freeze"}
+    flags = {"nofreeze": "--no-freeze", "inspector": "--inspector"}
     return name, [flags[p] for p in patches], bool(at)
 
 

@@ -17,6 +17,8 @@ round after round, so the baseline and the app share the machine's state.
   is done when every message is in the model and the view is at the newest
 - +nofreeze leaves out the gc.freeze() the app does once its window is up,
   e.g. app-fast+nofreeze
+- +inspector opens the packet inspector before the flood (every packet
+  recorded, the last 10,000 listed), e.g. app-fast+inspector
 - @before runs the app as of --before COMMIT (git archive of desktop_chat/),
   e.g. app-qasync@before --before 1c800c2 for the window before this work
 

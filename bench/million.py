@@ -145,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.steps):
         step(True)
     start = time.perf_counter()
-    model.following = True  # what sending a message does (MainWindow._submit)
-    window.message_list.scrollToBottom()
+    if hasattr(window.message_list, "follow_newest"):
+        window.message_list.follow_newest()  # what sending a message does (MainWindow._submit)
+    else:  # --before a commit where the model held whether the view follows
+        model.following = True
+        window.message_list.scrollToBottom()
     settle()
     jump = (time.perf_counter() - start) * 1000
     assert bar.value() == bar.maximum() and not model.has_newer()

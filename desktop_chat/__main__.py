@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
         "or set DESKTOP_CHAT_TOKEN. Never logged or saved",
     )
     parser.add_argument(
+        "--profile",
+        default="",
+        metavar="NAME",
+        help="how the server speaks: tutorial (default), socketio-chat-demo, "
+        "socketio-get-started, or one of yours (docs/profiles.md); remembered per server",
+    )
+    parser.add_argument(
         "--token",
         help="the token itself (other local users can see it in the process list: "
         "prefer --token-file or DESKTOP_CHAT_TOKEN)",
@@ -107,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         path=args.path,
         name=args.name,
         room=args.room,
+        profile=args.profile,
         token=token,
         send_token_over_http=args.send_token_over_http,
         tls=TlsOptions(ca_file=args.ca_file, insecure=args.insecure),

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.port_probe import Answer, free_port, probe
+from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
@@ -20,6 +24,7 @@ from desktop_chat.client.identity import claim_identity, ephemeral_identity
 from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
 from desktop_chat.client.local_db import default_db_path as client_db_path
 from desktop_chat.client.outbox import Outbox
+from desktop_chat.client.profile import Profile
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     DEFAULT_URL,
@@ -29,8 +34,9 @@ from desktop_chat.protocol.urls import (
     normalize_path,
     parse_server_url,
 )
-from desktop_chat.server.chat_server import ChatServer, default_db_path
+from desktop_chat.server.chat_server import default_db_path
 from desktop_chat.ui.bridge import ClientBridge
+from desktop_chat.ui.inspector import Inspector
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
 
@@ -51,6 +57,8 @@ class Options:
     # Engine.IO transports, e.g. ["polling"] where a proxy blocks websockets;
     # None is python-engineio's default (polling, then upgrade to websocket).
     transports: list[str] | None = None
+    profile: str = ""  # --profile: how the server speaks (else remembered, else tutorial)
+    profiles_dir: Path | None = None  # the user's profiles (default: in the config directory)
 
 
 async def is_listening(host: str, port: int, timeout: float = 1.0) -> bool:
@@ -103,7 +111,12 @@ class ChatSession:
         self.bridge = ClientBridge(self.client)
         self.model = MessageModel()
         self.window = MainWindow(self.model)
-        self.server: ChatServer | None = None
+        self.profiles = ProfileChoice(
+            profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
+        )
+        self.inspector = Inspector(self.window, self.client)
+        # The server this window hosts, on its own thread (app/hosting.py).
+        self.server: HostedServer | None = None
         self._closed = False
         self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
@@ -120,6 +133,10 @@ class ChatSession:
         w.retry_requested.connect(b.retry)
         w.discard_requested.connect(b.discard)
         w.connect_requested.connect(b.connect_to_text)
+        w.connect_requested.connect(self._connect_typed)
+        w.typing_started.connect(b.typing)
+        b.participants_changed.connect(w.presence.show_count)
+        b.typing_changed.connect(w.presence.show_typing)
         w.offline_toggled.connect(b.set_offline)
         w.reconnect_requested.connect(b.reconnect_now)
         b.retry_pending.connect(w.show_reconnect)
@@ -130,9 +147,21 @@ class ChatSession:
             text = "⚠ INSECURE: TLS certificates are not checked · " + text
         self.window.show_status(text)
 
+    def _connect_typed(self, text: str) -> None:
+        """Connect (again) to what the form says, speaking its chosen profile."""
+        profile = self.profiles.get(self.window.profile_name())
+        self._show_profile(profile)
+        self.bridge.connect_to_text(text, profile)
+
+    def _show_profile(self, profile: Profile) -> None:
+        presence = bool(profile.notices())
+        self.window.show_profile(profile.name, rooms=profile.rooms, presence=presence)
+
     def _remember(self, target: ServerTarget) -> None:
         url = target.url.url
         self.window.show_server(url)
+        if self.profiles.remember(target.key, self.client.profile) and self.options.remember:
+            self.settings.save()
         if self.options.remember and (self.settings.url, self.settings.path) != (
             url,
             target.path,
@@ -155,6 +184,9 @@ class ChatSession:
                 "Warning: --insecure is on. TLS certificates are not checked, so anyone "
                 "between you and the server can read and change this conversation."
             )
+        self.window.set_profiles(self.profiles.names(), self.client.profile.name)
+        for problem in self.profiles.problems:
+            self.bridge.show_system(problem)
         self.window.show()
         for note in self._notes:
             self.bridge.show_system(note)
@@ -180,24 +212,44 @@ class ChatSession:
         if opts.url is None and url.is_loopback and url.scheme == "http":
             await self._host_if_free(url, path)
             taken = not self.hosting and await self._taken_by_another_server(url, path)
-        if opts.room:
+        target = ServerTarget(url, path)
+        profile = self.profiles.for_server(target.key)
+        self._show_profile(profile)
+        if opts.room and profile.rooms:
             self.window.room_input.setText(opts.room.strip())
             self.bridge.join(opts.room)
         if not taken:
-            self.bridge.connect_to(ServerTarget(url, path))
+            self.bridge.connect_to(target, profile)
 
     async def _host_if_free(self, url: ServerUrl, path: str) -> None:
-        """Start the bundled server when nothing listens at a local default address."""
+        """Start the bundled server when nothing listens at a local default address.
+
+        The server runs on a thread of its own (app/hosting.py), so that its
+        work never stalls this window. Whatever keeps it from starting, the
+        window goes on to connect to `url`.
+        """
         if await is_listening(url.host, url.port):
             return
-        server = ChatServer(
+        server = HostedServer(
             path, db=default_db_path(url.port) if self.options.remember else ":memory:"
         )
         try:
             await server.start("127.0.0.1", url.port)
         except OSError as exc:
-            # Another window won the race for the port: join it instead.
-            log.info("not hosting on port %d: %s", url.port, exc)
+            if exc.errno == errno.EADDRINUSE:
+                # Another window won the race for the port: join it instead.
+                log.info("not hosting on port %d: %s", url.port, exc)
+            else:
+                self.bridge.show_system(
+                    f"Nothing was listening at {url.url}, and this window could not host "
+                    f"the chat server on 127.0.0.1:{url.port}: {exc.strerror or exc}."
+                )
+            return
+        except HostingError as exc:
+            self.bridge.show_system(
+                f"Nothing was listening at {url.url}, and this window could not host "
+                f"the chat server: {exc}"
+            )
             return
         self.server = server
         self.bridge.hosting = f"127.0.0.1:{server.port}"
@@ -249,11 +301,13 @@ class ChatSession:
         if self._closed:
             return
         self._closed = True
+        self.inspector.close()
         await self.client.close()
         self.database.close()
         self.identity.release()
         self.bridge.detach()
         if self.server is not None:
+            # Waits for the server's thread to end, without blocking this loop.
             await self.server.stop()
             self.server = None
         self.window.close()

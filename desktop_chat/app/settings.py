@@ -1,4 +1,6 @@
-"""What the app remembers between runs: one typed settings object.
+"""What the app remembers between runs: one typed settings object (the
+last server and the servers used, the user's name, the profile chosen for
+each server, notifications, tray, theme, language, window geometry).
 
 A small JSON file in the user's config directory. Every key is checked on
 its own when the file is read: a key of the wrong type or out of range
@@ -102,6 +104,12 @@ def _splitters(value: object) -> dict[str, str] | None:
     return {k: v for k, v in kept.items() if v is not None}
 
 
+def _profiles(value: object) -> dict[str, str] | None:
+    if not isinstance(value, dict):
+        return None
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 def _servers(value: object) -> list[ServerEntry] | None:
     if not isinstance(value, list):
         return None
@@ -120,6 +128,7 @@ class Settings:
     url: str = ""  # the last server used; "" until one worked
     path: str = DEFAULT_PATH
     name: str = ""
+    profiles: dict[str, str] = field(default_factory=dict)  # server key -> profile name
     servers: list[ServerEntry] = field(default_factory=list)  # used before, newest first
     notifications: bool = True
     do_not_disturb: bool = False
@@ -187,6 +196,7 @@ _CHECKS: dict[str, Any] = {
     "url": _text,
     "path": _text,
     "name": _text,
+    "profiles": _profiles,
     "servers": _servers,
     "notifications": _flag,
     "do_not_disturb": _flag,

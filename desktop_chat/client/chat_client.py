@@ -8,7 +8,10 @@ A facade over parts that each own their state and report by callback:
 - `Receiver` (receiver.py): inbound messages, replayed copies dropped,
   catch-up offsets per channel;
 - `EchoFilter` (echo.py): a tutorial server's echo told from a repeat;
-- `TutorialDialect` (dialect.py): the events and arguments on the wire.
+- a dialect (dialect.py) built from a `Profile` (profile.py): the events
+  and arguments on the wire, `tutorial` unless another is chosen;
+- presence (presence.py): joined / left / typing events in, typing out;
+- a `PacketTap` (packet_tap.py), only while someone watches the packets.
 
 No part reaches into another: this class hands each the callables it needs.
 """
@@ -19,16 +22,20 @@ import asyncio
 import logging
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import socketio
 
 from desktop_chat.client.channels import Channels, ChannelStore
 from desktop_chat.client.connection import Connection, ConnectionHooks
-from desktop_chat.client.dialect import TutorialDialect
+from desktop_chat.client.dialect import ProfileDialect, TutorialDialect, dialect_for
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.errors import MessageRefused
 from desktop_chat.client.outbox import Outbox, OutboxError
+from desktop_chat.client.packet_tap import PacketTap
+from desktop_chat.client.presence import PresenceEvent, TypingNotifier
+from desktop_chat.client.profile import Acks, Profile
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.sender import Sender, packet_size
 from desktop_chat.client.server_info import ServerInfo
@@ -57,7 +64,8 @@ class ChatClient:
     Callbacks, set by whoever shows the conversation, run on the loop:
     `on_message` for every new line (received, own and system),
     `on_delivery` when one of our own messages changes state,
-    `on_status` when the connection changes.
+    `on_status` when the connection changes,
+    `on_presence` when the server says someone joined, left or is typing.
     """
 
     def __init__(
@@ -73,6 +81,7 @@ class ChatClient:
         channels: ChannelStore | None = None,
         client_id: str | None = None,
         tls: TlsOptions | None = None,
+        profile: Profile | None = None,
     ) -> None:
         self.name = name
         self.token = token
@@ -86,8 +95,13 @@ class ChatClient:
         self.on_message: Callable[[Message], None] = lambda m: None
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_status: Callable[[Status], None] = lambda s: None
+        self.on_presence: Callable[[PresenceEvent], None] = lambda p: None
 
-        dialect = self._dialect = TutorialDialect()
+        dialect: ProfileDialect
+        dialect = self._dialect = dialect_for(profile) if profile else TutorialDialect()
+        self._next: ProfileDialect | None = None  # chosen; spoken from the next socket on
+        self._typing: TypingNotifier | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.info = ServerInfo()
         self._connection = Connection(
             ConnectionHooks(
@@ -119,6 +133,7 @@ class ChatClient:
             end_connection=self._connection.end,
         )
         self._sender.on_delivery = lambda update: self.on_delivery(update)
+        self._use(dialect)
 
     # ---- what the window reads --------------------------------------------
 
@@ -141,6 +156,14 @@ class ChatClient:
     @property
     def rooms(self) -> list[str]:
         return list(self._sender.rooms)
+
+    @property
+    def profile(self) -> Profile:
+        """The profile spoken, or chosen for the next connection."""
+        return self._speaking().profile
+
+    def _speaking(self) -> ProfileDialect:
+        return self._next or self._dialect
 
     @property
     def offline(self) -> bool:
@@ -171,13 +194,38 @@ class ChatClient:
 
     # ---- what the user asks for -------------------------------------------
 
-    def connect_to(self, target: ServerTarget) -> None:
+    def connect_to(self, target: ServerTarget, profile: Profile | None = None) -> None:
         """Connect to this server, leaving any other one; retries until closed.
 
         Messages left in the outbox for this server (by a run that was
-        closed or killed) are shown as pending and sent.
+        closed or killed) are shown as pending and sent. With `profile`,
+        the server is spoken to as it says from this connection on.
         """
+        if profile is not None and profile != self.profile:
+            # The socket in use keeps the old profile's handlers to its end;
+            # the next one, made at once, speaks the new profile (_handlers).
+            self._next = dialect_for(profile)
+            self._connection.end()
         self._connection.connect_to(target)
+
+    def typing(self) -> None:
+        """The user typed: tell the server, if its profile has typing notices."""
+        if self._typing is not None and self.status.state is ConnectionState.CONNECTED:
+            self._typing.keystroke()
+
+    def emit(self, event: str, args: tuple[object, ...], ack: bool = False) -> bool:
+        """Put any event on the wire (the inspector's Emit), with an ack callback
+        when asked, so that the ack shows among the packets; False when not connected."""
+        sio = self._connection.sio
+        if sio is None or not sio.connected:
+            return False
+        callback = (lambda *_: None) if ack else None
+        self._spawn(sio.emit(event, args, callback=callback))
+        return True
+
+    def set_packet_tap(self, tap: PacketTap | None) -> None:
+        """Record every packet of this and later connections (None: stop, at no cost)."""
+        self._connection.set_tap(tap)
 
     def reconnect_now(self) -> None:
         """Try now instead of waiting out the backoff (and leave offline mode)."""
@@ -195,7 +243,7 @@ class ChatClient:
         """
         if not text.strip():
             raise MessageRefused("An empty message is not sent.")
-        message = own_message(text, room, self.name)
+        message = own_message(text, room if self._speaking().join_event else "", self.name)
         self.check_size(message)
         try:
             self._sender.send(message)
@@ -203,6 +251,8 @@ class ChatClient:
             raise MessageRefused(
                 f"The message could not be stored ({exc}), so it was not sent."
             ) from exc
+        if self._typing is not None:
+            self._typing.stopped()
         self.on_message(message)
         return message
 
@@ -215,6 +265,10 @@ class ChatClient:
         self._sender.discard(message_id)
 
     def join(self, room: str) -> None:
+        if not self._speaking().join_event:
+            name = self.profile.name
+            self.on_message(system_message(f"The {name} profile has no rooms to join."))
+            return
         self._sender.join(room)
         self._save_channels()
 
@@ -224,11 +278,17 @@ class ChatClient:
         The outbox keeps what was not through, and the channel store the rooms
         and offsets, for the next start.
         """
+        if self._typing is not None:
+            self._typing.reset()
         await self._connection.close()
         if self._saver is not None:
             self._saver.cancel()
             self._saver = None
         self._save_channels()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # ---- hooks of the connection ------------------------------------------
 
@@ -250,11 +310,56 @@ class ChatClient:
     def _starting(self) -> None:
         self.info.clear()
         self._echo.reset()
+        if self._typing is not None:
+            self._typing.reset()
 
     def _connected(self, sio: socketio.AsyncClient) -> None:
-        self._sender.start(sio)
+        profile = self._dialect.profile
+        if not profile.extensions:
+            # Nothing to wait for: what the server does is the profile's word.
+            self.info.update({"acks": profile.acks is Acks.ALWAYS})
+        if profile.login is None:
+            self._sender.start(sio)
+        else:
+            self._spawn(self._login(sio))
         if self._saver is None and self._channels is not None:
             self._saver = asyncio.get_running_loop().call_later(SAVE_EVERY, self._save_soon)
+
+    async def _login(self, sio: socketio.AsyncClient) -> None:
+        """Log in with my name before anything else goes out on this connection."""
+        try:
+            await sio.emit(self._dialect.profile.login.event,  # type: ignore[union-attr]
+                           self._dialect.login_args(self.name))
+        except socketio.exceptions.SocketIOError:
+            log.info("login failed; the connection is ending", exc_info=True)
+            return
+        if self._connection.sio is sio:
+            self._sender.start(sio)
+
+    def _use(self, dialect: ProfileDialect) -> None:
+        """Speak `dialect` from the next connection on, in every part."""
+        self._dialect = dialect
+        self._receiver.use_dialect(dialect)
+        self._sender.use_dialect(dialect)
+        self._echo.use_dialect(dialect)
+        typing = dialect.profile.send_typing
+        self._typing = (
+            TypingNotifier(self._emit_typing, typing.start, typing.stop, typing.idle_ms / 1000)
+            if typing else None
+        )
+
+    def _emit_typing(self, event: str) -> None:
+        self.emit(event, ())
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.info("an emit failed: %s", task.exception())
 
     async def _over(self) -> None:
         await self._sender.stop()
@@ -297,11 +402,20 @@ class ChatClient:
             self._saved = now
 
     def _handlers(self) -> dict[str, Callable[..., None]]:
-        return {
+        """The events of a new socket: the moment a newly chosen profile takes over."""
+        if self._next is not None:
+            self._use(self._next)
+            self._next = None
+        handlers: dict[str, Callable[..., None]] = {
             self._dialect.receive_event: self._receiver.receive,
-            self._dialect.info_event: self._server_info,
-            self._dialect.replay_done_event: self._receiver.replay_done,
         }
+        if self._dialect.info_event:
+            handlers[self._dialect.info_event] = self._server_info
+        if self._dialect.replay_done_event:
+            handlers[self._dialect.replay_done_event] = self._receiver.replay_done
+        for event, parse in self._dialect.presence_parsers().items():
+            handlers[event] = lambda *args, parse=parse: self.on_presence(parse(args))
+        return handlers
 
     def _server_info(self, info: object = None) -> None:
         if isinstance(info, dict):

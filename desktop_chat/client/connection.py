@@ -22,6 +22,7 @@ import aiohttp
 import socketio
 
 from desktop_chat.client.errors import describe_connect_failure
+from desktop_chat.client.packet_tap import PacketTap
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions
 from desktop_chat.protocol.urls import ServerTarget
@@ -76,6 +77,7 @@ class Connection:
         self._end_reason = ""  # why it was ended from inside, if not by the server
         self._closing = False
         self._connect_error: object = None
+        self._tap: PacketTap | None = None  # only while someone watches the packets
 
     @property
     def sio(self) -> socketio.AsyncClient | None:
@@ -96,6 +98,14 @@ class Connection:
         else:
             self.end()
             self._wake.set()
+
+    def set_tap(self, tap: PacketTap | None) -> None:
+        """Record the packets of the live socket and of every later one (None: stop)."""
+        if self._tap is not None and self._tap is not tap:
+            self._tap.detach()
+        self._tap = tap
+        if tap is not None and self._sio is not None:
+            tap.attach(self._sio)
 
     def reconnect_now(self) -> None:
         self.offline = False
@@ -208,6 +218,8 @@ class Connection:
             engineio_logger=False,
         )
         self._install_handlers(sio)
+        if self._tap is not None:
+            self._tap.attach(sio, target.url.url)
         self._connect_error = None
         self._hooks.starting()
         auth = self._hooks.auth()

@@ -1,18 +1,34 @@
 """How the client speaks to a server: event names and argument shapes.
 
 Everything the client puts on the wire or reads from it goes through one
-`Dialect`, so that a server with other event names (another chat's
-protocol) is a new dialect, not a change to the connection or delivery
-code. `TutorialDialect` is the tutorial's protocol with our extensions
-(docs/protocol.md), which the tutorial's servers ignore.
+dialect, so that a server with other event names (another chat's
+protocol) is a profile (profile.py, docs/profiles.md), not a change to the
+connection or delivery code. `ProfileDialect(profile)` speaks any profile;
+`TutorialDialect` is the `tutorial` profile: the tutorial's protocol with
+our extensions (docs/protocol.md), which the tutorial's servers ignore,
+written as code because its receive handler runs once per message of a
+flood. `dialect_for` picks between them.
 """
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeGuard
 
-from desktop_chat.protocol.messages import Message, received_message
+from desktop_chat.client.presence import PresenceEvent, PresenceKind
+from desktop_chat.client.profile import (
+    INFO_EVENT,
+    MISSING,
+    REPLAY_DONE_EVENT,
+    Acks,
+    Echo,
+    Profile,
+)
+from desktop_chat.client.profile_toml import builtin_profiles
+from desktop_chat.protocol.messages import Kind, Message, payload_text, received_message
 
 
 def is_offset(value: object) -> TypeGuard[int]:
@@ -30,16 +46,100 @@ class Inbound:
     offset: int | None = None
 
 
-class TutorialDialect:
-    """`send-message(text, room, opts)`, `join-room(room[, opts], ack)`,
-    `receive-message(text[, meta])`, and `server-info` from our server."""
+class ProfileDialect:
+    """Any profile's events and argument shapes, read from the `Profile`."""
 
-    send_event = "send-message"
-    join_event = "join-room"
-    leave_event = "leave-room"
-    receive_event = "receive-message"
-    info_event = "server-info"
-    replay_done_event = "replay-done"
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.send_event = profile.send.event
+        self.receive_event = profile.receive.event
+        # A profile without rooms has no join: nothing calls join_args then
+        # (ChatClient offers no rooms, the echo probe needs a join).
+        self.join_event = profile.join.event if profile.join else ""
+        self.leave_event = profile.leave.event if profile.leave else ""
+        self.info_event = INFO_EVENT if profile.extensions else ""
+        self.replay_done_event = REPLAY_DONE_EVENT if profile.extensions else ""
+        # A server that never acks gets no ack id to ignore (the packets say so).
+        self.may_ack = profile.acks is not Acks.NEVER
+        # What is known of the server's echo before any probe (None: probe).
+        self.known_echo: bool | None = {
+            Echo.NEVER: False, Echo.ALWAYS: True, Echo.PROBE: None
+        }[profile.echo]
+
+    def send_args(self, message: Message) -> tuple[object, ...]:
+        return self.profile.send.fill(
+            text=message.text, room=message.room, id=message.id, name=message.sender
+        )
+
+    def join_args(self, room: str, since: int | None) -> tuple[object, ...]:
+        join = self.profile.join
+        return join.fill(text="", room=room, id="", name="") if join else (room,)
+
+    def login_args(self, name: str) -> tuple[object, ...]:
+        login = self.profile.login
+        return login.fill(text="", room="", id="", name=name) if login else ()
+
+    def inbound(self, args: tuple[object, ...]) -> Inbound:
+        receive = self.profile.receive
+        text = receive.text.get(args)
+        sender = receive.sender.get(args) if receive.sender else MISSING
+        room = receive.room.get(args) if receive.room else MISSING
+        ts = receive.time.get(args) if receive.time else MISSING
+        return Inbound(
+            Message(
+                text="" if text is MISSING else payload_text(text),
+                kind=Kind.OTHER,
+                room=room if isinstance(room, str) else "",
+                sender=sender if isinstance(sender, str) and sender else self.profile.anonymous,
+                ts=_seconds(ts),
+            )
+        )
+
+    def has_meta(self, args: tuple[object, ...]) -> bool:
+        return False
+
+    def presence_parsers(self) -> dict[str, Callable[[tuple[object, ...]], PresenceEvent]]:
+        """For each presence event of the profile, what turns its arguments into a record."""
+        parsers: dict[str, Callable[[tuple[object, ...]], PresenceEvent]] = {}
+        for event, (kind_name, notice) in self.profile.notices().items():
+            kind = PresenceKind(kind_name)
+
+            def parse(
+                args: tuple[object, ...], kind: PresenceKind = kind, notice: object = notice
+            ) -> PresenceEvent:
+                assert notice is not None
+                name = notice.name.get(args) if notice.name else MISSING  # type: ignore[attr-defined]
+                count = notice.count.get(args) if notice.count else MISSING  # type: ignore[attr-defined]
+                return PresenceEvent(
+                    kind,
+                    name if isinstance(name, str) else "",
+                    count if is_offset(count) else None,
+                )
+
+            parsers[event] = parse
+        return parsers
+
+
+def _seconds(value: object) -> float:
+    """A server's time: seconds or (JavaScript's) milliseconds since 1970; now if neither."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        ts = float(value)
+        if ts > 1e11:
+            ts /= 1000
+        if 0 <= ts < 1e11:
+            return ts
+    return time.time()
+
+
+class TutorialDialect(ProfileDialect):
+    """`send-message(text, room, opts)`, `join-room(room[, opts], ack)`,
+    `receive-message(text[, meta])`, and `server-info` from our server.
+
+    The `tutorial` profile, or one that renames its events (profile_toml
+    allows extensions only with the tutorial's argument shapes)."""
+
+    def __init__(self, profile: Profile | None = None) -> None:
+        super().__init__(profile or builtin_profiles()["tutorial"])
 
     @staticmethod
     def send_args(message: Message) -> tuple[object, ...]:
@@ -74,3 +174,8 @@ class TutorialDialect:
     @staticmethod
     def has_meta(args: tuple[object, ...]) -> bool:
         return len(args) > 1 and isinstance(args[1], dict)
+
+
+def dialect_for(profile: Profile) -> ProfileDialect:
+    """The dialect that speaks `profile`: the tutorial's code for its shapes."""
+    return TutorialDialect(profile) if profile.extensions else ProfileDialect(profile)

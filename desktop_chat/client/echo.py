@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import socketio
 
-from desktop_chat.client.dialect import TutorialDialect
+from desktop_chat.client.dialect import ProfileDialect
 from desktop_chat.protocol.messages import Message
 
 # How long a server that never acks join-room gets to send my message back
@@ -81,7 +81,7 @@ class EchoFilter:
         self,
         release: Callable[[tuple[object, ...]], None],
         current: Callable[[], socketio.AsyncClient | None],
-        dialect: TutorialDialect,
+        dialect: ProfileDialect,
     ) -> None:
         self._release = release
         self._current = current
@@ -98,10 +98,15 @@ class EchoFilter:
         return len(self._probe.held) if self._probe is not None else 0
 
     def reset(self) -> None:
-        """A new connection: what a probe held is let through, and nothing is known."""
+        """A new connection: what a probe held is let through, and nothing is
+        known (unless the profile says whether its server echoes)."""
         self.end()
-        self.echoes = None
+        self.echoes = self._dialect.known_echo
         self._guesses = 0
+
+    def use_dialect(self, dialect: ProfileDialect) -> None:
+        """Another profile from the next connection on."""
+        self._dialect = dialect
 
     def holds(self, args: tuple[object, ...], text: str, has_meta: bool) -> bool:
         """Keep a received packet back while a probe is out, if it may be my echo

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from desktop_chat.client.dialect import TutorialDialect, is_offset
+from desktop_chat.client.dialect import ProfileDialect, is_offset
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.protocol.messages import Message, system_message
 
@@ -48,7 +48,7 @@ class Receiver:
 
     def __init__(
         self,
-        dialect: TutorialDialect,
+        dialect: ProfileDialect,
         echo: EchoFilter,
         show: Callable[[Message], None],
         own_sid: Callable[[], str],
@@ -62,6 +62,10 @@ class Receiver:
         # Where catch-up starts for a channel with no message seen yet: the
         # server's newest offset when we first connected to it.
         self.baseline: int | None = None
+
+    def use_dialect(self, dialect: ProfileDialect) -> None:
+        """Another profile from the next connection on."""
+        self._dialect = dialect
 
     def reset(self) -> None:
         """Another server: its ids and offsets mean nothing here."""

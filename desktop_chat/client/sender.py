@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import aiohttp
 import socketio
 
-from desktop_chat.client.dialect import TutorialDialect
+from desktop_chat.client.dialect import ProfileDialect
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.outbox import Outbox
 from desktop_chat.client.receiver import Receiver
@@ -73,7 +73,7 @@ class Sender:
 
     def __init__(
         self,
-        dialect: TutorialDialect,
+        dialect: ProfileDialect,
         outbox: Outbox,
         info: ServerInfo,
         receiver: Receiver,
@@ -141,6 +141,14 @@ class Sender:
         if room not in self.rooms:
             self.rooms.append(room)
         self._enqueue(_Join(room))
+
+    def use_dialect(self, dialect: ProfileDialect) -> None:
+        """Another profile from the next connection on; a server without rooms
+        has none to rejoin."""
+        self._dialect = dialect
+        if not dialect.join_event:
+            self.rooms.clear()
+            self._queue = deque(op for op in self._queue if not isinstance(op, _Join))
 
     def switch_server(self, key: str) -> list[Message]:
         """Another server from now on: what was queued for the old one stays in
@@ -322,7 +330,11 @@ class Sender:
                 self.outbox.remove(message.id)
                 self._set_state(message, DeliveryState.DELIVERED)
 
-        await sio.emit(self._dialect.send_event, self._dialect.send_args(message), callback=ack)
+        await sio.emit(
+            self._dialect.send_event,
+            self._dialect.send_args(message),
+            callback=ack if self._dialect.may_ack else None,
+        )
         self._emitted_at[message.id] = time.monotonic()
         limit = self._info.max_packet_bytes
         if _may_be_large(message, limit) and packet_size(self._dialect, message) > limit // 2:
@@ -365,7 +377,7 @@ _MAX_ESCAPED_CHAR = 12
 _ACK_ID_BOUND = 10**9  # ack ids count up per connection; nine digits are plenty
 
 
-def packet_size(dialect: TutorialDialect, message: Message) -> int:
+def packet_size(dialect: ProfileDialect, message: Message) -> int:
     """Bytes of the message's packet on the wire (protocol/wire.py)."""
     return encoded_packet_size(dialect.send_event, dialect.send_args(message), _ACK_ID_BOUND)
 

@@ -29,6 +29,7 @@ from desktop_chat.server.retention import (
     DEFAULT_RETAIN_MESSAGES,
     Retention,
 )
+from desktop_chat.storage.token_file import TokenFileError, read_token_file
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,9 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="messages one client may send at once (default: %(default)s)",
     )
     add(
+        "--token-file",
+        metavar="FILE",
+        help="require the token on the first line of FILE from clients "
+        "(or set DESKTOP_CHAT_SERVER_TOKEN)",
+    )
+    add(
         "--token",
         default=os.environ.get("DESKTOP_CHAT_SERVER_TOKEN"),
-        help="require this token from clients (or set DESKTOP_CHAT_SERVER_TOKEN)",
+        help="the token itself (other local users can see it in the process list: "
+        "prefer --token-file or DESKTOP_CHAT_SERVER_TOKEN)",
     )
     add("--certfile", help="TLS certificate chain (PEM); serves https/wss with --keyfile")
     add("--keyfile", help="TLS private key (PEM)")
@@ -148,8 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.certfile:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(args.certfile, args.keyfile)
+        token = read_token_file(args.token_file) if args.token_file else args.token
     except InvalidServerUrl as exc:
         parser.error(str(exc))
+    except TokenFileError as exc:
+        parser.error(f"--token-file {exc}")
     except (OSError, ssl.SSLError) as exc:
         parser.error(f"cannot load the TLS certificate or key: {exc}")
     db = Path(args.db) if args.db else default_db_path(args.port)
@@ -166,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         server = ChatServer(
             path,
             db=db,
-            token=args.token or None,
+            token=token or None,
             limits=limits,
             ssl_context=context,
             cors_allowed_origins=args.cors_origin or None,

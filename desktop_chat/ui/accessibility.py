@@ -96,7 +96,7 @@ class Announcer(QObject):
         return False
 
     def _inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        if not self._model.following:
+        if not getattr(self._view, "following", True):  # reading back: not now
             return
         for row in range(first, last + 1):
             message = self._model.message_at(row)

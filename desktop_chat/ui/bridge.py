@@ -14,8 +14,10 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.client.chat_client import ChatClient
 from desktop_chat.client.errors import MessageRefused
+from desktop_chat.client.presence import PresenceEvent, PresenceKind, Typers
+from desktop_chat.client.profile import Profile
 from desktop_chat.client.status import ConnectionState, Status
-from desktop_chat.protocol.messages import DeliveryUpdate, Message, system_message
+from desktop_chat.protocol.messages import DeliveryUpdate, Kind, Message, system_message
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     InvalidServerUrl,
@@ -60,6 +62,8 @@ class ClientBridge(QObject):
     connected_to = Signal(ServerTarget)  # a server that worked, to remember
     send_refused = Signal(str, str)  # text, why: nothing was stored, the text goes back
     retry_pending = Signal(bool)  # a reconnect is being waited for
+    participants_changed = Signal(int)  # how many are here, as the server says
+    typing_changed = Signal(str)  # "alice is typing…", or "" when nobody is
 
     def __init__(self, client: ChatClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,9 +72,11 @@ class ClientBridge(QObject):
         self._pending: list[Message] = []
         self._last_flush = 0.0
         self._interval = FRAME
+        self._typers = Typers()
         client.on_message = self._gather
         client.on_delivery = self._delivery
         client.on_status = self._status
+        client.on_presence = self._presence
 
     def detach(self) -> None:
         """Let go of the client, breaking the bridge <-> client reference cycle.
@@ -83,6 +89,7 @@ class ClientBridge(QObject):
         self.client.on_message = lambda m: None
         self.client.on_delivery = lambda u: None
         self.client.on_status = lambda s: None
+        self.client.on_presence = lambda p: None
 
     def _gather(self, message: Message) -> None:
         """Show a lone message on the next turn of the loop; under a flood,
@@ -102,6 +109,8 @@ class ClientBridge(QObject):
         self._interval = BUSY_FRAME if len(batch) >= BUSY_BATCH else FRAME
         if batch:
             self.messages_added.emit(batch)
+            if self._typers:  # once per batch, and only while someone types
+                self._spoke(batch)
 
     def _delivery(self, update: DeliveryUpdate) -> None:
         """A message is in the model before any change of its state: a send that
@@ -111,12 +120,35 @@ class ClientBridge(QObject):
         self.delivery_changed.emit(update)
 
     def _status(self, status: Status) -> None:
+        if status.state is not ConnectionState.CONNECTED and self._typers:
+            self._typers.clear()  # a new connection starts with nobody typing
+            self.typing_changed.emit("")
         self.status_changed.emit(status)
         self.status_text_changed.emit(describe_status(status, self.hosting))
         self.retry_pending.emit(status.retry_at is not None)
         target = self.client.target
         if status.state is ConnectionState.CONNECTED and target is not None:
             self.connected_to.emit(target)
+
+    def _presence(self, event: PresenceEvent) -> None:
+        """Joined and left as lines in the conversation; the count and who types
+        as their own labels."""
+        if event.kind is PresenceKind.JOINED and event.name:
+            self._gather(system_message(f"{event.name} joined"))
+        elif event.kind is PresenceKind.LEFT and event.name:
+            self._gather(system_message(f"{event.name} left"))
+        if event.count is not None:
+            self.participants_changed.emit(event.count)
+        if self._typers.update(event):
+            self.typing_changed.emit(self._typers.text())
+
+    def _spoke(self, batch: list[Message]) -> None:
+        changed = False
+        for message in batch:
+            if message.kind is Kind.OTHER and self._typers.spoke(message.sender):
+                changed = True
+        if changed:
+            self.typing_changed.emit(self._typers.text())
 
     def refresh_status(self) -> None:
         self._status(self.client.status)
@@ -139,6 +171,9 @@ class ClientBridge(QObject):
         # message is on the wire before the window relayouts and repaints.
         asyncio.get_running_loop().call_soon(self._flush)
 
+    def typing(self) -> None:
+        self.client.typing()
+
     def join(self, room: str) -> None:
         room = room.strip()
         if room:
@@ -156,7 +191,7 @@ class ClientBridge(QObject):
     def discard(self, message_id: str) -> None:
         self.client.discard(message_id)
 
-    def connect_to_text(self, text: str) -> None:
+    def connect_to_text(self, text: str, profile: Profile | None = None) -> None:
         """Connect to an address the user typed (at the current Socket.IO path),
         or say why it is not one."""
         try:
@@ -166,7 +201,7 @@ class ClientBridge(QObject):
             self.status_text_changed.emit(f"Invalid server address: {exc}")
             return
         current = self.client.target
-        self.connect_to(ServerTarget(url, current.path if current else DEFAULT_PATH))
+        self.connect_to(ServerTarget(url, current.path if current else DEFAULT_PATH), profile)
 
-    def connect_to(self, target: ServerTarget) -> None:
-        self.client.connect_to(target)
+    def connect_to(self, target: ServerTarget, profile: Profile | None = None) -> None:
+        self.client.connect_to(target, profile)

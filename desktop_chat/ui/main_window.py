@@ -10,14 +10,13 @@ from __future__ import annotations
 from functools import partial
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -27,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.protocol.messages import DeliveryState, Message
-from desktop_chat.ui.message_delegate import MessageDelegate
+from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.message_input import MessageInput
 from desktop_chat.ui.message_model import MessageModel, Role
+from desktop_chat.ui.plain import plain_tooltip
+from desktop_chat.ui.presence_bar import PresenceBar
 
 _W = TypeVar("_W", bound=QWidget)
 
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
     host_elsewhere_requested = Signal()  # the address is taken by something not Socket.IO
     retry_requested = Signal(str)  # the id of a failed message of ours
     discard_requested = Signal(str)  # the id of a failed message not to send after all
+    typing_started = Signal()  # a keystroke in a non-empty message (for typing notices)
     closed = Signal()
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
@@ -105,6 +107,12 @@ class MainWindow(QMainWindow):
         self.server_url.setPlaceholderText("http://localhost:3000")
         self.server_url.setToolTip("The Socket.IO server to chat on; Enter connects")
         self.connect_button = _named(QPushButton("Connect"), "connectButton")
+        self.profile_combo = _named(QComboBox(), "profileCombo")
+        self.profile_combo.setToolTip(
+            "How this server speaks (its events): choosing another reconnects with it"
+        )
+        self.presence = PresenceBar()
+        self.presence.setVisible(False)
         self.reconnect_button = _named(QPushButton("Reconnect now"), "reconnectButton")
         self.reconnect_button.setToolTip("Try to connect now instead of waiting for the next try")
         self.reconnect_button.setVisible(False)
@@ -129,21 +137,10 @@ class MainWindow(QMainWindow):
         )
         self.join_button = _named(QPushButton("Join"), "joinButton")
 
-        self.message_list = _named(QListView(), "messageList")
-        self.message_list.setModel(model)
-        self.delegate = MessageDelegate(self.message_list, model)
-        self.message_list.setItemDelegate(self.delegate)
+        # The view follows the newest messages and pages the model (ConversationView).
+        self.message_list = _named(ConversationView(model), "messageList")
+        self.delegate = self.message_list.delegate
         self.message_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.message_list.setWordWrap(True)
-        self.message_list.setResizeMode(QListView.ResizeMode.Adjust)
-        # The model holds a bounded window of rows (MessageModel), so one
-        # layout pass is short, and scrollTo() right after paging rows in
-        # finds them laid out (a batched layout would not have them yet).
-        self.message_list.setLayoutMode(QListView.LayoutMode.SinglePass)
-        self.message_list.setUniformItemSizes(False)
-        self.message_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.message_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.message_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.message_input = _named(MessageInput(), "messageInput")
         self.message_input.setPlaceholderText(
@@ -163,8 +160,11 @@ class MainWindow(QMainWindow):
 
         top = QHBoxLayout()
         top.addWidget(self.server_url, 1)
+        top.addWidget(self.profile_combo)
         top.addWidget(self.connect_button)
-        rooms = QHBoxLayout()
+        self.room_row = _named(QWidget(), "roomRow")  # hidden where the server has no rooms
+        rooms = QHBoxLayout(self.room_row)
+        rooms.setContentsMargins(0, 0, 0, 0)
         rooms.addWidget(self.room_input, 1)
         rooms.addWidget(self.join_button)
         bottom = QHBoxLayout()
@@ -172,8 +172,9 @@ class MainWindow(QMainWindow):
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout()
         layout.addLayout(top)
-        layout.addLayout(rooms)
+        layout.addWidget(self.room_row)
         layout.addWidget(self.message_list, 1)
+        layout.addWidget(self.presence)
         layout.addWidget(self.target_label)
         layout.addLayout(bottom)
         central = QWidget()
@@ -187,15 +188,14 @@ class MainWindow(QMainWindow):
         self.room_input.textChanged.connect(self._show_target)
         self.connect_button.clicked.connect(self._connect)
         self.server_url.returnPressed.connect(self._connect)
+        self.profile_combo.activated.connect(lambda _index: self._connect())
+        self.message_input.textChanged.connect(self._typed)
         self.reconnect_button.clicked.connect(self.reconnect_requested)
         self.host_elsewhere_button.clicked.connect(self.host_elsewhere_requested)
         self.offline_button.toggled.connect(self._offline_toggled)
         self.message_list.doubleClicked.connect(self._open_message)
         self.message_list.customContextMenuRequested.connect(self._show_message_menu)
         self.delegate.link_activated.connect(self.open_link)
-        bar = self.message_list.verticalScrollBar()
-        bar.valueChanged.connect(self._scrolled)
-        bar.rangeChanged.connect(self._follow)
         self._show_target()
         self.message_input.setFocus()
 
@@ -211,12 +211,7 @@ class MainWindow(QMainWindow):
             return  # nothing to say; the input keeps its focus
         self.message_input.clear()
         self.send_requested.emit(text, self.room())
-        if not self.model.following:
-            # Back to the newest, where the message appears. (While following,
-            # the view is there already and stays: no layout pass here, before
-            # the message is on its way.)
-            self.model.following = True
-            self.message_list.scrollToBottom()
+        self.message_list.follow_newest()  # back to the newest, where the message appears
 
     def _join(self) -> None:
         room = self.room()
@@ -227,12 +222,43 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.connect_requested.emit(self.server_url.text())
 
+    def _typed(self) -> None:
+        if self.message_input.document().characterCount() > 1:  # not emptied by a send
+            self.typing_started.emit()
+
+    def profile_name(self) -> str:
+        """The profile chosen in the connect form."""
+        return str(self.profile_combo.currentData() or "")
+
+    def set_profiles(self, names: list[tuple[str, str]], current: str) -> None:
+        """Offer these profiles (name, description) with `current` chosen."""
+        self.profile_combo.clear()
+        for name, description in names:
+            self.profile_combo.addItem(name, name)
+            self.profile_combo.setItemData(
+                self.profile_combo.count() - 1,
+                plain_tooltip(description),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.show_profile(current, rooms=True, presence=False)
+
+    def show_profile(self, name: str, *, rooms: bool, presence: bool) -> None:
+        """What this profile's server can do is what the window offers."""
+        index = self.profile_combo.findData(name)
+        if index >= 0:
+            self.profile_combo.setCurrentIndex(index)
+        self.room_row.setVisible(rooms)
+        if not rooms:
+            self.room_input.clear()
+        self.presence.reset()
+        self.presence.setVisible(presence)
+
     def _show_target(self) -> None:
         room = self.room()
         self.target_label.setText(f"Sending to room #{room}" if room else "Sending to everyone")
 
     def _open_message(self, index: QModelIndex) -> None:
-        message = self.model.data(index, Role.MESSAGE)
+        message = index.data(Role.MESSAGE)  # the view's index: of a proxy, if there is one
         if not isinstance(message, Message):
             return
         if message.state is DeliveryState.FAILED:
@@ -260,7 +286,7 @@ class MainWindow(QMainWindow):
     def message_menu(self, index: QModelIndex) -> QMenu | None:
         """What a right click (or the menu key) on a message offers: its links,
         each named by its real target, copying, and the whole text."""
-        message = self.model.data(index, Role.MESSAGE)
+        message = index.data(Role.MESSAGE)
         if not isinstance(message, Message):
             return None
         menu = QMenu(self.message_list)
@@ -315,37 +341,6 @@ class MainWindow(QMainWindow):
     def show_server(self, url: str) -> None:
         if not self.server_url.hasFocus():
             self.server_url.setText(url)
-
-    def _follow(self, minimum: int, maximum: int) -> None:
-        """New rows grew the list: stay at the newest unless the user scrolled up.
-
-        Whether we follow changes only when the user moves the scroll bar,
-        not when rows come or go (the range changes, the value stays).
-        """
-        if self.model.following:
-            self.message_list.verticalScrollBar().setValue(maximum)
-
-    def _scrolled(self, value: int) -> None:
-        """Follow new messages only while at the newest; page in at either end.
-
-        The model holds a bounded window of the conversation: at the top of
-        it older messages are paged in, at the bottom of a window that is
-        not at the newest, newer ones. The row the user looked at stays put.
-        """
-        bar = self.message_list.verticalScrollBar()
-        model = self.model
-        at_bottom = value >= bar.maximum() - 4
-        if at_bottom and model.has_newer():
-            model.following = False
-            anchor = QPersistentModelIndex(model.index(model.rowCount() - 1))
-            model.load_newer()
-            self.message_list.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtBottom)
-            return
-        model.following = at_bottom
-        if value == bar.minimum() and bar.maximum() > 0 and model.has_older():
-            anchor = QPersistentModelIndex(model.index(0))
-            model.load_older()
-            self.message_list.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

@@ -1,12 +1,18 @@
 """Painting of one message: a small header line and the text, word-wrapped.
 
+The delegate reads each row through the index it is given (`Role.MESSAGE`,
+the record itself, one `data()` call per paint or size), never through
+the row numbers of a particular model: it works the same whether the view
+shows the `MessageModel` or a proxy over it (a filter, a conversation per
+room, a search).
+
 The text is drawn with `QPainter.drawText`, which takes plain text: markup
 a stranger sends is shown as the characters it is, never interpreted.
-Control and bidi characters are drawn as visible stand-ins
-(`display_text`). A message with http(s) links is drawn through a
-`QTextLayout` instead, as the same plain text with the links underlined,
-so that a click can be mapped to the link under it (`link_at`); a link
-opens only on a click, through `link_activated`.
+What is drawn of a message (visible stand-ins for control characters, long
+ones cut) is `message_body`. A message with http(s) links is drawn through
+a `QTextLayout` instead (`link_layout`), as the same plain text with the
+links underlined, so that a click can be mapped to the link under it
+(`link_at`); a link opens only on a click, through `link_activated`.
 Heights are cached per message and width, since a view asks for them far
 more often than messages change; fonts and metrics are made once per font.
 """
@@ -14,9 +20,7 @@ more often than messages change; fonts and metrics are made once per font.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from itertools import islice
-from typing import TypeVar
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -41,10 +45,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
-    QTextCharFormat,
     QTextLayout,
-    QTextLine,
-    QTextOption,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,21 +56,28 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message, display_text
-from desktop_chat.ui.links import Link, find_links
-from desktop_chat.ui.message_model import MessageModel, header_text
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.ui.link_layout import LinkLayouts, link_in, remember
+from desktop_chat.ui.links import Link
+from desktop_chat.ui.message_body import (
+    MAX_SHOWN_CHARS,
+    MAX_SHOWN_LINES,
+    Body,
+    message_body,
+    shown_text,
+)
+from desktop_chat.ui.message_model import Role, header_text
 from desktop_chat.ui.theme import message_colors
 
+__all__ = ["MAX_SHOWN_CHARS", "MAX_SHOWN_LINES", "MessageDelegate", "shown_text"]
+
 _Index = QModelIndex | QPersistentModelIndex
-_T = TypeVar("_T")
-_K = TypeVar("_K")
 
 MARGIN = 6
 PADDING = 6
 GAP = 2
-MAX_SHOWN_CHARS = 4000
-MAX_SHOWN_LINES = 60
 
+_MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per data() call
 _TEXT_FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere) | int(
     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 )
@@ -79,75 +87,40 @@ _SELECTED = QStyle.StateFlag.State_Selected
 _FOCUSED = QStyle.StateFlag.State_HasFocus
 
 
-def _remember(cache: dict[_K, _T], key: _K, value: _T, limit: int | None = None) -> None:
-    """Store, forgetting the oldest half once the cache is full."""
-    limit = limit or CACHE_LIMIT
-    if len(cache) >= limit:
-        for old in list(islice(cache, limit // 2)):
-            del cache[old]
-    cache[key] = value
+def _message(index: _Index) -> Message | None:
+    """The record of the row `index` points at, in whatever model (or proxy) it is from."""
+    message = index.data(_MESSAGE)
+    return message if isinstance(message, Message) else None
 
 
-def _cut(text: str) -> str:
-    """The start of a message that the list shows: at most so many lines and characters."""
-    lines = text.split("\n", MAX_SHOWN_LINES)
-    shown = "\n".join(lines[:MAX_SHOWN_LINES])
-    return shown[:MAX_SHOWN_CHARS]
-
-
-def _cut_note(hidden: int) -> str:
-    return f"\n… {hidden:,} more characters (double-click to see the whole message)"
-
-
-def shown_text(text: str) -> str:
-    """The part of a message drawn in the list; very long ones are cut, with a note."""
-    shown = _cut(text)
-    return shown if len(shown) == len(text) else shown + _cut_note(len(text) - len(shown))
-
-
-@dataclass(frozen=True)
-class _Body:
-    """A message's text as drawn, and the links in it."""
-
-    text: str
-    links: list[Link] = field(default_factory=list)
-
-
-def message_body(message: Message) -> _Body:
-    """What the list draws for a message: its text made visible (display_text),
-    cut if very long, and, in what people wrote, the links a click opens.
-    A link that runs into the cut is not offered: its end is not shown."""
-    text = display_text(message.text)
-    shown = _cut(text)
-    links = find_links(shown) if message.kind is not Kind.SYSTEM else []
-    if len(shown) < len(text):
-        links = [link for link in links if link.end < len(shown)]
-        shown += _cut_note(len(text) - len(shown))
-    return _Body(shown, links)
-
-
-CACHE_LIMIT = 20_000  # measured messages remembered; the view holds far fewer
-LAYOUT_LIMIT = 256  # laid-out messages with links; only those on screen need one
+def _never() -> bool:
+    return False
 
 
 class MessageDelegate(QStyledItemDelegate):
     """Paints messages; heights are cached per message and width.
 
     A QListView asks every row's size on every layout, so the common path
-    is one dict lookup: the fonts and their metrics are made once per view
-    font, and the width is read when the viewport is resized, not per row.
+    is one `data()` call and one dict lookup: the fonts and their metrics
+    are made once per view font, and the width is read when the viewport is
+    resized, not per row.
+
+    `following` says whether the view follows the newest messages (view
+    state, see `ConversationView`): then only the last rows can be on
+    screen, and the others are given a height estimated from their length
+    until they are painted. Without it every row is measured.
     """
 
     link_activated = Signal(QUrl)  # the user clicked a link: open it
 
-    def __init__(self, view: QListView, model: MessageModel) -> None:
+    def __init__(self, view: QListView, following: Callable[[], bool] = _never) -> None:
         super().__init__(view)
         self._view = view
-        self._model = model
+        self._following = following
         self._heights: dict[str, int] = {}  # measured
         self._estimates: dict[str, int] = {}  # from the length, for rows off screen
-        self._bodies: dict[str, _Body] = {}
-        self._layouts: dict[str, tuple[int, int, QTextLayout]] = {}  # id: (width, palette)
+        self._bodies: dict[str, Body] = {}
+        self._layouts = LinkLayouts()
         self._pressed: tuple[str, int] | None = None  # (message id, link start) under a press
         self._headers: dict[tuple[str, DeliveryState | None, str], str] = {}
         self._palette_key = -1
@@ -179,11 +152,12 @@ class MessageDelegate(QStyledItemDelegate):
             self._view.viewport().unsetCursor()
         return False
 
-    def body_of(self, message: Message) -> _Body:
+    def body_of(self, message: Message) -> Body:
+        """What the list draws of `message` and the links in it (cached by id)."""
         body = self._bodies.get(message.id)
         if body is None:
             body = message_body(message)
-            _remember(self._bodies, message.id, body)
+            remember(self._bodies, message.id, body)
         return body
 
     def _text_of(self, message: Message) -> str:
@@ -223,8 +197,9 @@ class MessageDelegate(QStyledItemDelegate):
         measured when they are first painted (and laid out again if the
         estimate was off).
         """
-        row = index.row()
-        message = self._model.message_at(row)
+        message = _message(index)
+        if message is None:
+            return QSize()
         if self._width < 0:
             self._width = self._content_width()
             self._heights.clear()
@@ -232,15 +207,20 @@ class MessageDelegate(QStyledItemDelegate):
         height = self._heights.get(message.id)
         if height is None:
             self._update_fonts(option.font)
-            model = self._model
-            if model.following and row < model.rowCount() - self._tail_rows():
+            if self._following() and index.row() < self._rows(index) - self._tail_rows():
                 estimate = self._estimates.get(message.id)
                 if estimate is None:
                     estimate = self._estimate(message)
-                    _remember(self._estimates, message.id, estimate)
+                    remember(self._estimates, message.id, estimate)
                 return QSize(self._width, estimate)
             height = self._measure(message)
         return QSize(self._width, height)
+
+    @staticmethod
+    def _rows(index: _Index) -> int:
+        """Rows in the model `index` is from (the view's: the proxy, if any)."""
+        model = index.model()
+        return model.rowCount() if model is not None else 0
 
     def _measure(self, message: Message) -> int:
         if self.body_of(message).links:
@@ -251,7 +231,7 @@ class MessageDelegate(QStyledItemDelegate):
                 QRect(0, 0, self._width, 1_000_000), _TEXT_FLAGS, self._text_of(message)
             ).height()
         height = self._header_height + GAP + body_height + 2 * PADDING + MARGIN
-        _remember(self._heights, message.id, height)
+        remember(self._heights, message.id, height)
         return height
 
     def _estimate(self, message: Message) -> int:
@@ -271,7 +251,9 @@ class MessageDelegate(QStyledItemDelegate):
         return self._tail
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        message = self._model.message_at(index.row())
+        message = _message(index)
+        if message is None:
+            return
         estimate = self._estimates.pop(message.id, None)
         if estimate is not None and self._width > 0:
             # Laid out on an estimate, now on screen: measure, and lay out
@@ -332,48 +314,28 @@ class MessageDelegate(QStyledItemDelegate):
     # ---- links --------------------------------------------------------------
 
     def _layout_of(self, message: Message) -> QTextLayout:
-        """The text of a message with links, laid out at the current width.
-
-        The wrap mode is the one drawText uses for _TEXT_FLAGS (word
-        boundaries, else anywhere), so these rows wrap like the others.
-        """
+        """The text of a message with links, laid out at the current width."""
         self._update_fonts(self._view.font())
         colors = self._colors_of(self._view.palette())
-        cached = self._layouts.get(message.id)
-        if cached is not None and cached[:2] == (self._width, self._palette_key):
-            return cached[2]
-        body = self.body_of(message)
-        layout = QTextLayout(body.text, self._body_font)
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        layout.setTextOption(option)
-        link_format = QTextCharFormat()
-        link_format.setForeground(colors.link)
-        link_format.setFontUnderline(True)
-        ranges = []
-        for link in body.links:
-            span = QTextLayout.FormatRange()
-            span.start, span.length, span.format = link.start, link.end - link.start, link_format
-            ranges.append(span)
-        layout.setFormats(ranges)
-        layout.beginLayout()
-        y = 0.0
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(self._width)
-            line.setPosition(QPointF(0, y))
-            y += line.height()
-        layout.endLayout()
-        _remember(self._layouts, message.id, (self._width, self._palette_key, layout), LAYOUT_LIMIT)
-        return layout
+        return self._layouts.layout(
+            message.id,
+            self.body_of(message),
+            self._body_font,
+            self._width,
+            colors.link,
+            self._palette_key,
+        )
 
     def link_at(self, index: _Index, pos: QPoint) -> Link | None:
-        """The link drawn at `pos` (viewport coordinates) in the row of `index`, if any."""
+        """The link drawn at `pos` (viewport coordinates) in the row of `index`, if any.
+
+        `index` is one of the view's own (of its model, a proxy or not).
+        """
         if not index.isValid() or self._width <= 0:
             return None
-        message = self._model.message_at(index.row())
+        message = _message(index)
+        if message is None:
+            return None
         links = self.body_of(message).links
         if not links:
             return None
@@ -381,16 +343,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._update_fonts(self._view.font())
         left = rect.left() + MARGIN + PADDING
         top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
-        x, y = pos.x() - left, pos.y() - top
-        layout = self._layout_of(message)
-        for i in range(layout.lineCount()):
-            line = layout.lineAt(i)
-            if line.y() <= y < line.y() + line.height():
-                if not 0 <= x < line.naturalTextWidth():
-                    return None
-                at = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
-                return next((link for link in links if link.start <= at < link.end), None)
-        return None
+        return link_in(self._layout_of(message), links, pos.x() - left, pos.y() - top)
 
     def _hover(self, pos: QPoint) -> None:
         viewport = self._view.viewport()
@@ -412,16 +365,15 @@ class MessageDelegate(QStyledItemDelegate):
             return super().editorEvent(event, model, option, index)
         if kind == QEvent.Type.MouseButtonPress:
             link = self.link_at(index, event.position().toPoint())
-            message = self._model.message_at(index.row()) if link is not None else None
+            message = _message(index) if link is not None else None
             self._pressed = (message.id, link.start) if message and link else None
         elif kind == QEvent.Type.MouseButtonRelease and self._pressed is not None:
             pressed, self._pressed = self._pressed, None
             link = self.link_at(index, event.position().toPoint())
-            if link is not None:
-                message = self._model.message_at(index.row())
-                if (message.id, link.start) == pressed:
-                    self.link_activated.emit(link.url)
-                    return True
+            message = _message(index) if link is not None else None
+            if message is not None and link is not None and (message.id, link.start) == pressed:
+                self.link_activated.emit(link.url)
+                return True
         return super().editorEvent(event, model, option, index)
 
     def helpEvent(
@@ -444,7 +396,7 @@ class MessageDelegate(QStyledItemDelegate):
         header = self._headers.get(key)
         if header is None:
             header = header_text(message)
-            _remember(self._headers, key, header)
+            remember(self._headers, key, header)
         return header
 
     def _colors(self, option: QStyleOptionViewItem) -> _Colors:

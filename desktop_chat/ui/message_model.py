@@ -7,7 +7,8 @@ insert grows with the rows the view holds, never with the conversation:
 
 - while the user follows the newest messages the window is the newest
   `window` rows (`WINDOW`); a flood's batch is inserted and the rows that
-  scrolled out are removed in the same turn, before the view lays out;
+  scrolled out are removed in the same turn, before the view lays out
+  (`trim_to_newest`, which the view calls on `appended`);
 - scrolling to the top pages older messages in (`load_older`), scrolling to
   the bottom of a window that is not at the newest pages newer ones in
   (`load_newer`); the window never holds more than `max_rows` rows, so the
@@ -20,6 +21,14 @@ insert grows with the rows the view holds, never with the conversation:
 Rows are appended in batches (one begin/end pair per burst). Own messages
 are found by id for delivery updates, which change one row with
 `dataChanged` on the state roles only.
+
+Whether the user follows the newest messages is the view's state
+(`ConversationView`), not the model's: the model only does what it is told
+(`trim_to_newest`, `load_older`, `load_newer`, `jump_to_newest`), so that
+any number of views and proxies can sit on it. Views and delegates read a
+row through `data()` on the index they hold (`Role.MESSAGE` is the whole
+record, one call per paint), never through row numbers of this model,
+which a proxy in between would not share.
 """
 
 from __future__ import annotations
@@ -32,7 +41,14 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from desktop_chat.protocol.messages import DeliveryState, DeliveryUpdate, Kind, Message
 from desktop_chat.ui.accessible_text import accessible_description, accessible_text
@@ -58,10 +74,33 @@ _STATES = {state.value: state for state in DeliveryState}
 
 
 class Role(IntEnum):
+    """What `MessageModel.data()` answers besides Qt's display and tooltip roles.
+
+    MESSAGE is the record itself (a `Message`): a delegate paints and
+    hit-tests from it with one `data()` call per row, and keeps what it
+    derives (wrapped text, links, heights) in its own caches by message id.
+    KIND, STATE and HEADER are for plain consumers (tests, accessibility,
+    a proxy filtering by kind or state).
+    """
+
     MESSAGE = Qt.ItemDataRole.UserRole + 1
     KIND = Qt.ItemDataRole.UserRole + 2
     STATE = Qt.ItemDataRole.UserRole + 3
     HEADER = Qt.ItemDataRole.UserRole + 4
+
+
+# Plain ints for data(): compared on every call, and most calls ask for MESSAGE.
+_MESSAGE = int(Role.MESSAGE)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_KIND = int(Role.KIND)
+_STATE = int(Role.STATE)
+_HEADER = int(Role.HEADER)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+# What a screen reader reads for a row (ui/accessible_text.py).
+_ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
+_ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
+_ACCESSIBLE = (_ACCESSIBLE_TEXT, _ACCESSIBLE_DESCRIPTION)
+_ROLES = frozenset((_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, *_ACCESSIBLE))
 
 
 def format_time(ts: float) -> str:
@@ -175,6 +214,13 @@ class _Archive:
 
 
 class MessageModel(QAbstractListModel):
+    """The whole conversation, a bounded window of it shown as rows (see the module)."""
+
+    # A batch went into the conversation (its length), after the rows for it
+    # were inserted: a view that follows the newest trims the window here,
+    # in the same turn, once everyone watching rowsInserted has seen them.
+    appended = Signal(int)
+
     def __init__(
         self,
         parent: QObject | None = None,
@@ -194,7 +240,6 @@ class MessageModel(QAbstractListModel):
         self._start = 0  # position of row 0 in the conversation
         self._end = 0  # position after the last row
         self._position: dict[str, int] = {}  # own message id -> position
-        self._following = True
 
     # ---- the view's side ----------------------------------------------------
 
@@ -202,25 +247,30 @@ class MessageModel(QAbstractListModel):
         return 0 if parent.isValid() else self._end - self._start
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        row = index.row()
-        if not index.isValid() or not 0 <= row < self._end - self._start:
+        """A row's record (Role.MESSAGE) or a part of it.
+
+        Views call this hundreds of times per screen: roles nobody answers
+        cost a set lookup, the record one look-up by position.
+        """
+        if role not in _ROLES:
+            return None
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < self._end - self._start:
             return None
         message = self.message_at(row)
-        if role == Role.MESSAGE:
+        if role == _MESSAGE:
             return message
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return message.text
-        if role == Role.KIND:
+        if role == _KIND:
             return message.kind.value
-        if role == Role.STATE:
+        if role == _STATE:
             return message.state.value if message.state else None
-        if role in (Role.HEADER, Qt.ItemDataRole.ToolTipRole):
-            return header_text(message)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ACCESSIBLE_TEXT:
             return accessible_text(message)
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+        if role == _ACCESSIBLE_DESCRIPTION:
             return accessible_description(message)
-        return None
+        return header_text(message)  # HEADER, ToolTipRole
 
     def message_at(self, row: int) -> Message:
         position = self._start + row
@@ -239,44 +289,39 @@ class MessageModel(QAbstractListModel):
         return self._archive.slice(0, len(self._archive)) + self._recent
 
     def append(self, messages: Sequence[Message]) -> None:
+        """Add a batch to the conversation, then emit `appended`.
+
+        Rows are inserted only while the window reaches the newest message,
+        and only until it holds `max_rows`: a reader who scrolled up keeps
+        the rows they read, and the newest wait below (`has_newer`). A view
+        that follows the newest calls `trim_to_newest` on `appended`.
+        """
         if not messages:
             return
         total = self.message_count()
-        if self._following and self._end != total:
-            self.jump_to_newest()  # following, yet paged away programmatically
         at_newest = self._end == total
         for offset, message in enumerate(messages, start=total):
             if message.kind is Kind.OWN:
                 self._position[message.id] = offset
         self._recent.extend(messages)
-        new_total = total + len(messages)
         if at_newest:
-            if self._following:
-                # Insert the whole batch (whoever watches rowsInserted sees every
-                # message), then drop what scrolled out, before the view lays out.
-                self._insert_at_end(new_total - total)
-                self._drop_front(self.rowCount() - self.window)
-            else:
-                # The user reads back: the window grows below until it is full;
-                # then the newest wait (has_newer) until they scroll down.
-                self._insert_at_end(min(new_total - total, self.max_rows - self.rowCount()))
+            self._insert_at_end(min(len(messages), self.max_rows - self.rowCount()))
         self._archive_old()
+        self.appended.emit(len(messages))
 
-    @property
-    def following(self) -> bool:
-        """Whether the view is at the newest messages (set by the view).
+    def trim_to_newest(self) -> None:
+        """Make the window the newest `window` rows, as a view following them wants.
 
-        Turning it on jumps the window to the newest messages if it is elsewhere.
+        What waits below the window is inserted first (one batch larger than
+        `max_rows` leaves some), so whoever watches rowsInserted sees every
+        message; then the rows that scrolled out are removed. Called in the
+        turn the rows came, this happens before the view lays out.
         """
-        return self._following
-
-    @following.setter
-    def following(self, value: bool) -> None:
-        self._following = value
-        if value and self._end != self.message_count():
-            self.jump_to_newest()
+        self._insert_at_end(self.message_count() - self._end)
+        self._drop_front(self.rowCount() - self.window)
 
     def jump_to_newest(self) -> None:
+        """Show the newest `window` rows at once (a reset), from wherever the window is."""
         total = self.message_count()
         self.beginResetModel()
         self._end = total

@@ -170,6 +170,25 @@ async function main() {
           await page.fill("#message-input", String(cmd.message === undefined || cmd.message === null ? "" : cmd.message));
           await page.click("#send-button");
           break;
+        // For demo.html (the chat demo's events): log in, type without
+        // sending (keystrokes, so the page's typing notice goes out), say.
+        case "login":
+          await page.fill("#username-input", String(cmd.name === undefined || cmd.name === null ? "" : cmd.name));
+          await page.click("#login-button");
+          break;
+        case "type":
+          await page.type("#message-input", String(cmd.text === undefined || cmd.text === null ? "" : cmd.text));
+          break;
+        case "say":
+          await page.fill("#message-input", String(cmd.message === undefined || cmd.message === null ? "" : cmd.message));
+          await page.click("#send-button");
+          break;
+        case "text":
+          // The text of one element (e.g. #typing, #participants), as an event.
+          if (typeof cmd.selector !== "string") throw new Error("text needs a 'selector'");
+          emitLine({ event: "text", seq: cmd.seq === undefined ? null : cmd.seq, selector: cmd.selector,
+                     text: await page.textContent(cmd.selector) });
+          break;
         case "screenshot":
           if (typeof cmd.path !== "string") throw new Error("screenshot needs a 'path'");
           await page.screenshot({ path: cmd.path, fullPage: true });

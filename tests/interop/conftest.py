@@ -104,6 +104,17 @@ def node_server(node_ready: None, children: ChildGroup) -> Callable[..., Server]
 
 
 @pytest.fixture
+def profile_server(node_ready: None, children: ChildGroup) -> Callable[..., Server]:
+    """Start demo_server.js (the chat demo's events) or getstarted_server.js."""
+
+    def start(script: str, **options: Any) -> Server:
+        require(script)
+        return nodeproc.start_profile_server(children, script, **options)
+
+    return start
+
+
+@pytest.fixture
 def desktop_server(node_ready: None, children: ChildGroup) -> Callable[..., Server]:
     """Start `desktop-chat-server` as a user would, in its own process."""
 
@@ -156,6 +167,7 @@ def open_window(
         path: str | None = None,
         transports: list[str] | None = None,
         wait: bool = True,
+        profile: str = "",
     ) -> ChatSession:
         options = Options(
             url=server.url,
@@ -164,6 +176,7 @@ def open_window(
             path=path or server.path,
             remember=False,
             transports=transports,
+            profile=profile,
         )
         session = ChatSession(options, Settings(), backoff=FAST_BACKOFF)
         sessions.append(session)

@@ -20,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -44,6 +45,8 @@ HOST = "127.0.0.1"  # nothing here listens on or connects to anything else
 # Node modules each script needs, as installed by `npm ci` in INTEROP_DIR.
 NODE_MODULES = {
     "server.js": ("express", "socket.io"),
+    "demo_server.js": ("express", "socket.io"),
+    "getstarted_server.js": ("express", "socket.io"),
     "peer.js": ("socket.io-client",),
     "browser.js": ("playwright-core",),
 }
@@ -210,6 +213,17 @@ def start_node_server(
     return Server("node", port, path, child)
 
 
+def start_profile_server(
+    group: ChildGroup, script: str, *, path: str = "/socket.io", ping_interval_ms: int = 25_000
+) -> Server:
+    """demo_server.js (the chat demo's events) or getstarted_server.js (`chat message`)."""
+    argv = ["node", script, "--host", HOST, "--port", "0", "--path", path, "--exit-with-stdin",
+            "--ping-interval", str(ping_interval_ms)]
+    child = group.start(script, argv, server=True, env=clean_env())
+    port = int(child.wait_line(r"^LISTENING (\d+)$", f"{script} to listen", START_TIMEOUT)[1])
+    return Server(script.removesuffix(".js"), port, path, child)
+
+
 def desktop_server_command() -> list[str]:
     """`desktop-chat-server` as installed next to this Python, else the module.
 
@@ -314,6 +328,18 @@ class Peer:
         what = f"{self.name} to receive {count} messages"
         self.child.wait(lambda: len(self.received()) >= count, what, timeout)
 
+    def emit(self, event: str, *args: Any) -> None:
+        """Any event with JSON arguments (a server of another protocol)."""
+        self.child.command(cmd="emit", event=event, args=list(args), seq=self._next_seq())
+
+    def heard(self, name: str) -> list[list[Any]]:
+        """The arguments of each `name` event received (anything but receive-message)."""
+        return [list(e["args"]) for e in self.child.events_where(event="on", name=name)]
+
+    def wait_heard(self, name: str, args: list[Any], timeout: float = WAIT_TIMEOUT) -> None:
+        what = f"{self.name} to receive {name} {args!r}"
+        self.child.wait(lambda: args in self.heard(name), what, timeout)
+
     def disconnects(self) -> list[dict[str, Any]]:
         return self.child.events_where(event="disconnect")
 
@@ -376,11 +402,49 @@ class Browser:
     def send(self, message: str, room: str = "") -> None:
         self._run(cmd="send", message=message, room=room)
 
+    def login(self, name: str) -> None:
+        """demo.html: log in with a nickname (`add user`)."""
+        self._run(cmd="login", name=name)
+
+    def type(self, text: str) -> None:
+        """demo.html: keystrokes into the message field, not sent."""
+        self._run(cmd="type", text=text)
+
+    def say(self, message: str) -> None:
+        """demo.html: fill the message field and send."""
+        self._run(cmd="say", message=message)
+
+    def text_of(self, selector: str) -> str:
+        """The text of one element of the page, now."""
+        self._seq += 1
+        seq = self._seq
+        self.child.command(cmd="text", selector=selector, seq=seq)
+        what = f"the text of {selector}"
+        event = self.child.wait_event(what, WAIT_TIMEOUT, event="text", seq=seq)
+        return str(event["text"] or "")
+
+    def wait_text(self, selector: str, expected: str, timeout: float = WAIT_TIMEOUT) -> None:
+        """Until the element's text is `expected`: asked again and again (each
+        answer is a round trip that keeps the loop turning), up to `timeout`."""
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.text_of(selector)
+            if text == expected:
+                return
+        raise AssertionError(
+            f"{selector} on the page is {text!r}, not {expected!r}\n{self.child.describe()}"
+        )
+
     def problems(self) -> list[dict[str, Any]]:
         return [e for e in self.child.events if e.get("event") in ("page_error", "dialog", "error")]
 
 
-def start_browser(group: ChildGroup, server: Server, timeout_ms: int = 15000) -> Browser:
-    argv = [str(NODE), "browser.js", "--url", server.page_url, "--chromium", CHROMIUM,
+def start_browser(
+    group: ChildGroup, server: Server, timeout_ms: int = 15000, page: str = ""
+) -> Browser:
+    """The tutorial's page, or `page` (e.g. "demo.html") of this server's public/."""
+    url = f"{server.url}/{page}?path={server.path}" if page else server.page_url
+    argv = [str(NODE), "browser.js", "--url", url, "--chromium", CHROMIUM,
             "--timeout", str(timeout_ms)]
     return Browser(group.start("browser.js", argv, env=clean_env()))

@@ -108,6 +108,11 @@ socket.on("connect_error", (err) => {
 socket.on("receive-message", (...args) => {
   emitLine({ event: "receive", args: toJSONable(args) });
 });
+// Every other event, for servers of other protocols (the chat demo's
+// `new message`, `user joined`, `typing`, …): {"event":"on","name":E,"args":[...]}.
+socket.onAny((name, ...args) => {
+  if (name !== "receive-message") emitLine({ event: "on", name, args: toJSONable(args) });
+});
 
 // ---- commands -------------------------------------------------------------
 

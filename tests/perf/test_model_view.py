@@ -39,6 +39,12 @@ def shown_texts(model: MessageModel) -> list[str]:
     return [model.message_at(row).text for row in range(model.rowCount())]
 
 
+def append_following(model: MessageModel, messages: list[Message]) -> None:
+    """Append as the model does under a view that follows the newest (ConversationView)."""
+    model.append(messages)
+    model.trim_to_newest()
+
+
 # ---- the model --------------------------------------------------------------
 
 
@@ -52,7 +58,7 @@ def test_following_keeps_the_newest_window_and_reports_every_row(qtmodeltester: 
         )
     )
     for batch in range(20):
-        model.append(others(batch * 7, 7))
+        append_following(model, others(batch * 7, 7))
     assert model.rowCount() == 10
     assert shown_texts(model) == [f"message {i}" for i in range(130, 140)]
     assert model.message_count() == 140
@@ -64,16 +70,15 @@ def test_following_keeps_the_newest_window_and_reports_every_row(qtmodeltester: 
 
 def test_a_batch_larger_than_the_window(qtmodeltester: Any) -> None:
     model = MessageModel(window=10)
-    model.append(others(0, 3))
-    model.append(others(3, 500))
+    append_following(model, others(0, 3))
+    append_following(model, others(3, 500))
     assert shown_texts(model) == [f"message {i}" for i in range(493, 503)]
     qtmodeltester.check(model)
 
 
 def test_paging_keeps_the_window_bounded_at_both_ends(qtmodeltester: Any) -> None:
     model = MessageModel(window=10, page=25, max_rows=60)
-    model.append(others(0, 1000))
-    model.following = False
+    append_following(model, others(0, 1000))
     while model.has_older():
         model.load_older()
         assert model.rowCount() <= 60
@@ -89,15 +94,14 @@ def test_paging_keeps_the_window_bounded_at_both_ends(qtmodeltester: Any) -> Non
 
 def test_while_reading_back_the_window_grows_to_its_bound_then_waits() -> None:
     model = MessageModel(window=10, page=20, max_rows=50)
-    model.append(others(0, 100))
-    model.following = False
-    model.load_older()
+    append_following(model, others(0, 100))
+    model.load_older()  # the reader scrolled up: no more trimming
     model.append(others(100, 5))
     assert model.rowCount() == 35  # the newest were appended below the reader
     model.append(others(105, 100))
     assert model.rowCount() == 50
     assert model.has_newer()
-    model.following = True  # back at the newest: the window jumps there
+    model.jump_to_newest()  # back at the newest: the window jumps there
     assert shown_texts(model) == [f"message {i}" for i in range(195, 205)]
     assert not model.has_newer()
 
@@ -110,8 +114,8 @@ def test_the_archive_keeps_every_field_and_own_messages_live(qtmodeltester: Any)
         system_message("joined"),
     ]
     mine = own_message("mine", "garden", "me")
-    model.append([*sample, mine])
-    model.append(others(0, 3 * CHUNK))
+    append_following(model, [*sample, mine])
+    append_following(model, others(0, 3 * CHUNK))
     assert model.message_count() == 3 + 3 * CHUNK
     assert model._archive and len(model._recent) < 10 + CHUNK  # archived, not kept as objects
     first = model.messages()[:3]
@@ -120,7 +124,6 @@ def test_the_archive_keeps_every_field_and_own_messages_live(qtmodeltester: Any)
     assert first[2] == mine
     # A delivery update to an archived own message shows when paged back in.
     model.update_state(DeliveryUpdate(mine.id, DeliveryState.DELIVERED))
-    model.following = False
     while model.has_older():
         model.load_older()
     assert model.message_at(2).state is DeliveryState.DELIVERED
@@ -132,13 +135,13 @@ def test_the_archive_keeps_every_field_and_own_messages_live(qtmodeltester: Any)
 def test_a_delivery_update_outside_the_window_changes_no_row(qtbot: Any) -> None:
     model = MessageModel(window=5)
     mine = own_message("early", "", "me")
-    model.append([mine, *others(0, 50)])
+    append_following(model, [mine, *others(0, 50)])
     changed: list[Any] = []
     model.dataChanged.connect(lambda *args: changed.append(args))
     model.update_state(DeliveryUpdate(mine.id, DeliveryState.SENT))
     assert changed == []
     late = own_message("late", "", "me")
-    model.append([late])
+    append_following(model, [late])
     with qtbot.waitSignal(model.dataChanged) as blocker:
         model.update_state(DeliveryUpdate(late.id, DeliveryState.DELIVERED))
     assert blocker.args[0].row() == model.rowCount() - 1
@@ -171,7 +174,7 @@ def test_a_flood_keeps_the_view_at_the_newest_with_a_bounded_window(
         model.append(others(batch * 300, 300, "a flood line {} " + "x" * 80))
         settle()
     qtbot.waitUntil(lambda: bar.value() == bar.maximum() and bar.maximum() > 0, timeout=WAIT)
-    assert model.following
+    assert window.message_list.following
     assert model.rowCount() == message_model.WINDOW
     assert model.message_count() == 15_000
     last = model.index(model.rowCount() - 1)
@@ -198,17 +201,17 @@ def test_scrolling_to_the_top_pages_older_in_and_keeps_the_row_in_place(
         # ...and the scroll bar left the top, so scrolling up again pages again.
         assert bar.value() > bar.minimum()
         seen_tops.append(model.message_at(0).text)
-        assert not model.following
+        assert not view.following
     assert len(set(seen_tops)) == 5
     assert model.rowCount() <= model.max_rows
     # Down again: at the bottom of the window newer messages page in, until
     # the newest, where the view follows again.
     for _ in range(100):
-        if not model.has_newer() and model.following:
+        if not model.has_newer() and view.following:
             break
         bar.setValue(bar.maximum())
         settle()
-    assert not model.has_newer() and model.following
+    assert not model.has_newer() and view.following
     model.append(others(3000, 1))
     settle()
     qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT)
@@ -230,7 +233,7 @@ def test_sending_while_reading_back_jumps_to_the_newest(window: MainWindow, qtbo
     window.send_button.click()
     settle()
     assert sent == ["back to now"]
-    assert model.following and not model.has_newer()
+    assert window.message_list.following and not model.has_newer()
     qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT)
 
 

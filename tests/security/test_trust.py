@@ -110,3 +110,39 @@ def test_with_the_users_consent_the_token_goes_over_plain_http(qtbot: Any, arun:
     finally:
         arun(session.close())
         arun(server.stop())
+
+
+def test_the_server_reads_its_token_from_a_file(tmp_path: Path) -> None:
+    import sys
+
+    from tests.helpers import free_port
+    from tests.procs import Child
+
+    secret = tmp_path / "token"
+    secret.write_text("from-a-file\n", encoding="utf-8")
+    port = free_port()
+    server = Child(
+        "desktop-chat-server",
+        [sys.executable, "-m", "desktop_chat.server", "--port", str(port),
+         "--db", str(tmp_path / "server.db"), "--token-file", str(secret)],
+        stdin=False,
+    )
+    try:
+        server.wait_line("listening on", "the server to listen")
+        assert "from-a-file" not in " ".join(server.argv)
+
+        async def scenario() -> None:
+            wrong = ChatClient("wrong", backoff=FAST_BACKOFF, token="guess")
+            right = ChatClient("right", backoff=FAST_BACKOFF, token="from-a-file")
+            try:
+                for client in (wrong, right):
+                    client.connect_to(server_target(f"http://127.0.0.1:{port}"))
+                await until(lambda: right.status.state is ConnectionState.CONNECTED)
+                await until(lambda: "needs a valid token" in wrong.status.error)
+            finally:
+                await wrong.close()
+                await right.close()
+
+        run_checked(scenario())
+    finally:
+        server.close()

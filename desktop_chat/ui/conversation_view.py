@@ -1,0 +1,118 @@
+"""The list of messages: a QListView that follows the newest messages and pages the conversation.
+
+Whether the list follows the newest messages is view state: it changes when
+the user moves the scroll bar (up: they read back; down to the end: they
+follow again), never when rows come or go. The view owns it, and tells
+the conversation (`MessageModel`) what to do through explicit calls:
+
+- after each batch, while following: `trim_to_newest` (the window stays
+  the newest rows, trimmed before the view lays out);
+- at the top of the window: `load_older`; at the bottom of a window that is
+  not at the newest: `load_newer`; the row the user looked at stays put;
+- sending a message: `jump_to_newest`, then follow (`follow_newest`).
+
+The view may show the conversation through a proxy (`setModel(proxy)`, for
+a filter or a conversation per room): paging still goes to the
+conversation, the anchors kept across paging are the view's own indexes,
+and the delegate reads every row through the index it is given.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from desktop_chat.ui.message_delegate import MessageDelegate
+from desktop_chat.ui.message_model import MessageModel
+
+_AT_BOTTOM = 4  # pixels from the end of the scroll range that still count as at the newest
+
+
+class ConversationView(QListView):
+    """The messages of one conversation, painted by a `MessageDelegate`."""
+
+    def __init__(self, conversation: MessageModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._conversation = conversation
+        self._following = True
+        self.setModel(conversation)
+        self.delegate = MessageDelegate(self, following=self._is_following)
+        self.setItemDelegate(self.delegate)
+        self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        # The model holds a bounded window of rows (MessageModel), so one
+        # layout pass is short, and scrollTo() right after paging rows in
+        # finds them laid out (a batched layout would not have them yet).
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.setUniformItemSizes(False)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._scrolled)
+        bar.rangeChanged.connect(self._follow)
+        conversation.appended.connect(self._appended)
+
+    @property
+    def conversation(self) -> MessageModel:
+        """The model this view pages, whether it shows it directly or through a proxy."""
+        return self._conversation
+
+    @property
+    def following(self) -> bool:
+        """Whether the view stays at the newest messages as they come (the user has not
+        scrolled up)."""
+        return self._following
+
+    def _is_following(self) -> bool:
+        return self._following
+
+    def follow_newest(self) -> None:
+        """Back to the newest messages, and follow them (sending a message does this).
+
+        While following, the view is there already and stays: nothing is done,
+        so no layout pass runs before a message is on its way.
+        """
+        if self._following:
+            return
+        self._following = True
+        if self._conversation.has_newer():
+            self._conversation.jump_to_newest()
+        self.scrollToBottom()
+
+    def _appended(self, _count: int) -> None:
+        """A batch came: while following, the window stays the newest rows."""
+        if self._following:
+            self._conversation.trim_to_newest()
+
+    def _follow(self, _minimum: int, maximum: int) -> None:
+        """New rows grew the list: stay at the newest unless the user scrolled up.
+
+        Whether we follow changes only when the user moves the scroll bar,
+        not when rows come or go (the range changes, the value stays).
+        """
+        if self._following:
+            self.verticalScrollBar().setValue(maximum)
+
+    def _scrolled(self, value: int) -> None:
+        """Follow new messages only while at the newest; page in at either end.
+
+        The model holds a bounded window of the conversation: at the top of
+        it older messages are paged in, at the bottom of a window that is
+        not at the newest, newer ones. The row the user looked at stays put.
+        """
+        bar = self.verticalScrollBar()
+        conversation = self._conversation
+        shown = self.model()  # the conversation, or a proxy over it: anchors are its indexes
+        at_bottom = value >= bar.maximum() - _AT_BOTTOM
+        if at_bottom and conversation.has_newer():
+            self._following = False
+            anchor = QPersistentModelIndex(shown.index(shown.rowCount() - 1, 0))
+            conversation.load_newer()
+            self.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtBottom)
+            return
+        self._following = at_bottom
+        if value == bar.minimum() and bar.maximum() > 0 and conversation.has_older():
+            anchor = QPersistentModelIndex(shown.index(0, 0))
+            conversation.load_older()
+            self.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)

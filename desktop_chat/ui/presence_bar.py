@@ -1,0 +1,43 @@
+"""Who is here: the participant count and who is typing, under the conversation.
+
+Shown only for a profile whose server says such things (the chat demo's);
+both labels hold server text (names), so they are plain text, never rich.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from desktop_chat.ui.plain import plain_tooltip
+
+
+class PresenceBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("presenceBar")
+        self.typing = QLabel()
+        self.typing.setObjectName("typingIndicator")
+        self.count = QLabel()
+        self.count.setObjectName("participantCount")
+        for label in (self.typing, self.count):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self.typing.setStyleSheet("font-style: italic;")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.typing, 1)
+        layout.addWidget(self.count)
+
+    def show_count(self, count: int) -> None:
+        self.count.setText("1 participant" if count == 1 else f"{count:,} participants")
+
+    def show_typing(self, text: str) -> None:
+        # A long name must not widen the window: the label elides instead.
+        metrics = self.typing.fontMetrics()
+        width = max(80, self.width() - self.count.sizeHint().width() - 12)
+        self.typing.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+        self.typing.setToolTip(plain_tooltip(text) if len(text) > 40 else "")
+
+    def reset(self) -> None:
+        self.count.setText("")
+        self.typing.setText("")
