@@ -30,6 +30,7 @@ from desktop_chat.ui.notify_policy import Bursts, conversation_of, is_replayed, 
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.shortcuts import ShortcutsHelp, WindowActions
 from desktop_chat.ui.theme import ThemeManager
+from desktop_chat.ui.tr import fill
 from desktop_chat.ui.tray import TrayIcon
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,9 @@ class NotificationText(QObject):
         room = f"#{message.room}" if message.room else self.tr("everyone")
         sender = message.sender or self.tr("Someone")
         if count > 1:
-            summary = self.tr("%n new messages in %1", "", count).replace("%1", room)
+            summary = fill(self.tr("%n new messages in %1", "", count), room)
         elif message.room:
-            summary = self.tr("%1 in %2").replace("%1", sender).replace("%2", room)
+            summary = fill(self.tr("%1 in %2"), sender, room)
         else:
             summary = sender
         text = message.text
@@ -81,6 +82,8 @@ class Desktop(QObject):
         self.unread = 0
         self.translations = Translations(app)
         self.translations.apply(choose_language(language, self.settings.language))
+        # The status line is made by the bridge: said again in the new language.
+        self.translations.language_changed.connect(lambda _l: session.bridge.refresh_status())
         self.theme = ThemeManager(app)
         self.theme.apply(self.settings.theme)
         self._default_font = QFont(app.font())
@@ -121,12 +124,8 @@ class Desktop(QObject):
         window.installEventFilter(self)
         self._restore_geometry()
         if self.settings.problem:
-            session.bridge.show_system(
-                translate(
-                    "Desktop",
-                    "Your settings could not all be read (%1); the defaults are used for the rest.",
-                ).replace("%1", self.settings.problem)
-            )
+            note = self.tr("Some settings could not be read (%1); defaults are used instead.")
+            session.bridge.show_system(fill(note, self.settings.problem))
 
     async def start(self) -> None:
         """Reach the notification daemon (none is fine)."""

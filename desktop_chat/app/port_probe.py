@@ -24,11 +24,14 @@ from dataclasses import dataclass
 from enum import Enum
 
 import aiohttp
+from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.protocol.urls import ServerUrl
+from desktop_chat.ui.tr import fill
 
 PROBE_TIMEOUT = 2.0  # seconds for the whole request; a local server answers in milliseconds
 _READ_LIMIT = 4096  # an Engine.IO open packet is ~150 bytes
+translate = QCoreApplication.translate
 
 
 class Answer(Enum):
@@ -43,11 +46,14 @@ class ProbeResult:
     detail: str  # what answered, in words, e.g. "HTTP 404 from nginx/1.25"
 
     def describe(self, url: str) -> str:
+        """In the window's language (the detail is the server's own words)."""
         if self.answer is Answer.OTHER:
-            return f"{url} is not a Socket.IO server ({self.detail})"
-        if self.answer is Answer.SOCKET_IO:
-            return f"{url} is a Socket.IO server"
-        return f"no answer from {url} ({self.detail})"
+            text = translate("PortProbe", "%1 is not a Socket.IO server (%2)")
+        elif self.answer is Answer.SOCKET_IO:
+            text = translate("PortProbe", "%1 is a Socket.IO server")
+        else:
+            text = translate("PortProbe", "no answer from %1 (%2)")
+        return fill(text, url, self.detail)
 
 
 def handshake_url(url: ServerUrl, path: str) -> str:

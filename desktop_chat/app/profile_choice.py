@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop_chat.app.settings import Settings, config_dir
 from desktop_chat.client.profile import Profile
 from desktop_chat.client.profile_toml import DEFAULT_PROFILE, load_profiles
+from desktop_chat.ui.tr import fill
+
+translate = QCoreApplication.translate
 
 
 def profiles_dir(remember: bool, explicit: Path | None) -> Path | None:
@@ -27,14 +32,25 @@ class ProfileChoice:
     def __init__(self, folder: Path | None, settings: Settings, wanted: str = "") -> None:
         loaded = load_profiles(folder)
         self.profiles: dict[str, Profile] = loaded.profiles
-        self.problems: list[str] = [f"Profile not loaded: {error}" for error in loaded.errors]
+        self.problems: list[str] = [
+            fill(translate("ProfileChoice", "Profile not loaded: %1"), error)
+            for error in loaded.errors
+        ]
         self._settings = settings
         self._wanted = wanted  # --profile, for the first server only
         if wanted and wanted not in self.profiles:
             known = ", ".join(self.profiles)
             self.problems.append(
-                f"There is no profile {wanted!r} (--profile); using the remembered one or "
-                f"{DEFAULT_PROFILE}. Profiles: {known}."
+                fill(
+                    translate(
+                        "ProfileChoice",
+                        "There is no profile %1 (--profile); using the remembered one or %2. "
+                        "Profiles: %3.",
+                    ),
+                    repr(wanted),
+                    DEFAULT_PROFILE,
+                    known,
+                )
             )
             self._wanted = ""
 

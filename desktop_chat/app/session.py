@@ -14,6 +14,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.port_probe import Answer, free_port, probe
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
@@ -39,8 +41,10 @@ from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.inspector import Inspector
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
+from desktop_chat.ui.tr import fill
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
 
 
 @dataclass(slots=True)
@@ -89,9 +93,16 @@ class ChatSession:
             self.database = opened.connection
             if opened.moved_aside is not None:
                 self._notes.append(
-                    f"Your local data file could not be read ({opened.reason}). It was kept "
-                    f"as {opened.moved_aside} and a new one was started: messages that were "
-                    "waiting to be sent in it are not sent."
+                    fill(
+                        translate(
+                            "ChatSession",
+                            "Your local data file could not be read (%1). It was kept as %2 "
+                            "and a new one was started: messages that were waiting to be sent "
+                            "in it are not sent.",
+                        ),
+                        opened.reason,
+                        opened.moved_aside,
+                    )
                 )
             self.identity = claim_identity(self.database, data_dir())
         else:
@@ -144,7 +155,8 @@ class ChatSession:
 
     def _show_status(self, text: str) -> None:
         if self.client.tls.insecure:
-            text = "⚠ INSECURE: TLS certificates are not checked · " + text
+            warning = translate("ChatSession", "⚠ INSECURE: TLS certificates are not checked · ")
+            text = warning + text
         self.window.show_status(text)
 
     def _connect_typed(self, text: str) -> None:
@@ -179,10 +191,16 @@ class ChatSession:
         opts = self.options
         self.window.setWindowTitle(f"desktop-chat — {self.client.name}")
         if opts.tls.insecure:
-            self.window.setWindowTitle(self.window.windowTitle() + " — INSECURE (--insecure)")
+            self.window.setWindowTitle(
+                self.window.windowTitle()
+                + translate("ChatSession", " — INSECURE (--insecure)")
+            )
             self.bridge.show_system(
-                "Warning: --insecure is on. TLS certificates are not checked, so anyone "
-                "between you and the server can read and change this conversation."
+                translate(
+                    "ChatSession",
+                    "Warning: --insecure is on. TLS certificates are not checked, so anyone "
+                    "between you and the server can read and change this conversation.",
+                )
             )
         self.window.set_profiles(self.profiles.names(), self.client.profile.name)
         for problem in self.profiles.problems:
@@ -197,7 +215,7 @@ class ChatSession:
                 else (self.settings.path or DEFAULT_PATH)
             )
         except InvalidServerUrl as exc:
-            self.bridge.show_system(f"Cannot connect: {exc}")
+            self.bridge.show_system(self.bridge.texts.cannot_connect(str(exc)))
             path = DEFAULT_PATH
         self._path = path
         text = opts.url if opts.url is not None else (self.settings.url or opts.default_url)
@@ -205,8 +223,8 @@ class ChatSession:
         try:
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
-            self.bridge.show_system(f"Cannot connect: {exc}")
-            self.window.show_status(f"Invalid server address: {exc}")
+            self.bridge.show_system(self.bridge.texts.cannot_connect(str(exc)))
+            self.window.show_status(self.bridge.texts.invalid_address(str(exc)))
             return
         taken = False
         if opts.url is None and url.is_loopback and url.scheme == "http":
@@ -241,22 +259,44 @@ class ChatSession:
                 log.info("not hosting on port %d: %s", url.port, exc)
             else:
                 self.bridge.show_system(
-                    f"Nothing was listening at {url.url}, and this window could not host "
-                    f"the chat server on 127.0.0.1:{url.port}: {exc.strerror or exc}."
+                    fill(
+                        translate(
+                            "ChatSession",
+                            "Nothing was listening at %1, and this window could not host "
+                            "the chat server on 127.0.0.1:%2: %3.",
+                        ),
+                        url.url,
+                        url.port,
+                        exc.strerror or exc,
+                    )
                 )
             return
         except HostingError as exc:
             self.bridge.show_system(
-                f"Nothing was listening at {url.url}, and this window could not host "
-                f"the chat server: {exc}"
+                fill(
+                    translate(
+                        "ChatSession",
+                        "Nothing was listening at %1, and this window could not host "
+                        "the chat server: %2",
+                    ),
+                    url.url,
+                    exc,
+                )
             )
             return
         self.server = server
         self.bridge.hosting = f"127.0.0.1:{server.port}"
         self.bridge.show_system(
-            f"Nothing was listening at {url.url}, so this window hosts the chat server "
-            f"on 127.0.0.1:{server.port}. Others on this machine can join it; "
-            "it stops when this window closes."
+            fill(
+                translate(
+                    "ChatSession",
+                    "Nothing was listening at %1, so this window hosts the chat server "
+                    "on 127.0.0.1:%2. Others on this machine can join it; "
+                    "it stops when this window closes.",
+                ),
+                url.url,
+                server.port,
+            )
         )
 
     async def _taken_by_another_server(self, url: ServerUrl, path: str) -> bool:
@@ -268,11 +308,19 @@ class ChatSession:
         note = found.describe(url.url)
         log.info("%s", note)
         self.bridge.show_system(
-            f"Not connecting: {note}. Another program uses this address. Press "
-            "“Host on another port” to run the chat server in this window on a free port, "
-            "or enter the address of a chat server at the top."
+            fill(
+                translate(
+                    "ChatSession",
+                    "Not connecting: %1. Another program uses this address. Press "
+                    "“Host on another port” to run the chat server in this window on a "
+                    "free port, or enter the address of a chat server at the top.",
+                ),
+                note,
+            )
         )
-        self.window.show_status(f"Not a Socket.IO server at {url.url} — not connected")
+        self.window.show_status(
+            fill(translate("ChatSession", "Not a Socket.IO server at %1 — not connected"), url.url)
+        )
         self.window.offer_host_elsewhere(True)
         return True
 
@@ -288,7 +336,9 @@ class ChatSession:
             port = free_port()
             await self._host_if_free(parse_server_url(f"http://127.0.0.1:{port}"), self._path)
         if self.server is None:
-            self.bridge.show_system("Could not start the chat server on a free port.")
+            self.bridge.show_system(
+                translate("ChatSession", "Could not start the chat server on a free port.")
+            )
             self.window.offer_host_elsewhere(True)
             return
         here = parse_server_url(f"http://127.0.0.1:{self.server.port}")

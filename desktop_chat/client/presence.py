@@ -56,6 +56,10 @@ class Typers:
     def __bool__(self) -> bool:
         return bool(self._names)
 
+    def names(self) -> list[str]:
+        """Who is typing, in the order they started (for a window to say in its language)."""
+        return list(self._names)
+
     def text(self) -> str:
         names = list(self._names)
         if not names:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.ui.tr import fill
 
 translate = QCoreApplication.translate
 
@@ -23,7 +24,7 @@ def _state(message: Message) -> str:
     if state is DeliveryState.DELIVERED:
         return translate("Accessibility", "delivered")
     if state is DeliveryState.FAILED:
-        return translate("Accessibility", "not sent: %1").replace("%1", message.error or "?")
+        return fill(translate("Accessibility", "not sent: %1"), message.error or "?")
     if state is DeliveryState.DISCARDED:
         return translate("Accessibility", "discarded")
     return ""
@@ -32,14 +33,14 @@ def _state(message: Message) -> str:
 def accessible_text(message: Message) -> str:
     """Who, where, and the text."""
     if message.kind is Kind.SYSTEM:
-        return translate("Accessibility", "Notice: %1").replace("%1", message.text)
+        return fill(translate("Accessibility", "Notice: %1"), message.text)
     who = (
         translate("Accessibility", "You")
         if message.kind is Kind.OWN
         else (message.sender or translate("Accessibility", "Someone"))
     )
     if message.room:
-        who = translate("Accessibility", "%1 in #%2").replace("%1", who).replace("%2", message.room)
+        who = fill(translate("Accessibility", "%1 in #%2"), who, message.room)
     return f"{who}: {message.text}"
 
 

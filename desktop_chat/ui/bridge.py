@@ -24,26 +24,68 @@ from desktop_chat.protocol.urls import (
     ServerTarget,
     parse_server_url,
 )
+from desktop_chat.ui.tr import fill
+
+
+class StatusText(QObject):
+    """The bridge's words: the status line, presence lines, refusals. A
+    QObject for `self.tr` (plural forms); a stranger's name or a server's
+    error is put in with `fill`, never read as a placeholder."""
+
+    def describe(self, status: Status, hosting: str = "") -> str:
+        """The status line: state, who we are, where, how, and whether we host."""
+        host_note = fill(self.tr(" · hosting the server on %1"), hosting) if hosting else ""
+        if status.state is ConnectionState.CONNECTED:
+            text = fill(
+                self.tr("Connected as %1 to %2 over %3"), status.sid, status.url, status.transport
+            )
+            return text + host_note
+        if status.state is ConnectionState.CONNECTING:
+            return fill(self.tr("Connecting to %1…"), status.url) + host_note
+        if status.state is ConnectionState.RECONNECTING:
+            text = fill(self.tr("Reconnecting to %1"), status.url)
+            if status.retry_at is not None:
+                wait = max(0.0, status.retry_at - time.monotonic())
+                text += (
+                    self.tr(" (next try in %n s)", "", round(wait))
+                    if wait >= 1
+                    else self.tr(" (trying again now)")
+                )
+            if status.error:
+                text += fill(self.tr(": %1"), status.error)
+            return text + host_note
+        if status.user_offline:
+            return self.tr("Offline: you went offline; messages you write are kept") + host_note
+        return self.tr("Offline") + host_note
+
+    def joined(self, name: str) -> str:
+        return fill(self.tr("%1 joined"), name)
+
+    def left(self, name: str) -> str:
+        return fill(self.tr("%1 left"), name)
+
+    def typing(self, names: list[str]) -> str:
+        if not names:
+            return ""
+        if len(names) == 1:
+            return fill(self.tr("%1 is typing…"), names[0])
+        if len(names) == 2:
+            return fill(self.tr("%1 and %2 are typing…"), names[0], names[1])
+        return fill(self.tr("%1, %2 and %n more are typing…", "", len(names) - 2), *names[:2])
+
+    def not_sent(self, why: str) -> str:
+        return fill(self.tr("Not sent: %1"), why)
+
+    def cannot_connect(self, why: str) -> str:
+        return fill(self.tr("Cannot connect: %1"), why)
+
+    def invalid_address(self, why: str) -> str:
+        return fill(self.tr("Invalid server address: %1"), why)
 
 
 def describe_status(status: Status, hosting: str = "") -> str:
-    """The status line: state, who we are, where, how, and whether we host."""
-    host_note = f" · hosting the server on {hosting}" if hosting else ""
-    if status.state is ConnectionState.CONNECTED:
-        return f"Connected as {status.sid} to {status.url} over {status.transport}{host_note}"
-    if status.state is ConnectionState.CONNECTING:
-        return f"Connecting to {status.url}…{host_note}"
-    if status.state is ConnectionState.RECONNECTING:
-        text = f"Reconnecting to {status.url}"
-        if status.retry_at is not None:
-            wait = max(0.0, status.retry_at - time.monotonic())
-            text += f" (next try in {wait:.0f} s)" if wait >= 1 else " (trying again now)"
-        if status.error:
-            text += f": {status.error}"
-        return text + host_note
-    if status.user_offline:
-        return f"Offline: you went offline; messages you write are kept{host_note}"
-    return f"Offline{host_note}"
+    """The status line in the current language (StatusText.describe)."""
+    return StatusText().describe(status, hosting)
 
 
 FRAME = 0.016  # gather what arrives within one frame into one model insert
@@ -73,6 +115,7 @@ class ClientBridge(QObject):
         self._last_flush = 0.0
         self._interval = FRAME
         self._typers = Typers()
+        self.texts = StatusText(self)
         client.on_message = self._gather
         client.on_delivery = self._delivery
         client.on_status = self._status
@@ -124,7 +167,7 @@ class ClientBridge(QObject):
             self._typers.clear()  # a new connection starts with nobody typing
             self.typing_changed.emit("")
         self.status_changed.emit(status)
-        self.status_text_changed.emit(describe_status(status, self.hosting))
+        self.status_text_changed.emit(self.texts.describe(status, self.hosting))
         self.retry_pending.emit(status.retry_at is not None)
         target = self.client.target
         if status.state is ConnectionState.CONNECTED and target is not None:
@@ -134,13 +177,13 @@ class ClientBridge(QObject):
         """Joined and left as lines in the conversation; the count and who types
         as their own labels."""
         if event.kind is PresenceKind.JOINED and event.name:
-            self._gather(system_message(f"{event.name} joined"))
+            self._gather(system_message(self.texts.joined(event.name)))
         elif event.kind is PresenceKind.LEFT and event.name:
-            self._gather(system_message(f"{event.name} left"))
+            self._gather(system_message(self.texts.left(event.name)))
         if event.count is not None:
             self.participants_changed.emit(event.count)
         if self._typers.update(event):
-            self.typing_changed.emit(self._typers.text())
+            self.typing_changed.emit(self.texts.typing(self._typers.names()))
 
     def _spoke(self, batch: list[Message]) -> None:
         changed = False
@@ -148,7 +191,7 @@ class ClientBridge(QObject):
             if message.kind is Kind.OTHER and self._typers.spoke(message.sender):
                 changed = True
         if changed:
-            self.typing_changed.emit(self._typers.text())
+            self.typing_changed.emit(self.texts.typing(self._typers.names()))
 
     def refresh_status(self) -> None:
         self._status(self.client.status)
@@ -163,7 +206,7 @@ class ClientBridge(QObject):
             self.client.send(text, room.strip())
         except MessageRefused as exc:
             # Nothing the user typed is lost: the window puts the text back.
-            self.show_system(f"Not sent: {exc}")
+            self.show_system(self.texts.not_sent(str(exc)))
             self.send_refused.emit(text, str(exc))
             return
         # The user's own words appear on this turn of the loop, not a frame
@@ -197,8 +240,8 @@ class ClientBridge(QObject):
         try:
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
-            self.show_system(f"Cannot connect: {exc}")
-            self.status_text_changed.emit(f"Invalid server address: {exc}")
+            self.show_system(self.texts.cannot_connect(str(exc)))
+            self.status_text_changed.emit(self.texts.invalid_address(str(exc)))
             return
         current = self.client.target
         self.connect_to(ServerTarget(url, current.path if current else DEFAULT_PATH), profile)

@@ -16,8 +16,8 @@ import logging
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,7 +38,17 @@ from PySide6.QtWidgets import (
 from desktop_chat.client.chat_client import ChatClient
 from desktop_chat.client.packet_tap import PacketRecord, PacketTap
 from desktop_chat.client.profile import RESERVED_EVENTS
-from desktop_chat.ui.packet_model import MAX_ROWS, RECORD_ROLE, PacketFilter, PacketModel
+from desktop_chat.ui.packet_model import (
+    COLUMNS,
+    MAX_ROWS,
+    RECORD_ROLE,
+    PacketFilter,
+    PacketModel,
+)
+from desktop_chat.ui.theme import message_colors
+from desktop_chat.ui.tr import fill
+
+translate = QCoreApplication.translate
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +66,23 @@ def parse_emit(event: str, args_text: str) -> tuple[str, tuple[object, ...]]:
     """
     event = event.strip()
     if not event:
-        raise ValueError("Name the event to emit.")
+        raise ValueError(translate("InspectorPanel", "Name the event to emit."))
     if event in RESERVED_EVENTS:
-        raise ValueError(f"{event!r} is reserved by Socket.IO and cannot be emitted.")
+        raise ValueError(
+            fill(
+                translate("InspectorPanel", "%1 is reserved by Socket.IO and cannot be emitted."),
+                repr(event),
+            )
+        )
     text = args_text.strip()
     if not text:
         return event, ()
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise ValueError(f"The arguments are not JSON: {exc}") from None
+        raise ValueError(
+            fill(translate("InspectorPanel", "The arguments are not JSON: %1"), exc)
+        ) from None
     return event, tuple(value) if isinstance(value, list) else (value,)
 
 
@@ -85,18 +102,14 @@ class InspectorPanel(QWidget):
         self.proxy.setSourceModel(model)
 
         self.filter_text = QLineEdit()
-        self.filter_text.setPlaceholderText("Filter by event")
         self.direction = QComboBox()
-        for label, value in (("In and out", ""), ("In", "in"), ("Out", "out")):
-            self.direction.addItem(label, value)
-        self.pause = QPushButton("Pause")
+        for value in ("", "in", "out"):
+            self.direction.addItem("", value)
+        self.pause = QPushButton()
         self.pause.setCheckable(True)
-        self.pause.setToolTip("Stop adding packets to the list (those meanwhile are not kept)")
-        self.clear_button = QPushButton("Clear")
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the selected packet as JSON")
-        self.save_button = QPushButton("Save…")
-        self.save_button.setToolTip("Save what is in the list as JSON lines")
+        self.clear_button = QPushButton()
+        self.copy_button = QPushButton()
+        self.save_button = QPushButton()
         self.dropped = QLabel()
         self.dropped.setTextFormat(Qt.TextFormat.PlainText)
         for widget, name in (
@@ -134,14 +147,11 @@ class InspectorPanel(QWidget):
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
 
         self.emit_event = QLineEdit()
-        self.emit_event.setPlaceholderText("event")
         self.emit_args = QLineEdit()
-        self.emit_args.setPlaceholderText('JSON arguments, e.g. ["hello", {"to": "bob"}]')
-        self.emit_ack = QCheckBox("expect ack")
-        self.emit_button = QPushButton("Emit")
+        self.emit_ack = QCheckBox()
+        self.emit_button = QPushButton()
         self.emit_error = QLabel()
         self.emit_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.emit_error.setStyleSheet("color: #b00020;")
         self.emit_error.setWordWrap(True)
         emit_widgets: tuple[tuple[QWidget, str], ...] = (
             (self.emit_event, "emitEvent"), (self.emit_args, "emitArgs"),
@@ -189,13 +199,53 @@ class InspectorPanel(QWidget):
         bar.rangeChanged.connect(self._follow)
         self._following = True
         bar.valueChanged.connect(lambda v: setattr(self, "_following", v >= bar.maximum() - 2))
+        self._dropped_count = 0
+        self.retranslateUi()
+        self._error_colour()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._error_colour()
+        super().changeEvent(event)
+
+    def _error_colour(self) -> None:
+        """The emit error in the palette's readable red (ui/theme.py), light or dark."""
+        palette = self.emit_error.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, message_colors(self.palette()).failed)
+        self.emit_error.setPalette(palette)
+
+    def retranslateUi(self) -> None:
+        self.filter_text.setPlaceholderText(self.tr("Filter by event"))
+        for i, label in enumerate((self.tr("In and out"), self.tr("In"), self.tr("Out"))):
+            self.direction.setItemText(i, label)
+        self.pause.setText(self.tr("Resume") if self.pause.isChecked() else self.tr("Pause"))
+        self.pause.setToolTip(
+            self.tr("Stop adding packets to the list (those meanwhile are not kept)")
+        )
+        self.clear_button.setText(self.tr("Clear"))
+        self.copy_button.setText(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the selected packet as JSON"))
+        self.save_button.setText(self.tr("Save…"))
+        self.save_button.setToolTip(self.tr("Save what is in the list as JSON lines"))
+        self.emit_event.setPlaceholderText(self.tr("event"))
+        self.emit_args.setPlaceholderText(self.tr('JSON arguments, e.g. ["hello", {"to": "bob"}]'))
+        self.emit_ack.setText(self.tr("expect ack"))
+        self.emit_button.setText(self.tr("Emit"))
+        self.table.setAccessibleName(self.tr("Packets"))
+        self._show_dropped(self._dropped_count)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 
     def _paused(self, paused: bool) -> None:
         self.model.paused = paused
-        self.pause.setText("Resume" if paused else "Pause")
+        self.pause.setText(self.tr("Resume") if paused else self.tr("Pause"))
 
     def _show_dropped(self, count: int) -> None:
-        self.dropped.setText(f"{count:,} older packets not kept (the list keeps {MAX_ROWS:,})")
+        self._dropped_count = count
+        self.dropped.setText(
+            fill(self.tr("%n older packets not kept (the list keeps %1)", "", count), MAX_ROWS)
+        )
         self.dropped.setVisible(count > 0)
 
     def _follow(self, _minimum: int, maximum: int) -> None:
@@ -239,19 +289,20 @@ class Inspector(QObject):
         self.client = client
         self.model = PacketModel(self)
         self.panel = InspectorPanel(self.model)
-        self.dock = QDockWidget("Packets", window)
+        self.dock = QDockWidget(window)
         self.dock.setObjectName("inspectorDock")
         self.dock.setWidget(self.panel)
         self.dock.setVisible(False)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
         self.action = self.dock.toggleViewAction()
-        self.action.setText("Inspector")
         self.action.setObjectName("inspectorAction")
         self.action.setShortcut(QKeySequence("Ctrl+Shift+I"))
-        view = window.menuBar().addMenu("&View")
+        self.view_menu = view = window.menuBar().addMenu("")
         view.setObjectName("viewMenu")
         view.addAction(self.action)
+        self.dock.installEventFilter(self)
+        self.retranslateUi()
 
         self.tap = PacketTap(self._gather)
         self._pending: deque[PacketRecord] = deque(maxlen=MAX_ROWS)
@@ -262,6 +313,16 @@ class Inspector(QObject):
         self.dock.visibilityChanged.connect(self._shown)
         self.panel.emit_requested.connect(self.emit_event)
         self.panel.save_requested.connect(self.ask_save)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.dock and event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        return False
+
+    def retranslateUi(self) -> None:
+        self.dock.setWindowTitle(self.tr("Packets"))
+        self.action.setText(self.tr("Inspector"))
+        self.view_menu.setTitle(self.tr("&View"))
 
     def _shown(self, visible: bool) -> None:
         """Tap the connection only while the list is on screen."""
@@ -304,14 +365,14 @@ class Inspector(QObject):
             self.panel.show_emit_error(str(exc))
             return
         if not self.client.emit(name, args, ack):
-            self.panel.show_emit_error("Not connected: nothing was emitted.")
+            self.panel.show_emit_error(self.tr("Not connected: nothing was emitted."))
 
     def ask_save(self) -> None:
         """A file dialog opened with open(), not exec(): a nested loop breaks qasync."""
-        dialog = QFileDialog(self.panel, "Save packets as JSON lines")
+        dialog = QFileDialog(self.panel, self.tr("Save packets as JSON lines"))
         dialog.setObjectName("inspectorSaveDialog")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("JSON lines (*.jsonl)")
+        dialog.setNameFilter(self.tr("JSON lines (*.jsonl)"))
         dialog.setDefaultSuffix("jsonl")
         dialog.fileSelected.connect(self.save)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -327,6 +388,8 @@ class Inspector(QObject):
                     out.write(json.dumps(record.as_json(), ensure_ascii=False, default=repr))
                     out.write("\n")
         except OSError as exc:
-            self.panel.show_emit_error(f"Could not save to {path}: {exc.strerror or exc}")
+            self.panel.show_emit_error(
+                fill(self.tr("Could not save to %1: %2"), path, exc.strerror or exc)
+            )
             return 0
         return len(records)

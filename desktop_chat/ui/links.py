@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
+
+from desktop_chat.ui.tr import fill
 
 # A candidate: scheme, "://", then everything up to whitespace or a character
 # that cannot be in a URL as people write them in chat. The end is trimmed
@@ -47,7 +49,8 @@ class Link:
 
     def describe(self) -> str:
         """What hovering a link shows: where a click goes, before it goes there."""
-        return f"{self.target}\nSite: {self.host}\nClick to open in your browser"
+        text = QCoreApplication.translate("Link", "%1\nSite: %2\nClick to open in your browser")
+        return fill(text, self.target, self.host)
 
 
 def _trim(candidate: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,6 +31,7 @@ from desktop_chat.ui.message_input import MessageInput
 from desktop_chat.ui.message_model import MessageModel, Role
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
+from desktop_chat.ui.tr import fill
 
 _W = TypeVar("_W", bound=QWidget)
 
@@ -99,43 +100,24 @@ class MainWindow(QMainWindow):
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("desktop-chat")
         self.resize(560, 640)
         self.model = model
 
         self.server_url = _named(QLineEdit(), "serverUrl")
         self.server_url.setPlaceholderText("http://localhost:3000")
-        self.server_url.setToolTip("The Socket.IO server to chat on; Enter connects")
-        self.connect_button = _named(QPushButton("Connect"), "connectButton")
+        self.connect_button = _named(QPushButton(), "connectButton")
         self.profile_combo = _named(QComboBox(), "profileCombo")
-        self.profile_combo.setToolTip(
-            "How this server speaks (its events): choosing another reconnects with it"
-        )
         self.presence = PresenceBar()
         self.presence.setVisible(False)
-        self.reconnect_button = _named(QPushButton("Reconnect now"), "reconnectButton")
-        self.reconnect_button.setToolTip("Try to connect now instead of waiting for the next try")
+        self.reconnect_button = _named(QPushButton(), "reconnectButton")
         self.reconnect_button.setVisible(False)
-        self.host_elsewhere_button = _named(
-            QPushButton("Host on another port"), "hostElsewhereButton"
-        )
-        self.host_elsewhere_button.setToolTip(
-            "Something that is not a chat server uses this address: run the chat server "
-            "in this window on a free port instead"
-        )
+        self.host_elsewhere_button = _named(QPushButton(), "hostElsewhereButton")
         self.host_elsewhere_button.setVisible(False)
-        self.offline_button = _named(QPushButton("Go offline"), "offlineButton")
+        self.offline_button = _named(QPushButton(), "offlineButton")
         self.offline_button.setCheckable(True)
-        self.offline_button.setToolTip(
-            "Disconnect until you come back online; what you write meanwhile is kept and sent then"
-        )
 
         self.room_input = _named(QLineEdit(), "roomInput")
-        self.room_input.setPlaceholderText("Room (empty: everyone)")
-        self.room_input.setToolTip(
-            "Messages go to this room, or to everyone connected when it is empty"
-        )
-        self.join_button = _named(QPushButton("Join"), "joinButton")
+        self.join_button = _named(QPushButton(), "joinButton")
 
         # The view follows the newest messages and pages the model (ConversationView).
         self.message_list = _named(ConversationView(model), "messageList")
@@ -143,15 +125,12 @@ class MainWindow(QMainWindow):
         self.message_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         self.message_input = _named(MessageInput(), "messageInput")
-        self.message_input.setPlaceholderText(
-            "Write a message (Enter sends, Shift+Enter: new line)"
-        )
         self.message_input.setTabChangesFocus(True)
         self.message_input.setFixedHeight(self.message_input.fontMetrics().lineSpacing() * 3 + 14)
-        self.send_button = _named(QPushButton("Send"), "sendButton")
+        self.send_button = _named(QPushButton(), "sendButton")
         self.target_label = _named(QLabel(), "targetLabel")
 
-        self.status_label = _named(StatusLabel("Offline"), "statusLabel")
+        self.status_label = _named(StatusLabel(), "statusLabel")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.reconnect_button)
@@ -196,8 +175,53 @@ class MainWindow(QMainWindow):
         self.message_list.doubleClicked.connect(self._open_message)
         self.message_list.customContextMenuRequested.connect(self._show_message_menu)
         self.delegate.link_activated.connect(self.open_link)
-        self._show_target()
+        self.retranslateUi()
+        self.status_label.setText(self.tr("Offline"))
         self.message_input.setFocus()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """Every text of the window in the current language (at start, and on
+        each LanguageChange: the language switches while the app runs)."""
+        if not self.windowTitle():
+            self.setWindowTitle("desktop-chat")
+        self.server_url.setToolTip(self.tr("The Socket.IO server to chat on; Enter connects"))
+        self.connect_button.setText(self.tr("Connect"))
+        self.profile_combo.setToolTip(
+            self.tr("How this server speaks (its events): choosing another reconnects with it")
+        )
+        self.reconnect_button.setText(self.tr("Reconnect now"))
+        self.reconnect_button.setToolTip(
+            self.tr("Try to connect now instead of waiting for the next try")
+        )
+        self.host_elsewhere_button.setText(self.tr("Host on another port"))
+        self.host_elsewhere_button.setToolTip(
+            self.tr(
+                "Something that is not a chat server uses this address: run the chat server "
+                "in this window on a free port instead"
+            )
+        )
+        self._offline_text()
+        self.offline_button.setToolTip(
+            self.tr(
+                "Disconnect until you come back online; "
+                "what you write meanwhile is kept and sent then"
+            )
+        )
+        self.room_input.setPlaceholderText(self.tr("Room (empty: everyone)"))
+        self.room_input.setToolTip(
+            self.tr("Messages go to this room, or to everyone connected when it is empty")
+        )
+        self.join_button.setText(self.tr("Join"))
+        self.message_input.setPlaceholderText(
+            self.tr("Write a message (Enter sends, Shift+Enter: new line)")
+        )
+        self.send_button.setText(self.tr("Send"))
+        self._show_target()
 
     # ---- user intents -----------------------------------------------------
 
@@ -255,7 +279,9 @@ class MainWindow(QMainWindow):
 
     def _show_target(self) -> None:
         room = self.room()
-        self.target_label.setText(f"Sending to room #{room}" if room else "Sending to everyone")
+        self.target_label.setText(
+            fill(self.tr("Sending to room #%1"), room) if room else self.tr("Sending to everyone")
+        )
 
     def _open_message(self, index: QModelIndex) -> None:
         message = index.data(Role.MESSAGE)  # the view's index: of a proxy, if there is one
@@ -268,7 +294,7 @@ class MainWindow(QMainWindow):
 
     def _show_whole(self, message: Message) -> None:
         box = QMessageBox(self)
-        box.setWindowTitle("Message")
+        box.setWindowTitle(self.tr("Message"))
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(message.text[:20000] + ("…" if len(message.text) > 20000 else ""))
         box.setDetailedText(message.text if len(message.text) > 20000 else "")
@@ -279,9 +305,9 @@ class MainWindow(QMainWindow):
         """Hand a link the user clicked to their browser; the app itself fetches nothing."""
         target = url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
         if QDesktopServices.openUrl(url):
-            self.statusBar().showMessage(f"Opened {target} in your browser", 5000)
+            self.statusBar().showMessage(fill(self.tr("Opened %1 in your browser"), target), 5000)
         else:
-            self.statusBar().showMessage(f"No browser could open {target}", 10000)
+            self.statusBar().showMessage(fill(self.tr("No browser could open %1"), target), 10000)
 
     def message_menu(self, index: QModelIndex) -> QMenu | None:
         """What a right click (or the menu key) on a message offers: its links,
@@ -294,14 +320,14 @@ class MainWindow(QMainWindow):
         for link in self.delegate.body_of(message).links[:10]:
             target = link.target
             shown = target if len(target) <= 80 else target[:79] + "…"
-            menu.addAction(f"Open {shown}", partial(self.open_link, link.url))
-            menu.addAction("Copy link address", partial(_copy, target))
+            menu.addAction(fill(self.tr("Open %1"), shown), partial(self.open_link, link.url))
+            menu.addAction(self.tr("Copy link address"), partial(_copy, target))
             menu.addSeparator()
-        menu.addAction("Copy text", partial(_copy, message.text))
-        menu.addAction("Show whole message", lambda: self._show_whole(message))
+        menu.addAction(self.tr("Copy text"), partial(_copy, message.text))
+        menu.addAction(self.tr("Show whole message"), lambda: self._show_whole(message))
         if message.state is DeliveryState.FAILED:
-            menu.addAction("Send again", lambda: self.retry_requested.emit(message.id))
-            menu.addAction("Discard", lambda: self.discard_requested.emit(message.id))
+            menu.addAction(self.tr("Send again"), lambda: self.retry_requested.emit(message.id))
+            menu.addAction(self.tr("Discard"), lambda: self.discard_requested.emit(message.id))
         return menu
 
     def _show_message_menu(self, pos: QPoint) -> None:
@@ -327,8 +353,12 @@ class MainWindow(QMainWindow):
         self.status_label.setText(text)
 
     def _offline_toggled(self, offline: bool) -> None:
-        self.offline_button.setText("Go online" if offline else "Go offline")
+        self._offline_text()
         self.offline_toggled.emit(offline)
+
+    def _offline_text(self) -> None:
+        offline = self.offline_button.isChecked()
+        self.offline_button.setText(self.tr("Go online") if offline else self.tr("Go offline"))
 
     def show_reconnect(self, waiting: bool) -> None:
         """Offer "Reconnect now" only while a retry is being waited for."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import QObject
+
 from desktop_chat.protocol.messages import Kind, Message, display_text
 from desktop_chat.ui.links import Link, find_links
 
@@ -25,8 +27,17 @@ def _cut(text: str) -> str:
     return shown[:MAX_SHOWN_CHARS]
 
 
+class BodyText(QObject):
+    """For `self.tr`'s plural forms (lupdate sees them only there)."""
+
+    def cut_note(self, hidden: int) -> str:
+        return "\n" + self.tr(
+            "… %n more characters (double-click to see the whole message)", "", hidden
+        )
+
+
 def _cut_note(hidden: int) -> str:
-    return f"\n… {hidden:,} more characters (double-click to see the whole message)"
+    return BodyText().cut_note(hidden)
 
 
 def shown_text(text: str) -> str:

@@ -146,6 +146,13 @@ class MessageDelegate(QStyledItemDelegate):
         elif kind in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fonts_dirty = True
             self._width = -1
+        elif kind == QEvent.Type.LanguageChange and watched is self._view:
+            # Headers and cut notes are in the old language: made again, and measured.
+            self._headers.clear()
+            self._bodies.clear()
+            self._fonts_dirty = True
+            self._width = -1
+            self._view.viewport().update()
         elif kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
             self._hover(event.position().toPoint())
         elif kind == QEvent.Type.Leave:

@@ -35,14 +35,17 @@ from __future__ import annotations
 
 import dataclasses
 import marshal
-import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from enum import IntEnum
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -52,6 +55,9 @@ from PySide6.QtCore import (
 
 from desktop_chat.protocol.messages import DeliveryState, DeliveryUpdate, Kind, Message
 from desktop_chat.ui.accessible_text import accessible_description, accessible_text
+from desktop_chat.ui.tr import fill
+
+translate = QCoreApplication.translate
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -62,12 +68,13 @@ HOT = 20_000  # newest messages kept as objects
 CHUNK = 1_024  # messages per compressed archive chunk (about 1 ms to pack)
 _DECODED_CHUNKS = 4  # archive chunks kept decoded (a window spans at most two)
 
+# Marked for translation here, translated where shown (header_text).
 STATE_LABELS = {
-    DeliveryState.PENDING: "pending",
-    DeliveryState.SENT: "sent",
-    DeliveryState.DELIVERED: "delivered",
-    DeliveryState.FAILED: "failed",
-    DeliveryState.DISCARDED: "discarded, not sent",
+    DeliveryState.PENDING: QT_TRANSLATE_NOOP("MessageModel", "pending"),
+    DeliveryState.SENT: QT_TRANSLATE_NOOP("MessageModel", "sent"),
+    DeliveryState.DELIVERED: QT_TRANSLATE_NOOP("MessageModel", "delivered"),
+    DeliveryState.FAILED: QT_TRANSLATE_NOOP("MessageModel", "failed"),
+    DeliveryState.DISCARDED: QT_TRANSLATE_NOOP("MessageModel", "discarded, not sent"),
 }
 _KINDS = {kind.value: kind for kind in Kind}
 _STATES = {state.value: state for state in DeliveryState}
@@ -104,23 +111,29 @@ _ROLES = frozenset((_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, *_ACCE
 
 
 def format_time(ts: float) -> str:
-    return time.strftime("%H:%M", time.localtime(ts))
+    """Hours and minutes as the user's language writes them (QLocale's short format)."""
+    return QLocale().toString(
+        QDateTime.fromMSecsSinceEpoch(int(ts * 1000)).time(), QLocale.FormatType.ShortFormat
+    )
 
 
 def header_text(message: Message) -> str:
     """The small line above a message: who, where, when, and its state."""
     if message.kind is Kind.SYSTEM:
         return format_time(message.ts)
-    who = "You" if message.kind is Kind.OWN else (message.sender or "Someone")
-    if message.room:
-        where = f"in #{message.room}"
+    if message.kind is Kind.OWN:
+        who = translate("MessageModel", "You")
     else:
-        where = "to everyone" if message.kind is Kind.OWN else ""
+        who = message.sender or translate("MessageModel", "Someone")
+    if message.room:
+        where = fill(translate("MessageModel", "in #%1"), message.room)
+    else:
+        where = translate("MessageModel", "to everyone") if message.kind is Kind.OWN else ""
     parts = [who, where, format_time(message.ts)]
     if message.state is not None:
-        label = STATE_LABELS[message.state]
+        label = translate("MessageModel", str(STATE_LABELS[message.state]))
         if message.state is DeliveryState.FAILED and message.error:
-            label = f"failed: {message.error}"
+            label = fill(translate("MessageModel", "failed: %1"), message.error)
         parts.append(label)
     return " · ".join(p for p in parts if p)
 

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -30,7 +32,17 @@ from desktop_chat.ui.plain import plain_tooltip
 
 MAX_ROWS = 10_000
 FOLD = 160  # characters of arguments shown in the list; the whole packet is copied or saved
-COLUMNS = ("Time", "Dir", "Namespace", "Event / kind", "Arguments", "Ack", "Round trip", "Size")
+# Column titles, marked for translation here and translated in headerData.
+COLUMNS = (
+    QT_TRANSLATE_NOOP("PacketModel", "Time"),
+    QT_TRANSLATE_NOOP("PacketModel", "Dir"),
+    QT_TRANSLATE_NOOP("PacketModel", "Namespace"),
+    QT_TRANSLATE_NOOP("PacketModel", "Event / kind"),
+    QT_TRANSLATE_NOOP("PacketModel", "Arguments"),
+    QT_TRANSLATE_NOOP("PacketModel", "Ack"),
+    QT_TRANSLATE_NOOP("PacketModel", "Round trip"),
+    QT_TRANSLATE_NOOP("PacketModel", "Size"),
+)
 _ARROWS = {"in": "⬇ in", "out": "⬆ out", "": "·"}
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -108,7 +120,7 @@ class PacketModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section]
+            return QCoreApplication.translate("PacketModel", str(COLUMNS[section]))
         return None
 
     def record(self, row: int) -> PacketRecord:

@@ -29,7 +29,7 @@ class PresenceBar(QWidget):
         layout.addWidget(self.count)
 
     def show_count(self, count: int) -> None:
-        self.count.setText("1 participant" if count == 1 else f"{count:,} participants")
+        self.count.setText(self.tr("%n participants", "", count))
 
     def show_typing(self, text: str) -> None:
         # A long name must not widen the window: the label elides instead.

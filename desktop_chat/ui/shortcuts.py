@@ -45,7 +45,12 @@ class WindowActions(QObject):
         self.chat_menu.setObjectName("chatMenu")
         self.help_menu = QMenu(bar)
         self.help_menu.setObjectName("helpMenu")
-        bar.addMenu(self.chat_menu)
+        # Chat first and Help last, whatever menus the window has already (View).
+        existing = bar.actions()
+        if existing:
+            bar.insertMenu(existing[0], self.chat_menu)
+        else:
+            bar.addMenu(self.chat_menu)
         bar.addMenu(self.help_menu)
 
         def action(name: str, keys: str | QKeySequence.StandardKey, menu: QMenu | None) -> QAction:

@@ -143,6 +143,11 @@ def test_switching_language_retranslates_open_windows(translations: Any, qtbot: 
     assert help_.windowTitle() == "단축키"
     assert actions.chat_menu.title() == "채팅(&C)"
     assert window.send_button.accessibleName() == "보내기"
+    # The window's own texts, said by the window (main_window.retranslateUi).
+    buttons = (window.send_button, window.connect_button, window.join_button, window.offline_button)
+    assert [b.text() for b in buttons] == ["보내기", "연결", "참가", "오프라인으로 전환"]
+    assert window.target_label.text() == "모두에게 보내는 중"
+    assert window.room_input.placeholderText() == "방 (비우면 모두)"
     # Qt's own strings come from qtbase_ko.qm.
     close = dialog.buttons.button(QDialogButtonBox.StandardButton.Close)
     assert close.text() == "닫기"
@@ -151,6 +156,7 @@ def test_switching_language_retranslates_open_windows(translations: Any, qtbot: 
     assert dialog.windowTitle() == "Settings"
     assert help_.table.item(0, 1).text() == "Send the message"
     assert window.send_button.accessibleName() == "Send"
+    assert window.offline_button.text() == "Go offline"
     assert close.text().replace("&", "") == "Close"
     assert QCoreApplication.translate("Accessibility", "Send") == "Send"
 
@@ -167,3 +173,28 @@ def test_plural_forms_in_korean_and_english(translations: Any, qapp: QApplicatio
     translations.apply("ko")
     assert tray.toolTip().endswith("읽지 않은 메시지 12개")
     assert tray.show_action.text() == "창 숨기기"
+
+
+def test_the_status_line_presence_and_headers_follow_the_language(translations: Any) -> None:
+    """Texts made outside widgets (the bridge's status line, the model's
+    headers, presence lines) are made in the current language, with a
+    stranger's name put in as it is, even when it looks like a placeholder."""
+    from desktop_chat.client.status import ConnectionState, Status
+    from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+    from desktop_chat.ui.bridge import StatusText
+    from desktop_chat.ui.message_model import header_text
+
+    texts = StatusText()
+    connected = Status(state=ConnectionState.CONNECTED, url="http://h:1", sid="S", transport="ws")
+    own = Message(text="x", kind=Kind.OWN, room="garden", state=DeliveryState.DELIVERED, ts=0)
+    translations.apply("ko")
+    assert texts.describe(connected, "127.0.0.1:3000") == (
+        "http://h:1에 연결됨 (ID S, ws) · 127.0.0.1:3000에서 서버 호스팅 중"
+    )
+    assert texts.typing(["%2", "b", "c"]) == "%2 님, b 님 외 1명이 입력 중…"
+    assert texts.joined("%1") == "%1 님이 들어왔습니다"
+    header = header_text(own)
+    assert header.startswith("나 · #garden · ") and header.endswith(" · 전달됨"), header
+    translations.apply("en")
+    assert texts.describe(connected).startswith("Connected as S to http://h:1 over ws")
+    assert header_text(own).startswith("You · in #garden · ")

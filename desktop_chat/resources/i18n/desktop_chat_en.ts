@@ -125,14 +125,353 @@
     </message>
 </context>
 <context>
+    <name>BodyText</name>
+    <message numerus="yes">
+        <source>… %n more characters (double-click to see the whole message)</source>
+        <translation>
+            <numerusform>… %n more character (double-click to see the whole message)</numerusform>
+            <numerusform>… %n more characters (double-click to see the whole message)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ChatSession</name>
+    <message>
+        <source>Your local data file could not be read (%1). It was kept as %2 and a new one was started: messages that were waiting to be sent in it are not sent.</source>
+        <translation>Your local data file could not be read (%1). It was kept as %2 and a new one was started: messages that were waiting to be sent in it are not sent.</translation>
+    </message>
+    <message>
+        <source>⚠ INSECURE: TLS certificates are not checked · </source>
+        <translation>⚠ INSECURE: TLS certificates are not checked · </translation>
+    </message>
+    <message>
+        <source> — INSECURE (--insecure)</source>
+        <translation> — INSECURE (--insecure)</translation>
+    </message>
+    <message>
+        <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
+        <translation>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</translation>
+    </message>
+    <message>
+        <source>Nothing was listening at %1, and this window could not host the chat server on 127.0.0.1:%2: %3.</source>
+        <translation>Nothing was listening at %1, and this window could not host the chat server on 127.0.0.1:%2: %3.</translation>
+    </message>
+    <message>
+        <source>Nothing was listening at %1, and this window could not host the chat server: %2</source>
+        <translation>Nothing was listening at %1, and this window could not host the chat server: %2</translation>
+    </message>
+    <message>
+        <source>Nothing was listening at %1, so this window hosts the chat server on 127.0.0.1:%2. Others on this machine can join it; it stops when this window closes.</source>
+        <translation>Nothing was listening at %1, so this window hosts the chat server on 127.0.0.1:%2. Others on this machine can join it; it stops when this window closes.</translation>
+    </message>
+    <message>
+        <source>Not connecting: %1. Another program uses this address. Press “Host on another port” to run the chat server in this window on a free port, or enter the address of a chat server at the top.</source>
+        <translation>Not connecting: %1. Another program uses this address. Press “Host on another port” to run the chat server in this window on a free port, or enter the address of a chat server at the top.</translation>
+    </message>
+    <message>
+        <source>Not a Socket.IO server at %1 — not connected</source>
+        <translation>Not a Socket.IO server at %1 — not connected</translation>
+    </message>
+    <message>
+        <source>Could not start the chat server on a free port.</source>
+        <translation>Could not start the chat server on a free port.</translation>
+    </message>
+</context>
+<context>
     <name>Desktop</name>
     <message>
-        <source>Your settings could not all be read (%1); the defaults are used for the rest.</source>
-        <translation>Your settings could not all be read (%1); the defaults are used for the rest.</translation>
+        <source>Some settings could not be read (%1); defaults are used instead.</source>
+        <translation>Some settings could not be read (%1); defaults are used instead.</translation>
     </message>
     <message>
         <source>Open</source>
         <translation>Open</translation>
+    </message>
+</context>
+<context>
+    <name>Inspector</name>
+    <message>
+        <source>Packets</source>
+        <translation>Packets</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>Not connected: nothing was emitted.</source>
+        <translation>Not connected: nothing was emitted.</translation>
+    </message>
+    <message>
+        <source>Save packets as JSON lines</source>
+        <translation>Save packets as JSON lines</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>JSON lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Could not save to %1: %2</source>
+        <translation>Could not save to %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>InspectorPanel</name>
+    <message>
+        <source>Name the event to emit.</source>
+        <translation>Name the event to emit.</translation>
+    </message>
+    <message>
+        <source>%1 is reserved by Socket.IO and cannot be emitted.</source>
+        <translation>%1 is reserved by Socket.IO and cannot be emitted.</translation>
+    </message>
+    <message>
+        <source>The arguments are not JSON: %1</source>
+        <translation>The arguments are not JSON: %1</translation>
+    </message>
+    <message>
+        <source>Filter by event</source>
+        <translation>Filter by event</translation>
+    </message>
+    <message>
+        <source>In and out</source>
+        <translation>In and out</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>In</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>Out</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Stop adding packets to the list (those meanwhile are not kept)</source>
+        <translation>Stop adding packets to the list (those meanwhile are not kept)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Copy the selected packet as JSON</source>
+        <translation>Copy the selected packet as JSON</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <source>Save what is in the list as JSON lines</source>
+        <translation>Save what is in the list as JSON lines</translation>
+    </message>
+    <message>
+        <source>event</source>
+        <translation>event</translation>
+    </message>
+    <message>
+        <source>JSON arguments, e.g. [&quot;hello&quot;, {&quot;to&quot;: &quot;bob&quot;}]</source>
+        <translation>JSON arguments, e.g. [&quot;hello&quot;, {&quot;to&quot;: &quot;bob&quot;}]</translation>
+    </message>
+    <message>
+        <source>expect ack</source>
+        <translation>expect ack</translation>
+    </message>
+    <message>
+        <source>Emit</source>
+        <translation>Emit</translation>
+    </message>
+    <message>
+        <source>Packets</source>
+        <translation>Packets</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n older packets not kept (the list keeps %1)</source>
+        <translation>
+            <numerusform>%n older packet not kept (the list keeps %1)</numerusform>
+            <numerusform>%n older packets not kept (the list keeps %1)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Link</name>
+    <message>
+        <source>%1
+Site: %2
+Click to open in your browser</source>
+        <translation>%1
+Site: %2
+Click to open in your browser</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>The Socket.IO server to chat on; Enter connects</source>
+        <translation>The Socket.IO server to chat on; Enter connects</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>How this server speaks (its events): choosing another reconnects with it</source>
+        <translation>How this server speaks (its events): choosing another reconnects with it</translation>
+    </message>
+    <message>
+        <source>Reconnect now</source>
+        <translation>Reconnect now</translation>
+    </message>
+    <message>
+        <source>Try to connect now instead of waiting for the next try</source>
+        <translation>Try to connect now instead of waiting for the next try</translation>
+    </message>
+    <message>
+        <source>Host on another port</source>
+        <translation>Host on another port</translation>
+    </message>
+    <message>
+        <source>Something that is not a chat server uses this address: run the chat server in this window on a free port instead</source>
+        <translation>Something that is not a chat server uses this address: run the chat server in this window on a free port instead</translation>
+    </message>
+    <message>
+        <source>Disconnect until you come back online; what you write meanwhile is kept and sent then</source>
+        <translation>Disconnect until you come back online; what you write meanwhile is kept and sent then</translation>
+    </message>
+    <message>
+        <source>Room (empty: everyone)</source>
+        <translation>Room (empty: everyone)</translation>
+    </message>
+    <message>
+        <source>Messages go to this room, or to everyone connected when it is empty</source>
+        <translation>Messages go to this room, or to everyone connected when it is empty</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Join</translation>
+    </message>
+    <message>
+        <source>Write a message (Enter sends, Shift+Enter: new line)</source>
+        <translation>Write a message (Enter sends, Shift+Enter: new line)</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <source>Sending to room #%1</source>
+        <translation>Sending to room #%1</translation>
+    </message>
+    <message>
+        <source>Sending to everyone</source>
+        <translation>Sending to everyone</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Opened %1 in your browser</source>
+        <translation>Opened %1 in your browser</translation>
+    </message>
+    <message>
+        <source>No browser could open %1</source>
+        <translation>No browser could open %1</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>Open %1</translation>
+    </message>
+    <message>
+        <source>Copy link address</source>
+        <translation>Copy link address</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>Copy text</translation>
+    </message>
+    <message>
+        <source>Show whole message</source>
+        <translation>Show whole message</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>Send again</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>Go online</source>
+        <translation>Go online</translation>
+    </message>
+    <message>
+        <source>Go offline</source>
+        <translation>Go offline</translation>
+    </message>
+</context>
+<context>
+    <name>MessageModel</name>
+    <message>
+        <source>pending</source>
+        <translation>pending</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>sent</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>delivered</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>failed</translation>
+    </message>
+    <message>
+        <source>discarded, not sent</source>
+        <translation>discarded, not sent</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>You</translation>
+    </message>
+    <message>
+        <source>Someone</source>
+        <translation>Someone</translation>
+    </message>
+    <message>
+        <source>in #%1</source>
+        <translation>in #%1</translation>
+    </message>
+    <message>
+        <source>to everyone</source>
+        <translation>to everyone</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>failed: %1</translation>
     </message>
 </context>
 <context>
@@ -155,6 +494,77 @@
     <message>
         <source>%1 in %2</source>
         <translation>%1 in %2</translation>
+    </message>
+</context>
+<context>
+    <name>PacketModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Dir</source>
+        <translation>Dir</translation>
+    </message>
+    <message>
+        <source>Namespace</source>
+        <translation>Namespace</translation>
+    </message>
+    <message>
+        <source>Event / kind</source>
+        <translation>Event / kind</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>Arguments</translation>
+    </message>
+    <message>
+        <source>Ack</source>
+        <translation>Ack</translation>
+    </message>
+    <message>
+        <source>Round trip</source>
+        <translation>Round trip</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+</context>
+<context>
+    <name>PortProbe</name>
+    <message>
+        <source>%1 is not a Socket.IO server (%2)</source>
+        <translation>%1 is not a Socket.IO server (%2)</translation>
+    </message>
+    <message>
+        <source>%1 is a Socket.IO server</source>
+        <translation>%1 is a Socket.IO server</translation>
+    </message>
+    <message>
+        <source>no answer from %1 (%2)</source>
+        <translation>no answer from %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>PresenceBar</name>
+    <message numerus="yes">
+        <source>%n participants</source>
+        <translation>
+            <numerusform>%n participant</numerusform>
+            <numerusform>%n participants</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ProfileChoice</name>
+    <message>
+        <source>Profile not loaded: %1</source>
+        <translation>Profile not loaded: %1</translation>
+    </message>
+    <message>
+        <source>There is no profile %1 (--profile); using the remembered one or %2. Profiles: %3.</source>
+        <translation>There is no profile %1 (--profile); using the remembered one or %2. Profiles: %3.</translation>
     </message>
 </context>
 <context>
@@ -325,6 +735,83 @@
     <message>
         <source>Action</source>
         <translation>Action</translation>
+    </message>
+</context>
+<context>
+    <name>StatusText</name>
+    <message>
+        <source> · hosting the server on %1</source>
+        <translation> · hosting the server on %1</translation>
+    </message>
+    <message>
+        <source>Connected as %1 to %2 over %3</source>
+        <translation>Connected as %1 to %2 over %3</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1</source>
+        <translation>Reconnecting to %1</translation>
+    </message>
+    <message numerus="yes">
+        <source> (next try in %n s)</source>
+        <translation>
+            <numerusform> (next try in %n s)</numerusform>
+            <numerusform> (next try in %n s)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (trying again now)</source>
+        <translation> (trying again now)</translation>
+    </message>
+    <message>
+        <source>: %1</source>
+        <translation>: %1</translation>
+    </message>
+    <message>
+        <source>Offline: you went offline; messages you write are kept</source>
+        <translation>Offline: you went offline; messages you write are kept</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>%1 joined</source>
+        <translation>%1 joined</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>%1 left</translation>
+    </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 is typing…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 and %2 are typing…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2 and %n more are typing…</source>
+        <translation>
+            <numerusform>%1, %2 and %n more are typing…</numerusform>
+            <numerusform>%1, %2 and %n more are typing…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>Not sent: %1</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Cannot connect: %1</translation>
+    </message>
+    <message>
+        <source>Invalid server address: %1</source>
+        <translation>Invalid server address: %1</translation>
     </message>
 </context>
 <context>

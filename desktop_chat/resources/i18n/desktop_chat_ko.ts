@@ -125,14 +125,351 @@
     </message>
 </context>
 <context>
+    <name>BodyText</name>
+    <message numerus="yes">
+        <source>… %n more characters (double-click to see the whole message)</source>
+        <translation>
+            <numerusform>… %n자 더 있음 (두 번 클릭하면 메시지 전체를 봅니다)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ChatSession</name>
+    <message>
+        <source>Your local data file could not be read (%1). It was kept as %2 and a new one was started: messages that were waiting to be sent in it are not sent.</source>
+        <translation>로컬 데이터 파일을 읽을 수 없습니다(%1). 이 파일은 %2(으)로 보관하고 새 파일을 만들었습니다. 그 파일에서 전송을 기다리던 메시지는 보내지 않습니다.</translation>
+    </message>
+    <message>
+        <source>⚠ INSECURE: TLS certificates are not checked · </source>
+        <translation>⚠ 안전하지 않음: TLS 인증서를 확인하지 않습니다 · </translation>
+    </message>
+    <message>
+        <source> — INSECURE (--insecure)</source>
+        <translation> — 안전하지 않음 (--insecure)</translation>
+    </message>
+    <message>
+        <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
+        <translation>경고: --insecure가 켜져 있습니다. TLS 인증서를 확인하지 않으므로, 나와 서버 사이의 누구나 이 대화를 읽고 바꿀 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Nothing was listening at %1, and this window could not host the chat server on 127.0.0.1:%2: %3.</source>
+        <translation>%1에서 응답하는 서버가 없는데, 이 창에서 127.0.0.1:%2에 채팅 서버를 열 수 없습니다: %3.</translation>
+    </message>
+    <message>
+        <source>Nothing was listening at %1, and this window could not host the chat server: %2</source>
+        <translation>%1에서 응답하는 서버가 없는데, 이 창에서 채팅 서버를 열 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>Nothing was listening at %1, so this window hosts the chat server on 127.0.0.1:%2. Others on this machine can join it; it stops when this window closes.</source>
+        <translation>%1에서 응답하는 서버가 없어 이 창이 127.0.0.1:%2에서 채팅 서버를 엽니다. 이 컴퓨터의 다른 사람도 참가할 수 있으며, 창을 닫으면 서버도 멈춥니다.</translation>
+    </message>
+    <message>
+        <source>Not connecting: %1. Another program uses this address. Press “Host on another port” to run the chat server in this window on a free port, or enter the address of a chat server at the top.</source>
+        <translation>연결하지 않음: %1. 다른 프로그램이 이 주소를 쓰고 있습니다. “다른 포트에서 호스팅”을 눌러 이 창에서 빈 포트로 채팅 서버를 열거나, 위에 채팅 서버 주소를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Not a Socket.IO server at %1 — not connected</source>
+        <translation>%1은(는) Socket.IO 서버가 아닙니다 — 연결 안 됨</translation>
+    </message>
+    <message>
+        <source>Could not start the chat server on a free port.</source>
+        <translation>빈 포트에서 채팅 서버를 시작하지 못했습니다.</translation>
+    </message>
+</context>
+<context>
     <name>Desktop</name>
     <message>
-        <source>Your settings could not all be read (%1); the defaults are used for the rest.</source>
-        <translation>설정 일부를 읽지 못했습니다(%1). 나머지는 기본값을 사용합니다.</translation>
+        <source>Some settings could not be read (%1); defaults are used instead.</source>
+        <translation>일부 설정을 읽지 못했습니다(%1). 대신 기본값을 씁니다.</translation>
     </message>
     <message>
         <source>Open</source>
         <translation>열기</translation>
+    </message>
+</context>
+<context>
+    <name>Inspector</name>
+    <message>
+        <source>Packets</source>
+        <translation>패킷</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>검사기</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Not connected: nothing was emitted.</source>
+        <translation>연결되어 있지 않아 아무것도 보내지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Save packets as JSON lines</source>
+        <translation>패킷을 JSON Lines로 저장</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>JSON Lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Could not save to %1: %2</source>
+        <translation>%1에 저장하지 못했습니다: %2</translation>
+    </message>
+</context>
+<context>
+    <name>InspectorPanel</name>
+    <message>
+        <source>Name the event to emit.</source>
+        <translation>보낼 이벤트 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <source>%1 is reserved by Socket.IO and cannot be emitted.</source>
+        <translation>%1은(는) Socket.IO가 예약한 이벤트라 보낼 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The arguments are not JSON: %1</source>
+        <translation>인수가 JSON이 아닙니다: %1</translation>
+    </message>
+    <message>
+        <source>Filter by event</source>
+        <translation>이벤트로 거르기</translation>
+    </message>
+    <message>
+        <source>In and out</source>
+        <translation>받기와 보내기</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>받기</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>보내기</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <source>Stop adding packets to the list (those meanwhile are not kept)</source>
+        <translation>목록에 패킷 추가를 멈춥니다(그동안의 패킷은 보관하지 않음)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>지우기</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <source>Copy the selected packet as JSON</source>
+        <translation>선택한 패킷을 JSON으로 복사</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>저장…</translation>
+    </message>
+    <message>
+        <source>Save what is in the list as JSON lines</source>
+        <translation>목록의 내용을 JSON Lines로 저장</translation>
+    </message>
+    <message>
+        <source>event</source>
+        <translation>이벤트</translation>
+    </message>
+    <message>
+        <source>JSON arguments, e.g. [&quot;hello&quot;, {&quot;to&quot;: &quot;bob&quot;}]</source>
+        <translation>JSON 인수, 예: [&quot;hello&quot;, {&quot;to&quot;: &quot;bob&quot;}]</translation>
+    </message>
+    <message>
+        <source>expect ack</source>
+        <translation>응답(ack) 기다리기</translation>
+    </message>
+    <message>
+        <source>Emit</source>
+        <translation>보내기</translation>
+    </message>
+    <message>
+        <source>Packets</source>
+        <translation>패킷</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n older packets not kept (the list keeps %1)</source>
+        <translation>
+            <numerusform>이전 패킷 %n개는 보관하지 않음(목록은 %1개까지 보관)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Link</name>
+    <message>
+        <source>%1
+Site: %2
+Click to open in your browser</source>
+        <translation>%1
+사이트: %2
+클릭하면 브라우저에서 엽니다</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Offline</source>
+        <translation>오프라인</translation>
+    </message>
+    <message>
+        <source>The Socket.IO server to chat on; Enter connects</source>
+        <translation>채팅할 Socket.IO 서버. Enter를 누르면 연결합니다</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <source>How this server speaks (its events): choosing another reconnects with it</source>
+        <translation>이 서버의 말하는 방식(이벤트). 다른 것을 고르면 그 방식으로 다시 연결합니다</translation>
+    </message>
+    <message>
+        <source>Reconnect now</source>
+        <translation>지금 다시 연결</translation>
+    </message>
+    <message>
+        <source>Try to connect now instead of waiting for the next try</source>
+        <translation>다음 시도를 기다리지 않고 지금 연결합니다</translation>
+    </message>
+    <message>
+        <source>Host on another port</source>
+        <translation>다른 포트에서 호스팅</translation>
+    </message>
+    <message>
+        <source>Something that is not a chat server uses this address: run the chat server in this window on a free port instead</source>
+        <translation>채팅 서버가 아닌 프로그램이 이 주소를 쓰고 있습니다. 대신 이 창에서 빈 포트로 채팅 서버를 실행합니다</translation>
+    </message>
+    <message>
+        <source>Disconnect until you come back online; what you write meanwhile is kept and sent then</source>
+        <translation>다시 온라인이 될 때까지 연결을 끊습니다. 그동안 쓴 메시지는 보관했다가 그때 보냅니다</translation>
+    </message>
+    <message>
+        <source>Room (empty: everyone)</source>
+        <translation>방 (비우면 모두)</translation>
+    </message>
+    <message>
+        <source>Messages go to this room, or to everyone connected when it is empty</source>
+        <translation>메시지를 이 방으로 보냅니다. 비어 있으면 연결된 모두에게 보냅니다</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>참가</translation>
+    </message>
+    <message>
+        <source>Write a message (Enter sends, Shift+Enter: new line)</source>
+        <translation>메시지 입력 (Enter: 보내기, Shift+Enter: 줄 바꿈)</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>보내기</translation>
+    </message>
+    <message>
+        <source>Sending to room #%1</source>
+        <translation>#%1 방으로 보내는 중</translation>
+    </message>
+    <message>
+        <source>Sending to everyone</source>
+        <translation>모두에게 보내는 중</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <source>Opened %1 in your browser</source>
+        <translation>브라우저에서 %1을(를) 열었습니다</translation>
+    </message>
+    <message>
+        <source>No browser could open %1</source>
+        <translation>%1을(를) 열 수 있는 브라우저가 없습니다</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>%1 열기</translation>
+    </message>
+    <message>
+        <source>Copy link address</source>
+        <translation>링크 주소 복사</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>텍스트 복사</translation>
+    </message>
+    <message>
+        <source>Show whole message</source>
+        <translation>메시지 전체 보기</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>다시 보내기</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>버리기</translation>
+    </message>
+    <message>
+        <source>Go online</source>
+        <translation>온라인으로 전환</translation>
+    </message>
+    <message>
+        <source>Go offline</source>
+        <translation>오프라인으로 전환</translation>
+    </message>
+</context>
+<context>
+    <name>MessageModel</name>
+    <message>
+        <source>pending</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>보냄</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>전달됨</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>discarded, not sent</source>
+        <translation>버림, 보내지 않음</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>나</translation>
+    </message>
+    <message>
+        <source>Someone</source>
+        <translation>누군가</translation>
+    </message>
+    <message>
+        <source>in #%1</source>
+        <translation>#%1</translation>
+    </message>
+    <message>
+        <source>to everyone</source>
+        <translation>모두에게</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>실패: %1</translation>
     </message>
 </context>
 <context>
@@ -154,6 +491,76 @@
     <message>
         <source>%1 in %2</source>
         <translation>%2의 %1</translation>
+    </message>
+</context>
+<context>
+    <name>PacketModel</name>
+    <message>
+        <source>Time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <source>Dir</source>
+        <translation>방향</translation>
+    </message>
+    <message>
+        <source>Namespace</source>
+        <translation>네임스페이스</translation>
+    </message>
+    <message>
+        <source>Event / kind</source>
+        <translation>이벤트 / 종류</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>인수</translation>
+    </message>
+    <message>
+        <source>Ack</source>
+        <translation>응답</translation>
+    </message>
+    <message>
+        <source>Round trip</source>
+        <translation>왕복 시간</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>크기</translation>
+    </message>
+</context>
+<context>
+    <name>PortProbe</name>
+    <message>
+        <source>%1 is not a Socket.IO server (%2)</source>
+        <translation>%1은(는) Socket.IO 서버가 아닙니다(%2)</translation>
+    </message>
+    <message>
+        <source>%1 is a Socket.IO server</source>
+        <translation>%1은(는) Socket.IO 서버입니다</translation>
+    </message>
+    <message>
+        <source>no answer from %1 (%2)</source>
+        <translation>%1에서 응답이 없습니다(%2)</translation>
+    </message>
+</context>
+<context>
+    <name>PresenceBar</name>
+    <message numerus="yes">
+        <source>%n participants</source>
+        <translation>
+            <numerusform>참가자 %n명</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ProfileChoice</name>
+    <message>
+        <source>Profile not loaded: %1</source>
+        <translation>프로필을 불러오지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>There is no profile %1 (--profile); using the remembered one or %2. Profiles: %3.</source>
+        <translation>%1 프로필이 없습니다(--profile). 기억한 프로필이나 %2을(를) 씁니다. 프로필: %3.</translation>
     </message>
 </context>
 <context>
@@ -324,6 +731,81 @@
     <message>
         <source>Action</source>
         <translation>동작</translation>
+    </message>
+</context>
+<context>
+    <name>StatusText</name>
+    <message>
+        <source> · hosting the server on %1</source>
+        <translation> · %1에서 서버 호스팅 중</translation>
+    </message>
+    <message>
+        <source>Connected as %1 to %2 over %3</source>
+        <translation>%2에 연결됨 (ID %1, %3)</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>%1에 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1</source>
+        <translation>%1에 다시 연결하는 중</translation>
+    </message>
+    <message numerus="yes">
+        <source> (next try in %n s)</source>
+        <translation>
+            <numerusform> (%n초 뒤 다시 시도)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (trying again now)</source>
+        <translation> (지금 다시 시도하는 중)</translation>
+    </message>
+    <message>
+        <source>: %1</source>
+        <translation>: %1</translation>
+    </message>
+    <message>
+        <source>Offline: you went offline; messages you write are kept</source>
+        <translation>오프라인: 오프라인으로 전환했습니다. 쓴 메시지는 보관됩니다</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>오프라인</translation>
+    </message>
+    <message>
+        <source>%1 joined</source>
+        <translation>%1 님이 들어왔습니다</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>%1 님이 나갔습니다</translation>
+    </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 님이 입력 중…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 님과 %2 님이 입력 중…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2 and %n more are typing…</source>
+        <translation>
+            <numerusform>%1 님, %2 님 외 %n명이 입력 중…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>보내지 못함: %1</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>연결할 수 없음: %1</translation>
+    </message>
+    <message>
+        <source>Invalid server address: %1</source>
+        <translation>잘못된 서버 주소: %1</translation>
     </message>
 </context>
 <context>
