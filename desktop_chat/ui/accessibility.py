@@ -62,6 +62,23 @@ def _names() -> dict[str, tuple[str, str]]:
         ),
         "targetLabel": (translate("Accessibility", "Sending to"), ""),
         "statusLabel": (translate("Accessibility", "Connection status"), ""),
+        "profileCombo": (
+            translate("Accessibility", "Server profile"),
+            translate("Accessibility", "How this server speaks; another choice reconnects"),
+        ),
+        "typingIndicator": (translate("Accessibility", "Who is typing"), ""),
+        "participantCount": (translate("Accessibility", "Participants"), ""),
+        "inspectorFilter": (translate("Accessibility", "Filter packets by event"), ""),
+        "inspectorDirection": (translate("Accessibility", "Packet direction"), ""),
+        "inspectorPause": (translate("Accessibility", "Pause the packet list"), ""),
+        "inspectorClear": (translate("Accessibility", "Clear the packet list"), ""),
+        "inspectorCopy": (translate("Accessibility", "Copy the selected packet"), ""),
+        "inspectorSave": (translate("Accessibility", "Save the packets"), ""),
+        "inspectorTable": (translate("Accessibility", "Packets"), ""),
+        "emitEvent": (translate("Accessibility", "Event to emit"), ""),
+        "emitArgs": (translate("Accessibility", "Arguments to emit, as JSON"), ""),
+        "emitAck": (translate("Accessibility", "Expect an acknowledgement"), ""),
+        "emitButton": (translate("Accessibility", "Emit the event"), ""),
     }
 
 

@@ -233,7 +233,6 @@ class InspectorPanel(QWidget):
         self.emit_args.setPlaceholderText(self.tr('JSON arguments, e.g. ["hello", {"to": "bob"}]'))
         self.emit_ack.setText(self.tr("expect ack"))
         self.emit_button.setText(self.tr("Emit"))
-        self.table.setAccessibleName(self.tr("Packets"))
         self._show_dropped(self._dropped_count)
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 

@@ -220,3 +220,39 @@ def test_without_a_tray_closing_the_window_closes(desktop: Any, qtbot: Any) -> N
     assert desktop.tray is None  # offscreen: no tray, whatever the setting
     with qtbot.waitSignal(desktop.window.closed, timeout=2000):
         desktop.window.close()
+
+
+def test_every_visible_control_has_a_name_with_the_inspector_open(
+    desktop: Any, qtbot: Any
+) -> None:
+    window = desktop.window
+    window.show()
+    desktop.session.inspector.dock.show()
+    qtbot.waitUntil(desktop.session.inspector.dock.isVisible)
+    role = QAccessible.Role
+    roles = (role.Button, role.EditableText, role.List, role.CheckBox, role.ComboBox, role.Table)
+    nodes = [n for n in accessible_tree(window) if n.role() in roles and n.object() is not None]
+    assert len(nodes) > 15
+    unnamed = [
+        n.object().objectName() or type(n.object()).__name__
+        for n in nodes
+        if n.object().isVisible() and not n.text(QAccessible.Text.Name)
+    ]
+    assert unnamed == []
+
+
+def test_window_geometry_is_restored(arun: Any, qapp: QApplication, desktop: Any) -> None:
+    from desktop_chat.app.desktop import Desktop
+
+    window = desktop.window
+    window.resize(700, 480)
+    arun(desktop.close())  # saves the geometry into the settings
+    settings = desktop.settings
+    assert settings.geometry and settings.window_state
+    again = ChatSession(Options(url="http://127.0.0.1:9", remember=False), settings)
+    other = Desktop(again, qapp, "en")
+    try:
+        assert (again.window.width(), again.window.height()) == (700, 480)
+    finally:
+        arun(other.close())
+        arun(again.close())

@@ -196,3 +196,36 @@ def test_the_tray_exists_only_with_a_tray_host_and_keeps_the_app_only_when_asked
     before, kept = run_checked(close_and_see({"keep_in_tray": True}, "c"))
     assert not before["tray_available"] and not before["tray_visible"]
     assert not kept, "without a tray, closing the window quits"
+
+
+def test_lang_on_the_command_line_and_a_switch_while_running(
+    x_session: XSession, tmp_path: Path
+) -> None:
+    """--lang ko wins over the setting; the settings' language switches the
+    running window (the status line is said again in the new language)."""
+
+    async def scenario() -> None:
+        server = ChatServer()
+        port = await server.start("127.0.0.1", 0)
+        app = app_child(x_session, tmp_path / "home", f"http://127.0.0.1:{port}",
+                        {"language": "en", "theme": "dark"}, "--lang", "ko")  # fmt: skip
+        try:
+            await app.anext_event(30, "the app to connect", event="status", state="connected")
+            shown = await state(app)
+            assert (shown["language"], shown["theme"], shown["dark"]) == ("ko", "dark", True)
+            app.command(cmd="set", key="language", value="en")
+            switched = await app.anext_event(10, "the switch", event="state")
+            assert switched["language"] == "en"
+            app.command(cmd="set", key="theme", value="light")
+            assert not (await app.anext_event(10, "the theme", event="state"))["dark"]
+            assert await app.ainterrupt(20) == 0, app.describe()
+            app.assert_clean_stderr()
+        finally:
+            app.reap()
+            await server.stop()
+
+    run_checked(scenario())
+    saved = json.loads((tmp_path / "home" / "config" / "desktop-chat" / "settings.json")
+                       .read_text(encoding="utf-8"))  # fmt: skip
+    assert (saved["language"], saved["theme"]) == ("en", "light")
+    assert saved["geometry"] and saved["servers"][0]["url"].startswith("http://127.0.0.1:")

@@ -88,6 +88,66 @@
         <translation>Connection status</translation>
     </message>
     <message>
+        <source>Server profile</source>
+        <translation>Server profile</translation>
+    </message>
+    <message>
+        <source>How this server speaks; another choice reconnects</source>
+        <translation>How this server speaks; another choice reconnects</translation>
+    </message>
+    <message>
+        <source>Who is typing</source>
+        <translation>Who is typing</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>Filter packets by event</source>
+        <translation>Filter packets by event</translation>
+    </message>
+    <message>
+        <source>Packet direction</source>
+        <translation>Packet direction</translation>
+    </message>
+    <message>
+        <source>Pause the packet list</source>
+        <translation>Pause the packet list</translation>
+    </message>
+    <message>
+        <source>Clear the packet list</source>
+        <translation>Clear the packet list</translation>
+    </message>
+    <message>
+        <source>Copy the selected packet</source>
+        <translation>Copy the selected packet</translation>
+    </message>
+    <message>
+        <source>Save the packets</source>
+        <translation>Save the packets</translation>
+    </message>
+    <message>
+        <source>Packets</source>
+        <translation>Packets</translation>
+    </message>
+    <message>
+        <source>Event to emit</source>
+        <translation>Event to emit</translation>
+    </message>
+    <message>
+        <source>Arguments to emit, as JSON</source>
+        <translation>Arguments to emit, as JSON</translation>
+    </message>
+    <message>
+        <source>Expect an acknowledgement</source>
+        <translation>Expect an acknowledgement</translation>
+    </message>
+    <message>
+        <source>Emit the event</source>
+        <translation>Emit the event</translation>
+    </message>
+    <message>
         <source>waiting to be sent</source>
         <translation>waiting to be sent</translation>
     </message>
@@ -296,10 +356,6 @@
     <message>
         <source>Emit</source>
         <translation>Emit</translation>
-    </message>
-    <message>
-        <source>Packets</source>
-        <translation>Packets</translation>
     </message>
     <message numerus="yes">
         <source>%n older packets not kept (the list keeps %1)</source>

@@ -88,6 +88,66 @@
         <translation>연결 상태</translation>
     </message>
     <message>
+        <source>Server profile</source>
+        <translation>서버 프로필</translation>
+    </message>
+    <message>
+        <source>How this server speaks; another choice reconnects</source>
+        <translation>이 서버의 말하는 방식. 다른 것을 고르면 다시 연결합니다</translation>
+    </message>
+    <message>
+        <source>Who is typing</source>
+        <translation>입력 중인 사람</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>참가자</translation>
+    </message>
+    <message>
+        <source>Filter packets by event</source>
+        <translation>이벤트로 패킷 거르기</translation>
+    </message>
+    <message>
+        <source>Packet direction</source>
+        <translation>패킷 방향</translation>
+    </message>
+    <message>
+        <source>Pause the packet list</source>
+        <translation>패킷 목록 일시 정지</translation>
+    </message>
+    <message>
+        <source>Clear the packet list</source>
+        <translation>패킷 목록 지우기</translation>
+    </message>
+    <message>
+        <source>Copy the selected packet</source>
+        <translation>선택한 패킷 복사</translation>
+    </message>
+    <message>
+        <source>Save the packets</source>
+        <translation>패킷 저장</translation>
+    </message>
+    <message>
+        <source>Packets</source>
+        <translation>패킷</translation>
+    </message>
+    <message>
+        <source>Event to emit</source>
+        <translation>보낼 이벤트</translation>
+    </message>
+    <message>
+        <source>Arguments to emit, as JSON</source>
+        <translation>보낼 인수(JSON)</translation>
+    </message>
+    <message>
+        <source>Expect an acknowledgement</source>
+        <translation>응답(ack) 기다리기</translation>
+    </message>
+    <message>
+        <source>Emit the event</source>
+        <translation>이벤트 보내기</translation>
+    </message>
+    <message>
         <source>waiting to be sent</source>
         <translation>전송 대기 중</translation>
     </message>
@@ -295,10 +355,6 @@
     <message>
         <source>Emit</source>
         <translation>보내기</translation>
-    </message>
-    <message>
-        <source>Packets</source>
-        <translation>패킷</translation>
     </message>
     <message numerus="yes">
         <source>%n older packets not kept (the list keeps %1)</source>
