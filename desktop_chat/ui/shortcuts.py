@@ -136,6 +136,10 @@ class WindowActions(QObject):
             (_key("Tab").toString(native), self.tr("Next control")),
             (_key("Shift+Tab").toString(native), self.tr("Previous control")),
             (self.tr("Up, Down"), self.tr("Previous or next message in the list")),
+            (
+                _key("Return").toString(native),
+                self.tr("In the list: open the message, or send a failed one again"),
+            ),
             (_key("Menu").toString(native), self.tr("Message menu: copy, links, send again")),
             (_key("Alt").toString(native), self.tr("The menu bar; underlined letters")),
         ]

@@ -256,3 +256,18 @@ def test_window_geometry_is_restored(arun: Any, qapp: QApplication, desktop: Any
     finally:
         arun(other.close())
         arun(again.close())
+
+
+def test_enter_on_a_failed_message_sends_it_again(qtbot: Any) -> None:
+    """The keyboard's double click: Enter on the current row of the list."""
+    model = MessageModel()
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    window.show()
+    failed = Message(text="again", kind=Kind.OWN, state=DeliveryState.FAILED, error="too big")
+    model.append([failed])
+    window.message_list.setFocus()
+    window.message_list.setCurrentIndex(model.index(0))
+    with qtbot.waitSignal(window.retry_requested, timeout=2000) as retried:
+        qtbot.keyClick(window.message_list, Qt.Key.Key_Return)
+    assert retried.args == [failed.id]

@@ -84,6 +84,7 @@ def test_notifications_reach_dunst_collapse_and_a_click_raises_the_window(
     if shutil.which("dbus-monitor") is None:
         pytest.skip("dbus-monitor is not installed")
     x = x_session
+    x.start_tray()  # the unread count is shown on the tray icon
     monitor = Child("dbus-monitor", ["dbus-monitor", "--session",
                                      "interface='org.freedesktop.Notifications'"],
                     env=x.env, stdin=False)  # fmt: skip
@@ -119,6 +120,9 @@ def test_notifications_reach_dunst_collapse_and_a_click_raises_the_window(
             await until_true(lambda: "3 new messages in #garden" in monitor.text(),
                              "the collapsed notification")  # fmt: skip
             assert x.dunstctl("count", "displayed").strip() == "1", "bursts must replace"
+            unread = await state(app)
+            assert unread["unread"] == 3 and unread["tray_visible"]
+            assert unread["tray_tooltip"].endswith("3 unread messages"), unread
             # A click on it, through the daemon: dunst invokes the default action.
             x.dunstctl("action", "0")
             activated = await app.anext_event(10, "the window raised for the click",

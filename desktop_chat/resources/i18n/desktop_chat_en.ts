@@ -967,6 +967,10 @@ Click to open in your browser</translation>
         <translation>Previous or next message in the list</translation>
     </message>
     <message>
+        <source>In the list: open the message, or send a failed one again</source>
+        <translation>In the list: open the message, or send a failed one again</translation>
+    </message>
+    <message>
         <source>Message menu: copy, links, send again</source>
         <translation>Message menu: copy, links, send again</translation>
     </message>

@@ -960,6 +960,10 @@ Click to open in your browser</source>
         <translation>목록의 이전 또는 다음 메시지</translation>
     </message>
     <message>
+        <source>In the list: open the message, or send a failed one again</source>
+        <translation>목록에서: 메시지 열기, 실패한 메시지는 다시 보내기</translation>
+    </message>
+    <message>
         <source>Message menu: copy, links, send again</source>
         <translation>메시지 메뉴: 복사, 링크, 다시 보내기</translation>
     </message>
