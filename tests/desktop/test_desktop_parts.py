@@ -271,3 +271,17 @@ def test_enter_on_a_failed_message_sends_it_again(qtbot: Any) -> None:
     with qtbot.waitSignal(window.retry_requested, timeout=2000) as retried:
         qtbot.keyClick(window.message_list, Qt.Key.Key_Return)
     assert retried.args == [failed.id]
+
+
+def test_without_a_session_bus_notifications_are_quietly_off(
+    arun: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from desktop_chat.app.notifications import DesktopNotifications
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'no-bus'}")
+    shown: list[int] = []
+    notes = DesktopNotifications("desktop-chat", lambda *_: None, lambda _id: None)
+    assert arun(notes.start()) is False and not notes.available
+    notes.show("summary", "body", 0, shown.append)
+    arun(notes.close())
+    assert shown == []
