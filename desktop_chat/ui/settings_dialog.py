@@ -71,6 +71,10 @@ class SettingsDialog(QDialog):
         self.name_edit.setMaxLength(64)
         self.servers_list = _named(QListWidget(), "settingsServers")
         self.servers_list.setMaximumHeight(110)
+        # A long address is shortened in the middle (its whole is the tooltip).
+        self.servers_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.servers_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(480)
         self.use_server = _named(QPushButton(), "settingsUseServer")
         self.notify_box = _named(QCheckBox(), "settingsNotifications")
         self.dnd_box = _named(QCheckBox(), "settingsDoNotDisturb")

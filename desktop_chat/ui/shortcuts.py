@@ -7,6 +7,8 @@ shortcut or a mnemonic; F1 lists them all (`ShortcutsHelp`).
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -119,7 +121,8 @@ class WindowActions(QObject):
     def rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for the help window, as shown in this language."""
         def text(act: QAction) -> str:
-            return act.text().replace("&", "").rstrip("…")
+            # Without the mnemonic, "&Quit" or Korean's "종료(&Q)" alike.
+            return re.sub(r"\(&\w\)|&(?=\w)", "", act.text()).rstrip("…")
 
         native = QKeySequence.SequenceFormat.NativeText
         listed = [
@@ -166,7 +169,7 @@ class ShortcutsHelp(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(520, 420)
+        self.resize(540, 560)
         self.retranslateUi()
 
     def changeEvent(self, event: QEvent) -> None:

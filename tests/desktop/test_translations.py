@@ -141,6 +141,10 @@ def test_switching_language_retranslates_open_windows(translations: Any, qtbot: 
     translations.apply("ko")
     assert dialog.windowTitle() == "설정"
     assert help_.windowTitle() == "단축키"
+    help_.retranslateUi()
+    rows = {help_.table.item(r, 0).text(): help_.table.item(r, 1).text()
+            for r in range(help_.table.rowCount())}  # fmt: skip
+    assert (rows["Ctrl+Q"], rows["Ctrl+,"]) == ("종료", "설정")  # no "(&Q)" left over
     assert actions.chat_menu.title() == "채팅(&C)"
     assert window.send_button.accessibleName() == "보내기"
     # The window's own texts, said by the window (main_window.retranslateUi).
