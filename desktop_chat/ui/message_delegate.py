@@ -67,7 +67,7 @@ from desktop_chat.ui.message_body import (
     shown_text,
 )
 from desktop_chat.ui.message_model import Role, header_text
-from desktop_chat.ui.theme import message_colors
+from desktop_chat.ui.theme import message_colors, sender_color
 
 __all__ = ["MAX_SHOWN_CHARS", "MAX_SHOWN_LINES", "MessageDelegate", "shown_text"]
 
@@ -299,7 +299,12 @@ class MessageDelegate(QStyledItemDelegate):
         width, height = width - 2 * PADDING, height - 2 * PADDING
         header_height = self._header_height
         painter.setFont(header_font)
-        painter.setPen(colors.failed if message.state is DeliveryState.FAILED else colors.muted)
+        if message.state is DeliveryState.FAILED:
+            painter.setPen(colors.failed)
+        elif kind is Kind.OTHER and message.sender:
+            painter.setPen(colors.sender(message.sender))  # each sender in a colour of their own
+        else:
+            painter.setPen(colors.muted)
         painter.drawText(
             QRect(left, top, width, header_height),
             _HEADER_OWN if kind is Kind.OWN else _HEADER_OTHER,
@@ -422,6 +427,8 @@ class _Colors:
     derives them all from the palette, readable in light and dark)."""
 
     def __init__(self, palette: QPalette) -> None:
+        self._palette = QPalette(palette)
+        self._senders: dict[str, QColor] = {}
         colors = message_colors(palette)
         self.own = colors.own
         self.selected = colors.selected
@@ -430,3 +437,10 @@ class _Colors:
         self.text = colors.text
         self.failed = colors.failed
         self.link = colors.link
+
+    def sender(self, name: str) -> QColor:
+        color = self._senders.get(name)
+        if color is None:
+            color = sender_color(name, self._palette)
+            remember(self._senders, name, color, 1024)
+        return color

@@ -11,6 +11,7 @@ the tests on the actual colours.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -151,6 +152,20 @@ def message_colors(palette: QPalette) -> MessageColors:
         badge=badge,
         badge_text=readable_on(QColor("#ffffff"), badge),
     )
+
+
+def sender_color(name: str, palette: QPalette) -> QColor:
+    """A colour of its own for each sender's name (the same on every run: a
+    CRC of the name picks the hue), made readable on the bubbles of others'
+    messages in this palette, selected or not."""
+    hue = zlib.crc32(name.encode("utf-8")) % 360
+    dark = is_dark(palette)
+    color = QColor.fromHsl(hue, 170, 170 if dark else 80)
+    base = palette.color(_R.Base)
+    colors = message_colors(palette)
+    for background in (colors.other, blend(colors.selected, base), base):
+        color = readable_on(color, background)
+    return color
 
 
 class ThemeManager(QObject):

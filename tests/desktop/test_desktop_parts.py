@@ -57,6 +57,24 @@ def test_text_is_readable_on_every_bubble(dark: bool) -> None:
     assert contrast_ratio(colors.badge_text, colors.badge) >= 4.5
 
 
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_sender_colours_are_readable_and_stable(dark: bool) -> None:
+    from desktop_chat.ui.theme import sender_color
+
+    palette = palette_for(dark)
+    names = ["지민", "alice", "bob", "<b>carol</b>", "ÆØÅ", *(f"user{i}" for i in range(60))]
+    backgrounds = [bubbles(palette)[k] for k in ("other", "selected", "system (no bubble)")]
+    low = [
+        (name, round(contrast_ratio(sender_color(name, palette), background), 2))
+        for name in names
+        for background in backgrounds
+        if contrast_ratio(sender_color(name, palette), background) < 4.5
+    ]
+    assert low == []
+    assert sender_color("지민", palette) == sender_color("지민", palette)
+    assert len({sender_color(n, palette).name() for n in names}) > 20  # told apart
+
+
 def test_the_system_palette_is_made_readable_too(qapp: QApplication) -> None:
     palette = qapp.style().standardPalette()
     colors = message_colors(palette)
