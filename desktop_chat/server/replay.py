@@ -27,11 +27,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import socketio
 
-from desktop_chat.server.history import History, Stored
+from desktop_chat.server.history import Stored
+from desktop_chat.server.store import Store
 
 # A message costs its text plus about what its meta adds on the wire.
 MESSAGE_OVERHEAD = 200
@@ -132,12 +134,16 @@ class Replays:
     def __init__(
         self,
         sio: socketio.AsyncServer,
-        history: History,
+        store: Store,
         lock: asyncio.Lock,
         limits: ReplayLimits,
+        delivered: Callable[[], Awaitable[int]],
     ) -> None:
         self.sio = sio
-        self.history = history
+        self.store = store
+        # How far live relaying has got (server/store.py): a replay sends up
+        # to there and the live relay the rest.
+        self.delivered = delivered
         self.lock = lock
         self.limits = limits
         self.budgets = Budgets(limits)
@@ -198,10 +204,14 @@ class Replays:
                 continue
             async with self.lock:
                 # Retention may delete what this replay has not reached yet.
-                if self.history.trimmed_through(room) > cursor:
+                gone = await self.store.trimmed_through(room)
+                if gone > cursor:
                     trimmed = True
-                    cursor = self.history.trimmed_through(room)
-                rows = self.history.page(room, cursor, client, self.limits.page_messages)
+                    cursor = gone
+                through = await self.delivered()
+                rows = await self.store.page(
+                    room, cursor, through, client, self.limits.page_messages
+                )
                 page, cost = _cut(rows, self.limits.page_bytes)
                 for stored in page:
                     await self.sio.emit("receive-message", (stored.text, meta(stored)), to=sid)
@@ -210,9 +220,8 @@ class Replays:
                 last = len(page) == len(rows) < self.limits.page_messages
                 if last:
                     await self._subscribe(sid, room)
-                    await self.sio.emit(
-                        "replay-done", self._done(room, since, trimmed), to=sid
-                    )
+                    done = await self._done(room, since, through, trimmed)
+                    await self.sio.emit("replay-done", done, to=sid)
             self.budgets.charge(client, ip, cost)
             if last:
                 return
@@ -224,15 +233,11 @@ class Replays:
         else:
             self.behind_lobby.discard(sid)
 
-    def _done(self, room: str, since: int, trimmed: bool) -> dict[str, object]:
+    async def _done(self, room: str, since: int, through: int, trimmed: bool) -> dict[str, object]:
         """What the client is told at the end of a replay (docs/protocol.md)."""
-        info: dict[str, object] = {
-            "room": room,
-            "since": since,
-            "offset": self.history.last_offset(),
-        }
+        info: dict[str, object] = {"room": room, "since": since, "offset": through}
         if trimmed:
-            oldest = self.history.oldest_kept(room)
+            oldest = await self.store.oldest_kept(room)
             info["trimmed"] = True
             info["oldest"] = oldest if oldest is not None else info["offset"]
         return info
@@ -247,4 +252,3 @@ def _cut(rows: list[Stored], page_bytes: int) -> tuple[list[Stored], float]:
             return rows[:i], total
         total += cost
     return rows, total
-

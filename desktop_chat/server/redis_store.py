@@ -1,0 +1,269 @@
+"""The message store for several server processes: one Redis stream.
+
+Every message is one entry of one stream (`<prefix>:messages`), added by a
+Lua script that, in one atomic step, checks the sender's de-duplication key,
+takes the next offset from one counter (`INCR <prefix>:offset`) and adds the
+entry under the id `<offset>-0`. So:
+
+- offsets are integers that only grow, shared by every process, and an
+  offset is an entry id: a catch-up is `XRANGE` from `(<offset>-0`;
+- the stream's order is the one order of every room: each process relays
+  entries as its reader (server/redis_bus.py) gets them, its own senders'
+  included, so receivers on different processes see the same sequence;
+- a sender's `opts.id` is stored once: the key `<prefix>:sent:<client>:<id>`
+  holds the offset, the server's id and the time of the first one, for as
+  long as retention keeps messages by age; a repeat is answered with them.
+
+One stream for all rooms rather than one per room: one blocking `XREAD` per
+process carries everything, in one total order, with no re-subscribing as
+clients join rooms. The price is that a room's catch-up reads past the other
+rooms' entries (filtered here, in batches); with retention's 100,000
+messages that is a bounded scan, paid only on reconnect (docs/deploy.md).
+
+Retention deletes from the head of the stream (`XTRIM MINID`) and records the
+newest offset deleted in `<prefix>:trimmed`, so a catch-up from before it
+says so (`replay-done` with `trimmed`) instead of leaving a silent gap. The
+note is for the whole stream, not per room: a room may be told that part of
+what it asked for is gone when the part trimmed was other rooms' only.
+
+When Redis cannot be reached, `add` keeps trying for `hold` seconds (a Redis
+restart takes about one) and then raises StoreUnavailable: the chat server
+answers with an error ack and the client marks the message failed, with the
+reason, for the user to retry (under the same id, so it is stored once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
+
+import redis.asyncio as aioredis
+from redis import exceptions as redis_errors
+
+from desktop_chat.protocol.messages import new_id
+from desktop_chat.server.history import Stored
+from desktop_chat.server.store import Added, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PREFIX = "desktop-chat"
+HOLD_SECONDS = 5.0  # under the client's ack watchdog (10 s)
+SCAN_BATCH = 1000  # stream entries read per XRANGE while looking for a room's messages
+# What counts as "Redis is not there right now" rather than a bug.
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    redis_errors.ConnectionError,
+    redis_errors.TimeoutError,
+    redis_errors.BusyLoadingError,
+    redis_errors.ReadOnlyError,
+    OSError,
+)
+
+# KEYS: stream, counter, the sender's de-duplication key.
+# ARGV: new id, room, sender client, sender name, text, ts, sender sid, ttl seconds (0: none).
+# Returns {1, offset} for a new message, {0, "offset id ts"} for a repeat.
+ADD_SCRIPT = """
+local seen = redis.call('GET', KEYS[3])
+if seen then return {0, seen} end
+local offset = redis.call('INCR', KEYS[2])
+redis.call('XADD', KEYS[1], offset .. '-0',
+  'i', ARGV[1], 'r', ARGV[2], 'c', ARGV[3], 'n', ARGV[4], 't', ARGV[5], 's', ARGV[6],
+  'd', ARGV[7])
+local record = offset .. ' ' .. ARGV[1] .. ' ' .. ARGV[6]
+if tonumber(ARGV[8]) > 0 then
+  redis.call('SET', KEYS[3], record, 'EX', ARGV[8])
+else
+  redis.call('SET', KEYS[3], record)
+end
+return {1, offset}
+"""
+
+# KEYS: stream, trimmed. ARGV: the newest offset to delete.
+TRIM_SCRIPT = """
+local cut = tonumber(ARGV[1])
+local deleted = redis.call('XTRIM', KEYS[1], 'MINID', (cut + 1) .. '-0')
+local before = tonumber(redis.call('GET', KEYS[2]) or '0')
+if cut > before then redis.call('SET', KEYS[2], cut) end
+return deleted
+"""
+
+T = TypeVar("T")
+Entries = list[tuple[bytes, dict[bytes, bytes]]]
+
+
+def connect(url: str, *, timeout: float = 5.0) -> aioredis.Redis:
+    """A client for `url` (redis://HOST:PORT/DB, rediss://, unix://PATH?db=N), bytes in and out."""
+    return aioredis.Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=min(timeout, 2.0),
+        health_check_interval=30,
+    )
+
+
+def offset_of(entry_id: bytes | str) -> int:
+    """The offset an entry id `<offset>-0` stands for."""
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    return int(text.split("-", 1)[0])
+
+
+def decode_entry(entry_id: bytes | str, fields: dict[bytes, bytes]) -> tuple[Stored, str]:
+    """A stream entry as the stored message, and the sid of its sender."""
+
+    def text(key: bytes) -> str:
+        return fields.get(key, b"").decode("utf-8", "surrogatepass")
+
+    stored = Stored(
+        offset_of(entry_id),
+        text(b"i"),
+        text(b"r"),
+        text(b"c"),
+        text(b"n"),
+        text(b"t"),
+        float(fields.get(b"s", b"0")),
+    )
+    return stored, text(b"d")
+
+
+def _bytes(value: str) -> bytes:
+    return value.encode("utf-8", "surrogatepass")
+
+
+class RedisStore:
+    """Messages, offsets and de-duplication shared by every process on one Redis."""
+
+    shared = True
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        dedup_seconds: float | None = 30 * 86400.0,
+        hold: float = HOLD_SECONDS,
+    ) -> None:
+        self.url = url
+        self.redis = connect(url)
+        self.stream = f"{prefix}:messages"
+        self.counter = f"{prefix}:offset"
+        self.trimmed_key = f"{prefix}:trimmed"
+        self.prefix = prefix
+        self.dedup_seconds = int(dedup_seconds or 0)
+        self.hold = hold
+        self._add = self.redis.register_script(ADD_SCRIPT)
+        self._trim = self.redis.register_script(TRIM_SCRIPT)
+
+    async def check(self) -> None:
+        """Fail with StoreUnavailable, saying why, when Redis cannot be used at all."""
+        try:
+            await self.redis.ping()
+        except UNAVAILABLE as exc:
+            raise StoreUnavailable(f"cannot reach Redis at {self.url}: {exc}") from exc
+
+    def _dedup_key(self, sender_client: str, client_id: str) -> bytes:
+        # The length keeps "a:b" + "c" apart from "a" + "b:c".
+        return _bytes(f"{self.prefix}:sent:{len(sender_client)}:{sender_client}:{client_id}")
+
+    async def _held(self, call: Callable[[], Awaitable[T]]) -> T:
+        """`call`, retried while Redis is unreachable, for at most `hold` seconds."""
+        deadline = time.monotonic() + self.hold
+        delay = 0.05
+        while True:
+            try:
+                return await call()
+            except UNAVAILABLE as exc:
+                if time.monotonic() + delay > deadline:
+                    raise StoreUnavailable(str(exc)) from exc
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    async def add(
+        self,
+        client_id: str,
+        room: str,
+        sender_client: str,
+        sender_name: str,
+        text: str,
+        sender_sid: str,
+    ) -> Added:
+        message_id = new_id()
+        ts = time.time()
+        keys: list[str | bytes] = [
+            self.stream,
+            self.counter,
+            self._dedup_key(sender_client, client_id),
+        ]
+        args: list[Any] = [
+            message_id, _bytes(room), _bytes(sender_client), _bytes(sender_name),
+            _bytes(text), repr(ts), sender_sid, self.dedup_seconds,
+        ]  # fmt: skip
+        # A reply lost to a cut connection may be retried after the script ran:
+        # the de-duplication key makes the retry answer with the same message.
+        new, value = await self._held(lambda: self._add(keys=keys, args=args))
+        if new:
+            offset = int(value)
+        else:
+            first, message_id, stamp = value.decode().split(" ")
+            offset, ts = int(first), float(stamp)
+        stored = Stored(offset, message_id, room, sender_client, sender_name, text, ts)
+        return Added(stored, bool(new))
+
+    async def page(
+        self, room: str, after: int, through: int, exclude_client: str, limit: int
+    ) -> list[Stored]:
+        found: list[Stored] = []
+        start = after
+        while start < through and len(found) < limit:
+            entries = await self._range(f"({start}-0", f"{through}-0", SCAN_BATCH)
+            if not entries:
+                break
+            for entry_id, fields in entries:
+                stored, _sid = decode_entry(entry_id, fields)
+                if stored.room == room and stored.sender_client != exclude_client:
+                    found.append(stored)
+                    if len(found) == limit:
+                        break
+            start = offset_of(entries[-1][0])
+        return found
+
+    async def _range(self, low: str, high: str, count: int) -> Entries:
+        async def call() -> Entries:
+            return cast(Entries, await self.redis.xrange(self.stream, low, high, count=count))
+
+        return await self._held(call)
+
+    async def last_offset(self) -> int:
+        value = await self._held(lambda: self.redis.get(self.counter))
+        return int(value or 0)
+
+    async def trimmed_through(self, room: str) -> int:
+        value = await self._held(lambda: self.redis.get(self.trimmed_key))
+        return int(value or 0)
+
+    async def oldest_kept(self, room: str) -> int | None:
+        through = await self.last_offset()
+        after = await self.trimmed_through(room)
+        first = await self.page(room, after, through, "", 1)
+        return first[0].offset if first else None
+
+    async def trim(self, *, before_ts: float | None, keep: int | None, batch: int) -> int:
+        length = int(await self._held(lambda: self.redis.xlen(self.stream)))
+        over = max(0, length - keep) if keep is not None else 0
+        head = await self._range("-", "+", batch)
+        old = 0
+        if before_ts is not None:
+            for _entry_id, fields in head:
+                if float(fields.get(b"s", b"0")) >= before_ts:
+                    break
+                old += 1
+        count = min(batch, len(head), max(over, old))
+        if count == 0:
+            return 0
+        cut = offset_of(head[count - 1][0])
+        return int(await self._held(lambda: self._trim(keys=[self.stream, self.trimmed_key],
+                                                       args=[cut])))  # fmt: skip
+
+    async def close(self) -> None:
+        await self.redis.aclose()
