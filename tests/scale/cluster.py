@@ -126,6 +126,24 @@ class HAProxy:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    async def ready(self, timeout: float = START_TIMEOUT) -> None:
+        """Wait until it answers /health with 200 (failing at once if it exited)."""
+        answered: list[int] = []
+
+        async def probe() -> None:
+            while True:
+                status, _ = await health(self.url)
+                if status == 200:
+                    answered.append(status)
+                    return
+                await asyncio.sleep(0.05)
+
+        probing = asyncio.ensure_future(probe())
+        try:
+            await self.child.await_(lambda: bool(answered), "haproxy to serve /health", timeout)
+        finally:
+            probing.cancel()
+
     def stop(self) -> None:
         self.child.reap()
 
