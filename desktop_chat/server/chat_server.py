@@ -56,6 +56,12 @@ def default_max_packet_bytes(max_message_bytes: int) -> int:
     return max_message_bytes * WIRE_BYTES_PER_UTF8_BYTE + PACKET_SLACK
 
 
+def dedup_seconds(retention: Retention) -> float:
+    """How long a sender's opts.id is remembered on Redis: as long as messages
+    are kept by age, else 30 days (a resend comes within minutes, not months)."""
+    return (retention.days or 30.0) * 86400
+
+
 def default_db_path(port: int) -> Path:
     """One database per port, so two servers on one machine keep apart."""
     data = Path(platformdirs.user_data_dir("desktop-chat", appauthor=False))
@@ -99,9 +105,8 @@ class ChatServer:
         if redis is None:
             self.store = SqliteStore(db)
         else:
-            days = self.retention.days
             store = RedisStore(
-                redis, prefix=redis_prefix, dedup_seconds=days * 86400 if days else None
+                redis, prefix=redis_prefix, dedup_seconds=dedup_seconds(self.retention)
             )
             self.store = store
             self.bus = RedisBus(redis, store.stream, self._deliver, self._lock)
@@ -149,13 +154,19 @@ class ChatServer:
 
         Raises OSError when the address is taken, before anything is left running.
         """
-        if isinstance(self.store, RedisStore):
+        if self.bus is not None:
             try:
                 await self.store.check()
+                # Live relaying starts after what is stored now, before the
+                # first client is told where that is; older is catch-up.
+                self.bus.start(await self.store.last_offset())
             except StoreUnavailable as exc:
                 await self.store.close()
                 raise RuntimeError(str(exc)) from exc
-        await trim(self.store, self.retention, self._lock)
+        try:
+            await trim(self.store, self.retention, self._lock)
+        except StoreUnavailable as exc:  # gone again already: trimmed next time
+            log.warning("retention: not trimmed at start (%s)", exc)
         runner = web.AppRunner(
             self.app, handle_signals=False, access_log=None, shutdown_timeout=0.1
         )
@@ -165,11 +176,11 @@ class ChatServer:
             await site.start()
         except BaseException:
             await runner.cleanup()
+            if self.bus is not None:
+                await self.bus.stop()
+                await self.store.close()
             raise
         self._runner = runner
-        if self.bus is not None:
-            # Live relaying starts after what is stored now; older is catch-up.
-            self.bus.start(await self.store.last_offset())
         self._trimming = asyncio.ensure_future(
             keep_trimming(self.store, self.retention, self._lock, self.replays.budgets.prune)
         )

@@ -47,10 +47,11 @@ class RedisBus:
         self.delivered = 0
         self.connected = False
         self._task: asyncio.Task[None] | None = None
-        self._caught_up: list[tuple[int, asyncio.Future[None]]] = []
 
     def start(self, start: int) -> None:
+        """Relay what is stored after offset `start` (Redis was just reached)."""
         self.delivered = start
+        self.connected = True
         self._task = asyncio.ensure_future(self._run())
 
     async def stop(self) -> None:
@@ -59,14 +60,6 @@ class RedisBus:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         await self.redis.aclose()
-
-    async def reached(self, offset: int) -> None:
-        """Wait until this process has relayed everything up to `offset`."""
-        if self.delivered >= offset:
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._caught_up.append((offset, future))
-        await future
 
     async def _run(self) -> None:
         delay = 0.05
@@ -85,7 +78,7 @@ class RedisBus:
                 delay = min(delay * 2, 1.0)
                 continue
             if not self.connected:
-                log.info("reading the message stream after offset %d", self.delivered)
+                log.info("Redis is back: relaying after offset %d", self.delivered)
                 self.connected = True
             delay = 0.05
             for _stream, entries in cast(list[tuple[bytes, Entries]], reply or []):
@@ -102,12 +95,3 @@ class RedisBus:
                 except Exception:  # a bug in one delivery must not stop the relay
                     log.exception("relaying offset %d failed", stored.offset)
                 self.delivered = stored.offset
-        if self._caught_up:
-            waiting = []
-            for offset, future in self._caught_up:
-                if offset <= self.delivered:
-                    if not future.done():
-                        future.set_result(None)
-                else:
-                    waiting.append((offset, future))
-            self._caught_up = waiting

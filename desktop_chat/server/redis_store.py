@@ -62,7 +62,7 @@ UNAVAILABLE: tuple[type[BaseException], ...] = (
 )
 
 # KEYS: stream, counter, the sender's de-duplication key.
-# ARGV: new id, room, sender client, sender name, text, ts, sender sid, ttl seconds (0: none).
+# ARGV: new id, room, sender client, sender name, text, ts, sender sid, ttl seconds.
 # Returns {1, offset} for a new message, {0, "offset id ts"} for a repeat.
 ADD_SCRIPT = """
 local seen = redis.call('GET', KEYS[3])
@@ -71,12 +71,7 @@ local offset = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], offset .. '-0',
   'i', ARGV[1], 'r', ARGV[2], 'c', ARGV[3], 'n', ARGV[4], 't', ARGV[5], 's', ARGV[6],
   'd', ARGV[7])
-local record = offset .. ' ' .. ARGV[1] .. ' ' .. ARGV[6]
-if tonumber(ARGV[8]) > 0 then
-  redis.call('SET', KEYS[3], record, 'EX', ARGV[8])
-else
-  redis.call('SET', KEYS[3], record)
-end
+redis.call('SET', KEYS[3], offset .. ' ' .. ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[8])
 return {1, offset}
 """
 
@@ -141,7 +136,7 @@ class RedisStore:
         url: str,
         *,
         prefix: str = DEFAULT_PREFIX,
-        dedup_seconds: float | None = 30 * 86400.0,
+        dedup_seconds: float = 30 * 86400.0,
         hold: float = HOLD_SECONDS,
     ) -> None:
         self.url = url
@@ -150,7 +145,7 @@ class RedisStore:
         self.counter = f"{prefix}:offset"
         self.trimmed_key = f"{prefix}:trimmed"
         self.prefix = prefix
-        self.dedup_seconds = int(dedup_seconds or 0)
+        self.dedup_seconds = max(1, int(dedup_seconds))
         self.hold = hold
         self._add = self.redis.register_script(ADD_SCRIPT)
         self._trim = self.redis.register_script(TRIM_SCRIPT)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -33,13 +34,16 @@ from dataclasses import dataclass, field
 import socketio
 
 from desktop_chat.server.history import Stored
-from desktop_chat.server.store import Store
+from desktop_chat.server.store import Store, StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 # A message costs its text plus about what its meta adds on the wire.
 MESSAGE_OVERHEAD = 200
 # Budgets kept before the full ones are dropped early (a client that makes
 # up a key per connection leaves one behind each time).
 MAX_BUDGETS = 10_000
+STORE_RETRY_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,26 +206,33 @@ class Replays:
                 finally:
                     self.waiting.discard((sid, room))
                 continue
-            async with self.lock:
-                # Retention may delete what this replay has not reached yet.
-                gone = await self.store.trimmed_through(room)
-                if gone > cursor:
-                    trimmed = True
-                    cursor = gone
-                through = await self.delivered()
-                rows = await self.store.page(
-                    room, cursor, through, client, self.limits.page_messages
-                )
-                page, cost = _cut(rows, self.limits.page_bytes)
-                for stored in page:
-                    await self.sio.emit("receive-message", (stored.text, meta(stored)), to=sid)
-                if page:
-                    cursor = page[-1].offset
-                last = len(page) == len(rows) < self.limits.page_messages
-                if last:
-                    await self._subscribe(sid, room)
-                    done = await self._done(room, since, through, trimmed)
-                    await self.sio.emit("replay-done", done, to=sid)
+            try:
+                async with self.lock:
+                    # Everything asked of the store comes before anything is
+                    # sent, so that a store out of reach (Redis down) leaves
+                    # this page unsent, to be tried again as it was.
+                    gone = await self.store.trimmed_through(room)
+                    if gone > cursor:
+                        trimmed = True
+                        cursor = gone
+                    through = await self.delivered()
+                    rows = await self.store.page(
+                        room, cursor, through, client, self.limits.page_messages
+                    )
+                    page, cost = _cut(rows, self.limits.page_bytes)
+                    last = len(page) == len(rows) < self.limits.page_messages
+                    done = await self._done(room, since, through, trimmed) if last else None
+                    for stored in page:
+                        await self.sio.emit("receive-message", (stored.text, meta(stored)), to=sid)
+                    if page:
+                        cursor = page[-1].offset
+                    if done is not None:
+                        await self._subscribe(sid, room)
+                        await self.sio.emit("replay-done", done, to=sid)
+            except StoreUnavailable as exc:
+                log.warning("replay to %s of %r waits for the store (%s)", sid, room, exc)
+                await asyncio.sleep(STORE_RETRY_SECONDS)
+                continue
             self.budgets.charge(client, ip, cost)
             if last:
                 return

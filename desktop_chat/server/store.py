@@ -38,6 +38,10 @@ class Added:
 class Store(Protocol):
     shared: bool  # True: messages reach clients through a bus, not as they are stored
 
+    async def check(self) -> None:
+        """Raise StoreUnavailable, saying why, when the store cannot be used at all."""
+        ...
+
     async def add(
         self,
         client_id: str,
@@ -82,6 +86,9 @@ class SqliteStore:
 
     def __init__(self, path: Path | str) -> None:
         self.history: History = open_history(path)
+
+    async def check(self) -> None:
+        pass  # opened (or moved aside and started afresh) in __init__
 
     async def add(
         self,

@@ -74,3 +74,31 @@ def test_redis_restarted_mid_stream_loses_nothing_acked(
                 await listener.leave()
 
     run_checked(scenario())
+
+
+def test_a_catch_up_asked_for_while_redis_is_down_completes_when_it_is_back(
+    servers: Callable[..., list[ServerProcess]], redis_process: RedisProcess
+) -> None:
+    (process,) = servers(1)
+
+    async def scenario() -> None:
+        writer = Listener("writer")
+        reader = Listener("reader")
+        try:
+            await writer.connect(process.url)
+            await writer.join("ops")
+            earlier = [(await writer.send(f"m{n}", "ops"))["offset"] for n in range(10)]
+            redis_process.kill()
+            await wait_health(process.url, 503)
+            await reader.connect(process.url)
+            await reader.join("ops", since=0)  # acked at once; the replay waits
+            redis_process.start()
+            await until(lambda: bool(reader.done), 20, "replay-done once Redis is back")
+            assert reader.offsets() == earlier
+            live = (await writer.send("live", "ops"))["offset"]
+            await until(lambda: reader.offsets() == [*earlier, live], 10, "the live message")
+        finally:
+            await writer.leave()
+            await reader.leave()
+
+    run_checked(scenario())
