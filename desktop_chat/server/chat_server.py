@@ -383,16 +383,13 @@ class ChatServer:
                     await self._deliver(added.stored, sid)
         else:
             # Relayed by the stream reader, in the stream's order, this
-            # process's clients included. One send at a time per client, so
-            # that its messages are stored in the order it sent them.
-            async with peer.sending:
-                try:
-                    added = await self.store.add(
-                        client_id, room, peer.client, peer.name, message, sid
-                    )
-                except StoreUnavailable as exc:
-                    log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
-                    return _error("the server's store is unavailable; try again")
+            # process's clients included. Stored in the order they came in
+            # (RedisStore queues them), so each sender's order holds.
+            try:
+                added = await self.store.add(client_id, room, peer.client, peer.name, message, sid)
+            except StoreUnavailable as exc:
+                log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
+                return _error("the server's store is unavailable; try again")
         stored = added.stored
         return {"id": stored.id, "ts": stored.ts, "offset": stored.offset}
 

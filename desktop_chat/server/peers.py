@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass, field
 
@@ -19,9 +18,6 @@ class Peer:
     rooms: set[str] = field(default_factory=set)
     violations: float = 0.0
     violations_at: float = field(default_factory=time.monotonic)
-    # With Redis, storing takes a round trip and handlers run concurrently:
-    # one store at a time per client keeps its messages in the order it sent them.
-    sending: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def violate(self) -> float:
         """Count one violation, forgiving one per second since the last; returns the count."""

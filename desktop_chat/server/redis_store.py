@@ -35,9 +35,11 @@ reason, for the user to retry (under the same id, so it is stored once).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, TypeVar, cast
 
 import redis.asyncio as aioredis
@@ -51,6 +53,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "desktop-chat"
 HOLD_SECONDS = 5.0  # under the client's ack watchdog (10 s)
+MAX_PIPELINE = 500  # messages stored per round trip, at most
 SCAN_BATCH = 1000  # stream entries read per XRANGE while looking for a room's messages
 # What counts as "Redis is not there right now" rather than a bug.
 UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -149,6 +152,9 @@ class RedisStore:
         self.hold = hold
         self._add = self.redis.register_script(ADD_SCRIPT)
         self._trim = self.redis.register_script(TRIM_SCRIPT)
+        # Messages waiting to be stored, with who waits for each (see _write_queued).
+        self._queue: list[tuple[list[Any], asyncio.Future[list[Any]]]] = []
+        self._writing: asyncio.Task[None] | None = None
 
     async def check(self) -> None:
         """Fail with StoreUnavailable, saying why, when Redis cannot be used at all."""
@@ -194,9 +200,11 @@ class RedisStore:
             message_id, _bytes(room), _bytes(sender_client), _bytes(sender_name),
             _bytes(text), repr(ts), sender_sid, self.dedup_seconds,
         ]  # fmt: skip
-        # A reply lost to a cut connection may be retried after the script ran:
-        # the de-duplication key makes the retry answer with the same message.
-        new, value = await self._held(lambda: self._add(keys=keys, args=args))
+        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+        self._queue.append(([*keys, *args], future))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.ensure_future(self._write_queued())
+        new, value = await future
         if new:
             offset = int(value)
         else:
@@ -204,6 +212,41 @@ class RedisStore:
             offset, ts = int(first), float(stamp)
         stored = Stored(offset, message_id, room, sender_client, sender_name, text, ts)
         return Added(stored, bool(new))
+
+    async def _write_queued(self) -> None:
+        """Store what is queued, in order, as a pipeline of scripts per round trip.
+
+        Messages arrive while the previous pipeline is out: a busy server
+        stores them many to a round trip, and one sender's messages keep their
+        order (one queue, one pipeline at a time). A pipeline cut short by a
+        lost connection is sent again whole: the scripts that had run answer
+        from their de-duplication keys with what they stored.
+        """
+        while self._queue:
+            batch, self._queue = self._queue[:MAX_PIPELINE], self._queue[MAX_PIPELINE:]
+            try:
+                replies = await self._held(partial(self._run_scripts, [c for c, _ in batch]))
+            except Exception as exc:  # StoreUnavailable, or a bug: the senders hear of it
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), reply in zip(batch, replies, strict=True):
+                if not future.done():
+                    future.set_result(reply)
+
+    async def _run_scripts(self, calls: list[list[Any]]) -> list[Any]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for call in calls:
+                pipe.evalsha(self._add.sha, 3, *call)
+            replies = await pipe.execute(raise_on_error=False)
+        if any(isinstance(reply, redis_errors.NoScriptError) for reply in replies):
+            await self.redis.script_load(ADD_SCRIPT)  # a Redis restarted without it
+            return await self._run_scripts(calls)
+        for reply in replies:
+            if isinstance(reply, Exception):
+                raise reply
+        return list(replies)
 
     async def page(
         self, room: str, after: int, through: int, exclude_client: str, limit: int
@@ -261,4 +304,8 @@ class RedisStore:
                                                        args=[cut])))  # fmt: skip
 
     async def close(self) -> None:
+        if self._writing is not None:
+            self._writing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writing
         await self.redis.aclose()
