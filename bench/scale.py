@@ -153,10 +153,10 @@ def row(fleet: Fleet) -> str:
     cpu = [statistics.median(r["cpu"][i] for r in fleet.results) for i in range(len(fleet.ports))]
     total_cpu = sum(cpu) + med("redis_cpu")
     deliveries = med("deliveries")
-    wrong = "; ".join(w for r in fleet.results if (w := faults(r))) or "none"
+    wrong = "; ".join(sorted({w for r in fleet.results if (w := faults(r))})) or "none"
     return (
         f"| {fleet.label} | {med('rate'):,.0f} | {med('p50_ms'):.0f} | {med('p99_ms'):.0f} |"
-        f" {' + '.join(f'{c:.1f}' for c in cpu)} | {med('redis_cpu'):.1f} |"
+        f" {' + '.join(f'{c:.2f}' for c in cpu)} | {med('redis_cpu'):.2f} |"
         f" {deliveries / total_cpu:,.0f} | {wrong} |"
     )
 

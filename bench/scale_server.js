@@ -31,7 +31,13 @@ async function main() {
   const pub = client();
   const sub = pub.duplicate();
   await Promise.all([pub.connect(), sub.connect()]);
-  const server = http.createServer();
+  // GET /health as desktop-chat-server answers it, for HAProxy's checks (docs/haproxy.cfg).
+  const server = http.createServer((req, res) => {
+    if (req.url === "/health") {
+      res.writeHead(200, { "Content-Type": "text/plain" });
+      res.end("ok\n");
+    }
+  });
   const io = new Server(server, { adapter: createAdapter(pub, sub) });
   io.on("connection", (socket) => {
     socket.on("send-message", (message, room) => {

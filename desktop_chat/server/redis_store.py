@@ -1,12 +1,14 @@
 """The message store for several server processes: one Redis stream.
 
 Every message is one entry of one stream (`<prefix>:messages`), added by a
-Lua script that, in one atomic step, checks the sender's de-duplication key,
-takes the next offset from one counter (`INCR <prefix>:offset`) and adds the
-entry under the id `<offset>-0`. So:
+Lua script (server/redis_scripts.py) that, in one atomic step, checks the
+sender's de-duplication key, takes the next offset from one counter (`INCR
+<prefix>:offset`) and adds the entry under the id `<offset>-0`, with the
+same id in its room's index stream. So:
 
 - offsets are integers that only grow, shared by every process, and an
-  offset is an entry id: a catch-up is `XRANGE` from `(<offset>-0`;
+  offset is an entry id: a catch-up is `XRANGE` on the room's index from
+  `(<offset>-0`, then the messages by id from the stream;
 - the stream's order is the one order of every room: each process relays
   entries as its reader (server/redis_bus.py) gets them, its own senders'
   included, so receivers on different processes see the same sequence;
@@ -16,15 +18,15 @@ entry under the id `<offset>-0`. So:
 
 One stream for all rooms rather than one per room: one blocking `XREAD` per
 process carries everything, in one total order, with no re-subscribing as
-clients join rooms. The price is that a room's catch-up reads past the other
-rooms' entries (filtered here, in batches); with retention's 100,000
-messages that is a bounded scan, paid only on reconnect (docs/deploy.md).
+clients join rooms. The room indexes keep a catch-up from reading past the
+other rooms' messages: scanning the stream for a quiet room took 3.9 s of
+the server's time at 100,000 messages; through its index, a page is two
+round trips whatever else the stream holds.
 
-Retention deletes from the head of the stream (`XTRIM MINID`) and records the
-newest offset deleted in `<prefix>:trimmed`, so a catch-up from before it
-says so (`replay-done` with `trimmed`) instead of leaving a silent gap. The
-note is for the whole stream, not per room: a room may be told that part of
-what it asked for is gone when the part trimmed was other rooms' only.
+Retention deletes from the head of the stream and of the indexes (`XTRIM
+MINID`) and records per room the newest offset deleted, so a catch-up from
+before it says so (`replay-done` with `trimmed`) instead of leaving a
+silent gap.
 
 When Redis cannot be reached, `add` keeps trying for `hold` seconds (a Redis
 restart takes about one) and then raises StoreUnavailable: the chat server
@@ -46,6 +48,7 @@ import redis.asyncio as aioredis
 from redis import exceptions as redis_errors
 
 from desktop_chat.protocol.messages import new_id
+from desktop_chat.server import redis_scripts as scripts
 from desktop_chat.server.history import Stored
 from desktop_chat.server.store import Added, StoreUnavailable
 
@@ -54,7 +57,6 @@ log = logging.getLogger(__name__)
 DEFAULT_PREFIX = "desktop-chat"
 HOLD_SECONDS = 5.0  # under the client's ack watchdog (10 s)
 MAX_PIPELINE = 500  # messages stored per round trip, at most
-SCAN_BATCH = 1000  # stream entries read per XRANGE while looking for a room's messages
 # What counts as "Redis is not there right now" rather than a bug.
 UNAVAILABLE: tuple[type[BaseException], ...] = (
     redis_errors.ConnectionError,
@@ -63,29 +65,6 @@ UNAVAILABLE: tuple[type[BaseException], ...] = (
     redis_errors.ReadOnlyError,
     OSError,
 )
-
-# KEYS: stream, counter, the sender's de-duplication key.
-# ARGV: new id, room, sender client, sender name, text, ts, sender sid, ttl seconds.
-# Returns {1, offset} for a new message, {0, "offset id ts"} for a repeat.
-ADD_SCRIPT = """
-local seen = redis.call('GET', KEYS[3])
-if seen then return {0, seen} end
-local offset = redis.call('INCR', KEYS[2])
-redis.call('XADD', KEYS[1], offset .. '-0',
-  'i', ARGV[1], 'r', ARGV[2], 'c', ARGV[3], 'n', ARGV[4], 't', ARGV[5], 's', ARGV[6],
-  'd', ARGV[7])
-redis.call('SET', KEYS[3], offset .. ' ' .. ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[8])
-return {1, offset}
-"""
-
-# KEYS: stream, trimmed. ARGV: the newest offset to delete.
-TRIM_SCRIPT = """
-local cut = tonumber(ARGV[1])
-local deleted = redis.call('XTRIM', KEYS[1], 'MINID', (cut + 1) .. '-0')
-local before = tonumber(redis.call('GET', KEYS[2]) or '0')
-if cut > before then redis.call('SET', KEYS[2], cut) end
-return deleted
-"""
 
 T = TypeVar("T")
 Entries = list[tuple[bytes, dict[bytes, bytes]]]
@@ -147,11 +126,13 @@ class RedisStore:
         self.stream = f"{prefix}:messages"
         self.counter = f"{prefix}:offset"
         self.trimmed_key = f"{prefix}:trimmed"
+        self.rooms_key = f"{prefix}:rooms"
+        self.index_prefix = f"{prefix}:room:"
         self.prefix = prefix
         self.dedup_seconds = max(1, int(dedup_seconds))
         self.hold = hold
-        self._add = self.redis.register_script(ADD_SCRIPT)
-        self._trim = self.redis.register_script(TRIM_SCRIPT)
+        self._add = self.redis.register_script(scripts.ADD)
+        self._trim = self.redis.register_script(scripts.TRIM)
         # Messages waiting to be stored, with who waits for each (see _write_queued).
         self._queue: list[tuple[list[Any], asyncio.Future[list[Any]]]] = []
         self._writing: asyncio.Task[None] | None = None
@@ -162,6 +143,9 @@ class RedisStore:
             await self.redis.ping()
         except UNAVAILABLE as exc:
             raise StoreUnavailable(f"cannot reach Redis at {self.url}: {exc}") from exc
+
+    def _index(self, room: str) -> bytes:
+        return _bytes(self.index_prefix + room)
 
     def _dedup_key(self, sender_client: str, client_id: str) -> bytes:
         # The length keeps "a:b" + "c" apart from "a" + "b:c".
@@ -195,6 +179,8 @@ class RedisStore:
             self.stream,
             self.counter,
             self._dedup_key(sender_client, client_id),
+            self._index(room),
+            self.rooms_key,
         ]
         args: list[Any] = [
             message_id, _bytes(room), _bytes(sender_client), _bytes(sender_name),
@@ -238,10 +224,10 @@ class RedisStore:
     async def _run_scripts(self, calls: list[list[Any]]) -> list[Any]:
         async with self.redis.pipeline(transaction=False) as pipe:
             for call in calls:
-                pipe.evalsha(self._add.sha, 3, *call)
+                pipe.evalsha(self._add.sha, 5, *call)
             replies = await pipe.execute(raise_on_error=False)
         if any(isinstance(reply, redis_errors.NoScriptError) for reply in replies):
-            await self.redis.script_load(ADD_SCRIPT)  # a Redis restarted without it
+            await self.redis.script_load(scripts.ADD)  # a Redis restarted without it
             return await self._run_scripts(calls)
         for reply in replies:
             if isinstance(reply, Exception):
@@ -253,43 +239,52 @@ class RedisStore:
     ) -> list[Stored]:
         found: list[Stored] = []
         start = after
+        exclude = _bytes(exclude_client)
         while start < through and len(found) < limit:
-            entries = await self._range(f"({start}-0", f"{through}-0", SCAN_BATCH)
-            if not entries:
+            index = await self._range(self._index(room), f"({start}-0", f"{through}-0", limit)
+            if not index:
                 break
-            for entry_id, fields in entries:
-                stored, _sid = decode_entry(entry_id, fields)
-                if stored.room == room and stored.sender_client != exclude_client:
-                    found.append(stored)
-                    if len(found) == limit:
-                        break
-            start = offset_of(entries[-1][0])
-        return found
+            start = offset_of(index[-1][0])
+            wanted = [entry_id for entry_id, fields in index if fields.get(b"c") != exclude]
+            for entry_id, fields in await self._entries(wanted):
+                found.append(decode_entry(entry_id, fields)[0])
+        return found[:limit]
 
-    async def _range(self, low: str, high: str, count: int) -> Entries:
+    async def _range(self, key: str | bytes, low: str, high: str, count: int) -> Entries:
         async def call() -> Entries:
-            return cast(Entries, await self.redis.xrange(self.stream, low, high, count=count))
+            return cast(Entries, await self.redis.xrange(key, low, high, count=count))
 
         return await self._held(call)
+
+    async def _entries(self, ids: list[bytes]) -> Entries:
+        """The stream's entries with these ids, in one round trip (those still kept)."""
+        if not ids:
+            return []
+
+        async def call() -> list[Any]:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for entry_id in ids:
+                    pipe.xrange(self.stream, entry_id, entry_id)
+                return list(await pipe.execute())
+
+        return [entry for reply in await self._held(call) for entry in reply]
 
     async def last_offset(self) -> int:
         value = await self._held(lambda: self.redis.get(self.counter))
         return int(value or 0)
 
     async def trimmed_through(self, room: str) -> int:
-        value = await self._held(lambda: self.redis.get(self.trimmed_key))
+        value = await self._held(lambda: self.redis.hget(self.trimmed_key, _bytes(room)))
         return int(value or 0)
 
     async def oldest_kept(self, room: str) -> int | None:
-        through = await self.last_offset()
-        after = await self.trimmed_through(room)
-        first = await self.page(room, after, through, "", 1)
-        return first[0].offset if first else None
+        first = await self._range(self._index(room), "-", "+", 1)
+        return offset_of(first[0][0]) if first else None
 
     async def trim(self, *, before_ts: float | None, keep: int | None, batch: int) -> int:
         length = int(await self._held(lambda: self.redis.xlen(self.stream)))
         over = max(0, length - keep) if keep is not None else 0
-        head = await self._range("-", "+", batch)
+        head = await self._range(self.stream, "-", "+", batch)
         old = 0
         if before_ts is not None:
             for _entry_id, fields in head:
@@ -300,8 +295,9 @@ class RedisStore:
         if count == 0:
             return 0
         cut = offset_of(head[count - 1][0])
-        return int(await self._held(lambda: self._trim(keys=[self.stream, self.trimmed_key],
-                                                       args=[cut])))  # fmt: skip
+        keys = [self.stream, self.rooms_key, self.trimmed_key]
+        args: list[int | str] = [cut, self.index_prefix]
+        return int(await self._held(lambda: self._trim(keys=keys, args=args)))
 
     async def close(self) -> None:
         if self._writing is not None:

@@ -157,15 +157,23 @@ def test_a_catch_up_from_before_what_is_kept_says_it_was_trimmed(servers: Start)
         reader = Listener("reader")
         try:
             await writer.connect(first.url)
+            await writer.join("kept")
             offsets = [(await writer.send(f"m{n}"))["offset"] for n in range(80)]
-            # A process started with a smaller retention trims the shared stream.
+            kept = [(await writer.send(f"k{n}", "kept"))["offset"] for n in range(5)]
+            # A process started with a smaller retention trims the shared stream:
+            # the oldest 55 messages, all of them in the no-room channel.
             (_trimming,) = servers(1, "--retain-messages", "30")
             await reader.connect(first.url, offset=0)
             await until(lambda: bool(reader.done), 10, "replay-done")
-            assert reader.offsets() == offsets[-30:]
+            assert reader.offsets() == offsets[-25:]
             done = reader.done[0]
-            assert done["trimmed"] is True and done["oldest"] == offsets[-30]
-            assert done["since"] == 0 and done["offset"] == offsets[-1]
+            assert done["trimmed"] is True and done["oldest"] == offsets[-25]
+            assert done["since"] == 0 and done["offset"] == kept[-1]
+            # Nothing of the room went: its catch-up is whole, and says nothing of trimming.
+            await reader.join("kept", since=0)
+            await until(lambda: len(reader.done) == 2, 10, "the room's replay-done")
+            assert reader.offsets("kept") == kept
+            assert "trimmed" not in reader.done[1]
         finally:
             await writer.leave()
             await reader.leave()
