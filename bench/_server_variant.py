@@ -5,7 +5,8 @@
 VARIANT: `stock` (python-socketio's own client manager, compression as
 aiohttp negotiates it), `nodeflate` (compression declined), `inturn`
 (DirectManager, every packet through the engine's queue), `nogather` (DirectManager
-writing each frame on its own, server/gather.py's windows shut), `direct` (as shipped).
+writing each frame on its own, server/gather.py's windows shut), `window5` (a 5 ms
+gathering window instead of 2), `direct` (as shipped).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import desktop_chat.server.fanout as fanout
 from desktop_chat.server.__main__ import main as server_main
 from desktop_chat.server.gather import Gatherer
 
-VARIANTS = ("stock", "nodeflate", "inturn", "nogather", "direct")
+VARIANTS = ("stock", "nodeflate", "inturn", "nogather", "window5", "direct")
 
 
 @web.middleware
@@ -42,6 +43,8 @@ def main() -> int:
     if variant == "nogather":
         # Nothing waits: every frame is past the byte limit, so it goes at once.
         fanout.Gatherer = lambda: Gatherer(max_bytes=0)  # type: ignore[misc, assignment]
+    if variant == "window5":
+        fanout.Gatherer = lambda: Gatherer(window=0.005)  # type: ignore[misc, assignment]
     if variant == "inturn":
         fanout.MAX_BUFFERED_BYTES = -1  # no socket is ever idle enough
     return server_main()
