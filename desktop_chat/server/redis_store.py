@@ -111,8 +111,6 @@ def _bytes(value: str) -> bytes:
 class RedisStore:
     """Messages, offsets and de-duplication shared by every process on one Redis."""
 
-    shared = True
-
     def __init__(
         self,
         url: str,

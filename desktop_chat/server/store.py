@@ -36,8 +36,6 @@ class Added:
 
 
 class Store(Protocol):
-    shared: bool  # True: messages reach clients through a bus, not as they are stored
-
     async def check(self) -> None:
         """Raise StoreUnavailable, saying why, when the store cannot be used at all."""
         ...
@@ -81,8 +79,6 @@ class Store(Protocol):
 
 class SqliteStore:
     """server/history.py's SQLite file behind the Store interface (one process)."""
-
-    shared = False
 
     def __init__(self, path: Path | str) -> None:
         self.history: History = open_history(path)

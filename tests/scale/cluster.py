@@ -69,7 +69,11 @@ class RedisProcess:
             "--save", "", "--daemonize", "no",
         ]  # fmt: skip
         self.child = Child(f"redis-server ({self.starts})", argv, stdin=False)
-        self.child.wait_line(r"(?i)ready to accept connections", "redis to start", START_TIMEOUT)
+        try:
+            self.child.wait_line(r"(?i)ready to accept connections", "redis", START_TIMEOUT)
+        except BaseException:
+            self.child.reap()  # the fixture that started it has not yielded: nobody else will
+            raise
 
     def kill(self) -> None:
         """kill -9, as a crash: only what the append-only file has survives."""
