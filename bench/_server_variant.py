@@ -4,7 +4,9 @@
 
 VARIANT: `stock` (python-socketio's own client manager, compression as
 aiohttp negotiates it), `nodeflate` (compression declined), `inturn`
-(DirectManager, every packet through the engine's queue), `direct` (as shipped).
+(DirectManager, every packet through the engine's queue), `nogather` (DirectManager
+writing each frame on its own, server/gather.py's windows shut), `window5` (a 5 ms
+gathering window instead of 2), `direct` (as shipped).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from aiohttp import web
 import desktop_chat.server.chat_server as server
 import desktop_chat.server.fanout as fanout
 from desktop_chat.server.__main__ import main as server_main
+from desktop_chat.server.gather import Gatherer
 
-VARIANTS = ("stock", "nodeflate", "inturn", "direct")
+VARIANTS = ("stock", "nodeflate", "inturn", "nogather", "window5", "direct")
 
 
 @web.middleware
@@ -37,6 +40,11 @@ def main() -> int:
         server.no_websocket_compression = passthrough
     if variant in ("stock", "nodeflate"):
         server.DirectManager = socketio.AsyncManager  # type: ignore[misc]
+    if variant == "nogather":
+        # Nothing waits: every frame is past the byte limit, so it goes at once.
+        fanout.Gatherer = lambda: Gatherer(max_bytes=0)  # type: ignore[misc, assignment]
+    if variant == "window5":
+        fanout.Gatherer = lambda: Gatherer(window=0.005)  # type: ignore[misc, assignment]
     if variant == "inturn":
         fanout.MAX_BUFFERED_BYTES = -1  # no socket is ever idle enough
     return server_main()

@@ -166,8 +166,12 @@ async def app_ingest(args: argparse.Namespace, stalls: Stalls) -> dict[str, Any]
 
     stalls.checks.append(at_newest)
     await session.start()
+
     def live() -> Any:
-        return session.client._connection.sio  # the bench looks inside; the app does not
+        """The live socket (the bench looks inside; the app does not), in the
+        client's parts or, for an @before commit, in the client itself."""
+        connection = getattr(session.client, "_connection", None)
+        return connection.sio if connection is not None else session.client._sio
 
     while live() is None or live().transport() != "websocket":
         await asyncio.sleep(0.01)

@@ -8,10 +8,17 @@ most and at close: never per message.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from desktop_chat.client.local_db import open_client_db
+
+log = logging.getLogger(__name__)
+
+SAVE_EVERY = 2.0  # seconds between writes of changed offsets while connected
 
 
 @dataclass(slots=True)
@@ -64,3 +71,53 @@ class ChannelStore:
                     " ON CONFLICT (owner, server) DO UPDATE SET offset = excluded.offset",
                     (self.owner, server, channels.baseline),
                 )
+
+
+class ChannelKeeper:
+    """Keeps the current server's rooms and offsets in a ChannelStore: loaded
+    when the server changes, written when they changed (a timer while
+    connected, and at each join, switch and close)."""
+
+    def __init__(self, store: ChannelStore | None, now: Callable[[], tuple[str, Channels] | None]):
+        self._store = store
+        self._now = now  # the current server's key and what to keep, if any
+        self._saved = Channels()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def load(self, server: str) -> Channels:
+        """What was kept for `server` (nothing, without a store)."""
+        self._saved = self._store.load(server) if self._store is not None else Channels()
+        return self._saved
+
+    def every_while(self, connected: Callable[[], bool]) -> None:
+        """Save every SAVE_EVERY seconds for as long as `connected()` holds."""
+        if self._timer is not None or self._store is None:
+            return
+
+        def tick() -> None:
+            self._timer = None
+            self.save()
+            if connected():
+                self._timer = asyncio.get_running_loop().call_later(SAVE_EVERY, tick)
+
+        self._timer = asyncio.get_running_loop().call_later(SAVE_EVERY, tick)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.save()
+
+    def save(self) -> None:
+        """Write what changed since the last write (one small transaction)."""
+        current = self._now()
+        if self._store is None or current is None:
+            return
+        server, channels = current
+        if channels != self._saved:
+            try:
+                self._store.save(server, channels)
+            except sqlite3.Error:
+                log.warning("cannot keep the rooms and offsets", exc_info=True)
+                return
+            self._saved = channels

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 import socketio
 
-from desktop_chat.client.channels import Channels, ChannelStore
+from desktop_chat.client.channels import ChannelKeeper, Channels, ChannelStore
 from desktop_chat.client.connection import Connection, ConnectionHooks
 from desktop_chat.client.dialect import ProfileDialect, TutorialDialect, dialect_for
 from desktop_chat.client.echo import EchoFilter
@@ -45,8 +44,6 @@ from desktop_chat.protocol.messages import DeliveryUpdate, Message, own_message,
 from desktop_chat.protocol.urls import ServerTarget
 
 log = logging.getLogger(__name__)
-
-SAVE_EVERY = 2.0  # seconds between writes of changed offsets while connected
 
 __all__ = [
     "Backoff",
@@ -89,9 +86,7 @@ class ChatClient:
         self._token_notice = ""  # the server we last said we held the token back from
         # Lets the server tell our messages from others' (the window identity's key).
         self.client_id = client_id or uuid.uuid4().hex
-        self._channels = channels
-        self._saved = Channels()  # what the channel store holds for the current server
-        self._saver: asyncio.TimerHandle | None = None
+        self._kept = ChannelKeeper(channels, self._channels_now)
         self.on_message: Callable[[Message], None] = lambda m: None
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_status: Callable[[Status], None] = lambda s: None
@@ -270,7 +265,7 @@ class ChatClient:
             self.on_message(system_message(f"The {name} profile has no rooms to join."))
             return
         self._sender.join(room)
-        self._save_channels()
+        self._kept.save()
 
     async def close(self) -> None:
         """Disconnect and stop retrying; safe to call more than once.
@@ -281,10 +276,7 @@ class ChatClient:
         if self._typing is not None:
             self._typing.reset()
         await self._connection.close()
-        if self._saver is not None:
-            self._saver.cancel()
-            self._saver = None
-        self._save_channels()
+        self._kept.stop()
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
@@ -322,8 +314,7 @@ class ChatClient:
             self._sender.start(sio)
         else:
             self._spawn(self._login(sio))
-        if self._saver is None and self._channels is not None:
-            self._saver = asyncio.get_running_loop().call_later(SAVE_EVERY, self._save_soon)
+        self._kept.every_while(lambda: self.status.state is ConnectionState.CONNECTED)
 
     async def _login(self, sio: socketio.AsyncClient) -> None:
         """Log in with my name before anything else goes out on this connection."""
@@ -367,39 +358,23 @@ class ChatClient:
 
     def _switched(self, target: ServerTarget) -> None:
         self._echo.end()  # what it held came from the old server
-        self._save_channels()  # the old server's, before its offsets are forgotten
+        self._kept.save()  # the old server's, before its offsets are forgotten
         self._receiver.reset()
-        if self._channels is not None:
-            self._saved = self._channels.load(target.key)
-            self._receiver.restore(self._saved.offsets, self._saved.baseline)
-            self._sender.add_rooms(self._saved.rooms)
+        kept = self._kept.load(target.key)
+        self._receiver.restore(kept.offsets, kept.baseline)
+        self._sender.add_rooms(kept.rooms)
         for message in self._sender.switch_server(target.key):
             self.on_message(message)
 
     # ---- rooms and offsets on disk ------------------------------------------
 
-    def _save_soon(self) -> None:
-        self._saver = None
-        self._save_channels()
-        if self.status.state is ConnectionState.CONNECTED:
-            self._saver = asyncio.get_running_loop().call_later(SAVE_EVERY, self._save_soon)
-
-    def _save_channels(self) -> None:
-        """Keep the rooms and offsets of the current server, when they changed
-        (one small transaction; never per message)."""
+    def _channels_now(self) -> tuple[str, Channels] | None:
         target = self._connection.target
-        if self._channels is None or target is None:
-            return
-        now = Channels(
+        if target is None:
+            return None
+        return target.key, Channels(
             list(self._sender.rooms), dict(self._receiver.offsets), self._receiver.baseline
         )
-        if now != self._saved:
-            try:
-                self._channels.save(target.key, now)
-            except sqlite3.Error:
-                log.warning("cannot keep the rooms and offsets", exc_info=True)
-                return
-            self._saved = now
 
     def _handlers(self) -> dict[str, Callable[..., None]]:
         """The events of a new socket: the moment a newly chosen profile takes over."""

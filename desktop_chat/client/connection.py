@@ -206,8 +206,11 @@ class Connection:
     async def _connect(self, target: ServerTarget) -> str | None:
         """One attempt; None when connected, else the reason in words."""
         if self._http is None:
+            # unsafe=True: keep cookies from IP-address hosts too, such as a load
+            # balancer's stickiness cookie on 127.0.0.1 (docs/deploy.md).
             self._http = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(ssl=self.tls.context())
+                connector=aiohttp.TCPConnector(ssl=self.tls.context()),
+                cookie_jar=aiohttp.CookieJar(unsafe=True),
             )
         sio = socketio.AsyncClient(
             reconnection=False,

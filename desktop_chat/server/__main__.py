@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite file of the messages (default: server-<port>.db in the user's data folder)",
     )
     add(
+        "--redis",
+        metavar="URL",
+        help="share rooms, history and catch-up with every other server process on this "
+        "Redis 7 (redis://HOST:PORT/DB or unix://PATH); --db is then not used "
+        "(docs/deploy.md)",
+    )
+    add(
         "--max-message-bytes",
         type=int,
         default=limits.max_message_bytes,
@@ -114,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def serve(server: ChatServer, host: str, port: int, db: Path) -> None:
+async def serve(server: ChatServer, host: str, port: int, db: Path | str) -> None:
     await server.start(host, port)
     where = (
         "loopback only"
@@ -126,8 +133,8 @@ async def serve(server: ChatServer, host: str, port: int, db: Path) -> None:
         f"desktop-chat-server listening on {server.url} ({where}),{extras} messages kept in {db}",
         flush=True,
     )
-    history = server.history
-    if history.moved_aside is not None:
+    history = None if server.bus is not None else server.history
+    if history is not None and history.moved_aside is not None:
         print(
             f"desktop-chat-server: {db} could not be read ({history.moved_reason}); "
             f"it was moved aside to {history.moved_aside} and a new database started",
@@ -184,15 +191,17 @@ def main(argv: list[str] | None = None) -> int:
             max_packet_bytes=args.max_packet_bytes
             or default_max_packet_bytes(args.max_message_bytes),
             retention=retention,
+            redis=args.redis,
         )
-        asyncio.run(serve(server, args.host, args.port, db))
+        where = f"Redis at {args.redis}" if args.redis else db
+        asyncio.run(serve(server, args.host, args.port, where))
     except OSError as exc:
         print(
             f"desktop-chat-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
             file=sys.stderr,
         )
         return 1
-    except RuntimeError as exc:  # the database cannot be opened
+    except RuntimeError as exc:  # the database cannot be opened, or Redis reached
         print(f"desktop-chat-server: {exc}", file=sys.stderr)
         return 1
     return 0

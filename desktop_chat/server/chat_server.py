@@ -16,66 +16,43 @@ import contextlib
 import hmac
 import logging
 import ssl
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
 import socketio
 from aiohttp import web
 
 from desktop_chat.protocol.limits import Limits, TokenBucket
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import DEFAULT_PATH, normalize_path
+from desktop_chat.server.defaults import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    MAX_CLIENT_KEY_CHARS,
+    MAX_ID_CHARS,
+    MAX_NAME_CHARS,
+    dedup_seconds,
+    default_db_path,
+    default_max_packet_bytes,
+)
 from desktop_chat.server.fanout import DirectManager, no_websocket_compression
-from desktop_chat.server.history import History, open_history
+from desktop_chat.server.health import health_route
+from desktop_chat.server.history import History, Stored
+from desktop_chat.server.peers import Peer
+from desktop_chat.server.redis_bus import RedisBus
+from desktop_chat.server.redis_store import RedisStore
 from desktop_chat.server.replay import ReplayLimits, Replays, meta
 from desktop_chat.server.retention import Retention, keep_trimming, trim
+from desktop_chat.server.store import SqliteStore, Store, StoreUnavailable
+
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "ChatServer",
+    "default_db_path",
+    "default_max_packet_bytes",
+]
 
 log = logging.getLogger(__name__)
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 3000
-MAX_NAME_CHARS = 64
-MAX_ID_CHARS = 128
-MAX_CLIENT_KEY_CHARS = 128
-# Framing and the other arguments of a send-message packet around its text:
-# room and opts.id (at most 128 characters each, 6 bytes apiece escaped).
-PACKET_SLACK = 64 * 1024
-# Socket.IO's JSON escapes every character outside ASCII (and the controls):
-# one UTF-8 byte of text takes at most 6 bytes on the wire (`\u0001`; a
-# Hangul syllable, 3 bytes in UTF-8, is `\uXXXX`, 6).
-WIRE_BYTES_PER_UTF8_BYTE = 6
-
-
-def default_max_packet_bytes(max_message_bytes: int) -> int:
-    """The smallest packet limit under which every message the server takes fits."""
-    return max_message_bytes * WIRE_BYTES_PER_UTF8_BYTE + PACKET_SLACK
-
-
-def default_db_path(port: int) -> Path:
-    """One database per port, so two servers on one machine keep apart."""
-    data = Path(platformdirs.user_data_dir("desktop-chat", appauthor=False))
-    return data / f"server-{port}.db"
-
-
-@dataclass(slots=True)
-class _Peer:
-    name: str
-    ip: str
-    client: str  # stable across reconnects (auth.client), else the sid
-    offset: int | None  # the last offset the client had seen when it connected
-    bucket: TokenBucket
-    rooms: set[str] = field(default_factory=set)
-    violations: float = 0.0
-    violations_at: float = field(default_factory=time.monotonic)
-
-    def violate(self) -> float:
-        """Count one violation, forgiving one per second since the last; returns the count."""
-        now = time.monotonic()
-        self.violations = max(0.0, self.violations - (now - self.violations_at)) + 1
-        self.violations_at = now
-        return self.violations
 
 
 def _error(text: str) -> dict[str, str]:
@@ -98,26 +75,35 @@ class ChatServer:
         max_packet_bytes: int | None = None,
         retention: Retention | None = None,
         replay_limits: ReplayLimits | None = None,
+        redis: str | None = None,
+        redis_prefix: str = "desktop-chat",
     ) -> None:
         self.path = normalize_path(path)
         self.limits = limits or Limits(max_message_bytes=max_message_bytes)
         self.token = token
         self.ssl_context = ssl_context
-        self.history: History = open_history(db)
         self.retention = retention or Retention()
-        # Storing, relaying and each page of a replay happen under one lock,
-        # so that every client sees messages in offset order, replayed ones
-        # included.
+        # Relaying and each page of a replay happen under one lock, so that
+        # every client sees messages in offset order, replayed ones included
+        # (on SQLite, storing too: there a message is relayed as it is stored).
         self._lock = asyncio.Lock()
+        self.store: Store
+        self.bus: RedisBus | None = None
+        if redis is None:
+            self.store = SqliteStore(db)
+        else:
+            store = RedisStore(
+                redis, prefix=redis_prefix, dedup_seconds=dedup_seconds(self.retention)
+            )
+            self.store = store
+            self.bus = RedisBus(redis, store.stream, self._deliver, self._lock)
         self.max_message_bytes = self.limits.max_message_bytes
         # The largest engine.io packet taken, as announced in server-info.
         # Anything larger is cut off by engine.io, which drops that client's
         # connection before a handler sees it (aiohttp closes the websocket
         # with 1009, "message too big"). The default takes any message of up
         # to max_message_bytes, however it is escaped.
-        self.max_packet_bytes = max_packet_bytes or default_max_packet_bytes(
-            self.max_message_bytes
-        )
+        self.max_packet_bytes = max_packet_bytes or default_max_packet_bytes(self.max_message_bytes)
         self.sio = socketio.AsyncServer(
             client_manager=DirectManager(),
             async_mode="aiohttp",
@@ -133,8 +119,11 @@ class ChatServer:
         )
         self.app = web.Application(middlewares=[no_websocket_compression])
         self.sio.attach(self.app, socketio_path=self.path)
-        self._peers: dict[str, _Peer] = {}
-        self.replays = Replays(self.sio, self.history, self._lock, replay_limits or ReplayLimits())
+        self.app.router.add_get("/health", health_route(self))
+        self._peers: dict[str, Peer] = {}
+        self.replays = Replays(
+            self.sio, self.store, self._lock, replay_limits or ReplayLimits(), self.delivered
+        )
         self._trimming: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -152,7 +141,19 @@ class ChatServer:
 
         Raises OSError when the address is taken, before anything is left running.
         """
-        await trim(self.history, self.retention, self._lock)
+        if self.bus is not None:
+            try:
+                await self.store.check()
+                # Live relaying starts after what is stored now, before the
+                # first client is told where that is; older is catch-up.
+                self.bus.start(await self.store.last_offset())
+            except StoreUnavailable as exc:
+                await self.store.close()
+                raise RuntimeError(str(exc)) from exc
+        try:
+            await trim(self.store, self.retention, self._lock)
+        except StoreUnavailable as exc:  # gone again already: trimmed next time
+            log.warning("retention: not trimmed at start (%s)", exc)
         runner = web.AppRunner(
             self.app, handle_signals=False, access_log=None, shutdown_timeout=0.1
         )
@@ -162,10 +163,13 @@ class ChatServer:
             await site.start()
         except BaseException:
             await runner.cleanup()
+            if self.bus is not None:
+                await self.bus.stop()
+                await self.store.close()
             raise
         self._runner = runner
         self._trimming = asyncio.ensure_future(
-            keep_trimming(self.history, self.retention, self._lock, self.replays.budgets.prune)
+            keep_trimming(self.store, self.retention, self._lock, self.replays.budgets.prune)
         )
         self.host = host
         address = runner.addresses[0]
@@ -193,7 +197,9 @@ class ChatServer:
         with contextlib.suppress(Exception):
             await self.sio.shutdown()
         await runner.cleanup()
-        self.history.close()
+        if self.bus is not None:
+            await self.bus.stop()
+        await self.store.close()
 
     @property
     def url(self) -> str:
@@ -203,6 +209,19 @@ class ChatServer:
     @property
     def client_count(self) -> int:
         return len(self._peers)
+
+    @property
+    def history(self) -> History:
+        """The SQLite history (a server without --redis)."""
+        if not isinstance(self.store, SqliteStore):
+            raise AttributeError("this server keeps its messages in Redis")
+        return self.store.history
+
+    async def delivered(self) -> int:
+        """The newest offset relayed live by this process; what is newer will be."""
+        if self.bus is not None:
+            return self.bus.delivered
+        return await self.store.last_offset()
 
     # ---- events -----------------------------------------------------------
 
@@ -228,7 +247,7 @@ class ChatServer:
         if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
             offset = None
         bucket = TokenBucket(self.limits.rate, self.limits.burst)
-        self._peers[sid] = _Peer(name or f"guest-{sid[:4]}", ip, client, offset, bucket)
+        self._peers[sid] = Peer(name or f"guest-{sid[:4]}", ip, client, offset, bucket)
         # Left out of the no-room channel's live broadcasts until welcomed,
         # and, when it asked for a catch-up, until that has caught up.
         self.replays.behind_lobby.add(sid)
@@ -248,7 +267,7 @@ class ChatServer:
             info = {
                 "acks": True,
                 "catchup": True,
-                "offset": self.history.last_offset(),
+                "offset": await self.delivered(),
                 "max_message_bytes": self.max_message_bytes,
                 "max_packet_bytes": self.max_packet_bytes,
                 "rate": self.limits.rate,
@@ -344,18 +363,30 @@ class ChatServer:
         client_id = opts.get("id") if isinstance(opts, dict) else None
         if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_ID_CHARS:
             client_id = new_id()
-        async with self._lock:
-            # Only this sender's own earlier message can make this one a repeat.
-            stored = self.history.find(peer.client, client_id)
-            if stored is None:
-                stored = self.history.add(
-                    client_id, room, peer.client, peer.name, message, time.time()
-                )
-                relayed = meta(stored)
-                relayed["from"] = {"sid": sid, "name": peer.name}
-                behind = self.replays.behind_lobby
-                skip = [sid, *behind] if behind and not room else sid
-                await self.sio.emit(
-                    "receive-message", (message, relayed), room=room or None, skip_sid=skip
-                )
+        if self.bus is None:
+            async with self._lock:
+                added = await self.store.add(client_id, room, peer.client, peer.name, message, sid)
+                if added.new:
+                    await self._deliver(added.stored, sid)
+        else:
+            # Relayed by the stream reader, in the stream's order, this
+            # process's clients included. Stored in the order they came in
+            # (RedisStore queues them), so each sender's order holds.
+            try:
+                added = await self.store.add(client_id, room, peer.client, peer.name, message, sid)
+            except StoreUnavailable as exc:
+                log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
+                return _error("the server's store is unavailable; try again")
+        stored = added.stored
         return {"id": stored.id, "ts": stored.ts, "offset": stored.offset}
+
+    async def _deliver(self, stored: Stored, sender_sid: str) -> None:
+        """Relay one stored message to this process's clients in its channel,
+        but not to its sender, nor to clients still catching up on the no-room channel."""
+        relayed = meta(stored)
+        relayed["from"] = {"sid": sender_sid, "name": stored.sender_name}
+        behind = self.replays.behind_lobby
+        skip = [sender_sid, *behind] if behind and not stored.room else sender_sid
+        await self.sio.emit(
+            "receive-message", (stored.text, relayed), room=stored.room or None, skip_sid=skip
+        )

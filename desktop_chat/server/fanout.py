@@ -7,8 +7,10 @@ queued the packet, woke that client's writer task, which armed a timeout
 (`asyncio.wait_for`, a Task of its own on Python 3.11) to take it off the
 queue again, and deflated the frame once more. The engine itself stays: its
 queue, writer, pings, upgrades and close handshake carry everything else.
-python-socketio's Redis manager, its way past one process, is a client
-manager too; combining it with this one is not built or tried yet.
+Past that, 70% of the time was the `send` syscall per delivery, as in Node:
+server/gather.py writes the frames of a burst several to a syscall.
+Several processes share messages through server/redis_bus.py, which relays
+through this manager too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from aiohttp import web
 from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
 from socketio import packet
+
+from desktop_chat.server.gather import Gatherer
 
 WS_EXTENSIONS = "Sec-WebSocket-Extensions"
 # Past this many bytes waiting in a client's socket buffer, its messages go
@@ -81,6 +85,7 @@ class DirectManager(socketio.AsyncManager):
         # What went which way, for tests and benchmarks.
         self.direct_frames = 0  # written here
         self.queued_frames = 0  # put on the engine's queue
+        self.gather = Gatherer()
 
     def set_server(self, server: socketio.AsyncServer) -> None:
         super().set_server(server)
@@ -91,19 +96,28 @@ class DirectManager(socketio.AsyncManager):
     def _recording(self, driver: type) -> type:
         """engine.io's websocket driver, telling us each socket's websocket as it starts."""
         websockets = self._websockets
+        gather = self.gather
 
         class Recording(driver):
             def __init__(self, handler: Any, server: Any) -> None:
                 socket = getattr(handler, "__self__", None)  # the AsyncSocket it serves
+                self._transport: asyncio.WriteTransport | None = None
 
                 async def handler_recording(ws: Any) -> Any:
                     request = ws.environ.get("aiohttp.request")
                     transport = getattr(request, "transport", None)
                     if socket is not None and isinstance(transport, asyncio.WriteTransport):
                         websockets[socket] = _Websocket(ws._sock, transport)
+                        self._transport = transport
                     return await handler(ws)
 
                 super().__init__(handler_recording, server)
+
+            async def send(self, message: Any) -> None:
+                # What the engine writes goes out behind the frames gathered before it.
+                if self._transport is not None:
+                    gather.flush(self._transport)
+                await super().send(message)
 
         return Recording
 
@@ -143,8 +157,8 @@ class DirectManager(socketio.AsyncManager):
         for sid, eio_sid in self.get_participants(namespace, room):
             if sid in skip:
                 continue
-            if frame is not None and (transport := self._idle_websocket(eio_sid)) is not None:
-                transport.write(frame)
+            if frame is not None and (websocket := self._idle_websocket(eio_sid)) is not None:
+                self.gather.write(websocket.response, websocket.transport, frame)
                 self.direct_frames += 1
                 continue
             try:
@@ -155,7 +169,7 @@ class DirectManager(socketio.AsyncManager):
                 continue
             self.queued_frames += len(messages)
 
-    def _idle_websocket(self, eio_sid: str) -> asyncio.WriteTransport | None:
+    def _idle_websocket(self, eio_sid: str) -> _Websocket | None:
         """The client's connection, if a frame written to it now goes out in order."""
         socket = self.server.eio.sockets.get(eio_sid)
         if socket is None or socket.closing or socket.closed:
@@ -178,7 +192,7 @@ class DirectManager(socketio.AsyncManager):
             return None  # the writer is busy writing, or gone
         if transport.get_write_buffer_size() > MAX_BUFFERED_BYTES:
             return None
-        return transport
+        return websocket
 
 
 @web.middleware

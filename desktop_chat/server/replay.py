@@ -26,18 +26,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import socketio
 
-from desktop_chat.server.history import History, Stored
+from desktop_chat.server.history import Stored
+from desktop_chat.server.store import Store, StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 # A message costs its text plus about what its meta adds on the wire.
 MESSAGE_OVERHEAD = 200
 # Budgets kept before the full ones are dropped early (a client that makes
 # up a key per connection leaves one behind each time).
 MAX_BUDGETS = 10_000
+STORE_RETRY_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +138,16 @@ class Replays:
     def __init__(
         self,
         sio: socketio.AsyncServer,
-        history: History,
+        store: Store,
         lock: asyncio.Lock,
         limits: ReplayLimits,
+        delivered: Callable[[], Awaitable[int]],
     ) -> None:
         self.sio = sio
-        self.history = history
+        self.store = store
+        # How far live relaying has got (server/store.py): a replay sends up
+        # to there and the live relay the rest.
+        self.delivered = delivered
         self.lock = lock
         self.limits = limits
         self.budgets = Budgets(limits)
@@ -196,23 +206,33 @@ class Replays:
                 finally:
                     self.waiting.discard((sid, room))
                 continue
-            async with self.lock:
-                # Retention may delete what this replay has not reached yet.
-                if self.history.trimmed_through(room) > cursor:
-                    trimmed = True
-                    cursor = self.history.trimmed_through(room)
-                rows = self.history.page(room, cursor, client, self.limits.page_messages)
-                page, cost = _cut(rows, self.limits.page_bytes)
-                for stored in page:
-                    await self.sio.emit("receive-message", (stored.text, meta(stored)), to=sid)
-                if page:
-                    cursor = page[-1].offset
-                last = len(page) == len(rows) < self.limits.page_messages
-                if last:
-                    await self._subscribe(sid, room)
-                    await self.sio.emit(
-                        "replay-done", self._done(room, since, trimmed), to=sid
+            try:
+                async with self.lock:
+                    # Everything asked of the store comes before anything is
+                    # sent, so that a store out of reach (Redis down) leaves
+                    # this page unsent, to be tried again as it was.
+                    gone = await self.store.trimmed_through(room)
+                    if gone > cursor:
+                        trimmed = True
+                        cursor = gone
+                    through = await self.delivered()
+                    rows = await self.store.page(
+                        room, cursor, through, client, self.limits.page_messages
                     )
+                    page, cost = _cut(rows, self.limits.page_bytes)
+                    last = len(page) == len(rows) < self.limits.page_messages
+                    done = await self._done(room, since, through, trimmed) if last else None
+                    for stored in page:
+                        await self.sio.emit("receive-message", (stored.text, meta(stored)), to=sid)
+                    if page:
+                        cursor = page[-1].offset
+                    if done is not None:
+                        await self._subscribe(sid, room)
+                        await self.sio.emit("replay-done", done, to=sid)
+            except StoreUnavailable as exc:
+                log.warning("replay to %s of %r waits for the store (%s)", sid, room, exc)
+                await asyncio.sleep(STORE_RETRY_SECONDS)
+                continue
             self.budgets.charge(client, ip, cost)
             if last:
                 return
@@ -224,15 +244,11 @@ class Replays:
         else:
             self.behind_lobby.discard(sid)
 
-    def _done(self, room: str, since: int, trimmed: bool) -> dict[str, object]:
+    async def _done(self, room: str, since: int, through: int, trimmed: bool) -> dict[str, object]:
         """What the client is told at the end of a replay (docs/protocol.md)."""
-        info: dict[str, object] = {
-            "room": room,
-            "since": since,
-            "offset": self.history.last_offset(),
-        }
+        info: dict[str, object] = {"room": room, "since": since, "offset": through}
         if trimmed:
-            oldest = self.history.oldest_kept(room)
+            oldest = await self.store.oldest_kept(room)
             info["trimmed"] = True
             info["oldest"] = oldest if oldest is not None else info["offset"]
         return info
@@ -247,4 +263,3 @@ def _cut(rows: list[Stored], page_bytes: int) -> tuple[list[Stored], float]:
             return rows[:i], total
         total += cost
     return rows, total
-

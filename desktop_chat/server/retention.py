@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from desktop_chat.server.history import History
+from desktop_chat.server.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +33,13 @@ class Retention:
     interval: float = 600.0  # seconds between trims while running
 
 
-async def trim(history: History, retention: Retention, lock: asyncio.Lock) -> int:
+async def trim(store: Store, retention: Retention, lock: asyncio.Lock) -> int:
     """Apply `retention` now, a batch per hold of the lock; returns how many went."""
     total = 0
     while True:
         before = None if retention.days is None else time.time() - retention.days * 86400
         async with lock:
-            deleted = history.trim(before_ts=before, keep=retention.messages, batch=TRIM_BATCH)
+            deleted = await store.trim(before_ts=before, keep=retention.messages, batch=TRIM_BATCH)
         total += deleted
         if deleted < TRIM_BATCH:
             break
@@ -50,7 +50,7 @@ async def trim(history: History, retention: Retention, lock: asyncio.Lock) -> in
 
 
 async def keep_trimming(
-    history: History,
+    store: Store,
     retention: Retention,
     lock: asyncio.Lock,
     also: Callable[[], None] = lambda: None,
@@ -59,7 +59,7 @@ async def keep_trimming(
     while True:
         await asyncio.sleep(retention.interval)
         try:
-            await trim(history, retention, lock)
+            await trim(store, retention, lock)
             also()
         except Exception:  # a bug or a full disk; the chat goes on, the log says
             log.exception("retention: trimming failed")

@@ -77,6 +77,7 @@ def test_a_busy_room_gets_every_message_in_order_on_websocket_and_polling() -> N
                     assert offsets == sorted(offsets) and len(set(offsets)) == len(sent)
                 assert sender.received == []
                 assert manager(server).direct_frames >= len(sent)  # the websockets' share
+                assert manager(server).gather.gathered_frames > 0  # several to a write
                 assert manager(server).queued_frames >= len(sent)  # at least the poller's
             finally:
                 for client in [sender, *watchers, poller]:

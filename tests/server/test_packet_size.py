@@ -17,7 +17,7 @@ SAMPLES: list[tuple[object, ...]] = [
     ("hi", "", {"id": "a" * 32}),
     ("안녕하세요", "방", {"id": "x"}),
     ("\x00\x01\x1b[31m\x7f", "", {"id": "ctl"}),
-    ("😀 e\u0301 \u202e \"quotes\" \\ back/slash", "garden", {"id": "m"}),
+    ('😀 e\u0301 \u202e "quotes" \\ back/slash', "garden", {"id": "m"}),
     ("x\ud800y", "", {"id": "lone"}),
     ("", ""),
 ]

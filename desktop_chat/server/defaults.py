@@ -1,0 +1,40 @@
+"""The server's defaults and the limits derived from them, apart from the server itself
+(chat_server.py re-exports the names its callers import from it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+from desktop_chat.server.retention import Retention
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 3000
+MAX_NAME_CHARS = 64
+MAX_ID_CHARS = 128
+MAX_CLIENT_KEY_CHARS = 128
+# Framing and the other arguments of a send-message packet around its text:
+# room and opts.id (at most 128 characters each, 6 bytes apiece escaped).
+PACKET_SLACK = 64 * 1024
+# Socket.IO's JSON escapes every character outside ASCII (and the controls):
+# one UTF-8 byte of text takes at most 6 bytes on the wire (`\u0001`; a
+# Hangul syllable, 3 bytes in UTF-8, is `\uXXXX`, 6).
+WIRE_BYTES_PER_UTF8_BYTE = 6
+
+
+def default_max_packet_bytes(max_message_bytes: int) -> int:
+    """The smallest packet limit under which every message the server takes fits."""
+    return max_message_bytes * WIRE_BYTES_PER_UTF8_BYTE + PACKET_SLACK
+
+
+def dedup_seconds(retention: Retention) -> float:
+    """How long a sender's opts.id is remembered on Redis: as long as messages
+    are kept by age, else 30 days (a resend comes within minutes, not months)."""
+    return (retention.days or 30.0) * 86400
+
+
+def default_db_path(port: int) -> Path:
+    """One database per port, so two servers on one machine keep apart."""
+    data = Path(platformdirs.user_data_dir("desktop-chat", appauthor=False))
+    return data / f"server-{port}.db"

@@ -1,0 +1,305 @@
+"""The message store for several server processes: one Redis stream.
+
+Every message is one entry of one stream (`<prefix>:messages`), added by a
+Lua script (server/redis_scripts.py) that, in one atomic step, checks the
+sender's de-duplication key, takes the next offset from one counter (`INCR
+<prefix>:offset`) and adds the entry under the id `<offset>-0`, with the
+same id in its room's index stream. So:
+
+- offsets are integers that only grow, shared by every process, and an
+  offset is an entry id: a catch-up is `XRANGE` on the room's index from
+  `(<offset>-0`, then the messages by id from the stream;
+- the stream's order is the one order of every room: each process relays
+  entries as its reader (server/redis_bus.py) gets them, its own senders'
+  included, so receivers on different processes see the same sequence;
+- a sender's `opts.id` is stored once: the key `<prefix>:sent:<client>:<id>`
+  holds the offset, the server's id and the time of the first one, for as
+  long as retention keeps messages by age; a repeat is answered with them.
+
+One stream for all rooms rather than one per room: one blocking `XREAD` per
+process carries everything, in one total order, with no re-subscribing as
+clients join rooms. The room indexes keep a catch-up from reading past the
+other rooms' messages: scanning the stream for a quiet room took 3.9 s of
+the server's time at 100,000 messages; through its index, a page is two
+round trips whatever else the stream holds.
+
+Retention deletes from the head of the stream and of the indexes (`XTRIM
+MINID`) and records per room the newest offset deleted, so a catch-up from
+before it says so (`replay-done` with `trimmed`) instead of leaving a
+silent gap.
+
+When Redis cannot be reached, `add` keeps trying for `hold` seconds (a Redis
+restart takes about one) and then raises StoreUnavailable: the chat server
+answers with an error ack and the client marks the message failed, with the
+reason, for the user to retry (under the same id, so it is stored once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any, TypeVar, cast
+
+import redis.asyncio as aioredis
+from redis import exceptions as redis_errors
+
+from desktop_chat.protocol.messages import new_id
+from desktop_chat.server import redis_scripts as scripts
+from desktop_chat.server.history import Stored
+from desktop_chat.server.store import Added, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PREFIX = "desktop-chat"
+HOLD_SECONDS = 5.0  # under the client's ack watchdog (10 s)
+MAX_PIPELINE = 500  # messages stored per round trip, at most
+# What counts as "Redis is not there right now" rather than a bug.
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    redis_errors.ConnectionError,
+    redis_errors.TimeoutError,
+    redis_errors.BusyLoadingError,
+    redis_errors.ReadOnlyError,
+    OSError,
+)
+
+T = TypeVar("T")
+Entries = list[tuple[bytes, dict[bytes, bytes]]]
+
+
+def connect(url: str, *, timeout: float = 5.0) -> aioredis.Redis:
+    """A client for `url` (redis://HOST:PORT/DB, rediss://, unix://PATH?db=N), bytes in and out."""
+    return aioredis.Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=min(timeout, 2.0),
+        health_check_interval=30,
+    )
+
+
+def offset_of(entry_id: bytes | str) -> int:
+    """The offset an entry id `<offset>-0` stands for."""
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    return int(text.split("-", 1)[0])
+
+
+def decode_entry(entry_id: bytes | str, fields: dict[bytes, bytes]) -> tuple[Stored, str]:
+    """A stream entry as the stored message, and the sid of its sender."""
+
+    def text(key: bytes) -> str:
+        return fields.get(key, b"").decode("utf-8", "surrogatepass")
+
+    stored = Stored(
+        offset_of(entry_id),
+        text(b"i"),
+        text(b"r"),
+        text(b"c"),
+        text(b"n"),
+        text(b"t"),
+        float(fields.get(b"s", b"0")),
+    )
+    return stored, text(b"d")
+
+
+def _bytes(value: str) -> bytes:
+    return value.encode("utf-8", "surrogatepass")
+
+
+class RedisStore:
+    """Messages, offsets and de-duplication shared by every process on one Redis."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        dedup_seconds: float = 30 * 86400.0,
+        hold: float = HOLD_SECONDS,
+    ) -> None:
+        self.url = url
+        self.redis = connect(url)
+        self.stream = f"{prefix}:messages"
+        self.counter = f"{prefix}:offset"
+        self.trimmed_key = f"{prefix}:trimmed"
+        self.rooms_key = f"{prefix}:rooms"
+        self.index_prefix = f"{prefix}:room:"
+        self.prefix = prefix
+        self.dedup_seconds = max(1, int(dedup_seconds))
+        self.hold = hold
+        self._add = self.redis.register_script(scripts.ADD)
+        self._trim = self.redis.register_script(scripts.TRIM)
+        # Messages waiting to be stored, with who waits for each (see _write_queued).
+        self._queue: list[tuple[list[Any], asyncio.Future[list[Any]]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def check(self) -> None:
+        """Fail with StoreUnavailable, saying why, when Redis cannot be used at all."""
+        try:
+            await self.redis.ping()
+        except UNAVAILABLE as exc:
+            raise StoreUnavailable(f"cannot reach Redis at {self.url}: {exc}") from exc
+
+    def _index(self, room: str) -> bytes:
+        return _bytes(self.index_prefix + room)
+
+    def _dedup_key(self, sender_client: str, client_id: str) -> bytes:
+        # The length keeps "a:b" + "c" apart from "a" + "b:c".
+        return _bytes(f"{self.prefix}:sent:{len(sender_client)}:{sender_client}:{client_id}")
+
+    async def _held(self, call: Callable[[], Awaitable[T]]) -> T:
+        """`call`, retried while Redis is unreachable, for at most `hold` seconds."""
+        deadline = time.monotonic() + self.hold
+        delay = 0.05
+        while True:
+            try:
+                return await call()
+            except UNAVAILABLE as exc:
+                if time.monotonic() + delay > deadline:
+                    raise StoreUnavailable(str(exc)) from exc
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    async def add(
+        self,
+        client_id: str,
+        room: str,
+        sender_client: str,
+        sender_name: str,
+        text: str,
+        sender_sid: str,
+    ) -> Added:
+        message_id = new_id()
+        ts = time.time()
+        keys: list[str | bytes] = [
+            self.stream,
+            self.counter,
+            self._dedup_key(sender_client, client_id),
+            self._index(room),
+            self.rooms_key,
+        ]
+        args: list[Any] = [
+            message_id, _bytes(room), _bytes(sender_client), _bytes(sender_name),
+            _bytes(text), repr(ts), sender_sid, self.dedup_seconds,
+        ]  # fmt: skip
+        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+        self._queue.append(([*keys, *args], future))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.ensure_future(self._write_queued())
+        new, value = await future
+        if new:
+            offset = int(value)
+        else:
+            first, message_id, stamp = value.decode().split(" ")
+            offset, ts = int(first), float(stamp)
+        stored = Stored(offset, message_id, room, sender_client, sender_name, text, ts)
+        return Added(stored, bool(new))
+
+    async def _write_queued(self) -> None:
+        """Store what is queued, in order, as a pipeline of scripts per round trip.
+
+        Messages arrive while the previous pipeline is out: a busy server
+        stores them many to a round trip, and one sender's messages keep their
+        order (one queue, one pipeline at a time). A pipeline cut short by a
+        lost connection is sent again whole: the scripts that had run answer
+        from their de-duplication keys with what they stored.
+        """
+        while self._queue:
+            batch, self._queue = self._queue[:MAX_PIPELINE], self._queue[MAX_PIPELINE:]
+            try:
+                replies = await self._held(partial(self._run_scripts, [c for c, _ in batch]))
+            except Exception as exc:  # StoreUnavailable, or a bug: the senders hear of it
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), reply in zip(batch, replies, strict=True):
+                if not future.done():
+                    future.set_result(reply)
+
+    async def _run_scripts(self, calls: list[list[Any]]) -> list[Any]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for call in calls:
+                pipe.evalsha(self._add.sha, 5, *call)
+            replies = await pipe.execute(raise_on_error=False)
+        if any(isinstance(reply, redis_errors.NoScriptError) for reply in replies):
+            await self.redis.script_load(scripts.ADD)  # a Redis restarted without it
+            return await self._run_scripts(calls)
+        for reply in replies:
+            if isinstance(reply, Exception):
+                raise reply
+        return list(replies)
+
+    async def page(
+        self, room: str, after: int, through: int, exclude_client: str, limit: int
+    ) -> list[Stored]:
+        found: list[Stored] = []
+        start = after
+        exclude = _bytes(exclude_client)
+        while start < through and len(found) < limit:
+            index = await self._range(self._index(room), f"({start}-0", f"{through}-0", limit)
+            if not index:
+                break
+            start = offset_of(index[-1][0])
+            wanted = [entry_id for entry_id, fields in index if fields.get(b"c") != exclude]
+            for entry_id, fields in await self._entries(wanted):
+                found.append(decode_entry(entry_id, fields)[0])
+        return found[:limit]
+
+    async def _range(self, key: str | bytes, low: str, high: str, count: int) -> Entries:
+        async def call() -> Entries:
+            return cast(Entries, await self.redis.xrange(key, low, high, count=count))
+
+        return await self._held(call)
+
+    async def _entries(self, ids: list[bytes]) -> Entries:
+        """The stream's entries with these ids, in one round trip (those still kept)."""
+        if not ids:
+            return []
+
+        async def call() -> list[Any]:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for entry_id in ids:
+                    pipe.xrange(self.stream, entry_id, entry_id)
+                return list(await pipe.execute())
+
+        return [entry for reply in await self._held(call) for entry in reply]
+
+    async def last_offset(self) -> int:
+        value = await self._held(lambda: self.redis.get(self.counter))
+        return int(value or 0)
+
+    async def trimmed_through(self, room: str) -> int:
+        value = await self._held(lambda: self.redis.hget(self.trimmed_key, _bytes(room)))
+        return int(value or 0)
+
+    async def oldest_kept(self, room: str) -> int | None:
+        first = await self._range(self._index(room), "-", "+", 1)
+        return offset_of(first[0][0]) if first else None
+
+    async def trim(self, *, before_ts: float | None, keep: int | None, batch: int) -> int:
+        length = int(await self._held(lambda: self.redis.xlen(self.stream)))
+        over = max(0, length - keep) if keep is not None else 0
+        head = await self._range(self.stream, "-", "+", batch)
+        old = 0
+        if before_ts is not None:
+            for _entry_id, fields in head:
+                if float(fields.get(b"s", b"0")) >= before_ts:
+                    break
+                old += 1
+        count = min(batch, len(head), max(over, old))
+        if count == 0:
+            return 0
+        cut = offset_of(head[count - 1][0])
+        keys = [self.stream, self.rooms_key, self.trimmed_key]
+        args: list[int | str] = [cut, self.index_prefix]
+        return int(await self._held(lambda: self._trim(keys=keys, args=args)))
+
+    async def close(self) -> None:
+        if self._writing is not None:
+            self._writing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writing
+        await self.redis.aclose()

@@ -1,0 +1,126 @@
+"""What the chat server needs from its message store, whichever it has.
+
+Two stores implement it: `SqliteStore` (server/history.py, one process, the
+default) and `RedisStore` (server/redis_store.py, any number of processes
+sharing one Redis). ChatServer, replay.py and retention.py only see this
+interface, so catch-up, de-duplication and retention mean the same on both.
+
+The methods are coroutines because Redis answers over the network; the
+SQLite ones never suspend. `delivered` is the line between the two ways a
+client gets a message: everything at or below it has been relayed live by
+this process, everything above it will be. A replay sends what is at or
+below it and then subscribes the client, under the server's lock, so each
+message arrives exactly once. On SQLite every message is relayed as it is
+stored, so `delivered` is the newest offset; on Redis it is how far this
+process's stream reader has got.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from desktop_chat.server.history import History, Stored, open_history
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached (Redis down or cut off); nothing was stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    stored: Stored
+    new: bool  # False: this sender's opts.id was stored before; `stored` is that one
+
+
+class Store(Protocol):
+    async def check(self) -> None:
+        """Raise StoreUnavailable, saying why, when the store cannot be used at all."""
+        ...
+
+    async def add(
+        self,
+        client_id: str,
+        room: str,
+        sender_client: str,
+        sender_name: str,
+        text: str,
+        sender_sid: str,
+    ) -> Added:
+        """Store a message under a new offset and a new random id, unless this
+        sender already sent `client_id` (then the stored one, `new` False)."""
+        ...
+
+    async def page(
+        self, room: str, after: int, through: int, exclude_client: str, limit: int
+    ) -> list[Stored]:
+        """Up to `limit` messages of `room` with after < offset <= through,
+        oldest first, by anyone but `exclude_client`."""
+        ...
+
+    async def last_offset(self) -> int:
+        """The newest offset stored (0: none yet)."""
+        ...
+
+    async def trimmed_through(self, room: str) -> int:
+        """The newest offset that retention deleted, of `room` or before it (0: none)."""
+        ...
+
+    async def oldest_kept(self, room: str) -> int | None: ...
+
+    async def trim(self, *, before_ts: float | None, keep: int | None, batch: int) -> int:
+        """Delete up to `batch` of the oldest messages past the retention; how many went."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class SqliteStore:
+    """server/history.py's SQLite file behind the Store interface (one process)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.history: History = open_history(path)
+
+    async def check(self) -> None:
+        pass  # opened (or moved aside and started afresh) in __init__
+
+    async def add(
+        self,
+        client_id: str,
+        room: str,
+        sender_client: str,
+        sender_name: str,
+        text: str,
+        sender_sid: str,
+    ) -> Added:
+        found = self.history.find(sender_client, client_id)
+        if found is not None:
+            return Added(found, False)
+        stored = self.history.add(client_id, room, sender_client, sender_name, text, time.time())
+        return Added(stored, True)
+
+    async def page(
+        self, room: str, after: int, through: int, exclude_client: str, limit: int
+    ) -> list[Stored]:
+        # Everything stored was relayed as it was stored: `through` is the newest.
+        return self.history.page(room, after, exclude_client, limit)
+
+    async def last_offset(self) -> int:
+        return self.history.last_offset()
+
+    async def trimmed_through(self, room: str) -> int:
+        return self.history.trimmed_through(room)
+
+    async def oldest_kept(self, room: str) -> int | None:
+        return self.history.oldest_kept(room)
+
+    async def trim(self, *, before_ts: float | None, keep: int | None, batch: int) -> int:
+        return self.history.trim(before_ts=before_ts, keep=keep, batch=batch)
+
+    async def close(self) -> None:
+        self.history.close()
+
+
+__all__ = ["Added", "SqliteStore", "Store", "StoreUnavailable", "Stored"]
