@@ -62,6 +62,7 @@ from desktop_chat.ui.message_body import (
     MAX_SHOWN_CHARS,
     MAX_SHOWN_LINES,
     Body,
+    has_long_words,
     message_body,
     shown_text,
 )
@@ -76,9 +77,13 @@ PADDING = 6
 GAP = 2
 
 _MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per data() call
-_TEXT_FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere) | int(
-    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-)
+_WORDS = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+_ANYWHERE = _WORDS | int(Qt.TextFlag.TextWrapAnywhere)
+
+
+def text_flags(text: str) -> int:
+    """How a message's text wraps: between words, or anywhere when a word may not fit."""
+    return _ANYWHERE if has_long_words(text) else _WORDS
 _HEADER_OWN = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _HEADER_OTHER = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _SELECTED = QStyle.StateFlag.State_Selected
@@ -224,8 +229,9 @@ class MessageDelegate(QStyledItemDelegate):
             body_height = math.ceil(self._layout_of(message).boundingRect().height())
         else:
             metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
+            body = self.body_of(message)
             body_height = metrics.boundingRect(
-                QRect(0, 0, self._width, 1_000_000), _TEXT_FLAGS, self._text_of(message)
+                QRect(0, 0, self._width, 1_000_000), text_flags(body.text), body.text
             ).height()
         height = self._header_height + GAP + body_height + 2 * PADDING + MARGIN
         remember(self._heights, message.id, height)
@@ -296,10 +302,11 @@ class MessageDelegate(QStyledItemDelegate):
         if self.body_of(message).links and self._width > 0:
             self._layout_of(message).draw(painter, QPointF(left, body_top))
         else:
+            body = self.body_of(message)
             painter.drawText(
                 QRect(left, body_top, width, height - header_height - GAP),
-                _TEXT_FLAGS,
-                self._text_of(message),
+                text_flags(body.text),
+                body.text,
             )
         painter.restore()
 
