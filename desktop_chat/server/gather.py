@@ -32,8 +32,11 @@ MAX_BYTES = 64 * 1024  # bytes gathered for one connection before they go anyway
 
 
 class Gatherer:
-    def __init__(self, window: float = WINDOW, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(
+        self, window: float = WINDOW, max_bytes: int = MAX_BYTES, *, keep_busy: bool = True
+    ) -> None:
         self.window = window
+        self.keep_busy = keep_busy  # False: every window's first frame goes at once
         self.max_bytes = max_bytes
         # Connections written to since the last flush: their websocket, and
         # the frames gathered for them with their size.
@@ -82,7 +85,8 @@ class Gatherer:
         for transport, entry in self._open.items():
             if entry[1]:
                 self.flush(transport)
-                busy[transport] = entry
+                if self.keep_busy:
+                    busy[transport] = entry
         self._open = busy
         self._sizes = dict.fromkeys(busy, 0)
         if busy:
