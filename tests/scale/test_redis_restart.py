@@ -154,3 +154,38 @@ def test_connections_to_redis_cut_mid_stream_lose_nothing_and_double_nothing(
                 await listener.leave()
 
     run_checked(scenario())
+
+
+def test_a_full_redis_refuses_with_the_reason_and_takes_messages_again_when_it_has_room(
+    servers: Callable[..., list[ServerProcess]], redis_process: RedisProcess
+) -> None:
+    (process,) = servers(1)
+
+    async def scenario() -> None:
+        sender = Listener("sender")
+        receiver = Listener("receiver")
+        admin = aioredis.Redis.from_url(redis_process.url)
+        try:
+            await sender.connect(process.url)
+            await receiver.connect(process.url)
+            used = int((await admin.info("memory"))["used_memory"])
+            await admin.config_set("maxmemory-policy", "noeviction")
+            await admin.config_set("maxmemory", used + 1_000_000)
+            acked, refused = [], []
+            for n in range(40):  # 4 MB of text into 1 MB of room
+                ack = await sender.send(f"{n} " + "x" * 100_000, message_id=f"m{n}")
+                (refused if "error" in ack else acked).append((n, ack))
+            assert refused and {ack["error"] for _, ack in refused} == {UNAVAILABLE}
+            await admin.config_set("maxmemory", 0)
+            for n, _ in refused:  # the user's retry
+                ack = await sender.send(f"{n} " + "x" * 100_000, message_id=f"m{n}")
+                assert "error" not in ack
+            await until(lambda: len(receiver.received) == 40, 20, "all 40")
+            assert sorted(int(text.split()[0]) for text, _ in receiver.received) == list(range(40))
+            assert receiver.offsets() == sorted(set(receiver.offsets()))
+        finally:
+            await admin.aclose()
+            await sender.leave()
+            await receiver.leave()
+
+    run_checked(scenario())
