@@ -14,6 +14,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.port_probe import Answer, free_port, probe
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
@@ -25,6 +27,11 @@ from desktop_chat.client.local_db import data_dir, open_client_db, open_client_d
 from desktop_chat.client.local_db import default_db_path as client_db_path
 from desktop_chat.client.outbox import Outbox
 from desktop_chat.client.profile import Profile
+from desktop_chat.protocol.messages import (
+    DeliveryUpdate,
+    Message,
+    display_text,
+)
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     DEFAULT_URL,
@@ -36,6 +43,7 @@ from desktop_chat.protocol.urls import (
 )
 from desktop_chat.server.chat_server import default_db_path
 from desktop_chat.ui.bridge import ClientBridge
+from desktop_chat.ui.conversations import Conversations
 from desktop_chat.ui.inspector import Inspector
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
@@ -109,8 +117,10 @@ class ChatSession:
             transports=options.transports,
         )
         self.bridge = ClientBridge(self.client)
-        self.model = MessageModel()
-        self.window = MainWindow(self.model)
+        self.conversations = Conversations(lambda: self.client.says_rooms)
+        self.window = MainWindow(
+            self.conversations.current_model, self.conversations.list_model
+        )
         self.profiles = ProfileChoice(
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
         )
@@ -121,15 +131,29 @@ class ChatSession:
         self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
 
+    @property
+    def model(self) -> MessageModel:
+        """The conversation shown."""
+        return self.conversations.current_model
+
+    def messages(self) -> list[Message]:
+        """Every message of every conversation (tests, automation)."""
+        return self.conversations.messages()
+
     def _wire(self) -> None:
-        b, w = self.bridge, self.window
-        b.messages_added.connect(self.model.append)
-        b.delivery_changed.connect(self.model.update_state)
+        b, w, c = self.bridge, self.window, self.conversations
+        b.messages_added.connect(c.route)
+        b.delivery_changed.connect(self._delivery)
+        c.current_changed.connect(self._conversation_shown)
+        w.conversation_requested.connect(c.show)
+        w.seen_changed.connect(c.set_seen)
+        w.leave_requested.connect(self._leave)
+        b.connected_to.connect(self._rooms_known)
         b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
         w.send_requested.connect(b.send)
         b.send_refused.connect(w.restore_input)
-        w.join_requested.connect(b.join)
+        w.join_requested.connect(self._join)
         w.retry_requested.connect(b.retry)
         w.discard_requested.connect(b.discard)
         w.connect_requested.connect(b.connect_to_text)
@@ -141,6 +165,46 @@ class ChatSession:
         w.reconnect_requested.connect(b.reconnect_now)
         b.retry_pending.connect(w.show_reconnect)
         w.host_elsewhere_requested.connect(self._host_elsewhere_requested)
+
+    def _delivery(self, update: DeliveryUpdate) -> None:
+        for _room, model in self.conversations.models():
+            model.update_state(update)
+
+    def _conversation_shown(self, room: str) -> None:
+        model = self.conversations.model(room)
+        if model is not None:
+            self.window.show_conversation(room, model)
+
+    def _join(self, room: str) -> None:
+        """Join from the sidebar: the room's conversation is shown, and on a server
+        that does not name rooms, messages from others go there from now on."""
+        room = room.strip()
+        if not room:
+            return
+        self.conversations.show(room)
+        if self.client.profile.rooms:
+            self.conversations.fallback_room = room
+        self.bridge.join(room)
+
+    def _leave(self, room: str) -> None:
+        told = self.client.leave(room)
+        self.conversations.remove(room)
+        if told:
+            return
+        self.bridge.show_system(
+            QCoreApplication.translate(
+                "ChatSession",
+                "This server has no way to leave a room: {room} is hidden here and its "
+                "messages are no longer shown, but the server may still send them.",
+            ).format(room=f"#{display_text(room)}")
+        )
+
+    def _rooms_known(self, _target: ServerTarget) -> None:
+        """The rooms this window is in (rejoined from an earlier run) get their row."""
+        for room in self.client.rooms:
+            self.conversations.add(room)
+        if self.client.rooms and not self.conversations.fallback_room:
+            self.conversations.fallback_room = self.client.rooms[-1]
 
     def _show_status(self, text: str) -> None:
         if self.client.tls.insecure:
@@ -217,7 +281,7 @@ class ChatSession:
         self._show_profile(profile)
         if opts.room and profile.rooms:
             self.window.room_input.setText(opts.room.strip())
-            self.bridge.join(opts.room)
+            self._join(opts.room)
         if not taken:
             self.bridge.connect_to(target, profile)
 

@@ -272,6 +272,26 @@ class ChatClient:
         self._sender.join(room)
         self._save_channels()
 
+    def leave(self, room: str) -> bool:
+        """Leave a room: not rejoined any more, and the server told where it can be.
+
+        Only desktop-chat-server (which says `server-info`) is known to handle
+        `leave-room`; a tutorial server has no way to leave, so it is not sent
+        there and False is returned, for the window to say so.
+        """
+        self._sender.leave(room)
+        self._receiver.offsets.pop(room, None)  # else kept as a room to rejoin
+        self._save_channels()
+        event = self._speaking().leave_event
+        if event and self.info.ready.is_set():
+            return self.emit(event, (room,))
+        return False
+
+    @property
+    def says_rooms(self) -> bool:
+        """Whether the server names each message's room (ours does, in meta)."""
+        return self.info.ready.is_set()
+
     async def close(self) -> None:
         """Disconnect and stop retrying; safe to call more than once.
 

@@ -34,7 +34,7 @@ async def _peer(url: str, name: str, rooms: tuple[str, ...] = ()) -> socketio.As
 
 
 def _own(session: ChatSession) -> list[tuple[str, DeliveryState | None, str]]:
-    return [(m.text, m.state, m.error) for m in session.model.messages() if m.kind is Kind.OWN]
+    return [(m.text, m.state, m.error) for m in session.messages() if m.kind is Kind.OWN]
 
 
 def test_a_second_window_never_takes_the_first_ones_pending_messages(
@@ -142,7 +142,7 @@ def test_a_refused_message_stays_with_its_reason_across_a_restart_until_retried(
     alice = open_window(url, "alice", settings=Settings())
     wait_connected(qtbot, alice)
     long_room = "r" * 200  # the server takes room names of at most 128 characters
-    alice.window.room_input.setText(long_room)
+    alice.window.select_room(long_room)
     type_and_send(qtbot, alice, "to a room with too long a name")
     qtbot.waitUntil(lambda: bool(_own(alice)) and _own(alice)[0][1] is DeliveryState.FAILED)
     reason = _own(alice)[0][2]
@@ -154,7 +154,7 @@ def test_a_refused_message_stays_with_its_reason_across_a_restart_until_retried(
     qtbot.waitUntil(lambda: _own(again) == [
         ("to a room with too long a name", DeliveryState.FAILED, reason)
     ])
-    failed = next(m for m in again.model.messages() if m.kind is Kind.OWN)
+    failed = next(m for m in again.messages() if m.kind is Kind.OWN)
     again.bridge.discard(failed.id)
     qtbot.waitUntil(lambda: _own(again)[0][1] is DeliveryState.DISCARDED)
     arun(again.close())
