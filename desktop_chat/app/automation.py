@@ -26,10 +26,10 @@ Events (stdout):
      "window_visible": B}                   every connection change; S is one of
                                             offline, connecting, connected, reconnecting
     {"event": "message", "id": I, "kind": K, "text": T, "room": R, "sender": N,
-     "state": S, "conversation": C}         every line added to any conversation (C its
-                                            room key, "" = everyone), restored history
-                                            included; K is own, other or system; S null
-                                            unless own
+     "state": S, "conversation": C,         every line added to any conversation (C its
+     "restored": B}                         room key, "" = everyone), history restored at
+                                            start included (B true); K is own, other or
+                                            system; S null unless own
     {"event": "shown", "room": R}           the conversation shown changed
     {"event": "delivery", "id": I, "state": S, "error": E}
                                             one of our messages changed state
@@ -77,6 +77,7 @@ class Automation(QObject):
         self._fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
         self._buffer = b""
         conversations.lines_added.connect(self._lines_added)
+        conversations.lines_restored.connect(self._lines_restored)
         conversations.current_changed.connect(self._shown)
         bridge.delivery_changed.connect(self._delivery)
         bridge.status_changed.connect(self._status)
@@ -87,6 +88,7 @@ class Automation(QObject):
         """Stop reading and reporting, before the window goes away."""
         self._notifier.setEnabled(False)
         self.conversations.lines_added.disconnect(self._lines_added)
+        self.conversations.lines_restored.disconnect(self._lines_restored)
         self.conversations.current_changed.disconnect(self._shown)
         self.bridge.delivery_changed.disconnect(self._delivery)
         self.bridge.status_changed.disconnect(self._status)
@@ -110,7 +112,12 @@ class Automation(QObject):
             }
         )
 
-    def _lines_added(self, conversation: str, messages: list[Message]) -> None:
+    def _lines_restored(self, conversation: str, messages: list[Message]) -> None:
+        self._lines_added(conversation, messages, restored=True)
+
+    def _lines_added(
+        self, conversation: str, messages: list[Message], restored: bool = False
+    ) -> None:
         for message in messages:
             self._emit(
                 {
@@ -122,6 +129,7 @@ class Automation(QObject):
                     "sender": message.sender,
                     "state": message.state.value if message.state else None,
                     "conversation": conversation,
+                    "restored": restored,
                 }
             )
 

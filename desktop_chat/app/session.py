@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import json
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
+from desktop_chat.client.history import History, default_history_path, keeps
 from desktop_chat.client.identity import claim_identity, ephemeral_identity
 from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
 from desktop_chat.client.local_db import default_db_path as client_db_path
@@ -49,6 +52,8 @@ from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
 
 log = logging.getLogger(__name__)
+
+RESTORED = 200  # messages of each conversation shown from the local history at start
 
 
 @dataclass(slots=True)
@@ -116,6 +121,18 @@ class ChatSession:
             tls=options.tls,
             transports=options.transports,
         )
+        # The local history: a file of its own beside client.db (client/history.py).
+        self.history = History(default_history_path(data_dir()) if options.remember else None)
+        if self.history.opened.moved_aside is not None:
+            self._notes.append(
+                QCoreApplication.translate(
+                    "ChatSession",
+                    "Your message history could not be read ({reason}). It was kept as "
+                    "{path} and a new one was started.",
+                ).format(reason=self.history.opened.reason,
+                         path=self.history.opened.moved_aside)
+            )
+        self._server = ""  # the key of the server whose conversations are shown
         self.bridge = ClientBridge(self.client)
         self.conversations = Conversations(lambda: self.client.says_rooms)
         self.window = MainWindow(
@@ -149,6 +166,11 @@ class ChatSession:
         w.seen_changed.connect(c.set_seen)
         w.leave_requested.connect(self._leave)
         b.connected_to.connect(self._rooms_known)
+        c.lines_added.connect(self._keep)
+        c.current_changed.connect(lambda _room: self._remember_conversations())
+        c.list_model.rowsInserted.connect(lambda *_: self._remember_conversations())
+        c.list_model.rowsRemoved.connect(lambda *_: self._remember_conversations())
+        w.message_list.older_wanted.connect(self._older)
         b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
         w.send_requested.connect(b.send)
@@ -169,6 +191,54 @@ class ChatSession:
     def _delivery(self, update: DeliveryUpdate) -> None:
         for _room, model in self.conversations.models():
             model.update_state(update)
+        self.history.update(self._server, update)
+
+    # ---- the local history ------------------------------------------------------
+
+    def _keep(self, room: str, messages: list[Message]) -> None:
+        """Hand what was shown to the history's writer (a queue put per batch)."""
+        kept = [m for m in messages if keeps(m)]
+        if kept and self._server:
+            self.history.add(self._server, room, kept)
+
+    def _remember_conversations(self) -> None:
+        if self._server:
+            self.history.remember(self._server, "rooms", json.dumps(self.conversations.rooms()))
+            self.history.remember(self._server, "shown", self.conversations.current)
+
+    def _restore(self, server: str) -> None:
+        """Show each conversation of this server as it was left: its newest messages
+        from the local history, and the one that was shown. What the server holds
+        since comes with the catch-up (the channel offsets)."""
+        self._server = server
+        try:
+            rooms = json.loads(self.history.recall(server, "rooms") or "[]")
+            shown = self.history.recall(server, "shown") or ""
+            if not isinstance(rooms, list):
+                rooms = []
+            for room in ["", *(r for r in rooms if isinstance(r, str) and r)]:
+                self.conversations.restore(room, self.history.last(server, room, RESTORED))
+        except sqlite3.Error:
+            log.warning("cannot read the message history", exc_info=True)
+            return
+        if shown in self.conversations.rooms():
+            self.conversations.show(shown)
+
+    def _older(self) -> None:
+        """The user scrolled to the top of what the window holds: page in older
+        messages from the local history."""
+        model = self.conversations.current_model
+        oldest = model.oldest()
+        if oldest is None or not self._server:
+            return
+        try:
+            older = self.history.before(
+                self._server, self.conversations.current, oldest.id, model.page
+            )
+        except sqlite3.Error:
+            log.warning("cannot page the message history", exc_info=True)
+            return
+        model.prepend(older)
 
     def _conversation_shown(self, room: str) -> None:
         model = self.conversations.model(room)
@@ -199,8 +269,12 @@ class ChatSession:
             ).format(room=f"#{display_text(room)}")
         )
 
-    def _rooms_known(self, _target: ServerTarget) -> None:
-        """The rooms this window is in (rejoined from an earlier run) get their row."""
+    def _rooms_known(self, target: ServerTarget) -> None:
+        """The rooms this window is in (rejoined from an earlier run) get their row;
+        another server than the one shown brings its own conversations."""
+        if target.key != self._server:
+            self.conversations.clear()
+            self._restore(target.key)
         for room in self.client.rooms:
             self.conversations.add(room)
         if self.client.rooms and not self.conversations.fallback_room:
@@ -277,6 +351,7 @@ class ChatSession:
             await self._host_if_free(url, path)
             taken = not self.hosting and await self._taken_by_another_server(url, path)
         target = ServerTarget(url, path)
+        self._restore(target.key)  # before the outbox and catch-up show anything
         profile = self.profiles.for_server(target.key)
         self._show_profile(profile)
         if opts.room and profile.rooms:
@@ -367,6 +442,7 @@ class ChatSession:
         self._closed = True
         self.inspector.close()
         await self.client.close()
+        self.history.close()
         self.database.close()
         self.identity.release()
         self.bridge.detach()

@@ -32,6 +32,8 @@ from desktop_chat.protocol.messages import Kind, Message, system_message
 from desktop_chat.ui.conversation_list_model import EVERYONE, ConversationListModel
 from desktop_chat.ui.message_model import MessageModel
 
+NOTES_KEPT = 50  # a conversation's last lines searched for notes to keep on a server switch
+
 
 class Conversations(QObject):
     # The conversation shown changed: its room key.
@@ -39,6 +41,8 @@ class Conversations(QObject):
     # Lines went into a conversation (room key, list[Message]), in order:
     # what the process-test control reports and the local history keeps.
     lines_added = Signal(str, object)
+    # Lines shown again from the local history at start (room key, list[Message]).
+    lines_restored = Signal(str, object)
 
     def __init__(
         self, says_rooms: Callable[[], bool] = lambda: True, parent: QObject | None = None
@@ -49,6 +53,9 @@ class Conversations(QObject):
         self._says_rooms = says_rooms
         self._hidden: set[str] = set()  # rooms left: late messages from them are dropped
         self._fallback_said = False
+        # Ids of messages restored from the local history: a catch-up or the
+        # outbox showing them again is not shown twice.
+        self._restored: set[str] = set()
         self.list_model = ConversationListModel(self)
         self._models: dict[str, MessageModel] = {EVERYONE: MessageModel(self)}
         self._current = EVERYONE
@@ -107,15 +114,34 @@ class Conversations(QObject):
         if self.fallback_room == room:
             self.fallback_room = self.rooms()[-1] if len(self.rooms()) > 1 else ""
 
+    def restore(self, room: str, messages: list[Message]) -> None:
+        """Show what the local history kept of a conversation (before anything new)."""
+        if not messages:
+            self.add(room)
+            return
+        self.add(room).append(messages)
+        self._restored.update(m.id for m in messages)
+        self.lines_restored.emit(room, messages)
+
     def clear(self) -> None:
-        """Another server: its conversations start afresh (rooms come as they are joined)."""
+        """Another server: its conversations start afresh (rooms come as they are joined).
+
+        The window's own notes (system lines) of the last moments stay, in "Everyone":
+        they often say why the window went to this server.
+        """
         self.show(EVERYONE)
+        notes = [
+            m for _room, model in self.models() for m in model.messages()[-NOTES_KEPT:]
+            if m.kind is Kind.SYSTEM
+        ]
         for room in [r for r in self._models if r != EVERYONE]:
             self.remove(room)
         everyone = self._models[EVERYONE]
         self._models[EVERYONE] = MessageModel(self)
         self.list_model.set_unread(EVERYONE, 0)
         self._first_unread.clear()
+        self._restored.clear()
+        self._models[EVERYONE].append(notes)
         self.current_changed.emit(EVERYONE)
         everyone.deleteLater()
 
@@ -168,8 +194,10 @@ class Conversations(QObject):
         """Hand a batch to the conversations it belongs to, in order, one append each."""
         groups: dict[str, list[Message]] = {}
         target = self.target_of
-        hidden = self._hidden
+        hidden, restored = self._hidden, self._restored
         for message in batch:
+            if restored and message.id in restored:
+                continue  # shown from the local history already
             room = target(message)
             if room in hidden:
                 continue  # a room the user left: its late messages are not shown

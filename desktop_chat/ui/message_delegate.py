@@ -76,6 +76,8 @@ PADDING = 6
 GAP = 2
 
 _MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per data() call
+_BAND = int(Role.BAND)
+_BAND_FLAGS = int(Qt.AlignmentFlag.AlignCenter)
 _TEXT_FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere) | int(
     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 )
@@ -88,6 +90,12 @@ def _message(index: _Index) -> Message | None:
     """The record of the row `index` points at, in whatever model (or proxy) it is from."""
     message = index.data(_MESSAGE)
     return message if isinstance(message, Message) else None
+
+
+def _band(index: _Index) -> str:
+    """The band above the row ("New messages", the day), or ""."""
+    band = index.data(_BAND)
+    return band if isinstance(band, str) else ""
 
 
 def _never() -> bool:
@@ -209,9 +217,12 @@ class MessageDelegate(QStyledItemDelegate):
                 if estimate is None:
                     estimate = self._estimate(message)
                     remember(self._estimates, message.id, estimate)
-                return QSize(self._width, estimate)
+                return QSize(self._width, estimate + self._band_height(index))
             height = self._measure(message)
-        return QSize(self._width, height)
+        return QSize(self._width, height + self._band_height(index))
+
+    def _band_height(self, index: _Index) -> int:
+        return self._header_height + GAP * 2 if _band(index) else 0
 
     @staticmethod
     def _rows(index: _Index) -> int:
@@ -270,7 +281,20 @@ class MessageDelegate(QStyledItemDelegate):
             fill = colors.selected
         else:
             fill = colors.own if kind is Kind.OWN else colors.other if kind is Kind.OTHER else None
-        rect = option.rect
+        rect = QRect(option.rect)
+        band = _band(index)
+        if band:
+            band_height = self._header_height + GAP * 2
+            painter.save()
+            painter.setFont(header_font)
+            painter.setPen(colors.muted)
+            painter.drawText(
+                QRect(rect.left() + MARGIN, rect.top(), rect.width() - 2 * MARGIN, band_height),
+                _BAND_FLAGS,
+                band,
+            )
+            painter.restore()
+            rect.setTop(rect.top() + band_height)
         left, top = rect.left() + MARGIN, rect.top() + MARGIN // 2
         width, height = rect.width() - 2 * MARGIN, rect.height() - 2 * (MARGIN // 2)
         painter.save()
@@ -335,6 +359,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._update_fonts(self._view.font())
         left = rect.left() + MARGIN + PADDING
         top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
+        top += self._band_height(index)
         return link_in(self._layout_of(message), links, pos.x() - left, pos.y() - top)
 
     def _hover(self, pos: QPoint) -> None:
