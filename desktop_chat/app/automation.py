@@ -18,6 +18,8 @@ Commands (stdin):
     {"cmd": "show", "room": R}              show the conversation of room R, as choosing
                                             it in the sidebar does
     {"cmd": "type", "text": T}              put T into the message box (a draft), unsent
+    {"cmd": "search", "text": T, "all": B}  search the conversation shown (all of them
+                                            when B) for T; answered by a "results" event
     {"cmd": "close"}                        close the window, as its close button does
 
 Events (stdout):
@@ -31,6 +33,8 @@ Events (stdout):
                                             start included (B true); K is own, other or
                                             system; S null unless own
     {"event": "shown", "room": R}           the conversation shown changed
+    {"event": "results", "texts": [T, ...], "rooms": [R, ...]}
+                                            what a search found, newest first
     {"event": "delivery", "id": I, "state": S, "error": E}
                                             one of our messages changed state
     {"event": "error", "message": M}        a command that could not be understood
@@ -177,6 +181,15 @@ class Automation(QObject):
             self.window.select_room(room)
         elif cmd == "type" and isinstance(text, str):
             self.window.message_input.setPlainText(text)
+        elif cmd == "search" and isinstance(text, str):
+            hits = self.window.search(text, command.get("all") is True)
+            self._emit(
+                {
+                    "event": "results",
+                    "texts": [hit.message.text for hit in hits],
+                    "rooms": [hit.room for hit in hits],
+                }
+            )
 
         elif cmd == "join" and isinstance(room, str):
             self.window.room_input.setText(room)

@@ -24,7 +24,7 @@ from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
-from desktop_chat.client.history import History, default_history_path, keeps
+from desktop_chat.client.history import History, Hit, default_history_path, keeps
 from desktop_chat.client.identity import claim_identity, ephemeral_identity
 from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
 from desktop_chat.client.local_db import default_db_path as client_db_path
@@ -171,6 +171,8 @@ class ChatSession:
         c.list_model.rowsInserted.connect(lambda *_: self._remember_conversations())
         c.list_model.rowsRemoved.connect(lambda *_: self._remember_conversations())
         w.message_list.older_wanted.connect(self._older)
+        w.search_requested.connect(self._search)
+        w.result_chosen.connect(self._show_hit)
         b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
         w.send_requested.connect(b.send)
@@ -223,6 +225,36 @@ class ChatSession:
             return
         if shown in self.conversations.rooms():
             self.conversations.show(shown)
+
+    def _search(self, query: str, everywhere: bool) -> None:
+        """Search the local history (FTS5; short queries by LIKE) and list what it found."""
+        room = None if everywhere else self.conversations.current
+        try:
+            hits = self.history.search(self._server, query, room) if self._server else []
+        except sqlite3.Error:
+            log.warning("cannot search the message history", exc_info=True)
+            hits = []
+        self.window.search_panel.show_results(query, hits)
+
+    def _show_hit(self, hit: Hit) -> None:
+        """Show a search result in its conversation with its neighbours: paged in
+        from the local history if the window does not hold it yet."""
+        if hit.room not in self.conversations.rooms():
+            self.conversations.add(hit.room)  # a room left since: shown again to read
+        model = self.conversations.show(hit.room)
+        row = model.show_around(hit.message.id)
+        if row < 0:
+            oldest = model.oldest()
+            if oldest is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    model.prepend(
+                        self.history.back_to(
+                            self._server, hit.room, hit.message.id, oldest.id, model.page // 2
+                        )
+                    )
+            row = model.show_around(hit.message.id)
+        if row >= 0:
+            self.window.message_list.show_row(row)
 
     def _older(self) -> None:
         """The user scrolled to the top of what the window holds: page in older

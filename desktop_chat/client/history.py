@@ -288,6 +288,34 @@ class History:
         ).fetchall()
         return [_message(r) for r in reversed(rows)]
 
+    def back_to(
+        self, server: str, room: str, message_id: str, before_id: str, older: int,
+        most: int = 200_000,
+    ) -> list[Message]:
+        """Everything of the conversation from `older` messages before `message_id`
+        up to (not including) `before_id`, oldest first: what a window that holds
+        the conversation from `before_id` on needs to show a search result with
+        its neighbours. Empty when more than `most` messages lie in between."""
+        found = self.db.execute(
+            "SELECT seq FROM messages WHERE server = ? AND id = ?", (server, message_id)
+        ).fetchone()
+        bound = self.db.execute(
+            "SELECT seq FROM messages WHERE server = ? AND id = ?", (server, before_id)
+        ).fetchone()
+        if found is None or bound is None or found[0] >= bound[0]:
+            return []
+        start = self.db.execute(
+            "SELECT min(seq) FROM (SELECT seq FROM messages WHERE server = ? AND room = ?"
+            " AND seq <= ? ORDER BY seq DESC LIMIT ?)",
+            (server, room, found[0], older + 1),
+        ).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq >= ?"
+            " AND seq < ? ORDER BY seq LIMIT ?",
+            (server, room, start, bound[0], most + 1),
+        ).fetchall()
+        return [] if len(rows) > most else [_message(r) for r in rows]
+
     def around(self, server: str, message_id: str, count: int) -> tuple[str, list[Message]]:
         """A message with up to `count` neighbours each side in its conversation
         (a search result jumped to): its room, and the messages oldest first."""

@@ -78,6 +78,14 @@ class ConversationView(QListView):
             conversation.jump_to_newest()
         self.scrollToBottom()
 
+    def show_row(self, row: int) -> None:
+        """Show the row `row` of the conversation in the middle, chosen (a search
+        result); the view stops following the newest messages."""
+        self._set_following(False)
+        index = self.model().index(row, 0)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
     def _set_following(self, following: bool) -> None:
         if following != self._following:
             self._following = following

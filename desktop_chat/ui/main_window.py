@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.client.history import Hit
 from desktop_chat.protocol.messages import DeliveryState, Message
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
@@ -45,6 +46,7 @@ from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.message_model import MessageModel, Role
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
+from desktop_chat.ui.search_panel import SearchPanel
 from desktop_chat.ui.sidebar import Sidebar, Switcher
 
 _W = TypeVar("_W", bound=QWidget)
@@ -120,6 +122,8 @@ class MainWindow(QMainWindow):
     leave_requested = Signal(str)  # the room shown
     conversation_requested = Signal(str)  # show this room's conversation ("" = everyone)
     seen_changed = Signal(bool)  # the user sees the newest of the conversation shown, or not
+    search_requested = Signal(str, bool)  # query, in all conversations (else the one shown)
+    result_chosen = Signal(object)  # a search Hit to show in its conversation
     connect_requested = Signal(str)  # the address as typed
     offline_toggled = Signal(bool)
     reconnect_requested = Signal()
@@ -206,9 +210,15 @@ class MainWindow(QMainWindow):
         bottom = QHBoxLayout()
         bottom.addWidget(self.message_input, 1)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.search_panel = SearchPanel()
+        self.search_panel.setVisible(False)
+        self.search_panel.search_requested.connect(self.search_requested)
+        self.search_panel.result_chosen.connect(self.result_chosen)
+        self.search_panel.closed.connect(self.message_input.setFocus)
         chat = QVBoxLayout()
         chat.setContentsMargins(0, 0, 0, 0)
-        chat.addWidget(self.message_list, 1)
+        chat.addWidget(self.search_panel, 1)
+        chat.addWidget(self.message_list, 2)
         chat.addWidget(self.presence)
         chat.addWidget(self.target_label)
         chat.addLayout(bottom)
@@ -238,6 +248,8 @@ class MainWindow(QMainWindow):
             ("Alt+Up", lambda: self.sidebar.step(-1)),
             ("Alt+Down", lambda: self.sidebar.step(1)),
             ("Ctrl+Shift+A", self.sidebar.next_unread),
+            ("Ctrl+F", lambda: self.start_search(everywhere=False)),
+            ("Ctrl+Shift+F", lambda: self.start_search(everywhere=True)),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(slot)
@@ -272,6 +284,17 @@ class MainWindow(QMainWindow):
         self.sidebar.select(room)
         self._show_target()
         self._seen_changed()
+
+    def start_search(self, everywhere: bool) -> None:
+        """Ctrl+F (the conversation shown) or Ctrl+Shift+F (all of them)."""
+        self.search_panel.start(everywhere, conversation_title(self._room))
+
+    def search(self, text: str, everywhere: bool) -> list[Hit]:
+        """Search as a user does (type, Enter): the results are those listed."""
+        self.start_search(everywhere)
+        self.search_panel.field.setText(text)
+        self.search_panel.search_requested.emit(text.strip(), everywhere)
+        return self.search_panel.model.hits()
 
     def seen(self) -> bool:
         """Whether the user sees the newest messages of the conversation shown."""
