@@ -18,6 +18,7 @@ Commands (stdin):
     {"cmd": "show", "room": R}              show the conversation of room R, as choosing
                                             it in the sidebar does
     {"cmd": "type", "text": T}              put T into the message box (a draft), unsent
+    {"cmd": "input"}                        report what the message box holds ("input")
     {"cmd": "search", "text": T, "all": B}  search the conversation shown (all of them
                                             when B) for T; answered by a "results" event
     {"cmd": "close"}                        close the window, as its close button does
@@ -33,6 +34,8 @@ Events (stdout):
                                             start included (B true); K is own, other or
                                             system; S null unless own
     {"event": "shown", "room": R}           the conversation shown changed
+    {"event": "input", "text": T, "room": R}
+                                            the message box's text, and the conversation
     {"event": "results", "texts": [T, ...], "rooms": [R, ...]}
                                             what a search found, newest first
     {"event": "delivery", "id": I, "state": S, "error": E}
@@ -181,6 +184,14 @@ class Automation(QObject):
             self.window.select_room(room)
         elif cmd == "type" and isinstance(text, str):
             self.window.message_input.setPlainText(text)
+        elif cmd == "input":
+            self._emit(
+                {
+                    "event": "input",
+                    "text": self.window.message_input.toPlainText(),
+                    "room": self.window.room(),
+                }
+            )
         elif cmd == "search" and isinstance(text, str):
             hits = self.window.search(text, command.get("all") is True)
             self._emit(

@@ -10,21 +10,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import json
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.app.hosting import HostedServer, HostingError
+from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.port_probe import Answer, free_port, probe
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
-from desktop_chat.client.history import History, Hit, default_history_path, keeps
+from desktop_chat.client.drafts import DraftStore
+from desktop_chat.client.history import History, default_history_path
 from desktop_chat.client.identity import claim_identity, ephemeral_identity
 from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
 from desktop_chat.client.local_db import default_db_path as client_db_path
@@ -53,7 +53,6 @@ from desktop_chat.ui.message_model import MessageModel
 
 log = logging.getLogger(__name__)
 
-RESTORED = 200  # messages of each conversation shown from the local history at start
 
 
 @dataclass(slots=True)
@@ -132,7 +131,6 @@ class ChatSession:
                 ).format(reason=self.history.opened.reason,
                          path=self.history.opened.moved_aside)
             )
-        self._server = ""  # the key of the server whose conversations are shown
         self.bridge = ClientBridge(self.client)
         self.conversations = Conversations(lambda: self.client.says_rooms)
         self.window = MainWindow(
@@ -142,6 +140,11 @@ class ChatSession:
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
         )
         self.inspector = Inspector(self.window, self.client)
+        # History and drafts of the conversations, on disk (app/keeping.py).
+        self.keeping = Keeping(
+            self.history, DraftStore(self.database, self.identity.key),
+            self.conversations, self.window,
+        )
         # The server this window hosts, on its own thread (app/hosting.py).
         self.server: HostedServer | None = None
         self._closed = False
@@ -166,13 +169,6 @@ class ChatSession:
         w.seen_changed.connect(c.set_seen)
         w.leave_requested.connect(self._leave)
         b.connected_to.connect(self._rooms_known)
-        c.lines_added.connect(self._keep)
-        c.current_changed.connect(lambda _room: self._remember_conversations())
-        c.list_model.rowsInserted.connect(lambda *_: self._remember_conversations())
-        c.list_model.rowsRemoved.connect(lambda *_: self._remember_conversations())
-        w.message_list.older_wanted.connect(self._older)
-        w.search_requested.connect(self._search)
-        w.result_chosen.connect(self._show_hit)
         b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
         w.send_requested.connect(b.send)
@@ -193,84 +189,7 @@ class ChatSession:
     def _delivery(self, update: DeliveryUpdate) -> None:
         for _room, model in self.conversations.models():
             model.update_state(update)
-        self.history.update(self._server, update)
-
-    # ---- the local history ------------------------------------------------------
-
-    def _keep(self, room: str, messages: list[Message]) -> None:
-        """Hand what was shown to the history's writer (a queue put per batch)."""
-        kept = [m for m in messages if keeps(m)]
-        if kept and self._server:
-            self.history.add(self._server, room, kept)
-
-    def _remember_conversations(self) -> None:
-        if self._server:
-            self.history.remember(self._server, "rooms", json.dumps(self.conversations.rooms()))
-            self.history.remember(self._server, "shown", self.conversations.current)
-
-    def _restore(self, server: str) -> None:
-        """Show each conversation of this server as it was left: its newest messages
-        from the local history, and the one that was shown. What the server holds
-        since comes with the catch-up (the channel offsets)."""
-        self._server = server
-        try:
-            rooms = json.loads(self.history.recall(server, "rooms") or "[]")
-            shown = self.history.recall(server, "shown") or ""
-            if not isinstance(rooms, list):
-                rooms = []
-            for room in ["", *(r for r in rooms if isinstance(r, str) and r)]:
-                self.conversations.restore(room, self.history.last(server, room, RESTORED))
-        except sqlite3.Error:
-            log.warning("cannot read the message history", exc_info=True)
-            return
-        if shown in self.conversations.rooms():
-            self.conversations.show(shown)
-
-    def _search(self, query: str, everywhere: bool) -> None:
-        """Search the local history (FTS5; short queries by LIKE) and list what it found."""
-        room = None if everywhere else self.conversations.current
-        try:
-            hits = self.history.search(self._server, query, room) if self._server else []
-        except sqlite3.Error:
-            log.warning("cannot search the message history", exc_info=True)
-            hits = []
-        self.window.search_panel.show_results(query, hits)
-
-    def _show_hit(self, hit: Hit) -> None:
-        """Show a search result in its conversation with its neighbours: paged in
-        from the local history if the window does not hold it yet."""
-        if hit.room not in self.conversations.rooms():
-            self.conversations.add(hit.room)  # a room left since: shown again to read
-        model = self.conversations.show(hit.room)
-        row = model.show_around(hit.message.id)
-        if row < 0:
-            oldest = model.oldest()
-            if oldest is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    model.prepend(
-                        self.history.back_to(
-                            self._server, hit.room, hit.message.id, oldest.id, model.page // 2
-                        )
-                    )
-            row = model.show_around(hit.message.id)
-        if row >= 0:
-            self.window.message_list.show_row(row)
-
-    def _older(self) -> None:
-        """The user scrolled to the top of what the window holds: page in older
-        messages from the local history."""
-        model = self.conversations.current_model
-        oldest = model.oldest()
-        if oldest is None or not self._server:
-            return
-        try:
-            older = self.history.before(
-                self._server, self.conversations.current, oldest.id, model.page
-            )
-        except sqlite3.Error:
-            log.warning("cannot page the message history", exc_info=True)
-            return
-        model.prepend(older)
+        self.keeping.delivery(update)
 
     def _conversation_shown(self, room: str) -> None:
         model = self.conversations.model(room)
@@ -304,9 +223,9 @@ class ChatSession:
     def _rooms_known(self, target: ServerTarget) -> None:
         """The rooms this window is in (rejoined from an earlier run) get their row;
         another server than the one shown brings its own conversations."""
-        if target.key != self._server:
+        if target.key != self.keeping.server:
             self.conversations.clear()
-            self._restore(target.key)
+            self.keeping.restore(target.key)
         for room in self.client.rooms:
             self.conversations.add(room)
         if self.client.rooms and not self.conversations.fallback_room:
@@ -383,7 +302,7 @@ class ChatSession:
             await self._host_if_free(url, path)
             taken = not self.hosting and await self._taken_by_another_server(url, path)
         target = ServerTarget(url, path)
-        self._restore(target.key)  # before the outbox and catch-up show anything
+        self.keeping.restore(target.key)  # before the outbox and catch-up show anything
         profile = self.profiles.for_server(target.key)
         self._show_profile(profile)
         if opts.room and profile.rooms:
@@ -474,6 +393,7 @@ class ChatSession:
         self._closed = True
         self.inspector.close()
         await self.client.close()
+        self.keeping.close()
         self.history.close()
         self.database.close()
         self.identity.release()

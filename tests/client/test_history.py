@@ -90,3 +90,27 @@ def test_a_damaged_history_is_kept_aside(tmp_path: Path) -> None:
     history.flush()
     assert [m.text for m in history.last("s", "", 1)] == ["works"]
     history.close()
+
+
+def test_drafts_are_kept_per_conversation_and_an_old_file_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    from desktop_chat.client.drafts import DraftStore
+    from desktop_chat.client.local_db import VERSION, open_client_db
+
+    path = tmp_path / "client.db"
+    old = sqlite3.connect(path)
+    old.executescript("CREATE TABLE identities (slot INTEGER PRIMARY KEY, key TEXT NOT NULL);"
+                      "PRAGMA user_version=1;")
+    old.close()
+    db = open_client_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    drafts = DraftStore(db, "me")
+    drafts.save("s", "garden", "half written 안녕")
+    drafts.save("s", "", "to everyone")
+    assert drafts.load("s", "garden") == "half written 안녕"
+    assert drafts.load("other", "garden") == ""
+    drafts.save("s", "garden", "")
+    assert drafts.load("s", "garden") == ""
+    assert DraftStore(db, "someone else").load("s", "") == ""
+    db.close()

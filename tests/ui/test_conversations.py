@@ -114,3 +114,26 @@ def test_leaving_a_room_on_our_server(
     qtbot.waitUntil(lambda: "to everyone" in texts(alice, Kind.OTHER))
     assert "after alice left" not in texts(alice)
     assert not any("no way to leave" in t for t in texts(alice, Kind.SYSTEM))
+
+
+def test_drafts_follow_their_conversation(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    from desktop_chat.app.settings import Settings
+
+    alice = open_window(server_url(chat_server), "alice", settings=Settings())
+    wait_connected(qtbot, alice)
+    w = alice.window
+    w.room_input.setText("garden")
+    w.join_button.click()
+    w.message_input.setPlainText("for the garden")
+    w.select_room("")  # switching keeps the draft at once
+    assert w.message_input.toPlainText() == ""
+    w.message_input.setPlainText("for everyone")
+    qtbot.wait(400)  # the debounce
+    assert alice.keeping.drafts.load(alice.keeping.server, "") == "for everyone"
+    w.select_room("garden")
+    assert w.message_input.toPlainText() == "for the garden"
+    qtbot.keyClick(w.message_input, Qt.Key.Key_Return)  # sent: the draft is gone
+    qtbot.wait(400)
+    assert alice.keeping.drafts.load(alice.keeping.server, "garden") == ""
