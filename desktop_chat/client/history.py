@@ -11,13 +11,25 @@ A file of its own, `history.db`, beside `client.db` rather than in it:
 Writing is off the message path: the window hands whole batches to
 `add()` (a queue put), and a writer thread commits what has gathered in
 one transaction every `COMMIT_EVERY` seconds or `COMMIT_ROWS` rows. SQLite
-releases the GIL while it works, so most of the cost (the full-text index
-above all) runs beside the window's thread, not in it.
+releases the GIL while it works, so most of the cost runs beside the
+window's thread, not in it.
+
+What a row costs is kept small, since a flood writes tens of thousands a
+second on a machine that has other work: the only indexes written with
+each row are the conversation's (server, room, seq), appended at the end,
+and a unique index of our own messages' ids (delivery states find their
+row by it; other ids are random, and a B-tree of random keys costs several
+times the row itself). Rows read from the file keep their `seq` in
+`seq_of`, which is how paging and search results find their neighbours.
 
 Search is SQLite FTS5 with the trigram tokenizer, which finds any run of
 three or more characters inside words (하세요 in 안녕하세요); shorter
-queries fall back to LIKE. Only the first `INDEXED_CHARS` of a text are
-indexed, so a hostile 10 MB message costs the index no more than 64 KiB.
+queries fall back to LIKE. The full-text index costs about twice the row:
+it is built by the writer when no batch has come for `INDEX_IDLE` seconds,
+in chunks, so a flood is not slowed by it; rows not yet indexed (the
+newest, few once the flood is over) are searched with LIKE. Only the first
+`INDEXED_CHARS` of a text are indexed, so a hostile 10 MB message costs
+the index no more than 64 KiB.
 """
 
 from __future__ import annotations
@@ -41,6 +53,8 @@ VERSION = 1
 INDEXED_CHARS = 65_536
 COMMIT_EVERY = 0.5  # seconds a batch may wait for more before it is committed
 COMMIT_ROWS = 500  # rows that are committed at once without waiting
+INDEX_IDLE = 0.25  # seconds without a batch before the writer indexes for search
+INDEX_CHUNK = 2_000  # rows indexed per transaction (then the queue is looked at again)
 
 SCHEMA = f"""
 CREATE TABLE messages (
@@ -53,18 +67,18 @@ CREATE TABLE messages (
     text TEXT NOT NULL,
     ts REAL NOT NULL,
     state TEXT,
-    error TEXT NOT NULL DEFAULT '',
-    UNIQUE (server, id)
+    error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX messages_conversation ON messages (server, room, seq);
+CREATE UNIQUE INDEX messages_own ON messages (server, id) WHERE kind = 'own';
 CREATE VIRTUAL TABLE messages_fts USING fts5(
     text, content='messages', content_rowid='seq', tokenize='trigram'
 );
-CREATE TRIGGER messages_indexed AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts (rowid, text)
-    VALUES (new.seq, substr(new.text, 1, {INDEXED_CHARS}));
-END;
-CREATE TRIGGER messages_unindexed AFTER DELETE ON messages BEGIN
+-- Rows up to `upto` are in messages_fts; the writer indexes the rest when idle.
+CREATE TABLE fts_progress (upto INTEGER NOT NULL);
+INSERT INTO fts_progress (upto) VALUES (0);
+CREATE TRIGGER messages_unindexed AFTER DELETE ON messages
+WHEN old.seq <= (SELECT upto FROM fts_progress) BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, text)
     VALUES ('delete', old.seq, substr(old.text, 1, {INDEXED_CHARS}));
 END;
@@ -78,7 +92,8 @@ CREATE TABLE conversation_state (
 
 _KINDS = {kind.value: kind for kind in Kind}
 _STATES = {state.value: state for state in DeliveryState}
-_COLUMNS = "room, id, kind, sender, text, ts, state, error"
+_COLUMNS = "room, id, kind, sender, text, ts, state, error, seq"
+_M_COLUMNS = "m.room, m.id, m.kind, m.sender, m.text, m.ts, m.state, m.error, m.seq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +116,7 @@ def keeps(message: Message) -> bool:
 
 
 def _message(row: tuple[object, ...]) -> Message:
-    room, id_, kind, sender, text, ts, state, error = row
+    room, id_, kind, sender, text, ts, state, error, _seq = row
     return Message(
         text=str(text),
         kind=_KINDS.get(str(kind), Kind.SYSTEM),
@@ -140,8 +155,14 @@ class History:
             self._tmp = tempfile.TemporaryDirectory(prefix="desktop-chat-history-")
             path = Path(self._tmp.name) / "history.db"
         self.path = path
-        self.opened: OpenedDatabase = open_or_move_aside(path, SCHEMA, VERSION)
+        # No quick_check: it reads the whole file, hundreds of MB, at every start.
+        self.opened: OpenedDatabase = open_or_move_aside(path, SCHEMA, VERSION, check=False)
         self.db = self.opened.connection
+        # Where this run's rows begin: anything older was written before it.
+        self.first_new_seq = int(
+            self.db.execute("SELECT coalesce(max(seq), 0) FROM messages").fetchone()[0]
+        ) + 1
+        self.seq_of: dict[str, int] = {}  # id -> seq of the rows read from the file
         self._queue: queue.SimpleQueue[tuple[object, ...] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._write, name="history-writer", daemon=True)
         self._thread.start()
@@ -188,10 +209,18 @@ class History:
         db = sqlite3.connect(str(self.path), isolation_level=None)
         db.execute("PRAGMA busy_timeout=5000")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA cache_size=-32768")  # 32 MB: the index pages written stay in memory
         try:
             running = True
+            indexed = False  # nothing left to index for search
             while running:
-                ops = [self._queue.get()]
+                try:
+                    first = self._queue.get(timeout=None if indexed else INDEX_IDLE)
+                except queue.Empty:
+                    indexed = not self._index(db)
+                    continue
+                indexed = False
+                ops = [first]
                 deadline = time.monotonic() + COMMIT_EVERY
                 rows = 0
                 while ops[-1] is not None and ops[-1][0] != "flush" and rows < COMMIT_ROWS:
@@ -208,6 +237,33 @@ class History:
                 running = self._commit(db, ops)
         finally:
             db.close()
+
+    def _index(self, db: sqlite3.Connection) -> bool:
+        """Index up to INDEX_CHUNK rows for search; whether any were."""
+        try:
+            db.execute("BEGIN")
+            upto = int(db.execute("SELECT upto FROM fts_progress").fetchone()[0])
+            last = db.execute(
+                "SELECT max(seq) FROM (SELECT seq FROM messages WHERE seq > ?"
+                " ORDER BY seq LIMIT ?)",
+                (upto, INDEX_CHUNK),
+            ).fetchone()[0]
+            if last is None:
+                db.execute("COMMIT")
+                return False
+            db.execute(
+                "INSERT INTO messages_fts (rowid, text) SELECT seq,"
+                f" substr(text, 1, {INDEXED_CHARS}) FROM messages WHERE seq > ? AND seq <= ?",
+                (upto, last),
+            )
+            db.execute("UPDATE fts_progress SET upto = ?", (last,))
+            db.execute("COMMIT")
+            return True
+        except sqlite3.Error:
+            log.warning("could not index the history for search", exc_info=True)
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            return False
 
     def _commit(self, db: sqlite3.Connection, ops: list[tuple[object, ...] | None]) -> bool:
         running = True
@@ -233,11 +289,13 @@ class History:
                     assert isinstance(update, DeliveryUpdate)
                     if update.state is DeliveryState.DISCARDED:
                         db.execute(
-                            "DELETE FROM messages WHERE server = ? AND id = ?", (server, update.id)
+                            "DELETE FROM messages WHERE server = ? AND id = ? AND kind = 'own'",
+                            (server, update.id),
                         )
                     else:
                         db.execute(
-                            "UPDATE messages SET state = ?, error = ? WHERE server = ? AND id = ?",
+                            "UPDATE messages SET state = ?, error = ?"
+                            " WHERE server = ? AND id = ? AND kind = 'own'",
                             (update.state.value, update.error, server, update.id),
                         )
                 elif op[0] == "keep":
@@ -265,6 +323,21 @@ class History:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    def _read(self, rows: list[tuple[object, ...]]) -> list[Message]:
+        """Messages of rows (oldest first as given), their seq noted for later paging."""
+        seq_of = self.seq_of
+        messages = []
+        for row in rows:
+            message = _message(row)
+            seq_of[message.id] = int(row[-1])  # type: ignore[call-overload]
+            messages.append(message)
+        return messages
+
+    def _seq(self, message_id: str) -> int:
+        """The seq of a message read from the file; one of this run that was not
+        is newer than everything written before it."""
+        return self.seq_of.get(message_id, self.first_new_seq)
+
     def last(self, server: str, room: str, count: int) -> list[Message]:
         """The newest `count` messages of a conversation, oldest first."""
         rows = self.db.execute(
@@ -272,59 +345,52 @@ class History:
             " ORDER BY seq DESC LIMIT ?",
             (server, room, count),
         ).fetchall()
-        return [_message(row) for row in reversed(rows)]
+        return self._read(rows[::-1])
 
     def before(self, server: str, room: str, message_id: str, count: int) -> list[Message]:
-        """Up to `count` messages of the conversation older than `message_id`, oldest first."""
-        row = self.db.execute(
-            "SELECT seq FROM messages WHERE server = ? AND id = ?", (server, message_id)
-        ).fetchone()
-        if row is None:
-            return []
+        """Up to `count` messages of the conversation older than `message_id`
+        (a message read from the file, or else one of this run), oldest first."""
         rows = self.db.execute(
             f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq < ?"
             " ORDER BY seq DESC LIMIT ?",
-            (server, room, row[0], count),
+            (server, room, self._seq(message_id), count),
         ).fetchall()
-        return [_message(r) for r in reversed(rows)]
+        return self._read(rows[::-1])
 
     def back_to(
         self, server: str, room: str, message_id: str, before_id: str, older: int,
         most: int = 200_000,
     ) -> list[Message]:
         """Everything of the conversation from `older` messages before `message_id`
-        up to (not including) `before_id`, oldest first: what a window that holds
-        the conversation from `before_id` on needs to show a search result with
-        its neighbours. Empty when more than `most` messages lie in between."""
-        found = self.db.execute(
-            "SELECT seq FROM messages WHERE server = ? AND id = ?", (server, message_id)
-        ).fetchone()
-        bound = self.db.execute(
-            "SELECT seq FROM messages WHERE server = ? AND id = ?", (server, before_id)
-        ).fetchone()
-        if found is None or bound is None or found[0] >= bound[0]:
+        (a search result) up to, not including, `before_id` (the oldest message a
+        window holds), oldest first: what that window needs to show the result
+        with its neighbours. Empty when more than `most` messages lie in between."""
+        found, bound = self.seq_of.get(message_id), self._seq(before_id)
+        if found is None or found >= bound:
             return []
         start = self.db.execute(
             "SELECT min(seq) FROM (SELECT seq FROM messages WHERE server = ? AND room = ?"
             " AND seq <= ? ORDER BY seq DESC LIMIT ?)",
-            (server, room, found[0], older + 1),
+            (server, room, found, older + 1),
         ).fetchone()[0]
         rows = self.db.execute(
             f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq >= ?"
             " AND seq < ? ORDER BY seq LIMIT ?",
-            (server, room, start, bound[0], most + 1),
+            (server, room, start, bound, most + 1),
         ).fetchall()
-        return [] if len(rows) > most else [_message(r) for r in rows]
+        return [] if len(rows) > most else self._read(rows)
 
     def around(self, server: str, message_id: str, count: int) -> tuple[str, list[Message]]:
-        """A message with up to `count` neighbours each side in its conversation
-        (a search result jumped to): its room, and the messages oldest first."""
-        row = self.db.execute(
-            "SELECT seq, room FROM messages WHERE server = ? AND id = ?", (server, message_id)
+        """A message read from the file (a search result) with up to `count`
+        neighbours each side in its conversation: its room, and the messages
+        oldest first."""
+        seq = self.seq_of.get(message_id)
+        row = None if seq is None else self.db.execute(
+            "SELECT room FROM messages WHERE seq = ? AND server = ?", (seq, server)
         ).fetchone()
         if row is None:
             return "", []
-        seq, room = row
+        room = str(row[0])
         older = self.db.execute(
             f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq <= ?"
             " ORDER BY seq DESC LIMIT ?",
@@ -335,7 +401,7 @@ class History:
             " ORDER BY seq LIMIT ?",
             (server, room, seq, count),
         ).fetchall()
-        return str(room), [_message(r) for r in reversed(older)] + [_message(r) for r in newer]
+        return room, self._read(older[::-1] + newer)
 
     def search(
         self, server: str, query: str, room: str | None = None, limit: int = 200
@@ -349,25 +415,30 @@ class History:
         params: list[object] = [server]
         if room is not None:
             params.append(room)
-        if len(query) >= 3:
-            phrase = '"' + query.replace('"', '""') + '"'
-            sql = (
-                f"SELECT m.room, m.id, m.kind, m.sender, m.text, m.ts, m.state, m.error"
-                f" FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid"
-                f" WHERE messages_fts MATCH ? AND {where} ORDER BY messages_fts.rowid DESC"
-                f" LIMIT ?"
-            )
-            rows = self.db.execute(sql, [phrase, *params, limit]).fetchall()
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        like = f"SELECT {_M_COLUMNS} FROM messages AS m WHERE m.text LIKE ? ESCAPE '\\'"
+        if len(query) < 3:
+            rows = self.db.execute(
+                f"{like} AND {where} ORDER BY m.seq DESC LIMIT ?", [pattern, *params, limit]
+            ).fetchall()
         else:
-            pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            sql = (
-                f"SELECT m.room, m.id, m.kind, m.sender, m.text, m.ts, m.state, m.error"
-                f" FROM messages AS m WHERE m.text LIKE ? ESCAPE '\\' AND {where}"
-                f" ORDER BY m.seq DESC LIMIT ?"
-            )
-            rows = self.db.execute(sql, [pattern + "%", *params, limit]).fetchall()
-        hits = []
-        for row in rows:
-            message = _message(row)
-            hits.append(Hit(message.room, message, spans_of(message.text, query)))
-        return hits
+            upto = int(self.db.execute("SELECT upto FROM fts_progress").fetchone()[0])
+            # The newest rows, not indexed yet, by LIKE; then the index.
+            rows = self.db.execute(
+                f"{like} AND m.seq > ? AND {where} ORDER BY m.seq DESC LIMIT ?",
+                [pattern, upto, *params, limit],
+            ).fetchall()
+            if len(rows) < limit:
+                phrase = '"' + query.replace('"', '""') + '"'
+                rows += self.db.execute(
+                    f"SELECT {_M_COLUMNS} FROM messages_fts"
+                    f" JOIN messages AS m ON m.seq = messages_fts.rowid"
+                    f" WHERE messages_fts MATCH ? AND {where} ORDER BY messages_fts.rowid DESC"
+                    f" LIMIT ?",
+                    [phrase, *params, limit - len(rows)],
+                ).fetchall()
+        return [
+            Hit(message.room, message, spans_of(message.text, query))
+            for message in self._read(rows)
+        ]

@@ -30,7 +30,7 @@ def test_kept_in_order_per_conversation_and_paged(tmp_path: Path) -> None:
     assert [m.text for m in last] == [f"m{i}" for i in range(40, 50)]
     older = history.before("s1", "", last[0].id, 5)
     assert [m.text for m in older] == [f"m{i}" for i in range(35, 40)]
-    room, around = history.around("s1", last[0].id, 2)
+    room, around = history.around("s1", last[0].id, 2)  # a message read from the file
     assert room == "" and [m.text for m in around] == ["m38", "m39", "m40", "m41", "m42"]
     assert [m.text for m in history.last("s1", "garden", 10)] == ["garden"]
     history.close()
@@ -114,3 +114,30 @@ def test_drafts_are_kept_per_conversation_and_an_old_file_migrated(tmp_path: Pat
     assert drafts.load("s", "garden") == ""
     assert DraftStore(db, "someone else").load("s", "") == ""
     db.close()
+
+
+def test_the_search_index_is_built_when_idle_and_follows_deletes(tmp_path: Path) -> None:
+    import time
+
+    from desktop_chat.client.history import INDEX_IDLE
+
+    history = History(tmp_path / "history.db")
+    mine = own_message("자기소개 introduction", "", "me")
+    history.add("s", "", [other(f"word{i} 안녕하세요") for i in range(3000)] + [mine])
+    history.flush()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        upto = history.db.execute("SELECT upto FROM fts_progress").fetchone()[0]
+        if upto == 3001:
+            break
+        time.sleep(INDEX_IDLE)
+    assert upto == 3001  # all indexed, in chunks, while nothing else came
+    assert len(history.search("s", "하세요", limit=5000)) == 3000
+    assert [h.message.text for h in history.search("s", "소개")] == ["자기소개 introduction"]
+    history.update("s", DeliveryUpdate(mine.id, DeliveryState.DISCARDED))
+    history.flush()
+    assert history.search("s", "introduction") == []
+    assert history.db.execute(
+        "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')"
+    ) is not None  # the index agrees with the rows
+    history.close()
