@@ -411,7 +411,11 @@ class History:
         query = query.strip()
         if not query:
             return []
-        where = "m.server = ?" + ("" if room is None else " AND m.room = ?")
+        # In one conversation, its index gives the rows newest first; in all of
+        # them, the table itself does (rowid order), stopping at `limit`
+        # matches: "+" keeps SQLite from the conversation index, which would
+        # read every row of the server and sort them.
+        where = "+m.server = ?" if room is None else "m.server = ? AND m.room = ?"
         params: list[object] = [server]
         if room is not None:
             params.append(room)
