@@ -53,6 +53,8 @@ from desktop_chat.ui.message_model import MessageModel
 
 log = logging.getLogger(__name__)
 
+MAX_NAME_CHARS = 64  # as desktop-chat-server keeps them (it cuts longer ones)
+
 
 
 @dataclass(slots=True)
@@ -168,6 +170,7 @@ class ChatSession:
         w.conversation_requested.connect(c.show)
         w.seen_changed.connect(c.set_seen)
         w.leave_requested.connect(self._leave)
+        w.name_change_requested.connect(self.rename)
         b.connected_to.connect(self._rooms_known)
         b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
@@ -220,6 +223,30 @@ class ChatSession:
             ).format(room=f"#{display_text(room)}")
         )
 
+    def rename(self, typed: str) -> None:
+        """Be called otherwise from now on, without a restart: remembered, and the
+        server told (ours says it to the others) or reconnected to with the new name."""
+        name = typed.strip()
+        if not name or len(name) > MAX_NAME_CHARS:
+            self.window.show_name(self.client.name)
+            self.bridge.show_system(
+                QCoreApplication.translate(
+                    "ChatSession", "A name has 1 to {most} characters; you are still {name}."
+                ).format(most=MAX_NAME_CHARS, name=display_text(self.client.name))
+            )
+            return
+        self.client.rename(name)
+        self.window.show_name(name)
+        self.window.setWindowTitle(f"desktop-chat — {display_text(name)}")
+        self.settings.name = name
+        if self.options.remember:
+            self.settings.save()
+        self.bridge.show_system(
+            QCoreApplication.translate("ChatSession", "You are now called {name}.").format(
+                name=display_text(name)
+            )
+        )
+
     def _rooms_known(self, target: ServerTarget) -> None:
         """The rooms this window is in (rejoined from an earlier run) get their row;
         another server than the one shown brings its own conversations."""
@@ -266,7 +293,8 @@ class ChatSession:
     async def start(self) -> None:
         """Show the window, decide where to connect (hosting if need be), connect."""
         opts = self.options
-        self.window.setWindowTitle(f"desktop-chat — {self.client.name}")
+        self.window.setWindowTitle(f"desktop-chat — {display_text(self.client.name)}")
+        self.window.show_name(self.client.name)
         if opts.tls.insecure:
             self.window.setWindowTitle(self.window.windowTitle() + " — INSECURE (--insecure)")
             self.bridge.show_system(

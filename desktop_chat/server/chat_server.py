@@ -27,6 +27,7 @@ from aiohttp import web
 from desktop_chat.protocol.limits import Limits, TokenBucket
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import DEFAULT_PATH, normalize_path
+from desktop_chat.server import extensions
 from desktop_chat.server.fanout import DirectManager, no_websocket_compression
 from desktop_chat.server.history import History, open_history
 from desktop_chat.server.replay import ReplayLimits, Replays, meta
@@ -144,6 +145,7 @@ class ChatServer:
         self.sio.on("join-room", self._on_join)
         self.sio.on("leave-room", self._on_leave)
         self.sio.on("send-message", self._on_send)
+        extensions.install(self)
 
     # ---- life cycle -------------------------------------------------------
 
@@ -254,6 +256,7 @@ class ChatServer:
                 "rate": self.limits.rate,
                 "burst": self.limits.burst,
                 "replay_page": self.replays.limits.page_messages,
+                **extensions.EXTENSIONS,
             }
             await self.sio.emit("server-info", info, to=sid)
             if peer.offset is None:

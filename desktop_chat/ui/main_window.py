@@ -17,7 +17,6 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
-    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -48,6 +47,7 @@ from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
 from desktop_chat.ui.search_panel import SearchPanel
 from desktop_chat.ui.sidebar import Sidebar, Switcher
+from desktop_chat.ui.status_label import StatusLabel
 
 _W = TypeVar("_W", bound=QWidget)
 
@@ -76,46 +76,6 @@ class MessageInput(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-class StatusLabel(QLabel):
-    """One line of status that never hides behind the buttons next to it.
-
-    The status is often wider than the space left of "Go offline" at the
-    default width ("Connected as <sid> to <url> over websocket · hosting
-    ..."); it is elided at the end to what fits, and the whole of it is the
-    tooltip. `text()` is the whole status (what was set), `shown_text()`
-    what is drawn.
-    """
-
-    def __init__(self, text: str = "") -> None:
-        super().__init__()
-        self._full = ""
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        # Let the status bar shrink it below its text's width; it elides instead.
-        self.setMinimumWidth(1)
-        self.setText(text)
-
-    def setText(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def text(self) -> str:
-        return self._full
-
-    def shown_text(self) -> str:
-        return super().text()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        room = self.contentsRect().width() - 2 * self.margin()
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
-        if shown != super().text():
-            super().setText(shown)
-
-
 class MainWindow(QMainWindow):
     send_requested = Signal(str, str)  # text, room ("" = everyone)
     join_requested = Signal(str)
@@ -131,6 +91,7 @@ class MainWindow(QMainWindow):
     retry_requested = Signal(str)  # the id of a failed message of ours
     discard_requested = Signal(str)  # the id of a failed message not to send after all
     typing_started = Signal()  # a keystroke in a non-empty message (for typing notices)
+    name_change_requested = Signal(str)  # the name typed in nameEdit (not yet checked)
     closed = Signal()
 
     def __init__(
@@ -150,6 +111,14 @@ class MainWindow(QMainWindow):
         self.conversation_list = self.sidebar.list
         self.switcher = Switcher(self.sidebar.model, self)
 
+        self.name_edit = _named(QLineEdit(), "nameEdit")
+        self.name_edit.setPlaceholderText(self.tr("Your name"))
+        self.name_edit.setToolTip(
+            self.tr("The name others see on your messages; Enter changes it at once")
+        )
+        self.name_edit.setMaximumWidth(140)
+        self.name_edit.editingFinished.connect(self._name_edited)
+        self._name = ""
         self.server_url = _named(QLineEdit(), "serverUrl")
         self.server_url.setPlaceholderText("http://localhost:3000")
         self.server_url.setToolTip("The Socket.IO server to chat on; Enter connects")
@@ -203,6 +172,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.offline_button)
 
         top = QHBoxLayout()
+        top.addWidget(self.name_edit)
         top.addWidget(self.server_url, 1)
         top.addWidget(self.profile_combo)
         top.addWidget(self.connect_button)
@@ -322,6 +292,16 @@ class MainWindow(QMainWindow):
     def _typed(self) -> None:
         if self.message_input.document().characterCount() > 1:  # not emptied by a send
             self.typing_started.emit()
+
+    def show_name(self, name: str) -> None:
+        """The name in use (the session's choice; a refused one is replaced by it)."""
+        self._name = name
+        self.name_edit.setText(name)
+
+    def _name_edited(self) -> None:
+        typed = self.name_edit.text()
+        if typed.strip() != self._name:
+            self.name_change_requested.emit(typed)
 
     def profile_name(self) -> str:
         """The profile chosen in the connect form."""

@@ -66,6 +66,7 @@ from desktop_chat.ui.message_body import (
     shown_text,
 )
 from desktop_chat.ui.message_model import Role, header_text
+from desktop_chat.ui.sender_color import sender_color
 
 __all__ = ["MAX_SHOWN_CHARS", "MAX_SHOWN_LINES", "MessageDelegate", "shown_text"]
 
@@ -308,7 +309,12 @@ class MessageDelegate(QStyledItemDelegate):
         width, height = width - 2 * PADDING, height - 2 * PADDING
         header_height = self._header_height
         painter.setFont(header_font)
-        painter.setPen(colors.failed if message.state is DeliveryState.FAILED else colors.muted)
+        if message.state is DeliveryState.FAILED:
+            painter.setPen(colors.failed)
+        elif kind is Kind.OTHER and message.sender:
+            painter.setPen(sender_color(message.sender, colors.base))
+        else:
+            painter.setPen(colors.muted)
         painter.drawText(
             QRect(left, top, width, header_height),
             _HEADER_OWN if kind is Kind.OWN else _HEADER_OTHER,
@@ -439,5 +445,6 @@ class _Colors:
         self.other = QColor(palette.color(QPalette.ColorRole.AlternateBase))
         self.muted = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
         self.text = QColor(palette.color(QPalette.ColorRole.Text))
+        self.base = QColor(palette.color(QPalette.ColorRole.Base))
         self.failed = QColor(200, 40, 40)
         self.link = QColor(palette.color(QPalette.ColorRole.Link))

@@ -50,7 +50,13 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop_chat.protocol.messages import DeliveryState, DeliveryUpdate, Kind, Message
+from desktop_chat.protocol.messages import (
+    DeliveryState,
+    DeliveryUpdate,
+    Kind,
+    Message,
+    display_text,
+)
 from desktop_chat.ui.message_archive import CHUNK, _Archive
 
 __all__ = ["CHUNK", "MessageModel", "Role", "header_text"]
@@ -116,13 +122,19 @@ def day_text(ts: float) -> str:
     return QLocale().toString(QDate(year, month, day), QLocale.FormatType.LongFormat)
 
 
+def _short(name: str, most: int = 60) -> str:
+    """A name or room as the header shows it: visible characters, at most `most`."""
+    shown = display_text(name)
+    return shown if len(shown) <= most else shown[: most - 1] + "…"
+
+
 def header_text(message: Message) -> str:
     """The small line above a message: who, where, when, and its state."""
     if message.kind is Kind.SYSTEM:
         return format_time(message.ts)
-    who = "You" if message.kind is Kind.OWN else (message.sender or "Someone")
+    who = "You" if message.kind is Kind.OWN else (_short(message.sender) or "Someone")
     if message.room:
-        where = f"in #{message.room}"
+        where = f"in #{_short(message.room)}"
     else:
         where = "to everyone" if message.kind is Kind.OWN else ""
     parts = [who, where, format_time(message.ts)]
