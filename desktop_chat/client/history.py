@@ -92,6 +92,10 @@ CREATE TABLE conversation_state (
 
 _KINDS = {kind.value: kind for kind in Kind}
 _STATES = {state.value: state for state in DeliveryState}
+_INSERT = (
+    "INSERT OR IGNORE INTO messages (server, room, id, kind, sender, text, ts, state, error)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _COLUMNS = "room, id, kind, sender, text, ts, state, error, seq"
 _M_COLUMNS = "m.room, m.id, m.kind, m.sender, m.text, m.ts, m.state, m.error, m.seq"
 
@@ -127,6 +131,13 @@ def _message(row: tuple[object, ...]) -> Message:
         state=_STATES.get(str(state)) if state is not None else None,
         error=str(error),
     )
+
+
+def _storable(value: object) -> object:
+    """Text SQLite can store: lone surrogates (which UTF-8 cannot hold) as U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
 
 
 def spans_of(text: str, query: str) -> tuple[tuple[int, int], ...]:
@@ -275,15 +286,15 @@ class History:
                     running = False
                 elif op[0] == "add":
                     server, room, messages = op[1], op[2], op[3]
-                    db.executemany(
-                        "INSERT OR IGNORE INTO messages (server, room, id, kind, sender, text,"
-                        " ts, state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            (server, room, m.id, m.kind.value, m.sender, m.text, m.ts,
-                             None if m.state is None else m.state.value, m.error)
-                            for m in messages  # type: ignore[attr-defined]
-                        ],
-                    )
+                    rows = [
+                        (server, room, m.id, m.kind.value, m.sender, m.text, m.ts,
+                         None if m.state is None else m.state.value, m.error)
+                        for m in messages  # type: ignore[attr-defined]
+                    ]
+                    try:
+                        db.executemany(_INSERT, rows)
+                    except UnicodeEncodeError:  # a lone surrogate from a server: kept as U+FFFD
+                        db.executemany(_INSERT, [tuple(map(_storable, row)) for row in rows])
                 elif op[0] == "state":
                     server, update = op[1], op[2]
                     assert isinstance(update, DeliveryUpdate)
@@ -307,8 +318,8 @@ class History:
                 elif op[0] == "flush":
                     flushed.append(op[1])  # type: ignore[arg-type]
             db.execute("COMMIT")
-        except sqlite3.Error:
-            log.warning("could not keep %d history operations", len(ops), exc_info=True)
+        except Exception:  # the writer must go on: a bug is logged, the batch is lost
+            log.exception("could not keep %d history operations", len(ops))
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
         for event in flushed:
