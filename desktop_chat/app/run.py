@@ -46,7 +46,7 @@ async def _main(options: Options) -> int:
     session.window.closed.connect(request_close)
     # Test-only remote control (desktop_chat/app/automation.py), off by default.
     driver = (
-        automation.Automation(session.window, session.model, session.bridge)
+        automation.Automation(session.window, session.conversations, session.bridge)
         if automation.enabled()
         else None
     )

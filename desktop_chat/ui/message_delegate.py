@@ -67,6 +67,7 @@ from desktop_chat.ui.message_body import (
     shown_text,
 )
 from desktop_chat.ui.message_model import Role, header_text
+from desktop_chat.ui.sender_color import sender_color
 
 __all__ = ["MAX_SHOWN_CHARS", "MAX_SHOWN_LINES", "MessageDelegate", "shown_text"]
 
@@ -77,6 +78,8 @@ PADDING = 6
 GAP = 2
 
 _MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per data() call
+_BAND = int(Role.BAND)
+_BAND_FLAGS = int(Qt.AlignmentFlag.AlignCenter)
 _WORDS = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 _ANYWHERE = _WORDS | int(Qt.TextFlag.TextWrapAnywhere)
 
@@ -93,6 +96,12 @@ def _message(index: _Index) -> Message | None:
     """The record of the row `index` points at, in whatever model (or proxy) it is from."""
     message = index.data(_MESSAGE)
     return message if isinstance(message, Message) else None
+
+
+def _band(index: _Index) -> str:
+    """The band above the row ("New messages", the day), or ""."""
+    band = index.data(_BAND)
+    return band if isinstance(band, str) else ""
 
 
 def _never() -> bool:
@@ -214,9 +223,12 @@ class MessageDelegate(QStyledItemDelegate):
                 if estimate is None:
                     estimate = self._estimate(message)
                     remember(self._estimates, message.id, estimate)
-                return QSize(self._width, estimate)
+                return QSize(self._width, estimate + self._band_height(index))
             height = self._measure(message)
-        return QSize(self._width, height)
+        return QSize(self._width, height + self._band_height(index))
+
+    def _band_height(self, index: _Index) -> int:
+        return self._header_height + GAP * 2 if _band(index) else 0
 
     @staticmethod
     def _rows(index: _Index) -> int:
@@ -276,7 +288,20 @@ class MessageDelegate(QStyledItemDelegate):
             fill = colors.selected
         else:
             fill = colors.own if kind is Kind.OWN else colors.other if kind is Kind.OTHER else None
-        rect = option.rect
+        rect = QRect(option.rect)
+        band = _band(index)
+        if band:
+            band_height = self._header_height + GAP * 2
+            painter.save()
+            painter.setFont(header_font)
+            painter.setPen(colors.muted)
+            painter.drawText(
+                QRect(rect.left() + MARGIN, rect.top(), rect.width() - 2 * MARGIN, band_height),
+                _BAND_FLAGS,
+                band,
+            )
+            painter.restore()
+            rect.setTop(rect.top() + band_height)
         left, top = rect.left() + MARGIN, rect.top() + MARGIN // 2
         width, height = rect.width() - 2 * MARGIN, rect.height() - 2 * (MARGIN // 2)
         painter.save()
@@ -290,7 +315,12 @@ class MessageDelegate(QStyledItemDelegate):
         width, height = width - 2 * PADDING, height - 2 * PADDING
         header_height = self._header_height
         painter.setFont(header_font)
-        painter.setPen(colors.failed if message.state is DeliveryState.FAILED else colors.muted)
+        if message.state is DeliveryState.FAILED:
+            painter.setPen(colors.failed)
+        elif kind is Kind.OTHER and message.sender:
+            painter.setPen(sender_color(message.sender, colors.base))
+        else:
+            painter.setPen(colors.muted)
         painter.drawText(
             QRect(left, top, width, header_height),
             _HEADER_OWN if kind is Kind.OWN else _HEADER_OTHER,
@@ -342,6 +372,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._update_fonts(self._view.font())
         left = rect.left() + MARGIN + PADDING
         top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
+        top += self._band_height(index)
         return link_in(self._layout_of(message), links, pos.x() - left, pos.y() - top)
 
     def _hover(self, pos: QPoint) -> None:
@@ -421,5 +452,6 @@ class _Colors:
         self.other = QColor(palette.color(QPalette.ColorRole.AlternateBase))
         self.muted = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
         self.text = QColor(palette.color(QPalette.ColorRole.Text))
+        self.base = QColor(palette.color(QPalette.ColorRole.Base))
         self.failed = QColor(200, 40, 40)
         self.link = QColor(palette.color(QPalette.ColorRole.Link))
