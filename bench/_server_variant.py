@@ -6,7 +6,8 @@ VARIANT: `stock` (python-socketio's own client manager, compression as
 aiohttp negotiates it), `nodeflate` (compression declined), `inturn`
 (DirectManager, every packet through the engine's queue), `nogather` (DirectManager
 writing each frame on its own, server/gather.py's windows shut), `window5` (a 5 ms
-gathering window instead of 2), `direct` (as shipped).
+gathering window instead of 2), `eager` (each window's first frame written at once,
+also in a burst), `direct` (as shipped).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import desktop_chat.server.fanout as fanout
 from desktop_chat.server.__main__ import main as server_main
 from desktop_chat.server.gather import Gatherer
 
-VARIANTS = ("stock", "nodeflate", "inturn", "nogather", "window5", "direct")
+VARIANTS = ("stock", "nodeflate", "inturn", "nogather", "window5", "eager", "direct")
 
 
 @web.middleware
@@ -45,6 +46,8 @@ def main() -> int:
         fanout.Gatherer = lambda: Gatherer(max_bytes=0)  # type: ignore[misc, assignment]
     if variant == "window5":
         fanout.Gatherer = lambda: Gatherer(window=0.005)  # type: ignore[misc, assignment]
+    if variant == "eager":
+        fanout.Gatherer = lambda: Gatherer(keep_busy=False)  # type: ignore[misc, assignment]
     if variant == "inturn":
         fanout.MAX_BUFFERED_BYTES = -1  # no socket is ever idle enough
     return server_main()

@@ -17,7 +17,10 @@ and p99 latency. `--senders 10` spreads the messages over ten senders;
 (the default), which is where writing several frames per recipient in one
 call (desktop_chat/server/fanout.py) has the least to gather. Every round
 counts gaps, duplicates and out-of-order messages: any of them non-zero is a
-bug, and the bench says so and exits 1.
+bug, and the bench says so and exits 1. The servers' CPU seconds per round
+are shown too: the receivers are one Node process that takes about a core
+by itself, so on 2 cores deliveries/s is partly the clients' limit, and
+deliveries per CPU-second is what each server costs.
 
 --variants stock,nodeflate,inturn,direct runs one server per variant
 (bench/_server_variant.py: which parts of desktop_chat/server/fanout.py are
@@ -63,8 +66,15 @@ UNLIMITED = ["--rate", "1000000", "--burst", "1000000"]
 NODE = "Node tutorial server (socket.io 4.8)"
 
 
-def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    """One round through bench/fanout_clients.js: its `done` figures, with `rate` added."""
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(url: str, server_pid: int, args: argparse.Namespace) -> dict[str, Any]:
+    """One round through bench/fanout_clients.js: its `done` figures, with `rate`
+    and the server's CPU seconds (`cpu`) added."""
     clients = start(
         "fanout_clients.js",
         [node(), BENCH / "fanout_clients.js", "--url", url, "--clients", str(args.clients),
@@ -72,8 +82,10 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     )  # fmt: skip
     try:
         clients.next_event(120, event="ready")
+        before = cpu_seconds(server_pid)
         clients.command(cmd="run", count=args.count, size=args.size, rate=args.rate)
         done = clients.next_event(600, event="done")
+        done["cpu"] = cpu_seconds(server_pid) - before
         done["rate"] = float(done["deliveries"]) / float(done["seconds"])
         return done
     finally:
@@ -135,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         line = node_server.next_line(30)
         assert line.startswith("LISTENING "), line
         urls = {NODE: f"http://127.0.0.1:{line.split()[1]}", **urls}
+        pids = {NODE: node_server.pid, **{name: child.pid for name, child in servers.items()}}
         rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
         folded = Path(tmp) / "server.folded"
         sampler = None
@@ -148,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for round_ in range(args.rounds):
                 for name, url in urls.items():
-                    done = run(url, args)
+                    done = run(url, pids[name], args)
                     rounds[name].append(done)
                     wrong = faults(done)
                     print(
@@ -176,16 +189,21 @@ def main(argv: list[str] | None = None) -> int:
             f" {args.count:,} messages of {args.size} B {load}, median of {args.rounds}"
             f" (load average at the start: {os.getloadavg()[0]:.2f})"
         )
-        print("| server | deliveries/s | ratio to Node | p50 ms | p99 ms |\n|---|---|---|---|---|")
+        print(
+            "| server | deliveries/s | ratio to Node | p50 ms | p99 ms | server CPU s |"
+            " deliveries per CPU-s |\n|---|---|---|---|---|---|---|"
+        )
         labels = {NODE: f"{NODE}, the baseline"}
         for variant in variants:
             suffix = "" if variant == "direct" else f" ({variant})"
             labels[variant] = f"desktop-chat-server{suffix}"
         for name, label in labels.items():
             rate = median(name, "rate")
+            cpu = median(name, "cpu")
             print(
                 f"| {label} | {rate:,.0f} | {rate / node_rate:.2f} |"
                 f" {median(name, 'p50_ms'):.1f} | {median(name, 'p99_ms'):.1f} |"
+                f" {cpu:.2f} | {median(name, 'deliveries') / cpu:,.0f} |"
             )
         wrong = [f"{name}: {faults(d)}" for name in urls for d in rounds[name] if faults(d)]
         if wrong:

@@ -1,13 +1,16 @@
 """Process start to first paint, and to connected: the app from source against a bare window.
 
-    .venv/bin/python -m bench.startup [--runs 7]
+    .venv/bin/python -m bench.startup [--runs 7] [--history 1000000]
 
 desktop-chat-server runs in its own process on 127.0.0.1. Then, alternately:
 
 - bare: a minimal PySide6 + qasync + python-socketio program (a QMainWindow
   with a QListView, a qasync loop, an AsyncClient that connects): the
   baseline the issue measured (~0.24 s to first paint);
-- app: `python -m desktop_chat --url ... --name ...` from source.
+- app: `python -m desktop_chat --url ... --name ...` from source;
+- app+history (with --history N): the same, with a local history of N
+  messages for this server in its data folder (bench/_history.py), over 5
+  conversations, each shown again at start.
 
 Both run offscreen in a clean environment (temporary HOME and XDG folders).
 "First paint" is the first QEvent.Paint any widget gets (an event filter
@@ -26,8 +29,11 @@ import signal
 import statistics
 import tempfile
 import time
+from pathlib import Path
 
 from bench._common import BENCH, PYTHON, ROOT, free_port
+from bench._history import fill
+from desktop_chat.protocol.urls import DEFAULT_PATH, ServerTarget, parse_server_url
 from tests.procs import Child
 
 BARE = r"""
@@ -102,8 +108,10 @@ def one(kind: str, server: ServerLog, env: dict[str, str], name: str) -> tuple[f
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--history", type=int, default=0,
+                        help="also start with a local history of this many messages")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as other:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": home,
@@ -114,13 +122,27 @@ def main(argv: list[str] | None = None) -> int:
             "PYTHONPATH": str(ROOT),
         }
         server = ServerLog(env)
+        kinds = ["bare", "app"]
+        envs = {"bare": env, "app": env}
+        if args.history:
+            kinds.append("app+history")
+            envs["app+history"] = dict(
+                env, HOME=other, XDG_CONFIG_HOME=f"{other}/config",
+                XDG_DATA_HOME=f"{other}/data", XDG_STATE_HOME=f"{other}/state",
+            )
+            key = ServerTarget(
+                parse_server_url(f"http://127.0.0.1:{server.port}"), DEFAULT_PATH
+            ).key
+            took = fill(Path(other) / "data" / "desktop-chat" / "history.db", key,
+                        args.history, ["", "garden", "ops", "random", "team"])
+            print(f"prepared a history of {args.history:,} messages in {took:.1f} s")
         results: dict[str, dict[str, list[float]]] = {
-            k: {"paint": [], "connected": []} for k in ("bare", "app")
+            k: {"paint": [], "connected": []} for k in kinds
         }
         try:
             for run in range(args.runs + 1):  # run 0 warms the caches up
-                for kind in ("bare", "app"):
-                    painted, connected = one(kind, server, env, f"{kind}-{run}")
+                for kind in kinds:
+                    painted, connected = one(kind, server, envs[kind], f"{kind}-{run}")
                     if run:
                         results[kind]["paint"].append(painted)
                         results[kind]["connected"].append(connected)
@@ -131,15 +153,22 @@ def main(argv: list[str] | None = None) -> int:
         return f"{statistics.median(values):.3f} ({min(values):.3f}-{max(values):.3f})"
 
     print(f"\nstartup from source, offscreen, median (min-max) of {args.runs} runs, seconds")
-    print("| figure | bare PySide6 + qasync + python-socketio | app | ratio | target |")
-    print("|---|---|---|---|---|")
+    with_history = "app+history" in results
+    extra = f" | app + {args.history:,} stored messages | difference" if with_history else ""
+    print(f"| figure | bare PySide6 + qasync + python-socketio | app | ratio | target{extra} |")
+    print("|---|---|---|---|---|" + ("---|---|" if with_history else ""))
     for figure, label, target in (
         ("paint", "process start to first paint", "< 0.4"),
         ("connected", "process start to connected", "< 0.5"),
     ):
         bare, app = results["bare"][figure], results["app"][figure]
         ratio = statistics.median(app) / statistics.median(bare)
-        print(f"| {label} | {cell(bare)} | {cell(app)} | {ratio:.2f} | {target} |")
+        row = f"| {label} | {cell(bare)} | {cell(app)} | {ratio:.2f} | {target}"
+        if with_history:
+            stored = results["app+history"][figure]
+            gap = statistics.median(stored) - statistics.median(app)
+            row += f" | {cell(stored)} | {gap:+.3f}"
+        print(row + " |")
     return 0
 
 

@@ -11,9 +11,16 @@ text is escaped), so it survives any locale; input is read as UTF-8.
 
 Commands (stdin):
 
-    {"cmd": "send", "text": T, "room": R}   type T into the message box, R (default "")
-                                            into the room box, and press Send
-    {"cmd": "join", "room": R}              type R into the room box and press Join
+    {"cmd": "send", "text": T, "room": R}   show the conversation of room R (default "":
+                                            everyone), type T into the message box, and
+                                            press Send
+    {"cmd": "join", "room": R}              type R into the join field and press +
+    {"cmd": "show", "room": R}              show the conversation of room R, as choosing
+                                            it in the sidebar does
+    {"cmd": "type", "text": T}              put T into the message box (a draft), unsent
+    {"cmd": "input"}                        report what the message box holds ("input")
+    {"cmd": "search", "text": T, "all": B}  search the conversation shown (all of them
+                                            when B) for T; answered by a "results" event
     {"cmd": "close"}                        close the window, as its close button does
     more commands registered in `handlers` (desktop_automation.py: the tray,
     notifications, settings)
@@ -24,8 +31,15 @@ Events (stdout):
      "window_visible": B}                   every connection change; S is one of
                                             offline, connecting, connected, reconnecting
     {"event": "message", "id": I, "kind": K, "text": T, "room": R, "sender": N,
-     "state": S}                            every line added to the conversation; K is
-                                            own, other or system; S null unless own
+     "state": S, "conversation": C,         every line added to any conversation (C its
+     "restored": B}                         room key, "" = everyone), history restored at
+                                            start included (B true); K is own, other or
+                                            system; S null unless own
+    {"event": "shown", "room": R}           the conversation shown changed
+    {"event": "input", "text": T, "room": R}
+                                            the message box's text, and the conversation
+    {"event": "results", "texts": [T, ...], "rooms": [R, ...]}
+                                            what a search found, newest first
     {"event": "delivery", "id": I, "state": S, "error": E}
                                             one of our messages changed state
     {"event": "error", "message": M}        a command that could not be understood
@@ -39,13 +53,13 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
-from PySide6.QtCore import QModelIndex, QObject, QSocketNotifier
+from PySide6.QtCore import QObject, QSocketNotifier
 
 from desktop_chat.client.status import Status
-from desktop_chat.protocol.messages import Message
+from desktop_chat.protocol.messages import DeliveryUpdate, Message
 from desktop_chat.ui.bridge import ClientBridge
+from desktop_chat.ui.conversations import Conversations
 from desktop_chat.ui.main_window import MainWindow
-from desktop_chat.ui.message_model import MessageModel, Role
 
 ENV = "DESKTOP_CHAT_AUTOMATION"
 
@@ -59,22 +73,24 @@ class Automation(QObject):
     def __init__(
         self,
         window: MainWindow,
-        model: MessageModel,
+        conversations: Conversations,
         bridge: ClientBridge,
         stdin_fd: int | None = None,
         stdout: TextIO | None = None,
     ) -> None:
         super().__init__()
         self.window = window
-        self.model = model
+        self.conversations = conversations
         self.bridge = bridge
         self._out = stdout if stdout is not None else sys.stdout
         self._fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
         self._buffer = b""
         # More commands: name -> handler of the whole command object.
         self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {}
-        model.rowsInserted.connect(self._rows_inserted)
-        model.dataChanged.connect(self._data_changed)
+        conversations.lines_added.connect(self._lines_added)
+        conversations.lines_restored.connect(self._lines_restored)
+        conversations.current_changed.connect(self._shown)
+        bridge.delivery_changed.connect(self._delivery)
         bridge.status_changed.connect(self._status)
         self._notifier = QSocketNotifier(self._fd, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._readable)
@@ -82,8 +98,10 @@ class Automation(QObject):
     def stop(self) -> None:
         """Stop reading and reporting, before the window goes away."""
         self._notifier.setEnabled(False)
-        self.model.rowsInserted.disconnect(self._rows_inserted)
-        self.model.dataChanged.disconnect(self._data_changed)
+        self.conversations.lines_added.disconnect(self._lines_added)
+        self.conversations.lines_restored.disconnect(self._lines_restored)
+        self.conversations.current_changed.disconnect(self._shown)
+        self.bridge.delivery_changed.disconnect(self._delivery)
         self.bridge.status_changed.disconnect(self._status)
 
     # ---- events -----------------------------------------------------------
@@ -109,9 +127,13 @@ class Automation(QObject):
             }
         )
 
-    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        for row in range(first, last + 1):
-            message = self.model.message_at(row)
+    def _lines_restored(self, conversation: str, messages: list[Message]) -> None:
+        self._lines_added(conversation, messages, restored=True)
+
+    def _lines_added(
+        self, conversation: str, messages: list[Message], restored: bool = False
+    ) -> None:
+        for message in messages:
             self._emit(
                 {
                     "event": "message",
@@ -121,23 +143,19 @@ class Automation(QObject):
                     "room": message.room,
                     "sender": message.sender,
                     "state": message.state.value if message.state else None,
+                    "conversation": conversation,
+                    "restored": restored,
                 }
             )
 
-    def _data_changed(self, top: QModelIndex, bottom: QModelIndex, _roles: object = None) -> None:
-        for row in range(top.row(), bottom.row() + 1):
-            message = self.model.index(row).data(Role.MESSAGE)
-            if not isinstance(message, Message):
-                continue
-            if message.state is not None:
-                self._emit(
-                    {
-                        "event": "delivery",
-                        "id": message.id,
-                        "state": message.state.value,
-                        "error": message.error,
-                    }
-                )
+    def _shown(self, room: str) -> None:
+        self._emit({"event": "shown", "room": room})
+
+    def _delivery(self, update: DeliveryUpdate) -> None:
+        self._emit(
+            {"event": "delivery", "id": update.id, "state": update.state.value,
+             "error": update.error}
+        )
 
     # ---- commands ---------------------------------------------------------
 
@@ -165,10 +183,33 @@ class Automation(QObject):
             self._emit({"event": "error", "message": "a command is a JSON object"})
             return
         cmd, room = command.get("cmd"), command.get("room", "")
-        if cmd == "send" and isinstance(command.get("text"), str) and isinstance(room, str):
-            self.window.room_input.setText(room)
-            self.window.message_input.setPlainText(command["text"])
+        text = command.get("text")
+        if cmd == "send" and isinstance(text, str) and isinstance(room, str):
+            self.window.select_room(room)
+            self.window.message_input.setPlainText(text)
             self.window.send_button.click()
+        elif cmd == "show" and isinstance(room, str):
+            self.window.select_room(room)
+        elif cmd == "type" and isinstance(text, str):
+            self.window.message_input.setPlainText(text)
+        elif cmd == "input":
+            self._emit(
+                {
+                    "event": "input",
+                    "text": self.window.message_input.toPlainText(),
+                    "room": self.window.room(),
+                }
+            )
+        elif cmd == "search" and isinstance(text, str):
+            hits = self.window.search(text, command.get("all") is True)
+            self._emit(
+                {
+                    "event": "results",
+                    "texts": [hit.message.text for hit in hits],
+                    "rooms": [hit.room for hit in hits],
+                }
+            )
+
         elif cmd == "join" and isinstance(room, str):
             self.window.room_input.setText(room)
             self.window.join_button.click()
@@ -178,3 +219,4 @@ class Automation(QObject):
             self.handlers[cmd](command)
         else:
             self._emit({"event": "error", "message": f"unknown command: {command!r}"})
+

@@ -102,6 +102,10 @@ class Desktop(QObject):
         self.settings_dialog: SettingsDialog | None = None
         self.help: ShortcutsHelp | None = None
         self.announcer = Announcer(window.message_list, session.model)
+        # The conversation shown changes (the sidebar): read out that one's messages.
+        session.conversations.current_changed.connect(
+            lambda _room: self.announcer.set_model(session.model)
+        )
 
         self.tray: TrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -166,7 +170,8 @@ class Desktop(QObject):
             replaying = is_replayed(message, self.connected_since)
             conversation = conversation_of(message)
             muted = conversation in s.muted
-            if not should_notify(message, active, None, muted, False, replaying):
+            shown = self.window.room()  # the conversation on screen
+            if not should_notify(message, active, shown, muted, False, replaying):
                 continue  # seen, or not worth counting
             self.unread += 1
             if s.do_not_disturb or not s.notifications:
@@ -195,8 +200,7 @@ class Desktop(QObject):
             return
         self.bursts.closed(notification_id)
         self.show_window()
-        if conversation:
-            self.window.room_input.setText(conversation)
+        self.window.select_room(conversation)  # that conversation, shown
         self.conversation_requested.emit(conversation)
 
     def seen(self) -> None:
@@ -295,6 +299,12 @@ class Desktop(QObject):
         """Apply one changed setting now, and keep it."""
         if not hasattr(self.settings, key):
             return
+        if key == "name":
+            # As the window's name field does: the session checks it, tells the
+            # server, and remembers it (a refused name is not kept).
+            if isinstance(value, str) and value:
+                self.window.name_change_requested.emit(value)
+            return
         setattr(self.settings, key, value)
         if key == "theme":
             self.theme.apply(str(value))
@@ -306,8 +316,6 @@ class Desktop(QObject):
             self.actions.set_dnd(bool(value))
             if self.tray is not None:
                 self.tray.set_dnd(bool(value))
-        elif key == "name" and isinstance(value, str) and value:
-            self.session.client.name = value  # used from the next connection on
         if self._remember:
             self.settings.save()
 

@@ -4,7 +4,7 @@
                                     "window_visible": B, "window_active": B, "unread": N,
                                     "language": L, "theme": T, "dark": B,
                                     "notifications": B (a daemon answered)}
-    {"cmd": "hide"} / {"cmd": "show"}   hide the window (as to the tray) / show it
+    {"cmd": "hide"} / {"cmd": "show_window"}   hide the window (as to the tray) / show it
     {"cmd": "settings"}         open the settings dialog, as Ctrl+, does
     {"cmd": "help"}             open the keyboard shortcuts, as F1 does
     {"cmd": "set", "key": K, "value": V}   change one setting as the dialog would
@@ -54,7 +54,7 @@ def desktop_automation(driver: Automation, desktop: Desktop) -> None:
     driver.handlers.update(
         state=state,
         hide=hide,
-        show=lambda _c: desktop.show_window(),
+        show_window=lambda _c: desktop.show_window(),
         settings=lambda _c: desktop.open_settings(),
         help=lambda _c: desktop.open_help(),
         set=set_,

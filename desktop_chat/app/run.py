@@ -52,7 +52,7 @@ async def _main(options: Options, language: str | None = None) -> int:
     desktop.quit_requested.connect(request_close)
     # Test-only remote control (desktop_chat/app/automation.py), off by default.
     driver = (
-        automation.Automation(session.window, session.model, session.bridge)
+        automation.Automation(session.window, session.conversations, session.bridge)
         if automation.enabled()
         else None
     )

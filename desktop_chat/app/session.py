@@ -17,16 +17,24 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.app.hosting import HostedServer, HostingError
+from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.port_probe import Answer, free_port, probe
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
+from desktop_chat.client.drafts import DraftStore
+from desktop_chat.client.history import History, default_history_path
 from desktop_chat.client.identity import claim_identity, ephemeral_identity
 from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
 from desktop_chat.client.local_db import default_db_path as client_db_path
 from desktop_chat.client.outbox import Outbox
 from desktop_chat.client.profile import Profile
+from desktop_chat.protocol.messages import (
+    DeliveryUpdate,
+    Message,
+    display_text,
+)
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     DEFAULT_URL,
@@ -38,6 +46,7 @@ from desktop_chat.protocol.urls import (
 )
 from desktop_chat.server.chat_server import default_db_path
 from desktop_chat.ui.bridge import ClientBridge
+from desktop_chat.ui.conversations import Conversations
 from desktop_chat.ui.inspector import Inspector
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
@@ -45,6 +54,9 @@ from desktop_chat.ui.tr import fill
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
+
+MAX_NAME_CHARS = 64  # as desktop-chat-server keeps them (it cuts longer ones)
+
 
 
 @dataclass(slots=True)
@@ -119,28 +131,61 @@ class ChatSession:
             tls=options.tls,
             transports=options.transports,
         )
+        # The local history: a file of its own beside client.db (client/history.py).
+        self.history = History(default_history_path(data_dir()) if options.remember else None)
+        if self.history.opened.moved_aside is not None:
+            self._notes.append(
+                QCoreApplication.translate(
+                    "ChatSession",
+                    "Your message history could not be read ({reason}). It was kept as "
+                    "{path} and a new one was started.",
+                ).format(reason=self.history.opened.reason,
+                         path=self.history.opened.moved_aside)
+            )
         self.bridge = ClientBridge(self.client)
-        self.model = MessageModel()
-        self.window = MainWindow(self.model)
+        self.conversations = Conversations(lambda: self.client.says_rooms)
+        self.window = MainWindow(
+            self.conversations.current_model, self.conversations.list_model
+        )
         self.profiles = ProfileChoice(
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
         )
         self.inspector = Inspector(self.window, self.client)
+        # History and drafts of the conversations, on disk (app/keeping.py).
+        self.keeping = Keeping(
+            self.history, DraftStore(self.database, self.identity.key),
+            self.conversations, self.window,
+        )
         # The server this window hosts, on its own thread (app/hosting.py).
         self.server: HostedServer | None = None
         self._closed = False
         self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
 
+    @property
+    def model(self) -> MessageModel:
+        """The conversation shown."""
+        return self.conversations.current_model
+
+    def messages(self) -> list[Message]:
+        """Every message of every conversation (tests, automation)."""
+        return self.conversations.messages()
+
     def _wire(self) -> None:
-        b, w = self.bridge, self.window
-        b.messages_added.connect(self.model.append)
-        b.delivery_changed.connect(self.model.update_state)
+        b, w, c = self.bridge, self.window, self.conversations
+        b.messages_added.connect(c.route)
+        b.delivery_changed.connect(self._delivery)
+        c.current_changed.connect(self._conversation_shown)
+        w.conversation_requested.connect(c.show)
+        w.seen_changed.connect(c.set_seen)
+        w.leave_requested.connect(self._leave)
+        w.name_change_requested.connect(self.rename)
+        b.connected_to.connect(self._rooms_known)
         b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
         w.send_requested.connect(b.send)
         b.send_refused.connect(w.restore_input)
-        w.join_requested.connect(b.join)
+        w.join_requested.connect(self._join)
         w.retry_requested.connect(b.retry)
         w.discard_requested.connect(b.discard)
         w.connect_requested.connect(b.connect_to_text)
@@ -152,6 +197,75 @@ class ChatSession:
         w.reconnect_requested.connect(b.reconnect_now)
         b.retry_pending.connect(w.show_reconnect)
         w.host_elsewhere_requested.connect(self._host_elsewhere_requested)
+
+    def _delivery(self, update: DeliveryUpdate) -> None:
+        for _room, model in self.conversations.models():
+            model.update_state(update)
+        self.keeping.delivery(update)
+
+    def _conversation_shown(self, room: str) -> None:
+        model = self.conversations.model(room)
+        if model is not None:
+            self.window.show_conversation(room, model)
+
+    def _join(self, room: str) -> None:
+        """Join from the sidebar: the room's conversation is shown, and on a server
+        that does not name rooms, messages from others go there from now on."""
+        room = room.strip()
+        if not room:
+            return
+        self.conversations.show(room)
+        if self.client.profile.rooms:
+            self.conversations.fallback_room = room
+        self.bridge.join(room)
+
+    def _leave(self, room: str) -> None:
+        told = self.client.leave(room)
+        self.conversations.remove(room)
+        if told:
+            return
+        self.bridge.show_system(
+            QCoreApplication.translate(
+                "ChatSession",
+                "This server has no way to leave a room: {room} is hidden here and its "
+                "messages are no longer shown, but the server may still send them.",
+            ).format(room=f"#{display_text(room)}")
+        )
+
+    def rename(self, typed: str) -> None:
+        """Be called otherwise from now on, without a restart: remembered, and the
+        server told (ours says it to the others) or reconnected to with the new name."""
+        name = typed.strip()
+        if not name or len(name) > MAX_NAME_CHARS:
+            self.window.show_name(self.client.name)
+            self.bridge.show_system(
+                QCoreApplication.translate(
+                    "ChatSession", "A name has 1 to {most} characters; you are still {name}."
+                ).format(most=MAX_NAME_CHARS, name=display_text(self.client.name))
+            )
+            return
+        self.client.rename(name)
+        self.window.show_name(name)
+        self.window.setWindowTitle(f"desktop-chat — {display_text(name)}")
+        self.settings.name = name
+        if self.options.remember:
+            self.settings.save()
+        self.bridge.show_system(
+            QCoreApplication.translate("ChatSession", "You are now called {name}.").format(
+                name=display_text(name)
+            )
+        )
+
+    def _rooms_known(self, target: ServerTarget) -> None:
+        """The rooms this window is in (rejoined from an earlier run) get their row;
+        another server than the one shown brings its own conversations."""
+        if target.key != self.keeping.server:
+            self.conversations.clear()
+            self.keeping.restore(target.key)
+        for room in self.client.rooms:
+            self.conversations.add(room)
+        if self.client.rooms and not self.conversations.fallback_room:
+            self.conversations.fallback_room = self.client.rooms[-1]
 
     def _show_status(self, text: str) -> None:
         if self.client.tls.insecure:
@@ -189,7 +303,8 @@ class ChatSession:
     async def start(self) -> None:
         """Show the window, decide where to connect (hosting if need be), connect."""
         opts = self.options
-        self.window.setWindowTitle(f"desktop-chat — {self.client.name}")
+        self.window.setWindowTitle(f"desktop-chat — {display_text(self.client.name)}")
+        self.window.show_name(self.client.name)
         if opts.tls.insecure:
             self.window.setWindowTitle(
                 self.window.windowTitle()
@@ -231,11 +346,12 @@ class ChatSession:
             await self._host_if_free(url, path)
             taken = not self.hosting and await self._taken_by_another_server(url, path)
         target = ServerTarget(url, path)
+        self.keeping.restore(target.key)  # before the outbox and catch-up show anything
         profile = self.profiles.for_server(target.key)
         self._show_profile(profile)
         if opts.room and profile.rooms:
             self.window.room_input.setText(opts.room.strip())
-            self.bridge.join(opts.room)
+            self._join(opts.room)
         if not taken:
             self.bridge.connect_to(target, profile)
 
@@ -353,6 +469,8 @@ class ChatSession:
         self._closed = True
         self.inspector.close()
         await self.client.close()
+        self.keeping.close()
+        self.history.close()
         self.database.close()
         self.identity.release()
         self.bridge.detach()

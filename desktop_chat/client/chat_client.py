@@ -267,6 +267,38 @@ class ChatClient:
         self._sender.join(room)
         self._kept.save()
 
+    def leave(self, room: str) -> bool:
+        """Leave a room: not rejoined any more, and the server told where it can be.
+
+        Only desktop-chat-server (which says `server-info`) is known to handle
+        `leave-room`; a tutorial server has no way to leave, so it is not sent
+        there and False is returned, for the window to say so.
+        """
+        self._sender.leave(room)
+        self._receiver.offsets.pop(room, None)  # else kept as a room to rejoin
+        self._kept.save()
+        event = self._speaking().leave_event
+        if event and self.info.ready.is_set():
+            return self.emit(event, (room,))
+        return False
+
+    def rename(self, name: str) -> bool:
+        """Be called `name` from now on. A server that says it can (ours: `rename`)
+        is told at once and tells the others; any other is reconnected to with
+        the new name in `auth.name`. True when the server was told."""
+        self.name = name
+        if self.info.data.get("rename") is True and self.emit("rename", (name,)):
+            return True
+        target = self._connection.target
+        if target is not None:
+            self._connection.connect_to(target)  # a new connection says the new name
+        return False
+
+    @property
+    def says_rooms(self) -> bool:
+        """Whether the server names each message's room (ours does, in meta)."""
+        return self.info.ready.is_set()
+
     async def close(self) -> None:
         """Disconnect and stop retrying; safe to call more than once.
 
@@ -386,11 +418,19 @@ class ChatClient:
         }
         if self._dialect.info_event:
             handlers[self._dialect.info_event] = self._server_info
+            handlers["renamed"] = self._renamed
         if self._dialect.replay_done_event:
             handlers[self._dialect.replay_done_event] = self._receiver.replay_done
         for event, parse in self._dialect.presence_parsers().items():
             handlers[event] = lambda *args, parse=parse: self.on_presence(parse(args))
         return handlers
+
+    def _renamed(self, info: object = None) -> None:
+        """Someone is called otherwise now (our server's `renamed`)."""
+        if isinstance(info, dict):
+            old, new = info.get("old"), info.get("name")
+            if isinstance(old, str) and isinstance(new, str) and old != new:
+                self.on_message(system_message(f"{old} is now called {new}"))
 
     def _server_info(self, info: object = None) -> None:
         if isinstance(info, dict):

@@ -52,7 +52,19 @@ CREATE TABLE baselines (
     PRIMARY KEY (owner, server)
 );
 """
-VERSION = 1
+# Version 2: what the user had written and not sent, per conversation (drafts.py).
+DRAFTS = """
+CREATE TABLE drafts (
+    owner TEXT NOT NULL,
+    server TEXT NOT NULL,
+    room TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (owner, server, room)
+)
+"""
+SCHEMA += DRAFTS + ";\n"
+MIGRATIONS = {1: DRAFTS}
+VERSION = 2
 
 
 def data_dir() -> Path:
@@ -71,7 +83,7 @@ def open_client_db_noting(path: Path | str = ":memory:") -> OpenedDatabase:
     """Open the client's file; one that cannot be read (damaged, or written by
     a newer version) is kept aside under another name, and the result says
     where, for the window to tell the user."""
-    opened = open_or_move_aside(path, SCHEMA, version=VERSION)
+    opened = open_or_move_aside(path, SCHEMA, version=VERSION, migrations=MIGRATIONS)
     if str(path) != ":memory:":
         _take_over_legacy_outbox(opened.connection, Path(path).with_name("outbox.db"))
     return opened

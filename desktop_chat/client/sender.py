@@ -142,6 +142,14 @@ class Sender:
             self.rooms.append(room)
         self._enqueue(_Join(room))
 
+    def leave(self, room: str) -> None:
+        """Not rejoined after a reconnect, and a join still queued for it is dropped."""
+        if room in self.rooms:
+            self.rooms.remove(room)
+        self._queue = deque(
+            op for op in self._queue if not (isinstance(op, _Join) and op.room == room)
+        )
+
     def use_dialect(self, dialect: ProfileDialect) -> None:
         """Another profile from the next connection on; a server without rooms
         has none to rejoin."""

@@ -24,6 +24,7 @@ from aiohttp import web
 from desktop_chat.protocol.limits import Limits, TokenBucket
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import DEFAULT_PATH, normalize_path
+from desktop_chat.server import extensions
 from desktop_chat.server.defaults import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -133,6 +134,7 @@ class ChatServer:
         self.sio.on("join-room", self._on_join)
         self.sio.on("leave-room", self._on_leave)
         self.sio.on("send-message", self._on_send)
+        extensions.install(self)
 
     # ---- life cycle -------------------------------------------------------
 
@@ -273,6 +275,7 @@ class ChatServer:
                 "rate": self.limits.rate,
                 "burst": self.limits.burst,
                 "replay_page": self.replays.limits.page_messages,
+                **extensions.EXTENSIONS,
             }
             await self.sio.emit("server-info", info, to=sid)
             if peer.offset is None:

@@ -8,10 +8,12 @@ reach a recipient in successive turns, never in one. Here the first frame
 for a connection is written at once (a lone message waits for nothing); the
 ones that follow it within `window` seconds are gathered and written
 together when the window closes (or once `max_bytes` wait): one syscall for
-several. In a burst each connection gets one write per window instead of
-one per message; a message that comes alone, or after a quiet spell, goes
-out as it comes. (Gathering by loop turn, as first tried, found nothing:
-between two messages of one sender the loop always turns with none.)
+several. A connection that had frames gathered is still busy: its next
+window gathers from the first frame on, so that in a burst each connection
+gets one write per window instead of one per message; a message that comes
+alone, or after a window with nothing, goes out as it comes. (Gathering by
+loop turn, as first tried, found nothing: between two messages of one
+sender the loop always turns with none.)
 
 Order holds against everything else written to the connection: the engine's
 writer (its pings, acks, anything queued) calls `flush` for the connection
@@ -30,8 +32,11 @@ MAX_BYTES = 64 * 1024  # bytes gathered for one connection before they go anyway
 
 
 class Gatherer:
-    def __init__(self, window: float = WINDOW, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(
+        self, window: float = WINDOW, max_bytes: int = MAX_BYTES, *, keep_busy: bool = True
+    ) -> None:
         self.window = window
+        self.keep_busy = keep_busy  # False: every window's first frame goes at once
         self.max_bytes = max_bytes
         # Connections written to since the last flush: their websocket, and
         # the frames gathered for them with their size.
@@ -48,9 +53,7 @@ class Gatherer:
             transport.write(frame)
             self._open[transport] = (response, [])
             self._sizes[transport] = 0
-            if not self._scheduled:
-                self._scheduled = True
-                asyncio.get_running_loop().call_later(self.window, self._close_window)
+            self._schedule()
             return
         entry[1].append(frame)
         self._sizes[transport] += len(frame)
@@ -69,9 +72,22 @@ class Gatherer:
         frames.clear()
         self._sizes[transport] = 0
 
-    def _close_window(self) -> None:
+    def _schedule(self) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_later(self.window, self.close_window)
+
+    def close_window(self) -> None:
+        """Write what each connection gathered; those that had any stay open for
+        the next window (a burst goes on), the others write their next frame at once."""
         self._scheduled = False
-        for transport in list(self._open):
-            self.flush(transport)
-        self._open.clear()
-        self._sizes.clear()
+        busy = {}
+        for transport, entry in self._open.items():
+            if entry[1]:
+                self.flush(transport)
+                if self.keep_busy:
+                    busy[transport] = entry
+        self._open = busy
+        self._sizes = dict.fromkeys(busy, 0)
+        if busy:
+            self._schedule()

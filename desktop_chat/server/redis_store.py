@@ -210,7 +210,10 @@ class RedisStore:
             batch, self._queue = self._queue[:MAX_PIPELINE], self._queue[MAX_PIPELINE:]
             try:
                 replies = await self._held(partial(self._run_scripts, [c for c, _ in batch]))
-            except Exception as exc:  # StoreUnavailable, or a bug: the senders hear of it
+            except Exception as exc:  # the senders hear of it, whatever it is
+                if isinstance(exc, redis_errors.RedisError):  # e.g. OOM past maxmemory
+                    log.error("storing %d messages failed: %s", len(batch), exc)
+                    exc = StoreUnavailable(str(exc))
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from desktop_chat.server.store import Store
+from desktop_chat.server.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -61,5 +61,7 @@ async def keep_trimming(
         try:
             await trim(store, retention, lock)
             also()
+        except StoreUnavailable as exc:  # Redis away: the next round trims
+            log.warning("retention: not trimmed now (%s)", exc)
         except Exception:  # a bug or a full disk; the chat goes on, the log says
             log.exception("retention: trimming failed")

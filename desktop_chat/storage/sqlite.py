@@ -53,6 +53,7 @@ def open_or_move_aside(
     version: int,
     *,
     migrations: Mapping[int, str] | None = None,
+    check: bool = True,
 ) -> OpenedDatabase:
     """Open (or create) the database at `path`; an unreadable one is moved aside first.
 
@@ -62,14 +63,18 @@ def open_or_move_aside(
     `<name>.damaged-<UTC time>` or `<name>.version-<n>-<UTC time>`, and a fresh
     database is created in its place. Raises RuntimeError only when even
     that fails (the folder is not writable, say).
+
+    `check=False` leaves out `quick_check`, which reads the whole file: for a
+    large store whose damage may as well surface in a query (the message
+    history, hundreds of MB) rather than delay every start.
     """
     if str(path) == ":memory:":
-        return OpenedDatabase(_open(path, schema, version, migrations or {}))
+        return OpenedDatabase(_open(path, schema, version, migrations or {}, check))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
     try:
-        return OpenedDatabase(_prepare(db, path, schema, version, migrations or {}))
+        return OpenedDatabase(_prepare(db, path, schema, version, migrations or {}, check))
     except (sqlite3.DatabaseError, Unreadable) as exc:
         tag = exc.tag if isinstance(exc, Unreadable) else "damaged"
         reason = str(exc)
@@ -88,7 +93,7 @@ def open_or_move_aside(
             db.close()
         _rename(path, aside)
         connection = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
-        _prepare(connection, path, schema, version, migrations or {})
+        _prepare(connection, path, schema, version, migrations or {}, check)
     except (OSError, sqlite3.DatabaseError, Unreadable) as exc:
         raise RuntimeError(f"cannot open or replace the database {path}: {exc}") from exc
     log.warning("%s was unreadable (%s); moved it aside to %s and started afresh",
@@ -112,11 +117,12 @@ def _rename(path: Path, aside: Path) -> None:
 
 
 def _open(
-    path: Path | str, schema: str, version: int, migrations: Mapping[int, str]
+    path: Path | str, schema: str, version: int, migrations: Mapping[int, str],
+    check: bool = True,
 ) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
     try:
-        return _prepare(db, path, schema, version, migrations)
+        return _prepare(db, path, schema, version, migrations, check)
     except BaseException:
         db.close()
         raise
@@ -128,6 +134,7 @@ def _prepare(
     schema: str,
     version: int,
     migrations: Mapping[int, str],
+    check: bool = True,
 ) -> sqlite3.Connection:
     """Settings, schema and migrations on an open connection; raises if unreadable."""
     db.execute("PRAGMA busy_timeout=2000")
@@ -146,9 +153,12 @@ def _prepare(
         return db
     # Damage that the header does not show (a truncated file, a torn page)
     # surfaces here rather than in the middle of someone's message.
-    check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
-    if check != "ok":
-        raise sqlite3.DatabaseError(f"quick_check: {check}")
+    if check:
+        found = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if found != "ok":
+            raise sqlite3.DatabaseError(f"quick_check: {found}")
+    else:  # at least the schema must be readable (a file that is not a database fails)
+        db.execute("SELECT count(*) FROM sqlite_schema").fetchone()
     while current < version:
         script = migrations.get(current)
         if script is None:

@@ -62,6 +62,22 @@ def _names() -> dict[str, tuple[str, str]]:
         ),
         "targetLabel": (translate("Accessibility", "Sending to"), ""),
         "statusLabel": (translate("Accessibility", "Connection status"), ""),
+        "nameEdit": (
+            translate("Accessibility", "Your name"),
+            translate("Accessibility", "The name others see; Enter changes it"),
+        ),
+        "conversationList": (
+            translate("Accessibility", "Conversations"),
+            translate("Accessibility", "Rooms and everyone, with unread counts"),
+        ),
+        "leaveButton": (translate("Accessibility", "Leave the room shown"), ""),
+        "switcherField": (translate("Accessibility", "Conversation to switch to"), ""),
+        "switcherList": (translate("Accessibility", "Matching conversations"), ""),
+        "searchScope": (translate("Accessibility", "Where to search"), ""),
+        "searchField": (translate("Accessibility", "Search text"), ""),
+        "searchClose": (translate("Accessibility", "Close the search"), ""),
+        "searchResults": (translate("Accessibility", "Search results"), ""),
+        "searchCount": (translate("Accessibility", "Number of results"), ""),
         "profileCombo": (
             translate("Accessibility", "Server profile"),
             translate("Accessibility", "How this server speaks; another choice reconnects"),
@@ -106,6 +122,14 @@ class Announcer(QObject):
         model.rowsInserted.connect(self._inserted)
         view.installEventFilter(self)
         name_widgets(view.window())
+
+    def set_model(self, model: MessageModel) -> None:
+        """Another conversation is shown: its new messages are the ones read out."""
+        if model is self._model:
+            return
+        self._model.rowsInserted.disconnect(self._inserted)
+        self._model = model
+        model.rowsInserted.connect(self._inserted)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LanguageChange:

@@ -19,7 +19,7 @@ and the delegate reads every row through the index it is given.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPersistentModelIndex, Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from desktop_chat.ui.message_delegate import MessageDelegate
@@ -30,6 +30,13 @@ _AT_BOTTOM = 4  # pixels from the end of the scroll range that still count as at
 
 class ConversationView(QListView):
     """The messages of one conversation, painted by a `MessageDelegate`."""
+
+    # The user reached the newest message (or left it): with the window
+    # active and this conversation shown, that is when it counts as read.
+    following_changed = Signal(bool)
+    # At the top of everything the conversation holds: the local history may
+    # have older messages to prepend (the session asks it).
+    older_wanted = Signal()
 
     def __init__(self, conversation: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +60,36 @@ class ConversationView(QListView):
         bar.rangeChanged.connect(self._follow)
         conversation.appended.connect(self._appended)
 
+    def set_conversation(self, conversation: MessageModel) -> None:
+        """Show another conversation, at its newest messages (switching in the sidebar).
+
+        The model keeps a window of at most `max_rows` rows, so this is one
+        layout of those rows however long the conversation is.
+        """
+        if conversation is self._conversation:
+            return
+        self._conversation.appended.disconnect(self._appended)
+        self._conversation = conversation
+        conversation.appended.connect(self._appended)
+        self.setModel(conversation)
+        self._following = False
+        self._set_following(True)
+        if conversation.has_newer():
+            conversation.jump_to_newest()
+        self.scrollToBottom()
+
+    def show_row(self, row: int) -> None:
+        """Show the row `row` of the conversation in the middle, chosen (a search
+        result); the view stops following the newest messages."""
+        self._set_following(False)
+        index = self.model().index(row, 0)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _set_following(self, following: bool) -> None:
+        if following != self._following:
+            self._following = following
+            self.following_changed.emit(following)
     @property
     def conversation(self) -> MessageModel:
         """The model this view pages, whether it shows it directly or through a proxy."""
@@ -75,7 +112,7 @@ class ConversationView(QListView):
         """
         if self._following:
             return
-        self._following = True
+        self._set_following(True)
         if self._conversation.has_newer():
             self._conversation.jump_to_newest()
         self.scrollToBottom()
@@ -106,13 +143,16 @@ class ConversationView(QListView):
         shown = self.model()  # the conversation, or a proxy over it: anchors are its indexes
         at_bottom = value >= bar.maximum() - _AT_BOTTOM
         if at_bottom and conversation.has_newer():
-            self._following = False
+            self._set_following(False)
             anchor = QPersistentModelIndex(shown.index(shown.rowCount() - 1, 0))
             conversation.load_newer()
             self.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtBottom)
             return
-        self._following = at_bottom
-        if value == bar.minimum() and bar.maximum() > 0 and conversation.has_older():
-            anchor = QPersistentModelIndex(shown.index(0, 0))
-            conversation.load_older()
-            self.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)
+        self._set_following(at_bottom)
+        if value == bar.minimum() and bar.maximum() > 0:
+            if not conversation.has_older():
+                self.older_wanted.emit()  # may prepend from the local history
+            if conversation.has_older():
+                anchor = QPersistentModelIndex(shown.index(0, 0))
+                conversation.load_older()
+                self.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)

@@ -11,7 +11,14 @@ from functools import partial
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeyEvent, QResizeEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,16 +28,26 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_chat.client.history import Hit
 from desktop_chat.protocol.messages import DeliveryState, Message
+from desktop_chat.ui.conversation_list_model import (
+    EVERYONE,
+    ConversationListModel,
+    conversation_title,
+)
 from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.message_input import MessageInput
 from desktop_chat.ui.message_model import MessageModel, Role
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
+from desktop_chat.ui.search_panel import SearchPanel
+from desktop_chat.ui.sidebar import Sidebar, Switcher
+from desktop_chat.ui.status_label import StatusLabel
 from desktop_chat.ui.tr import fill
 
 _W = TypeVar("_W", bound=QWidget)
@@ -46,49 +63,14 @@ def _named(widget: _W, name: str) -> _W:
     return widget
 
 
-class StatusLabel(QLabel):
-    """One line of status that never hides behind the buttons next to it.
-
-    The status is often wider than the space left of "Go offline" at the
-    default width ("Connected as <sid> to <url> over websocket · hosting
-    ..."); it is elided at the end to what fits, and the whole of it is the
-    tooltip. `text()` is the whole status (what was set), `shown_text()`
-    what is drawn.
-    """
-
-    def __init__(self, text: str = "") -> None:
-        super().__init__()
-        self._full = ""
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        # Let the status bar shrink it below its text's width; it elides instead.
-        self.setMinimumWidth(1)
-        self.setText(text)
-
-    def setText(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def text(self) -> str:
-        return self._full
-
-    def shown_text(self) -> str:
-        return super().text()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        room = self.contentsRect().width() - 2 * self.margin()
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
-        if shown != super().text():
-            super().setText(shown)
-
-
 class MainWindow(QMainWindow):
     send_requested = Signal(str, str)  # text, room ("" = everyone)
     join_requested = Signal(str)
+    leave_requested = Signal(str)  # the room shown
+    conversation_requested = Signal(str)  # show this room's conversation ("" = everyone)
+    seen_changed = Signal(bool)  # the user sees the newest of the conversation shown, or not
+    search_requested = Signal(str, bool)  # query, in all conversations (else the one shown)
+    result_chosen = Signal(object)  # a search Hit to show in its conversation
     connect_requested = Signal(str)  # the address as typed
     offline_toggled = Signal(bool)
     reconnect_requested = Signal()
@@ -96,13 +78,30 @@ class MainWindow(QMainWindow):
     retry_requested = Signal(str)  # the id of a failed message of ours
     discard_requested = Signal(str)  # the id of a failed message not to send after all
     typing_started = Signal()  # a keystroke in a non-empty message (for typing notices)
+    name_change_requested = Signal(str)  # the name typed in nameEdit (not yet checked)
     closed = Signal()
 
-    def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model: MessageModel,
+        conversations: ConversationListModel | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.resize(560, 640)
+        self.setWindowTitle("desktop-chat")
+        self.resize(760, 640)
         self.model = model
+        self._room = EVERYONE
+        self.sidebar = Sidebar(
+            conversations if conversations is not None else ConversationListModel(self)
+        )
+        self.conversation_list = self.sidebar.list
+        self.switcher = Switcher(self.sidebar.model, self)
 
+        self.name_edit = _named(QLineEdit(), "nameEdit")
+        self.name_edit.setMaximumWidth(140)
+        self.name_edit.editingFinished.connect(self._name_edited)
+        self._name = ""
         self.server_url = _named(QLineEdit(), "serverUrl")
         self.server_url.setPlaceholderText("http://localhost:3000")
         self.connect_button = _named(QPushButton(), "connectButton")
@@ -116,8 +115,9 @@ class MainWindow(QMainWindow):
         self.offline_button = _named(QPushButton(), "offlineButton")
         self.offline_button.setCheckable(True)
 
-        self.room_input = _named(QLineEdit(), "roomInput")
-        self.join_button = _named(QPushButton(), "joinButton")
+        self.room_input = self.sidebar.room_input  # the join field
+        self.join_button = self.sidebar.join_button
+        self.leave_button = self.sidebar.leave_button
 
         # The view follows the newest messages and pages the model (ConversationView).
         self.message_list = _named(ConversationView(model), "messageList")
@@ -138,33 +138,57 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.offline_button)
 
         top = QHBoxLayout()
+        top.addWidget(self.name_edit)
         top.addWidget(self.server_url, 1)
         top.addWidget(self.profile_combo)
         top.addWidget(self.connect_button)
-        self.room_row = _named(QWidget(), "roomRow")  # hidden where the server has no rooms
-        rooms = QHBoxLayout(self.room_row)
-        rooms.setContentsMargins(0, 0, 0, 0)
-        rooms.addWidget(self.room_input, 1)
-        rooms.addWidget(self.join_button)
+        self.room_row = self.sidebar.join_row  # hidden where the server has no rooms
         bottom = QHBoxLayout()
         bottom.addWidget(self.message_input, 1)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.search_panel = SearchPanel()
+        self.search_panel.setVisible(False)
+        self.search_panel.search_requested.connect(self.search_requested)
+        self.search_panel.result_chosen.connect(self.result_chosen)
+        self.search_panel.closed.connect(self.message_input.setFocus)
+        chat = QVBoxLayout()
+        chat.setContentsMargins(0, 0, 0, 0)
+        chat.addWidget(self.search_panel, 1)
+        chat.addWidget(self.message_list, 2)
+        chat.addWidget(self.presence)
+        chat.addWidget(self.target_label)
+        chat.addLayout(bottom)
+        chat_pane = QWidget()
+        chat_pane.setLayout(chat)
+        self.splitter = _named(QSplitter(Qt.Orientation.Horizontal), "conversationSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(chat_pane)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([180, 580])
         layout = QVBoxLayout()
         layout.addLayout(top)
-        layout.addWidget(self.room_row)
-        layout.addWidget(self.message_list, 1)
-        layout.addWidget(self.presence)
-        layout.addWidget(self.target_label)
-        layout.addLayout(bottom)
+        layout.addWidget(self.splitter, 1)
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
 
         self.send_button.clicked.connect(self._submit)
         self.message_input.submitted.connect(self._submit)
-        self.join_button.clicked.connect(self._join)
-        self.room_input.returnPressed.connect(self._join)
-        self.room_input.textChanged.connect(self._show_target)
+        self.sidebar.join_requested.connect(self.join_requested)
+        self.sidebar.leave_requested.connect(self.leave_requested)
+        self.sidebar.conversation_requested.connect(self.conversation_requested)
+        self.switcher.conversation_requested.connect(self.conversation_requested)
+        self.message_list.following_changed.connect(lambda _f: self._seen_changed())
+        for keys, slot in (
+            ("Ctrl+K", self.switcher.start),
+            ("Alt+Up", lambda: self.sidebar.step(-1)),
+            ("Alt+Down", lambda: self.sidebar.step(1)),
+            ("Ctrl+Shift+A", self.sidebar.next_unread),
+            ("Ctrl+F", lambda: self.start_search(everywhere=False)),
+            ("Ctrl+Shift+F", lambda: self.start_search(everywhere=True)),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
         self.connect_button.clicked.connect(self._connect)
         self.server_url.returnPressed.connect(self._connect)
         self.profile_combo.activated.connect(lambda _index: self._connect())
@@ -192,16 +216,13 @@ class MainWindow(QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslateUi()
-        super().changeEvent(event)
-
     def retranslateUi(self) -> None:
         """Every text of the window in the current language (at start, and on
         each LanguageChange: the language switches while the app runs)."""
-        if not self.windowTitle():
-            self.setWindowTitle("desktop-chat")
+        self.name_edit.setPlaceholderText(self.tr("Your name"))
+        self.name_edit.setToolTip(
+            self.tr("The name others see on your messages; Enter changes it at once")
+        )
         self.server_url.setToolTip(self.tr("The Socket.IO server to chat on; Enter connects"))
         self.connect_button.setText(self.tr("Connect"))
         self.profile_combo.setToolTip(
@@ -225,11 +246,6 @@ class MainWindow(QMainWindow):
                 "what you write meanwhile is kept and sent then"
             )
         )
-        self.room_input.setPlaceholderText(self.tr("Room (empty: everyone)"))
-        self.room_input.setToolTip(
-            self.tr("Messages go to this room, or to everyone connected when it is empty")
-        )
-        self.join_button.setText(self.tr("Join"))
         self.message_input.setPlaceholderText(
             self.tr("Write a message (Enter sends, Shift+Enter: new line)")
         )
@@ -239,7 +255,46 @@ class MainWindow(QMainWindow):
     # ---- user intents -----------------------------------------------------
 
     def room(self) -> str:
-        return self.room_input.text().strip()
+        """The room of the conversation shown: where the message input sends."""
+        return self._room
+
+    def select_room(self, room: str) -> None:
+        """Ask for the conversation of `room` (as choosing it in the sidebar does)."""
+        self.conversation_requested.emit(room.strip())
+
+    def show_conversation(self, room: str, model: MessageModel) -> None:
+        """Show this conversation (the session's choice): its messages, its row chosen."""
+        self._room = room
+        self.model = model
+        self.message_list.set_conversation(model)
+        self.sidebar.select(room)
+        self._show_target()
+        self._seen_changed()
+
+    def start_search(self, everywhere: bool) -> None:
+        """Ctrl+F (the conversation shown) or Ctrl+Shift+F (all of them)."""
+        self.search_panel.start(everywhere, conversation_title(self._room))
+
+    def search(self, text: str, everywhere: bool) -> list[Hit]:
+        """Search as a user does (type, Enter): the results are those listed."""
+        self.start_search(everywhere)
+        self.search_panel.field.setText(text)
+        self.search_panel.search_requested.emit(text.strip(), everywhere)
+        return self.search_panel.model.hits()
+
+    def seen(self) -> bool:
+        """Whether the user sees the newest messages of the conversation shown."""
+        return self.isActiveWindow() and self.isVisible() and self.message_list.following
+
+    def _seen_changed(self) -> None:
+        self.seen_changed.emit(self.seen())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange:
+            self._seen_changed()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
 
     def _submit(self) -> None:
         self.message_input.commit_preedit()  # a syllable still being composed is sent too
@@ -250,18 +305,22 @@ class MainWindow(QMainWindow):
         self.send_requested.emit(text, self.room())
         self.message_list.follow_newest()  # back to the newest, where the message appears
 
-    def _join(self) -> None:
-        room = self.room()
-        self.room_input.setText(room)
-        if room:
-            self.join_requested.emit(room)
-
     def _connect(self) -> None:
         self.connect_requested.emit(self.server_url.text())
 
     def _typed(self) -> None:
         if self.message_input.document().characterCount() > 1:  # not emptied by a send
             self.typing_started.emit()
+
+    def show_name(self, name: str) -> None:
+        """The name in use (the session's choice; a refused one is replaced by it)."""
+        self._name = name
+        self.name_edit.setText(name)
+
+    def _name_edited(self) -> None:
+        typed = self.name_edit.text()
+        if typed.strip() != self._name:
+            self.name_change_requested.emit(typed)
 
     def profile_name(self) -> str:
         """The profile chosen in the connect form."""
@@ -285,6 +344,7 @@ class MainWindow(QMainWindow):
         if index >= 0:
             self.profile_combo.setCurrentIndex(index)
         self.room_row.setVisible(rooms)
+        self.leave_button.setVisible(rooms)
         if not rooms:
             self.room_input.clear()
         self.presence.reset()
@@ -293,7 +353,9 @@ class MainWindow(QMainWindow):
     def _show_target(self) -> None:
         room = self.room()
         self.target_label.setText(
-            fill(self.tr("Sending to room #%1"), room) if room else self.tr("Sending to everyone")
+            self.tr("Sending to room {room}").format(room=conversation_title(room))
+            if room
+            else self.tr("Sending to everyone")
         )
 
     def _open_message(self, index: QModelIndex) -> None:

@@ -18,6 +18,10 @@ from desktop_chat.ui.links import Link, find_links
 
 MAX_SHOWN_CHARS = 4000
 MAX_SHOWN_LINES = 60
+# A run of this many characters without a space may be wider than the list:
+# such a message breaks anywhere rather than run off the edge; every other
+# breaks between words only (breaking anywhere cut "closes" into "clo ses").
+LONG_WORD = 30
 
 
 def _cut(text: str) -> str:
@@ -65,3 +69,9 @@ def message_body(message: Message) -> Body:
         links = [link for link in links if link.end < len(shown)]
         shown += _cut_note(len(text) - len(shown))
     return Body(shown, links)
+
+
+def has_long_words(text: str) -> bool:
+    """Whether a word of `text` may not fit a line (then it wraps anywhere).
+    Asked only for rows laid out exactly, never for the flood's estimates."""
+    return len(text) > LONG_WORD and any(len(word) > LONG_WORD for word in text.split())

@@ -63,6 +63,7 @@ from desktop_chat.ui.message_body import (
     MAX_SHOWN_CHARS,
     MAX_SHOWN_LINES,
     Body,
+    has_long_words,
     message_body,
     shown_text,
 )
@@ -78,9 +79,15 @@ PADDING = 6
 GAP = 2
 
 _MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per data() call
-_TEXT_FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere) | int(
-    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-)
+_BAND = int(Role.BAND)
+_BAND_FLAGS = int(Qt.AlignmentFlag.AlignCenter)
+_WORDS = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+_ANYWHERE = _WORDS | int(Qt.TextFlag.TextWrapAnywhere)
+
+
+def text_flags(text: str) -> int:
+    """How a message's text wraps: between words, or anywhere when a word may not fit."""
+    return _ANYWHERE if has_long_words(text) else _WORDS
 _HEADER_OWN = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _HEADER_OTHER = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _SELECTED = QStyle.StateFlag.State_Selected
@@ -91,6 +98,12 @@ def _message(index: _Index) -> Message | None:
     """The record of the row `index` points at, in whatever model (or proxy) it is from."""
     message = index.data(_MESSAGE)
     return message if isinstance(message, Message) else None
+
+
+def _band(index: _Index) -> str:
+    """The band above the row ("New messages", the day), or ""."""
+    band = index.data(_BAND)
+    return band if isinstance(band, str) else ""
 
 
 def _never() -> bool:
@@ -219,9 +232,12 @@ class MessageDelegate(QStyledItemDelegate):
                 if estimate is None:
                     estimate = self._estimate(message)
                     remember(self._estimates, message.id, estimate)
-                return QSize(self._width, estimate)
+                return QSize(self._width, estimate + self._band_height(index))
             height = self._measure(message)
-        return QSize(self._width, height)
+        return QSize(self._width, height + self._band_height(index))
+
+    def _band_height(self, index: _Index) -> int:
+        return self._header_height + GAP * 2 if _band(index) else 0
 
     @staticmethod
     def _rows(index: _Index) -> int:
@@ -234,8 +250,9 @@ class MessageDelegate(QStyledItemDelegate):
             body_height = math.ceil(self._layout_of(message).boundingRect().height())
         else:
             metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
+            body = self.body_of(message)
             body_height = metrics.boundingRect(
-                QRect(0, 0, self._width, 1_000_000), _TEXT_FLAGS, self._text_of(message)
+                QRect(0, 0, self._width, 1_000_000), text_flags(body.text), body.text
             ).height()
         height = self._header_height + GAP + body_height + 2 * PADDING + MARGIN
         remember(self._heights, message.id, height)
@@ -280,7 +297,20 @@ class MessageDelegate(QStyledItemDelegate):
             fill = colors.selected
         else:
             fill = colors.own if kind is Kind.OWN else colors.other if kind is Kind.OTHER else None
-        rect = option.rect
+        rect = QRect(option.rect)
+        band = _band(index)
+        if band:
+            band_height = self._header_height + GAP * 2
+            painter.save()
+            painter.setFont(header_font)
+            painter.setPen(colors.muted)
+            painter.drawText(
+                QRect(rect.left() + MARGIN, rect.top(), rect.width() - 2 * MARGIN, band_height),
+                _BAND_FLAGS,
+                band,
+            )
+            painter.restore()
+            rect.setTop(rect.top() + band_height)
         left, top = rect.left() + MARGIN, rect.top() + MARGIN // 2
         width, height = rect.width() - 2 * MARGIN, rect.height() - 2 * (MARGIN // 2)
         painter.save()
@@ -316,10 +346,11 @@ class MessageDelegate(QStyledItemDelegate):
         if self.body_of(message).links and self._width > 0:
             self._layout_of(message).draw(painter, QPointF(left, body_top))
         else:
+            body = self.body_of(message)
             painter.drawText(
                 QRect(left, body_top, width, height - header_height - GAP),
-                _TEXT_FLAGS,
-                self._text_of(message),
+                text_flags(body.text),
+                body.text,
             )
         painter.restore()
 
@@ -355,6 +386,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._update_fonts(self._view.font())
         left = rect.left() + MARGIN + PADDING
         top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
+        top += self._band_height(index)
         return link_in(self._layout_of(message), links, pos.x() - left, pos.y() - top)
 
     def _hover(self, pos: QPoint) -> None:
@@ -437,6 +469,7 @@ class _Colors:
         self.text = colors.text
         self.failed = colors.failed
         self.link = colors.link
+        self.base = palette.color(QPalette.ColorRole.Base)
 
     def sender(self, name: str) -> QColor:
         color = self._senders.get(name)

@@ -34,9 +34,7 @@ which a proxy in between would not share.
 from __future__ import annotations
 
 import dataclasses
-import marshal
-import zlib
-from collections import OrderedDict
+import time
 from collections.abc import Sequence
 from enum import IntEnum
 
@@ -44,6 +42,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QCoreApplication,
+    QDate,
     QDateTime,
     QLocale,
     QModelIndex,
@@ -53,9 +52,18 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop_chat.protocol.messages import DeliveryState, DeliveryUpdate, Kind, Message
+from desktop_chat.protocol.messages import (
+    DeliveryState,
+    DeliveryUpdate,
+    Kind,
+    Message,
+    display_text,
+)
 from desktop_chat.ui.accessible_text import accessible_description, accessible_text
+from desktop_chat.ui.message_archive import CHUNK, _Archive
 from desktop_chat.ui.tr import fill
+
+__all__ = ["CHUNK", "MessageModel", "Role", "header_text"]
 
 translate = QCoreApplication.translate
 
@@ -65,8 +73,6 @@ WINDOW = 100  # rows shown while following the newest messages
 PAGE = 200  # rows paged in when the user scrolls to either end
 MAX_ROWS = 600  # most rows the view holds while the user reads back
 HOT = 20_000  # newest messages kept as objects
-CHUNK = 1_024  # messages per compressed archive chunk (about 1 ms to pack)
-_DECODED_CHUNKS = 4  # archive chunks kept decoded (a window spans at most two)
 
 # Marked for translation here, translated where shown (header_text).
 STATE_LABELS = {
@@ -76,8 +82,6 @@ STATE_LABELS = {
     DeliveryState.FAILED: QT_TRANSLATE_NOOP("MessageModel", "failed"),
     DeliveryState.DISCARDED: QT_TRANSLATE_NOOP("MessageModel", "discarded, not sent"),
 }
-_KINDS = {kind.value: kind for kind in Kind}
-_STATES = {state.value: state for state in DeliveryState}
 
 
 class Role(IntEnum):
@@ -94,6 +98,9 @@ class Role(IntEnum):
     KIND = Qt.ItemDataRole.UserRole + 2
     STATE = Qt.ItemDataRole.UserRole + 3
     HEADER = Qt.ItemDataRole.UserRole + 4
+    # A band drawn above the row: "New messages" where the user left off,
+    # or the day, above the first message of each day ("" for none).
+    BAND = Qt.ItemDataRole.UserRole + 5
 
 
 # Plain ints for data(): compared on every call, and most calls ask for MESSAGE.
@@ -103,11 +110,12 @@ _KIND = int(Role.KIND)
 _STATE = int(Role.STATE)
 _HEADER = int(Role.HEADER)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_BAND = int(Role.BAND)
 # What a screen reader reads for a row (ui/accessible_text.py).
 _ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
 _ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 _ACCESSIBLE = (_ACCESSIBLE_TEXT, _ACCESSIBLE_DESCRIPTION)
-_ROLES = frozenset((_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, *_ACCESSIBLE))
+_ROLES = frozenset((_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND, *_ACCESSIBLE))
 
 
 def format_time(ts: float) -> str:
@@ -117,6 +125,23 @@ def format_time(ts: float) -> str:
     )
 
 
+def day_of(ts: float) -> tuple[int, int, int]:
+    local = time.localtime(ts)
+    return local.tm_year, local.tm_mon, local.tm_mday
+
+
+def day_text(ts: float) -> str:
+    """The day of `ts` as the user's locale writes it (a band above its first message)."""
+    year, month, day = day_of(ts)
+    return QLocale().toString(QDate(year, month, day), QLocale.FormatType.LongFormat)
+
+
+def _short(name: str, most: int = 60) -> str:
+    """A name or room as the header shows it: visible characters, at most `most`."""
+    shown = display_text(name)
+    return shown if len(shown) <= most else shown[: most - 1] + "…"
+
+
 def header_text(message: Message) -> str:
     """The small line above a message: who, where, when, and its state."""
     if message.kind is Kind.SYSTEM:
@@ -124,9 +149,9 @@ def header_text(message: Message) -> str:
     if message.kind is Kind.OWN:
         who = translate("MessageModel", "You")
     else:
-        who = message.sender or translate("MessageModel", "Someone")
+        who = _short(message.sender) or translate("MessageModel", "Someone")
     if message.room:
-        where = fill(translate("MessageModel", "in #%1"), message.room)
+        where = fill(translate("MessageModel", "in #%1"), _short(message.room))
     else:
         where = translate("MessageModel", "to everyone") if message.kind is Kind.OWN else ""
     parts = [who, where, format_time(message.ts)]
@@ -136,94 +161,6 @@ def header_text(message: Message) -> str:
             label = fill(translate("MessageModel", "failed: %1"), message.error)
         parts.append(label)
     return " · ".join(p for p in parts if p)
-
-
-class _Archive:
-    """Older messages, in compressed chunks of CHUNK; decoded on demand, a few at a time.
-
-    Each chunk is the columns of its messages (marshal, zlib level 1, about
-    1 µs per message each way). Own messages are kept as the live objects
-    the client updates, by position, and win over their archived copy.
-    """
-
-    def __init__(self) -> None:
-        self._chunks: list[bytes] = []
-        self.own: dict[int, Message] = {}  # position -> live own message
-        self._decoded: OrderedDict[int, list[Message]] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._chunks) * CHUNK
-
-    def add(self, messages: Sequence[Message]) -> None:
-        assert len(messages) == CHUNK
-        base = len(self)
-        columns = (
-            [m.text for m in messages],
-            [m.kind.value for m in messages],
-            [m.room for m in messages],
-            [m.sender for m in messages],
-            [m.ts for m in messages],
-            [m.id for m in messages],
-            [None if m.state is None else m.state.value for m in messages],
-            [m.error for m in messages],
-        )
-        for offset, message in enumerate(messages):
-            if message.kind is Kind.OWN:
-                self.own[base + offset] = message
-        self._chunks.append(zlib.compress(marshal.dumps(columns), 1))
-
-    def _chunk(self, number: int) -> list[Message]:
-        decoded = self._decoded.get(number)
-        if decoded is not None:
-            self._decoded.move_to_end(number)
-            return decoded
-        texts, kinds, rooms, senders, tss, ids, states, errors = marshal.loads(
-            zlib.decompress(self._chunks[number])
-        )
-        decoded = [
-            Message(
-                text=text,
-                kind=_KINDS[kind],
-                room=room,
-                sender=sender,
-                ts=ts,
-                id=id_,
-                state=None if state is None else _STATES[state],
-                error=error,
-            )
-            for text, kind, room, sender, ts, id_, state, error in zip(
-                texts, kinds, rooms, senders, tss, ids, states, errors, strict=True
-            )
-        ]
-        base = number * CHUNK
-        for position, message in self.own.items():
-            if base <= position < base + CHUNK:
-                decoded[position - base] = message
-        self._decoded[number] = decoded
-        if len(self._decoded) > _DECODED_CHUNKS:
-            self._decoded.popitem(last=False)
-        return decoded
-
-    def get(self, position: int) -> Message:
-        own = self.own.get(position)
-        if own is not None:
-            return own
-        return self._chunk(position // CHUNK)[position % CHUNK]
-
-    def slice(self, start: int, stop: int) -> list[Message]:
-        result: list[Message] = []
-        while start < stop:
-            number, offset = divmod(start, CHUNK)
-            take = min(stop - start, CHUNK - offset)
-            result.extend(self._chunk(number)[offset : offset + take])
-            start += take
-        return result
-
-    def replace(self, position: int, message: Message) -> None:
-        self.own[position] = message
-        decoded = self._decoded.get(position // CHUNK)
-        if decoded is not None:
-            decoded[position % CHUNK] = message
 
 
 class MessageModel(QAbstractListModel):
@@ -249,6 +186,12 @@ class MessageModel(QAbstractListModel):
         self.max_rows = max(max_rows, window + page)
         self.hot = hot
         self._archive = _Archive()
+        # Older messages paged in from the local history (prepend), before
+        # the archive: positions -len(_head) .. -1.
+        self._head: list[Message] = []
+        # The id of the first message the user had not seen when they came
+        # back to this conversation: a "New messages" band is drawn above it.
+        self.divider_id = ""
         self._recent: list[Message] = []  # messages from len(_archive) on
         self._start = 0  # position of row 0 in the conversation
         self._end = 0  # position after the last row
@@ -279,14 +222,31 @@ class MessageModel(QAbstractListModel):
             return message.kind.value
         if role == _STATE:
             return message.state.value if message.state else None
+        if role == _BAND:
+            return self._band(self._start + row, message)
         if role == _ACCESSIBLE_TEXT:
             return accessible_text(message)
         if role == _ACCESSIBLE_DESCRIPTION:
             return accessible_description(message)
         return header_text(message)  # HEADER, ToolTipRole
 
+    def _band(self, position: int, message: Message) -> str:
+        new = ""
+        if message.id == self.divider_id:
+            new = QCoreApplication.translate("MessageModel", "New messages")
+        if position > -len(self._head):
+            previous = self._at(position - 1)
+            if day_of(previous.ts) == day_of(message.ts):
+                return new
+        day = day_text(message.ts)
+        return f"{new} · {day}" if new else day
+
     def message_at(self, row: int) -> Message:
-        position = self._start + row
+        return self._at(self._start + row)
+
+    def _at(self, position: int) -> Message:
+        if position < 0:
+            return self._head[position]
         archived = len(self._archive)
         if position >= archived:
             return self._recent[position - archived]
@@ -295,11 +255,35 @@ class MessageModel(QAbstractListModel):
     # ---- the conversation ---------------------------------------------------
 
     def message_count(self) -> int:
+        return len(self._head) + self._newest_end()
+
+    def _newest_end(self) -> int:
+        """The position after the newest message."""
         return len(self._archive) + len(self._recent)
 
     def messages(self) -> list[Message]:
         """The whole conversation, shown or not (archived messages decoded)."""
-        return self._archive.slice(0, len(self._archive)) + self._recent
+        return self._head + self._archive.slice(0, len(self._archive)) + self._recent
+
+    def oldest(self) -> Message | None:
+        """The oldest message held (where paging from the local history goes on)."""
+        if self._head:
+            return self._head[0]
+        return self._at(0) if self._newest_end() else None
+
+    def prepend(self, messages: Sequence[Message]) -> None:
+        """Older messages (from the local history), oldest first, before all others.
+
+        Only positions before the first move; rows appear when the view
+        pages them in (`load_older`), as for archived messages.
+        """
+        if not messages:
+            return
+        base = -len(self._head) - len(messages)
+        for offset, message in enumerate(messages, start=base):
+            if message.kind is Kind.OWN:
+                self._position[message.id] = offset
+        self._head[:0] = messages
 
     def append(self, messages: Sequence[Message]) -> None:
         """Add a batch to the conversation, then emit `appended`.
@@ -311,7 +295,7 @@ class MessageModel(QAbstractListModel):
         """
         if not messages:
             return
-        total = self.message_count()
+        total = self._newest_end()
         at_newest = self._end == total
         for offset, message in enumerate(messages, start=total):
             if message.kind is Kind.OWN:
@@ -330,29 +314,43 @@ class MessageModel(QAbstractListModel):
         message; then the rows that scrolled out are removed. Called in the
         turn the rows came, this happens before the view lays out.
         """
-        self._insert_at_end(self.message_count() - self._end)
+        self._insert_at_end(self._newest_end() - self._end)
         self._drop_front(self.rowCount() - self.window)
 
     def jump_to_newest(self) -> None:
         """Show the newest `window` rows at once (a reset), from wherever the window is."""
-        total = self.message_count()
+        total = self._newest_end()
         self.beginResetModel()
         self._end = total
-        self._start = max(0, total - self.window)
+        self._start = max(-len(self._head), total - self.window)
         self.endResetModel()
 
+    def show_around(self, message_id: str) -> int:
+        """Make the window the rows around the message `message_id` (a reset); its row,
+        or -1 when this conversation does not hold it."""
+        for position in range(-len(self._head), self._newest_end()):
+            if self._at(position).id == message_id:
+                break
+        else:
+            return -1
+        self.beginResetModel()
+        self._start = max(-len(self._head), position - self.window // 2)
+        self._end = min(self._newest_end(), self._start + self.window)
+        self.endResetModel()
+        return position - self._start
+
     def has_older(self) -> bool:
-        return self._start > 0
+        return self._start > -len(self._head)
 
     def has_newer(self) -> bool:
-        return self._end < self.message_count()
+        return self._end < self._newest_end()
 
     def load_older(self, count: int | None = None) -> int:
         """Page up to `count` older messages in at the top; returns how many.
 
         Rows beyond `max_rows` are dropped at the bottom.
         """
-        count = min(self.page if count is None else count, self._start)
+        count = min(self.page if count is None else count, self._start + len(self._head))
         if count:
             self.beginInsertRows(QModelIndex(), 0, count - 1)
             self._start -= count
@@ -365,7 +363,7 @@ class MessageModel(QAbstractListModel):
 
         Rows beyond `max_rows` are dropped at the top.
         """
-        count = min(self.page if count is None else count, self.message_count() - self._end)
+        count = min(self.page if count is None else count, self._newest_end() - self._end)
         if count:
             self._insert_at_end(count)
             self._drop_front(self.rowCount() - self.max_rows)
@@ -378,12 +376,12 @@ class MessageModel(QAbstractListModel):
         if position is None:
             return
         archived = len(self._archive)
-        current = (
-            self._recent[position - archived] if position >= archived
-            else self._archive.get(position)
+        message = dataclasses.replace(
+            self._at(position), state=update.state, error=update.error
         )
-        message = dataclasses.replace(current, state=update.state, error=update.error)
-        if position >= archived:
+        if position < 0:
+            self._head[position] = message
+        elif position >= archived:
             self._recent[position - archived] = message
         else:
             self._archive.replace(position, message)

@@ -67,7 +67,7 @@ class WindowActions(QObject):
 
         self.focus_server = action("actionFocusServer", "Ctrl+L", self.chat_menu)
         self.focus_room = action("actionFocusRoom", "Ctrl+J", self.chat_menu)
-        self.focus_list = action("actionFocusMessages", "Ctrl+K", self.chat_menu)
+        self.focus_list = action("actionFocusMessages", "Ctrl+Shift+M", self.chat_menu)
         self.focus_input = action("actionFocusInput", "Ctrl+T", self.chat_menu)
         self.chat_menu.addSeparator()
         self.dnd = action("actionDoNotDisturb", "Ctrl+D", self.chat_menu)
@@ -138,6 +138,15 @@ class WindowActions(QObject):
             *listed,
             (_key("Tab").toString(native), self.tr("Next control")),
             (_key("Shift+Tab").toString(native), self.tr("Previous control")),
+            (_key("Ctrl+K").toString(native), self.tr("Switch to a conversation by name")),
+            (_key("Alt+Up").toString(native), self.tr("Previous conversation")),
+            (_key("Alt+Down").toString(native), self.tr("Next conversation")),
+            (
+                _key("Ctrl+Shift+A").toString(native),
+                self.tr("Next conversation with unread messages"),
+            ),
+            (_key("Ctrl+F").toString(native), self.tr("Search this conversation")),
+            (_key("Ctrl+Shift+F").toString(native), self.tr("Search all conversations")),
             (self.tr("Up, Down"), self.tr("Previous or next message in the list")),
             (
                 _key("Return").toString(native),

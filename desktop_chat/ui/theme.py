@@ -11,12 +11,13 @@ the tests on the actual colours.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from desktop_chat.ui.sender_color import sender_color as name_color
 
 _R = QPalette.ColorRole
 _G = QPalette.ColorGroup
@@ -155,13 +156,11 @@ def message_colors(palette: QPalette) -> MessageColors:
 
 
 def sender_color(name: str, palette: QPalette) -> QColor:
-    """A colour of its own for each sender's name (the same on every run: a
-    CRC of the name picks the hue), made readable on the bubbles of others'
-    messages in this palette, selected or not."""
-    hue = zlib.crc32(name.encode("utf-8")) % 360
-    dark = is_dark(palette)
-    color = QColor.fromHsl(hue, 170, 170 if dark else 80)
+    """A sender's colour (ui/sender_color.py: the hue from the name, readable
+    on the base), nudged further where needed to read on the bubbles of
+    others' messages in this palette, selected or not."""
     base = palette.color(_R.Base)
+    color = name_color(name, base)
     colors = message_colors(palette)
     for background in (colors.other, blend(colors.selected, base), base):
         color = readable_on(color, background)

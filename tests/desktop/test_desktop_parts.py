@@ -156,7 +156,9 @@ def test_every_control_and_message_row_has_a_name(qtbot: Any) -> None:
         and node.object().isVisible() and not node.text(QAccessible.Text.Name)
     ]  # fmt: skip
     assert unnamed == []
-    rows = [n for n in accessible_tree(window) if n.role() == QAccessible.Role.ListItem]
+    rows = [
+        n for n in accessible_tree(window.message_list) if n.role() == QAccessible.Role.ListItem
+    ]
     assert [r.text(QAccessible.Text.Name) for r in rows] == [
         "지민 in #garden: 어제 일", "You: 내 글", "지민 in #garden: 안녕"
     ]

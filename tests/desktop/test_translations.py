@@ -2,7 +2,7 @@
 
 Fails on: a string in the source that is not in the .ts files (lupdate run
 into a temporary copy finds it), an unfinished or empty translation, a
-translation that drops a placeholder (%1, %n), a .qm that was not rebuilt
+translation that drops a placeholder (%1, %n, {room}), a .qm that was not rebuilt
 from its .ts, and a widget that keeps the old language after a switch.
 """
 
@@ -49,7 +49,7 @@ def problems(ts: Path) -> list[str]:
             forms = [translation.text or ""]
         if not forms or any(not form.strip() for form in forms):
             wrong.append(f"{context}: {source!r} has an empty translation")
-        for placeholder in set(re.findall(r"%(?:n|\d)", source)):
+        for placeholder in set(re.findall(r"%(?:n|\d)|\{\w+\}", source)):
             if any(placeholder not in form for form in forms):
                 wrong.append(f"{context}: {source!r} loses {placeholder}")
     return wrong
@@ -148,10 +148,11 @@ def test_switching_language_retranslates_open_windows(translations: Any, qtbot: 
     assert actions.chat_menu.title() == "채팅(&C)"
     assert window.send_button.accessibleName() == "보내기"
     # The window's own texts, said by the window (main_window.retranslateUi).
-    buttons = (window.send_button, window.connect_button, window.join_button, window.offline_button)
-    assert [b.text() for b in buttons] == ["보내기", "연결", "참가", "오프라인으로 전환"]
+    buttons = (window.send_button, window.connect_button, window.offline_button)
+    assert [b.text() for b in buttons] == ["보내기", "연결", "오프라인으로 전환"]
     assert window.target_label.text() == "모두에게 보내는 중"
-    assert window.room_input.placeholderText() == "방 (비우면 모두)"
+    assert window.name_edit.placeholderText() == "내 이름"
+    assert window.room_input.placeholderText() == "방 참가…"  # the sidebar's join field
     # Qt's own strings come from qtbase_ko.qm.
     close = dialog.buttons.button(QDialogButtonBox.StandardButton.Close)
     assert close.text() == "닫기"

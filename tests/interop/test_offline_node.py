@@ -32,7 +32,7 @@ def test_messages_written_offline_reach_node_peers_after_the_reconnect(
     for text in written:
         session.bridge.send(text, "lounge")
     qtbot.waitUntil(lambda: texts(session, Kind.OWN) == written)
-    own = [m for m in session.model.messages() if m.kind is Kind.OWN]
+    own = [m for m in session.messages() if m.kind is Kind.OWN]
     assert [m.state for m in own] == [DeliveryState.PENDING] * 5
 
     qtbot.mouseClick(session.window.offline_button, Qt.MouseButton.LeftButton)
@@ -44,7 +44,7 @@ def test_messages_written_offline_reach_node_peers_after_the_reconnect(
     qtbot.waitUntil(
         lambda: all(
             m.state is DeliveryState.SENT
-            for m in session.model.messages()
+            for m in session.messages()
             if m.kind is Kind.OWN
         )
     )

@@ -45,7 +45,7 @@ def test_extensions_do_not_get_in_a_tutorial_clients_way(
 
     bob.send("ok")
     wait_shown(qtbot, desk, "ok")
-    line = next(m for m in desk.model.messages() if m.kind is Kind.OTHER)
+    line = next(m for m in desk.messages() if m.kind is Kind.OTHER)
     assert line.sender == "bob"
     assert texts(desk, Kind.OWN) == ["ok"]
 

@@ -17,7 +17,7 @@ from tests.ui.conftest import texts, type_and_send
 
 
 def others(session: ChatSession) -> list[tuple[str, str]]:
-    return [(m.sender, m.text) for m in session.model.messages() if m.kind is Kind.OTHER]
+    return [(m.sender, m.text) for m in session.messages() if m.kind is Kind.OTHER]
 
 
 def label(session: ChatSession, name: str) -> str:
@@ -58,7 +58,7 @@ def test_the_chat_demo_both_ways_with_names_presence_and_typing(
     w.message_input.clear()
     type_and_send(qtbot, alice, "hello from the window")
     bob.wait_heard("new message", [{"username": "alice", "message": "hello from the window"}])
-    own = [m for m in alice.model.messages() if m.kind is Kind.OWN]
+    own = [m for m in alice.messages() if m.kind is Kind.OWN]
     assert own[-1].state is DeliveryState.SENT  # no acks on this server: never "delivered"
 
     # bob types and speaks: the window shows who types, then the message with his name

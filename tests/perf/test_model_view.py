@@ -22,7 +22,7 @@ from desktop_chat.protocol.messages import (
 from desktop_chat.ui import message_model
 from desktop_chat.ui.bridge import BUSY_BATCH, ClientBridge
 from desktop_chat.ui.main_window import MainWindow
-from desktop_chat.ui.message_delegate import _TEXT_FLAGS, MessageDelegate
+from desktop_chat.ui.message_delegate import MessageDelegate, text_flags
 from desktop_chat.ui.message_model import CHUNK, MessageModel, Role
 
 WAIT = 10_000
@@ -264,7 +264,7 @@ def test_estimated_heights_become_exact_once_rows_are_seen(window: MainWindow, q
         message = model.message_at(row)
         metrics = delegate._body_metrics
         body = metrics.boundingRect(
-            QRect(0, 0, delegate._width, 1_000_000), _TEXT_FLAGS, message.text
+            QRect(0, 0, delegate._width, 1_000_000), text_flags(message.text), message.text
         )
         expected = delegate._header_height + body.height() + 2 + 2 * 6 + 6
         top = view.visualRect(model.index(row)).top()

@@ -100,7 +100,10 @@ def test_messages_pending_when_the_app_is_killed_are_sent_once_after_restart(
                 lambda: any(e["event"] == "message" and e["text"] == "marker" for e in app.events),
                 timeout=10,
             )
-            assert app.own() == []
+            # Shown again from the local history, delivered; nothing new to send.
+            assert [e for e in app.own() if not e["restored"]] == []
+            assert sorted(e["text"] for e in app.own()) == sorted(texts)
+            assert {e["state"] for e in app.own()} == {"delivered"}
             app.command(cmd="close")
             assert await app.finish() == 0
             assert heard == texts  # in order, each once

@@ -81,7 +81,7 @@ def received(session: ChatSession) -> list[str]:
 
 
 def all_delivered(session: ChatSession) -> bool:
-    own = [m for m in session.model.messages() if m.kind is Kind.OWN]
+    own = [m for m in session.messages() if m.kind is Kind.OWN]
     return all(m.state is DeliveryState.DELIVERED for m in own)
 
 

@@ -34,7 +34,7 @@ async def _peer(url: str, name: str, rooms: tuple[str, ...] = ()) -> socketio.As
 
 
 def _own(session: ChatSession) -> list[tuple[str, DeliveryState | None, str]]:
-    return [(m.text, m.state, m.error) for m in session.model.messages() if m.kind is Kind.OWN]
+    return [(m.text, m.state, m.error) for m in session.messages() if m.kind is Kind.OWN]
 
 
 def test_a_second_window_never_takes_the_first_ones_pending_messages(
@@ -88,7 +88,9 @@ def test_what_was_said_while_the_app_was_closed_is_there_once_after_a_restart(
         qtbot.waitUntil(lambda: "Joined garden" in texts(alice, Kind.SYSTEM))
         arun(bob.call("send-message", ("before, everyone", "")))
         arun(bob.call("send-message", ("before, garden", "garden")))
-        qtbot.waitUntil(lambda: texts(alice, Kind.OTHER) == ["before, everyone", "before, garden"])
+        qtbot.waitUntil(
+            lambda: sorted(texts(alice, Kind.OTHER)) == ["before, everyone", "before, garden"]
+        )
         arun(alice.close())
 
         said = ["while closed 1", "while closed 2 (garden)", "while closed 3"]
@@ -99,11 +101,18 @@ def test_what_was_said_while_the_app_was_closed_is_there_once_after_a_restart(
         # Opened again as a user would: no --room, the same data folder.
         again = open_window(url, "alice", settings=Settings())
         wait_connected(qtbot, again)
-        qtbot.waitUntil(lambda: sorted(texts(again, Kind.OTHER)) == sorted(said), timeout=10_000)
-        # Everyone's channel in order; the garden's one message; nothing twice.
-        assert [t for t in texts(again, Kind.OTHER) if "garden" not in t] == [said[0], said[2]]
+        # What was said before, from the local history; what was said while
+        # closed, from the server's catch-up: each once, in order per conversation.
+        qtbot.waitUntil(
+            lambda: sorted(texts(again, Kind.OTHER))
+            == sorted(["before, everyone", "before, garden", *said]),
+            timeout=10_000,
+        )
+        assert again.conversations.rooms() == ["", "garden"]
+        assert in_conversation(again, "") == ["before, everyone", said[0], said[2]]
+        assert in_conversation(again, "garden") == ["before, garden", said[1]]
         arun(bob.call("send-message", ("after, garden", "garden")))
-        qtbot.waitUntil(lambda: texts(again, Kind.OTHER)[-1:] == ["after, garden"])
+        qtbot.waitUntil(lambda: in_conversation(again, "garden")[-1:] == ["after, garden"])
     finally:
         arun(bob.disconnect())
 
@@ -142,7 +151,7 @@ def test_a_refused_message_stays_with_its_reason_across_a_restart_until_retried(
     alice = open_window(url, "alice", settings=Settings())
     wait_connected(qtbot, alice)
     long_room = "r" * 200  # the server takes room names of at most 128 characters
-    alice.window.room_input.setText(long_room)
+    alice.window.select_room(long_room)
     type_and_send(qtbot, alice, "to a room with too long a name")
     qtbot.waitUntil(lambda: bool(_own(alice)) and _own(alice)[0][1] is DeliveryState.FAILED)
     reason = _own(alice)[0][2]
@@ -154,7 +163,7 @@ def test_a_refused_message_stays_with_its_reason_across_a_restart_until_retried(
     qtbot.waitUntil(lambda: _own(again) == [
         ("to a room with too long a name", DeliveryState.FAILED, reason)
     ])
-    failed = next(m for m in again.model.messages() if m.kind is Kind.OWN)
+    failed = next(m for m in again.messages() if m.kind is Kind.OWN)
     again.bridge.discard(failed.id)
     qtbot.waitUntil(lambda: _own(again)[0][1] is DeliveryState.DISCARDED)
     arun(again.close())
@@ -196,3 +205,8 @@ def test_a_damaged_local_data_file_is_kept_aside_and_the_app_starts(
     assert kept[0].read_bytes() == b"this is not a database" * 100
     type_and_send(qtbot, alice, "still works")
     qtbot.waitUntil(lambda: _own(alice) == [("still works", DeliveryState.DELIVERED, "")])
+
+
+def in_conversation(session: ChatSession, room: str) -> list[str]:
+    model = session.conversations.model(room)
+    return [] if model is None else [m.text for m in model.messages() if m.kind is Kind.OTHER]

@@ -108,7 +108,7 @@ class ServerProcess:
 
     def stop(self) -> None:
         self.child.request_stop()
-        self.child.close(grace=5)
+        self.child.close(grace=15)  # a loaded CI machine may take a while to stop it
 
 
 class HAProxy:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import redis.asyncio as aioredis
+
 from tests.helpers import run_checked, until
 from tests.scale.cluster import (
     Listener,
@@ -100,5 +102,90 @@ def test_a_catch_up_asked_for_while_redis_is_down_completes_when_it_is_back(
         finally:
             await writer.leave()
             await reader.leave()
+
+    run_checked(scenario())
+
+
+def test_connections_to_redis_cut_mid_stream_lose_nothing_and_double_nothing(
+    servers: Callable[..., list[ServerProcess]], redis_process: RedisProcess
+) -> None:
+    """Redis stays up; every connection the servers have to it is cut, again and
+    again (`CLIENT KILL`), while senders on both processes write: replies lost
+    after a script ran are answered from the de-duplication keys, and each
+    process's reader picks up after the last entry it relayed."""
+    first, second = servers(2)
+    per_sender = 150
+
+    async def scenario() -> None:
+        senders = [Listener("sender0"), Listener("sender1")]
+        receivers = [Listener(f"receiver{i}") for i in range(4)]
+        admin = aioredis.Redis.from_url(redis_process.url)
+        cuts = 0
+        try:
+            for i, listener in enumerate([*senders, *receivers]):
+                await listener.connect((first, second)[i % 2].url)
+
+            async def write(sender: Listener) -> dict[int, str]:
+                acked = {}
+                for n in range(per_sender):
+                    while "error" in (ack := await sender.send(f"{sender.name} {n}")):
+                        await asyncio.sleep(0.05)  # the user's retry, same id
+                    acked[ack["offset"]] = f"{sender.name} {n}"
+                return acked
+
+            writing = asyncio.gather(*(write(s) for s in senders))
+            while not writing.done():
+                cuts += int(await admin.execute_command("CLIENT", "KILL", "TYPE", "normal",
+                                                        "SKIPME", "yes"))  # fmt: skip
+                await asyncio.sleep(0.05)
+            acked = {k: v for part in await writing for k, v in part.items()}
+            assert cuts >= 5, f"only {cuts} connections were cut"
+            # Both readers were cut and resumed (their log says from where).
+            for process in (first, second):
+                assert "lost Redis" in process.child.text("stderr"), process.name
+            assert len(acked) == 2 * per_sender
+            for receiver in receivers:
+                await until(lambda r=receiver: len(r.received) >= len(acked), 20, receiver.name)
+                assert_once_in_order(receiver, set(acked))
+                assert [text for text, _ in receiver.received] == [acked[o] for o in sorted(acked)]
+        finally:
+            await admin.aclose()
+            for listener in (*senders, *receivers):
+                await listener.leave()
+
+    run_checked(scenario())
+
+
+def test_a_full_redis_refuses_with_the_reason_and_takes_messages_again_when_it_has_room(
+    servers: Callable[..., list[ServerProcess]], redis_process: RedisProcess
+) -> None:
+    (process,) = servers(1)
+
+    async def scenario() -> None:
+        sender = Listener("sender")
+        receiver = Listener("receiver")
+        admin = aioredis.Redis.from_url(redis_process.url)
+        try:
+            await sender.connect(process.url)
+            await receiver.connect(process.url)
+            used = int((await admin.info("memory"))["used_memory"])
+            await admin.config_set("maxmemory-policy", "noeviction")
+            await admin.config_set("maxmemory", used + 1_000_000)
+            acked, refused = [], []
+            for n in range(40):  # 4 MB of text into 1 MB of room
+                ack = await sender.send(f"{n} " + "x" * 100_000, message_id=f"m{n}")
+                (refused if "error" in ack else acked).append((n, ack))
+            assert refused and {ack["error"] for _, ack in refused} == {UNAVAILABLE}
+            await admin.config_set("maxmemory", 0)
+            for n, _ in refused:  # the user's retry
+                ack = await sender.send(f"{n} " + "x" * 100_000, message_id=f"m{n}")
+                assert "error" not in ack
+            await until(lambda: len(receiver.received) == 40, 20, "all 40")
+            assert sorted(int(text.split()[0]) for text, _ in receiver.received) == list(range(40))
+            assert receiver.offsets() == sorted(set(receiver.offsets()))
+        finally:
+            await admin.aclose()
+            await sender.leave()
+            await receiver.leave()
 
     run_checked(scenario())

@@ -61,7 +61,7 @@ def test_hostile_payloads_are_shown_as_text_and_fetch_nothing(
 
         expected = [payload_text(p) for p in payloads(img_port)]
         assert texts(session, Kind.OTHER) == expected
-        big = next(m for m in session.model.messages() if len(m.text) == 10_000_000)
+        big = next(m for m in session.messages() if len(m.text) == 10_000_000)
         assert "more characters" in shown_text(big.text)
         assert len(shown_text(big.text)) < 5_000
         assert max(gaps) < STALL_BOUND, f"the window stalled for {max(gaps):.2f} s"

@@ -42,12 +42,21 @@ def session(qtbot: Any, loop: Any) -> Iterator[ChatSession]:
 def test_any_payload_is_shown_as_its_text(
     qtbot: Any, session: ChatSession, payload: Any, meta: Any, with_meta: bool
 ) -> None:
-    before = session.model.message_count()
+    got: list[Any] = []
+
+    def added(room: str, messages: list[Any]) -> None:
+        got.extend((room, m) for m in messages)
+
+    session.conversations.lines_added.connect(added)
     session.client._receiver.reset()  # a repeated meta.id is dropped by design; ids repeat here
     args = (payload, meta) if with_meta else (payload,)
-    session.client._receiver.receive(*args)  # the handler of receive-message
-    qtbot.waitUntil(lambda: session.model.message_count() == before + 1, timeout=2000)
-    shown = session.model.messages()[-1]
+    try:
+        session.client._receiver.receive(*args)  # the handler of receive-message
+        qtbot.waitUntil(lambda: len(got) == 1, timeout=2000)
+    finally:
+        session.conversations.lines_added.disconnect(added)
+    room, shown = got[0]
+    session.conversations.show(room)  # its conversation (any room name) is painted below
     assert shown.kind is Kind.OTHER
     assert shown.text == payload_text(payload)
     assert isinstance(display_text(shown.text), str)

@@ -8,7 +8,7 @@ from typing import Any, cast
 from aiohttp import web
 
 from desktop_chat.server.gather import Gatherer
-from tests.helpers import run_checked
+from tests.helpers import run_checked, until
 
 
 class Transport:
@@ -42,9 +42,26 @@ def test_a_lone_frame_is_written_at_once_and_a_burst_in_one_write() -> None:
         gather.write(response, transport, b"second")
         gather.write(response, transport, b"third")
         assert transport.writes == [b"first"]
-        await asyncio.sleep(0.1)
+        await until(lambda: len(transport.writes) == 2, 1, "the window to close")
         assert transport.writes == [b"first", b"secondthird"]
         assert gather.gathered_frames == 2
+
+    run_checked(scenario())
+
+
+def test_a_busy_connection_gathers_from_the_first_frame_until_a_window_passes_empty() -> None:
+    async def scenario() -> None:
+        gather = Gatherer(window=3600)  # closed by hand here
+        response, transport = parts()
+        for frame in (b"1", b"2", b"3"):
+            gather.write(response, transport, frame)
+        gather.close_window()
+        assert transport.writes == [b"1", b"23"]
+        gather.write(response, transport, b"4")  # a burst goes on: this one waits too
+        assert transport.writes == [b"1", b"23"]
+        gather.close_window()
+        assert transport.writes == [b"1", b"23", b"4"]
+        gather.close_window()  # a window with nothing: the connection is quiet again
         gather.write(response, transport, b"after a quiet spell")
         assert transport.writes[-1] == b"after a quiet spell"
 
@@ -53,7 +70,7 @@ def test_a_lone_frame_is_written_at_once_and_a_burst_in_one_write() -> None:
 
 def test_the_engine_writes_behind_what_was_gathered_and_a_closed_socket_gets_nothing() -> None:
     async def scenario() -> None:
-        gather = Gatherer(window=0.05)
+        gather = Gatherer(window=3600)  # closed by hand here
         response, transport = parts()
         other_response, other = parts()
         for frame in (b"1", b"2", b"3"):
@@ -63,7 +80,7 @@ def test_the_engine_writes_behind_what_was_gathered_and_a_closed_socket_gets_not
         transport.write(b"ack")
         assert transport.writes == [b"1", b"23", b"ack"]
         other.closing = True
-        await asyncio.sleep(0.1)
+        gather.close_window()
         assert other.writes == [b"1"]
         assert transport.writes == [b"1", b"23", b"ack"]
 

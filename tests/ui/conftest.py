@@ -60,7 +60,7 @@ def open_window(arun: Callable[..., Any], qtbot: Any) -> Iterator[Callable[..., 
 
 
 def texts(session: ChatSession, kind: Kind | None = None) -> list[str]:
-    return [m.text for m in session.model.messages() if kind is None or m.kind is kind]
+    return [m.text for m in session.messages() if kind is None or m.kind is kind]
 
 
 def wait_connected(qtbot: Any, session: ChatSession, timeout: int = 10_000) -> None:
@@ -73,7 +73,7 @@ def type_and_send(qtbot: Any, session: ChatSession, text: str, room: str | None 
     """Do what a user does: set the room, type the text, press Enter."""
     w = session.window
     if room is not None:
-        w.room_input.setText(room)
+        w.select_room(room)
     w.message_input.setFocus()
     lines = text.split("\n")
     for i, line in enumerate(lines):

@@ -44,7 +44,7 @@ def test_two_windows_chat_both_ways_without_a_room(
     assert alice.window.message_input.toPlainText() == ""
     qtbot.waitUntil(lambda: texts(alice, Kind.OWN) == ["Hello Bob\nsecond line"], timeout=1000)
     qtbot.waitUntil(lambda: "Hello Bob\nsecond line" in texts(bob, Kind.OTHER))
-    line = next(m for m in bob.model.messages() if m.kind is Kind.OTHER)
+    line = next(m for m in bob.messages() if m.kind is Kind.OTHER)
     assert line.sender == "alice"
 
     qtbot.mouseClick(bob.window.send_button, Qt.MouseButton.LeftButton)  # empty: nothing sent
@@ -54,7 +54,7 @@ def test_two_windows_chat_both_ways_without_a_room(
     assert texts(bob, Kind.OWN) == ["Hi Alice 👋 안녕"]
 
     qtbot.waitUntil(
-        lambda: [m.state for m in alice.model.messages() if m.kind is Kind.OWN]
+        lambda: [m.state for m in alice.messages() if m.kind is Kind.OWN]
         == [DeliveryState.DELIVERED]
     )
     assert texts(alice, Kind.OWN) == ["Hello Bob\nsecond line"]  # once, never echoed
@@ -85,6 +85,6 @@ def test_a_room_message_reaches_only_the_room(
         )
     )
     assert "just for the garden" not in texts(carol)
-    in_room = next(m for m in bob.model.messages() if m.text == "just for the garden")
+    in_room = next(m for m in bob.messages() if m.text == "just for the garden")
     assert in_room.room == "garden"
     assert texts(alice, Kind.OWN) == ["just for the garden"]

@@ -37,7 +37,7 @@ def test_status_follows_the_server_going_away_and_coming_back(
         connects = [t for t in texts(session, Kind.SYSTEM) if t.startswith("You connected")]
         assert len(connects) == 2
         qtbot.waitUntil(
-            lambda: [m.state for m in session.model.messages() if m.kind is Kind.OWN]
+            lambda: [m.state for m in session.messages() if m.kind is Kind.OWN]
             == [DeliveryState.DELIVERED]
         )
     finally:

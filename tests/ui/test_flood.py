@@ -51,7 +51,7 @@ def test_a_flood_reaches_the_window_and_none_keeps_its_references(
         qtbot.waitUntil(lambda: session.model.message_count() >= COUNT + 1, timeout=120_000)
     finally:
         arun(sender.disconnect())
-    received = [m.text for m in session.model.messages() if m.kind is Kind.OTHER]
+    received = [m.text for m in session.messages() if m.kind is Kind.OTHER]
     assert received == [f"flood {i}" for i in range(COUNT)]
     assert sys.getrefcount(None) > before - 1_000
     bar = session.window.message_list.verticalScrollBar()

@@ -79,3 +79,16 @@ def test_long_messages_are_shortened_for_the_list_and_kept_whole() -> None:
     assert len(shown) < MAX_SHOWN_CHARS + 200
     assert "more characters" in shown
     assert message.text == text
+
+
+def test_text_breaks_between_words_unless_a_word_may_not_fit() -> None:
+    """Breaking anywhere cut "closes" into "clo ses" at a line's end; only a
+    run too long for a line (a URL, a paste without spaces) breaks anywhere."""
+    from PySide6.QtCore import Qt as _Qt
+
+    from desktop_chat.ui.message_delegate import text_flags
+
+    anywhere = int(_Qt.TextFlag.TextWrapAnywhere)
+    assert not text_flags("it stops when this window closes, as before") & anywhere
+    assert text_flags("see " + "x" * 40 + " there") & anywhere
+    assert not text_flags("안녕하세요 여러분, 반갑습니다") & anywhere

@@ -88,6 +88,54 @@
         <translation>Connection status</translation>
     </message>
     <message>
+        <source>Your name</source>
+        <translation>Your name</translation>
+    </message>
+    <message>
+        <source>The name others see; Enter changes it</source>
+        <translation>The name others see; Enter changes it</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Conversations</translation>
+    </message>
+    <message>
+        <source>Rooms and everyone, with unread counts</source>
+        <translation>Rooms and everyone, with unread counts</translation>
+    </message>
+    <message>
+        <source>Leave the room shown</source>
+        <translation>Leave the room shown</translation>
+    </message>
+    <message>
+        <source>Conversation to switch to</source>
+        <translation>Conversation to switch to</translation>
+    </message>
+    <message>
+        <source>Matching conversations</source>
+        <translation>Matching conversations</translation>
+    </message>
+    <message>
+        <source>Where to search</source>
+        <translation>Where to search</translation>
+    </message>
+    <message>
+        <source>Search text</source>
+        <translation>Search text</translation>
+    </message>
+    <message>
+        <source>Close the search</source>
+        <translation>Close the search</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>Search results</translation>
+    </message>
+    <message>
+        <source>Number of results</source>
+        <translation>Number of results</translation>
+    </message>
+    <message>
         <source>Server profile</source>
         <translation>Server profile</translation>
     </message>
@@ -201,6 +249,22 @@
         <translation>Your local data file could not be read (%1). It was kept as %2 and a new one was started: messages that were waiting to be sent in it are not sent.</translation>
     </message>
     <message>
+        <source>Your message history could not be read ({reason}). It was kept as {path} and a new one was started.</source>
+        <translation>Your message history could not be read ({reason}). It was kept as {path} and a new one was started.</translation>
+    </message>
+    <message>
+        <source>This server has no way to leave a room: {room} is hidden here and its messages are no longer shown, but the server may still send them.</source>
+        <translation>This server has no way to leave a room: {room} is hidden here and its messages are no longer shown, but the server may still send them.</translation>
+    </message>
+    <message>
+        <source>A name has 1 to {most} characters; you are still {name}.</source>
+        <translation>A name has 1 to {most} characters; you are still {name}.</translation>
+    </message>
+    <message>
+        <source>You are now called {name}.</source>
+        <translation>You are now called {name}.</translation>
+    </message>
+    <message>
         <source>⚠ INSECURE: TLS certificates are not checked · </source>
         <translation>⚠ INSECURE: TLS certificates are not checked · </translation>
     </message>
@@ -235,6 +299,17 @@
     <message>
         <source>Could not start the chat server on a free port.</source>
         <translation>Could not start the chat server on a free port.</translation>
+    </message>
+</context>
+<context>
+    <name>Conversations</name>
+    <message>
+        <source>Everyone</source>
+        <translation>Everyone</translation>
+    </message>
+    <message>
+        <source>This server does not say which room a message comes from: messages from others are shown in the conversation of the last room joined ({room}).</source>
+        <translation>This server does not say which room a message comes from: messages from others are shown in the conversation of the last room joined ({room}).</translation>
     </message>
 </context>
 <context>
@@ -383,6 +458,14 @@ Click to open in your browser</translation>
         <translation>Offline</translation>
     </message>
     <message>
+        <source>Your name</source>
+        <translation>Your name</translation>
+    </message>
+    <message>
+        <source>The name others see on your messages; Enter changes it at once</source>
+        <translation>The name others see on your messages; Enter changes it at once</translation>
+    </message>
+    <message>
         <source>The Socket.IO server to chat on; Enter connects</source>
         <translation>The Socket.IO server to chat on; Enter connects</translation>
     </message>
@@ -415,18 +498,6 @@ Click to open in your browser</translation>
         <translation>Disconnect until you come back online; what you write meanwhile is kept and sent then</translation>
     </message>
     <message>
-        <source>Room (empty: everyone)</source>
-        <translation>Room (empty: everyone)</translation>
-    </message>
-    <message>
-        <source>Messages go to this room, or to everyone connected when it is empty</source>
-        <translation>Messages go to this room, or to everyone connected when it is empty</translation>
-    </message>
-    <message>
-        <source>Join</source>
-        <translation>Join</translation>
-    </message>
-    <message>
         <source>Write a message (Enter sends, Shift+Enter: new line)</source>
         <translation>Write a message (Enter sends, Shift+Enter: new line)</translation>
     </message>
@@ -435,8 +506,8 @@ Click to open in your browser</translation>
         <translation>Send</translation>
     </message>
     <message>
-        <source>Sending to room #%1</source>
-        <translation>Sending to room #%1</translation>
+        <source>Sending to room {room}</source>
+        <translation>Sending to room {room}</translation>
     </message>
     <message>
         <source>Sending to everyone</source>
@@ -528,6 +599,10 @@ Click to open in your browser</translation>
     <message>
         <source>failed: %1</source>
         <translation>failed: %1</translation>
+    </message>
+    <message>
+        <source>New messages</source>
+        <translation>New messages</translation>
     </message>
 </context>
 <context>
@@ -621,6 +696,32 @@ Click to open in your browser</translation>
     <message>
         <source>There is no profile %1 (--profile); using the remembered one or %2. Profiles: %3.</source>
         <translation>There is no profile %1 (--profile); using the remembered one or %2. Profiles: %3.</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPanel</name>
+    <message>
+        <source>Search messages (Enter)</source>
+        <translation>Search messages (Enter)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>All conversations:</source>
+        <translation>All conversations:</translation>
+    </message>
+    <message>
+        <source>No messages found</source>
+        <translation>No messages found</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) found</source>
+        <translation>
+            <numerusform>%n message found</numerusform>
+            <numerusform>%n messages found</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -794,6 +895,33 @@ Click to open in your browser</translation>
     </message>
 </context>
 <context>
+    <name>Sidebar</name>
+    <message>
+        <source>Join a room…</source>
+        <translation>Join a room…</translation>
+    </message>
+    <message>
+        <source>Type a room&apos;s name and press Enter to join it</source>
+        <translation>Type a room&apos;s name and press Enter to join it</translation>
+    </message>
+    <message>
+        <source>+</source>
+        <translation>+</translation>
+    </message>
+    <message>
+        <source>Join the room named in the field</source>
+        <translation>Join the room named in the field</translation>
+    </message>
+    <message>
+        <source>Leave room</source>
+        <translation>Leave room</translation>
+    </message>
+    <message>
+        <source>Leave the room shown; its conversation is hidden</source>
+        <translation>Leave the room shown; its conversation is hidden</translation>
+    </message>
+</context>
+<context>
     <name>StatusText</name>
     <message>
         <source> · hosting the server on %1</source>
@@ -868,6 +996,17 @@ Click to open in your browser</translation>
     <message>
         <source>Invalid server address: %1</source>
         <translation>Invalid server address: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Switcher</name>
+    <message>
+        <source>Go to conversation</source>
+        <translation>Go to conversation</translation>
+    </message>
+    <message>
+        <source>Conversation name</source>
+        <translation>Conversation name</translation>
     </message>
 </context>
 <context>
@@ -957,6 +1096,30 @@ Click to open in your browser</translation>
     <message>
         <source>Previous control</source>
         <translation>Previous control</translation>
+    </message>
+    <message>
+        <source>Switch to a conversation by name</source>
+        <translation>Switch to a conversation by name</translation>
+    </message>
+    <message>
+        <source>Previous conversation</source>
+        <translation>Previous conversation</translation>
+    </message>
+    <message>
+        <source>Next conversation</source>
+        <translation>Next conversation</translation>
+    </message>
+    <message>
+        <source>Next conversation with unread messages</source>
+        <translation>Next conversation with unread messages</translation>
+    </message>
+    <message>
+        <source>Search this conversation</source>
+        <translation>Search this conversation</translation>
+    </message>
+    <message>
+        <source>Search all conversations</source>
+        <translation>Search all conversations</translation>
     </message>
     <message>
         <source>Up, Down</source>

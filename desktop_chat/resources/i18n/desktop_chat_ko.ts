@@ -88,6 +88,54 @@
         <translation>연결 상태</translation>
     </message>
     <message>
+        <source>Your name</source>
+        <translation>내 이름</translation>
+    </message>
+    <message>
+        <source>The name others see; Enter changes it</source>
+        <translation>다른 사람에게 보이는 이름. Enter를 누르면 바뀝니다</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>대화</translation>
+    </message>
+    <message>
+        <source>Rooms and everyone, with unread counts</source>
+        <translation>방과 모두, 읽지 않은 메시지 수와 함께</translation>
+    </message>
+    <message>
+        <source>Leave the room shown</source>
+        <translation>보고 있는 방에서 나가기</translation>
+    </message>
+    <message>
+        <source>Conversation to switch to</source>
+        <translation>이동할 대화</translation>
+    </message>
+    <message>
+        <source>Matching conversations</source>
+        <translation>맞는 대화</translation>
+    </message>
+    <message>
+        <source>Where to search</source>
+        <translation>검색 범위</translation>
+    </message>
+    <message>
+        <source>Search text</source>
+        <translation>검색어</translation>
+    </message>
+    <message>
+        <source>Close the search</source>
+        <translation>검색 닫기</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>검색 결과</translation>
+    </message>
+    <message>
+        <source>Number of results</source>
+        <translation>결과 수</translation>
+    </message>
+    <message>
         <source>Server profile</source>
         <translation>서버 프로필</translation>
     </message>
@@ -200,6 +248,22 @@
         <translation>로컬 데이터 파일을 읽을 수 없습니다(%1). 이 파일은 %2(으)로 보관하고 새 파일을 만들었습니다. 그 파일에서 전송을 기다리던 메시지는 보내지 않습니다.</translation>
     </message>
     <message>
+        <source>Your message history could not be read ({reason}). It was kept as {path} and a new one was started.</source>
+        <translation>메시지 기록을 읽을 수 없습니다({reason}). 이 파일은 {path}(으)로 보관하고 새 기록을 시작했습니다.</translation>
+    </message>
+    <message>
+        <source>This server has no way to leave a room: {room} is hidden here and its messages are no longer shown, but the server may still send them.</source>
+        <translation>이 서버에는 방에서 나가는 방법이 없습니다. {room}은(는) 여기서 숨기고 메시지도 더 보이지 않지만, 서버는 계속 보낼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>A name has 1 to {most} characters; you are still {name}.</source>
+        <translation>이름은 1~{most}자여야 합니다. 이름은 그대로 {name}입니다.</translation>
+    </message>
+    <message>
+        <source>You are now called {name}.</source>
+        <translation>이제 이름이 {name}입니다.</translation>
+    </message>
+    <message>
         <source>⚠ INSECURE: TLS certificates are not checked · </source>
         <translation>⚠ 안전하지 않음: TLS 인증서를 확인하지 않습니다 · </translation>
     </message>
@@ -234,6 +298,17 @@
     <message>
         <source>Could not start the chat server on a free port.</source>
         <translation>빈 포트에서 채팅 서버를 시작하지 못했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Conversations</name>
+    <message>
+        <source>Everyone</source>
+        <translation>모두</translation>
+    </message>
+    <message>
+        <source>This server does not say which room a message comes from: messages from others are shown in the conversation of the last room joined ({room}).</source>
+        <translation>이 서버는 메시지가 어느 방에서 왔는지 알려 주지 않습니다. 다른 사람의 메시지는 마지막으로 참가한 방({room})의 대화에 보입니다.</translation>
     </message>
 </context>
 <context>
@@ -381,6 +456,14 @@ Click to open in your browser</source>
         <translation>오프라인</translation>
     </message>
     <message>
+        <source>Your name</source>
+        <translation>내 이름</translation>
+    </message>
+    <message>
+        <source>The name others see on your messages; Enter changes it at once</source>
+        <translation>내 메시지에 보이는 이름. Enter를 누르면 바로 바뀝니다</translation>
+    </message>
+    <message>
         <source>The Socket.IO server to chat on; Enter connects</source>
         <translation>채팅할 Socket.IO 서버. Enter를 누르면 연결합니다</translation>
     </message>
@@ -413,18 +496,6 @@ Click to open in your browser</source>
         <translation>다시 온라인이 될 때까지 연결을 끊습니다. 그동안 쓴 메시지는 보관했다가 그때 보냅니다</translation>
     </message>
     <message>
-        <source>Room (empty: everyone)</source>
-        <translation>방 (비우면 모두)</translation>
-    </message>
-    <message>
-        <source>Messages go to this room, or to everyone connected when it is empty</source>
-        <translation>메시지를 이 방으로 보냅니다. 비어 있으면 연결된 모두에게 보냅니다</translation>
-    </message>
-    <message>
-        <source>Join</source>
-        <translation>참가</translation>
-    </message>
-    <message>
         <source>Write a message (Enter sends, Shift+Enter: new line)</source>
         <translation>메시지 입력 (Enter: 보내기, Shift+Enter: 줄 바꿈)</translation>
     </message>
@@ -433,8 +504,8 @@ Click to open in your browser</source>
         <translation>보내기</translation>
     </message>
     <message>
-        <source>Sending to room #%1</source>
-        <translation>#%1 방으로 보내는 중</translation>
+        <source>Sending to room {room}</source>
+        <translation>{room} 방으로 보내는 중</translation>
     </message>
     <message>
         <source>Sending to everyone</source>
@@ -527,6 +598,10 @@ Click to open in your browser</source>
         <source>failed: %1</source>
         <translation>실패: %1</translation>
     </message>
+    <message>
+        <source>New messages</source>
+        <translation>새 메시지</translation>
+    </message>
 </context>
 <context>
     <name>NotificationText</name>
@@ -617,6 +692,31 @@ Click to open in your browser</source>
     <message>
         <source>There is no profile %1 (--profile); using the remembered one or %2. Profiles: %3.</source>
         <translation>%1 프로필이 없습니다(--profile). 기억한 프로필이나 %2을(를) 씁니다. 프로필: %3.</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPanel</name>
+    <message>
+        <source>Search messages (Enter)</source>
+        <translation>메시지 검색 (Enter)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <source>All conversations:</source>
+        <translation>모든 대화:</translation>
+    </message>
+    <message>
+        <source>No messages found</source>
+        <translation>찾은 메시지가 없습니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) found</source>
+        <translation>
+            <numerusform>메시지 %n개를 찾았습니다</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -790,6 +890,33 @@ Click to open in your browser</source>
     </message>
 </context>
 <context>
+    <name>Sidebar</name>
+    <message>
+        <source>Join a room…</source>
+        <translation>방 참가…</translation>
+    </message>
+    <message>
+        <source>Type a room&apos;s name and press Enter to join it</source>
+        <translation>방 이름을 입력하고 Enter를 누르면 참가합니다</translation>
+    </message>
+    <message>
+        <source>+</source>
+        <translation>+</translation>
+    </message>
+    <message>
+        <source>Join the room named in the field</source>
+        <translation>입력한 이름의 방에 참가</translation>
+    </message>
+    <message>
+        <source>Leave room</source>
+        <translation>방에서 나가기</translation>
+    </message>
+    <message>
+        <source>Leave the room shown; its conversation is hidden</source>
+        <translation>보고 있는 방에서 나갑니다. 그 대화는 숨겨집니다</translation>
+    </message>
+</context>
+<context>
     <name>StatusText</name>
     <message>
         <source> · hosting the server on %1</source>
@@ -862,6 +989,17 @@ Click to open in your browser</source>
     <message>
         <source>Invalid server address: %1</source>
         <translation>잘못된 서버 주소: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Switcher</name>
+    <message>
+        <source>Go to conversation</source>
+        <translation>대화로 이동</translation>
+    </message>
+    <message>
+        <source>Conversation name</source>
+        <translation>대화 이름</translation>
     </message>
 </context>
 <context>
@@ -950,6 +1088,30 @@ Click to open in your browser</source>
     <message>
         <source>Previous control</source>
         <translation>이전 항목</translation>
+    </message>
+    <message>
+        <source>Switch to a conversation by name</source>
+        <translation>이름으로 대화 이동</translation>
+    </message>
+    <message>
+        <source>Previous conversation</source>
+        <translation>이전 대화</translation>
+    </message>
+    <message>
+        <source>Next conversation</source>
+        <translation>다음 대화</translation>
+    </message>
+    <message>
+        <source>Next conversation with unread messages</source>
+        <translation>읽지 않은 메시지가 있는 다음 대화</translation>
+    </message>
+    <message>
+        <source>Search this conversation</source>
+        <translation>이 대화에서 검색</translation>
+    </message>
+    <message>
+        <source>Search all conversations</source>
+        <translation>모든 대화에서 검색</translation>
     </message>
     <message>
         <source>Up, Down</source>

@@ -1,0 +1,174 @@
+"""What is kept on disk about the conversations: their history and drafts.
+
+Wires the window's conversations to the local history (client/history.py)
+and the drafts (client/drafts.py): every line shown is handed to the
+history's writer, a restarted window shows each conversation as it was,
+scrolling up pages older messages in, search reads the history, and what
+the user is writing is kept per conversation on a short debounce.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+
+from PySide6.QtCore import QObject, QTimer
+
+from desktop_chat.client.drafts import DraftStore
+from desktop_chat.client.history import History, Hit, keeps
+from desktop_chat.protocol.messages import DeliveryUpdate, Message
+from desktop_chat.ui.conversations import Conversations
+from desktop_chat.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+RESTORED = 200  # messages of each conversation shown from the local history at start
+DRAFT_DEBOUNCE_MS = 300  # a draft is written this long after the last keystroke
+
+
+class Keeping(QObject):
+    def __init__(
+        self,
+        history: History,
+        drafts: DraftStore,
+        conversations: Conversations,
+        window: MainWindow,
+    ) -> None:
+        super().__init__()
+        self.history = history
+        self.drafts = drafts
+        self.conversations = conversations
+        self.window = window
+        self.server = ""  # the key of the server whose conversations are shown
+        self._draft_room = conversations.current  # the conversation the input belongs to
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        c, w = conversations, window
+        c.lines_added.connect(self._keep)
+        c.current_changed.connect(self._switched)
+        c.list_model.rowsInserted.connect(lambda *_: self._remember_conversations())
+        c.list_model.rowsRemoved.connect(lambda *_: self._remember_conversations())
+        w.message_list.older_wanted.connect(self._older)
+        w.search_requested.connect(self._search)
+        w.result_chosen.connect(self._show_hit)
+        w.message_input.textChanged.connect(self._draft_timer.start)
+
+    def delivery(self, update: DeliveryUpdate) -> None:
+        if self.server:
+            self.history.update(self.server, update)
+
+    def close(self) -> None:
+        """The window closes: the draft being written is kept."""
+        self.save_draft()
+        self._draft_timer.stop()
+
+    # ---- drafts -------------------------------------------------------------------
+
+    def save_draft(self) -> None:
+        self._draft_timer.stop()
+        if self.server:
+            self.drafts.save(
+                self.server, self._draft_room, self.window.message_input.toPlainText()
+            )
+
+    def _load_draft(self) -> None:
+        self._draft_room = self.conversations.current
+        text = self.drafts.load(self.server, self._draft_room) if self.server else ""
+        self.window.message_input.blockSignals(True)
+        try:
+            self.window.message_input.setPlainText(text)
+        finally:
+            self.window.message_input.blockSignals(False)
+        cursor = self.window.message_input.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.window.message_input.setTextCursor(cursor)
+
+    def _switched(self, room: str) -> None:
+        """Another conversation shown: the draft of the one left is kept, its own shown."""
+        if room != self._draft_room:
+            self.save_draft()
+            self._load_draft()
+        self._remember_conversations()
+
+    # ---- the local history --------------------------------------------------------
+
+    def _keep(self, room: str, messages: list[Message]) -> None:
+        """Hand what was shown to the history's writer (a queue put per batch)."""
+        kept = [m for m in messages if keeps(m)]
+        if kept and self.server:
+            self.history.add(self.server, room, kept)
+
+    def _remember_conversations(self) -> None:
+        if self.server:
+            self.history.remember(self.server, "rooms", json.dumps(self.conversations.rooms()))
+            self.history.remember(self.server, "shown", self.conversations.current)
+
+    def restore(self, server: str) -> None:
+        """Show each conversation of this server as it was left: its newest messages
+        from the local history, and the one that was shown. What the server holds
+        since comes with the catch-up (the channel offsets)."""
+        self.server = server
+        try:
+            rooms = json.loads(self.history.recall(server, "rooms") or "[]")
+            shown = self.history.recall(server, "shown") or ""
+            if not isinstance(rooms, list):
+                rooms = []
+            for room in ["", *(r for r in rooms if isinstance(r, str) and r)]:
+                self.conversations.restore(room, self.history.last(server, room, RESTORED))
+        except sqlite3.Error:
+            log.warning("cannot read the message history", exc_info=True)
+            return
+        if shown in self.conversations.rooms():
+            self.conversations.show(shown)
+        self._load_draft()
+
+    def _search(self, query: str, everywhere: bool) -> None:
+        """Search the local history (FTS5; short queries by LIKE) and list what it found."""
+        room = None if everywhere else self.conversations.current
+        try:
+            hits = self.history.search(self.server, query, room) if self.server else []
+        except sqlite3.Error:
+            log.warning("cannot search the message history", exc_info=True)
+            hits = []
+        self.window.search_panel.show_results(query, hits)
+
+    def _show_hit(self, hit: Hit) -> None:
+        """Show a search result in its conversation with its neighbours: paged in
+        from the local history if the window does not hold it yet."""
+        if hit.room not in self.conversations.rooms():
+            self.conversations.add(hit.room)  # a room left since: shown again to read
+        model = self.conversations.show(hit.room)
+        row = model.show_around(hit.message.id)
+        if row < 0:
+            oldest = model.oldest()
+            if oldest is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    model.prepend(
+                        self.history.back_to(
+                            self.server, hit.room, hit.message.id, oldest.id, model.page // 2
+                        )
+                    )
+            row = model.show_around(hit.message.id)
+        if row >= 0:
+            self.window.message_list.show_row(row)
+
+    def _older(self) -> None:
+        """The user scrolled to the top of what the window holds: page in older
+        messages from the local history."""
+        model = self.conversations.current_model
+        oldest = model.oldest()
+        if oldest is None or not self.server:
+            return
+        try:
+            older = self.history.before(
+                self.server, self.conversations.current, oldest.id, model.page
+            )
+        except sqlite3.Error:
+            log.warning("cannot page the message history", exc_info=True)
+            return
+        model.prepend(older)
+

@@ -1,0 +1,459 @@
+"""The local history: every message the window shows, per server and conversation.
+
+A file of its own, `history.db`, beside `client.db` rather than in it:
+- it grows to millions of rows and is written under floods; the outbox and
+  channel offsets in client.db are small and must stay quick to commit;
+- a damaged history is moved aside and started afresh
+  (`open_or_move_aside`) without costing the messages waiting to be sent;
+- the writer thread owns a connection of its own; WAL lets the window's
+  reads (paging, search) run beside its commits.
+
+Writing is off the message path: the window hands whole batches to
+`add()` (a queue put), and a writer thread commits what has gathered in
+one transaction every `COMMIT_EVERY` seconds or `COMMIT_ROWS` rows. SQLite
+releases the GIL while it works, so most of the cost runs beside the
+window's thread, not in it.
+
+What a row costs is kept small, since a flood writes tens of thousands a
+second on a machine that has other work: the only indexes written with
+each row are the conversation's (server, room, seq), appended at the end,
+and a unique index of our own messages' ids (delivery states find their
+row by it; other ids are random, and a B-tree of random keys costs several
+times the row itself). Rows read from the file keep their `seq` in
+`seq_of`, which is how paging and search results find their neighbours.
+
+Search is SQLite FTS5 with the trigram tokenizer, which finds any run of
+three or more characters inside words (하세요 in 안녕하세요); shorter
+queries fall back to LIKE. The full-text index costs about twice the row:
+it is built by the writer when no batch has come for `INDEX_IDLE` seconds,
+in chunks, so a flood is not slowed by it; rows not yet indexed (the
+newest, few once the flood is over) are searched with LIKE. Only the first
+`INDEXED_CHARS` of a text are indexed, so a hostile 10 MB message costs
+the index no more than 64 KiB.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import sqlite3
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_chat.protocol.messages import DeliveryState, DeliveryUpdate, Kind, Message
+from desktop_chat.storage.sqlite import OpenedDatabase, open_or_move_aside
+
+log = logging.getLogger(__name__)
+
+VERSION = 1
+INDEXED_CHARS = 65_536
+COMMIT_EVERY = 0.5  # seconds a batch may wait for more before it is committed
+COMMIT_ROWS = 500  # rows that are committed at once without waiting
+INDEX_IDLE = 0.25  # seconds without a batch before the writer indexes for search
+INDEX_CHUNK = 2_000  # rows indexed per transaction (then the queue is looked at again)
+
+SCHEMA = f"""
+CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY,
+    server TEXT NOT NULL,
+    room TEXT NOT NULL,
+    id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    text TEXT NOT NULL,
+    ts REAL NOT NULL,
+    state TEXT,
+    error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_conversation ON messages (server, room, seq);
+CREATE UNIQUE INDEX messages_own ON messages (server, id) WHERE kind = 'own';
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    text, content='messages', content_rowid='seq', tokenize='trigram'
+);
+-- Rows up to `upto` are in messages_fts; the writer indexes the rest when idle.
+CREATE TABLE fts_progress (upto INTEGER NOT NULL);
+INSERT INTO fts_progress (upto) VALUES (0);
+CREATE TRIGGER messages_unindexed AFTER DELETE ON messages
+WHEN old.seq <= (SELECT upto FROM fts_progress) BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text)
+    VALUES ('delete', old.seq, substr(old.text, 1, {INDEXED_CHARS}));
+END;
+CREATE TABLE conversation_state (
+    server TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (server, key)
+);
+"""
+
+_KINDS = {kind.value: kind for kind in Kind}
+_STATES = {state.value: state for state in DeliveryState}
+_INSERT = (
+    "INSERT OR IGNORE INTO messages (server, room, id, kind, sender, text, ts, state, error)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_COLUMNS = "room, id, kind, sender, text, ts, state, error, seq"
+_M_COLUMNS = "m.room, m.id, m.kind, m.sender, m.text, m.ts, m.state, m.error, m.seq"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A message search found: its conversation, and where the query is in its text."""
+
+    room: str
+    message: Message
+    spans: tuple[tuple[int, int], ...]  # (start, length) in message.text
+
+
+def default_history_path(data: Path) -> Path:
+    return data / "history.db"
+
+
+def keeps(message: Message) -> bool:
+    """Whether a line is worth keeping: what people said, and system lines of a room
+    (joins, leaves, notes about it); not the window's notes about its connection."""
+    return message.kind is not Kind.SYSTEM or bool(message.room)
+
+
+def _message(row: tuple[object, ...]) -> Message:
+    room, id_, kind, sender, text, ts, state, error, _seq = row
+    return Message(
+        text=str(text),
+        kind=_KINDS.get(str(kind), Kind.SYSTEM),
+        room=str(room),
+        sender=str(sender),
+        ts=float(ts),  # type: ignore[arg-type]
+        id=str(id_),
+        state=_STATES.get(str(state)) if state is not None else None,
+        error=str(error),
+    )
+
+
+def _storable(value: object) -> object:
+    """Text SQLite can store: lone surrogates (which UTF-8 cannot hold) as U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
+def spans_of(text: str, query: str) -> tuple[tuple[int, int], ...]:
+    """Where `query` is in `text`, ignoring case, as (start, length) pairs (at most 20)."""
+    if not query:
+        return ()
+    folded, needle = text.lower(), query.lower()
+    if len(folded) != len(text):  # lower() changed lengths: positions would not match
+        folded, needle = text, query
+    spans: list[tuple[int, int]] = []
+    start = folded.find(needle)
+    while start >= 0 and len(spans) < 20:
+        spans.append((start, len(query)))
+        start = folded.find(needle, start + len(needle))
+    return tuple(spans)
+
+
+class History:
+    """The store: reads on the caller's thread, writes on a thread of its own."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        """`path` None keeps the history in a temporary file, gone at `close()`
+        (windows that remember nothing, tests, benchmarks of the same code)."""
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if path is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="desktop-chat-history-")
+            path = Path(self._tmp.name) / "history.db"
+        self.path = path
+        # No quick_check: it reads the whole file, hundreds of MB, at every start.
+        self.opened: OpenedDatabase = open_or_move_aside(path, SCHEMA, VERSION, check=False)
+        self.db = self.opened.connection
+        # Where this run's rows begin: anything older was written before it.
+        self.first_new_seq = int(
+            self.db.execute("SELECT coalesce(max(seq), 0) FROM messages").fetchone()[0]
+        ) + 1
+        self.seq_of: dict[str, int] = {}  # id -> seq of the rows read from the file
+        self._queue: queue.SimpleQueue[tuple[object, ...] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._write, name="history-writer", daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    # ---- writing (any thread: queued) --------------------------------------------
+
+    def add(self, server: str, room: str, messages: list[Message]) -> None:
+        """Keep a batch of a conversation (`room`, which may differ from what a
+        server without rooms put in the message), as the records are now:
+        they are never changed afterwards."""
+        if messages and not self._closed:
+            self._queue.put(("add", server, room, messages))
+
+    def update(self, server: str, update: DeliveryUpdate) -> None:
+        """One of our messages changed state; a discarded one is forgotten."""
+        if not self._closed:
+            self._queue.put(("state", server, update))
+
+    def remember(self, server: str, key: str, value: str) -> None:
+        """Small state of the conversations of a server (the one shown, the rooms)."""
+        if not self._closed:
+            self._queue.put(("keep", server, key, value))
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait until everything queued so far is committed."""
+        done = threading.Event()
+        self._queue.put(("flush", done))
+        done.wait(timeout)
+
+    def close(self) -> None:
+        """Commit what is queued, stop the writer, close the files."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join(30)
+        self.db.close()
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                self._tmp.cleanup()
+
+    def _write(self) -> None:
+        db = sqlite3.connect(str(self.path), isolation_level=None)
+        db.execute("PRAGMA busy_timeout=5000")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA cache_size=-32768")  # 32 MB: the index pages written stay in memory
+        try:
+            running = True
+            indexed = False  # nothing left to index for search
+            while running:
+                try:
+                    first = self._queue.get(timeout=None if indexed else INDEX_IDLE)
+                except queue.Empty:
+                    indexed = not self._index(db)
+                    continue
+                indexed = False
+                ops = [first]
+                deadline = time.monotonic() + COMMIT_EVERY
+                rows = 0
+                while ops[-1] is not None and ops[-1][0] != "flush" and rows < COMMIT_ROWS:
+                    op = ops[-1]
+                    if op[0] == "add":
+                        rows += len(op[3])  # type: ignore[arg-type]
+                    wait = deadline - time.monotonic()
+                    if wait <= 0:
+                        break
+                    try:
+                        ops.append(self._queue.get(timeout=wait))
+                    except queue.Empty:
+                        break
+                running = self._commit(db, ops)
+        finally:
+            db.close()
+
+    def _index(self, db: sqlite3.Connection) -> bool:
+        """Index up to INDEX_CHUNK rows for search; whether any were."""
+        try:
+            db.execute("BEGIN")
+            upto = int(db.execute("SELECT upto FROM fts_progress").fetchone()[0])
+            last = db.execute(
+                "SELECT max(seq) FROM (SELECT seq FROM messages WHERE seq > ?"
+                " ORDER BY seq LIMIT ?)",
+                (upto, INDEX_CHUNK),
+            ).fetchone()[0]
+            if last is None:
+                db.execute("COMMIT")
+                return False
+            db.execute(
+                "INSERT INTO messages_fts (rowid, text) SELECT seq,"
+                f" substr(text, 1, {INDEXED_CHARS}) FROM messages WHERE seq > ? AND seq <= ?",
+                (upto, last),
+            )
+            db.execute("UPDATE fts_progress SET upto = ?", (last,))
+            db.execute("COMMIT")
+            return True
+        except sqlite3.Error:
+            log.warning("could not index the history for search", exc_info=True)
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            return False
+
+    def _commit(self, db: sqlite3.Connection, ops: list[tuple[object, ...] | None]) -> bool:
+        running = True
+        flushed: list[threading.Event] = []
+        try:
+            db.execute("BEGIN")
+            for op in ops:
+                if op is None:
+                    running = False
+                elif op[0] == "add":
+                    server, room, messages = op[1], op[2], op[3]
+                    rows = [
+                        (server, room, m.id, m.kind.value, m.sender, m.text, m.ts,
+                         None if m.state is None else m.state.value, m.error)
+                        for m in messages  # type: ignore[attr-defined]
+                    ]
+                    try:
+                        db.executemany(_INSERT, rows)
+                    except UnicodeEncodeError:  # a lone surrogate from a server: kept as U+FFFD
+                        db.executemany(_INSERT, [tuple(map(_storable, row)) for row in rows])
+                elif op[0] == "state":
+                    server, update = op[1], op[2]
+                    assert isinstance(update, DeliveryUpdate)
+                    if update.state is DeliveryState.DISCARDED:
+                        db.execute(
+                            "DELETE FROM messages WHERE server = ? AND id = ? AND kind = 'own'",
+                            (server, update.id),
+                        )
+                    else:
+                        db.execute(
+                            "UPDATE messages SET state = ?, error = ?"
+                            " WHERE server = ? AND id = ? AND kind = 'own'",
+                            (update.state.value, update.error, server, update.id),
+                        )
+                elif op[0] == "keep":
+                    db.execute(
+                        "INSERT INTO conversation_state (server, key, value) VALUES (?, ?, ?)"
+                        " ON CONFLICT (server, key) DO UPDATE SET value = excluded.value",
+                        op[1:],
+                    )
+                elif op[0] == "flush":
+                    flushed.append(op[1])  # type: ignore[arg-type]
+            db.execute("COMMIT")
+        except Exception:  # the writer must go on: a bug is logged, the batch is lost
+            log.exception("could not keep %d history operations", len(ops))
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        for event in flushed:
+            event.set()
+        return running
+
+    # ---- reading (the thread that made it) ---------------------------------------
+
+    def recall(self, server: str, key: str) -> str | None:
+        row = self.db.execute(
+            "SELECT value FROM conversation_state WHERE server = ? AND key = ?", (server, key)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _read(self, rows: list[tuple[object, ...]]) -> list[Message]:
+        """Messages of rows (oldest first as given), their seq noted for later paging."""
+        seq_of = self.seq_of
+        messages = []
+        for row in rows:
+            message = _message(row)
+            seq_of[message.id] = int(row[-1])  # type: ignore[call-overload]
+            messages.append(message)
+        return messages
+
+    def _seq(self, message_id: str) -> int:
+        """The seq of a message read from the file; one of this run that was not
+        is newer than everything written before it."""
+        return self.seq_of.get(message_id, self.first_new_seq)
+
+    def last(self, server: str, room: str, count: int) -> list[Message]:
+        """The newest `count` messages of a conversation, oldest first."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ?"
+            " ORDER BY seq DESC LIMIT ?",
+            (server, room, count),
+        ).fetchall()
+        return self._read(rows[::-1])
+
+    def before(self, server: str, room: str, message_id: str, count: int) -> list[Message]:
+        """Up to `count` messages of the conversation older than `message_id`
+        (a message read from the file, or else one of this run), oldest first."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq < ?"
+            " ORDER BY seq DESC LIMIT ?",
+            (server, room, self._seq(message_id), count),
+        ).fetchall()
+        return self._read(rows[::-1])
+
+    def back_to(
+        self, server: str, room: str, message_id: str, before_id: str, older: int,
+        most: int = 200_000,
+    ) -> list[Message]:
+        """Everything of the conversation from `older` messages before `message_id`
+        (a search result) up to, not including, `before_id` (the oldest message a
+        window holds), oldest first: what that window needs to show the result
+        with its neighbours. Empty when more than `most` messages lie in between."""
+        found, bound = self.seq_of.get(message_id), self._seq(before_id)
+        if found is None or found >= bound:
+            return []
+        start = self.db.execute(
+            "SELECT min(seq) FROM (SELECT seq FROM messages WHERE server = ? AND room = ?"
+            " AND seq <= ? ORDER BY seq DESC LIMIT ?)",
+            (server, room, found, older + 1),
+        ).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq >= ?"
+            " AND seq < ? ORDER BY seq LIMIT ?",
+            (server, room, start, bound, most + 1),
+        ).fetchall()
+        return [] if len(rows) > most else self._read(rows)
+
+    def around(self, server: str, message_id: str, count: int) -> tuple[str, list[Message]]:
+        """A message read from the file (a search result) with up to `count`
+        neighbours each side in its conversation: its room, and the messages
+        oldest first."""
+        seq = self.seq_of.get(message_id)
+        row = None if seq is None else self.db.execute(
+            "SELECT room FROM messages WHERE seq = ? AND server = ?", (seq, server)
+        ).fetchone()
+        if row is None:
+            return "", []
+        room = str(row[0])
+        older = self.db.execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq <= ?"
+            " ORDER BY seq DESC LIMIT ?",
+            (server, room, seq, count + 1),
+        ).fetchall()
+        newer = self.db.execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq > ?"
+            " ORDER BY seq LIMIT ?",
+            (server, room, seq, count),
+        ).fetchall()
+        return room, self._read(older[::-1] + newer)
+
+    def search(
+        self, server: str, query: str, room: str | None = None, limit: int = 200
+    ) -> list[Hit]:
+        """Messages whose text holds `query` (any case), newest first; in one
+        conversation (`room`) or all of this server's."""
+        query = query.strip()
+        if not query:
+            return []
+        # In one conversation, its index gives the rows newest first; in all of
+        # them, the table itself does (rowid order), stopping at `limit`
+        # matches: "+" keeps SQLite from the conversation index, which would
+        # read every row of the server and sort them.
+        where = "+m.server = ?" if room is None else "m.server = ? AND m.room = ?"
+        params: list[object] = [server]
+        if room is not None:
+            params.append(room)
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        like = f"SELECT {_M_COLUMNS} FROM messages AS m WHERE m.text LIKE ? ESCAPE '\\'"
+        if len(query) < 3:
+            rows = self.db.execute(
+                f"{like} AND {where} ORDER BY m.seq DESC LIMIT ?", [pattern, *params, limit]
+            ).fetchall()
+        else:
+            upto = int(self.db.execute("SELECT upto FROM fts_progress").fetchone()[0])
+            # The newest rows, not indexed yet, by LIKE; then the index.
+            rows = self.db.execute(
+                f"{like} AND m.seq > ? AND {where} ORDER BY m.seq DESC LIMIT ?",
+                [pattern, upto, *params, limit],
+            ).fetchall()
+            if len(rows) < limit:
+                phrase = '"' + query.replace('"', '""') + '"'
+                rows += self.db.execute(
+                    f"SELECT {_M_COLUMNS} FROM messages_fts"
+                    f" JOIN messages AS m ON m.seq = messages_fts.rowid"
+                    f" WHERE messages_fts MATCH ? AND {where} ORDER BY messages_fts.rowid DESC"
+                    f" LIMIT ?",
+                    [phrase, *params, limit - len(rows)],
+                ).fetchall()
+        return [
+            Hit(message.room, message, spans_of(message.text, query))
+            for message in self._read(rows)
+        ]

@@ -1,0 +1,145 @@
+"""Protocol extensions of desktop-chat-server beyond the tutorial's events
+(docs/protocol.md), kept apart from the core handlers in chat_server.py.
+
+- `rename(name, ack)`: the sender is called `name` from now on; everyone else
+  connected gets `renamed {sid, old, name}`. A tutorial server has no such
+  event: there the client reconnects with the new `auth.name` instead.
+- `presence {room, name, sid, event: "joined"|"left", count}` to the others
+  in a room ("" = everyone connected) that asked for presence (`auth.presence`
+  true: a client that did not, such as the tutorial's page, gets none) when
+  someone connects, disconnects, joins or leaves it; `count` is how many
+  connections are there now.
+- `participants(room, ack)`: the ack is `{room, members: [{name, windows}]}`,
+  one member per name with how many connections (windows) use it.
+- `typing {room}` from a client is relayed as `typing {room, name, sid}` to
+  the others in that room, at most once a second per connection; never
+  stored. (A client sends it at most every 3 s while the user types.)
+
+Each handler validates what it is given as the core ones do: a name is a
+string of 1 to MAX_NAME_CHARS characters once stripped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop_chat.server.chat_server import ChatServer
+
+log = logging.getLogger(__name__)
+
+# What server-info says this server does besides the core (a client asks before using it).
+EXTENSIONS = {"rename": True, "presence": True}
+TYPING_EVERY = 1.0  # seconds: typing notices relayed per connection at most this often
+
+
+def install(server: ChatServer) -> None:
+    async def on_rename(sid: str, *args: object) -> object:
+        from desktop_chat.server.chat_server import MAX_NAME_CHARS
+
+        name = args[0] if args else None
+        peer = server._peers.get(sid)
+        if peer is None or not isinstance(name, str) or not name.strip():
+            return await server._refuse(sid, "rename: a name is a non-empty string")
+        name = name.strip()
+        if len(name) > MAX_NAME_CHARS:
+            return await server._refuse(
+                sid, f"rename: names are at most {MAX_NAME_CHARS} characters"
+            )
+        old, peer.name = peer.name, name
+        if old != name:
+            log.info("client renamed %s (%s -> %s)", sid, old, name)
+            await server.sio.emit("renamed", {"sid": sid, "old": old, "name": name}, skip_sid=sid)
+        return f"You are now called {name}"
+
+    server.sio.on("rename", on_rename)
+
+    def members(room: str) -> list[str]:
+        return [sid for sid, peer in server._peers.items() if room == "" or room in peer.rooms]
+
+    wants: set[str] = set()  # connections that asked for presence and typing notices
+
+    async def announce(room: str, sid: str, name: str, event: str) -> None:
+        others = [other for other in members(room) if other != sid]
+        notice = {"room": room, "name": name, "sid": sid, "event": event,
+                  "count": len(others) + (event == "joined")}
+        for other in others:
+            if other in wants:
+                await server.sio.emit("presence", notice, to=other)
+
+    core_connect, core_disconnect = server._on_connect, server._on_disconnect
+    core_join, core_leave = server._on_join, server._on_leave
+
+    last_typing: dict[str, float] = {}
+
+    async def on_connect(sid: str, environ: dict[str, object], auth: object = None) -> None:
+        await core_connect(sid, environ, auth)
+        peer = server._peers.get(sid)
+        if isinstance(auth, dict) and auth.get("presence") is True:
+            wants.add(sid)
+        if peer is not None:
+            server.sio.start_background_task(announce, "", sid, peer.name, "joined")
+
+    async def on_disconnect(sid: str, reason: object = None) -> None:
+        peer = server._peers.get(sid)
+        wants.discard(sid)
+        last_typing.pop(sid, None)
+        await core_disconnect(sid, reason)
+        if peer is not None:
+            for room in ["", *sorted(peer.rooms)]:
+                await announce(room, sid, peer.name, "left")
+
+    async def on_join(sid: str, *args: object) -> object:
+        peer = server._peers.get(sid)
+        room = args[0] if args else None
+        already = peer is not None and isinstance(room, str) and room in peer.rooms
+        result = await core_join(sid, *args)
+        if peer is not None and isinstance(room, str) and room in peer.rooms and not already:
+            await announce(room, sid, peer.name, "joined")
+        return result
+
+    async def on_leave(sid: str, *args: object) -> object:
+        peer = server._peers.get(sid)
+        room = args[0] if args else None
+        was = peer is not None and isinstance(room, str) and room in peer.rooms
+        result = await core_leave(sid, *args)
+        if peer is not None and isinstance(room, str) and was and room not in peer.rooms:
+            await announce(room, sid, peer.name, "left")
+        return result
+
+    async def on_participants(sid: str, *args: object) -> object:
+        room = args[0] if args else None
+        if sid not in server._peers or server._room_error(room, allow_empty=True) is not None:
+            return await server._refuse(sid, "participants: the room is a string")
+        assert isinstance(room, str)
+        windows: dict[str, int] = {}
+        for other in members(room):
+            name = server._peers[other].name
+            windows[name] = windows.get(name, 0) + 1
+        return {"room": room, "members": [
+            {"name": name, "windows": count} for name, count in sorted(windows.items())
+        ]}
+
+    async def on_typing(sid: str, *args: object) -> None:
+        info = args[0] if args else None
+        peer = server._peers.get(sid)
+        room = info.get("room") if isinstance(info, dict) else None
+        if peer is None or not isinstance(room, str) or (room and room not in peer.rooms):
+            return
+        now = time.monotonic()
+        if now - last_typing.get(sid, 0.0) < TYPING_EVERY:
+            return  # a client that floods typing notices is relayed once a second
+        last_typing[sid] = now
+        notice = {"room": room, "name": peer.name, "sid": sid}
+        for other in members(room):
+            if other != sid and other in wants:
+                await server.sio.emit("typing", notice, to=other)
+
+    server.sio.on("connect", on_connect)
+    server.sio.on("disconnect", on_disconnect)
+    server.sio.on("join-room", on_join)
+    server.sio.on("leave-room", on_leave)
+    server.sio.on("participants", on_participants)
+    server.sio.on("typing", on_typing)

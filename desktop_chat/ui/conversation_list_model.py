@@ -1,0 +1,115 @@
+"""The sidebar's rows: "Everyone" and each joined room, with its unread count.
+
+A plain list model so that the sidebar (a QListView), the Ctrl+K switcher
+(a filter proxy over it) and tests read the same rows. Room names come from
+the user or a server, so the shown name goes through `display_text`:
+control and bidi characters are drawn visibly, never obeyed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QObject, Qt
+
+from desktop_chat.protocol.messages import display_text
+from desktop_chat.ui.message_model import _Index
+
+EVERYONE = ""  # the room key of the conversation with everyone connected
+_NAME_SHOWN = 60  # characters of a room name shown in the sidebar (the tooltip has it all)
+
+
+class ConversationRole(IntEnum):
+    ROOM = Qt.ItemDataRole.UserRole + 1  # the room key ("" = everyone)
+    UNREAD = Qt.ItemDataRole.UserRole + 2  # messages from others not yet seen
+    TITLE = Qt.ItemDataRole.UserRole + 3  # the name without the count
+
+
+@dataclass(slots=True)
+class ConversationRow:
+    room: str
+    unread: int = 0
+
+
+def conversation_title(room: str) -> str:
+    """What a conversation is called in the window (shortened, visible characters)."""
+    if room == EVERYONE:
+        return QCoreApplication.translate("Conversations", "Everyone")
+    shown = display_text(room)
+    if len(shown) > _NAME_SHOWN:
+        shown = shown[: _NAME_SHOWN - 1] + "…"
+    return f"#{shown}"
+
+
+class ConversationListModel(QAbstractListModel):
+    """Rows in sidebar order: "Everyone" first, then rooms in the order joined."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ConversationRow] = [ConversationRow(EVERYONE)]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            title = conversation_title(row.room)
+            return f"{title}  ({row.unread})" if row.unread else title
+        if role == ConversationRole.TITLE:
+            return conversation_title(row.room)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return display_text(row.room) if row.room else None
+        if role == ConversationRole.ROOM:
+            return row.room
+        if role == ConversationRole.UNREAD:
+            return row.unread
+        return None
+
+    # ---- changes --------------------------------------------------------------
+
+    def rooms(self) -> list[str]:
+        return [row.room for row in self._rows]
+
+    def row_of(self, room: str) -> int:
+        for number, row in enumerate(self._rows):
+            if row.room == room:
+                return number
+        return -1
+
+    def add(self, room: str) -> int:
+        """Add a room at the end (if new); returns its row."""
+        found = self.row_of(room)
+        if found >= 0:
+            return found
+        end = len(self._rows)
+        self.beginInsertRows(QModelIndex(), end, end)
+        self._rows.append(ConversationRow(room))
+        self.endInsertRows()
+        return end
+
+    def remove(self, room: str) -> None:
+        """Take a room off the list ("Everyone" always stays)."""
+        found = self.row_of(room)
+        if found <= 0:
+            return
+        self.beginRemoveRows(QModelIndex(), found, found)
+        del self._rows[found]
+        self.endRemoveRows()
+
+    def unread(self, room: str) -> int:
+        found = self.row_of(room)
+        return self._rows[found].unread if found >= 0 else 0
+
+    def set_unread(self, room: str, count: int) -> None:
+        found = self.row_of(room)
+        if found < 0 or self._rows[found].unread == count:
+            return
+        self._rows[found].unread = count
+        index = self.index(found)
+        self.dataChanged.emit(
+            index, index, [Qt.ItemDataRole.DisplayRole, ConversationRole.UNREAD]
+        )

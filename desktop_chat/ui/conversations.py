@@ -1,0 +1,220 @@
+"""The window's conversations: one `MessageModel` per room, routed by `message.room`.
+
+One windowed model per conversation (rather than one model filtered per
+room) keeps switching a matter of showing another model's window of at
+most a few hundred rows, whatever the length of either conversation, and
+keeps each flood batch one insert into one model. Each model archives its
+older messages compressed (message_archive.py), so ten conversations of
+100,000 messages each stay within a few hundred MB.
+
+Unread counts: a message from someone else counts as unread unless the
+user is seeing its conversation at that moment — window active, that
+conversation shown, scrolled to the newest (`set_seen`). Selecting a
+conversation is not reading it. Where the user comes back to a
+conversation with unread messages, a "New messages" band is drawn above
+the first of them (`MessageModel.divider_id`).
+
+Where a message goes:
+- a message with a room goes to that room's conversation (added if new);
+- a system line without a room goes to the conversation shown;
+- a message without a room from a server that never says rooms (a tutorial
+  server: no meta) goes to the conversation of the last room joined
+  (`fallback_room`), since that is the room such a server relays to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from desktop_chat.protocol.messages import Kind, Message, system_message
+from desktop_chat.ui.conversation_list_model import EVERYONE, ConversationListModel
+from desktop_chat.ui.message_model import MessageModel
+
+NOTES_KEPT = 50  # a conversation's last lines searched for notes to keep on a server switch
+
+
+class Conversations(QObject):
+    # The conversation shown changed: its room key.
+    current_changed = Signal(str)
+    # Lines went into a conversation (room key, list[Message]), in order:
+    # what the process-test control reports and the local history keeps.
+    lines_added = Signal(str, object)
+    # Lines shown again from the local history at start (room key, list[Message]).
+    lines_restored = Signal(str, object)
+
+    def __init__(
+        self, says_rooms: Callable[[], bool] = lambda: True, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        # Whether the server names the room of each message (ours: meta.room);
+        # when it does not, a message without a room may be from any room.
+        self._says_rooms = says_rooms
+        self._hidden: set[str] = set()  # rooms left: late messages from them are dropped
+        self._fallback_said = False
+        # Ids of messages restored from the local history: a catch-up or the
+        # outbox showing them again is not shown twice.
+        self._restored: set[str] = set()
+        self.list_model = ConversationListModel(self)
+        self._models: dict[str, MessageModel] = {EVERYONE: MessageModel(self)}
+        self._current = EVERYONE
+        self._seen = False
+        self._first_unread: dict[str, str] = {}
+        # Where messages that name no room go (a server without meta), or "".
+        self.fallback_room = ""
+
+    # ---- what is there ----------------------------------------------------------
+
+    @property
+    def current(self) -> str:
+        return self._current
+
+    @property
+    def current_model(self) -> MessageModel:
+        return self._models[self._current]
+
+    def rooms(self) -> list[str]:
+        return self.list_model.rooms()
+
+    def model(self, room: str) -> MessageModel | None:
+        return self._models.get(room)
+
+    def models(self) -> Iterable[tuple[str, MessageModel]]:
+        return self._models.items()
+
+    def unread(self, room: str) -> int:
+        return self.list_model.unread(room)
+
+    def messages(self) -> list[Message]:
+        """Every message of every conversation, conversation by conversation."""
+        return [m for model in self._models.values() for m in model.messages()]
+
+    # ---- changes ----------------------------------------------------------------
+
+    def add(self, room: str) -> MessageModel:
+        self._hidden.discard(room)
+        model = self._models.get(room)
+        if model is None:
+            model = self._models[room] = MessageModel(self)
+            self.list_model.add(room)
+        return model
+
+    def remove(self, room: str) -> None:
+        """Forget a conversation (left); "Everyone" stays. Shows "Everyone" if it was shown."""
+        if room == EVERYONE or room not in self._models:
+            return
+        self._hidden.add(room)
+        if self._current == room:
+            self.show(EVERYONE)
+        self.list_model.remove(room)
+        model = self._models.pop(room)
+        model.deleteLater()
+        self._first_unread.pop(room, None)
+        if self.fallback_room == room:
+            self.fallback_room = self.rooms()[-1] if len(self.rooms()) > 1 else ""
+
+    def restore(self, room: str, messages: list[Message]) -> None:
+        """Show what the local history kept of a conversation (before anything new)."""
+        if not messages:
+            self.add(room)
+            return
+        self.add(room).append(messages)
+        self._restored.update(m.id for m in messages)
+        self.lines_restored.emit(room, messages)
+
+    def clear(self) -> None:
+        """Another server: its conversations start afresh (rooms come as they are joined).
+
+        The window's own notes (system lines) of the last moments stay, in "Everyone":
+        they often say why the window went to this server.
+        """
+        self.show(EVERYONE)
+        notes = [
+            m for _room, model in self.models() for m in model.messages()[-NOTES_KEPT:]
+            if m.kind is Kind.SYSTEM
+        ]
+        for room in [r for r in self._models if r != EVERYONE]:
+            self.remove(room)
+        everyone = self._models[EVERYONE]
+        self._models[EVERYONE] = MessageModel(self)
+        self.list_model.set_unread(EVERYONE, 0)
+        self._first_unread.clear()
+        self._restored.clear()
+        self._models[EVERYONE].append(notes)
+        self.current_changed.emit(EVERYONE)
+        everyone.deleteLater()
+
+    def show(self, room: str) -> MessageModel:
+        """Show the conversation of `room` (added if new). Its unread messages stay
+        unread until seen; a band marks where they start."""
+        model = self.add(room)
+        model.divider_id = self._first_unread.get(room, "") if self.unread(room) else ""
+        if room != self._current:
+            self._current = room
+            self.current_changed.emit(room)
+        if self._seen:
+            self._read(room)
+        return model
+
+    def set_seen(self, seen: bool) -> None:
+        """Whether the user sees the shown conversation's newest messages now."""
+        self._seen = seen
+        if seen:
+            self._read(self._current)
+
+    def _read(self, room: str) -> None:
+        self.list_model.set_unread(room, 0)
+        self._first_unread.pop(room, None)
+
+    def target_of(self, message: Message) -> str:
+        room = message.room
+        if room:
+            return room
+        if message.kind is Kind.SYSTEM:
+            return self._current
+        if message.kind is Kind.OTHER and self.fallback_room and not self._says_rooms():
+            if not self._fallback_said:
+                self._fallback_said = True
+                self._say_fallback()
+            return self.fallback_room
+        return EVERYONE
+
+    def _say_fallback(self) -> None:
+        text = QCoreApplication.translate(
+            "Conversations",
+            "This server does not say which room a message comes from: messages from "
+            "others are shown in the conversation of the last room joined ({room}).",
+        ).format(room=f"#{self.fallback_room}")
+        note = [system_message(text, self.fallback_room)]
+        self.add(self.fallback_room).append(note)
+        self.lines_added.emit(self.fallback_room, note)
+
+    def route(self, batch: list[Message]) -> None:
+        """Hand a batch to the conversations it belongs to, in order, one append each."""
+        groups: dict[str, list[Message]] = {}
+        target = self.target_of
+        hidden, restored = self._hidden, self._restored
+        for message in batch:
+            if restored and message.id in restored:
+                continue  # shown from the local history already
+            room = target(message)
+            if room in hidden:
+                continue  # a room the user left: its late messages are not shown
+            group = groups.get(room)
+            if group is None:
+                group = groups[room] = []
+            group.append(message)
+        for room, messages in groups.items():
+            self.add(room).append(messages)
+            if room != self._current or not self._seen:
+                self._count_unread(room, messages)
+            self.lines_added.emit(room, messages)
+
+    def _count_unread(self, room: str, messages: list[Message]) -> None:
+        others = [m for m in messages if m.kind is Kind.OTHER]
+        if not others:
+            return
+        if room not in self._first_unread:
+            self._first_unread[room] = others[0].id
+        self.list_model.set_unread(room, self.unread(room) + len(others))

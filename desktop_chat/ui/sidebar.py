@@ -1,0 +1,209 @@
+"""The conversation sidebar and the Ctrl+K switcher: widgets that emit intents.
+
+The sidebar shows `ConversationListModel` (read only: the session's
+`Conversations` changes it); choosing a row asks for that conversation
+(`conversation_requested`), the join field asks to join a room, "Leave"
+to leave the one shown. Neither touches the client.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.ui.conversation_list_model import (
+    EVERYONE,
+    ConversationListModel,
+    ConversationRole,
+)
+
+
+class Sidebar(QWidget):
+    conversation_requested = Signal(str)  # room key ("" = everyone)
+    join_requested = Signal(str)  # a room name as typed (trimmed)
+    leave_requested = Signal(str)  # the room shown
+
+    def __init__(self, model: ConversationListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.model = model
+        self.list = QListView()
+        self.list.setObjectName("conversationList")
+        self.list.setModel(model)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setUniformItemSizes(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.room_input = QLineEdit()
+        self.room_input.setObjectName("roomInput")
+        self.join_button = QPushButton()
+        self.join_button.setObjectName("joinButton")
+        self.leave_button = QPushButton()
+        self.leave_button.setObjectName("leaveButton")
+        self.leave_button.setEnabled(False)
+        self.retranslateUi()
+
+        join_row = QHBoxLayout()
+        join_row.setContentsMargins(0, 0, 0, 0)
+        join_row.addWidget(self.room_input, 1)
+        join_row.addWidget(self.join_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 1)
+        self.join_row = QWidget()
+        self.join_row.setObjectName("roomRow")
+        self.join_row.setLayout(join_row)
+        layout.addWidget(self.join_row)
+        layout.addWidget(self.leave_button)
+
+        self.list.clicked.connect(self._chosen)
+        self.list.activated.connect(self._chosen)
+        self.join_button.clicked.connect(self._join)
+        self.room_input.returnPressed.connect(self._join)
+        self.leave_button.clicked.connect(self._leave)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The texts in the current language (at start and on LanguageChange)."""
+        self.room_input.setPlaceholderText(self.tr("Join a room…"))
+        self.room_input.setToolTip(self.tr("Type a room's name and press Enter to join it"))
+        self.join_button.setText(self.tr("+"))
+        self.join_button.setToolTip(self.tr("Join the room named in the field"))
+        self.join_button.setFixedWidth(
+            self.join_button.fontMetrics().horizontalAdvance(self.join_button.text()) + 24
+        )
+        self.leave_button.setText(self.tr("Leave room"))
+        self.leave_button.setToolTip(self.tr("Leave the room shown; its conversation is hidden"))
+        self.list.viewport().update()  # "Everyone" is titled in the language of the day
+
+    def room(self) -> str:
+        """The room of the selected row ("" = everyone)."""
+        index = self.list.currentIndex()
+        room = index.data(ConversationRole.ROOM) if index.isValid() else EVERYONE
+        return room if isinstance(room, str) else EVERYONE
+
+    def select(self, room: str) -> None:
+        """Show `room` as the chosen row (the session says which conversation is shown)."""
+        row = self.model.row_of(room)
+        if row >= 0:
+            self.list.selectionModel().setCurrentIndex(
+                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        self.leave_button.setEnabled(room != EVERYONE)
+
+    def step(self, delta: int) -> None:
+        """Alt+Up / Alt+Down: the conversation above or below."""
+        rows = self.model.rowCount()
+        if rows:
+            row = (self.model.row_of(self.room()) + delta) % rows
+            self.conversation_requested.emit(self.model.index(row).data(ConversationRole.ROOM))
+
+    def next_unread(self) -> None:
+        """Ctrl+Shift+A: the next conversation (after the one shown) with unread messages."""
+        rows = self.model.rowCount()
+        start = self.model.row_of(self.room())
+        for step in range(1, rows + 1):
+            index = self.model.index((start + step) % rows)
+            if index.data(ConversationRole.UNREAD):
+                self.conversation_requested.emit(index.data(ConversationRole.ROOM))
+                return
+
+    def _chosen(self, index: QModelIndex) -> None:
+        room = index.data(ConversationRole.ROOM)
+        if isinstance(room, str):
+            self.conversation_requested.emit(room)
+
+    def _join(self) -> None:
+        room = self.room_input.text().strip()
+        self.room_input.setText(room)
+        if room:
+            self.join_requested.emit(room)
+
+    def _leave(self) -> None:
+        room = self.room()
+        if room != EVERYONE:
+            self.leave_requested.emit(room)
+
+
+class Switcher(QDialog):
+    """Ctrl+K: type part of a conversation's name, Enter goes there."""
+
+    conversation_requested = Signal(str)
+
+    def __init__(self, model: ConversationListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("switcher")
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setFilterRole(ConversationRole.TITLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.field = QLineEdit()
+        self.field.setObjectName("switcherField")
+        self.results = QListView()
+        self.results.setObjectName("switcherList")
+        self.results.setModel(self.proxy)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.field)
+        layout.addWidget(self.results)
+        self.field.textChanged.connect(self._filter)
+        self.field.returnPressed.connect(self._go)
+        self.results.activated.connect(lambda _index: self._go())
+        self.retranslateUi()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.setWindowTitle(self.tr("Go to conversation"))
+        self.field.setPlaceholderText(self.tr("Conversation name"))
+
+    def start(self) -> None:
+        self.field.clear()
+        self._filter("")
+        self.open()
+        self.field.setFocus()
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        if self.proxy.rowCount():
+            self.results.setCurrentIndex(self.proxy.index(0, 0))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            rows = self.proxy.rowCount()
+            if rows:
+                delta = -1 if event.key() == Qt.Key.Key_Up else 1
+                row = (self.results.currentIndex().row() + delta) % rows
+                self.results.setCurrentIndex(self.proxy.index(row, 0))
+            return
+        super().keyPressEvent(event)
+
+    def _go(self) -> None:
+        index = self.results.currentIndex()
+        if index.isValid():
+            self.conversation_requested.emit(index.data(ConversationRole.ROOM))
+        self.accept()

@@ -1,0 +1,139 @@
+"""Conversations: the sidebar's model, routing by room, unread counts that wait
+for the user to see them, the divider, leaving, and two real windows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop_chat.protocol.messages import Kind, Message, system_message
+from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.ui.conversation_list_model import ConversationListModel, ConversationRole
+from desktop_chat.ui.conversations import Conversations
+from desktop_chat.ui.message_model import Role
+from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
+
+
+def other(text: str, room: str = "") -> Message:
+    return Message(text=text, kind=Kind.OTHER, room=room, sender="bob")
+
+
+def test_the_list_model_passes_the_model_tester(qtmodeltester: Any) -> None:
+    model = ConversationListModel()
+    model.add("garden")
+    model.add("\u202egpj.exe" + "x" * 10_000)  # bidi and a very long name
+    model.set_unread("garden", 3)
+    qtmodeltester.check(model)
+    assert model.index(1).data() == "#garden  (3)"
+    shown = model.index(2).data()
+    assert "\u202e" not in shown and len(shown) < 80
+    model.remove("garden")
+    model.remove("")  # everyone stays
+    qtmodeltester.check(model)
+    assert model.rooms()[0] == ""
+
+
+def test_routing_unread_and_the_divider(qtbot: Any) -> None:
+    c = Conversations()
+    c.set_seen(True)
+    c.route([other("hi all"), other("in the garden", "garden"), system_message("note")])
+    everyone, garden = c.model(""), c.model("garden")
+    assert everyone is not None and garden is not None
+    assert [m.text for m in everyone.messages()] == ["hi all", "note"]  # system: where shown
+    assert [m.text for m in garden.messages()] == ["in the garden"]
+    assert c.unread("") == 0 and c.unread("garden") == 1
+    first_unread = garden.messages()[0].id
+    c.set_seen(False)
+    c.show("garden")  # selected, not seen: still unread
+    assert c.unread("garden") == 1
+    assert garden.divider_id == first_unread
+    assert garden.index(0).data(Role.BAND).startswith("New messages")
+    c.set_seen(True)
+    assert c.unread("garden") == 0
+    c.remove("garden")
+    assert c.current == "" and c.rooms() == [""]
+    c.route([other("late", "garden")])  # a room left: late lines are not shown
+    assert c.model("garden") is None
+
+
+def test_a_server_without_rooms_routes_to_the_last_room_joined(qtbot: Any) -> None:
+    c = Conversations(says_rooms=lambda: False)
+    c.show("lounge")
+    c.fallback_room = "lounge"
+    c.route([other("no meta"), other("again")])
+    lounge = c.model("lounge")
+    assert lounge is not None
+    texts_ = [m.text for m in lounge.messages()]
+    assert texts_[-2:] == ["no meta", "again"]
+    assert sum("does not say which room" in t for t in texts_) == 1  # said once
+
+
+def test_unread_counts_across_two_windows(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    alice, bob = open_window(url, "alice"), open_window(url, "bob")
+    for s in (alice, bob):
+        wait_connected(qtbot, s)
+        s.window.room_input.setText("garden")
+        qtbot.mouseClick(s.window.join_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda s=s: "Joined garden" in texts(s, Kind.SYSTEM))
+    alice.window.select_room("")  # alice looks at everyone
+    assert alice.window.conversation_list.currentIndex().data(ConversationRole.ROOM) == ""
+    for i in range(3):
+        type_and_send(qtbot, bob, f"garden {i}")
+    qtbot.waitUntil(lambda: alice.conversations.unread("garden") == 3)
+    row = alice.conversations.list_model.row_of("garden")
+    assert alice.conversations.list_model.index(row).data() == "#garden  (3)"
+    alice.window.select_room("garden")
+    model = alice.conversations.model("garden")
+    assert model is not None and model.divider_id
+    # Shown but the window is not active: not read yet.
+    assert alice.conversations.unread("garden") == 3
+    alice.conversations.set_seen(True)  # what activating the window at the newest does
+    assert alice.conversations.unread("garden") == 0
+
+
+def test_leaving_a_room_on_our_server(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    alice, bob = open_window(url, "alice"), open_window(url, "bob")
+    for s in (alice, bob):
+        wait_connected(qtbot, s)
+        s.window.room_input.setText("garden")
+        qtbot.mouseClick(s.window.join_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda s=s: "Joined garden" in texts(s, Kind.SYSTEM))
+    qtbot.waitUntil(lambda: alice.client.says_rooms)
+    qtbot.mouseClick(alice.window.leave_button, Qt.MouseButton.LeftButton)
+    assert alice.conversations.rooms() == [""]
+    assert "garden" not in alice.client.rooms
+    type_and_send(qtbot, bob, "after alice left", "garden")
+    type_and_send(qtbot, bob, "to everyone", "")
+    qtbot.waitUntil(lambda: "to everyone" in texts(alice, Kind.OTHER))
+    assert "after alice left" not in texts(alice)
+    assert not any("no way to leave" in t for t in texts(alice, Kind.SYSTEM))
+
+
+def test_drafts_follow_their_conversation(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    from desktop_chat.app.settings import Settings
+
+    alice = open_window(server_url(chat_server), "alice", settings=Settings())
+    wait_connected(qtbot, alice)
+    w = alice.window
+    w.room_input.setText("garden")
+    w.join_button.click()
+    w.message_input.setPlainText("for the garden")
+    w.select_room("")  # switching keeps the draft at once
+    assert w.message_input.toPlainText() == ""
+    w.message_input.setPlainText("for everyone")
+    qtbot.wait(400)  # the debounce
+    assert alice.keeping.drafts.load(alice.keeping.server, "") == "for everyone"
+    w.select_room("garden")
+    assert w.message_input.toPlainText() == "for the garden"
+    qtbot.keyClick(w.message_input, Qt.Key.Key_Return)  # sent: the draft is gone
+    qtbot.wait(400)
+    assert alice.keeping.drafts.load(alice.keeping.server, "garden") == ""
