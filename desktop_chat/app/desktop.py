@@ -26,7 +26,7 @@ from desktop_chat.protocol.urls import InvalidServerUrl, ServerTarget, parse_ser
 from desktop_chat.resources import icon_path
 from desktop_chat.ui.accessibility import Announcer
 from desktop_chat.ui.i18n import Translations, choose_language
-from desktop_chat.ui.notify_policy import Bursts, conversation_of, is_replayed, should_notify
+from desktop_chat.ui.notify_policy import Bursts, is_replayed, should_notify
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.shortcuts import ShortcutsHelp, WindowActions
 from desktop_chat.ui.theme import ThemeManager
@@ -79,7 +79,6 @@ class Desktop(QObject):
         self.bursts = Bursts()
         self.texts = NotificationText(self)
         self._latest: dict[str, Message] = {}  # newest message per conversation
-        self.unread = 0
         self.translations = Translations(app)
         self.translations.apply(choose_language(language, self.settings.language))
         # The status line is made by the bridge: said again in the new language.
@@ -124,6 +123,9 @@ class Desktop(QObject):
         self.actions.quit_requested.connect(self.quit)
         self.actions.dnd_toggled.connect(lambda on: self.set_setting("do_not_disturb", on))
         session.bridge.messages_added.connect(self._messages)
+        counts = session.conversations.list_model
+        for signal in (counts.dataChanged, counts.rowsInserted, counts.rowsRemoved):
+            signal.connect(self._unread_changed)
         session.bridge.status_changed.connect(self._status)
         window.installEventFilter(self)
         self._restore_geometry()
@@ -168,18 +170,25 @@ class Desktop(QObject):
         active = self.window_active()
         for message in batch:
             replaying = is_replayed(message, self.connected_since)
-            conversation = conversation_of(message)
+            conversation = self.session.conversations.target_of(message)
             muted = conversation in s.muted
             shown = self.window.room()  # the conversation on screen
             if not should_notify(message, active, shown, muted, False, replaying):
-                continue  # seen, or not worth counting
-            self.unread += 1
+                continue  # seen, or not worth telling
             if s.do_not_disturb or not s.notifications:
                 continue
             self._latest[conversation] = message
             request = self.bursts.add(conversation)
             if request is not None:
                 self._notify(conversation, *request)
+
+    @property
+    def unread(self) -> int:
+        """Others' messages not seen yet, in every conversation (the sidebar's counts)."""
+        c = self.session.conversations
+        return sum(c.unread(room) for room in c.rooms())
+
+    def _unread_changed(self, *_: object) -> None:
         if self.tray is not None:
             self.tray.set_unread(self.unread)
 
@@ -204,10 +213,8 @@ class Desktop(QObject):
         self.conversation_requested.emit(conversation)
 
     def seen(self) -> None:
-        """The user is looking: nothing is unread, the notifications go."""
-        self.unread = 0
-        if self.tray is not None:
-            self.tray.set_unread(0)
+        """The user is looking: the notifications go (the conversation shown is
+        read by the conversations themselves; the tray follows their counts)."""
         for notification_id in self.bursts.seen():
             self.notifications.close_notification(notification_id)
 
