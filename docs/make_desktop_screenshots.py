@@ -73,16 +73,16 @@ async def main() -> None:
     window = me.window
     await me.start()
     await desktop.start()
-    window.resize(640, 560)
+    window.resize(800, 580)
     window.move(10, 10)
     await until(lambda: me.client.status.state is ConnectionState.CONNECTED)
     peer = socketio.AsyncClient(reconnection=False, handle_sigint=False)
     await peer.connect(url, transports=["websocket"], auth={"name": "지민"})
     await peer.call("join-room", "garden", timeout=5)
-    await until(lambda: any(m.text == "Joined garden" for m in me.model.messages()))
+    await until(lambda: any(m.text == "Joined garden" for m in me.messages()))
 
     async def said(text: str) -> None:
-        await until(lambda: any(m.text == text for m in me.model.messages()))
+        await until(lambda: any(m.text == text for m in me.messages()))
 
     peer_says = (
         "오늘 정원에 토마토가 다 익었어요",
