@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -34,7 +35,7 @@ from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.errors import MessageRefused
 from desktop_chat.client.outbox import Outbox, OutboxError
 from desktop_chat.client.packet_tap import PacketTap
-from desktop_chat.client.presence import PresenceEvent, TypingNotifier
+from desktop_chat.client.presence import PresenceEvent, PresenceKind, TypingNotifier
 from desktop_chat.client.profile import Acks, Profile
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.sender import Sender, packet_size
@@ -47,6 +48,7 @@ from desktop_chat.protocol.urls import ServerTarget
 log = logging.getLogger(__name__)
 
 SAVE_EVERY = 2.0  # seconds between writes of changed offsets while connected
+TYPING_EVERY = 3.0  # seconds: a typing notice is sent at most this often while typing
 
 __all__ = [
     "Backoff",
@@ -96,6 +98,10 @@ class ChatClient:
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_status: Callable[[Status], None] = lambda s: None
         self.on_presence: Callable[[PresenceEvent], None] = lambda p: None
+        # A participants list a server answered (room, [(name, windows)]).
+        self.on_participants: Callable[[str, list[tuple[str, int]]], None] = lambda r, m: None
+        self.on_info: Callable[[], None] = lambda: None  # the server said what it does
+        self._typing_sent: dict[str, float] = {}  # room -> when we last said we type there
 
         dialect: ProfileDialect
         dialect = self._dialect = dialect_for(profile) if profile else TutorialDialect()
@@ -277,7 +283,8 @@ class ChatClient:
 
         Only desktop-chat-server (which says `server-info`) is known to handle
         `leave-room`; a tutorial server has no way to leave, so it is not sent
-        there and False is returned, for the window to say so.
+        there: the window reconnects without the room instead, and False is
+        returned, for the window to say so.
         """
         self._sender.leave(room)
         self._receiver.offsets.pop(room, None)  # else kept as a room to rejoin
@@ -285,6 +292,11 @@ class ChatClient:
         event = self._speaking().leave_event
         if event and self.info.ready.is_set():
             return self.emit(event, (room,))
+        # No way to leave: a new connection joins only the rooms still wanted,
+        # so the server relays this room's messages no more.
+        target = self._connection.target
+        if target is not None and self.status.state is ConnectionState.CONNECTED:
+            self._connection.connect_to(target)
         return False
 
     def rename(self, name: str) -> bool:
@@ -325,7 +337,11 @@ class ChatClient:
     # ---- hooks of the connection ------------------------------------------
 
     def _auth(self) -> dict[str, object]:
-        auth: dict[str, object] = {"name": self.name, "client": self.client_id}
+        # presence: desktop-chat-server sends presence and typing notices only
+        # to clients that ask (docs/protocol.md); others ignore the key.
+        auth: dict[str, object] = {
+            "name": self.name, "client": self.client_id, "presence": True
+        }
         target = self._connection.target
         if self.token and target is not None:
             held_back = token_held_back(target.url, self.send_token_over_http)
@@ -444,11 +460,64 @@ class ChatClient:
         if self._dialect.info_event:
             handlers[self._dialect.info_event] = self._server_info
             handlers["renamed"] = self._renamed
+            handlers["presence"] = self._presence_notice
+            handlers["typing"] = self._typing_notice
         if self._dialect.replay_done_event:
             handlers[self._dialect.replay_done_event] = self._receiver.replay_done
         for event, parse in self._dialect.presence_parsers().items():
             handlers[event] = lambda *args, parse=parse: self.on_presence(parse(args))
         return handlers
+
+    @property
+    def has_presence(self) -> bool:
+        """Whether the server says who comes, goes and types, per room (ours)."""
+        return self.info.data.get("presence") is True
+
+    def typing_in(self, room: str) -> None:
+        """The user typed in the conversation of `room`: tell a server with presence,
+        at most every TYPING_EVERY seconds (never while offline: nothing is sent)."""
+        if not self.has_presence or self.status.state is not ConnectionState.CONNECTED:
+            return
+        now = time.monotonic()
+        if now - self._typing_sent.get(room, -TYPING_EVERY) >= TYPING_EVERY:
+            self._typing_sent[room] = now
+            self.emit("typing", ({"room": room},))
+
+    def request_participants(self, room: str) -> None:
+        """Ask a server with presence who is in `room`; the answer goes to on_participants."""
+        sio = self._connection.sio
+        if not self.has_presence or sio is None or not sio.connected:
+            return
+
+        def answered(info: object = None) -> None:
+            if not isinstance(info, dict) or not isinstance(info.get("members"), list):
+                return
+            members = [
+                (m["name"], m["windows"]) for m in info["members"][:1000]
+                if isinstance(m, dict) and isinstance(m.get("name"), str)
+                and isinstance(m.get("windows"), int)
+            ]
+            self.on_participants(room, members)
+
+        self._spawn(sio.emit("participants", (room,), callback=answered))
+
+    def _presence_notice(self, info: object = None) -> None:
+        if not isinstance(info, dict):
+            return
+        room, name, event = info.get("room"), info.get("name"), info.get("event")
+        kind = {"joined": PresenceKind.JOINED, "left": PresenceKind.LEFT}.get(str(event))
+        if kind is None or not isinstance(room, str) or not isinstance(name, str):
+            return
+        count = info.get("count")
+        self.on_presence(
+            PresenceEvent(kind, name, count if isinstance(count, int) else None, room)
+        )
+
+    def _typing_notice(self, info: object = None) -> None:
+        if isinstance(info, dict):
+            room, name = info.get("room"), info.get("name")
+            if isinstance(room, str) and isinstance(name, str):
+                self.on_presence(PresenceEvent(PresenceKind.TYPING, name, None, room))
 
     def _renamed(self, info: object = None) -> None:
         """Someone is called otherwise now (our server's `renamed`)."""
@@ -461,6 +530,7 @@ class ChatClient:
         if isinstance(info, dict):
             self.info.update(info)
             self._receiver.server_offset(self.info.offset)
+            self.on_info()
 
     def _release(self, args: tuple[object, ...]) -> None:
         self._receiver.receive(*args)
