@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication
 from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.port_probe import Answer, free_port, probe
+from desktop_chat.app.presence_link import PresenceLink
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.channels import ChannelStore
@@ -171,12 +172,7 @@ class ChatSession:
         w.seen_changed.connect(c.set_seen)
         w.leave_requested.connect(self._leave)
         w.name_change_requested.connect(self.rename)
-        w.typing_started.connect(lambda: self.client.typing_in(c.current))
-        b.info_received.connect(self._presence_known)
-        b.participants_listed.connect(self._participants)
-        b.room_count_changed.connect(self._room_count)
-        b.room_typing_changed.connect(self._room_typing)
-        c.current_changed.connect(self._presence_of)
+        self.presence = PresenceLink(self.client, b, c, w)
         b.connected_to.connect(self._rooms_known)
         b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
@@ -228,38 +224,6 @@ class ChatSession:
                 "window reconnected without it so that its messages stop.",
             ).format(room=f"#{display_text(room)}")
         )
-
-    # ---- presence (desktop-chat-server) ---------------------------------------------
-
-    def _presence_known(self) -> None:
-        """The server says whether it tells who is here: the bar and list follow."""
-        has = self.client.has_presence
-        if has:
-            self.window.presence.setVisible(True)
-        self.window.sidebar.participants_list.setVisible(has)
-        self._presence_of(self.conversations.current)
-
-    def _presence_of(self, room: str) -> None:
-        """Another conversation shown: its participants and who types there."""
-        if not self.client.has_presence:
-            return
-        self.window.sidebar.participants.set_members([])
-        self.window.presence.reset()
-        self.window.presence.show_typing(self.bridge.room_typing_text(room))
-        self.client.request_participants(room)
-
-    def _participants(self, room: str, members: list[tuple[str, int]]) -> None:
-        if room == self.conversations.current:
-            self.window.sidebar.participants.set_members(members)
-            self.window.presence.show_count(self.window.sidebar.participants.windows())
-
-    def _room_count(self, room: str, count: int) -> None:
-        if room == self.conversations.current:
-            self.window.presence.show_count(count)
-
-    def _room_typing(self, room: str, text: str) -> None:
-        if room == self.conversations.current:
-            self.window.presence.show_typing(text)
 
     def rename(self, typed: str) -> None:
         """Be called otherwise from now on, without a restart: remembered, and the

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import time
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -33,9 +32,10 @@ from desktop_chat.client.connection import Connection, ConnectionHooks
 from desktop_chat.client.dialect import ProfileDialect, TutorialDialect, dialect_for
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.errors import MessageRefused
+from desktop_chat.client.extensions import ServerExtensions
 from desktop_chat.client.outbox import Outbox, OutboxError
 from desktop_chat.client.packet_tap import PacketTap
-from desktop_chat.client.presence import PresenceEvent, PresenceKind, TypingNotifier
+from desktop_chat.client.presence import PresenceEvent, TypingNotifier
 from desktop_chat.client.profile import Acks, Profile
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.sender import Sender, packet_size
@@ -48,7 +48,6 @@ from desktop_chat.protocol.urls import ServerTarget
 log = logging.getLogger(__name__)
 
 SAVE_EVERY = 2.0  # seconds between writes of changed offsets while connected
-TYPING_EVERY = 3.0  # seconds: a typing notice is sent at most this often while typing
 
 __all__ = [
     "Backoff",
@@ -101,7 +100,6 @@ class ChatClient:
         # A participants list a server answered (room, [(name, windows)]).
         self.on_participants: Callable[[str, list[tuple[str, int]]], None] = lambda r, m: None
         self.on_info: Callable[[], None] = lambda: None  # the server said what it does
-        self._typing_sent: dict[str, float] = {}  # room -> when we last said we type there
 
         dialect: ProfileDialect
         dialect = self._dialect = dialect_for(profile) if profile else TutorialDialect()
@@ -139,6 +137,15 @@ class ChatClient:
             end_connection=self._connection.end,
         )
         self._sender.on_delivery = lambda update: self.on_delivery(update)
+        # desktop-chat-server's presence, participants, typing and renames.
+        self.extensions = ServerExtensions(
+            self.info,
+            lambda: self._connection.sio,
+            self._spawn,
+            presence=lambda event: self.on_presence(event),
+            participants=lambda room, members: self.on_participants(room, members),
+            line=lambda text: self.on_message(system_message(text)),
+        )
         self._use(dialect)
 
     # ---- what the window reads --------------------------------------------
@@ -312,6 +319,18 @@ class ChatClient:
         return False
 
     @property
+    def has_presence(self) -> bool:
+        return self.extensions.has_presence
+
+    def typing_in(self, room: str) -> None:
+        """The user typed in the conversation of `room` (see ServerExtensions)."""
+        self.extensions.typing_in(room)
+
+    def request_participants(self, room: str) -> None:
+        """Ask who is in `room`; the answer goes to on_participants."""
+        self.extensions.request_participants(room)
+
+    @property
     def says_rooms(self) -> bool:
         """Whether the server names each message's room (ours does, in meta)."""
         return self.info.ready.is_set()
@@ -459,72 +478,12 @@ class ChatClient:
         }
         if self._dialect.info_event:
             handlers[self._dialect.info_event] = self._server_info
-            handlers["renamed"] = self._renamed
-            handlers["presence"] = self._presence_notice
-            handlers["typing"] = self._typing_notice
+            handlers.update(self.extensions.handlers())
         if self._dialect.replay_done_event:
             handlers[self._dialect.replay_done_event] = self._receiver.replay_done
         for event, parse in self._dialect.presence_parsers().items():
             handlers[event] = lambda *args, parse=parse: self.on_presence(parse(args))
         return handlers
-
-    @property
-    def has_presence(self) -> bool:
-        """Whether the server says who comes, goes and types, per room (ours)."""
-        return self.info.data.get("presence") is True
-
-    def typing_in(self, room: str) -> None:
-        """The user typed in the conversation of `room`: tell a server with presence,
-        at most every TYPING_EVERY seconds (never while offline: nothing is sent)."""
-        if not self.has_presence or self.status.state is not ConnectionState.CONNECTED:
-            return
-        now = time.monotonic()
-        if now - self._typing_sent.get(room, -TYPING_EVERY) >= TYPING_EVERY:
-            self._typing_sent[room] = now
-            self.emit("typing", ({"room": room},))
-
-    def request_participants(self, room: str) -> None:
-        """Ask a server with presence who is in `room`; the answer goes to on_participants."""
-        sio = self._connection.sio
-        if not self.has_presence or sio is None or not sio.connected:
-            return
-
-        def answered(info: object = None) -> None:
-            if not isinstance(info, dict) or not isinstance(info.get("members"), list):
-                return
-            members = [
-                (m["name"], m["windows"]) for m in info["members"][:1000]
-                if isinstance(m, dict) and isinstance(m.get("name"), str)
-                and isinstance(m.get("windows"), int)
-            ]
-            self.on_participants(room, members)
-
-        self._spawn(sio.emit("participants", (room,), callback=answered))
-
-    def _presence_notice(self, info: object = None) -> None:
-        if not isinstance(info, dict):
-            return
-        room, name, event = info.get("room"), info.get("name"), info.get("event")
-        kind = {"joined": PresenceKind.JOINED, "left": PresenceKind.LEFT}.get(str(event))
-        if kind is None or not isinstance(room, str) or not isinstance(name, str):
-            return
-        count = info.get("count")
-        self.on_presence(
-            PresenceEvent(kind, name, count if isinstance(count, int) else None, room)
-        )
-
-    def _typing_notice(self, info: object = None) -> None:
-        if isinstance(info, dict):
-            room, name = info.get("room"), info.get("name")
-            if isinstance(room, str) and isinstance(name, str):
-                self.on_presence(PresenceEvent(PresenceKind.TYPING, name, None, room))
-
-    def _renamed(self, info: object = None) -> None:
-        """Someone is called otherwise now (our server's `renamed`)."""
-        if isinstance(info, dict):
-            old, new = info.get("old"), info.get("name")
-            if isinstance(old, str) and isinstance(new, str) and old != new:
-                self.on_message(system_message(f"{old} is now called {new}"))
 
     def _server_info(self, info: object = None) -> None:
         if isinstance(info, dict):
