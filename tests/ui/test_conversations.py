@@ -137,3 +137,20 @@ def test_drafts_follow_their_conversation(
     qtbot.keyClick(w.message_input, Qt.Key.Key_Return)  # sent: the draft is gone
     qtbot.wait(400)
     assert alice.keeping.drafts.load(alice.keeping.server, "garden") == ""
+
+
+def test_bad_room_names_are_shown_visibly(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    for room in ("x" * 10_000, "\u202egpj.exe\x07", "   "):
+        alice.window.room_input.setText(room)
+        alice.window.join_button.click()
+    qtbot.waitUntil(lambda: sum(t.startswith("Joined ") for t in texts(alice, Kind.SYSTEM)) == 2)
+    rooms = alice.conversations.rooms()
+    assert "   " not in rooms and "" in rooms  # an empty name joins nothing
+    titles = [alice.conversations.list_model.index(r).data() for r in range(len(rooms))]
+    assert all(len(t) < 80 and "\u202e" not in t and "\x07" not in t for t in titles)
+    qtbot.waitUntil(lambda: "Joined \u202egpj.exe\x07" in texts(alice, Kind.SYSTEM))
+    alice.window.grab()  # painted without errors
