@@ -58,6 +58,7 @@ from desktop_chat.protocol.messages import (
     display_text,
 )
 from desktop_chat.ui.message_archive import CHUNK, _Archive
+from desktop_chat.ui.plain import plain_tooltip
 
 __all__ = ["CHUNK", "MessageModel", "Role", "header_text"]
 
@@ -120,6 +121,18 @@ def day_text(ts: float) -> str:
     """The day of `ts` as the user's locale writes it (a band above its first message)."""
     year, month, day = day_of(ts)
     return QLocale().toString(QDate(year, month, day), QLocale.FormatType.LongFormat)
+
+
+def tooltip_text(message: Message) -> str:
+    """The header, and for someone else's message the connection it came from:
+    anyone may take any name, the connection tells two of them apart. Plain
+    text (escaped), whatever the name looks like."""
+    text = header_text(message)
+    if message.kind is Kind.OTHER and message.sender_sid:
+        text += "\n" + QCoreApplication.translate(
+            "MessageModel", "{name}, from connection {sid}"
+        ).format(name=display_text(message.sender), sid=display_text(message.sender_sid))
+    return plain_tooltip(text)
 
 
 def _short(name: str, most: int = 60) -> str:
@@ -207,7 +220,9 @@ class MessageModel(QAbstractListModel):
             return message.state.value if message.state else None
         if role == _BAND:
             return self._band(self._start + row, message)
-        return header_text(message)  # HEADER, ToolTipRole
+        if role == _TOOLTIP:
+            return tooltip_text(message)
+        return header_text(message)  # HEADER
 
     def _band(self, position: int, message: Message) -> str:
         new = ""
