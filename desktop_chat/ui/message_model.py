@@ -47,6 +47,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTime,
     Signal,
 )
 
@@ -109,7 +110,11 @@ _ROLES = frozenset((_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND)
 
 
 def format_time(ts: float) -> str:
-    return time.strftime("%H:%M", time.localtime(ts))
+    """The time of day as the user's locale writes it (QLocale's short format)."""
+    local = time.localtime(ts)
+    return QLocale().toString(
+        QTime(local.tm_hour, local.tm_min, local.tm_sec), QLocale.FormatType.ShortFormat
+    )
 
 
 def day_of(ts: float) -> tuple[int, int, int]:
