@@ -73,3 +73,17 @@ def test_a_flood_of_presence_and_typing_makes_one_line(
     qtbot.waitUntil(lambda: "500 people joined" in in_room(alice, ""), timeout=5000)
     assert sum("joined" in t for t in in_room(alice, "")) == 1
     assert alice.bridge.room_typing_text("") == "guest0, guest1 and 1 more are typing…"
+
+
+def test_the_participants_model_passes_the_model_tester(qtmodeltester: Any) -> None:
+    from desktop_chat.ui.participants_model import ParticipantsModel
+
+    model = ParticipantsModel()
+    model.set_members([("bob", 2), ("\u202eevil" + "x" * 10_000, 1), ("alice", 1)])
+    qtmodeltester.check(model)
+    shown = [model.index(r).data() for r in range(model.rowCount())]
+    assert shown[0] == "alice" and shown[1] == "bob (2 windows)"
+    assert "\u202e" not in shown[2] and len(shown[2]) <= 40
+    assert model.windows() == 4
+    model.set_members([])
+    qtmodeltester.check(model)
