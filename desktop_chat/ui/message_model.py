@@ -47,6 +47,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTime,
     Signal,
 )
 
@@ -58,6 +59,7 @@ from desktop_chat.protocol.messages import (
     display_text,
 )
 from desktop_chat.ui.message_archive import CHUNK, _Archive
+from desktop_chat.ui.plain import plain_tooltip
 
 __all__ = ["CHUNK", "MessageModel", "Role", "header_text"]
 
@@ -108,7 +110,11 @@ _ROLES = frozenset((_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND)
 
 
 def format_time(ts: float) -> str:
-    return time.strftime("%H:%M", time.localtime(ts))
+    """The time of day as the user's locale writes it (QLocale's short format)."""
+    local = time.localtime(ts)
+    return QLocale().toString(
+        QTime(local.tm_hour, local.tm_min, local.tm_sec), QLocale.FormatType.ShortFormat
+    )
 
 
 def day_of(ts: float) -> tuple[int, int, int]:
@@ -120,6 +126,18 @@ def day_text(ts: float) -> str:
     """The day of `ts` as the user's locale writes it (a band above its first message)."""
     year, month, day = day_of(ts)
     return QLocale().toString(QDate(year, month, day), QLocale.FormatType.LongFormat)
+
+
+def tooltip_text(message: Message) -> str:
+    """The header, and for someone else's message the connection it came from:
+    anyone may take any name, the connection tells two of them apart. Plain
+    text (escaped), whatever the name looks like."""
+    text = header_text(message)
+    if message.kind is Kind.OTHER and message.sender_sid:
+        text += "\n" + QCoreApplication.translate(
+            "MessageModel", "{name}, from connection {sid}"
+        ).format(name=display_text(message.sender), sid=display_text(message.sender_sid))
+    return plain_tooltip(text)
 
 
 def _short(name: str, most: int = 60) -> str:
@@ -207,7 +225,9 @@ class MessageModel(QAbstractListModel):
             return message.state.value if message.state else None
         if role == _BAND:
             return self._band(self._start + row, message)
-        return header_text(message)  # HEADER, ToolTipRole
+        if role == _TOOLTIP:
+            return tooltip_text(message)
+        return header_text(message)  # HEADER
 
     def _band(self, position: int, message: Message) -> str:
         new = ""

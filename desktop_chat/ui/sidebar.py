@@ -32,6 +32,7 @@ from desktop_chat.ui.conversation_list_model import (
     ConversationListModel,
     ConversationRole,
 )
+from desktop_chat.ui.participants_model import ParticipantsModel
 
 
 class Sidebar(QWidget):
@@ -62,6 +63,14 @@ class Sidebar(QWidget):
         self.leave_button.setObjectName("leaveButton")
         self.leave_button.setToolTip(self.tr("Leave the room shown; its conversation is hidden"))
         self.leave_button.setEnabled(False)
+        # Who is in the conversation shown (a server with presence only).
+        self.participants = ParticipantsModel(self)
+        self.participants_list = QListView()
+        self.participants_list.setObjectName("participantsList")
+        self.participants_list.setModel(self.participants)
+        self.participants_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.participants_list.setToolTip(self.tr("Who is in this conversation now"))
+        self.participants_list.setVisible(False)
 
         join_row = QHBoxLayout()
         join_row.setContentsMargins(0, 0, 0, 0)
@@ -69,7 +78,8 @@ class Sidebar(QWidget):
         join_row.addWidget(self.join_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list, 2)
+        layout.addWidget(self.participants_list, 1)
         self.join_row = QWidget()
         self.join_row.setObjectName("roomRow")
         self.join_row.setLayout(join_row)
