@@ -14,6 +14,12 @@ A facade over parts that each own their state and report by callback:
 - a `PacketTap` (packet_tap.py), only while someone watches the packets.
 
 No part reaches into another: this class hands each the callables it needs.
+
+Why over 400 lines: it is the one face of the client, so each thing the
+window may ask (send, join, leave, rename, typing, profiles, the packet tap)
+has a method here, a few lines each that hand the call to a part. It holds
+no state of its own beyond which parts it wired; splitting it would put a
+second facade in front of the first.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The local history: every message the window shows, per server and conversation.
 
+(Why over 400 lines: the writer thread and the readers share one schema and
+one `seq` bookkeeping, `seq_of`; apart, each would have to know the other's.)
+
 A file of its own, `history.db`, beside `client.db` rather than in it:
 - it grows to millions of rows and is written under floods; the outbox and
   channel offsets in client.db are small and must stay quick to commit;
