@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication
 from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.port_probe import Answer, free_port, probe
+from desktop_chat.app.presence_link import PresenceLink
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.client.channels import ChannelStore
@@ -180,6 +181,7 @@ class ChatSession:
         w.seen_changed.connect(c.set_seen)
         w.leave_requested.connect(self._leave)
         w.name_change_requested.connect(self.rename)
+        self.presence = PresenceLink(self.client, b, c, w)
         b.connected_to.connect(self._rooms_known)
         b.status_text_changed.connect(self._show_status)
         b.connected_to.connect(self._remember)
@@ -227,8 +229,8 @@ class ChatSession:
         self.bridge.show_system(
             QCoreApplication.translate(
                 "ChatSession",
-                "This server has no way to leave a room: {room} is hidden here and its "
-                "messages are no longer shown, but the server may still send them.",
+                "This server has no way to leave a room: {room} is hidden here, and the "
+                "window reconnected without it so that its messages stop.",
             ).format(room=f"#{display_text(room)}")
         )
 

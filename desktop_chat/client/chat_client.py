@@ -14,6 +14,12 @@ A facade over parts that each own their state and report by callback:
 - a `PacketTap` (packet_tap.py), only while someone watches the packets.
 
 No part reaches into another: this class hands each the callables it needs.
+
+Why over 400 lines: it is the one face of the client, so each thing the
+window may ask (send, join, leave, rename, typing, profiles, the packet tap)
+has a method here, a few lines each that hand the call to a part. It holds
+no state of its own beyond which parts it wired; splitting it would put a
+second facade in front of the first.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from desktop_chat.client.connection import Connection, ConnectionHooks
 from desktop_chat.client.dialect import ProfileDialect, TutorialDialect, dialect_for
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.errors import MessageRefused
+from desktop_chat.client.extensions import ServerExtensions
 from desktop_chat.client.outbox import Outbox, OutboxError
 from desktop_chat.client.packet_tap import PacketTap
 from desktop_chat.client.presence import PresenceEvent, TypingNotifier
@@ -91,6 +98,9 @@ class ChatClient:
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_status: Callable[[Status], None] = lambda s: None
         self.on_presence: Callable[[PresenceEvent], None] = lambda p: None
+        # A participants list a server answered (room, [(name, windows)]).
+        self.on_participants: Callable[[str, list[tuple[str, int]]], None] = lambda r, m: None
+        self.on_info: Callable[[], None] = lambda: None  # the server said what it does
 
         dialect: ProfileDialect
         dialect = self._dialect = dialect_for(profile) if profile else TutorialDialect()
@@ -128,6 +138,15 @@ class ChatClient:
             end_connection=self._connection.end,
         )
         self._sender.on_delivery = lambda update: self.on_delivery(update)
+        # desktop-chat-server's presence, participants, typing and renames.
+        self.extensions = ServerExtensions(
+            self.info,
+            lambda: self._connection.sio,
+            self._spawn,
+            presence=lambda event: self.on_presence(event),
+            participants=lambda room, members: self.on_participants(room, members),
+            line=lambda text: self.on_message(system_message(text)),
+        )
         self._use(dialect)
 
     # ---- what the window reads --------------------------------------------
@@ -272,7 +291,8 @@ class ChatClient:
 
         Only desktop-chat-server (which says `server-info`) is known to handle
         `leave-room`; a tutorial server has no way to leave, so it is not sent
-        there and False is returned, for the window to say so.
+        there: the window reconnects without the room instead, and False is
+        returned, for the window to say so.
         """
         self._sender.leave(room)
         self._receiver.offsets.pop(room, None)  # else kept as a room to rejoin
@@ -280,6 +300,11 @@ class ChatClient:
         event = self._speaking().leave_event
         if event and self.info.ready.is_set():
             return self.emit(event, (room,))
+        # No way to leave: a new connection joins only the rooms still wanted,
+        # so the server relays this room's messages no more.
+        target = self._connection.target
+        if target is not None and self.status.state is ConnectionState.CONNECTED:
+            self._connection.connect_to(target)
         return False
 
     def rename(self, name: str) -> bool:
@@ -293,6 +318,18 @@ class ChatClient:
         if target is not None:
             self._connection.connect_to(target)  # a new connection says the new name
         return False
+
+    @property
+    def has_presence(self) -> bool:
+        return self.extensions.has_presence
+
+    def typing_in(self, room: str) -> None:
+        """The user typed in the conversation of `room` (see ServerExtensions)."""
+        self.extensions.typing_in(room)
+
+    def request_participants(self, room: str) -> None:
+        """Ask who is in `room`; the answer goes to on_participants."""
+        self.extensions.request_participants(room)
 
     @property
     def says_rooms(self) -> bool:
@@ -317,7 +354,11 @@ class ChatClient:
     # ---- hooks of the connection ------------------------------------------
 
     def _auth(self) -> dict[str, object]:
-        auth: dict[str, object] = {"name": self.name, "client": self.client_id}
+        # presence: desktop-chat-server sends presence and typing notices only
+        # to clients that ask (docs/protocol.md); others ignore the key.
+        auth: dict[str, object] = {
+            "name": self.name, "client": self.client_id, "presence": True
+        }
         target = self._connection.target
         if self.token and target is not None:
             held_back = token_held_back(target.url, self.send_token_over_http)
@@ -418,24 +459,18 @@ class ChatClient:
         }
         if self._dialect.info_event:
             handlers[self._dialect.info_event] = self._server_info
-            handlers["renamed"] = self._renamed
+            handlers.update(self.extensions.handlers())
         if self._dialect.replay_done_event:
             handlers[self._dialect.replay_done_event] = self._receiver.replay_done
         for event, parse in self._dialect.presence_parsers().items():
             handlers[event] = lambda *args, parse=parse: self.on_presence(parse(args))
         return handlers
 
-    def _renamed(self, info: object = None) -> None:
-        """Someone is called otherwise now (our server's `renamed`)."""
-        if isinstance(info, dict):
-            old, new = info.get("old"), info.get("name")
-            if isinstance(old, str) and isinstance(new, str) and old != new:
-                self.on_message(system_message(f"{old} is now called {new}"))
-
     def _server_info(self, info: object = None) -> None:
         if isinstance(info, dict):
             self.info.update(info)
             self._receiver.server_offset(self.info.offset)
+            self.on_info()
 
     def _release(self, args: tuple[object, ...]) -> None:
         self._receiver.receive(*args)

@@ -117,6 +117,7 @@ class Receiver:
             own_sid = self._own_sid()
             if own_sid and inbound.sender_sid == own_sid:
                 return
+            message.sender_sid = inbound.sender_sid
             if inbound.message_id and not self._seen.add(inbound.message_id):
                 return  # a replayed copy of something we have
             offset = inbound.offset

@@ -79,6 +79,9 @@ class Message:
     id: str = field(default_factory=new_id)
     state: DeliveryState | None = None
     error: str = ""
+    # The connection (socket id) a message from someone else came from, when
+    # the server says (meta.from.sid): names are not unique, this tells them apart.
+    sender_sid: str = ""
 
 
 @dataclass(frozen=True, slots=True)

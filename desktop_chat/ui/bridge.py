@@ -14,7 +14,13 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.client.chat_client import ChatClient
 from desktop_chat.client.errors import MessageRefused
-from desktop_chat.client.presence import PresenceEvent, PresenceKind, Typers
+from desktop_chat.client.presence import (
+    PresenceEvent,
+    PresenceKind,
+    PresenceLines,
+    RoomTypers,
+    Typers,
+)
 from desktop_chat.client.profile import Profile
 from desktop_chat.client.status import ConnectionState, Status
 from desktop_chat.protocol.messages import DeliveryUpdate, Kind, Message, system_message
@@ -73,6 +79,17 @@ class StatusText(QObject):
             return fill(self.tr("%1 and %2 are typing…"), names[0], names[1])
         return fill(self.tr("%1, %2 and %n more are typing…", "", len(names) - 2), *names[:2])
 
+    def presence_line(self, joined: bool, names: list[str]) -> str:
+        """Joins or leaves of a room gathered over a moment, in one line."""
+        if len(names) == 1:
+            return self.joined(names[0]) if joined else self.left(names[0])
+        if len(names) == 2:
+            text = self.tr("%1 and %2 joined") if joined else self.tr("%1 and %2 left")
+            return fill(text, *names)
+        if joined:
+            return self.tr("%n people joined", "", len(names))
+        return self.tr("%n people left", "", len(names))
+
     def not_sent(self, why: str) -> str:
         return fill(self.tr("Not sent: %1"), why)
 
@@ -88,6 +105,8 @@ def describe_status(status: Status, hosting: str = "") -> str:
     return StatusText().describe(status, hosting)
 
 
+PRESENCE_EVERY = 1.0  # seconds of joins and leaves gathered into one line per room
+TYPING_EXPIRES = 5.0  # seconds a typing notice lasts unless renewed
 FRAME = 0.016  # gather what arrives within one frame into one model insert
 BUSY_FRAME = 0.033  # the same under a flood: fewer relayouts and repaints, more reading
 BUSY_BATCH = 100  # a batch this big means a flood
@@ -106,6 +125,11 @@ class ClientBridge(QObject):
     retry_pending = Signal(bool)  # a reconnect is being waited for
     participants_changed = Signal(int)  # how many are here, as the server says
     typing_changed = Signal(str)  # "alice is typing…", or "" when nobody is
+    # desktop-chat-server's presence, per room ("" = everyone):
+    room_count_changed = Signal(str, int)  # how many connections are in the room
+    room_typing_changed = Signal(str, str)  # room, "alice is typing…" or ""
+    participants_listed = Signal(str, object)  # room, [(name, windows)]
+    info_received = Signal()  # the server said what it does (server-info)
 
     def __init__(self, client: ChatClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -116,10 +140,15 @@ class ClientBridge(QObject):
         self._interval = FRAME
         self._typers = Typers()
         self.texts = StatusText(self)
+        self._lines = PresenceLines()
+        self._room_typers = RoomTypers(TYPING_EXPIRES)
+        self._expiry: asyncio.TimerHandle | None = None
         client.on_message = self._gather
         client.on_delivery = self._delivery
         client.on_status = self._status
         client.on_presence = self._presence
+        client.on_participants = self.participants_listed.emit
+        client.on_info = self.info_received.emit
 
     def detach(self) -> None:
         """Let go of the client, breaking the bridge <-> client reference cycle.
@@ -133,6 +162,10 @@ class ClientBridge(QObject):
         self.client.on_delivery = lambda u: None
         self.client.on_status = lambda s: None
         self.client.on_presence = lambda p: None
+        self.client.on_participants = lambda r, m: None
+        self.client.on_info = lambda: None
+        if self._expiry is not None:
+            self._expiry.cancel()
 
     def _gather(self, message: Message) -> None:
         """Show a lone message on the next turn of the loop; under a flood,
@@ -154,6 +187,14 @@ class ClientBridge(QObject):
             self.messages_added.emit(batch)
             if self._typers:  # once per batch, and only while someone types
                 self._spoke(batch)
+            if self._room_typers.rooms():
+                for message in batch:
+                    if message.kind is Kind.OTHER and self._room_typers.spoke(
+                        message.room, message.sender
+                    ):
+                        self.room_typing_changed.emit(
+                            message.room, self.texts.typing(self._room_typers.names(message.room))
+                        )
 
     def _delivery(self, update: DeliveryUpdate) -> None:
         """A message is in the model before any change of its state: a send that
@@ -166,6 +207,10 @@ class ClientBridge(QObject):
         if status.state is not ConnectionState.CONNECTED and self._typers:
             self._typers.clear()  # a new connection starts with nobody typing
             self.typing_changed.emit("")
+        if status.state is not ConnectionState.CONNECTED and self._room_typers.rooms():
+            for room in self._room_typers.rooms():
+                self.room_typing_changed.emit(room, "")
+            self._room_typers.clear()
         self.status_changed.emit(status)
         self.status_text_changed.emit(self.texts.describe(status, self.hosting))
         self.retry_pending.emit(status.retry_at is not None)
@@ -176,6 +221,9 @@ class ClientBridge(QObject):
     def _presence(self, event: PresenceEvent) -> None:
         """Joined and left as lines in the conversation; the count and who types
         as their own labels."""
+        if event.room is not None:
+            self._room_presence(event)
+            return
         if event.kind is PresenceKind.JOINED and event.name:
             self._gather(system_message(self.texts.joined(event.name)))
         elif event.kind is PresenceKind.LEFT and event.name:
@@ -184,6 +232,54 @@ class ClientBridge(QObject):
             self.participants_changed.emit(event.count)
         if self._typers.update(event):
             self.typing_changed.emit(self.texts.typing(self._typers.names()))
+
+    def _room_presence(self, event: PresenceEvent) -> None:
+        """desktop-chat-server's presence of a room: joins and leaves gathered for
+        PRESENCE_EVERY into one line each; typing shown until it expires."""
+        room = event.room or ""
+        loop = asyncio.get_running_loop()
+        if event.kind is PresenceKind.TYPING:
+            self._room_typers.typing(room, event.name, loop.time())
+            self.room_typing_changed.emit(room, self.texts.typing(self._room_typers.names(room)))
+            self._expire_later()
+            return
+        if not self._lines:
+            loop.call_later(PRESENCE_EVERY, self._presence_lines)
+        self._lines.add(event)
+        if event.kind is PresenceKind.LEFT and self._room_typers.spoke(room, event.name):
+            self.room_typing_changed.emit(room, self.texts.typing(self._room_typers.names(room)))
+        if event.count is not None:
+            self.room_count_changed.emit(room, event.count)
+
+    def _presence_lines(self) -> None:
+        rooms = set()
+        for room, joined, names in self._lines.flush_names():
+            rooms.add(room)
+            line = system_message(self.texts.presence_line(joined, names), room)
+            line.sender = "server"  # addressed to its room, "" too (Conversations.target_of)
+            self._gather(line)
+        for room in rooms:
+            self.client.request_participants(room)
+
+    def _expire_later(self) -> None:
+        if self._expiry is None:
+            until = self._room_typers.next_expiry()
+            if until is not None:
+                loop = asyncio.get_running_loop()
+                self._expiry = loop.call_at(until, self._expire)
+
+    def _expire(self) -> None:
+        self._expiry = None
+        now = asyncio.get_running_loop().time()
+        before = {room: self.room_typing_text(room) for room in self._room_typers.rooms()}
+        self._room_typers.expire(now)
+        for room, text in before.items():
+            if self.room_typing_text(room) != text:
+                self.room_typing_changed.emit(room, self.room_typing_text(room))
+        self._expire_later()
+
+    def room_typing_text(self, room: str) -> str:
+        return self.texts.typing(self._room_typers.names(room))
 
     def _spoke(self, batch: list[Message]) -> None:
         changed = False

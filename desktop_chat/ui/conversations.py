@@ -16,7 +16,8 @@ the first of them (`MessageModel.divider_id`).
 
 Where a message goes:
 - a message with a room goes to that room's conversation (added if new);
-- a system line without a room goes to the conversation shown;
+- a system line without a room goes to the conversation shown, unless it
+  names a sender (the server's presence lines of "Everyone" do);
 - a message without a room from a server that never says rooms (a tutorial
   server: no meta) goes to the conversation of the last room joined
   (`fallback_room`), since that is the room such a server relays to.
@@ -171,8 +172,8 @@ class Conversations(QObject):
         room = message.room
         if room:
             return room
-        if message.kind is Kind.SYSTEM:
-            return self._current
+        if message.kind is Kind.SYSTEM and not message.sender:
+            return self._current  # the window's own note: where the user looks
         if message.kind is Kind.OTHER and self.fallback_room and not self._says_rooms():
             if not self._fallback_said:
                 self._fallback_said = True

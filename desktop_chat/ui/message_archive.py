@@ -47,6 +47,7 @@ class _Archive:
             [m.id for m in messages],
             [None if m.state is None else m.state.value for m in messages],
             [m.error for m in messages],
+            [m.sender_sid for m in messages],
         )
         for offset, message in enumerate(messages):
             if message.kind is Kind.OWN:
@@ -58,7 +59,7 @@ class _Archive:
         if decoded is not None:
             self._decoded.move_to_end(number)
             return decoded
-        texts, kinds, rooms, senders, tss, ids, states, errors = marshal.loads(
+        texts, kinds, rooms, senders, tss, ids, states, errors, sids = marshal.loads(
             zlib.decompress(self._chunks[number])
         )
         decoded = [
@@ -71,9 +72,10 @@ class _Archive:
                 id=id_,
                 state=None if state is None else _STATES[state],
                 error=error,
+                sender_sid=sid,
             )
-            for text, kind, room, sender, ts, id_, state, error in zip(
-                texts, kinds, rooms, senders, tss, ids, states, errors, strict=True
+            for text, kind, room, sender, ts, id_, state, error, sid in zip(
+                texts, kinds, rooms, senders, tss, ids, states, errors, sids, strict=True
             )
         ]
         base = number * CHUNK

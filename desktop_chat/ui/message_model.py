@@ -43,12 +43,12 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
     QDate,
-    QDateTime,
     QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTime,
     Signal,
 )
 
@@ -61,6 +61,7 @@ from desktop_chat.protocol.messages import (
 )
 from desktop_chat.ui.accessible_text import accessible_description, accessible_text
 from desktop_chat.ui.message_archive import CHUNK, _Archive
+from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.tr import fill
 
 __all__ = ["CHUNK", "MessageModel", "Role", "header_text"]
@@ -119,9 +120,10 @@ _ROLES = frozenset((_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND,
 
 
 def format_time(ts: float) -> str:
-    """Hours and minutes as the user's language writes them (QLocale's short format)."""
+    """The time of day as the user's locale writes it (QLocale's short format)."""
+    local = time.localtime(ts)
     return QLocale().toString(
-        QDateTime.fromMSecsSinceEpoch(int(ts * 1000)).time(), QLocale.FormatType.ShortFormat
+        QTime(local.tm_hour, local.tm_min, local.tm_sec), QLocale.FormatType.ShortFormat
     )
 
 
@@ -134,6 +136,18 @@ def day_text(ts: float) -> str:
     """The day of `ts` as the user's locale writes it (a band above its first message)."""
     year, month, day = day_of(ts)
     return QLocale().toString(QDate(year, month, day), QLocale.FormatType.LongFormat)
+
+
+def tooltip_text(message: Message) -> str:
+    """The header, and for someone else's message the connection it came from:
+    anyone may take any name, the connection tells two of them apart. Plain
+    text (escaped), whatever the name looks like."""
+    text = header_text(message)
+    if message.kind is Kind.OTHER and message.sender_sid:
+        text += "\n" + QCoreApplication.translate(
+            "MessageModel", "{name}, from connection {sid}"
+        ).format(name=display_text(message.sender), sid=display_text(message.sender_sid))
+    return plain_tooltip(text)
 
 
 def _short(name: str, most: int = 60) -> str:
@@ -228,7 +242,9 @@ class MessageModel(QAbstractListModel):
             return accessible_text(message)
         if role == _ACCESSIBLE_DESCRIPTION:
             return accessible_description(message)
-        return header_text(message)  # HEADER, ToolTipRole
+        if role == _TOOLTIP:
+            return tooltip_text(message)
+        return header_text(message)  # HEADER
 
     def _band(self, position: int, message: Message) -> str:
         new = ""

@@ -10,6 +10,7 @@ bidi characters are drawn visibly and cannot reorder a result.
 
 from __future__ import annotations
 
+import time
 from enum import IntEnum
 
 from PySide6.QtCore import (
@@ -41,7 +42,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.client.history import Hit, spans_of
 from desktop_chat.protocol.messages import display_text
 from desktop_chat.ui.conversation_list_model import conversation_title
-from desktop_chat.ui.message_model import format_time
+from desktop_chat.ui.message_model import day_of, day_text, format_time
 
 _Index = QModelIndex | QPersistentModelIndex
 SNIPPET = 160  # characters of a result shown around its first match
@@ -81,7 +82,10 @@ class SearchResultsModel(QAbstractListModel):
             return hit
         if role == ResultRole.WHERE:
             who = display_text(hit.message.sender)[:40] or hit.message.kind.value
-            return f"{conversation_title(hit.room)} · {who} · {format_time(hit.message.ts)}"
+            when = format_time(hit.message.ts)
+            if day_of(hit.message.ts) != day_of(time.time()):
+                when = f"{day_text(hit.message.ts)} {when}"
+            return f"{conversation_title(hit.room)} · {who} · {when}"
         return None
 
     def set_results(self, query: str, hits: list[Hit]) -> None:

@@ -33,6 +33,7 @@ from desktop_chat.ui.conversation_list_model import (
     ConversationListModel,
     ConversationRole,
 )
+from desktop_chat.ui.participants_model import ParticipantsModel
 
 
 class Sidebar(QWidget):
@@ -58,6 +59,13 @@ class Sidebar(QWidget):
         self.leave_button = QPushButton()
         self.leave_button.setObjectName("leaveButton")
         self.leave_button.setEnabled(False)
+        # Who is in the conversation shown (a server with presence only).
+        self.participants = ParticipantsModel(self)
+        self.participants_list = QListView()
+        self.participants_list.setObjectName("participantsList")
+        self.participants_list.setModel(self.participants)
+        self.participants_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.participants_list.setVisible(False)
         self.retranslateUi()
 
         join_row = QHBoxLayout()
@@ -66,7 +74,8 @@ class Sidebar(QWidget):
         join_row.addWidget(self.join_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list, 2)
+        layout.addWidget(self.participants_list, 1)
         self.join_row = QWidget()
         self.join_row.setObjectName("roomRow")
         self.join_row.setLayout(join_row)
@@ -95,6 +104,7 @@ class Sidebar(QWidget):
         )
         self.leave_button.setText(self.tr("Leave room"))
         self.leave_button.setToolTip(self.tr("Leave the room shown; its conversation is hidden"))
+        self.participants_list.setToolTip(self.tr("Who is in this conversation now"))
         self.list.viewport().update()  # "Everyone" is titled in the language of the day
 
     def room(self) -> str:

@@ -137,3 +137,57 @@ def test_drafts_follow_their_conversation(
     qtbot.keyClick(w.message_input, Qt.Key.Key_Return)  # sent: the draft is gone
     qtbot.wait(400)
     assert alice.keeping.drafts.load(alice.keeping.server, "garden") == ""
+
+
+def test_bad_room_names_are_shown_visibly(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    for room in ("x" * 10_000, "\u202egpj.exe\x07", "   "):
+        alice.window.room_input.setText(room)
+        alice.window.join_button.click()
+    qtbot.waitUntil(lambda: sum(t.startswith("Joined ") for t in texts(alice, Kind.SYSTEM)) == 2)
+    rooms = alice.conversations.rooms()
+    assert "   " not in rooms and "" in rooms  # an empty name joins nothing
+    titles = [alice.conversations.list_model.index(r).data() for r in range(len(rooms))]
+    assert all(len(t) < 80 and "\u202e" not in t and "\x07" not in t for t in titles)
+    qtbot.waitUntil(lambda: "Joined \u202egpj.exe\x07" in texts(alice, Kind.SYSTEM))
+    alice.window.grab()  # painted without errors
+
+
+def test_keyboard_switcher_steps_and_next_unread(qtbot: Any) -> None:
+    from desktop_chat.ui.main_window import MainWindow
+
+    c = Conversations()
+    window = MainWindow(c.current_model, c.list_model)
+    qtbot.addWidget(window)
+    c.current_changed.connect(lambda room: window.show_conversation(room, c.model(room)))
+    window.conversation_requested.connect(c.show)
+    for room in ("garden", "ops", "lounge"):
+        c.add(room)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts of a window work while it is active
+    qtbot.keyClick(focused(window), Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert c.current == "garden"
+    qtbot.keyClick(focused(window), Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(focused(window), Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert c.current == "lounge"  # wraps around
+    c.route([other("news", "ops")])
+    qtbot.keyClick(
+        focused(window), Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert c.current == "ops"
+    qtbot.keyClick(focused(window), Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.switcher.isVisible()
+    qtbot.keyClicks(window.switcher.field, "gard")
+    assert window.switcher.proxy.rowCount() == 1
+    qtbot.keyClick(window.switcher.field, Qt.Key.Key_Return)
+    assert c.current == "garden" and not window.switcher.isVisible()
+
+
+def focused(window: Any) -> Any:
+    """Where a keyboard's keys go: the focused widget (QShortcut sees them there)."""
+    return window.focusWidget() or window

@@ -75,3 +75,26 @@ def test_sender_colours_are_stable_and_readable_in_light_and_dark() -> None:
             assert contrast(color, base) >= 4.5, (name, base.name(), color.name())
             assert sender_color(name, base) == color
     assert sender_color("alice", QColor("white")) != sender_color("bob", QColor("white"))
+
+
+def test_the_same_name_from_two_connections_is_told_apart_by_its_connection(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    from desktop_chat.ui.message_model import Role
+
+    url = server_url(chat_server)
+    alice = open_window(url, "alice")
+    bob, impostor = open_window(url, "bob"), open_window(url, "<b>bob</b>")
+    for s in (alice, bob, impostor):
+        wait_connected(qtbot, s)
+    rename_in_window(qtbot, impostor, "bob")  # someone else's name: allowed
+    type_and_send(qtbot, bob, "the real bob")
+    type_and_send(qtbot, impostor, "also bob")
+    qtbot.waitUntil(lambda: {"the real bob", "also bob"} <= set(texts(alice, Kind.OTHER)))
+    model = alice.model
+    rows = {model.index(r).data(Role.MESSAGE).text: model.index(r) for r in range(model.rowCount())}
+    real = rows["the real bob"].data(Qt.ItemDataRole.ToolTipRole)
+    other = rows["also bob"].data(Qt.ItemDataRole.ToolTipRole)
+    assert bob.client.status.sid in real and impostor.client.status.sid in other
+    assert "<b>" not in real  # escaped: shown as the characters it is
+    assert "impostor" not in real and real != other

@@ -79,7 +79,9 @@ def test_the_combo_box_switches_profile_and_it_is_remembered_per_server(
     session = session_with(server_url(chat_server), settings=settings)
     wait_connected(qtbot, session)
     w = session.window
-    assert not w.room_row.isHidden() and w.presence.isHidden()
+    assert not w.room_row.isHidden()
+    # desktop-chat-server says who is here: the presence bar shows (tests/ui/test_presence.py)
+    qtbot.waitUntil(lambda: not w.presence.isHidden())
     w.profile_combo.setCurrentIndex(w.profile_combo.findData("socketio-get-started"))
     w.profile_combo.activated.emit(w.profile_combo.currentIndex())
     qtbot.waitUntil(lambda: session.client.profile.name == "socketio-get-started")

@@ -253,8 +253,8 @@
         <translation>Your message history could not be read ({reason}). It was kept as {path} and a new one was started.</translation>
     </message>
     <message>
-        <source>This server has no way to leave a room: {room} is hidden here and its messages are no longer shown, but the server may still send them.</source>
-        <translation>This server has no way to leave a room: {room} is hidden here and its messages are no longer shown, but the server may still send them.</translation>
+        <source>This server has no way to leave a room: {room} is hidden here, and the window reconnected without it so that its messages stop.</source>
+        <translation>This server has no way to leave a room: {room} is hidden here, and the window reconnected without it so that its messages stop.</translation>
     </message>
     <message>
         <source>A name has 1 to {most} characters; you are still {name}.</source>
@@ -581,6 +581,10 @@ Click to open in your browser</translation>
         <translation>discarded, not sent</translation>
     </message>
     <message>
+        <source>{name}, from connection {sid}</source>
+        <translation>{name}, from connection {sid}</translation>
+    </message>
+    <message>
         <source>You</source>
         <translation>You</translation>
     </message>
@@ -660,6 +664,13 @@ Click to open in your browser</translation>
     <message>
         <source>Size</source>
         <translation>Size</translation>
+    </message>
+</context>
+<context>
+    <name>Participants</name>
+    <message>
+        <source>{name} ({windows} windows)</source>
+        <translation>{name} ({windows} windows)</translation>
     </message>
 </context>
 <context>
@@ -920,6 +931,10 @@ Click to open in your browser</translation>
         <source>Leave the room shown; its conversation is hidden</source>
         <translation>Leave the room shown; its conversation is hidden</translation>
     </message>
+    <message>
+        <source>Who is in this conversation now</source>
+        <translation>Who is in this conversation now</translation>
+    </message>
 </context>
 <context>
     <name>StatusText</name>
@@ -983,6 +998,28 @@ Click to open in your browser</translation>
         <translation>
             <numerusform>%1, %2 and %n more are typing…</numerusform>
             <numerusform>%1, %2 and %n more are typing…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 and %2 joined</source>
+        <translation>%1 and %2 joined</translation>
+    </message>
+    <message>
+        <source>%1 and %2 left</source>
+        <translation>%1 and %2 left</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people joined</source>
+        <translation>
+            <numerusform>%n person joined</numerusform>
+            <numerusform>%n people joined</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people left</source>
+        <translation>
+            <numerusform>%n person left</numerusform>
+            <numerusform>%n people left</numerusform>
         </translation>
     </message>
     <message>

@@ -252,8 +252,8 @@
         <translation>메시지 기록을 읽을 수 없습니다({reason}). 이 파일은 {path}(으)로 보관하고 새 기록을 시작했습니다.</translation>
     </message>
     <message>
-        <source>This server has no way to leave a room: {room} is hidden here and its messages are no longer shown, but the server may still send them.</source>
-        <translation>이 서버에는 방에서 나가는 방법이 없습니다. {room}은(는) 여기서 숨기고 메시지도 더 보이지 않지만, 서버는 계속 보낼 수 있습니다.</translation>
+        <source>This server has no way to leave a room: {room} is hidden here, and the window reconnected without it so that its messages stop.</source>
+        <translation>이 서버에는 방에서 나가는 방법이 없습니다. {room}은(는) 여기서 숨기고, 그 방의 메시지가 오지 않도록 창이 그 방 없이 다시 연결했습니다.</translation>
     </message>
     <message>
         <source>A name has 1 to {most} characters; you are still {name}.</source>
@@ -579,6 +579,10 @@ Click to open in your browser</source>
         <translation>버림, 보내지 않음</translation>
     </message>
     <message>
+        <source>{name}, from connection {sid}</source>
+        <translation>{name}, 연결 {sid}에서</translation>
+    </message>
+    <message>
         <source>You</source>
         <translation>나</translation>
     </message>
@@ -657,6 +661,13 @@ Click to open in your browser</source>
     <message>
         <source>Size</source>
         <translation>크기</translation>
+    </message>
+</context>
+<context>
+    <name>Participants</name>
+    <message>
+        <source>{name} ({windows} windows)</source>
+        <translation>{name} (창 {windows}개)</translation>
     </message>
 </context>
 <context>
@@ -915,6 +926,10 @@ Click to open in your browser</source>
         <source>Leave the room shown; its conversation is hidden</source>
         <translation>보고 있는 방에서 나갑니다. 그 대화는 숨겨집니다</translation>
     </message>
+    <message>
+        <source>Who is in this conversation now</source>
+        <translation>지금 이 대화에 있는 사람</translation>
+    </message>
 </context>
 <context>
     <name>StatusText</name>
@@ -976,6 +991,26 @@ Click to open in your browser</source>
         <source>%1, %2 and %n more are typing…</source>
         <translation>
             <numerusform>%1 님, %2 님 외 %n명이 입력 중…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 and %2 joined</source>
+        <translation>%1 님과 %2 님이 들어왔습니다</translation>
+    </message>
+    <message>
+        <source>%1 and %2 left</source>
+        <translation>%1 님과 %2 님이 나갔습니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people joined</source>
+        <translation>
+            <numerusform>%n명이 들어왔습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people left</source>
+        <translation>
+            <numerusform>%n명이 나갔습니다</numerusform>
         </translation>
     </message>
     <message>
