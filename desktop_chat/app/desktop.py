@@ -291,6 +291,8 @@ class Desktop(QObject):
             dialog.server_chosen.connect(self._server_chosen)
             self.settings_dialog = dialog
         self.settings_dialog.load(self.settings)
+        # The name in use (from --name, the settings or the login), as the window shows it.
+        self.settings_dialog.name_edit.setText(self.session.client.name)
         self.settings_dialog.show()
         self.settings_dialog.raise_()
         self.settings_dialog.activateWindow()

@@ -105,7 +105,9 @@ class Sidebar(QWidget):
         self.leave_button.setText(self.tr("Leave room"))
         self.leave_button.setToolTip(self.tr("Leave the room shown; its conversation is hidden"))
         self.participants_list.setToolTip(self.tr("Who is in this conversation now"))
-        self.list.viewport().update()  # "Everyone" is titled in the language of the day
+        # Rows titled in the language of the day ("Everyone", "3 windows").
+        self.list.viewport().update()
+        self.participants_list.viewport().update()
 
     def room(self) -> str:
         """The room of the selected row ("" = everyone)."""
