@@ -36,9 +36,9 @@ async def main(out: Path) -> None:
     url = f"http://127.0.0.1:{port}"
     alice = ChatSession(Options(url=url, name="alice", remember=False), Settings())
     bob = ChatSession(Options(url=url, name="bob", remember=False), Settings())
-    for session, x in ((alice, 10), (bob, 600)):
+    for session, x in ((alice, 5), (bob, 595)):
         await session.start()
-        session.window.resize(570, 680)
+        session.window.resize(580, 680)
         session.window.move(x, 10)
     await until(lambda: all(
         s.client.status.state is ConnectionState.CONNECTED for s in (alice, bob)))
@@ -49,13 +49,13 @@ async def main(out: Path) -> None:
     for session, text, room in script:
         session.bridge.send(text, room)
         other = bob if session is alice else alice
-        await until(lambda t=text, o=other: any(m.text == t for m in o.model.messages()))
+        await until(lambda t=text, o=other: any(m.text == t for m in o.messages()))
     for s in (alice, bob):
         s.window.room_input.setText("garden")
-        s.bridge.join("garden")
-    await until(lambda: any(m.text == "Joined garden" for m in bob.model.messages()))
+        s.window.join_button.click()
+    await until(lambda: any(m.text == "Joined garden" for m in bob.messages()))
     alice.bridge.send("This one only goes to #garden.\n<b>markup stays plain text</b>", "garden")
-    await until(lambda: any("garden." in m.text for m in bob.model.messages()))
+    await until(lambda: any("garden." in m.text for m in bob.messages()))
     alice.window.message_input.setPlainText("typing…")
     await asyncio.sleep(0.5)  # let both windows paint before the grab
     screen = QGuiApplication.primaryScreen()

@@ -188,6 +188,7 @@ class ChatSession:
         w.send_requested.connect(b.send)
         b.send_refused.connect(w.restore_input)
         w.join_requested.connect(self._join)
+        b.join_refused.connect(self.conversations.remove)
         w.retry_requested.connect(b.retry)
         w.discard_requested.connect(b.discard)
         w.connect_requested.connect(b.connect_to_text)

@@ -96,6 +96,7 @@ class ChatClient:
         self._kept = ChannelKeeper(channels, self._channels_now)
         self.on_message: Callable[[Message], None] = lambda m: None
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
+        self.on_join_refused: Callable[[str], None] = lambda room: None  # the server said no
         self.on_status: Callable[[Status], None] = lambda s: None
         self.on_presence: Callable[[PresenceEvent], None] = lambda p: None
         # A participants list a server answered (room, [(name, windows)]).
@@ -138,6 +139,7 @@ class ChatClient:
             end_connection=self._connection.end,
         )
         self._sender.on_delivery = lambda update: self.on_delivery(update)
+        self._sender.on_join_refused = lambda room: self.on_join_refused(room)
         # desktop-chat-server's presence, participants, typing and renames.
         self.extensions = ServerExtensions(
             self.info,

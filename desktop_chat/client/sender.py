@@ -89,6 +89,7 @@ class Sender:
         self._show = show
         self._end_connection = end_connection
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
+        self.on_join_refused: Callable[[str], None] = lambda room: None
         self.server_key: str | None = None  # whose outbox rows are ours
         self.rooms: list[str] = []  # joined, in order; rejoined after a reconnect
         self._queue: deque[_Op] = deque()
@@ -306,8 +307,14 @@ class Sender:
         def ack(*args: object) -> None:
             nonlocal acked
             acked = True
-            if op.announce:
-                text = args[0] if args and isinstance(args[0], str) else f"Joined {op.room}"
+            reply = args[0] if args else None
+            if isinstance(reply, dict) and isinstance(reply.get("error"), str):
+                # Refused (a bad name, too many rooms): not in it, not rejoined.
+                self.leave(op.room)
+                self._show(system_message(f"Could not join {op.room}: {reply['error']}"))
+                self.on_join_refused(op.room)
+            elif op.announce:
+                text = reply if isinstance(reply, str) else f"Joined {op.room}"
                 self._show(system_message(text, op.room))
 
         def unconfirmed() -> None:

@@ -122,6 +122,7 @@ class ClientBridge(QObject):
     status_text_changed = Signal(str)
     connected_to = Signal(ServerTarget)  # a server that worked, to remember
     send_refused = Signal(str, str)  # text, why: nothing was stored, the text goes back
+    join_refused = Signal(str)  # a room the server would not let us join
     retry_pending = Signal(bool)  # a reconnect is being waited for
     participants_changed = Signal(int)  # how many are here, as the server says
     typing_changed = Signal(str)  # "alice is typing…", or "" when nobody is
@@ -149,6 +150,7 @@ class ClientBridge(QObject):
         client.on_presence = self._presence
         client.on_participants = self.participants_listed.emit
         client.on_info = self.info_received.emit
+        client.on_join_refused = self.join_refused.emit
 
     def detach(self) -> None:
         """Let go of the client, breaking the bridge <-> client reference cycle.
@@ -164,6 +166,7 @@ class ClientBridge(QObject):
         self.client.on_presence = lambda p: None
         self.client.on_participants = lambda r, m: None
         self.client.on_info = lambda: None
+        self.client.on_join_refused = lambda room: None
         if self._expiry is not None:
             self._expiry.cancel()
 

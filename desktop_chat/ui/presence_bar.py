@@ -29,6 +29,11 @@ class PresenceBar(QWidget):
         layout.addWidget(self.count)
 
     def show_count(self, count: int) -> None:
+        """The count as the server says it; none is not a count (we are here
+        ourselves: the server answered before it had our join)."""
+        if count <= 0:
+            self.count.setText("")
+            return
         self.count.setText(self.tr("%n participants", "", count))
 
     def show_typing(self, text: str) -> None:

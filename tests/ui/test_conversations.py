@@ -147,9 +147,12 @@ def test_bad_room_names_are_shown_visibly(
     for room in ("x" * 10_000, "\u202egpj.exe\x07", "   "):
         alice.window.room_input.setText(room)
         alice.window.join_button.click()
-    qtbot.waitUntil(lambda: sum(t.startswith("Joined ") for t in texts(alice, Kind.SYSTEM)) == 2)
+    # The 10,000-character name is refused by the server (at most 128), and said so.
+    qtbot.waitUntil(lambda: any(t.startswith("Could not join") for t in texts(alice, Kind.SYSTEM)))
+    qtbot.waitUntil(lambda: "Joined \u202egpj.exe\x07" in texts(alice, Kind.SYSTEM))
+    qtbot.waitUntil(lambda: "x" * 10_000 not in alice.conversations.rooms())
     rooms = alice.conversations.rooms()
-    assert "   " not in rooms and "" in rooms  # an empty name joins nothing
+    assert rooms == ["", "\u202egpj.exe\x07"]  # an empty name joins nothing
     titles = [alice.conversations.list_model.index(r).data() for r in range(len(rooms))]
     assert all(len(t) < 80 and "\u202e" not in t and "\x07" not in t for t in titles)
     qtbot.waitUntil(lambda: "Joined \u202egpj.exe\x07" in texts(alice, Kind.SYSTEM))
@@ -191,3 +194,21 @@ def test_keyboard_switcher_steps_and_next_unread(qtbot: Any) -> None:
 def focused(window: Any) -> Any:
     """Where a keyboard's keys go: the focused widget (QShortcut sees them there)."""
     return window.focusWidget() or window
+
+
+def test_a_refused_join_is_said_and_leaves_no_room_behind(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    """desktop-chat-server takes room names of at most 128 characters: the
+    window must not say "Joined" nor keep the room in the sidebar."""
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    long_room = "r" * 200
+    alice.window.room_input.setText(long_room)
+    alice.window.join_button.click()
+    qtbot.waitUntil(lambda: any(t.startswith("Could not join") for t in texts(alice, Kind.SYSTEM)))
+    refusal = next(t for t in texts(alice, Kind.SYSTEM) if t.startswith("Could not join"))
+    assert "128" in refusal
+    assert not any(t.startswith("Joined") for t in texts(alice, Kind.SYSTEM))
+    qtbot.waitUntil(lambda: alice.conversations.rooms() == [""])
+    assert long_room not in alice.client.rooms

@@ -87,3 +87,14 @@ def test_the_participants_model_passes_the_model_tester(qtmodeltester: Any) -> N
     assert model.windows() == 4
     model.set_members([])
     qtmodeltester.check(model)
+
+
+def test_no_count_is_shown_before_the_server_says_one(qtbot: Any) -> None:
+    """"0 participants" is never true of a conversation the window is in."""
+    from desktop_chat.ui.presence_bar import PresenceBar
+
+    bar = PresenceBar()
+    bar.show_count(0)
+    assert bar.count.text() == ""
+    bar.show_count(3)
+    assert bar.count.text() == "3 participants"
