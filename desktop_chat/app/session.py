@@ -1,5 +1,11 @@
 """The composition root: Qt application, asyncio-on-Qt loop, wiring, one shutdown path.
 
+(Why over 400 lines: it is the composition root; every part of the window
+is wired here, one connect per line, and the start and shutdown paths stay
+together so that there is one of each. The wiring of history and drafts
+(`keeping.py`), presence (`presence_link.py`) and the desktop (`desktop.py`)
+already lives apart.)
+
 `ChatSession` is one window with its client (and the server it hosts, if
 any); `run()` is what the `desktop-chat` command does with it. Tests build
 sessions in their own loop and drive them as a user would.

@@ -1,5 +1,9 @@
 """Everything the user asks the server for, in order: joins and messages.
 
+(Why over 400 lines: joins, messages, acks, the watchdog and the drop
+count share one queue and one connection's life; apart, each would reach
+into the queue of the other.)
+
 One ordered queue, drained by one pump task per connection, which
 serializes the emits (python-socketio's `emit` is not safe to run
 concurrently) and keeps what was written while offline until the

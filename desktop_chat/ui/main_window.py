@@ -1,5 +1,10 @@
 """The chat window: widgets only.
 
+(Why over 400 lines: it builds and lays out every widget of the window and
+turns their signals into intents; the parts with behaviour of their own
+are already apart: sidebar, conversation view, message input, presence
+bar, search panel, inspector.)
+
 It shows what the bridge tells it and emits what the user asked for; it
 never touches the network, so it can be driven by tests and by people
 alike through the objectNames below.

@@ -1,5 +1,9 @@
 """Painting of one message: a small header line and the text, word-wrapped.
 
+(Why over 400 lines: size hints, painting and link hit-testing share one
+set of caches keyed by message id and one layout; the text and its links
+(`message_body.py`, `link_layout.py`) and the colours (`theme.py`) are apart.)
+
 The delegate reads each row through the index it is given (`Role.MESSAGE`,
 the record itself, one `data()` call per paint or size), never through
 the row numbers of a particular model: it works the same whether the view

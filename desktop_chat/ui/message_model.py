@@ -1,5 +1,9 @@
 """The conversation as a Qt list model.
 
+(Why over 400 lines: the window over the conversation, the compressed
+archive and the begin/end bookkeeping of rows are one piece: a change to
+one moves the others' indexes.)
+
 The model keeps the whole conversation but shows the view only a window
 of it. A QListView with rows of varying height lays out every row again
 on each insert (and asks Python for each row's size), so the cost of an
