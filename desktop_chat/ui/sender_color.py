@@ -12,24 +12,10 @@ import zlib
 
 from PySide6.QtGui import QColor
 
-MIN_CONTRAST = 4.5
+from desktop_chat.ui.contrast import MIN_CONTRAST, contrast_ratio, relative_luminance
+
 _cache: dict[tuple[str, int], QColor] = {}
 
-
-def _luminance(color: QColor) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(color.redF())
-        + 0.7152 * channel(color.greenF())
-        + 0.0722 * channel(color.blueF())
-    )
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    la, lb = _luminance(a), _luminance(b)
-    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
 def sender_color(name: str, base: QColor) -> QColor:
@@ -38,11 +24,11 @@ def sender_color(name: str, base: QColor) -> QColor:
     if color is not None:
         return color
     hue = zlib.crc32(name.encode("utf-8", "surrogatepass")) % 360
-    dark_base = _luminance(base) < 0.5
+    dark_base = relative_luminance(base) < 0.5
     lightness = 0.75 if dark_base else 0.35
     step = 0.03 if dark_base else -0.03
     color = QColor.fromHslF(hue / 360, 0.65, lightness)
-    while contrast(color, base) < MIN_CONTRAST and 0.0 < lightness < 1.0:
+    while contrast_ratio(color, base) < MIN_CONTRAST and 0.0 < lightness < 1.0:
         lightness = min(1.0, max(0.0, lightness + step))
         color = QColor.fromHslF(hue / 360, 0.65, lightness)
     if len(_cache) > 4096:

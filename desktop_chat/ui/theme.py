@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from desktop_chat.ui.contrast import contrast_ratio, relative_luminance
 from desktop_chat.ui.sender_color import sender_color as name_color
 
 _R = QPalette.ColorRole
@@ -61,22 +62,6 @@ def palette_for(dark: bool) -> QPalette:
 def is_dark(palette: QPalette) -> bool:
     return palette.color(_R.Window).lightness() < 128
 
-
-def relative_luminance(color: QColor) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(color.redF())
-        + 0.7152 * channel(color.greenF())
-        + 0.0722 * channel(color.blueF())
-    )
-
-
-def contrast_ratio(a: QColor, b: QColor) -> float:
-    """WCAG 2 contrast ratio of two opaque colours (1 to 21)."""
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 def blend(top: QColor, bottom: QColor) -> QColor:

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QLineEdit
 from desktop_chat.app.settings import Settings
 from desktop_chat.protocol.messages import Kind, Message
 from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.ui.contrast import contrast_ratio as contrast
 from desktop_chat.ui.message_model import header_text
-from desktop_chat.ui.sender_color import contrast, sender_color
+from desktop_chat.ui.sender_color import sender_color
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
 
 
