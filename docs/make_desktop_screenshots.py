@@ -16,6 +16,7 @@ from pathlib import Path
 
 import qasync
 import socketio
+from _shots import until
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -28,15 +29,6 @@ from desktop_chat.server.chat_server import ChatServer
 DOCS = Path(__file__).resolve().parent
 DUNSTRC = DOCS.parent / "tests" / "desktop" / "dunstrc"
 
-
-async def until(predicate: object, timeout: float = 10) -> None:
-    assert callable(predicate)
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise TimeoutError
-        await asyncio.sleep(0.02)
 
 
 async def settle(seconds: float = 0.6) -> None:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import qasync
+from _shots import until
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -26,15 +27,6 @@ from desktop_chat.protocol.transport import configure_engineio
 
 INTEROP = Path(__file__).resolve().parents[1] / "tests" / "interop"
 
-
-async def until(predicate: object, timeout: float = 15) -> None:
-    assert callable(predicate)
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise TimeoutError
-        await asyncio.sleep(0.02)
 
 
 async def node(*argv: str) -> asyncio.subprocess.Process:
@@ -61,16 +53,18 @@ async def main(out: Path) -> None:
     alice.window.move(10, 10)
     alice.inspector.open()
     await alice.start()
-    await until(lambda: alice.client.status.state is ConnectionState.CONNECTED)
-    await until(lambda: alice.window.presence.count.text() == "1 participant")
+    await until(lambda: alice.client.status.state is ConnectionState.CONNECTED, timeout=15)
+    await until(lambda: alice.window.presence.count.text() == "1 participant", timeout=15)
     bob = await node("peer.js", "--url", url, "--name", "bob", "--no-reconnect")
     command(bob, cmd="emit", event="add user", args=["bob"])
-    await until(lambda: alice.window.presence.count.text() == "2 participants")
+    await until(lambda: alice.window.presence.count.text() == "2 participants", timeout=15)
     command(bob, cmd="emit", event="new message", args=["Hi Alice! Is that the desktop client?"])
-    await until(lambda: any(m.text.startswith("Hi Alice") for m in alice.model.messages()))
+    await until(
+        lambda: any(m.text.startswith("Hi Alice") for m in alice.model.messages()), timeout=15
+    )
     alice.bridge.send("It is, with the packet inspector open (Ctrl+Shift+I).", "")
     command(bob, cmd="emit", event="typing", args=[])
-    await until(lambda: alice.window.presence.typing.text() == "bob is typing…")
+    await until(lambda: alice.window.presence.typing.text() == "bob is typing…", timeout=15)
     panel = alice.inspector.panel
     panel.emit_event.setText("new message")
     panel.emit_args.setText('["sent from the Emit row"]')

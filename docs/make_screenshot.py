@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import qasync
+from _shots import until
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -18,16 +19,6 @@ from desktop_chat.app.session import ChatSession, Options
 from desktop_chat.app.settings import Settings
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.server.chat_server import ChatServer
-
-
-async def until(predicate: object, timeout: float = 10) -> None:
-    assert callable(predicate)
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise TimeoutError
-        await asyncio.sleep(0.02)
 
 
 async def main(out: Path) -> None:
