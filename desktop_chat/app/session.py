@@ -197,7 +197,6 @@ class ChatSession:
         b.join_refused.connect(self.conversations.remove)
         w.retry_requested.connect(b.retry)
         w.discard_requested.connect(b.discard)
-        w.connect_requested.connect(b.connect_to_text)
         w.connect_requested.connect(self._connect_typed)
         w.typing_started.connect(b.typing)
         b.participants_changed.connect(w.presence.show_count)

@@ -109,3 +109,42 @@ def test_the_last_server_used_is_where_the_next_start_goes(
     wait_connected(qtbot, second)
     assert not second.hosting
     assert second.window.server_url.text() == server_url(chat_server)
+
+
+
+def test_one_press_of_connect_is_one_connection_attempt(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, arun: Any
+) -> None:
+    """Connect used to connect twice (once without the chosen profile): a bad
+    address was said twice, and a good one was connected to twice."""
+    session = open_window(server_url(chat_server))
+    wait_connected(qtbot, session)
+    attempts: list[object] = []
+    original = session.client.connect_to
+
+    def counting(target: Any, profile: Any = None) -> None:
+        attempts.append(target)
+        original(target, profile)
+
+    session.client.connect_to = counting
+    field = session.window.server_url
+    field.setText("http://")
+    qtbot.mouseClick(session.window.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any("names no host" in t for t in texts(session, Kind.SYSTEM)))
+    assert sum("names no host" in t for t in texts(session, Kind.SYSTEM)) == 1
+    assert attempts == []
+
+    other = ChatServer()
+    port = arun(other.start("127.0.0.1", 0))
+    try:
+        field.setText(f"http://127.0.0.1:{port}")
+        with qtbot.waitSignal(session.bridge.connected_to, timeout=10_000):
+            qtbot.mouseClick(session.window.connect_button, Qt.MouseButton.LeftButton)
+            assert len(attempts) == 1
+        assert session.client.target is not None and session.client.target.url.port == port
+        type_and_send(qtbot, session, "after one press")
+        qtbot.waitUntil(lambda: [m.state for m in session.messages() if m.kind is Kind.OWN]
+                        == [DeliveryState.DELIVERED])
+        assert len(attempts) == 1
+    finally:
+        arun(other.stop())
