@@ -13,8 +13,11 @@ import sqlite3
 import time
 from pathlib import Path
 
+from desktop_chat.accounts.store import AccountStore
 from desktop_chat.client.history import INDEXED_CHARS, SCHEMA, VERSION
+from desktop_chat.client.local_db import open_client_db, slot_key
 from desktop_chat.protocol.messages import new_id
+from desktop_chat.protocol.urls import ServerTarget, parse_server_url
 from desktop_chat.storage.sqlite import open_or_move_aside
 
 WORDS = [
@@ -31,24 +34,26 @@ def text(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 14)))
 
 
-def fill(path: Path, server: str, count: int, rooms: list[str], seed: int = 1) -> float:
+def fill(path: Path, account: str, count: int, rooms: list[str], seed: int = 1) -> float:
     """Write `count` messages (round-robin over `rooms`) into a history at `path`;
-    returns the seconds it took."""
+    returns the seconds it took. `account` is an account's id (accounts/), or
+    any key for benches of the history alone."""
     started = time.perf_counter()
     rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
     db = open_or_move_aside(path, SCHEMA, VERSION, check=False).connection
     db.execute("PRAGMA cache_size=-65536")
     now = time.time() - count
     step = 100_000
     for base in range(0, count, step):
         rows = [
-            (server, rooms[i % len(rooms)], new_id(), "other", f"user{i % 50}",
+            (account, rooms[i % len(rooms)], new_id(), "other", f"user{i % 50}",
              text(rng), now + i, None, "")
             for i in range(base, min(count, base + step))
         ]
         db.execute("BEGIN")
         db.executemany(
-            "INSERT INTO messages (server, room, id, kind, sender, text, ts, state, error)"
+            "INSERT INTO messages (account, room, id, kind, sender, text, ts, state, error)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
@@ -61,8 +66,8 @@ def fill(path: Path, server: str, count: int, rooms: list[str], seed: int = 1) -
     db.execute("UPDATE fts_progress SET upto = (SELECT max(seq) FROM messages)")
     # The sidebar as the window left it: every conversation restored at start.
     db.execute(
-        "INSERT OR REPLACE INTO conversation_state (server, key, value) VALUES (?, 'rooms', ?)",
-        (server, json.dumps(rooms)),
+        "INSERT OR REPLACE INTO conversation_state (account, key, value) VALUES (?, 'rooms', ?)",
+        (account, json.dumps(rooms)),
     )
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -72,3 +77,15 @@ def fill(path: Path, server: str, count: int, rooms: list[str], seed: int = 1) -
 
 def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(str(path))
+
+
+def window_account(data: Path, url: str, path: str = "/socket.io") -> str:
+    """The account the first window started with `data` as its data folder will
+    use on the server at `url`: made here, as that window would make it."""
+    data.mkdir(parents=True, exist_ok=True)
+    db = open_client_db(data / "client.db")
+    try:
+        target = ServerTarget(parse_server_url(url), path)
+        return AccountStore(db).add(slot_key(db, 0), target.key, target.url.url, path).id
+    finally:
+        db.close()

@@ -32,8 +32,8 @@ import time
 from pathlib import Path
 
 from bench._common import BENCH, PYTHON, ROOT, free_port
-from bench._history import fill
-from desktop_chat.protocol.urls import DEFAULT_PATH, ServerTarget, parse_server_url
+from bench._history import fill, window_account
+from desktop_chat.protocol.urls import DEFAULT_PATH
 from tests.procs import Child
 
 BARE = r"""
@@ -130,10 +130,9 @@ def main(argv: list[str] | None = None) -> int:
                 env, HOME=other, XDG_CONFIG_HOME=f"{other}/config",
                 XDG_DATA_HOME=f"{other}/data", XDG_STATE_HOME=f"{other}/state",
             )
-            key = ServerTarget(
-                parse_server_url(f"http://127.0.0.1:{server.port}"), DEFAULT_PATH
-            ).key
-            took = fill(Path(other) / "data" / "desktop-chat" / "history.db", key,
+            data = Path(other) / "data" / "desktop-chat"
+            account = window_account(data, f"http://127.0.0.1:{server.port}", DEFAULT_PATH)
+            took = fill(data / "history.db", account,
                         args.history, ["", "garden", "ops", "random", "team"])
             print(f"prepared a history of {args.history:,} messages in {took:.1f} s")
         results: dict[str, dict[str, list[float]]] = {

@@ -16,6 +16,7 @@ import sqlite3
 
 from PySide6.QtCore import QObject, QTimer
 
+from desktop_chat.accounts.account import Account
 from desktop_chat.client.drafts import DraftStore
 from desktop_chat.client.history import History, Hit, keeps
 from desktop_chat.protocol.messages import DeliveryUpdate, Message
@@ -41,8 +42,11 @@ class Keeping(QObject):
         self.drafts = drafts
         self.conversations = conversations
         self.window = window
-        self.server = ""  # the key of the server whose conversations are shown
+        self.account = ""  # the id of the account whose conversations are shown
+        self.server = ""  # its server's key (drafts are kept per identity and server)
         self._draft_room = conversations.current  # the conversation the input belongs to
+        self._restoring = False  # unread counts set from the file are not written back
+        self._unread_kept: dict[str, tuple[int, str]] = {}
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
@@ -52,14 +56,15 @@ class Keeping(QObject):
         c.current_changed.connect(self._switched)
         c.list_model.rowsInserted.connect(lambda *_: self._remember_conversations())
         c.list_model.rowsRemoved.connect(lambda *_: self._remember_conversations())
+        c.list_model.dataChanged.connect(lambda *_: self._remember_unread())
         w.message_list.older_wanted.connect(self._older)
         w.search_requested.connect(self._search)
         w.result_chosen.connect(self._show_hit)
         w.message_input.textChanged.connect(self._draft_timer.start)
 
     def delivery(self, update: DeliveryUpdate) -> None:
-        if self.server:
-            self.history.update(self.server, update)
+        if self.account:
+            self.history.update(self.account, update)
 
     def close(self) -> None:
         """The window closes: the draft being written is kept."""
@@ -99,38 +104,62 @@ class Keeping(QObject):
     def _keep(self, room: str, messages: list[Message]) -> None:
         """Hand what was shown to the history's writer (a queue put per batch)."""
         kept = [m for m in messages if keeps(m)]
-        if kept and self.server:
-            self.history.add(self.server, room, kept)
+        if kept and self.account:
+            self.history.add(self.account, room, kept)
 
     def _remember_conversations(self) -> None:
-        if self.server:
-            self.history.remember(self.server, "rooms", json.dumps(self.conversations.rooms()))
-            self.history.remember(self.server, "shown", self.conversations.current)
+        if self.account:
+            self.history.remember(self.account, "rooms", json.dumps(self.conversations.rooms()))
+            self.history.remember(self.account, "shown", self.conversations.current)
 
-    def restore(self, server: str) -> None:
-        """Show each conversation of this server as it was left: its newest messages
-        from the local history, and the one that was shown. What the server holds
-        since comes with the catch-up (the channel offsets)."""
-        self.server = server
+    def _remember_unread(self) -> None:
+        """Unread counts and where they start, kept through the history's writer:
+        in the same transactions as the messages they count, so that a restart,
+        or a kill, finds the two agreeing."""
+        if self.account and not self._restoring:
+            state = self.conversations.unread_state()
+            if state != self._unread_kept:
+                self._unread_kept = state
+                self.history.remember(self.account, "unread", json.dumps(state))
+
+    def restore(self, account: Account) -> None:
+        """Show each conversation of this account as it was left: its newest messages
+        from the local history, what was unread, and the one that was shown. What
+        the server holds since comes with the catch-up (the channel offsets)."""
+        self.account, self.server = account.id, account.server
+        self._restoring = True
         try:
-            rooms = json.loads(self.history.recall(server, "rooms") or "[]")
-            shown = self.history.recall(server, "shown") or ""
+            self._restore(account.id)
+        finally:
+            self._restoring = False
+        self._unread_kept = self.conversations.unread_state()
+        self._load_draft()
+
+    def _restore(self, account: str) -> None:
+        try:
+            rooms = json.loads(self.history.recall(account, "rooms") or "[]")
+            shown = self.history.recall(account, "shown") or ""
+            unread = json.loads(self.history.recall(account, "unread") or "{}")
             if not isinstance(rooms, list):
                 rooms = []
+            if not isinstance(unread, dict):
+                unread = {}
             for room in ["", *(r for r in rooms if isinstance(r, str) and r)]:
-                self.conversations.restore(room, self.history.last(server, room, RESTORED))
-        except sqlite3.Error:
+                self.conversations.restore(room, self.history.last(account, room, RESTORED))
+                count, first = (unread.get(room) or (0, ""))[:2]
+                if isinstance(count, int) and isinstance(first, str):
+                    self.conversations.restore_unread(room, count, first)
+        except (sqlite3.Error, ValueError, TypeError):
             log.warning("cannot read the message history", exc_info=True)
             return
         if shown in self.conversations.rooms():
             self.conversations.show(shown)
-        self._load_draft()
 
     def _search(self, query: str, everywhere: bool) -> None:
         """Search the local history (FTS5; short queries by LIKE) and list what it found."""
         room = None if everywhere else self.conversations.current
         try:
-            hits = self.history.search(self.server, query, room) if self.server else []
+            hits = self.history.search(self.account, query, room) if self.account else []
         except sqlite3.Error:
             log.warning("cannot search the message history", exc_info=True)
             hits = []
@@ -149,7 +178,7 @@ class Keeping(QObject):
                 with contextlib.suppress(sqlite3.Error):
                     model.prepend(
                         self.history.back_to(
-                            self.server, hit.room, hit.message.id, oldest.id, model.page // 2
+                            self.account, hit.room, hit.message.id, oldest.id, model.page // 2
                         )
                     )
             row = model.show_around(hit.message.id)
@@ -161,11 +190,11 @@ class Keeping(QObject):
         messages from the local history."""
         model = self.conversations.current_model
         oldest = model.oldest()
-        if oldest is None or not self.server:
+        if oldest is None or not self.account:
             return
         try:
             older = self.history.before(
-                self.server, self.conversations.current, oldest.id, model.page
+                self.account, self.conversations.current, oldest.id, model.page
             )
         except sqlite3.Error:
             log.warning("cannot page the message history", exc_info=True)

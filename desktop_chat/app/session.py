@@ -22,6 +22,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop_chat.accounts.account import Account
+from desktop_chat.accounts.store import AccountStore
+from desktop_chat.app.accounts_link import AccountsLink
 from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.port_probe import Answer, free_port, probe
@@ -149,6 +152,10 @@ class ChatSession:
                 ).format(reason=self.history.opened.reason,
                          path=self.history.opened.moved_aside)
             )
+        # The accounts: this window's identity on each server it used (accounts/).
+        self.accounts = AccountsLink(
+            AccountStore(self.database), self.history, self.identity.key
+        )
         self.bridge = ClientBridge(self.client)
         self.conversations = Conversations(lambda: self.client.says_rooms)
         self.window = MainWindow(
@@ -269,11 +276,14 @@ class ChatSession:
         another server than the one shown brings its own conversations."""
         if target.key != self.keeping.server:
             self.conversations.clear()
-            self.keeping.restore(target.key)
+            self.keeping.restore(self._account_for(target))
         for room in self.client.rooms:
             self.conversations.add(room)
         if self.client.rooms and not self.conversations.fallback_room:
             self.conversations.fallback_room = self.client.rooms[-1]
+
+    def _account_for(self, target: ServerTarget) -> Account:
+        return self.accounts.for_target(target, self.client.name, self.client.profile.name)
 
     def _show_status(self, text: str) -> None:
         if self.client.tls.insecure:
@@ -354,7 +364,8 @@ class ChatSession:
             await self._host_if_free(url, path)
             taken = not self.hosting and await self._taken_by_another_server(url, path)
         target = ServerTarget(url, path)
-        self.keeping.restore(target.key)  # before the outbox and catch-up show anything
+        # Before the outbox and catch-up show anything.
+        self.keeping.restore(self._account_for(target))
         profile = self.profiles.for_server(target.key)
         self._show_profile(profile)
         if opts.room and profile.rooms:

@@ -1,4 +1,4 @@
-"""The local history: every message the window shows, per server and conversation.
+"""The local history: every message the window shows, per account and conversation.
 
 (Why over 400 lines: the writer thread and the readers share one schema and
 one `seq` bookkeeping, `seq_of`; apart, each would have to know the other's.)
@@ -19,7 +19,7 @@ window's thread, not in it.
 
 What a row costs is kept small, since a flood writes tens of thousands a
 second on a machine that has other work: the only indexes written with
-each row are the conversation's (server, room, seq), appended at the end,
+each row are the conversation's (account, room, seq), appended at the end,
 and a unique index of our own messages' ids (delivery states find their
 row by it; other ids are random, and a B-tree of random keys costs several
 times the row itself). Rows read from the file keep their `seq` in
@@ -55,7 +55,7 @@ from desktop_chat.storage.sqlite import OpenedDatabase, open_or_move_aside
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2
 INDEXED_CHARS = 65_536
 COMMIT_EVERY = 0.5  # seconds a batch may wait for more before it is committed
 COMMIT_ROWS = 500  # rows that are committed at once without waiting
@@ -63,10 +63,13 @@ INDEX_IDLE = 0.25  # seconds without a batch before the writer indexes for searc
 WRITER_NICE = 10  # how much lower the writer thread runs than the window (Linux)
 INDEX_CHUNK = 2_000  # rows indexed per transaction (then the queue is looked at again)
 
+_LEGACY = """
+CREATE TABLE legacy_servers (server TEXT PRIMARY KEY)
+"""
 SCHEMA = f"""
 CREATE TABLE messages (
     seq INTEGER PRIMARY KEY,
-    server TEXT NOT NULL,
+    account TEXT NOT NULL,
     room TEXT NOT NULL,
     id TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -76,8 +79,8 @@ CREATE TABLE messages (
     state TEXT,
     error TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX messages_conversation ON messages (server, room, seq);
-CREATE UNIQUE INDEX messages_own ON messages (server, id) WHERE kind = 'own';
+CREATE INDEX messages_conversation ON messages (account, room, seq);
+CREATE UNIQUE INDEX messages_own ON messages (account, id) WHERE kind = 'own';
 CREATE VIRTUAL TABLE messages_fts USING fts5(
     text, content='messages', content_rowid='seq', tokenize='trigram'
 );
@@ -90,17 +93,27 @@ WHEN old.seq <= (SELECT upto FROM fts_progress) BEGIN
     VALUES ('delete', old.seq, substr(old.text, 1, {INDEXED_CHARS}));
 END;
 CREATE TABLE conversation_state (
-    server TEXT NOT NULL,
+    account TEXT NOT NULL,
     key TEXT NOT NULL,
     value TEXT NOT NULL,
-    PRIMARY KEY (server, key)
+    PRIMARY KEY (account, key)
 );
-"""
+""" + _LEGACY
+# Version 2: lines are kept per account (desktop_chat/accounts), no longer per
+# server. Version 1 kept them per server key, whichever window they came from:
+# those servers wait in legacy_servers for their first account (`adopt`).
+MIGRATIONS = {1: """
+ALTER TABLE messages RENAME COLUMN server TO account;
+ALTER TABLE conversation_state RENAME COLUMN server TO account;
+""" + _LEGACY + """;
+INSERT OR IGNORE INTO legacy_servers (server)
+SELECT DISTINCT account FROM messages UNION SELECT account FROM conversation_state
+"""}
 
 _KINDS = {kind.value: kind for kind in Kind}
 _STATES = {state.value: state for state in DeliveryState}
 _INSERT_JSON = (
-    "INSERT OR IGNORE INTO messages (server, room, id, kind, sender, text, ts, state, error)"
+    "INSERT OR IGNORE INTO messages (account, room, id, kind, sender, text, ts, state, error)"
     " SELECT ?1, ?2, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3,"
     " r.value ->> 4, r.value ->> 5, r.value ->> 6 FROM json_each(?3) AS r"
 )
@@ -188,7 +201,9 @@ class History:
             path = Path(self._tmp.name) / "history.db"
         self.path = path
         # No quick_check: it reads the whole file, hundreds of MB, at every start.
-        self.opened: OpenedDatabase = open_or_move_aside(path, SCHEMA, VERSION, check=False)
+        self.opened: OpenedDatabase = open_or_move_aside(
+            path, SCHEMA, VERSION, migrations=MIGRATIONS, check=False
+        )
         self.db = self.opened.connection
         # Where this run's rows begin: anything older was written before it.
         self.first_new_seq = int(
@@ -202,22 +217,22 @@ class History:
 
     # ---- writing (any thread: queued) --------------------------------------------
 
-    def add(self, server: str, room: str, messages: list[Message]) -> None:
+    def add(self, account: str, room: str, messages: list[Message]) -> None:
         """Keep a batch of a conversation (`room`, which may differ from what a
         server without rooms put in the message), as the records are now:
         they are never changed afterwards."""
         if messages and not self._closed:
-            self._queue.put(("add", server, room, messages))
+            self._queue.put(("add", account, room, messages))
 
-    def update(self, server: str, update: DeliveryUpdate) -> None:
+    def update(self, account: str, update: DeliveryUpdate) -> None:
         """One of our messages changed state; a discarded one is forgotten."""
         if not self._closed:
-            self._queue.put(("state", server, update))
+            self._queue.put(("state", account, update))
 
-    def remember(self, server: str, key: str, value: str) -> None:
+    def remember(self, account: str, key: str, value: str) -> None:
         """Small state of the conversations of a server (the one shown, the rooms)."""
         if not self._closed:
-            self._queue.put(("keep", server, key, value))
+            self._queue.put(("keep", account, key, value))
 
     def flush(self, timeout: float = 10.0) -> None:
         """Wait until everything queued so far is committed."""
@@ -310,28 +325,28 @@ class History:
                 if op is None:
                     running = False
                 elif op[0] == "add":
-                    server, room, messages = op[1], op[2], op[3]
+                    account, room, messages = op[1], op[2], op[3]
                     # One statement for the batch: SQLite takes it apart (json_each)
                     # with the GIL released, instead of one bind per row with it held.
-                    db.execute(_INSERT_JSON, (server, room, _batch_json(messages)))  # type: ignore[arg-type]
+                    db.execute(_INSERT_JSON, (account, room, _batch_json(messages)))  # type: ignore[arg-type]
                 elif op[0] == "state":
-                    server, update = op[1], op[2]
+                    account, update = op[1], op[2]
                     assert isinstance(update, DeliveryUpdate)
                     if update.state is DeliveryState.DISCARDED:
                         db.execute(
-                            "DELETE FROM messages WHERE server = ? AND id = ? AND kind = 'own'",
-                            (server, update.id),
+                            "DELETE FROM messages WHERE account = ? AND id = ? AND kind = 'own'",
+                            (account, update.id),
                         )
                     else:
                         db.execute(
                             "UPDATE messages SET state = ?, error = ?"
-                            " WHERE server = ? AND id = ? AND kind = 'own'",
-                            (update.state.value, update.error, server, update.id),
+                            " WHERE account = ? AND id = ? AND kind = 'own'",
+                            (update.state.value, update.error, account, update.id),
                         )
                 elif op[0] == "keep":
                     db.execute(
-                        "INSERT INTO conversation_state (server, key, value) VALUES (?, ?, ?)"
-                        " ON CONFLICT (server, key) DO UPDATE SET value = excluded.value",
+                        "INSERT INTO conversation_state (account, key, value) VALUES (?, ?, ?)"
+                        " ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
                         op[1:],
                     )
                 elif op[0] == "flush":
@@ -345,11 +360,68 @@ class History:
             event.set()
         return running
 
+    # ---- what a version 1 file kept per server ------------------------------------
+
+    def legacy_servers(self) -> list[str]:
+        """Servers whose lines an earlier version kept without saying whose they are."""
+        return [str(r[0]) for r in self.db.execute("SELECT server FROM legacy_servers")]
+
+    def adopt(self, server: str, account: str, name: str) -> int:
+        """Give the lines an earlier version kept for `server` to `account`
+        (the first account made for it: the first window's). Returns how many
+        lines it now has from there.
+
+        Every window of the user wrote there, so the same message may be kept
+        twice, and another window's messages as "own". Nothing is dropped but
+        copies: a message with the server's id kept twice is kept once; a
+        window's own message and another window's copy of it (same room,
+        sender and text, within the same 10 seconds) are kept once, as own;
+        own messages sent under another name than the account's are kept as
+        that sender's. Runs once per server, at the first start after the
+        update, in one transaction (a crash leaves the file as it was).
+        """
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                "DELETE FROM messages WHERE seq IN (SELECT seq FROM (SELECT seq, row_number()"
+                " OVER (PARTITION BY room, id ORDER BY seq) AS n FROM messages"
+                " WHERE account = ?1 AND kind = 'other') WHERE n > 1)",
+                (server,),
+            )
+            db.execute(
+                "DELETE FROM messages WHERE seq IN (SELECT seq FROM (SELECT seq, kind,"
+                " row_number() OVER (PARTITION BY room, sender, text, CAST(ts / 10 AS INTEGER),"
+                " kind ORDER BY seq) AS n, sum(kind = 'own') OVER (PARTITION BY room, sender,"
+                " text, CAST(ts / 10 AS INTEGER)) AS owns FROM messages WHERE account = ?1)"
+                " WHERE kind = 'other' AND n <= owns)",
+                (server,),
+            )
+            db.execute(
+                "UPDATE messages SET kind = 'other', state = NULL, error = ''"
+                " WHERE account = ? AND kind = 'own' AND sender != ?",
+                (server, name),
+            )
+            db.execute("UPDATE messages SET account = ? WHERE account = ?", (account, server))
+            db.execute(
+                "UPDATE OR IGNORE conversation_state SET account = ? WHERE account = ?",
+                (account, server),
+            )
+            db.execute("DELETE FROM legacy_servers WHERE server = ?", (server,))
+            count = int(db.execute(
+                "SELECT count(*) FROM messages WHERE account = ?", (account,)
+            ).fetchone()[0])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return count
+
     # ---- reading (the thread that made it) ---------------------------------------
 
-    def recall(self, server: str, key: str) -> str | None:
+    def recall(self, account: str, key: str) -> str | None:
         row = self.db.execute(
-            "SELECT value FROM conversation_state WHERE server = ? AND key = ?", (server, key)
+            "SELECT value FROM conversation_state WHERE account = ? AND key = ?", (account, key)
         ).fetchone()
         return None if row is None else str(row[0])
 
@@ -368,27 +440,27 @@ class History:
         is newer than everything written before it."""
         return self.seq_of.get(message_id, self.first_new_seq)
 
-    def last(self, server: str, room: str, count: int) -> list[Message]:
+    def last(self, account: str, room: str, count: int) -> list[Message]:
         """The newest `count` messages of a conversation, oldest first."""
         rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ?"
             " ORDER BY seq DESC LIMIT ?",
-            (server, room, count),
+            (account, room, count),
         ).fetchall()
         return self._read(rows[::-1])
 
-    def before(self, server: str, room: str, message_id: str, count: int) -> list[Message]:
+    def before(self, account: str, room: str, message_id: str, count: int) -> list[Message]:
         """Up to `count` messages of the conversation older than `message_id`
         (a message read from the file, or else one of this run), oldest first."""
         rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq < ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq < ?"
             " ORDER BY seq DESC LIMIT ?",
-            (server, room, self._seq(message_id), count),
+            (account, room, self._seq(message_id), count),
         ).fetchall()
         return self._read(rows[::-1])
 
     def back_to(
-        self, server: str, room: str, message_id: str, before_id: str, older: int,
+        self, account: str, room: str, message_id: str, before_id: str, older: int,
         most: int = 200_000,
     ) -> list[Message]:
         """Everything of the conversation from `older` messages before `message_id`
@@ -399,42 +471,42 @@ class History:
         if found is None or found >= bound:
             return []
         start = self.db.execute(
-            "SELECT min(seq) FROM (SELECT seq FROM messages WHERE server = ? AND room = ?"
+            "SELECT min(seq) FROM (SELECT seq FROM messages WHERE account = ? AND room = ?"
             " AND seq <= ? ORDER BY seq DESC LIMIT ?)",
-            (server, room, found, older + 1),
+            (account, room, found, older + 1),
         ).fetchone()[0]
         rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq >= ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq >= ?"
             " AND seq < ? ORDER BY seq LIMIT ?",
-            (server, room, start, bound, most + 1),
+            (account, room, start, bound, most + 1),
         ).fetchall()
         return [] if len(rows) > most else self._read(rows)
 
-    def around(self, server: str, message_id: str, count: int) -> tuple[str, list[Message]]:
+    def around(self, account: str, message_id: str, count: int) -> tuple[str, list[Message]]:
         """A message read from the file (a search result) with up to `count`
         neighbours each side in its conversation: its room, and the messages
         oldest first."""
         seq = self.seq_of.get(message_id)
         row = None if seq is None else self.db.execute(
-            "SELECT room FROM messages WHERE seq = ? AND server = ?", (seq, server)
+            "SELECT room FROM messages WHERE seq = ? AND account = ?", (seq, account)
         ).fetchone()
         if row is None:
             return "", []
         room = str(row[0])
         older = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq <= ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq <= ?"
             " ORDER BY seq DESC LIMIT ?",
-            (server, room, seq, count + 1),
+            (account, room, seq, count + 1),
         ).fetchall()
         newer = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE server = ? AND room = ? AND seq > ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq > ?"
             " ORDER BY seq LIMIT ?",
-            (server, room, seq, count),
+            (account, room, seq, count),
         ).fetchall()
         return room, self._read(older[::-1] + newer)
 
     def search(
-        self, server: str, query: str, room: str | None = None, limit: int = 200
+        self, account: str, query: str, room: str | None = None, limit: int = 200
     ) -> list[Hit]:
         """Messages whose text holds `query` (any case), newest first; in one
         conversation (`room`) or all of this server's."""
@@ -445,8 +517,8 @@ class History:
         # them, the table itself does (rowid order), stopping at `limit`
         # matches: "+" keeps SQLite from the conversation index, which would
         # read every row of the server and sort them.
-        where = "+m.server = ?" if room is None else "m.server = ? AND m.room = ?"
-        params: list[object] = [server]
+        where = "+m.account = ?" if room is None else "m.account = ? AND m.room = ?"
+        params: list[object] = [account]
         if room is not None:
             params.append(room)
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

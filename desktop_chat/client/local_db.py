@@ -1,5 +1,5 @@
-"""The client's one SQLite file: the outbox, the channels and offsets, and
-the window identities, in the user's data folder.
+"""The client's one SQLite file: the accounts, the outbox, the channels and
+offsets, the drafts and the window identities, in the user's data folder.
 
 One file, so that a message and the identity it belongs to cannot be kept
 in one place and lost in another. Earlier versions kept only the outbox,
@@ -63,8 +63,25 @@ CREATE TABLE drafts (
 )
 """
 SCHEMA += DRAFTS + ";\n"
-MIGRATIONS = {1: DRAFTS}
-VERSION = 2
+# Version 3: the accounts (desktop_chat/accounts/store.py reads and writes them).
+# An account is an identity (owner) on a server; the tables above name one
+# by that pair, the local history by the account's id.
+ACCOUNTS = """
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    server TEXT NOT NULL,
+    url TEXT NOT NULL,
+    path TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    profile TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX accounts_owner ON accounts (owner, position)
+"""
+SCHEMA += ACCOUNTS + ";\n"
+MIGRATIONS = {1: DRAFTS, 2: ACCOUNTS}
+VERSION = 3
 
 
 def data_dir() -> Path:

@@ -212,6 +212,23 @@ class Conversations(QObject):
                 self._count_unread(room, messages)
             self.lines_added.emit(room, messages)
 
+    def unread_state(self) -> dict[str, tuple[int, str]]:
+        """Each conversation with unread messages: how many, and the first of them
+        (where the "New messages" band goes): what is kept across a restart."""
+        return {
+            room: (count, self._first_unread.get(room, ""))
+            for room in self.rooms()
+            if (count := self.unread(room))
+        }
+
+    def restore_unread(self, room: str, count: int, first_id: str) -> None:
+        """What was unread when the window last closed (or was killed)."""
+        if count <= 0 or room not in self._models:
+            return
+        if first_id:
+            self._first_unread[room] = first_id
+        self.list_model.set_unread(room, count)
+
     def _count_unread(self, room: str, messages: list[Message]) -> None:
         others = [m for m in messages if m.kind is Kind.OTHER]
         if not others:

@@ -1,0 +1,30 @@
+"""What an account is: a server (address, path, profile), an identity on it
+(the client key the server knows it by) and the name others see.
+
+The id is opaque and stays the same across restarts: it is what the local
+history, the automation and the window call the account. Everything the
+app keeps of an account (history, unread counts, the conversation shown,
+drafts, outbox, offsets) is keyed by it, or by its (owner, server) pair,
+which names the same account in the tables that predate accounts.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+
+def new_account_id() -> str:
+    return secrets.token_hex(8)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    owner: str  # the identity's client key (auth.client): one running window at a time
+    server: str  # ServerTarget.key: the address and Socket.IO path
+    url: str
+    path: str
+    name: str = ""  # the name others see ("" = the window's default)
+    profile: str = ""  # how the server speaks ("" = remembered for the server, else tutorial)
+    position: int = 0  # order in the window

@@ -1,0 +1,114 @@
+"""Accounts: what each window keeps is its own account's, across restarts.
+
+Two windows of one user share the data folder; each holds an identity of its
+own there, and with it its account on the server. Before accounts, both wrote
+one history keyed by server only: a restarted window showed the other one's
+lines as its own and its own twice, and its search found what it never had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from desktop_chat.app.settings import Settings
+from desktop_chat.protocol.messages import DeliveryState, Kind
+from desktop_chat.server.chat_server import ChatServer
+from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
+
+
+def _delivered(session: Any, count: int) -> bool:
+    own = [m for m in session.messages() if m.kind is Kind.OWN]
+    return len(own) == count and all(m.state is DeliveryState.DELIVERED for m in own)
+
+
+def _said(session: Any) -> list[tuple[str, str, str]]:
+    """What the window shows people said: (kind, sender, text)."""
+    return [
+        (m.kind.value, m.sender if m.kind is Kind.OTHER else "", m.text)
+        for m in session.messages() if m.kind is not Kind.SYSTEM
+    ]
+
+
+def test_two_windows_of_one_user_never_show_each_others_lines_as_their_own(
+    qtbot: Any, arun: Callable[..., Any], open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    anna = open_window(url, "anna", settings=Settings())
+    bert = open_window(url, "bert", settings=Settings())
+    wait_connected(qtbot, anna)
+    wait_connected(qtbot, bert)
+    assert anna.accounts.current is not None and bert.accounts.current is not None
+    assert anna.accounts.current.id != bert.accounts.current.id
+    type_and_send(qtbot, anna, "anna-1")
+    qtbot.waitUntil(lambda: "anna-1" in texts(bert, Kind.OTHER))
+    type_and_send(qtbot, bert, "bert-1")
+    qtbot.waitUntil(lambda: "bert-1" in texts(anna, Kind.OTHER))
+    qtbot.waitUntil(lambda: _delivered(anna, 1) and _delivered(bert, 1))
+    anna_account = anna.accounts.current.id
+    arun(anna.close())
+    arun(bert.close())
+
+    again = open_window(url, "anna", settings=Settings())
+    assert again.accounts.current is not None
+    assert again.accounts.current.id == anna_account  # the same account after a restart
+    assert _said(again) == [("own", "", "anna-1"), ("other", "bert", "bert-1")]
+    wait_connected(qtbot, again)
+    assert _said(again) == [("own", "", "anna-1"), ("other", "bert", "bert-1")]
+
+
+def test_search_finds_only_what_this_window_can_show(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    anna = open_window(url, "anna", settings=Settings())
+    bert = open_window(url, "bert", settings=Settings())
+    wait_connected(qtbot, anna)
+    wait_connected(qtbot, bert)
+    bert.window.room_input.setText("attic")
+    bert.window.join_button.click()
+    qtbot.waitUntil(lambda: "attic" in bert.conversations.rooms())
+    type_and_send(qtbot, bert, "only in the attic", room="attic")
+    type_and_send(qtbot, anna, "the attic is dusty")
+    qtbot.waitUntil(lambda: _delivered(bert, 1) and _delivered(anna, 1))
+    qtbot.waitUntil(lambda: "the attic is dusty" in texts(bert, Kind.OTHER))
+    anna.history.flush()
+    bert.history.flush()
+
+    hits = anna.window.search("attic", True)
+    assert [h.message.text for h in hits] == ["the attic is dusty"]
+    for hit in hits:  # Enter on every result shows it
+        anna.window.result_chosen.emit(hit)
+        assert hit.message.text in [m.text for m in anna.model.messages()]
+    assert sorted(
+        h.message.text for h in bert.window.search("attic", True)
+        if h.message.kind is not Kind.SYSTEM
+    ) == [
+        "only in the attic", "the attic is dusty"
+    ]
+
+
+def test_unread_counts_and_where_they_start_survive_a_restart(
+    qtbot: Any, arun: Callable[..., Any], open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    anna = open_window(url, "anna", settings=Settings())
+    bert = open_window(url, "bert", settings=Settings())
+    wait_connected(qtbot, anna)
+    wait_connected(qtbot, bert)
+    for window in (anna, bert):
+        window.window.room_input.setText("garden")
+        window.window.join_button.click()
+        qtbot.waitUntil(lambda w=window: "garden" in w.conversations.rooms())
+    anna.window.select_room("")  # anna reads "Everyone" while bert writes in #garden
+    anna.conversations.set_seen(False)
+    for i in range(3):
+        type_and_send(qtbot, bert, f"garden {i}", room="garden")
+    qtbot.waitUntil(lambda: anna.conversations.unread("garden") == 3)
+    first = next(m.id for m in anna.messages() if m.text == "garden 0")
+    arun(anna.close())
+
+    again = open_window(url, "anna", settings=Settings())
+    assert again.conversations.unread("garden") == 3
+    model = again.conversations.show("garden")
+    assert model.divider_id == first  # "New messages" above the first unread one
