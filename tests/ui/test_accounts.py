@@ -8,10 +8,14 @@ lines as its own and its own twice, and its search found what it never had.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from desktop_chat.app.settings import Settings
+from desktop_chat.client.channels import ChannelStore
+from desktop_chat.client.local_db import data_dir
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from desktop_chat.server.chat_server import ChatServer
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
@@ -112,3 +116,62 @@ def test_unread_counts_and_where_they_start_survive_a_restart(
     assert again.conversations.unread("garden") == 3
     model = again.conversations.show("garden")
     assert model.divider_id == first  # "New messages" above the first unread one
+
+
+RELEASE = Path(__file__).parent.parent / "fixtures" / "release-a484c8a"
+
+
+def test_the_files_of_the_release_before_accounts_are_taken_over_losing_nothing(
+    qtbot: Any, open_window: Any
+) -> None:
+    """client.db and history.db as the release before accounts wrote them
+    (tests/fixtures/make_release_files.py): anna's window, the first one,
+    takes them over; nothing waiting, drafted or caught up is lost, and
+    bert's window's lines are bert's."""
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("client.db", "history.db"):
+        shutil.copy(RELEASE / name, folder / name)
+    server = "http://127.0.0.1:3999/socket.io"
+    anna = open_window("http://127.0.0.1:3999", "anna", settings=Settings())
+    account = anna.accounts.current
+    assert account is not None and account.server == server
+    assert anna.conversations.rooms() == ["", "garden"]
+    assert anna.conversations.current == "garden"
+    assert anna.window.message_input.toPlainText() == "half a thought"
+    everyone = anna.conversations.model("")
+    assert everyone is not None
+    said = [
+        (m.kind.value, m.sender if m.kind is Kind.OTHER else "", m.text, m.state)
+        for m in everyone.messages() if m.kind is not Kind.SYSTEM
+    ]
+    assert said == [
+        ("own", "", "anna-1", DeliveryState.DELIVERED),
+        ("other", "bert", "bert-1", None),
+        ("other", "carol", "carol-1", None),
+        ("own", "", "waiting to be sent", DeliveryState.PENDING),
+        ("own", "", "refused one", DeliveryState.FAILED),
+    ]
+    refused = next(m for m in everyone.messages() if m.text == "refused one")
+    assert refused.error == "too big for this server"
+    assert texts(anna, Kind.OTHER).count("in the garden") == 1
+    assert ChannelStore(anna.database, anna.identity.key).load(server).offsets == {
+        "": 7, "garden": 3
+    }
+    assert [h.message.text for h in anna.window.search("carol", True)] == ["carol-1"]
+    assert [h.message.text for h in anna.window.search("bert-1", True)] == ["bert-1"]
+
+
+def test_a_second_window_after_the_takeover_starts_its_own_account(
+    qtbot: Any, open_window: Any
+) -> None:
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("client.db", "history.db"):
+        shutil.copy(RELEASE / name, folder / name)
+    anna = open_window("http://127.0.0.1:3999", "anna", settings=Settings())
+    bert = open_window("http://127.0.0.1:3999", "bert", settings=Settings())
+    assert anna.accounts.current is not None and bert.accounts.current is not None
+    assert anna.accounts.current.id != bert.accounts.current.id
+    assert [m.text for m in bert.messages() if m.kind is not Kind.SYSTEM] == []
+    assert bert.history.legacy_servers() == []
