@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--url",
-        help="server to join, e.g. http://localhost:3000 (an explicit URL is never hosted)",
+        action="append",
+        help="server to join, e.g. http://localhost:3000 (an explicit URL is never hosted); "
+        "given more than once, each is an account of the window, shown in the sidebar",
     )
     parser.add_argument(
         "--path",
@@ -110,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"desktop-chat: --ca-file {args.ca_file}: no such file", file=sys.stderr)
         return 2
     options = Options(
-        url=args.url,
+        url=args.url[0] if args.url else None,
+        more_urls=args.url[1:] if args.url else [],
         path=args.path,
         name=args.name,
         room=args.room,

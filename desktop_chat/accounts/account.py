@@ -21,7 +21,10 @@ def new_account_id() -> str:
 @dataclass(frozen=True, slots=True)
 class Account:
     id: str
-    owner: str  # the identity's client key (auth.client): one running window at a time
+    owner: str  # the key of the window identity it belongs to (client/identity.py)
+    key: str  # its client key (auth.client): how the server knows it; the outbox,
+    # offsets and drafts are kept under it (for a window's first account on a
+    # server it is the window identity's own key, as before accounts)
     server: str  # ServerTarget.key: the address and Socket.IO path
     url: str
     path: str

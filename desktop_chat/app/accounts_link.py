@@ -9,6 +9,7 @@ history, unread counts, the conversation shown), lasts across restarts.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 
@@ -23,7 +24,10 @@ log = logging.getLogger(__name__)
 
 
 class AccountsLink(QObject):
-    # An account was added, changed or removed: (Account, "added" | "changed" | "removed").
+    """The accounts of this window's identity: found, made, changed, removed,
+    each change reported once (`account_reported`) to whoever shows them."""
+
+    # (Account, "added" | "changed" | "removed")
     account_reported = Signal(object, str)
 
     def __init__(self, store: AccountStore, history: History, owner: str) -> None:
@@ -31,7 +35,6 @@ class AccountsLink(QObject):
         self.store = store
         self.history = history
         self.owner = owner  # this window's identity (client key)
-        self.current: Account | None = None
 
     def accounts(self) -> list[Account]:
         """This window's accounts, in order."""
@@ -41,28 +44,51 @@ class AccountsLink(QObject):
         for account in self.accounts():
             self.account_reported.emit(account, "added")
 
-    def for_target(self, target: ServerTarget, name: str, profile: str) -> Account:
-        """This window's account on a server: found again, or made the first time.
+    def for_target(
+        self, target: ServerTarget, name: str, profile: str, key: str | None = None
+    ) -> Account:
+        """The account on a server that speaks with `key` (default: this window's
+        first account there): found again, or made the first time."""
+        account = (
+            self.store.for_key(key, target.key) if key is not None
+            else self.store.for_server(self.owner, target.key)
+        )
+        if account is None:
+            return self.add(target, name, profile, key)
+        return account
+
+    def add(
+        self, target: ServerTarget, name: str, profile: str, key: str | None = None
+    ) -> Account:
+        """A new account (the same server twice, under two names, is allowed).
 
         The first account made for a server takes the lines an earlier version
         kept for it without saying whose (`History.adopt`, the policy is there).
         """
-        account = self.store.for_server(self.owner, target.key)
-        if account is None:
-            account = self.store.add(
-                self.owner, target.key, target.url.url, target.path, name=name, profile=profile
-            )
-            self._adopt_legacy(account, name)
-            self.account_reported.emit(account, "added")
-        elif account.name != name or (profile and account.profile != profile):
-            account = Account(
-                account.id, account.owner, account.server, account.url, account.path,
-                name, profile or account.profile, account.position,
-            )
-            self.store.update(account)
-            self.account_reported.emit(account, "changed")
-        self.current = account
+        account = self.store.add(
+            self.owner, target.key, target.url.url, target.path, name=name, profile=profile,
+            key=key,
+        )
+        self._adopt_legacy(account, name)
+        self.account_reported.emit(account, "added")
         return account
+
+    def change(self, account: Account, **changes: str) -> Account:
+        """Another name or profile for an account."""
+        changed = dataclasses.replace(account, **changes)  # type: ignore[arg-type]
+        if changed != account:
+            self.store.update(changed)
+            self.account_reported.emit(changed, "changed")
+        return changed
+
+    def remove(self, account: Account) -> None:
+        self.store.remove(account.id)
+        self.account_reported.emit(account, "removed")
+
+    def move(self, account: Account, offset: int) -> None:
+        self.store.move(account.id, offset)
+        for moved in self.accounts():
+            self.account_reported.emit(moved, "changed")
 
     def _adopt_legacy(self, account: Account, name: str) -> None:
         try:

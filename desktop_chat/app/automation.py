@@ -9,14 +9,25 @@ window's own widgets and reports only what reaches the window's model, so it
 exercises the same paths a person does. Output is ASCII-only JSON (non-ASCII
 text is escaped), so it survives any locale; input is read as UTF-8.
 
+Accounts: an account id A is an opaque string that stays the same across
+restarts. Commands that act in a conversation take an optional "account": A
+(default: the account shown), and show that account first, as choosing it in
+the sidebar's rail does.
+
 Commands (stdin):
 
+    {"cmd": "add-account", "url": U, "name": N, "profile": P}
+                                            add an account, as Add account… does (name and
+                                            profile optional); reported by an "account" event
+    {"cmd": "remove-account", "account": A} forget an account (the last one stays)
+    {"cmd": "accounts"}                     one "account" event for each account, in order
     {"cmd": "send", "text": T, "room": R}   show the conversation of room R (default "":
                                             everyone), type T into the message box, and
                                             press Send
     {"cmd": "join", "room": R}              type R into the join field and press +
-    {"cmd": "show", "room": R}              show the conversation of room R, as choosing
-                                            it in the sidebar does
+    {"cmd": "show", "room": R, "account": A}
+                                            show the conversation of room R (of account A),
+                                            as choosing it in the sidebar does
     {"cmd": "type", "text": T}              put T into the message box (a draft), unsent
     {"cmd": "input"}                        report what the message box holds ("input")
     {"cmd": "search", "text": T, "all": B}  search the conversation shown (all of them
@@ -25,11 +36,17 @@ Commands (stdin):
     more commands registered in `handlers` (desktop_automation.py: the tray,
     notifications, settings)
 
-Events (stdout):
+Events (stdout): every status, message, delivery and shown event carries
+"account": A, the account it is about.
 
+    {"event": "account", "account": A, "url": U, "name": N, "state": S}
+                                            at start for each account, and whenever one
+                                            is added, removed or changed; S is one of
+                                            added, removed, changed
     {"event": "status", "state": S, "url": U, "sid": I, "transport": T, "error": E,
-     "window_visible": B}                   every connection change; S is one of
-                                            offline, connecting, connected, reconnecting
+     "window_visible": B, "hosting": H}     every connection change; S is one of
+                                            offline, connecting, connected, reconnecting;
+                                            H whether this window hosts the server
     {"event": "message", "id": I, "kind": K, "text": T, "room": R, "sender": N,
      "state": S, "conversation": C,         every line added to any conversation (C its
      "restored": B}                         room key, "" = everyone), history restored at
@@ -38,8 +55,8 @@ Events (stdout):
     {"event": "shown", "room": R}           the conversation shown changed
     {"event": "input", "text": T, "room": R}
                                             the message box's text, and the conversation
-    {"event": "results", "texts": [T, ...], "rooms": [R, ...]}
-                                            what a search found, newest first
+    {"event": "results", "texts": [T, ...], "rooms": [R, ...], "accounts": [A, ...],
+     "ids": [I, ...]}                       what a search found, newest first
     {"event": "delivery", "id": I, "state": S, "error": E}
                                             one of our messages changed state
     {"event": "error", "message": M}        a command that could not be understood
@@ -47,6 +64,7 @@ Events (stdout):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -55,10 +73,11 @@ from typing import Any, TextIO
 
 from PySide6.QtCore import QObject, QSocketNotifier
 
+from desktop_chat.accounts.account import Account
+from desktop_chat.app.account_session import AccountSession
+from desktop_chat.app.session import ChatSession
 from desktop_chat.client.status import Status
 from desktop_chat.protocol.messages import DeliveryUpdate, Message
-from desktop_chat.ui.bridge import ClientBridge
-from desktop_chat.ui.conversations import Conversations
 from desktop_chat.ui.main_window import MainWindow
 
 ENV = "DESKTOP_CHAT_AUTOMATION"
@@ -72,37 +91,48 @@ def enabled(environ: Mapping[str, str] | None = None) -> bool:
 class Automation(QObject):
     def __init__(
         self,
-        window: MainWindow,
-        conversations: Conversations,
-        bridge: ClientBridge,
+        session: ChatSession,
         stdin_fd: int | None = None,
         stdout: TextIO | None = None,
     ) -> None:
         super().__init__()
-        self.window = window
-        self.conversations = conversations
-        self.bridge = bridge
+        self.session = session
+        self.window: MainWindow = session.window
         self._out = stdout if stdout is not None else sys.stdout
         self._fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
         self._buffer = b""
         # More commands: name -> handler of the whole command object.
         self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {}
-        conversations.lines_added.connect(self._lines_added)
-        conversations.lines_restored.connect(self._lines_restored)
-        conversations.current_changed.connect(self._shown)
-        bridge.delivery_changed.connect(self._delivery)
-        bridge.status_changed.connect(self._status)
+        self._attached: list[tuple[Any, Callable[..., None]]] = []
+        for account in session.sessions:
+            self._attach(account)
+        self._on(session.session_added, self._attach)
+        self._on(session.accounts.account_reported, self._account)
+        self._on(session.shown_changed, lambda s: self._shown(s, s.conversations.current))
         self._notifier = QSocketNotifier(self._fd, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._readable)
+
+    def _on(self, signal: Any, slot: Callable[..., None]) -> None:
+        signal.connect(slot)
+        self._attached.append((signal, slot))
+
+    def _attach(self, account: AccountSession) -> None:
+        """Report what reaches this account's conversations and connection."""
+        c, b = account.conversations, account.bridge
+        self._on(c.lines_added, lambda room, lines: self._lines_added(account, room, lines))
+        self._on(c.lines_restored,
+                 lambda room, lines: self._lines_added(account, room, lines, restored=True))
+        self._on(c.current_changed, lambda room: self._shown(account, room))
+        self._on(b.delivery_changed, lambda update: self._delivery(account, update))
+        self._on(b.status_changed, lambda status: self._status(account, status))
 
     def stop(self) -> None:
         """Stop reading and reporting, before the window goes away."""
         self._notifier.setEnabled(False)
-        self.conversations.lines_added.disconnect(self._lines_added)
-        self.conversations.lines_restored.disconnect(self._lines_restored)
-        self.conversations.current_changed.disconnect(self._shown)
-        self.bridge.delivery_changed.disconnect(self._delivery)
-        self.bridge.status_changed.disconnect(self._status)
+        for signal, slot in self._attached:
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+        self._attached.clear()
 
     # ---- events -----------------------------------------------------------
 
@@ -114,10 +144,20 @@ class Automation(QObject):
         self._out.write(json.dumps(event) + "\n")
         self._out.flush()
 
-    def _status(self, status: Status) -> None:
+    def _account(self, account: Account, state: str) -> None:
+        self._emit({"event": "account", "account": account.id, "url": account.url,
+                    "name": account.name, "state": state})
+
+    def report_accounts(self) -> None:
+        for account in self.session.accounts.accounts():
+            self._account(account, "added")
+
+    def _status(self, account: AccountSession, status: Status) -> None:
         self._emit(
             {
                 "event": "status",
+                "account": account.id,
+                "hosting": self.session.hosting and account is self.session.sessions[0],
                 "state": status.state.value,
                 "url": status.url,
                 "sid": status.sid,
@@ -127,16 +167,15 @@ class Automation(QObject):
             }
         )
 
-    def _lines_restored(self, conversation: str, messages: list[Message]) -> None:
-        self._lines_added(conversation, messages, restored=True)
-
     def _lines_added(
-        self, conversation: str, messages: list[Message], restored: bool = False
+        self, account: AccountSession, conversation: str, messages: list[Message],
+        restored: bool = False,
     ) -> None:
         for message in messages:
             self._emit(
                 {
                     "event": "message",
+                    "account": account.id,
                     "id": message.id,
                     "kind": message.kind.value,
                     "text": message.text,
@@ -148,13 +187,14 @@ class Automation(QObject):
                 }
             )
 
-    def _shown(self, room: str) -> None:
-        self._emit({"event": "shown", "room": room})
+    def _shown(self, account: AccountSession, room: str) -> None:
+        if account is self.session.shown:
+            self._emit({"event": "shown", "account": account.id, "room": room})
 
-    def _delivery(self, update: DeliveryUpdate) -> None:
+    def _delivery(self, account: AccountSession, update: DeliveryUpdate) -> None:
         self._emit(
-            {"event": "delivery", "id": update.id, "state": update.state.value,
-             "error": update.error}
+            {"event": "delivery", "account": account.id, "id": update.id,
+             "state": update.state.value, "error": update.error}
         )
 
     # ---- commands ---------------------------------------------------------
@@ -184,7 +224,26 @@ class Automation(QObject):
             return
         cmd, room = command.get("cmd"), command.get("room", "")
         text = command.get("text")
-        if cmd == "send" and isinstance(text, str) and isinstance(room, str):
+        account = command.get("account")
+        if isinstance(account, str) and cmd not in ("remove-account", "accounts"):
+            if self.session.session_of(account) is None:
+                self._emit({"event": "error", "message": f"no account {account!r}"})
+                return
+            self.session.show_account(account)
+        if cmd == "add-account" and isinstance(command.get("url"), str):
+            name, profile = command.get("name", ""), command.get("profile", "")
+            added = self.session.add_account(
+                command["url"], name if isinstance(name, str) else "",
+                profile if isinstance(profile, str) else "",
+            )
+            if added is None:
+                problem = self.window.add_account_dialog.problem.text()
+                self._emit({"event": "error", "message": problem or "not added"})
+        elif cmd == "remove-account" and isinstance(account, str):
+            self.session.remove_account(account)
+        elif cmd == "accounts":
+            self.report_accounts()
+        elif cmd == "send" and isinstance(text, str) and isinstance(room, str):
             self.window.select_room(room)
             self.window.message_input.setPlainText(text)
             self.window.send_button.click()
@@ -207,6 +266,8 @@ class Automation(QObject):
                     "event": "results",
                     "texts": [hit.message.text for hit in hits],
                     "rooms": [hit.room for hit in hits],
+                    "accounts": [hit.account for hit in hits],
+                    "ids": [hit.message.id for hit in hits],
                 }
             )
 

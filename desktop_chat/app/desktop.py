@@ -18,6 +18,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QSplitter, QSystemTrayIcon
 
+from desktop_chat.app.account_session import AccountSession
 from desktop_chat.app.notifications import DesktopNotifications
 from desktop_chat.app.session import ChatSession
 from desktop_chat.client.status import ConnectionState, Status
@@ -61,6 +62,10 @@ class NotificationText(QObject):
         return summary, html.escape(body, quote=False)
 
 
+# Between an account's id and a room in the key of a notification's conversation.
+_ACCOUNT_SEP = "\x1f"
+
+
 class Desktop(QObject):
     quit_requested = Signal()
     conversation_requested = Signal(str)  # a notification was clicked: show this one
@@ -75,14 +80,15 @@ class Desktop(QObject):
         self._app = app
         self._quitting = False
         self._remember = session.options.remember
-        self.connected_since: float | None = None
+        self.connected_since: float | None = None  # of the account whose status came last
+        self._since: dict[int, float] = {}  # id(AccountSession) -> when it last connected
         self.bursts = Bursts()
         self.texts = NotificationText(self)
         self._latest: dict[str, Message] = {}  # newest message per conversation
         self.translations = Translations(app)
         self.translations.apply(choose_language(language, self.settings.language))
         # The status line is made by the bridge: said again in the new language.
-        self.translations.language_changed.connect(lambda _l: session.bridge.refresh_status())
+        self.translations.language_changed.connect(self._retranslate_status)
         self.theme = ThemeManager(app)
         self.theme.apply(self.settings.theme)
         self._default_font = QFont(app.font())
@@ -101,10 +107,9 @@ class Desktop(QObject):
         self.settings_dialog: SettingsDialog | None = None
         self.help: ShortcutsHelp | None = None
         self.announcer = Announcer(window.message_list, session.model)
-        # The conversation shown changes (the sidebar): read out that one's messages.
-        session.conversations.current_changed.connect(
-            lambda _room: self.announcer.set_model(session.model)
-        )
+        # The conversation shown changes (the sidebar, another account): read out
+        # that one's messages.
+        session.shown_changed.connect(lambda _s: self.announcer.set_model(session.model))
 
         self.tray: TrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -122,11 +127,10 @@ class Desktop(QObject):
         self.actions.help_requested.connect(self.open_help)
         self.actions.quit_requested.connect(self.quit)
         self.actions.dnd_toggled.connect(lambda on: self.set_setting("do_not_disturb", on))
-        session.bridge.messages_added.connect(self._messages)
-        counts = session.conversations.list_model
-        for signal in (counts.dataChanged, counts.rowsInserted, counts.rowsRemoved):
-            signal.connect(self._unread_changed)
-        session.bridge.status_changed.connect(self._status)
+        for account in session.sessions:
+            self._attach(account)
+        session.session_added.connect(self._attach)
+        session.session_removed.connect(self._unread_changed)
         window.installEventFilter(self)
         self._restore_geometry()
         if self.settings.problem:
@@ -152,12 +156,28 @@ class Desktop(QObject):
         w = self.window
         return w.isVisible() and not w.isMinimized() and w.isActiveWindow()
 
-    def _status(self, status: Status) -> None:
+    def _retranslate_status(self, _language: str) -> None:
+        for account in self.session.sessions:
+            account.bridge.refresh_status()
+
+    def _attach(self, account: AccountSession) -> None:
+        """Notifications and the tray's count cover every account of the window."""
+        account.bridge.messages_added.connect(lambda batch: self._messages(account, batch))
+        counts = account.conversations.list_model
+        for signal in (counts.dataChanged, counts.rowsInserted, counts.rowsRemoved):
+            signal.connect(self._unread_changed)
+        account.bridge.status_changed.connect(lambda status: self._status(account, status))
+        account.conversations.current_changed.connect(
+            lambda _room: self.announcer.set_model(self.session.model)
+        )
+
+    def _status(self, account: AccountSession, status: Status) -> None:
         if status.state is ConnectionState.CONNECTED:
-            self.connected_since = time.time()
-            self.announcer.live_since = self.connected_since
-            target = self.session.client.target
-            if target is not None and self._remember:
+            self.connected_since = self._since[id(account)] = time.time()
+            if account is self.session.shown:
+                self.announcer.live_since = self.connected_since
+            target = account.client.target
+            if target is not None and self._remember and account is self.session.sessions[0]:
                 self.settings.remember_server(target.url.url, target.path, self._transport())
                 self.settings.save()
 
@@ -165,14 +185,20 @@ class Desktop(QObject):
         chosen = self.session.options.transports
         return ",".join(chosen) if chosen else ""
 
-    def _messages(self, batch: list[Message]) -> None:
+    def _messages(self, account: AccountSession, batch: list[Message]) -> None:
         s = self.settings
-        active = self.window_active()
+        shown_here = account is self.session.shown
+        active = self.window_active() and shown_here
         for message in batch:
-            replaying = is_replayed(message, self.connected_since)
-            conversation = self.session.conversations.target_of(message)
-            muted = conversation in s.muted
-            shown = self.window.room()  # the conversation on screen
+            replaying = is_replayed(message, self._since.get(id(account), self.connected_since))
+            room = account.conversations.target_of(message)
+            muted = room in s.muted
+            shown = self.window.room() if shown_here else None  # the conversation on screen
+            # The first account's conversations by their room, as ever; another's
+            # with its id, so that a click shows that account.
+            conversation = room if account is self.session.sessions[0] else (
+                f"{account.id}{_ACCOUNT_SEP}{room}"
+            )
             if not should_notify(message, active, shown, muted, False, replaying):
                 continue  # seen, or not worth telling
             if s.do_not_disturb or not s.notifications:
@@ -184,9 +210,9 @@ class Desktop(QObject):
 
     @property
     def unread(self) -> int:
-        """Others' messages not seen yet, in every conversation (the sidebar's counts)."""
-        c = self.session.conversations
-        return sum(c.unread(room) for room in c.rooms())
+        """Others' messages not seen yet, in every conversation of every account
+        (the sidebar's counts)."""
+        return sum(account.unread() for account in self.session.sessions)
 
     def _unread_changed(self, *_: object) -> None:
         if self.tray is not None:
@@ -209,8 +235,11 @@ class Desktop(QObject):
             return
         self.bursts.closed(notification_id)
         self.show_window()
-        self.window.select_room(conversation)  # that conversation, shown
-        self.conversation_requested.emit(conversation)
+        account, _sep, room = conversation.rpartition(_ACCOUNT_SEP)
+        if account:
+            self.session.show_account(account)
+        self.window.select_room(room)  # that conversation, shown
+        self.conversation_requested.emit(room)
 
     def seen(self) -> None:
         """The user is looking: the notifications go (the conversation shown is

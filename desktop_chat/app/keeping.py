@@ -45,6 +45,9 @@ class Keeping(QObject):
         self.account = ""  # the id of the account whose conversations are shown
         self.server = ""  # its server's key (drafts are kept per identity and server)
         self._draft_room = conversations.current  # the conversation the input belongs to
+        # Whether its account is the one shown: only then is the window's input
+        # its draft, and the window's scrolling its paging.
+        self.active = True
         self._restoring = False  # unread counts set from the file are not written back
         self._unread_kept: dict[str, tuple[int, str]] = {}
         self._draft_timer = QTimer(self)
@@ -58,9 +61,7 @@ class Keeping(QObject):
         c.list_model.rowsRemoved.connect(lambda *_: self._remember_conversations())
         c.list_model.dataChanged.connect(lambda *_: self._remember_unread())
         w.message_list.older_wanted.connect(self._older)
-        w.search_requested.connect(self._search)
-        w.result_chosen.connect(self._show_hit)
-        w.message_input.textChanged.connect(self._draft_timer.start)
+        w.message_input.textChanged.connect(self._typed)
 
     def delivery(self, update: DeliveryUpdate) -> None:
         if self.account:
@@ -73,15 +74,22 @@ class Keeping(QObject):
 
     # ---- drafts -------------------------------------------------------------------
 
+    def _typed(self) -> None:
+        if self.active:
+            self._draft_timer.start()
+
     def save_draft(self) -> None:
         self._draft_timer.stop()
-        if self.server:
+        if self.server and self.active:
             self.drafts.save(
                 self.server, self._draft_room, self.window.message_input.toPlainText()
             )
 
-    def _load_draft(self) -> None:
+    def load_draft(self) -> None:
+        """Put this conversation's draft into the window's input (account shown)."""
         self._draft_room = self.conversations.current
+        if not self.active:
+            return
         text = self.drafts.load(self.server, self._draft_room) if self.server else ""
         self.window.message_input.blockSignals(True)
         try:
@@ -96,7 +104,7 @@ class Keeping(QObject):
         """Another conversation shown: the draft of the one left is kept, its own shown."""
         if room != self._draft_room:
             self.save_draft()
-            self._load_draft()
+            self.load_draft()
         self._remember_conversations()
 
     # ---- the local history --------------------------------------------------------
@@ -133,7 +141,7 @@ class Keeping(QObject):
         finally:
             self._restoring = False
         self._unread_kept = self.conversations.unread_state()
-        self._load_draft()
+        self.load_draft()
 
     def _restore(self, account: str) -> None:
         try:
@@ -155,17 +163,17 @@ class Keeping(QObject):
         if shown in self.conversations.rooms():
             self.conversations.show(shown)
 
-    def _search(self, query: str, everywhere: bool) -> None:
-        """Search the local history (FTS5; short queries by LIKE) and list what it found."""
+    def search(self, query: str, everywhere: bool) -> list[Hit]:
+        """Search this account's local history (FTS5; short queries by LIKE): the
+        conversation shown, or all of them."""
         room = None if everywhere else self.conversations.current
         try:
-            hits = self.history.search(self.account, query, room) if self.account else []
+            return self.history.search(self.account, query, room) if self.account else []
         except sqlite3.Error:
             log.warning("cannot search the message history", exc_info=True)
-            hits = []
-        self.window.search_panel.show_results(query, hits)
+            return []
 
-    def _show_hit(self, hit: Hit) -> None:
+    def show_hit(self, hit: Hit) -> None:
         """Show a search result in its conversation with its neighbours: paged in
         from the local history if the window does not hold it yet."""
         if hit.room not in self.conversations.rooms():
@@ -190,7 +198,7 @@ class Keeping(QObject):
         messages from the local history."""
         model = self.conversations.current_model
         oldest = model.oldest()
-        if oldest is None or not self.account:
+        if oldest is None or not self.account or not self.active:
             return
         try:
             older = self.history.before(

@@ -26,15 +26,22 @@ class PresenceLink(QObject):
         self.bridge = bridge
         self.conversations = conversations
         self.window = window
-        window.typing_started.connect(lambda: client.typing_in(conversations.current))
+        self.active = True  # its account is the one shown: the window shows its presence
+        window.typing_started.connect(self._typing)
         bridge.info_received.connect(self.known)
         bridge.participants_listed.connect(self._listed)
         bridge.room_count_changed.connect(self._room_count)
         bridge.room_typing_changed.connect(self._room_typing)
         conversations.current_changed.connect(self.show_for)
 
+    def _typing(self) -> None:
+        if self.active:
+            self.client.typing_in(self.conversations.current)
+
     def known(self) -> None:
         """The server says whether it tells who is here: the bar and list follow."""
+        if not self.active:
+            return
         has = self.client.has_presence
         if has:
             self.window.presence.setVisible(True)
@@ -43,7 +50,11 @@ class PresenceLink(QObject):
 
     def show_for(self, room: str) -> None:
         """Another conversation shown: its participants and who types there."""
+        if not self.active:
+            return
         if not self.client.has_presence:
+            self.window.presence.setVisible(False)
+            self.window.sidebar.participants_list.setVisible(False)
             return
         self.window.sidebar.participants.set_members([])
         self.window.presence.reset()
@@ -51,14 +62,14 @@ class PresenceLink(QObject):
         self.client.request_participants(room)
 
     def _listed(self, room: str, members: list[tuple[str, int]]) -> None:
-        if room == self.conversations.current:
+        if self.active and room == self.conversations.current:
             self.window.sidebar.participants.set_members(members)
             self.window.presence.show_count(self.window.sidebar.participants.windows())
 
     def _room_count(self, room: str, count: int) -> None:
-        if room == self.conversations.current:
+        if self.active and room == self.conversations.current:
             self.window.presence.show_count(count)
 
     def _room_typing(self, room: str, text: str) -> None:
-        if room == self.conversations.current:
+        if self.active and room == self.conversations.current:
             self.window.presence.show_typing(text)

@@ -52,7 +52,7 @@ async def _main(options: Options, language: str | None = None) -> int:
     desktop.quit_requested.connect(request_close)
     # Test-only remote control (desktop_chat/app/automation.py), off by default.
     driver = (
-        automation.Automation(session.window, session.conversations, session.bridge)
+        automation.Automation(session)
         if automation.enabled()
         else None
     )
@@ -63,6 +63,8 @@ async def _main(options: Options, language: str | None = None) -> int:
     # every task on its own.
     loop.add_signal_handler(signal.SIGINT, request_close)
     try:
+        if driver is not None:
+            driver.report_accounts()  # those kept from an earlier run, before anything else
         await session.start()
         await desktop.start()
         # What exists now (modules, the window, its Qt wrappers) lives as long

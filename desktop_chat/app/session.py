@@ -17,13 +17,16 @@ import asyncio
 import contextlib
 import errno
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop_chat.accounts.account import Account
 from desktop_chat.accounts.store import AccountStore
+from desktop_chat.app.account_session import AccountSession, ClientOptions
 from desktop_chat.app.accounts_link import AccountsLink
 from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.keeping import Keeping
@@ -31,17 +34,13 @@ from desktop_chat.app.port_probe import Answer, free_port, probe
 from desktop_chat.app.presence_link import PresenceLink
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
-from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
-from desktop_chat.client.drafts import DraftStore
-from desktop_chat.client.history import History, default_history_path
+from desktop_chat.client.history import History, Hit, default_history_path
 from desktop_chat.client.identity import claim_identity, ephemeral_identity
 from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
 from desktop_chat.client.local_db import default_db_path as client_db_path
-from desktop_chat.client.outbox import Outbox
 from desktop_chat.client.profile import Profile
 from desktop_chat.protocol.messages import (
-    DeliveryUpdate,
     Message,
     display_text,
 )
@@ -55,6 +54,7 @@ from desktop_chat.protocol.urls import (
     parse_server_url,
 )
 from desktop_chat.server.chat_server import default_db_path
+from desktop_chat.ui.account_list_model import AccountListModel, AccountRow
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.conversations import Conversations
 from desktop_chat.ui.inspector import Inspector
@@ -72,6 +72,7 @@ MAX_NAME_CHARS = 64  # as desktop-chat-server keeps them (it cuts longer ones)
 @dataclass(slots=True)
 class Options:
     url: str | None = None  # explicit: never host
+    more_urls: list[str] = field(default_factory=list)  # --url given again: more accounts
     path: str = DEFAULT_PATH
     name: str = ""
     room: str = ""
@@ -86,6 +87,11 @@ class Options:
     profile: str = ""  # --profile: how the server speaks (else remembered, else tutorial)
     profiles_dir: Path | None = None  # the user's profiles (default: in the config directory)
 
+    @property
+    def urls(self) -> list[str]:
+        """Every --url, in order."""
+        return ([self.url] if self.url is not None else []) + self.more_urls
+
 
 async def is_listening(host: str, port: int, timeout: float = 1.0) -> bool:
     """Whether anything accepts TCP connections at host:port (every address it resolves to)."""
@@ -99,15 +105,25 @@ async def is_listening(host: str, port: int, timeout: float = 1.0) -> bool:
     return True
 
 
-class ChatSession:
+class ChatSession(QObject):
+    """One window: its accounts (one `AccountSession` each), the one shown, the
+    server it hosts if any, and the wiring of the window's intents."""
+
+    # An account joined the window / left it (its AccountSession).
+    session_added = Signal(object)
+    session_removed = Signal(object)
+    # Another account is shown (its AccountSession).
+    shown_changed = Signal(object)
+
     def __init__(
         self, options: Options, settings: Settings | None = None, backoff: Backoff | None = None
     ) -> None:
+        super().__init__()
         self.options = options
         self.settings = settings if settings is not None else Settings()
-        name = options.name or self.settings.name or default_name()
-        # Remembering sessions keep their outbox, rooms and offsets (and a
-        # hosted server its messages) on disk, under a window identity no other
+        self.name = options.name or self.settings.name or default_name()
+        # Remembering sessions keep their accounts, outbox, rooms and offsets (and
+        # a hosted server its messages) on disk, under a window identity no other
         # running window holds; others, such as most tests, keep them in memory.
         self._notes: list[str] = []  # said in the window once it is up
         if options.remember:
@@ -130,17 +146,6 @@ class ChatSession:
         else:
             self.database = open_client_db()
             self.identity = ephemeral_identity()
-        self.client = ChatClient(
-            name,
-            backoff=backoff,
-            outbox=Outbox(self.database, self.identity.key),
-            channels=ChannelStore(self.database, self.identity.key),
-            client_id=self.identity.key,
-            token=options.token,
-            send_token_over_http=options.send_token_over_http,
-            tls=options.tls,
-            transports=options.transports,
-        )
         # The local history: a file of its own beside client.db (client/history.py).
         self.history = History(default_history_path(data_dir()) if options.remember else None)
         if self.history.opened.moved_aside is not None:
@@ -152,29 +157,68 @@ class ChatSession:
                 ).format(reason=self.history.opened.reason,
                          path=self.history.opened.moved_aside)
             )
-        # The accounts: this window's identity on each server it used (accounts/).
+        # The accounts: this window's identity on each server it uses (accounts/).
         self.accounts = AccountsLink(
             AccountStore(self.database), self.history, self.identity.key
         )
-        self.bridge = ClientBridge(self.client)
-        self.conversations = Conversations(lambda: self.client.says_rooms)
-        self.window = MainWindow(
-            self.conversations.current_model, self.conversations.list_model
+        self.account_rows = AccountListModel(self)
+        self._client_options = ClientOptions(
+            backoff=backoff,
+            token=options.token,
+            send_token_over_http=options.send_token_over_http,
+            tls=options.tls,
+            transports=options.transports,
         )
+        # The first account speaks with the key of the window's first listed
+        # account (or the identity's own): it is the one that may host.
+        listed = self.accounts.accounts()
+        key = listed[0].key if listed and not options.urls else self.identity.key
+        self._first_listed = listed[0] if listed and not options.urls else None
+        provisional = Account("", self.identity.key, key, "", "", "")
+        self.window = MainWindow(MessageModel(), None, self.account_rows)
+        self.sessions: list[AccountSession] = []
+        self.shown = self._add_session(provisional, self.name)
+        self.window.show_account("", self.shown.conversations.list_model)
+        self.window.show_conversation(
+            self.shown.conversations.current, self.shown.conversations.current_model
+        )
+        self.shown.set_active(True)
         self.profiles = ProfileChoice(
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
         )
-        self.inspector = Inspector(self.window, self.client)
-        # History and drafts of the conversations, on disk (app/keeping.py).
-        self.keeping = Keeping(
-            self.history, DraftStore(self.database, self.identity.key),
-            self.conversations, self.window,
-        )
+        self.inspector = Inspector(self.window, self.shown.client)
         # The server this window hosts, on its own thread (app/hosting.py).
         self.server: HostedServer | None = None
         self._closed = False
         self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
+
+    # ---- the account shown ------------------------------------------------------
+
+    @property
+    def client(self) -> ChatClient:
+        return self.shown.client
+
+    @property
+    def bridge(self) -> ClientBridge:
+        return self.shown.bridge
+
+    @property
+    def conversations(self) -> Conversations:
+        return self.shown.conversations
+
+    @property
+    def keeping(self) -> Keeping:
+        return self.shown.keeping
+
+    @property
+    def presence(self) -> PresenceLink:
+        return self.shown.presence
+
+    @property
+    def account(self) -> Account | None:
+        """The account shown (None until the window knows where it connects)."""
+        return self.shown.account if self.shown.account.id else None
 
     @property
     def model(self) -> MessageModel:
@@ -182,70 +226,214 @@ class ChatSession:
         return self.conversations.current_model
 
     def messages(self) -> list[Message]:
-        """Every message of every conversation (tests, automation)."""
+        """Every message of every conversation of the account shown (tests, automation)."""
         return self.conversations.messages()
 
+    def session_of(self, account: str) -> AccountSession | None:
+        for session in self.sessions:
+            if session.account.id == account:
+                return session
+        return None
+
+    # ---- accounts -------------------------------------------------------------
+
+    def _add_session(self, account: Account, name: str) -> AccountSession:
+        session = AccountSession(
+            account, name, self.database, self.history, self.window, self._client_options
+        )
+        self.sessions.append(session)
+        b, c = session.bridge, session.conversations
+        b.status_text_changed.connect(lambda text, s=session: self._show_status(s, text))
+        b.status_changed.connect(lambda _st, s=session: self._account_state(s))
+        b.connected_to.connect(lambda target, s=session: self._connected(s, target))
+        b.send_refused.connect(lambda text, why, s=session: self._send_refused(s, text, why))
+        b.retry_pending.connect(lambda waiting, s=session: self._retry_pending(s, waiting))
+        b.participants_changed.connect(
+            lambda count, s=session: self._if_shown(s, self.window.presence.show_count, count)
+        )
+        b.typing_changed.connect(
+            lambda text, s=session: self._if_shown(s, self.window.presence.show_typing, text)
+        )
+        c.current_changed.connect(lambda room, s=session: self._conversation_shown(s, room))
+        counts = c.list_model
+        for signal in (counts.dataChanged, counts.rowsInserted, counts.rowsRemoved):
+            signal.connect(lambda *_a, s=session: self._account_unread(s))
+        self.session_added.emit(session)
+        return session
+
+    def _rows(self) -> None:
+        """The rail's rows anew, in the accounts' order."""
+        order = {a.id: a.position for a in self.accounts.accounts()}
+        self.sessions.sort(key=lambda s: order.get(s.account.id, len(order)))
+        self.account_rows.set_accounts([
+            AccountRow(
+                s.account.id, s.client.name,
+                s.account.url or (s.target.url.url if s.target else ""),
+                s.status.state, s.unread(),
+            )
+            for s in self.sessions if s.account.id
+        ])
+        self.window.sidebar.select_account(self.shown.account.id)
+
+    def _account_state(self, session: AccountSession) -> None:
+        self.account_rows.update(session.account.id, state=session.status.state)
+
+    def _account_unread(self, session: AccountSession) -> None:
+        self.account_rows.update(session.account.id, unread=session.unread())
+
+    def _if_shown(self, session: AccountSession, show: Callable[[Any], None], value: Any) -> None:
+        if session is self.shown:
+            show(value)
+
+    def show_account(self, account: str) -> None:
+        """Show another account's conversations; the input, search and presence are its."""
+        session = self.session_of(account)
+        if session is None or session is self.shown:
+            return
+        self.shown.keeping.save_draft()
+        self.shown.set_active(False)
+        self.shown.conversations.set_seen(False)  # not on screen: what comes is unread
+        self.shown = session
+        session.set_active(True)
+        self.window.show_account(account, session.conversations.list_model)
+        c = session.conversations
+        self.window.show_conversation(c.current, c.current_model)
+        c.set_seen(self.window.seen())
+        session.keeping.load_draft()
+        session.presence.show_for(c.current)
+        self.window.show_name(session.client.name)
+        self._title()
+        if session.target is not None:
+            self.window.server_url.setText(session.target.url.url)
+        self._show_profile(session.client.profile)
+        self.window.show_status(self._status_words(session.status_text))
+        self.window.show_reconnect(session.status.retry_at is not None)
+        self.shown_changed.emit(session)
+
+    def _add_requested(self, text: str, name: str, profile_name: str) -> None:
+        """Add account… : check the address, make the account, connect it, show it."""
+        try:
+            url = parse_server_url(text)
+        except InvalidServerUrl as exc:
+            self.window.add_account_dialog.show_problem(
+                self.bridge.texts.invalid_address(str(exc))
+            )
+            return
+        name = name.strip() or self.name
+        if len(name) > MAX_NAME_CHARS:
+            self.window.add_account_dialog.show_problem(
+                QCoreApplication.translate(
+                    "ChatSession", "A name has 1 to {most} characters."
+                ).format(most=MAX_NAME_CHARS)
+            )
+            return
+        target = ServerTarget(url, self._path)
+        profile = self.profiles.get(profile_name) if profile_name else (
+            self.profiles.for_server(target.key)
+        )
+        account = self.accounts.add(target, name, profile.name)
+        self.window.account_added()
+        self.open_account(account, target, profile)
+        self.show_account(account.id)
+
+    def add_account(self, url: str, name: str = "", profile: str = "") -> Account | None:
+        """An account added from outside the window (automation): as the dialog does."""
+        before = {s.account.id for s in self.sessions}
+        self._add_requested(url, name, profile)
+        added = [s.account for s in self.sessions if s.account.id not in before]
+        return added[0] if added else None
+
+    def open_account(
+        self, account: Account, target: ServerTarget, profile: Profile | None = None
+    ) -> AccountSession:
+        """An account of this window, connected (another one than the first)."""
+        session = self._add_session(account, account.name or self.name)
+        session.keeping.restore(account)
+        self._rows()
+        session.bridge.connect_to(target, profile or self.profiles.for_server(target.key))
+        return session
+
+    def remove_account(self, account: str) -> None:
+        """Forget an account: disconnected, no longer in the window nor at the next
+        start. Its history stays on disk. The last account stays."""
+        session = self.session_of(account)
+        if session is None or len([s for s in self.sessions if s.account.id]) < 2:
+            return
+        if session is self.shown:
+            others = [s for s in self.sessions if s is not session and s.account.id]
+            self.show_account(others[0].account.id)
+        self.sessions.remove(session)
+        self.accounts.remove(session.account)
+        self._rows()
+        self.session_removed.emit(session)
+        self._closing = asyncio.ensure_future(session.close())
+
+    def move_account(self, account: str, offset: int) -> None:
+        session = self.session_of(account)
+        if session is not None:
+            self.accounts.move(session.account, offset)
+            self._rows()
+
+    # ---- the window's intents ---------------------------------------------------
+
     def _wire(self) -> None:
-        b, w, c = self.bridge, self.window, self.conversations
-        b.messages_added.connect(c.route)
-        b.delivery_changed.connect(self._delivery)
-        c.current_changed.connect(self._conversation_shown)
-        w.conversation_requested.connect(c.show)
-        w.seen_changed.connect(c.set_seen)
-        w.leave_requested.connect(self._leave)
+        w = self.window
+        w.conversation_requested.connect(lambda room: self.conversations.show(room))
+        w.seen_changed.connect(lambda seen: self.conversations.set_seen(seen))
+        w.leave_requested.connect(lambda room: self.shown.leave(room))
         w.name_change_requested.connect(self.rename)
-        self.presence = PresenceLink(self.client, b, c, w)
-        b.connected_to.connect(self._rooms_known)
-        b.status_text_changed.connect(self._show_status)
-        b.connected_to.connect(self._remember)
-        w.send_requested.connect(b.send)
-        b.send_refused.connect(w.restore_input)
-        w.join_requested.connect(self._join)
-        b.join_refused.connect(self.conversations.remove)
-        w.retry_requested.connect(b.retry)
-        w.discard_requested.connect(b.discard)
+        w.send_requested.connect(lambda text, room: self.bridge.send(text, room))
+        w.join_requested.connect(lambda room: self.shown.join(room))
+        w.retry_requested.connect(lambda id_: self.bridge.retry(id_))
+        w.discard_requested.connect(lambda id_: self.bridge.discard(id_))
         w.connect_requested.connect(self._connect_typed)
-        w.typing_started.connect(b.typing)
-        b.participants_changed.connect(w.presence.show_count)
-        b.typing_changed.connect(w.presence.show_typing)
-        w.offline_toggled.connect(b.set_offline)
-        w.reconnect_requested.connect(b.reconnect_now)
-        b.retry_pending.connect(w.show_reconnect)
+        w.typing_started.connect(lambda: self.bridge.typing())
+        w.offline_toggled.connect(lambda offline: self.bridge.set_offline(offline))
+        w.reconnect_requested.connect(lambda: self.bridge.reconnect_now())
         w.host_elsewhere_requested.connect(self._host_elsewhere_requested)
+        w.search_requested.connect(self._search)
+        w.result_chosen.connect(self._show_hit)
+        w.account_requested.connect(self.show_account)
+        w.account_add_requested.connect(self._add_requested)
+        w.account_remove_requested.connect(self.remove_account)
+        w.account_move_requested.connect(self.move_account)
+        self.accounts.account_reported.connect(self._account_reported)
 
-    def _delivery(self, update: DeliveryUpdate) -> None:
-        for _room, model in self.conversations.models():
-            model.update_state(update)
-        self.keeping.delivery(update)
+    def _account_reported(self, account: Account, change: str) -> None:
+        for session in self.sessions:
+            if session.account.id == account.id and change != "removed":
+                session.account = account
 
-    def _conversation_shown(self, room: str) -> None:
-        model = self.conversations.model(room)
+    def _search(self, query: str, everywhere: bool) -> None:
+        """Search what this window can show: the conversation shown, or every
+        conversation of every account of the window."""
+        sessions = self.sessions if everywhere else [self.shown]
+        hits = [hit for s in sessions for hit in s.keeping.search(query, everywhere)]
+        hits.sort(key=lambda hit: hit.message.ts, reverse=True)
+        self.window.search_panel.show_results(query, hits)
+
+    def _show_hit(self, hit: Hit) -> None:
+        if hit.account and hit.account != self.shown.account.id:
+            self.show_account(hit.account)
+        self.shown.keeping.show_hit(hit)
+
+    def _conversation_shown(self, session: AccountSession, room: str) -> None:
+        if session is not self.shown:
+            return
+        model = session.conversations.model(room)
         if model is not None:
             self.window.show_conversation(room, model)
 
-    def _join(self, room: str) -> None:
-        """Join from the sidebar: the room's conversation is shown, and on a server
-        that does not name rooms, messages from others go there from now on."""
-        room = room.strip()
-        if not room:
-            return
-        self.conversations.show(room)
-        if self.client.profile.rooms:
-            self.conversations.fallback_room = room
-        self.bridge.join(room)
+    def _send_refused(self, session: AccountSession, text: str, why: str) -> None:
+        if session is self.shown:
+            self.window.restore_input(text, why)
 
-    def _leave(self, room: str) -> None:
-        told = self.client.leave(room)
-        self.conversations.remove(room)
-        if told:
-            return
-        self.bridge.show_system(
-            QCoreApplication.translate(
-                "ChatSession",
-                "This server has no way to leave a room: {room} is hidden here, and the "
-                "window reconnected without it so that its messages stop.",
-            ).format(room=f"#{display_text(room)}")
-        )
+    def _retry_pending(self, session: AccountSession, waiting: bool) -> None:
+        if session is self.shown:
+            self.window.show_reconnect(waiting)
+
+    def _join(self, room: str) -> None:
+        self.shown.join(room)
 
     def rename(self, typed: str) -> None:
         """Be called otherwise from now on, without a restart: remembered, and the
@@ -261,35 +449,66 @@ class ChatSession:
             return
         self.client.rename(name)
         self.window.show_name(name)
-        self.window.setWindowTitle(f"desktop-chat — {display_text(name)}")
-        self.settings.name = name
-        if self.options.remember:
-            self.settings.save()
+        if self.shown.account.id:
+            self.shown.account = self.accounts.change(self.shown.account, name=name)
+            self.account_rows.update(self.shown.account.id, name=name)
+        self._title()
+        if self.shown is self.sessions[0]:
+            self.name = name
+            self.settings.name = name
+            if self.options.remember:
+                self.settings.save()
         self.bridge.show_system(
             QCoreApplication.translate("ChatSession", "You are now called {name}.").format(
                 name=display_text(name)
             )
         )
 
-    def _rooms_known(self, target: ServerTarget) -> None:
-        """The rooms this window is in (rejoined from an earlier run) get their row;
-        another server than the one shown brings its own conversations."""
-        if target.key != self.keeping.server:
-            self.conversations.clear()
-            self.keeping.restore(self._account_for(target))
-        for room in self.client.rooms:
-            self.conversations.add(room)
-        if self.client.rooms and not self.conversations.fallback_room:
-            self.conversations.fallback_room = self.client.rooms[-1]
+    def _title(self) -> None:
+        title = f"desktop-chat — {display_text(self.client.name)}"
+        if self.options.tls.insecure:
+            title += translate("ChatSession", " — INSECURE (--insecure)")
+        self.window.setWindowTitle(title)
 
-    def _account_for(self, target: ServerTarget) -> Account:
-        return self.accounts.for_target(target, self.client.name, self.client.profile.name)
+    def _connected(self, session: AccountSession, target: ServerTarget) -> None:
+        """A server answered: its account is this session's (another address typed
+        brings another account, with its own conversations), and it is remembered."""
+        if target.key != session.account.server:
+            previous = session.account
+            account = self.accounts.for_target(
+                target, session.client.name, session.client.profile.name, session.account.key
+            )
+            if previous.id and previous.id != account.id:
+                self.accounts.store.set_listed(previous.id, False)
+            self.accounts.store.set_listed(account.id, True)
+            session.account = account
+            session.conversations.clear()
+            session.keeping.restore(account)
+            self._rows()
+        for room in session.client.rooms:
+            session.conversations.add(room)
+        if session.client.rooms and not session.conversations.fallback_room:
+            session.conversations.fallback_room = session.client.rooms[-1]
+        if session is self.shown:
+            self.window.show_server(target.url.url)
+        if self.profiles.remember(target.key, session.client.profile) and self.options.remember:
+            self.settings.save()
+        if session is self.sessions[0] and self.options.remember and (
+            self.settings.url, self.settings.path
+        ) != (target.url.url, target.path):
+            self.settings.url = target.url.url
+            self.settings.path = target.path
+            self.settings.save()
 
-    def _show_status(self, text: str) -> None:
-        if self.client.tls.insecure:
+    def _status_words(self, text: str) -> str:
+        if self.options.tls.insecure:
             warning = translate("ChatSession", "⚠ INSECURE: TLS certificates are not checked · ")
             text = warning + text
-        self.window.show_status(text)
+        return text
+
+    def _show_status(self, session: AccountSession, text: str) -> None:
+        if session is self.shown:
+            self.window.show_status(self._status_words(text))
 
     def _connect_typed(self, text: str) -> None:
         """Connect (again) to what the form says, speaking its chosen profile."""
@@ -301,33 +520,17 @@ class ChatSession:
         presence = bool(profile.notices())
         self.window.show_profile(profile.name, rooms=profile.rooms, presence=presence)
 
-    def _remember(self, target: ServerTarget) -> None:
-        url = target.url.url
-        self.window.show_server(url)
-        if self.profiles.remember(target.key, self.client.profile) and self.options.remember:
-            self.settings.save()
-        if self.options.remember and (self.settings.url, self.settings.path) != (
-            url,
-            target.path,
-        ):
-            self.settings.url = url
-            self.settings.path = target.path
-            self.settings.save()
-
     @property
     def hosting(self) -> bool:
         return self.server is not None
 
     async def start(self) -> None:
-        """Show the window, decide where to connect (hosting if need be), connect."""
+        """Show the window, decide where to connect (hosting if need be), connect;
+        then the window's other accounts."""
         opts = self.options
-        self.window.setWindowTitle(f"desktop-chat — {display_text(self.client.name)}")
+        self._title()
         self.window.show_name(self.client.name)
         if opts.tls.insecure:
-            self.window.setWindowTitle(
-                self.window.windowTitle()
-                + translate("ChatSession", " — INSECURE (--insecure)")
-            )
             self.bridge.show_system(
                 translate(
                     "ChatSession",
@@ -341,17 +544,20 @@ class ChatSession:
         self.window.show()
         for note in self._notes:
             self.bridge.show_system(note)
+        first = self._first_listed
         try:
             path = normalize_path(
                 opts.path
                 if opts.url or opts.path != DEFAULT_PATH
-                else (self.settings.path or DEFAULT_PATH)
+                else (first.path if first else (self.settings.path or DEFAULT_PATH))
             )
         except InvalidServerUrl as exc:
             self.bridge.show_system(self.bridge.texts.cannot_connect(str(exc)))
             path = DEFAULT_PATH
         self._path = path
-        text = opts.url if opts.url is not None else (self.settings.url or opts.default_url)
+        text = opts.url if opts.url is not None else (
+            first.url if first else (self.settings.url or opts.default_url)
+        )
         self.window.server_url.setText(text)
         try:
             url = parse_server_url(text)
@@ -364,15 +570,44 @@ class ChatSession:
             await self._host_if_free(url, path)
             taken = not self.hosting and await self._taken_by_another_server(url, path)
         target = ServerTarget(url, path)
-        # Before the outbox and catch-up show anything.
-        self.keeping.restore(self._account_for(target))
         profile = self.profiles.for_server(target.key)
+        # The account, and what it kept, before the outbox and catch-up show anything.
+        account = self.accounts.for_target(
+            target, self.client.name, profile.name, self.shown.account.key
+        )
+        self.accounts.store.set_listed(account.id, True)
+        self.shown.account = account
+        self.keeping.restore(account)
         self._show_profile(profile)
         if opts.room and profile.rooms:
             self.window.room_input.setText(opts.room.strip())
             self._join(opts.room)
         if not taken:
             self.bridge.connect_to(target, profile)
+        self._open_the_others(account)
+        self._rows()
+
+    def _open_the_others(self, first: Account) -> None:
+        """The window's other accounts, as they were left, and any more --url."""
+        for account in self.accounts.accounts():
+            if self.session_of(account.id) is None and account.id != first.id:
+                try:
+                    url = parse_server_url(account.url)
+                except InvalidServerUrl:
+                    continue
+                profile = self.profiles.get(account.profile) if account.profile else None
+                self.open_account(account, ServerTarget(url, account.path), profile)
+        for text in self.options.more_urls:
+            try:
+                target = ServerTarget(parse_server_url(text), self._path)
+            except InvalidServerUrl as exc:
+                self.bridge.show_system(self.bridge.texts.cannot_connect(str(exc)))
+                continue
+            profile = self.profiles.for_server(target.key)
+            account = self.accounts.for_target(target, self.name, profile.name)
+            if self.session_of(account.id) is None:
+                self.accounts.store.set_listed(account.id, True)
+                self.open_account(account, target, profile)
 
     async def _host_if_free(self, url: ServerUrl, path: str) -> None:
         """Start the bundled server when nothing listens at a local default address.
@@ -487,12 +722,11 @@ class ChatSession:
             return
         self._closed = True
         self.inspector.close()
-        await self.client.close()
-        self.keeping.close()
+        for session in self.sessions:
+            await session.close()
         self.history.close()
         self.database.close()
         self.identity.release()
-        self.bridge.detach()
         if self.server is not None:
             # Waits for the server's thread to end, without blocking this loop.
             await self.server.stop()

@@ -128,6 +128,7 @@ class Hit:
     room: str
     message: Message
     spans: tuple[tuple[int, int], ...]  # (start, length) in message.text
+    account: str = ""  # the account whose history it is in
 
 
 def default_history_path(data: Path) -> Path:
@@ -545,6 +546,6 @@ class History:
                     [phrase, *params, limit - len(rows)],
                 ).fetchall()
         return [
-            Hit(message.room, message, spans_of(message.text, query))
+            Hit(message.room, message, spans_of(message.text, query), account)
             for message in self._read(rows)
         ]

@@ -70,14 +70,17 @@ ACCOUNTS = """
 CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
+    key TEXT NOT NULL,
     server TEXT NOT NULL,
     url TEXT NOT NULL,
     path TEXT NOT NULL,
     name TEXT NOT NULL DEFAULT '',
     profile TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0
+    position INTEGER NOT NULL DEFAULT 0,
+    listed INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX accounts_owner ON accounts (owner, position)
+CREATE INDEX accounts_owner ON accounts (owner, position);
+CREATE UNIQUE INDEX accounts_key ON accounts (key, server)
 """
 SCHEMA += ACCOUNTS + ";\n"
 MIGRATIONS = {1: DRAFTS, 2: ACCOUNTS}

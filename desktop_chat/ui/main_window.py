@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.client.history import Hit
 from desktop_chat.protocol.messages import DeliveryState, Message
+from desktop_chat.ui.account_list_model import AccountListModel
+from desktop_chat.ui.add_account_dialog import AddAccountDialog
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
     ConversationListModel,
@@ -84,12 +86,17 @@ class MainWindow(QMainWindow):
     discard_requested = Signal(str)  # the id of a failed message not to send after all
     typing_started = Signal()  # a keystroke in a non-empty message (for typing notices)
     name_change_requested = Signal(str)  # the name typed in nameEdit (not yet checked)
+    account_requested = Signal(str)  # show this account (its id)
+    account_add_requested = Signal(str, str, str)  # address, name, profile, as typed
+    account_remove_requested = Signal(str)  # an account's id
+    account_move_requested = Signal(str, int)  # an account's id, -1 up or +1 down
     closed = Signal()
 
     def __init__(
         self,
         model: MessageModel,
         conversations: ConversationListModel | None = None,
+        accounts: AccountListModel | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -98,8 +105,10 @@ class MainWindow(QMainWindow):
         self.model = model
         self._room = EVERYONE
         self.sidebar = Sidebar(
-            conversations if conversations is not None else ConversationListModel(self)
+            conversations if conversations is not None else ConversationListModel(self),
+            accounts,
         )
+        self.add_account_dialog = AddAccountDialog(self)
         self.conversation_list = self.sidebar.list
         self.switcher = Switcher(self.sidebar.model, self)
 
@@ -183,6 +192,14 @@ class MainWindow(QMainWindow):
         self.sidebar.leave_requested.connect(self.leave_requested)
         self.sidebar.conversation_requested.connect(self.conversation_requested)
         self.switcher.conversation_requested.connect(self.conversation_requested)
+        self.sidebar.account_requested.connect(self.account_requested)
+        self.sidebar.account_remove_requested.connect(self.account_remove_requested)
+        self.sidebar.account_move_requested.connect(self.account_move_requested)
+        self.sidebar.account_add_requested.connect(self.start_add_account)
+        self.add_account_dialog.account_add_requested.connect(self.account_add_requested)
+        for number in range(1, 10):  # Ctrl+1…Ctrl+9: the accounts, in the rail's order
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda row=number - 1: self._account_key(row))
         self.message_list.following_changed.connect(lambda _f: self._seen_changed())
         for keys, slot in (
             ("Ctrl+K", self.switcher.start),
@@ -447,6 +464,33 @@ class MainWindow(QMainWindow):
     def offer_host_elsewhere(self, offer: bool) -> None:
         """Offer "Host on another port" while the address is held by a non-chat server."""
         self.host_elsewhere_button.setVisible(offer)
+
+    # ---- accounts -----------------------------------------------------------
+
+    def show_account(self, account: str, conversations: ConversationListModel) -> None:
+        """Show another account: its conversations in the sidebar and the switcher."""
+        self.sidebar.set_conversations(conversations)
+        self.switcher.proxy.setSourceModel(conversations)
+        self.sidebar.select_account(account)
+
+    def start_add_account(self) -> None:
+        names = [
+            (self.profile_combo.itemData(i), self.profile_combo.itemText(i))
+            for i in range(self.profile_combo.count())
+        ]
+        self.add_account_dialog.start(names, self._name)
+
+    def account_added(self) -> None:
+        """The account asked for was added: the dialog closes, emptied."""
+        dialog = self.add_account_dialog
+        dialog.url.clear()
+        dialog.name.clear()
+        dialog.accept()
+
+    def _account_key(self, row: int) -> None:
+        account = self.sidebar.account_at(row)
+        if account:
+            self.account_requested.emit(account)
 
     def show_server(self, url: str) -> None:
         if not self.server_url.hasFocus():

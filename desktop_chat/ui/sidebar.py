@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListView,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_chat.ui.account_list_model import AccountListModel, AccountRole
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
     ConversationListModel,
@@ -40,11 +43,33 @@ class Sidebar(QWidget):
     conversation_requested = Signal(str)  # room key ("" = everyone)
     join_requested = Signal(str)  # a room name as typed (trimmed)
     leave_requested = Signal(str)  # the room shown
+    account_requested = Signal(str)  # show this account's conversations (its id)
+    account_add_requested = Signal()  # "Add account…"
+    account_remove_requested = Signal(str)  # an account's id
+    account_move_requested = Signal(str, int)  # an account's id, -1 up or +1 down
 
-    def __init__(self, model: ConversationListModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model: ConversationListModel,
+        accounts: AccountListModel | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
         self.model = model
+        # The accounts, as a rail above the conversations: shown once there are two.
+        self.accounts = accounts if accounts is not None else AccountListModel(self)
+        self.account_list = QListView()
+        self.account_list.setObjectName("accountList")
+        self.account_list.setModel(self.accounts)
+        self.account_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.account_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.account_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.account_list.setWordWrap(True)
+        self.account_list.setVisible(False)
+        self.add_account_button = QPushButton()
+        self.add_account_button.setObjectName("addAccountButton")
+        self.add_account_button.setFlat(True)
         self.list = QListView()
         self.list.setObjectName("conversationList")
         self.list.setModel(model)
@@ -74,6 +99,7 @@ class Sidebar(QWidget):
         join_row.addWidget(self.join_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.account_list, 1)
         layout.addWidget(self.list, 2)
         layout.addWidget(self.participants_list, 1)
         self.join_row = QWidget()
@@ -81,7 +107,15 @@ class Sidebar(QWidget):
         self.join_row.setLayout(join_row)
         layout.addWidget(self.join_row)
         layout.addWidget(self.leave_button)
+        layout.addWidget(self.add_account_button)
 
+        self.account_list.clicked.connect(self._account_chosen)
+        self.account_list.activated.connect(self._account_chosen)
+        self.account_list.customContextMenuRequested.connect(self._account_menu)
+        self.add_account_button.clicked.connect(self.account_add_requested)
+        for signal in (self.accounts.modelReset, self.accounts.rowsInserted,
+                       self.accounts.rowsRemoved):
+            signal.connect(self._accounts_changed)
         self.list.clicked.connect(self._chosen)
         self.list.activated.connect(self._chosen)
         self.join_button.clicked.connect(self._join)
@@ -105,9 +139,63 @@ class Sidebar(QWidget):
         self.leave_button.setText(self.tr("Leave room"))
         self.leave_button.setToolTip(self.tr("Leave the room shown; its conversation is hidden"))
         self.participants_list.setToolTip(self.tr("Who is in this conversation now"))
+        self.add_account_button.setText(self.tr("Add account…"))
+        self.add_account_button.setToolTip(
+            self.tr("Chat on another server, or under another name, in this window")
+        )
+        self.account_list.setAccessibleName(self.tr("Accounts"))
+        self.accounts.retranslate()
         # Rows titled in the language of the day ("Everyone", "3 windows").
         self.list.viewport().update()
         self.participants_list.viewport().update()
+
+    # ---- accounts -------------------------------------------------------------
+
+    def set_conversations(self, model: ConversationListModel) -> None:
+        """Show another account's conversations."""
+        self.model = model
+        self.list.setModel(model)
+
+    def select_account(self, account: str) -> None:
+        row = self.accounts.row_of(account)
+        if row >= 0:
+            self.account_list.selectionModel().setCurrentIndex(
+                self.accounts.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+
+    def account_at(self, row: int) -> str:
+        """The id of the account in row `row` (Ctrl+1 is row 0), or ""."""
+        if 0 <= row < self.accounts.rowCount():
+            found = self.accounts.index(row).data(AccountRole.ACCOUNT)
+            return found if isinstance(found, str) else ""
+        return ""
+
+    def _accounts_changed(self, *_: object) -> None:
+        """One account: as simple as ever, no rail; two or more: the rail."""
+        self.account_list.setVisible(self.accounts.rowCount() > 1)
+
+    def _account_chosen(self, index: QModelIndex) -> None:
+        account = index.data(AccountRole.ACCOUNT)
+        if isinstance(account, str):
+            self.account_requested.emit(account)
+
+    def _account_menu(self, pos: QPoint) -> None:
+        index = self.account_list.indexAt(pos)
+        account = index.data(AccountRole.ACCOUNT) if index.isValid() else None
+        if not isinstance(account, str):
+            return
+        menu = QMenu(self)
+        menu.setObjectName("accountMenu")
+        up = menu.addAction(self.tr("Move up"))
+        down = menu.addAction(self.tr("Move down"))
+        menu.addSeparator()
+        remove = menu.addAction(self.tr("Remove account"))
+        up.setEnabled(index.row() > 0)
+        down.setEnabled(index.row() < self.accounts.rowCount() - 1)
+        up.triggered.connect(lambda: self.account_move_requested.emit(account, -1))
+        down.triggered.connect(lambda: self.account_move_requested.emit(account, 1))
+        remove.triggered.connect(lambda: self.account_remove_requested.emit(account))
+        menu.popup(self.account_list.viewport().mapToGlobal(pos))
 
     def room(self) -> str:
         """The room of the selected row ("" = everyone)."""

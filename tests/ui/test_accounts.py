@@ -42,20 +42,20 @@ def test_two_windows_of_one_user_never_show_each_others_lines_as_their_own(
     bert = open_window(url, "bert", settings=Settings())
     wait_connected(qtbot, anna)
     wait_connected(qtbot, bert)
-    assert anna.accounts.current is not None and bert.accounts.current is not None
-    assert anna.accounts.current.id != bert.accounts.current.id
+    assert anna.account is not None and bert.account is not None
+    assert anna.account.id != bert.account.id
     type_and_send(qtbot, anna, "anna-1")
     qtbot.waitUntil(lambda: "anna-1" in texts(bert, Kind.OTHER))
     type_and_send(qtbot, bert, "bert-1")
     qtbot.waitUntil(lambda: "bert-1" in texts(anna, Kind.OTHER))
     qtbot.waitUntil(lambda: _delivered(anna, 1) and _delivered(bert, 1))
-    anna_account = anna.accounts.current.id
+    anna_account = anna.account.id
     arun(anna.close())
     arun(bert.close())
 
     again = open_window(url, "anna", settings=Settings())
-    assert again.accounts.current is not None
-    assert again.accounts.current.id == anna_account  # the same account after a restart
+    assert again.account is not None
+    assert again.account.id == anna_account  # the same account after a restart
     assert _said(again) == [("own", "", "anna-1"), ("other", "bert", "bert-1")]
     wait_connected(qtbot, again)
     assert _said(again) == [("own", "", "anna-1"), ("other", "bert", "bert-1")]
@@ -134,7 +134,7 @@ def test_the_files_of_the_release_before_accounts_are_taken_over_losing_nothing(
         shutil.copy(RELEASE / name, folder / name)
     server = "http://127.0.0.1:3999/socket.io"
     anna = open_window("http://127.0.0.1:3999", "anna", settings=Settings())
-    account = anna.accounts.current
+    account = anna.account
     assert account is not None and account.server == server
     assert anna.conversations.rooms() == ["", "garden"]
     assert anna.conversations.current == "garden"
@@ -171,7 +171,7 @@ def test_a_second_window_after_the_takeover_starts_its_own_account(
         shutil.copy(RELEASE / name, folder / name)
     anna = open_window("http://127.0.0.1:3999", "anna", settings=Settings())
     bert = open_window("http://127.0.0.1:3999", "bert", settings=Settings())
-    assert anna.accounts.current is not None and bert.accounts.current is not None
-    assert anna.accounts.current.id != bert.accounts.current.id
+    assert anna.account is not None and bert.account is not None
+    assert anna.account.id != bert.account.id
     assert [m.text for m in bert.messages() if m.kind is not Kind.SYSTEM] == []
     assert bert.history.legacy_servers() == []

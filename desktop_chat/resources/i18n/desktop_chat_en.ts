@@ -233,6 +233,52 @@
     </message>
 </context>
 <context>
+    <name>Accounts</name>
+    <message>
+        <source>connected</source>
+        <translation>connected</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>connecting…</translation>
+    </message>
+    <message>
+        <source>reconnecting…</source>
+        <translation>reconnecting…</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3)</source>
+        <translation>%1 on %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 on %2, %3, unread: %4</source>
+        <translation>%1 on %2, %3, unread: %4</translation>
+    </message>
+</context>
+<context>
+    <name>AddAccountDialog</name>
+    <message>
+        <source>Add account</source>
+        <translation>Add account</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>Your name there</source>
+        <translation>Your name there</translation>
+    </message>
+    <message>
+        <source>How it speaks</source>
+        <translation>How it speaks</translation>
+    </message>
+</context>
+<context>
     <name>BodyText</name>
     <message numerus="yes">
         <source>… %n more characters (double-click to see the whole message)</source>
@@ -271,6 +317,10 @@
     <message>
         <source> — INSECURE (--insecure)</source>
         <translation> — INSECURE (--insecure)</translation>
+    </message>
+    <message>
+        <source>A name has 1 to {most} characters.</source>
+        <translation>A name has 1 to {most} characters.</translation>
     </message>
     <message>
         <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
@@ -934,6 +984,30 @@ Click to open in your browser</translation>
     <message>
         <source>Who is in this conversation now</source>
         <translation>Who is in this conversation now</translation>
+    </message>
+    <message>
+        <source>Add account…</source>
+        <translation>Add account…</translation>
+    </message>
+    <message>
+        <source>Chat on another server, or under another name, in this window</source>
+        <translation>Chat on another server, or under another name, in this window</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <source>Remove account</source>
+        <translation>Remove account</translation>
     </message>
 </context>
 <context>

@@ -233,6 +233,52 @@
     </message>
 </context>
 <context>
+    <name>Accounts</name>
+    <message>
+        <source>connected</source>
+        <translation>연결됨</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>연결 중…</translation>
+    </message>
+    <message>
+        <source>reconnecting…</source>
+        <translation>다시 연결 중…</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>오프라인</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3)</source>
+        <translation>%2의 %1 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 on %2, %3, unread: %4</source>
+        <translation>%2의 %1, %3, 읽지 않음: %4</translation>
+    </message>
+</context>
+<context>
+    <name>AddAccountDialog</name>
+    <message>
+        <source>Add account</source>
+        <translation>계정 추가</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>서버 주소</translation>
+    </message>
+    <message>
+        <source>Your name there</source>
+        <translation>그 서버에서 쓸 이름</translation>
+    </message>
+    <message>
+        <source>How it speaks</source>
+        <translation>서버 방식</translation>
+    </message>
+</context>
+<context>
     <name>BodyText</name>
     <message numerus="yes">
         <source>… %n more characters (double-click to see the whole message)</source>
@@ -270,6 +316,10 @@
     <message>
         <source> — INSECURE (--insecure)</source>
         <translation> — 안전하지 않음 (--insecure)</translation>
+    </message>
+    <message>
+        <source>A name has 1 to {most} characters.</source>
+        <translation>이름은 1자에서 {most}자까지입니다.</translation>
     </message>
     <message>
         <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
@@ -929,6 +979,30 @@ Click to open in your browser</source>
     <message>
         <source>Who is in this conversation now</source>
         <translation>지금 이 대화에 있는 사람</translation>
+    </message>
+    <message>
+        <source>Add account…</source>
+        <translation>계정 추가…</translation>
+    </message>
+    <message>
+        <source>Chat on another server, or under another name, in this window</source>
+        <translation>이 창에서 다른 서버나 다른 이름으로 대화합니다</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>위로</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>아래로</translation>
+    </message>
+    <message>
+        <source>Remove account</source>
+        <translation>계정 제거</translation>
     </message>
 </context>
 <context>
