@@ -27,7 +27,7 @@ class PresenceLink(QObject):
         self.bridge = bridge
         self.conversations = conversations
         self.window = window
-        window.typing_started.connect(lambda: bridge.typing_in(conversations.current))
+        window.typing_started.connect(lambda: bridge.typing(conversations.current))
         bridge.info_received.connect(self.known)
         bridge.presence_changed.connect(self._changed)
         bridge.status_changed.connect(self._status)

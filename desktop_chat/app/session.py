@@ -199,7 +199,6 @@ class ChatSession:
         w.discard_requested.connect(b.discard)
         w.connect_requested.connect(b.connect_to_text)
         w.connect_requested.connect(self._connect_typed)
-        w.typing_started.connect(b.typing)
         w.offline_toggled.connect(b.set_offline)
         w.reconnect_requested.connect(b.reconnect_now)
         b.retry_pending.connect(w.show_reconnect)

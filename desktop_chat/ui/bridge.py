@@ -266,10 +266,11 @@ class ClientBridge(QObject):
         # message is on the wire before the window relayouts and repaints.
         asyncio.get_running_loop().call_soon(self._flush)
 
-    def typing(self) -> None:
+    def typing(self, room: str = "") -> None:
+        """The user typed in the conversation of `room`: the profile's typing
+        notices, or desktop-chat-server's per room (each client sends only what
+        its server understands)."""
         self.client.typing()
-
-    def typing_in(self, room: str) -> None:
         self.client.typing_in(room)
 
     def request_participants(self, room: str) -> None:
