@@ -43,12 +43,17 @@ class PresenceLines:
     "alice and bob left", "5 people joined". A burst (or a server that floods
     presence) never makes more than one line per room and kind per flush.
 
-    Gathering never reorders: the window flushes a room's lines before the
-    next message of that room (`flush_names(room)`), so a line only ever
-    covers joins and leaves that came one after another, and it stands where
-    the first of them came, among the messages in the server's order.
-    Keys are the event's room; None is a profile's server without rooms,
-    whose lines go before any message."""
+    Gathering never moves a line past a message: the window takes a room's
+    lines before the next message of that room (`flush_before(room)`), so a
+    line covers only joins (or leaves) that came between the same two
+    messages, and stands before the message that followed them, as the
+    server ordered them. Between two messages, the joined line and the left
+    line come in the order of the first event of each. (Inserting a line
+    later at the place of its first event instead would mean inserting into
+    a conversation that is append-only: the message model, its archive and
+    the local history all keep arrival order.) Keys are the event's room;
+    None is a profile's server without rooms, whose lines go before any
+    message."""
 
     def __init__(self) -> None:
         self._names: dict[tuple[str | None, PresenceKind], dict[str, None]] = {}
