@@ -39,9 +39,10 @@ class PresenceLink(QObject):
         return self.conversations.current if self.bridge.has_presence else ""
 
     def known(self) -> None:
-        """The server says whether it tells who is here: the bar and list follow."""
+        """The server says whether it tells who is here: the bar and list follow
+        (the client asks who is in each room itself, on every connection)."""
         self.window.offer_presence(self.bridge.has_presence)
-        self.show_for(self.conversations.current)
+        self._show()
 
     def show_for(self, room: str) -> None:
         """Another conversation shown: its participants and who types there,
