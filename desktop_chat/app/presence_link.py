@@ -32,6 +32,7 @@ class PresenceLink(QObject):
         bridge.presence_changed.connect(self._changed)
         bridge.status_changed.connect(self._status)
         conversations.current_changed.connect(self.show_for)
+        self.show_for(conversations.current)  # asked for once connected (ChatClient)
 
     def _room(self) -> str:
         """The room whose presence is shown: the conversation's on a server with
@@ -40,7 +41,8 @@ class PresenceLink(QObject):
 
     def known(self) -> None:
         """The server says whether it tells who is here: the bar and list follow
-        (the client asks who is in each room itself, on every connection)."""
+        (the client asks again who is in each room shown so far, on every
+        connection)."""
         self.window.offer_presence(self.bridge.has_presence)
         self._show()
 
@@ -48,8 +50,7 @@ class PresenceLink(QObject):
         """Another conversation shown: its participants and who types there,
         as known now, and asked again of the server."""
         self._show()
-        if self.bridge.has_presence:
-            self.bridge.request_participants(room)
+        self.bridge.request_participants(room)  # nothing is sent to a server without presence
 
     def _status(self, _status: Status) -> None:
         self._show()  # disconnected: nobody is known to be here; connected: the user is

@@ -109,6 +109,7 @@ class ChatClient:
         self.on_presence: Callable[[PresenceEvent], None] = lambda p: None
         # Who is here and who types, per room, the user included while connected.
         self.presence = Presence(lambda: self.name)
+        self._watched: set[str] = set()  # rooms whose participants were asked for
         self.on_info: Callable[[], None] = lambda: None  # the server said what it does
 
         dialect: ProfileDialect
@@ -306,6 +307,7 @@ class ChatClient:
         self._sender.leave(room)
         self._receiver.offsets.pop(room, None)  # else kept as a room to rejoin
         self.presence.forget(room)
+        self._watched.discard(room)
         self._kept.save()
         event = self._speaking().leave_event
         if event and self.info.ready.is_set():
@@ -339,7 +341,9 @@ class ChatClient:
         self.extensions.typing_in(room)
 
     def request_participants(self, room: str) -> None:
-        """Ask who is in `room`; the answer goes to `presence`."""
+        """Ask who is in `room`; the answer goes to `presence`. Asked again on
+        every connection from now on (a client nobody watches asks nothing)."""
+        self._watched.add(room)
         self.extensions.request_participants(room)
 
     @property
@@ -482,9 +486,8 @@ class ChatClient:
         if isinstance(info, dict):
             self.info.update(info)
             self._receiver.server_offset(self.info.offset)
-            if self.has_presence:  # a reconnect fills the model again
-                for room in ["", *self._sender.rooms]:
-                    self.request_participants(room)
+            for room in self._watched:  # a reconnect fills the model again
+                self.extensions.request_participants(room)
             self.on_info()
 
     # ---- presence -------------------------------------------------------------
