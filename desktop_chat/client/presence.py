@@ -215,11 +215,14 @@ class Presence:
             self.on_change("")
 
     def renamed(self, old: str, new: str) -> None:
-        """Someone (the user too) is called otherwise now, in every room."""
+        """One connection (the user's too) is called otherwise now, in every room:
+        one window moves from the old name to the new (others may keep it)."""
         for room, state in self._rooms.items():
             windows = state.members.pop(old, 0)
+            if windows > 1:
+                state.members[old] = windows - 1
             if windows:
-                state.members[new] = state.members.get(new, 0) + windows
+                state.members[new] = state.members.get(new, 0) + 1
             if state.typers.pop(old, None) is not None or windows:
                 self.on_change(room)
 

@@ -204,3 +204,18 @@ def test_no_count_is_shown_before_the_server_says_one(qtbot: Any) -> None:
     assert bar.count.text() == ""
     bar.show_count(3)
     assert bar.count.text() == "3 participants"
+
+
+def test_the_list_follows_a_rename(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    alice = open_window(url, "alice")
+    wait_connected(qtbot, alice)
+    bob = open_window(url, "bob")
+    wait_connected(qtbot, bob)
+    qtbot.waitUntil(lambda: names(alice) == ["alice", "bob"], timeout=5000)
+    qtbot.waitUntil(lambda: names(bob) == ["alice", "bob"], timeout=5000)
+    bob.rename("robert")
+    qtbot.waitUntil(lambda: names(bob) == ["alice", "robert"], timeout=5000)
+    qtbot.waitUntil(lambda: names(alice) == ["alice", "robert"], timeout=5000)

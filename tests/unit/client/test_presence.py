@@ -53,8 +53,8 @@ def test_a_profiles_events_and_our_servers_feed_the_same_rooms() -> None:
     presence.event(PresenceEvent(PresenceKind.JOINED, "bob", 3, "garden"))
     assert presence.room("garden").participants == [("bob", 2), ("me", 1)]
     assert presence.room("garden").count == 3
-    presence.renamed("bob", "robert")
-    assert presence.room("garden").participants == [("me", 1), ("robert", 2)]
+    presence.renamed("bob", "robert")  # one connection of two
+    assert presence.room("garden").participants == [("bob", 1), ("me", 1), ("robert", 1)]
     presence.forget("garden")
     assert presence.room("garden").participants == [("me", 1)]
     assert changed.count("garden") == 4
