@@ -70,7 +70,7 @@ class AccountSession:
         self.keeping = Keeping(
             history, DraftStore(database, account.key), self.conversations, window
         )
-        self.presence = PresenceLink(self.client, self.bridge, self.conversations, window)
+        self.presence = PresenceLink(self.bridge, self.conversations, window)
         self.status: Status = self.client.status
         self.status_text = ""
         self.bridge.messages_added.connect(self.conversations.route)

@@ -17,10 +17,8 @@ import asyncio
 import contextlib
 import errno
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
@@ -248,12 +246,6 @@ class ChatSession(QObject):
         b.connected_to.connect(lambda target, s=session: self._connected(s, target))
         b.send_refused.connect(lambda text, why, s=session: self._send_refused(s, text, why))
         b.retry_pending.connect(lambda waiting, s=session: self._retry_pending(s, waiting))
-        b.participants_changed.connect(
-            lambda count, s=session: self._if_shown(s, self.window.presence.show_count, count)
-        )
-        b.typing_changed.connect(
-            lambda text, s=session: self._if_shown(s, self.window.presence.show_typing, text)
-        )
         c.current_changed.connect(lambda room, s=session: self._conversation_shown(s, room))
         counts = c.list_model
         for signal in (counts.dataChanged, counts.rowsInserted, counts.rowsRemoved):
@@ -280,10 +272,6 @@ class ChatSession(QObject):
 
     def _account_unread(self, session: AccountSession) -> None:
         self.account_rows.update(session.account.id, unread=session.unread())
-
-    def _if_shown(self, session: AccountSession, show: Callable[[Any], None], value: Any) -> None:
-        if session is self.shown:
-            show(value)
 
     def show_account(self, account: str) -> None:
         """Show another account's conversations; the input, search and presence are its."""
@@ -387,7 +375,6 @@ class ChatSession(QObject):
         w.retry_requested.connect(lambda id_: self.bridge.retry(id_))
         w.discard_requested.connect(lambda id_: self.bridge.discard(id_))
         w.connect_requested.connect(self._connect_typed)
-        w.typing_started.connect(lambda: self.bridge.typing())
         w.offline_toggled.connect(lambda offline: self.bridge.set_offline(offline))
         w.reconnect_requested.connect(lambda: self.bridge.reconnect_now())
         w.host_elsewhere_requested.connect(self._host_elsewhere_requested)

@@ -10,7 +10,8 @@ A facade over parts that each own their state and report by callback:
 - `EchoFilter` (echo.py): a tutorial server's echo told from a repeat;
 - a dialect (dialect.py) built from a `Profile` (profile.py): the events
   and arguments on the wire, `tutorial` unless another is chosen;
-- presence (presence.py): joined / left / typing events in, typing out;
+- presence (presence.py): one model per room (`presence`), fed by the
+  profile's events and by our server's extensions alike; typing out;
 - a `PacketTap` (packet_tap.py), only while someone watches the packets.
 
 No part reaches into another: this class hands each the callables it needs.
@@ -40,14 +41,20 @@ from desktop_chat.client.errors import MessageRefused
 from desktop_chat.client.extensions import ServerExtensions
 from desktop_chat.client.outbox import Outbox, OutboxError
 from desktop_chat.client.packet_tap import PacketTap
-from desktop_chat.client.presence import PresenceEvent, TypingNotifier
+from desktop_chat.client.presence import Presence, PresenceEvent, TypingNotifier
 from desktop_chat.client.profile import Acks, Profile
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.sender import Sender, packet_size
 from desktop_chat.client.server_info import ServerInfo
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions, token_held_back
-from desktop_chat.protocol.messages import DeliveryUpdate, Message, own_message, system_message
+from desktop_chat.protocol.messages import (
+    DeliveryUpdate,
+    Kind,
+    Message,
+    own_message,
+    system_message,
+)
 from desktop_chat.protocol.urls import ServerTarget
 
 log = logging.getLogger(__name__)
@@ -69,7 +76,8 @@ class ChatClient:
     `on_message` for every new line (received, own and system),
     `on_delivery` when one of our own messages changes state,
     `on_status` when the connection changes,
-    `on_presence` when the server says someone joined, left or is typing.
+    `on_presence` when the server says someone joined, left or is typing
+    (for the lines it makes; who is here and who types is `presence`).
     """
 
     def __init__(
@@ -99,8 +107,9 @@ class ChatClient:
         self.on_join_refused: Callable[[str], None] = lambda room: None  # the server said no
         self.on_status: Callable[[Status], None] = lambda s: None
         self.on_presence: Callable[[PresenceEvent], None] = lambda p: None
-        # A participants list a server answered (room, [(name, windows)]).
-        self.on_participants: Callable[[str, list[tuple[str, int]]], None] = lambda r, m: None
+        # Who is here and who types, per room, the user included while connected.
+        self.presence = Presence(lambda: self.name)
+        self._watched: set[str] = set()  # rooms whose participants were asked for
         self.on_info: Callable[[], None] = lambda: None  # the server said what it does
 
         dialect: ProfileDialect
@@ -116,7 +125,7 @@ class ChatClient:
                 connected=self._connected,
                 over=self._over,
                 switched=self._switched,
-                status=lambda status: self.on_status(status),
+                status=self._status_changed,
                 system=lambda text: self.on_message(system_message(text)),
                 handlers=self._handlers,
             ),
@@ -126,9 +135,7 @@ class ChatClient:
             tls=tls,
         )
         self._echo = EchoFilter(self._release, lambda: self._connection.sio, dialect)
-        self._receiver = Receiver(
-            dialect, self._echo, lambda m: self.on_message(m), lambda: self.status.sid
-        )
+        self._receiver = Receiver(dialect, self._echo, self._received, lambda: self.status.sid)
         self._sender = Sender(
             dialect,
             outbox or Outbox(),
@@ -145,9 +152,10 @@ class ChatClient:
             self.info,
             lambda: self._connection.sio,
             self._spawn,
-            presence=lambda event: self.on_presence(event),
-            participants=lambda room, members: self.on_participants(room, members),
+            presence=self._presence_event,
+            participants=self.presence.listed,
             line=lambda text: self.on_message(system_message(text)),
+            renamed=self.presence.renamed,
         )
         self._use(dialect)
 
@@ -298,6 +306,8 @@ class ChatClient:
         """
         self._sender.leave(room)
         self._receiver.offsets.pop(room, None)  # else kept as a room to rejoin
+        self.presence.forget(room)
+        self._watched.discard(room)
         self._kept.save()
         event = self._speaking().leave_event
         if event and self.info.ready.is_set():
@@ -313,7 +323,8 @@ class ChatClient:
         """Be called `name` from now on. A server that says it can (ours: `rename`)
         is told at once and tells the others; any other is reconnected to with
         the new name in `auth.name`. True when the server was told."""
-        self.name = name
+        old, self.name = self.name, name
+        self.presence.renamed(old, name)
         if self.info.data.get("rename") is True and self.emit("rename", (name,)):
             return True
         target = self._connection.target
@@ -330,7 +341,9 @@ class ChatClient:
         self.extensions.typing_in(room)
 
     def request_participants(self, room: str) -> None:
-        """Ask who is in `room`; the answer goes to on_participants."""
+        """Ask who is in `room`; the answer goes to `presence`. Asked again on
+        every connection from now on (a client nobody watches asks nothing)."""
+        self._watched.add(room)
         self.extensions.request_participants(room)
 
     @property
@@ -347,6 +360,7 @@ class ChatClient:
         if self._typing is not None:
             self._typing.reset()
         await self._connection.close()
+        self.presence.close()
         self._kept.stop()
         for task in list(self._tasks):
             task.cancel()
@@ -465,14 +479,32 @@ class ChatClient:
         if self._dialect.replay_done_event:
             handlers[self._dialect.replay_done_event] = self._receiver.replay_done
         for event, parse in self._dialect.presence_parsers().items():
-            handlers[event] = lambda *args, parse=parse: self.on_presence(parse(args))
+            handlers[event] = lambda *args, parse=parse: self._presence_event(parse(args))
         return handlers
 
     def _server_info(self, info: object = None) -> None:
         if isinstance(info, dict):
             self.info.update(info)
             self._receiver.server_offset(self.info.offset)
+            for room in self._watched:  # a reconnect fills the model again
+                self.extensions.request_participants(room)
             self.on_info()
+
+    # ---- presence -------------------------------------------------------------
+
+    def _status_changed(self, status: Status) -> None:
+        self.presence.set_connected(status.state is ConnectionState.CONNECTED)
+        self.on_status(status)
+
+    def _presence_event(self, event: PresenceEvent) -> None:
+        """Either source's event: into the model, and to the window for its lines."""
+        self.presence.event(event)
+        self.on_presence(event)
+
+    def _received(self, message: Message) -> None:
+        if message.kind is Kind.OTHER and self.presence.typing_anywhere():
+            self.presence.spoke(message.room, message.sender)  # done typing it
+        self.on_message(message)
 
     def _release(self, args: tuple[object, ...]) -> None:
         self._receiver.receive(*args)

@@ -14,11 +14,10 @@ from typing import Any
 
 import socketio
 
-from desktop_chat.client.presence import PresenceEvent, PresenceKind
+from desktop_chat.client.presence import MOST_MEMBERS, PresenceEvent, PresenceKind
 from desktop_chat.client.server_info import ServerInfo
 
 TYPING_EVERY = 3.0  # seconds: a typing notice is sent at most this often while typing
-MOST_MEMBERS = 1000  # participants taken from one answer
 
 
 class ServerExtensions:
@@ -31,6 +30,7 @@ class ServerExtensions:
         presence: Callable[[PresenceEvent], None],
         participants: Callable[[str, list[tuple[str, int]]], None],
         line: Callable[[str], None],
+        renamed: Callable[[str, str], None] = lambda old, new: None,
     ) -> None:
         self._info = info
         self._sio = sio
@@ -38,6 +38,7 @@ class ServerExtensions:
         self._presence = presence
         self._participants = participants
         self._line = line
+        self._renamed_to = renamed
         self._typing_sent: dict[str, float] = {}  # room -> when we last said we type there
 
     @property
@@ -106,3 +107,4 @@ class ServerExtensions:
             old, new = info.get("old"), info.get("name")
             if isinstance(old, str) and isinstance(new, str) and old != new:
                 self._line(f"{old} is now called {new}")
+                self._renamed_to(old, new)

@@ -18,12 +18,11 @@ from desktop_chat.client.presence import (
     PresenceEvent,
     PresenceKind,
     PresenceLines,
-    RoomTypers,
-    Typers,
+    RoomPresence,
 )
 from desktop_chat.client.profile import Profile
 from desktop_chat.client.status import ConnectionState, Status
-from desktop_chat.protocol.messages import DeliveryUpdate, Kind, Message, system_message
+from desktop_chat.protocol.messages import DeliveryUpdate, Message, system_message
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     InvalidServerUrl,
@@ -106,7 +105,6 @@ def describe_status(status: Status, hosting: str = "") -> str:
 
 
 PRESENCE_EVERY = 1.0  # seconds of joins and leaves gathered into one line per room
-TYPING_EXPIRES = 5.0  # seconds a typing notice lasts unless renewed
 FRAME = 0.016  # gather what arrives within one frame into one model insert
 BUSY_FRAME = 0.033  # the same under a flood: fewer relayouts and repaints, more reading
 BUSY_BATCH = 100  # a batch this big means a flood
@@ -124,12 +122,9 @@ class ClientBridge(QObject):
     send_refused = Signal(str, str)  # text, why: nothing was stored, the text goes back
     join_refused = Signal(str)  # a room the server would not let us join
     retry_pending = Signal(bool)  # a reconnect is being waited for
-    participants_changed = Signal(int)  # how many are here, as the server says
-    typing_changed = Signal(str)  # "alice is typing…", or "" when nobody is
-    # desktop-chat-server's presence, per room ("" = everyone):
-    room_count_changed = Signal(str, int)  # how many connections are in the room
-    room_typing_changed = Signal(str, str)  # room, "alice is typing…" or ""
-    participants_listed = Signal(str, object)  # room, [(name, windows)]
+    # Who is here or who types changed in a room ("" = everyone, or a server
+    # without rooms): `presence(room)` says what to show now.
+    presence_changed = Signal(str)
     info_received = Signal()  # the server said what it does (server-info)
 
     def __init__(self, client: ChatClient, parent: QObject | None = None) -> None:
@@ -139,16 +134,14 @@ class ClientBridge(QObject):
         self._pending: list[Message] = []
         self._last_flush = 0.0
         self._interval = FRAME
-        self._typers = Typers()
         self.texts = StatusText(self)
         self._lines = PresenceLines()
-        self._room_typers = RoomTypers(TYPING_EXPIRES)
-        self._expiry: asyncio.TimerHandle | None = None
+        self._lines_due: asyncio.TimerHandle | None = None
         client.on_message = self._gather
         client.on_delivery = self._delivery
         client.on_status = self._status
         client.on_presence = self._presence
-        client.on_participants = self.participants_listed.emit
+        client.presence.on_change = self.presence_changed.emit
         client.on_info = self.info_received.emit
         client.on_join_refused = self.join_refused.emit
 
@@ -164,15 +157,21 @@ class ClientBridge(QObject):
         self.client.on_delivery = lambda u: None
         self.client.on_status = lambda s: None
         self.client.on_presence = lambda p: None
-        self.client.on_participants = lambda r, m: None
+        self.client.presence.on_change = lambda room: None
         self.client.on_info = lambda: None
         self.client.on_join_refused = lambda room: None
-        if self._expiry is not None:
-            self._expiry.cancel()
+        if self._lines_due is not None:
+            self._lines_due.cancel()
 
     def _gather(self, message: Message) -> None:
         """Show a lone message on the next turn of the loop; under a flood,
-        at most one insert per frame (two frames while batches are big)."""
+        at most one insert per frame (two frames while batches are big).
+        Joins and leaves gathered in its room go first: they came before it."""
+        if self._lines and self._lines.holds(message.room):
+            self._add_lines(self._lines.flush_before(message.room))
+        self._add(message)
+
+    def _add(self, message: Message) -> None:
         if not self._pending:
             loop = asyncio.get_running_loop()
             wait = self._last_flush + self._interval - loop.time()
@@ -188,16 +187,6 @@ class ClientBridge(QObject):
         self._interval = BUSY_FRAME if len(batch) >= BUSY_BATCH else FRAME
         if batch:
             self.messages_added.emit(batch)
-            if self._typers:  # once per batch, and only while someone types
-                self._spoke(batch)
-            if self._room_typers.rooms():
-                for message in batch:
-                    if message.kind is Kind.OTHER and self._room_typers.spoke(
-                        message.room, message.sender
-                    ):
-                        self.room_typing_changed.emit(
-                            message.room, self.texts.typing(self._room_typers.names(message.room))
-                        )
 
     def _delivery(self, update: DeliveryUpdate) -> None:
         """A message is in the model before any change of its state: a send that
@@ -207,13 +196,6 @@ class ClientBridge(QObject):
         self.delivery_changed.emit(update)
 
     def _status(self, status: Status) -> None:
-        if status.state is not ConnectionState.CONNECTED and self._typers:
-            self._typers.clear()  # a new connection starts with nobody typing
-            self.typing_changed.emit("")
-        if status.state is not ConnectionState.CONNECTED and self._room_typers.rooms():
-            for room in self._room_typers.rooms():
-                self.room_typing_changed.emit(room, "")
-            self._room_typers.clear()
         self.status_changed.emit(status)
         self.status_text_changed.emit(self.texts.describe(status, self.hosting))
         self.retry_pending.emit(status.retry_at is not None)
@@ -222,75 +204,46 @@ class ClientBridge(QObject):
             self.connected_to.emit(target)
 
     def _presence(self, event: PresenceEvent) -> None:
-        """Joined and left as lines in the conversation; the count and who types
-        as their own labels."""
-        if event.room is not None:
-            self._room_presence(event)
-            return
-        if event.kind is PresenceKind.JOINED and event.name:
-            self._gather(system_message(self.texts.joined(event.name)))
-        elif event.kind is PresenceKind.LEFT and event.name:
-            self._gather(system_message(self.texts.left(event.name)))
-        if event.count is not None:
-            self.participants_changed.emit(event.count)
-        if self._typers.update(event):
-            self.typing_changed.emit(self.texts.typing(self._typers.names()))
+        """Joined and left as lines in the conversation, from either source (who
+        is here and who types is the client's model: `presence`).
 
-    def _room_presence(self, event: PresenceEvent) -> None:
-        """desktop-chat-server's presence of a room: joins and leaves gathered for
-        PRESENCE_EVERY into one line each; typing shown until it expires."""
-        room = event.room or ""
-        loop = asyncio.get_running_loop()
-        if event.kind is PresenceKind.TYPING:
-            self._room_typers.typing(room, event.name, loop.time())
-            self.room_typing_changed.emit(room, self.texts.typing(self._room_typers.names(room)))
-            self._expire_later()
+        Gathered for PRESENCE_EVERY into one line per room and kind, and never
+        reordered: the next message of the room takes the lines before it
+        (PresenceLines), so "bob joined" stays before bob's first message."""
+        if event.kind not in (PresenceKind.JOINED, PresenceKind.LEFT) or not event.name:
             return
-        if not self._lines:
-            loop.call_later(PRESENCE_EVERY, self._presence_lines)
+        if self._lines_due is None:
+            loop = asyncio.get_running_loop()
+            self._lines_due = loop.call_later(PRESENCE_EVERY, self._presence_lines)
         self._lines.add(event)
-        if event.kind is PresenceKind.LEFT and self._room_typers.spoke(room, event.name):
-            self.room_typing_changed.emit(room, self.texts.typing(self._room_typers.names(room)))
-        if event.count is not None:
-            self.room_count_changed.emit(room, event.count)
 
     def _presence_lines(self) -> None:
+        self._lines_due = None
+        self._add_lines(self._lines.flush_names())
+
+    def _add_lines(self, gathered: list[tuple[str | None, bool, list[str]]]) -> None:
         rooms = set()
-        for room, joined, names in self._lines.flush_names():
-            rooms.add(room)
-            line = system_message(self.texts.presence_line(joined, names), room)
-            line.sender = "server"  # addressed to its room, "" too (Conversations.target_of)
-            self._gather(line)
+        for room, joined, names in gathered:
+            line = system_message(self.texts.presence_line(joined, names), room or "")
+            if room is not None:
+                rooms.add(room)
+                line.sender = "server"  # addressed to its room, "" too (Conversations.target_of)
+            self._add(line)
         for room in rooms:
-            self.client.request_participants(room)
+            self.client.request_participants(room)  # how many windows each has
 
-    def _expire_later(self) -> None:
-        if self._expiry is None:
-            until = self._room_typers.next_expiry()
-            if until is not None:
-                loop = asyncio.get_running_loop()
-                self._expiry = loop.call_at(until, self._expire)
+    def presence(self, room: str) -> RoomPresence:
+        """Who is in `room` (the user too, while connected), how many, who types."""
+        return self.client.presence.room(room)
 
-    def _expire(self) -> None:
-        self._expiry = None
-        now = asyncio.get_running_loop().time()
-        before = {room: self.room_typing_text(room) for room in self._room_typers.rooms()}
-        self._room_typers.expire(now)
-        for room, text in before.items():
-            if self.room_typing_text(room) != text:
-                self.room_typing_changed.emit(room, self.room_typing_text(room))
-        self._expire_later()
+    def typing_text(self, room: str) -> str:
+        """"alice is typing…" for `room`, in the user's language; "" when nobody is."""
+        return self.texts.typing(self.client.presence.room(room).typing)
 
-    def room_typing_text(self, room: str) -> str:
-        return self.texts.typing(self._room_typers.names(room))
-
-    def _spoke(self, batch: list[Message]) -> None:
-        changed = False
-        for message in batch:
-            if message.kind is Kind.OTHER and self._typers.spoke(message.sender):
-                changed = True
-        if changed:
-            self.typing_changed.emit(self.texts.typing(self._typers.names()))
+    @property
+    def has_presence(self) -> bool:
+        """Whether the server lists who is in each room (desktop-chat-server)."""
+        return self.client.has_presence
 
     def refresh_status(self) -> None:
         self._status(self.client.status)
@@ -313,8 +266,15 @@ class ClientBridge(QObject):
         # message is on the wire before the window relayouts and repaints.
         asyncio.get_running_loop().call_soon(self._flush)
 
-    def typing(self) -> None:
+    def typing(self, room: str = "") -> None:
+        """The user typed in the conversation of `room`: the profile's typing
+        notices, or desktop-chat-server's per room (each client sends only what
+        its server understands)."""
         self.client.typing()
+        self.client.typing_in(room)
+
+    def request_participants(self, room: str) -> None:
+        self.client.request_participants(room)
 
     def join(self, room: str) -> None:
         room = room.strip()

@@ -360,6 +360,21 @@ class MainWindow(QMainWindow):
             )
         self.show_profile(current, rooms=True, presence=False)
 
+    def offer_presence(self, listed: bool) -> None:
+        """A server that says who is in each room: the count and the list are shown
+        (a profile's server may still show its count: `show_profile`)."""
+        if listed:
+            self.presence.setVisible(True)
+        self.sidebar.offer_participants(listed)
+
+    def show_presence(
+        self, participants: list[tuple[str, int]], count: int | None, typing: str
+    ) -> None:
+        """Who is in the conversation shown, how many connections, who is typing."""
+        self.sidebar.show_participants(participants)
+        self.presence.show_count(count or 0)
+        self.presence.show_typing(typing)
+
     def show_profile(self, name: str, *, rooms: bool, presence: bool) -> None:
         """What this profile's server can do is what the window offers."""
         index = self.profile_combo.findData(name)

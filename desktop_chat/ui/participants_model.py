@@ -42,9 +42,27 @@ class ParticipantsModel(QAbstractListModel):
         return None
 
     def set_members(self, members: list[tuple[str, int]]) -> None:
-        self.beginResetModel()
-        self._members = sorted(members, key=lambda m: m[0].casefold())
-        self.endResetModel()
+        """Show these members: rows that stay are kept (with their selection),
+        others removed or inserted one by one, a changed window count updated."""
+        new = sorted(members, key=lambda m: (m[0].casefold(), m[0]))
+        if new == self._members:
+            return
+        names = {name for name, _windows in new}
+        for row in reversed(range(len(self._members))):
+            if self._members[row][0] not in names:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._members[row]
+                self.endRemoveRows()
+        # What is left is in the same order as `new`: insert what is missing.
+        for row, (name, windows) in enumerate(new):
+            if row < len(self._members) and self._members[row][0] == name:
+                if self._members[row][1] != windows:
+                    self._members[row] = (name, windows)
+                    self.dataChanged.emit(self.index(row), self.index(row))
+                continue
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._members.insert(row, (name, windows))
+            self.endInsertRows()
 
     def members(self) -> list[tuple[str, int]]:
         return list(self._members)

@@ -197,6 +197,14 @@ class Sidebar(QWidget):
         remove.triggered.connect(lambda: self.account_remove_requested.emit(account))
         menu.popup(self.account_list.viewport().mapToGlobal(pos))
 
+    def show_participants(self, members: list[tuple[str, int]]) -> None:
+        """Who is in the conversation shown: (name, windows)."""
+        self.participants.set_members(members)
+
+    def offer_participants(self, listed: bool) -> None:
+        """The list is shown only for a server that says who is in each room."""
+        self.participants_list.setVisible(listed)
+
     def room(self) -> str:
         """The room of the selected row ("" = everyone)."""
         index = self.list.currentIndex()

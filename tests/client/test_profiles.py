@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop_chat.client.dialect import ProfileDialect, TutorialDialect, dialect_for
-from desktop_chat.client.presence import PresenceEvent, PresenceKind, Typers
+from desktop_chat.client.presence import Presence, PresenceEvent, PresenceKind
 from desktop_chat.client.profile import ArgPath, Echo
 from desktop_chat.client.profile_toml import (
     BUILTIN_NAMES,
@@ -156,13 +156,17 @@ def test_the_demo_and_get_started_dialects() -> None:
     assert started.inbound(("yo",)).message.sender == "someone"
 
 
-def test_typers_line() -> None:
-    typers = Typers()
-    assert typers.text() == "" and not typers
+def test_a_profiles_typing_in_the_one_presence_model() -> None:
+    """A server without rooms is the room "": its typing lasts until stop typing,
+    a message or a leave, and never runs out by itself."""
+    presence = Presence(lambda: "me")
+    presence.set_connected(True)
+    assert presence.room("").typing == []
     for name in ("ann", "bob", "cy", "di"):
-        typers.update(PresenceEvent(PresenceKind.TYPING, name))
-    assert typers.text() == "ann, bob and 2 more are typing…"
-    assert typers.spoke("ann") and not typers.spoke("zed")
-    typers.update(PresenceEvent(PresenceKind.LEFT, "bob"))
-    typers.update(PresenceEvent(PresenceKind.STOP_TYPING, "cy"))
-    assert typers.text() == "di is typing…"
+        presence.event(PresenceEvent(PresenceKind.TYPING, name))
+    assert presence.room("").typing == ["ann", "bob", "cy", "di"]
+    presence.spoke("", "ann")
+    presence.spoke("", "zed")
+    presence.event(PresenceEvent(PresenceKind.LEFT, "bob"))
+    presence.event(PresenceEvent(PresenceKind.STOP_TYPING, "cy"))
+    assert presence.room("").typing == ["di"]

@@ -4,9 +4,10 @@ lines, participant counts, typing, and the get-started server's echo."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop_chat.app.session import ChatSession
@@ -14,6 +15,20 @@ from desktop_chat.protocol.messages import DeliveryState, Kind
 from tests.interop.nodeproc import Browser, ChildGroup, Peer, Server, start_browser
 from tests.interop.test_node_server import wait_shown
 from tests.ui.conftest import texts, type_and_send
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: Any) -> Iterator[None]:
+    """English as the app installs it (desktop.py): "1 participant" is a plural
+    form of the English translation, not of the source text. Without it these
+    tests passed only after another test had left English installed."""
+    from desktop_chat.ui.i18n import Translations
+
+    translations = Translations(qapp)
+    translations.apply("en")
+    yield
+    for translator in translations._installed:
+        qapp.removeTranslator(translator)
 
 
 def others(session: ChatSession) -> list[tuple[str, str]]:

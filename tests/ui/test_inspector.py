@@ -111,13 +111,18 @@ def test_the_dock_shows_every_kind_of_packet_and_acks(
 
     type_and_send(qtbot, session, "seen by the inspector")
     wait_kind(qtbot, session, "out", "event", "send-message")
-    sent = next(r for r in inspector.model.records()
-                if (r.direction, r.kind, r.event) == ("out", "event", "send-message"))
-    qtbot.waitUntil(lambda: any(r.kind == "ack" and r.ack_id == sent.ack_id
-                                for r in inspector.model.records()))
-    ack = next(r for r in inspector.model.records()
-               if r.kind == "ack" and r.ack_id == sent.ack_id)
-    assert ack.rtt is not None and 0 <= ack.rtt < 10 and ack.ack_id is not None
+    # Its own ack: others (the answers to `participants`, asked on connecting
+    # and of the conversation shown) may come before or after it.
+    send = next(r for r in inspector.model.records() if r.event == "send-message")
+    assert send.ack_id is not None
+
+    def ack_of(out: Any) -> Any:
+        return next((r for r in inspector.model.records() if r.kind == "ack"
+                     and r.direction == "in" and r.ack_id == out.ack_id), None)
+
+    qtbot.waitUntil(lambda: ack_of(send) is not None, timeout=10_000)
+    ack = ack_of(send)
+    assert ack.rtt is not None and 0 <= ack.rtt < 10
 
     # Emit: bad JSON is refused in words; a good emit's ack shows with its round trip
     panel = inspector.panel
@@ -130,14 +135,11 @@ def test_the_dock_shows_every_kind_of_packet_and_acks(
     panel.emit_ack.setChecked(True)
     panel.emit_button.click()
     assert panel.emit_error.isHidden()
-    # Its ack, by id: other acks (a participants answer) may come in between.
-    wait_kind(qtbot, session, "out", "event", "join-room")
+    qtbot.waitUntil(lambda: any(r.event == "join-room" for r in inspector.model.records()))
     join = [r for r in inspector.model.records() if r.event == "join-room"][-1]
-    qtbot.waitUntil(lambda: any(r.kind == "ack" and r.ack_id == join.ack_id
-                                for r in inspector.model.records()), timeout=10_000)
-    reply = next(r for r in inspector.model.records()
-                 if r.kind == "ack" and r.ack_id == join.ack_id)
-    assert join.args() == ["r1"] and reply.rtt is not None
+    assert join.args() == ["r1"] and join.ack_id is not None
+    qtbot.waitUntil(lambda: ack_of(join) is not None, timeout=10_000)
+    assert ack_of(join).rtt is not None
 
     # filter by event and direction
     panel.filter_text.setText("send-mess")
