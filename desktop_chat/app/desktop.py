@@ -368,5 +368,5 @@ class Desktop(QObject):
             parsed = parse_server_url(url)
         except InvalidServerUrl:
             return
-        self.window.server_url.setText(parsed.url)
+        self.window.show_address(parsed.url)
         self.session.bridge.connect_to(ServerTarget(parsed, path))

@@ -60,8 +60,8 @@ class Keeping(QObject):
         c.list_model.rowsInserted.connect(lambda *_: self._remember_conversations())
         c.list_model.rowsRemoved.connect(lambda *_: self._remember_conversations())
         c.list_model.dataChanged.connect(lambda *_: self._remember_unread())
-        w.message_list.older_wanted.connect(self._older)
-        w.message_input.textChanged.connect(self._typed)
+        w.older_wanted.connect(self._older)
+        w.draft_changed.connect(self._typed)
 
     def delivery(self, update: DeliveryUpdate) -> None:
         if self.account:
@@ -82,7 +82,7 @@ class Keeping(QObject):
         self._draft_timer.stop()
         if self.server and self.active:
             self.drafts.save(
-                self.server, self._draft_room, self.window.message_input.toPlainText()
+                self.server, self._draft_room, self.window.draft_text()
             )
 
     def load_draft(self) -> None:
@@ -91,14 +91,7 @@ class Keeping(QObject):
         if not self.active:
             return
         text = self.drafts.load(self.server, self._draft_room) if self.server else ""
-        self.window.message_input.blockSignals(True)
-        try:
-            self.window.message_input.setPlainText(text)
-        finally:
-            self.window.message_input.blockSignals(False)
-        cursor = self.window.message_input.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        self.window.message_input.setTextCursor(cursor)
+        self.window.show_draft(text)
 
     def _switched(self, room: str) -> None:
         """Another conversation shown: the draft of the one left is kept, its own shown."""
@@ -191,7 +184,7 @@ class Keeping(QObject):
                     )
             row = model.show_around(hit.message.id)
         if row >= 0:
-            self.window.message_list.show_row(row)
+            self.window.show_row(row)
 
     def _older(self) -> None:
         """The user scrolled to the top of what the window holds: page in older

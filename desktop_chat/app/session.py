@@ -265,7 +265,7 @@ class ChatSession(QObject):
             )
             for s in self.sessions if s.account.id
         ])
-        self.window.sidebar.select_account(self.shown.account.id)
+        self.window.select_account(self.shown.account.id)
 
     def _account_state(self, session: AccountSession) -> None:
         self.account_rows.update(session.account.id, state=session.status.state)
@@ -292,7 +292,7 @@ class ChatSession(QObject):
         self.window.show_name(session.client.name)
         self._title()
         if session.target is not None:
-            self.window.server_url.setText(session.target.url.url)
+            self.window.show_address(session.target.url.url)
         self._show_profile(session.client.profile)
         self.window.show_status(self._status_words(session.status_text))
         self.window.show_reconnect(session.status.retry_at is not None)
@@ -303,13 +303,13 @@ class ChatSession(QObject):
         try:
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
-            self.window.add_account_dialog.show_problem(
+            self.window.show_account_problem(
                 self.bridge.texts.invalid_address(str(exc))
             )
             return
         name = name.strip() or self.name
         if len(name) > MAX_NAME_CHARS:
-            self.window.add_account_dialog.show_problem(
+            self.window.show_account_problem(
                 QCoreApplication.translate(
                     "ChatSession", "A name has 1 to {most} characters."
                 ).format(most=MAX_NAME_CHARS)
@@ -397,7 +397,7 @@ class ChatSession(QObject):
         sessions = self.sessions if everywhere else [self.shown]
         hits = [hit for s in sessions for hit in s.keeping.search(query, everywhere)]
         hits.sort(key=lambda hit: hit.message.ts, reverse=True)
-        self.window.search_panel.show_results(query, hits)
+        self.window.show_search_results(query, hits)
 
     def _show_hit(self, hit: Hit) -> None:
         if hit.account and hit.account != self.shown.account.id:
@@ -545,7 +545,7 @@ class ChatSession(QObject):
         text = opts.url if opts.url is not None else (
             first.url if first else (self.settings.url or opts.default_url)
         )
-        self.window.server_url.setText(text)
+        self.window.show_address(text)
         try:
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
@@ -567,7 +567,7 @@ class ChatSession(QObject):
         self.keeping.restore(account)
         self._show_profile(profile)
         if opts.room and profile.rooms:
-            self.window.room_input.setText(opts.room.strip())
+            self.window.offer_room(opts.room.strip())
             self._join(opts.room)
         if not taken:
             self.bridge.connect_to(target, profile)
@@ -699,7 +699,7 @@ class ChatSession(QObject):
             self.window.offer_host_elsewhere(True)
             return
         here = parse_server_url(f"http://127.0.0.1:{self.server.port}")
-        self.window.server_url.setText(here.url)
+        self.window.show_address(here.url)
         self.bridge.connect_to(ServerTarget(here, self._path))
 
     async def close(self) -> None:

@@ -86,6 +86,8 @@ class MainWindow(QMainWindow):
     discard_requested = Signal(str)  # the id of a failed message not to send after all
     typing_started = Signal()  # a keystroke in a non-empty message (for typing notices)
     name_change_requested = Signal(str)  # the name typed in nameEdit (not yet checked)
+    draft_changed = Signal()  # the text in the message box changed (a draft to keep)
+    older_wanted = Signal()  # scrolled to the top of what is shown: older messages, please
     account_requested = Signal(str)  # show this account (its id)
     account_add_requested = Signal(str, str, str)  # address, name, profile, as typed
     account_remove_requested = Signal(str)  # an account's id
@@ -192,6 +194,8 @@ class MainWindow(QMainWindow):
         self.sidebar.leave_requested.connect(self.leave_requested)
         self.sidebar.conversation_requested.connect(self.conversation_requested)
         self.switcher.conversation_requested.connect(self.conversation_requested)
+        self.message_input.textChanged.connect(self.draft_changed)
+        self.message_list.older_wanted.connect(self.older_wanted)
         self.sidebar.account_requested.connect(self.account_requested)
         self.sidebar.account_remove_requested.connect(self.account_remove_requested)
         self.sidebar.account_move_requested.connect(self.account_move_requested)
@@ -480,7 +484,45 @@ class MainWindow(QMainWindow):
         """Offer "Host on another port" while the address is held by a non-chat server."""
         self.host_elsewhere_button.setVisible(offer)
 
+    # ---- what the session shows -------------------------------------------------
+
+    def draft_text(self) -> str:
+        return self.message_input.toPlainText()
+
+    def show_draft(self, text: str) -> None:
+        """A conversation's draft in the message box (not itself a change to keep)."""
+        self.message_input.blockSignals(True)
+        try:
+            self.message_input.setPlainText(text)
+        finally:
+            self.message_input.blockSignals(False)
+        cursor = self.message_input.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.message_input.setTextCursor(cursor)
+
+    def show_row(self, row: int) -> None:
+        """Scroll to a message of the conversation shown (a search result)."""
+        self.message_list.show_row(row)
+
+    def show_search_results(self, query: str, hits: list[Hit]) -> None:
+        self.search_panel.show_results(query, hits)
+
+    def show_address(self, text: str) -> None:
+        """The address the window connects to, in the field at the top."""
+        self.server_url.setText(text)
+
+    def offer_room(self, room: str) -> None:
+        """A room to join, put in the join field (--room)."""
+        self.room_input.setText(room)
+
     # ---- accounts -----------------------------------------------------------
+
+    def select_account(self, account: str) -> None:
+        self.sidebar.select_account(account)
+
+    def show_account_problem(self, text: str) -> None:
+        """What is wrong with the account asked for: said in the dialog, kept open."""
+        self.add_account_dialog.show_problem(text)
 
     def show_account(self, account: str, conversations: ConversationListModel) -> None:
         """Show another account: its conversations in the sidebar and the switcher."""
