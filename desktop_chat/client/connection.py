@@ -22,6 +22,7 @@ import aiohttp
 import socketio
 
 from desktop_chat.client.errors import describe_connect_failure
+from desktop_chat.client.notices import Connected, Disconnected, Notice
 from desktop_chat.client.packet_tap import PacketTap
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions
@@ -45,7 +46,7 @@ class ConnectionHooks:
     over: Callable[[], Awaitable[None]]  # stop using it (before it is closed)
     switched: Callable[[ServerTarget], None]  # another server from now on
     status: Callable[[Status], None]
-    system: Callable[[str], None]  # a line for the conversation
+    notice: Callable[[Notice], None]  # something to tell the user
     # Events of the server's that other parts handle; called only while the
     # connection they came on is the current one.
     handlers: Callable[[], dict[str, Callable[..., None]]]
@@ -177,8 +178,7 @@ class Connection:
                 if self._closing:
                     break
                 if self.target is target:
-                    text = "You went offline." if self.offline else "Disconnected from the server."
-                    self._hooks.system(f"{text} {reason}" if reason else text)
+                    self._hooks.notice(Disconnected(self.offline, reason))
                     if reason and not self.offline:
                         # Said in the status line too, until the next attempt.
                         self._publish(Status(ConnectionState.RECONNECTING, target.url.url,
@@ -254,7 +254,7 @@ class Connection:
         self._publish(
             Status(ConnectionState.CONNECTED, target.url.url, sid=sid, transport=sio.transport())
         )
-        self._hooks.system(f"You connected with id : {sid}")
+        self._hooks.notice(Connected(sid))
         self._hooks.connected(sio)
         return None
 

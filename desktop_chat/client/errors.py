@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from desktop_chat.client.notices import Notice
+
 
 class MessageRefused(ValueError):
-    """The message cannot be sent as it is; the text says why, in words."""
+    """The message cannot be sent as it is; `notice` says why, for the window
+    to word (the exception's text is for logs)."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(repr(notice))
+        self.notice = notice
 
 
 def describe_connect_failure(exc: BaseException, reported: object) -> str:

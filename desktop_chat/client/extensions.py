@@ -14,6 +14,7 @@ from typing import Any
 
 import socketio
 
+from desktop_chat.client.notices import Notice, Renamed
 from desktop_chat.client.presence import PresenceEvent, PresenceKind
 from desktop_chat.client.server_info import ServerInfo
 
@@ -30,14 +31,14 @@ class ServerExtensions:
         *,
         presence: Callable[[PresenceEvent], None],
         participants: Callable[[str, list[tuple[str, int]]], None],
-        line: Callable[[str], None],
+        notice: Callable[[Notice], None],
     ) -> None:
         self._info = info
         self._sio = sio
         self._spawn = spawn
         self._presence = presence
         self._participants = participants
-        self._line = line
+        self._notice = notice
         self._typing_sent: dict[str, float] = {}  # room -> when we last said we type there
 
     @property
@@ -105,4 +106,4 @@ class ServerExtensions:
         if isinstance(info, dict):
             old, new = info.get("old"), info.get("name")
             if isinstance(old, str) and isinstance(new, str) and old != new:
-                self._line(f"{old} is now called {new}")
+                self._notice(Renamed(old, new))

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.client.chat_client import ChatClient
 from desktop_chat.client.errors import MessageRefused
+from desktop_chat.client.notices import Notice
 from desktop_chat.client.presence import (
     PresenceEvent,
     PresenceKind,
@@ -30,6 +31,7 @@ from desktop_chat.protocol.urls import (
     ServerTarget,
     parse_server_url,
 )
+from desktop_chat.ui.notice_text import notice_text
 from desktop_chat.ui.tr import fill
 
 
@@ -89,6 +91,11 @@ class StatusText(QObject):
         if joined:
             return self.tr("%n people joined", "", len(names))
         return self.tr("%n people left", "", len(names))
+
+    def notice(self, notice: Notice) -> str:
+        """What the client reports (connected, joined, refused...), worded in
+        notice_text.py, the one place for each kind's words."""
+        return notice_text(notice)
 
     def not_sent(self, why: str) -> str:
         return fill(self.tr("Not sent: %1"), why)
@@ -151,6 +158,7 @@ class ClientBridge(QObject):
         client.on_participants = self.participants_listed.emit
         client.on_info = self.info_received.emit
         client.on_join_refused = self.join_refused.emit
+        client.on_notice = self._notice
 
     def detach(self) -> None:
         """Let go of the client, breaking the bridge <-> client reference cycle.
@@ -167,6 +175,7 @@ class ClientBridge(QObject):
         self.client.on_participants = lambda r, m: None
         self.client.on_info = lambda: None
         self.client.on_join_refused = lambda room: None
+        self.client.on_notice = lambda n: None
         if self._expiry is not None:
             self._expiry.cancel()
 
@@ -292,6 +301,10 @@ class ClientBridge(QObject):
         if changed:
             self.typing_changed.emit(self.texts.typing(self._typers.names()))
 
+    def _notice(self, notice: Notice) -> None:
+        """A notice of the client, said in the window's language where it belongs."""
+        self._gather(system_message(self.texts.notice(notice), notice.room))
+
     def refresh_status(self) -> None:
         self._status(self.client.status)
 
@@ -305,8 +318,9 @@ class ClientBridge(QObject):
             self.client.send(text, room.strip())
         except MessageRefused as exc:
             # Nothing the user typed is lost: the window puts the text back.
-            self.show_system(self.texts.not_sent(str(exc)))
-            self.send_refused.emit(text, str(exc))
+            why = self.texts.notice(exc.notice)
+            self.show_system(self.texts.not_sent(why))
+            self.send_refused.emit(text, why)
             return
         # The user's own words appear on this turn of the loop, not a frame
         # later; queued behind the emit the send just woke, so that the

@@ -610,6 +610,77 @@ Click to open in your browser</translation>
     </message>
 </context>
 <context>
+    <name>NoticeText</name>
+    <message>
+        <source>You connected with id : %1</source>
+        <translation>You connected with id : %1</translation>
+    </message>
+    <message>
+        <source>You went offline.</source>
+        <translation>You went offline.</translation>
+    </message>
+    <message>
+        <source>Disconnected from the server.</source>
+        <translation>Disconnected from the server.</translation>
+    </message>
+    <message>
+        <source> Sending failed (%1); reconnecting.</source>
+        <translation> Sending failed (%1); reconnecting.</translation>
+    </message>
+    <message>
+        <source>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</source>
+        <translation>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</translation>
+    </message>
+    <message>
+        <source>Joined %1. The server says: “%2”</source>
+        <translation>Joined %1. The server says: “%2”</translation>
+    </message>
+    <message>
+        <source>Joined %1</source>
+        <translation>Joined %1</translation>
+    </message>
+    <message>
+        <source>Joined room &apos;%1&apos; (the server did not confirm).</source>
+        <translation>Joined room &apos;%1&apos; (the server did not confirm).</translation>
+    </message>
+    <message>
+        <source>Could not join %1: “%2”</source>
+        <translation>Could not join %1: “%2”</translation>
+    </message>
+    <message>
+        <source>The %1 profile has no rooms to join.</source>
+        <translation>The %1 profile has no rooms to join.</translation>
+    </message>
+    <message>
+        <source>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
+        <translation>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</translation>
+    </message>
+    <message>
+        <source>Some of what was said in #%1 while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
+        <translation>Some of what was said in #%1 while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</translation>
+    </message>
+    <message>
+        <source>%1 is now called %2</source>
+        <translation>%1 is now called %2</translation>
+    </message>
+    <message>
+        <source>An empty message is not sent.</source>
+        <translation>An empty message is not sent.</translation>
+    </message>
+    <message>
+        <source>The message is %1 bytes; the server takes at most %2 bytes.</source>
+        <translation>The message is %1 bytes; the server takes at most %2 bytes.</translation>
+    </message>
+    <message>
+        <source>The message is %1 bytes as sent (characters outside ASCII take up to 6 bytes each on the wire); the server takes at most %2 bytes.</source>
+        <translation>The message is %1 bytes as sent (characters outside ASCII take up to 6 bytes each on the wire); the server takes at most %2 bytes.</translation>
+    </message>
+    <message>
+        <source>The message could not be stored (%1), so it was not sent.</source>
+        <translation>The message could not be stored (%1), so it was not sent.</translation>
+    </message>
+</context>
+<context>
     <name>NotificationText</name>
     <message>
         <source>everyone</source>

@@ -608,6 +608,77 @@ Click to open in your browser</source>
     </message>
 </context>
 <context>
+    <name>NoticeText</name>
+    <message>
+        <source>You connected with id : %1</source>
+        <translation>연결되었습니다. ID: %1</translation>
+    </message>
+    <message>
+        <source>You went offline.</source>
+        <translation>오프라인으로 전환했습니다.</translation>
+    </message>
+    <message>
+        <source>Disconnected from the server.</source>
+        <translation>서버와의 연결이 끊어졌습니다.</translation>
+    </message>
+    <message>
+        <source> Sending failed (%1); reconnecting.</source>
+        <translation> 보내기에 실패했습니다(%1). 다시 연결합니다.</translation>
+    </message>
+    <message>
+        <source>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</source>
+        <translation>토큰을 %1에 보내지 않았습니다. 연결이 암호화되지 않았고(http://) 서버가 이 컴퓨터에 있지 않아 네트워크의 누구나 토큰을 읽을 수 있습니다. https://를 쓰거나, 이를 감수한다면 --send-token-over-http를 쓰세요.</translation>
+    </message>
+    <message>
+        <source>Joined %1. The server says: “%2”</source>
+        <translation>%1 방에 참가했습니다. 서버의 말: “%2”</translation>
+    </message>
+    <message>
+        <source>Joined %1</source>
+        <translation>%1 방에 참가했습니다</translation>
+    </message>
+    <message>
+        <source>Joined room &apos;%1&apos; (the server did not confirm).</source>
+        <translation>&apos;%1&apos; 방에 참가했습니다(서버가 확인해 주지 않았습니다).</translation>
+    </message>
+    <message>
+        <source>Could not join %1: “%2”</source>
+        <translation>%1 방에 참가하지 못했습니다: “%2”</translation>
+    </message>
+    <message>
+        <source>The %1 profile has no rooms to join.</source>
+        <translation>%1 프로필에는 참가할 방이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
+        <translation>자리를 비운 동안 모두와의 대화에서 오간 말 중 일부는 서버에 더 이상 남아 있지 않습니다(서버는 메시지를 일정 기간만 보관합니다). 서버에 남아 있던 것은 모두 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Some of what was said in #%1 while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
+        <translation>자리를 비운 동안 #%1에서 오간 말 중 일부는 서버에 더 이상 남아 있지 않습니다(서버는 메시지를 일정 기간만 보관합니다). 서버에 남아 있던 것은 모두 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>%1 is now called %2</source>
+        <translation>%1 님이 이름을 %2(으)로 바꿨습니다</translation>
+    </message>
+    <message>
+        <source>An empty message is not sent.</source>
+        <translation>빈 메시지는 보내지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The message is %1 bytes; the server takes at most %2 bytes.</source>
+        <translation>메시지가 %1바이트입니다. 서버는 %2바이트까지만 받습니다.</translation>
+    </message>
+    <message>
+        <source>The message is %1 bytes as sent (characters outside ASCII take up to 6 bytes each on the wire); the server takes at most %2 bytes.</source>
+        <translation>보내는 메시지가 %1바이트입니다(ASCII 밖의 문자는 전송될 때 한 글자에 최대 6바이트를 차지합니다). 서버는 %2바이트까지만 받습니다.</translation>
+    </message>
+    <message>
+        <source>The message could not be stored (%1), so it was not sent.</source>
+        <translation>메시지를 저장하지 못해(%1) 보내지 않았습니다.</translation>
+    </message>
+</context>
+<context>
     <name>NotificationText</name>
     <message>
         <source>everyone</source>

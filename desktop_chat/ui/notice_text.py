@@ -1,0 +1,123 @@
+"""The client's notices (client/notices.py) in the user's language.
+
+The client reports what happened as data; this is the one place that
+words it, with `translate` so that both languages cover every kind
+(tests/unit/ui/test_notice_text.py fails on a kind without a Korean line).
+Names, rooms and a server's own text are put in with `fill`, as they came;
+a server's text is quoted, inside our sentence.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from desktop_chat.client.notices import (
+    Connected,
+    Disconnected,
+    EmptyMessage,
+    HistoryTrimmed,
+    Joined,
+    JoinRefused,
+    JoinUnconfirmed,
+    NoRoomsToJoin,
+    Notice,
+    NotStored,
+    PacketTooBig,
+    Renamed,
+    TextTooLong,
+    TokenHeldBack,
+)
+from desktop_chat.ui.tr import fill
+
+translate = QCoreApplication.translate
+
+
+def _bytes(count: int) -> str:
+    return f"{count:,}"
+
+
+def notice_text(notice: Notice) -> str:
+    """What to show for `notice`, in the language installed now."""
+    match notice:
+        case Connected(sid=sid):
+            return fill(translate("NoticeText", "You connected with id : %1"), sid)
+        case Disconnected(offline=offline, failure=failure):
+            text = (
+                translate("NoticeText", "You went offline.")
+                if offline
+                else translate("NoticeText", "Disconnected from the server.")
+            )
+            if failure:
+                again = translate("NoticeText", " Sending failed (%1); reconnecting.")
+                text += fill(again, failure)
+            return text
+        case TokenHeldBack(url=url):
+            return fill(
+                translate(
+                    "NoticeText",
+                    "The token was not sent to %1: the connection is not encrypted (http://) "
+                    "and the server is not on this machine, so anyone on the network could "
+                    "read it. Use https://, or --send-token-over-http if you accept that.",
+                ),
+                url,
+            )
+        case Joined(joined=room, reply=reply):
+            if reply:
+                said = translate("NoticeText", "Joined %1. The server says: “%2”")
+                return fill(said, room, reply)
+            return fill(translate("NoticeText", "Joined %1"), room)
+        case JoinUnconfirmed(joined=room):
+            return fill(
+                translate("NoticeText", "Joined room '%1' (the server did not confirm)."), room
+            )
+        case JoinRefused(refused=room, reason=reason):
+            return fill(translate("NoticeText", "Could not join %1: “%2”"), room, reason)
+        case NoRoomsToJoin(profile=profile):
+            return fill(translate("NoticeText", "The %1 profile has no rooms to join."), profile)
+        case HistoryTrimmed(channel=""):
+            return translate(
+                "NoticeText",
+                "Some of what was said in the conversation with everyone while you were away "
+                "is no longer kept by the server (it keeps messages for a limited time); "
+                "everything it still had is shown.",
+            )
+        case HistoryTrimmed(channel=room):
+            return fill(
+                translate(
+                    "NoticeText",
+                    "Some of what was said in #%1 while you were away is no longer kept by the "
+                    "server (it keeps messages for a limited time); everything it still had "
+                    "is shown.",
+                ),
+                room,
+            )
+        case Renamed(old=old, new=new):
+            return fill(translate("NoticeText", "%1 is now called %2"), old, new)
+        case EmptyMessage():
+            return translate("NoticeText", "An empty message is not sent.")
+        case TextTooLong(size=size, limit=limit):
+            return fill(
+                translate(
+                    "NoticeText", "The message is %1 bytes; the server takes at most %2 bytes."
+                ),
+                _bytes(size),
+                _bytes(limit),
+            )
+        case PacketTooBig(size=size, limit=limit):
+            return fill(
+                translate(
+                    "NoticeText",
+                    "The message is %1 bytes as sent (characters outside ASCII take up to "
+                    "6 bytes each on the wire); the server takes at most %2 bytes.",
+                ),
+                _bytes(size),
+                _bytes(limit),
+            )
+        case NotStored(error=error):
+            return fill(
+                translate(
+                    "NoticeText", "The message could not be stored (%1), so it was not sent."
+                ),
+                error,
+            )
+    raise TypeError(f"no words for {notice!r}: add them to ui/notice_text.py")
