@@ -1,0 +1,70 @@
+"""A Korean window says in Korean what the client reports (connected, joined,
+a refused join, disconnected, renamed): the client reports typed notices and
+the window words them (ui/notice_text.py), so no English line made by the
+client reaches a Korean window."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from desktop_chat.protocol.messages import Kind
+from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.ui.i18n import Translations
+from tests.ui.conftest import texts, wait_connected
+from tests.ui.test_names import rename_in_window
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+@pytest.fixture
+def korean(qapp: Any) -> Iterator[Translations]:
+    translations = Translations(qapp)
+    assert translations.apply("ko")
+    qapp.processEvents()
+    yield translations
+    translations.apply("en")
+    qapp.processEvents()
+
+
+def english(lines: list[str]) -> list[str]:
+    """The lines with no Korean in them: each line the window makes is Korean
+    around the names and server texts it quotes."""
+    return [line for line in lines if not HANGUL.search(line)]
+
+
+def test_the_client_s_notices_are_korean_in_a_korean_window(
+    qtbot: Any, open_window: Any, arun: Any, korean: Translations
+) -> None:
+    server = ChatServer()
+    port = arun(server.start("127.0.0.1", 0))
+    try:
+        alice = open_window(f"http://127.0.0.1:{port}", "alice")
+        bob = open_window(f"http://127.0.0.1:{port}", "bob")
+        wait_connected(qtbot, alice)
+        wait_connected(qtbot, bob)
+        sid = alice.client.status.sid
+        qtbot.waitUntil(lambda: any(sid in t for t in texts(alice, Kind.SYSTEM)))
+
+        for session in (alice, bob):
+            session.window.room_input.setText("garden")
+            session.window.join_button.click()
+        qtbot.waitUntil(lambda: any("garden" in t for t in texts(alice, Kind.SYSTEM)))
+        alice.window.room_input.setText("r" * 200)  # over the server's 128: refused
+        alice.window.join_button.click()
+        qtbot.waitUntil(lambda: any("128" in t for t in texts(alice, Kind.SYSTEM)))
+
+        qtbot.waitUntil(lambda: bob.client.says_rooms)
+        rename_in_window(qtbot, bob, "bert")
+        qtbot.waitUntil(lambda: any("bert" in t for t in texts(alice, Kind.SYSTEM)))
+        before = len(texts(alice, Kind.SYSTEM))
+    finally:
+        arun(server.stop())
+    qtbot.waitUntil(lambda: len(texts(alice, Kind.SYSTEM)) > before)  # disconnected
+    lines = texts(alice, Kind.SYSTEM)
+    assert english(lines) == []
+    refusal = next(t for t in lines if "128" in t)
+    assert "“" in refusal  # the server's own words, quoted inside a Korean sentence
