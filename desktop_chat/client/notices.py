@@ -54,6 +54,57 @@ class TokenHeldBack(Notice):
     url: str
 
 
+# ---- why a connection failed or ended (Status.error) ---------------------------
+
+
+@dataclass(frozen=True)
+class ConnectionRefusedByServer(Notice):
+    """The server refused the connection; `message` is its own text."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class NothingListening(Notice):
+    """Nothing is listening at the address."""
+
+
+@dataclass(frozen=True)
+class UnknownHost(Notice):
+    """The server's name cannot be resolved."""
+
+
+@dataclass(frozen=True)
+class CertificateNotTrusted(Notice):
+    """The server's TLS certificate is not trusted; `reason` is the TLS library's."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class NotHttps(Notice):
+    """The server does not speak https at the address."""
+
+
+@dataclass(frozen=True)
+class NoAnswer(Notice):
+    """The server did not answer in time."""
+
+
+@dataclass(frozen=True)
+class ConnectFailed(Notice):
+    """Any other failure; `detail` is the library's text (or the error's name)."""
+
+    detail: str
+
+
+@dataclass(frozen=True)
+class SendingFailed(Notice):
+    """Sending failed with `failure` (a bug, logged); reconnecting to send again."""
+
+    failure: str
+
+
 # ---- rooms -------------------------------------------------------------------
 
 

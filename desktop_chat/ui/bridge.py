@@ -60,7 +60,7 @@ class StatusText(QObject):
                     else self.tr(" (trying again now)")
                 )
             if status.error:
-                text += fill(self.tr(": %1"), status.error)
+                text += fill(self.tr(": %1"), self.notice(status.error))
             return text + host_note
         if status.user_offline:
             return self.tr("Offline: you went offline; messages you write are kept") + host_note

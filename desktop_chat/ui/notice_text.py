@@ -12,20 +12,28 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.client.notices import (
+    CertificateNotTrusted,
     Connected,
+    ConnectFailed,
+    ConnectionRefusedByServer,
     Disconnected,
     EmptyMessage,
     HistoryTrimmed,
     Joined,
     JoinRefused,
     JoinUnconfirmed,
+    NoAnswer,
     NoRoomsToJoin,
+    NothingListening,
+    NotHttps,
     Notice,
     NotStored,
     PacketTooBig,
     Renamed,
+    SendingFailed,
     TextTooLong,
     TokenHeldBack,
+    UnknownHost,
 )
 from desktop_chat.ui.tr import fill
 
@@ -47,10 +55,34 @@ def notice_text(notice: Notice) -> str:
                 if offline
                 else translate("NoticeText", "Disconnected from the server.")
             )
-            if failure:
-                again = translate("NoticeText", " Sending failed (%1); reconnecting.")
-                text += fill(again, failure)
-            return text
+            return f"{text} {notice_text(SendingFailed(failure))}" if failure else text
+        case SendingFailed(failure=failure):
+            return fill(translate("NoticeText", "Sending failed (%1); reconnecting."), failure)
+        case ConnectionRefusedByServer(message=message):
+            return fill(translate("NoticeText", "The server refused the connection: “%1”"), message)
+        case NothingListening():
+            return translate(
+                "NoticeText", "Connection refused: nothing is listening at this address."
+            )
+        case UnknownHost():
+            return translate("NoticeText", "Unknown host: the server's name cannot be resolved.")
+        case CertificateNotTrusted(reason=reason):
+            return fill(
+                translate(
+                    "NoticeText",
+                    "The server's TLS certificate is not trusted (%1). "
+                    "Trust its CA with --ca-file, or skip the check with --insecure.",
+                ),
+                reason,
+            )
+        case NotHttps():
+            return translate(
+                "NoticeText", "TLS failed: the server does not speak https at this address."
+            )
+        case NoAnswer():
+            return translate("NoticeText", "The server did not answer in time.")
+        case ConnectFailed(detail=detail):
+            return fill(translate("NoticeText", "Connection failed: %1"), detail)
         case TokenHeldBack(url=url):
             return fill(
                 translate(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop_chat.client.chat_client import Backoff, ChatClient, ConnectionState, Status
-from desktop_chat.client.notices import Connected, Disconnected, Joined, Notice
+from desktop_chat.client.notices import Connected, Disconnected, Joined, NothingListening, Notice
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import FAST_BACKOFF, free_port, run_checked, server_target, until
@@ -88,7 +88,7 @@ def test_message_written_offline_is_sent_when_the_server_appears() -> None:
                     alice.status.state is ConnectionState.RECONNECTING and bool(alice.status.error)
                 )
             )
-            assert "refused" in alice.status.error.lower()
+            assert alice.status.error == NothingListening()
             assert alice.status.retry_at is not None
             kept = alice.send("written while offline", "")
             assert kept.state is DeliveryState.PENDING

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from desktop_chat.client import sender as sender_module
 from desktop_chat.client.chat_client import ConnectionState
-from desktop_chat.client.notices import Disconnected
+from desktop_chat.client.notices import Disconnected, SendingFailed
 from desktop_chat.protocol.messages import DeliveryState
 from tests.client.test_client import make_client
 from tests.helpers import run_checked, server_target, until
@@ -110,7 +110,8 @@ def test_a_bug_in_the_send_loop_is_said_and_sending_recovers(
             alice.connect_to(server_target(server.url))
             await until(lambda: alice.status.state is ConnectionState.CONNECTED)
             message = alice.send("hello", "")
-            await until(lambda: any("injected bug" in s.error for s in seen.statuses),
+            failed = SendingFailed("RuntimeError: injected bug")
+            await until(lambda: failed in [s.error for s in seen.statuses],
                         what="the status to say so")
             assert Disconnected(failure="RuntimeError: injected bug") in seen.notices
             await until(lambda: seen.states.get(message.id) is DeliveryState.DELIVERED)

@@ -1,7 +1,7 @@
 """A Korean window says in Korean what the client reports (connected, joined,
-a refused join, disconnected, renamed): the client reports typed notices and
-the window words them (ui/notice_text.py), so no English line made by the
-client reaches a Korean window."""
+a refused join, disconnected, renamed, why it cannot reconnect): the client
+reports typed notices and the window words them (ui/notice_text.py), so no
+English line made by the client reaches a Korean window."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+from desktop_chat.client.notices import NothingListening
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui.i18n import Translations
+from desktop_chat.ui.notice_text import notice_text
 from tests.ui.conftest import texts, wait_connected
 from tests.ui.test_names import rename_in_window
 
@@ -68,3 +70,7 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
     assert english(lines) == []
     refusal = next(t for t in lines if "128" in t)
     assert "“" in refusal  # the server's own words, quoted inside a Korean sentence
+    # The status line says why it cannot reconnect, in Korean too.
+    status = alice.window.status_label
+    qtbot.waitUntil(lambda: notice_text(NothingListening()) in status.text())
+    assert "Connection refused" not in status.text() and HANGUL.search(status.text())

@@ -624,8 +624,36 @@ Click to open in your browser</translation>
         <translation>Disconnected from the server.</translation>
     </message>
     <message>
-        <source> Sending failed (%1); reconnecting.</source>
-        <translation> Sending failed (%1); reconnecting.</translation>
+        <source>Sending failed (%1); reconnecting.</source>
+        <translation>Sending failed (%1); reconnecting.</translation>
+    </message>
+    <message>
+        <source>The server refused the connection: “%1”</source>
+        <translation>The server refused the connection: “%1”</translation>
+    </message>
+    <message>
+        <source>Connection refused: nothing is listening at this address.</source>
+        <translation>Connection refused: nothing is listening at this address.</translation>
+    </message>
+    <message>
+        <source>Unknown host: the server&apos;s name cannot be resolved.</source>
+        <translation>Unknown host: the server&apos;s name cannot be resolved.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s TLS certificate is not trusted (%1). Trust its CA with --ca-file, or skip the check with --insecure.</source>
+        <translation>The server&apos;s TLS certificate is not trusted (%1). Trust its CA with --ca-file, or skip the check with --insecure.</translation>
+    </message>
+    <message>
+        <source>TLS failed: the server does not speak https at this address.</source>
+        <translation>TLS failed: the server does not speak https at this address.</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time.</source>
+        <translation>The server did not answer in time.</translation>
+    </message>
+    <message>
+        <source>Connection failed: %1</source>
+        <translation>Connection failed: %1</translation>
     </message>
     <message>
         <source>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</source>

@@ -622,8 +622,36 @@ Click to open in your browser</source>
         <translation>서버와의 연결이 끊어졌습니다.</translation>
     </message>
     <message>
-        <source> Sending failed (%1); reconnecting.</source>
-        <translation> 보내기에 실패했습니다(%1). 다시 연결합니다.</translation>
+        <source>Sending failed (%1); reconnecting.</source>
+        <translation>보내기에 실패했습니다(%1). 다시 연결합니다.</translation>
+    </message>
+    <message>
+        <source>The server refused the connection: “%1”</source>
+        <translation>서버가 연결을 거부했습니다: “%1”</translation>
+    </message>
+    <message>
+        <source>Connection refused: nothing is listening at this address.</source>
+        <translation>연결이 거부되었습니다: 이 주소에서 기다리는 서버가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Unknown host: the server&apos;s name cannot be resolved.</source>
+        <translation>알 수 없는 호스트: 서버 이름을 찾을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s TLS certificate is not trusted (%1). Trust its CA with --ca-file, or skip the check with --insecure.</source>
+        <translation>서버의 TLS 인증서를 신뢰할 수 없습니다(%1). --ca-file로 인증 기관을 신뢰하게 하거나, --insecure로 확인을 건너뛰세요.</translation>
+    </message>
+    <message>
+        <source>TLS failed: the server does not speak https at this address.</source>
+        <translation>TLS 실패: 이 주소의 서버는 https를 쓰지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time.</source>
+        <translation>서버가 제시간에 응답하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Connection failed: %1</source>
+        <translation>연결하지 못했습니다: %1</translation>
     </message>
     <message>
         <source>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</source>
