@@ -13,7 +13,10 @@ window words it in English and Korean.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# Metadata of a field that only says where a notice is shown, not part of what it says.
+PLACEMENT = {"placement": True}
 
 
 class Notice:
@@ -103,6 +106,20 @@ class SendingFailed(Notice):
     """Sending failed with `failure` (a bug, logged); reconnecting to send again."""
 
     failure: str
+
+
+@dataclass(frozen=True)
+class MessageDropsConnection(Notice):
+    """The server closed the connection each time a message was sent (`times`
+    times): it may be too large for it. The message is kept, failed, for the
+    user to retry or discard; shown in the message's conversation (`where`)."""
+
+    where: str = field(metadata=PLACEMENT)
+    times: int = field()
+
+    @property
+    def room(self) -> str:
+        return self.where
 
 
 # ---- rooms -------------------------------------------------------------------

@@ -30,7 +30,13 @@ import socketio
 
 from desktop_chat.client.dialect import ProfileDialect
 from desktop_chat.client.echo import EchoFilter
-from desktop_chat.client.notices import Joined, JoinRefused, JoinUnconfirmed, Notice
+from desktop_chat.client.notices import (
+    Joined,
+    JoinRefused,
+    JoinUnconfirmed,
+    MessageDropsConnection,
+    Notice,
+)
 from desktop_chat.client.outbox import Outbox
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.server_info import ServerInfo
@@ -230,11 +236,8 @@ class Sender:
         if drops < MAX_DROPS:
             return None
         del self._drops[message.id]
-        reason = (
-            f"The server closed the connection each time this message was sent "
-            f"({drops} times); it may be too large for it."
-        )
-        self._fail(message, reason)
+        self._fail(message, "")  # the server said nothing: the reason is ours, told as a notice
+        self._notice(MessageDropsConnection(message.room, drops))
         return message
 
     def _fail(self, message: Message, reason: str) -> None:

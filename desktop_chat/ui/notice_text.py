@@ -22,6 +22,7 @@ from desktop_chat.client.notices import (
     Joined,
     JoinRefused,
     JoinUnconfirmed,
+    MessageDropsConnection,
     NoAnswer,
     NoRoomsToJoin,
     NothingListening,
@@ -83,6 +84,15 @@ def notice_text(notice: Notice) -> str:
             return translate("NoticeText", "The server did not answer in time.")
         case ConnectFailed(detail=detail):
             return fill(translate("NoticeText", "Connection failed: %1"), detail)
+        case MessageDropsConnection(times=times):
+            return fill(
+                translate(
+                    "NoticeText",
+                    "A message was not sent: the server closed the connection each time it "
+                    "was sent (%1 times); it may be too large for it. Its menu can send it again.",
+                ),
+                times,
+            )
         case TokenHeldBack(url=url):
             return fill(
                 translate(

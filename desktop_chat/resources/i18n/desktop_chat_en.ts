@@ -208,6 +208,10 @@
         <translation>delivered</translation>
     </message>
     <message>
+        <source>not sent</source>
+        <translation>not sent</translation>
+    </message>
+    <message>
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
@@ -654,6 +658,10 @@ Click to open in your browser</translation>
     <message>
         <source>Connection failed: %1</source>
         <translation>Connection failed: %1</translation>
+    </message>
+    <message>
+        <source>A message was not sent: the server closed the connection each time it was sent (%1 times); it may be too large for it. Its menu can send it again.</source>
+        <translation>A message was not sent: the server closed the connection each time it was sent (%1 times); it may be too large for it. Its menu can send it again.</translation>
     </message>
     <message>
         <source>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</source>

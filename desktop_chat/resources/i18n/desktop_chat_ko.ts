@@ -208,6 +208,10 @@
         <translation>전달됨</translation>
     </message>
     <message>
+        <source>not sent</source>
+        <translation>보내지 못함</translation>
+    </message>
+    <message>
         <source>not sent: %1</source>
         <translation>보내지 못함: %1</translation>
     </message>
@@ -652,6 +656,10 @@ Click to open in your browser</source>
     <message>
         <source>Connection failed: %1</source>
         <translation>연결하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>A message was not sent: the server closed the connection each time it was sent (%1 times); it may be too large for it. Its menu can send it again.</source>
+        <translation>메시지를 보내지 못했습니다. 보낼 때마다 서버가 연결을 끊었습니다(%1번). 서버가 받기에 너무 클 수 있습니다. 메시지의 메뉴에서 다시 보낼 수 있습니다.</translation>
     </message>
     <message>
         <source>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</source>

@@ -74,8 +74,9 @@ def test_each_kind_is_worded_in_english_and_in_korean(kind: type[Notice], korean
             QCoreApplication.removeTranslator(korean)
         assert text != english, f"{notice!r} has no Korean translation"
         assert HANGUL.search(text), f"{notice!r} is not Korean: {text!r}"
-        for value in dataclasses.astuple(notice):  # type: ignore[call-overload]
-            if isinstance(value, str) and value:
+        for field in dataclasses.fields(notice):  # type: ignore[arg-type]
+            value = getattr(notice, field.name)
+            if isinstance(value, str) and value and not field.metadata.get("placement"):
                 assert value in text and value in english, (notice, text)
 
 
