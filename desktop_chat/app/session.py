@@ -339,7 +339,8 @@ class ChatSession:
                 else (self.settings.path or DEFAULT_PATH)
             )
         except InvalidServerUrl as exc:
-            self.bridge.show_system(self.bridge.texts.cannot_connect(str(exc)))
+            why = self.bridge.texts.url_problem(exc)
+            self.bridge.show_system(self.bridge.texts.cannot_connect(why))
             path = DEFAULT_PATH
         self._path = path
         text = opts.url if opts.url is not None else (self.settings.url or opts.default_url)
@@ -347,8 +348,9 @@ class ChatSession:
         try:
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
-            self.bridge.show_system(self.bridge.texts.cannot_connect(str(exc)))
-            self.window.show_status(self.bridge.texts.invalid_address(str(exc)))
+            why = self.bridge.texts.url_problem(exc)
+            self.bridge.show_system(self.bridge.texts.cannot_connect(why))
+            self.window.show_status(self.bridge.texts.invalid_address(why))
             return
         taken = False
         if opts.url is None and url.is_loopback and url.scheme == "http":

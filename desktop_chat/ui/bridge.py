@@ -31,7 +31,7 @@ from desktop_chat.protocol.urls import (
     ServerTarget,
     parse_server_url,
 )
-from desktop_chat.ui.notice_text import notice_text
+from desktop_chat.ui.notice_text import notice_text, url_problem_text
 from desktop_chat.ui.tr import fill
 
 
@@ -96,6 +96,10 @@ class StatusText(QObject):
         """What the client reports (connected, joined, refused...), worded in
         notice_text.py, the one place for each kind's words."""
         return notice_text(notice)
+
+    def url_problem(self, error: InvalidServerUrl) -> str:
+        """What is wrong with a server address (notice_text.py)."""
+        return url_problem_text(error)
 
     def not_sent(self, why: str) -> str:
         return fill(self.tr("Not sent: %1"), why)
@@ -353,8 +357,9 @@ class ClientBridge(QObject):
         try:
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
-            self.show_system(self.texts.cannot_connect(str(exc)))
-            self.status_text_changed.emit(self.texts.invalid_address(str(exc)))
+            why = self.texts.url_problem(exc)
+            self.show_system(self.texts.cannot_connect(why))
+            self.status_text_changed.emit(self.texts.invalid_address(why))
             return
         current = self.client.target
         self.connect_to(ServerTarget(url, current.path if current else DEFAULT_PATH), profile)

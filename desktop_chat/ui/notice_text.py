@@ -1,4 +1,5 @@
-"""The client's notices (client/notices.py) in the user's language.
+"""The client's notices (client/notices.py), and what is wrong with a server
+address (protocol/urls.py), in the user's language.
 
 The client reports what happened as data; this is the one place that
 words it, with `translate` so that both languages cover every kind
@@ -36,6 +37,7 @@ from desktop_chat.client.notices import (
     TokenHeldBack,
     UnknownHost,
 )
+from desktop_chat.protocol.urls import InvalidServerUrl, UrlProblem
 from desktop_chat.ui.tr import fill
 
 translate = QCoreApplication.translate
@@ -163,3 +165,50 @@ def notice_text(notice: Notice) -> str:
                 error,
             )
     raise TypeError(f"no words for {notice!r}: add them to ui/notice_text.py")
+
+
+def url_problem_text(error: InvalidServerUrl) -> str:
+    """Why an address cannot name a server, in the language installed now."""
+    address, detail = repr(error.address), repr(error.detail)
+    match error.problem:
+        case UrlProblem.EMPTY:
+            return translate("NoticeText", "The server address is empty.")
+        case UrlProblem.SPACES:
+            return fill(translate("NoticeText", "The server address %1 contains spaces."), address)
+        case UrlProblem.MALFORMED:
+            return fill(
+                translate("NoticeText", "The server address %1 is malformed: %2."),
+                address,
+                error.detail,
+            )
+        case UrlProblem.SCHEME:
+            return fill(
+                translate(
+                    "NoticeText",
+                    "The server address %1 uses %2; only http://, https://, ws:// and wss:// "
+                    "are supported.",
+                ),
+                address,
+                detail,
+            )
+        case UrlProblem.NO_HOST:
+            return fill(translate("NoticeText", "The server address %1 names no host."), address)
+        case UrlProblem.CREDENTIALS:
+            return translate(
+                "NoticeText", "The server address must not contain a user name or password."
+            )
+        case UrlProblem.HAS_PATH:
+            return fill(
+                translate(
+                    "NoticeText",
+                    "The server address %1 has a path (%2); give the Socket.IO path "
+                    "separately (--path), e.g. /chat/socket.io.",
+                ),
+                address,
+                detail,
+            )
+        case UrlProblem.PORT_ZERO:
+            return fill(translate("NoticeText", "The server address %1 has port 0."), address)
+        case UrlProblem.EMPTY_PATH:
+            return translate("NoticeText", "The Socket.IO path is empty.")
+    raise TypeError(f"no words for {error.problem!r}: add them to ui/notice_text.py")

@@ -1,7 +1,8 @@
 """A Korean window says in Korean what the client reports (connected, joined,
-a refused join, disconnected, renamed, why it cannot reconnect): the client
-reports typed notices and the window words them (ui/notice_text.py), so no
-English line made by the client reaches a Korean window."""
+a refused join, disconnected, renamed, why it cannot reconnect, a bad
+address): the client reports typed notices and the window words them
+(ui/notice_text.py), so no English line made by the client reaches a Korean
+window."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop_chat.client.notices import NothingListening
 from desktop_chat.protocol.messages import Kind
@@ -20,6 +22,8 @@ from tests.ui.conftest import texts, wait_connected
 from tests.ui.test_names import rename_in_window
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
+QUOTED = re.compile(r"“[^”]*”|'[^']*'")  # a server's words, an address as typed
+SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,.:;]+[A-Za-z]{2,}){2,}")  # three English words
 
 
 @pytest.fixture
@@ -33,9 +37,13 @@ def korean(qapp: Any) -> Iterator[Translations]:
 
 
 def english(lines: list[str]) -> list[str]:
-    """The lines with no Korean in them: each line the window makes is Korean
-    around the names and server texts it quotes."""
-    return [line for line in lines if not HANGUL.search(line)]
+    """The lines that are not Korean, or hold an English sentence besides what
+    they quote: each line is Korean around the names, ids and server texts it
+    puts in."""
+    return [
+        line for line in lines
+        if not HANGUL.search(line) or SENTENCE.search(QUOTED.sub("", line))
+    ]  # fmt: skip
 
 
 def test_the_client_s_notices_are_korean_in_a_korean_window(
@@ -62,6 +70,12 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
         qtbot.waitUntil(lambda: bob.client.says_rooms)
         rename_in_window(qtbot, bob, "bert")
         qtbot.waitUntil(lambda: any("bert" in t for t in texts(alice, Kind.SYSTEM)))
+
+        alice.window.server_url.setText("ftp://example.org")  # not an address we can use
+        qtbot.mouseClick(alice.window.connect_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: any("'ftp'" in t for t in texts(alice, Kind.SYSTEM)))
+        assert HANGUL.search(alice.window.status_label.text())
+        wait_connected(qtbot, alice)  # still on the server
         before = len(texts(alice, Kind.SYSTEM))
     finally:
         arun(server.stop())

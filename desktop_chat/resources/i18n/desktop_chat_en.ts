@@ -715,6 +715,42 @@ Click to open in your browser</translation>
         <source>The message could not be stored (%1), so it was not sent.</source>
         <translation>The message could not be stored (%1), so it was not sent.</translation>
     </message>
+    <message>
+        <source>The server address is empty.</source>
+        <translation>The server address is empty.</translation>
+    </message>
+    <message>
+        <source>The server address %1 contains spaces.</source>
+        <translation>The server address %1 contains spaces.</translation>
+    </message>
+    <message>
+        <source>The server address %1 is malformed: %2.</source>
+        <translation>The server address %1 is malformed: %2.</translation>
+    </message>
+    <message>
+        <source>The server address %1 uses %2; only http://, https://, ws:// and wss:// are supported.</source>
+        <translation>The server address %1 uses %2; only http://, https://, ws:// and wss:// are supported.</translation>
+    </message>
+    <message>
+        <source>The server address %1 names no host.</source>
+        <translation>The server address %1 names no host.</translation>
+    </message>
+    <message>
+        <source>The server address must not contain a user name or password.</source>
+        <translation>The server address must not contain a user name or password.</translation>
+    </message>
+    <message>
+        <source>The server address %1 has a path (%2); give the Socket.IO path separately (--path), e.g. /chat/socket.io.</source>
+        <translation>The server address %1 has a path (%2); give the Socket.IO path separately (--path), e.g. /chat/socket.io.</translation>
+    </message>
+    <message>
+        <source>The server address %1 has port 0.</source>
+        <translation>The server address %1 has port 0.</translation>
+    </message>
+    <message>
+        <source>The Socket.IO path is empty.</source>
+        <translation>The Socket.IO path is empty.</translation>
+    </message>
 </context>
 <context>
     <name>NotificationText</name>

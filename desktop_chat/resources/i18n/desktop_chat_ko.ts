@@ -713,6 +713,42 @@ Click to open in your browser</source>
         <source>The message could not be stored (%1), so it was not sent.</source>
         <translation>메시지를 저장하지 못해(%1) 보내지 않았습니다.</translation>
     </message>
+    <message>
+        <source>The server address is empty.</source>
+        <translation>서버 주소가 비어 있습니다.</translation>
+    </message>
+    <message>
+        <source>The server address %1 contains spaces.</source>
+        <translation>서버 주소 %1에 공백이 있습니다.</translation>
+    </message>
+    <message>
+        <source>The server address %1 is malformed: %2.</source>
+        <translation>서버 주소 %1의 형식이 잘못되었습니다: %2.</translation>
+    </message>
+    <message>
+        <source>The server address %1 uses %2; only http://, https://, ws:// and wss:// are supported.</source>
+        <translation>서버 주소 %1은(는) %2을(를) 씁니다. http://, https://, ws://, wss://만 지원합니다.</translation>
+    </message>
+    <message>
+        <source>The server address %1 names no host.</source>
+        <translation>서버 주소 %1에 호스트가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The server address must not contain a user name or password.</source>
+        <translation>서버 주소에 사용자 이름이나 비밀번호를 넣을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The server address %1 has a path (%2); give the Socket.IO path separately (--path), e.g. /chat/socket.io.</source>
+        <translation>서버 주소 %1에 경로(%2)가 있습니다. Socket.IO 경로는 따로 지정하세요(--path). 예: /chat/socket.io</translation>
+    </message>
+    <message>
+        <source>The server address %1 has port 0.</source>
+        <translation>서버 주소 %1의 포트가 0입니다.</translation>
+    </message>
+    <message>
+        <source>The Socket.IO path is empty.</source>
+        <translation>Socket.IO 경로가 비어 있습니다.</translation>
+    </message>
 </context>
 <context>
     <name>NotificationText</name>

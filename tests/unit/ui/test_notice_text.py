@@ -1,4 +1,5 @@
-"""Every kind of notice the client reports is worded in English and in Korean.
+"""Every kind of notice the client reports, and every way a server address can
+be wrong, is worded in English and in Korean.
 
 The kinds are found, not listed: a notice kind added to client/notices.py
 without words in ui/notice_text.py, or without a Korean translation in the
@@ -24,8 +25,9 @@ from desktop_chat.client.notices import (
     PacketTooBig,
     notice_kinds,
 )
+from desktop_chat.protocol.urls import InvalidServerUrl, UrlProblem, parse_server_url
 from desktop_chat.ui.i18n import i18n_dir
-from desktop_chat.ui.notice_text import notice_text
+from desktop_chat.ui.notice_text import notice_text, url_problem_text
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
@@ -78,6 +80,29 @@ def test_each_kind_is_worded_in_english_and_in_korean(kind: type[Notice], korean
             value = getattr(notice, field.name)
             if isinstance(value, str) and value and not field.metadata.get("placement"):
                 assert value in text and value in english, (notice, text)
+
+
+@pytest.mark.parametrize("problem", list(UrlProblem), ids=lambda problem: problem.name)
+def test_each_address_problem_is_worded_in_english_and_in_korean(
+    problem: UrlProblem, korean: Any
+) -> None:
+    error = InvalidServerUrl("(the command line's words)", problem, "ftp://x", "ftp")
+    english = url_problem_text(error)
+    assert english.strip() and not HANGUL.search(english)
+    QCoreApplication.installTranslator(korean)
+    try:
+        text = url_problem_text(error)
+    finally:
+        QCoreApplication.removeTranslator(korean)
+    assert text != english and HANGUL.search(text), f"{problem} has no Korean translation"
+
+
+def test_the_window_says_what_the_command_line_says_in_english() -> None:
+    for typed in ("", "http://a b", "ftp://example.com", "http://", "http://u:p@example.com",
+                  "http://example.com/chat", "http://example.com:0", "http://example.com:99999"):
+        with pytest.raises(InvalidServerUrl) as caught:
+            parse_server_url(typed)
+        assert url_problem_text(caught.value) == str(caught.value)
 
 
 def test_a_server_s_reason_is_quoted_as_it_came() -> None:
