@@ -5,6 +5,11 @@ Real windows on Xvfb with a session bus and dunst (started here with the
 tests' dunstrc), a real server and a peer:
     xvfb-run -a -s "-screen 0 1024x700x24" dbus-run-session -- \\
         .venv/bin/python docs/make_desktop_screenshots.py
+
+window-ko.png shows what the client reports (joined, a refused join, a
+reconnect) worded in Korean. A line is worded when it arrives: the English
+shots after it show those lines in Korean (theme-*.png and settings.png in
+docs/ were taken before the notices were worded by the window).
 """
 
 from __future__ import annotations
@@ -24,7 +29,10 @@ from desktop_chat.app.desktop import Desktop
 from desktop_chat.app.session import ChatSession, Options
 from desktop_chat.app.settings import ServerEntry, Settings
 from desktop_chat.client.chat_client import ConnectionState
+from desktop_chat.client.notices import Connected, Disconnected, Joined
+from desktop_chat.protocol.limits import Limits
 from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.ui.notice_text import notice_text
 
 DOCS = Path(__file__).resolve().parent
 DUNSTRC = DOCS.parent / "tests" / "desktop" / "dunstrc"
@@ -48,7 +56,9 @@ async def main() -> None:
     tray = subprocess.Popen(["trayer", "--edge", "bottom", "--align", "right", "--widthtype",
                              "request", "--height", "24", "--SetDockType", "true"])  # fmt: skip
     await asyncio.sleep(1)  # the tray host takes the tray selection
-    server = ChatServer()
+    # Room names of at most 16 characters: a longer one is refused, for the shot.
+    limits = Limits(max_room_chars=16)
+    server = ChatServer(limits=limits)
     port = await server.start("127.0.0.1", 0)
     url = f"http://127.0.0.1:{port}"
     settings = Settings(
@@ -65,16 +75,27 @@ async def main() -> None:
     window = me.window
     await me.start()
     await desktop.start()
-    window.resize(800, 580)
+    window.resize(800, 640)
     window.move(10, 10)
     await until(lambda: me.client.status.state is ConnectionState.CONNECTED)
-    peer = socketio.AsyncClient(reconnection=False, handle_sigint=False)
-    await peer.connect(url, transports=["websocket"], auth={"name": "지민"})
-    await peer.call("join-room", "garden", timeout=5)
-    await until(lambda: any(m.text == "Joined garden" for m in me.messages()))
 
     async def said(text: str) -> None:
         await until(lambda: any(m.text == text for m in me.messages()))
+
+    # What the client reports, in Korean: joined, a refused join, a reconnect.
+    await said(notice_text(Joined("garden")))
+    me.bridge.join("겨울 채소밭 모임 2026년 12월")  # as typed, #garden still shown
+    await until(lambda: any("“" in m.text for m in me.messages()))
+    await server.stop()
+    await said(notice_text(Disconnected()))
+    server = ChatServer(limits=limits)
+    await server.start("127.0.0.1", port)
+    await until(lambda: me.client.status.state is ConnectionState.CONNECTED)
+    await said(notice_text(Connected(me.client.status.sid)))
+
+    peer = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+    await peer.connect(url, transports=["websocket"], auth={"name": "지민"})
+    await peer.call("join-room", "garden", timeout=5)
 
     peer_says = (
         "오늘 정원에 토마토가 다 익었어요",

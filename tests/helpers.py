@@ -8,7 +8,8 @@ import socket
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from desktop_chat.client.status import Backoff
+from desktop_chat.client.notices import ConnectionRefusedByServer
+from desktop_chat.client.status import Backoff, Status
 from desktop_chat.protocol.urls import ServerTarget, parse_server_url
 
 FAST_BACKOFF = Backoff(first=0.05, factor=2.0, cap=0.5, jitter=0.2)
@@ -59,6 +60,12 @@ async def until(predicate: Callable[[], bool], timeout: float = 10.0, what: str 
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what or predicate}")
         await asyncio.sleep(0.005)
+
+
+def refusal(status: Status) -> str:
+    """The server's own words when it refused the connection, else ""."""
+    error = status.error
+    return error.message if isinstance(error, ConnectionRefusedByServer) else ""
 
 
 def server_target(url: str, path: str = "/socket.io") -> ServerTarget:

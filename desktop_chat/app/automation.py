@@ -162,7 +162,7 @@ class Automation(QObject):
                 "url": status.url,
                 "sid": status.sid,
                 "transport": status.transport,
-                "error": status.error,
+                "error": account.bridge.texts.notice(status.error) if status.error else "",
                 "window_visible": self.window.isVisible(),
             }
         )

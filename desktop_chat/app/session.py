@@ -304,7 +304,7 @@ class ChatSession(QObject):
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
             self.window.show_account_problem(
-                self.bridge.texts.invalid_address(str(exc))
+                self.bridge.texts.invalid_address(self.bridge.texts.url_problem(exc))
             )
             return
         name = name.strip() or self.name
@@ -539,7 +539,8 @@ class ChatSession(QObject):
                 else (first.path if first else (self.settings.path or DEFAULT_PATH))
             )
         except InvalidServerUrl as exc:
-            self.bridge.show_system(self.bridge.texts.cannot_connect(str(exc)))
+            why = self.bridge.texts.url_problem(exc)
+            self.bridge.show_system(self.bridge.texts.cannot_connect(why))
             path = DEFAULT_PATH
         self._path = path
         text = opts.url if opts.url is not None else (
@@ -549,8 +550,9 @@ class ChatSession(QObject):
         try:
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
-            self.bridge.show_system(self.bridge.texts.cannot_connect(str(exc)))
-            self.window.show_status(self.bridge.texts.invalid_address(str(exc)))
+            why = self.bridge.texts.url_problem(exc)
+            self.bridge.show_system(self.bridge.texts.cannot_connect(why))
+            self.window.show_status(self.bridge.texts.invalid_address(why))
             return
         taken = False
         if opts.url is None and url.is_loopback and url.scheme == "http":
@@ -588,7 +590,8 @@ class ChatSession(QObject):
             try:
                 target = ServerTarget(parse_server_url(text), self._path)
             except InvalidServerUrl as exc:
-                self.bridge.show_system(self.bridge.texts.cannot_connect(str(exc)))
+                why = self.bridge.texts.url_problem(exc)
+                self.bridge.show_system(self.bridge.texts.cannot_connect(why))
                 continue
             profile = self.profiles.for_server(target.key)
             account = self.accounts.for_target(target, self.name, profile.name)

@@ -39,6 +39,15 @@ from desktop_chat.client.dialect import ProfileDialect, TutorialDialect, dialect
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.errors import MessageRefused
 from desktop_chat.client.extensions import ServerExtensions
+from desktop_chat.client.notices import (
+    EmptyMessage,
+    NoRoomsToJoin,
+    Notice,
+    NotStored,
+    PacketTooBig,
+    TextTooLong,
+    TokenHeldBack,
+)
 from desktop_chat.client.outbox import Outbox, OutboxError
 from desktop_chat.client.packet_tap import PacketTap
 from desktop_chat.client.presence import Presence, PresenceEvent, TypingNotifier
@@ -48,13 +57,7 @@ from desktop_chat.client.sender import Sender, packet_size
 from desktop_chat.client.server_info import ServerInfo
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions, token_held_back
-from desktop_chat.protocol.messages import (
-    DeliveryUpdate,
-    Kind,
-    Message,
-    own_message,
-    system_message,
-)
+from desktop_chat.protocol.messages import DeliveryUpdate, Kind, Message, own_message
 from desktop_chat.protocol.urls import ServerTarget
 
 log = logging.getLogger(__name__)
@@ -77,7 +80,9 @@ class ChatClient:
     `on_delivery` when one of our own messages changes state,
     `on_status` when the connection changes,
     `on_presence` when the server says someone joined, left or is typing
-    (for the lines it makes; who is here and who types is `presence`).
+    (for the lines it makes; who is here and who types is `presence`),
+    `on_notice` for what to tell the user, as typed notices (notices.py)
+    that the window words in the user's language.
     """
 
     def __init__(
@@ -105,6 +110,8 @@ class ChatClient:
         self.on_message: Callable[[Message], None] = lambda m: None
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_join_refused: Callable[[str], None] = lambda room: None  # the server said no
+        # What to tell the user (connected, joined, refused, renamed...): data, never words.
+        self.on_notice: Callable[[Notice], None] = lambda n: None
         self.on_status: Callable[[Status], None] = lambda s: None
         self.on_presence: Callable[[PresenceEvent], None] = lambda p: None
         # Who is here and who types, per room, the user included while connected.
@@ -126,7 +133,7 @@ class ChatClient:
                 over=self._over,
                 switched=self._switched,
                 status=self._status_changed,
-                system=lambda text: self.on_message(system_message(text)),
+                notice=lambda notice: self.on_notice(notice),
                 handlers=self._handlers,
             ),
             transports=transports,
@@ -135,14 +142,20 @@ class ChatClient:
             tls=tls,
         )
         self._echo = EchoFilter(self._release, lambda: self._connection.sio, dialect)
-        self._receiver = Receiver(dialect, self._echo, self._received, lambda: self.status.sid)
+        self._receiver = Receiver(
+            dialect,
+            self._echo,
+            self._received,
+            lambda: self.status.sid,
+            lambda notice: self.on_notice(notice),
+        )
         self._sender = Sender(
             dialect,
             outbox or Outbox(),
             self.info,
             self._receiver,
             self._echo,
-            show=lambda m: self.on_message(m),
+            notice=lambda notice: self.on_notice(notice),
             end_connection=self._connection.end,
         )
         self._sender.on_delivery = lambda update: self.on_delivery(update)
@@ -154,7 +167,7 @@ class ChatClient:
             self._spawn,
             presence=self._presence_event,
             participants=self.presence.listed,
-            line=lambda text: self.on_message(system_message(text)),
+            notice=lambda notice: self.on_notice(notice),
             renamed=self.presence.renamed,
         )
         self._use(dialect)
@@ -205,16 +218,11 @@ class ChatClient:
         if text_limit is not None:
             size = len(message.text.encode("utf-8", "surrogatepass"))
             if size > text_limit:
-                raise MessageRefused(
-                    f"The message is {size:,} bytes; the server takes at most {text_limit:,} bytes."
-                )
+                raise MessageRefused(TextTooLong(size, text_limit))
         limit = self.info.max_packet_bytes
         packet = packet_size(self._dialect, message)
         if packet > limit:
-            raise MessageRefused(
-                f"The message is {packet:,} bytes as sent (characters outside ASCII take "
-                f"up to 6 bytes each on the wire); the server takes at most {limit:,} bytes."
-            )
+            raise MessageRefused(PacketTooBig(packet, limit))
 
     # ---- what the user asks for -------------------------------------------
 
@@ -266,15 +274,13 @@ class ChatClient:
         message that no server would take: empty, or over the server's limit.
         """
         if not text.strip():
-            raise MessageRefused("An empty message is not sent.")
+            raise MessageRefused(EmptyMessage())
         message = own_message(text, room if self._speaking().join_event else "", self.name)
         self.check_size(message)
         try:
             self._sender.send(message)
         except OutboxError as exc:
-            raise MessageRefused(
-                f"The message could not be stored ({exc}), so it was not sent."
-            ) from exc
+            raise MessageRefused(NotStored(str(exc))) from exc
         if self._typing is not None:
             self._typing.stopped()
         self.on_message(message)
@@ -290,8 +296,7 @@ class ChatClient:
 
     def join(self, room: str) -> None:
         if not self._speaking().join_event:
-            name = self.profile.name
-            self.on_message(system_message(f"The {name} profile has no rooms to join."))
+            self.on_notice(NoRoomsToJoin(self.profile.name))
             return
         self._sender.join(room)
         self._kept.save()
@@ -377,12 +382,11 @@ class ChatClient:
         }
         target = self._connection.target
         if self.token and target is not None:
-            held_back = token_held_back(target.url, self.send_token_over_http)
-            if held_back is None:
+            if not token_held_back(target.url, self.send_token_over_http):
                 auth["token"] = self.token
             elif self._token_notice != target.key:
                 self._token_notice = target.key
-                self.on_message(system_message(held_back))
+                self.on_notice(TokenHeldBack(target.url.url))
         since = self._receiver.since("")
         if since is not None:
             auth["offset"] = since

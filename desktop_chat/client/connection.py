@@ -21,7 +21,14 @@ from dataclasses import dataclass
 import aiohttp
 import socketio
 
-from desktop_chat.client.errors import describe_connect_failure
+from desktop_chat.client.errors import connect_failure
+from desktop_chat.client.notices import (
+    Connected,
+    ConnectFailed,
+    Disconnected,
+    Notice,
+    SendingFailed,
+)
 from desktop_chat.client.packet_tap import PacketTap
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions
@@ -45,7 +52,7 @@ class ConnectionHooks:
     over: Callable[[], Awaitable[None]]  # stop using it (before it is closed)
     switched: Callable[[ServerTarget], None]  # another server from now on
     status: Callable[[Status], None]
-    system: Callable[[str], None]  # a line for the conversation
+    notice: Callable[[Notice], None]  # something to tell the user
     # Events of the server's that other parts handle; called only while the
     # connection they came on is the current one.
     handlers: Callable[[], dict[str, Callable[..., None]]]
@@ -118,7 +125,8 @@ class Connection:
         self._wake.set()
 
     def end(self, reason: str = "") -> None:
-        """End the current connection; the supervisor reconnects (with `reason` shown)."""
+        """End the current connection; the supervisor reconnects. `reason`: the
+        error of a failed send, said to the user (notices.Disconnected, SendingFailed)."""
         if reason and not self._end_reason:
             self._end_reason = reason
         self._ended.set()
@@ -177,12 +185,11 @@ class Connection:
                 if self._closing:
                     break
                 if self.target is target:
-                    text = "You went offline." if self.offline else "Disconnected from the server."
-                    self._hooks.system(f"{text} {reason}" if reason else text)
+                    self._hooks.notice(Disconnected(self.offline, reason))
                     if reason and not self.offline:
                         # Said in the status line too, until the next attempt.
                         self._publish(Status(ConnectionState.RECONNECTING, target.url.url,
-                                             error=reason))
+                                             error=SendingFailed(reason)))
                 else:
                     was_connected = False
                 continue
@@ -203,8 +210,8 @@ class Connection:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
-    async def _connect(self, target: ServerTarget) -> str | None:
-        """One attempt; None when connected, else the reason in words."""
+    async def _connect(self, target: ServerTarget) -> Notice | None:
+        """One attempt; None when connected, else why not."""
         if self._http is None:
             # unsafe=True: keep cookies from IP-address hosts too, such as a load
             # balancer's stickiness cookie on 127.0.0.1 (docs/deploy.md).
@@ -241,7 +248,7 @@ class Connection:
         except (socketio.exceptions.ConnectionError, TimeoutError, aiohttp.ClientError) as exc:
             self._sio = None
             await _abandon(sio)
-            return describe_connect_failure(exc, self._connect_error)
+            return connect_failure(exc, self._connect_error)
         except asyncio.CancelledError:
             self._sio = None
             await _abandon(sio)
@@ -249,12 +256,12 @@ class Connection:
         if self._closing or self.target is not target or self.offline:
             self._sio = None
             await _abandon(sio)
-            return "cancelled"
+            return ConnectFailed("cancelled")
         sid = sio.get_sid() or ""
         self._publish(
             Status(ConnectionState.CONNECTED, target.url.url, sid=sid, transport=sio.transport())
         )
-        self._hooks.system(f"You connected with id : {sid}")
+        self._hooks.notice(Connected(sid))
         self._hooks.connected(sio)
         return None
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import socketio
 
+from desktop_chat.client.notices import Notice, Renamed
 from desktop_chat.client.presence import MOST_MEMBERS, PresenceEvent, PresenceKind
 from desktop_chat.client.server_info import ServerInfo
 
@@ -29,7 +30,7 @@ class ServerExtensions:
         *,
         presence: Callable[[PresenceEvent], None],
         participants: Callable[[str, list[tuple[str, int]]], None],
-        line: Callable[[str], None],
+        notice: Callable[[Notice], None],
         renamed: Callable[[str, str], None] = lambda old, new: None,
     ) -> None:
         self._info = info
@@ -37,7 +38,7 @@ class ServerExtensions:
         self._spawn = spawn
         self._presence = presence
         self._participants = participants
-        self._line = line
+        self._notice = notice
         self._renamed_to = renamed
         self._typing_sent: dict[str, float] = {}  # room -> when we last said we type there
 
@@ -106,5 +107,5 @@ class ServerExtensions:
         if isinstance(info, dict):
             old, new = info.get("old"), info.get("name")
             if isinstance(old, str) and isinstance(new, str) and old != new:
-                self._line(f"{old} is now called {new}")
+                self._notice(Renamed(old, new))
                 self._renamed_to(old, new)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from desktop_chat.client.dialect import ProfileDialect, is_offset
 from desktop_chat.client.echo import EchoFilter
-from desktop_chat.protocol.messages import Message, system_message
+from desktop_chat.client.notices import HistoryTrimmed, Notice
+from desktop_chat.protocol.messages import Message
 
 SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
 
@@ -52,10 +53,12 @@ class Receiver:
         echo: EchoFilter,
         show: Callable[[Message], None],
         own_sid: Callable[[], str],
+        notice: Callable[[Notice], None],
     ) -> None:
         self._dialect = dialect
         self._echo = echo
         self._show = show
+        self._notice = notice
         self._own_sid = own_sid
         self._seen = _SeenIds()
         self.offsets: dict[str, int] = {}  # channel -> newest offset seen in it
@@ -98,15 +101,7 @@ class Receiver:
         if is_offset(offset) and offset > self.offsets.get(channel, -1):
             self.offsets[channel] = offset
         if info.get("trimmed") is True:
-            where = f"#{channel}" if channel else "the conversation with everyone"
-            self._show(
-                system_message(
-                    f"Some of what was said in {where} while you were away is no longer "
-                    "kept by the server (it keeps messages for a limited time); "
-                    "everything it still had is shown.",
-                    channel,
-                )
-            )
+            self._notice(HistoryTrimmed(channel))
 
     def receive(self, *args: object) -> None:
         inbound = self._dialect.inbound(args)

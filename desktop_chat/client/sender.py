@@ -30,6 +30,13 @@ import socketio
 
 from desktop_chat.client.dialect import ProfileDialect
 from desktop_chat.client.echo import EchoFilter
+from desktop_chat.client.notices import (
+    Joined,
+    JoinRefused,
+    JoinUnconfirmed,
+    MessageDropsConnection,
+    Notice,
+)
 from desktop_chat.client.outbox import Outbox
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.server_info import ServerInfo
@@ -38,7 +45,6 @@ from desktop_chat.protocol.messages import (
     DeliveryState,
     DeliveryUpdate,
     Message,
-    system_message,
 )
 from desktop_chat.protocol.wire import encoded_packet_size
 
@@ -82,7 +88,7 @@ class Sender:
         info: ServerInfo,
         receiver: Receiver,
         echo: EchoFilter,
-        show: Callable[[Message], None],
+        notice: Callable[[Notice], None],
         end_connection: Callable[[str], None],
     ) -> None:
         self._dialect = dialect
@@ -90,7 +96,7 @@ class Sender:
         self._info = info
         self._receiver = receiver
         self._echo = echo
-        self._show = show
+        self._notice = notice
         self._end_connection = end_connection
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_join_refused: Callable[[str], None] = lambda room: None
@@ -230,11 +236,8 @@ class Sender:
         if drops < MAX_DROPS:
             return None
         del self._drops[message.id]
-        reason = (
-            f"The server closed the connection each time this message was sent "
-            f"({drops} times); it may be too large for it."
-        )
-        self._fail(message, reason)
+        self._fail(message, "")  # the server said nothing: the reason is ours, told as a notice
+        self._notice(MessageDropsConnection(message.room, drops))
         return message
 
     def _fail(self, message: Message, reason: str) -> None:
@@ -283,7 +286,7 @@ class Sender:
             # A bug, not the network: say so, and recover the way a dropped
             # connection does (what was not through is sent again).
             log.exception("sending failed")
-            self._end_connection(f"Sending failed ({type(exc).__name__}: {exc}); reconnecting.")
+            self._end_connection(f"{type(exc).__name__}: {exc}")
 
     def _bucket(self) -> TokenBucket | None:
         """Our own meter at the server's stated rate: a paste of many lines goes
@@ -315,19 +318,16 @@ class Sender:
             if isinstance(reply, dict) and isinstance(reply.get("error"), str):
                 # Refused (a bad name, too many rooms): not in it, not rejoined.
                 self.leave(op.room)
-                self._show(system_message(f"Could not join {op.room}: {reply['error']}"))
+                self._notice(JoinRefused(op.room, reply["error"]))
                 self.on_join_refused(op.room)
             elif op.announce:
-                text = reply if isinstance(reply, str) else f"Joined {op.room}"
-                self._show(system_message(text, op.room))
+                # The tutorial's servers (and ours) ack "Joined <room>": nothing more to say.
+                said = reply if isinstance(reply, str) and reply != f"Joined {op.room}" else ""
+                self._notice(Joined(op.room, said))
 
         def unconfirmed() -> None:
             if not acked and op.announce:
-                self._show(
-                    system_message(
-                        f"Joined room {op.room!r} (the server did not confirm).", op.room
-                    )
-                )
+                self._notice(JoinUnconfirmed(op.room))
 
         since = self._receiver.since(op.room) if op.rejoin and self._info.catchup else None
         await sio.emit(

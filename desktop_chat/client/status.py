@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass
 from enum import Enum
 
+from desktop_chat.client.notices import Notice
+
 
 class ConnectionState(Enum):
     OFFLINE = "offline"
@@ -20,7 +22,7 @@ class Status:
     url: str = ""
     sid: str = ""
     transport: str = ""
-    error: str = ""
+    error: Notice | None = None  # why the last attempt failed or the connection ended
     retry_at: float | None = None  # time.monotonic() of the next attempt
     user_offline: bool = False  # OFFLINE because the user chose it (what they write waits)
 

@@ -27,16 +27,10 @@ class TlsOptions:
         return context
 
 
-def token_held_back(url: ServerUrl, consent: bool) -> str | None:
-    """Why the token must not be sent to `url`, or None when it may be.
+def token_held_back(url: ServerUrl, consent: bool) -> bool:
+    """Whether the token must not be sent to `url` (notices.TokenHeldBack says so).
 
     Over plain http anyone on the path can read it; that is acceptable on
     this machine (loopback), and elsewhere only when the user said so.
     """
-    if url.scheme == "https" or url.is_loopback or consent:
-        return None
-    return (
-        f"The token was not sent to {url.url}: the connection is not encrypted (http://) "
-        "and the server is not on this machine, so anyone on the network could read it. "
-        "Use https://, or --send-token-over-http if you accept that."
-    )
+    return not (url.scheme == "https" or url.is_loopback or consent)

@@ -24,7 +24,9 @@ def _state(message: Message) -> str:
     if state is DeliveryState.DELIVERED:
         return translate("Accessibility", "delivered")
     if state is DeliveryState.FAILED:
-        return fill(translate("Accessibility", "not sent: %1"), message.error or "?")
+        if not message.error:  # no words from the server (the client's reason is a line)
+            return translate("Accessibility", "not sent")
+        return fill(translate("Accessibility", "not sent: %1"), message.error)
     if state is DeliveryState.DISCARDED:
         return translate("Accessibility", "discarded")
     return ""

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.client.chat_client import ChatClient
 from desktop_chat.client.errors import MessageRefused
+from desktop_chat.client.notices import Notice
 from desktop_chat.client.presence import (
     PresenceEvent,
     PresenceKind,
@@ -29,6 +30,7 @@ from desktop_chat.protocol.urls import (
     ServerTarget,
     parse_server_url,
 )
+from desktop_chat.ui.notice_text import notice_text, url_problem_text
 from desktop_chat.ui.tr import fill
 
 
@@ -57,7 +59,7 @@ class StatusText(QObject):
                     else self.tr(" (trying again now)")
                 )
             if status.error:
-                text += fill(self.tr(": %1"), status.error)
+                text += fill(self.tr(": %1"), self.notice(status.error))
             return text + host_note
         if status.user_offline:
             return self.tr("Offline: you went offline; messages you write are kept") + host_note
@@ -88,6 +90,15 @@ class StatusText(QObject):
         if joined:
             return self.tr("%n people joined", "", len(names))
         return self.tr("%n people left", "", len(names))
+
+    def notice(self, notice: Notice) -> str:
+        """What the client reports (connected, joined, refused...), worded in
+        notice_text.py, the one place for each kind's words."""
+        return notice_text(notice)
+
+    def url_problem(self, error: InvalidServerUrl) -> str:
+        """What is wrong with a server address (notice_text.py)."""
+        return url_problem_text(error)
 
     def not_sent(self, why: str) -> str:
         return fill(self.tr("Not sent: %1"), why)
@@ -144,6 +155,7 @@ class ClientBridge(QObject):
         client.presence.on_change = self.presence_changed.emit
         client.on_info = self.info_received.emit
         client.on_join_refused = self.join_refused.emit
+        client.on_notice = self._notice
 
     def detach(self) -> None:
         """Let go of the client, breaking the bridge <-> client reference cycle.
@@ -160,6 +172,7 @@ class ClientBridge(QObject):
         self.client.presence.on_change = lambda room: None
         self.client.on_info = lambda: None
         self.client.on_join_refused = lambda room: None
+        self.client.on_notice = lambda n: None
         if self._lines_due is not None:
             self._lines_due.cancel()
 
@@ -245,6 +258,10 @@ class ClientBridge(QObject):
         """Whether the server lists who is in each room (desktop-chat-server)."""
         return self.client.has_presence
 
+    def _notice(self, notice: Notice) -> None:
+        """A notice of the client, said in the window's language where it belongs."""
+        self._gather(system_message(self.texts.notice(notice), notice.room))
+
     def refresh_status(self) -> None:
         self._status(self.client.status)
 
@@ -258,8 +275,9 @@ class ClientBridge(QObject):
             self.client.send(text, room.strip())
         except MessageRefused as exc:
             # Nothing the user typed is lost: the window puts the text back.
-            self.show_system(self.texts.not_sent(str(exc)))
-            self.send_refused.emit(text, str(exc))
+            why = self.texts.notice(exc.notice)
+            self.show_system(self.texts.not_sent(why))
+            self.send_refused.emit(text, why)
             return
         # The user's own words appear on this turn of the loop, not a frame
         # later; queued behind the emit the send just woke, so that the
@@ -299,8 +317,9 @@ class ClientBridge(QObject):
         try:
             url = parse_server_url(text)
         except InvalidServerUrl as exc:
-            self.show_system(self.texts.cannot_connect(str(exc)))
-            self.status_text_changed.emit(self.texts.invalid_address(str(exc)))
+            why = self.texts.url_problem(exc)
+            self.show_system(self.texts.cannot_connect(why))
+            self.status_text_changed.emit(self.texts.invalid_address(why))
             return
         current = self.client.target
         self.connect_to(ServerTarget(url, current.path if current else DEFAULT_PATH), profile)

@@ -15,6 +15,7 @@ import socketio
 from aiohttp import web
 
 from desktop_chat.client.chat_client import ConnectionState
+from desktop_chat.client.notices import HistoryTrimmed
 from desktop_chat.protocol.messages import Kind
 from tests.client.test_client import make_client
 from tests.helpers import run_checked, server_target, until
@@ -135,8 +136,7 @@ def test_what_the_server_no_longer_keeps_is_said_never_silently_skipped() -> Non
             alice.connect_to(target)
             await until(lambda: len(seen.texts(Kind.OTHER)) == 5, what="the kept five")
             assert seen.texts(Kind.OTHER) == [f"said {i}" for i in range(15, 20)]
-            await until(lambda: any("no longer kept" in t for t in seen.texts(Kind.SYSTEM)),
-                        what="the note")
+            await until(lambda: HistoryTrimmed("") in seen.notices, what="the note")
         finally:
             await alice.close()
             await bob.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop_chat.client.chat_client import Backoff, ChatClient, ConnectionState, Status
+from desktop_chat.client.notices import Connected, Disconnected, Joined, NothingListening, Notice
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import FAST_BACKOFF, free_port, run_checked, server_target, until
@@ -13,7 +14,9 @@ class Recorder:
         self.messages: list[Message] = []
         self.statuses: list[Status] = []
         self.states: dict[str, DeliveryState] = {}  # own message id -> newest state
+        self.notices: list[Notice] = []  # what the window would word
         client.on_message = self.messages.append
+        client.on_notice = self.notices.append
         client.on_status = self.statuses.append
         client.on_delivery = lambda update: self.states.__setitem__(update.id, update.state)
 
@@ -42,7 +45,7 @@ def test_connect_send_receive_join() -> None:
                     and bob.status.state is ConnectionState.CONNECTED
                 )
             )
-            assert f"You connected with id : {alice.status.sid}" in a.texts(Kind.SYSTEM)
+            assert Connected(alice.status.sid) in a.notices
             assert alice.status.transport == "websocket"
 
             sent = alice.send("hello bob", "")
@@ -55,7 +58,7 @@ def test_connect_send_receive_join() -> None:
 
             bob.join("lobby")
             alice.join("lobby")
-            await until(lambda: "Joined lobby" in a.texts(Kind.SYSTEM))
+            await until(lambda: Joined("lobby") in a.notices)
             alice.send("in the lobby", "lobby")
             await until(lambda: "in the lobby" in b.texts(Kind.OTHER))
             assert next(m for m in b.messages if m.text == "in the lobby").room == "lobby"
@@ -85,7 +88,7 @@ def test_message_written_offline_is_sent_when_the_server_appears() -> None:
                     alice.status.state is ConnectionState.RECONNECTING and bool(alice.status.error)
                 )
             )
-            assert "refused" in alice.status.error.lower()
+            assert alice.status.error == NothingListening()
             assert alice.status.retry_at is not None
             kept = alice.send("written while offline", "")
             assert kept.state is DeliveryState.PENDING
@@ -99,7 +102,7 @@ def test_message_written_offline_is_sent_when_the_server_appears() -> None:
             await until(lambda: bool(heard.texts(Kind.OTHER)), what="the listener to hear it")
             # Once more round the server: nothing else is on its way to the listener.
             listener.join("marker")
-            await until(lambda: "Joined marker" in heard.texts(Kind.SYSTEM))
+            await until(lambda: Joined("marker") in heard.notices)
             assert a.texts(Kind.OWN) == ["written while offline"]
             assert [
                 (m.text, m.sender, m.room) for m in heard.messages if m.kind is Kind.OTHER
@@ -125,13 +128,13 @@ def test_rooms_are_rejoined_after_the_server_restarts() -> None:
                 c.join("team")
             await until(
                 lambda: (
-                    "Joined team" in b.texts(Kind.SYSTEM) and "Joined team" in a.texts(Kind.SYSTEM)
+                    Joined("team") in b.notices and Joined("team") in a.notices
                 )
             )
             first_sid = bob.status.sid
             await server.stop()
             await until(lambda: bob.status.state is ConnectionState.RECONNECTING)
-            assert "Disconnected from the server." in b.texts(Kind.SYSTEM)
+            assert Disconnected() in b.notices
             server = ChatServer()
             await server.start("127.0.0.1", port)
             await until(

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from desktop_chat.client.chat_client import ChatClient, ConnectionState
+from desktop_chat.client.notices import Joined
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from tests.client.test_client import Recorder
 from tests.helpers import FAST_BACKOFF, run_checked, server_target, until
@@ -74,7 +75,7 @@ def test_a_process_killed_mid_stream_its_clients_land_on_another(
             alice.connect_to(server_target(proxy.url))
             await until(lambda: connected(alice), 15, "alice through the balancer")
             alice.join(ROOM)
-            await until(lambda: "Joined ops" in " ".join(a.texts(Kind.SYSTEM)), 10, "join")
+            await until(lambda: Joined("ops") in a.notices, 10, "join")
             on = [await clients_on(p) for p in processes]
             assert sorted(on) == [0, 1], on  # one session, on one process: the cookie held
             doomed, survivor = (processes if on[0] else processes[::-1])[:2]
@@ -139,7 +140,7 @@ def test_desktop_client_and_socket_io_peer_on_different_processes(servers: Start
                 alice.connect_to(server_target(first.url))
                 await until(lambda: connected(alice), 15, "alice")
                 alice.join(ROOM)
-                await until(lambda: "Joined ops" in " ".join(a.texts(Kind.SYSTEM)), 10, "join")
+                await until(lambda: Joined("ops") in a.notices, 10, "join")
                 peer.burst(30, "p", ROOM)  # one burst, no acks: order kept per sender
                 for n in range(30):
                     alice.send(f"a{n}", ROOM)

@@ -13,7 +13,7 @@ from desktop_chat.client.chat_client import ChatClient, ConnectionState
 from desktop_chat.protocol.limits import Limits
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import FAST_BACKOFF, run_checked, server_target, until
+from tests.helpers import FAST_BACKOFF, refusal, run_checked, server_target, until
 
 
 def raw_client() -> socketio.AsyncClient:
@@ -122,7 +122,7 @@ def test_a_token_is_required_checked_and_never_logged(caplog: pytest.LogCaptureF
         try:
             await until(lambda: right.status.state is ConnectionState.CONNECTED)
             for c in (without, wrong):
-                await until(lambda c=c: "needs a valid token" in c.status.error)
+                await until(lambda c=c: "needs a valid token" in refusal(c.status))
                 assert c.status.state is ConnectionState.RECONNECTING
             assert server.client_count == 1
         finally:

@@ -208,6 +208,10 @@
         <translation>delivered</translation>
     </message>
     <message>
+        <source>not sent</source>
+        <translation>not sent</translation>
+    </message>
+    <message>
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
@@ -657,6 +661,145 @@ Click to open in your browser</translation>
     <message>
         <source>New messages</source>
         <translation>New messages</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeText</name>
+    <message>
+        <source>You connected with id : %1</source>
+        <translation>You connected with id : %1</translation>
+    </message>
+    <message>
+        <source>You went offline.</source>
+        <translation>You went offline.</translation>
+    </message>
+    <message>
+        <source>Disconnected from the server.</source>
+        <translation>Disconnected from the server.</translation>
+    </message>
+    <message>
+        <source>Sending failed (%1); reconnecting.</source>
+        <translation>Sending failed (%1); reconnecting.</translation>
+    </message>
+    <message>
+        <source>The server refused the connection: “%1”</source>
+        <translation>The server refused the connection: “%1”</translation>
+    </message>
+    <message>
+        <source>Connection refused: nothing is listening at this address.</source>
+        <translation>Connection refused: nothing is listening at this address.</translation>
+    </message>
+    <message>
+        <source>Unknown host: the server&apos;s name cannot be resolved.</source>
+        <translation>Unknown host: the server&apos;s name cannot be resolved.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s TLS certificate is not trusted (%1). Trust its CA with --ca-file, or skip the check with --insecure.</source>
+        <translation>The server&apos;s TLS certificate is not trusted (%1). Trust its CA with --ca-file, or skip the check with --insecure.</translation>
+    </message>
+    <message>
+        <source>TLS failed: the server does not speak https at this address.</source>
+        <translation>TLS failed: the server does not speak https at this address.</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time.</source>
+        <translation>The server did not answer in time.</translation>
+    </message>
+    <message>
+        <source>Connection failed: %1</source>
+        <translation>Connection failed: %1</translation>
+    </message>
+    <message>
+        <source>A message was not sent: the server closed the connection each time it was sent (%1 times); it may be too large for it. Its menu can send it again.</source>
+        <translation>A message was not sent: the server closed the connection each time it was sent (%1 times); it may be too large for it. Its menu can send it again.</translation>
+    </message>
+    <message>
+        <source>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</source>
+        <translation>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</translation>
+    </message>
+    <message>
+        <source>Joined %1. The server says: “%2”</source>
+        <translation>Joined %1. The server says: “%2”</translation>
+    </message>
+    <message>
+        <source>Joined %1</source>
+        <translation>Joined %1</translation>
+    </message>
+    <message>
+        <source>Joined room &apos;%1&apos; (the server did not confirm).</source>
+        <translation>Joined room &apos;%1&apos; (the server did not confirm).</translation>
+    </message>
+    <message>
+        <source>Could not join %1: “%2”</source>
+        <translation>Could not join %1: “%2”</translation>
+    </message>
+    <message>
+        <source>The %1 profile has no rooms to join.</source>
+        <translation>The %1 profile has no rooms to join.</translation>
+    </message>
+    <message>
+        <source>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
+        <translation>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</translation>
+    </message>
+    <message>
+        <source>Some of what was said in #%1 while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
+        <translation>Some of what was said in #%1 while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</translation>
+    </message>
+    <message>
+        <source>%1 is now called %2</source>
+        <translation>%1 is now called %2</translation>
+    </message>
+    <message>
+        <source>An empty message is not sent.</source>
+        <translation>An empty message is not sent.</translation>
+    </message>
+    <message>
+        <source>The message is %1 bytes; the server takes at most %2 bytes.</source>
+        <translation>The message is %1 bytes; the server takes at most %2 bytes.</translation>
+    </message>
+    <message>
+        <source>The message is %1 bytes as sent (characters outside ASCII take up to 6 bytes each on the wire); the server takes at most %2 bytes.</source>
+        <translation>The message is %1 bytes as sent (characters outside ASCII take up to 6 bytes each on the wire); the server takes at most %2 bytes.</translation>
+    </message>
+    <message>
+        <source>The message could not be stored (%1), so it was not sent.</source>
+        <translation>The message could not be stored (%1), so it was not sent.</translation>
+    </message>
+    <message>
+        <source>The server address is empty.</source>
+        <translation>The server address is empty.</translation>
+    </message>
+    <message>
+        <source>The server address %1 contains spaces.</source>
+        <translation>The server address %1 contains spaces.</translation>
+    </message>
+    <message>
+        <source>The server address %1 is malformed: %2.</source>
+        <translation>The server address %1 is malformed: %2.</translation>
+    </message>
+    <message>
+        <source>The server address %1 uses %2; only http://, https://, ws:// and wss:// are supported.</source>
+        <translation>The server address %1 uses %2; only http://, https://, ws:// and wss:// are supported.</translation>
+    </message>
+    <message>
+        <source>The server address %1 names no host.</source>
+        <translation>The server address %1 names no host.</translation>
+    </message>
+    <message>
+        <source>The server address must not contain a user name or password.</source>
+        <translation>The server address must not contain a user name or password.</translation>
+    </message>
+    <message>
+        <source>The server address %1 has a path (%2); give the Socket.IO path separately (--path), e.g. /chat/socket.io.</source>
+        <translation>The server address %1 has a path (%2); give the Socket.IO path separately (--path), e.g. /chat/socket.io.</translation>
+    </message>
+    <message>
+        <source>The server address %1 has port 0.</source>
+        <translation>The server address %1 has port 0.</translation>
+    </message>
+    <message>
+        <source>The Socket.IO path is empty.</source>
+        <translation>The Socket.IO path is empty.</translation>
     </message>
 </context>
 <context>

@@ -208,6 +208,10 @@
         <translation>전달됨</translation>
     </message>
     <message>
+        <source>not sent</source>
+        <translation>보내지 못함</translation>
+    </message>
+    <message>
         <source>not sent: %1</source>
         <translation>보내지 못함: %1</translation>
     </message>
@@ -655,6 +659,145 @@ Click to open in your browser</source>
     <message>
         <source>New messages</source>
         <translation>새 메시지</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeText</name>
+    <message>
+        <source>You connected with id : %1</source>
+        <translation>연결되었습니다. ID: %1</translation>
+    </message>
+    <message>
+        <source>You went offline.</source>
+        <translation>오프라인으로 전환했습니다.</translation>
+    </message>
+    <message>
+        <source>Disconnected from the server.</source>
+        <translation>서버와의 연결이 끊어졌습니다.</translation>
+    </message>
+    <message>
+        <source>Sending failed (%1); reconnecting.</source>
+        <translation>보내기에 실패했습니다(%1). 다시 연결합니다.</translation>
+    </message>
+    <message>
+        <source>The server refused the connection: “%1”</source>
+        <translation>서버가 연결을 거부했습니다: “%1”</translation>
+    </message>
+    <message>
+        <source>Connection refused: nothing is listening at this address.</source>
+        <translation>연결이 거부되었습니다: 이 주소에서 기다리는 서버가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Unknown host: the server&apos;s name cannot be resolved.</source>
+        <translation>알 수 없는 호스트: 서버 이름을 찾을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s TLS certificate is not trusted (%1). Trust its CA with --ca-file, or skip the check with --insecure.</source>
+        <translation>서버의 TLS 인증서를 신뢰할 수 없습니다(%1). --ca-file로 인증 기관을 신뢰하게 하거나, --insecure로 확인을 건너뛰세요.</translation>
+    </message>
+    <message>
+        <source>TLS failed: the server does not speak https at this address.</source>
+        <translation>TLS 실패: 이 주소의 서버는 https를 쓰지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time.</source>
+        <translation>서버가 제시간에 응답하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Connection failed: %1</source>
+        <translation>연결하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>A message was not sent: the server closed the connection each time it was sent (%1 times); it may be too large for it. Its menu can send it again.</source>
+        <translation>메시지를 보내지 못했습니다. 보낼 때마다 서버가 연결을 끊었습니다(%1번). 서버가 받기에 너무 클 수 있습니다. 메시지의 메뉴에서 다시 보낼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>The token was not sent to %1: the connection is not encrypted (http://) and the server is not on this machine, so anyone on the network could read it. Use https://, or --send-token-over-http if you accept that.</source>
+        <translation>토큰을 %1에 보내지 않았습니다. 연결이 암호화되지 않았고(http://) 서버가 이 컴퓨터에 있지 않아 네트워크의 누구나 토큰을 읽을 수 있습니다. https://를 쓰거나, 이를 감수한다면 --send-token-over-http를 쓰세요.</translation>
+    </message>
+    <message>
+        <source>Joined %1. The server says: “%2”</source>
+        <translation>%1 방에 참가했습니다. 서버의 말: “%2”</translation>
+    </message>
+    <message>
+        <source>Joined %1</source>
+        <translation>%1 방에 참가했습니다</translation>
+    </message>
+    <message>
+        <source>Joined room &apos;%1&apos; (the server did not confirm).</source>
+        <translation>&apos;%1&apos; 방에 참가했습니다(서버가 확인해 주지 않았습니다).</translation>
+    </message>
+    <message>
+        <source>Could not join %1: “%2”</source>
+        <translation>%1 방에 참가하지 못했습니다: “%2”</translation>
+    </message>
+    <message>
+        <source>The %1 profile has no rooms to join.</source>
+        <translation>%1 프로필에는 참가할 방이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
+        <translation>자리를 비운 동안 모두와의 대화에서 오간 말 중 일부는 서버에 더 이상 남아 있지 않습니다(서버는 메시지를 일정 기간만 보관합니다). 서버에 남아 있던 것은 모두 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Some of what was said in #%1 while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
+        <translation>자리를 비운 동안 #%1에서 오간 말 중 일부는 서버에 더 이상 남아 있지 않습니다(서버는 메시지를 일정 기간만 보관합니다). 서버에 남아 있던 것은 모두 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>%1 is now called %2</source>
+        <translation>%1 님이 이름을 %2(으)로 바꿨습니다</translation>
+    </message>
+    <message>
+        <source>An empty message is not sent.</source>
+        <translation>빈 메시지는 보내지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The message is %1 bytes; the server takes at most %2 bytes.</source>
+        <translation>메시지가 %1바이트입니다. 서버는 %2바이트까지만 받습니다.</translation>
+    </message>
+    <message>
+        <source>The message is %1 bytes as sent (characters outside ASCII take up to 6 bytes each on the wire); the server takes at most %2 bytes.</source>
+        <translation>보내는 메시지가 %1바이트입니다(ASCII 밖의 문자는 전송될 때 한 글자에 최대 6바이트를 차지합니다). 서버는 %2바이트까지만 받습니다.</translation>
+    </message>
+    <message>
+        <source>The message could not be stored (%1), so it was not sent.</source>
+        <translation>메시지를 저장하지 못해(%1) 보내지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The server address is empty.</source>
+        <translation>서버 주소가 비어 있습니다.</translation>
+    </message>
+    <message>
+        <source>The server address %1 contains spaces.</source>
+        <translation>서버 주소 %1에 공백이 있습니다.</translation>
+    </message>
+    <message>
+        <source>The server address %1 is malformed: %2.</source>
+        <translation>서버 주소 %1의 형식이 잘못되었습니다: %2.</translation>
+    </message>
+    <message>
+        <source>The server address %1 uses %2; only http://, https://, ws:// and wss:// are supported.</source>
+        <translation>서버 주소 %1은(는) %2을(를) 씁니다. http://, https://, ws://, wss://만 지원합니다.</translation>
+    </message>
+    <message>
+        <source>The server address %1 names no host.</source>
+        <translation>서버 주소 %1에 호스트가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The server address must not contain a user name or password.</source>
+        <translation>서버 주소에 사용자 이름이나 비밀번호를 넣을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The server address %1 has a path (%2); give the Socket.IO path separately (--path), e.g. /chat/socket.io.</source>
+        <translation>서버 주소 %1에 경로(%2)가 있습니다. Socket.IO 경로는 따로 지정하세요(--path). 예: /chat/socket.io</translation>
+    </message>
+    <message>
+        <source>The server address %1 has port 0.</source>
+        <translation>서버 주소 %1의 포트가 0입니다.</translation>
+    </message>
+    <message>
+        <source>The Socket.IO path is empty.</source>
+        <translation>Socket.IO 경로가 비어 있습니다.</translation>
     </message>
 </context>
 <context>
