@@ -41,6 +41,11 @@ def _short(text: str) -> str:
     return shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
 
 
+def _host(url: str) -> str:
+    """An address without its scheme, as the rail shows it (the tooltip has it all)."""
+    return url.split("://", 1)[-1]
+
+
 def state_word(state: ConnectionState) -> str:
     words = {
         ConnectionState.CONNECTED: QCoreApplication.translate("Accounts", "connected"),
@@ -64,9 +69,9 @@ class AccountListModel(QAbstractListModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            title = f"{_short(row.name)} · {_short(row.server)}"
-            first = f"{title}  ({row.unread})" if row.unread else title
-            return f"{first}\n{state_word(row.state)}"
+            name = _short(row.name)
+            first = f"{name}  ({row.unread})" if row.unread else name
+            return f"{first}\n{state_word(row.state)} · {_short(_host(row.server))}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return fill(
                 QCoreApplication.translate("Accounts", "%1 on %2 (%3)"),

@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(chat_pane)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([180, 580])
+        self.splitter.setSizes([220, 540])
         layout = QVBoxLayout()
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
