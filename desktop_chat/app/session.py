@@ -22,6 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop_chat.app.host_takeover import HostLock, Takeover, host_lock_path
 from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.port_probe import Answer, free_port, probe
@@ -37,6 +38,7 @@ from desktop_chat.client.local_db import data_dir, open_client_db, open_client_d
 from desktop_chat.client.local_db import default_db_path as client_db_path
 from desktop_chat.client.outbox import Outbox
 from desktop_chat.client.profile import Profile
+from desktop_chat.client.status import Status
 from desktop_chat.protocol.messages import (
     DeliveryUpdate,
     Message,
@@ -165,6 +167,9 @@ class ChatSession:
         )
         # The server this window hosts, on its own thread (app/hosting.py).
         self.server: HostedServer | None = None
+        self._host_lock: HostLock | None = None  # held while this window hosts (remembering)
+        # Hosting again when the window that hosts closes (app/host_takeover.py).
+        self._takeover: Takeover | None = None
         self._closed = False
         self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
@@ -352,6 +357,8 @@ class ChatSession:
             return
         taken = False
         if opts.url is None and url.is_loopback and url.scheme == "http":
+            if opts.remember:
+                self._watch_for_takeover(url, path)
             await self._host_if_free(url, path)
             taken = not self.hosting and await self._taken_by_another_server(url, path)
         target = ServerTarget(url, path)
@@ -364,13 +371,56 @@ class ChatSession:
         if not taken:
             self.bridge.connect_to(target, profile)
 
-    async def _host_if_free(self, url: ServerUrl, path: str) -> None:
+    async def _host_if_free(self, url: ServerUrl, path: str, *, taking_over: bool = False) -> None:
         """Start the bundled server when nothing listens at a local default address.
 
         The server runs on a thread of its own (app/hosting.py), so that its
         work never stalls this window. Whatever keeps it from starting, the
-        window goes on to connect to `url`.
+        window goes on to connect to `url`. A window that keeps its messages
+        on disk hosts only while it holds the port's host lock
+        (app/host_takeover.py): another window holding it hosts, or is
+        closing and will let the next one host.
         """
+        lock = self._lock_for(url.port)
+        if lock is not None and not lock.try_acquire():
+            log.info("not hosting on port %d: another window holds %s", url.port, lock.path)
+            return
+        try:
+            await self._host_unless_listening(url, path, taking_over)
+        finally:
+            if lock is not None:
+                if self.server is None:
+                    lock.release()
+                else:
+                    self._host_lock = lock
+
+    def _lock_for(self, port: int) -> HostLock | None:
+        """The host lock of `port` for a window that keeps its messages on disk."""
+        if not self.options.remember:
+            return None
+        if self._takeover is not None and self._takeover.port == port:
+            return self._takeover.lock
+        return HostLock(host_lock_path(default_db_path(port).parent, port))
+
+    def _watch_for_takeover(self, url: ServerUrl, path: str) -> None:
+        """Host here again if the window hosting `url` closes (app/host_takeover.py)."""
+        lock = HostLock(host_lock_path(default_db_path(url.port).parent, url.port))
+
+        async def host() -> bool:
+            await self._host_if_free(url, path, taking_over=True)
+            return self.hosting
+
+        self._takeover = Takeover(
+            lock, url.port, host=host, reconnect=self.bridge.reconnect_now,
+            listening=is_listening,
+        )  # fmt: skip
+        self.bridge.status_changed.connect(self._takeover_status)
+
+    def _takeover_status(self, status: Status) -> None:
+        if self._takeover is not None and not self._closed:
+            self._takeover.status(status.state)
+
+    async def _host_unless_listening(self, url: ServerUrl, path: str, taking_over: bool) -> None:
         if await is_listening(url.host, url.port):
             return
         server = HostedServer(
@@ -411,18 +461,30 @@ class ChatSession:
             return
         self.server = server
         self.bridge.hosting = f"127.0.0.1:{server.port}"
-        self.bridge.show_system(
-            fill(
-                translate(
-                    "ChatSession",
-                    "Nothing was listening at %1, so this window hosts the chat server "
-                    "on 127.0.0.1:%2. Others on this machine can join it; "
-                    "it stops when this window closes.",
-                ),
-                url.url,
-                server.port,
+        if taking_over:
+            said = translate(
+                "ChatSession",
+                "The window that hosted the chat server at %1 closed, so this window "
+                "hosts it now on 127.0.0.1:%2, with the same messages. Everyone "
+                "reconnects to it.",
             )
-        )
+        elif self.options.remember:
+            said = translate(
+                "ChatSession",
+                "Nothing was listening at %1, so this window hosts the chat server "
+                "on 127.0.0.1:%2. Others on this machine can join it; when this window "
+                "closes, another of your windows on it takes it over.",
+            )
+        else:
+            said = translate(
+                "ChatSession",
+                "Nothing was listening at %1, so this window hosts the chat server "
+                "on 127.0.0.1:%2. Others on this machine can join it; "
+                "it stops when this window closes.",
+            )
+        self.bridge.show_system(fill(said, url.url, server.port))
+        if taking_over:
+            self.bridge.refresh_status()  # the status line says so at once
 
     async def _taken_by_another_server(self, url: ServerUrl, path: str) -> bool:
         """Whether the default address is held by a server that is not Socket.IO;
@@ -476,6 +538,8 @@ class ChatSession:
         if self._closed:
             return
         self._closed = True
+        if self._takeover is not None:
+            await self._takeover.close()  # never take over this window's own server
         self.inspector.close()
         await self.client.close()
         self.keeping.close()
@@ -487,5 +551,9 @@ class ChatSession:
             # Waits for the server's thread to end, without blocking this loop.
             await self.server.stop()
             self.server = None
+        if self._host_lock is not None:
+            # Only now, with its store closed: the next window to host opens it.
+            self._host_lock.release()
+            self._host_lock = None
         self.window.close()
         self.window.deleteLater()
