@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import free_port
+import socketio
+
+from tests.helpers import free_port, run_checked, until
 from tests.procs import Child, app_env
 
 START = 40.0  # s: a window comes up (three Qt processes on a shared 2-core machine)
@@ -85,8 +87,33 @@ def _home(tmp_path: Path, port: int) -> Path:
     return tmp_path
 
 
-def _three_windows(tmp_path: Path) -> tuple[Window, Window, Window]:
-    home = _home(tmp_path, free_port())
+def stored(port: int) -> list[str]:
+    """Everything the server at `port` keeps, as a client with nothing would get
+    it: a replay from offset 0, in the store's order."""
+
+    async def replay() -> list[str]:
+        listener = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        heard: list[str] = []
+        done: list[object] = []
+        listener.on("receive-message", lambda text, *_: heard.append(text))
+        listener.on("replay-done", done.append)
+        await listener.connect(
+            f"http://127.0.0.1:{port}",
+            auth={"name": "listener", "offset": 0},
+            transports=["websocket"],
+        )
+        try:
+            await until(lambda: bool(done), 20, "the replay from offset 0")
+        finally:
+            await listener.disconnect()
+        return heard
+
+    return run_checked(replay())
+
+
+def _three_windows(tmp_path: Path) -> tuple[Window, Window, Window, int]:
+    port = free_port()
+    home = _home(tmp_path, port)
     anna = Window(home, "anna")
     anna.wait(anna.connected, "to host and connect", START)
     assert anna.hosting(), anna.child.describe()
@@ -94,7 +121,7 @@ def _three_windows(tmp_path: Path) -> tuple[Window, Window, Window]:
     bert.wait(bert.connected, "to connect to anna's server", START)
     cleo.wait(cleo.connected, "to connect to anna's server", START)
     assert not bert.hosting() and not cleo.hosting()
-    return anna, bert, cleo
+    return anna, bert, cleo, port
 
 
 def _end(*windows: Window) -> None:
@@ -110,7 +137,7 @@ def _end(*windows: Window) -> None:
 def test_the_hosting_window_closes_mid_conversation_and_nothing_is_lost(
     tmp_path: Path,
 ) -> None:
-    anna, bert, cleo = _three_windows(tmp_path)
+    anna, bert, cleo, port = _three_windows(tmp_path)
     windows = (anna, bert, cleo)
     try:
         # A conversation of the three, one message at a time, so that its order is known.
@@ -157,6 +184,8 @@ def test_the_hosting_window_closes_mid_conversation_and_nothing_is_lost(
         assert cleo.lines() == said
         assert bert.all_delivered() and cleo.all_delivered()
         assert bert.hosting() != cleo.hosting()
+        # The same store, taken over: it keeps every message once, in order.
+        assert stored(port) == said
         for window in windows:
             window.child.assert_clean_stderr()
     finally:
@@ -167,7 +196,7 @@ def test_exactly_one_window_takes_over_each_time_the_host_goes(tmp_path: Path) -
     """Two windows are left when the host closes: one hosts, the other only
     reconnects. The taker is then killed (SIGKILL, the operating system lets go
     of its lock): the last window hosts, with what was said before."""
-    anna, bert, cleo = _three_windows(tmp_path)
+    anna, bert, cleo, port = _three_windows(tmp_path)
     try:
         anna.command(cmd="send", text="before anna closed")
         for window in (bert, cleo):
@@ -201,6 +230,7 @@ def test_exactly_one_window_takes_over_each_time_the_host_goes(tmp_path: Path) -
             "its message delivered to its own server",
         )
         assert other.lines() == ["before anna closed", "said to the taker's server", "alone now"]
+        assert stored(port) == other.lines()  # one store, through two hosts and a SIGKILL
         other.child.assert_clean_stderr()
     finally:
         _end(anna, bert, cleo)
