@@ -142,6 +142,10 @@ class Takeover:
         elif state is ConnectionState.RECONNECTING:
             self.connection_lost()
 
+    def hold_off(self) -> None:
+        """Hosting failed here (and was said): try no more until connected again."""
+        self._may_host = False
+
     def connection_lost(self) -> None:
         if self._closed or self.hosting or not self._may_host:
             return

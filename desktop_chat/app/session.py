@@ -170,6 +170,7 @@ class ChatSession:
         self._host_lock: HostLock | None = None  # held while this window hosts (remembering)
         # Hosting again when the window that hosts closes (app/host_takeover.py).
         self._takeover: Takeover | None = None
+        self._takeover_key = ""  # the server (address and path) it may take over
         self._closed = False
         self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
@@ -414,11 +415,23 @@ class ChatSession:
             lock, url.port, host=host, reconnect=self.bridge.reconnect_now,
             listening=is_listening,
         )  # fmt: skip
+        self._takeover_key = ServerTarget(url, path).key
         self.bridge.status_changed.connect(self._takeover_status)
 
     def _takeover_status(self, status: Status) -> None:
-        if self._takeover is not None and not self._closed:
+        """Only while connecting to the address it may host: after the user
+        connected elsewhere, a lost connection there hosts nothing here."""
+        target = self.client.target
+        if self._takeover is None or self._closed or target is None:
+            return
+        if target.key == self._takeover_key:
             self._takeover.status(status.state)
+
+    def _hold_off_takeover(self) -> None:
+        """This window cannot host (said once): no takeover tries until it has
+        been connected again."""
+        if self._takeover is not None:
+            self._takeover.hold_off()
 
     async def _host_unless_listening(self, url: ServerUrl, path: str, taking_over: bool) -> None:
         if await is_listening(url.host, url.port):
@@ -433,6 +446,7 @@ class ChatSession:
                 # Another window won the race for the port: join it instead.
                 log.info("not hosting on port %d: %s", url.port, exc)
             else:
+                self._hold_off_takeover()
                 self.bridge.show_system(
                     fill(
                         translate(
@@ -447,6 +461,7 @@ class ChatSession:
                 )
             return
         except HostingError as exc:
+            self._hold_off_takeover()
             self.bridge.show_system(
                 fill(
                     translate(
