@@ -147,8 +147,8 @@ class Takeover:
         self._may_host = False
 
     def connection_lost(self) -> None:
-        if self._closed or self.hosting or not self._may_host:
-            return
+        if self._closed or self.hosting or self.lock.held or not self._may_host:
+            return  # (holding the lock outside a look: this window hosts already)
         if self._watch is None or self._watch.done():
             self._watch = asyncio.ensure_future(self._look())
 

@@ -137,3 +137,21 @@ def test_a_closing_window_stops_looking_and_never_hosts(tmp_path: Path) -> None:
         assert world.hosts == [] and not window.lock.held
 
     run_checked(scenario())
+
+
+def test_the_hosting_window_losing_its_own_connection_keeps_the_lock(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        world = World(tmp_path)
+        world.listening = True
+        hosting = world.window("host")
+        assert hosting.lock.try_acquire()  # it hosts (app/session.py took the lock)
+        hosting.status(ConnectionState.RECONNECTING)
+        other = world.window("other")
+        other.status(ConnectionState.RECONNECTING)
+        await until(lambda: other._watch is not None and other._watch.done(), 5)
+        assert hosting.lock.held and not other.lock.held
+        await hosting.close()
+        await other.close()
+        hosting.lock.release()
+
+    run_checked(scenario())
