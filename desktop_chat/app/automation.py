@@ -46,7 +46,7 @@ Events (stdout): every status, message, delivery and shown event carries
     {"event": "status", "state": S, "url": U, "sid": I, "transport": T, "error": E,
      "window_visible": B, "hosting": H}     every connection change; S is one of
                                             offline, connecting, connected, reconnecting;
-                                            H whether this window hosts the server
+                                            H true while this window hosts the server
     {"event": "message", "id": I, "kind": K, "text": T, "room": R, "sender": N,
      "state": S, "conversation": C,         every line added to any conversation (C its
      "restored": B}                         room key, "" = everyone), history restored at
@@ -60,6 +60,16 @@ Events (stdout): every status, message, delivery and shown event carries
     {"event": "delivery", "id": I, "state": S, "error": E}
                                             one of our messages changed state
     {"event": "error", "message": M}        a command that could not be understood
+
+When the hosting window closes. A window that hosts the server (started
+without --url, at a local http address) reports `"hosting": true` on every
+status. When it closes ({"cmd": "close"}) or dies, the other windows of the
+same user on that address report `reconnecting`; exactly one of them takes
+the host lock (app/host_takeover.py), hosts on the same port with the same
+message store, says so in a system line ("... so this window hosts it now
+...") and reports `"hosting": true` from then on; then every window reports
+`connected` again, sends what was pending (`delivery` events) and reports
+what was said meanwhile as `message` events, each once.
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ A thread, not a child process:
 
 - the hosted server stops when its window closes, with nothing left behind
   if the window's process dies (a daemon thread dies with it; a child
-  process would need a watchdog or would outlive a crashed window);
+  process would need a watchdog or would outlive a crashed window); another
+  window of the user then hosts it again, with the same store
+  (app/host_takeover.py);
 - start-up costs no second interpreter, and the first window still comes
   up at once;
 - a taken port is the very `OSError` of `ChatServer.start`, re-raised to the

@@ -26,6 +26,7 @@ from desktop_chat.accounts.account import Account
 from desktop_chat.accounts.store import AccountStore
 from desktop_chat.app.account_session import AccountSession, ClientOptions
 from desktop_chat.app.accounts_link import AccountsLink
+from desktop_chat.app.host_takeover import HostLock, Takeover, host_lock_path
 from desktop_chat.app.hosting import HostedServer, HostingError
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.port_probe import Answer, free_port, probe
@@ -38,6 +39,7 @@ from desktop_chat.client.identity import claim_identity, ephemeral_identity
 from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
 from desktop_chat.client.local_db import default_db_path as client_db_path
 from desktop_chat.client.profile import Profile
+from desktop_chat.client.status import Status
 from desktop_chat.protocol.messages import (
     Message,
     display_text,
@@ -187,6 +189,10 @@ class ChatSession(QObject):
         self.inspector = Inspector(self.window, self.shown.client)
         # The server this window hosts, on its own thread (app/hosting.py).
         self.server: HostedServer | None = None
+        self._host_lock: HostLock | None = None  # held while this window hosts (remembering)
+        # Hosting again when the window that hosts closes (app/host_takeover.py).
+        self._takeover: Takeover | None = None
+        self._takeover_key = ""  # the server (address and path) it may take over
         self._closed = False
         self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
@@ -508,6 +514,11 @@ class ChatSession(QObject):
         self.window.show_profile(profile.name, rooms=profile.rooms, presence=presence)
 
     @property
+    def _host(self) -> AccountSession:
+        """The account whose server this window may host: its first."""
+        return self.sessions[0]
+
+    @property
     def hosting(self) -> bool:
         return self.server is not None
 
@@ -556,6 +567,8 @@ class ChatSession(QObject):
             return
         taken = False
         if opts.url is None and url.is_loopback and url.scheme == "http":
+            if opts.remember:
+                self._watch_for_takeover(url, path)
             await self._host_if_free(url, path)
             taken = not self.hosting and await self._taken_by_another_server(url, path)
         target = ServerTarget(url, path)
@@ -599,13 +612,68 @@ class ChatSession(QObject):
                 self.accounts.store.set_listed(account.id, True)
                 self.open_account(account, target, profile)
 
-    async def _host_if_free(self, url: ServerUrl, path: str) -> None:
+    async def _host_if_free(self, url: ServerUrl, path: str, *, taking_over: bool = False) -> None:
         """Start the bundled server when nothing listens at a local default address.
 
         The server runs on a thread of its own (app/hosting.py), so that its
         work never stalls this window. Whatever keeps it from starting, the
-        window goes on to connect to `url`.
+        window goes on to connect to `url`. A window that keeps its messages
+        on disk hosts only while it holds the port's host lock
+        (app/host_takeover.py): another window holding it hosts, or is
+        closing and will let the next one host.
         """
+        lock = self._lock_for(url.port)
+        if lock is not None and not lock.try_acquire():
+            log.info("not hosting on port %d: another window holds %s", url.port, lock.path)
+            return
+        try:
+            await self._host_unless_listening(url, path, taking_over)
+        finally:
+            if lock is not None:
+                if self.server is None:
+                    lock.release()
+                else:
+                    self._host_lock = lock
+
+    def _lock_for(self, port: int) -> HostLock | None:
+        """The host lock of `port` for a window that keeps its messages on disk."""
+        if not self.options.remember:
+            return None
+        if self._takeover is not None and self._takeover.port == port:
+            return self._takeover.lock
+        return HostLock(host_lock_path(default_db_path(port).parent, port))
+
+    def _watch_for_takeover(self, url: ServerUrl, path: str) -> None:
+        """Host here again if the window hosting `url` closes (app/host_takeover.py)."""
+        lock = HostLock(host_lock_path(default_db_path(url.port).parent, url.port))
+
+        async def host() -> bool:
+            await self._host_if_free(url, path, taking_over=True)
+            return self.hosting
+
+        self._takeover = Takeover(
+            lock, url.port, host=host, reconnect=self._host.bridge.reconnect_now,
+            listening=is_listening,
+        )  # fmt: skip
+        self._takeover_key = ServerTarget(url, path).key
+        self._host.bridge.status_changed.connect(self._takeover_status)
+
+    def _takeover_status(self, status: Status) -> None:
+        """Only while connecting to the address it may host: after the user
+        connected elsewhere, a lost connection there hosts nothing here."""
+        target = self._host.client.target
+        if self._takeover is None or self._closed or target is None:
+            return
+        if target.key == self._takeover_key:
+            self._takeover.status(status.state)
+
+    def _hold_off_takeover(self) -> None:
+        """This window cannot host (said once): no takeover tries until it has
+        been connected again."""
+        if self._takeover is not None:
+            self._takeover.hold_off()
+
+    async def _host_unless_listening(self, url: ServerUrl, path: str, taking_over: bool) -> None:
         if await is_listening(url.host, url.port):
             return
         server = HostedServer(
@@ -618,7 +686,8 @@ class ChatSession(QObject):
                 # Another window won the race for the port: join it instead.
                 log.info("not hosting on port %d: %s", url.port, exc)
             else:
-                self.bridge.show_system(
+                self._hold_off_takeover()
+                self._host.bridge.show_system(
                     fill(
                         translate(
                             "ChatSession",
@@ -632,7 +701,8 @@ class ChatSession(QObject):
                 )
             return
         except HostingError as exc:
-            self.bridge.show_system(
+            self._hold_off_takeover()
+            self._host.bridge.show_system(
                 fill(
                     translate(
                         "ChatSession",
@@ -645,19 +715,31 @@ class ChatSession(QObject):
             )
             return
         self.server = server
-        self.bridge.hosting = f"127.0.0.1:{server.port}"
-        self.bridge.show_system(
-            fill(
-                translate(
-                    "ChatSession",
-                    "Nothing was listening at %1, so this window hosts the chat server "
-                    "on 127.0.0.1:%2. Others on this machine can join it; "
-                    "it stops when this window closes.",
-                ),
-                url.url,
-                server.port,
+        self._host.bridge.hosting = f"127.0.0.1:{server.port}"
+        if taking_over:
+            said = translate(
+                "ChatSession",
+                "The window that hosted the chat server at %1 closed, so this window "
+                "hosts it now on 127.0.0.1:%2, with the same messages. Everyone "
+                "reconnects to it.",
             )
-        )
+        elif self.options.remember:
+            said = translate(
+                "ChatSession",
+                "Nothing was listening at %1, so this window hosts the chat server "
+                "on 127.0.0.1:%2. Others on this machine can join it; when this window "
+                "closes, another of your windows on it takes it over.",
+            )
+        else:
+            said = translate(
+                "ChatSession",
+                "Nothing was listening at %1, so this window hosts the chat server "
+                "on 127.0.0.1:%2. Others on this machine can join it; "
+                "it stops when this window closes.",
+            )
+        self._host.bridge.show_system(fill(said, url.url, server.port))
+        if taking_over:
+            self._host.bridge.refresh_status()  # the status line says so at once
 
     async def _taken_by_another_server(self, url: ServerUrl, path: str) -> bool:
         """Whether the default address is held by a server that is not Socket.IO;
@@ -667,7 +749,7 @@ class ChatSession(QObject):
             return False  # a chat server, or no answer in time: connect as ever
         note = found.describe(url.url)
         log.info("%s", note)
-        self.bridge.show_system(
+        self._host.bridge.show_system(
             fill(
                 translate(
                     "ChatSession",
@@ -696,14 +778,14 @@ class ChatSession(QObject):
             port = free_port()
             await self._host_if_free(parse_server_url(f"http://127.0.0.1:{port}"), self._path)
         if self.server is None:
-            self.bridge.show_system(
+            self._host.bridge.show_system(
                 translate("ChatSession", "Could not start the chat server on a free port.")
             )
             self.window.offer_host_elsewhere(True)
             return
         here = parse_server_url(f"http://127.0.0.1:{self.server.port}")
         self.window.show_address(here.url)
-        self.bridge.connect_to(ServerTarget(here, self._path))
+        self._host.bridge.connect_to(ServerTarget(here, self._path))
 
     async def close(self) -> None:
         """The one shutdown path: disconnect, stop a hosted server, close the window.
@@ -711,6 +793,8 @@ class ChatSession(QObject):
         if self._closed:
             return
         self._closed = True
+        if self._takeover is not None:
+            await self._takeover.close()  # never take over this window's own server
         self.inspector.close()
         for session in self.sessions:
             await session.close()
@@ -721,5 +805,9 @@ class ChatSession(QObject):
             # Waits for the server's thread to end, without blocking this loop.
             await self.server.stop()
             self.server = None
+        if self._host_lock is not None:
+            # Only now, with its store closed: the next window to host opens it.
+            self._host_lock.release()
+            self._host_lock = None
         self.window.close()
         self.window.deleteLater()

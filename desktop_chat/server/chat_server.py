@@ -187,8 +187,13 @@ class ChatServer:
             self._trimming.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._trimming
+        # Stop accepting first: a client that reconnects at once finds nothing
+        # here (and, when a window hosted this server, the window taking it
+        # over), never a server about to close its connection again.
+        for site in list(runner.sites):
+            await site.stop()
         await self.replays.close()
-        # Close every client's transport first: aiohttp would otherwise wait
+        # Then close every client's transport: aiohttp would otherwise wait
         # for open websockets to end by themselves. Clients see the server
         # go away, as when it is killed, and reconnect.
         # (engine.io's own disconnect-all waits for each socket's send queue,

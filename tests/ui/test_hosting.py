@@ -313,3 +313,64 @@ def test_the_hosting_app_stops_its_server_on_ctrl_c_and_exits_cleanly(tmp_path: 
     assert f"desktop-chat-server on 127.0.0.1:{port} stopped" in err, err
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert "Warning" not in err and "never awaited" not in err, err
+
+
+def _reconnect_attempts(session: ChatSession) -> list[object]:
+    """Every connection attempt that failed from now on (a status with an error)."""
+    failed: list[object] = []
+    session.bridge.status_changed.connect(
+        lambda status: failed.append(status) if status.error else None
+    )
+    return failed
+
+
+def test_a_window_that_could_not_host_says_it_once_not_at_every_reconnect(
+    qtbot: Any, open_window: Any
+) -> None:
+    """The takeover (app/host_takeover.py) does not try again, and say again, what
+    failed at start, while the window retries its connection."""
+    port = free_port()
+    default_db_path(port).mkdir(parents=True)  # SQLite cannot open a folder
+    session = open_window(
+        None, "alone", default_url=f"http://127.0.0.1:{port}", settings=Settings()
+    )
+    failed = _reconnect_attempts(session)
+    qtbot.waitUntil(lambda: len(failed) >= 4)
+    said = [t for t in texts(session, Kind.SYSTEM) if "could not host the chat server" in t]
+    assert len(said) == 1, said
+    assert not session.hosting
+
+
+def test_a_window_connected_elsewhere_does_not_host_its_default_address(
+    qtbot: Any, open_window: Any, arun: Callable[..., Any]
+) -> None:
+    """The default address's server (started by hand) is gone, and the user has
+    connected to another server meanwhile: losing that one hosts nothing here."""
+    port = free_port()
+    at_default = ChatServer()
+    arun(at_default.start("127.0.0.1", port))
+    elsewhere = ChatServer()
+    arun(elsewhere.start("127.0.0.1", 0))
+    try:
+        session = open_window(
+            None, "wanderer", default_url=f"http://127.0.0.1:{port}", settings=Settings()
+        )
+        assert not session.hosting
+        wait_connected(qtbot, session)
+        session.window.server_url.setText(f"http://127.0.0.1:{elsewhere.port}")
+        session.window.connect_button.click()
+        qtbot.waitUntil(
+            lambda: (
+                session.client.status.state is ConnectionState.CONNECTED
+                and session.client.status.url.endswith(f":{elsewhere.port}")
+            )
+        )
+        arun(at_default.stop())
+        failed = _reconnect_attempts(session)
+        arun(elsewhere.stop())
+        qtbot.waitUntil(lambda: len(failed) >= 4)
+        assert not session.hosting
+        assert port_is_free(port)
+    finally:
+        arun(elsewhere.stop())
+        arun(at_default.stop())

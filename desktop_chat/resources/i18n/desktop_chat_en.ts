@@ -339,6 +339,14 @@
         <translation>Nothing was listening at %1, and this window could not host the chat server: %2</translation>
     </message>
     <message>
+        <source>The window that hosted the chat server at %1 closed, so this window hosts it now on 127.0.0.1:%2, with the same messages. Everyone reconnects to it.</source>
+        <translation>The window that hosted the chat server at %1 closed, so this window hosts it now on 127.0.0.1:%2, with the same messages. Everyone reconnects to it.</translation>
+    </message>
+    <message>
+        <source>Nothing was listening at %1, so this window hosts the chat server on 127.0.0.1:%2. Others on this machine can join it; when this window closes, another of your windows on it takes it over.</source>
+        <translation>Nothing was listening at %1, so this window hosts the chat server on 127.0.0.1:%2. Others on this machine can join it; when this window closes, another of your windows on it takes it over.</translation>
+    </message>
+    <message>
         <source>Nothing was listening at %1, so this window hosts the chat server on 127.0.0.1:%2. Others on this machine can join it; it stops when this window closes.</source>
         <translation>Nothing was listening at %1, so this window hosts the chat server on 127.0.0.1:%2. Others on this machine can join it; it stops when this window closes.</translation>
     </message>

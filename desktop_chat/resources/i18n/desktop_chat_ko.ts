@@ -338,6 +338,14 @@
         <translation>%1에서 응답하는 서버가 없는데, 이 창에서 채팅 서버를 열 수 없습니다: %2</translation>
     </message>
     <message>
+        <source>The window that hosted the chat server at %1 closed, so this window hosts it now on 127.0.0.1:%2, with the same messages. Everyone reconnects to it.</source>
+        <translation>%1에서 채팅 서버를 열어 두었던 창이 닫혀, 이제 이 창이 127.0.0.1:%2에서 같은 메시지 그대로 서버를 엽니다. 모두 이 서버로 다시 연결됩니다.</translation>
+    </message>
+    <message>
+        <source>Nothing was listening at %1, so this window hosts the chat server on 127.0.0.1:%2. Others on this machine can join it; when this window closes, another of your windows on it takes it over.</source>
+        <translation>%1에서 응답하는 서버가 없어 이 창이 127.0.0.1:%2에서 채팅 서버를 엽니다. 이 컴퓨터의 다른 사람도 참가할 수 있으며, 이 창을 닫으면 이 서버를 쓰는 내 다른 창 하나가 이어서 서버를 엽니다.</translation>
+    </message>
+    <message>
         <source>Nothing was listening at %1, so this window hosts the chat server on 127.0.0.1:%2. Others on this machine can join it; it stops when this window closes.</source>
         <translation>%1에서 응답하는 서버가 없어 이 창이 127.0.0.1:%2에서 채팅 서버를 엽니다. 이 컴퓨터의 다른 사람도 참가할 수 있으며, 창을 닫으면 서버도 멈춥니다.</translation>
     </message>
