@@ -14,8 +14,6 @@ sessions in their own loop and drive them as a user would.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import errno
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,20 +24,18 @@ from desktop_chat.accounts.account import Account
 from desktop_chat.accounts.store import AccountStore
 from desktop_chat.app.account_session import AccountSession, ClientOptions
 from desktop_chat.app.accounts_link import AccountsLink
-from desktop_chat.app.host_takeover import HostLock, Takeover, host_lock_path
-from desktop_chat.app.hosting import HostedServer, HostingError
+from desktop_chat.app.hosting import HostedServer
 from desktop_chat.app.keeping import Keeping
-from desktop_chat.app.port_probe import Answer, free_port, probe
 from desktop_chat.app.presence_link import PresenceLink
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
+from desktop_chat.app.window_hosting import WindowHosting
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
 from desktop_chat.client.history import History, Hit, default_history_path
 from desktop_chat.client.identity import claim_identity, ephemeral_identity
 from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
 from desktop_chat.client.local_db import default_db_path as client_db_path
 from desktop_chat.client.profile import Profile
-from desktop_chat.client.status import Status
 from desktop_chat.protocol.messages import (
     Message,
     display_text,
@@ -49,11 +45,9 @@ from desktop_chat.protocol.urls import (
     DEFAULT_URL,
     InvalidServerUrl,
     ServerTarget,
-    ServerUrl,
     normalize_path,
     parse_server_url,
 )
-from desktop_chat.server.chat_server import default_db_path
 from desktop_chat.ui.account_list_model import AccountListModel, AccountRow
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.conversations import Conversations
@@ -91,18 +85,6 @@ class Options:
     def urls(self) -> list[str]:
         """Every --url, in order."""
         return ([self.url] if self.url is not None else []) + self.more_urls
-
-
-async def is_listening(host: str, port: int, timeout: float = 1.0) -> bool:
-    """Whether anything accepts TCP connections at host:port (every address it resolves to)."""
-    try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
-    except (OSError, TimeoutError):
-        return False
-    writer.close()
-    with contextlib.suppress(OSError):
-        await writer.wait_closed()
-    return True
 
 
 class ChatSession(QObject):
@@ -187,14 +169,9 @@ class ChatSession(QObject):
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
         )
         self.inspector = Inspector(self.window, self.shown.client)
-        # The server this window hosts, on its own thread (app/hosting.py).
-        self.server: HostedServer | None = None
-        self._host_lock: HostLock | None = None  # held while this window hosts (remembering)
-        # Hosting again when the window that hosts closes (app/host_takeover.py).
-        self._takeover: Takeover | None = None
-        self._takeover_key = ""  # the server (address and path) it may take over
+        # The server this window hosts, on its own thread (app/window_hosting.py).
+        self.hosted = WindowHosting(options, lambda: self.sessions[0], self.window)
         self._closed = False
-        self._path = DEFAULT_PATH  # the Socket.IO path this window uses, once started
         self._wire()
 
     # ---- the account shown ------------------------------------------------------
@@ -383,7 +360,7 @@ class ChatSession(QObject):
         w.connect_requested.connect(self._connect_typed)
         w.offline_toggled.connect(lambda offline: self.bridge.set_offline(offline))
         w.reconnect_requested.connect(lambda: self.bridge.reconnect_now())
-        w.host_elsewhere_requested.connect(self._host_elsewhere_requested)
+        w.host_elsewhere_requested.connect(self.hosted.host_elsewhere_requested)
         w.search_requested.connect(self._search)
         w.result_chosen.connect(self._show_hit)
         w.account_requested.connect(self.show_account)
@@ -514,13 +491,20 @@ class ChatSession(QObject):
         self.window.show_profile(profile.name, rooms=profile.rooms, presence=presence)
 
     @property
-    def _host(self) -> AccountSession:
-        """The account whose server this window may host: its first."""
-        return self.sessions[0]
+    def server(self) -> HostedServer | None:
+        """The server this window hosts, if it does."""
+        return self.hosted.server
 
     @property
     def hosting(self) -> bool:
-        return self.server is not None
+        return self.hosted.hosting
+
+    @property
+    def _path(self) -> str:
+        return self.hosted.path
+
+    async def host_elsewhere(self) -> None:
+        await self.hosted.host_elsewhere()
 
     async def start(self) -> None:
         """Show the window, decide where to connect (hosting if need be), connect;
@@ -553,7 +537,7 @@ class ChatSession(QObject):
             why = self.bridge.texts.url_problem(exc)
             self.bridge.show_system(self.bridge.texts.cannot_connect(why))
             path = DEFAULT_PATH
-        self._path = path
+        self.hosted.path = path
         text = opts.url if opts.url is not None else (
             first.url if first else (self.settings.url or opts.default_url)
         )
@@ -568,9 +552,9 @@ class ChatSession(QObject):
         taken = False
         if opts.url is None and url.is_loopback and url.scheme == "http":
             if opts.remember:
-                self._watch_for_takeover(url, path)
-            await self._host_if_free(url, path)
-            taken = not self.hosting and await self._taken_by_another_server(url, path)
+                self.hosted.watch_for_takeover(url, path)
+            await self.hosted.host_if_free(url, path)
+            taken = not self.hosting and await self.hosted.taken_by_another_server(url, path)
         target = ServerTarget(url, path)
         profile = self.profiles.for_server(target.key)
         # The account, and what it kept, before the outbox and catch-up show anything.
@@ -612,202 +596,19 @@ class ChatSession(QObject):
                 self.accounts.store.set_listed(account.id, True)
                 self.open_account(account, target, profile)
 
-    async def _host_if_free(self, url: ServerUrl, path: str, *, taking_over: bool = False) -> None:
-        """Start the bundled server when nothing listens at a local default address.
-
-        The server runs on a thread of its own (app/hosting.py), so that its
-        work never stalls this window. Whatever keeps it from starting, the
-        window goes on to connect to `url`. A window that keeps its messages
-        on disk hosts only while it holds the port's host lock
-        (app/host_takeover.py): another window holding it hosts, or is
-        closing and will let the next one host.
-        """
-        lock = self._lock_for(url.port)
-        if lock is not None and not lock.try_acquire():
-            log.info("not hosting on port %d: another window holds %s", url.port, lock.path)
-            return
-        try:
-            await self._host_unless_listening(url, path, taking_over)
-        finally:
-            if lock is not None:
-                if self.server is None:
-                    lock.release()
-                else:
-                    self._host_lock = lock
-
-    def _lock_for(self, port: int) -> HostLock | None:
-        """The host lock of `port` for a window that keeps its messages on disk."""
-        if not self.options.remember:
-            return None
-        if self._takeover is not None and self._takeover.port == port:
-            return self._takeover.lock
-        return HostLock(host_lock_path(default_db_path(port).parent, port))
-
-    def _watch_for_takeover(self, url: ServerUrl, path: str) -> None:
-        """Host here again if the window hosting `url` closes (app/host_takeover.py)."""
-        lock = HostLock(host_lock_path(default_db_path(url.port).parent, url.port))
-
-        async def host() -> bool:
-            await self._host_if_free(url, path, taking_over=True)
-            return self.hosting
-
-        self._takeover = Takeover(
-            lock, url.port, host=host, reconnect=self._host.bridge.reconnect_now,
-            listening=is_listening,
-        )  # fmt: skip
-        self._takeover_key = ServerTarget(url, path).key
-        self._host.bridge.status_changed.connect(self._takeover_status)
-
-    def _takeover_status(self, status: Status) -> None:
-        """Only while connecting to the address it may host: after the user
-        connected elsewhere, a lost connection there hosts nothing here."""
-        target = self._host.client.target
-        if self._takeover is None or self._closed or target is None:
-            return
-        if target.key == self._takeover_key:
-            self._takeover.status(status.state)
-
-    def _hold_off_takeover(self) -> None:
-        """This window cannot host (said once): no takeover tries until it has
-        been connected again."""
-        if self._takeover is not None:
-            self._takeover.hold_off()
-
-    async def _host_unless_listening(self, url: ServerUrl, path: str, taking_over: bool) -> None:
-        if await is_listening(url.host, url.port):
-            return
-        server = HostedServer(
-            path, db=default_db_path(url.port) if self.options.remember else ":memory:"
-        )
-        try:
-            await server.start("127.0.0.1", url.port)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                # Another window won the race for the port: join it instead.
-                log.info("not hosting on port %d: %s", url.port, exc)
-            else:
-                self._hold_off_takeover()
-                self._host.bridge.show_system(
-                    fill(
-                        translate(
-                            "ChatSession",
-                            "Nothing was listening at %1, and this window could not host "
-                            "the chat server on 127.0.0.1:%2: %3.",
-                        ),
-                        url.url,
-                        url.port,
-                        exc.strerror or exc,
-                    )
-                )
-            return
-        except HostingError as exc:
-            self._hold_off_takeover()
-            self._host.bridge.show_system(
-                fill(
-                    translate(
-                        "ChatSession",
-                        "Nothing was listening at %1, and this window could not host "
-                        "the chat server: %2",
-                    ),
-                    url.url,
-                    exc,
-                )
-            )
-            return
-        self.server = server
-        self._host.bridge.hosting = f"127.0.0.1:{server.port}"
-        if taking_over:
-            said = translate(
-                "ChatSession",
-                "The window that hosted the chat server at %1 closed, so this window "
-                "hosts it now on 127.0.0.1:%2, with the same messages. Everyone "
-                "reconnects to it.",
-            )
-        elif self.options.remember:
-            said = translate(
-                "ChatSession",
-                "Nothing was listening at %1, so this window hosts the chat server "
-                "on 127.0.0.1:%2. Others on this machine can join it; when this window "
-                "closes, another of your windows on it takes it over.",
-            )
-        else:
-            said = translate(
-                "ChatSession",
-                "Nothing was listening at %1, so this window hosts the chat server "
-                "on 127.0.0.1:%2. Others on this machine can join it; "
-                "it stops when this window closes.",
-            )
-        self._host.bridge.show_system(fill(said, url.url, server.port))
-        if taking_over:
-            self._host.bridge.refresh_status()  # the status line says so at once
-
-    async def _taken_by_another_server(self, url: ServerUrl, path: str) -> bool:
-        """Whether the default address is held by a server that is not Socket.IO;
-        if so, say what is there and offer to host elsewhere (host_elsewhere)."""
-        found = await probe(url, path)
-        if found.answer is not Answer.OTHER:
-            return False  # a chat server, or no answer in time: connect as ever
-        note = found.describe(url.url)
-        log.info("%s", note)
-        self._host.bridge.show_system(
-            fill(
-                translate(
-                    "ChatSession",
-                    "Not connecting: %1. Another program uses this address. Press "
-                    "“Host on another port” to run the chat server in this window on a "
-                    "free port, or enter the address of a chat server at the top.",
-                ),
-                note,
-            )
-        )
-        self.window.show_status(
-            fill(translate("ChatSession", "Not a Socket.IO server at %1 — not connected"), url.url)
-        )
-        self.window.offer_host_elsewhere(True)
-        return True
-
-    def _host_elsewhere_requested(self) -> None:
-        self._hosting_elsewhere = asyncio.ensure_future(self.host_elsewhere())
-
-    async def host_elsewhere(self) -> None:
-        """Host the bundled server on a free port of this machine and connect to it."""
-        self.window.offer_host_elsewhere(False)
-        for _ in range(3):  # a port found free may be taken before the server binds it
-            if self.hosting:
-                break
-            port = free_port()
-            await self._host_if_free(parse_server_url(f"http://127.0.0.1:{port}"), self._path)
-        if self.server is None:
-            self._host.bridge.show_system(
-                translate("ChatSession", "Could not start the chat server on a free port.")
-            )
-            self.window.offer_host_elsewhere(True)
-            return
-        here = parse_server_url(f"http://127.0.0.1:{self.server.port}")
-        self.window.show_address(here.url)
-        self._host.bridge.connect_to(ServerTarget(here, self._path))
-
     async def close(self) -> None:
         """The one shutdown path: disconnect, stop a hosted server, close the window.
         Safe to call more than once."""
         if self._closed:
             return
         self._closed = True
-        if self._takeover is not None:
-            await self._takeover.close()  # never take over this window's own server
+        await self.hosted.stop_watching()
         self.inspector.close()
         for session in self.sessions:
             await session.close()
         self.history.close()
         self.database.close()
         self.identity.release()
-        if self.server is not None:
-            # Waits for the server's thread to end, without blocking this loop.
-            await self.server.stop()
-            self.server = None
-        if self._host_lock is not None:
-            # Only now, with its store closed: the next window to host opens it.
-            self._host_lock.release()
-            self._host_lock = None
+        await self.hosted.stop()
         self.window.close()
         self.window.deleteLater()

@@ -20,7 +20,8 @@ import socketio
 from PySide6.QtCore import Qt, QTimer
 
 from desktop_chat.app import hosting
-from desktop_chat.app.session import ChatSession, Options, is_listening
+from desktop_chat.app.session import ChatSession, Options
+from desktop_chat.app.window_hosting import is_listening
 from desktop_chat.app.settings import Settings
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import Kind
@@ -147,7 +148,7 @@ def test_two_windows_hosting_at_once_one_hosts_and_the_other_joins(
     async def nothing_listens(_host: str, _port: int, timeout: float = 1.0) -> bool:
         return False  # both windows see a free port and race to bind it
 
-    monkeypatch.setattr("desktop_chat.app.session.is_listening", nothing_listens)
+    monkeypatch.setattr("desktop_chat.app.window_hosting.is_listening", nothing_listens)
     default = f"http://127.0.0.1:{free_port()}"
     sessions = [
         ChatSession(Options(name=name, default_url=default, remember=False), backoff=FAST_BACKOFF)
