@@ -21,8 +21,8 @@ from PySide6.QtCore import Qt, QTimer
 
 from desktop_chat.app import hosting
 from desktop_chat.app.session import ChatSession, Options
-from desktop_chat.app.window_hosting import is_listening
 from desktop_chat.app.settings import Settings
+from desktop_chat.app.window_hosting import is_listening
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.server.chat_server import ChatServer, default_db_path
