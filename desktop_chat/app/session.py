@@ -1,24 +1,26 @@
 """The composition root: Qt application, asyncio-on-Qt loop, wiring, one shutdown path.
 
-(Why over 400 lines: it is the composition root; every part of the window
-is wired here, one connect per line, and the start and shutdown paths stay
-together so that there is one of each. The wiring of history and drafts
-(`keeping.py`), presence (`presence_link.py`) and the desktop (`desktop.py`)
-already lives apart.)
+(Why over 400 lines: it is the composition root; every intent of the window
+is routed here to the account shown, one connect per line, and the start and
+shutdown paths stay together so that there is one of each. What each part
+does lives apart: an account's client, conversations, history and presence
+(`account_session.py`), the accounts of the window and the switch between
+them (`window_accounts.py`), the accounts on disk (`accounts_link.py`), the
+local files (`local_data.py`), hosting (`window_hosting.py`) and the desktop
+(`desktop.py`).)
 
-`ChatSession` is one window with its client (and the server it hosts, if
+`ChatSession` is one window with its accounts (and the server it hosts, if
 any); `run()` is what the `desktop-chat` command does with it. Tests build
 sessions in their own loop and drive them as a user would.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, SignalInstance
 
 from desktop_chat.accounts.account import Account
 from desktop_chat.accounts.store import AccountStore
@@ -26,15 +28,14 @@ from desktop_chat.app.account_session import AccountSession, ClientOptions
 from desktop_chat.app.accounts_link import AccountsLink
 from desktop_chat.app.hosting import HostedServer
 from desktop_chat.app.keeping import Keeping
+from desktop_chat.app.local_data import open_local_data
 from desktop_chat.app.presence_link import PresenceLink
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
+from desktop_chat.app.window_accounts import WindowAccounts
 from desktop_chat.app.window_hosting import WindowHosting
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
-from desktop_chat.client.history import History, Hit, default_history_path
-from desktop_chat.client.identity import claim_identity, ephemeral_identity
-from desktop_chat.client.local_db import data_dir, open_client_db, open_client_db_noting
-from desktop_chat.client.local_db import default_db_path as client_db_path
+from desktop_chat.client.history import Hit
 from desktop_chat.client.profile import Profile
 from desktop_chat.protocol.messages import (
     Message,
@@ -48,13 +49,12 @@ from desktop_chat.protocol.urls import (
     normalize_path,
     parse_server_url,
 )
-from desktop_chat.ui.account_list_model import AccountListModel, AccountRow
+from desktop_chat.ui.account_list_model import AccountListModel
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.conversations import Conversations
 from desktop_chat.ui.inspector import Inspector
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
-from desktop_chat.ui.tr import fill
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -91,12 +91,6 @@ class ChatSession(QObject):
     """One window: its accounts (one `AccountSession` each), the one shown, the
     server it hosts if any, and the wiring of the window's intents."""
 
-    # An account joined the window / left it (its AccountSession).
-    session_added = Signal(object)
-    session_removed = Signal(object)
-    # Another account is shown (its AccountSession).
-    shown_changed = Signal(object)
-
     def __init__(
         self, options: Options, settings: Settings | None = None, backoff: Backoff | None = None
     ) -> None:
@@ -104,46 +98,14 @@ class ChatSession(QObject):
         self.options = options
         self.settings = settings if settings is not None else Settings()
         self.name = options.name or self.settings.name or default_name()
-        # Remembering sessions keep their accounts, outbox, rooms and offsets (and
-        # a hosted server its messages) on disk, under a window identity no other
-        # running window holds; others, such as most tests, keep them in memory.
-        self._notes: list[str] = []  # said in the window once it is up
-        if options.remember:
-            opened = open_client_db_noting(client_db_path())
-            self.database = opened.connection
-            if opened.moved_aside is not None:
-                self._notes.append(
-                    fill(
-                        translate(
-                            "ChatSession",
-                            "Your local data file could not be read (%1). It was kept as %2 "
-                            "and a new one was started: messages that were waiting to be sent "
-                            "in it are not sent.",
-                        ),
-                        opened.reason,
-                        opened.moved_aside,
-                    )
-                )
-            self.identity = claim_identity(self.database, data_dir())
-        else:
-            self.database = open_client_db()
-            self.identity = ephemeral_identity()
-        # The local history: a file of its own beside client.db (client/history.py).
-        self.history = History(default_history_path(data_dir()) if options.remember else None)
-        if self.history.opened.moved_aside is not None:
-            self._notes.append(
-                QCoreApplication.translate(
-                    "ChatSession",
-                    "Your message history could not be read ({reason}). It was kept as "
-                    "{path} and a new one was started.",
-                ).format(reason=self.history.opened.reason,
-                         path=self.history.opened.moved_aside)
-            )
+        # What this window keeps on disk (or in memory): app/local_data.py.
+        local = open_local_data(options.remember)
+        self.database, self.identity, self.history = local.database, local.identity, local.history
+        self._notes: list[str] = local.notes  # said in the window once it is up
         # The accounts: this window's identity on each server it uses (accounts/).
         self.accounts = AccountsLink(
             AccountStore(self.database), self.history, self.identity.key
         )
-        self.account_rows = AccountListModel(self)
         self._client_options = ClientOptions(
             backoff=backoff,
             token=options.token,
@@ -157,14 +119,10 @@ class ChatSession(QObject):
         key = listed[0].key if listed and not options.urls else self.identity.key
         self._first_listed = listed[0] if listed and not options.urls else None
         provisional = Account("", self.identity.key, key, "", "", "")
-        self.window = MainWindow(MessageModel(), None, self.account_rows)
-        self.sessions: list[AccountSession] = []
-        self.shown = self._add_session(provisional, self.name)
-        self.window.show_account("", self.shown.conversations.list_model)
-        self.window.show_conversation(
-            self.shown.conversations.current, self.shown.conversations.current_model
-        )
-        self.shown.set_active(True)
+        self.window = MainWindow(MessageModel())
+        self.in_window = WindowAccounts(self.accounts, self.window, self._make_session)
+        self.window.sidebar.show_accounts(self.in_window.rows)
+        self._add_session(provisional, self.name)
         self.profiles = ProfileChoice(
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
         )
@@ -175,6 +133,33 @@ class ChatSession(QObject):
         self._wire()
 
     # ---- the account shown ------------------------------------------------------
+
+    @property
+    def sessions(self) -> list[AccountSession]:
+        """The window's accounts, in order."""
+        return self.in_window.sessions
+
+    @property
+    def shown(self) -> AccountSession:
+        shown = self.in_window.shown
+        assert shown is not None  # the first account is made with the window
+        return shown
+
+    @property
+    def account_rows(self) -> AccountListModel:
+        return self.in_window.rows
+
+    @property
+    def session_added(self) -> SignalInstance:
+        return self.in_window.session_added
+
+    @property
+    def session_removed(self) -> SignalInstance:
+        return self.in_window.session_removed
+
+    @property
+    def shown_changed(self) -> SignalInstance:
+        return self.in_window.shown_changed
 
     @property
     def client(self) -> ChatClient:
@@ -211,67 +196,37 @@ class ChatSession(QObject):
         return self.conversations.messages()
 
     def session_of(self, account: str) -> AccountSession | None:
-        for session in self.sessions:
-            if session.account.id == account:
-                return session
-        return None
+        return self.in_window.session_of(account)
 
     # ---- accounts -------------------------------------------------------------
 
-    def _add_session(self, account: Account, name: str) -> AccountSession:
+    def _make_session(self, account: Account, name: str) -> AccountSession:
         session = AccountSession(
             account, name, self.database, self.history, self.window, self._client_options
         )
-        self.sessions.append(session)
         b, c = session.bridge, session.conversations
         b.status_text_changed.connect(lambda text, s=session: self._show_status(s, text))
-        b.status_changed.connect(lambda _st, s=session: self._account_state(s))
         b.connected_to.connect(lambda target, s=session: self._connected(s, target))
         b.send_refused.connect(lambda text, why, s=session: self._send_refused(s, text, why))
         b.retry_pending.connect(lambda waiting, s=session: self._retry_pending(s, waiting))
         c.current_changed.connect(lambda room, s=session: self._conversation_shown(s, room))
-        counts = c.list_model
-        for signal in (counts.dataChanged, counts.rowsInserted, counts.rowsRemoved):
-            signal.connect(lambda *_a, s=session: self._account_unread(s))
-        self.session_added.emit(session)
         return session
 
+    def _add_session(self, account: Account, name: str) -> AccountSession:
+        return self.in_window.add(account, name)
+
     def _rows(self) -> None:
-        """The rail's rows anew, in the accounts' order."""
-        order = {a.id: a.position for a in self.accounts.accounts()}
-        self.sessions.sort(key=lambda s: order.get(s.account.id, len(order)))
-        self.account_rows.set_accounts([
-            AccountRow(
-                s.account.id, s.client.name,
-                s.account.url or (s.target.url.url if s.target else ""),
-                s.status.state, s.unread(),
-            )
-            for s in self.sessions if s.account.id
-        ])
-        self.window.select_account(self.shown.account.id)
-
-    def _account_state(self, session: AccountSession) -> None:
-        self.account_rows.update(session.account.id, state=session.status.state)
-
-    def _account_unread(self, session: AccountSession) -> None:
-        self.account_rows.update(session.account.id, unread=session.unread())
+        self.in_window.refresh()
 
     def show_account(self, account: str) -> None:
-        """Show another account's conversations; the input, search and presence are its."""
-        session = self.session_of(account)
-        if session is None or session is self.shown:
-            return
-        self.shown.keeping.save_draft()
-        self.shown.set_active(False)
-        self.shown.conversations.set_seen(False)  # not on screen: what comes is unread
-        self.shown = session
-        session.set_active(True)
-        self.window.show_account(account, session.conversations.list_model)
-        c = session.conversations
-        self.window.show_conversation(c.current, c.current_model)
-        c.set_seen(self.window.seen())
-        session.keeping.load_draft()
-        session.presence.show_for(c.current)
+        """Show another account: its conversations, and its name, address, profile
+        and status in the window."""
+        session = self.in_window.show(account)
+        if session is not None:
+            self._shown_parts(session)
+            self.in_window.announce_shown()
+
+    def _shown_parts(self, session: AccountSession) -> None:
         self.window.show_name(session.client.name)
         self._title()
         if session.target is not None:
@@ -279,7 +234,6 @@ class ChatSession(QObject):
         self._show_profile(session.client.profile)
         self.window.show_status(self._status_words(session.status_text))
         self.window.show_reconnect(session.status.retry_at is not None)
-        self.shown_changed.emit(session)
 
     def _add_requested(self, text: str, name: str, profile_name: str) -> None:
         """Add account… : check the address, make the account, connect it, show it."""
@@ -325,25 +279,14 @@ class ChatSession(QObject):
         return session
 
     def remove_account(self, account: str) -> None:
-        """Forget an account: disconnected, no longer in the window nor at the next
-        start. Its history stays on disk. The last account stays."""
-        session = self.session_of(account)
-        if session is None or len([s for s in self.sessions if s.account.id]) < 2:
-            return
-        if session is self.shown:
-            others = [s for s in self.sessions if s is not session and s.account.id]
-            self.show_account(others[0].account.id)
-        self.sessions.remove(session)
-        self.accounts.remove(session.account)
-        self._rows()
-        self.session_removed.emit(session)
-        self._closing = asyncio.ensure_future(session.close())
+        """Forget an account (the last one stays); its history stays on disk."""
+        instead = self.in_window.remove(account)
+        if instead is not None:
+            self._shown_parts(instead)
+            self.in_window.announce_shown()
 
     def move_account(self, account: str, offset: int) -> None:
-        session = self.session_of(account)
-        if session is not None:
-            self.accounts.move(session.account, offset)
-            self._rows()
+        self.in_window.move(account, offset)
 
     # ---- the window's intents ---------------------------------------------------
 

@@ -152,6 +152,17 @@ class Sidebar(QWidget):
 
     # ---- accounts -------------------------------------------------------------
 
+    def show_accounts(self, accounts: AccountListModel) -> None:
+        """The window's accounts, for the rail (shown once there are two)."""
+        for signal in (self.accounts.modelReset, self.accounts.rowsInserted,
+                       self.accounts.rowsRemoved):
+            signal.disconnect(self._accounts_changed)
+        self.accounts = accounts
+        self.account_list.setModel(accounts)
+        for signal in (accounts.modelReset, accounts.rowsInserted, accounts.rowsRemoved):
+            signal.connect(self._accounts_changed)
+        self._accounts_changed()
+
     def set_conversations(self, model: ConversationListModel) -> None:
         """Show another account's conversations."""
         self.model = model
