@@ -318,6 +318,10 @@ class Desktop(QObject):
             dialog = SettingsDialog(self.window, tray_available=self.tray is not None)
             dialog.changed.connect(self.set_setting)
             dialog.server_chosen.connect(self._server_chosen)
+            dialog.show_accounts(self.session.account_rows)
+            dialog.account_add_requested.connect(self.window.start_add_account)
+            dialog.account_remove_requested.connect(self.window.account_remove_requested)
+            dialog.account_move_requested.connect(self.window.account_move_requested)
             self.settings_dialog = dialog
         self.settings_dialog.load(self.settings)
         # The name in use (from --name, the settings or the login), as the window shows it.

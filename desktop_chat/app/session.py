@@ -128,7 +128,9 @@ class ChatSession(QObject):
         )
         self.inspector = Inspector(self.window, self.shown.client)
         # The server this window hosts, on its own thread (app/window_hosting.py).
-        self.hosted = WindowHosting(options, lambda: self.sessions[0], self.window)
+        # It belongs to the window's first account, whatever the order shown later.
+        first = self.shown
+        self.hosted = WindowHosting(options, lambda: first, self.window)
         self._closed = False
         self._wire()
 

@@ -9,19 +9,22 @@ layer that owns the settings file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -29,6 +32,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop_chat.ui.account_list_model import AccountRole
 
 
 class ServerView(Protocol):
@@ -62,6 +67,9 @@ def _named(widget: _W, name: str) -> _W:
 class SettingsDialog(QDialog):
     changed = Signal(str, object)  # settings key, new value
     server_chosen = Signal(str, str, str)  # url, path, transport
+    account_add_requested = Signal()  # "Add account…"
+    account_remove_requested = Signal(str)  # an account's id
+    account_move_requested = Signal(str, int)  # an account's id, -1 up or +1 down
 
     def __init__(self, parent: QWidget | None = None, tray_available: bool = True) -> None:
         super().__init__(parent)
@@ -108,6 +116,35 @@ class SettingsDialog(QDialog):
         you.addRow(self.servers_label, self.servers_list)
         you.addRow("", self.use_server)
 
+        # The window's accounts (the same rows as the sidebar's rail).
+        self.accounts_group = _named(QGroupBox(), "settingsAccounts")
+        self.accounts_list = _named(QListView(), "settingsAccountList")
+        self.accounts_list.setMaximumHeight(110)
+        self.accounts_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.accounts_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.accounts_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.account_add = _named(QPushButton(), "settingsAddAccount")
+        self.account_remove = _named(QPushButton(), "settingsRemoveAccount")
+        self.account_up = _named(QPushButton(), "settingsAccountUp")
+        self.account_down = _named(QPushButton(), "settingsAccountDown")
+        account_buttons = QHBoxLayout()
+        for button in (self.account_add, self.account_remove, self.account_up,
+                       self.account_down):
+            account_buttons.addWidget(button)
+        accounts = QVBoxLayout(self.accounts_group)
+        accounts.addWidget(self.accounts_list)
+        accounts.addLayout(account_buttons)
+        self.account_add.clicked.connect(self.account_add_requested)
+        self.account_remove.clicked.connect(
+            lambda: self._with_account(self.account_remove_requested.emit)
+        )
+        self.account_up.clicked.connect(
+            lambda: self._with_account(lambda a: self.account_move_requested.emit(a, -1))
+        )
+        self.account_down.clicked.connect(
+            lambda: self._with_account(lambda a: self.account_move_requested.emit(a, 1))
+        )
+
         self.notify_group = _named(QGroupBox(), "settingsNotify")
         notify = QFormLayout(self.notify_group)
         notify.addRow(self.notify_box)
@@ -129,7 +166,7 @@ class SettingsDialog(QDialog):
         look.addRow(self.font_label, self.font_spin)
 
         layout = QVBoxLayout(self)
-        for part in (self.you_group, self.notify_group, self.look_group):
+        for part in (self.you_group, self.accounts_group, self.notify_group, self.look_group):
             layout.addWidget(part)
         layout.addWidget(self.buttons)
 
@@ -153,6 +190,16 @@ class SettingsDialog(QDialog):
         self.servers_list.itemActivated.connect(lambda _item: self._choose_server())
         self.buttons.rejected.connect(self.close)
         self.retranslateUi()
+
+    def show_accounts(self, rows: QAbstractItemModel) -> None:
+        """The window's accounts (ui/account_list_model.py), kept up to date by it."""
+        self.accounts_list.setModel(rows)
+
+    def _with_account(self, act: Callable[[str], None]) -> None:
+        index = self.accounts_list.currentIndex()
+        account = index.data(AccountRole.ACCOUNT) if index.isValid() else None
+        if isinstance(account, str):
+            act(account)
 
     def muted_rooms(self) -> list[str]:
         """The muted conversations as typed: rooms by name, "*" for everyone."""
@@ -208,6 +255,12 @@ class SettingsDialog(QDialog):
         self.name_edit.setPlaceholderText(self.tr("Your login name"))
         self.servers_label.setText(self.tr("Ser&vers used:"))
         self.use_server.setText(self.tr("&Connect to this server"))
+        self.accounts_group.setTitle(self.tr("Accounts in this window"))
+        self.accounts_list.setAccessibleName(self.tr("Accounts in this window"))
+        self.account_add.setText(self.tr("Add…"))
+        self.account_remove.setText(self.tr("Remove"))
+        self.account_up.setText(self.tr("Up"))
+        self.account_down.setText(self.tr("Down"))
         self.notify_group.setTitle(self.tr("Notifications and tray"))
         self.notify_box.setText(self.tr("&Notify me of new messages"))
         self.dnd_box.setText(self.tr("Do not &disturb"))

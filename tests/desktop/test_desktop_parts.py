@@ -308,3 +308,29 @@ def test_without_a_session_bus_notifications_are_quietly_off(
     notes.show("summary", "body", 0, shown.append)
     arun(notes.close())
     assert shown == []
+
+
+def test_settings_list_the_accounts_and_add_remove_and_move_them(
+    desktop: Any, qtbot: Any
+) -> None:
+    session = desktop.session
+    assert session.add_account("http://127.0.0.1:10", "at ten") is not None
+    assert session.add_account("http://127.0.0.1:11", "at eleven") is not None
+    desktop.open_settings()
+    dialog = desktop.window.findChild(QWidget, "settingsDialog")
+    qtbot.waitUntil(dialog.isVisible)
+    accounts = dialog.findChild(QWidget, "settingsAccountList")
+    names = lambda: [  # noqa: E731
+        accounts.model().index(r, 0).data().split("\n")[0]
+        for r in range(accounts.model().rowCount())
+    ]
+    assert len(names()) == 3 and names()[1:] == ["at ten", "at eleven"]
+    accounts.setCurrentIndex(accounts.model().index(2, 0))
+    dialog.findChild(QWidget, "settingsAccountUp").click()
+    assert names()[1:] == ["at eleven", "at ten"]
+    accounts.setCurrentIndex(accounts.model().index(1, 0))
+    dialog.findChild(QWidget, "settingsRemoveAccount").click()
+    assert names()[1:] == ["at ten"]
+    assert [s.client.name for s in session.sessions][1:] == ["at ten"]
+    dialog.findChild(QWidget, "settingsAddAccount").click()
+    qtbot.waitUntil(desktop.window.add_account_dialog.isVisible)

@@ -967,6 +967,26 @@ Click to open in your browser</translation>
         <translation>&amp;Connect to this server</translation>
     </message>
     <message>
+        <source>Accounts in this window</source>
+        <translation>Accounts in this window</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Up</source>
+        <translation>Up</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>Down</translation>
+    </message>
+    <message>
         <source>Notifications and tray</source>
         <translation>Notifications and tray</translation>
     </message>

@@ -962,6 +962,26 @@ Click to open in your browser</source>
         <translation>이 서버에 연결(&amp;C)</translation>
     </message>
     <message>
+        <source>Accounts in this window</source>
+        <translation>이 창의 계정</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>Up</source>
+        <translation>위로</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>아래로</translation>
+    </message>
+    <message>
         <source>Notifications and tray</source>
         <translation>알림과 트레이</translation>
     </message>
