@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
 from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import free_port, run_checked, until
+from tests.procs import Child, app_env
 from tests.reliability.test_client_process import App
 
 
@@ -117,6 +119,36 @@ def test_accounts_added_come_back_with_their_ids(tmp_path: Path) -> None:
             assert [(e["text"], e["account"]) for e in restored] == [
                 ("from the second", added["account"])
             ]
+            app.command(cmd="close")
+            assert await app.finish() == 0
+        finally:
+            for server in servers:
+                await server.stop()
+
+    run_checked(scenario())
+
+
+def test_url_given_twice_is_two_accounts_in_one_window(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        ports = free_port(), free_port()
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        servers = [ChatServer(), ChatServer()]
+        for server, port in zip(servers, ports, strict=True):
+            await server.start("127.0.0.1", port)
+        try:
+            env = app_env(tmp_path, DESKTOP_CHAT_AUTOMATION="1")
+            argv = [sys.executable, "-m", "desktop_chat", "--url", urls[0], "--url", urls[1],
+                    "--name", "twice"]
+            app = App(Child("desktop-chat", argv, env=env))
+            await until(lambda: len(app.child.events_where(event="account")) == 2, timeout=20)
+            accounts = app.child.events_where(event="account")
+            assert [(e["url"], e["state"]) for e in accounts] == [
+                (urls[0], "added"), (urls[1], "added")
+            ]
+            await until(lambda: all(connected(app, e["account"]) for e in accounts),
+                        timeout=20)
+            for server in servers:
+                assert server.client_count == 1
             app.command(cmd="close")
             assert await app.finish() == 0
         finally:
