@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QIdentityProxyModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,6 +42,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.account_list_model import AccountRole
+
+
+class _OneLine(QIdentityProxyModel):
+    """The rail's two-line rows on one line."""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        value = super().data(index, role)
+        if role == Qt.ItemDataRole.DisplayRole and isinstance(value, str):
+            return value.replace("\n", " · ")
+        return value
 
 
 class ServerView(Protocol):
@@ -78,7 +97,7 @@ class SettingsDialog(QDialog):
         self.name_edit = _named(QLineEdit(), "settingsName")
         self.name_edit.setMaxLength(64)
         self.servers_list = _named(QListWidget(), "settingsServers")
-        self.servers_list.setMaximumHeight(110)
+        self.servers_list.setMaximumHeight(80)
         # A long address is shortened in the middle (its whole is the tooltip).
         self.servers_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.servers_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -119,9 +138,10 @@ class SettingsDialog(QDialog):
         # The window's accounts (the same rows as the sidebar's rail).
         self.accounts_group = _named(QGroupBox(), "settingsAccounts")
         self.accounts_list = _named(QListView(), "settingsAccountList")
-        self.accounts_list.setMaximumHeight(110)
+        self.accounts_list.setMaximumHeight(80)
         self.accounts_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.accounts_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._account_lines = _OneLine(self)
         self.accounts_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.account_add = _named(QPushButton(), "settingsAddAccount")
         self.account_remove = _named(QPushButton(), "settingsRemoveAccount")
@@ -192,8 +212,10 @@ class SettingsDialog(QDialog):
         self.retranslateUi()
 
     def show_accounts(self, rows: QAbstractItemModel) -> None:
-        """The window's accounts (ui/account_list_model.py), kept up to date by it."""
-        self.accounts_list.setModel(rows)
+        """The window's accounts (ui/account_list_model.py), kept up to date by it,
+        each on one line here."""
+        self._account_lines.setSourceModel(rows)
+        self.accounts_list.setModel(self._account_lines)
 
     def _with_account(self, act: Callable[[str], None]) -> None:
         index = self.accounts_list.currentIndex()

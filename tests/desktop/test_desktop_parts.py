@@ -321,7 +321,7 @@ def test_settings_list_the_accounts_and_add_remove_and_move_them(
     qtbot.waitUntil(dialog.isVisible)
     accounts = dialog.findChild(QWidget, "settingsAccountList")
     names = lambda: [  # noqa: E731
-        accounts.model().index(r, 0).data().split("\n")[0]
+        accounts.model().index(r, 0).data().split(" · ")[0]
         for r in range(accounts.model().rowCount())
     ]
     assert len(names()) == 3 and names()[1:] == ["at ten", "at eleven"]
