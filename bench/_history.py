@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from desktop_chat.accounts.store import AccountStore
+from desktop_chat.client.channels import Channels, ChannelStore
 from desktop_chat.client.history import INDEXED_CHARS, SCHEMA, VERSION
 from desktop_chat.client.local_db import open_client_db, slot_key
 from desktop_chat.protocol.messages import new_id
@@ -79,13 +80,18 @@ def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(str(path))
 
 
-def window_account(data: Path, url: str, path: str = "/socket.io") -> str:
+def window_account(
+    data: Path, url: str, path: str = "/socket.io", rooms: list[str] | None = None
+) -> str:
     """The account the first window started with `data` as its data folder will
-    use on the server at `url`: made here, as that window would make it."""
+    use on the server at `url`: made here, as that window would make it, in
+    `rooms` (its conversations at the next start)."""
     data.mkdir(parents=True, exist_ok=True)
     db = open_client_db(data / "client.db")
     try:
         target = ServerTarget(parse_server_url(url), path)
-        return AccountStore(db).add(slot_key(db, 0), target.key, target.url.url, path).id
+        account = AccountStore(db).add(slot_key(db, 0), target.key, target.url.url, path)
+        ChannelStore(db, account.key).save(target.key, Channels([r for r in rooms or [] if r]))
+        return account.id
     finally:
         db.close()

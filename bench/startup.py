@@ -131,9 +131,11 @@ def main(argv: list[str] | None = None) -> int:
                 XDG_DATA_HOME=f"{other}/data", XDG_STATE_HOME=f"{other}/state",
             )
             data = Path(other) / "data" / "desktop-chat"
-            account = window_account(data, f"http://127.0.0.1:{server.port}", DEFAULT_PATH)
-            took = fill(data / "history.db", account,
-                        args.history, ["", "garden", "ops", "random", "team"])
+            rooms = ["", "garden", "ops", "random", "team"]
+            account = window_account(
+                data, f"http://127.0.0.1:{server.port}", DEFAULT_PATH, rooms
+            )
+            took = fill(data / "history.db", account, args.history, rooms)
             print(f"prepared a history of {args.history:,} messages in {took:.1f} s")
         results: dict[str, dict[str, list[float]]] = {
             k: {"paint": [], "connected": []} for k in kinds

@@ -68,7 +68,8 @@ class AccountSession:
         self.conversations = Conversations(lambda: self.client.says_rooms)
         # History and drafts of the conversations, on disk (app/keeping.py).
         self.keeping = Keeping(
-            history, DraftStore(database, account.key), self.conversations, window
+            history, DraftStore(database, account.key), self.conversations, window,
+            rooms=self.client.rooms_kept,
         )
         self.presence = PresenceLink(self.bridge, self.conversations, window)
         self.status: Status = self.client.status
@@ -95,8 +96,7 @@ class AccountSession:
         self.presence.active = active
 
     def unread(self) -> int:
-        c = self.conversations
-        return sum(c.unread(room) for room in c.rooms())
+        return self.conversations.state.total()
 
     def _status(self, status: Status) -> None:
         self.status = status

@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -36,12 +37,14 @@ class Keeping(QObject):
         drafts: DraftStore,
         conversations: Conversations,
         window: MainWindow,
+        rooms: Callable[[str], list[str]] = lambda server: [],
     ) -> None:
         super().__init__()
         self.history = history
         self.drafts = drafts
         self.conversations = conversations
         self.window = window
+        self._rooms = rooms  # the rooms kept for a server (the client's)
         self.account = ""  # the id of the account whose conversations are shown
         self.server = ""  # its server's key (drafts are kept per identity and server)
         self._draft_room = conversations.current  # the conversation the input belongs to
@@ -110,7 +113,6 @@ class Keeping(QObject):
 
     def _remember_conversations(self) -> None:
         if self.account:
-            self.history.remember(self.account, "rooms", json.dumps(self.conversations.rooms()))
             self.history.remember(self.account, "shown", self.conversations.current)
 
     def _remember_unread(self) -> None:
@@ -118,7 +120,7 @@ class Keeping(QObject):
         in the same transactions as the messages they count, so that a restart,
         or a kill, finds the two agreeing."""
         if self.account and not self._restoring:
-            state = self.conversations.unread_state()
+            state = self.conversations.state.snapshot()
             if state != self._unread_kept:
                 self._unread_kept = state
                 self.history.remember(self.account, "unread", json.dumps(state))
@@ -126,19 +128,22 @@ class Keeping(QObject):
     def restore(self, account: Account) -> None:
         """Show each conversation of this account as it was left: its newest messages
         from the local history, what was unread, and the one that was shown. What
-        the server holds since comes with the catch-up (the channel offsets)."""
+        the server holds since comes with the catch-up (the channel offsets).
+
+        The conversations are the rooms the client keeps for its next connection
+        (client/channels.py): one list of them, not a second copy here."""
         self.account, self.server = account.id, account.server
         self._restoring = True
         try:
             self._restore(account.id)
         finally:
             self._restoring = False
-        self._unread_kept = self.conversations.unread_state()
+        self._unread_kept = self.conversations.state.snapshot()
         self.load_draft()
 
     def _restore(self, account: str) -> None:
         try:
-            rooms = json.loads(self.history.recall(account, "rooms") or "[]")
+            rooms = self._rooms(self.server)
             shown = self.history.recall(account, "shown") or ""
             unread = json.loads(self.history.recall(account, "unread") or "{}")
             if not isinstance(rooms, list):
@@ -149,7 +154,7 @@ class Keeping(QObject):
                 self.conversations.restore(room, self.history.last(account, room, RESTORED))
                 count, first = (unread.get(room) or (0, ""))[:2]
                 if isinstance(count, int) and isinstance(first, str):
-                    self.conversations.restore_unread(room, count, first)
+                    self.conversations.state.restore(room, count, first)
         except (sqlite3.Error, ValueError, TypeError):
             log.warning("cannot read the message history", exc_info=True)
             return

@@ -84,6 +84,10 @@ class ChannelKeeper:
         self._saved = Channels()
         self._timer: asyncio.TimerHandle | None = None
 
+    def rooms(self, server: str) -> list[str]:
+        """The rooms kept for `server`, in the order joined (read, not loaded)."""
+        return self._store.load(server).rooms if self._store is not None else []
+
     def load(self, server: str) -> Channels:
         """What was kept for `server` (nothing, without a store)."""
         self._saved = self._store.load(server) if self._store is not None else Channels()

@@ -190,6 +190,12 @@ class ChatClient:
     def outbox(self) -> Outbox:
         return self._sender.outbox
 
+    def rooms_kept(self, server: str) -> list[str]:
+        """The rooms this client is in on `server`, as kept for its next
+        connection there: the one list of them (the window's conversations
+        are restored from it)."""
+        return self._kept.rooms(server)
+
     @property
     def rooms(self) -> list[str]:
         return list(self._sender.rooms)

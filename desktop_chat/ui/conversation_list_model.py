@@ -8,6 +8,7 @@ control and bidi characters are drawn visibly, never obeyed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -29,7 +30,6 @@ class ConversationRole(IntEnum):
 @dataclass(slots=True)
 class ConversationRow:
     room: str
-    unread: int = 0
 
 
 def conversation_title(room: str) -> str:
@@ -45,9 +45,15 @@ def conversation_title(room: str) -> str:
 class ConversationListModel(QAbstractListModel):
     """Rows in sidebar order: "Everyone" first, then rooms in the order joined."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        unread: Callable[[str], int] = lambda room: 0,
+    ) -> None:
         super().__init__(parent)
         self._rows: list[ConversationRow] = [ConversationRow(EVERYONE)]
+        # The unread counts are the account's (accounts/conversation_state.py): read, not kept.
+        self._unread_of = unread
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -58,7 +64,8 @@ class ConversationListModel(QAbstractListModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             title = conversation_title(row.room)
-            return f"{title}  ({row.unread})" if row.unread else title
+            unread = self._unread_of(row.room)
+            return f"{title}  ({unread})" if unread else title
         if role == ConversationRole.TITLE:
             return conversation_title(row.room)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -66,7 +73,7 @@ class ConversationListModel(QAbstractListModel):
         if role == ConversationRole.ROOM:
             return row.room
         if role == ConversationRole.UNREAD:
-            return row.unread
+            return self._unread_of(row.room)
         return None
 
     # ---- changes --------------------------------------------------------------
@@ -101,14 +108,13 @@ class ConversationListModel(QAbstractListModel):
         self.endRemoveRows()
 
     def unread(self, room: str) -> int:
-        found = self.row_of(room)
-        return self._rows[found].unread if found >= 0 else 0
+        return self._unread_of(room) if self.row_of(room) >= 0 else 0
 
-    def set_unread(self, room: str, count: int) -> None:
+    def unread_changed(self, room: str) -> None:
+        """The count of `room` changed (its owner says): its row is drawn again."""
         found = self.row_of(room)
-        if found < 0 or self._rows[found].unread == count:
+        if found < 0:
             return
-        self._rows[found].unread = count
         index = self.index(found)
         self.dataChanged.emit(
             index, index, [Qt.ItemDataRole.DisplayRole, ConversationRole.UNREAD]

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from desktop_chat.accounts.conversation_state import ConversationState
 from desktop_chat.protocol.messages import Kind, Message, system_message
 from desktop_chat.ui.conversation_list_model import EVERYONE, ConversationListModel
 from desktop_chat.ui.message_model import MessageModel
@@ -57,11 +58,13 @@ class Conversations(QObject):
         # Ids of messages restored from the local history: a catch-up or the
         # outbox showing them again is not shown twice.
         self._restored: set[str] = set()
-        self.list_model = ConversationListModel(self)
+        # What the user has seen: the conversation shown and the unread counts,
+        # owned without Qt (accounts/conversation_state.py), shown by the list model.
+        self.state = ConversationState()
+        self.list_model = ConversationListModel(self, self.state.unread)
+        self.state.on_unread = self.list_model.unread_changed
         self._models: dict[str, MessageModel] = {EVERYONE: MessageModel(self)}
-        self._current = EVERYONE
         self._seen = False
-        self._first_unread: dict[str, str] = {}
         # Where messages that name no room go (a server without meta), or "".
         self.fallback_room = ""
 
@@ -69,11 +72,11 @@ class Conversations(QObject):
 
     @property
     def current(self) -> str:
-        return self._current
+        return self.state.shown
 
     @property
     def current_model(self) -> MessageModel:
-        return self._models[self._current]
+        return self._models[self.state.shown]
 
     def rooms(self) -> list[str]:
         return self.list_model.rooms()
@@ -85,7 +88,7 @@ class Conversations(QObject):
         return self._models.items()
 
     def unread(self, room: str) -> int:
-        return self.list_model.unread(room)
+        return self.state.unread(room)
 
     def messages(self) -> list[Message]:
         """Every message of every conversation, conversation by conversation."""
@@ -106,12 +109,12 @@ class Conversations(QObject):
         if room == EVERYONE or room not in self._models:
             return
         self._hidden.add(room)
-        if self._current == room:
+        if self.state.shown == room:
             self.show(EVERYONE)
+        self.state.forget(room)
         self.list_model.remove(room)
         model = self._models.pop(room)
         model.deleteLater()
-        self._first_unread.pop(room, None)
         if self.fallback_room == room:
             self.fallback_room = self.rooms()[-1] if len(self.rooms()) > 1 else ""
 
@@ -139,8 +142,7 @@ class Conversations(QObject):
             self.remove(room)
         everyone = self._models[EVERYONE]
         self._models[EVERYONE] = MessageModel(self)
-        self.list_model.set_unread(EVERYONE, 0)
-        self._first_unread.clear()
+        self.state.forget(EVERYONE)
         self._restored.clear()
         self._models[EVERYONE].append(notes)
         self.current_changed.emit(EVERYONE)
@@ -150,9 +152,9 @@ class Conversations(QObject):
         """Show the conversation of `room` (added if new). Its unread messages stay
         unread until seen; a band marks where they start."""
         model = self.add(room)
-        model.divider_id = self._first_unread.get(room, "") if self.unread(room) else ""
-        if room != self._current:
-            self._current = room
+        model.divider_id = self.state.first_unread(room)
+        if room != self.state.shown:
+            self.state.shown = room
             self.current_changed.emit(room)
         if self._seen:
             self._read(room)
@@ -162,18 +164,17 @@ class Conversations(QObject):
         """Whether the user sees the shown conversation's newest messages now."""
         self._seen = seen
         if seen:
-            self._read(self._current)
+            self.state.read(self.state.shown)
 
     def _read(self, room: str) -> None:
-        self.list_model.set_unread(room, 0)
-        self._first_unread.pop(room, None)
+        self.state.read(room)
 
     def target_of(self, message: Message) -> str:
         room = message.room
         if room:
             return room
         if message.kind is Kind.SYSTEM and not message.sender:
-            return self._current  # the window's own note: where the user looks
+            return self.state.shown  # the window's own note: where the user looks
         if message.kind is Kind.OTHER and self.fallback_room and not self._says_rooms():
             if not self._fallback_said:
                 self._fallback_said = True
@@ -208,31 +209,9 @@ class Conversations(QObject):
             group.append(message)
         for room, messages in groups.items():
             self.add(room).append(messages)
-            if room != self._current or not self._seen:
+            if room != self.state.shown or not self._seen:
                 self._count_unread(room, messages)
             self.lines_added.emit(room, messages)
 
-    def unread_state(self) -> dict[str, tuple[int, str]]:
-        """Each conversation with unread messages: how many, and the first of them
-        (where the "New messages" band goes): what is kept across a restart."""
-        return {
-            room: (count, self._first_unread.get(room, ""))
-            for room in self.rooms()
-            if (count := self.unread(room))
-        }
-
-    def restore_unread(self, room: str, count: int, first_id: str) -> None:
-        """What was unread when the window last closed (or was killed)."""
-        if count <= 0 or room not in self._models:
-            return
-        if first_id:
-            self._first_unread[room] = first_id
-        self.list_model.set_unread(room, count)
-
     def _count_unread(self, room: str, messages: list[Message]) -> None:
-        others = [m for m in messages if m.kind is Kind.OTHER]
-        if not others:
-            return
-        if room not in self._first_unread:
-            self._first_unread[room] = others[0].id
-        self.list_model.set_unread(room, self.unread(room) + len(others))
+        self.state.count(room, (m.id for m in messages if m.kind is Kind.OTHER))

@@ -34,6 +34,18 @@ def kept_unread(home: Path) -> dict[str, Any]:
     return dict(json.loads(row[0])) if row else {}
 
 
+class Started(list[App]):
+    """Every app a test started, killed at its end however it ends."""
+
+    def start(self, home: Path, url: str) -> App:
+        self.append(App.start(home, url))
+        return self[-1]
+
+    def reap(self) -> None:
+        for app in self:
+            app.child.reap()
+
+
 def connected(app: App, account: str | None = None) -> bool:
     return any(
         e["event"] == "status" and e["state"] == "connected"
@@ -43,6 +55,8 @@ def connected(app: App, account: str | None = None) -> bool:
 
 
 def test_unread_counts_survive_a_killed_process(tmp_path: Path) -> None:
+    apps = Started()
+
     async def scenario() -> None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -50,8 +64,8 @@ def test_unread_counts_survive_a_killed_process(tmp_path: Path) -> None:
         await server.start("127.0.0.1", port)
         reader_home, writer_home = tmp_path / "reader", tmp_path / "writer"
         try:
-            reader = App.start(reader_home, url)
-            writer = App.start(writer_home, url)
+            reader = apps.start(reader_home, url)
+            writer = apps.start(writer_home, url)
             await until(lambda: connected(reader) and connected(writer), timeout=20)
             for app in (reader, writer):
                 app.command(cmd="join", room="garden")
@@ -66,7 +80,7 @@ def test_unread_counts_survive_a_killed_process(tmp_path: Path) -> None:
             reader.child.signal(signal.SIGKILL)
             await reader.finish()
 
-            reader = App.start(reader_home, url)
+            reader = apps.start(reader_home, url)
             await until(lambda: connected(reader), timeout=20)
             reader.command(cmd="state")
             await until(lambda: bool(reader.child.events_where(event="state")), timeout=10)
@@ -77,10 +91,15 @@ def test_unread_counts_survive_a_killed_process(tmp_path: Path) -> None:
         finally:
             await server.stop()
 
-    run_checked(scenario())
+    try:
+        run_checked(scenario())
+    finally:
+        apps.reap()
 
 
 def test_accounts_added_come_back_with_their_ids(tmp_path: Path) -> None:
+    apps = Started()
+
     async def scenario() -> None:
         ports = free_port(), free_port()
         urls = [f"http://127.0.0.1:{port}" for port in ports]
@@ -88,7 +107,7 @@ def test_accounts_added_come_back_with_their_ids(tmp_path: Path) -> None:
         for server, port in zip(servers, ports, strict=True):
             await server.start("127.0.0.1", port)
         try:
-            app = App.start(tmp_path, urls[0])
+            app = apps.start(tmp_path, urls[0])
             await until(lambda: connected(app), timeout=20)
             first = app.child.events_where(event="account", state="added")
             assert [e["url"] for e in first] == [urls[0]]
@@ -107,7 +126,7 @@ def test_accounts_added_come_back_with_their_ids(tmp_path: Path) -> None:
             app.command(cmd="close")
             assert await app.finish() == 0
 
-            app = App.start(tmp_path, urls[0])
+            app = apps.start(tmp_path, urls[0])
             await until(lambda: connected(app, first[0]["account"])
                         and connected(app, added["account"]), timeout=20)
             at_start = app.child.events_where(event="account")
@@ -125,10 +144,15 @@ def test_accounts_added_come_back_with_their_ids(tmp_path: Path) -> None:
             for server in servers:
                 await server.stop()
 
-    run_checked(scenario())
+    try:
+        run_checked(scenario())
+    finally:
+        apps.reap()
 
 
 def test_url_given_twice_is_two_accounts_in_one_window(tmp_path: Path) -> None:
+    apps = Started()
+
     async def scenario() -> None:
         ports = free_port(), free_port()
         urls = [f"http://127.0.0.1:{port}" for port in ports]
@@ -140,6 +164,7 @@ def test_url_given_twice_is_two_accounts_in_one_window(tmp_path: Path) -> None:
             argv = [sys.executable, "-m", "desktop_chat", "--url", urls[0], "--url", urls[1],
                     "--name", "twice"]
             app = App(Child("desktop-chat", argv, env=env))
+            apps.append(app)
             await until(lambda: len(app.child.events_where(event="account")) == 2, timeout=20)
             accounts = app.child.events_where(event="account")
             assert [(e["url"], e["state"]) for e in accounts] == [
@@ -155,4 +180,7 @@ def test_url_given_twice_is_two_accounts_in_one_window(tmp_path: Path) -> None:
             for server in servers:
                 await server.stop()
 
-    run_checked(scenario())
+    try:
+        run_checked(scenario())
+    finally:
+        apps.reap()

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from desktop_chat.accounts.conversation_state import ConversationState
 from desktop_chat.protocol.messages import Kind, Message, system_message
 from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui.conversation_list_model import ConversationListModel, ConversationRole
@@ -20,10 +21,12 @@ def other(text: str, room: str = "") -> Message:
 
 
 def test_the_list_model_passes_the_model_tester(qtmodeltester: Any) -> None:
-    model = ConversationListModel()
+    state = ConversationState()
+    model = ConversationListModel(unread=state.unread)
+    state.on_unread = model.unread_changed
     model.add("garden")
     model.add("\u202egpj.exe" + "x" * 10_000)  # bidi and a very long name
-    model.set_unread("garden", 3)
+    state.count("garden", ["a", "b", "c"])
     qtmodeltester.check(model)
     assert model.index(1).data() == "#garden  (3)"
     shown = model.index(2).data()
