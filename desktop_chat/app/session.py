@@ -121,7 +121,7 @@ class ChatSession(QObject):
         provisional = Account("", self.identity.key, key, "", "", "")
         self.window = MainWindow(MessageModel())
         self.in_window = WindowAccounts(self.accounts, self.window, self._make_session)
-        self.window.sidebar.show_accounts(self.in_window.rows)
+        self.window.show_accounts(self.in_window.rows)
         self._add_session(provisional, self.name)
         self.profiles = ProfileChoice(
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile

@@ -517,6 +517,10 @@ class MainWindow(QMainWindow):
 
     # ---- accounts -----------------------------------------------------------
 
+    def show_accounts(self, rows: AccountListModel) -> None:
+        """The window's accounts, for the sidebar's rail (shown once there are two)."""
+        self.sidebar.show_accounts(rows)
+
     def select_account(self, account: str) -> None:
         self.sidebar.select_account(account)
 
