@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -57,7 +58,9 @@ def test_abuse_is_refused_and_the_good_pair_never_notices() -> None:
             # (repeat abuse) drops this client alone.
             flood = [bad.call("send-message", (f"spam {i}", ""), timeout=10)
                      for i in range(200)]
+            flood_started = time.monotonic()
             answers = await asyncio.gather(*flood, return_exceptions=True)
+            flood_took = time.monotonic() - flood_started
             refusals = [a for a in answers if isinstance(a, dict) and "error" in a]
             assert any("slow down" in a["error"] for a in refusals)
             await until(lambda: not bad.connected, timeout=10, what="the abuser to be dropped")
@@ -66,7 +69,9 @@ def test_abuse_is_refused_and_the_good_pair_never_notices() -> None:
             await until(lambda: len(got) >= 60, timeout=20)
             assert [t for t in got if t.startswith("good")] == [f"good {i}" for i in range(60)]
             spam = [t for t in got if t.startswith("spam")]
-            assert len(spam) <= limits.burst  # no more than one burst got through
+            # No more than one burst got through, and what the bucket refilled
+            # while the flood lasted (a slow machine makes it last longer).
+            assert len(spam) <= limits.burst + int(limits.rate * flood_took)
         finally:
             if bad.connected:
                 await bad.disconnect()
