@@ -167,7 +167,7 @@ class Automation(QObject):
             {
                 "event": "status",
                 "account": account.id,
-                "hosting": self.session.hosting and account is self.session.sessions[0],
+                "hosting": self.session.hosted.hosts_for(account),
                 "state": status.state.value,
                 "url": status.url,
                 "sid": status.sid,

@@ -71,6 +71,10 @@ class WindowHosting:
     def hosting(self) -> bool:
         return self.server is not None
 
+    def hosts_for(self, account: AccountSession) -> bool:
+        """Whether this window hosts the server `account` is on."""
+        return self.hosting and account is self._account()
+
     async def host_if_free(self, url: ServerUrl, path: str, *, taking_over: bool = False) -> None:
         """Start the bundled server when nothing listens at a local default address.
 
