@@ -77,7 +77,7 @@ class AccountStore:
 
     def add(
         self, owner: str, server: str, url: str, path: str, name: str = "", profile: str = "",
-        key: str | None = None,
+        key: str | None = None, account_id: str | None = None,
     ) -> Account:
         """A new account (the same server may have several, under other names).
 
@@ -93,7 +93,8 @@ class AccountStore:
             taken = self.for_key(owner, server) is not None
             key = uuid.uuid4().hex if taken else owner
         account = Account(
-            new_account_id(), owner, key, server, url, path, name, profile, position
+            account_id or new_account_id(), owner, key, server, url, path, name, profile,
+            position,
         )
         with self.db:
             self.db.execute(

@@ -9,9 +9,11 @@ history, unread counts, the conversation shown), lasts across restarts.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import sqlite3
+from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Signal
 
@@ -35,6 +37,7 @@ class AccountsLink(QObject):
         self.store = store
         self.history = history
         self.owner = owner  # this window's identity (client key)
+        self._adopting: dict[str, Future[int]] = {}  # account id -> its history adoption
 
     def accounts(self) -> list[Account]:
         """This window's accounts, in order."""
@@ -65,13 +68,34 @@ class AccountsLink(QObject):
         The first account made for a server takes the lines an earlier version
         kept for it without saying whose (`History.adopt`, the policy is there).
         """
+        legacy = self._legacy(target.key)
         account = self.store.add(
             self.owner, target.key, target.url.url, target.path, name=name, profile=profile,
-            key=key,
+            key=key, account_id=target.key if legacy else None,
         )
-        self._adopt_legacy(account, name)
+        if legacy:
+            # Its id is the server's key, under which the lines already are: they
+            # are merged on the history's writer thread (`adopted` waits for it).
+            self._adopting[account.id] = self.history.adopt(target.key, name)
         self.account_reported.emit(account, "added")
         return account
+
+    def adopting(self, account: Account) -> bool:
+        """Whether an account is still taking over an earlier version's lines."""
+        return account.id in self._adopting
+
+    async def adopted(self, account: Account) -> None:
+        """Once an account's lines from an earlier version are its own (at once
+        for any other account): what is restored of it must wait for that."""
+        future = self._adopting.pop(account.id, None)
+        if future is None:
+            return
+        try:
+            kept = await asyncio.wrap_future(future)
+        except sqlite3.Error:
+            log.warning("cannot take over the earlier history", exc_info=True)
+            return
+        log.info("account %s took over %d kept lines", account.id, kept)
 
     def change(self, account: Account, **changes: str) -> Account:
         """Another name or profile for an account."""
@@ -90,12 +114,9 @@ class AccountsLink(QObject):
         for moved in self.accounts():
             self.account_reported.emit(moved, "changed")
 
-    def _adopt_legacy(self, account: Account, name: str) -> None:
+    def _legacy(self, server: str) -> bool:
         try:
-            if account.server not in self.history.legacy_servers():
-                return
-            kept = self.history.adopt(account.server, account.id, name)
+            return server in self.history.legacy_servers()
         except sqlite3.Error:
-            log.warning("cannot take over the earlier history", exc_info=True)
-            return
-        log.info("account %s took over %d kept lines of %s", account.id, kept, account.server)
+            log.warning("cannot read the earlier history", exc_info=True)
+            return False

@@ -16,6 +16,7 @@ sessions in their own loop and drive them as a user would.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,7 @@ class ChatSession(QObject):
         first = self.shown
         self.hosted = WindowHosting(options, lambda: first, self.window)
         self._closed = False
+        self._opening: set[asyncio.Future[None]] = set()  # accounts being opened
         self._wire()
 
     # ---- the account shown ------------------------------------------------------
@@ -273,12 +275,35 @@ class ChatSession(QObject):
     def open_account(
         self, account: Account, target: ServerTarget, profile: Profile | None = None
     ) -> AccountSession:
-        """An account of this window, connected (another one than the first)."""
+        """An account of this window, connected (another one than the first): once
+        what it kept is shown (after an earlier version's lines are its own)."""
         session = self._add_session(account, account.name or self.name)
-        session.keeping.restore(account)
         self._rows()
-        session.bridge.connect_to(target, profile or self.profiles.for_server(target.key))
+        profile = profile or self.profiles.for_server(target.key)
+        opening = asyncio.ensure_future(self._restore_and_connect(session, target, profile))
+        self._opening.add(opening)
+        opening.add_done_callback(self._opening.discard)
         return session
+
+    async def _restore_and_connect(
+        self, session: AccountSession, target: ServerTarget, profile: Profile
+    ) -> None:
+        await self._adopted(session)
+        session.keeping.restore(session.account)
+        session.bridge.connect_to(target, profile)
+
+    async def _adopted(self, session: AccountSession) -> None:
+        """Wait, with the window answering, until the lines an earlier version
+        kept for this account's server are its own (once, at the first start)."""
+        if self.accounts.adopting(session.account):
+            session.bridge.show_system(
+                translate(
+                    "ChatSession",
+                    "Bringing over the messages an earlier version of desktop-chat kept "
+                    "for this server…",
+                )
+            )
+        await self.accounts.adopted(session.account)
 
     def remove_account(self, account: str) -> None:
         """Forget an account (the last one stays); its history stays on disk."""
@@ -508,6 +533,7 @@ class ChatSession(QObject):
         )
         self.accounts.store.set_listed(account.id, True)
         self.shown.account = account
+        await self._adopted(self.shown)
         self.keeping.restore(account)
         self._show_profile(profile)
         if opts.room and profile.rooms:

@@ -46,6 +46,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -275,7 +276,10 @@ class History:
                 ops = [first]
                 deadline = time.monotonic() + COMMIT_EVERY
                 rows = 0
-                while ops[-1] is not None and ops[-1][0] != "flush" and rows < COMMIT_ROWS:
+                while (
+                    ops[-1] is not None and ops[-1][0] not in ("flush", "adopt")
+                    and rows < COMMIT_ROWS
+                ):
                     op = ops[-1]
                     if op[0] == "add":
                         rows += len(op[3])  # type: ignore[arg-type]
@@ -320,6 +324,7 @@ class History:
     def _commit(self, db: sqlite3.Connection, ops: list[tuple[object, ...] | None]) -> bool:
         running = True
         flushed: list[threading.Event] = []
+        adopted: list[tuple[Future[int], int]] = []
         try:
             db.execute("BEGIN")
             for op in ops:
@@ -352,13 +357,21 @@ class History:
                     )
                 elif op[0] == "flush":
                     flushed.append(op[1])  # type: ignore[arg-type]
+                elif op[0] == "adopt":
+                    adopted.append((op[3], self._adopt(db, op[1], op[2])))  # type: ignore[arg-type]
             db.execute("COMMIT")
-        except Exception:  # the writer must go on: a bug is logged, the batch is lost
+        except Exception as exc:  # the writer must go on: a bug is logged, the batch is lost
             log.exception("could not keep %d history operations", len(ops))
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
+            for op in ops:
+                if op is not None and op[0] == "adopt":
+                    op[3].set_exception(exc)  # type: ignore[attr-defined]
+            adopted.clear()
         for event in flushed:
             event.set()
+        for future, count in adopted:
+            future.set_result(count)
         return running
 
     # ---- what a version 1 file kept per server ------------------------------------
@@ -367,56 +380,59 @@ class History:
         """Servers whose lines an earlier version kept without saying whose they are."""
         return [str(r[0]) for r in self.db.execute("SELECT server FROM legacy_servers")]
 
-    def adopt(self, server: str, account: str, name: str) -> int:
-        """Give the lines an earlier version kept for `server` to `account`
-        (the first account made for it: the first window's). Returns how many
-        lines it now has from there.
+    def adopt(self, server: str, name: str) -> Future[int]:
+        """Make the lines an earlier version kept for `server` an account's: the
+        first account made for it (the first window's), whose id is that
+        server's key, so that no line is rewritten. Returns how many lines it
+        has from there, once done (on the writer's thread: a million lines take
+        seconds, which the window must not wait for on its own thread).
 
         Every window of the user wrote there, so the same message may be kept
         twice, and another window's messages as "own". Nothing is dropped but
         copies: a message with the server's id kept twice is kept once; a
         window's own message and another window's copy of it (same room,
         sender and text, within the same 10 seconds) are kept once, as own;
-        own messages sent under another name than the account's are kept as
-        that sender's. Runs once per server, at the first start after the
-        update, in one transaction (a crash leaves the file as it was).
+        own messages sent under another name than the account's (`name`) are
+        kept as that sender's. Runs once per server, in one transaction.
         """
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.execute(
-                "DELETE FROM messages WHERE seq IN (SELECT seq FROM (SELECT seq, row_number()"
-                " OVER (PARTITION BY room, id ORDER BY seq) AS n FROM messages"
-                " WHERE account = ?1 AND kind = 'other') WHERE n > 1)",
-                (server,),
-            )
-            db.execute(
-                "DELETE FROM messages WHERE seq IN (SELECT seq FROM (SELECT seq, kind,"
-                " row_number() OVER (PARTITION BY room, sender, text, CAST(ts / 10 AS INTEGER),"
-                " kind ORDER BY seq) AS n, sum(kind = 'own') OVER (PARTITION BY room, sender,"
-                " text, CAST(ts / 10 AS INTEGER)) AS owns FROM messages WHERE account = ?1)"
-                " WHERE kind = 'other' AND n <= owns)",
-                (server,),
-            )
-            db.execute(
-                "UPDATE messages SET kind = 'other', state = NULL, error = ''"
-                " WHERE account = ? AND kind = 'own' AND sender != ?",
-                (server, name),
-            )
-            db.execute("UPDATE messages SET account = ? WHERE account = ?", (account, server))
-            db.execute(
-                "UPDATE OR IGNORE conversation_state SET account = ? WHERE account = ?",
-                (account, server),
-            )
-            db.execute("DELETE FROM legacy_servers WHERE server = ?", (server,))
-            count = int(db.execute(
-                "SELECT count(*) FROM messages WHERE account = ?", (account,)
-            ).fetchone()[0])
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return count
+        done: Future[int] = Future()
+        if self._closed:
+            done.set_exception(sqlite3.OperationalError("the history is closed"))
+        else:
+            self._queue.put(("adopt", server, name, done))
+        return done
+
+    @staticmethod
+    def _adopt(db: sqlite3.Connection, server: str, name: str) -> int:
+        # Copies with the server's id.
+        db.execute(
+            "DELETE FROM messages WHERE seq IN (SELECT seq FROM (SELECT seq, row_number()"
+            " OVER (PARTITION BY room, id ORDER BY seq) AS n FROM messages"
+            " WHERE account = ?1 AND kind = 'other') WHERE n > 1)",
+            (server,),
+        )
+        # Another window's copies of a window's own messages: among the lines
+        # that match an own one (few), as many as there are own ones.
+        db.execute(
+            "DELETE FROM messages WHERE seq IN (SELECT seq FROM (SELECT o.seq, row_number()"
+            " OVER (PARTITION BY o.room, o.sender, o.text, CAST(o.ts / 10 AS INTEGER)"
+            " ORDER BY o.seq) AS n, w.owns FROM messages AS o JOIN (SELECT room, sender,"
+            " text, CAST(ts / 10 AS INTEGER) AS span, count(*) AS owns FROM messages"
+            " WHERE account = ?1 AND kind = 'own' GROUP BY room, sender, text, span) AS w"
+            " ON o.room = w.room AND o.sender = w.sender AND o.text = w.text"
+            " AND CAST(o.ts / 10 AS INTEGER) = w.span"
+            " WHERE o.account = ?1 AND o.kind = 'other') WHERE n <= owns)",
+            (server,),
+        )
+        db.execute(
+            "UPDATE messages SET kind = 'other', state = NULL, error = ''"
+            " WHERE account = ? AND kind = 'own' AND sender != ?",
+            (server, name),
+        )
+        db.execute("DELETE FROM legacy_servers WHERE server = ?", (server,))
+        return int(db.execute(
+            "SELECT count(*) FROM messages WHERE account = ?", (server,)
+        ).fetchone()[0])
 
     # ---- reading (the thread that made it) ---------------------------------------
 

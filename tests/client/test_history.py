@@ -141,3 +141,30 @@ def test_the_search_index_is_built_when_idle_and_follows_deletes(tmp_path: Path)
         "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')"
     ) is not None  # the index agrees with the rows
     history.close()
+
+
+def test_a_version_1_history_is_adopted_on_the_writers_thread(tmp_path: Path) -> None:
+    """The release before accounts wrote tests/fixtures/release-a484c8a/history.db;
+    its server's lines become the first account's, copies merged, off the
+    caller's thread (the caller gets a future)."""
+    import shutil
+    import threading
+
+    source = Path(__file__).parent.parent / "fixtures" / "release-a484c8a" / "history.db"
+    shutil.copy(source, tmp_path / "history.db")
+    history = History(tmp_path / "history.db")
+    try:
+        server = "http://127.0.0.1:3999/socket.io"
+        assert history.legacy_servers() == [server]
+        caller = threading.get_ident()
+        seen: list[int] = []
+        history.db.set_trace_callback(lambda _sql: seen.append(threading.get_ident()))
+        done = history.adopt(server, "anna")
+        assert done.result(timeout=10) == 4  # 7 lines kept by two windows, 3 of them copies
+        assert caller not in seen  # the caller's connection ran none of it
+        assert history.legacy_servers() == []
+        lines = [(m.kind.value, m.sender, m.text) for m in history.last(server, "", 10)]
+        assert lines == [("own", "anna", "anna-1"), ("other", "bert", "bert-1"),
+                         ("other", "carol", "carol-1")]
+    finally:
+        history.close()

@@ -141,17 +141,22 @@ def test_the_files_of_the_release_before_accounts_are_taken_over_losing_nothing(
     assert anna.window.message_input.toPlainText() == "half a thought"
     everyone = anna.conversations.model("")
     assert everyone is not None
-    said = [
-        (m.kind.value, m.sender if m.kind is Kind.OTHER else "", m.text, m.state)
-        for m in everyone.messages() if m.kind is not Kind.SYSTEM
-    ]
-    assert said == [
+
+    def said() -> list[tuple[str, str, str, DeliveryState | None]]:
+        return [
+            (m.kind.value, m.sender if m.kind is Kind.OTHER else "", m.text, m.state)
+            for m in everyone.messages() if m.kind is not Kind.SYSTEM
+        ]
+
+    expected = [
         ("own", "", "anna-1", DeliveryState.DELIVERED),
         ("other", "bert", "bert-1", None),
         ("other", "carol", "carol-1", None),
         ("own", "", "waiting to be sent", DeliveryState.PENDING),
         ("own", "", "refused one", DeliveryState.FAILED),
     ]
+    qtbot.waitUntil(lambda: len(said()) >= len(expected))
+    assert said() == expected
     refused = next(m for m in everyone.messages() if m.text == "refused one")
     assert refused.error == "too big for this server"
     assert texts(anna, Kind.OTHER).count("in the garden") == 1
