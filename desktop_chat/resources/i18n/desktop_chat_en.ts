@@ -327,6 +327,10 @@
         <translation>A name has 1 to {most} characters.</translation>
     </message>
     <message>
+        <source>Bringing over the messages an earlier version of desktop-chat kept for this server…</source>
+        <translation>Bringing over the messages an earlier version of desktop-chat kept for this server…</translation>
+    </message>
+    <message>
         <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
         <translation>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</translation>
     </message>

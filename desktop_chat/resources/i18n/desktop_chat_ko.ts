@@ -326,6 +326,10 @@
         <translation>이름은 1자에서 {most}자까지입니다.</translation>
     </message>
     <message>
+        <source>Bringing over the messages an earlier version of desktop-chat kept for this server…</source>
+        <translation>이전 버전의 desktop-chat이 이 서버에 대해 보관한 메시지를 가져오는 중…</translation>
+    </message>
+    <message>
         <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
         <translation>경고: --insecure가 켜져 있습니다. TLS 인증서를 확인하지 않으므로, 나와 서버 사이의 누구나 이 대화를 읽고 바꿀 수 있습니다.</translation>
     </message>
