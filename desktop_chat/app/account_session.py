@@ -144,3 +144,9 @@ class AccountSession:
         self.keeping.close()
         await self.client.close()
         self.bridge.detach()
+
+    def dispose(self) -> None:
+        """A removed account, closed: its Qt objects go, and with them every
+        connection that held it (its own signals' and the window's)."""
+        for part in (self.keeping, self.presence, self.conversations, self.bridge):
+            part.deleteLater()

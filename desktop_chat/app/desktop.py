@@ -194,11 +194,9 @@ class Desktop(QObject):
             room = account.conversations.target_of(message)
             muted = room in s.muted
             shown = self.window.room() if shown_here else None  # the conversation on screen
-            # The first account's conversations by their room, as ever; another's
-            # with its id, so that a click shows that account.
-            conversation = room if account is self.session.sessions[0] else (
-                f"{account.id}{_ACCOUNT_SEP}{room}"
-            )
+            # Each account's conversations with its id, so that a click shows that
+            # account (the first one's too: another may be shown, or be first by then).
+            conversation = f"{account.id}{_ACCOUNT_SEP}{room}" if account.id else room
             if not should_notify(message, active, shown, muted, False, replaying):
                 continue  # seen, or not worth telling
             if s.do_not_disturb or not s.notifications:
@@ -372,5 +370,4 @@ class Desktop(QObject):
             parsed = parse_server_url(url)
         except InvalidServerUrl:
             return
-        self.window.show_address(parsed.url)
-        self.session.bridge.connect_to(ServerTarget(parsed, path))
+        self.session.connect_shown(ServerTarget(parsed, path))

@@ -123,15 +123,21 @@ class ChatSession(QObject):
         self.window = MainWindow(MessageModel())
         self.in_window = WindowAccounts(self.accounts, self.window, self._make_session)
         self.window.show_accounts(self.in_window.rows)
-        self._add_session(provisional, self.name)
+        # The first listed account speaks with its own name (it may have been
+        # moved first; the settings' name is that of the window's first account).
+        first_name = (
+            self._first_listed.name
+            if self._first_listed is not None and not options.name else ""
+        )
+        self._add_session(provisional, first_name or self.name)
         self.profiles = ProfileChoice(
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
         )
         self.inspector = Inspector(self.window, self.shown.client)
         # The server this window hosts, on its own thread (app/window_hosting.py).
         # It belongs to the window's first account, whatever the order shown later.
-        first = self.shown
-        self.hosted = WindowHosting(options, lambda: first, self.window)
+        self.hosting_account = self.shown
+        self.hosted = WindowHosting(options, lambda: self.hosting_account, self.window)
         self._closed = False
         self._opening: set[asyncio.Future[None]] = set()  # accounts being opened
         self._wire()
@@ -236,8 +242,10 @@ class ChatSession(QObject):
         if session.target is not None:
             self.window.show_address(session.target.url.url)
         self._show_profile(session.client.profile)
+        session.presence.known()  # its participants and count (the profile reset the bar)
         self.window.show_status(self._status_words(session.status_text))
         self.window.show_reconnect(session.status.retry_at is not None)
+        self.window.show_offline(session.status.user_offline)
 
     def _add_requested(self, text: str, name: str, profile_name: str) -> None:
         """Add account… : check the address, make the account, connect it, show it."""
@@ -307,7 +315,11 @@ class ChatSession(QObject):
 
     def remove_account(self, account: str) -> None:
         """Forget an account (the last one stays); its history stays on disk."""
+        removed = self.session_of(account)
         instead = self.in_window.remove(account)
+        if removed is self.hosting_account and removed not in self.sessions:
+            # What the hosting says goes to an account still in the window.
+            self.hosting_account = self.sessions[0]
         if instead is not None:
             self._shown_parts(instead)
             self.in_window.announce_shown()
@@ -338,6 +350,7 @@ class ChatSession(QObject):
         w.account_remove_requested.connect(self.remove_account)
         w.account_move_requested.connect(self.move_account)
         self.accounts.account_reported.connect(self._account_reported)
+        self.shown_changed.connect(lambda s: self.inspector.set_client(s.client))
 
     def _account_reported(self, account: Account, change: str) -> None:
         for session in self.sessions:
@@ -453,8 +466,35 @@ class ChatSession(QObject):
     def _connect_typed(self, text: str) -> None:
         """Connect (again) to what the form says, speaking its chosen profile."""
         profile = self.profiles.get(self.window.profile_name())
+        try:
+            url = parse_server_url(text)
+        except InvalidServerUrl:
+            pass  # the bridge says why
+        else:
+            current = self.client.target
+            if self._show_other_account(
+                ServerTarget(url, current.path if current else DEFAULT_PATH)
+            ):
+                return
         self._show_profile(profile)
         self.bridge.connect_to_text(text, profile)
+
+    def connect_shown(self, target: ServerTarget) -> None:
+        """Move the account shown to another server (the settings' server)."""
+        if not self._show_other_account(target):
+            self.window.show_address(target.url.url)
+            self.bridge.connect_to(target)
+
+    def _show_other_account(self, target: ServerTarget) -> bool:
+        """The account shown would move to a server where another account of the
+        window speaks with the same client key (two of one account, the server
+        seeing one client twice): that account is shown instead."""
+        found = self.accounts.store.for_key(self.shown.account.key, target.key)
+        other = self.session_of(found.id) if found is not None else None
+        if other is None or other is self.shown:
+            return False
+        self.show_account(other.account.id)
+        return True
 
     def _show_profile(self, profile: Profile) -> None:
         presence = bool(profile.notices())

@@ -127,6 +127,7 @@ class WindowAccounts(QObject):
         closing = asyncio.ensure_future(session.close())
         self._closing.add(closing)
         closing.add_done_callback(self._closing.discard)
+        closing.add_done_callback(lambda _f: session.dispose())
         return instead
 
     def move(self, account: str, offset: int) -> None:

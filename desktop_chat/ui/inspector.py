@@ -327,6 +327,14 @@ class Inspector(QObject):
         """Tap the connection only while the list is on screen."""
         self.client.set_packet_tap(self.tap if visible else None)
 
+    def set_client(self, client: ChatClient) -> None:
+        """Another account shown: its connection is the one tapped and emitted on."""
+        if client is self.client:
+            return
+        self.client.set_packet_tap(None)
+        self.client = client
+        self.client.set_packet_tap(self.tap if self.dock.isVisible() else None)
+
     def open(self) -> None:
         self.dock.show()
         self.dock.raise_()

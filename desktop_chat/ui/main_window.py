@@ -472,6 +472,15 @@ class MainWindow(QMainWindow):
         self._offline_text()
         self.offline_toggled.emit(offline)
 
+    def show_offline(self, offline: bool) -> None:
+        """Whether the account shown is offline by the user's choice (not itself a toggle)."""
+        self.offline_button.blockSignals(True)
+        try:
+            self.offline_button.setChecked(offline)
+        finally:
+            self.offline_button.blockSignals(False)
+        self._offline_text()
+
     def _offline_text(self) -> None:
         offline = self.offline_button.isChecked()
         self.offline_button.setText(self.tr("Go online") if offline else self.tr("Go offline"))

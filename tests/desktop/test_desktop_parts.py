@@ -334,3 +334,22 @@ def test_settings_list_the_accounts_and_add_remove_and_move_them(
     assert [s.client.name for s in session.sessions][1:] == ["at ten"]
     dialog.findChild(QWidget, "settingsAddAccount").click()
     qtbot.waitUntil(desktop.window.add_account_dialog.isVisible)
+
+
+def test_a_notification_of_the_first_account_clicked_shows_the_first_account(
+    desktop: Any,
+) -> None:
+    session = desktop.session
+    first = session.sessions[0]
+    added = session.add_account("http://127.0.0.1:10", "at ten")
+    assert added is not None and session.shown.account.id == added.id  # the new one shown
+    desktop.window.hide()
+    desktop.connected_since = time.time() - 1
+    first.bridge.messages_added.emit(
+        [Message(text="hello first", kind=Kind.OTHER, sender="bob")]
+    )
+    assert desktop.bursts.total() == 1
+    (conversation,) = list(desktop._latest)
+    desktop._shown(conversation, 7)  # the daemon's id for it
+    desktop._notification_action(7, "default")  # the user clicks it
+    assert session.shown is first  # the first account's conversation, not the shown one's
