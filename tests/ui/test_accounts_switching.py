@@ -1,4 +1,6 @@
-"""Review of several accounts in one window: cases found failing."""
+"""Switching between accounts: what follows the account shown (its name, offline
+state, presence, inspector, notifications, hosting flag), and what is freed
+when one is removed."""
 
 from __future__ import annotations
 
