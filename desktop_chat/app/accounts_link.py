@@ -43,10 +43,6 @@ class AccountsLink(QObject):
         """This window's accounts, in order."""
         return self.store.accounts(self.owner)
 
-    def report_all(self) -> None:
-        for account in self.accounts():
-            self.account_reported.emit(account, "added")
-
     def for_target(
         self, target: ServerTarget, name: str, profile: str, key: str | None = None
     ) -> Account:

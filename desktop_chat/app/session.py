@@ -117,19 +117,17 @@ class ChatSession(QObject):
         # The first account speaks with the key of the window's first listed
         # account (or the identity's own): it is the one that may host.
         listed = self.accounts.accounts()
-        key = listed[0].key if listed and not options.urls else self.identity.key
         self._first_listed = listed[0] if listed and not options.urls else None
-        provisional = Account("", self.identity.key, key, "", "", "")
+        first = self._first_listed
+        provisional = Account("", self.identity.key, first.key if first else self.identity.key,
+                              "", "", "")
         self.window = MainWindow(MessageModel())
         self.in_window = WindowAccounts(self.accounts, self.window, self._make_session)
         self.window.show_accounts(self.in_window.rows)
         # The first listed account speaks with its own name (it may have been
         # moved first; the settings' name is that of the window's first account).
-        first_name = (
-            self._first_listed.name
-            if self._first_listed is not None and not options.name else ""
-        )
-        self._add_session(provisional, first_name or self.name)
+        first_name = first.name if first is not None and not options.name else ""
+        self.in_window.add(provisional, first_name or self.name)
         self.profiles = ProfileChoice(
             profiles_dir(options.remember, options.profiles_dir), self.settings, options.profile
         )
@@ -222,12 +220,6 @@ class ChatSession(QObject):
         c.current_changed.connect(lambda room, s=session: self._conversation_shown(s, room))
         return session
 
-    def _add_session(self, account: Account, name: str) -> AccountSession:
-        return self.in_window.add(account, name)
-
-    def _rows(self) -> None:
-        self.in_window.refresh()
-
     def show_account(self, account: str) -> None:
         """Show another account: its conversations, and its name, address, profile
         and status in the window."""
@@ -285,8 +277,8 @@ class ChatSession(QObject):
     ) -> AccountSession:
         """An account of this window, connected (another one than the first): once
         what it kept is shown (after an earlier version's lines are its own)."""
-        session = self._add_session(account, account.name or self.name)
-        self._rows()
+        session = self.in_window.add(account, account.name or self.name)
+        self.in_window.refresh()
         profile = profile or self.profiles.for_server(target.key)
         opening = asyncio.ensure_future(self._restore_and_connect(session, target, profile))
         self._opening.add(opening)
@@ -385,9 +377,6 @@ class ChatSession(QObject):
         if session is self.shown:
             self.window.show_reconnect(waiting)
 
-    def _join(self, room: str) -> None:
-        self.shown.join(room)
-
     def rename(self, typed: str) -> None:
         """Be called otherwise from now on, without a restart: remembered, and the
         server told (ours says it to the others) or reconnected to with the new name."""
@@ -437,7 +426,7 @@ class ChatSession(QObject):
             session.account = account
             session.conversations.clear()
             session.keeping.restore(account)
-            self._rows()
+            self.in_window.refresh()
         for room in session.client.rooms:
             session.conversations.add(room)
         if session.client.rooms and not session.conversations.fallback_room:
@@ -578,11 +567,11 @@ class ChatSession(QObject):
         self._show_profile(profile)
         if opts.room and profile.rooms:
             self.window.offer_room(opts.room.strip())
-            self._join(opts.room)
+            self.shown.join(opts.room)
         if not taken:
             self.bridge.connect_to(target, profile)
         self._open_the_others(account)
-        self._rows()
+        self.in_window.refresh()
 
     def _open_the_others(self, first: Account) -> None:
         """The window's other accounts, as they were left, and any more --url."""

@@ -130,6 +130,12 @@ class WindowHosting:
         if target.key == self._takeover_key:
             self._takeover.status(status.state)
 
+    def _cannot_host(self, said: str, *values: object) -> None:
+        """Say why this window could not host (once: no takeover tries until it
+        has been connected again)."""
+        self._hold_off_takeover()
+        self._account().bridge.show_system(fill(said, *values))
+
     def _hold_off_takeover(self) -> None:
         """This window cannot host (said once): no takeover tries until it has
         been connected again."""
@@ -149,32 +155,23 @@ class WindowHosting:
                 # Another window won the race for the port: join it instead.
                 log.info("not hosting on port %d: %s", url.port, exc)
             else:
-                self._hold_off_takeover()
-                self._account().bridge.show_system(
-                    fill(
-                        translate(
-                            "ChatSession",
-                            "Nothing was listening at %1, and this window could not host "
-                            "the chat server on 127.0.0.1:%2: %3.",
-                        ),
-                        url.url,
-                        url.port,
-                        exc.strerror or exc,
-                    )
-                )
-            return
-        except HostingError as exc:
-            self._hold_off_takeover()
-            self._account().bridge.show_system(
-                fill(
+                self._cannot_host(
                     translate(
                         "ChatSession",
                         "Nothing was listening at %1, and this window could not host "
-                        "the chat server: %2",
+                        "the chat server on 127.0.0.1:%2: %3.",
                     ),
-                    url.url,
-                    exc,
+                    url.url, url.port, exc.strerror or exc,
                 )
+            return
+        except HostingError as exc:
+            self._cannot_host(
+                translate(
+                    "ChatSession",
+                    "Nothing was listening at %1, and this window could not host "
+                    "the chat server: %2",
+                ),
+                url.url, exc,
             )
             return
         self.server = server

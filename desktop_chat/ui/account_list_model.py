@@ -93,9 +93,6 @@ class AccountListModel(QAbstractListModel):
 
     # ---- what the session sets -------------------------------------------------
 
-    def ids(self) -> list[str]:
-        return [row.id for row in self._rows]
-
     def row_of(self, account: str) -> int:
         for number, row in enumerate(self._rows):
             if row.id == account:
@@ -121,9 +118,6 @@ class AccountListModel(QAbstractListModel):
         if changed:
             index = self.index(found)
             self.dataChanged.emit(index, index)
-
-    def unread_total(self) -> int:
-        return sum(row.unread for row in self._rows)
 
     def retranslate(self) -> None:
         if self._rows:

@@ -4,12 +4,16 @@ the next start."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sqlite3
 import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import free_port, run_checked, until
@@ -34,6 +38,20 @@ def kept_unread(home: Path) -> dict[str, Any]:
     return dict(json.loads(row[0])) if row else {}
 
 
+@contextlib.asynccontextmanager
+async def two_servers() -> AsyncIterator[tuple[list[ChatServer], list[str]]]:
+    """Two desktop-chat-servers on loopback, and their addresses."""
+    ports = free_port(), free_port()
+    servers = [ChatServer(), ChatServer()]
+    for server, port in zip(servers, ports, strict=True):
+        await server.start("127.0.0.1", port)
+    try:
+        yield servers, [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for server in servers:
+            await server.stop()
+
+
 class Started(list[App]):
     """Every app a test started, killed at its end however it ends."""
 
@@ -46,6 +64,13 @@ class Started(list[App]):
             app.child.reap()
 
 
+@pytest.fixture
+def apps() -> Iterator[Started]:
+    started = Started()
+    yield started
+    started.reap()
+
+
 def connected(app: App, account: str | None = None) -> bool:
     return any(
         e["event"] == "status" and e["state"] == "connected"
@@ -54,9 +79,7 @@ def connected(app: App, account: str | None = None) -> bool:
     )
 
 
-def test_unread_counts_survive_a_killed_process(tmp_path: Path) -> None:
-    apps = Started()
-
+def test_unread_counts_survive_a_killed_process(tmp_path: Path, apps: Started) -> None:
     async def scenario() -> None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -91,22 +114,12 @@ def test_unread_counts_survive_a_killed_process(tmp_path: Path) -> None:
         finally:
             await server.stop()
 
-    try:
-        run_checked(scenario())
-    finally:
-        apps.reap()
+    run_checked(scenario())
 
 
-def test_accounts_added_come_back_with_their_ids(tmp_path: Path) -> None:
-    apps = Started()
-
+def test_accounts_added_come_back_with_their_ids(tmp_path: Path, apps: Started) -> None:
     async def scenario() -> None:
-        ports = free_port(), free_port()
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        servers = [ChatServer(), ChatServer()]
-        for server, port in zip(servers, ports, strict=True):
-            await server.start("127.0.0.1", port)
-        try:
+        async with two_servers() as (_servers, urls):
             app = apps.start(tmp_path, urls[0])
             await until(lambda: connected(app), timeout=20)
             first = app.child.events_where(event="account", state="added")
@@ -140,26 +153,13 @@ def test_accounts_added_come_back_with_their_ids(tmp_path: Path) -> None:
             ]
             app.command(cmd="close")
             assert await app.finish() == 0
-        finally:
-            for server in servers:
-                await server.stop()
 
-    try:
-        run_checked(scenario())
-    finally:
-        apps.reap()
+    run_checked(scenario())
 
 
-def test_url_given_twice_is_two_accounts_in_one_window(tmp_path: Path) -> None:
-    apps = Started()
-
+def test_url_given_twice_is_two_accounts_in_one_window(tmp_path: Path, apps: Started) -> None:
     async def scenario() -> None:
-        ports = free_port(), free_port()
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        servers = [ChatServer(), ChatServer()]
-        for server, port in zip(servers, ports, strict=True):
-            await server.start("127.0.0.1", port)
-        try:
+        async with two_servers() as (servers, urls):
             env = app_env(tmp_path, DESKTOP_CHAT_AUTOMATION="1")
             argv = [sys.executable, "-m", "desktop_chat", "--url", urls[0], "--url", urls[1],
                     "--name", "twice"]
@@ -176,11 +176,5 @@ def test_url_given_twice_is_two_accounts_in_one_window(tmp_path: Path) -> None:
                 assert server.client_count == 1
             app.command(cmd="close")
             assert await app.finish() == 0
-        finally:
-            for server in servers:
-                await server.stop()
 
-    try:
-        run_checked(scenario())
-    finally:
-        apps.reap()
+    run_checked(scenario())

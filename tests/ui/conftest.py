@@ -24,6 +24,15 @@ def chat_server(arun: Callable[..., Any]) -> Iterator[ChatServer]:
     arun(server.stop())
 
 
+@pytest.fixture
+def second_server(arun: Callable[..., Any]) -> Iterator[ChatServer]:
+    """Another server, for a second account."""
+    server = ChatServer()
+    arun(server.start("127.0.0.1", 0))
+    yield server
+    arun(server.stop())
+
+
 def server_url(server: ChatServer) -> str:
     return f"http://127.0.0.1:{server.port}"
 

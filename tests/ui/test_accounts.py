@@ -34,14 +34,20 @@ def _said(session: Any) -> list[tuple[str, str, str]]:
     ]
 
 
-def test_two_windows_of_one_user_never_show_each_others_lines_as_their_own(
-    qtbot: Any, arun: Callable[..., Any], open_window: Any, chat_server: ChatServer
-) -> None:
-    url = server_url(chat_server)
+def two_windows(qtbot: Any, open_window: Any, url: str) -> tuple[Any, Any]:
+    """Two windows of one user (one data folder), "anna" and "bert", connected."""
     anna = open_window(url, "anna", settings=Settings())
     bert = open_window(url, "bert", settings=Settings())
     wait_connected(qtbot, anna)
     wait_connected(qtbot, bert)
+    return anna, bert
+
+
+def test_two_windows_of_one_user_never_show_each_others_lines_as_their_own(
+    qtbot: Any, arun: Callable[..., Any], open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    anna, bert = two_windows(qtbot, open_window, url)
     assert anna.account is not None and bert.account is not None
     assert anna.account.id != bert.account.id
     type_and_send(qtbot, anna, "anna-1")
@@ -65,10 +71,7 @@ def test_search_finds_only_what_this_window_can_show(
     qtbot: Any, open_window: Any, chat_server: ChatServer
 ) -> None:
     url = server_url(chat_server)
-    anna = open_window(url, "anna", settings=Settings())
-    bert = open_window(url, "bert", settings=Settings())
-    wait_connected(qtbot, anna)
-    wait_connected(qtbot, bert)
+    anna, bert = two_windows(qtbot, open_window, url)
     bert.window.room_input.setText("attic")
     bert.window.join_button.click()
     qtbot.waitUntil(lambda: "attic" in bert.conversations.rooms())
@@ -96,10 +99,7 @@ def test_unread_counts_and_where_they_start_survive_a_restart(
     qtbot: Any, arun: Callable[..., Any], open_window: Any, chat_server: ChatServer
 ) -> None:
     url = server_url(chat_server)
-    anna = open_window(url, "anna", settings=Settings())
-    bert = open_window(url, "bert", settings=Settings())
-    wait_connected(qtbot, anna)
-    wait_connected(qtbot, bert)
+    anna, bert = two_windows(qtbot, open_window, url)
     for window in (anna, bert):
         window.window.room_input.setText("garden")
         window.window.join_button.click()

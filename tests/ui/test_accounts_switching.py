@@ -4,10 +4,8 @@ when one is removed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from desktop_chat.app.session import ChatSession, Options
 from desktop_chat.app.settings import Settings
@@ -16,14 +14,6 @@ from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import FAST_BACKOFF
 from tests.ui.conftest import server_url, wait_connected
 from tests.ui.test_accounts_window import add_in_dialog
-
-
-@pytest.fixture
-def second_server(arun: Callable[..., Any]) -> Iterator[ChatServer]:
-    server = ChatServer()
-    arun(server.start("127.0.0.1", 0))
-    yield server
-    arun(server.stop())
 
 
 def test_typing_another_accounts_server_in_the_address_field_does_not_make_two_of_it(

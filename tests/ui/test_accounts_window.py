@@ -4,10 +4,9 @@ together, remembered across a restart."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
 from desktop_chat.app.settings import Settings
@@ -17,14 +16,6 @@ from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui.account_list_model import AccountRole
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
 from tests.ui.test_conversations import focused
-
-
-@pytest.fixture
-def second_server(arun: Callable[..., Any]) -> Iterator[ChatServer]:
-    server = ChatServer()
-    arun(server.start("127.0.0.1", 0))
-    yield server
-    arun(server.stop())
 
 
 def add_in_dialog(qtbot: Any, session: Any, url: str, name: str) -> None:
