@@ -123,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def serve(server: ChatServer, host: str, port: int, db: Path | str) -> None:
     await server.start(host, port)
+    # Before the start line: whoever reads it may stop the server at once, and
+    # a SIGTERM before the handlers would kill it without closing its store.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     where = (
         "loopback only"
         if host in ("127.0.0.1", "::1", "localhost")
@@ -140,10 +146,6 @@ async def serve(server: ChatServer, host: str, port: int, db: Path | str) -> Non
             f"it was moved aside to {history.moved_aside} and a new database started",
             flush=True,
         )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:

@@ -164,7 +164,9 @@ def test_after_a_switch_the_presence_bar_counts_the_shown_accounts_room(
     add_in_dialog(qtbot, alice, server_url(second_server), "al on two")
     qtbot.waitUntil(lambda: len(alice.sessions) == 2)
     wait_connected(qtbot, alice)
-    qtbot.waitUntil(lambda: count.text() == "1 participants" or count.text() == "")
+    # Alone on the second server ("1 participant", or "1 participants" where no
+    # translation is installed yet in this process).
+    qtbot.waitUntil(lambda: count.text().split(" ")[0] in ("1", ""))
     alice.show_account(first.account.id)
     # Two here (alice and bob), as known: said at once, not emptied by the switch.
     assert count.text() == "2 participants"
