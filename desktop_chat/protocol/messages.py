@@ -82,6 +82,17 @@ class Message:
     # The connection (socket id) a message from someone else came from, when
     # the server says (meta.from.sid): names are not unique, this tells them apart.
     sender_sid: str = ""
+    # Living messages (docs/protocol.md, "Message events"). Ids here are the
+    # ids *this window* knows lines by: for our own lines the id they were
+    # sent with, for others' the server's.
+    reply_to: str = ""  # the id of the line this one answers ("" for none)
+    formatted: bool = False  # the sender marked it as Markdown (the CommonMark subset)
+    edited_at: float = 0.0  # when it was last edited (0: never)
+    deleted: bool = False  # taken back by its sender: `text` is "" then
+    # emoji -> the names of who reacted with it, in the order they did (None: none yet)
+    reactions: dict[str, list[str]] | None = None
+    reacted: tuple[str, ...] = ()  # the emoji this window's user reacted with
+    server_id: str = ""  # our own lines: the server's id, from its ack
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +102,7 @@ class DeliveryUpdate:
     id: str
     state: DeliveryState
     error: str = ""
+    server_id: str = ""  # DELIVERED by a server that acks: its id of the message
 
 
 def own_message(text: str, room: str, sender: str) -> Message:
