@@ -76,6 +76,7 @@ class AccountSession:
         self.status_text = ""
         self.bridge.messages_added.connect(self.conversations.route)
         self.bridge.delivery_changed.connect(self._delivery)
+        self.bridge.changed.connect(self.conversations.apply)
         self.bridge.join_refused.connect(self.conversations.remove)
         self.bridge.status_changed.connect(self._status)
         self.bridge.status_text_changed.connect(self._status_text)

@@ -32,6 +32,13 @@ Commands (stdin):
     {"cmd": "input"}                        report what the message box holds ("input")
     {"cmd": "search", "text": T, "all": B}  search the conversation shown (all of them
                                             when B) for T; answered by a "results" event
+    {"cmd": "reply", "id": I, "text": T}    answer line I: Reply in its menu, type T, Send
+    {"cmd": "edit", "id": I, "text": T}     edit our line I: Edit in its menu, T, Enter
+    {"cmd": "delete", "id": I}              Delete in the menu of our line I
+    {"cmd": "react", "id": I, "emoji": E}   react to line I with E (again: taken back)
+    {"cmd": "export", "room": R, "path": P, "format": "jsonl" | "html"}
+                                            Chat → Export… of the conversation of room R;
+                                            answered by "exported" {path, count} or "error"
     {"cmd": "close"}                        close the window, as its close button does
     more commands registered in `handlers` (desktop_automation.py: the tray,
     notifications, settings)
@@ -49,9 +56,18 @@ Events (stdout): every status, message, delivery and shown event carries
                                             H true while this window hosts the server
     {"event": "message", "id": I, "kind": K, "text": T, "room": R, "sender": N,
      "state": S, "conversation": C,         every line added to any conversation (C its
-     "restored": B}                         room key, "" = everyone), history restored at
-                                            start included (B true); K is own, other or
-                                            system; S null unless own
+     "restored": B, "reply_to": J,          room key, "" = everyone), history restored at
+     "edited": B, "edited_at": F,           start included (B true); K is own, other or
+     "deleted": B, "reactions": {E: [N]}}   system; S null unless own. J: the id of the
+                                            line answered (as this window reports it) or
+                                            null; a deleted line's text is ""; reactions:
+                                            emoji -> who reacted, in order
+    {"event": "update", ...}                a line shown before changed (edited, deleted,
+                                            reacted to): the same fields as "message"
+
+Ids: every id in commands and events is the one this window reported the
+line by: for our own lines the id they were sent with, for others' the
+server's (the client keeps the server's id of its own lines to translate).
     {"event": "shown", "room": R}           the conversation shown changed
     {"event": "input", "text": T, "room": R}
                                             the message box's text, and the conversation
@@ -87,7 +103,7 @@ from desktop_chat.accounts.account import Account
 from desktop_chat.app.account_session import AccountSession
 from desktop_chat.app.session import ChatSession
 from desktop_chat.client.status import Status
-from desktop_chat.protocol.messages import DeliveryUpdate, Message
+from desktop_chat.protocol.messages import DeliveryUpdate, Kind, Message
 from desktop_chat.ui.main_window import MainWindow
 
 ENV = "DESKTOP_CHAT_AUTOMATION"
@@ -133,6 +149,8 @@ class Automation(QObject):
         self._on(c.lines_restored,
                  lambda room, lines: self._lines_added(account, room, lines, restored=True))
         self._on(c.current_changed, lambda room: self._shown(account, room))
+        self._on(c.line_changed,
+                 lambda room, _change, line: self._line_changed(account, room, line))
         self._on(b.delivery_changed, lambda update: self._delivery(account, update))
         self._on(b.status_changed, lambda status: self._status(account, status))
 
@@ -182,20 +200,48 @@ class Automation(QObject):
         restored: bool = False,
     ) -> None:
         for message in messages:
-            self._emit(
-                {
-                    "event": "message",
-                    "account": account.id,
-                    "id": message.id,
-                    "kind": message.kind.value,
-                    "text": message.text,
-                    "room": message.room,
-                    "sender": message.sender,
-                    "state": message.state.value if message.state else None,
-                    "conversation": conversation,
-                    "restored": restored,
-                }
-            )
+            self._emit(self._line(account, conversation, message, restored))
+
+    def _line_changed(self, account: AccountSession, room: str, line: Message | None) -> None:
+        if line is not None:
+            self._emit({**self._line(account, room, line), "event": "update"})
+
+    @staticmethod
+    def _line(
+        account: AccountSession, conversation: str, message: Message, restored: bool = False
+    ) -> dict[str, object]:
+        reply_to = None
+        if message.reply_to:
+            model = account.conversations.model(conversation)
+            answered = model.get(message.reply_to) if model is not None else None
+            reply_to = answered.id if answered is not None else message.reply_to
+        return {
+            "event": "message",
+            "account": account.id,
+            "id": message.id,
+            "kind": message.kind.value,
+            "text": message.text,
+            "room": message.room,
+            "sender": message.sender,
+            "state": message.state.value if message.state else None,
+            "conversation": conversation,
+            "restored": restored,
+            "reply_to": reply_to,
+            "edited": bool(message.edited_at),
+            "edited_at": message.edited_at or None,
+            "deleted": message.deleted,
+            "reactions": message.reactions or {},
+        }
+
+    def _find_line(self, message_id: object) -> tuple[str, Message] | None:
+        """The line of the account shown that this window reported as `message_id`."""
+        if not isinstance(message_id, str):
+            return None
+        for room, model in self.session.shown.conversations.models():
+            line = model.get(message_id)
+            if line is not None:
+                return room, line
+        return None
 
     def _shown(self, account: AccountSession, room: str) -> None:
         if account is self.session.shown:
@@ -208,6 +254,32 @@ class Automation(QObject):
         )
 
     # ---- commands ---------------------------------------------------------
+
+    def _change_command(self, cmd: str, command: dict[str, Any]) -> None:
+        """Reply, edit, delete or react through the window, as its menu does."""
+        found = self._find_line(command.get("id"))
+        text, emoji = command.get("text"), command.get("emoji")
+        if found is None:
+            self._emit({"event": "error", "cmd": cmd, "id": command.get("id"),
+                        "message": "no such line"})
+            return
+        room, line = found
+        w = self.window
+        w.select_room(room)
+        if cmd == "reply" and isinstance(text, str):
+            w.start_reply(line)
+            w.message_input.setPlainText(text)
+            w.send_button.click()
+        elif cmd == "edit" and isinstance(text, str) and w.start_edit(line):
+            w.message_input.setPlainText(text)
+            w.send_button.click()
+        elif cmd == "delete" and line.kind is Kind.OWN:
+            w.delete_requested.emit(line)
+        elif cmd == "react" and isinstance(emoji, str) and emoji:
+            w.react_requested.emit(line, emoji)
+        else:
+            self._emit({"event": "error", "cmd": cmd, "id": line.id,
+                        "message": f"cannot {cmd} this line"})
 
     def _readable(self) -> None:
         try:
@@ -281,6 +353,8 @@ class Automation(QObject):
                 }
             )
 
+        elif cmd in ("reply", "edit", "delete", "react"):
+            self._change_command(cmd, command)
         elif cmd == "join" and isinstance(room, str):
             self.window.room_input.setText(room)
             self.window.join_button.click()

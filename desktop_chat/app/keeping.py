@@ -14,13 +14,14 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer
 
 from desktop_chat.accounts.account import Account
 from desktop_chat.client.drafts import DraftStore
 from desktop_chat.client.history import History, Hit, keeps
-from desktop_chat.protocol.messages import DeliveryUpdate, Message
+from desktop_chat.protocol.messages import Change, DeliveryUpdate, Message
 from desktop_chat.ui.conversations import Conversations
 from desktop_chat.ui.main_window import MainWindow
 
@@ -59,6 +60,7 @@ class Keeping(QObject):
         self._draft_timer.timeout.connect(self.save_draft)
         c, w = conversations, window
         c.lines_added.connect(self._keep)
+        c.line_changed.connect(self._changed)
         c.current_changed.connect(self._switched)
         c.list_model.rowsInserted.connect(lambda *_: self._remember_conversations())
         c.list_model.rowsRemoved.connect(lambda *_: self._remember_conversations())
@@ -69,6 +71,12 @@ class Keeping(QObject):
     def delivery(self, update: DeliveryUpdate) -> None:
         if self.account:
             self.history.update(self.account, update)
+
+    def _changed(self, room: str, change: Change, _now: object) -> None:
+        """An edit, deletion or reaction: the kept line too (queued after the
+        line itself, when both came in one turn)."""
+        if self.account:
+            self.history.change(self.account, replace(change, room=room))
 
     def close(self) -> None:
         """The window closes: the draft being written is kept."""
@@ -190,6 +198,19 @@ class Keeping(QObject):
             row = model.show_around(hit.message.id)
         if row >= 0:
             self.window.show_row(row)
+
+    def show_line(self, message_id: str) -> bool:
+        """Show a line of the conversation shown (the one a reply answers),
+        paged in from the local history if needed; False when it is not kept."""
+        room = self.conversations.current
+        try:
+            line = self.history.locate(self.account, room, message_id) if self.account else None
+        except sqlite3.Error:
+            line = None
+        if line is None:
+            return False
+        self.show_hit(Hit(room, line, (), self.account))
+        return True
 
     def _older(self) -> None:
         """The user scrolled to the top of what the window holds: page in older

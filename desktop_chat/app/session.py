@@ -99,6 +99,8 @@ class ChatSession(QObject):
         self.options = options
         self.settings = settings if settings is not None else Settings()
         self.name = options.name or self.settings.name or default_name()
+        # Whether what the user sends is marked as Markdown (to servers that carry it).
+        self.format_messages = True
         # What this window keeps on disk (or in memory): app/local_data.py.
         local = open_local_data(options.remember)
         self.database, self.identity, self.history = local.database, local.identity, local.history
@@ -217,6 +219,7 @@ class ChatSession(QObject):
         b.connected_to.connect(lambda target, s=session: self._connected(s, target))
         b.send_refused.connect(lambda text, why, s=session: self._send_refused(s, text, why))
         b.retry_pending.connect(lambda waiting, s=session: self._retry_pending(s, waiting))
+        b.info_received.connect(lambda s=session: self._changes_known(s))
         c.current_changed.connect(lambda room, s=session: self._conversation_shown(s, room))
         return session
 
@@ -238,6 +241,7 @@ class ChatSession(QObject):
         self.window.show_status(self._status_words(session.status_text))
         self.window.show_reconnect(session.status.retry_at is not None)
         self.window.show_offline(session.status.user_offline)
+        self.window.set_changes_supported(session.bridge.has_changes)
 
     def _add_requested(self, text: str, name: str, profile_name: str) -> None:
         """Add account… : check the address, make the account, connect it, show it."""
@@ -327,7 +331,20 @@ class ChatSession(QObject):
         w.seen_changed.connect(lambda seen: self.conversations.set_seen(seen))
         w.leave_requested.connect(lambda room: self.shown.leave(room))
         w.name_change_requested.connect(self.rename)
-        w.send_requested.connect(lambda text, room: self.bridge.send(text, room))
+        w.send_requested.connect(
+            lambda text, room: self.bridge.send(text, room, formatted=self.format_messages)
+        )
+        w.reply_requested.connect(
+            lambda text, room, message: self.bridge.send(
+                text, room, reply_to=message, formatted=self.format_messages
+            )
+        )
+        w.edit_requested.connect(
+            lambda message, text: self.bridge.edit(message, text, formatted=self.format_messages)
+        )
+        w.delete_requested.connect(lambda message: self.bridge.delete(message))
+        w.react_requested.connect(lambda message, emoji: self.bridge.react(message, emoji))
+        w.original_requested.connect(self._show_original)
         w.join_requested.connect(lambda room: self.shown.join(room))
         w.retry_requested.connect(lambda id_: self.bridge.retry(id_))
         w.discard_requested.connect(lambda id_: self.bridge.discard(id_))
@@ -348,6 +365,19 @@ class ChatSession(QObject):
         for session in self.sessions:
             if session.account.id == account.id and change != "removed":
                 session.account = account
+
+    def _show_original(self, message_id: str) -> None:
+        if not self.shown.keeping.show_line(message_id):
+            self.window.statusBar().showMessage(
+                QCoreApplication.translate(
+                    "ChatSession", "The message answered is no longer kept here."
+                ),
+                8000,
+            )
+
+    def _changes_known(self, session: AccountSession) -> None:
+        if session is self.shown:
+            self.window.set_changes_supported(session.bridge.has_changes)
 
     def _search(self, query: str, everywhere: bool) -> None:
         """Search what this window can show: the conversation shown, or every

@@ -29,6 +29,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from typing import Any
 
 import socketio
@@ -40,6 +41,7 @@ from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.errors import MessageRefused
 from desktop_chat.client.extensions import ServerExtensions
 from desktop_chat.client.notices import (
+    ChangesUnsupported,
     EmptyMessage,
     NoRoomsToJoin,
     Notice,
@@ -57,7 +59,15 @@ from desktop_chat.client.sender import Sender, packet_size
 from desktop_chat.client.server_info import ServerInfo
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions, token_held_back
-from desktop_chat.protocol.messages import DeliveryUpdate, Kind, Message, own_message
+from desktop_chat.protocol.messages import (
+    Change,
+    ChangeType,
+    DeliveryUpdate,
+    Kind,
+    Message,
+    own_message,
+    quoted_line,
+)
 from desktop_chat.protocol.urls import ServerTarget
 
 log = logging.getLogger(__name__)
@@ -118,6 +128,15 @@ class ChatClient:
         self.presence = Presence(lambda: self.name)
         self._watched: set[str] = set()  # rooms whose participants were asked for
         self.on_info: Callable[[], None] = lambda: None  # the server said what it does
+        # An edit, deletion or reaction of a line, ours (at once) or anyone's.
+        self.on_change: Callable[[Change], None] = lambda c: None
+        # Whether the server we talk to carries changes (its server-info said
+        # `events`), remembered while offline; None: not known yet.
+        self._events: bool | None = None
+        self._unsupported_said = False
+        # Our changes not yet taken by the server, and the lines as they were
+        # before them (put back when the server refuses).
+        self._before: dict[str, Message] = {}
 
         dialect: ProfileDialect
         dialect = self._dialect = dialect_for(profile) if profile else TutorialDialect()
@@ -160,6 +179,8 @@ class ChatClient:
         )
         self._sender.on_delivery = lambda update: self.on_delivery(update)
         self._sender.on_join_refused = lambda room: self.on_join_refused(room)
+        self._sender.on_change_acked = self._change_acked
+        self._receiver.on_change = lambda change: self.on_change(change)
         # desktop-chat-server's presence, participants, typing and renames.
         self.extensions = ServerExtensions(
             self.info,
@@ -273,24 +294,132 @@ class ChatClient:
         """Go offline (or back online) by the user's choice; what is written meanwhile waits."""
         self._connection.set_offline(offline)
 
-    def send(self, text: str, room: str) -> Message:
+    def send(
+        self, text: str, room: str, *, reply_to: Message | None = None, formatted: bool = False
+    ) -> Message:
         """Store a message, show it at once, and send it when connected.
+        `reply_to`: the line it answers (on a server without message events,
+        quoted in the text instead); `formatted`: the text is Markdown (said
+        only to a server that carries it).
 
         Raises MessageRefused, before anything is stored or shown, for a
         message that no server would take: empty, or over the server's limit.
         """
         if not text.strip():
             raise MessageRefused(EmptyMessage())
-        message = own_message(text, room if self._speaking().join_event else "", self.name)
+        room = room if self._speaking().join_event else ""
+        extra: dict[str, object] = {}
+        opts: dict[str, object] = {}
+        if reply_to is not None and not self.has_changes:
+            self._unsupported(room)
+            text = f"{quoted_line(reply_to)}\n{text}"
+        elif reply_to is not None:
+            reference = _reference(reply_to)
+            opts.update({
+                "reply_to_own" if key == "target_own" else "reply_to": value
+                for key, value in reference.items()
+            })
+            extra["reply_to"] = reply_to.id
+        if formatted and self.has_changes:
+            opts["format"] = "markdown"
+        if opts:
+            extra["opts"] = opts
+        message = own_message(text, room, self.name)
+        message.reply_to = reply_to.id if reply_to is not None and opts else ""
+        message.formatted = "format" in opts
         self.check_size(message)
         try:
-            self._sender.send(message)
+            self._sender.send(message, extra or None)
         except OutboxError as exc:
             raise MessageRefused(NotStored(str(exc))) from exc
         if self._typing is not None:
             self._typing.stopped()
         self.on_message(message)
         return message
+
+    # ---- living messages ---------------------------------------------------
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether replies, edits, deletions and reactions can be carried: the
+        server said `events` in its server-info (desktop-chat-server does; a
+        tutorial server or a profile's cannot)."""
+        return self._events is True and self._speaking() is self._dialect
+
+    def _unsupported(self, room: str) -> bool:
+        """Say once that this server cannot carry changes; True when it cannot."""
+        if self.has_changes:
+            return False
+        if not self._unsupported_said:
+            self._unsupported_said = True
+            self.on_notice(ChangesUnsupported(room))
+        return True
+
+    def edit(self, message: Message, text: str, *, formatted: bool = False) -> None:
+        """Replace the text of a line of ours, everywhere (at once here).
+
+        Raises MessageRefused for a text no server would take."""
+        if self._unsupported(message.room):
+            return
+        if not text.strip():
+            raise MessageRefused(EmptyMessage())
+        self.check_size(own_message(text, message.room, self.name))
+        change = Change(ChangeType.EDIT, message.id, message.room, text=text,
+                        formatted=formatted, sender=self.name, mine=True)
+        if not self._sender.edit_queued(message.id, text):
+            payload: dict[str, object] = {"type": "edit", "text": text, **_reference(message)}
+            if formatted:
+                payload["format"] = "markdown"
+            self._queue_change(change, payload, message)
+        self.on_change(change)
+
+    def delete(self, message: Message) -> None:
+        """Take back a line of ours: a line not sent yet never goes; a sent one
+        is deleted everywhere once the server has done so."""
+        if self._unsupported(message.room):
+            return
+        change = Change(ChangeType.DELETE, message.id, message.room, sender=self.name, mine=True)
+        if self._sender.delete_queued(message.id):
+            self.on_change(change)
+            return
+        payload: dict[str, object] = {"type": "delete", **_reference(message)}
+        self._queue_change(change, payload, message)
+
+    def react(self, message: Message, emoji: str) -> None:
+        """Add `emoji` to a line, or take it back when we had reacted with it."""
+        if self._unsupported(message.room) or message.deleted:
+            return
+        change = Change(ChangeType.REACT, message.id, message.room, emoji=emoji,
+                        on=emoji not in message.reacted, sender=self.name, mine=True)
+        self._queue_change(change, {"type": "react", "emoji": emoji, **_reference(message)},
+                           message)
+        self.on_change(change)
+
+    def _queue_change(self, change: Change, payload: dict[str, object], before: Message) -> None:
+        payload["id"] = change.id
+        try:
+            self._sender.change(change, payload)
+        except OutboxError as exc:
+            raise MessageRefused(NotStored(str(exc))) from exc
+        self._before[change.id] = before
+
+    def _change_acked(self, change: Change, reply: dict[str, object]) -> None:
+        """The server took a change of ours (a deletion shows now; a reaction
+        as the server counts it) or refused it (the line is put back)."""
+        before = self._before.pop(change.id, None)
+        if isinstance(reply.get("error"), str):
+            if before is not None and change.type is ChangeType.EDIT:
+                self.on_change(Change(ChangeType.EDIT, change.target, change.room,
+                                      text=before.text, formatted=before.formatted,
+                                      ts=before.edited_at, mine=True))
+            elif change.type is ChangeType.REACT:
+                self.on_change(replace(change, on=not change.on, reactors=None))
+            return
+        if change.type is ChangeType.DELETE:
+            self.on_change(change)
+        elif change.type is ChangeType.REACT and isinstance(names := reply.get("reactors"), list):
+            reactors = tuple(str(name) for name in names)
+            self.on_change(replace(change, on=reply.get("on") is not False, reactors=reactors))
 
     def retry(self, message_id: str) -> None:
         """Send a message the server refused once more (same id)."""
@@ -457,6 +586,7 @@ class ChatClient:
 
     def _switched(self, target: ServerTarget) -> None:
         self._echo.end()  # what it held came from the old server
+        self._events, self._unsupported_said = None, False
         self._kept.save()  # the old server's, before its offsets are forgotten
         self._receiver.reset()
         kept = self._kept.load(target.key)
@@ -486,6 +616,7 @@ class ChatClient:
         if self._dialect.info_event:
             handlers[self._dialect.info_event] = self._server_info
             handlers.update(self.extensions.handlers())
+            handlers["message-event"] = self._receiver.receive_change
         if self._dialect.replay_done_event:
             handlers[self._dialect.replay_done_event] = self._receiver.replay_done
         for event, parse in self._dialect.presence_parsers().items():
@@ -495,6 +626,7 @@ class ChatClient:
     def _server_info(self, info: object = None) -> None:
         if isinstance(info, dict):
             self.info.update(info)
+            self._events = info.get("events") is True
             self._receiver.server_offset(self.info.offset)
             for room in self._watched:  # a reconnect fills the model again
                 self.extensions.request_participants(room)
@@ -518,3 +650,13 @@ class ChatClient:
 
     def _release(self, args: tuple[object, ...]) -> None:
         self._receiver.receive(*args)
+
+
+def _reference(message: Message) -> dict[str, str]:
+    """How the server knows a line: by its id, or (ours, before the server
+    said its id) by the id we sent it with (docs/protocol.md)."""
+    if message.kind is Kind.OWN:
+        if message.server_id:
+            return {"target": message.server_id}
+        return {"target_own": message.id}
+    return {"target": message.id}

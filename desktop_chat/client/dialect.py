@@ -66,7 +66,11 @@ class ProfileDialect:
             Echo.NEVER: False, Echo.ALWAYS: True, Echo.PROBE: None
         }[profile.echo]
 
-    def send_args(self, message: Message) -> tuple[object, ...]:
+    def send_args(
+        self, message: Message, opts: dict[str, object] | None = None
+    ) -> tuple[object, ...]:
+        """The `send` event's arguments; `opts` (a reply, a format: our
+        server's extensions) has no place in a profile's template."""
         return self.profile.send.fill(
             text=message.text, room=message.room, id=message.id, name=message.sender
         )
@@ -142,10 +146,10 @@ class TutorialDialect(ProfileDialect):
         super().__init__(profile or builtin_profiles()["tutorial"])
 
     @staticmethod
-    def send_args(message: Message) -> tuple[object, ...]:
+    def send_args(message: Message, opts: dict[str, object] | None = None) -> tuple[object, ...]:
         # Always two arguments (the tutorial tests `room === ""`), then our
         # optional `opts`; a tutorial server ignores the extra.
-        return (message.text, message.room, {"id": message.id})
+        return (message.text, message.room, {"id": message.id, **(opts or {})})
 
     @staticmethod
     def join_args(room: str, since: int | None) -> tuple[object, ...]:

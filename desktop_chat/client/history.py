@@ -51,12 +51,20 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from desktop_chat.protocol.messages import DeliveryState, DeliveryUpdate, Kind, Message
+from desktop_chat.protocol.messages import (
+    Change,
+    ChangeType,
+    DeliveryState,
+    DeliveryUpdate,
+    Kind,
+    Message,
+    apply_change,
+)
 from desktop_chat.storage.sqlite import OpenedDatabase, open_or_move_aside
 
 log = logging.getLogger(__name__)
 
-VERSION = 2
+VERSION = 3
 INDEXED_CHARS = 65_536
 COMMIT_EVERY = 0.5  # seconds a batch may wait for more before it is committed
 COMMIT_ROWS = 500  # rows that are committed at once without waiting
@@ -78,7 +86,8 @@ CREATE TABLE messages (
     text TEXT NOT NULL,
     ts REAL NOT NULL,
     state TEXT,
-    error TEXT NOT NULL DEFAULT ''
+    error TEXT NOT NULL DEFAULT '',
+    extra TEXT
 );
 CREATE INDEX messages_conversation ON messages (account, room, seq);
 CREATE UNIQUE INDEX messages_own ON messages (account, id) WHERE kind = 'own';
@@ -103,23 +112,27 @@ CREATE TABLE conversation_state (
 # Version 2: lines are kept per account (desktop_chat/accounts), no longer per
 # server. Version 1 kept them per server key, whichever window they came from:
 # those servers wait in legacy_servers for their first account (`adopt`).
+# Version 3: what living messages add to a line (a reply, Markdown, an edit, a
+# deletion, reactions, our line's server id), as JSON in `extra`; NULL for a
+# plain line, which is most of them (`_living`).
 MIGRATIONS = {1: """
 ALTER TABLE messages RENAME COLUMN server TO account;
 ALTER TABLE conversation_state RENAME COLUMN server TO account;
 """ + _LEGACY + """;
 INSERT OR IGNORE INTO legacy_servers (server)
 SELECT DISTINCT account FROM messages UNION SELECT account FROM conversation_state
-"""}
+""", 2: "ALTER TABLE messages ADD COLUMN extra TEXT"}
 
 _KINDS = {kind.value: kind for kind in Kind}
 _STATES = {state.value: state for state in DeliveryState}
 _INSERT_JSON = (
-    "INSERT OR IGNORE INTO messages (account, room, id, kind, sender, text, ts, state, error)"
+    "INSERT OR IGNORE INTO messages"
+    " (account, room, id, kind, sender, text, ts, state, error, extra)"
     " SELECT ?1, ?2, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3,"
-    " r.value ->> 4, r.value ->> 5, r.value ->> 6 FROM json_each(?3) AS r"
+    " r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7 FROM json_each(?3) AS r"
 )
-_COLUMNS = "room, id, kind, sender, text, ts, state, error, seq"
-_M_COLUMNS = "m.room, m.id, m.kind, m.sender, m.text, m.ts, m.state, m.error, m.seq"
+_COLUMNS = "room, id, kind, sender, text, ts, state, error, extra, seq"
+_M_COLUMNS = "m.room, m.id, m.kind, m.sender, m.text, m.ts, m.state, m.error, m.extra, m.seq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +156,8 @@ def keeps(message: Message) -> bool:
 
 
 def _message(row: tuple[object, ...]) -> Message:
-    room, id_, kind, sender, text, ts, state, error, _seq = row
-    return Message(
+    room, id_, kind, sender, text, ts, state, error, extra, _seq = row
+    message = Message(
         text=str(text),
         kind=_KINDS.get(str(kind), Kind.SYSTEM),
         room=str(room),
@@ -154,6 +167,47 @@ def _message(row: tuple[object, ...]) -> Message:
         state=_STATES.get(str(state)) if state is not None else None,
         error=str(error),
     )
+    if extra is not None:
+        _set_living(message, str(extra))
+    return message
+
+
+def _living(message: Message) -> dict[str, object] | None:
+    """What living messages add to a line, for `extra` (None: a plain line)."""
+    if not (message.reply_to or message.formatted or message.edited_at or message.deleted
+            or message.reactions or message.server_id):
+        return None
+    living: dict[str, object] = {}
+    for key in ("reply_to", "formatted", "edited_at", "deleted", "reactions", "server_id"):
+        value = getattr(message, key)
+        if value:
+            living[key] = value
+    if message.reacted:
+        living["reacted"] = list(message.reacted)
+    return living
+
+
+def _set_living(message: Message, extra: str) -> None:
+    try:
+        living = json.loads(extra)
+    except ValueError:
+        return
+    if not isinstance(living, dict):
+        return
+    message.reply_to = str(living.get("reply_to", ""))
+    message.formatted = living.get("formatted") is True
+    edited = living.get("edited_at", 0.0)
+    message.edited_at = float(edited) if isinstance(edited, int | float) else 0.0
+    message.deleted = living.get("deleted") is True
+    reactions = living.get("reactions")
+    if isinstance(reactions, dict):
+        message.reactions = {
+            str(k): [str(n) for n in v] for k, v in reactions.items() if isinstance(v, list)
+        } or None
+    reacted = living.get("reacted")
+    if isinstance(reacted, list):
+        message.reacted = tuple(str(e) for e in reacted)
+    message.server_id = str(living.get("server_id", ""))
 
 
 _STATE_VALUES: dict[DeliveryState | None, str | None] = {None: None}
@@ -172,6 +226,7 @@ def _batch_json(messages: list[Message]) -> str:
         map(attrgetter("ts"), messages),
         map(_STATE_VALUES.__getitem__, map(attrgetter("state"), messages)),
         map(attrgetter("error"), messages),
+        map(_living, messages),
         strict=True,
     )))
 
@@ -231,6 +286,12 @@ class History:
         if not self._closed:
             self._queue.put(("state", account, update))
 
+    def change(self, account: str, change: Change) -> None:
+        """A line was edited, deleted or reacted to: its row is changed (a
+        deleted line's text leaves the file and the search index), if kept."""
+        if not self._closed:
+            self._queue.put(("change", account, change))
+
     def remember(self, account: str, key: str, value: str) -> None:
         """Small state of the conversations of a server (the one shown, the rooms)."""
         if not self._closed:
@@ -263,6 +324,8 @@ class History:
         db.execute("PRAGMA busy_timeout=5000")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA cache_size=-32768")  # 32 MB: the index pages written stay in memory
+        # A deleted line's text must leave the file, not just the table (see _scrub).
+        db.execute("PRAGMA secure_delete=ON")
         try:
             running = True
             indexed = False  # nothing left to index for search
@@ -323,6 +386,7 @@ class History:
 
     def _commit(self, db: sqlite3.Connection, ops: list[tuple[object, ...] | None]) -> bool:
         running = True
+        deleted = False  # a line's text was removed: the files must not keep it
         flushed: list[threading.Event] = []
         adopted: list[tuple[Future[int], int]] = []
         try:
@@ -343,12 +407,25 @@ class History:
                             "DELETE FROM messages WHERE account = ? AND id = ? AND kind = 'own'",
                             (account, update.id),
                         )
+                    elif update.server_id:
+                        db.execute(
+                            "UPDATE messages SET state = ?, error = ?,"
+                            " extra = json_set(coalesce(extra, '{}'), '$.server_id', ?)"
+                            " WHERE account = ? AND id = ? AND kind = 'own'",
+                            (update.state.value, update.error, update.server_id, account,
+                             update.id),
+                        )
                     else:
                         db.execute(
                             "UPDATE messages SET state = ?, error = ?"
                             " WHERE account = ? AND id = ? AND kind = 'own'",
                             (update.state.value, update.error, account, update.id),
                         )
+                elif op[0] == "change":
+                    change = op[2]
+                    assert isinstance(change, Change)
+                    if self._change(db, str(op[1]), change):
+                        deleted = True
                 elif op[0] == "keep":
                     db.execute(
                         "INSERT INTO conversation_state (account, key, value) VALUES (?, ?, ?)"
@@ -368,11 +445,61 @@ class History:
                 if op is not None and op[0] == "adopt":
                     op[3].set_exception(exc)  # type: ignore[attr-defined]
             adopted.clear()
+        if deleted:
+            self._scrub(db)
         for event in flushed:
             event.set()
         for future, count in adopted:
             future.set_result(count)
         return running
+
+    @staticmethod
+    def _change(db: sqlite3.Connection, account: str, change: Change) -> bool:
+        """Apply a change to its line's row, and to the search index; whether
+        text was deleted. A line not kept (yet) is left alone: the window
+        applies a change that came before its line when the line comes."""
+        row = db.execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE account = ?1 AND room = ?2"
+            " AND (id = ?3 OR (kind = 'own' AND extra ->> '$.server_id' = ?3))"
+            " ORDER BY seq DESC LIMIT 1",
+            (account, change.room, change.target),
+        ).fetchone()
+        if row is None:
+            return False
+        old = _message(row)
+        seq = int(row[-1])
+        new = apply_change(old, change)
+        if new.text != old.text:
+            upto = int(db.execute("SELECT upto FROM fts_progress").fetchone()[0])
+            if seq <= upto:
+                db.execute(
+                    "INSERT INTO messages_fts (messages_fts, rowid, text)"
+                    f" VALUES ('delete', ?, substr(?, 1, {INDEXED_CHARS}))",
+                    (seq, old.text),
+                )
+                if new.text:
+                    db.execute(
+                        "INSERT INTO messages_fts (rowid, text)"
+                        f" VALUES (?, substr(?, 1, {INDEXED_CHARS}))",
+                        (seq, new.text),
+                    )
+        living = _living(new)
+        db.execute(
+            "UPDATE messages SET text = ?, extra = ? WHERE seq = ?",
+            (new.text, json.dumps(living) if living else None, seq),
+        )
+        return change.type is ChangeType.DELETE
+
+    @staticmethod
+    def _scrub(db: sqlite3.Connection) -> None:
+        """After a deletion: the freed pages were zeroed (secure_delete); the
+        search index's segments that held the text are merged away, and the
+        write-ahead log, which still holds the old pages, is emptied."""
+        try:
+            db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            log.warning("could not scrub the history after a deletion", exc_info=True)
 
     # ---- what a version 1 file kept per server ------------------------------------
 
@@ -498,6 +625,17 @@ class History:
             (account, room, start, bound, most + 1),
         ).fetchall()
         return [] if len(rows) > most else self._read(rows)
+
+    def locate(self, account: str, room: str, message_id: str) -> Message | None:
+        """The kept line known here as `message_id` (ours also by the server's
+        id) in a conversation, noted for paging around it; None if not kept."""
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE account = ?1 AND room = ?2"
+            " AND (id = ?3 OR (kind = 'own' AND extra ->> '$.server_id' = ?3))"
+            " ORDER BY seq DESC LIMIT 1",
+            (account, room, message_id),
+        ).fetchone()
+        return None if row is None else self._read([row])[0]
 
     def around(self, account: str, message_id: str, count: int) -> tuple[str, list[Message]]:
         """A message read from the file (a search result) with up to `count`

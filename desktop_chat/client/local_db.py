@@ -83,8 +83,12 @@ CREATE INDEX accounts_owner ON accounts (owner, position);
 CREATE UNIQUE INDEX accounts_key ON accounts (key, server)
 """
 SCHEMA += ACCOUNTS + ";\n"
-MIGRATIONS = {1: DRAFTS, 2: ACCOUNTS}
-VERSION = 3
+# Version 4: what a queued row carries besides its text (outbox.py): a
+# message's reply and format, or the edit, deletion or reaction it is.
+OUTBOX_EXTRA = "ALTER TABLE outbox ADD COLUMN extra TEXT"
+SCHEMA += OUTBOX_EXTRA + ";\n"
+MIGRATIONS = {1: DRAFTS, 2: ACCOUNTS, 3: OUTBOX_EXTRA}
+VERSION = 4
 
 
 def data_dir() -> Path:

@@ -230,3 +230,36 @@ def notice_kinds() -> list[type[Notice]]:
         found.append(kind)
         pending.extend(kind.__subclasses__())
     return found
+
+
+# ---- living messages -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeRefused(Notice):
+    """The server refused an edit, deletion or reaction of ours (`kind`:
+    "edit", "delete", "react"), saying `reason` (its own words) and `code`
+    (docs/protocol.md: no-such-message, not-yours, not-in-room, too-long,
+    bad-emoji, too-many-reactions, rate, bad-request; "" when it gave none)."""
+
+    where: str = field(metadata=PLACEMENT)
+    kind: str = field()
+    reason: str = field()
+    code: str = field(default="")
+
+    @property
+    def room(self) -> str:
+        return self.where
+
+
+@dataclass(frozen=True)
+class ChangesUnsupported(Notice):
+    """This server (a tutorial server, or a profile's) cannot carry replies,
+    edits, deletions or reactions: they are hidden; a reply goes as text with
+    the answered line quoted. Said once, on first use."""
+
+    where: str = field(metadata=PLACEMENT)
+
+    @property
+    def room(self) -> str:
+        return self.where

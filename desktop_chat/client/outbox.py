@@ -10,10 +10,17 @@ a server that dedups (desktop-chat-server, per sender) relays once.
 Rows belong to one window identity (`owner`, its client key), so a second
 window never takes the first one's messages. A message the server refused
 stays, marked failed with the reason, until the user retries or discards it.
+
+Edits, deletions and reactions wait here too, in the same order as the
+messages (an edit of a line still queued goes out after it): a row's
+`extra` is the JSON of what the wire needs besides the text, `{"opts": …,
+"reply_to": <the answered line's id here>}` for a message, `{"change": …}`
+(the `message-event` payload) for a change.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from desktop_chat.client.local_db import open_client_db
@@ -32,15 +39,14 @@ class Outbox:
     def close(self) -> None:
         self.database.close()
 
-    def add(self, server: str, message: Message) -> None:
-        """Store a message (again, for a retry: its failure is forgotten).
-
-        Raises OutboxError when it cannot be stored.
+    def add(self, server: str, message: Message, extra: dict[str, object] | None = None) -> None:
+        """Store a message (again, for a retry: its failure is forgotten), or a
+        change (`extra` {"change": …}). Raises OutboxError when it cannot be stored.
         """
         try:
             self.database.execute(
-                "INSERT INTO outbox (owner, server, id, room, sender, text, ts)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO outbox (owner, server, id, room, sender, text, ts, extra)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (owner, id) DO UPDATE SET failed = NULL",
                 (
                     self.owner,
@@ -50,10 +56,18 @@ class Outbox:
                     message.sender,
                     message.text.encode("utf-8", "surrogatepass"),
                     message.ts,
+                    json.dumps(extra) if extra else None,
                 ),
             )
         except sqlite3.Error as exc:
             raise OutboxError(str(exc)) from exc
+
+    def set_text(self, message_id: str, text: str) -> None:
+        """A queued message was edited before it went out."""
+        self.database.execute(
+            "UPDATE outbox SET text = ? WHERE owner = ? AND id = ?",
+            (text.encode("utf-8", "surrogatepass"), self.owner, message_id),
+        )
 
     def remove(self, message_id: str) -> None:
         self.database.execute(
@@ -71,14 +85,20 @@ class Outbox:
         return [m for m in self.kept(server) if m.state is DeliveryState.PENDING]
 
     def kept(self, server: str) -> list[Message]:
-        """Everything kept for `server`, oldest first: pending, and failed with the reason."""
+        """The messages kept for `server`, oldest first: pending, and failed with the reason."""
+        return [m for m, extra in self.queued(server) if "change" not in extra]
+
+    def queued(self, server: str) -> list[tuple[Message, dict[str, object]]]:
+        """Everything kept for `server`, oldest first, with its extra: messages
+        (pending or failed) and changes (a change's text is an edit's)."""
         rows = self.database.execute(
-            "SELECT id, room, sender, text, ts, failed FROM outbox"
+            "SELECT id, room, sender, text, ts, failed, extra FROM outbox"
             " WHERE owner = ? AND server = ? ORDER BY seq",
             (self.owner, server),
         ).fetchall()
-        return [
-            Message(
+        kept: list[tuple[Message, dict[str, object]]] = []
+        for message_id, room, sender, text, ts, reason, extra in rows:
+            message = Message(
                 text=bytes(text).decode("utf-8", "surrogatepass"),
                 kind=Kind.OWN,
                 room=room,
@@ -88,5 +108,15 @@ class Outbox:
                 state=DeliveryState.PENDING if reason is None else DeliveryState.FAILED,
                 error=reason or "",
             )
-            for message_id, room, sender, text, ts, reason in rows
-        ]
+            try:
+                loaded = json.loads(extra) if extra else {}
+            except ValueError:
+                loaded = {}
+            if not isinstance(loaded, dict):
+                loaded = {}
+            opts = loaded.get("opts")
+            if isinstance(opts, dict):
+                message.formatted = opts.get("format") == "markdown"
+            message.reply_to = str(loaded.get("reply_to", ""))
+            kept.append((message, loaded))
+        return kept

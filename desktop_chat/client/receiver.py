@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from desktop_chat.client.dialect import ProfileDialect, is_offset
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.notices import HistoryTrimmed, Notice
-from desktop_chat.protocol.messages import Message
+from desktop_chat.protocol.messages import Change, Message, received_change
 
 SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
 
@@ -61,6 +61,8 @@ class Receiver:
         self._notice = notice
         self._own_sid = own_sid
         self._seen = _SeenIds()
+        # Edits, deletions and reactions from the server (`message-event`).
+        self.on_change: Callable[[Change], None] = lambda change: None
         self.offsets: dict[str, int] = {}  # channel -> newest offset seen in it
         # Where catch-up starts for a channel with no message seen yet: the
         # server's newest offset when we first connected to it.
@@ -102,6 +104,25 @@ class Receiver:
             self.offsets[channel] = offset
         if info.get("trimmed") is True:
             self._notice(HistoryTrimmed(channel))
+
+    def receive_change(self, *args: object) -> None:
+        """A `message-event`: an edit, deletion or reaction, live or replayed,
+        in the room's order. Kept offsets and replayed copies as for messages."""
+        payload = args[0] if args else None
+        change = received_change(payload)
+        if change is None:
+            return
+        sender = payload.get("from") if isinstance(payload, dict) else None
+        sid = sender.get("sid") if isinstance(sender, dict) else None
+        own_sid = self._own_sid()
+        if own_sid and sid == own_sid:
+            return
+        if not self._seen.add(change.id):
+            return
+        offset = payload.get("offset") if isinstance(payload, dict) else None
+        if is_offset(offset) and offset > self.offsets.get(change.room, -1):
+            self.offsets[change.room] = offset
+        self.on_change(change)
 
     def receive(self, *args: object) -> None:
         inbound = self._dialect.inbound(args)

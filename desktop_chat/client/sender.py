@@ -31,6 +31,7 @@ import socketio
 from desktop_chat.client.dialect import ProfileDialect
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.notices import (
+    ChangeRefused,
     Joined,
     JoinRefused,
     JoinUnconfirmed,
@@ -42,8 +43,11 @@ from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.server_info import ServerInfo
 from desktop_chat.protocol.limits import TokenBucket
 from desktop_chat.protocol.messages import (
+    Change,
+    ChangeType,
     DeliveryState,
     DeliveryUpdate,
+    Kind,
     Message,
 )
 from desktop_chat.protocol.wire import encoded_packet_size
@@ -71,9 +75,18 @@ class _Join:
 @dataclass(frozen=True, slots=True)
 class _Send:
     message: Message
+    extra: dict[str, object] | None = None  # outbox.py: {"opts": …, "reply_to": …}
 
 
-_Op = _Join | _Send
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """An edit, deletion or reaction on its way (`message-event`)."""
+
+    change: Change
+    payload: dict[str, object]  # what goes on the wire, its `id` included
+
+
+_Op = _Join | _Send | _Change
 
 
 class Sender:
@@ -100,6 +113,8 @@ class Sender:
         self._end_connection = end_connection
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_join_refused: Callable[[str], None] = lambda room: None
+        # The server's word on a change of ours (a reaction's reactors), or its refusal.
+        self.on_change_acked: Callable[[Change, dict[str, object]], None] = lambda c, r: None
         self.server_key: str | None = None  # whose outbox rows are ours
         self.rooms: list[str] = []  # joined, in order; rejoined after a reconnect
         self._queue: deque[_Op] = deque()
@@ -107,6 +122,8 @@ class Sender:
         self._unacked: dict[str, tuple[Message, float]] = {}  # emitted, awaiting the ack
         self._unflushed: list[Message] = []  # emitted to a server that never acks
         self._failed: dict[str, Message] = {}  # refused by the server; the user may retry
+        self._unacked_changes: dict[str, _Change] = {}  # emitted, awaiting the ack
+        self._extras: dict[str, dict[str, object]] = {}  # message id -> its extra, until acked
         self._drops: dict[str, int] = {}  # message id -> connections that ended right after it
         self._emitted_at: dict[str, float] = {}  # message id -> when it last went out
         self._pump_task: asyncio.Task[None] | None = None
@@ -114,15 +131,56 @@ class Sender:
 
     # ---- what the user asks for -------------------------------------------
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message, extra: dict[str, object] | None = None) -> None:
         """Keep a copy of a shown message, store it, and send it when connected.
+        `extra`: its `opts` on the wire besides the id, and what the outbox
+        keeps with it (outbox.py).
 
         Raises OutboxError, before anything is queued, when it cannot be stored.
         """
         own = dataclasses.replace(message)
         if self.server_key is not None:
-            self.outbox.add(self.server_key, own)
-        self._enqueue(_Send(own))
+            self.outbox.add(self.server_key, own, extra)
+        self._enqueue(_Send(own, extra))
+
+    def change(self, change: Change, payload: dict[str, object]) -> None:
+        """Store an edit, deletion or reaction and send it, in order with the
+        messages (after the line it changes, when that is still queued).
+
+        Raises OutboxError when it cannot be stored."""
+        if self.server_key is not None:
+            row = Message(text=change.text, kind=Kind.OWN, room=change.room,
+                          sender=change.sender, ts=change.ts, id=change.id)
+            self.outbox.add(self.server_key, row, {"change": payload})
+        self._enqueue(_Change(change, payload))
+
+    def queued(self, message_id: str) -> Message | None:
+        """Our message `message_id` when it has not gone out yet (queued, or failed)."""
+        for op in self._queue:
+            if isinstance(op, _Send) and op.message.id == message_id:
+                return op.message
+        return self._failed.get(message_id)
+
+    def edit_queued(self, message_id: str, text: str) -> bool:
+        """Change the text of a message that has not gone out; False when it has."""
+        message = self.queued(message_id)
+        if message is None:
+            return False
+        message.text = text
+        self.outbox.set_text(message_id, text)
+        return True
+
+    def delete_queued(self, message_id: str) -> bool:
+        """Take back a message that has not gone out: it never will; False when it has."""
+        if self.queued(message_id) is None:
+            return False
+        self._queue = deque(
+            op for op in self._queue
+            if not (isinstance(op, _Send) and op.message.id == message_id)
+        )
+        self._failed.pop(message_id, None)
+        self.outbox.remove(message_id)
+        return True
 
     def retry(self, message_id: str) -> bool:
         """Send a failed message again; False when there is no such failed message."""
@@ -176,17 +234,23 @@ class Sender:
         failed ones, for the caller to show."""
         self._queue = deque(op for op in self._queue if isinstance(op, _Join))
         self._unacked.clear()
+        self._unacked_changes.clear()
         self._unflushed.clear()
         self._failed.clear()
         self._drops.clear()
         self.server_key = key
-        kept = self.outbox.kept(key)
-        for message in kept:
+        kept: list[Message] = []
+        for message, extra in self.outbox.queued(key):
+            payload = extra.get("change")
+            if isinstance(payload, dict):
+                self._enqueue(_Change(_kept_change(message, payload), payload))
+                continue
+            kept.append(message)
             own = dataclasses.replace(message)
             if own.state is DeliveryState.FAILED:
                 self._failed[own.id] = own
             else:
-                self._enqueue(_Send(own))
+                self._enqueue(_Send(own, extra or None))
         return kept
 
     # ---- one connection ---------------------------------------------------
@@ -214,12 +278,16 @@ class Sender:
         again = [m for m, _ in self._unacked.values()] + self._unflushed
         self._unacked.clear()
         self._unflushed.clear()
+        # After the messages they may change (the server dedups both by id).
+        for op in reversed(list(self._unacked_changes.values())):
+            self._queue.appendleft(op)
+        self._unacked_changes.clear()
         suspect = self._suspect(again)
         for message in reversed(again):
             if message is suspect:
                 continue
             self._set_state(message, DeliveryState.PENDING)
-            self._queue.appendleft(_Send(message))
+            self._queue.appendleft(_Send(message, self._extras.get(message.id)))
 
     def _suspect(self, unconfirmed: list[Message]) -> Message | None:
         """The message at which the server keeps closing the connection, once it
@@ -251,11 +319,14 @@ class Sender:
         self._queue.append(op)
         self._queued.set()
 
-    def _set_state(self, message: Message, state: DeliveryState, error: str = "") -> None:
+    def _set_state(
+        self, message: Message, state: DeliveryState, error: str = "", server_id: str = ""
+    ) -> None:
         if message.state is not state or message.error != error:
             message.state = state
             message.error = error
-            self.on_delivery(DeliveryUpdate(message.id, state, error))
+            message.server_id = server_id or message.server_id
+            self.on_delivery(DeliveryUpdate(message.id, state, error, server_id))
 
     async def _pump(self, sio: socketio.AsyncClient) -> None:
         """Drain the queue in order while this connection lasts."""
@@ -275,9 +346,12 @@ class Sender:
                 op = self._queue[0]
                 if isinstance(op, _Join):
                     await self._emit_join(sio, op)
+                elif isinstance(op, _Change):
+                    await _pace(bucket)
+                    await self._emit_change(sio, op)
                 else:
                     await _pace(bucket)
-                    await self._emit_send(sio, op.message)
+                    await self._emit_send(sio, op.message, op.extra)
                 self._queue.popleft()
         except (socketio.exceptions.SocketIOError, ConnectionError, aiohttp.ClientError):
             log.info("emit failed; waiting for the connection to return", exc_info=True)
@@ -335,7 +409,26 @@ class Sender:
         )
         loop.call_later(JOIN_ACK_TIMEOUT, unconfirmed)
 
-    async def _emit_send(self, sio: socketio.AsyncClient, message: Message) -> None:
+    async def _emit_change(self, sio: socketio.AsyncClient, op: _Change) -> None:
+        def ack(*args: object) -> None:
+            if self._unacked_changes.pop(op.change.id, None) is None:
+                return  # from a connection that is gone; the resend will be acked
+            self.outbox.remove(op.change.id)
+            reply = args[0] if args else None
+            reply = reply if isinstance(reply, dict) else {}
+            error = reply.get("error")
+            if isinstance(error, str):
+                code = reply.get("code")
+                self._notice(ChangeRefused(op.change.room, op.change.type.value, error,
+                                           code if isinstance(code, str) else ""))
+            self.on_change_acked(op.change, reply)
+
+        self._unacked_changes[op.change.id] = op
+        await sio.emit("message-event", (op.payload,), callback=ack)
+
+    async def _emit_send(
+        self, sio: socketio.AsyncClient, message: Message, extra: dict[str, object] | None = None
+    ) -> None:
         def ack(*args: object) -> None:
             entry = self._unacked.pop(message.id, None)
             if entry is None and message.state is not DeliveryState.SENT:
@@ -343,15 +436,21 @@ class Sender:
             self._drops.pop(message.id, None)
             self._emitted_at.pop(message.id, None)
             reply = args[0] if args else None
+            self._extras.pop(message.id, None)
             if isinstance(reply, dict) and isinstance(reply.get("error"), str):
                 self._fail(message, reply["error"])
             else:
                 self.outbox.remove(message.id)
-                self._set_state(message, DeliveryState.DELIVERED)
+                server_id = reply.get("id") if isinstance(reply, dict) else None
+                self._set_state(message, DeliveryState.DELIVERED,
+                                server_id=server_id if isinstance(server_id, str) else "")
 
+        opts = extra.get("opts") if extra else None
+        if extra:
+            self._extras[message.id] = extra
         await sio.emit(
             self._dialect.send_event,
-            self._dialect.send_args(message),
+            self._dialect.send_args(message, opts if isinstance(opts, dict) else None),
             callback=ack if self._dialect.may_ack else None,
         )
         self._emitted_at[message.id] = time.monotonic()
@@ -389,6 +488,19 @@ class Sender:
             self._watchdog = asyncio.get_running_loop().call_later(
                 ACK_TIMEOUT - waited, self._check_acks
             )
+
+
+def _kept_change(row: Message, payload: dict[str, object]) -> Change:
+    """A change kept in the outbox by an earlier run (already shown then)."""
+    try:
+        kind = ChangeType(payload.get("type"))
+    except ValueError:
+        kind = ChangeType.EDIT
+    target = payload.get("target") or payload.get("target_own")
+    emoji = payload.get("emoji")
+    return Change(type=kind, target=target if isinstance(target, str) else "", room=row.room,
+                  text=row.text, emoji=emoji if isinstance(emoji, str) else "",
+                  sender=row.sender, ts=row.ts, id=row.id, mine=True)
 
 
 # Python str characters: an astral one is 12 bytes escaped, the most any takes.

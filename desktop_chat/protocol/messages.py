@@ -14,7 +14,7 @@ import json
 import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 # Message ids: 128 random bits each, drawn from the OS in batches. Ids are
@@ -105,6 +105,120 @@ class DeliveryUpdate:
     server_id: str = ""  # DELIVERED by a server that acks: its id of the message
 
 
+class ChangeType(Enum):
+    EDIT = "edit"
+    DELETE = "delete"
+    REACT = "react"
+
+
+@dataclass(slots=True)
+class Change:
+    """An edit, a deletion or a reaction: an event in the room's ordered log
+    (docs/protocol.md, "Message events"), applied to the line it targets by
+    whoever shows or keeps it.
+
+    `target` is the id this window knows the line by (our own lines: the id
+    they were sent with; others': the server's), so that the model, the
+    history and the automation match it as they match delivery updates; a
+    line of ours may also be found by its `server_id` when an event about it
+    comes from elsewhere (another window reacting to it).
+    """
+
+    type: ChangeType
+    target: str
+    room: str = ""
+    text: str = ""  # EDIT: the new text
+    formatted: bool = False  # EDIT: the new text is Markdown
+    emoji: str = ""  # REACT
+    on: bool = True  # REACT: added (False: taken back)
+    # REACT: who has this emoji on the line now, in the order they reacted, as
+    # the server says (None: not said; the window toggles `sender` itself).
+    reactors: tuple[str, ...] | None = None
+    sender: str = ""  # who made the change (a name, shown to nobody but in reactions)
+    ts: float = field(default_factory=time.time)
+    id: str = field(default_factory=new_id)  # the event's own id
+    mine: bool = False  # made by this window's user
+
+
+def apply_change(message: Message, change: Change) -> Message:
+    """The line as it is after `change`: a new record (records are never
+    changed in place once handed on, see the module)."""
+    if change.type is ChangeType.DELETE:
+        return replace(message, text="", deleted=True, reactions=None, reacted=(),
+                       formatted=False)
+    if message.deleted:
+        return message  # a late edit or reaction of a line that is gone
+    if change.type is ChangeType.EDIT:
+        return replace(message, text=change.text, formatted=change.formatted,
+                       edited_at=change.ts)
+    reactions = {k: list(v) for k, v in (message.reactions or {}).items()}
+    names = reactions.get(change.emoji, [])
+    if change.reactors is not None:
+        names = list(change.reactors)
+    elif change.on and change.sender not in names:
+        names.append(change.sender)
+    elif not change.on and change.sender in names:
+        names.remove(change.sender)
+    if names:
+        reactions[change.emoji] = names
+    else:
+        reactions.pop(change.emoji, None)
+    reacted = message.reacted
+    if change.mine:
+        reacted = tuple(e for e in reacted if e != change.emoji) + (
+            (change.emoji,) if change.on else ()
+        )
+    return replace(message, reactions=reactions or None, reacted=reacted)
+
+
+def received_change(payload: object, now: float | None = None) -> Change | None:
+    """A `message-event` from desktop-chat-server, or None for anything malformed."""
+    if not isinstance(payload, dict):
+        return None
+    try:
+        kind = ChangeType(payload.get("type"))
+    except ValueError:
+        return None
+    target = payload.get("target")
+    if not isinstance(target, str) or not target or len(target) > 128:
+        return None
+    change = Change(
+        type=kind,
+        target=target,
+        room=_str_field(payload, "room"),
+        sender=_str_field(payload.get("from"), "name"),
+        ts=_finite_time(payload.get("ts"), now),
+    )
+    event_id = payload.get("id")
+    if isinstance(event_id, str) and event_id:
+        change.id = event_id
+    if kind is ChangeType.EDIT:
+        text = payload.get("text")
+        if not isinstance(text, str):
+            return None
+        change.text = text
+        change.formatted = payload.get("format") == "markdown"
+    elif kind is ChangeType.REACT:
+        emoji = payload.get("emoji")
+        if not isinstance(emoji, str) or not emoji or len(emoji) > 32:
+            return None
+        change.emoji = emoji
+        change.on = payload.get("on") is not False
+        reactors = payload.get("reactors")
+        if isinstance(reactors, list):
+            change.reactors = tuple(str(name) for name in reactors[:10_000])
+    return change
+
+
+def quoted_line(message: Message, most: int = 80) -> str:
+    """The answered line as a reply quotes it where a server cannot carry
+    replies: "> sender: its first line" (cut at `most` characters)."""
+    first = message.text.split("\n", 1)[0]
+    if len(first) > most:
+        first = first[: most - 1] + "…"
+    return f"> {message.sender}: {first}" if message.sender else f"> {first}"
+
+
 def own_message(text: str, room: str, sender: str) -> Message:
     return Message(text=text, kind=Kind.OWN, room=room, sender=sender, state=DeliveryState.PENDING)
 
@@ -167,6 +281,11 @@ def received_message(args: tuple[object, ...], now: float | None = None) -> Mess
     server_id = _str_field(meta, "id")
     if server_id:
         message.id = server_id
+    reply_to = _str_field(meta, "reply_to")
+    if reply_to and len(reply_to) <= 128:
+        message.reply_to = reply_to
+    if meta.get("format") == "markdown":
+        message.formatted = True
     return message
 
 

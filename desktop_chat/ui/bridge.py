@@ -23,7 +23,7 @@ from desktop_chat.client.presence import (
 )
 from desktop_chat.client.profile import Profile
 from desktop_chat.client.status import ConnectionState, Status
-from desktop_chat.protocol.messages import DeliveryUpdate, Message, system_message
+from desktop_chat.protocol.messages import Change, DeliveryUpdate, Message, system_message
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     InvalidServerUrl,
@@ -137,6 +137,9 @@ class ClientBridge(QObject):
     # without rooms): `presence(room)` says what to show now.
     presence_changed = Signal(str)
     info_received = Signal()  # the server said what it does (server-info)
+    # A line was edited, deleted or reacted to (a Change): ours at once, anyone's
+    # as the server relays it, in order with the messages.
+    changed = Signal(object)
 
     def __init__(self, client: ChatClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -156,6 +159,7 @@ class ClientBridge(QObject):
         client.on_info = self.info_received.emit
         client.on_join_refused = self.join_refused.emit
         client.on_notice = self._notice
+        client.on_change = self._change
 
     def detach(self) -> None:
         """Let go of the client, breaking the bridge <-> client reference cycle.
@@ -173,6 +177,7 @@ class ClientBridge(QObject):
         self.client.on_info = lambda: None
         self.client.on_join_refused = lambda room: None
         self.client.on_notice = lambda n: None
+        self.client.on_change = lambda c: None
         if self._lines_due is not None:
             self._lines_due.cancel()
 
@@ -207,6 +212,12 @@ class ClientBridge(QObject):
         if self._pending:
             self._flush()
         self.delivery_changed.emit(update)
+
+    def _change(self, change: Change) -> None:
+        """After the lines gathered before it: the line it changes may be one of them."""
+        if self._pending:
+            self._flush()
+        self.changed.emit(change)
 
     def _status(self, status: Status) -> None:
         self.status_changed.emit(status)
@@ -270,9 +281,11 @@ class ClientBridge(QObject):
 
     # ---- intents from the window -----------------------------------------
 
-    def send(self, text: str, room: str) -> None:
+    def send(
+        self, text: str, room: str, *, reply_to: Message | None = None, formatted: bool = False
+    ) -> None:
         try:
-            self.client.send(text, room.strip())
+            self.client.send(text, room.strip(), reply_to=reply_to, formatted=formatted)
         except MessageRefused as exc:
             # Nothing the user typed is lost: the window puts the text back.
             why = self.texts.notice(exc.notice)
@@ -283,6 +296,34 @@ class ClientBridge(QObject):
         # later; queued behind the emit the send just woke, so that the
         # message is on the wire before the window relayouts and repaints.
         asyncio.get_running_loop().call_soon(self._flush)
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether this server carries replies, edits, deletions and reactions."""
+        return self.client.has_changes
+
+    def edit(self, message: Message, text: str, *, formatted: bool = False) -> bool:
+        """Replace a line of ours; False (said, and the text handed back) when refused."""
+        try:
+            self.client.edit(message, text, formatted=formatted)
+        except MessageRefused as exc:
+            why = self.texts.notice(exc.notice)
+            self.show_system(self.texts.not_sent(why))
+            self.send_refused.emit(text, why)
+            return False
+        return True
+
+    def delete(self, message: Message) -> None:
+        try:
+            self.client.delete(message)
+        except MessageRefused as exc:
+            self.show_system(self.texts.notice(exc.notice))
+
+    def react(self, message: Message, emoji: str) -> None:
+        try:
+            self.client.react(message, emoji)
+        except MessageRefused as exc:
+            self.show_system(self.texts.notice(exc.notice))
 
     def typing(self, room: str = "") -> None:
         """The user typed in the conversation of `room`: the profile's typing

@@ -59,6 +59,7 @@ class ConversationView(QListView):
         bar.valueChanged.connect(self._scrolled)
         bar.rangeChanged.connect(self._follow)
         conversation.appended.connect(self._appended)
+        conversation.changed.connect(self._line_changed)
 
     def set_conversation(self, conversation: MessageModel) -> None:
         """Show another conversation, at its newest messages (switching in the sidebar).
@@ -69,14 +70,22 @@ class ConversationView(QListView):
         if conversation is self._conversation:
             return
         self._conversation.appended.disconnect(self._appended)
+        self._conversation.changed.disconnect(self._line_changed)
         self._conversation = conversation
         conversation.appended.connect(self._appended)
+        conversation.changed.connect(self._line_changed)
         self.setModel(conversation)
         self._following = False
         self._set_following(True)
         if conversation.has_newer():
             conversation.jump_to_newest()
         self.scrollToBottom()
+
+    def _line_changed(self, message_id: str, row: int) -> None:
+        """An edited, deleted or reacted-to line is measured and laid out again."""
+        self.delegate.forget(message_id)
+        if row >= 0 and self.model() is self._conversation:
+            self.delegate.sizeHintChanged.emit(self._conversation.index(row))
 
     def show_row(self, row: int) -> None:
         """Show the row `row` of the conversation in the middle, chosen (a search

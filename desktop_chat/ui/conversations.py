@@ -30,10 +30,11 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop_chat.accounts.conversation_state import ConversationState
-from desktop_chat.protocol.messages import Kind, Message, system_message
+from desktop_chat.protocol.messages import Change, Kind, Message, system_message
 from desktop_chat.ui.conversation_list_model import EVERYONE, ConversationListModel
 from desktop_chat.ui.message_model import MessageModel
 
+EARLY_KEPT = 10_000  # changes of lines not (yet) here, kept for when they come
 NOTES_KEPT = 50  # a conversation's last lines searched for notes to keep on a server switch
 
 
@@ -45,6 +46,10 @@ class Conversations(QObject):
     lines_added = Signal(str, object)
     # Lines shown again from the local history at start (room key, list[Message]).
     lines_restored = Signal(str, object)
+    # A line was edited, deleted or reacted to (room key, the Change, the line
+    # as it is now or None when no conversation holds it): what the local
+    # history keeps and the automation reports.
+    line_changed = Signal(str, object, object)
 
     def __init__(
         self, says_rooms: Callable[[], bool] = lambda: True, parent: QObject | None = None
@@ -67,6 +72,9 @@ class Conversations(QObject):
         self._seen = False
         # Where messages that name no room go (a server without meta), or "".
         self.fallback_room = ""
+        # Changes of lines not here (yet): another process relayed the change
+        # first, or a replay page ended between them. Applied when the line comes.
+        self._early: dict[str, list[Change]] = {}
 
     # ---- what is there ----------------------------------------------------------
 
@@ -212,6 +220,35 @@ class Conversations(QObject):
             if room != self.state.shown or not self._seen:
                 self._count_unread(room, messages)
             self.lines_added.emit(room, messages)
+            if self._early:
+                self._apply_early(room, messages)
+
+    def apply(self, change: Change) -> None:
+        """Edit, delete or react to a line, in whichever conversation holds it."""
+        room = change.room if change.room in self._models else None
+        models = [(room, self._models[room])] if room is not None else list(self._models.items())
+        for key, model in models:
+            message = model.apply_change(change)
+            if message is not None:
+                self.line_changed.emit(key, change, message)
+                return
+        # Not here: maybe older than what is held (the history has it), maybe
+        # still to come (kept a while for it).
+        self.line_changed.emit(room if room is not None else change.room, change, None)
+        early = self._early.setdefault(change.target, [])
+        early.append(change)
+        if len(self._early) > EARLY_KEPT:
+            del self._early[next(iter(self._early))]
+
+    def _apply_early(self, room: str, messages: list[Message]) -> None:
+        early = self._early
+        for message in messages:
+            changes = early.pop(message.id, None)
+            if changes:
+                model = self._models[room]
+                for change in changes:
+                    now = model.apply_change(change)
+                    self.line_changed.emit(room, change, now)
 
     def _count_unread(self, room: str, messages: list[Message]) -> None:
         self.state.count(room, (m.id for m in messages if m.kind is Kind.OTHER))

@@ -48,6 +48,9 @@ class LinkLayouts:
     def clear(self) -> None:
         self._layouts.clear()
 
+    def forget(self, key: str) -> None:
+        self._layouts.pop(key, None)
+
     def layout(
         self, key: str, body: Body, font: QFont, width: int, link: QColor, palette: int
     ) -> QTextLayout:

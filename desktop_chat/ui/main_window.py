@@ -39,9 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.client.history import Hit
-from desktop_chat.protocol.messages import DeliveryState, Message
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from desktop_chat.ui.account_list_model import AccountListModel
 from desktop_chat.ui.add_account_dialog import AddAccountDialog
+from desktop_chat.ui.compose_bar import COMMON_REACTIONS, ComposeBar, Mode
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
     ConversationListModel,
@@ -82,6 +83,12 @@ class MainWindow(QMainWindow):
     offline_toggled = Signal(bool)
     reconnect_requested = Signal()
     host_elsewhere_requested = Signal()  # the address is taken by something not Socket.IO
+    # Living messages: the line is the record the window shows (its id is this window's).
+    reply_requested = Signal(str, str, object)  # text, room, the Message answered
+    edit_requested = Signal(object, str)  # a Message of ours, its new text
+    delete_requested = Signal(object)  # a Message of ours, to take back
+    react_requested = Signal(object, str)  # a Message, an emoji (again: taken back)
+    original_requested = Signal(str)  # the id of a line a reply answers, not held here
     retry_requested = Signal(str)  # the id of a failed message of ours
     discard_requested = Signal(str)  # the id of a failed message not to send after all
     typing_started = Signal()  # a keystroke in a non-empty message (for typing notices)
@@ -144,6 +151,10 @@ class MainWindow(QMainWindow):
         self.message_input.setTabChangesFocus(True)
         self.message_input.setFixedHeight(self.message_input.fontMetrics().lineSpacing() * 3 + 14)
         self.send_button = _named(QPushButton(), "sendButton")
+        self.compose_bar = ComposeBar()
+        self.compose_bar.cancelled.connect(self.stop_composing)
+        self.changes_supported = True  # replies, edits, deletions, reactions (the server's)
+        self._draft_before_edit = ""  # what the box held when an edit began
         self.target_label = _named(QLabel(), "targetLabel")
 
         self.status_label = _named(StatusLabel(), "statusLabel")
@@ -173,6 +184,7 @@ class MainWindow(QMainWindow):
         chat.addWidget(self.message_list, 2)
         chat.addWidget(self.presence)
         chat.addWidget(self.target_label)
+        chat.addWidget(self.compose_bar)
         chat.addLayout(bottom)
         chat_pane = QWidget()
         chat_pane.setLayout(chat)
@@ -190,6 +202,10 @@ class MainWindow(QMainWindow):
 
         self.send_button.clicked.connect(self._submit)
         self.message_input.submitted.connect(self._submit)
+        self.message_input.edit_last_requested.connect(self.edit_last)
+        self.message_input.cancel_requested.connect(self.stop_composing)
+        self.delegate.quote_of = lambda message_id: self.model.get(message_id)
+        self.delegate.quote_activated.connect(self.show_original)
         self.sidebar.join_requested.connect(self.join_requested)
         self.sidebar.leave_requested.connect(self.leave_requested)
         self.sidebar.conversation_requested.connect(self.conversation_requested)
@@ -327,9 +343,70 @@ class MainWindow(QMainWindow):
         text = self.message_input.toPlainText()
         if not text.strip():
             return  # nothing to say; the input keeps its focus
+        mode, message = self.compose_bar.mode, self.compose_bar.message
         self.message_input.clear()
-        self.send_requested.emit(text, self.room())
+        self.compose_bar.stop()
+        if mode is Mode.EDIT and message is not None:
+            if text != message.text:
+                self.edit_requested.emit(message, text)
+            return  # the line stays where it is
+        if mode is Mode.REPLY and message is not None:
+            self.reply_requested.emit(text, self.room(), message)
+        else:
+            self.send_requested.emit(text, self.room())
         self.message_list.follow_newest()  # back to the newest, where the message appears
+
+    # ---- answering, editing, reacting ----------------------------------------
+
+    def start_reply(self, message: Message) -> None:
+        """The next message answers `message` (the box keeps what was typed)."""
+        self.compose_bar.start(Mode.REPLY, message)
+        self.message_input.setFocus()
+
+    def start_edit(self, message: Message) -> bool:
+        """The box holds a line of ours to change; Enter saves, Esc cancels.
+        False (nothing changes) for a line that cannot be edited here."""
+        if message.kind is not Kind.OWN or message.deleted or not self.changes_supported:
+            return False
+        if self.compose_bar.mode is not Mode.EDIT:
+            self._draft_before_edit = self.message_input.toPlainText()
+        self.compose_bar.start(Mode.EDIT, message)
+        self.show_draft(message.text)
+        self.message_input.setFocus()
+        return True
+
+    def stop_composing(self) -> None:
+        """Back to writing a new message; an edit cancelled gives the box back
+        what was in it before (nothing typed is lost)."""
+        if self.compose_bar.mode is Mode.EDIT:
+            self.show_draft(self._draft_before_edit)
+        self.compose_bar.stop()
+
+    def edit_last(self) -> None:
+        """Up in an empty box: edit the newest line of mine in this conversation."""
+        model = self.model
+        for row in range(model.rowCount() - 1, -1, -1):
+            message = model.message_at(row)
+            if message.kind is Kind.OWN and not message.deleted:
+                self.start_edit(message)
+                self.message_list.show_row(row)
+                return
+
+    def show_original(self, message_id: str) -> None:
+        """Show the line a reply answers among its neighbours: here if held,
+        else the session pages it in from the local history."""
+        row = self.model.show_around(message_id)
+        if row >= 0:
+            self.message_list.show_row(row)
+            self.message_list.setCurrentIndex(self.message_list.model().index(row, 0))
+        else:
+            self.original_requested.emit(message_id)
+
+    def set_changes_supported(self, supported: bool) -> None:
+        """Whether this server carries replies, edits, deletions and reactions."""
+        self.changes_supported = supported
+        if not supported and self.compose_bar.mode is not Mode.NEW:
+            self.stop_composing()
 
     def _connect(self) -> None:
         self.connect_requested.emit(self.server_url.text())
@@ -441,6 +518,24 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
         menu.addAction(self.tr("Copy text"), partial(_copy, message.text))
         menu.addAction(self.tr("Show whole message"), lambda: self._show_whole(message))
+        if message.kind is not Kind.SYSTEM and not message.deleted:
+            menu.addSeparator()
+            reply = menu.addAction(self.tr("Reply"), lambda: self.start_reply(message))
+            reply.setObjectName("replyAction")
+            if self.changes_supported and message.state is not DeliveryState.FAILED:
+                react = menu.addMenu(self.tr("React"))
+                react.setObjectName("reactMenu")
+                for emoji in COMMON_REACTIONS:
+                    mark = "✓ " if emoji in message.reacted else ""
+                    react.addAction(f"{mark}{emoji}",
+                                    partial(self.react_requested.emit, message, emoji))
+            if message.kind is Kind.OWN and self.changes_supported:
+                edit = menu.addAction(self.tr("Edit"), lambda: self.start_edit(message))
+                edit.setObjectName("editAction")
+                delete = menu.addAction(
+                    self.tr("Delete"), lambda: self.delete_requested.emit(message)
+                )
+                delete.setObjectName("deleteAction")
         if message.state is DeliveryState.FAILED:
             menu.addAction(self.tr("Send again"), lambda: self.retry_requested.emit(message.id))
             menu.addAction(self.tr("Discard"), lambda: self.discard_requested.emit(message.id))

@@ -10,6 +10,7 @@ import marshal
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 
@@ -48,6 +49,8 @@ class _Archive:
             [None if m.state is None else m.state.value for m in messages],
             [m.error for m in messages],
             [m.sender_sid for m in messages],
+            # What living messages add; None for the (many) plain lines.
+            [_living(m) for m in messages],
         )
         for offset, message in enumerate(messages):
             if message.kind is Kind.OWN:
@@ -59,7 +62,7 @@ class _Archive:
         if decoded is not None:
             self._decoded.move_to_end(number)
             return decoded
-        texts, kinds, rooms, senders, tss, ids, states, errors, sids = marshal.loads(
+        texts, kinds, rooms, senders, tss, ids, states, errors, sids, living = marshal.loads(
             zlib.decompress(self._chunks[number])
         )
         decoded = [
@@ -78,6 +81,9 @@ class _Archive:
                 texts, kinds, rooms, senders, tss, ids, states, errors, sids, strict=True
             )
         ]
+        for i, extra in enumerate(living):
+            if extra is not None:
+                _restore_living(decoded[i], extra)
         base = number * CHUNK
         for position, message in self.own.items():
             if base <= position < base + CHUNK:
@@ -102,8 +108,33 @@ class _Archive:
             start += take
         return result
 
+    def find(self, message_id: str) -> int | None:
+        """The position of the line known as `message_id` (or, ours, by the
+        server's id), newest chunk first; None when none is."""
+        for position, message in self.own.items():
+            if message.id == message_id or message.server_id == message_id:
+                return position
+        for number in range(len(self._chunks) - 1, -1, -1):
+            for offset, message in enumerate(self._chunk(number)):
+                if message.id == message_id or message.server_id == message_id:
+                    return number * CHUNK + offset
+        return None
+
     def replace(self, position: int, message: Message) -> None:
         self.own[position] = message
         decoded = self._decoded.get(position // CHUNK)
         if decoded is not None:
             decoded[position % CHUNK] = message
+
+
+def _living(message: Message) -> tuple[Any, ...] | None:
+    if not (message.reply_to or message.formatted or message.edited_at or message.deleted
+            or message.reactions or message.server_id):
+        return None
+    return (message.reply_to, message.formatted, message.edited_at, message.deleted,
+            message.reactions, message.reacted, message.server_id)
+
+
+def _restore_living(message: Message, extra: tuple[Any, ...]) -> None:
+    (message.reply_to, message.formatted, message.edited_at, message.deleted,
+     message.reactions, message.reacted, message.server_id) = extra

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 
 from desktop_chat.protocol.messages import Kind, Message, display_text
 from desktop_chat.ui.links import Link, find_links
@@ -62,6 +62,8 @@ def message_body(message: Message) -> Body:
     """What the list draws for a message: its text made visible (display_text),
     cut if very long, and, in what people wrote, the links a click opens.
     A link that runs into the cut is not offered: its end is not shown."""
+    if message.deleted:
+        return Body(QCoreApplication.translate("BodyText", "message deleted"), [])
     text = display_text(message.text)
     shown = _cut(text)
     links = find_links(shown) if message.kind is not Kind.SYSTEM else []

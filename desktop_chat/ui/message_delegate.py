@@ -28,6 +28,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -60,7 +61,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message, display_text
 from desktop_chat.ui.link_layout import LinkLayouts, link_in, remember
 from desktop_chat.ui.links import Link
 from desktop_chat.ui.message_body import (
@@ -92,6 +93,7 @@ _ANYWHERE = _WORDS | int(Qt.TextFlag.TextWrapAnywhere)
 def text_flags(text: str) -> int:
     """How a message's text wraps: between words, or anywhere when a word may not fit."""
     return _ANYWHERE if has_long_words(text) else _WORDS
+_QUOTE_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _HEADER_OWN = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _HEADER_OTHER = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _SELECTED = QStyle.StateFlag.State_Selected
@@ -129,6 +131,7 @@ class MessageDelegate(QStyledItemDelegate):
     """
 
     link_activated = Signal(QUrl)  # the user clicked a link: open it
+    quote_activated = Signal(str)  # the user clicked a reply's quote: show the line it answers
 
     def __init__(self, view: QListView, following: Callable[[], bool] = _never) -> None:
         super().__init__(view)
@@ -139,7 +142,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._bodies: dict[str, Body] = {}
         self._layouts = LinkLayouts()
         self._pressed: tuple[str, int] | None = None  # (message id, link start) under a press
-        self._headers: dict[tuple[str, DeliveryState | None, str], str] = {}
+        self._headers: dict[tuple[str, DeliveryState | None, str, float], str] = {}
         self._palette_key = -1
         self._palette_colors = _Colors(view.palette())
         self._width = -1
@@ -151,6 +154,10 @@ class MessageDelegate(QStyledItemDelegate):
         self._body_metrics = QFontMetrics(self._body_font)
         self._system_metrics = QFontMetrics(self._system_font)
         self._tail = -1  # rows at the end that can be on screen while following
+        # The line a reply answers, by the id this window knows it by (the
+        # window points it at the conversation shown); None: not held.
+        self.quote_of: Callable[[str], Message | None] = lambda message_id: None
+        self._quotes: dict[str, str] = {}  # reply_to -> the quote line drawn
         view.viewport().setMouseTracking(True)  # the hand cursor over links
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
@@ -175,6 +182,46 @@ class MessageDelegate(QStyledItemDelegate):
         elif kind == QEvent.Type.Leave:
             self._view.viewport().unsetCursor()
         return False
+
+    def forget(self, message_id: str) -> None:
+        """A line changed (edited, deleted, reacted to): measured and laid out
+        again; the quotes of replies are made again too (one may quote it)."""
+        for cache in (self._heights, self._estimates, self._bodies):
+            cache.pop(message_id, None)
+        self._layouts.forget(message_id)
+        self._quotes.clear()
+
+    def quote_text(self, message: Message) -> str:
+        """The line drawn above a reply: who and the start of what it answers."""
+        quote = self._quotes.get(message.reply_to)
+        if quote is None:
+            answered = self.quote_of(message.reply_to)
+            if answered is None or answered.deleted:
+                quote = "↪ " + QCoreApplication.translate(
+                    "MessageDelegate", "The message answered is gone"
+                )
+            else:
+                first = display_text(answered.text.split("\n", 1)[0])
+                first = first if len(first) <= 120 else first[:119] + "…"
+                who = (QCoreApplication.translate("MessageModel", "You")
+                       if answered.kind is Kind.OWN else display_text(answered.sender))
+                quote = f"↪ {who}: {first}"
+            remember(self._quotes, message.reply_to, quote)
+        return quote
+
+    def _quote_height(self, message: Message) -> int:
+        return self._header_height + GAP if message.reply_to else 0
+
+    def quote_rect(self, index: _Index) -> QRect | None:
+        """Where a reply's quote is drawn (viewport coordinates), or None."""
+        message = _message(index)
+        if message is None or not message.reply_to:
+            return None
+        rect = self._view.visualRect(index)
+        top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
+        top += self._band_height(index)
+        left = rect.left() + MARGIN + PADDING
+        return QRect(left, top, rect.width() - 2 * (MARGIN + PADDING), self._header_height)
 
     def body_of(self, message: Message) -> Body:
         """What the list draws of `message` and the links in it (cached by id)."""
@@ -259,6 +306,7 @@ class MessageDelegate(QStyledItemDelegate):
                 QRect(0, 0, self._width, 1_000_000), text_flags(body.text), body.text
             ).height()
         height = self._header_height + GAP + body_height + 2 * PADDING + MARGIN
+        height += self._quote_height(message)
         remember(self._heights, message.id, height)
         return height
 
@@ -270,7 +318,8 @@ class MessageDelegate(QStyledItemDelegate):
             lines = sum(-(-len(line) // per_line) or 1 for line in text.split("\n"))
         else:
             lines = -(-len(text) // per_line) or 1
-        return self._header_height + GAP + lines * metrics.lineSpacing() + 2 * PADDING + MARGIN
+        return (self._header_height + GAP + lines * metrics.lineSpacing() + 2 * PADDING + MARGIN
+                + self._quote_height(message))
 
     def _tail_rows(self) -> int:
         if self._tail < 0:
@@ -344,9 +393,18 @@ class MessageDelegate(QStyledItemDelegate):
             _HEADER_OWN if kind is Kind.OWN else _HEADER_OTHER,
             self._header_of(message),
         )
-        painter.setFont(body_font)
-        painter.setPen(colors.muted if kind is Kind.SYSTEM else colors.text)
         body_top = top + header_height + GAP
+        if message.reply_to:
+            quote = QRect(left, body_top, width, header_height)
+            painter.fillRect(QRect(left, body_top, 3, header_height), colors.link)
+            painter.setPen(colors.muted)
+            painter.drawText(quote.adjusted(8, 0, 0, 0), _QUOTE_FLAGS, painter.fontMetrics()
+                             .elidedText(self.quote_text(message), Qt.TextElideMode.ElideRight,
+                                         max(0, width - 8)))
+            body_top += header_height + GAP
+            height -= header_height + GAP
+        painter.setFont(self._system_font if message.deleted else body_font)
+        painter.setPen(colors.muted if kind is Kind.SYSTEM or message.deleted else colors.text)
         if self.body_of(message).links and self._width > 0:
             self._layout_of(message).draw(painter, QPointF(left, body_top))
         else:
@@ -390,7 +448,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._update_fonts(self._view.font())
         left = rect.left() + MARGIN + PADDING
         top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
-        top += self._band_height(index)
+        top += self._band_height(index) + self._quote_height(message)
         return link_in(self._layout_of(message), links, pos.x() - left, pos.y() - top)
 
     def _hover(self, pos: QPoint) -> None:
@@ -415,6 +473,12 @@ class MessageDelegate(QStyledItemDelegate):
             link = self.link_at(index, event.position().toPoint())
             message = _message(index) if link is not None else None
             self._pressed = (message.id, link.start) if message and link else None
+        elif kind == QEvent.Type.MouseButtonRelease and self._pressed is None:
+            quote = self.quote_rect(index)
+            message = _message(index)
+            if quote is not None and message and quote.contains(event.position().toPoint()):
+                self.quote_activated.emit(message.reply_to)
+                return True
         elif kind == QEvent.Type.MouseButtonRelease and self._pressed is not None:
             pressed, self._pressed = self._pressed, None
             link = self.link_at(index, event.position().toPoint())
@@ -440,7 +504,7 @@ class MessageDelegate(QStyledItemDelegate):
         return bool(super().helpEvent(event, view, option, index))
 
     def _header_of(self, message: Message) -> str:
-        key = (message.id, message.state, message.error)
+        key = (message.id, message.state, message.error, message.edited_at)
         header = self._headers.get(key)
         if header is None:
             header = header_text(message)

@@ -25,6 +25,8 @@ SWALLOW_MS = 1500  # how long an input method's late commit of what we sent is e
 
 class MessageInput(QPlainTextEdit):
     submitted = Signal()
+    edit_last_requested = Signal()  # Up in an empty box: edit my last message
+    cancel_requested = Signal()  # Esc: stop answering or editing
 
     def __init__(self) -> None:
         super().__init__()
@@ -75,6 +77,14 @@ class MessageInput(QPlainTextEdit):
         ):
             self.commit_preedit()
             self.submitted.emit()
+            return
+        no_modifiers = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == Qt.Key.Key_Up and no_modifiers and self.document().isEmpty() \
+                and not self._preedit:
+            self.edit_last_requested.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape and not self._preedit:
+            self.cancel_requested.emit()
             return
         self._sent_preedit = ""  # typing went on: no late commit is expected
         super().keyPressEvent(event)

@@ -57,10 +57,12 @@ from PySide6.QtCore import (
 )
 
 from desktop_chat.protocol.messages import (
+    Change,
     DeliveryState,
     DeliveryUpdate,
     Kind,
     Message,
+    apply_change,
     display_text,
 )
 from desktop_chat.ui.accessible_text import accessible_description, accessible_text
@@ -147,6 +149,9 @@ def tooltip_text(message: Message) -> str:
     anyone may take any name, the connection tells two of them apart. Plain
     text (escaped), whatever the name looks like."""
     text = header_text(message)
+    if message.edited_at and not message.deleted:
+        edited = translate("MessageModel", "edited at %1")
+        text += "\n" + fill(edited, format_time(message.edited_at))
     if message.kind is Kind.OTHER and message.sender_sid:
         text += "\n" + QCoreApplication.translate(
             "MessageModel", "{name}, from connection {sid}"
@@ -173,6 +178,8 @@ def header_text(message: Message) -> str:
     else:
         where = translate("MessageModel", "to everyone") if message.kind is Kind.OWN else ""
     parts = [who, where, format_time(message.ts)]
+    if message.edited_at and not message.deleted:
+        parts.append(translate("MessageModel", "edited"))
     if message.state is not None:
         label = translate("MessageModel", str(STATE_LABELS[message.state]))
         if message.state is DeliveryState.FAILED and message.error:
@@ -188,6 +195,10 @@ class MessageModel(QAbstractListModel):
     # were inserted: a view that follows the newest trims the window here,
     # in the same turn, once everyone watching rowsInserted has seen them.
     appended = Signal(int)
+    # A line changed (edited, deleted, reacted to, delivered): its id, after
+    # its row's dataChanged; whoever keeps something derived from it by id
+    # (the delegate's heights and layouts) lets it go.
+    changed = Signal(str, int)  # (its id, its row, -1 when not a row now)
 
     def __init__(
         self,
@@ -348,10 +359,8 @@ class MessageModel(QAbstractListModel):
     def show_around(self, message_id: str) -> int:
         """Make the window the rows around the message `message_id` (a reset); its row,
         or -1 when this conversation does not hold it."""
-        for position in range(-len(self._head), self._newest_end()):
-            if self._at(position).id == message_id:
-                break
-        else:
+        position = self.find(message_id)
+        if position is None:
             return -1
         self.beginResetModel()
         self._start = max(-len(self._head), position - self.window // 2)
@@ -395,10 +404,49 @@ class MessageModel(QAbstractListModel):
         position = self._position.get(update.id)
         if position is None:
             return
-        archived = len(self._archive)
+        old = self._at(position)
         message = dataclasses.replace(
-            self._at(position), state=update.state, error=update.error
+            old, state=update.state, error=update.error,
+            server_id=update.server_id or old.server_id,
         )
+        self._set(position, message, [Role.STATE, Role.HEADER])
+
+    def find(self, message_id: str) -> int | None:
+        """The position of the line this window knows as `message_id` (or, ours,
+        by the server's id), newest first: changes are mostly of recent lines."""
+        position = self._position.get(message_id)
+        if position is not None:
+            return position
+        archived = len(self._archive)
+        for i in range(len(self._recent) - 1, -1, -1):
+            message = self._recent[i]
+            if message.id == message_id or message.server_id == message_id:
+                return archived + i
+        position = self._archive.find(message_id)
+        if position is not None:
+            return position
+        for i, message in enumerate(self._head):
+            if message.id == message_id or message.server_id == message_id:
+                return i - len(self._head)
+        return None
+
+    def get(self, message_id: str) -> Message | None:
+        """The line known as `message_id` here, or None when this conversation has not got it."""
+        position = self.find(message_id)
+        return None if position is None else self._at(position)
+
+    def apply_change(self, change: Change) -> Message | None:
+        """Edit, delete or react to a line: its row gets the new record. The
+        line as it is now, or None when this conversation has not got it."""
+        position = self.find(change.target)
+        if position is None:
+            return None
+        message = apply_change(self._at(position), change)
+        self._set(position, message, [Role.MESSAGE, _DISPLAY, Role.HEADER])
+        return message
+
+    def _set(self, position: int, message: Message, roles: list[int]) -> None:
+        archived = len(self._archive)
         if position < 0:
             self._head[position] = message
         elif position >= archived:
@@ -408,7 +456,10 @@ class MessageModel(QAbstractListModel):
         row = position - self._start
         if 0 <= row < self.rowCount():
             index = self.index(row)
-            self.dataChanged.emit(index, index, [Role.STATE, Role.HEADER])
+            self.dataChanged.emit(index, index, roles)
+        else:
+            row = -1
+        self.changed.emit(message.id, row)
 
     # ---- internals ------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.client.notices import (
     CertificateNotTrusted,
+    ChangeRefused,
+    ChangesUnsupported,
     Connected,
     ConnectFailed,
     ConnectionRefusedByServer,
@@ -110,6 +112,21 @@ def notice_text(notice: Notice) -> str:
                 said = translate("NoticeText", "Joined %1. The server says: “%2”")
                 return fill(said, room, reply)
             return fill(translate("NoticeText", "Joined %1"), room)
+        case ChangeRefused(kind=kind, reason=reason):
+            said = {
+                "edit": translate("NoticeText", "The server refused your edit: “%1”"),
+                "delete": translate(
+                    "NoticeText", "The server refused to delete your message: “%1”"
+                ),
+                "react": translate("NoticeText", "The server refused your reaction: “%1”"),
+            }.get(kind, translate("NoticeText", "The server refused the change: “%1”"))
+            return fill(said, reason)
+        case ChangesUnsupported():
+            return translate(
+                "NoticeText",
+                "This server cannot carry replies, edits, deletions or reactions, so they are "
+                "hidden here; a reply is sent as text with the answered line quoted.",
+            )
         case JoinUnconfirmed(joined=room):
             return fill(
                 translate("NoticeText", "Joined room '%1' (the server did not confirm)."), room
