@@ -915,6 +915,28 @@ Click to open in your browser</translation>
     </message>
 </context>
 <context>
+    <name>ReactionWords</name>
+    <message>
+        <source>%1 reacted with %2</source>
+        <translation>%1 reacted with %2</translation>
+    </message>
+    <message>
+        <source>%1 and %2 reacted with %3</source>
+        <translation>%1 and %2 reacted with %3</translation>
+    </message>
+    <message>
+        <source>%1, %2 and %3 reacted with %4</source>
+        <translation>%1, %2 and %3 reacted with %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2 and %n others reacted with %3</source>
+        <translation>
+            <numerusform>%1, %2 and %n other reacted with %3</numerusform>
+            <numerusform>%1, %2 and %n others reacted with %3</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Search messages (Enter)</source>

@@ -911,6 +911,27 @@ Click to open in your browser</source>
     </message>
 </context>
 <context>
+    <name>ReactionWords</name>
+    <message>
+        <source>%1 reacted with %2</source>
+        <translation>%1 님이 %2로 반응했습니다</translation>
+    </message>
+    <message>
+        <source>%1 and %2 reacted with %3</source>
+        <translation>%1 님과 %2 님이 %3로 반응했습니다</translation>
+    </message>
+    <message>
+        <source>%1, %2 and %3 reacted with %4</source>
+        <translation>%1 님, %2 님, %3 님이 %4로 반응했습니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2 and %n others reacted with %3</source>
+        <translation>
+            <numerusform>%1 님, %2 님 외 %n명이 %3로 반응했습니다</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Search messages (Enter)</source>
