@@ -390,6 +390,25 @@
     </message>
 </context>
 <context>
+    <name>EmojiPicker</name>
+    <message>
+        <source>Search emoji</source>
+        <translation>Search emoji</translation>
+    </message>
+    <message>
+        <source>Emoji</source>
+        <translation>Emoji</translation>
+    </message>
+    <message>
+        <source>Choose an emoji</source>
+        <translation>Choose an emoji</translation>
+    </message>
+    <message>
+        <source>No emoji found</source>
+        <translation>No emoji found</translation>
+    </message>
+</context>
+<context>
     <name>Inspector</name>
     <message>
         <source>Packets</source>

@@ -389,6 +389,25 @@
     </message>
 </context>
 <context>
+    <name>EmojiPicker</name>
+    <message>
+        <source>Search emoji</source>
+        <translation>이모지 검색</translation>
+    </message>
+    <message>
+        <source>Emoji</source>
+        <translation>이모지</translation>
+    </message>
+    <message>
+        <source>Choose an emoji</source>
+        <translation>이모지 고르기</translation>
+    </message>
+    <message>
+        <source>No emoji found</source>
+        <translation>일치하는 이모지가 없습니다</translation>
+    </message>
+</context>
+<context>
     <name>Inspector</name>
     <message>
         <source>Packets</source>
