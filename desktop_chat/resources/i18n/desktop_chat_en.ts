@@ -390,6 +390,25 @@
     </message>
 </context>
 <context>
+    <name>EmojiPicker</name>
+    <message>
+        <source>Search emoji</source>
+        <translation>Search emoji</translation>
+    </message>
+    <message>
+        <source>Emoji</source>
+        <translation>Emoji</translation>
+    </message>
+    <message>
+        <source>Choose an emoji</source>
+        <translation>Choose an emoji</translation>
+    </message>
+    <message>
+        <source>No emoji found</source>
+        <translation>No emoji found</translation>
+    </message>
+</context>
+<context>
     <name>Inspector</name>
     <message>
         <source>Packets</source>
@@ -912,6 +931,28 @@ Click to open in your browser</translation>
     <message>
         <source>There is no profile %1 (--profile); using the remembered one or %2. Profiles: %3.</source>
         <translation>There is no profile %1 (--profile); using the remembered one or %2. Profiles: %3.</translation>
+    </message>
+</context>
+<context>
+    <name>ReactionWords</name>
+    <message>
+        <source>%1 reacted with %2</source>
+        <translation>%1 reacted with %2</translation>
+    </message>
+    <message>
+        <source>%1 and %2 reacted with %3</source>
+        <translation>%1 and %2 reacted with %3</translation>
+    </message>
+    <message>
+        <source>%1, %2 and %3 reacted with %4</source>
+        <translation>%1, %2 and %3 reacted with %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2 and %n others reacted with %3</source>
+        <translation>
+            <numerusform>%1, %2 and %n other reacted with %3</numerusform>
+            <numerusform>%1, %2 and %n others reacted with %3</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -389,6 +389,25 @@
     </message>
 </context>
 <context>
+    <name>EmojiPicker</name>
+    <message>
+        <source>Search emoji</source>
+        <translation>이모지 검색</translation>
+    </message>
+    <message>
+        <source>Emoji</source>
+        <translation>이모지</translation>
+    </message>
+    <message>
+        <source>Choose an emoji</source>
+        <translation>이모지 고르기</translation>
+    </message>
+    <message>
+        <source>No emoji found</source>
+        <translation>일치하는 이모지가 없습니다</translation>
+    </message>
+</context>
+<context>
     <name>Inspector</name>
     <message>
         <source>Packets</source>
@@ -908,6 +927,27 @@ Click to open in your browser</source>
     <message>
         <source>There is no profile %1 (--profile); using the remembered one or %2. Profiles: %3.</source>
         <translation>%1 프로필이 없습니다(--profile). 기억한 프로필이나 %2을(를) 씁니다. 프로필: %3.</translation>
+    </message>
+</context>
+<context>
+    <name>ReactionWords</name>
+    <message>
+        <source>%1 reacted with %2</source>
+        <translation>%1 님이 %2로 반응했습니다</translation>
+    </message>
+    <message>
+        <source>%1 and %2 reacted with %3</source>
+        <translation>%1 님과 %2 님이 %3로 반응했습니다</translation>
+    </message>
+    <message>
+        <source>%1, %2 and %3 reacted with %4</source>
+        <translation>%1 님, %2 님, %3 님이 %4로 반응했습니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2 and %n others reacted with %3</source>
+        <translation>
+            <numerusform>%1 님, %2 님 외 %n명이 %3로 반응했습니다</numerusform>
+        </translation>
     </message>
 </context>
 <context>
