@@ -16,9 +16,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 from desktop_chat.protocol.messages import Kind, Message, display_text
 from desktop_chat.ui.tr import fill
 
-# The reactions offered first, in the message menu and the picker.
-COMMON_REACTIONS = ("👍", "❤️", "😂", "😮", "😢", "🙏", "🎉", "👀")
-
 
 class Mode(Enum):
     NEW = "new"

@@ -18,6 +18,7 @@ from typing import TypeVar
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
+    QCursor,
     QDesktopServices,
     QGuiApplication,
     QKeyEvent,
@@ -42,13 +43,14 @@ from desktop_chat.client.history import Hit
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from desktop_chat.ui.account_list_model import AccountListModel
 from desktop_chat.ui.add_account_dialog import AddAccountDialog
-from desktop_chat.ui.compose_bar import COMMON_REACTIONS, ComposeBar, Mode
+from desktop_chat.ui.compose_bar import ComposeBar, Mode
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
     ConversationListModel,
     conversation_title,
 )
 from desktop_chat.ui.conversation_view import ConversationView
+from desktop_chat.ui.emoji_picker import COMMON, EmojiPicker
 from desktop_chat.ui.message_input import MessageInput
 from desktop_chat.ui.message_model import MessageModel, Role
 from desktop_chat.ui.plain import plain_tooltip
@@ -206,6 +208,9 @@ class MainWindow(QMainWindow):
         self.message_input.cancel_requested.connect(self.stop_composing)
         self.delegate.quote_of = lambda message_id: self.model.get(message_id)
         self.delegate.quote_activated.connect(self.show_original)
+        self.delegate.reaction_clicked.connect(self._chip_clicked)
+        self.emoji_picker: EmojiPicker | None = None  # made when first asked for
+        self._reacting_to: Message | None = None
         self.sidebar.join_requested.connect(self.join_requested)
         self.sidebar.leave_requested.connect(self.leave_requested)
         self.sidebar.conversation_requested.connect(self.conversation_requested)
@@ -402,6 +407,24 @@ class MainWindow(QMainWindow):
         else:
             self.original_requested.emit(message_id)
 
+    def pick_reaction(self, message: Message) -> None:
+        """Any emoji, searched by name, for a line (the picker, at the mouse)."""
+        if self.emoji_picker is None:
+            self.emoji_picker = EmojiPicker(self)
+            self.emoji_picker.chosen.connect(self._reaction_chosen)
+        self._reacting_to = message
+        self.emoji_picker.popup(QCursor.pos())
+
+    def _reaction_chosen(self, emoji: str) -> None:
+        message, self._reacting_to = self._reacting_to, None
+        if message is not None:
+            self.react_requested.emit(message, emoji)
+
+    def _chip_clicked(self, message: Message, emoji: str) -> None:
+        """A click on a reaction adds ours, or takes it back."""
+        if self.changes_supported and not message.deleted:
+            self.react_requested.emit(message, emoji)
+
     def set_changes_supported(self, supported: bool) -> None:
         """Whether this server carries replies, edits, deletions and reactions."""
         self.changes_supported = supported
@@ -525,10 +548,13 @@ class MainWindow(QMainWindow):
             if self.changes_supported and message.state is not DeliveryState.FAILED:
                 react = menu.addMenu(self.tr("React"))
                 react.setObjectName("reactMenu")
-                for emoji in COMMON_REACTIONS:
+                for emoji in COMMON:
                     mark = "✓ " if emoji in message.reacted else ""
                     react.addAction(f"{mark}{emoji}",
                                     partial(self.react_requested.emit, message, emoji))
+                react.addSeparator()
+                more = react.addAction(self.tr("More…"), lambda: self.pick_reaction(message))
+                more.setObjectName("moreReactionsAction")
             if message.kind is Kind.OWN and self.changes_supported:
                 edit = menu.addAction(self.tr("Edit"), lambda: self.start_edit(message))
                 edit.setObjectName("editAction")

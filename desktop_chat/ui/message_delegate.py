@@ -73,6 +73,15 @@ from desktop_chat.ui.message_body import (
     shown_text,
 )
 from desktop_chat.ui.message_model import Role, header_text
+from desktop_chat.ui.reaction_chips import (
+    Chip,
+    chip_at,
+    chip_colors,
+    chips_height,
+    layout_chips,
+    paint_chips,
+    reactors_text,
+)
 from desktop_chat.ui.theme import message_colors, sender_color
 
 __all__ = ["MAX_SHOWN_CHARS", "MAX_SHOWN_LINES", "MessageDelegate", "shown_text"]
@@ -132,6 +141,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     link_activated = Signal(QUrl)  # the user clicked a link: open it
     quote_activated = Signal(str)  # the user clicked a reply's quote: show the line it answers
+    reaction_clicked = Signal(object, str)  # a reaction chip clicked: (the Message, its emoji)
 
     def __init__(self, view: QListView, following: Callable[[], bool] = _never) -> None:
         super().__init__(view)
@@ -208,6 +218,23 @@ class MessageDelegate(QStyledItemDelegate):
                 quote = f"↪ {who}: {first}"
             remember(self._quotes, message.reply_to, quote)
         return quote
+
+    def _chips_height(self, message: Message) -> int:
+        if not message.reactions or self._width <= 0:
+            return 0
+        return GAP + chips_height(message.reactions, self._width, self._body_font)
+
+    def chips(self, index: _Index) -> list[Chip]:
+        """The reaction chips of a row as drawn (viewport coordinates)."""
+        message = _message(index)
+        if message is None or not message.reactions or self._width <= 0:
+            return []
+        rect = self._view.visualRect(index)
+        left = rect.left() + MARGIN + PADDING
+        bottom = rect.bottom() + 1 - (MARGIN - MARGIN // 2) - PADDING
+        height = chips_height(message.reactions, self._width, self._body_font)
+        area = QRect(left, bottom - height, self._width, height)
+        return layout_chips(message.reactions, message.reacted, area, self._body_font)
 
     def _quote_height(self, message: Message) -> int:
         return self._header_height + GAP if message.reply_to else 0
@@ -306,7 +333,7 @@ class MessageDelegate(QStyledItemDelegate):
                 QRect(0, 0, self._width, 1_000_000), text_flags(body.text), body.text
             ).height()
         height = self._header_height + GAP + body_height + 2 * PADDING + MARGIN
-        height += self._quote_height(message)
+        height += self._quote_height(message) + self._chips_height(message)
         remember(self._heights, message.id, height)
         return height
 
@@ -319,7 +346,7 @@ class MessageDelegate(QStyledItemDelegate):
         else:
             lines = -(-len(text) // per_line) or 1
         return (self._header_height + GAP + lines * metrics.lineSpacing() + 2 * PADDING + MARGIN
-                + self._quote_height(message))
+                + self._quote_height(message) + self._chips_height(message))
 
     def _tail_rows(self) -> int:
         if self._tail < 0:
@@ -403,6 +430,12 @@ class MessageDelegate(QStyledItemDelegate):
                                          max(0, width - 8)))
             body_top += header_height + GAP
             height -= header_height + GAP
+        if message.reactions and self._width > 0:
+            chips_h = chips_height(message.reactions, self._width, body_font)
+            area = QRect(left, top + height - chips_h, self._width, chips_h)
+            chips = layout_chips(message.reactions, message.reacted, area, body_font)
+            paint_chips(painter, chips, chip_colors(option.palette), body_font)
+            height -= chips_h + GAP
         painter.setFont(self._system_font if message.deleted else body_font)
         painter.setPen(colors.muted if kind is Kind.SYSTEM or message.deleted else colors.text)
         if self.body_of(message).links and self._width > 0:
@@ -476,8 +509,13 @@ class MessageDelegate(QStyledItemDelegate):
         elif kind == QEvent.Type.MouseButtonRelease and self._pressed is None:
             quote = self.quote_rect(index)
             message = _message(index)
-            if quote is not None and message and quote.contains(event.position().toPoint()):
+            point = event.position().toPoint()
+            if quote is not None and message and quote.contains(point):
                 self.quote_activated.emit(message.reply_to)
+                return True
+            chip = chip_at(self.chips(index), point)
+            if chip is not None and message is not None and not chip.add:
+                self.reaction_clicked.emit(message, chip.emoji)
                 return True
         elif kind == QEvent.Type.MouseButtonRelease and self._pressed is not None:
             pressed, self._pressed = self._pressed, None
@@ -500,6 +538,12 @@ class MessageDelegate(QStyledItemDelegate):
             link = self.link_at(index, event.pos())
             if link is not None:
                 QToolTip.showText(event.globalPos(), link.describe(), view)
+                return True
+            chip = chip_at(self.chips(index), event.pos())
+            message = _message(index)
+            if chip is not None and message is not None and message.reactions:
+                names = message.reactions.get(chip.emoji, [])
+                QToolTip.showText(event.globalPos(), reactors_text(chip.emoji, names), view)
                 return True
         return bool(super().helpEvent(event, view, option, index))
 

@@ -1,0 +1,214 @@
+"""Messages that live, with two real windows through desktop-chat-server: a
+reply quoting its line, an edit (Up in an empty box), reactions toggled, a
+deletion that leaves no trace in either window's files; after going offline
+and coming back, and after a restart, each window shows the final state; a
+line still waiting to be sent is edited or taken back in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMenu
+
+from desktop_chat.app.session import ChatSession
+from desktop_chat.app.settings import Settings
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.ui.message_model import Role
+from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
+
+
+def line(session: ChatSession, text: str, kind: Kind | None = None) -> Message | None:
+    """The line of the conversation shown whose text is `text` (None: not there)."""
+    for message in session.conversations.current_model.messages():
+        if message.text == text and (kind is None or message.kind is kind):
+            return message
+    return None
+
+
+def by_id(session: ChatSession, message_id: str) -> Message | None:
+    return session.conversations.current_model.get(message_id)
+
+
+def menu_action(session: ChatSession, message: Message, name: str) -> Any:
+    """The action `name` of the line's context menu, as a right click shows it."""
+    model = session.conversations.current_model
+    row = next(r for r in range(model.rowCount()) if model.message_at(r).id == message.id)
+    index = session.window.message_list.model().index(row, 0)
+    menu = session.window.message_menu(index)
+    assert menu is not None
+    found = menu.findChild(QMenu, name) if name.endswith("Menu") else None
+    if found is None:
+        found = next((a for a in menu.findChildren(type(menu.actions()[0]))
+                      if a.objectName() == name), None)
+    return found
+
+
+def two(qtbot: Any, open_window: Any, server: ChatServer, **kw: Any) -> tuple[Any, Any]:
+    url = server_url(server)
+    alice, bob = open_window(url, "alice", **kw), open_window(url, "bob", **kw)
+    for s in (alice, bob):
+        wait_connected(qtbot, s)
+        qtbot.waitUntil(lambda s=s: s.client.has_changes, timeout=5000)
+    return alice, bob
+
+
+def test_reply_edit_react_delete_seen_by_the_other_window(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice, bob = two(qtbot, open_window, chat_server)
+    type_and_send(qtbot, alice, "lunch at noon? wrold")
+    qtbot.waitUntil(lambda: line(bob, "lunch at noon? wrold") is not None)
+    mine = line(alice, "lunch at noon? wrold")
+    assert mine is not None
+    qtbot.waitUntil(lambda: by_id(alice, mine.id).state is DeliveryState.DELIVERED)  # type: ignore[union-attr]
+
+    # bob answers it from its menu: his line quotes alice's
+    theirs = line(bob, "lunch at noon? wrold")
+    assert theirs is not None
+    menu_action(bob, theirs, "replyAction").trigger()
+    assert bob.window.compose_bar.isVisibleTo(bob.window)
+    assert "alice" in bob.window.compose_bar.label.text()
+    type_and_send(qtbot, bob, "yes, see you")
+    assert not bob.window.compose_bar.isVisibleTo(bob.window)
+    qtbot.waitUntil(lambda: line(alice, "yes, see you") is not None)
+    reply = line(alice, "yes, see you")
+    assert reply is not None and by_id(alice, reply.reply_to) is not None
+    assert by_id(alice, reply.reply_to).id == mine.id  # type: ignore[union-attr]
+    assert alice.window.delegate.quote_text(reply) == "↪ You: lunch at noon? wrold"
+    bobs = line(bob, "yes, see you", Kind.OWN)
+    assert bobs is not None
+    assert bob.window.delegate.quote_text(bobs) == "↪ alice: lunch at noon? wrold"
+
+    # alice fixes her typo: Up in the empty box, Enter saves
+    alice.window.message_input.setFocus()
+    qtbot.keyClick(alice.window.message_input, Qt.Key.Key_Up)
+    assert alice.window.message_input.toPlainText() == "lunch at noon? wrold"
+    alice.window.message_input.setPlainText("lunch at noon? world")
+    qtbot.keyClick(alice.window.message_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: by_id(bob, theirs.id).text == "lunch at noon? world")  # type: ignore[union-attr]
+    edited = by_id(bob, theirs.id)
+    assert edited is not None and edited.edited_at > 0
+    model = bob.conversations.current_model
+    row = next(r for r in range(model.rowCount()) if model.message_at(r).id == theirs.id)
+    assert "edited" in model.index(row).data(Role.HEADER)
+    assert by_id(alice, mine.id).text == "lunch at noon? world"  # type: ignore[union-attr]
+    assert line(alice, "lunch at noon? world") is not None
+    assert len([t for t in texts(bob) if "lunch" in t]) == 1  # replaced, not added
+    assert bob.window.delegate.quote_text(bobs) == "↪ alice: lunch at noon? world"
+
+    # reactions: bob 👍, alice 👍 too, bob takes his back
+    bob.window.react_requested.emit(by_id(bob, theirs.id), "👍")
+    qtbot.waitUntil(lambda: (by_id(alice, mine.id).reactions or {}).get("👍") == ["bob"])  # type: ignore[union-attr]
+    alice.window.react_requested.emit(by_id(alice, mine.id), "👍")
+    qtbot.waitUntil(
+        lambda: (by_id(bob, theirs.id).reactions or {}).get("👍") == ["bob", "alice"]  # type: ignore[union-attr]
+    )
+    assert by_id(alice, mine.id).reacted == ("👍",)  # type: ignore[union-attr]
+    bob.window.react_requested.emit(by_id(bob, theirs.id), "👍")
+    qtbot.waitUntil(lambda: (by_id(alice, mine.id).reactions or {}).get("👍") == ["alice"])  # type: ignore[union-attr]
+    assert by_id(bob, theirs.id).reacted == ()  # type: ignore[union-attr]
+
+    # alice takes it back: bob's window shows "message deleted", the reply says it is gone
+    menu_action(alice, by_id(alice, mine.id), "deleteAction").trigger()  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: by_id(bob, theirs.id).deleted)  # type: ignore[union-attr]
+    gone = by_id(bob, theirs.id)
+    assert gone is not None and gone.text == "" and not gone.reactions
+    assert bob.window.delegate.body_of(gone).text == "message deleted"
+    qtbot.waitUntil(lambda: by_id(alice, mine.id).deleted)  # type: ignore[union-attr]
+    assert bob.window.delegate.quote_text(bobs) == "↪ The message answered is gone"
+    # bob cannot edit or delete alice's line, nor react to a deleted one
+    assert menu_action(bob, by_id(bob, bobs.id), "editAction") is not None  # type: ignore[arg-type]
+    assert menu_action(bob, gone, "replyAction") is None
+
+
+def test_the_final_state_after_being_away_and_after_a_restart(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, arun: Any
+) -> None:
+    alice, bob = two(qtbot, open_window, chat_server, settings=Settings())
+    for text in ("one", "two", "three"):
+        type_and_send(qtbot, alice, text)
+    qtbot.waitUntil(lambda: all(line(bob, t) for t in ("one", "two", "three")))
+    ids = {t: line(bob, t).id for t in ("one", "two", "three")}  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: all(
+        by_id(alice, line(alice, t).id).state is DeliveryState.DELIVERED  # type: ignore[union-attr]
+        for t in ("one", "two", "three")
+    ))
+
+    # bob away: alice edits one, reacts to two, deletes three
+    bob.window.offline_button.click()
+    qtbot.waitUntil(lambda: bob.client.offline)
+    alice.bridge.edit(line(alice, "one"), "one, edited")  # type: ignore[arg-type]
+    alice.bridge.react(line(alice, "two"), "🎉")  # type: ignore[arg-type]
+    alice.bridge.delete(line(alice, "three"))  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: line(alice, "three") is None)
+    bob.window.offline_button.click()
+    qtbot.waitUntil(lambda: by_id(bob, ids["three"]).deleted, timeout=10_000)  # type: ignore[union-attr]
+    assert by_id(bob, ids["one"]).text == "one, edited"  # type: ignore[union-attr]
+    assert by_id(bob, ids["two"]).reactions == {"🎉": ["alice"]}  # type: ignore[union-attr]
+
+    # a restart: bob's window comes back with the same state, and what
+    # changed while it was closed is applied to the lines it kept
+    arun(bob.close())
+    alice.bridge.edit(line(alice, "one, edited"), "one, edited twice")  # type: ignore[arg-type]
+    again = open_window(server_url(chat_server), "bob", settings=Settings())
+    wait_connected(qtbot, again)
+    qtbot.waitUntil(
+        lambda: (by_id(again, ids["one"]) or Message("", Kind.OTHER)).text == "one, edited twice",
+        timeout=10_000,
+    )
+    assert by_id(again, ids["two"]).reactions == {"🎉": ["alice"]}  # type: ignore[union-attr]
+    three = by_id(again, ids["three"])
+    assert three is None or three.deleted
+
+
+def test_a_line_still_waiting_is_edited_or_taken_back_in_place(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice, bob = two(qtbot, open_window, chat_server)
+    alice.window.offline_button.click()
+    qtbot.waitUntil(lambda: alice.client.offline)
+    type_and_send(qtbot, alice, "teh plan")
+    type_and_send(qtbot, alice, "never mind this")
+    pending = line(alice, "teh plan")
+    assert pending is not None and pending.state is DeliveryState.PENDING
+    assert alice.window.start_edit(pending)
+    alice.window.message_input.setPlainText("the plan")
+    qtbot.keyClick(alice.window.message_input, Qt.Key.Key_Return)
+    alice.window.delete_requested.emit(line(alice, "never mind this"))
+    qtbot.waitUntil(lambda: line(alice, "never mind this") is None)
+    alice.window.offline_button.click()
+    qtbot.waitUntil(lambda: line(bob, "the plan") is not None, timeout=10_000)
+    type_and_send(qtbot, alice, "after")
+    qtbot.waitUntil(lambda: line(bob, "after") is not None)
+    assert "teh plan" not in texts(bob) and "never mind this" not in texts(bob)
+
+
+def test_a_deleted_line_leaves_no_trace_in_the_files(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice, bob = two(qtbot, open_window, chat_server, settings=Settings())
+    secret = "zebra-crossing-7731 password hunter2"
+    type_and_send(qtbot, alice, secret)
+    qtbot.waitUntil(lambda: line(bob, secret) is not None)
+    mine = line(alice, secret)
+    qtbot.waitUntil(lambda: by_id(alice, mine.id).state is DeliveryState.DELIVERED)  # type: ignore[union-attr]
+    for s in (alice, bob):  # written and indexed for search before it goes
+        s.history.flush()
+        qtbot.waitUntil(lambda s=s: len(s.window.search("hunter2", everywhere=True)) == 1,
+                        timeout=10_000)
+    theirs = line(bob, secret)
+    assert theirs is not None
+    alice.bridge.delete(mine)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: by_id(bob, theirs.id).deleted, timeout=10_000)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: by_id(alice, mine.id).deleted, timeout=10_000)  # type: ignore[union-attr]
+    for s in (alice, bob):
+        s.history.flush()
+        assert s.window.search("hunter2", everywhere=True) == []
+        files = list(Path(s.history.path).parent.glob("history.db*"))
+        assert files
+        for path in files:
+            assert b"hunter2" not in path.read_bytes(), path
+            assert b"zebra-crossing" not in path.read_bytes(), path
