@@ -244,12 +244,18 @@ def test_a_resent_event_id_is_applied_once_and_acked_as_the_first() -> None:
             await b.sio.disconnect()
             await b.connect(url)
             assert await b.event(ev) == first
+            # A resent delete is acked as the first, though its target is gone now.
+            gone = await a.send("gone", id="m2")
+            delete = {"type": "delete", "target_own": "m2", "id": "d"}
+            assert await a.event(delete) == await a.event(delete)
+            assert (await a.event({**delete, "id": "d-new"}))["code"] == "no-such-message"
             marker = await a.send("marker")
             await until(lambda: any(m[1]["id"] == marker["id"] for m in b.messages()))
             late = Client("late")
             await late.connect(url, offset=0)
             await until(lambda: len(late.done) == 1)
-            assert [e["type"] for e in late.events()] == ["react", "edit"]
+            assert [e["type"] for e in late.events()] == ["react", "edit", "delete"]
+            assert gone["id"] not in [m[1]["id"] for m in late.messages()]
             await late.sio.disconnect()
 
     run_checked(scenario())
