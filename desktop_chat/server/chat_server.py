@@ -4,8 +4,10 @@ Same semantics as the tutorial's Node server (broadcast to everyone but
 the sender, rooms, `join-room` acked with `Joined <room>`), plus the
 extensions of docs/protocol.md: `send-message` is acked with `{id, ts,
 offset}`, a sender's repeated `opts.id` is relayed once, `receive-message`
-carries `meta`, `auth.name` names the sender, and a client that reconnects
-is replayed what it missed (server/replay.py). Bad input is answered with
+carries `meta` (with `reply_to` and `format` when the sender gave them),
+`auth.name` names the sender, and a client that reconnects is replayed what
+it missed (server/replay.py). Edits, deletions and reactions are
+server/message_events.py's, stored and relayed in the same order. Bad input is answered with
 an error ack and never reaches the other clients.
 """
 
@@ -16,6 +18,7 @@ import contextlib
 import hmac
 import logging
 import ssl
+from functools import partial
 from pathlib import Path
 
 import socketio
@@ -24,7 +27,7 @@ from aiohttp import web
 from desktop_chat.protocol.limits import Limits, TokenBucket
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import DEFAULT_PATH, normalize_path
-from desktop_chat.server import extensions
+from desktop_chat.server import extensions, message_events
 from desktop_chat.server.defaults import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -41,7 +44,7 @@ from desktop_chat.server.history import History, Stored
 from desktop_chat.server.peers import Peer
 from desktop_chat.server.redis_bus import RedisBus
 from desktop_chat.server.redis_store import RedisStore
-from desktop_chat.server.replay import ReplayLimits, Replays, meta
+from desktop_chat.server.replay import ReplayLimits, Replays, relayed
 from desktop_chat.server.retention import Retention, keep_trimming, trim
 from desktop_chat.server.store import SqliteStore, Store, StoreUnavailable
 
@@ -135,6 +138,7 @@ class ChatServer:
         self.sio.on("leave-room", self._on_leave)
         self.sio.on("send-message", self._on_send)
         extensions.install(self)
+        message_events.install(self)
 
     # ---- life cycle -------------------------------------------------------
 
@@ -281,6 +285,7 @@ class ChatServer:
                 "burst": self.limits.burst,
                 "replay_page": self.replays.limits.page_messages,
                 **extensions.EXTENSIONS,
+                **message_events.EXTENSIONS,
             }
             await self.sio.emit("server-info", info, to=sid)
             if peer.offset is None:
@@ -368,12 +373,25 @@ class ChatServer:
             return await self._refuse(
                 sid, f"slow down: at most {self.limits.rate:g} messages a second"
             )
-        client_id = opts.get("id") if isinstance(opts, dict) else None
+        opts = opts if isinstance(opts, dict) else {}
+        client_id = opts.get("id")
         if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_ID_CHARS:
             client_id = new_id()
+        try:
+            reply_to = await message_events.reply_to(self.store, peer, opts)
+        except message_events.BadRequest as exc:
+            return await self._refuse(sid, f"send-message: {exc}")
+        except StoreUnavailable as exc:
+            log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
+            return _error("the server's store is unavailable; try again")
+        fmt = message_events.MARKDOWN if opts.get("format") == message_events.MARKDOWN else ""
+        add = partial(
+            self.store.add, client_id, room, peer.client, peer.name, message, sid,
+            reply_to=reply_to, format=fmt,
+        )  # fmt: skip
         if self.bus is None:
             async with self._lock:
-                added = await self.store.add(client_id, room, peer.client, peer.name, message, sid)
+                added = await add()
                 if added.new:
                     await self._deliver(added.stored, sid)
         else:
@@ -381,7 +399,7 @@ class ChatServer:
             # process's clients included. Stored in the order they came in
             # (RedisStore queues them), so each sender's order holds.
             try:
-                added = await self.store.add(client_id, room, peer.client, peer.name, message, sid)
+                added = await add()
             except StoreUnavailable as exc:
                 log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
                 return _error("the server's store is unavailable; try again")
@@ -389,12 +407,10 @@ class ChatServer:
         return {"id": stored.id, "ts": stored.ts, "offset": stored.offset}
 
     async def _deliver(self, stored: Stored, sender_sid: str) -> None:
-        """Relay one stored message to this process's clients in its channel,
-        but not to its sender, nor to clients still catching up on the no-room channel."""
-        relayed = meta(stored)
-        relayed["from"] = {"sid": sender_sid, "name": stored.sender_name}
+        """Relay one stored message, or event of one, to this process's clients
+        in its channel, but not to its sender, nor to clients still catching
+        up on the no-room channel."""
         behind = self.replays.behind_lobby
         skip = [sender_sid, *behind] if behind and not stored.room else sender_sid
-        await self.sio.emit(
-            "receive-message", (stored.text, relayed), room=stored.room or None, skip_sid=skip
-        )
+        event, data = relayed(stored, sender_sid)
+        await self.sio.emit(event, data, room=stored.room or None, skip_sid=skip)

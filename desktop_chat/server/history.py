@@ -16,18 +16,30 @@ it already has.
 Retention (`trim`) deletes the oldest messages; for each room the newest
 offset deleted is kept, so that a replay from before it can say that part of
 what was asked for is gone instead of leaving a silent gap.
+
+Edits, deletions and reactions (server/message_events.py) are rows of the
+same table, under the same offsets, so that they are relayed, replayed and
+trimmed in one order with the messages, and their ids share the sender's
+`opts.id` namespace (one UNIQUE key de-duplicates both). `kind` tells them
+apart, `target` is the server id of the message they change, `extra` holds
+the few optional fields as JSON. A deletion blanks the text of the message
+and of its edits and marks them, and its reactions, `deleted`: a replay
+leaves them out and sends the delete event instead. The connection runs
+with `secure_delete` and checkpoints the WAL after a deletion, so that the
+text is gone from the files, not only from the queries.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.storage.sqlite import open_or_move_aside
 
-VERSION = 2
+VERSION = 3
 SCHEMA = """
 CREATE TABLE messages (
     offset INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -38,12 +50,26 @@ CREATE TABLE messages (
     sender_name TEXT NOT NULL,
     text TEXT NOT NULL,
     ts REAL NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'message',
+    target TEXT NOT NULL DEFAULT '',
+    extra TEXT NOT NULL DEFAULT '',
+    deleted INTEGER NOT NULL DEFAULT 0,
     UNIQUE (sender_client, client_id)
 );
 CREATE INDEX messages_room ON messages (room, offset);
+CREATE INDEX messages_id ON messages (id);
+CREATE INDEX messages_target ON messages (target) WHERE target != '';
 CREATE TABLE trimmed (
     room TEXT PRIMARY KEY,
     through INTEGER NOT NULL
+);
+CREATE TABLE reactions (
+    target TEXT NOT NULL,
+    emoji TEXT NOT NULL,
+    sender_client TEXT NOT NULL,
+    sender_name TEXT NOT NULL,
+    offset INTEGER NOT NULL,
+    PRIMARY KEY (target, emoji, sender_client)
 );
 """
 
@@ -72,26 +98,115 @@ CREATE TABLE trimmed (
     through INTEGER NOT NULL
 );
 """,
+    # Version 2 had messages only; events are rows of the same table.
+    2: """
+ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message';
+ALTER TABLE messages ADD COLUMN target TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN extra TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_id ON messages (id);
+CREATE INDEX messages_target ON messages (target) WHERE target != '';
+CREATE TABLE reactions (
+    target TEXT NOT NULL,
+    emoji TEXT NOT NULL,
+    sender_client TEXT NOT NULL,
+    sender_name TEXT NOT NULL,
+    offset INTEGER NOT NULL,
+    PRIMARY KEY (target, emoji, sender_client)
+);
+""",
 }
 
-_COLUMNS = "offset, id, room, sender_client, sender_name, text, ts"
+_COLUMNS = "offset, id, room, sender_client, sender_name, text, ts, kind, target, extra"
+MESSAGE = "message"
+EDIT, DELETE, REACT = "edit", "delete", "react"
+MAX_REACTIONS = 20  # distinct emoji per user per message
 
 
 @dataclass(frozen=True, slots=True)
 class Stored:
+    """A message, or an event of one (kind edit, delete or react), as stored."""
+
     offset: int
     id: str  # the server's: what others see as meta.id
     room: str
     sender_client: str
     sender_name: str
-    text: str
+    text: str  # an edit's new text; "" for a delete or react
     ts: float
+    kind: str = MESSAGE
+    target: str = ""  # an event's: the server id of the message it changes
+    reply_to: str = ""  # a message's: the server id of the one it answers
+    format: str = ""  # "markdown" or ""
+    emoji: str = ""  # a react's
+    on: bool = False  # a react's: whether it put the emoji on (else took it back)
+    reactors: tuple[str, ...] = ()  # a react's: who has the emoji on the target after it
+
+    def extra(self) -> str:
+        """The optional fields as the JSON kept with the row ("" when none)."""
+        fields: dict[str, object] = {}
+        for key in ("reply_to", "format", "emoji"):
+            if value := getattr(self, key):
+                fields[key] = value
+        if self.kind == REACT:
+            fields["on"] = self.on
+            fields["reactors"] = list(self.reactors)
+        return json.dumps(fields, ensure_ascii=False) if fields else ""
+
+    def with_extra(self, extra: str) -> Stored:
+        """This row with the optional fields read back from its JSON."""
+        if not extra:
+            return self
+        fields = json.loads(extra)
+        reactors = fields.get("reactors")
+        return replace(
+            self,
+            reply_to=str(fields.get("reply_to", "")),
+            format=str(fields.get("format", "")),
+            emoji=str(fields.get("emoji", "")),
+            on=fields.get("on") is True,
+            # Lua's cjson writes an empty list as {}.
+            reactors=tuple(str(n) for n in reactors) if isinstance(reactors, list) else (),
+        )
+
+    def ack(self) -> dict[str, object]:
+        """What the sender is acked with (again, for a resend)."""
+        fields: dict[str, object] = {"id": self.id, "ts": self.ts, "offset": self.offset}
+        if self.kind != MESSAGE:
+            fields["target"] = self.target
+        if self.kind == REACT:
+            fields["on"] = self.on
+            fields["reactors"] = list(self.reactors)
+        return fields
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What the rules of an event need to know of the message it changes."""
+
+    id: str
+    room: str
+    sender_client: str
+    deleted: bool
+
+
+class Refused(Exception):
+    """The store would not take an event: `code` as in docs/protocol.md, and why in words."""
+
+    def __init__(self, code: str, words: str) -> None:
+        super().__init__(words)
+        self.code = code
+        self.words = words
 
 
 class History:
     def __init__(self, path: Path | str) -> None:
         opened = open_or_move_aside(path, SCHEMA, VERSION, migrations=MIGRATIONS)
         self._db = opened.connection
+        # A deleted message's text is overwritten, not only unlinked (see deletion).
+        self._db.execute("PRAGMA secure_delete=ON")
+        mode = self._db.execute("PRAGMA journal_mode").fetchone()[0]
+        self._wal = str(mode).lower() == "wal"
         # An unreadable file that was found at `path` and moved there, and why.
         self.moved_aside = opened.moved_aside
         self.moved_reason = opened.reason
@@ -115,17 +230,108 @@ class History:
         sender_name: str,
         text: str,
         ts: float,
+        *,
+        reply_to: str = "",
+        format: str = "",
     ) -> Stored:
         """Store a message under a new offset and a new random id."""
-        message_id = new_id()
+        stored = Stored(
+            0, new_id(), room, sender_client, sender_name, text, ts,
+            reply_to=reply_to, format=format,
+        )  # fmt: skip
+        return self._insert(client_id, stored)
+
+    def _insert(self, client_id: str, stored: Stored) -> Stored:
         # Text may hold lone surrogates (JSON allows them); store them losslessly.
         cursor = self._db.execute(
-            "INSERT INTO messages (id, client_id, room, sender_client, sender_name, text, ts)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (message_id, client_id, room, sender_client, sender_name, _storable(text), ts),
-        )
+            "INSERT INTO messages (id, client_id, room, sender_client, sender_name, text, ts,"
+            " kind, target, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (stored.id, client_id, stored.room, stored.sender_client, stored.sender_name,
+             _storable(stored.text), stored.ts, stored.kind, stored.target, stored.extra()),
+        )  # fmt: skip
         assert cursor.lastrowid is not None
-        return Stored(cursor.lastrowid, message_id, room, sender_client, sender_name, text, ts)
+        return replace(stored, offset=cursor.lastrowid)
+
+    def target(self, message_id: str) -> Target | None:
+        """The message with this server id, if it is still kept (deleted or not)."""
+        row = self._db.execute(
+            "SELECT id, room, sender_client, deleted FROM messages WHERE id = ? AND kind = ?",
+            (message_id, MESSAGE),
+        ).fetchone()
+        return Target(str(row[0]), str(row[1]), str(row[2]), bool(row[3])) if row else None
+
+    def add_event(self, client_id: str, event: Stored) -> Stored:
+        """Store an edit, delete or react of `event.target` under a new offset.
+
+        Raises Refused when the target is gone or deleted, or a react would put
+        more than MAX_REACTIONS distinct emoji of one sender on it. A react
+        toggles: the stored event says whether it put the emoji on, and who
+        has it on now, in the order they reacted. A delete blanks the texts.
+        """
+        found = self.target(event.target)
+        if found is None or found.deleted:
+            raise Refused("no-such-message", "that message is not there (deleted or unknown)")
+        self._db.execute("BEGIN")
+        try:
+            if event.kind == REACT:
+                event = self._toggle(event)
+            stored = self._insert(client_id, event)
+            if stored.kind == REACT and stored.on:
+                self._db.execute(
+                    "UPDATE reactions SET offset = ? WHERE target = ? AND emoji = ?"
+                    " AND sender_client = ?",
+                    (stored.offset, stored.target, stored.emoji, stored.sender_client),
+                )
+            if stored.kind == DELETE:
+                self._erase(stored.target)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        if stored.kind == DELETE and self._wal:
+            # The WAL still holds the pages as they were: copy back and empty it.
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return stored
+
+    def _toggle(self, event: Stored) -> Stored:
+        key = (event.target, event.emoji, event.sender_client)
+        had = self._db.execute(
+            "SELECT 1 FROM reactions WHERE target = ? AND emoji = ? AND sender_client = ?", key
+        ).fetchone()
+        if had:
+            self._db.execute(
+                "DELETE FROM reactions WHERE target = ? AND emoji = ? AND sender_client = ?", key
+            )
+        else:
+            count = self._db.execute(
+                "SELECT count(*) FROM reactions WHERE target = ? AND sender_client = ?",
+                (event.target, event.sender_client),
+            ).fetchone()[0]
+            if count >= MAX_REACTIONS:
+                raise Refused(
+                    "too-many-reactions", f"at most {MAX_REACTIONS} emoji per person on a message"
+                )
+            # Its offset is set once the event has one; until then it sorts last.
+            self._db.execute(
+                "INSERT INTO reactions (target, emoji, sender_client, sender_name, offset)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (*key, event.sender_name, 1 << 62),
+            )
+        names = self._db.execute(
+            "SELECT sender_name FROM reactions WHERE target = ? AND emoji = ? ORDER BY offset",
+            (event.target, event.emoji),
+        ).fetchall()
+        return replace(event, on=not had, reactors=tuple(str(n[0]) for n in names))
+
+    def _erase(self, target: str) -> None:
+        """Blank the message's text and its edits' (secure_delete overwrites
+        the old cells) and leave it, its edits and reactions out of replays."""
+        self._db.execute(
+            "UPDATE messages SET text = '', extra = '', deleted = 1"
+            " WHERE (id = ? AND kind = ?) OR (target = ? AND kind IN (?, ?))",
+            (target, MESSAGE, target, EDIT, REACT),
+        )
+        self._db.execute("DELETE FROM reactions WHERE target = ?", (target,))
 
     def last_offset(self) -> int:
         return int(self._db.execute("SELECT coalesce(max(offset), 0) FROM messages").fetchone()[0])
@@ -134,8 +340,8 @@ class History:
         """Up to `limit` messages of `room` after offset `after`, oldest first,
         by anyone but `exclude_client` (a client has its own)."""
         rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM messages"
-            " WHERE room = ? AND offset > ? AND sender_client != ? ORDER BY offset LIMIT ?",
+            f"SELECT {_COLUMNS} FROM messages WHERE room = ? AND offset > ?"
+            " AND sender_client != ? AND deleted = 0 ORDER BY offset LIMIT ?",
             (room, after, exclude_client, limit),
         ).fetchall()
         return [_stored(row) for row in rows]
@@ -195,6 +401,11 @@ class History:
             deleted = self._db.execute(
                 f"DELETE FROM messages WHERE offset IN ({chosen})", (cut, batch)
             ).rowcount
+            # Reactions of messages that went with them (their events went too).
+            self._db.execute(
+                "DELETE FROM reactions WHERE target NOT IN"
+                " (SELECT id FROM messages WHERE kind = 'message')"
+            )
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -203,10 +414,14 @@ class History:
 
 
 def _stored(row: tuple[object, ...]) -> Stored:
-    offset, message_id, room, client, name, text, ts = row
+    offset, message_id, room, client, name, text, ts, kind, target, extra = row
     assert isinstance(offset, int) and isinstance(ts, float)
     assert isinstance(text, str | bytes)
-    return Stored(offset, str(message_id), str(room), str(client), str(name), _loaded(text), ts)
+    stored = Stored(
+        offset, str(message_id), str(room), str(client), str(name), _loaded(text), ts,
+        kind=str(kind), target=str(target),
+    )  # fmt: skip
+    return stored.with_extra(str(extra))
 
 
 def _storable(text: str) -> str | bytes:

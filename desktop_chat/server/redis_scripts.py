@@ -6,9 +6,12 @@ and retention never leaves the room indexes and the stream disagreeing.
 
 Keys, under a prefix (default `desktop-chat`):
 
-- `<p>:messages` the stream of every message, entry id `<offset>-0`, fields
-  i (the server's id), r (room), c (sender's client key), n (sender's name),
-  t (text), s (time), d (the sender's sid, so its own process can skip it);
+- `<p>:messages` the stream of every message and message event, entry id
+  `<offset>-0`, fields i (the server's id), r (room), c (sender's client
+  key), n (sender's name), t (text), s (time), d (the sender's sid, so its
+  own process can skip it), x (optional fields as JSON: reply_to, format,
+  emoji, on, reactors), and for an event k (edit, delete or react) and g
+  (the server id of its target);
 - `<p>:offset` the counter the offsets come from;
 - `<p>:room:<room>` one stream per room (`<p>:room:` is the no-room
   channel) with the same entry ids and only the sender's client key, so a
@@ -16,7 +19,12 @@ Keys, under a prefix (default `desktop-chat`):
 - `<p>:rooms` the set of rooms that have such an index;
 - `<p>:trimmed` a hash, room -> the newest offset of it that retention deleted;
 - `<p>:sent:<len>:<client>:<id>` "offset id time" of a sender's message,
-  for de-duplication, expiring with retention.
+  or the JSON of an event's ack, for de-duplication, expiring with retention;
+- `<p>:msg:<id>` a hash per message: o (offset), r (room), c (sender's
+  client key), x ("1" once deleted), ev (the entry ids of its edits and
+  reactions, to XDEL with it); deleted by retention with the message;
+- `<p>:react:<id>` a hash per message of the reactions on it now: field
+  `<len>:<client><emoji>`, value "offset name" (the order they reacted in).
 
 They use no keys beyond those passed and the room indexes named by the
 rooms set: fine on one Redis (the supported setup), not on Redis Cluster.
@@ -24,8 +32,10 @@ rooms set: fine on one Redis (the supported setup), not on Redis Cluster.
 
 from __future__ import annotations
 
-# KEYS: stream, counter, the sender's de-duplication key, the room's index, the rooms set.
-# ARGV: new id, room, sender client, sender name, text, ts, sender sid, ttl seconds.
+# KEYS: stream, counter, the sender's de-duplication key, the room's index, the rooms set,
+# the message's hash.
+# ARGV: new id, room, sender client, sender name, text, ts, sender sid, ttl seconds,
+# optional fields (JSON or "").
 # Returns {1, offset} for a new message, {0, "offset id ts"} for a repeat.
 ADD = """
 local seen = redis.call('GET', KEYS[3])
@@ -34,17 +44,97 @@ local offset = redis.call('INCR', KEYS[2])
 local entry = offset .. '-0'
 redis.call('XADD', KEYS[1], entry,
   'i', ARGV[1], 'r', ARGV[2], 'c', ARGV[3], 'n', ARGV[4], 't', ARGV[5], 's', ARGV[6],
-  'd', ARGV[7])
+  'd', ARGV[7], 'x', ARGV[9])
 redis.call('XADD', KEYS[4], entry, 'c', ARGV[3])
 redis.call('SADD', KEYS[5], ARGV[2])
 redis.call('SET', KEYS[3], offset .. ' ' .. ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[8])
+redis.call('HSET', KEYS[6], 'o', offset, 'r', ARGV[2], 'c', ARGV[3])
+redis.call('EXPIRE', KEYS[6], ARGV[8])
 return {1, offset}
 """
 
-# KEYS: stream, rooms set, trimmed hash. ARGV: the newest offset to delete, room index prefix.
+# KEYS: stream, counter, the sender's de-duplication key, the room's index, the target's
+# hash, the target's reactions.
+# ARGV: kind, new id, room, sender client, sender name, text, ts, sender sid, ttl seconds,
+# target id, emoji, format, most emoji per person and message.
+# Returns {1, ack JSON} for a new event, {0, what the de-duplication key holds} for a
+# repeat, {2, code} when refused. A react toggles the sender's emoji and records who has
+# it now; a delete XDELs the message and its events from the stream and the room index.
+EVENT = """
+local seen = redis.call('GET', KEYS[3])
+if seen then return {0, seen} end
+local state = redis.call('HMGET', KEYS[5], 'o', 'x', 'ev')
+if not state[1] or state[2] == '1' then return {2, 'no-such-message'} end
+local kind, client, emoji = ARGV[1], ARGV[4], ARGV[11]
+local mine = string.len(client) .. ':' .. client
+local field = mine .. emoji
+local on = false
+if kind == 'react' then
+  if redis.call('HEXISTS', KEYS[6], field) == 1 then
+    redis.call('HDEL', KEYS[6], field)
+  else
+    local count = 0
+    for _, f in ipairs(redis.call('HKEYS', KEYS[6])) do
+      if string.sub(f, 1, #mine) == mine then count = count + 1 end
+    end
+    if count >= tonumber(ARGV[13]) then return {2, 'too-many-reactions'} end
+    on = true
+  end
+end
+local offset = redis.call('INCR', KEYS[2])
+local entry = offset .. '-0'
+local reactors = {}
+local extra = {}
+if ARGV[12] ~= '' then extra['format'] = ARGV[12] end
+if kind == 'react' then
+  if on then
+    redis.call('HSET', KEYS[6], field, offset .. ' ' .. ARGV[5])
+    redis.call('EXPIRE', KEYS[6], ARGV[9])
+  end
+  local found = {}
+  local all = redis.call('HGETALL', KEYS[6])
+  for i = 1, #all, 2 do
+    local size = string.match(all[i], '^(%d+):')
+    if string.sub(all[i], #size + 2 + tonumber(size)) == emoji then
+      local at, name = string.match(all[i + 1], '^(%d+) (.*)$')
+      table.insert(found, {tonumber(at), name})
+    end
+  end
+  table.sort(found, function(a, b) return a[1] < b[1] end)
+  for _, r in ipairs(found) do table.insert(reactors, r[2]) end
+  extra['emoji'] = emoji
+  extra['on'] = on
+  extra['reactors'] = reactors
+end
+local x = ''
+if next(extra) then x = cjson.encode(extra) end
+redis.call('XADD', KEYS[1], entry,
+  'i', ARGV[2], 'r', ARGV[3], 'c', client, 'n', ARGV[5], 't', ARGV[6], 's', ARGV[7],
+  'd', ARGV[8], 'k', kind, 'g', ARGV[10], 'x', x)
+redis.call('XADD', KEYS[4], entry, 'c', client)
+if kind == 'delete' then
+  local gone = {state[1] .. '-0'}
+  for id in string.gmatch(state[3] or '', '%S+') do table.insert(gone, id) end
+  redis.call('XDEL', KEYS[1], unpack(gone))
+  redis.call('XDEL', KEYS[4], unpack(gone))
+  redis.call('HSET', KEYS[5], 'x', '1')
+  redis.call('HDEL', KEYS[5], 'ev')
+  redis.call('DEL', KEYS[6])
+else
+  redis.call('HSET', KEYS[5], 'ev', (state[3] or '') .. ' ' .. entry)
+end
+local ack = cjson.encode({kind = kind, id = ARGV[2], ts = ARGV[7], offset = tostring(offset),
+  target = ARGV[10], on = on, reactors = reactors})
+redis.call('SET', KEYS[3], ack, 'EX', ARGV[9])
+return {1, ack}
+"""
+
+# KEYS: stream, rooms set, trimmed hash, then the hashes of the messages that go.
+# ARGV: the newest offset to delete, room index prefix.
 # Deletes every message up to that offset from the stream and the room indexes,
 # recording per room the newest offset that went; returns how many left the stream.
 TRIM = """
+for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
 local cut = tonumber(ARGV[1])
 local minid = (cut + 1) .. '-0'
 local deleted = redis.call('XTRIM', KEYS[1], 'MINID', minid)

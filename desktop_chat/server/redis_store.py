@@ -28,6 +28,12 @@ MINID`) and records per room the newest offset deleted, so a catch-up from
 before it says so (`replay-done` with `trimmed`) instead of leaving a
 silent gap.
 
+Edits, deletions and reactions (server/message_events.py) are entries of the
+same stream under the same counter, added by the EVENT script, which checks
+the target in a small hash per message (`<prefix>:msg:<id>`), toggles a
+reaction and, for a deletion, `XDEL`s the message's entry and those of its
+edits and reactions, so their text is gone from Redis, not only hidden.
+
 When Redis cannot be reached, `add` keeps trying for `hold` seconds (a Redis
 restart takes about one) and then raises StoreUnavailable: the chat server
 answers with an error ack and the client marks the message failed, with the
@@ -38,9 +44,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar, cast
 
@@ -49,7 +57,7 @@ from redis import exceptions as redis_errors
 
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.server import redis_scripts as scripts
-from desktop_chat.server.history import Stored
+from desktop_chat.server.history import MAX_REACTIONS, MESSAGE, Refused, Stored, Target
 from desktop_chat.server.store import Added, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -100,8 +108,24 @@ def decode_entry(entry_id: bytes | str, fields: dict[bytes, bytes]) -> tuple[Sto
         text(b"n"),
         text(b"t"),
         float(fields.get(b"s", b"0")),
+        kind=text(b"k") or MESSAGE,
+        target=text(b"g"),
     )
-    return stored, text(b"d")
+    return stored.with_extra(text(b"x")), text(b"d")
+
+
+def decode_sent(value: bytes, sender_client: str) -> Stored:
+    """What a de-duplication key holds, as the stored message or event (its ack's fields)."""
+    if value.startswith(b"{"):  # an event's ack, as the EVENT script wrote it
+        ack = json.loads(value.decode("utf-8", "surrogatepass"))
+        reactors = ack.get("reactors")
+        return Stored(
+            int(ack["offset"]), str(ack["id"]), "", sender_client, "", "", float(ack["ts"]),
+            kind=str(ack["kind"]), target=str(ack["target"]), on=ack.get("on") is True,
+            reactors=tuple(map(str, reactors)) if isinstance(reactors, list) else (),
+        )  # fmt: skip
+    offset, message_id, stamp = value.decode().split(" ")
+    return Stored(int(offset), message_id, "", sender_client, "", "", float(stamp))
 
 
 def _bytes(value: str) -> bytes:
@@ -130,6 +154,7 @@ class RedisStore:
         self.dedup_seconds = max(1, int(dedup_seconds))
         self.hold = hold
         self._add = self.redis.register_script(scripts.ADD)
+        self._event = self.redis.register_script(scripts.EVENT)
         self._trim = self.redis.register_script(scripts.TRIM)
         # Messages waiting to be stored, with who waits for each (see _write_queued).
         self._queue: list[tuple[list[Any], asyncio.Future[list[Any]]]] = []
@@ -148,6 +173,12 @@ class RedisStore:
     def _dedup_key(self, sender_client: str, client_id: str) -> bytes:
         # The length keeps "a:b" + "c" apart from "a" + "b:c".
         return _bytes(f"{self.prefix}:sent:{len(sender_client)}:{sender_client}:{client_id}")
+
+    def _message_key(self, message_id: str) -> bytes:
+        return _bytes(f"{self.prefix}:msg:{message_id}")
+
+    def _reactions_key(self, message_id: str) -> bytes:
+        return _bytes(f"{self.prefix}:react:{message_id}")
 
     async def _held(self, call: Callable[[], Awaitable[T]]) -> T:
         """`call`, retried while Redis is unreachable, for at most `hold` seconds."""
@@ -170,32 +201,84 @@ class RedisStore:
         sender_name: str,
         text: str,
         sender_sid: str,
+        *,
+        reply_to: str = "",
+        format: str = "",
     ) -> Added:
         message_id = new_id()
         ts = time.time()
+        stored = Stored(
+            0, message_id, room, sender_client, sender_name, text, ts,
+            reply_to=reply_to, format=format,
+        )  # fmt: skip
         keys: list[str | bytes] = [
             self.stream,
             self.counter,
             self._dedup_key(sender_client, client_id),
             self._index(room),
             self.rooms_key,
+            self._message_key(message_id),
         ]
         args: list[Any] = [
             message_id, _bytes(room), _bytes(sender_client), _bytes(sender_name),
-            _bytes(text), repr(ts), sender_sid, self.dedup_seconds,
+            _bytes(text), repr(ts), sender_sid, self.dedup_seconds, _bytes(stored.extra()),
         ]  # fmt: skip
         future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
         self._queue.append(([*keys, *args], future))
         if self._writing is None or self._writing.done():
             self._writing = asyncio.ensure_future(self._write_queued())
         new, value = await future
-        if new:
-            offset = int(value)
-        else:
-            first, message_id, stamp = value.decode().split(" ")
-            offset, ts = int(first), float(stamp)
-        stored = Stored(offset, message_id, room, sender_client, sender_name, text, ts)
-        return Added(stored, bool(new))
+        if not new:
+            return Added(decode_sent(value, sender_client), False)
+        return Added(replace(stored, offset=int(value)), True)
+
+    async def sent(self, sender_client: str, client_id: str) -> Stored | None:
+        key = self._dedup_key(sender_client, client_id)
+        value = await self._held(lambda: self.redis.get(key))
+        return decode_sent(cast(bytes, value), sender_client) if value else None
+
+    async def target(self, message_id: str) -> Target | None:
+        key = self._message_key(message_id)
+        found = await self._held(lambda: self.redis.hmget(key, ["o", "r", "c", "x"]))
+        offset, room, client, deleted = cast(list[bytes | None], found)
+        if offset is None or room is None or client is None:
+            return None
+        return Target(
+            message_id,
+            room.decode("utf-8", "surrogatepass"),
+            client.decode("utf-8", "surrogatepass"),
+            deleted == b"1",
+        )
+
+    async def add_event(self, client_id: str, event: Stored, sender_sid: str) -> Added:
+        ts = time.time()
+        keys: list[str | bytes] = [
+            self.stream,
+            self.counter,
+            self._dedup_key(event.sender_client, client_id),
+            self._index(event.room),
+            self._message_key(event.target),
+            self._reactions_key(event.target),
+        ]
+        args: list[Any] = [
+            event.kind, event.id, _bytes(event.room), _bytes(event.sender_client),
+            _bytes(event.sender_name), _bytes(event.text), repr(ts), sender_sid,
+            self.dedup_seconds, event.target, _bytes(event.emoji), event.format, MAX_REACTIONS,
+        ]  # fmt: skip
+        # A reply lost with the connection is tried again: the de-duplication
+        # key answers with what the first try stored.
+        code, value = await self._held(lambda: self._event(keys=keys, args=args))
+        if code == 2:
+            raise Refused(value.decode(), "that message is not there (deleted or unknown)"
+                          if value == b"no-such-message"
+                          else f"at most {MAX_REACTIONS} emoji per person on a message")
+        first = decode_sent(value, event.sender_client)
+        if code == 0:
+            return Added(first, False)
+        stored = replace(
+            event, offset=first.offset, ts=ts, on=first.on, reactors=first.reactors
+        )
+        return Added(stored, True)
 
     async def _write_queued(self) -> None:
         """Store what is queued, in order, as a pipeline of scripts per round trip.
@@ -225,7 +308,7 @@ class RedisStore:
     async def _run_scripts(self, calls: list[list[Any]]) -> list[Any]:
         async with self.redis.pipeline(transaction=False) as pipe:
             for call in calls:
-                pipe.evalsha(self._add.sha, 5, *call)
+                pipe.evalsha(self._add.sha, 6, *call)
             replies = await pipe.execute(raise_on_error=False)
         if any(isinstance(reply, redis_errors.NoScriptError) for reply in replies):
             await self.redis.script_load(scripts.ADD)  # a Redis restarted without it
@@ -296,7 +379,11 @@ class RedisStore:
         if count == 0:
             return 0
         cut = offset_of(head[count - 1][0])
-        keys = [self.stream, self.rooms_key, self.trimmed_key]
+        keys: list[str | bytes] = [self.stream, self.rooms_key, self.trimmed_key]
+        for _entry_id, fields in head[:count]:  # the hashes of the messages that go
+            if b"k" not in fields and b"i" in fields:
+                message_id = fields[b"i"].decode()
+                keys += [self._message_key(message_id), self._reactions_key(message_id)]
         args: list[int | str] = [cut, self.index_prefix]
         return int(await self._held(lambda: self._trim(keys=keys, args=args)))
 

@@ -8,7 +8,8 @@ else's messages waited meanwhile; a client that missed more got the oldest
 
 Now a replay is a task per client and channel (the no-room channel "" or a
 room). It sends pages of at most `page_messages` messages (and about
-`page_bytes` of text), oldest first, each under the lock only for its own
+`page_bytes` of text), oldest first, messages and the events that change
+them (edits, deletions, reactions) in one offset order, each under the lock only for its own
 query and emits; between pages other clients' messages go out. The client
 is not subscribed to the channel's live broadcasts until the replay reaches
 the end: the last page (the first one shorter than a full page) is read,
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 
 import socketio
 
-from desktop_chat.server.history import Stored
+from desktop_chat.server.history import EDIT, MESSAGE, REACT, Stored
 from desktop_chat.server.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -122,14 +123,45 @@ class Budgets:
         return len(self._buckets)
 
 
-def meta(stored: Stored) -> dict[str, object]:
-    return {
+def meta(stored: Stored, sender_sid: str = "") -> dict[str, object]:
+    fields: dict[str, object] = {
         "id": stored.id,
         "room": stored.room,
-        "from": {"sid": "", "name": stored.sender_name},
+        "from": {"sid": sender_sid, "name": stored.sender_name},
         "ts": stored.ts,
         "offset": stored.offset,
     }
+    if stored.reply_to:
+        fields["reply_to"] = stored.reply_to
+    if stored.format:
+        fields["format"] = stored.format
+    return fields
+
+
+def relayed(stored: Stored, sender_sid: str = "") -> tuple[str, tuple[object, ...]]:
+    """The event and arguments a stored row goes out as, live (with its
+    sender's sid) and replayed (without): `receive-message(text, meta)` for a
+    message, `message-event(ev)` for an edit, delete or react of one."""
+    if stored.kind == MESSAGE:
+        return "receive-message", (stored.text, meta(stored, sender_sid))
+    event: dict[str, object] = {
+        "type": stored.kind,
+        "target": stored.target,
+        "room": stored.room,
+        "id": stored.id,
+        "offset": stored.offset,
+        "ts": stored.ts,
+        "from": {"sid": sender_sid, "name": stored.sender_name},
+    }
+    if stored.kind == EDIT:
+        event["text"] = stored.text
+        if stored.format:
+            event["format"] = stored.format
+    elif stored.kind == REACT:
+        event["emoji"] = stored.emoji
+        event["on"] = stored.on
+        event["reactors"] = list(stored.reactors)
+    return "message-event", (event,)
 
 
 class Replays:
@@ -223,7 +255,7 @@ class Replays:
                     last = len(page) == len(rows) < self.limits.page_messages
                     done = await self._done(room, since, through, trimmed) if last else None
                     for stored in page:
-                        await self.sio.emit("receive-message", (stored.text, meta(stored)), to=sid)
+                        await self.sio.emit(*relayed(stored), to=sid)
                     if page:
                         cursor = page[-1].offset
                     if done is not None:

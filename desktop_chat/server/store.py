@@ -18,11 +18,11 @@ process's stream reader has got.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from desktop_chat.server.history import History, Stored, open_history
+from desktop_chat.server.history import History, Refused, Stored, Target, open_history
 
 
 class StoreUnavailable(Exception):
@@ -48,9 +48,27 @@ class Store(Protocol):
         sender_name: str,
         text: str,
         sender_sid: str,
+        *,
+        reply_to: str = "",
+        format: str = "",
     ) -> Added:
         """Store a message under a new offset and a new random id, unless this
         sender already sent `client_id` (then the stored one, `new` False)."""
+        ...
+
+    async def sent(self, sender_client: str, client_id: str) -> Stored | None:
+        """What this sender stored under `client_id` (a message or an event), if
+        anything: at least its kind and the fields of its ack."""
+        ...
+
+    async def target(self, message_id: str) -> Target | None:
+        """The message with this server id, if it is kept (deleted or not)."""
+        ...
+
+    async def add_event(self, client_id: str, event: Stored, sender_sid: str) -> Added:
+        """Store an edit, delete or react (`event`, its offset to be given) of
+        `event.target`, unless this sender already sent `client_id`. Raises
+        Refused when the target is gone or deleted, or one emoji too many."""
         ...
 
     async def page(
@@ -94,11 +112,30 @@ class SqliteStore:
         sender_name: str,
         text: str,
         sender_sid: str,
+        *,
+        reply_to: str = "",
+        format: str = "",
     ) -> Added:
         found = self.history.find(sender_client, client_id)
         if found is not None:
             return Added(found, False)
-        stored = self.history.add(client_id, room, sender_client, sender_name, text, time.time())
+        stored = self.history.add(
+            client_id, room, sender_client, sender_name, text, time.time(),
+            reply_to=reply_to, format=format,
+        )  # fmt: skip
+        return Added(stored, True)
+
+    async def sent(self, sender_client: str, client_id: str) -> Stored | None:
+        return self.history.find(sender_client, client_id)
+
+    async def target(self, message_id: str) -> Target | None:
+        return self.history.target(message_id)
+
+    async def add_event(self, client_id: str, event: Stored, sender_sid: str) -> Added:
+        found = self.history.find(event.sender_client, client_id)
+        if found is not None:
+            return Added(found, False)
+        stored = self.history.add_event(client_id, replace(event, ts=time.time()))
         return Added(stored, True)
 
     async def page(
@@ -123,4 +160,4 @@ class SqliteStore:
         self.history.close()
 
 
-__all__ = ["Added", "SqliteStore", "Store", "StoreUnavailable", "Stored"]
+__all__ = ["Added", "Refused", "SqliteStore", "Store", "StoreUnavailable", "Stored", "Target"]
