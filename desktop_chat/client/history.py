@@ -70,7 +70,9 @@ COMMIT_EVERY = 0.5  # seconds a batch may wait for more before it is committed
 COMMIT_ROWS = 500  # rows that are committed at once without waiting
 INDEX_IDLE = 0.25  # seconds without a batch before the writer indexes for search
 WRITER_NICE = 10  # how much lower the writer thread runs than the window (Linux)
-INDEX_CHUNK = 2_000  # rows indexed per transaction (then the queue is looked at again)
+INDEX_CHUNK = 2_000
+SCRUB_TRIES = 50  # checkpoints tried after a deletion before waiting for an idle moment
+SCRUB_WAIT = 0.02  # rows indexed per transaction (then the queue is looked at again)
 
 _LEGACY = """
 CREATE TABLE legacy_servers (server TEXT PRIMARY KEY)
@@ -271,6 +273,7 @@ class History:
         self._thread = threading.Thread(target=self._write, name="history-writer", daemon=True)
         self._thread.start()
         self._closed = False
+        self._scrub_due: float | None = None  # a deletion's scrub is still to finish
 
     # ---- writing (any thread: queued) --------------------------------------------
 
@@ -334,6 +337,9 @@ class History:
                     first = self._queue.get(timeout=None if indexed else INDEX_IDLE)
                 except queue.Empty:
                     indexed = not self._index(db)
+                    if self._scrub_due is not None:
+                        indexed = False
+                        self._scrub(db)
                     continue
                 indexed = False
                 ops = [first]
@@ -490,16 +496,25 @@ class History:
         )
         return change.type is ChangeType.DELETE
 
-    @staticmethod
-    def _scrub(db: sqlite3.Connection) -> None:
+    def _scrub(self, db: sqlite3.Connection) -> None:
         """After a deletion: the freed pages were zeroed (secure_delete); the
         search index's segments that held the text are merged away, and the
-        write-ahead log, which still holds the old pages, is emptied."""
+        pages as they are now are copied from the write-ahead log into the
+        file, over the ones that held the text, and the log emptied. A
+        reader in the middle of a read (another window's) holds the copy
+        back: tried again for a while, then at the next idle moment."""
         try:
-            db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self._scrub_due is None:
+                db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')")
+            for _ in range(SCRUB_TRIES):
+                busy, _log, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    self._scrub_due = None
+                    return
+                time.sleep(SCRUB_WAIT)
         except sqlite3.Error:
             log.warning("could not scrub the history after a deletion", exc_info=True)
+        self._scrub_due = time.monotonic()
 
     # ---- what a version 1 file kept per server ------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from desktop_chat.app.session import ChatSession
@@ -172,6 +172,7 @@ def test_a_line_still_waiting_is_edited_or_taken_back_in_place(
     qtbot.waitUntil(lambda: alice.client.offline)
     type_and_send(qtbot, alice, "teh plan")
     type_and_send(qtbot, alice, "never mind this")
+    qtbot.waitUntil(lambda: line(alice, "never mind this") is not None)
     pending = line(alice, "teh plan")
     assert pending is not None and pending.state is DeliveryState.PENDING
     assert alice.window.start_edit(pending)
@@ -191,7 +192,10 @@ def test_a_deleted_line_leaves_no_trace_in_the_files(
 ) -> None:
     alice, bob = two(qtbot, open_window, chat_server, settings=Settings())
     secret = "zebra-crossing-7731 password hunter2"
+    type_and_send(qtbot, alice, "before it")  # neighbours on the same page of the file
     type_and_send(qtbot, alice, secret)
+    type_and_send(qtbot, alice, "after it")
+    qtbot.waitUntil(lambda: line(bob, "after it") is not None)
     qtbot.waitUntil(lambda: line(bob, secret) is not None)
     mine = line(alice, secret)
     qtbot.waitUntil(lambda: by_id(alice, mine.id).state is DeliveryState.DELIVERED)  # type: ignore[union-attr]
@@ -204,8 +208,9 @@ def test_a_deleted_line_leaves_no_trace_in_the_files(
     alice.bridge.delete(mine)  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: by_id(bob, theirs.id).deleted, timeout=10_000)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: by_id(alice, mine.id).deleted, timeout=10_000)  # type: ignore[union-attr]
-    for s in (alice, bob):
+    for s in (alice, bob):  # (the two windows of one user keep one history file)
         s.history.flush()
+    for s in (alice, bob):
         assert s.window.search("hunter2", everywhere=True) == []
         files = list(Path(s.history.path).parent.glob("history.db*"))
         assert files
