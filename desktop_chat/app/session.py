@@ -327,7 +327,9 @@ class ChatSession(QObject):
         w.seen_changed.connect(lambda seen: self.conversations.set_seen(seen))
         w.leave_requested.connect(lambda room: self.shown.leave(room))
         w.name_change_requested.connect(self.rename)
-        w.send_requested.connect(lambda text, room: self.bridge.send(text, room))
+        w.send_requested.connect(
+            lambda text, room: self.bridge.send(text, room, self.settings.format_messages)
+        )
         w.join_requested.connect(lambda room: self.shown.join(room))
         w.retry_requested.connect(lambda id_: self.bridge.retry(id_))
         w.discard_requested.connect(lambda id_: self.bridge.discard(id_))

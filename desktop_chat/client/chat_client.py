@@ -226,7 +226,7 @@ class ChatClient:
             if size > text_limit:
                 raise MessageRefused(TextTooLong(size, text_limit))
         limit = self.info.max_packet_bytes
-        packet = packet_size(self._dialect, message)
+        packet = packet_size(self._dialect, message, message.formatted)
         if packet > limit:
             raise MessageRefused(PacketTooBig(packet, limit))
 
@@ -273,15 +273,20 @@ class ChatClient:
         """Go offline (or back online) by the user's choice; what is written meanwhile waits."""
         self._connection.set_offline(offline)
 
-    def send(self, text: str, room: str) -> Message:
+    def send(self, text: str, room: str, formatted: bool = False) -> Message:
         """Store a message, show it at once, and send it when connected.
 
         Raises MessageRefused, before anything is stored or shown, for a
         message that no server would take: empty, or over the server's limit.
+
+        `formatted`: the user writes Markdown (a setting). It is sent marked
+        so only to a server that said it knows message events; to one known
+        not to, it goes as typed and is shown as typed, as the others see it.
         """
         if not text.strip():
             raise MessageRefused(EmptyMessage())
         message = own_message(text, room if self._speaking().join_event else "", self.name)
+        message.formatted = formatted and self._may_format()
         self.check_size(message)
         try:
             self._sender.send(message)
@@ -291,6 +296,14 @@ class ChatClient:
             self._typing.stopped()
         self.on_message(message)
         return message
+
+    def _may_format(self) -> bool:
+        """Whether this server may get Markdown: it says so, or, offline, has not
+        said yet (the text waits, and goes marked only if the server then says
+        so). A connected server that says nothing (a tutorial one) does not."""
+        if self.info.ready.is_set():
+            return self.info.data.get("events") is True
+        return self.status.state is not ConnectionState.CONNECTED
 
     def retry(self, message_id: str) -> None:
         """Send a message the server refused once more (same id)."""

@@ -66,7 +66,8 @@ class ProfileDialect:
             Echo.NEVER: False, Echo.ALWAYS: True, Echo.PROBE: None
         }[profile.echo]
 
-    def send_args(self, message: Message) -> tuple[object, ...]:
+    def send_args(self, message: Message, markdown: bool = False) -> tuple[object, ...]:
+        # A profile's shapes have no place to say the text is Markdown: it goes as typed.
         return self.profile.send.fill(
             text=message.text, room=message.room, id=message.id, name=message.sender
         )
@@ -142,9 +143,13 @@ class TutorialDialect(ProfileDialect):
         super().__init__(profile or builtin_profiles()["tutorial"])
 
     @staticmethod
-    def send_args(message: Message) -> tuple[object, ...]:
+    def send_args(message: Message, markdown: bool = False) -> tuple[object, ...]:
         # Always two arguments (the tutorial tests `room === ""`), then our
-        # optional `opts`; a tutorial server ignores the extra.
+        # optional `opts`; a tutorial server ignores the extra. `markdown`:
+        # the text is Markdown, said only to a server that understands it
+        # (Sender asks server-info's "events").
+        if markdown:
+            return (message.text, message.room, {"id": message.id, "format": "markdown"})
         return (message.text, message.room, {"id": message.id})
 
     @staticmethod

@@ -270,9 +270,9 @@ class ClientBridge(QObject):
 
     # ---- intents from the window -----------------------------------------
 
-    def send(self, text: str, room: str) -> None:
+    def send(self, text: str, room: str, formatted: bool = False) -> None:
         try:
-            self.client.send(text, room.strip())
+            self.client.send(text, room.strip(), formatted)
         except MessageRefused as exc:
             # Nothing the user typed is lost: the window puts the text back.
             why = self.texts.notice(exc.notice)
