@@ -122,6 +122,7 @@ class ChatSession(QObject):
         provisional = Account("", self.identity.key, first.key if first else self.identity.key,
                               "", "", "")
         self.window = MainWindow(MessageModel())
+        self.window.set_format_messages(self.settings.format_messages)
         self.in_window = WindowAccounts(self.accounts, self.window, self._make_session)
         self.window.show_accounts(self.in_window.rows)
         # The first listed account speaks with its own name (it may have been
