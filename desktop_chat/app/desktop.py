@@ -350,6 +350,8 @@ class Desktop(QObject):
             self.theme.apply(str(value))
         elif key == "language":
             self.translations.apply(choose_language(None, str(value)))
+        elif key == "format_messages":
+            self.window.set_format_messages(bool(value))
         elif key == "font_size" and isinstance(value, int):
             self._apply_font(value)
         elif key == "do_not_disturb":

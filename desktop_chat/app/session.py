@@ -99,8 +99,6 @@ class ChatSession(QObject):
         self.options = options
         self.settings = settings if settings is not None else Settings()
         self.name = options.name or self.settings.name or default_name()
-        # Whether what the user sends is marked as Markdown (to servers that carry it).
-        self.format_messages = True
         # What this window keeps on disk (or in memory): app/local_data.py.
         local = open_local_data(options.remember)
         self.database, self.identity, self.history = local.database, local.identity, local.history
@@ -124,6 +122,7 @@ class ChatSession(QObject):
         provisional = Account("", self.identity.key, first.key if first else self.identity.key,
                               "", "", "")
         self.window = MainWindow(MessageModel())
+        self.window.set_format_messages(self.settings.format_messages)
         self.in_window = WindowAccounts(self.accounts, self.window, self._make_session)
         self.window.show_accounts(self.in_window.rows)
         # The first listed account speaks with its own name (it may have been
@@ -332,15 +331,17 @@ class ChatSession(QObject):
         w.leave_requested.connect(lambda room: self.shown.leave(room))
         w.name_change_requested.connect(self.rename)
         w.send_requested.connect(
-            lambda text, room: self.bridge.send(text, room, formatted=self.format_messages)
+            lambda text, room: self.bridge.send(text, room, formatted=self.settings.format_messages)
         )
         w.reply_requested.connect(
             lambda text, room, message: self.bridge.send(
-                text, room, reply_to=message, formatted=self.format_messages
+                text, room, reply_to=message, formatted=self.settings.format_messages
             )
         )
         w.edit_requested.connect(
-            lambda message, text: self.bridge.edit(message, text, formatted=self.format_messages)
+            lambda message, text: self.bridge.edit(
+                message, text, formatted=self.settings.format_messages
+            )
         )
         w.delete_requested.connect(lambda message: self.bridge.delete(message))
         w.react_requested.connect(lambda message, emoji: self.bridge.react(message, emoji))

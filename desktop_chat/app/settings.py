@@ -1,6 +1,7 @@
 """What the app remembers between runs: one typed settings object (the
 last server and the servers used, the user's name, the profile chosen for
-each server, notifications, tray, theme, language, window geometry).
+each server, notifications, tray, theme, language, window geometry, and
+whether what the user writes is sent as Markdown).
 
 A small JSON file in the user's config directory. Every key is checked on
 its own when the file is read: a key of the wrong type or out of range
@@ -137,6 +138,7 @@ class Settings:
     theme: str = "system"  # one of THEMES
     language: str = ""  # one of LANGUAGES
     font_size: int = 0  # points, 0 = default
+    format_messages: bool = True  # what the user writes is Markdown (protocol/markup.py)
     geometry: str = ""  # QWidget.saveGeometry(), base64
     window_state: str = ""  # QMainWindow.saveState() (docks, toolbars), base64
     splitters: dict[str, str] = field(default_factory=dict)  # objectName: saveState(), base64
@@ -205,6 +207,7 @@ _CHECKS: dict[str, Any] = {
     "theme": _choice(THEMES),
     "language": _choice(LANGUAGES),
     "font_size": _font_size,
+    "format_messages": _flag,
     "geometry": _base64,
     "window_state": _base64,
     "splitters": _splitters,

@@ -247,7 +247,7 @@ class ChatClient:
             if size > text_limit:
                 raise MessageRefused(TextTooLong(size, text_limit))
         limit = self.info.max_packet_bytes
-        packet = packet_size(self._dialect, message)
+        packet = packet_size(self._dialect, message, _WORST_OPTS)
         if packet > limit:
             raise MessageRefused(PacketTooBig(packet, limit))
 
@@ -304,6 +304,10 @@ class ChatClient:
 
         Raises MessageRefused, before anything is stored or shown, for a
         message that no server would take: empty, or over the server's limit.
+
+        `formatted`: the user writes Markdown (a setting). It is sent marked
+        so only to a server that said it knows message events; to one known
+        not to, it goes as typed and is shown as typed, as the others see it.
         """
         if not text.strip():
             raise MessageRefused(EmptyMessage())
@@ -320,13 +324,14 @@ class ChatClient:
                 for key, value in reference.items()
             })
             extra["reply_to"] = reply_to.id
-        if formatted and self.has_changes:
-            opts["format"] = "markdown"
         if opts:
             extra["opts"] = opts
         message = own_message(text, room, self.name)
         message.reply_to = reply_to.id if reply_to is not None and opts else ""
-        message.formatted = "format" in opts
+        # Marked on the wire by the sender, if the server then says it knows formats.
+        message.formatted = formatted and self._may_format()
+        if message.formatted:
+            extra["formatted"] = True
         self.check_size(message)
         try:
             self._sender.send(message, extra or None)
@@ -420,6 +425,14 @@ class ChatClient:
         elif change.type is ChangeType.REACT and isinstance(names := reply.get("reactors"), list):
             reactors = tuple(str(name) for name in names)
             self.on_change(replace(change, on=reply.get("on") is not False, reactors=reactors))
+
+    def _may_format(self) -> bool:
+        """Whether this server may get Markdown: it says so, or, offline, has not
+        said yet (the text waits, and goes marked only if the server then says
+        so). A connected server that says nothing (a tutorial one) does not."""
+        if self.info.ready.is_set():
+            return self.info.data.get("events") is True
+        return self.status.state is not ConnectionState.CONNECTED
 
     def retry(self, message_id: str) -> None:
         """Send a message the server refused once more (same id)."""
@@ -650,6 +663,11 @@ class ChatClient:
 
     def _release(self, args: tuple[object, ...]) -> None:
         self._receiver.receive(*args)
+
+
+# The most a message's opts add on the wire (a reply's id, the format): checked
+# against the server's packet limit with the text.
+_WORST_OPTS: dict[str, object] = {"reply_to": "0" * 64, "format": "markdown"}
 
 
 def _reference(message: Message) -> dict[str, str]:

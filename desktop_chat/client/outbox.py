@@ -14,7 +14,7 @@ stays, marked failed with the reason, until the user retries or discards it.
 Edits, deletions and reactions wait here too, in the same order as the
 messages (an edit of a line still queued goes out after it): a row's
 `extra` is the JSON of what the wire needs besides the text, `{"opts": …,
-"reply_to": <the answered line's id here>}` for a message, `{"change": …}`
+"reply_to": <the answered line's id here>, "formatted": true}` for a message, `{"change": …}`
 (the `message-event` payload) for a change.
 """
 
@@ -114,9 +114,7 @@ class Outbox:
                 loaded = {}
             if not isinstance(loaded, dict):
                 loaded = {}
-            opts = loaded.get("opts")
-            if isinstance(opts, dict):
-                message.formatted = opts.get("format") == "markdown"
+            message.formatted = loaded.get("formatted") is True
             message.reply_to = str(loaded.get("reply_to", ""))
             kept.append((message, loaded))
         return kept

@@ -445,17 +445,23 @@ class Sender:
                 self._set_state(message, DeliveryState.DELIVERED,
                                 server_id=server_id if isinstance(server_id, str) else "")
 
-        opts = extra.get("opts") if extra else None
+        given = extra.get("opts") if extra else None
+        opts = dict(given) if isinstance(given, dict) else {}
+        if self.says_markdown(message):
+            opts["format"] = "markdown"
         if extra:
             self._extras[message.id] = extra
         await sio.emit(
             self._dialect.send_event,
-            self._dialect.send_args(message, opts if isinstance(opts, dict) else None),
+            self._dialect.send_args(message, opts),
             callback=ack if self._dialect.may_ack else None,
         )
         self._emitted_at[message.id] = time.monotonic()
         limit = self._info.max_packet_bytes
-        if _may_be_large(message, limit) and packet_size(self._dialect, message) > limit // 2:
+        if (
+            _may_be_large(message, limit)
+            and packet_size(self._dialect, message, opts) > limit // 2
+        ):
             # Over long-polling engine.io batches what is queued into one POST,
             # and the server's limit holds for the whole body: a big message
             # goes out alone.
@@ -472,6 +478,12 @@ class Sender:
             await self._echo.sent(sio, message, joined)
         if message.state is DeliveryState.PENDING:
             self._set_state(message, DeliveryState.SENT)
+
+    def says_markdown(self, message: Message) -> bool:
+        """Whether `message` goes out marked as Markdown: the user wrote it
+        formatted and this server said it knows message events (and so the
+        `format` option); to any other server the text goes as typed."""
+        return message.formatted and self._info.data.get("events") is True
 
     def _check_acks(self) -> None:
         """An acking server that leaves a message unacked this long is treated as gone:
@@ -508,9 +520,12 @@ _MAX_ESCAPED_CHAR = 12
 _ACK_ID_BOUND = 10**9  # ack ids count up per connection; nine digits are plenty
 
 
-def packet_size(dialect: ProfileDialect, message: Message) -> int:
+def packet_size(
+    dialect: ProfileDialect, message: Message, opts: dict[str, object] | None = None
+) -> int:
     """Bytes of the message's packet on the wire (protocol/wire.py)."""
-    return encoded_packet_size(dialect.send_event, dialect.send_args(message), _ACK_ID_BOUND)
+    args = dialect.send_args(message, opts)
+    return encoded_packet_size(dialect.send_event, args, _ACK_ID_BOUND)
 
 
 def _may_be_large(message: Message, limit: int) -> bool:

@@ -277,6 +277,9 @@ def received_message(args: tuple[object, ...], now: float | None = None) -> Mess
         room=_str_field(meta, "room"),
         sender=sender,
         ts=_finite_time(ts, now),
+        # The sender marked it as Markdown (docs/protocol.md); shown formatted,
+        # never as HTML (protocol/markup.py).
+        formatted=meta.get("format") == "markdown",
     )
     server_id = _str_field(meta, "id")
     if server_id:

@@ -1,6 +1,7 @@
 """Web links in message text: which ones become clickable, and what they open.
 
-Only `http` and `https` links are offered, and only when Qt parses them
+Only `http` and `https` links are offered (and, in a formatted message,
+`mailto`, `parse_target`), and only when Qt parses them
 strictly into a URL with a host: a message can say anything, but a click
 opens nothing the reader could not see beforehand. What the reader sees
 (tooltip, context menu) is the URL exactly as it will be opened, fully
@@ -49,6 +50,11 @@ class Link:
 
     def describe(self) -> str:
         """What hovering a link shows: where a click goes, before it goes there."""
+        if self.url.scheme() == "mailto":
+            text = QCoreApplication.translate(
+                "Link", "%1\nClick to write to it in your mail program"
+            )
+            return fill(text, self.target)
         text = QCoreApplication.translate("Link", "%1\nSite: %2\nClick to open in your browser")
         return fill(text, self.target, self.host)
 
@@ -69,6 +75,17 @@ def parse_link(text: str) -> QUrl | None:
     """The URL `text` opens, or None unless it is a strictly valid http(s) URL with a host."""
     url = QUrl(text, QUrl.ParsingMode.StrictMode)
     if not url.isValid() or url.scheme() not in ("http", "https") or not url.host():
+        return None
+    return url
+
+
+def parse_target(text: str) -> QUrl | None:
+    """The URL a formatted message's link opens (protocol/markup.py): what
+    `parse_link` takes, or a strictly valid mailto: address; else None."""
+    if text[:7].lower() != "mailto:":
+        return parse_link(text)
+    url = QUrl(text, QUrl.ParsingMode.StrictMode)
+    if not url.isValid() or url.scheme() != "mailto" or "@" not in url.path():
         return None
     return url
 

@@ -51,6 +51,7 @@ from desktop_chat.ui.conversation_list_model import (
 )
 from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.emoji_picker import COMMON, EmojiPicker
+from desktop_chat.ui.format_preview import FormatPreview
 from desktop_chat.ui.message_input import MessageInput
 from desktop_chat.ui.message_model import MessageModel, Role
 from desktop_chat.ui.plain import plain_tooltip
@@ -157,6 +158,12 @@ class MainWindow(QMainWindow):
         self.compose_bar.cancelled.connect(self.stop_composing)
         self.changes_supported = True  # replies, edits, deletions, reactions (the server's)
         self._draft_before_edit = ""  # what the box held when an edit began
+        # What the text will look like when sent (Ctrl+Shift+P), painted as the list will.
+        self.preview_button = _named(QPushButton(), "previewButton")
+        self.preview_button.setCheckable(True)
+        self.format_preview = FormatPreview()
+        self.format_preview.setVisible(False)
+        self._format_messages = True  # the user's setting (set_format_messages)
         self.target_label = _named(QLabel(), "targetLabel")
 
         self.status_label = _named(StatusLabel(), "statusLabel")
@@ -174,6 +181,7 @@ class MainWindow(QMainWindow):
         self.room_row = self.sidebar.join_row  # hidden where the server has no rooms
         bottom = QHBoxLayout()
         bottom.addWidget(self.message_input, 1)
+        bottom.addWidget(self.preview_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.search_panel = SearchPanel()
         self.search_panel.setVisible(False)
@@ -187,6 +195,7 @@ class MainWindow(QMainWindow):
         chat.addWidget(self.presence)
         chat.addWidget(self.target_label)
         chat.addWidget(self.compose_bar)
+        chat.addWidget(self.format_preview)
         chat.addLayout(bottom)
         chat_pane = QWidget()
         chat_pane.setLayout(chat)
@@ -233,6 +242,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+Shift+A", self.sidebar.next_unread),
             ("Ctrl+F", lambda: self.start_search(everywhere=False)),
             ("Ctrl+Shift+F", lambda: self.start_search(everywhere=True)),
+            ("Ctrl+Shift+P", self.preview_button.toggle),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(slot)
@@ -240,6 +250,9 @@ class MainWindow(QMainWindow):
         self.server_url.returnPressed.connect(self._connect)
         self.profile_combo.activated.connect(lambda _index: self._connect())
         self.message_input.textChanged.connect(self._typed)
+        self.message_input.textChanged.connect(self._update_preview)
+        self.preview_button.toggled.connect(self._preview_toggled)
+        self.format_preview.delegate.link_activated.connect(self.open_link)
         self.reconnect_button.clicked.connect(self.reconnect_requested)
         self.host_elsewhere_button.clicked.connect(self.host_elsewhere_requested)
         self.offline_button.toggled.connect(self._offline_toggled)
@@ -297,7 +310,29 @@ class MainWindow(QMainWindow):
             self.tr("Write a message (Enter sends, Shift+Enter: new line)")
         )
         self.send_button.setText(self.tr("Send"))
+        self.preview_button.setText(self.tr("Preview"))
+        self.preview_button.setToolTip(
+            self.tr("Show how your message will look when sent (Ctrl+Shift+P)")
+        )
+        self.preview_button.setAccessibleName(self.tr("Preview the message"))
+        self.format_preview.setAccessibleName(self.tr("How your message will look"))
         self._show_target()
+
+    # ---- the preview ------------------------------------------------------
+
+    def set_format_messages(self, on: bool) -> None:
+        """The user's setting: what they write is sent as Markdown (the preview shows it so)."""
+        self._format_messages = on
+        self._update_preview()
+
+    def _preview_toggled(self, on: bool) -> None:
+        self.format_preview.setVisible(on)
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        if self.preview_button.isChecked():
+            text = self.message_input.toPlainText()
+            self.format_preview.show_text(text, self._format_messages, self._room)
 
     # ---- user intents -----------------------------------------------------
 

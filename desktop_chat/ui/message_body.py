@@ -5,16 +5,20 @@ work with no Qt painting in it: the context menu and tests use it too.
 Control and bidi characters become visible stand-ins (`display_text`), so
 what a stranger sends is shown as the characters it is; very long messages
 are cut, with a note, since the whole of one can be opened on its own.
+A formatted message (Markdown, protocol/markup.py) is the plain text of its
+markup and the spans to style over it: still plain text, never HTML.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from PySide6.QtCore import QCoreApplication, QObject
 
+from desktop_chat.protocol.markup import Markup, Span, Style, parse
 from desktop_chat.protocol.messages import Kind, Message, display_text
-from desktop_chat.ui.links import Link, find_links
+from desktop_chat.ui.links import Link, find_links, parse_target
 
 MAX_SHOWN_CHARS = 4000
 MAX_SHOWN_LINES = 60
@@ -52,18 +56,69 @@ def shown_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class Body:
-    """A message's text as drawn, and the links in it."""
+    """A message's text as drawn, the links in it, and (formatted messages)
+    the styles over it: spans of protocol/markup.py, links apart."""
 
     text: str
     links: list[Link] = field(default_factory=list)
+    styles: tuple[Span, ...] = ()
+
+
+PARSED_LIMIT = 1024  # formatted messages whose parse is kept: more than a screen shows
+
+
+@lru_cache(maxsize=PARSED_LIMIT)
+def _parsed(message_id: str, text: str) -> Markup:
+    """A formatted message parsed once per id and text (an edit is a new text)."""
+    return parse(text)
+
+
+def _code(styles: tuple[Span, ...], start: int, end: int) -> bool:
+    return any(
+        s.style & (Style.CODE | Style.CODE_BLOCK) and s.start < end and start < s.start + s.length
+        for s in styles
+    )
+
+
+def formatted_body(message: Message) -> Body:
+    """A formatted message as drawn: the plain text of its Markdown, cut like
+    any other, its styles, its links (`[text](url)`, `<url>`) and the bare
+    http(s) addresses in its text outside code. Its links open what their
+    target says (shown on hover), whatever their text says."""
+    text = display_text(message.text)
+    markup = _parsed(message.id, text)
+    shown = _cut(markup.text)
+    end = len(shown)
+    styles = tuple(
+        span if span.start + span.length <= end else span._replace(length=end - span.start)
+        for span in markup.spans
+        if span.style is not Style.LINK and span.start < end
+    )
+    links = []
+    for span in markup.spans:
+        url = parse_target(span.url) if span.style is Style.LINK else None
+        if url is not None:
+            links.append(Link(span.start, span.start + span.length, url))
+    for bare in find_links(shown):
+        inside = any(link.start < bare.end and bare.start < link.end for link in links)
+        if not inside and not _code(styles, bare.start, bare.end):
+            links.append(bare)
+    links.sort(key=lambda link: link.start)
+    if end < len(markup.text):
+        links = [link for link in links if link.end < end]
+        shown += _cut_note(len(markup.text) - end)
+    return Body(shown, links, styles)
 
 
 def message_body(message: Message) -> Body:
     """What the list draws for a message: its text made visible (display_text),
     cut if very long, and, in what people wrote, the links a click opens.
-    A link that runs into the cut is not offered: its end is not shown."""
+    A link that runs into the cut is not offered: its end is not shown.
+    A formatted one (`Message.formatted`) is parsed first: `formatted_body`."""
     if message.deleted:
         return Body(QCoreApplication.translate("BodyText", "message deleted"), [])
+    if message.formatted and message.kind is not Kind.SYSTEM:
+        return formatted_body(message)
     text = display_text(message.text)
     shown = _cut(text)
     links = find_links(shown) if message.kind is not Kind.SYSTEM else []

@@ -17,6 +17,10 @@ ones cut) is `message_body`. A message with http(s) links is drawn through
 a `QTextLayout` instead (`link_layout`), as the same plain text with the
 links underlined, so that a click can be mapped to the link under it
 (`link_at`); a link opens only on a click, through `link_activated`.
+A formatted message (`Message.formatted`, Markdown) takes the same
+layout path, its styles as format ranges over plain text; it is parsed
+when first measured or painted, never for the flood's estimates, and one
+with `formatted` off is drawn exactly as it was typed.
 Heights are cached per message and width, since a view asks for them far
 more often than messages change; fonts and metrics are made once per font.
 """
@@ -62,7 +66,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message, display_text
-from desktop_chat.ui.link_layout import LinkLayouts, link_in, remember
+from desktop_chat.ui.link_layout import LinkLayouts, draw_body, link_in, remember
 from desktop_chat.ui.links import Link
 from desktop_chat.ui.message_body import (
     MAX_SHOWN_CHARS,
@@ -123,6 +127,11 @@ def _band(index: _Index) -> str:
 
 def _never() -> bool:
     return False
+
+
+def _laid_out(body: Body) -> bool:
+    """Whether a body is drawn through a QTextLayout (links or formats), not drawText."""
+    return bool(body.links or body.styles)
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -324,7 +333,7 @@ class MessageDelegate(QStyledItemDelegate):
         return model.rowCount() if model is not None else 0
 
     def _measure(self, message: Message) -> int:
-        if self.body_of(message).links:
+        if _laid_out(self.body_of(message)):
             body_height = math.ceil(self._layout_of(message).boundingRect().height())
         else:
             metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
@@ -340,7 +349,9 @@ class MessageDelegate(QStyledItemDelegate):
     def _estimate(self, message: Message) -> int:
         metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
         per_line = max(1, self._width // max(1, metrics.averageCharWidth()))
-        text = self._text_of(message)
+        # A formatted message not yet shown is not parsed for its estimate.
+        unparsed = message.formatted and message.id not in self._bodies
+        text = message.text if unparsed else self._text_of(message)
         if "\n" in text:
             lines = sum(-(-len(line) // per_line) or 1 for line in text.split("\n"))
         else:
@@ -438,8 +449,8 @@ class MessageDelegate(QStyledItemDelegate):
             height -= chips_h + GAP
         painter.setFont(self._system_font if message.deleted else body_font)
         painter.setPen(colors.muted if kind is Kind.SYSTEM or message.deleted else colors.text)
-        if self.body_of(message).links and self._width > 0:
-            self._layout_of(message).draw(painter, QPointF(left, body_top))
+        if _laid_out(self.body_of(message)) and self._width > 0:
+            draw_body(painter, self._layout_of(message), QPointF(left, body_top), colors.muted)
         else:
             body = self.body_of(message)
             painter.drawText(
@@ -462,6 +473,8 @@ class MessageDelegate(QStyledItemDelegate):
             self._width,
             colors.link,
             self._palette_key,
+            colors.muted,
+            colors.code,
         )
 
     def link_at(self, index: _Index, pos: QPoint) -> Link | None:
@@ -581,6 +594,8 @@ class _Colors:
         self.text = colors.text
         self.failed = colors.failed
         self.link = colors.link
+        self.code = QColor(colors.text)  # behind code: the text's colour, faint
+        self.code.setAlpha(28)
         self.base = palette.color(QPalette.ColorRole.Base)
 
     def sender(self, name: str) -> QColor:

@@ -70,6 +70,7 @@ class SettingsView(Protocol):
     theme: str
     language: str
     font_size: int
+    format_messages: bool
 
     @property
     def servers(self) -> Sequence[ServerView]: ...
@@ -122,6 +123,7 @@ class SettingsDialog(QDialog):
             self.language_combo.setItemData(i, key)
         self.font_spin = _named(QSpinBox(), "settingsFontSize")
         self.font_spin.setRange(0, 40)
+        self.format_box = _named(QCheckBox(), "formatMessagesCheck")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.setObjectName("settingsButtons")
 
@@ -184,6 +186,7 @@ class SettingsDialog(QDialog):
         look.addRow(self.theme_label, self.theme_combo)
         look.addRow(self.language_label, self.language_combo)
         look.addRow(self.font_label, self.font_spin)
+        look.addRow(self.format_box)
 
         layout = QVBoxLayout(self)
         for part in (self.you_group, self.accounts_group, self.notify_group, self.look_group):
@@ -206,6 +209,7 @@ class SettingsDialog(QDialog):
             lambda i: self._emit("language", self.language_combo.itemData(i))
         )
         self.font_spin.valueChanged.connect(lambda v: self._emit("font_size", v))
+        self.format_box.toggled.connect(lambda on: self._emit("format_messages", on))
         self.use_server.clicked.connect(self._choose_server)
         self.servers_list.itemActivated.connect(lambda _item: self._choose_server())
         self.buttons.rejected.connect(self.close)
@@ -262,6 +266,7 @@ class SettingsDialog(QDialog):
                 max(0, self.language_combo.findData(settings.language))
             )
             self.font_spin.setValue(settings.font_size)
+            self.format_box.setChecked(settings.format_messages)
         finally:
             self._loading = False
 
@@ -300,6 +305,7 @@ class SettingsDialog(QDialog):
         self.font_label.setText(self.tr("&Font size:"))
         self.font_spin.setSpecialValueText(self.tr("Default"))
         self.font_spin.setSuffix(self.tr(" pt"))
+        self.format_box.setText(self.tr("F&ormat my messages (Markdown)"))
         names = {
             self.name_edit: (self.tr("Display name"), self.tr("The name others see")),
             self.servers_list: (
@@ -317,6 +323,13 @@ class SettingsDialog(QDialog):
             self.theme_combo: (self.tr("Theme"), ""),
             self.language_combo: (self.tr("Language"), ""),
             self.font_spin: (self.tr("Font size"), self.tr("0 uses the desktop's size")),
+            self.format_box: (
+                self.tr("Format my messages"),
+                self.tr(
+                    "**bold**, *italic*, ~~struck~~, `code` and [links](https://…) "
+                    "are shown formatted, where the server supports it"
+                ),
+            ),
         }
         for widget, (name, description) in names.items():
             widget.setAccessibleName(name)

@@ -147,6 +147,10 @@ class WindowActions(QObject):
             ),
             (_key("Ctrl+F").toString(native), self.tr("Search this conversation")),
             (_key("Ctrl+Shift+F").toString(native), self.tr("Search all conversations")),
+            (
+                _key("Ctrl+Shift+P").toString(native),
+                self.tr("Show or hide how your message will look when sent"),
+            ),
             (self.tr("Up, Down"), self.tr("Previous or next message in the list")),
             (
                 _key("Return").toString(native),

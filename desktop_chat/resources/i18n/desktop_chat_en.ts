@@ -529,6 +529,12 @@
     <name>Link</name>
     <message>
         <source>%1
+Click to write to it in your mail program</source>
+        <translation>%1
+Click to write to it in your mail program</translation>
+    </message>
+    <message>
+        <source>%1
 Site: %2
 Click to open in your browser</source>
         <translation>%1
@@ -589,6 +595,22 @@ Click to open in your browser</translation>
     <message>
         <source>Send</source>
         <translation>Send</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>Show how your message will look when sent (Ctrl+Shift+P)</source>
+        <translation>Show how your message will look when sent (Ctrl+Shift+P)</translation>
+    </message>
+    <message>
+        <source>Preview the message</source>
+        <translation>Preview the message</translation>
+    </message>
+    <message>
+        <source>How your message will look</source>
+        <translation>How your message will look</translation>
     </message>
     <message>
         <source>Sending to room {room}</source>
@@ -1096,6 +1118,10 @@ Click to open in your browser</translation>
         <translation> pt</translation>
     </message>
     <message>
+        <source>F&amp;ormat my messages (Markdown)</source>
+        <translation>F&amp;ormat my messages (Markdown)</translation>
+    </message>
+    <message>
         <source>Display name</source>
         <translation>Display name</translation>
     </message>
@@ -1154,6 +1180,14 @@ Click to open in your browser</translation>
     <message>
         <source>0 uses the desktop&apos;s size</source>
         <translation>0 uses the desktop&apos;s size</translation>
+    </message>
+    <message>
+        <source>Format my messages</source>
+        <translation>Format my messages</translation>
+    </message>
+    <message>
+        <source>**bold**, *italic*, ~~struck~~, `code` and [links](https://…) are shown formatted, where the server supports it</source>
+        <translation>**bold**, *italic*, ~~struck~~, `code` and [links](https://…) are shown formatted, where the server supports it</translation>
     </message>
 </context>
 <context>
@@ -1447,6 +1481,10 @@ Click to open in your browser</translation>
     <message>
         <source>Search all conversations</source>
         <translation>Search all conversations</translation>
+    </message>
+    <message>
+        <source>Show or hide how your message will look when sent</source>
+        <translation>Show or hide how your message will look when sent</translation>
     </message>
     <message>
         <source>Up, Down</source>

@@ -527,6 +527,12 @@
     <name>Link</name>
     <message>
         <source>%1
+Click to write to it in your mail program</source>
+        <translation>%1
+클릭하면 메일 프로그램에서 이 주소로 메일을 씁니다</translation>
+    </message>
+    <message>
+        <source>%1
 Site: %2
 Click to open in your browser</source>
         <translation>%1
@@ -587,6 +593,22 @@ Click to open in your browser</source>
     <message>
         <source>Send</source>
         <translation>보내기</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>미리 보기</translation>
+    </message>
+    <message>
+        <source>Show how your message will look when sent (Ctrl+Shift+P)</source>
+        <translation>보낼 때 메시지가 어떻게 보일지 보여 줍니다 (Ctrl+Shift+P)</translation>
+    </message>
+    <message>
+        <source>Preview the message</source>
+        <translation>메시지 미리 보기</translation>
+    </message>
+    <message>
+        <source>How your message will look</source>
+        <translation>보낼 메시지의 모습</translation>
     </message>
     <message>
         <source>Sending to room {room}</source>
@@ -1090,6 +1112,10 @@ Click to open in your browser</source>
         <translation>pt</translation>
     </message>
     <message>
+        <source>F&amp;ormat my messages (Markdown)</source>
+        <translation>내 메시지에 서식 적용 (마크다운)(&amp;O)</translation>
+    </message>
+    <message>
         <source>Display name</source>
         <translation>표시 이름</translation>
     </message>
@@ -1148,6 +1174,14 @@ Click to open in your browser</source>
     <message>
         <source>0 uses the desktop&apos;s size</source>
         <translation>0이면 데스크톱 크기를 씁니다</translation>
+    </message>
+    <message>
+        <source>Format my messages</source>
+        <translation>내 메시지에 서식 적용</translation>
+    </message>
+    <message>
+        <source>**bold**, *italic*, ~~struck~~, `code` and [links](https://…) are shown formatted, where the server supports it</source>
+        <translation>**굵게**, *기울임*, ~~취소선~~, `코드`, [링크](https://…)가 서식대로 보입니다 (서버가 지원하는 경우)</translation>
     </message>
 </context>
 <context>
@@ -1436,6 +1470,10 @@ Click to open in your browser</source>
     <message>
         <source>Search all conversations</source>
         <translation>모든 대화에서 검색</translation>
+    </message>
+    <message>
+        <source>Show or hide how your message will look when sent</source>
+        <translation>보낼 메시지의 미리 보기를 보이거나 숨깁니다</translation>
     </message>
     <message>
         <source>Up, Down</source>

@@ -1,0 +1,222 @@
+"""Formatted messages in real windows: painted as format ranges over plain text,
+never as HTML; links in them open only on a click, their target on hover; the
+preview paints the text being written the same way; a message not marked as
+formatted is drawn as typed; markdown-it is not imported until one is painted."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCharFormat, QTextLayout
+
+from desktop_chat.app.session import ChatSession
+from desktop_chat.protocol import markup
+from desktop_chat.protocol.messages import Kind, Message
+from desktop_chat.server import extensions
+from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.ui import message_body
+from desktop_chat.ui.link_layout import QUOTE_INDENT
+from tests.security.test_links import (  # noqa: F401  (fixtures)
+    Opened,
+    listener,
+    move_pointer,
+    opened,
+    point_on,
+    row_of,
+    tooltip_at,
+)
+from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
+
+
+@pytest.fixture
+def events(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server says it knows message events (and so the format option)."""
+    monkeypatch.setitem(extensions.EXTENSIONS, "events", True)
+
+
+def sent(qtbot: Any, session: ChatSession, text: str) -> Message:
+    """Type `text` and send it; the window's own row of it, once painted."""
+    type_and_send(qtbot, session, text)
+    qtbot.waitUntil(lambda: text in texts(session, Kind.OWN))
+    session.window.message_list.viewport().grab()  # painted, as a user sees it
+    return session.model.message_at(row_of(session, text).row())
+
+
+def layout_of(session: ChatSession, message: Message) -> QTextLayout:
+    return session.window.delegate._layout_of(message)
+
+
+def styled(layout: QTextLayout) -> list[tuple[str, QTextCharFormat]]:
+    """Each format range as the text it covers and (a copy of) its format."""
+    text = layout.text().replace("\u2028", "\n")
+    ranges = layout.formats()
+    return [(text[r.start : r.start + r.length], QTextCharFormat(r.format)) for r in ranges]
+
+
+def forget_the_parser() -> None:
+    """As in a fresh process: markdown-it not imported, nothing parsed yet."""
+    for name in [n for n in sys.modules if n == "markdown_it" or n.startswith("markdown_it.")]:
+        del sys.modules[name]
+    markup._parser.cache_clear()
+    message_body._parsed.cache_clear()
+
+
+def test_a_formatted_message_is_painted_with_formats_and_the_parser_comes_late(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, events: None
+) -> None:
+    forget_the_parser()
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    qtbot.waitUntil(lambda: alice.client.info.ready.is_set())
+    plain = sent(qtbot, alice, "no markup here, 2 + 2")
+    assert "markdown_it" not in sys.modules  # the window and plain rows do without it
+
+    message = sent(qtbot, alice, "a **bold** move, `code()` and ~~not~~ *this*")
+    assert message.formatted and "markdown_it" in sys.modules
+    layout = layout_of(alice, message)
+    assert layout.text() == "a bold move, code() and not this"
+    found = {text: fmt for text, fmt in styled(layout)}
+    assert found["bold"].font().bold()
+    assert found["code()"].fontFixedPitch() and found["code()"].background().style() != (
+        Qt.BrushStyle.NoBrush
+    )
+    assert found["not"].fontStrikeOut()
+    assert found["this"].fontItalic()
+    # The row is as tall as its layout: nothing cut off.
+    view = alice.window.message_list
+    rect = view.visualRect(row_of(alice, message.text))
+    assert rect.height() >= layout.boundingRect().height()
+    assert alice.window.delegate.body_of(plain).styles == ()
+
+
+def test_a_quote_is_indented_with_its_lines(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, events: None
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    qtbot.waitUntil(lambda: alice.client.info.ready.is_set())
+    message = sent(qtbot, alice, "> they said\n> this\n\nand I say")
+    layout = layout_of(alice, message)
+    lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+    assert [line.x() for line in lines] == [QUOTE_INDENT, QUOTE_INDENT, 0, 0]
+
+
+def test_a_message_not_marked_formatted_is_drawn_as_typed(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, events: None
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    qtbot.waitUntil(lambda: alice.client.info.ready.is_set())
+    alice.settings.format_messages = False  # as the settings dialog's checkbox does
+    message = sent(qtbot, alice, "2*3*4 **not bold**")
+    assert not message.formatted
+    body = alice.window.delegate.body_of(message)
+    assert body.text == "2*3*4 **not bold**" and body.styles == () and body.links == []
+
+
+def test_to_a_server_that_does_not_know_formats_it_is_sent_and_shown_as_typed(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    bob = open_window(server_url(chat_server), "bob")
+    wait_connected(qtbot, alice)
+    wait_connected(qtbot, bob)
+    qtbot.waitUntil(lambda: alice.client.info.ready.is_set())
+    message = sent(qtbot, alice, "2*3*4")
+    assert not message.formatted
+    assert alice.window.delegate.body_of(message).text == "2*3*4"
+    qtbot.waitUntil(lambda: "2*3*4" in texts(bob, Kind.OTHER))
+
+
+def test_html_in_a_formatted_message_is_shown_as_its_characters(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, events: None
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    qtbot.waitUntil(lambda: alice.client.info.ready.is_set())
+    message = sent(qtbot, alice, "**<b>x</b>** <img src=x onerror=alert(1)>")
+    assert message.formatted
+    layout = layout_of(alice, message)
+    assert layout.text() == "<b>x</b> <img src=x onerror=alert(1)>"
+    assert [text for text, fmt in styled(layout) if fmt.font().bold()] == ["<b>x</b>"]
+
+
+def test_a_link_in_formatted_text_opens_only_on_click_and_names_its_target(
+    qtbot: Any,
+    open_window: Any,
+    chat_server: ChatServer,
+    events: None,
+    opened: Opened,  # noqa: F811
+    listener: tuple[int, list[str]],  # noqa: F811
+) -> None:
+    port, connections = listener
+    target = f"http://127.0.0.1:{port}/page?x=1"
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    qtbot.waitUntil(lambda: alice.client.info.ready.is_set())
+    text = f"read **[the bank's page]({target})** ![img](http://127.0.0.1:{port}/i.png)"
+    message = sent(qtbot, alice, text)
+    links = alice.window.delegate.body_of(message).links
+    assert [link.target for link in links] == [target, f"http://127.0.0.1:{port}/i.png"]
+    assert layout_of(alice, message).text() == "read the bank's page !img"
+    link = links[0]
+    pos = point_on(alice, text, link)
+    view = alice.window.message_list
+
+    move_pointer(alice, pos)
+    qtbot.waitUntil(lambda: view.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor)
+    # The target is shown, not hidden behind the link's words.
+    assert tooltip_at(alice, pos) == f"{target}\nSite: 127.0.0.1\nClick to open in your browser"
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos.x(), 2))
+    qtbot.wait(300)
+    assert opened.urls == [] and connections == []  # nothing fetched, not even the image
+
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: opened.urls == [target])
+
+
+def test_the_preview_shows_the_formats_of_what_is_being_written(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    w = alice.window
+    preview = w.format_preview
+    assert preview.objectName() == "formatPreview" and preview.isHidden()
+    w.message_input.setFocus()
+    w.message_input.insertPlainText("**strong** `x`")
+    qtbot.keyClick(w.message_input, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    assert w.findChild(type(w.preview_button), "previewButton").isChecked()
+    assert preview.isVisible()
+    preview.viewport().grab()
+    message = preview.message
+    assert message is not None and message.text == "**strong** `x`"
+    layout = preview.delegate._layout_of(message)
+    found = dict(styled(layout))
+    assert layout.text() == "strong x"
+    assert found["strong"].font().bold() and found["x"].fontFixedPitch()
+
+    w.message_input.insertPlainText(" more")  # it follows the typing
+    assert preview.message is not None and preview.message.text == "**strong** `x` more"
+
+    w.set_format_messages(False)  # the setting off: previewed as typed
+    assert preview.message is not None
+    body = preview.delegate.body_of(preview.message)
+    assert body.text == "**strong** `x` more" and body.styles == ()
+
+    w.preview_button.click()
+    assert preview.isHidden()
+
+
+def test_a_plain_message_with_a_link_keeps_its_lines(qtbot: Any, open_window: Any,
+                                                    chat_server: ChatServer) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    alice.settings.format_messages = False
+    message = sent(qtbot, alice, "first line\nhttp://example.org/a\nthird line")
+    layout = layout_of(alice, message)
+    assert layout.lineCount() == 3
