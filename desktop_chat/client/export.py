@@ -105,8 +105,11 @@ def _atomic_text(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
         raise
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def _json_line(obj: Mapping[str, Any]) -> str:
-    line = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    line = _ENCODER.encode(obj)
     return _JSON_RAW_TROUBLE.sub(_json_escape, line) + "\n"
 
 
