@@ -18,6 +18,10 @@ through); links in messages stay plain text.
 No Qt here, and no words a user reads either: the HTML's labels ("edited",
 "message deleted", ...) come from the caller, who passes them translated.
 
+Errors: an `OSError` about the file (no space left, no permission, a
+folder that is gone) is a known error to show in words; anything else the
+iterable raises is passed on as it is. Either way nothing is left behind.
+
 The temporary file is made with `tempfile.mkstemp`, so the export is
 readable by its owner only (mode 0600): a conversation is private.
 """

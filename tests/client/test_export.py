@@ -4,6 +4,7 @@ HTML page kept as text."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from desktop_chat.client import export
 from desktop_chat.client.export import export_html, export_jsonl
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from tests.procs import ROOT
@@ -168,6 +170,7 @@ def many(count: int) -> Iterator[Message]:
 # seven times slower).
 MEASURE = r"""
 import json, resource, sys
+from desktop_chat.client import export
 from desktop_chat.client.export import export_html, export_jsonl
 from tests.client.test_export import many
 
@@ -247,6 +250,30 @@ def test_a_failure_part_way_leaves_no_file_and_no_temporary(tmp_path: Path, kind
     assert path.read_text(encoding="utf-8") == "the previous export"
 
 
+@pytest.mark.parametrize(("kind", "writer"), [("jsonl", "_json_line"), ("html", "_html_block")])
+def test_a_full_disk_part_way_leaves_nothing_either(
+    tmp_path: Path, kind: str, writer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = getattr(export, writer)
+    calls = 0
+
+    def filling_up(*args: Any) -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 1000:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return str(real(*args))
+
+    monkeypatch.setattr(export, writer, filling_up)
+    path = tmp_path / f"chat.{kind}"
+    with pytest.raises(OSError, match="No space"):
+        if kind == "jsonl":
+            export_jsonl(many(5000), path, room="r", account_label="me")
+        else:
+            export_html(many(5000), path, room="r", account_label="me", title="t")
+    assert calls == 1000 and list(tmp_path.iterdir()) == []
+
+
 def test_a_finished_export_replaces_the_old_one_and_is_private(tmp_path: Path) -> None:
     path = tmp_path / "chat.jsonl"
     path.write_text("old", encoding="utf-8")
@@ -312,7 +339,7 @@ def assert_loads_nothing(raw: str, page: Page) -> None:
         "content": "default-src 'none'; style-src 'unsafe-inline'",
     }
     assert {"charset": "utf-8"} in metas
-    assert not any(m.get("http-equiv", "").lower() == "refresh" for m in metas)
+    assert not any((m.get("http-equiv") or "").lower() == "refresh" for m in metas)
     assert page.comments == []
 
 
