@@ -232,6 +232,12 @@ def _quote(text: str) -> str:
     return flat
 
 
+def _key(message_id: str) -> bytes:
+    """An id as SQLite can hold it exactly: ids come from servers and may
+    hold anything, lone surrogates included."""
+    return message_id.encode("utf-8", "surrogatepass")
+
+
 class _ReplyIndex:
     """Who wrote each exported line and how it starts, for the reply marks.
 
@@ -248,18 +254,20 @@ class _ReplyIndex:
     def add(self, message_id: str, sender: str, quote: str) -> None:
         if not message_id:
             return
-        self.recent[message_id] = (sender, quote)
+        # Kept as drawn (display_text): SQLite takes no lone surrogate, and
+        # drawing it again later changes nothing.
+        self.recent[message_id] = (display_text(sender), display_text(quote))
         if len(self.recent) >= self.keep:
             self._spill()
 
     def _spill(self) -> None:
         if self.db is None:
             self.db = sqlite3.connect("")  # "": a temporary file of its own
-            self.db.execute("CREATE TABLE line (id TEXT PRIMARY KEY, sender TEXT, quote TEXT)")
+            self.db.execute("CREATE TABLE line (id BLOB PRIMARY KEY, sender TEXT, quote TEXT)")
         with self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO line VALUES (?, ?, ?)",
-                ((k, s, q) for k, (s, q) in self.recent.items()),
+                ((_key(k), s, q) for k, (s, q) in self.recent.items()),
             )
         self.recent.clear()
 
@@ -268,7 +276,7 @@ class _ReplyIndex:
         if found is not None or self.db is None:
             return found
         row = self.db.execute(
-            "SELECT sender, quote FROM line WHERE id = ?", (message_id,)
+            "SELECT sender, quote FROM line WHERE id = ?", (_key(message_id),)
         ).fetchone()
         return (row[0], row[1]) if row else None
 

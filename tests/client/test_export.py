@@ -442,3 +442,17 @@ def parse_str(fragment: str) -> Page:
     page = Page()
     page.feed(fragment)
     return page
+
+
+def test_replies_to_lines_far_back_with_surrogates_in_them(tmp_path: Path) -> None:
+    """The reply index keeps old lines in SQLite, which takes no lone
+    surrogate, in a name, a text or a server's id."""
+    odd = Message(text="half \ud800 a pair", kind=Kind.OTHER, sender="\udfffbob",
+                  id="odd\ud800")
+    answer = Message(text="yes", kind=Kind.OTHER, sender="carol", id="answer",
+                     reply_to="odd\ud800")
+    path = tmp_path / "far.html"
+    assert export_html([odd, *many(12_000), answer], path, room="", account_label="me",
+                       title="t") == 12_002
+    shown = "".join(parse(path)[1].text)
+    assert "in reply to \ufffdbob: half \ufffd a pair" in shown
