@@ -67,6 +67,12 @@ def browser_ready(node_ready: None) -> None:
     require("server.js", "browser.js")
 
 
+@pytest.fixture(scope="session")
+def export_browser_ready() -> None:
+    """Node, playwright-core and Chromium for open_export.js (no chat server)."""
+    require("open_export.js")
+
+
 @pytest.fixture
 def spin(qtbot: Any, loop: Any) -> Spin:
     """Wait on a condition while the Qt and asyncio loop keep turning."""

@@ -49,7 +49,9 @@ NODE_MODULES = {
     "getstarted_server.js": ("express", "socket.io"),
     "peer.js": ("socket.io-client",),
     "browser.js": ("playwright-core",),
+    "open_export.js": ("playwright-core",),
 }
+BROWSER_SCRIPTS = {"browser.js", "open_export.js"}  # the ones that need Chromium
 NODE = node_executable()  # absolute, so children find it without PATH
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -101,7 +103,7 @@ def missing_for(scripts: Iterable[str]) -> str | None:
             f"Node modules {', '.join(absent)} are not installed in {INTEROP_DIR}/node_modules "
             f"(run `npm ci` in {INTEROP_DIR})"
         )
-    if "browser.js" in scripts and not os.access(CHROMIUM, os.X_OK):
+    if BROWSER_SCRIPTS.intersection(scripts) and not os.access(CHROMIUM, os.X_OK):
         return (
             f"Chromium is not installed at {CHROMIUM} "
             "(apt-get install chromium, or set CHROMIUM_PATH)"
