@@ -90,6 +90,7 @@ what was said meanwhile as `message` events, each once.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -101,6 +102,7 @@ from PySide6.QtCore import QObject, QSocketNotifier
 
 from desktop_chat.accounts.account import Account
 from desktop_chat.app.account_session import AccountSession
+from desktop_chat.app.exporting import FORMATS
 from desktop_chat.app.session import ChatSession
 from desktop_chat.client.status import Status
 from desktop_chat.protocol.messages import DeliveryUpdate, Kind, Message
@@ -255,6 +257,26 @@ class Automation(QObject):
 
     # ---- commands ---------------------------------------------------------
 
+    def _export(self, room: str, path: str, fmt: object) -> None:
+        """Export as Chat → Export… does; answered when the file is written."""
+        if fmt not in FORMATS:
+            self._emit({"event": "error", "cmd": "export", "message": f"no format {fmt!r}"})
+            return
+        task = self.session.export(room, path, str(fmt))
+
+        def done(task: asyncio.Task[int]) -> None:
+            if task.cancelled():
+                return
+            error = task.exception()
+            if error is not None:
+                self._emit({"event": "error", "cmd": "export", "path": path,
+                            "message": str(error)})
+            else:
+                self._emit({"event": "exported", "path": path, "count": task.result(),
+                            "room": room})
+
+        task.add_done_callback(done)
+
     def _change_command(self, cmd: str, command: dict[str, Any]) -> None:
         """Reply, edit, delete or react through the window, as its menu does."""
         found = self._find_line(command.get("id"))
@@ -353,6 +375,8 @@ class Automation(QObject):
                 }
             )
 
+        elif cmd == "export" and isinstance(room, str) and isinstance(command.get("path"), str):
+            self._export(room, command["path"], command.get("format", "jsonl"))
         elif cmd in ("reply", "edit", "delete", "react"):
             self._change_command(cmd, command)
         elif cmd == "join" and isinstance(room, str):

@@ -26,6 +26,7 @@ from desktop_chat.protocol.messages import Message
 from desktop_chat.protocol.urls import InvalidServerUrl, ServerTarget, parse_server_url
 from desktop_chat.resources import icon_path
 from desktop_chat.ui.accessibility import Announcer
+from desktop_chat.ui.export_words import ask_export_path
 from desktop_chat.ui.i18n import Translations, choose_language
 from desktop_chat.ui.notify_policy import Bursts, is_replayed, should_notify
 from desktop_chat.ui.settings_dialog import SettingsDialog
@@ -124,6 +125,7 @@ class Desktop(QObject):
         )
 
         self.actions.settings_requested.connect(self.open_settings)
+        self.actions.export_requested.connect(self.ask_export)
         self.actions.help_requested.connect(self.open_help)
         self.actions.quit_requested.connect(self.quit)
         self.actions.dnd_toggled.connect(lambda on: self.set_setting("do_not_disturb", on))
@@ -310,6 +312,15 @@ class Desktop(QObject):
             s.save()
 
     # ---- settings ------------------------------------------------------------
+
+    def ask_export(self) -> None:
+        """Chat → Export…: where to, and as what; the conversation shown when asked."""
+        room = self.session.conversations.current
+
+        def chosen(path: str, fmt: str) -> None:
+            self.session.export(room, path, fmt)
+
+        ask_export_path(self.window, room, chosen)
 
     def open_settings(self) -> None:
         if self.settings_dialog is None:

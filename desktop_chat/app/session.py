@@ -27,6 +27,7 @@ from desktop_chat.accounts.account import Account
 from desktop_chat.accounts.store import AccountStore
 from desktop_chat.app.account_session import AccountSession, ClientOptions
 from desktop_chat.app.accounts_link import AccountsLink
+from desktop_chat.app.exporting import Exporter
 from desktop_chat.app.hosting import HostedServer
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.local_data import open_local_data
@@ -53,6 +54,7 @@ from desktop_chat.protocol.urls import (
 from desktop_chat.ui.account_list_model import AccountListModel
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.conversations import Conversations
+from desktop_chat.ui.export_words import ExportText
 from desktop_chat.ui.inspector import Inspector
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.message_model import MessageModel
@@ -122,6 +124,9 @@ class ChatSession(QObject):
         provisional = Account("", self.identity.key, first.key if first else self.identity.key,
                               "", "", "")
         self.window = MainWindow(MessageModel())
+        self.exporter = Exporter(self.history, self)
+        self.exporter.exported.connect(self._exported)
+        self.exporter.failed.connect(self._export_failed)
         self.window.set_format_messages(self.settings.format_messages)
         self.in_window = WindowAccounts(self.accounts, self.window, self._make_session)
         self.window.show_accounts(self.in_window.rows)
@@ -366,6 +371,20 @@ class ChatSession(QObject):
         for session in self.sessions:
             if session.account.id == account.id and change != "removed":
                 session.account = account
+
+    def export(self, room: str, path: str, fmt: str) -> asyncio.Task[int]:
+        """Export the conversation of `room` of the account shown (Chat → Export…);
+        the window says how it went."""
+        task = asyncio.ensure_future(self.exporter.export(self.shown, room, path, fmt))
+        # A failure is said in the window (`failed`); whoever asked may look too.
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return task
+
+    def _exported(self, path: str, count: int) -> None:
+        self.window.statusBar().showMessage(ExportText().done(path, count), 10_000)
+
+    def _export_failed(self, path: str, reason: str) -> None:
+        self.window.statusBar().showMessage(ExportText().failed(path, reason), 15_000)
 
     def _show_original(self, message_id: str) -> None:
         if not self.shown.keeping.show_line(message_id):

@@ -46,6 +46,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from operator import attrgetter
@@ -71,6 +72,7 @@ COMMIT_ROWS = 500  # rows that are committed at once without waiting
 INDEX_IDLE = 0.25  # seconds without a batch before the writer indexes for search
 WRITER_NICE = 10  # how much lower the writer thread runs than the window (Linux)
 INDEX_CHUNK = 2_000
+BUSY_TIMEOUT_MS = 5000  # the writer waits this long for another window's writer
 SCRUB_TRIES = 50  # checkpoints tried after a deletion before waiting for an idle moment
 SCRUB_WAIT = 0.02  # rows indexed per transaction (then the queue is looked at again)
 
@@ -324,7 +326,7 @@ class History:
         with contextlib.suppress(AttributeError, OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WRITER_NICE)
         db = sqlite3.connect(str(self.path), isolation_level=None)
-        db.execute("PRAGMA busy_timeout=5000")
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA cache_size=-32768")  # 32 MB: the index pages written stay in memory
         # A deleted line's text must leave the file, not just the table (see _scrub).
@@ -506,12 +508,20 @@ class History:
         try:
             if self._scrub_due is None:
                 db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')")
-            for _ in range(SCRUB_TRIES):
-                busy, _log, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                if not busy:
-                    self._scrub_due = None
-                    return
-                time.sleep(SCRUB_WAIT)
+            # Without waiting on the busy timeout: a checkpoint that waits holds
+            # back the other window's writer meanwhile.
+            db.execute("PRAGMA busy_timeout=0")
+            try:
+                for _ in range(SCRUB_TRIES):
+                    busy, _log, _copied = db.execute(
+                        "PRAGMA wal_checkpoint(TRUNCATE)"
+                    ).fetchone()
+                    if not busy:
+                        self._scrub_due = None
+                        return
+                    time.sleep(SCRUB_WAIT)
+            finally:
+                db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except sqlite3.Error:
             log.warning("could not scrub the history after a deletion", exc_info=True)
         self._scrub_due = time.monotonic()
@@ -640,6 +650,25 @@ class History:
             (account, room, start, bound, most + 1),
         ).fetchall()
         return [] if len(rows) > most else self._read(rows)
+
+    def conversation(self, account: str, room: str, batch: int = 2_000) -> Iterator[Message]:
+        """Every kept line of a conversation, oldest first, read in batches on a
+        connection of the calling thread's own (an export, off the window's thread)."""
+        db = sqlite3.connect(str(self.path))
+        try:
+            after = 0
+            while True:
+                rows = db.execute(
+                    f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq > ?"
+                    " ORDER BY seq LIMIT ?",
+                    (account, room, after, batch),
+                ).fetchall()
+                if not rows:
+                    return
+                after = int(rows[-1][-1])
+                yield from map(_message, rows)
+        finally:
+            db.close()
 
     def locate(self, account: str, room: str, message_id: str) -> Message | None:
         """The kept line known here as `message_id` (ours also by the server's

@@ -36,6 +36,7 @@ class WindowActions(QObject):
     help_requested = Signal()
     quit_requested = Signal()
     dnd_toggled = Signal(bool)
+    export_requested = Signal()  # Chat → Export…: the conversation shown
 
     def __init__(self, window: QMainWindow, focus_targets: dict[str, QWidget]) -> None:
         super().__init__(window)
@@ -70,6 +71,7 @@ class WindowActions(QObject):
         self.focus_list = action("actionFocusMessages", "Ctrl+Shift+M", self.chat_menu)
         self.focus_input = action("actionFocusInput", "Ctrl+T", self.chat_menu)
         self.chat_menu.addSeparator()
+        self.export = action("actionExport", "Ctrl+Shift+E", self.chat_menu)
         self.dnd = action("actionDoNotDisturb", "Ctrl+D", self.chat_menu)
         self.dnd.setCheckable(True)
         self.settings = action("actionSettings", "Ctrl+,", self.chat_menu)
@@ -85,6 +87,7 @@ class WindowActions(QObject):
         ):
             act.triggered.connect(lambda _=False, key=key: self._focus(key))
         self.dnd.toggled.connect(self.dnd_toggled)
+        self.export.triggered.connect(self.export_requested)
         self.settings.triggered.connect(self.settings_requested)
         self.quit.triggered.connect(self.quit_requested)
         self.help.triggered.connect(self.help_requested)
@@ -113,6 +116,7 @@ class WindowActions(QObject):
         self.focus_room.setText(self.tr("Go to the &room"))
         self.focus_list.setText(self.tr("Go to the &messages"))
         self.focus_input.setText(self.tr("&Write a message"))
+        self.export.setText(self.tr("&Export conversation…"))
         self.dnd.setText(self.tr("&Do not disturb"))
         self.settings.setText(self.tr("&Settings…"))
         self.quit.setText(self.tr("&Quit"))

@@ -217,3 +217,34 @@ def test_a_deleted_line_leaves_no_trace_in_the_files(
         for path in files:
             assert b"hunter2" not in path.read_bytes(), path
             assert b"zebra-crossing" not in path.read_bytes(), path
+
+
+def test_export_writes_the_conversation_as_it_is_now(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, arun: Any, tmp_path: Path
+) -> None:
+    import json
+
+    alice, bob = two(qtbot, open_window, chat_server)
+    type_and_send(qtbot, alice, "first <b>line</b>")
+    type_and_send(qtbot, alice, "second")
+    qtbot.waitUntil(lambda: line(bob, "second") is not None)
+    first, second = line(bob, "first <b>line</b>"), line(bob, "second")
+    bob.window.start_reply(first)  # type: ignore[arg-type]
+    type_and_send(qtbot, bob, "an answer")
+    bob.bridge.react(second, "👍")  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: (by_id(alice, line(alice, "second").id).reactions or {})  # type: ignore[union-attr]
+                    .get("👍") == ["bob"])
+    alice.bridge.edit(line(alice, "second"), "second, edited")  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: by_id(bob, second.id).text == "second, edited")  # type: ignore[union-attr]
+
+    jsonl, page = tmp_path / "garden.jsonl", tmp_path / "garden.html"
+    assert arun(bob.export("", str(jsonl), "jsonl")) == 3
+    assert arun(bob.export("", str(page), "html")) == 3
+    rows = [json.loads(text) for text in jsonl.read_text(encoding="utf-8").splitlines()]
+    lines = [row for row in rows if row.get("type") == "message"]
+    assert [row["text"] for row in lines] == ["first <b>line</b>", "second, edited", "an answer"]
+    assert lines[1]["edited"] is True and lines[1]["reactions"] == {"👍": ["bob"]}
+    assert lines[2]["reply_to"] == lines[0]["id"]
+    html = page.read_text(encoding="utf-8")
+    assert "first &lt;b&gt;line&lt;/b&gt;" in html and "<b>line" not in html
+    assert "second, edited" in html
