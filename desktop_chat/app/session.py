@@ -224,6 +224,7 @@ class ChatSession(QObject):
         b.send_refused.connect(lambda text, why, s=session: self._send_refused(s, text, why))
         b.retry_pending.connect(lambda waiting, s=session: self._retry_pending(s, waiting))
         b.info_received.connect(lambda s=session: self._changes_known(s))
+        b.status_changed.connect(lambda _status, s=session: self._changes_known(s))
         c.current_changed.connect(lambda room, s=session: self._conversation_shown(s, room))
         return session
 

@@ -156,7 +156,9 @@ class MainWindow(QMainWindow):
         self.send_button = _named(QPushButton(), "sendButton")
         self.compose_bar = ComposeBar()
         self.compose_bar.cancelled.connect(self.stop_composing)
-        self.changes_supported = True  # replies, edits, deletions, reactions (the server's)
+        # Replies, edits, deletions, reactions: whether the server carries them
+        # (told by the session once the server says so; none until then).
+        self.changes_supported = False
         self._draft_before_edit = ""  # what the box held when an edit began
         # What the text will look like when sent (Ctrl+Shift+P), painted as the list will.
         self.preview_button = _named(QPushButton(), "previewButton")
