@@ -13,20 +13,18 @@ from desktop_chat.ui.tr import fill
 
 
 def export_labels() -> dict[str, str]:
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ExportWords", text)
-
+    translate = QCoreApplication.translate
     return {
-        "room": tr("Room"),
-        "account": tr("Account"),
-        "exported": tr("Exported"),
-        "no_room": tr("everyone"),
-        "system": tr("system"),
-        "edited": tr("edited"),
-        "deleted": tr("message deleted"),
-        "reply": tr("in reply to {sender}: {text}"),
-        "reply_missing": tr("in reply to a message not in this export"),
-        "not_delivered": tr("not delivered"),
+        "room": translate("ExportWords", "Room"),
+        "account": translate("ExportWords", "Account"),
+        "exported": translate("ExportWords", "Exported"),
+        "no_room": translate("ExportWords", "everyone"),
+        "system": translate("ExportWords", "system"),
+        "edited": translate("ExportWords", "edited"),
+        "deleted": translate("ExportWords", "message deleted"),
+        "reply": translate("ExportWords", "in reply to {sender}: {text}"),
+        "reply_missing": translate("ExportWords", "in reply to a message not in this export"),
+        "not_delivered": translate("ExportWords", "not delivered"),
     }
 
 

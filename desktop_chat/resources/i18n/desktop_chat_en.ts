@@ -291,6 +291,10 @@
             <numerusform>… %n more characters (double-click to see the whole message)</numerusform>
         </translation>
     </message>
+    <message>
+        <source>message deleted</source>
+        <translation>message deleted</translation>
+    </message>
 </context>
 <context>
     <name>ChatSession</name>
@@ -331,6 +335,10 @@
         <translation>Bringing over the messages an earlier version of desktop-chat kept for this server…</translation>
     </message>
     <message>
+        <source>The message answered is no longer kept here.</source>
+        <translation>The message answered is no longer kept here.</translation>
+    </message>
+    <message>
         <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
         <translation>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</translation>
     </message>
@@ -365,6 +373,29 @@
     <message>
         <source>Could not start the chat server on a free port.</source>
         <translation>Could not start the chat server on a free port.</translation>
+    </message>
+</context>
+<context>
+    <name>ComposeBar</name>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Editing your message (Enter saves, Esc cancels)</source>
+        <translation>Editing your message (Enter saves, Esc cancels)</translation>
+    </message>
+    <message>
+        <source>yourself</source>
+        <translation>yourself</translation>
+    </message>
+    <message>
+        <source>Replying to %1: %2</source>
+        <translation>Replying to %1: %2</translation>
     </message>
 </context>
 <context>
@@ -406,6 +437,83 @@
     <message>
         <source>No emoji found</source>
         <translation>No emoji found</translation>
+    </message>
+</context>
+<context>
+    <name>ExportText</name>
+    <message numerus="yes">
+        <source>Exported %n line(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n line to %1</numerusform>
+            <numerusform>Exported %n lines to %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not export to %1: %2</source>
+        <translation>Could not export to %1: %2</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>Export conversation</translation>
+    </message>
+    <message>
+        <source>Readable page (*.html)</source>
+        <translation>Readable page (*.html)</translation>
+    </message>
+    <message>
+        <source>JSON lines, every field (*.jsonl)</source>
+        <translation>JSON lines, every field (*.jsonl)</translation>
+    </message>
+</context>
+<context>
+    <name>ExportWords</name>
+    <message>
+        <source>Room</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Exported</source>
+        <translation>Exported</translation>
+    </message>
+    <message>
+        <source>everyone</source>
+        <translation>everyone</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>system</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>edited</translation>
+    </message>
+    <message>
+        <source>message deleted</source>
+        <translation>message deleted</translation>
+    </message>
+    <message>
+        <source>in reply to {sender}: {text}</source>
+        <translation>in reply to {sender}: {text}</translation>
+    </message>
+    <message>
+        <source>in reply to a message not in this export</source>
+        <translation>in reply to a message not in this export</translation>
+    </message>
+    <message>
+        <source>not delivered</source>
+        <translation>not delivered</translation>
+    </message>
+    <message>
+        <source>desktop-chat: #{room}</source>
+        <translation>desktop-chat: #{room}</translation>
+    </message>
+    <message>
+        <source>desktop-chat: everyone</source>
+        <translation>desktop-chat: everyone</translation>
     </message>
 </context>
 <context>
@@ -649,6 +757,26 @@ Click to open in your browser</translation>
         <translation>Show whole message</translation>
     </message>
     <message>
+        <source>Reply</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation>React</translation>
+    </message>
+    <message>
+        <source>More…</source>
+        <translation>More…</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
         <source>Send again</source>
         <translation>Send again</translation>
     </message>
@@ -663,6 +791,13 @@ Click to open in your browser</translation>
     <message>
         <source>Go offline</source>
         <translation>Go offline</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>The message answered is gone</source>
+        <translation>The message answered is gone</translation>
     </message>
 </context>
 <context>
@@ -688,6 +823,10 @@ Click to open in your browser</translation>
         <translation>discarded, not sent</translation>
     </message>
     <message>
+        <source>edited at %1</source>
+        <translation>edited at %1</translation>
+    </message>
+    <message>
         <source>{name}, from connection {sid}</source>
         <translation>{name}, from connection {sid}</translation>
     </message>
@@ -706,6 +845,10 @@ Click to open in your browser</translation>
     <message>
         <source>to everyone</source>
         <translation>to everyone</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>edited</translation>
     </message>
     <message>
         <source>failed: %1</source>
@@ -777,6 +920,26 @@ Click to open in your browser</translation>
     <message>
         <source>Joined %1</source>
         <translation>Joined %1</translation>
+    </message>
+    <message>
+        <source>The server refused your edit: “%1”</source>
+        <translation>The server refused your edit: “%1”</translation>
+    </message>
+    <message>
+        <source>The server refused to delete your message: “%1”</source>
+        <translation>The server refused to delete your message: “%1”</translation>
+    </message>
+    <message>
+        <source>The server refused your reaction: “%1”</source>
+        <translation>The server refused your reaction: “%1”</translation>
+    </message>
+    <message>
+        <source>The server refused the change: “%1”</source>
+        <translation>The server refused the change: “%1”</translation>
+    </message>
+    <message>
+        <source>This server cannot carry replies, edits, deletions or reactions, so they are hidden here; a reply is sent as text with the answered line quoted.</source>
+        <translation>This server cannot carry replies, edits, deletions or reactions, so they are hidden here; a reply is sent as text with the answered line quoted.</translation>
     </message>
     <message>
         <source>Joined room &apos;%1&apos; (the server did not confirm).</source>
@@ -1425,6 +1588,10 @@ Click to open in your browser</translation>
     <message>
         <source>&amp;Write a message</source>
         <translation>&amp;Write a message</translation>
+    </message>
+    <message>
+        <source>&amp;Export conversation…</source>
+        <translation>&amp;Export conversation…</translation>
     </message>
     <message>
         <source>&amp;Do not disturb</source>

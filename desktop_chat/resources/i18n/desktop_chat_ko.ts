@@ -290,6 +290,10 @@
             <numerusform>… %n자 더 있음 (두 번 클릭하면 메시지 전체를 봅니다)</numerusform>
         </translation>
     </message>
+    <message>
+        <source>message deleted</source>
+        <translation>삭제된 메시지</translation>
+    </message>
 </context>
 <context>
     <name>ChatSession</name>
@@ -330,6 +334,10 @@
         <translation>이전 버전의 desktop-chat이 이 서버에 대해 보관한 메시지를 가져오는 중…</translation>
     </message>
     <message>
+        <source>The message answered is no longer kept here.</source>
+        <translation>답장한 메시지가 더 이상 여기에 보관되어 있지 않습니다.</translation>
+    </message>
+    <message>
         <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
         <translation>경고: --insecure가 켜져 있습니다. TLS 인증서를 확인하지 않으므로, 나와 서버 사이의 누구나 이 대화를 읽고 바꿀 수 있습니다.</translation>
     </message>
@@ -364,6 +372,29 @@
     <message>
         <source>Could not start the chat server on a free port.</source>
         <translation>빈 포트에서 채팅 서버를 시작하지 못했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ComposeBar</name>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>취소 (Esc)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Editing your message (Enter saves, Esc cancels)</source>
+        <translation>메시지 수정 중 (Enter: 저장, Esc: 취소)</translation>
+    </message>
+    <message>
+        <source>yourself</source>
+        <translation>나</translation>
+    </message>
+    <message>
+        <source>Replying to %1: %2</source>
+        <translation>%1 님에게 답장: %2</translation>
     </message>
 </context>
 <context>
@@ -405,6 +436,82 @@
     <message>
         <source>No emoji found</source>
         <translation>일치하는 이모지가 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>ExportText</name>
+    <message numerus="yes">
+        <source>Exported %n line(s) to %1</source>
+        <translation>
+            <numerusform>%n줄을 %1(으)로 내보냈습니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not export to %1: %2</source>
+        <translation>%1(으)로 내보내지 못했습니다: %2</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>대화 내보내기</translation>
+    </message>
+    <message>
+        <source>Readable page (*.html)</source>
+        <translation>읽기 쉬운 페이지 (*.html)</translation>
+    </message>
+    <message>
+        <source>JSON lines, every field (*.jsonl)</source>
+        <translation>JSON 줄, 모든 필드 (*.jsonl)</translation>
+    </message>
+</context>
+<context>
+    <name>ExportWords</name>
+    <message>
+        <source>Room</source>
+        <translation>방</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>Exported</source>
+        <translation>내보낸 때</translation>
+    </message>
+    <message>
+        <source>everyone</source>
+        <translation>모두</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>시스템</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>수정됨</translation>
+    </message>
+    <message>
+        <source>message deleted</source>
+        <translation>삭제된 메시지</translation>
+    </message>
+    <message>
+        <source>in reply to {sender}: {text}</source>
+        <translation>{sender} 님에게 답장: {text}</translation>
+    </message>
+    <message>
+        <source>in reply to a message not in this export</source>
+        <translation>이 내보내기에 없는 메시지에 대한 답장</translation>
+    </message>
+    <message>
+        <source>not delivered</source>
+        <translation>전달되지 않음</translation>
+    </message>
+    <message>
+        <source>desktop-chat: #{room}</source>
+        <translation>desktop-chat: #{room}</translation>
+    </message>
+    <message>
+        <source>desktop-chat: everyone</source>
+        <translation>desktop-chat: 모두</translation>
     </message>
 </context>
 <context>
@@ -647,6 +754,26 @@ Click to open in your browser</source>
         <translation>메시지 전체 보기</translation>
     </message>
     <message>
+        <source>Reply</source>
+        <translation>답장</translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation>반응</translation>
+    </message>
+    <message>
+        <source>More…</source>
+        <translation>더 보기…</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>수정</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
         <source>Send again</source>
         <translation>다시 보내기</translation>
     </message>
@@ -661,6 +788,13 @@ Click to open in your browser</source>
     <message>
         <source>Go offline</source>
         <translation>오프라인으로 전환</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>The message answered is gone</source>
+        <translation>답장한 메시지가 삭제되었습니다</translation>
     </message>
 </context>
 <context>
@@ -686,6 +820,10 @@ Click to open in your browser</source>
         <translation>버림, 보내지 않음</translation>
     </message>
     <message>
+        <source>edited at %1</source>
+        <translation>%1에 수정됨</translation>
+    </message>
+    <message>
         <source>{name}, from connection {sid}</source>
         <translation>{name}, 연결 {sid}에서</translation>
     </message>
@@ -704,6 +842,10 @@ Click to open in your browser</source>
     <message>
         <source>to everyone</source>
         <translation>모두에게</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>수정됨</translation>
     </message>
     <message>
         <source>failed: %1</source>
@@ -775,6 +917,26 @@ Click to open in your browser</source>
     <message>
         <source>Joined %1</source>
         <translation>%1 방에 참가했습니다</translation>
+    </message>
+    <message>
+        <source>The server refused your edit: “%1”</source>
+        <translation>서버가 수정을 거부했습니다: “%1”</translation>
+    </message>
+    <message>
+        <source>The server refused to delete your message: “%1”</source>
+        <translation>서버가 메시지 삭제를 거부했습니다: “%1”</translation>
+    </message>
+    <message>
+        <source>The server refused your reaction: “%1”</source>
+        <translation>서버가 반응을 거부했습니다: “%1”</translation>
+    </message>
+    <message>
+        <source>The server refused the change: “%1”</source>
+        <translation>서버가 변경을 거부했습니다: “%1”</translation>
+    </message>
+    <message>
+        <source>This server cannot carry replies, edits, deletions or reactions, so they are hidden here; a reply is sent as text with the answered line quoted.</source>
+        <translation>이 서버는 답장, 수정, 삭제, 반응을 전달할 수 없어 여기서는 숨겨집니다. 답장은 답하는 줄을 인용한 텍스트로 보냅니다.</translation>
     </message>
     <message>
         <source>Joined room &apos;%1&apos; (the server did not confirm).</source>
@@ -1414,6 +1576,10 @@ Click to open in your browser</source>
     <message>
         <source>&amp;Write a message</source>
         <translation>메시지 쓰기(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Export conversation…</source>
+        <translation>대화 내보내기(&amp;E)…</translation>
     </message>
     <message>
         <source>&amp;Do not disturb</source>
