@@ -10,7 +10,10 @@ from typing import Any
 
 import socketio
 
+from desktop_chat.protocol.messages import new_id
 from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.server.history import Stored
+from desktop_chat.server.store import SqliteStore, Store
 from tests.helpers import run_checked, until
 
 
@@ -279,5 +282,36 @@ def test_the_tutorials_plain_clients_are_unaffected() -> None:
                 await a.send("still here")
                 await until(lambda: said == ["hi tutorial", "still here"])
             await plain.disconnect()
+
+    run_checked(scenario())
+
+
+async def trims_events_with_messages(store: Store) -> None:
+    """Retention counts events as messages and takes a trimmed message's
+    index and reactions with it (shared with tests/scale for Redis)."""
+    first = (await store.add("m1", "r", "alice", "alice", "old", "sid")).stored
+    react = Stored(0, new_id(), "r", "bob", "bob", "", 0.0, kind="react", target=first.id,
+                   emoji="👍")
+    assert (await store.add_event("r1", react, "sid")).stored.reactors == ("bob",)
+    edit = Stored(0, new_id(), "r", "alice", "alice", "older", 0.0, kind="edit",
+                  target=first.id)
+    await store.add_event("e1", edit, "sid")
+    second = (await store.add("m2", "r", "alice", "alice", "new", "sid")).stored
+    assert await store.target(first.id) is not None
+    assert await store.trim(before_ts=None, keep=1, batch=100) == 3
+    assert await store.target(first.id) is None
+    assert await store.target(second.id) is not None
+    page = await store.page("r", 0, await store.last_offset(), "nobody", 10)
+    assert [s.id for s in page] == [second.id]
+    assert await store.trimmed_through("r") == second.offset - 1
+
+
+def test_retention_trims_events_like_messages() -> None:
+    async def scenario() -> None:
+        store = SqliteStore(":memory:")
+        try:
+            await trims_events_with_messages(store)
+        finally:
+            await store.close()
 
     run_checked(scenario())
