@@ -4,6 +4,11 @@ Two stores implement it: `SqliteStore` (server/history.py, one process, the
 default) and `RedisStore` (server/redis_store.py, any number of processes
 sharing one Redis). ChatServer, replay.py and retention.py only see this
 interface, so catch-up, de-duplication and retention mean the same on both.
+Message events (edits, deletions, reactions: server/message_events.py) go
+through it too, as rows of the same offset sequence: `add_event` applies
+what must be decided atomically with storing (the target still there, a
+reaction's toggle and limit, a deletion's erasing) inside the store, since
+on Redis another process may change the same message at the same moment.
 
 The methods are coroutines because Redis answers over the network; the
 SQLite ones never suspend. `delivered` is the line between the two ways a

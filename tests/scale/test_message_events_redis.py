@@ -9,8 +9,10 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
+from desktop_chat.server.redis_store import RedisStore
 from tests.helpers import run_checked, until
 from tests.scale.cluster import Listener, RedisProcess, ServerProcess
+from tests.server.test_message_events import trims_events_with_messages
 
 ROOM = "ops"
 Start = Callable[..., list[ServerProcess]]
@@ -151,5 +153,16 @@ def test_a_resent_event_to_another_process_is_applied_once(servers: Start) -> No
         finally:
             await writer.leave()
             await watcher.leave()
+
+    run_checked(scenario())
+
+
+def test_retention_trims_events_and_the_message_index(redis_process: RedisProcess) -> None:
+    async def scenario() -> None:
+        store = RedisStore(redis_process.url)
+        try:
+            await trims_events_with_messages(store)
+        finally:
+            await store.close()
 
     run_checked(scenario())

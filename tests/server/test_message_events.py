@@ -3,6 +3,8 @@ python-socketio clients (docs/protocol.md, "Message events")."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,7 +12,10 @@ from typing import Any
 
 import socketio
 
+from desktop_chat.protocol.messages import new_id
 from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.server.history import Stored
+from desktop_chat.server.store import SqliteStore, Store
 from tests.helpers import run_checked, until
 
 
@@ -279,5 +284,73 @@ def test_the_tutorials_plain_clients_are_unaffected() -> None:
                 await a.send("still here")
                 await until(lambda: said == ["hi tutorial", "still here"])
             await plain.disconnect()
+
+    run_checked(scenario())
+
+
+async def trims_events_with_messages(store: Store) -> None:
+    """Retention counts events as messages and takes a trimmed message's
+    index and reactions with it (shared with tests/scale for Redis)."""
+    first = (await store.add("m1", "r", "alice", "alice", "old", "sid")).stored
+    react = Stored(0, new_id(), "r", "bob", "bob", "", 0.0, kind="react", target=first.id,
+                   emoji="👍")
+    assert (await store.add_event("r1", react, "sid")).stored.reactors == ("bob",)
+    edit = Stored(0, new_id(), "r", "alice", "alice", "older", 0.0, kind="edit",
+                  target=first.id)
+    await store.add_event("e1", edit, "sid")
+    second = (await store.add("m2", "r", "alice", "alice", "new", "sid")).stored
+    assert await store.target(first.id) is not None
+    assert await store.trim(before_ts=None, keep=1, batch=100) == 3
+    assert await store.target(first.id) is None
+    assert await store.target(second.id) is not None
+    page = await store.page("r", 0, await store.last_offset(), "nobody", 10)
+    assert [s.id for s in page] == [second.id]
+    assert await store.trimmed_through("r") == second.offset - 1
+
+
+def test_retention_trims_events_like_messages() -> None:
+    async def scenario() -> None:
+        store = SqliteStore(":memory:")
+        try:
+            await trims_events_with_messages(store)
+        finally:
+            await store.close()
+
+    run_checked(scenario())
+
+
+V2_SCHEMA = """
+CREATE TABLE messages (
+    offset INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, client_id TEXT NOT NULL,
+    room TEXT NOT NULL, sender_client TEXT NOT NULL, sender_name TEXT NOT NULL,
+    text TEXT NOT NULL, ts REAL NOT NULL, UNIQUE (sender_client, client_id)
+);
+CREATE INDEX messages_room ON messages (room, offset);
+CREATE TABLE trimmed (room TEXT PRIMARY KEY, through INTEGER NOT NULL);
+INSERT INTO messages (id, client_id, room, sender_client, sender_name, text, ts)
+    VALUES ('0123456789abcdef0123456789abcdef', 'c1', 'r', 'alice', 'alice', 'from v2', 1.0);
+PRAGMA user_version=2;
+"""
+
+
+def test_a_version_2_history_takes_events_of_its_old_messages(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.executescript(V2_SCHEMA)
+
+    async def scenario() -> None:
+        store = SqliteStore(path)
+        try:
+            assert store.history.moved_aside is None
+            old = await store.target("0123456789abcdef0123456789abcdef")
+            assert old is not None and old.sender_client == "alice" and not old.deleted
+            react = Stored(0, new_id(), "r", "bob", "bob", "", 0.0, kind="react",
+                           target=old.id, emoji="👍")
+            added = await store.add_event("r1", react, "sid")
+            assert added.stored.reactors == ("bob",) and added.stored.offset == 2
+            page = await store.page("r", 0, 2, "nobody", 10)
+            assert [(s.kind, s.text) for s in page] == [("message", "from v2"), ("react", "")]
+        finally:
+            await store.close()
 
     run_checked(scenario())
