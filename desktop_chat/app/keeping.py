@@ -53,7 +53,7 @@ class Keeping(QObject):
         # its draft, and the window's scrolling its paging.
         self.active = True
         self._restoring = False  # unread counts set from the file are not written back
-        self._unread_kept: dict[str, tuple[int, str]] = {}
+        self._unread_kept: dict[str, tuple[int, str, int]] = {}
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
@@ -160,9 +160,11 @@ class Keeping(QObject):
                 unread = {}
             for room in ["", *(r for r in rooms if isinstance(r, str) and r)]:
                 self.conversations.restore(room, self.history.last(account, room, RESTORED))
-                count, first = (unread.get(room) or (0, ""))[:2]
+                # (count, first, mentions); files kept before mentions have two.
+                count, first, mentions = [*(unread.get(room) or (0, "")), 0][:3]
                 if isinstance(count, int) and isinstance(first, str):
-                    self.conversations.state.restore(room, count, first)
+                    mentions = mentions if isinstance(mentions, int) else 0
+                    self.conversations.state.restore(room, count, first, mentions)
         except (sqlite3.Error, ValueError, TypeError):
             log.warning("cannot read the message history", exc_info=True)
             return
