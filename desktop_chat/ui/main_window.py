@@ -51,6 +51,7 @@ from desktop_chat.ui.conversation_list_model import (
 from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.message_input import MessageInput
 from desktop_chat.ui.message_model import MessageModel, Role
+from desktop_chat.ui.participants_model import NAME_ROLE
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
 from desktop_chat.ui.search_panel import SearchPanel
@@ -204,6 +205,8 @@ class MainWindow(QMainWindow):
         self.message_input.submitted.connect(self._submit)
         self.message_input.edit_last_requested.connect(self.edit_last)
         self.message_input.cancel_requested.connect(self.stop_composing)
+        # `@` completes the names of who is in the conversation shown.
+        self.message_input.set_mention_names(self.sidebar.participants, NAME_ROLE)
         self.delegate.quote_of = lambda message_id: self.model.get(message_id)
         self.delegate.quote_activated.connect(self.show_original)
         self.sidebar.join_requested.connect(self.join_requested)
