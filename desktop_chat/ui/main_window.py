@@ -422,6 +422,7 @@ class MainWindow(QMainWindow):
         """The name in use (the session's choice; a refused one is replaced by it)."""
         self._name = name
         self.name_edit.setText(name)
+        self.delegate.set_me(name)  # whose mentions are highlighted
 
     def _name_edited(self) -> None:
         typed = self.name_edit.text()

@@ -38,6 +38,7 @@ def bubbles(palette: QPalette) -> dict[str, QColor]:
         "own": blend(colors.own, base),
         "other": colors.other,
         "selected": blend(colors.selected, base),
+        "mention": blend(colors.mention, base),
         "system (no bubble)": base,
     }
 
@@ -55,6 +56,9 @@ def test_text_is_readable_on_every_bubble(dark: bool) -> None:
                 low.append(f"{what} on {where}: {ratio:.2f}")
     assert low == []
     assert contrast_ratio(colors.badge_text, colors.badge) >= 4.5
+    base = palette.color(QPalette.ColorRole.Base)
+    assert contrast_ratio(colors.mention_bar, base) >= 3.0  # a mark, not text: 3:1
+    assert colors.mention.rgba() != colors.own.rgba()  # told apart from our own
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
@@ -63,7 +67,9 @@ def test_sender_colours_are_readable_and_stable(dark: bool) -> None:
 
     palette = palette_for(dark)
     names = ["지민", "alice", "bob", "<b>carol</b>", "ÆØÅ", *(f"user{i}" for i in range(60))]
-    backgrounds = [bubbles(palette)[k] for k in ("other", "selected", "system (no bubble)")]
+    backgrounds = [
+        bubbles(palette)[k] for k in ("other", "selected", "mention", "system (no bubble)")
+    ]
     low = [
         (name, round(contrast_ratio(sender_color(name, palette), background), 2))
         for name in names
