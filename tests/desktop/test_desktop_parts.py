@@ -245,6 +245,31 @@ def test_unread_counts_others_messages_and_notifies_only_live_ones(desktop: Any)
     assert desktop.unread == 1
 
 
+def test_a_mention_notifies_in_a_muted_conversation_unless_do_not_disturb(
+    desktop: Any,
+) -> None:
+    """A muted conversation stays quiet, but not when someone mentions the user;
+    do-not-disturb silences that too. The sidebar counts the mention apart."""
+    desktop.window.hide()
+    desktop.connected_since = time.time() - 1
+    desktop.settings.muted = ["garden"]
+    me = desktop.session.client.name
+
+    def say(text: str) -> None:
+        message = Message(text=text, kind=Kind.OTHER, sender="bob", room="garden")
+        desktop.session.bridge.messages_added.emit([message])
+
+    say("lunch?")
+    assert desktop.bursts.total() == 0  # muted
+    say(f"@{me} lunch?")
+    assert desktop.bursts.total() == 1  # a mention: told, muted or not
+    conversations = desktop.session.conversations
+    assert (conversations.unread("garden"), conversations.mentions("garden")) == (2, 1)
+    desktop.settings.do_not_disturb = True
+    say(f"@{me} now?")
+    assert desktop.bursts.total() == 1  # do-not-disturb: not even a mention
+
+
 def test_without_a_tray_closing_the_window_closes(desktop: Any, qtbot: Any) -> None:
     assert desktop.tray is None  # offscreen: no tray, whatever the setting
     with qtbot.waitSignal(desktop.window.closed, timeout=2000):
