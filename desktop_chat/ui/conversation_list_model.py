@@ -90,14 +90,13 @@ class ConversationListModel(QAbstractListModel):
 
     def _accessible(self, room: str) -> str:
         """The row in words: "#garden, 5 unread messages, 1 mention"."""
-        tr = QCoreApplication.translate
         words = [conversation_title(room)]
         unread = self._unread_of(room)
         if unread:
-            words.append(tr("Conversations", "%n unread message(s)", "", unread))
+            words.append(self.tr("%n unread message(s)", "", unread))
             mentions = self._mentions_of(room)
             if mentions:
-                words.append(tr("Conversations", "%n mention(s)", "", mentions))
+                words.append(self.tr("%n mention(s)", "", mentions))
         return ", ".join(words)
 
     # ---- changes --------------------------------------------------------------
