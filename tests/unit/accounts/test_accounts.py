@@ -70,3 +70,4 @@ def test_mentions_count_apart_and_are_read_with_the_rest() -> None:
     state.read("garden")
     assert (state.unread("garden"), state.mentions("garden")) == (0, 0)
     assert told[-1] == "garden"
+
