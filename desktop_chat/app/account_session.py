@@ -66,6 +66,7 @@ class AccountSession:
         )
         self.bridge = ClientBridge(self.client)
         self.conversations = Conversations(lambda: self.client.says_rooms)
+        self.conversations.me = lambda: self.client.name
         # History and drafts of the conversations, on disk (app/keeping.py).
         self.keeping = Keeping(
             history, DraftStore(database, account.key), self.conversations, window,

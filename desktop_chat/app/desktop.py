@@ -22,6 +22,7 @@ from desktop_chat.app.account_session import AccountSession
 from desktop_chat.app.notifications import DesktopNotifications
 from desktop_chat.app.session import ChatSession
 from desktop_chat.client.status import ConnectionState, Status
+from desktop_chat.protocol.mentions import mentions_me
 from desktop_chat.protocol.messages import Message
 from desktop_chat.protocol.urls import InvalidServerUrl, ServerTarget, parse_server_url
 from desktop_chat.resources import icon_path
@@ -199,7 +200,8 @@ class Desktop(QObject):
             # Each account's conversations with its id, so that a click shows that
             # account (the first one's too: another may be shown, or be first by then).
             conversation = f"{account.id}{_ACCOUNT_SEP}{room}" if account.id else room
-            if not should_notify(message, active, shown, muted, False, replaying):
+            mentioned = muted and mentions_me(message, account.client.name)
+            if not should_notify(message, active, shown, muted, False, replaying, mentioned):
                 continue  # seen, or not worth telling
             if s.do_not_disturb or not s.notifications:
                 continue

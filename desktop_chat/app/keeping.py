@@ -31,6 +31,18 @@ RESTORED = 200  # messages of each conversation shown from the local history at 
 DRAFT_DEBOUNCE_MS = 300  # a draft is written this long after the last keystroke
 
 
+def kept_unread(value: object) -> tuple[int, str, int] | None:
+    """One conversation's kept unread state: (count, first id, mentions); files
+    kept before mentions were counted hold two, read as no mentions."""
+    if not isinstance(value, list | tuple) or len(value) < 2:
+        return None
+    count, first, *rest = value
+    mentions = rest[0] if rest else 0
+    if not isinstance(count, int) or not isinstance(first, str):
+        return None
+    return count, first, mentions if isinstance(mentions, int) else 0
+
+
 class Keeping(QObject):
     def __init__(
         self,
@@ -53,7 +65,7 @@ class Keeping(QObject):
         # its draft, and the window's scrolling its paging.
         self.active = True
         self._restoring = False  # unread counts set from the file are not written back
-        self._unread_kept: dict[str, tuple[int, str]] = {}
+        self._unread_kept: dict[str, tuple[int, str, int]] = {}
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
@@ -160,9 +172,9 @@ class Keeping(QObject):
                 unread = {}
             for room in ["", *(r for r in rooms if isinstance(r, str) and r)]:
                 self.conversations.restore(room, self.history.last(account, room, RESTORED))
-                count, first = (unread.get(room) or (0, ""))[:2]
-                if isinstance(count, int) and isinstance(first, str):
-                    self.conversations.state.restore(room, count, first)
+                kept = kept_unread(unread.get(room))
+                if kept is not None:
+                    self.conversations.state.restore(room, *kept)
         except (sqlite3.Error, ValueError, TypeError):
             log.warning("cannot read the message history", exc_info=True)
             return

@@ -1,4 +1,6 @@
-"""The sidebar's rows: "Everyone" and each joined room, with its unread count.
+"""The sidebar's rows: "Everyone" and each joined room, with its unread count
+and, apart, how many of those mention the user: "#garden  (5, @1)" (the
+screen reader's text says it in words: "5 unread messages, 1 mention").
 
 A plain list model so that the sidebar (a QListView), the Ctrl+K switcher
 (a filter proxy over it) and tests read the same rows. Room names come from
@@ -25,6 +27,7 @@ class ConversationRole(IntEnum):
     ROOM = Qt.ItemDataRole.UserRole + 1  # the room key ("" = everyone)
     UNREAD = Qt.ItemDataRole.UserRole + 2  # messages from others not yet seen
     TITLE = Qt.ItemDataRole.UserRole + 3  # the name without the count
+    MENTIONS = Qt.ItemDataRole.UserRole + 4  # of the unread, those that mention the user
 
 
 @dataclass(slots=True)
@@ -49,11 +52,13 @@ class ConversationListModel(QAbstractListModel):
         self,
         parent: QObject | None = None,
         unread: Callable[[str], int] = lambda room: 0,
+        mentions: Callable[[str], int] = lambda room: 0,
     ) -> None:
         super().__init__(parent)
         self._rows: list[ConversationRow] = [ConversationRow(EVERYONE)]
         # The unread counts are the account's (accounts/conversation_state.py): read, not kept.
         self._unread_of = unread
+        self._mentions_of = mentions
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -65,7 +70,12 @@ class ConversationListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             title = conversation_title(row.room)
             unread = self._unread_of(row.room)
-            return f"{title}  ({unread})" if unread else title
+            if not unread:
+                return title
+            mentions = self._mentions_of(row.room)
+            return f"{title}  ({unread}, @{mentions})" if mentions else f"{title}  ({unread})"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._accessible(row.room)
         if role == ConversationRole.TITLE:
             return conversation_title(row.room)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -74,7 +84,20 @@ class ConversationListModel(QAbstractListModel):
             return row.room
         if role == ConversationRole.UNREAD:
             return self._unread_of(row.room)
+        if role == ConversationRole.MENTIONS:
+            return self._mentions_of(row.room)
         return None
+
+    def _accessible(self, room: str) -> str:
+        """The row in words: "#garden, 5 unread messages, 1 mention"."""
+        words = [conversation_title(room)]
+        unread = self._unread_of(room)
+        if unread:
+            words.append(self.tr("%n unread message(s)", "", unread))
+            mentions = self._mentions_of(room)
+            if mentions:
+                words.append(self.tr("%n mention(s)", "", mentions))
+        return ", ".join(words)
 
     # ---- changes --------------------------------------------------------------
 
@@ -117,5 +140,12 @@ class ConversationListModel(QAbstractListModel):
             return
         index = self.index(found)
         self.dataChanged.emit(
-            index, index, [Qt.ItemDataRole.DisplayRole, ConversationRole.UNREAD]
+            index,
+            index,
+            [
+                Qt.ItemDataRole.DisplayRole,
+                Qt.ItemDataRole.AccessibleTextRole,
+                ConversationRole.UNREAD,
+                ConversationRole.MENTIONS,
+            ],
         )

@@ -14,6 +14,9 @@ conversation is not reading it. Where the user comes back to a
 conversation with unread messages, a "New messages" band is drawn above
 the first of them (`MessageModel.divider_id`).
 
+Mentions: of those unread messages, the ones that mention the user by the
+name they have now (`me`, protocol/mentions.py) are counted apart too.
+
 Where a message goes:
 - a message with a room goes to that room's conversation (added if new);
 - a system line without a room goes to the conversation shown, unless it
@@ -30,6 +33,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop_chat.accounts.conversation_state import ConversationState
+from desktop_chat.protocol.mentions import mentions_me
 from desktop_chat.protocol.messages import Change, Kind, Message, system_message
 from desktop_chat.ui.conversation_list_model import EVERYONE, ConversationListModel
 from desktop_chat.ui.message_model import MessageModel
@@ -66,7 +70,9 @@ class Conversations(QObject):
         # What the user has seen: the conversation shown and the unread counts,
         # owned without Qt (accounts/conversation_state.py), shown by the list model.
         self.state = ConversationState()
-        self.list_model = ConversationListModel(self, self.state.unread)
+        # The user's name now (the account's client's): who a mention names.
+        self.me: Callable[[], str] = lambda: ""
+        self.list_model = ConversationListModel(self, self.state.unread, self.state.mentions)
         self.state.on_unread = self.list_model.unread_changed
         self._models: dict[str, MessageModel] = {EVERYONE: MessageModel(self)}
         self._seen = False
@@ -250,5 +256,11 @@ class Conversations(QObject):
                     now = model.apply_change(change)
                     self.line_changed.emit(room, change, now)
 
+    def mentions(self, room: str) -> int:
+        return self.state.mentions(room)
+
     def _count_unread(self, room: str, messages: list[Message]) -> None:
-        self.state.count(room, (m.id for m in messages if m.kind is Kind.OTHER))
+        others = [m for m in messages if m.kind is Kind.OTHER]
+        me = self.me()
+        mentioned = sum(1 for m in others if mentions_me(m, me)) if me else 0
+        self.state.count(room, (m.id for m in others), mentioned)

@@ -54,6 +54,7 @@ from desktop_chat.ui.emoji_picker import COMMON, EmojiPicker
 from desktop_chat.ui.format_preview import FormatPreview
 from desktop_chat.ui.message_input import MessageInput
 from desktop_chat.ui.message_model import MessageModel, Role
+from desktop_chat.ui.participants_model import NAME_ROLE
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
 from desktop_chat.ui.search_panel import SearchPanel
@@ -217,6 +218,8 @@ class MainWindow(QMainWindow):
         self.message_input.submitted.connect(self._submit)
         self.message_input.edit_last_requested.connect(self.edit_last)
         self.message_input.cancel_requested.connect(self.stop_composing)
+        # `@` completes the names of who is in the conversation shown.
+        self.message_input.set_mention_names(self.sidebar.participants, NAME_ROLE)
         self.delegate.quote_of = lambda message_id: self.model.get(message_id)
         self.delegate.quote_activated.connect(self.show_original)
         self.delegate.reaction_clicked.connect(self._chip_clicked)
@@ -479,6 +482,7 @@ class MainWindow(QMainWindow):
         """The name in use (the session's choice; a refused one is replaced by it)."""
         self._name = name
         self.name_edit.setText(name)
+        self.delegate.set_me(name)  # whose mentions are highlighted
 
     def _name_edited(self) -> None:
         typed = self.name_edit.text()

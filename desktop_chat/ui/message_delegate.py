@@ -23,6 +23,11 @@ when first measured or painted, never for the flood's estimates, and one
 with `formatted` off is drawn exactly as it was typed.
 Heights are cached per message and width, since a view asks for them far
 more often than messages change; fonts and metrics are made once per font.
+
+A message from someone else that mentions the user (`@name`,
+protocol/mentions.py) gets a stronger fill and an accent bar on its left;
+whether it does is cached per message id, and forgotten when the user's
+name changes (`set_me`) or the line does (`forget`).
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from desktop_chat.protocol.mentions import mentions_me
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message, display_text
 from desktop_chat.ui.link_layout import LinkLayouts, draw_body, link_in, remember
 from desktop_chat.ui.links import Link
@@ -95,6 +101,7 @@ _Index = QModelIndex | QPersistentModelIndex
 MARGIN = 6
 PADDING = 6
 GAP = 2
+MENTION_BAR = 4  # width of the bar left of a message that mentions the user
 
 _MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per data() call
 _BAND = int(Role.BAND)
@@ -177,6 +184,8 @@ class MessageDelegate(QStyledItemDelegate):
         # window points it at the conversation shown); None: not held.
         self.quote_of: Callable[[str], Message | None] = lambda message_id: None
         self._quotes: dict[str, str] = {}  # reply_to -> the quote line drawn
+        self._me = ""  # the user's name now: whose mentions are highlighted
+        self._mentions: dict[str, bool] = {}  # message id -> it mentions the user
         view.viewport().setMouseTracking(True)  # the hand cursor over links
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
@@ -202,10 +211,25 @@ class MessageDelegate(QStyledItemDelegate):
             self._view.viewport().unsetCursor()
         return False
 
+    def set_me(self, name: str) -> None:
+        """The user is called `name` (now): mentions of it are highlighted."""
+        if name != self._me:
+            self._me = name
+            self._mentions.clear()
+            self._view.viewport().update()
+
+    def mentions_me(self, message: Message) -> bool:
+        """Whether `message` is someone else's that mentions the user (cached by id)."""
+        mentioned = self._mentions.get(message.id)
+        if mentioned is None:
+            mentioned = mentions_me(message, self._me) if self._me else False
+            remember(self._mentions, message.id, mentioned)
+        return mentioned
+
     def forget(self, message_id: str) -> None:
         """A line changed (edited, deleted, reacted to): measured and laid out
         again; the quotes of replies are made again too (one may quote it)."""
-        for cache in (self._heights, self._estimates, self._bodies):
+        for cache in (self._heights, self._estimates, self._bodies, self._mentions):
             cache.pop(message_id, None)
         self._layouts.forget(message_id)
         self._quotes.clear()
@@ -384,8 +408,11 @@ class MessageDelegate(QStyledItemDelegate):
         colors = self._colors(option)
         kind = message.kind
         fill: QColor | None
+        mentioned = kind is Kind.OTHER and self.mentions_me(message)
         if option.state & _SELECTED:
             fill = colors.selected
+        elif mentioned:
+            fill = colors.mention
         else:
             fill = colors.own if kind is Kind.OWN else colors.other if kind is Kind.OTHER else None
         rect = QRect(option.rect)
@@ -410,6 +437,8 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(fill)
             painter.drawRoundedRect(QRect(left, top, width, height), 6, 6)
+        if mentioned:
+            painter.fillRect(QRect(left, top + 3, MENTION_BAR, height - 6), colors.mention_bar)
         if option.state & _FOCUSED:  # the keyboard's place in the list, visible
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(QPen(colors.link, 2))
@@ -596,6 +625,8 @@ class _Colors:
         self.link = colors.link
         self.code = QColor(colors.text)  # behind code: the text's colour, faint
         self.code.setAlpha(28)
+        self.mention = colors.mention
+        self.mention_bar = colors.mention_bar
         self.base = palette.color(QPalette.ColorRole.Base)
 
     def sender(self, name: str) -> QColor:

@@ -42,6 +42,7 @@ def should_notify(
     muted: bool,
     dnd: bool,
     replaying: bool,
+    mentioned: bool = False,
 ) -> bool:
     """Whether `message` raises a desktop notification.
 
@@ -50,9 +51,11 @@ def should_notify(
     message's conversation is muted; `dnd` do-not-disturb (or notifications
     turned off); `replaying` whether the message is history (`is_replayed`).
     Nothing for our own messages or the app's system lines; nothing for a
-    conversation the user is looking at in the active window.
+    conversation the user is looking at in the active window. `mentioned`:
+    the message mentions the user (`@name`), which notifies even in a muted
+    conversation; do-not-disturb still silences it.
     """
-    if message.kind is not Kind.OTHER or muted or dnd or replaying:
+    if message.kind is not Kind.OTHER or dnd or replaying or (muted and not mentioned):
         return False
     if not window_active:
         return True

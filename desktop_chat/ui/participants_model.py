@@ -13,6 +13,7 @@ from desktop_chat.protocol.messages import display_text
 from desktop_chat.ui.message_model import _Index
 
 _SHOWN = 40
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the name as it is (what `@` completes)
 
 
 class ParticipantsModel(QAbstractListModel):
@@ -39,6 +40,8 @@ class ParticipantsModel(QAbstractListModel):
             return shown
         if role == Qt.ItemDataRole.UserRole:
             return windows
+        if role == NAME_ROLE:
+            return name
         return None
 
     def set_members(self, members: list[tuple[str, int]]) -> None:

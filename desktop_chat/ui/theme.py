@@ -103,6 +103,8 @@ class MessageColors:
     link: QColor
     badge: QColor  # unread badge background
     badge_text: QColor
+    mention: QColor  # bubble of others' messages that mention the user (translucent accent)
+    mention_bar: QColor  # the bar left of it: the accent, 3:1 on the base at least
 
 
 def message_colors(palette: QPalette) -> MessageColors:
@@ -115,7 +117,10 @@ def message_colors(palette: QPalette) -> MessageColors:
     selected = QColor(highlight)
     selected.setAlpha(90)
     other = QColor(palette.color(_R.AlternateBase))
-    bubbles = [blend(own, base), other, blend(selected, base), base]
+    accent = palette.color(_R.Accent)
+    mention = QColor(accent)
+    mention.setAlpha(64)  # stronger than our own (40), lighter than selected (90)
+    bubbles = [blend(own, base), other, blend(selected, base), blend(mention, base), base]
     darkest = min(bubbles, key=lambda c: contrast_ratio(c, palette.color(_R.Text)))
 
     def on_bubbles(color: QColor) -> QColor:
@@ -137,17 +142,21 @@ def message_colors(palette: QPalette) -> MessageColors:
         link=on_bubbles(palette.color(_R.Link)),
         badge=badge,
         badge_text=readable_on(QColor("#ffffff"), badge),
+        mention=mention,
+        mention_bar=readable_on(accent, base, 3.0),
     )
 
 
 def sender_color(name: str, palette: QPalette) -> QColor:
     """A sender's colour (ui/sender_color.py: the hue from the name, readable
     on the base), nudged further where needed to read on the bubbles of
-    others' messages in this palette, selected or not."""
+    others' messages in this palette, selected, mentioning the user or not."""
     base = palette.color(_R.Base)
     color = name_color(name, base)
     colors = message_colors(palette)
-    for background in (colors.other, blend(colors.selected, base), base):
+    for background in (
+        colors.other, blend(colors.selected, base), blend(colors.mention, base), base
+    ):
         color = readable_on(color, background)
     return color
 

@@ -38,6 +38,7 @@ def bubbles(palette: QPalette) -> dict[str, QColor]:
         "own": blend(colors.own, base),
         "other": colors.other,
         "selected": blend(colors.selected, base),
+        "mention": blend(colors.mention, base),
         "system (no bubble)": base,
     }
 
@@ -55,6 +56,9 @@ def test_text_is_readable_on_every_bubble(dark: bool) -> None:
                 low.append(f"{what} on {where}: {ratio:.2f}")
     assert low == []
     assert contrast_ratio(colors.badge_text, colors.badge) >= 4.5
+    base = palette.color(QPalette.ColorRole.Base)
+    assert contrast_ratio(colors.mention_bar, base) >= 3.0  # a mark, not text: 3:1
+    assert colors.mention.rgba() != colors.own.rgba()  # told apart from our own
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
@@ -63,7 +67,9 @@ def test_sender_colours_are_readable_and_stable(dark: bool) -> None:
 
     palette = palette_for(dark)
     names = ["지민", "alice", "bob", "<b>carol</b>", "ÆØÅ", *(f"user{i}" for i in range(60))]
-    backgrounds = [bubbles(palette)[k] for k in ("other", "selected", "system (no bubble)")]
+    backgrounds = [
+        bubbles(palette)[k] for k in ("other", "selected", "mention", "system (no bubble)")
+    ]
     low = [
         (name, round(contrast_ratio(sender_color(name, palette), background), 2))
         for name in names
@@ -237,6 +243,31 @@ def test_unread_counts_others_messages_and_notifies_only_live_ones(desktop: Any)
     assert desktop.bursts.total() == 1  # only the live one is notified
     desktop.session.conversations.set_seen(True)  # the user reads "everyone"
     assert desktop.unread == 1
+
+
+def test_a_mention_notifies_in_a_muted_conversation_unless_do_not_disturb(
+    desktop: Any,
+) -> None:
+    """A muted conversation stays quiet, but not when someone mentions the user;
+    do-not-disturb silences that too. The sidebar counts the mention apart."""
+    desktop.window.hide()
+    desktop.connected_since = time.time() - 1
+    desktop.settings.muted = ["garden"]
+    me = desktop.session.client.name
+
+    def say(text: str) -> None:
+        message = Message(text=text, kind=Kind.OTHER, sender="bob", room="garden")
+        desktop.session.bridge.messages_added.emit([message])
+
+    say("lunch?")
+    assert desktop.bursts.total() == 0  # muted
+    say(f"@{me} lunch?")
+    assert desktop.bursts.total() == 1  # a mention: told, muted or not
+    conversations = desktop.session.conversations
+    assert (conversations.unread("garden"), conversations.mentions("garden")) == (2, 1)
+    desktop.settings.do_not_disturb = True
+    say(f"@{me} now?")
+    assert desktop.bursts.total() == 1  # do-not-disturb: not even a mention
 
 
 def test_without_a_tray_closing_the_window_closes(desktop: Any, qtbot: Any) -> None:

@@ -215,3 +215,20 @@ def test_a_refused_join_is_said_and_leaves_no_room_behind(
     assert not any(t.startswith("Joined") for t in texts(alice, Kind.SYSTEM))
     qtbot.waitUntil(lambda: alice.conversations.rooms() == [""])
     assert long_room not in alice.client.rooms
+
+
+def test_mentions_are_counted_apart_and_read_with_the_rest(qtbot: Any) -> None:
+    c = Conversations()
+    c.me = lambda: "alice"
+    c.add("garden")
+    c.route([other("@alice look", "garden"), other("no one", "garden"),
+             other("@alicex not you", "garden")])
+    assert (c.unread("garden"), c.mentions("garden")) == (3, 1)
+    row = c.list_model.index(c.list_model.row_of("garden"))
+    assert row.data() == "#garden  (3, @1)"
+    assert row.data(ConversationRole.MENTIONS) == 1
+    assert "1 mention" in row.data(Qt.ItemDataRole.AccessibleTextRole)  # (s) untranslated
+    c.show("garden")
+    c.set_seen(True)
+    assert (c.unread("garden"), c.mentions("garden")) == (0, 0)
+    assert row.data() == "#garden"

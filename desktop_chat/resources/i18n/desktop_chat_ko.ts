@@ -398,6 +398,21 @@
     </message>
 </context>
 <context>
+    <name>ConversationListModel</name>
+    <message numerus="yes">
+        <source>%n unread message(s)</source>
+        <translation>
+            <numerusform>읽지 않은 메시지 %n개</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n mention(s)</source>
+        <translation>
+            <numerusform>나를 언급한 메시지 %n개</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Conversations</name>
     <message>
         <source>Everyone</source>

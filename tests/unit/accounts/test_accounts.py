@@ -48,6 +48,26 @@ def test_the_conversation_state_counts_reads_and_comes_back() -> None:
     state.read("garden")
     assert (state.unread("garden"), state.first_unread("garden")) == (0, "")
     again = ConversationState()
-    for room, (count, first) in snapshot.items():
-        again.restore(room, count, first)
+    for room, (count, first, mentioned) in snapshot.items():
+        again.restore(room, count, first, mentioned)
     assert (again.unread("garden"), again.first_unread("garden")) == (3, "m1")
+    assert again.mentions("garden") == 0
+
+
+def test_mentions_count_apart_and_are_read_with_the_rest() -> None:
+    state = ConversationState()
+    told: list[str] = []
+    state.on_unread = told.append
+    state.count("garden", ["m1", "m2"], mentions=1)
+    state.count("garden", ["m3"], mentions=1)
+    assert (state.unread("garden"), state.mentions("garden")) == (3, 2)
+    assert told == ["garden", "garden"]  # one change, told once
+    assert state.snapshot() == {"garden": (3, "m1", 2)}
+    again = ConversationState()
+    again.restore("garden", 3, "m1", 2)
+    again.restore("lounge", 1, "m9", 5)  # a kept file that says more: never above unread
+    assert (again.mentions("garden"), again.mentions("lounge")) == (2, 1)
+    state.read("garden")
+    assert (state.unread("garden"), state.mentions("garden")) == (0, 0)
+    assert told[-1] == "garden"
+

@@ -123,4 +123,4 @@ def test_a_version_1_file_is_migrated_keeping_offsets_and_ids(tmp_path: Path) ->
     with sqlite3.connect(db) as check:
         version = check.execute("PRAGMA user_version").fetchone()[0]
     check.close()
-    assert version == VERSION == 2
+    assert version == VERSION == 3

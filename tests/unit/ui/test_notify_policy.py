@@ -74,3 +74,11 @@ def test_a_failed_request_is_sent_again_as_new() -> None:
     bursts.add("garden")
     bursts.add("garden")
     assert bursts.shown("garden", 0) == (2, 0)
+
+
+def test_a_mention_notifies_in_a_muted_conversation_but_not_in_do_not_disturb() -> None:
+    assert should_notify(other(), False, None, True, False, False, mentioned=True)
+    assert not should_notify(other(), False, None, True, True, False, mentioned=True)
+    assert not should_notify(other(), False, None, True, False, True, mentioned=True)  # history
+    # Looked at in the active window: seen, mention or not.
+    assert not should_notify(other(), True, "garden", True, False, False, mentioned=True)
