@@ -461,6 +461,7 @@ class MessageDelegate(QStyledItemDelegate):
             self._header_of(message),
         )
         body_top = top + header_height + GAP
+        bottom = top + height  # of the content: the reaction chips sit on it
         if message.reply_to:
             quote = QRect(left, body_top, width, header_height)
             painter.fillRect(QRect(left, body_top, 3, header_height), colors.link)
@@ -472,7 +473,7 @@ class MessageDelegate(QStyledItemDelegate):
             height -= header_height + GAP
         if message.reactions and self._width > 0:
             chips_h = chips_height(message.reactions, self._width, body_font)
-            area = QRect(left, top + height - chips_h, self._width, chips_h)
+            area = QRect(left, bottom - chips_h, self._width, chips_h)
             chips = layout_chips(message.reactions, message.reacted, area, body_font)
             paint_chips(painter, chips, chip_colors(option.palette), body_font)
             height -= chips_h + GAP
