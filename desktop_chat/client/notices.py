@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 
 # Metadata of a field that only says where a notice is shown, not part of what it says.
 PLACEMENT = {"placement": True}
+# Metadata of a field that chooses how a notice is worded (or is there for
+# whoever reads the notice as data), not itself part of what it says.
+CHOOSES = {"placement": True}
 
 
 class Notice:
@@ -243,9 +246,9 @@ class ChangeRefused(Notice):
     bad-emoji, too-many-reactions, rate, bad-request; "" when it gave none)."""
 
     where: str = field(metadata=PLACEMENT)
-    kind: str = field()
+    kind: str = field(metadata=CHOOSES)
     reason: str = field()
-    code: str = field(default="")
+    code: str = field(default="", metadata=CHOOSES)
 
     @property
     def room(self) -> str:

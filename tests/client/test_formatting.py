@@ -11,7 +11,7 @@ import pytest
 from desktop_chat.client.chat_client import ChatClient, ConnectionState
 from desktop_chat.client.dialect import TutorialDialect
 from desktop_chat.protocol.messages import DeliveryState, Kind, own_message, received_message
-from desktop_chat.server import extensions
+from desktop_chat.server import message_events
 from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import FAST_BACKOFF, run_checked, server_target, until
 
@@ -27,7 +27,7 @@ def test_the_receiver_reads_the_format_from_meta() -> None:
 def test_the_tutorial_opts_carry_the_format_only_when_asked() -> None:
     message = own_message("**x**", "", "me")
     assert TutorialDialect.send_args(message) == ("**x**", "", {"id": message.id})
-    assert TutorialDialect.send_args(message, True) == (
+    assert TutorialDialect.send_args(message, {"format": "markdown"}) == (
         "**x**", "", {"id": message.id, "format": "markdown"}
     )  # fmt: skip
 
@@ -35,8 +35,9 @@ def test_the_tutorial_opts_carry_the_format_only_when_asked() -> None:
 def sent_opts(monkeypatch: pytest.MonkeyPatch, events: bool) -> tuple[dict[str, Any], list[Any]]:
     """Send one formatted and one plain message to our server, saying `events`
     or not; what the server got as opts, and the sender's own copies."""
-    if events:
-        monkeypatch.setitem(extensions.EXTENSIONS, "events", True)
+    # desktop-chat-server says it (message_events.EXTENSIONS); a server that
+    # does not is played by the same server keeping quiet about it.
+    monkeypatch.setitem(message_events.EXTENSIONS, "events", events)
     got: dict[str, Any] = {}
     original = ChatServer._on_send
 
@@ -58,7 +59,7 @@ def sent_opts(monkeypatch: pytest.MonkeyPatch, events: bool) -> tuple[dict[str, 
             await until(lambda: client.status.state is ConnectionState.CONNECTED)
             await until(lambda: client.info.ready.is_set())
             for text, formatted in (("**bold**", True), ("2*3*4", False)):
-                message = client.send(text, "", formatted)
+                message = client.send(text, "", formatted=formatted)
                 shown.append(message)
                 await until(lambda m=message: states.get(m.id) is DeliveryState.DELIVERED)
         finally:

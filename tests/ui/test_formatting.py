@@ -15,7 +15,7 @@ from PySide6.QtGui import QTextCharFormat, QTextLayout
 from desktop_chat.app.session import ChatSession
 from desktop_chat.protocol import markup
 from desktop_chat.protocol.messages import Kind, Message
-from desktop_chat.server import extensions
+from desktop_chat.server import message_events
 from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui import message_body
 from desktop_chat.ui.link_layout import QUOTE_INDENT
@@ -33,8 +33,9 @@ from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
 
 @pytest.fixture
 def events(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The server says it knows message events (and so the format option)."""
-    monkeypatch.setitem(extensions.EXTENSIONS, "events", True)
+    """The server says it knows message events (and so the format option), as
+    desktop-chat-server does."""
+    monkeypatch.setitem(message_events.EXTENSIONS, "events", True)
 
 
 def sent(qtbot: Any, session: ChatSession, text: str) -> Message:
@@ -118,8 +119,9 @@ def test_a_message_not_marked_formatted_is_drawn_as_typed(
 
 
 def test_to_a_server_that_does_not_know_formats_it_is_sent_and_shown_as_typed(
-    qtbot: Any, open_window: Any, chat_server: ChatServer
+    qtbot: Any, open_window: Any, chat_server: ChatServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(message_events.EXTENSIONS, "events", False)
     alice = open_window(server_url(chat_server), "alice")
     bob = open_window(server_url(chat_server), "bob")
     wait_connected(qtbot, alice)

@@ -248,3 +248,76 @@ def test_export_writes_the_conversation_as_it_is_now(
     html = page.read_text(encoding="utf-8")
     assert "first &lt;b&gt;line&lt;/b&gt;" in html and "<b>line" not in html
     assert "second, edited" in html
+
+
+def test_a_reply_with_reactions_draws_quote_text_and_chips_apart(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    """The quote above, the text, the chips below: none over another (a
+    screenshot once showed the chips drawn over the text of a reply)."""
+    alice, bob = two(qtbot, open_window, chat_server)
+    alice.window.resize(700, 600)
+    alice.window.show()
+    type_and_send(qtbot, bob, "question")
+    qtbot.waitUntil(lambda: line(alice, "question") is not None)
+    alice.window.start_reply(line(alice, "question"))  # type: ignore[arg-type]
+    type_and_send(qtbot, alice, "answer")
+    qtbot.waitUntil(lambda: line(bob, "answer") is not None)
+    bob.bridge.react(line(bob, "answer"), "👍")  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: bool((line(alice, "answer") or Message("", Kind.OWN)).reactions))
+    view, delegate = alice.window.message_list, alice.window.delegate
+    model = view.model()
+    row = next(r for r in range(model.rowCount())
+               if model.index(r, 0).data(Role.MESSAGE).text == "answer")
+    index = model.index(row, 0)
+    view.scrollTo(index)
+    qtbot.waitUntil(lambda: bool(delegate.chips(index)))
+    quote, chips, rect = delegate.quote_rect(index), delegate.chips(index), view.visualRect(index)
+    assert quote is not None
+    text_height = view.fontMetrics().height()
+    for chip in chips:
+        assert chip.rect.top() >= quote.bottom() + text_height, (chip.rect, quote)
+        assert rect.contains(chip.rect), (chip.rect, rect)
+    # a click on the chip takes the reaction (alice's own now)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chips[0].rect.center())
+    qtbot.waitUntil(lambda: (line(bob, "answer") or Message("", Kind.OWN)).reactions
+                    == {"👍": ["bob", "alice"]})
+    # a click on the quote shows the line answered
+    view.setCurrentIndex(model.index(0, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=quote.center())
+    assert view.currentIndex().data(Role.MESSAGE).text == "question"
+
+
+def test_an_edit_that_comes_before_its_line_is_applied_when_the_line_comes(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    """Another process may relay an edit before the message (or a replay page
+    may end between them): the window keeps the edit for the line."""
+    from desktop_chat.protocol.messages import Change, ChangeType
+
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    conversations = alice.conversations
+    conversations.apply(Change(ChangeType.EDIT, "s-1", "", text="fixed", ts=5.0))
+    conversations.apply(Change(ChangeType.REACT, "s-1", "", emoji="👍", reactors=("bob",)))
+    conversations.route([Message("typo", Kind.OTHER, sender="bob", id="s-1")])
+    shown = by_id(alice, "s-1")
+    assert shown is not None and shown.text == "fixed" and shown.edited_at == 5.0
+    assert shown.reactions == {"👍": ["bob"]}
+
+
+def test_a_refused_reaction_is_taken_back_and_said(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice, bob = two(qtbot, open_window, chat_server)
+    type_and_send(qtbot, bob, "react to me")
+    qtbot.waitUntil(lambda: line(alice, "react to me") is not None)
+    faces = [chr(0x1F600 + i) for i in range(21)]  # one more than a user may put on a line
+    for face in faces:
+        alice.bridge.react(by_id(alice, line(alice, "react to me").id), face)  # type: ignore[arg-type, union-attr]
+    said = "The server refused your reaction"
+    qtbot.waitUntil(lambda: any(said in t for t in texts(alice, Kind.SYSTEM)), timeout=10_000)
+    theirs = line(bob, "react to me")
+    qtbot.waitUntil(lambda: len(by_id(bob, theirs.id).reactions or {}) == 20)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: len(line(alice, "react to me").reactions or {}) == 20)  # type: ignore[union-attr]
+    assert faces[-1] not in (line(alice, "react to me").reactions or {})  # type: ignore[union-attr]
