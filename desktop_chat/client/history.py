@@ -176,10 +176,15 @@ def _message(row: tuple[object, ...]) -> Message:
     return message
 
 
+def _lives(message: Message) -> bool:
+    """Whether a line has anything of living messages (most have not)."""
+    return bool(message.reply_to or message.formatted or message.edited_at or message.deleted
+                or message.reactions or message.server_id)
+
+
 def _living(message: Message) -> dict[str, object] | None:
     """What living messages add to a line, for `extra` (None: a plain line)."""
-    if not (message.reply_to or message.formatted or message.edited_at or message.deleted
-            or message.reactions or message.server_id):
+    if not _lives(message):
         return None
     living: dict[str, object] = {}
     for key in ("reply_to", "formatted", "edited_at", "deleted", "reactions", "server_id"):
@@ -230,7 +235,7 @@ def _batch_json(messages: list[Message]) -> str:
         map(attrgetter("ts"), messages),
         map(_STATE_VALUES.__getitem__, map(attrgetter("state"), messages)),
         map(attrgetter("error"), messages),
-        map(_living, messages),
+        [_living(m) if _lives(m) else None for m in messages],
         strict=True,
     )))
 
