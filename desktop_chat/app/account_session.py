@@ -78,6 +78,12 @@ class AccountSession:
         self.bridge.messages_added.connect(self.conversations.route)
         self.bridge.delivery_changed.connect(self._delivery)
         self.bridge.changed.connect(self.conversations.apply)
+        # The window's delegate keeps what it drew of a line by id, for every
+        # conversation it shows: a line changed in one not shown is drawn anew.
+        delegate = window.message_list.delegate
+        self.conversations.line_changed.connect(
+            lambda _room, change, line: delegate.forget(line.id if line else change.target)
+        )
         self.bridge.join_refused.connect(self.conversations.remove)
         self.bridge.status_changed.connect(self._status)
         self.bridge.status_text_changed.connect(self._status_text)

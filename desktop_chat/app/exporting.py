@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -60,8 +61,8 @@ class Exporter(QObject):
 
         try:
             count = await asyncio.to_thread(work)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
+        except (OSError, sqlite3.Error) as exc:
+            reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
             log.info("export to %s failed: %s", target, reason)
             self.failed.emit(str(target), reason)
             raise

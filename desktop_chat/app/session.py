@@ -53,6 +53,7 @@ from desktop_chat.protocol.urls import (
 )
 from desktop_chat.ui.account_list_model import AccountListModel
 from desktop_chat.ui.bridge import ClientBridge
+from desktop_chat.ui.compose_bar import answered_not_kept_text
 from desktop_chat.ui.conversations import Conversations
 from desktop_chat.ui.export_words import ExportText
 from desktop_chat.ui.inspector import Inspector
@@ -389,12 +390,7 @@ class ChatSession(QObject):
 
     def _show_original(self, message_id: str) -> None:
         if not self.shown.keeping.show_line(message_id):
-            self.window.statusBar().showMessage(
-                QCoreApplication.translate(
-                    "ChatSession", "The message answered is no longer kept here."
-                ),
-                8000,
-            )
+            self.window.statusBar().showMessage(answered_not_kept_text(), 8000)
 
     def _changes_known(self, session: AccountSession) -> None:
         if session is self.shown:

@@ -62,6 +62,7 @@ from desktop_chat.client.tls import TlsOptions, token_held_back
 from desktop_chat.protocol.messages import (
     Change,
     ChangeType,
+    DeliveryState,
     DeliveryUpdate,
     Kind,
     Message,
@@ -314,7 +315,7 @@ class ChatClient:
         room = room if self._speaking().join_event else ""
         extra: dict[str, object] = {}
         opts: dict[str, object] = {}
-        if reply_to is not None and not self.has_changes:
+        if reply_to is not None and self._events is False:
             self._unsupported(room)
             text = f"{quoted_line(reply_to)}\n{text}"
         elif reply_to is not None:
@@ -324,6 +325,10 @@ class ChatClient:
                 for key, value in reference.items()
             })
             extra["reply_to"] = reply_to.id
+            if self._events is None:
+                # Not known yet (offline since the start): the sender decides
+                # when it goes, quoting the line to a server without events.
+                extra["quote"] = quoted_line(reply_to)
         if opts:
             extra["opts"] = opts
         message = own_message(text, room, self.name)
@@ -352,10 +357,11 @@ class ChatClient:
         return self._events is True and self._speaking() is self._dialect
 
     def _unsupported(self, room: str) -> bool:
-        """Say once that this server cannot carry changes; True when it cannot."""
+        """Say once that this server cannot carry changes; True when it cannot
+        (or it has not said yet: the window offers none of them until then)."""
         if self.has_changes:
             return False
-        if not self._unsupported_said:
+        if self._events is False and not self._unsupported_said:
             self._unsupported_said = True
             self.on_notice(ChangesUnsupported(room))
         return True
@@ -371,7 +377,10 @@ class ChatClient:
         self.check_size(own_message(text, message.room, self.name))
         change = Change(ChangeType.EDIT, message.id, message.room, text=text,
                         formatted=formatted, sender=self.name, mine=True)
-        if not self._sender.edit_queued(message.id, text):
+        if self._sender.edit_queued(message.id, text):
+            # Nobody has seen it yet: it goes as now written, not "edited".
+            change.ts, change.formatted = message.edited_at, message.formatted
+        else:
             payload: dict[str, object] = {"type": "edit", "text": text, **_reference(message)}
             if formatted:
                 payload["format"] = "markdown"
@@ -385,7 +394,8 @@ class ChatClient:
             return
         change = Change(ChangeType.DELETE, message.id, message.room, sender=self.name, mine=True)
         if self._sender.delete_queued(message.id):
-            self.on_change(change)
+            # Never sent: gone, as a failed message the user discards.
+            self.on_delivery(DeliveryUpdate(message.id, DeliveryState.DISCARDED))
             return
         payload: dict[str, object] = {"type": "delete", **_reference(message)}
         self._queue_change(change, payload, message)

@@ -71,10 +71,10 @@ COMMIT_EVERY = 0.5  # seconds a batch may wait for more before it is committed
 COMMIT_ROWS = 500  # rows that are committed at once without waiting
 INDEX_IDLE = 0.25  # seconds without a batch before the writer indexes for search
 WRITER_NICE = 10  # how much lower the writer thread runs than the window (Linux)
-INDEX_CHUNK = 2_000
+INDEX_CHUNK = 2_000  # rows indexed per transaction (then the queue is looked at again)
 BUSY_TIMEOUT_MS = 5000  # the writer waits this long for another window's writer
 SCRUB_TRIES = 50  # checkpoints tried after a deletion before waiting for an idle moment
-SCRUB_WAIT = 0.02  # rows indexed per transaction (then the queue is looked at again)
+SCRUB_WAIT = 0.02  # seconds between those tries
 
 _LEGACY = """
 CREATE TABLE legacy_servers (server TEXT PRIMARY KEY)
@@ -471,16 +471,22 @@ class History:
         """Apply a change to its line's row, and to the search index; whether
         text was deleted. A line not kept (yet) is left alone: the window
         applies a change that came before its line when the line comes."""
-        row = db.execute(
+        rows = db.execute(
             f"SELECT {_COLUMNS} FROM messages WHERE account = ?1 AND room = ?2"
             " AND (id = ?3 OR (kind = 'own' AND extra ->> '$.server_id' = ?3))"
-            " ORDER BY seq DESC LIMIT 1",
+            " ORDER BY seq DESC",
             (account, change.room, change.target),
-        ).fetchone()
-        if row is None:
-            return False
+        ).fetchall()
+        # Every copy (a replay after a crash, two windows of one account may
+        # have kept one twice): a deleted text must not survive in the other.
+        for row in rows:
+            History._change_row(db, row, change)
+        return bool(rows) and change.type is ChangeType.DELETE
+
+    @staticmethod
+    def _change_row(db: sqlite3.Connection, row: tuple[object, ...], change: Change) -> None:
         old = _message(row)
-        seq = int(row[-1])
+        seq = int(row[-1])  # type: ignore[call-overload]
         new = apply_change(old, change)
         if new.text != old.text:
             upto = int(db.execute("SELECT upto FROM fts_progress").fetchone()[0])
@@ -501,7 +507,6 @@ class History:
             "UPDATE messages SET text = ?, extra = ? WHERE seq = ?",
             (new.text, json.dumps(living) if living else None, seq),
         )
-        return change.type is ChangeType.DELETE
 
     def _scrub(self, db: sqlite3.Connection) -> None:
         """After a deletion: the freed pages were zeroed (secure_delete); the

@@ -108,6 +108,9 @@ def open_client_db_noting(path: Path | str = ":memory:") -> OpenedDatabase:
     a newer version) is kept aside under another name, and the result says
     where, for the window to tell the user."""
     opened = open_or_move_aside(path, SCHEMA, version=VERSION, migrations=MIGRATIONS)
+    # What the user wrote passes through the outbox and the drafts: a row
+    # removed (a deleted line, a draft sent) leaves no text in freed pages.
+    opened.connection.execute("PRAGMA secure_delete=ON")
     if str(path) != ":memory:":
         _take_over_legacy_outbox(opened.connection, Path(path).with_name("outbox.db"))
     return opened

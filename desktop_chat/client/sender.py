@@ -124,6 +124,10 @@ class Sender:
         self._failed: dict[str, Message] = {}  # refused by the server; the user may retry
         self._unacked_changes: dict[str, _Change] = {}  # emitted, awaiting the ack
         self._extras: dict[str, dict[str, object]] = {}  # message id -> its extra, until acked
+        # Messages that went out at least once (or may have, in a run before):
+        # the server may have them, so they are changed by events, not in place.
+        self._emitted: set[str] = set()
+        self._acked = asyncio.Event()  # an ack came (what waits on one looks again)
         self._drops: dict[str, int] = {}  # message id -> connections that ended right after it
         self._emitted_at: dict[str, float] = {}  # message id -> when it last went out
         self._pump_task: asyncio.Task[None] | None = None
@@ -155,7 +159,10 @@ class Sender:
         self._enqueue(_Change(change, payload))
 
     def queued(self, message_id: str) -> Message | None:
-        """Our message `message_id` when it has not gone out yet (queued, or failed)."""
+        """Our message `message_id` when the server cannot have it: queued and
+        never sent, or refused by it (failed)."""
+        if message_id in self._emitted:
+            return self._failed.get(message_id)
         for op in self._queue:
             if isinstance(op, _Send) and op.message.id == message_id:
                 return op.message
@@ -179,6 +186,7 @@ class Sender:
             if not (isinstance(op, _Send) and op.message.id == message_id)
         )
         self._failed.pop(message_id, None)
+        self._extras.pop(message_id, None)
         self.outbox.remove(message_id)
         return True
 
@@ -188,9 +196,10 @@ class Sender:
         if message is None:
             return False
         self._set_state(message, DeliveryState.PENDING)
+        extra = self._extras.get(message_id)  # a reply stays a reply
         if self.server_key is not None:
-            self.outbox.add(self.server_key, message)
-        self._enqueue(_Send(message))
+            self.outbox.add(self.server_key, message, extra)
+        self._enqueue(_Send(message, extra))
         return True
 
     def discard(self, message_id: str) -> bool:
@@ -247,9 +256,12 @@ class Sender:
                 continue
             kept.append(message)
             own = dataclasses.replace(message)
+            if extra:
+                self._extras[own.id] = extra
             if own.state is DeliveryState.FAILED:
                 self._failed[own.id] = own
             else:
+                self._emitted.add(own.id)  # the run before may have sent it
                 self._enqueue(_Send(own, extra or None))
         return kept
 
@@ -343,16 +355,22 @@ class Sender:
                     self._queued.clear()
                     await self._queued.wait()
                     continue
-                op = self._queue[0]
-                if isinstance(op, _Join):
-                    await self._emit_join(sio, op)
-                elif isinstance(op, _Change):
-                    await _pace(bucket)
-                    await self._emit_change(sio, op)
-                else:
-                    await _pace(bucket)
-                    await self._emit_send(sio, op.message, op.extra)
-                self._queue.popleft()
+                # Taken off the queue before its emit: while it goes out, the
+                # user may take back or edit what is still queued behind it.
+                op = self._queue.popleft()
+                try:
+                    await self._after_what_it_names(op)
+                    if isinstance(op, _Join):
+                        await self._emit_join(sio, op)
+                    elif isinstance(op, _Change):
+                        await _pace(bucket)
+                        await self._emit_change(sio, op)
+                    else:
+                        await _pace(bucket)
+                        await self._emit_send(sio, op.message, op.extra)
+                except BaseException:
+                    self._queue.appendleft(op)  # not out: first on the next connection
+                    raise
         except (socketio.exceptions.SocketIOError, ConnectionError, aiohttp.ClientError):
             log.info("emit failed; waiting for the connection to return", exc_info=True)
             self._end_connection("")
@@ -409,13 +427,33 @@ class Sender:
         )
         loop.call_later(JOIN_ACK_TIMEOUT, unconfirmed)
 
+    async def _after_what_it_names(self, op: _Op) -> None:
+        """A change or a reply that names a line of ours by the id we sent it
+        with goes out once the server has acked that line: the server handles
+        a socket's events concurrently, and would not find it yet."""
+        named: object = None
+        if isinstance(op, _Change):
+            named = op.payload.get("target_own")
+        elif isinstance(op, _Send) and op.extra:
+            opts = op.extra.get("opts")
+            named = opts.get("reply_to_own") if isinstance(opts, dict) else None
+        while isinstance(named, str) and named in self._unacked:
+            self._acked.clear()
+            await self._acked.wait()
+
     async def _emit_change(self, sio: socketio.AsyncClient, op: _Change) -> None:
         def ack(*args: object) -> None:
             if self._unacked_changes.pop(op.change.id, None) is None:
                 return  # from a connection that is gone; the resend will be acked
-            self.outbox.remove(op.change.id)
+            self._acked.set()
             reply = args[0] if args else None
             reply = reply if isinstance(reply, dict) else {}
+            if reply.get("code") == "unavailable":
+                self._enqueue(op)  # the server's store was out of reach: again, same id
+                return
+            self.outbox.remove(op.change.id)
+            if op.change.type is ChangeType.DELETE:
+                self.outbox.scrub()
             error = reply.get("error")
             if isinstance(error, str):
                 code = reply.get("code")
@@ -431,15 +469,16 @@ class Sender:
     ) -> None:
         def ack(*args: object) -> None:
             entry = self._unacked.pop(message.id, None)
+            self._acked.set()
             if entry is None and message.state is not DeliveryState.SENT:
                 return  # from a connection that is gone; the resend will be acked
             self._drops.pop(message.id, None)
             self._emitted_at.pop(message.id, None)
             reply = args[0] if args else None
-            self._extras.pop(message.id, None)
             if isinstance(reply, dict) and isinstance(reply.get("error"), str):
-                self._fail(message, reply["error"])
+                self._fail(message, reply["error"])  # its extra stays, for a retry
             else:
+                self._extras.pop(message.id, None)
                 self.outbox.remove(message.id)
                 server_id = reply.get("id") if isinstance(reply, dict) else None
                 self._set_state(message, DeliveryState.DELIVERED,
@@ -447,20 +486,29 @@ class Sender:
 
         given = extra.get("opts") if extra else None
         opts = dict(given) if isinstance(given, dict) else {}
+        quote = extra.get("quote") if extra else None
+        if isinstance(quote, str) and self._info.data.get("events") is not True:
+            # A reply written before the server said what it does, to one that
+            # cannot carry replies: the answered line quoted, as the client does.
+            wire = dataclasses.replace(message, text=f"{quote}\n{message.text}")
+            opts = {k: v for k, v in opts.items() if k not in ("reply_to", "reply_to_own")}
+        else:
+            wire = message
         if self.says_markdown(message):
             opts["format"] = "markdown"
         if extra:
             self._extras[message.id] = extra
+        self._emitted.add(message.id)
         await sio.emit(
             self._dialect.send_event,
-            self._dialect.send_args(message, opts),
+            self._dialect.send_args(wire, opts),
             callback=ack if self._dialect.may_ack else None,
         )
         self._emitted_at[message.id] = time.monotonic()
         limit = self._info.max_packet_bytes
         if (
             _may_be_large(message, limit)
-            and packet_size(self._dialect, message, opts) > limit // 2
+            and packet_size(self._dialect, wire, opts) > limit // 2
         ):
             # Over long-polling engine.io batches what is queued into one POST,
             # and the server's limit holds for the whole body: a big message

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop_chat.protocol.messages import Kind, Message, display_text
@@ -80,3 +80,16 @@ class ComposeBar(QWidget):
         self.label.setText(
             metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(200, self.width() - 40))
         )
+
+
+def changes_unsupported_text() -> str:
+    """Why a line cannot be edited here (Up in an empty box, on such a server)."""
+    return QCoreApplication.translate(
+        "ComposeBar",
+        "This server cannot carry edits, deletions or reactions; only replies, as quoted text.",
+    )
+
+
+def answered_not_kept_text() -> str:
+    """A reply's quote was clicked, and the line it answers is not kept here."""
+    return QCoreApplication.translate("ComposeBar", "The message answered is no longer kept here.")

@@ -60,6 +60,8 @@ class ConversationView(QListView):
         bar.rangeChanged.connect(self._follow)
         conversation.appended.connect(self._appended)
         conversation.changed.connect(self._line_changed)
+        conversation.modelReset.connect(self.delegate.forget_quotes)
+        conversation.rowsInserted.connect(self.delegate.forget_quotes)  # older lines paged in
 
     def set_conversation(self, conversation: MessageModel) -> None:
         """Show another conversation, at its newest messages (switching in the sidebar).
@@ -71,9 +73,14 @@ class ConversationView(QListView):
             return
         self._conversation.appended.disconnect(self._appended)
         self._conversation.changed.disconnect(self._line_changed)
+        self._conversation.modelReset.disconnect(self.delegate.forget_quotes)
+        self._conversation.rowsInserted.disconnect(self.delegate.forget_quotes)
         self._conversation = conversation
         conversation.appended.connect(self._appended)
         conversation.changed.connect(self._line_changed)
+        conversation.modelReset.connect(self.delegate.forget_quotes)
+        conversation.rowsInserted.connect(self.delegate.forget_quotes)
+        self.delegate.forget_quotes()
         self.setModel(conversation)
         self._following = False
         self._set_following(True)
@@ -128,6 +135,7 @@ class ConversationView(QListView):
 
     def _appended(self, _count: int) -> None:
         """A batch came: while following, the window stays the newest rows."""
+        self.delegate.forget_quotes()  # a reply's line may be among them
         if self._following:
             self._conversation.trim_to_newest()
 

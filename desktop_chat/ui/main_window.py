@@ -43,7 +43,7 @@ from desktop_chat.client.history import Hit
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from desktop_chat.ui.account_list_model import AccountListModel
 from desktop_chat.ui.add_account_dialog import AddAccountDialog
-from desktop_chat.ui.compose_bar import ComposeBar, Mode
+from desktop_chat.ui.compose_bar import ComposeBar, Mode, changes_unsupported_text
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
     ConversationListModel,
@@ -350,7 +350,11 @@ class MainWindow(QMainWindow):
         self.conversation_requested.emit(room.strip())
 
     def show_conversation(self, room: str, model: MessageModel) -> None:
-        """Show this conversation (the session's choice): its messages, its row chosen."""
+        """Show this conversation (the session's choice): its messages, its row chosen.
+        An answer or an edit under way belonged to the one left: it ends (the
+        box holds the new conversation's draft, kept by the session)."""
+        if model is not self.model:
+            self.compose_bar.stop()
         self._room = room
         self.model = model
         self.message_list.set_conversation(model)
@@ -392,6 +396,7 @@ class MainWindow(QMainWindow):
         self.message_input.clear()
         self.compose_bar.stop()
         if mode is Mode.EDIT and message is not None:
+            self.show_draft(self._draft_before_edit)  # what was being written before
             if text != message.text:
                 self.edit_requested.emit(message, text)
             return  # the line stays where it is
@@ -405,6 +410,8 @@ class MainWindow(QMainWindow):
 
     def start_reply(self, message: Message) -> None:
         """The next message answers `message` (the box keeps what was typed)."""
+        if self.compose_bar.mode is Mode.EDIT:
+            self.stop_composing()  # the edit's text is not the answer
         self.compose_bar.start(Mode.REPLY, message)
         self.message_input.setFocus()
 
@@ -429,6 +436,9 @@ class MainWindow(QMainWindow):
 
     def edit_last(self) -> None:
         """Up in an empty box: edit the newest line of mine in this conversation."""
+        if not self.changes_supported:
+            self.statusBar().showMessage(changes_unsupported_text(), 8000)
+            return
         model = self.model
         for row in range(model.rowCount() - 1, -1, -1):
             message = model.message_at(row)
@@ -658,6 +668,10 @@ class MainWindow(QMainWindow):
     # ---- what the session shows -------------------------------------------------
 
     def draft_text(self) -> str:
+        """What the user is writing in this conversation: while a line is being
+        edited, what the box held before (the line's text is not a draft)."""
+        if self.compose_bar.mode is Mode.EDIT:
+            return self._draft_before_edit
         return self.message_input.toPlainText()
 
     def show_draft(self, text: str) -> None:

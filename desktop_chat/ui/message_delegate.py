@@ -234,12 +234,22 @@ class MessageDelegate(QStyledItemDelegate):
         self._layouts.forget(message_id)
         self._quotes.clear()
 
+    def forget_quotes(self, *_rows: object) -> None:
+        """Lines came or went: a quote of a line not held before may be made now."""
+        self._quotes.clear()
+
     def quote_text(self, message: Message) -> str:
-        """The line drawn above a reply: who and the start of what it answers."""
+        """The line drawn above a reply: who and the start of what it answers
+        (a line this conversation does not hold, older than what is paged in,
+        is "an earlier message": a click shows it)."""
         quote = self._quotes.get(message.reply_to)
         if quote is None:
             answered = self.quote_of(message.reply_to)
-            if answered is None or answered.deleted:
+            if answered is None:
+                quote = "↪ " + QCoreApplication.translate(
+                    "MessageDelegate", "an earlier message (click to show it)"
+                )
+            elif answered.deleted:
                 quote = "↪ " + QCoreApplication.translate(
                     "MessageDelegate", "The message answered is gone"
                 )

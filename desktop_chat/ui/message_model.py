@@ -409,7 +409,7 @@ class MessageModel(QAbstractListModel):
             old, state=update.state, error=update.error,
             server_id=update.server_id or old.server_id,
         )
-        self._set(position, message, [Role.STATE, Role.HEADER])
+        self._set(position, message, [Role.STATE, Role.HEADER], changed=False)
 
     def find(self, message_id: str) -> int | None:
         """The position of the line this window knows as `message_id` (or, ours,
@@ -445,7 +445,11 @@ class MessageModel(QAbstractListModel):
         self._set(position, message, [Role.MESSAGE, _DISPLAY, Role.HEADER])
         return message
 
-    def _set(self, position: int, message: Message, roles: list[int]) -> None:
+    def _set(
+        self, position: int, message: Message, roles: list[int], *, changed: bool = True
+    ) -> None:
+        """Put the line's new record in place; `changed`: what is drawn of it
+        changed (text, reactions), not only its state (the header says that)."""
         archived = len(self._archive)
         if position < 0:
             self._head[position] = message
@@ -459,7 +463,8 @@ class MessageModel(QAbstractListModel):
             self.dataChanged.emit(index, index, roles)
         else:
             row = -1
-        self.changed.emit(message.id, row)
+        if changed:
+            self.changed.emit(message.id, row)
 
     # ---- internals ------------------------------------------------------------
 

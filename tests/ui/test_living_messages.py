@@ -179,7 +179,10 @@ def test_a_line_still_waiting_is_edited_or_taken_back_in_place(
     alice.window.message_input.setPlainText("the plan")
     qtbot.keyClick(alice.window.message_input, Qt.Key.Key_Return)
     alice.window.delete_requested.emit(line(alice, "never mind this"))
-    qtbot.waitUntil(lambda: line(alice, "never mind this") is None)
+    qtbot.waitUntil(lambda: line(alice, "never mind this").state  # type: ignore[union-attr]
+                    is DeliveryState.DISCARDED)  # never sent: discarded, as a failed one
+    edited = line(alice, "the plan")
+    assert edited is not None and not edited.edited_at  # nobody saw it before: not "edited"
     alice.window.offline_button.click()
     qtbot.waitUntil(lambda: line(bob, "the plan") is not None, timeout=10_000)
     type_and_send(qtbot, alice, "after")
@@ -212,8 +215,9 @@ def test_a_deleted_line_leaves_no_trace_in_the_files(
         s.history.flush()
     for s in (alice, bob):
         assert s.window.search("hunter2", everywhere=True) == []
-        files = list(Path(s.history.path).parent.glob("history.db*"))
-        assert files
+        folder = Path(s.history.path).parent
+        files = [*folder.glob("history.db*"), *folder.glob("client.db*")]
+        assert len(files) >= 2
         for path in files:
             assert b"hunter2" not in path.read_bytes(), path
             assert b"zebra-crossing" not in path.read_bytes(), path

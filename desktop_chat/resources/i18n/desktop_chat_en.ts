@@ -335,10 +335,6 @@
         <translation>Bringing over the messages an earlier version of desktop-chat kept for this server…</translation>
     </message>
     <message>
-        <source>The message answered is no longer kept here.</source>
-        <translation>The message answered is no longer kept here.</translation>
-    </message>
-    <message>
         <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
         <translation>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</translation>
     </message>
@@ -396,6 +392,14 @@
     <message>
         <source>Replying to %1: %2</source>
         <translation>Replying to %1: %2</translation>
+    </message>
+    <message>
+        <source>This server cannot carry edits, deletions or reactions; only replies, as quoted text.</source>
+        <translation>This server cannot carry edits, deletions or reactions; only replies, as quoted text.</translation>
+    </message>
+    <message>
+        <source>The message answered is no longer kept here.</source>
+        <translation>The message answered is no longer kept here.</translation>
     </message>
 </context>
 <context>
@@ -812,6 +816,10 @@ Click to open in your browser</translation>
 </context>
 <context>
     <name>MessageDelegate</name>
+    <message>
+        <source>an earlier message (click to show it)</source>
+        <translation>an earlier message (click to show it)</translation>
+    </message>
     <message>
         <source>The message answered is gone</source>
         <translation>The message answered is gone</translation>

@@ -334,10 +334,6 @@
         <translation>이전 버전의 desktop-chat이 이 서버에 대해 보관한 메시지를 가져오는 중…</translation>
     </message>
     <message>
-        <source>The message answered is no longer kept here.</source>
-        <translation>답장한 메시지가 더 이상 여기에 보관되어 있지 않습니다.</translation>
-    </message>
-    <message>
         <source>Warning: --insecure is on. TLS certificates are not checked, so anyone between you and the server can read and change this conversation.</source>
         <translation>경고: --insecure가 켜져 있습니다. TLS 인증서를 확인하지 않으므로, 나와 서버 사이의 누구나 이 대화를 읽고 바꿀 수 있습니다.</translation>
     </message>
@@ -395,6 +391,14 @@
     <message>
         <source>Replying to %1: %2</source>
         <translation>%1 님에게 답장: %2</translation>
+    </message>
+    <message>
+        <source>This server cannot carry edits, deletions or reactions; only replies, as quoted text.</source>
+        <translation>이 서버는 수정, 삭제, 반응을 전달할 수 없습니다. 답장만 인용한 텍스트로 보낼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>The message answered is no longer kept here.</source>
+        <translation>답장한 메시지가 더 이상 여기에 보관되어 있지 않습니다.</translation>
     </message>
 </context>
 <context>
@@ -807,6 +811,10 @@ Click to open in your browser</source>
 </context>
 <context>
     <name>MessageDelegate</name>
+    <message>
+        <source>an earlier message (click to show it)</source>
+        <translation>이전 메시지 (눌러서 보기)</translation>
+    </message>
     <message>
         <source>The message answered is gone</source>
         <translation>답장한 메시지가 삭제되었습니다</translation>
