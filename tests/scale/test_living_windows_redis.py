@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from desktop_chat.protocol.messages import DeliveryState, Kind
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from tests.scale.cluster import ServerProcess
 from tests.ui.conftest import open_window, type_and_send, wait_connected  # noqa: F401
 from tests.ui.test_living_messages import by_id, line
@@ -54,3 +54,28 @@ def test_changes_cross_processes_live_and_after_being_away(
     gone = by_id(bob, theirs.id)
     assert gone is not None and gone.text == "" and not gone.reactions
     assert bob.window.delegate.quote_text(line(bob, "ok")) == "↪ The message answered is gone"  # type: ignore[arg-type]
+
+
+def test_reactions_to_lines_still_waiting_reach_the_other_process(
+    qtbot: Any, open_window: Any, servers: Start  # noqa: F811
+) -> None:
+    """A reaction names its line by the id it was sent with; on Redis the
+    server stores a message while it handles the socket's next event, so the
+    reaction waits for the line's ack (else: refused, "no such message")."""
+    first, second = servers(2)
+    alice, bob = open_window(first.url, "alice"), open_window(second.url, "bob")
+    for s in (alice, bob):
+        wait_connected(qtbot, s)
+        qtbot.waitUntil(lambda s=s: s.client.has_changes, timeout=5000)
+    alice.window.offline_button.click()
+    qtbot.waitUntil(lambda: alice.client.offline)
+    for i in range(10):
+        type_and_send(qtbot, alice, f"queued {i}")
+    qtbot.waitUntil(lambda: line(alice, "queued 9") is not None)
+    for i in range(10):
+        alice.bridge.react(line(alice, f"queued {i}"), "🙏")  # type: ignore[arg-type]
+    alice.window.offline_button.click()
+    qtbot.waitUntil(lambda: all(
+        (line(bob, f"queued {i}") or Message("", Kind.OTHER)).reactions == {"🙏": ["alice"]}
+        for i in range(10)
+    ), timeout=20_000)

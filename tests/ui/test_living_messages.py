@@ -325,3 +325,77 @@ def test_a_refused_reaction_is_taken_back_and_said(
     qtbot.waitUntil(lambda: len(by_id(bob, theirs.id).reactions or {}) == 20)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: len(line(alice, "react to me").reactions or {}) == 20)  # type: ignore[union-attr]
     assert faces[-1] not in (line(alice, "react to me").reactions or {})  # type: ignore[union-attr]
+
+
+def join_room(qtbot: Any, session: ChatSession, room: str) -> None:
+    session.window.room_input.setText(room)
+    session.window.join_button.click()
+    qtbot.waitUntil(lambda: f"Joined {room}" in texts(session, Kind.SYSTEM))
+
+
+def test_an_edit_under_way_ends_with_its_conversation(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    """Switching away while editing must not turn another conversation's text
+    into the edit, nor the edit's text into its draft."""
+    alice, bob = two(qtbot, open_window, chat_server)
+    join_room(qtbot, alice, "garden")
+    join_room(qtbot, bob, "garden")
+    alice.window.select_room("")
+    bob.window.select_room("")
+    type_and_send(qtbot, alice, "line in everyone")
+    qtbot.waitUntil(lambda: line(bob, "line in everyone") is not None)
+    alice.window.message_input.setPlainText("half a thought")
+    assert alice.window.start_edit(line(alice, "line in everyone"))  # type: ignore[arg-type]
+    assert alice.window.message_input.toPlainText() == "line in everyone"
+    alice.window.select_room("garden")
+    qtbot.waitUntil(lambda: alice.window.room() == "garden")
+    assert not alice.window.compose_bar.isVisibleTo(alice.window)
+    type_and_send(qtbot, alice, "for the garden")
+    bob.window.select_room("garden")
+    qtbot.waitUntil(lambda: line(bob, "for the garden") is not None)
+    bob.window.select_room("")
+    assert line(bob, "line in everyone") is not None  # not overwritten
+    alice.window.select_room("")
+    qtbot.waitUntil(lambda: alice.window.message_input.toPlainText() == "half a thought")
+
+
+def test_a_line_changed_in_a_conversation_not_shown_is_drawn_anew(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice, bob = two(qtbot, open_window, chat_server)
+    join_room(qtbot, alice, "garden")
+    alice.window.select_room("")
+    type_and_send(qtbot, bob, "soon gone")
+    qtbot.waitUntil(lambda: line(alice, "soon gone") is not None)
+    theirs = line(alice, "soon gone")
+    assert alice.window.delegate.body_of(theirs).text == "soon gone"  # type: ignore[arg-type]
+    alice.window.select_room("garden")
+    qtbot.waitUntil(lambda: alice.window.room() == "garden")
+    bob.bridge.delete(line(bob, "soon gone"))  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: alice.conversations.model("").get(theirs.id).deleted)  # type: ignore[union-attr]
+    alice.window.select_room("")
+    qtbot.waitUntil(lambda: alice.window.room() == "")
+    now = by_id(alice, theirs.id)  # type: ignore[union-attr]
+    assert now is not None and alice.window.delegate.body_of(now).text == "message deleted"
+
+
+def test_a_reaction_to_a_line_still_waiting_reaches_the_others(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    """The reaction names the line by the id it was sent with: it waits for the
+    line's ack, since the server handles a socket's events concurrently."""
+    alice, bob = two(qtbot, open_window, chat_server)
+    alice.window.offline_button.click()
+    qtbot.waitUntil(lambda: alice.client.offline)
+    for i in range(20):
+        type_and_send(qtbot, alice, f"queued {i}")
+    qtbot.waitUntil(lambda: line(alice, "queued 19") is not None)
+    for i in range(20):
+        alice.bridge.react(line(alice, f"queued {i}"), "🙏")  # type: ignore[arg-type]
+    alice.window.offline_button.click()
+    qtbot.waitUntil(lambda: all(
+        (line(bob, f"queued {i}") or Message("", Kind.OTHER)).reactions == {"🙏": ["alice"]}
+        for i in range(20)
+    ), timeout=15_000)
+    assert not [t for t in texts(alice, Kind.SYSTEM) if "refused" in t]
