@@ -31,9 +31,9 @@ from desktop_chat.server import extensions, message_events
 from desktop_chat.server.defaults import (
     DEFAULT_HOST,
     DEFAULT_PORT,
-    MAX_CLIENT_KEY_CHARS,
     MAX_ID_CHARS,
     MAX_NAME_CHARS,
+    client_key,
     dedup_seconds,
     default_db_path,
     default_max_packet_bytes,
@@ -251,9 +251,7 @@ class ChatServer:
                 )
         name = auth.get("name")
         name = name.strip()[:MAX_NAME_CHARS] if isinstance(name, str) else ""
-        client = auth.get("client")
-        if not isinstance(client, str) or not client or len(client) > MAX_CLIENT_KEY_CHARS:
-            client = sid
+        client = client_key(auth.get("client"), sid)
         offset = auth.get("offset")
         if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
             offset = None

@@ -14,6 +14,10 @@ DEFAULT_PORT = 3000
 MAX_NAME_CHARS = 64
 MAX_ID_CHARS = 128
 MAX_CLIENT_KEY_CHARS = 128
+# The client keys of connections that gave none: this prefix and their sid.
+# The sid is public (meta.from.sid, presence, typing), so the key made from
+# it must be one no client can give: a given key with this prefix is refused.
+KEYLESS_PREFIX = "~"
 # Framing and the other arguments of a send-message packet around its text:
 # room and opts.id (at most 128 characters each, 6 bytes apiece escaped).
 PACKET_SLACK = 64 * 1024
@@ -26,6 +30,18 @@ WIRE_BYTES_PER_UTF8_BYTE = 6
 def default_max_packet_bytes(max_message_bytes: int) -> int:
     """The smallest packet limit under which every message the server takes fits."""
     return max_message_bytes * WIRE_BYTES_PER_UTF8_BYTE + PACKET_SLACK
+
+
+def client_key(given: object, sid: str) -> str:
+    """The key a connection is known by: its `auth.client` when that is a
+    valid one, else a key of its own that no client can choose."""
+    if (
+        isinstance(given, str)
+        and 0 < len(given) <= MAX_CLIENT_KEY_CHARS
+        and not given.startswith(KEYLESS_PREFIX)
+    ):
+        return given
+    return KEYLESS_PREFIX + sid
 
 
 def dedup_seconds(retention: Retention) -> float:

@@ -13,9 +13,10 @@ random, and the only one other clients see (`meta.id`): it cannot be guessed
 in advance, so it cannot be used to make a receiver drop a message as one
 it already has.
 
-Retention (`trim`) deletes the oldest messages; for each room the newest
-offset deleted is kept, so that a replay from before it can say that part of
-what was asked for is gone instead of leaving a silent gap.
+Retention (`trim`) deletes the oldest messages, and with each its events;
+for each room the newest offset deleted is kept, so that a replay from
+before it can say that part of what was asked for is gone instead of
+leaving a silent gap.
 
 Edits, deletions and reactions (server/message_events.py) are rows of the
 same table, under the same offsets, so that they are relayed, replayed and
@@ -205,6 +206,8 @@ class History:
         self._db = opened.connection
         # A deleted message's text is overwritten, not only unlinked (see deletion).
         self._db.execute("PRAGMA secure_delete=ON")
+        # The offsets one trim deletes (see trim).
+        self._db.execute("CREATE TEMP TABLE doomed (offset INTEGER PRIMARY KEY)")
         mode = self._db.execute("PRAGMA journal_mode").fetchone()[0]
         self._wal = str(mode).lower() == "wal"
         # An unreadable file that was found at `path` and moved there, and why.
@@ -362,8 +365,9 @@ class History:
 
     def trim(self, *, before_ts: float | None, keep: int | None, batch: int = 5000) -> int:
         """Delete up to `batch` of the oldest messages: those that arrived
-        before one of `before_ts` or later, and those beyond the newest `keep`.
-        Returns how many went.
+        before one of `before_ts` or later, and those beyond the newest `keep`,
+        and with each message its edits, reactions and deletion, however much
+        newer they are (`trimmed` records them too). Returns how many rows went.
 
         Age is judged in arrival (offset) order, so the search stops at the
         first message young enough. Called until it returns less than
@@ -391,15 +395,24 @@ class History:
         chosen = "SELECT offset FROM messages WHERE offset < ? ORDER BY offset LIMIT ?"
         self._db.execute("BEGIN")
         try:
+            # The rows that go: the oldest, and the events of the messages among
+            # them, however new (an edit holds text that must not outlive its message).
+            self._db.execute("DELETE FROM temp.doomed")
+            self._db.execute(f"INSERT INTO temp.doomed {chosen}", (cut, batch))
+            self._db.execute(
+                "INSERT OR IGNORE INTO temp.doomed SELECT offset FROM messages"
+                " WHERE target != '' AND target IN (SELECT id FROM messages WHERE kind = ?"
+                " AND offset IN (SELECT offset FROM temp.doomed))",
+                (MESSAGE,),
+            )
             self._db.execute(
                 "INSERT INTO trimmed (room, through)"
-                f" SELECT room, max(offset) FROM messages WHERE offset IN ({chosen})"
-                " GROUP BY room"
-                " ON CONFLICT (room) DO UPDATE SET through = max(through, excluded.through)",
-                (cut, batch),
+                " SELECT room, max(offset) FROM messages"
+                " WHERE offset IN (SELECT offset FROM temp.doomed) GROUP BY room"
+                " ON CONFLICT (room) DO UPDATE SET through = max(through, excluded.through)"
             )
             deleted = self._db.execute(
-                f"DELETE FROM messages WHERE offset IN ({chosen})", (cut, batch)
+                "DELETE FROM messages WHERE offset IN (SELECT offset FROM temp.doomed)"
             ).rowcount
             # Reactions of messages that went with them (their events went too).
             self._db.execute(
@@ -410,6 +423,8 @@ class History:
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+        if deleted and self._wal:  # as after a deletion: the old pages out of the WAL
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return int(deleted)
 
 

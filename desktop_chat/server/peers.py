@@ -12,7 +12,7 @@ from desktop_chat.protocol.limits import TokenBucket
 class Peer:
     name: str
     ip: str
-    client: str  # stable across reconnects (auth.client), else the sid
+    client: str  # stable across reconnects (auth.client), else "~" + the sid
     offset: int | None  # the last offset the client had seen when it connected
     bucket: TokenBucket
     rooms: set[str] = field(default_factory=set)

@@ -22,12 +22,21 @@ Keys, under a prefix (default `desktop-chat`):
   or the JSON of an event's ack, for de-duplication, expiring with retention;
 - `<p>:msg:<id>` a hash per message: o (offset), r (room), c (sender's
   client key), x ("1" once deleted), ev (the entry ids of its edits and
-  reactions, to XDEL with it); deleted by retention with the message;
+  reactions, to XDEL with it; once deleted, its delete's); no expiry:
+  deleted by retention with the message, and its events with it;
 - `<p>:react:<id>` a hash per message of the reactions on it now: field
-  `<len>:<client><emoji>`, value "offset name" (the order they reacted in).
+  `<len>:<client><emoji>`, value "offset name" (the order they reacted in);
+  no expiry, deleted with the message's hash;
+- `<p>:deleted` a sorted set of the deleted messages' ids by their offset,
+  so that retention finds their hashes and delete events (their entries
+  are no longer in the stream).
 
-They use no keys beyond those passed and the room indexes named by the
-rooms set: fine on one Redis (the supported setup), not on Redis Cluster.
+They use no keys beyond those passed, the room indexes named by the
+rooms set and the hashes of the messages named by the deleted set: fine
+on one Redis (the supported setup), not on Redis Cluster.
+
+A script's `XDEL` takes an entry out of the stream (no read returns it)
+but not out of Redis at once: see server/redis_store.py.
 """
 
 from __future__ import annotations
@@ -49,17 +58,17 @@ redis.call('XADD', KEYS[4], entry, 'c', ARGV[3])
 redis.call('SADD', KEYS[5], ARGV[2])
 redis.call('SET', KEYS[3], offset .. ' ' .. ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[8])
 redis.call('HSET', KEYS[6], 'o', offset, 'r', ARGV[2], 'c', ARGV[3])
-redis.call('EXPIRE', KEYS[6], ARGV[8])
 return {1, offset}
 """
 
 # KEYS: stream, counter, the sender's de-duplication key, the room's index, the target's
-# hash, the target's reactions.
+# hash, the target's reactions, the set of deleted messages.
 # ARGV: kind, new id, room, sender client, sender name, text, ts, sender sid, ttl seconds,
 # target id, emoji, format, most emoji per person and message.
 # Returns {1, ack JSON} for a new event, {0, what the de-duplication key holds} for a
 # repeat, {2, code} when refused. A react toggles the sender's emoji and records who has
-# it now; a delete XDELs the message and its events from the stream and the room index.
+# it now; a delete XDELs the message and its events from the stream and the room index,
+# and leaves its hash (deleted, with the delete's entry id) for retention to find.
 EVENT = """
 local seen = redis.call('GET', KEYS[3])
 if seen then return {0, seen} end
@@ -89,7 +98,6 @@ if ARGV[12] ~= '' then extra['format'] = ARGV[12] end
 if kind == 'react' then
   if on then
     redis.call('HSET', KEYS[6], field, offset .. ' ' .. ARGV[5])
-    redis.call('EXPIRE', KEYS[6], ARGV[9])
   end
   local found = {}
   local all = redis.call('HGETALL', KEYS[6])
@@ -117,8 +125,8 @@ if kind == 'delete' then
   for id in string.gmatch(state[3] or '', '%S+') do table.insert(gone, id) end
   redis.call('XDEL', KEYS[1], unpack(gone))
   redis.call('XDEL', KEYS[4], unpack(gone))
-  redis.call('HSET', KEYS[5], 'x', '1')
-  redis.call('HDEL', KEYS[5], 'ev')
+  redis.call('HSET', KEYS[5], 'x', '1', 'ev', entry)
+  redis.call('ZADD', KEYS[7], state[1], ARGV[10])
   redis.call('DEL', KEYS[6])
 else
   redis.call('HSET', KEYS[5], 'ev', (state[3] or '') .. ' ' .. entry)
@@ -129,28 +137,57 @@ redis.call('SET', KEYS[3], ack, 'EX', ARGV[9])
 return {1, ack}
 """
 
-# KEYS: stream, rooms set, trimmed hash, then the hashes of the messages that go.
-# ARGV: the newest offset to delete, room index prefix.
-# Deletes every message up to that offset from the stream and the room indexes,
-# recording per room the newest offset that went; returns how many left the stream.
+# KEYS: stream, rooms set, trimmed hash, deleted set, then the hash and the reactions of
+# each message that goes.
+# ARGV: the newest offset to delete, room index prefix, message hash prefix, reactions prefix.
+# Deletes every entry up to that offset from the stream and the room indexes, and with
+# each message that goes (deleted ones found by their offset in the deleted set) its
+# events, however newer, and its hashes; records per room the newest offset that went;
+# returns how many entries left the stream.
 TRIM = """
-for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
 local cut = tonumber(ARGV[1])
 local minid = (cut + 1) .. '-0'
-local deleted = redis.call('XTRIM', KEYS[1], 'MINID', minid)
+local deleted = 0
+local newest = {}
+local function drop(msg, react)
+  local state = redis.call('HMGET', msg, 'r', 'ev')
+  if state[1] then
+    local index = ARGV[2] .. state[1]
+    for id in string.gmatch(state[2] or '', '%S+') do
+      local removed = redis.call('XDEL', KEYS[1], id)
+      redis.call('XDEL', index, id)
+      deleted = deleted + removed
+      local at = tonumber(string.match(id, '^(%d+)'))
+      if removed > 0 and at > (newest[state[1]] or 0) then newest[state[1]] = at end
+    end
+  end
+  redis.call('DEL', msg, react)
+end
+for i = 5, #KEYS, 2 do drop(KEYS[i], KEYS[i + 1]) end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', cut)) do
+  drop(ARGV[3] .. id, ARGV[4] .. id)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', cut)
+deleted = deleted + redis.call('XTRIM', KEYS[1], 'MINID', minid)
+local function went(room, through)
+  local before = tonumber(redis.call('HGET', KEYS[3], room) or '0')
+  if through > before then redis.call('HSET', KEYS[3], room, through) end
+end
+local function tidy(room, index)
+  if redis.call('XLEN', index) == 0 then
+    redis.call('DEL', index)
+    redis.call('SREM', KEYS[2], room)
+  end
+end
 for _, room in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   local index = ARGV[2] .. room
   local last = redis.call('XREVRANGE', index, cut .. '-0', '-', 'COUNT', 1)
   if #last > 0 then
-    local through = tonumber(string.match(last[1][1], '^(%d+)'))
-    local before = tonumber(redis.call('HGET', KEYS[3], room) or '0')
-    if through > before then redis.call('HSET', KEYS[3], room, through) end
+    went(room, tonumber(string.match(last[1][1], '^(%d+)')))
     redis.call('XTRIM', index, 'MINID', minid)
-    if redis.call('XLEN', index) == 0 then
-      redis.call('DEL', index)
-      redis.call('SREM', KEYS[2], room)
-    end
   end
+  if newest[room] then went(room, newest[room]) end
+  if #last > 0 or newest[room] then tidy(room, index) end
 end
 return deleted
 """

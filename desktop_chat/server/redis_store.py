@@ -32,7 +32,12 @@ Edits, deletions and reactions (server/message_events.py) are entries of the
 same stream under the same counter, added by the EVENT script, which checks
 the target in a small hash per message (`<prefix>:msg:<id>`), toggles a
 reaction and, for a deletion, `XDEL`s the message's entry and those of its
-edits and reactions, so their text is gone from Redis, not only hidden.
+edits and reactions, so their text is gone from the stream: no read returns
+it. It is not yet gone from Redis: `XDEL` only marks an entry deleted inside
+its node of the stream, whose bytes stay in memory, and in RDB snapshots,
+until every entry of that node is deleted; the append-only file holds the
+`XADD` until it is rewritten (docs/protocol.md says what an operator can do).
+Retention trims a message's edits, reactions and deletion with it.
 
 When Redis cannot be reached, `add` keeps trying for `hold` seconds (a Redis
 restart takes about one) and then raises StoreUnavailable: the chat server
@@ -149,6 +154,7 @@ class RedisStore:
         self.counter = f"{prefix}:offset"
         self.trimmed_key = f"{prefix}:trimmed"
         self.rooms_key = f"{prefix}:rooms"
+        self.deleted_key = f"{prefix}:deleted"
         self.index_prefix = f"{prefix}:room:"
         self.prefix = prefix
         self.dedup_seconds = max(1, int(dedup_seconds))
@@ -259,6 +265,7 @@ class RedisStore:
             self._index(event.room),
             self._message_key(event.target),
             self._reactions_key(event.target),
+            self.deleted_key,
         ]
         args: list[Any] = [
             event.kind, event.id, _bytes(event.room), _bytes(event.sender_client),
@@ -378,13 +385,19 @@ class RedisStore:
         count = min(batch, len(head), max(over, old))
         if count == 0:
             return 0
-        cut = offset_of(head[count - 1][0])
-        keys: list[str | bytes] = [self.stream, self.rooms_key, self.trimmed_key]
+        # Up to the next entry kept: deleted messages between go too (they left
+        # the stream at their deletion, but their hashes and delete events did not).
+        cut = offset_of(head[count][0]) - 1 if count < len(head) else offset_of(head[-1][0])
+        keys: list[str | bytes] = [
+            self.stream, self.rooms_key, self.trimmed_key, self.deleted_key
+        ]
         for _entry_id, fields in head[:count]:  # the hashes of the messages that go
             if b"k" not in fields and b"i" in fields:
                 message_id = fields[b"i"].decode()
                 keys += [self._message_key(message_id), self._reactions_key(message_id)]
-        args: list[int | str] = [cut, self.index_prefix]
+        args: list[int | str] = [
+            cut, self.index_prefix, f"{self.prefix}:msg:", f"{self.prefix}:react:"
+        ]
         return int(await self._held(lambda: self._trim(keys=keys, args=args)))
 
     async def close(self) -> None:

@@ -4,15 +4,22 @@ deleted message's text XDEL'd from the stream."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import redis.asyncio as aioredis
 
+from desktop_chat.protocol.messages import new_id
+from desktop_chat.server.history import Stored
 from desktop_chat.server.redis_store import RedisStore
 from tests.helpers import run_checked, until
 from tests.scale.cluster import Listener, RedisProcess, ServerProcess
-from tests.server.test_message_events import trims_events_with_messages
+from tests.server.test_message_events import (
+    EDITED,
+    trims_a_messages_later_events_with_it,
+    trims_events_with_messages,
+)
 
 ROOM = "ops"
 Start = Callable[..., list[ServerProcess]]
@@ -163,6 +170,64 @@ def test_retention_trims_events_and_the_message_index(redis_process: RedisProces
         try:
             await trims_events_with_messages(store)
         finally:
+            await store.close()
+
+    run_checked(scenario())
+
+
+def test_retention_trims_a_messages_later_events_and_their_text(
+    redis_process: RedisProcess,
+) -> None:
+    async def scenario() -> None:
+        store = RedisStore(redis_process.url)
+        redis = aioredis.Redis.from_url(redis_process.url)
+        try:
+            await trims_a_messages_later_events_with_it(store)
+            entries = await redis.xrange("desktop-chat:messages", "-", "+")
+            assert [fields.get(b"k", b"message") for _, fields in entries] == [
+                b"message", b"react", b"message"
+            ]
+            assert EDITED not in repr(entries)
+            index = await redis.xrange("desktop-chat:room:r", "-", "+")
+            assert [entry_id for entry_id, _ in index] == [entry_id for entry_id, _ in entries]
+            # Only the kept messages have a hash (the deleted one's went too).
+            assert len(await redis.keys("desktop-chat:msg:*")) == 2
+            assert len(await redis.keys("desktop-chat:react:*")) == 1
+        finally:
+            await redis.aclose()
+            await store.close()
+
+    run_checked(scenario())
+
+
+def test_a_message_can_be_changed_after_the_de_duplication_window(
+    redis_process: RedisProcess,
+) -> None:
+    """Without age retention a message is kept until the count trims it: its
+    hash and reactions expire with nothing, however short de-duplication is."""
+
+    async def scenario() -> None:
+        store = RedisStore(redis_process.url, dedup_seconds=1)
+        redis = aioredis.Redis.from_url(redis_process.url)
+        try:
+            sent = (await store.add("m1", "", "alice", "alice", "hello", "sid")).stored
+            react = Stored(0, new_id(), "", "bob", "bob", "", 0.0, kind="react",
+                           target=sent.id, emoji="👍")
+            assert (await store.add_event("r1", react, "sid")).stored.on is True
+            assert await redis.ttl(f"desktop-chat:msg:{sent.id}") == -1
+            assert await redis.ttl(f"desktop-chat:react:{sent.id}") == -1
+            await asyncio.sleep(2.1)  # the opts.ids are forgotten
+            assert await redis.get("desktop-chat:sent:5:alice:m1") is None
+            edit = Stored(0, new_id(), "", "alice", "alice", "hello again", 0.0, kind="edit",
+                          target=sent.id)
+            assert (await store.add_event("e1", edit, "sid")).new
+            again = Stored(0, new_id(), "", "carol", "carol", "", 0.0, kind="react",
+                           target=sent.id, emoji="👍")
+            assert (await store.add_event("r2", again, "sid")).stored.reactors == (
+                "bob", "carol"
+            )
+        finally:
+            await redis.aclose()
             await store.close()
 
     run_checked(scenario())

@@ -65,6 +65,70 @@ def test_changing_someone_elses_message_or_a_room_one_is_not_in_is_refused() -> 
     run_checked(scenario())
 
 
+class Keyless(Client):
+    """A client that gives no auth.client (the tutorial's page, a browser), or
+    gives whatever key an attacker chooses."""
+
+    def __init__(self, name: str, auth_client: object = None) -> None:
+        super().__init__(name)
+        self.auth_client = auth_client
+
+    async def connect(self, url: str, offset: int | None = None) -> None:
+        auth: dict[str, Any] = {"name": self.name}
+        if self.auth_client is not None:
+            auth["client"] = self.auth_client
+        self.info.clear()
+        await self.sio.connect(url, auth=auth, transports=["websocket"])
+        await until(lambda: bool(self.info), 10, f"{self.name}'s server-info")
+
+
+def test_a_keyless_clients_public_sid_is_no_key_to_its_messages() -> None:
+    """A client without auth.client is known by a key no client can give:
+    its sid is public (meta.from.sid), so an attacker who connects with it,
+    or with the server's own spelling of it, changes none of its messages,
+    resolves none of its opts.ids and shares none of its de-duplication."""
+
+    async def scenario() -> None:
+        server, url = await started()
+        victim, watcher = Keyless("victim"), Client("watcher")
+        attackers: list[Keyless] = []
+        try:
+            await victim.connect(url)
+            await watcher.connect(url)
+            sent = await victim.send("victim's words", id="v1")
+            await until(lambda: len(watcher.messages()) == 1)
+            sid = watcher.messages()[0][1]["from"]["sid"]
+            assert sid and sid == victim.sio.get_sid()
+            for i, key in enumerate([sid, "~" + sid, "~", "~~" + sid]):
+                attacker = Keyless(f"attacker{i}", auth_client=key)
+                attackers.append(attacker)
+                await attacker.connect(url)
+                edit = {"type": "edit", "target": sent["id"], "text": "pwned", "id": "x1"}
+                delete = {"type": "delete", "target": sent["id"], "id": "x2"}
+                assert (await attacker.event(edit))["code"] == "not-yours", key
+                assert (await attacker.event(delete))["code"] == "not-yours", key
+                own = {"type": "delete", "target_own": "v1", "id": "x3"}
+                assert (await attacker.event(own))["code"] == "no-such-message", key
+                # Its opts.ids are not the victim's: neither resolved nor de-duplicated.
+                reply = await attacker.send("re", reply_to_own="v1")
+                same_id = await attacker.send("mine", id="v1")
+                assert same_id["id"] != sent["id"], key
+                mine = same_id["id"]
+                await until(lambda m=mine: any(x[1]["id"] == m for x in watcher.messages()))
+                relayed = {m[1]["id"]: m[1] for m in watcher.messages()}
+                assert "reply_to" not in relayed[reply["id"]], key
+            # The victim's message is untouched, and no event reached anybody.
+            assert victim.events() == [] and watcher.events() == []
+            edit = {"type": "edit", "target_own": "v1", "text": "mine still", "id": "e1"}
+            assert (await victim.event(edit))["target"] == sent["id"]
+        finally:
+            for c in (victim, watcher, *attackers):
+                await c.sio.disconnect()
+            await server.stop()
+
+    run_checked(scenario())
+
+
 def test_malformed_and_oversized_events_are_refused_without_harm() -> None:
     async def scenario() -> None:
         server, url = await started(Limits(max_message_bytes=100, max_violations=1000))

@@ -308,6 +308,78 @@ async def trims_events_with_messages(store: Store) -> None:
     assert await store.trimmed_through("r") == second.offset - 1
 
 
+async def trims_a_messages_later_events_with_it(store: Store) -> None:
+    """Retention that trims a message trims its edits, reactions and deletion
+    with it, though they came after messages that are kept: an edit holds
+    text, which must not outlive the message. Each store's wrapper then looks
+    in the store itself for the edited text (shared with tests/scale)."""
+
+    def event(kind: str, target: str, who: str, **fields: Any) -> Stored:
+        return Stored(0, new_id(), "r", who, who, fields.pop("text", ""), 0.0, kind=kind,
+                      target=target, **fields)
+
+    first = (await store.add("m1", "r", "alice", "alice", "old", "sid")).stored
+    doomed = (await store.add("m2", "r", "alice", "alice", "doomed", "sid")).stored
+    kept = (await store.add("m3", "r", "alice", "alice", "kept", "sid")).stored
+    await store.add_event("e1", event("edit", first.id, "alice", text=EDITED), "sid")
+    await store.add_event("r1", event("react", first.id, "bob", emoji="👍"), "sid")
+    deleted = (await store.add_event("d1", event("delete", doomed.id, "alice"), "sid")).stored
+    react = (await store.add_event("r2", event("react", kept.id, "bob", emoji="🎉"), "sid"))
+    newest = (await store.add("m4", "r", "alice", "alice", "new", "sid")).stored
+    # By age: the first two messages are older than the third.
+    assert await store.trim(before_ts=kept.ts, keep=None, batch=100) >= 4
+    assert await store.target(first.id) is None
+    assert await store.target(doomed.id) is None
+    page = await store.page("r", 0, await store.last_offset(), "nobody", 10)
+    assert [s.id for s in page] == [kept.id, react.stored.id, newest.id]
+    # A catch-up from before the events that went is told that some went.
+    assert await store.trimmed_through("r") == deleted.offset
+    # Nothing more goes the next time.
+    assert await store.trim(before_ts=kept.ts, keep=None, batch=100) == 0
+
+
+EDITED = "edited-secret-text-9c2e"
+
+
+def test_retention_trims_a_messages_later_events_and_their_text() -> None:
+    async def scenario() -> None:
+        store = SqliteStore(":memory:")
+        try:
+            await trims_a_messages_later_events_with_it(store)
+            rows = store.history._db.execute(
+                "SELECT kind, text FROM messages ORDER BY offset"
+            ).fetchall()
+            assert [kind for kind, _ in rows] == ["message", "react", "message"]
+            assert EDITED not in repr(rows)
+        finally:
+            await store.close()
+
+    run_checked(scenario())
+
+
+def test_a_trimmed_edits_text_is_gone_from_the_database_files(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        db = tmp_path / "server.db"
+        store = SqliteStore(db)
+
+        def files() -> bytes:
+            return b"".join(
+                path.read_bytes()
+                for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"))
+                if path.exists()
+            )
+
+        try:
+            await trims_a_messages_later_events_with_it(store)
+            # While the server runs, not only once it has closed the file.
+            assert b"kept" in files() and EDITED.encode() not in files()
+        finally:
+            await store.close()
+        assert EDITED.encode() not in files()
+
+    run_checked(scenario())
+
+
 def test_retention_trims_events_like_messages() -> None:
     async def scenario() -> None:
         store = SqliteStore(":memory:")
