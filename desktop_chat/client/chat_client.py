@@ -181,6 +181,8 @@ class ChatClient:
         self._sender.on_delivery = lambda update: self.on_delivery(update)
         self._sender.on_join_refused = lambda room: self.on_join_refused(room)
         self._sender.on_change_acked = self._change_acked
+        self._sender.on_no_info = self._no_info
+        self._sender.on_quoted = self._reply_quoted
         self._receiver.on_change = lambda change: self.on_change(change)
         # desktop-chat-server's presence, participants, typing and renames.
         self.extensions = ServerExtensions(
@@ -561,6 +563,7 @@ class ChatClient:
         if not profile.extensions:
             # Nothing to wait for: what the server does is the profile's word.
             self.info.update({"acks": profile.acks is Acks.ALWAYS})
+            self._events = False  # a profile has no place for message events
         if profile.login is None:
             self._sender.start(sio)
         else:
@@ -645,6 +648,17 @@ class ChatClient:
         for event, parse in self._dialect.presence_parsers().items():
             handlers[event] = lambda *args, parse=parse: self._presence_event(parse(args))
         return handlers
+
+    def _reply_quoted(self, room: str) -> None:
+        """A reply went as quoted text: the server cannot carry replies; say so once."""
+        self._no_info()
+        self._unsupported(room)
+
+    def _no_info(self) -> None:
+        """The server said nothing of itself (a tutorial server): no message events."""
+        if self._events is None:
+            self._events = False
+            self.on_info()
 
     def _server_info(self, info: object = None) -> None:
         if isinstance(info, dict):

@@ -115,6 +115,9 @@ class Sender:
         self.on_join_refused: Callable[[str], None] = lambda room: None
         # The server's word on a change of ours (a reaction's reactors), or its refusal.
         self.on_change_acked: Callable[[Change, dict[str, object]], None] = lambda c, r: None
+        self.on_no_info: Callable[[], None] = lambda: None  # this server says nothing of itself
+        # A reply went as quoted text (the server cannot carry replies): its room.
+        self.on_quoted: Callable[[str], None] = lambda room: None
         self.server_key: str | None = None  # whose outbox rows are ours
         self.rooms: list[str] = []  # joined, in order; rejoined after a reconnect
         self._queue: deque[_Op] = deque()
@@ -347,6 +350,8 @@ class Sender:
             # tutorial server says nothing, and we go on without acks.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._info.ready.wait(), SERVER_INFO_WAIT)
+            if not self._info.ready.is_set():
+                self.on_no_info()
         bucket = self._bucket()
         try:
             while True:
@@ -492,6 +497,7 @@ class Sender:
             # cannot carry replies: the answered line quoted, as the client does.
             wire = dataclasses.replace(message, text=f"{quote}\n{message.text}")
             opts = {k: v for k, v in opts.items() if k not in ("reply_to", "reply_to_own")}
+            self.on_quoted(message.room)
         else:
             wire = message
         if self.says_markdown(message):
