@@ -388,14 +388,18 @@ class Files:
                                 f"({upload.size} bytes)", offset=upload.received)  # fmt: skip
             hasher = await self._hasher(upload)
             over = False
+            accepted = hasher.offset  # what this request brought so far (written or not)
             pending: asyncio.Future[None] | None = None
             buffer = bytearray()
             try:
                 async for data in request.content.iter_chunked(IO_BYTES):
-                    if hasher.offset + len(buffer) + len(data) > upload.size:
+                    room = upload.size - accepted
+                    if len(data) > room:  # kept up to the declared size, the rest refused
+                        buffer += data[:room]
                         over = True
                         break
                     buffer += data
+                    accepted += len(data)
                     if len(buffer) >= IO_BYTES:
                         if pending is not None:
                             await pending
@@ -411,7 +415,7 @@ class Files:
             finally:
                 if pending is not None:
                     await pending
-                if buffer and not over:
+                if buffer:  # within the declared size, even when what followed was not
                     await asyncio.to_thread(hasher.write, bytes(buffer))
                 # What arrived is kept, whatever became of the request: the resume point.
                 if not await self.index.advance(upload.id, upload.received, hasher.offset):
