@@ -74,8 +74,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_FILE_BYTES = 25_000_000
 THUMBNAIL_BYTES = 64 * 1024
-CHUNK_BYTES = 1024 * 1024  # what a client sends per PUT (announced); the server takes any
-IO_BYTES = 256 * 1024  # written and hashed per worker call
+CHUNK_BYTES = 8 * 1024 * 1024  # what a client sends per PUT (announced); the server takes any
+IO_BYTES = 1024 * 1024  # written and hashed per worker call
 MAX_NAME_CHARS = 255
 MAX_TYPE_CHARS = 127
 TYPE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$")
