@@ -24,6 +24,7 @@ from desktop_chat.server.chat_server import (
     default_db_path,
     default_max_packet_bytes,
 )
+from desktop_chat.server.files import DEFAULT_MAX_FILE_BYTES, FilesConfig
 from desktop_chat.server.retention import (
     DEFAULT_RETAIN_DAYS,
     DEFAULT_RETAIN_MESSAGES,
@@ -108,6 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the token itself (other local users can see it in the process list: "
         "prefer --token-file or DESKTOP_CHAT_SERVER_TOKEN)",
     )
+    add(
+        "--files-dir",
+        metavar="DIR",
+        help="where uploaded files are kept (default: beside the database, <db>.files; "
+        "with --redis there is no default: give every process the same shared folder, "
+        "docs/deploy.md)",
+    )
+    add(
+        "--max-file-bytes",
+        type=int,
+        default=DEFAULT_MAX_FILE_BYTES,
+        help="largest file accepted, in bytes; 0 takes no files (default: %(default)s)",
+    )
     add("--certfile", help="TLS certificate chain (PEM); serves https/wss with --keyfile")
     add("--keyfile", help="TLS private key (PEM)")
     add(
@@ -178,6 +192,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--max-packet-bytes must be positive")
     if args.retain_days < 0 or args.retain_messages < 0:
         parser.error("--retain-days and --retain-messages cannot be negative")
+    if args.max_file_bytes < 0:
+        parser.error("--max-file-bytes cannot be negative")
+    files_dir = Path(args.files_dir) if args.files_dir else None
+    if files_dir is None and not args.redis:
+        files_dir = Path(f"{db}.files")
+    # max_bytes 0: no files (the server then also makes none beside the database).
+    files = FilesConfig(files_dir, max_bytes=args.max_file_bytes) if files_dir else None
     retention = Retention(
         days=args.retain_days or None,
         messages=args.retain_messages or None,
@@ -194,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             or default_max_packet_bytes(args.max_message_bytes),
             retention=retention,
             redis=args.redis,
+            files=files,
         )
         where = f"Redis at {args.redis}" if args.redis else db
         asyncio.run(serve(server, args.host, args.port, where))

@@ -18,6 +18,7 @@ import contextlib
 import hmac
 import logging
 import ssl
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from desktop_chat.server.defaults import (
     default_max_packet_bytes,
 )
 from desktop_chat.server.fanout import DirectManager, no_websocket_compression
+from desktop_chat.server.files import FileError, Files, FilesConfig
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
 from desktop_chat.server.peers import Peer
@@ -81,6 +83,7 @@ class ChatServer:
         replay_limits: ReplayLimits | None = None,
         redis: str | None = None,
         redis_prefix: str = "desktop-chat",
+        files: FilesConfig | None = None,
     ) -> None:
         self.path = normalize_path(path)
         self.limits = limits or Limits(max_message_bytes=max_message_bytes)
@@ -139,6 +142,12 @@ class ChatServer:
         self.sio.on("send-message", self._on_send)
         extensions.install(self)
         message_events.install(self)
+        # Files (server/files.py): given a directory, or beside a database file.
+        if files is None and redis is None and str(db) != ":memory:":
+            files = FilesConfig(Path(f"{db}.files"))
+        self.files: Files | None = None
+        if files is not None and files.max_bytes > 0:
+            self.files = Files(self, files)
 
     # ---- life cycle -------------------------------------------------------
 
@@ -174,6 +183,8 @@ class ChatServer:
                 await self.store.close()
             raise
         self._runner = runner
+        if self.files is not None:
+            await self.files.start()
         self._trimming = asyncio.ensure_future(
             keep_trimming(self.store, self.retention, self._lock, self.replays.budgets.prune)
         )
@@ -208,6 +219,8 @@ class ChatServer:
         with contextlib.suppress(Exception):
             await self.sio.shutdown()
         await runner.cleanup()
+        if self.files is not None:
+            await self.files.stop()
         if self.bus is not None:
             await self.bus.stop()
         await self.store.close()
@@ -273,7 +286,7 @@ class ChatServer:
         async with self._lock:
             if sid not in self._peers:
                 return
-            info = {
+            info: dict[str, object] = {
                 "acks": True,
                 "catchup": True,
                 "offset": await self.delivered(),
@@ -285,6 +298,8 @@ class ChatServer:
                 **extensions.EXTENSIONS,
                 **message_events.EXTENSIONS,
             }
+            if self.files is not None:
+                info["files"] = self.files.info()
             await self.sio.emit("server-info", info, to=sid)
             if peer.offset is None:
                 self.replays.behind_lobby.discard(sid)
@@ -383,9 +398,23 @@ class ChatServer:
             log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
             return _error("the server's store is unavailable; try again")
         fmt = message_events.MARKDOWN if opts.get("format") == message_events.MARKDOWN else ""
+        attachment = ""
+        if "attachment" in opts:  # only a message with one looks at files
+            if self.files is None:
+                return await self._refuse(sid, "send-message: this server takes no files")
+            try:
+                attachment = await self.files.attachment(peer, room, opts["attachment"])
+            except FileError as exc:
+                answer: dict[str, object] = dict(
+                    await self._refuse(sid, f"send-message: {exc.words}")
+                )
+                return {**answer, "code": exc.code}
+            except Exception as exc:  # the files' index (Redis) away
+                log.warning("refused a message from %s: files unavailable (%s)", sid, exc)
+                return _error("the server's store is unavailable; try again")
         add = partial(
             self.store.add, client_id, room, peer.client, peer.name, message, sid,
-            reply_to=reply_to, format=fmt,
+            reply_to=reply_to, format=fmt, attachment=attachment,
         )  # fmt: skip
         if self.bus is None:
             async with self._lock:
@@ -402,6 +431,10 @@ class ChatServer:
                 log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
                 return _error("the server's store is unavailable; try again")
         stored = added.stored
+        if attachment and self.files is not None:
+            # After storing (a resend, too: attaching again changes nothing). The
+            # file was kept for its grace period until now.
+            await self.files.attached(replace(stored, attachment=attachment))
         return {"id": stored.id, "ts": stored.ts, "offset": stored.offset}
 
     async def _deliver(self, stored: Stored, sender_sid: str) -> None:

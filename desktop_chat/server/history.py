@@ -142,6 +142,7 @@ class Stored:
     emoji: str = ""  # a react's
     on: bool = False  # a react's: whether it put the emoji on (else took it back)
     reactors: tuple[str, ...] = ()  # a react's: who has the emoji on the target after it
+    attachment: str = ""  # a message's: the JSON of its attachment (server/files.py), or ""
 
     def extra(self) -> str:
         """The optional fields as the JSON kept with the row ("" when none)."""
@@ -152,6 +153,8 @@ class Stored:
         if self.kind == REACT:
             fields["on"] = self.on
             fields["reactors"] = list(self.reactors)
+        if self.attachment:
+            fields["attachment"] = json.loads(self.attachment)
         return json.dumps(fields, ensure_ascii=False) if fields else ""
 
     def with_extra(self, extra: str) -> Stored:
@@ -160,6 +163,7 @@ class Stored:
             return self
         fields = json.loads(extra)
         reactors = fields.get("reactors")
+        attachment = fields.get("attachment")
         return replace(
             self,
             reply_to=str(fields.get("reply_to", "")),
@@ -168,6 +172,8 @@ class Stored:
             on=fields.get("on") is True,
             # Lua's cjson writes an empty list as {}.
             reactors=tuple(str(n) for n in reactors) if isinstance(reactors, list) else (),
+            attachment=json.dumps(attachment, ensure_ascii=False, separators=(",", ":"))
+            if isinstance(attachment, dict) else "",
         )
 
     def ack(self) -> dict[str, object]:
@@ -236,11 +242,12 @@ class History:
         *,
         reply_to: str = "",
         format: str = "",
+        attachment: str = "",
     ) -> Stored:
         """Store a message under a new offset and a new random id."""
         stored = Stored(
             0, new_id(), room, sender_client, sender_name, text, ts,
-            reply_to=reply_to, format=format,
+            reply_to=reply_to, format=format, attachment=attachment,
         )  # fmt: skip
         return self._insert(client_id, stored)
 
@@ -359,6 +366,11 @@ class History:
             "SELECT min(offset) FROM messages WHERE room = ?", (room,)
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
+
+    def oldest_any(self) -> int:
+        """The oldest offset kept, of any room (the next offset when none is)."""
+        row = self._db.execute("SELECT min(offset) FROM messages").fetchone()
+        return int(row[0]) if row and row[0] is not None else self.last_offset() + 1
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM messages").fetchone()[0])

@@ -204,6 +204,8 @@ async def apply(server: ChatServer, sid: str, peer: Peer, request: Request) -> d
                 await server._deliver(added.stored, sid)
     else:  # relayed by the stream reader, as messages are
         added = await store.add_event(request.client_id, event, sid)
+    if request.kind == DELETE and added.new and server.files is not None:
+        await server.files.released(target.id)  # its files go, unless others refer to them
     return added.stored.ack()
 
 

@@ -210,12 +210,13 @@ class RedisStore:
         *,
         reply_to: str = "",
         format: str = "",
+        attachment: str = "",
     ) -> Added:
         message_id = new_id()
         ts = time.time()
         stored = Stored(
             0, message_id, room, sender_client, sender_name, text, ts,
-            reply_to=reply_to, format=format,
+            reply_to=reply_to, format=format, attachment=attachment,
         )  # fmt: skip
         keys: list[str | bytes] = [
             self.stream,
@@ -371,6 +372,10 @@ class RedisStore:
     async def oldest_kept(self, room: str) -> int | None:
         first = await self._range(self._index(room), "-", "+", 1)
         return offset_of(first[0][0]) if first else None
+
+    async def oldest_any(self) -> int:
+        first = await self._range(self.stream, "-", "+", 1)
+        return offset_of(first[0][0]) if first else await self.last_offset() + 1
 
     async def trim(self, *, before_ts: float | None, keep: int | None, batch: int) -> int:
         length = int(await self._held(lambda: self.redis.xlen(self.stream)))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -135,6 +136,8 @@ def meta(stored: Stored, sender_sid: str = "") -> dict[str, object]:
         fields["reply_to"] = stored.reply_to
     if stored.format:
         fields["format"] = stored.format
+    if stored.attachment:
+        fields["attachment"] = json.loads(stored.attachment)
     return fields
 
 

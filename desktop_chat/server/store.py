@@ -56,6 +56,7 @@ class Store(Protocol):
         *,
         reply_to: str = "",
         format: str = "",
+        attachment: str = "",
     ) -> Added:
         """Store a message under a new offset and a new random id, unless this
         sender already sent `client_id` (then the stored one, `new` False)."""
@@ -93,6 +94,11 @@ class Store(Protocol):
 
     async def oldest_kept(self, room: str) -> int | None: ...
 
+    async def oldest_any(self) -> int:
+        """The oldest offset kept, of any room (the next offset when none is):
+        every message below it is gone (trimmed, or deleted)."""
+        ...
+
     async def trim(self, *, before_ts: float | None, keep: int | None, batch: int) -> int:
         """Delete up to `batch` of the oldest messages past the retention; how many went."""
         ...
@@ -120,13 +126,14 @@ class SqliteStore:
         *,
         reply_to: str = "",
         format: str = "",
+        attachment: str = "",
     ) -> Added:
         found = self.history.find(sender_client, client_id)
         if found is not None:
             return Added(found, False)
         stored = self.history.add(
             client_id, room, sender_client, sender_name, text, time.time(),
-            reply_to=reply_to, format=format,
+            reply_to=reply_to, format=format, attachment=attachment,
         )  # fmt: skip
         return Added(stored, True)
 
@@ -157,6 +164,9 @@ class SqliteStore:
 
     async def oldest_kept(self, room: str) -> int | None:
         return self.history.oldest_kept(room)
+
+    async def oldest_any(self) -> int:
+        return self.history.oldest_any()
 
     async def trim(self, *, before_ts: float | None, keep: int | None, batch: int) -> int:
         return self.history.trim(before_ts=before_ts, keep=keep, batch=batch)
