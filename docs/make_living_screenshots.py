@@ -89,7 +89,7 @@ async def shot(language: str, name: str, words: dict[str, str]) -> None:
     await until(lambda: any(m.deleted for m in me.messages() if m.kind is Kind.OTHER))
     await until(lambda: len(line(me, words["fixed"]).reactions or {}) == 2)
     window.message_input.setPlainText(words["draft"])
-    window.start_reply(line(me, words["code"]))
+    window.lines.start_reply(line(me, words["code"]))
     window.activateWindow()
     await asyncio.sleep(1.0)
     grab(window, name)

@@ -289,16 +289,16 @@ class Automation(QObject):
         w = self.window
         w.select_room(room)
         if cmd == "reply" and isinstance(text, str):
-            w.start_reply(line)
+            w.lines.start_reply(line)
             w.message_input.setPlainText(text)
             w.send_button.click()
-        elif cmd == "edit" and isinstance(text, str) and w.start_edit(line):
+        elif cmd == "edit" and isinstance(text, str) and w.lines.start_edit(line):
             w.message_input.setPlainText(text)
             w.send_button.click()
         elif cmd == "delete" and line.kind is Kind.OWN:
-            w.delete_requested.emit(line)
+            w.lines.delete_requested.emit(line)
         elif cmd == "react" and isinstance(emoji, str) and emoji:
-            w.react_requested.emit(line, emoji)
+            w.lines.react_requested.emit(line, emoji)
         else:
             self._emit({"event": "error", "cmd": cmd, "id": line.id,
                         "message": f"cannot {cmd} this line"})

@@ -247,7 +247,7 @@ class ChatSession(QObject):
         self.window.show_status(self._status_words(session.status_text))
         self.window.show_reconnect(session.status.retry_at is not None)
         self.window.show_offline(session.status.user_offline)
-        self.window.set_changes_supported(session.bridge.has_changes)
+        self.window.lines.set_changes_supported(session.bridge.has_changes)
 
     def _add_requested(self, text: str, name: str, profile_name: str) -> None:
         """Add account… : check the address, make the account, connect it, show it."""
@@ -340,19 +340,19 @@ class ChatSession(QObject):
         w.send_requested.connect(
             lambda text, room: self.bridge.send(text, room, formatted=self.settings.format_messages)
         )
-        w.reply_requested.connect(
+        w.lines.reply_requested.connect(
             lambda text, room, message: self.bridge.send(
                 text, room, reply_to=message, formatted=self.settings.format_messages
             )
         )
-        w.edit_requested.connect(
+        w.lines.edit_requested.connect(
             lambda message, text: self.bridge.edit(
                 message, text, formatted=self.settings.format_messages
             )
         )
-        w.delete_requested.connect(lambda message: self.bridge.delete(message))
-        w.react_requested.connect(lambda message, emoji: self.bridge.react(message, emoji))
-        w.original_requested.connect(self._show_original)
+        w.lines.delete_requested.connect(lambda message: self.bridge.delete(message))
+        w.lines.react_requested.connect(lambda message, emoji: self.bridge.react(message, emoji))
+        w.lines.original_requested.connect(self._show_original)
         w.join_requested.connect(lambda room: self.shown.join(room))
         w.retry_requested.connect(lambda id_: self.bridge.retry(id_))
         w.discard_requested.connect(lambda id_: self.bridge.discard(id_))
@@ -394,7 +394,7 @@ class ChatSession(QObject):
 
     def _changes_known(self, session: AccountSession) -> None:
         if session is self.shown:
-            self.window.set_changes_supported(session.bridge.has_changes)
+            self.window.lines.set_changes_supported(session.bridge.has_changes)
 
     def _search(self, query: str, everywhere: bool) -> None:
         """Search what this window can show: the conversation shown, or every

@@ -18,7 +18,6 @@ from typing import TypeVar
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QCursor,
     QDesktopServices,
     QGuiApplication,
     QKeyEvent,
@@ -40,18 +39,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.client.history import Hit
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.messages import DeliveryState, Message
 from desktop_chat.ui.account_list_model import AccountListModel
 from desktop_chat.ui.add_account_dialog import AddAccountDialog
-from desktop_chat.ui.compose_bar import ComposeBar, Mode, changes_unsupported_text
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
     ConversationListModel,
     conversation_title,
 )
 from desktop_chat.ui.conversation_view import ConversationView
-from desktop_chat.ui.emoji_picker import COMMON, EmojiPicker
 from desktop_chat.ui.format_preview import FormatPreview
+from desktop_chat.ui.line_actions import LineActions
 from desktop_chat.ui.message_input import MessageInput
 from desktop_chat.ui.message_model import MessageModel, Role
 from desktop_chat.ui.participants_model import NAME_ROLE
@@ -87,12 +85,6 @@ class MainWindow(QMainWindow):
     offline_toggled = Signal(bool)
     reconnect_requested = Signal()
     host_elsewhere_requested = Signal()  # the address is taken by something not Socket.IO
-    # Living messages: the line is the record the window shows (its id is this window's).
-    reply_requested = Signal(str, str, object)  # text, room, the Message answered
-    edit_requested = Signal(object, str)  # a Message of ours, its new text
-    delete_requested = Signal(object)  # a Message of ours, to take back
-    react_requested = Signal(object, str)  # a Message, an emoji (again: taken back)
-    original_requested = Signal(str)  # the id of a line a reply answers, not held here
     retry_requested = Signal(str)  # the id of a failed message of ours
     discard_requested = Signal(str)  # the id of a failed message not to send after all
     typing_started = Signal()  # a keystroke in a non-empty message (for typing notices)
@@ -155,12 +147,10 @@ class MainWindow(QMainWindow):
         self.message_input.setTabChangesFocus(True)
         self.message_input.setFixedHeight(self.message_input.fontMetrics().lineSpacing() * 3 + 14)
         self.send_button = _named(QPushButton(), "sendButton")
-        self.compose_bar = ComposeBar()
-        self.compose_bar.cancelled.connect(self.stop_composing)
-        # Replies, edits, deletions, reactions: whether the server carries them
-        # (told by the session once the server says so; none until then).
-        self.changes_supported = False
-        self._draft_before_edit = ""  # what the box held when an edit began
+        # Answering, editing, deleting, reacting: their intents are its signals.
+        self.lines = LineActions(
+            self, self.message_input, self.message_list, lambda: self.model, self.statusBar
+        )
         # What the text will look like when sent (Ctrl+Shift+P), painted as the list will.
         self.preview_button = _named(QPushButton(), "previewButton")
         self.preview_button.setCheckable(True)
@@ -197,7 +187,7 @@ class MainWindow(QMainWindow):
         chat.addWidget(self.message_list, 2)
         chat.addWidget(self.presence)
         chat.addWidget(self.target_label)
-        chat.addWidget(self.compose_bar)
+        chat.addWidget(self.lines.compose_bar)
         chat.addWidget(self.format_preview)
         chat.addLayout(bottom)
         chat_pane = QWidget()
@@ -216,15 +206,8 @@ class MainWindow(QMainWindow):
 
         self.send_button.clicked.connect(self._submit)
         self.message_input.submitted.connect(self._submit)
-        self.message_input.edit_last_requested.connect(self.edit_last)
-        self.message_input.cancel_requested.connect(self.stop_composing)
         # `@` completes the names of who is in the conversation shown.
         self.message_input.set_mention_names(self.sidebar.participants, NAME_ROLE)
-        self.delegate.quote_of = lambda message_id: self.model.get(message_id)
-        self.delegate.quote_activated.connect(self.show_original)
-        self.delegate.reaction_clicked.connect(self._chip_clicked)
-        self.emoji_picker: EmojiPicker | None = None  # made when first asked for
-        self._reacting_to: Message | None = None
         self.sidebar.join_requested.connect(self.join_requested)
         self.sidebar.leave_requested.connect(self.leave_requested)
         self.sidebar.conversation_requested.connect(self.conversation_requested)
@@ -354,7 +337,7 @@ class MainWindow(QMainWindow):
         An answer or an edit under way belonged to the one left: it ends (the
         box holds the new conversation's draft, kept by the session)."""
         if model is not self.model:
-            self.compose_bar.stop()
+            self.lines.conversation_left()
         self._room = room
         self.model = model
         self.message_list.set_conversation(model)
@@ -392,94 +375,11 @@ class MainWindow(QMainWindow):
         text = self.message_input.toPlainText()
         if not text.strip():
             return  # nothing to say; the input keeps its focus
-        mode, message = self.compose_bar.mode, self.compose_bar.message
         self.message_input.clear()
-        self.compose_bar.stop()
-        if mode is Mode.EDIT and message is not None:
-            self.show_draft(self._draft_before_edit)  # what was being written before
-            if text != message.text:
-                self.edit_requested.emit(message, text)
-            return  # the line stays where it is
-        if mode is Mode.REPLY and message is not None:
-            self.reply_requested.emit(text, self.room(), message)
-        else:
-            self.send_requested.emit(text, self.room())
+        if self.lines.submit(text, self.room()):
+            return  # an edit (the line stays where it is) or an answer, sent by the session
+        self.send_requested.emit(text, self.room())
         self.message_list.follow_newest()  # back to the newest, where the message appears
-
-    # ---- answering, editing, reacting ----------------------------------------
-
-    def start_reply(self, message: Message) -> None:
-        """The next message answers `message` (the box keeps what was typed)."""
-        if self.compose_bar.mode is Mode.EDIT:
-            self.stop_composing()  # the edit's text is not the answer
-        self.compose_bar.start(Mode.REPLY, message)
-        self.message_input.setFocus()
-
-    def start_edit(self, message: Message) -> bool:
-        """The box holds a line of ours to change; Enter saves, Esc cancels.
-        False (nothing changes) for a line that cannot be edited here."""
-        if message.kind is not Kind.OWN or message.deleted or not self.changes_supported:
-            return False
-        if self.compose_bar.mode is not Mode.EDIT:
-            self._draft_before_edit = self.message_input.toPlainText()
-        self.compose_bar.start(Mode.EDIT, message)
-        self.show_draft(message.text)
-        self.message_input.setFocus()
-        return True
-
-    def stop_composing(self) -> None:
-        """Back to writing a new message; an edit cancelled gives the box back
-        what was in it before (nothing typed is lost)."""
-        if self.compose_bar.mode is Mode.EDIT:
-            self.show_draft(self._draft_before_edit)
-        self.compose_bar.stop()
-
-    def edit_last(self) -> None:
-        """Up in an empty box: edit the newest line of mine in this conversation."""
-        if not self.changes_supported:
-            self.statusBar().showMessage(changes_unsupported_text(), 8000)
-            return
-        model = self.model
-        for row in range(model.rowCount() - 1, -1, -1):
-            message = model.message_at(row)
-            if message.kind is Kind.OWN and not message.deleted:
-                self.start_edit(message)
-                self.message_list.show_row(row)
-                return
-
-    def show_original(self, message_id: str) -> None:
-        """Show the line a reply answers among its neighbours: here if held,
-        else the session pages it in from the local history."""
-        row = self.model.show_around(message_id)
-        if row >= 0:
-            self.message_list.show_row(row)
-            self.message_list.setCurrentIndex(self.message_list.model().index(row, 0))
-        else:
-            self.original_requested.emit(message_id)
-
-    def pick_reaction(self, message: Message) -> None:
-        """Any emoji, searched by name, for a line (the picker, at the mouse)."""
-        if self.emoji_picker is None:
-            self.emoji_picker = EmojiPicker(self)
-            self.emoji_picker.chosen.connect(self._reaction_chosen)
-        self._reacting_to = message
-        self.emoji_picker.popup(QCursor.pos())
-
-    def _reaction_chosen(self, emoji: str) -> None:
-        message, self._reacting_to = self._reacting_to, None
-        if message is not None:
-            self.react_requested.emit(message, emoji)
-
-    def _chip_clicked(self, message: Message, emoji: str) -> None:
-        """A click on a reaction adds ours, or takes it back."""
-        if self.changes_supported and not message.deleted:
-            self.react_requested.emit(message, emoji)
-
-    def set_changes_supported(self, supported: bool) -> None:
-        """Whether this server carries replies, edits, deletions and reactions."""
-        self.changes_supported = supported
-        if not supported and self.compose_bar.mode is not Mode.NEW:
-            self.stop_composing()
 
     def _connect(self) -> None:
         self.connect_requested.emit(self.server_url.text())
@@ -592,27 +492,7 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
         menu.addAction(self.tr("Copy text"), partial(_copy, message.text))
         menu.addAction(self.tr("Show whole message"), lambda: self._show_whole(message))
-        if message.kind is not Kind.SYSTEM and not message.deleted:
-            menu.addSeparator()
-            reply = menu.addAction(self.tr("Reply"), lambda: self.start_reply(message))
-            reply.setObjectName("replyAction")
-            if self.changes_supported and message.state is not DeliveryState.FAILED:
-                react = menu.addMenu(self.tr("React"))
-                react.setObjectName("reactMenu")
-                for emoji in COMMON:
-                    mark = "✓ " if emoji in message.reacted else ""
-                    react.addAction(f"{mark}{emoji}",
-                                    partial(self.react_requested.emit, message, emoji))
-                react.addSeparator()
-                more = react.addAction(self.tr("More…"), lambda: self.pick_reaction(message))
-                more.setObjectName("moreReactionsAction")
-            if message.kind is Kind.OWN and self.changes_supported:
-                edit = menu.addAction(self.tr("Edit"), lambda: self.start_edit(message))
-                edit.setObjectName("editAction")
-                delete = menu.addAction(
-                    self.tr("Delete"), lambda: self.delete_requested.emit(message)
-                )
-                delete.setObjectName("deleteAction")
+        self.lines.add_to_menu(menu, message)
         if message.state is DeliveryState.FAILED:
             menu.addAction(self.tr("Send again"), lambda: self.retry_requested.emit(message.id))
             menu.addAction(self.tr("Discard"), lambda: self.discard_requested.emit(message.id))
@@ -670,9 +550,7 @@ class MainWindow(QMainWindow):
     def draft_text(self) -> str:
         """What the user is writing in this conversation: while a line is being
         edited, what the box held before (the line's text is not a draft)."""
-        if self.compose_bar.mode is Mode.EDIT:
-            return self._draft_before_edit
-        return self.message_input.toPlainText()
+        return self.lines.draft_text()
 
     def show_draft(self, text: str) -> None:
         """A conversation's draft in the message box (not itself a change to keep)."""

@@ -40,7 +40,7 @@ def test_tutorial_server_hides_changes_and_quotes_replies(
     assert menu_action(desk, mine, "editAction") is None
     assert menu_action(desk, mine, "deleteAction") is None
 
-    desk.window.start_reply(theirs)  # said once: not again
+    desk.window.lines.start_reply(theirs)  # said once: not again
     type_and_send(qtbot, desk, "and me")
     bob.wait_received("> who is coming to lunch?\nand me")
     assert len([t for t in texts(desk, Kind.SYSTEM) if "cannot carry replies" in t]) == 1

@@ -30,7 +30,7 @@ def test_changes_cross_processes_live_and_after_being_away(
     assert mine is not None and theirs is not None
     qtbot.waitUntil(lambda: by_id(alice, mine.id).state is DeliveryState.DELIVERED)  # type: ignore[union-attr]
 
-    bob.window.start_reply(theirs)
+    bob.window.lines.start_reply(theirs)
     type_and_send(qtbot, bob, "ok")
     qtbot.waitUntil(lambda: line(alice, "ok") is not None, timeout=10_000)
     reply = line(alice, "ok")

@@ -69,10 +69,10 @@ def test_reply_edit_react_delete_seen_by_the_other_window(
     theirs = line(bob, "lunch at noon? wrold")
     assert theirs is not None
     menu_action(bob, theirs, "replyAction").trigger()
-    assert bob.window.compose_bar.isVisibleTo(bob.window)
-    assert "alice" in bob.window.compose_bar.label.text()
+    assert bob.window.lines.compose_bar.isVisibleTo(bob.window)
+    assert "alice" in bob.window.lines.compose_bar.label.text()
     type_and_send(qtbot, bob, "yes, see you")
-    assert not bob.window.compose_bar.isVisibleTo(bob.window)
+    assert not bob.window.lines.compose_bar.isVisibleTo(bob.window)
     qtbot.waitUntil(lambda: line(alice, "yes, see you") is not None)
     reply = line(alice, "yes, see you")
     assert reply is not None and by_id(alice, reply.reply_to) is not None
@@ -100,14 +100,14 @@ def test_reply_edit_react_delete_seen_by_the_other_window(
     assert bob.window.delegate.quote_text(bobs) == "↪ alice: lunch at noon? world"
 
     # reactions: bob 👍, alice 👍 too, bob takes his back
-    bob.window.react_requested.emit(by_id(bob, theirs.id), "👍")
+    bob.window.lines.react_requested.emit(by_id(bob, theirs.id), "👍")
     qtbot.waitUntil(lambda: (by_id(alice, mine.id).reactions or {}).get("👍") == ["bob"])  # type: ignore[union-attr]
-    alice.window.react_requested.emit(by_id(alice, mine.id), "👍")
+    alice.window.lines.react_requested.emit(by_id(alice, mine.id), "👍")
     qtbot.waitUntil(
         lambda: (by_id(bob, theirs.id).reactions or {}).get("👍") == ["bob", "alice"]  # type: ignore[union-attr]
     )
     assert by_id(alice, mine.id).reacted == ("👍",)  # type: ignore[union-attr]
-    bob.window.react_requested.emit(by_id(bob, theirs.id), "👍")
+    bob.window.lines.react_requested.emit(by_id(bob, theirs.id), "👍")
     qtbot.waitUntil(lambda: (by_id(alice, mine.id).reactions or {}).get("👍") == ["alice"])  # type: ignore[union-attr]
     assert by_id(bob, theirs.id).reacted == ()  # type: ignore[union-attr]
 
@@ -175,10 +175,10 @@ def test_a_line_still_waiting_is_edited_or_taken_back_in_place(
     qtbot.waitUntil(lambda: line(alice, "never mind this") is not None)
     pending = line(alice, "teh plan")
     assert pending is not None and pending.state is DeliveryState.PENDING
-    assert alice.window.start_edit(pending)
+    assert alice.window.lines.start_edit(pending)
     alice.window.message_input.setPlainText("the plan")
     qtbot.keyClick(alice.window.message_input, Qt.Key.Key_Return)
-    alice.window.delete_requested.emit(line(alice, "never mind this"))
+    alice.window.lines.delete_requested.emit(line(alice, "never mind this"))
     qtbot.waitUntil(lambda: line(alice, "never mind this").state  # type: ignore[union-attr]
                     is DeliveryState.DISCARDED)  # never sent: discarded, as a failed one
     edited = line(alice, "the plan")
@@ -233,7 +233,7 @@ def test_export_writes_the_conversation_as_it_is_now(
     type_and_send(qtbot, alice, "second")
     qtbot.waitUntil(lambda: line(bob, "second") is not None)
     first, second = line(bob, "first <b>line</b>"), line(bob, "second")
-    bob.window.start_reply(first)  # type: ignore[arg-type]
+    bob.window.lines.start_reply(first)  # type: ignore[arg-type]
     type_and_send(qtbot, bob, "an answer")
     bob.bridge.react(second, "👍")  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: (by_id(alice, line(alice, "second").id).reactions or {})  # type: ignore[union-attr]
@@ -264,7 +264,7 @@ def test_a_reply_with_reactions_draws_quote_text_and_chips_apart(
     alice.window.show()
     type_and_send(qtbot, bob, "question")
     qtbot.waitUntil(lambda: line(alice, "question") is not None)
-    alice.window.start_reply(line(alice, "question"))  # type: ignore[arg-type]
+    alice.window.lines.start_reply(line(alice, "question"))  # type: ignore[arg-type]
     type_and_send(qtbot, alice, "answer")
     qtbot.waitUntil(lambda: line(bob, "answer") is not None)
     bob.bridge.react(line(bob, "answer"), "👍")  # type: ignore[arg-type]
@@ -346,11 +346,11 @@ def test_an_edit_under_way_ends_with_its_conversation(
     type_and_send(qtbot, alice, "line in everyone")
     qtbot.waitUntil(lambda: line(bob, "line in everyone") is not None)
     alice.window.message_input.setPlainText("half a thought")
-    assert alice.window.start_edit(line(alice, "line in everyone"))  # type: ignore[arg-type]
+    assert alice.window.lines.start_edit(line(alice, "line in everyone"))  # type: ignore[arg-type]
     assert alice.window.message_input.toPlainText() == "line in everyone"
     alice.window.select_room("garden")
     qtbot.waitUntil(lambda: alice.window.room() == "garden")
-    assert not alice.window.compose_bar.isVisibleTo(alice.window)
+    assert not alice.window.lines.compose_bar.isVisibleTo(alice.window)
     type_and_send(qtbot, alice, "for the garden")
     bob.window.select_room("garden")
     qtbot.waitUntil(lambda: line(bob, "for the garden") is not None)

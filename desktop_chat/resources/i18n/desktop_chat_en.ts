@@ -655,6 +655,29 @@
     </message>
 </context>
 <context>
+    <name>LineActions</name>
+    <message>
+        <source>Reply</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation>React</translation>
+    </message>
+    <message>
+        <source>More…</source>
+        <translation>More…</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
     <name>Link</name>
     <message>
         <source>%1
@@ -776,26 +799,6 @@ Click to open in your browser</translation>
     <message>
         <source>Show whole message</source>
         <translation>Show whole message</translation>
-    </message>
-    <message>
-        <source>Reply</source>
-        <translation>Reply</translation>
-    </message>
-    <message>
-        <source>React</source>
-        <translation>React</translation>
-    </message>
-    <message>
-        <source>More…</source>
-        <translation>More…</translation>
-    </message>
-    <message>
-        <source>Edit</source>
-        <translation>Edit</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>Delete</translation>
     </message>
     <message>
         <source>Send again</source>

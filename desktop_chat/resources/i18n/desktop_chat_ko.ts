@@ -650,6 +650,29 @@
     </message>
 </context>
 <context>
+    <name>LineActions</name>
+    <message>
+        <source>Reply</source>
+        <translation>답장</translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation>반응</translation>
+    </message>
+    <message>
+        <source>More…</source>
+        <translation>더 보기…</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>수정</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+</context>
+<context>
     <name>Link</name>
     <message>
         <source>%1
@@ -771,26 +794,6 @@ Click to open in your browser</source>
     <message>
         <source>Show whole message</source>
         <translation>메시지 전체 보기</translation>
-    </message>
-    <message>
-        <source>Reply</source>
-        <translation>답장</translation>
-    </message>
-    <message>
-        <source>React</source>
-        <translation>반응</translation>
-    </message>
-    <message>
-        <source>More…</source>
-        <translation>더 보기…</translation>
-    </message>
-    <message>
-        <source>Edit</source>
-        <translation>수정</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>삭제</translation>
     </message>
     <message>
         <source>Send again</source>
