@@ -538,6 +538,64 @@
     </message>
 </context>
 <context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Fit</translation>
+    </message>
+    <message>
+        <source>Fit the image to the window (Ctrl+0)</source>
+        <translation>Fit the image to the window (Ctrl+0)</translation>
+    </message>
+    <message>
+        <source>1:1</source>
+        <translation>1:1</translation>
+    </message>
+    <message>
+        <source>Actual size (Ctrl+1)</source>
+        <translation>Actual size (Ctrl+1)</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <source>Zoom in (+, Ctrl+wheel)</source>
+        <translation>Zoom in (+, Ctrl+wheel)</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>Zoom out (-, Ctrl+wheel)</source>
+        <translation>Zoom out (-, Ctrl+wheel)</translation>
+    </message>
+</context>
+<context>
+    <name>Images</name>
+    <message>
+        <source>This file is not an image that can be shown.</source>
+        <translation>This file is not an image that can be shown.</translation>
+    </message>
+    <message>
+        <source>This image is too large to open safely (%1 × %2 pixels).</source>
+        <translation>This image is too large to open safely (%1 × %2 pixels).</translation>
+    </message>
+    <message>
+        <source>This image is too large to open safely.</source>
+        <translation>This image is too large to open safely.</translation>
+    </message>
+    <message>
+        <source>This image is damaged and cannot be shown.</source>
+        <translation>This image is damaged and cannot be shown.</translation>
+    </message>
+</context>
+<context>
     <name>Inspector</name>
     <message>
         <source>Packets</source>

@@ -534,6 +534,64 @@
     </message>
 </context>
 <context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Image</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>창에 맞춤</translation>
+    </message>
+    <message>
+        <source>Fit the image to the window (Ctrl+0)</source>
+        <translation>이미지를 창 크기에 맞춤 (Ctrl+0)</translation>
+    </message>
+    <message>
+        <source>1:1</source>
+        <translation>1:1</translation>
+    </message>
+    <message>
+        <source>Actual size (Ctrl+1)</source>
+        <translation>실제 크기 (Ctrl+1)</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>확대</translation>
+    </message>
+    <message>
+        <source>Zoom in (+, Ctrl+wheel)</source>
+        <translation>확대 (+, Ctrl+휠)</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>축소</translation>
+    </message>
+    <message>
+        <source>Zoom out (-, Ctrl+wheel)</source>
+        <translation>축소 (-, Ctrl+휠)</translation>
+    </message>
+</context>
+<context>
+    <name>Images</name>
+    <message>
+        <source>This file is not an image that can be shown.</source>
+        <translation>표시할 수 있는 이미지 파일이 아닙니다.</translation>
+    </message>
+    <message>
+        <source>This image is too large to open safely (%1 × %2 pixels).</source>
+        <translation>이미지가 너무 커서 안전하게 열 수 없습니다 (%1 × %2 픽셀).</translation>
+    </message>
+    <message>
+        <source>This image is too large to open safely.</source>
+        <translation>이미지가 너무 커서 안전하게 열 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>This image is damaged and cannot be shown.</source>
+        <translation>이미지가 손상되어 표시할 수 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>Inspector</name>
     <message>
         <source>Packets</source>
