@@ -205,12 +205,25 @@ class _Link:
     def went_well(self) -> None:
         self.failures = 0
 
-    async def json(self, method: str, path: str, **kw: Any) -> tuple[int, Any]:
-        """One request whose answer is JSON: (status, body). Refusals other than
-        an expired ticket are the caller's to judge; lost links raise DROPPED."""
+    async def json(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str] | None = None,
+        *,
+        again: bool = True,
+        **kw: Any,
+    ) -> tuple[int, Any]:
+        """One request whose answer is JSON: (status, body). An expired ticket
+        is replaced and the request sent again, unless not `again` (a streamed
+        body cannot be sent twice): then the caller sees the 403. Other
+        refusals are the caller's to judge; lost links raise DROPPED."""
         for _fresh in range(3):
             async with self.session.request(
-                method, self.base + path, headers=await self.headers(), **kw
+                method,
+                self.base + path,
+                headers={**await self.headers(), **(headers or {})},
+                **kw,
             ) as response:
                 body: Any = None
                 if response.content_type == "application/json":
@@ -223,7 +236,8 @@ class _Link:
                     and body.get("code") == "ticket-expired"
                 ):
                     self.ticket = ""
-                    continue
+                    if again:
+                        continue
                 return response.status, body
         raise TransferRefused("ticket-expired", "the server kept refusing fresh tickets", 403)
 
@@ -319,7 +333,15 @@ class _Uploader:
             try:
                 status, body = await _cancellable(
                     self.link.json(
-                        "PUT", f"/uploads/{upload}?offset={offset}", data=self._body(offset, end)
+                        "PUT",
+                        f"/uploads/{upload}?offset={offset}",
+                        data=self._body(offset, end),
+                        # Sized, not chunked: aiohttp (3.14) writes a chunked
+                        # body's last "0\r\n\r\n" in write_eof outside its
+                        # error handling, so a link that drops just then
+                        # leaves "Task exception was never retrieved".
+                        headers={"Content-Length": str(end - offset)},
+                        again=False,
                     ),
                     self.link.cancel,
                 )
@@ -335,7 +357,10 @@ class _Uploader:
             elif status == 409 and isinstance(body, dict) and body.get("code") == "offset":
                 offset = int(body["offset"])  # a request of ours that arrived after all
                 await self.resume_at(offset)
-            elif status == 503:
+            elif status == 503 or (isinstance(body, dict) and body.get("code") == "ticket-expired"):
+                # The server is away for a moment, or the ticket expired under
+                # this chunk (a fresh one comes with the next request): ask
+                # what arrived, and go on from there.
                 await self.link.dropped(_refusal(status, body))
                 offset = await self.where(upload)
                 await self.resume_at(offset)

@@ -8,6 +8,7 @@ import asyncio
 import hashlib
 import os
 import stat
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -167,7 +168,7 @@ def test_cancel_mid_upload_leaves_nothing_stored(tmp_path: Path) -> None:
             cancel = asyncio.Event()
 
             def progress(done: int, _total: int) -> None:
-                if done >= MB:
+                if done < _total:
                     cancel.set()
 
             with pytest.raises(TransferCancelled):
@@ -293,3 +294,96 @@ def test_hostile_names_are_saved_safely_inside_the_folder(tmp_path: Path) -> Non
         assert not stat.S_IMODE(path.stat().st_mode) & 0o111  # never executable
     assert sorted(os.listdir(out)) == sorted([p.name for p in saved] + ["report.txt"])
     assert not (tmp_path / ".bashrc").exists()
+
+
+def test_cancel_mid_download_leaves_no_part_file(tmp_path: Path) -> None:
+    data = os.urandom(3 * MB)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    async def scenario() -> None:
+        async with rig(tmp_path) as r:
+            file_id = await r.client.upload(data, chunk=MB)
+            cancel = asyncio.Event()
+
+            def progress(done: int, _total: int) -> None:
+                if done < _total:
+                    cancel.set()
+
+            with pytest.raises(TransferCancelled):
+                await download(
+                    r.session,
+                    r.base,
+                    r.tickets,
+                    file_id,
+                    hashlib.sha256(data).hexdigest(),
+                    len(data),
+                    out,
+                    "f.bin",
+                    on_progress=progress,
+                    cancel=cancel,
+                )
+            assert os.listdir(out) == []
+
+    run_checked(scenario())
+
+
+def test_a_file_of_another_room_is_refused_in_words(tmp_path: Path) -> None:
+    data = os.urandom(1000)
+
+    async def scenario() -> None:
+        async with rig(tmp_path) as r:
+            file_id = await r.client.upload(data)
+            await r.client.join("elsewhere")
+
+            async def call(event: str, arg: Any) -> Any:
+                return await r.client.sio.call(event, arg, timeout=5)
+
+            with pytest.raises(TransferRefused) as refused:
+                await download(
+                    r.session,
+                    r.base,
+                    lambda: files_ticket(call, "elsewhere"),
+                    file_id,
+                    hashlib.sha256(data).hexdigest(),
+                    len(data),
+                    tmp_path,
+                    "f.bin",
+                )
+            assert refused.value.code == "not-in-room" and refused.value.status == 403
+            assert refused.value.words
+            assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
+
+    run_checked(scenario())
+
+
+def test_a_ticket_that_expires_mid_upload_is_replaced_and_the_upload_goes_on(
+    tmp_path: Path,
+) -> None:
+    data = os.urandom(MB)
+    paused: list[int] = []
+
+    def slow_first_chunk(done: int, _total: int) -> None:
+        if not paused:  # the loop stands still until the ticket has expired
+            paused.append(done)
+            time.sleep(0.7)
+
+    async def scenario() -> None:
+        async with rig(tmp_path, ticket_seconds=0.5) as r:
+            done = await asyncio.wait_for(
+                upload(
+                    r.session,
+                    r.base,
+                    r.tickets,
+                    data,
+                    "f.bin",
+                    chunk_bytes=256 * 1024,
+                    on_progress=slow_first_chunk,
+                ),
+                30,
+            )
+            assert done.sha256 == hashlib.sha256(data).hexdigest()
+            assert len(r.asked) >= 2  # a fresh ticket was asked for mid-way
+            assert committed_blobs(tmp_path) == [done.sha256]
+
+    run_checked(scenario())
