@@ -9,16 +9,19 @@ import sys
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCharFormat, QTextLayout
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QTextCharFormat, QTextLayout
+from PySide6.QtWidgets import QApplication
 
 from desktop_chat.app.session import ChatSession
 from desktop_chat.protocol import markup
 from desktop_chat.protocol.messages import Kind, Message
 from desktop_chat.server import extensions
 from desktop_chat.server.chat_server import ChatServer
-from desktop_chat.ui import message_body
-from desktop_chat.ui.link_layout import QUOTE_INDENT
+from desktop_chat.ui import message_body, message_delegate
+from desktop_chat.ui.link_layout import QUOTE_INDENT, draw_body
+from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.message_model import MessageModel
 from tests.security.test_links import (  # noqa: F401  (fixtures)
     Opened,
     listener,
@@ -65,8 +68,19 @@ def forget_the_parser() -> None:
 
 
 def test_a_formatted_message_is_painted_with_formats_and_the_parser_comes_late(
-    qtbot: Any, open_window: Any, chat_server: ChatServer, events: None
+    qtbot: Any,
+    open_window: Any,
+    chat_server: ChatServer,
+    events: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    painted: list[str] = []  # the text of each layout the delegate draws
+
+    def spy(painter: QPainter, layout: QTextLayout, at: QPointF, bar: QColor) -> None:
+        painted.append(layout.text())
+        draw_body(painter, layout, at, bar)
+
+    monkeypatch.setattr(message_delegate, "draw_body", spy)
     forget_the_parser()
     alice = open_window(server_url(chat_server), "alice")
     wait_connected(qtbot, alice)
@@ -78,6 +92,7 @@ def test_a_formatted_message_is_painted_with_formats_and_the_parser_comes_late(
     assert message.formatted and "markdown_it" in sys.modules
     layout = layout_of(alice, message)
     assert layout.text() == "a bold move, code() and not this"
+    assert layout.text() in painted  # drawn through it, formats and all
     found = {text: fmt for text, fmt in styled(layout)}
     assert found["bold"].font().bold()
     assert found["code()"].fontFixedPitch() and found["code()"].background().style() != (
@@ -220,3 +235,27 @@ def test_a_plain_message_with_a_link_keeps_its_lines(qtbot: Any, open_window: An
     message = sent(qtbot, alice, "first line\nhttp://example.org/a\nthird line")
     layout = layout_of(alice, message)
     assert layout.lineCount() == 3
+
+
+def test_a_flood_of_formatted_messages_parses_only_the_rows_on_screen(qtbot: Any) -> None:
+    """While the list follows the newest, rows scrolled past before anyone saw
+    them get a height estimated from their length, without a parse."""
+    model = MessageModel()
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    message_body._parsed.cache_clear()
+    for batch in range(10):
+        model.append(
+            [
+                Message(text=f"**line** {batch}-{i} `x`", kind=Kind.OTHER, formatted=True)
+                for i in range(100)
+            ]
+        )
+        for _ in range(3):
+            QApplication.processEvents()
+    window.message_list.viewport().grab()
+    parsed = message_body._parsed.cache_info().misses
+    # Of 1000: the rows at the end while each batch came (a screenful each).
+    assert 0 < parsed <= 10 * (window.delegate._tail_rows() + 1)
