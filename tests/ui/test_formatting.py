@@ -259,3 +259,65 @@ def test_a_flood_of_formatted_messages_parses_only_the_rows_on_screen(qtbot: Any
     parsed = message_body._parsed.cache_info().misses
     # Of 1000: the rows at the end while each batch came (a screenful each).
     assert 0 < parsed <= 10 * (window.delegate._tail_rows() + 1)
+
+
+def formatted(text: str) -> message_body.Body:
+    return message_body.message_body(Message(text=text, kind=Kind.OTHER, formatted=True))
+
+
+def test_bare_addresses_are_links_outside_code_only(qapp: Any) -> None:
+    body = formatted("see http://a.example/x and `http://b.example/y`\n\n    http://c.example")
+    assert [link.target for link in body.links] == ["http://a.example/x"]
+
+
+def test_a_mail_link_says_where_it_writes_and_other_schemes_stay_text(qapp: Any) -> None:
+    body = formatted("[write me](mailto:me@example.org) [x](javascript:alert(1))")
+    assert body.text == "write me [x](javascript:alert(1))"
+    (link,) = body.links
+    assert link.target == "mailto:me@example.org"
+    assert link.describe() == "mailto:me@example.org\nClick to write to it in your mail program"
+
+
+def test_a_system_line_is_never_formatted(qapp: Any) -> None:
+    body = message_body.message_body(Message(text="**x**", kind=Kind.SYSTEM, formatted=True))
+    assert body.text == "**x**" and body.styles == ()
+
+
+def test_a_long_formatted_message_is_cut_with_its_styles_inside_the_cut(qapp: Any) -> None:
+    body = formatted("**" + "a" * 5000 + "** [end](http://end.example)")
+    shown = body.text.split("\n")[0]
+    assert len(shown) == message_body.MAX_SHOWN_CHARS
+    assert body.styles[0].start + body.styles[0].length == len(shown)
+    assert body.links == []  # its end is not shown
+
+
+def test_the_settings_checkbox_shows_and_emits_the_setting(qtbot: Any) -> None:
+    from desktop_chat.app.settings import Settings
+    from desktop_chat.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(tray_available=False)
+    qtbot.addWidget(dialog)
+    changed: list[tuple[str, object]] = []
+    dialog.changed.connect(lambda key, value: changed.append((key, value)))
+    dialog.load(Settings())
+    box = dialog.findChild(type(dialog.format_box), "formatMessagesCheck")
+    assert box is dialog.format_box and box.isChecked()  # on by default
+    box.click()
+    assert changed == [("format_messages", False)]
+
+
+def test_a_link_in_a_quote_is_found_where_it_is_drawn(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, events: None
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    qtbot.waitUntil(lambda: alice.client.info.ready.is_set())
+    text = "> [a](http://a.example/) [bb](http://b.example/)"
+    message = sent(qtbot, alice, text)
+    first, second = alice.window.delegate.body_of(message).links
+    # The indent is not the link; the link's own characters are.
+    view = alice.window.message_list
+    rect = view.visualRect(row_of(alice, text))
+    pos = point_on(alice, text, second)
+    assert pos.x() - rect.left() > QUOTE_INDENT
+    assert point_on(alice, text, first).x() < pos.x()
