@@ -21,6 +21,7 @@ from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui import message_body, message_delegate
 from desktop_chat.ui.link_layout import QUOTE_INDENT, draw_body
 from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.message_delegate import MARGIN, PADDING
 from desktop_chat.ui.message_model import MessageModel
 from tests.security.test_links import (  # noqa: F401  (fixtures)
     Opened,
@@ -320,4 +321,9 @@ def test_a_link_in_a_quote_is_found_where_it_is_drawn(
     rect = view.visualRect(row_of(alice, text))
     pos = point_on(alice, text, second)
     assert pos.x() - rect.left() > QUOTE_INDENT
-    assert point_on(alice, text, first).x() < pos.x()
+    on_first = point_on(alice, text, first)
+    assert on_first.x() < pos.x()
+    body_left = rect.left() + MARGIN + PADDING
+    assert on_first.x() - body_left >= QUOTE_INDENT
+    in_indent = QPoint(body_left + QUOTE_INDENT // 2, on_first.y())  # beside the bar
+    assert alice.window.delegate.link_at(row_of(alice, text), in_indent) is None
