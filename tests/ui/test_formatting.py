@@ -9,16 +9,20 @@ import sys
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCharFormat, QTextLayout
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QTextCharFormat, QTextLayout
+from PySide6.QtWidgets import QApplication
 
 from desktop_chat.app.session import ChatSession
 from desktop_chat.protocol import markup
 from desktop_chat.protocol.messages import Kind, Message
 from desktop_chat.server import message_events
 from desktop_chat.server.chat_server import ChatServer
-from desktop_chat.ui import message_body
-from desktop_chat.ui.link_layout import QUOTE_INDENT
+from desktop_chat.ui import message_body, message_delegate
+from desktop_chat.ui.link_layout import QUOTE_INDENT, draw_body
+from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.message_delegate import MARGIN, PADDING
+from desktop_chat.ui.message_model import MessageModel
 from tests.security.test_links import (  # noqa: F401  (fixtures)
     Opened,
     listener,
@@ -66,8 +70,19 @@ def forget_the_parser() -> None:
 
 
 def test_a_formatted_message_is_painted_with_formats_and_the_parser_comes_late(
-    qtbot: Any, open_window: Any, chat_server: ChatServer, events: None
+    qtbot: Any,
+    open_window: Any,
+    chat_server: ChatServer,
+    events: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    painted: list[str] = []  # the text of each layout the delegate draws
+
+    def spy(painter: QPainter, layout: QTextLayout, at: QPointF, bar: QColor) -> None:
+        painted.append(layout.text())
+        draw_body(painter, layout, at, bar)
+
+    monkeypatch.setattr(message_delegate, "draw_body", spy)
     forget_the_parser()
     alice = open_window(server_url(chat_server), "alice")
     wait_connected(qtbot, alice)
@@ -79,6 +94,7 @@ def test_a_formatted_message_is_painted_with_formats_and_the_parser_comes_late(
     assert message.formatted and "markdown_it" in sys.modules
     layout = layout_of(alice, message)
     assert layout.text() == "a bold move, code() and not this"
+    assert layout.text() in painted  # drawn through it, formats and all
     found = {text: fmt for text, fmt in styled(layout)}
     assert found["bold"].font().bold()
     assert found["code()"].fontFixedPitch() and found["code()"].background().style() != (
@@ -222,3 +238,94 @@ def test_a_plain_message_with_a_link_keeps_its_lines(qtbot: Any, open_window: An
     message = sent(qtbot, alice, "first line\nhttp://example.org/a\nthird line")
     layout = layout_of(alice, message)
     assert layout.lineCount() == 3
+
+
+def test_a_flood_of_formatted_messages_parses_only_the_rows_on_screen(qtbot: Any) -> None:
+    """While the list follows the newest, rows scrolled past before anyone saw
+    them get a height estimated from their length, without a parse."""
+    model = MessageModel()
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    message_body._parsed.cache_clear()
+    for batch in range(10):
+        model.append(
+            [
+                Message(text=f"**line** {batch}-{i} `x`", kind=Kind.OTHER, formatted=True)
+                for i in range(100)
+            ]
+        )
+        for _ in range(3):
+            QApplication.processEvents()
+    window.message_list.viewport().grab()
+    parsed = message_body._parsed.cache_info().misses
+    # Of 1000: the rows at the end while each batch came (a screenful each).
+    assert 0 < parsed <= 10 * (window.delegate._tail_rows() + 1)
+
+
+def formatted(text: str) -> message_body.Body:
+    return message_body.message_body(Message(text=text, kind=Kind.OTHER, formatted=True))
+
+
+def test_bare_addresses_are_links_outside_code_only(qapp: Any) -> None:
+    body = formatted("see http://a.example/x and `http://b.example/y`\n\n    http://c.example")
+    assert [link.target for link in body.links] == ["http://a.example/x"]
+
+
+def test_a_mail_link_says_where_it_writes_and_other_schemes_stay_text(qapp: Any) -> None:
+    body = formatted("[write me](mailto:me@example.org) [x](javascript:alert(1))")
+    assert body.text == "write me [x](javascript:alert(1))"
+    (link,) = body.links
+    assert link.target == "mailto:me@example.org"
+    assert link.describe() == "mailto:me@example.org\nClick to write to it in your mail program"
+
+
+def test_a_system_line_is_never_formatted(qapp: Any) -> None:
+    body = message_body.message_body(Message(text="**x**", kind=Kind.SYSTEM, formatted=True))
+    assert body.text == "**x**" and body.styles == ()
+
+
+def test_a_long_formatted_message_is_cut_with_its_styles_inside_the_cut(qapp: Any) -> None:
+    body = formatted("**" + "a" * 5000 + "** [end](http://end.example)")
+    shown = body.text.split("\n")[0]
+    assert len(shown) == message_body.MAX_SHOWN_CHARS
+    assert body.styles[0].start + body.styles[0].length == len(shown)
+    assert body.links == []  # its end is not shown
+
+
+def test_the_settings_checkbox_shows_and_emits_the_setting(qtbot: Any) -> None:
+    from desktop_chat.app.settings import Settings
+    from desktop_chat.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(tray_available=False)
+    qtbot.addWidget(dialog)
+    changed: list[tuple[str, object]] = []
+    dialog.changed.connect(lambda key, value: changed.append((key, value)))
+    dialog.load(Settings())
+    box = dialog.findChild(type(dialog.format_box), "formatMessagesCheck")
+    assert box is dialog.format_box and box.isChecked()  # on by default
+    box.click()
+    assert changed == [("format_messages", False)]
+
+
+def test_a_link_in_a_quote_is_found_where_it_is_drawn(
+    qtbot: Any, open_window: Any, chat_server: ChatServer, events: None
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    qtbot.waitUntil(lambda: alice.client.info.ready.is_set())
+    text = "> [a](http://a.example/) [bb](http://b.example/)"
+    message = sent(qtbot, alice, text)
+    first, second = alice.window.delegate.body_of(message).links
+    # The indent is not the link; the link's own characters are.
+    view = alice.window.message_list
+    rect = view.visualRect(row_of(alice, text))
+    pos = point_on(alice, text, second)
+    assert pos.x() - rect.left() > QUOTE_INDENT
+    on_first = point_on(alice, text, first)
+    assert on_first.x() < pos.x()
+    body_left = rect.left() + MARGIN + PADDING
+    assert on_first.x() - body_left >= QUOTE_INDENT
+    in_indent = QPoint(body_left + QUOTE_INDENT // 2, on_first.y())  # beside the bar
+    assert alice.window.delegate.link_at(row_of(alice, text), in_indent) is None
