@@ -78,11 +78,10 @@ class AccountSession:
         self.bridge.messages_added.connect(self.conversations.route)
         self.bridge.delivery_changed.connect(self._delivery)
         self.bridge.changed.connect(self.conversations.apply)
-        # The window's delegate keeps what it drew of a line by id, for every
-        # conversation it shows: a line changed in one not shown is drawn anew.
-        delegate = window.message_list.delegate
+        # The window keeps what it drew of a line by id, for every conversation
+        # it shows: a line changed in one not shown is drawn anew.
         self.conversations.line_changed.connect(
-            lambda _room, change, line: delegate.forget(line.id if line else change.target)
+            lambda _room, change, line: window.line_changed(line.id if line else change.target)
         )
         self.bridge.join_refused.connect(self.conversations.remove)
         self.bridge.status_changed.connect(self._status)

@@ -53,6 +53,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from desktop_chat.protocol.messages import (
+    LIVING_FIELDS,
     Change,
     ChangeType,
     DeliveryState,
@@ -60,6 +61,7 @@ from desktop_chat.protocol.messages import (
     Kind,
     Message,
     apply_change,
+    lives,
 )
 from desktop_chat.storage.sqlite import OpenedDatabase, open_or_move_aside
 
@@ -136,6 +138,12 @@ _INSERT_JSON = (
     " r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7 FROM json_each(?3) AS r"
 )
 _COLUMNS = "room, id, kind, sender, text, ts, state, error, extra, seq"
+# A kept line of a conversation known here as ?3 (ours also by the server's
+# id), newest first: a change or a reply's quote is mostly of a recent line.
+_FIND_LINE = (
+    f"SELECT {_COLUMNS} FROM messages WHERE account = ?1 AND room = ?2"
+    " AND (id = ?3 OR (kind = 'own' AND extra ->> '$.server_id' = ?3)) ORDER BY seq DESC"
+)
 _M_COLUMNS = "m.room, m.id, m.kind, m.sender, m.text, m.ts, m.state, m.error, m.extra, m.seq"
 
 
@@ -176,23 +184,15 @@ def _message(row: tuple[object, ...]) -> Message:
     return message
 
 
-def _lives(message: Message) -> bool:
-    """Whether a line has anything of living messages (most have not)."""
-    return bool(message.reply_to or message.formatted or message.edited_at or message.deleted
-                or message.reactions or message.server_id)
-
-
 def _living(message: Message) -> dict[str, object] | None:
     """What living messages add to a line, for `extra` (None: a plain line)."""
-    if not _lives(message):
+    if not lives(message):
         return None
     living: dict[str, object] = {}
-    for key in ("reply_to", "formatted", "edited_at", "deleted", "reactions", "server_id"):
+    for key in LIVING_FIELDS:
         value = getattr(message, key)
         if value:
-            living[key] = value
-    if message.reacted:
-        living["reacted"] = list(message.reacted)
+            living[key] = list(value) if key == "reacted" else value
     return living
 
 
@@ -235,7 +235,7 @@ def _batch_json(messages: list[Message]) -> str:
         map(attrgetter("ts"), messages),
         map(_STATE_VALUES.__getitem__, map(attrgetter("state"), messages)),
         map(attrgetter("error"), messages),
-        [_living(m) if _lives(m) else None for m in messages],
+        [_living(m) if lives(m) else None for m in messages],
         strict=True,
     )))
 
@@ -471,12 +471,7 @@ class History:
         """Apply a change to its line's row, and to the search index; whether
         text was deleted. A line not kept (yet) is left alone: the window
         applies a change that came before its line when the line comes."""
-        rows = db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE account = ?1 AND room = ?2"
-            " AND (id = ?3 OR (kind = 'own' AND extra ->> '$.server_id' = ?3))"
-            " ORDER BY seq DESC",
-            (account, change.room, change.target),
-        ).fetchall()
+        rows = db.execute(_FIND_LINE, (account, change.room, change.target)).fetchall()
         # Every copy (a replay after a crash, two windows of one account may
         # have kept one twice): a deleted text must not survive in the other.
         for row in rows:
@@ -683,12 +678,7 @@ class History:
     def locate(self, account: str, room: str, message_id: str) -> Message | None:
         """The kept line known here as `message_id` (ours also by the server's
         id) in a conversation, noted for paging around it; None if not kept."""
-        row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE account = ?1 AND room = ?2"
-            " AND (id = ?3 OR (kind = 'own' AND extra ->> '$.server_id' = ?3))"
-            " ORDER BY seq DESC LIMIT 1",
-            (account, room, message_id),
-        ).fetchone()
+        row = self.db.execute(_FIND_LINE, (account, room, message_id)).fetchone()
         return None if row is None else self._read([row])[0]
 
     def around(self, account: str, message_id: str, count: int) -> tuple[str, list[Message]]:

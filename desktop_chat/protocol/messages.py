@@ -105,6 +105,27 @@ class DeliveryUpdate:
     server_id: str = ""  # DELIVERED by a server that acks: its id of the message
 
 
+# What living messages add to a line, by field name: kept by the local
+# history (as JSON) and the model's archive (as a tuple) alike.
+LIVING_FIELDS = (
+    "reply_to", "formatted", "edited_at", "deleted", "reactions", "reacted", "server_id"
+)
+
+
+def lives(message: Message) -> bool:
+    """Whether a line has anything of living messages (most have not: a
+    flood's lines are kept and archived without any of it)."""
+    return bool(message.reply_to or message.formatted or message.edited_at or message.deleted
+                or message.reactions or message.server_id)
+
+
+def first_line(text: str, most: int) -> str:
+    """The first line of a text, cut at `most` characters ("…"): what a reply
+    quotes of the line it answers."""
+    first = text.split("\n", 1)[0]
+    return first if len(first) <= most else first[: most - 1] + "…"
+
+
 class ChangeType(Enum):
     EDIT = "edit"
     DELETE = "delete"
@@ -213,9 +234,7 @@ def received_change(payload: object, now: float | None = None) -> Change | None:
 def quoted_line(message: Message, most: int = 80) -> str:
     """The answered line as a reply quotes it where a server cannot carry
     replies: "> sender: its first line" (cut at `most` characters)."""
-    first = message.text.split("\n", 1)[0]
-    if len(first) > most:
-        first = first[: most - 1] + "…"
+    first = first_line(message.text, most)
     return f"> {message.sender}: {first}" if message.sender else f"> {first}"
 
 

@@ -13,7 +13,7 @@ from enum import Enum
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from desktop_chat.protocol.messages import Kind, Message, display_text
+from desktop_chat.protocol.messages import Kind, Message, display_text, first_line
 from desktop_chat.ui.tr import fill
 
 
@@ -69,7 +69,7 @@ class ComposeBar(QWidget):
         if message is None:
             self.label.clear()
             return
-        first = display_text(message.text.split("\n", 1)[0])
+        first = display_text(first_line(message.text, 120))
         if self.mode is Mode.EDIT:
             text = self.tr("Editing your message (Enter saves, Esc cancels)")
         else:

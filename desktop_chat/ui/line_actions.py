@@ -42,6 +42,7 @@ class LineActions(QObject):
         message_list: ConversationView,
         model: Callable[[], MessageModel],
         status: Callable[[], QStatusBar],
+        show_in_box: Callable[[str], None],
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -49,6 +50,8 @@ class LineActions(QObject):
         self._list = message_list
         self._model = model  # the conversation shown
         self._status = status
+        # The window's: text in the box that is not itself a change to keep as a draft.
+        self._show_in_box = show_in_box
         self.compose_bar = ComposeBar()
         self.compose_bar.cancelled.connect(self.stop_composing)
         # Whether the server carries replies, edits, deletions, reactions (told
@@ -191,15 +194,3 @@ class LineActions(QObject):
         self.changes_supported = supported
         if not supported and self.compose_bar.mode is not Mode.NEW:
             self.stop_composing()
-
-    def _show_in_box(self, text: str) -> None:
-        """Text in the message box, not itself a change to keep as a draft."""
-        box = self._input
-        box.blockSignals(True)
-        try:
-            box.setPlainText(text)
-        finally:
-            box.blockSignals(False)
-        cursor = box.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        box.setTextCursor(cursor)

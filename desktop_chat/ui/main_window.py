@@ -149,7 +149,8 @@ class MainWindow(QMainWindow):
         self.send_button = _named(QPushButton(), "sendButton")
         # Answering, editing, deleting, reacting: their intents are its signals.
         self.lines = LineActions(
-            self, self.message_input, self.message_list, lambda: self.model, self.statusBar
+            self, self.message_input, self.message_list, lambda: self.model, self.statusBar,
+            self.show_draft,
         )
         # What the text will look like when sent (Ctrl+Shift+P), painted as the list will.
         self.preview_button = _named(QPushButton(), "previewButton")
@@ -562,6 +563,11 @@ class MainWindow(QMainWindow):
         cursor = self.message_input.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         self.message_input.setTextCursor(cursor)
+
+    def line_changed(self, message_id: str) -> None:
+        """A line changed in any conversation of any account: what the list
+        drew of it is drawn anew when it is shown."""
+        self.delegate.forget(message_id)
 
     def show_row(self, row: int) -> None:
         """Scroll to a message of the conversation shown (a search result)."""

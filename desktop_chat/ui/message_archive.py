@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.messages import LIVING_FIELDS, DeliveryState, Kind, Message, lives
 
 CHUNK = 1_024  # messages per compressed archive chunk (about 1 ms to pack)
 _DECODED_CHUNKS = 4  # archive chunks kept decoded (a window spans at most two)
@@ -128,13 +128,10 @@ class _Archive:
 
 
 def _living(message: Message) -> tuple[Any, ...] | None:
-    if not (message.reply_to or message.formatted or message.edited_at or message.deleted
-            or message.reactions or message.server_id):
-        return None
-    return (message.reply_to, message.formatted, message.edited_at, message.deleted,
-            message.reactions, message.reacted, message.server_id)
+    """What living messages add to a line, as a column value (None: a plain line)."""
+    return tuple(getattr(message, key) for key in LIVING_FIELDS) if lives(message) else None
 
 
 def _restore_living(message: Message, extra: tuple[Any, ...]) -> None:
-    (message.reply_to, message.formatted, message.edited_at, message.deleted,
-     message.reactions, message.reacted, message.server_id) = extra
+    for key, value in zip(LIVING_FIELDS, extra, strict=True):
+        setattr(message, key, value)

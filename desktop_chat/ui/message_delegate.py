@@ -71,7 +71,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.protocol.mentions import mentions_me
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message, display_text
+from desktop_chat.protocol.messages import (
+    DeliveryState,
+    Kind,
+    Message,
+    display_text,
+    first_line,
+)
 from desktop_chat.ui.link_layout import LinkLayouts, draw_body, link_in, remember
 from desktop_chat.ui.links import Link
 from desktop_chat.ui.message_body import (
@@ -254,8 +260,7 @@ class MessageDelegate(QStyledItemDelegate):
                     "MessageDelegate", "The message answered is gone"
                 )
             else:
-                first = display_text(answered.text.split("\n", 1)[0])
-                first = first if len(first) <= 120 else first[:119] + "…"
+                first = display_text(first_line(answered.text, 120))
                 who = (QCoreApplication.translate("MessageModel", "You")
                        if answered.kind is Kind.OWN else display_text(answered.sender))
                 quote = f"↪ {who}: {first}"

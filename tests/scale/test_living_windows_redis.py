@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.messages import DeliveryState, Kind
 from tests.scale.cluster import ServerProcess
 from tests.ui.conftest import open_window, type_and_send, wait_connected  # noqa: F401
-from tests.ui.test_living_messages import by_id, line
+from tests.ui.test_living_messages import by_id, line, react_to_lines_written_offline
 
 Start = Callable[..., list[ServerProcess]]
 
@@ -67,15 +67,4 @@ def test_reactions_to_lines_still_waiting_reach_the_other_process(
     for s in (alice, bob):
         wait_connected(qtbot, s)
         qtbot.waitUntil(lambda s=s: s.client.has_changes, timeout=5000)
-    alice.window.offline_button.click()
-    qtbot.waitUntil(lambda: alice.client.offline)
-    for i in range(10):
-        type_and_send(qtbot, alice, f"queued {i}")
-    qtbot.waitUntil(lambda: line(alice, "queued 9") is not None)
-    for i in range(10):
-        alice.bridge.react(line(alice, f"queued {i}"), "🙏")  # type: ignore[arg-type]
-    alice.window.offline_button.click()
-    qtbot.waitUntil(lambda: all(
-        (line(bob, f"queued {i}") or Message("", Kind.OTHER)).reactions == {"🙏": ["alice"]}
-        for i in range(10)
-    ), timeout=20_000)
+    react_to_lines_written_offline(qtbot, alice, bob, 10)

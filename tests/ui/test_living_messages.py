@@ -386,16 +386,22 @@ def test_a_reaction_to_a_line_still_waiting_reaches_the_others(
     """The reaction names the line by the id it was sent with: it waits for the
     line's ack, since the server handles a socket's events concurrently."""
     alice, bob = two(qtbot, open_window, chat_server)
+    react_to_lines_written_offline(qtbot, alice, bob, 20)
+    assert not [t for t in texts(alice, Kind.SYSTEM) if "refused" in t]
+
+
+def react_to_lines_written_offline(qtbot: Any, alice: Any, bob: Any, count: int) -> None:
+    """alice writes `count` lines offline and reacts 🙏 to each while they wait;
+    back online, bob sees every reaction on its line."""
     alice.window.offline_button.click()
     qtbot.waitUntil(lambda: alice.client.offline)
-    for i in range(20):
+    for i in range(count):
         type_and_send(qtbot, alice, f"queued {i}")
-    qtbot.waitUntil(lambda: line(alice, "queued 19") is not None)
-    for i in range(20):
-        alice.bridge.react(line(alice, f"queued {i}"), "🙏")  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: line(alice, f"queued {count - 1}") is not None)
+    for i in range(count):
+        alice.bridge.react(line(alice, f"queued {i}"), "🙏")
     alice.window.offline_button.click()
     qtbot.waitUntil(lambda: all(
         (line(bob, f"queued {i}") or Message("", Kind.OTHER)).reactions == {"🙏": ["alice"]}
-        for i in range(20)
-    ), timeout=15_000)
-    assert not [t for t in texts(alice, Kind.SYSTEM) if "refused" in t]
+        for i in range(count)
+    ), timeout=20_000)
