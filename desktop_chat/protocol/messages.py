@@ -93,6 +93,92 @@ class Message:
     reactions: dict[str, list[str]] | None = None
     reacted: tuple[str, ...] = ()  # the emoji this window's user reacted with
     server_id: str = ""  # our own lines: the server's id, from its ack
+    # A file this line carries (docs/protocol.md, "Files"); its text is the caption.
+    attachment: Attachment | None = None
+
+
+# Image types a thumbnail is shown for and the viewer opens (decoded by Qt,
+# on a worker thread, with limits: ui/images.py). Anything else is a file.
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"})
+_HEX = frozenset("0123456789abcdef")
+
+
+def _file_id(value: object) -> str:
+    """A server file id (32 lower-case hex digits), or "" for anything else."""
+    if isinstance(value, str) and len(value) == 32 and set(value) <= _HEX:
+        return value
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A stored file a message refers to: the server's own record of it
+    (`meta.attachment`), never the sender's claims. Receivers show `name`
+    as plain text and make it safe before saving (protocol/safe_names.py)."""
+
+    file: str  # the server's id ("" while our own file is not uploaded yet)
+    name: str
+    size: int
+    type: str = "application/octet-stream"
+    sha256: str = ""
+    thumbnail: str = ""  # the server's id of a thumbnail of at most 64 KB ("" none)
+
+    @property
+    def is_image(self) -> bool:
+        return self.type in IMAGE_TYPES
+
+    def to_wire(self) -> dict[str, object]:
+        """`send-message` opts.attachment (docs/protocol.md, "Attaching")."""
+        wire: dict[str, object] = {
+            "file": self.file, "name": self.name, "size": self.size,
+            "sha256": self.sha256, "type": self.type,
+        }
+        if self.thumbnail:
+            wire["thumbnail"] = self.thumbnail
+        return wire
+
+    @classmethod
+    def from_wire(cls, data: object) -> Attachment | None:
+        """The attachment a server relayed, or None when it is not one
+        (a hostile or broken server's meta is dropped, not shown half)."""
+        if not isinstance(data, dict):
+            return None
+        file = _file_id(data.get("file"))
+        name, size = data.get("name"), data.get("size")
+        sha, kind = data.get("sha256", ""), data.get("type") or "application/octet-stream"
+        if (not file or not isinstance(name, str) or not name or len(name) > 255
+                or not isinstance(size, int) or isinstance(size, bool) or size < 0
+                or not isinstance(sha, str) or not isinstance(kind, str) or len(kind) > 255):
+            return None
+        sha = sha.lower()
+        if sha and (len(sha) != 64 or not set(sha) <= _HEX):
+            return None
+        return cls(file, name, size, kind, sha, _file_id(data.get("thumbnail")))
+
+
+class TransferState(Enum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class TransferUpdate:
+    """How far a file of a line has gone up (our own, before its message is
+    sent) or down (a download the user asked for). `id` is the line's id
+    as this window knows it. `code` is the server's or the client's code
+    of a failure (transfers.py), for the window to word; `path` is where a
+    finished download was saved."""
+
+    id: str
+    upload: bool
+    done: int
+    total: int
+    state: TransferState = TransferState.RUNNING
+    code: str = ""
+    detail: str = ""  # the server's own words, shown after the window's
+    path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +194,8 @@ class DeliveryUpdate:
 # What living messages add to a line, by field name: kept by the local
 # history (as JSON) and the model's archive (as a tuple) alike.
 LIVING_FIELDS = (
-    "reply_to", "formatted", "edited_at", "deleted", "reactions", "reacted", "server_id"
+    "reply_to", "formatted", "edited_at", "deleted", "reactions", "reacted", "server_id",
+    "attachment",
 )
 
 
@@ -116,7 +203,7 @@ def lives(message: Message) -> bool:
     """Whether a line has anything of living messages (most have not: a
     flood's lines are kept and archived without any of it)."""
     return bool(message.reply_to or message.formatted or message.edited_at or message.deleted
-                or message.reactions or message.server_id)
+                or message.reactions or message.server_id or message.attachment)
 
 
 def first_line(text: str, most: int) -> str:
