@@ -456,8 +456,9 @@ async def _forget(link: _Link, upload_id: str) -> None:
 # ---- download ---------------------------------------------------------------
 
 READ_BYTES = 1024 * 1024  # a download's socket reads at most (aiohttp's default: 64 KiB)
-WRITE_BYTES = 4 * 1024 * 1024  # a download's bytes written and hashed per worker call
-WRITE_DEPTH = 2  # ... batches of them queued for its worker thread at most
+WRITE_BYTES = 4 * 1024 * 1024  # a download's bytes handed to its threads at once
+WRITE_DEPTH = 2  # ... batches of them queued for the threads at most
+JOINED_PIECES = 16  # a batch of more pieces (reads) than this is joined before it is written
 
 
 class _Part:
@@ -472,12 +473,15 @@ class _Part:
         self.sha = hashlib.sha256()
 
     def write(self, pieces: list[bytes]) -> None:
-        """Keep `pieces`, on a worker thread: joined there (not on the loop),
-        then one write and one sha256 update, each releasing the GIL once."""
-        data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
-        self.file.write(data)
-        self.sha.update(data)
-        self.size += len(data)
+        """On the download's writing thread."""
+        for data in pieces:
+            self.file.write(data)
+            self.size += len(data)
+
+    def hash(self, pieces: list[bytes]) -> None:
+        """On the download's hashing thread, beside the writing one."""
+        for data in pieces:
+            self.sha.update(data)
 
     def restart(self) -> None:
         self.file.seek(0)
@@ -492,14 +496,18 @@ class _Part:
 
 
 class _Writer:
-    """What arrives, handed in batches to the download's own worker thread,
-    which writes and hashes them in order while the loop receives the next.
+    """What arrives, handed in batches to two threads of the download's own,
+    one writing and one hashing, each in order, while the loop receives.
 
-    One worker call per `WRITE_BYTES`, not per socket read: the loop hands
-    over a few calls per 10 MB instead of hundreds. Hashing is the slowest
-    part (about 1 GB/s); with up to `WRITE_DEPTH` batches queued it does not
-    wait for the loop, nor the loop for it, and no more than that many
-    batches are held in memory.
+    One call per thread per `WRITE_BYTES`, not per socket read: a few per
+    10 MB instead of hundreds. Hashing is the slowest part (about 1 GB/s):
+    beside the writing rather than after it, it sets the pace alone, and
+    with up to `WRITE_DEPTH` batches queued it does not wait for the loop,
+    nor the loop for it; no more than that many batches are held in memory.
+    Large pieces are written and hashed as they came (a copy of each
+    megabyte would cost more than it saves); many small ones are joined
+    first, so that the threads do not take the GIL back from the loop twice
+    for every few kilobytes.
     """
 
     def __init__(self, part: _Part) -> None:
@@ -507,8 +515,10 @@ class _Writer:
         self.pieces: list[bytes] = []
         self.held = 0  # bytes in `pieces`
         self.received = part.size  # what arrived: in the file, queued, or held
-        self.queued: deque[asyncio.Future[None]] = deque()
-        self.worker = ThreadPoolExecutor(1, thread_name_prefix="download")
+        self.queued: deque[asyncio.Future[tuple[BaseException | None, BaseException | None]]]
+        self.queued = deque()
+        self.writing = ThreadPoolExecutor(1, thread_name_prefix="download-write")
+        self.hashing = ThreadPoolExecutor(1, thread_name_prefix="download-sha256")
 
     async def add(self, data: bytes) -> None:
         self.pieces.append(data)
@@ -517,23 +527,39 @@ class _Writer:
         if self.held >= WRITE_BYTES:
             await self._hand_over()
 
+    async def _settle(self) -> None:
+        """The oldest batch written and hashed (or what went wrong with it).
+        Shielded, and kept in the queue until done: a cancel meanwhile leaves
+        it for `close` to wait for, not running unseen."""
+        outcomes = await asyncio.shield(self.queued[0])
+        self.queued.popleft()
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
     async def _hand_over(self) -> None:
         while len(self.queued) >= WRITE_DEPTH:
-            await self.queued.popleft()
+            await self._settle()
         pieces, self.pieces, self.held = self.pieces, [], 0
         loop = asyncio.get_running_loop()
-        self.queued.append(loop.run_in_executor(self.worker, self.part.write, pieces))
+        if len(pieces) > JOINED_PIECES:
+            pieces = [await loop.run_in_executor(self.hashing, b"".join, pieces)]
+        written = loop.run_in_executor(self.writing, self.part.write, pieces)
+        hashed = loop.run_in_executor(self.hashing, self.part.hash, pieces)
+        # Both, even when one fails: no thread may still use the file after.
+        self.queued.append(asyncio.gather(written, hashed, return_exceptions=True))
 
     async def flush(self) -> None:
         """Everything that arrived into the file: `part.size == received` after."""
         if self.pieces:
             await self._hand_over()
         while self.queued:
-            await self.queued.popleft()
+            await self._settle()
 
     async def close(self) -> None:
-        """No worker call left running on the file (a cancel discards it next)."""
-        self.worker.shutdown(wait=False, cancel_futures=True)
+        """No thread left working on the file (a cancel discards it next)."""
+        for pool in (self.writing, self.hashing):
+            pool.shutdown(wait=False, cancel_futures=True)
         while self.queued:
             with contextlib.suppress(BaseException):
                 await asyncio.shield(self.queued.popleft())
