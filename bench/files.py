@@ -65,7 +65,7 @@ class Stalls:
     def __init__(self) -> None:
         from PySide6.QtCore import Qt, QTimer
 
-        self.samples: list[tuple[float, float]] = []
+        self.samples: list[tuple[float, float, float]] = []  # (last tick, this tick, ms late)
         self._last = time.monotonic()
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -75,11 +75,12 @@ class Stalls:
 
     def _tick(self) -> None:
         now = time.monotonic()
-        self.samples.append((now, (now - self._last) * 1000 - TICK_MS))
+        self.samples.append((self._last, now, (now - self._last) * 1000 - TICK_MS))
         self._last = now
 
     def between(self, start: float, end: float) -> list[float]:
-        return [late for t, late in self.samples if start <= t <= end]
+        """The ticks of intervals that began and ended in [start, end]."""
+        return [late for last, t, late in self.samples if start <= last and t <= end]
 
     def stop(self) -> None:
         self._timer.stop()
@@ -204,7 +205,7 @@ async def run(mb: int, rounds: int, folder: Path, stalls: Stalls | None) -> None
                 if stalls is not None:
                     during["download"] += stalls.between(begun, ended)
                 assert path.stat().st_size == size
-                path.unlink()
+                await asyncio.to_thread(path.unlink)
         await sio.disconnect()
     finally:
         server.request_stop()
