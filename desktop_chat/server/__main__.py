@@ -131,6 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="a web page origin allowed to connect (repeatable; default: same origin only)",
     )
+    add(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name clients reach this server by (repeatable); requests for other "
+        "names are refused, against DNS rebinding (default: the loopback names when "
+        "listening on loopback; elsewhere any name, so give the server's names)",
+    )
     add("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -216,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             retention=retention,
             redis=args.redis,
             files=files,
+            allowed_hosts=args.allowed_host,
         )
         where = f"Redis at {args.redis}" if args.redis else db
         asyncio.run(serve(server, args.host, args.port, where))
