@@ -67,6 +67,10 @@ def _error(text: str) -> dict[str, str]:
     return {"error": text}
 
 
+# The store could not take it (Redis away, a full disk): nothing was stored.
+UNAVAILABLE = {"error": "the server's store is unavailable; try again", "code": "unavailable"}
+
+
 class ChatServer:
     """A python-socketio AsyncServer on aiohttp, started and stopped in a running loop."""
 
@@ -414,7 +418,7 @@ class ChatServer:
             return await self._refuse(sid, f"send-message: {exc}")
         except StoreUnavailable as exc:
             log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
-            return _error("the server's store is unavailable; try again")
+            return UNAVAILABLE
         fmt = message_events.MARKDOWN if opts.get("format") == message_events.MARKDOWN else ""
         attachment = ""
         if "attachment" in opts:  # only a message with one looks at files
@@ -429,25 +433,25 @@ class ChatServer:
                 return {**answer, "code": exc.code}
             except Exception as exc:  # the files' index (Redis) away
                 log.warning("refused a message from %s: files unavailable (%s)", sid, exc)
-                return _error("the server's store is unavailable; try again")
+                return UNAVAILABLE
         add = partial(
             self.store.add, client_id, room, peer.client, peer.name, message, sid,
             reply_to=reply_to, format=fmt, attachment=attachment,
         )  # fmt: skip
-        if self.bus is None:
-            async with self._lock:
+        try:
+            if self.bus is None:
+                async with self._lock:
+                    added = await add()
+                    if added.new:
+                        await self._deliver(added.stored, sid)
+            else:
+                # Relayed by the stream reader, in the stream's order, this
+                # process's clients included. Stored in the order they came in
+                # (RedisStore queues them), so each sender's order holds.
                 added = await add()
-                if added.new:
-                    await self._deliver(added.stored, sid)
-        else:
-            # Relayed by the stream reader, in the stream's order, this
-            # process's clients included. Stored in the order they came in
-            # (RedisStore queues them), so each sender's order holds.
-            try:
-                added = await add()
-            except StoreUnavailable as exc:
-                log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
-                return _error("the server's store is unavailable; try again")
+        except StoreUnavailable as exc:
+            log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
+            return UNAVAILABLE
         stored = added.stored
         if attachment and self.files is not None:
             # After storing (a resend, too: attaching again changes nothing). The
