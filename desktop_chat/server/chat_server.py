@@ -67,6 +67,9 @@ def _error(text: str) -> dict[str, str]:
     return {"error": text}
 
 
+# Seconds a connection may take to send a whole request (server/guards.py).
+HEADER_TIMEOUT = 15.0
+
 # The store could not take it (Redis away, a full disk): nothing was stored.
 UNAVAILABLE = {"error": "the server's store is unavailable; try again", "code": "unavailable"}
 
@@ -92,6 +95,7 @@ class ChatServer:
         files: FilesConfig | None = None,
         allowed_hosts: list[str] | None = None,
         ping: tuple[float, float] = (25.0, 20.0),
+        header_timeout: float = HEADER_TIMEOUT,
     ) -> None:
         self.path = normalize_path(path)
         self.limits = limits or Limits(max_message_bytes=max_message_bytes)
@@ -140,6 +144,7 @@ class ChatServer:
         )
         # The Host names answered to (server/guards.py), known once bound.
         self.allowed_hosts = list(allowed_hosts or [])
+        self.header_timeout = header_timeout
         self.host_guard = HostGuard()
         self.app = web.Application(
             middlewares=[self.host_guard.middleware, no_websocket_compression]
@@ -190,7 +195,13 @@ class ChatServer:
             log.warning("retention: not trimmed at start (%s)", exc)
         self.host_guard.names = allowed_names(host, self.allowed_hosts)
         runner = web.AppRunner(
-            self.app, handle_signals=False, access_log=None, shutdown_timeout=0.1
+            self.app, handle_signals=False, access_log=None, shutdown_timeout=0.1,
+            # aiohttp closes a connection that has not sent a whole request
+            # within this long of connecting (or of its last answer): a
+            # half-sent request (slowloris) no longer holds a file descriptor
+            # for good. (Its default is an hour.) Websockets and held polls
+            # are requests in progress, never idle.
+            keepalive_timeout=self.header_timeout,
         )
         await runner.setup()
         site = web.TCPSite(runner, host, port, ssl_context=self.ssl_context)
