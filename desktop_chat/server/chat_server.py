@@ -41,7 +41,7 @@ from desktop_chat.server.defaults import (
 )
 from desktop_chat.server.fanout import DirectManager, no_websocket_compression
 from desktop_chat.server.files import FileError, Files, FilesConfig
-from desktop_chat.server.guards import HostGuard, allowed_names
+from desktop_chat.server.guards import HostGuard, allowed_names, read_bodies_whole
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
 from desktop_chat.server.meters import Meters
@@ -146,6 +146,7 @@ class ChatServer:
         self.allowed_hosts = list(allowed_hosts or [])
         self.header_timeout = header_timeout
         self.host_guard = HostGuard()
+        read_bodies_whole(self.sio.eio)
         self.app = web.Application(
             middlewares=[self.host_guard.middleware, no_websocket_compression]
         )

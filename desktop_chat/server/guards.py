@@ -1,5 +1,5 @@
 """HTTP-level guards of desktop-chat-server (issue #22): which `Host` it
-answers to.
+answers to, and long-polling bodies read whole.
 
 DNS rebinding: a page on attacker.example can point its own name at
 127.0.0.1 after the browser loaded it. Its requests then reach a loopback
@@ -13,11 +13,14 @@ names point at it; docs/security.md says to give them).
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from aiohttp import web
+from engineio import exceptions as eio_exceptions
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +91,47 @@ class HostGuard:
             },
             status=MISDIRECTED,
         )
+
+
+# ---- long-polling bodies ------------------------------------------------------
+
+BODY_TIMEOUT = 30.0  # seconds for a long-polling POST body to arrive whole
+
+
+class WholeBody:
+    """engine.io's view of a long-polling POST body, read to its end.
+
+    python-engineio's aiohttp driver reads a POST with
+    `request.content.read(CONTENT_LENGTH)`, which returns what has arrived
+    so far: a 200 kB message was cut and never arrived ("Unterminated
+    string"), though the server announces 1 MB as acceptable (issue #22;
+    docs/interop.md, finding on python-engineio). engine.io has checked the
+    length against its limit before it reads. A body that stops half way or
+    takes longer than `timeout` ends that session as a transport error.
+    """
+
+    def __init__(self, content: Any, timeout: float) -> None:
+        self._content = content
+        self._timeout = timeout
+
+    async def read(self, count: int = -1) -> bytes:
+        try:
+            if count < 0:
+                return bytes(await asyncio.wait_for(self._content.read(), self._timeout))
+            return bytes(await asyncio.wait_for(self._content.readexactly(count), self._timeout))
+        except (asyncio.IncompleteReadError, TimeoutError) as exc:
+            raise eio_exceptions.EngineIOError("the request body did not arrive whole") from exc
+
+
+def read_bodies_whole(eio: Any, timeout: float = BODY_TIMEOUT) -> None:
+    """Wrap engine.io's request translation so that POST bodies are read whole."""
+    drivers = eio._async
+    translate = drivers["translate_request"]
+
+    def translate_whole(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        environ: dict[str, Any] = translate(*args, **kwargs)
+        if environ.get("REQUEST_METHOD") == "POST":
+            environ["wsgi.input"] = WholeBody(environ["wsgi.input"], timeout)
+        return environ
+
+    eio._async = {**drivers, "translate_request": translate_whole}
