@@ -40,6 +40,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def names_this_machine(name: str) -> bool:
+    """A name no one else can point at this machine: a loopback address
+    (127.0.0.0/8, ::1), 0.0.0.0 (which Linux routes here), or a name under
+    `.localhost` (RFC 6761: resolved locally, never by DNS)."""
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
 def host_name(header: str) -> str:
     """The name in a `Host` header, without its port, lower case
     ("[::1]:3000" -> "::1", "Example.org.:80" -> "example.org")."""
@@ -78,6 +91,8 @@ class HostGuard:
         header = request.headers.get("Host")
         # No Host at all: not a browser (every browser sends one), so not rebinding.
         if names is None or header is None or host_name(header) in names:
+            return await handler(request)
+        if LOOPBACK_NAMES <= names and names_this_machine(host_name(header)):
             return await handler(request)
         name = host_name(header)[:100]
         if name not in self._said and len(self._said) < 100:

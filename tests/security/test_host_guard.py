@@ -52,7 +52,8 @@ def test_a_rebound_page_cannot_read_a_loopback_server() -> None:
                 assert await _status(port, path, EVIL) == 421, path
             assert not await _websocket(port, EVIL)
             # The names a loopback server is reached by still work.
-            for name in ("127.0.0.1", "localhost", "LOCALHOST"):
+            for name in ("127.0.0.1", "localhost", "LOCALHOST", "0.0.0.0", "127.0.1.1",
+                         "app.localhost"):
                 assert await _status(port, "/socket.io/?EIO=4&transport=polling", name) == 200
             assert await _websocket(port, "localhost")
         finally:
