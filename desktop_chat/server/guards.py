@@ -92,7 +92,7 @@ class HostGuard:
         # No Host at all: not a browser (every browser sends one), so not rebinding.
         if names is None or header is None or host_name(header) in names:
             return await handler(request)
-        if LOOPBACK_NAMES <= names and names_this_machine(host_name(header)):
+        if names >= LOOPBACK_NAMES and names_this_machine(host_name(header)):
             return await handler(request)
         name = host_name(header)[:100]
         if name not in self._said and len(self._said) < 100:
