@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import socketio
 
+from desktop_chat.server.fanout import DirectManager
 from desktop_chat.server.history import EDIT, MESSAGE, REACT, Stored
 from desktop_chat.server.store import Store, StoreUnavailable
 
@@ -58,6 +59,13 @@ class ReplayLimits:
     # Per address, for clients that make up a new key for each connection.
     address_burst: float = 32 * 1024 * 1024
     address_rate: float = 4 * 1024 * 1024
+    # A page goes out only once what the client was sent before has nearly
+    # all left (its backlog: server/fanout.py): a replay is paced by what the
+    # client reads. One that reads nothing for `slow_seconds` is disconnected;
+    # its catch-up point is what it had read.
+    drained_bytes: int = 256 * 1024
+    drained_packets: int = 50
+    slow_seconds: float = 60.0
 
 
 @dataclass(slots=True)
@@ -229,10 +237,34 @@ class Replays:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
+    async def _drained(self, sid: str) -> bool:
+        """Wait until `sid` has read most of what it was sent; False (and the
+        client disconnected) when it reads nothing for `slow_seconds`."""
+        manager = self.sio.manager
+        if not isinstance(manager, DirectManager):
+            return True
+        limits = self.limits
+        waited_since = time.monotonic()
+        last = manager.backlog(sid)
+        while last[0] > limits.drained_packets or last[1] > limits.drained_bytes:
+            await asyncio.sleep(0.05)
+            now = manager.backlog(sid)
+            if now[0] < last[0] or now[1] < last[1]:  # it reads: the wait starts again
+                waited_since = time.monotonic()
+            elif time.monotonic() - waited_since > limits.slow_seconds:
+                log.warning("replay to %s of a client that does not read: disconnected", sid)
+                # Not sio.disconnect: that waits for the queue to drain, which never happens.
+                manager.drop_slow(manager.eio_sid_from_sid(sid, "/") or "")
+                return False
+            last = now
+        return True
+
     async def _run(self, sid: str, client: str, ip: str, room: str, since: int) -> None:
         cursor = since
         trimmed = False
         while True:
+            if not await self._drained(sid):
+                return
             delay = self.budgets.delay(client, ip)
             if delay > 0:
                 self.waiting.add((sid, room))
