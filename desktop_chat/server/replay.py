@@ -30,7 +30,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import socketio
@@ -115,6 +115,16 @@ class Budgets:
         now = time.monotonic()
         return max(bucket.delay(now) for bucket in self._pair(client, ip))
 
+    def client_delay(self, client: str) -> float:
+        limits = self.limits
+        bucket = self._bucket(f"client:{client}", limits.client_rate, limits.client_burst)
+        return bucket.delay(time.monotonic())
+
+    def address_delay(self, ip: str) -> float:
+        limits = self.limits
+        bucket = self._bucket(f"ip:{ip}", limits.address_rate, limits.address_burst)
+        return bucket.delay(time.monotonic())
+
     def charge(self, client: str, ip: str, cost: float) -> None:
         now = time.monotonic()
         for bucket in self._pair(client, ip):
@@ -130,6 +140,30 @@ class Budgets:
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+class _Line:
+    """The replays of one address waiting for its budget, served fairly.
+
+    Behind NAT or a proxy many clients share an address, and so its budget.
+    Whoever's wait happened to end first used to take it, page after page
+    of a big history, and a small catch-up beside 80 of them never
+    finished (issue #22). Now one page at a time goes to the waiting
+    client (key) sent the fewest bytes lately: a small catch-up is served
+    within a few pages of the big ones.
+    """
+
+    def __init__(self) -> None:
+        self.waiting: dict[tuple[str, str], tuple[str, asyncio.Future[None]]] = {}
+        self.busy = False
+        self.sent: dict[str, float] = {}  # client key -> bytes sent while the line existed
+
+    def wake(self) -> None:
+        if self.busy or not self.waiting:
+            return
+        who = min(self.waiting, key=lambda w: self.sent.get(self.waiting[w][0], 0.0))
+        self.busy = True
+        self.waiting.pop(who)[1].set_result(None)
 
 
 def meta(stored: Stored, sender_sid: str = "") -> dict[str, object]:
@@ -200,6 +234,39 @@ class Replays:
         # Replays waiting for their budget to refill (for tests and logs).
         self.waiting: set[tuple[str, str]] = set()
         self._tasks: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._lines: dict[str, _Line] = {}
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, ip: str, who: tuple[str, str], client: str) -> AsyncIterator[_Line]:
+        """Wait for this address's budget and for this client's turn in its
+        line (`_Line`); the turn lasts until the page is sent and charged."""
+        line = self._lines.get(ip)
+        if line is None:
+            line = self._lines[ip] = _Line()
+        ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        line.waiting[who] = (client, ticket)
+        line.wake()
+        try:
+            if not ticket.done():
+                self.waiting.add(who)
+                try:
+                    await ticket
+                finally:
+                    self.waiting.discard(who)
+            while (delay := self.budgets.address_delay(ip)) > 0:
+                self.waiting.add(who)
+                try:
+                    await asyncio.sleep(delay)
+                finally:
+                    self.waiting.discard(who)
+            yield line
+        finally:
+            line.waiting.pop(who, None)
+            if ticket.done():  # this client had the turn: the next one's now
+                line.busy = False
+            line.wake()
+            if not line.waiting and not line.busy and self._lines.get(ip) is line:
+                del self._lines[ip]
 
     def running(self, sid: str, room: str) -> bool:
         return (sid, room) in self._tasks
@@ -265,7 +332,7 @@ class Replays:
         while True:
             if not await self._drained(sid):
                 return
-            delay = self.budgets.delay(client, ip)
+            delay = self.budgets.client_delay(client)
             if delay > 0:
                 self.waiting.add((sid, room))
                 try:
@@ -274,7 +341,7 @@ class Replays:
                     self.waiting.discard((sid, room))
                 continue
             try:
-                async with self.lock:
+                async with self._turn(ip, (sid, room), client) as line, self.lock:
                     # Everything asked of the store comes before anything is
                     # sent, so that a store out of reach (Redis down) leaves
                     # this page unsent, to be tried again as it was.
@@ -296,11 +363,13 @@ class Replays:
                     if done is not None:
                         await self._subscribe(sid, room)
                         await self.sio.emit("replay-done", done, to=sid)
+                    # Charged before the turn passes on: the next sees the debt.
+                    self.budgets.charge(client, ip, cost)
+                    line.sent[client] = line.sent.get(client, 0.0) + cost
             except StoreUnavailable as exc:
                 log.warning("replay to %s of %r waits for the store (%s)", sid, room, exc)
                 await asyncio.sleep(STORE_RETRY_SECONDS)
                 continue
-            self.budgets.charge(client, ip, cost)
             if last:
                 return
             await asyncio.sleep(0)
