@@ -7,7 +7,9 @@ into the queue of the other.)
 One ordered queue, drained by one pump task per connection, which
 serializes the emits (python-socketio's `emit` is not safe to run
 concurrently) and keeps what was written while offline until the
-connection returns. Delivery is tracked here: each message is in the
+connection returns. A file's message waits in the queue, at its place, for
+its file to be stored (`_stored`): what was written after it goes after it.
+Delivery is tracked here: each message is in the
 outbox before it is sent and leaves it only when it is known to be
 through (acked by a server that acks; on the wire, for one that doesn't).
 Its state changes are reported as `DeliveryUpdate`s; the `Message`
@@ -22,7 +24,7 @@ import dataclasses
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -30,6 +32,7 @@ import socketio
 
 from desktop_chat.client.dialect import ProfileDialect
 from desktop_chat.client.echo import EchoFilter
+from desktop_chat.client.errors import FileRefused
 from desktop_chat.client.notices import (
     ChangeRefused,
     Joined,
@@ -118,6 +121,11 @@ class Sender:
         self.on_no_info: Callable[[], None] = lambda: None  # this server says nothing of itself
         # A reply went as quoted text (the server cannot carry replies): its room.
         self.on_quoted: Callable[[str], None] = lambda room: None
+        # A file's message: stores its file on the server (client/files.py) and
+        # returns its `opts.attachment`, or raises FileRefused.
+        self.store_file: Callable[[Message, dict[str, object]], Awaitable[dict[str, object]]]
+        self.store_file = _no_files
+        self.on_file_discarded: Callable[[str], None] = lambda message_id: None
         self.server_key: str | None = None  # whose outbox rows are ours
         self.rooms: list[str] = []  # joined, in order; rejoined after a reconnect
         self._queue: deque[_Op] = deque()
@@ -138,16 +146,20 @@ class Sender:
 
     # ---- what the user asks for -------------------------------------------
 
-    def send(self, message: Message, extra: dict[str, object] | None = None) -> None:
+    def send(
+        self, message: Message, extra: dict[str, object] | None = None,
+        thumbnail: bytes | None = None,
+    ) -> None:
         """Keep a copy of a shown message, store it, and send it when connected.
         `extra`: its `opts` on the wire besides the id, and what the outbox
-        keeps with it (outbox.py).
+        keeps with it (outbox.py); a file's message has `extra["file"]` and
+        maybe a `thumbnail`.
 
         Raises OutboxError, before anything is queued, when it cannot be stored.
         """
         own = dataclasses.replace(message)
         if self.server_key is not None:
-            self.outbox.add(self.server_key, own, extra)
+            self.outbox.add(self.server_key, own, extra, thumbnail)
         self._enqueue(_Send(own, extra))
 
     def change(self, change: Change, payload: dict[str, object]) -> None:
@@ -193,6 +205,28 @@ class Sender:
         self.outbox.remove(message_id)
         return True
 
+    def cancel_file(self, message_id: str) -> bool:
+        """Take back a file's message whose file is not stored yet (queued, or
+        failed): it never goes; False when there is none such."""
+        message = self._failed.pop(message_id, None)
+        if message is None:
+            for op in self._queue:
+                if isinstance(op, _Send) and op.message.id == message_id and op.extra \
+                        and "file" in op.extra:
+                    message = op.message
+                    self._queue.remove(op)
+                    break
+        if message is None:
+            return False
+        self._discard_file(message)
+        return True
+
+    def _discard_file(self, message: Message) -> None:
+        self._extras.pop(message.id, None)
+        self.outbox.remove(message.id)
+        self.on_file_discarded(message.id)
+        self._set_state(message, DeliveryState.DISCARDED)
+
     def retry(self, message_id: str) -> bool:
         """Send a failed message again; False when there is no such failed message."""
         message = self._failed.pop(message_id, None)
@@ -211,6 +245,7 @@ class Sender:
         if message is None:
             return False
         self.outbox.remove(message_id)
+        self.on_file_discarded(message_id)
         self._set_state(message, DeliveryState.DISCARDED)
         return True
 
@@ -370,6 +405,11 @@ class Sender:
                     elif isinstance(op, _Change):
                         await _pace(bucket)
                         await self._emit_change(sio, op)
+                    elif op.extra and "file" in op.extra:
+                        attachment = await self._stored(op)
+                        if attachment is not None:
+                            await _pace(bucket)
+                            await self._emit_send(sio, op.message, op.extra, attachment)
                     else:
                         await _pace(bucket)
                         await self._emit_send(sio, op.message, op.extra)
@@ -384,6 +424,24 @@ class Sender:
             # connection does (what was not through is sent again).
             log.exception("sending failed")
             self._end_connection(f"{type(exc).__name__}: {exc}")
+
+    async def _stored(self, op: _Send) -> dict[str, object] | None:
+        """A file's message waits here, at its place in the queue, until its
+        file is stored: a text written after it never overtakes it, in its
+        room or any other (one order for all, as for joins and changes; the
+        upload itself goes on over HTTP while the socket only waits). None
+        when the file did not go: the line failed (Retry uploads again) or
+        the user cancelled it (discarded)."""
+        assert op.extra is not None
+        try:
+            return await self.store_file(op.message, op.extra)
+        except FileRefused as exc:
+            if exc.code == "cancelled":
+                self._discard_file(op.message)
+            else:
+                self._extras[op.message.id] = op.extra  # a retry uploads it again
+                self._fail(op.message, exc.detail or exc.code)
+            return None
 
     def _bucket(self) -> TokenBucket | None:
         """Our own meter at the server's stated rate: a paste of many lines goes
@@ -470,7 +528,11 @@ class Sender:
         await sio.emit("message-event", (op.payload,), callback=ack)
 
     async def _emit_send(
-        self, sio: socketio.AsyncClient, message: Message, extra: dict[str, object] | None = None
+        self,
+        sio: socketio.AsyncClient,
+        message: Message,
+        extra: dict[str, object] | None = None,
+        attachment: dict[str, object] | None = None,
     ) -> None:
         def ack(*args: object) -> None:
             entry = self._unacked.pop(message.id, None)
@@ -502,6 +564,8 @@ class Sender:
             wire = message
         if self.says_markdown(message):
             opts["format"] = "markdown"
+        if attachment is not None:
+            opts["attachment"] = attachment
         if extra:
             self._extras[message.id] = extra
         self._emitted.add(message.id)
@@ -554,6 +618,10 @@ class Sender:
             self._watchdog = asyncio.get_running_loop().call_later(
                 ACK_TIMEOUT - waited, self._check_acks
             )
+
+
+async def _no_files(message: Message, extra: dict[str, object]) -> dict[str, object]:
+    raise FileRefused("no-files")
 
 
 def _kept_change(row: Message, payload: dict[str, object]) -> Change:

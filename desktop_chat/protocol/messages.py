@@ -155,6 +155,15 @@ class Attachment:
             return None
         return cls(file, name, size, kind, sha, _file_id(data.get("thumbnail")))
 
+    @classmethod
+    def from_kept(cls, data: object) -> Attachment | None:
+        """As this client keeps it (`to_wire`, in its history): our own line's
+        file may have no server id yet ("")."""
+        if isinstance(data, dict) and data.get("file") == "":
+            kept = cls.from_wire({**data, "file": "0" * 32})
+            return None if kept is None else replace(kept, file="")
+        return cls.from_wire(data)
+
 
 class TransferState(Enum):
     RUNNING = "running"
@@ -395,6 +404,9 @@ def received_message(args: tuple[object, ...], now: float | None = None) -> Mess
         message.reply_to = reply_to
     if meta.get("format") == "markdown":
         message.formatted = True
+    attachment = meta.get("attachment")
+    if attachment is not None:  # the one look a line without a file costs
+        message.attachment = Attachment.from_wire(attachment)
     return message
 
 
