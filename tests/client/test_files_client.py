@@ -293,6 +293,7 @@ def test_cancel_mid_upload_discards_the_line_and_the_servers_bytes(tmp_path: Pat
 def test_refusals_too_large_no_files_and_a_file_gone_before_upload(tmp_path: Path) -> None:
     (tmp_path / "big.bin").write_bytes(b"x" * 5000)
     (tmp_path / "gone.bin").write_bytes(b"soon gone")
+    (tmp_path / "grown.bin").write_bytes(b"small")
 
     async def scenario() -> None:
         async with files_server(tmp_path / "server", max_bytes=1000) as (_, url):
@@ -315,12 +316,15 @@ def test_refusals_too_large_no_files_and_a_file_gone_before_upload(tmp_path: Pat
                 alice.set_offline(True)
                 await until(lambda: alice.status.state is not ConnectionState.CONNECTED)
                 gone = alice.send_file(ROOM, tmp_path / "gone.bin")
+                grown = alice.send_file(ROOM, tmp_path / "grown.bin")
                 (tmp_path / "gone.bin").unlink()
+                (tmp_path / "grown.bin").write_bytes(b"not what was chosen")
                 alice.set_offline(False)
-                await until(lambda: a.states.get(gone.id) is DeliveryState.FAILED,
-                            what="the vanished file to fail")
-                failed = a.last(gone.id, upload=True)
-                assert failed is not None and failed.code == "unreadable"
+                for line in (gone, grown):
+                    await until(lambda m=line: a.states.get(m.id) is DeliveryState.FAILED,
+                                what="the vanished or changed file to fail")
+                    failed = a.last(line.id, upload=True)
+                    assert failed is not None and failed.code == "unreadable"
                 alice.discard(gone.id)
                 assert a.states[gone.id] is DeliveryState.DISCARDED
             finally:
