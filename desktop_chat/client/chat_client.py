@@ -529,6 +529,10 @@ class ChatClient:
     def delete(self, message: Message) -> None:
         """Take back a line of ours: a line not sent yet never goes; a sent one
         is deleted everywhere once the server has done so."""
+        if self._files.uploading(message.id) and self._files.cancel(message.id):
+            # Its file is going up: it never goes (the sender discards the line).
+            self.on_transfer(TransferUpdate(message.id, True, 0, 0, TransferState.CANCELLED))
+            return
         if self._unsupported(message.room):
             return
         change = Change(ChangeType.DELETE, message.id, message.room, sender=self.name, mine=True)

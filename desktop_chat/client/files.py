@@ -227,6 +227,8 @@ class FileTransfers:
             return done[0].to_wire()
         task = self._uploads.get(message.id)
         if task is None:
+            # Before the task runs: a Cancel from now on reaches it.
+            self._cancels.setdefault(message.id, asyncio.Event())
             task = asyncio.get_running_loop().create_task(self._upload(message, extra))
             task.add_done_callback(_retrieved)
             self._uploads[message.id] = task
@@ -242,6 +244,15 @@ class FileTransfers:
                 self._uploads.pop(message.id, None)
 
     async def _upload(self, message: Message, extra: dict[str, object]) -> dict[str, object]:
+        cancel = self._cancels.setdefault(message.id, asyncio.Event())
+        try:
+            return await self._upload_file(message, extra, cancel)
+        finally:
+            self._cancels.pop(message.id, None)
+
+    async def _upload_file(
+        self, message: Message, extra: dict[str, object], cancel: asyncio.Event
+    ) -> dict[str, object]:
         file = extra.get("file")
         if not isinstance(file, dict):
             raise FileRefused("unreadable", "no file kept with the message")
@@ -256,7 +267,8 @@ class FileTransfers:
         if why:
             raise FileRefused("unreadable", why)
         thumbnail = self._own_thumbnails.get(message.id) or self._outbox().thumbnail(message.id)
-        cancel = self._cancels.setdefault(message.id, asyncio.Event())
+        if cancel.is_set():
+            raise FileRefused("cancelled")
         base = self._base()
         session = self.session()
         token = self._token()
@@ -286,8 +298,6 @@ class FileTransfers:
             raise FileRefused("unavailable", str(exc)) from exc
         except OSError as exc:
             raise FileRefused("unreadable", str(exc)) from exc
-        finally:
-            self._cancels.pop(message.id, None)
         attachment = Attachment(committed.file, name, committed.size, committed.type,
                                 committed.sha256, thumbnail_id)
         self._stored[message.id] = (attachment, path)
@@ -312,6 +322,7 @@ class FileTransfers:
         the window to open); the end is a TransferUpdate DONE with its path."""
         if message.attachment is None or message.id in self._downloads:
             return
+        self._cancels.setdefault(message.id, asyncio.Event())  # Cancel reaches it from now on
         task = asyncio.get_running_loop().create_task(self._download(message, folder))
         task.add_done_callback(_retrieved)
         self._downloads[message.id] = task
@@ -326,6 +337,7 @@ class FileTransfers:
         if own is not None and folder is None and await asyncio.to_thread(
             _same_size, own[1], attachment.size
         ):
+            self._cancels.pop(message.id, None)
             self._done(message.id, attachment.size, own[1])
             return
         cache = folder is None
@@ -333,6 +345,7 @@ class FileTransfers:
             folder = self.folder / "files" / (attachment.file or "own")
         if cache and (kept := folder / _cached_name(attachment)).is_file() and \
                 await asyncio.to_thread(_same_size, kept, attachment.size):
+            self._cancels.pop(message.id, None)
             self._done(message.id, attachment.size, kept)
             return
         cancel = self._cancels.setdefault(message.id, asyncio.Event())
@@ -381,6 +394,9 @@ class FileTransfers:
             return False
         event.set()
         return True
+
+    def uploading(self, message_id: str) -> bool:
+        return message_id in self._uploads
 
     def downloading(self, message_id: str) -> bool:
         return message_id in self._downloads

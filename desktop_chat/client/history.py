@@ -427,7 +427,15 @@ class History:
                             "DELETE FROM messages WHERE account = ? AND id = ? AND kind = 'own'",
                             (account, update.id),
                         )
-                    elif update.server_id:
+                        continue
+                    if update.attachment is not None:  # a file's line of ours, stored
+                        db.execute(
+                            "UPDATE messages SET extra = json_set(coalesce(extra, '{}'),"
+                            " '$.attachment', json(?))"
+                            " WHERE account = ? AND id = ? AND kind = 'own'",
+                            (json.dumps(update.attachment.to_wire()), account, update.id),
+                        )
+                    if update.server_id:
                         db.execute(
                             "UPDATE messages SET state = ?, error = ?,"
                             " extra = json_set(coalesce(extra, '{}'), '$.server_id', ?)"

@@ -46,6 +46,7 @@ from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.server_info import ServerInfo
 from desktop_chat.protocol.limits import TokenBucket
 from desktop_chat.protocol.messages import (
+    Attachment,
     Change,
     ChangeType,
     DeliveryState,
@@ -370,13 +371,14 @@ class Sender:
         self._queued.set()
 
     def _set_state(
-        self, message: Message, state: DeliveryState, error: str = "", server_id: str = ""
+        self, message: Message, state: DeliveryState, error: str = "", server_id: str = "",
+        attachment: Attachment | None = None,
     ) -> None:
         if message.state is not state or message.error != error:
             message.state = state
             message.error = error
             message.server_id = server_id or message.server_id
-            self.on_delivery(DeliveryUpdate(message.id, state, error, server_id))
+            self.on_delivery(DeliveryUpdate(message.id, state, error, server_id, attachment))
 
     async def _pump(self, sio: socketio.AsyncClient) -> None:
         """Drain the queue in order while this connection lasts."""
@@ -549,7 +551,8 @@ class Sender:
                 self.outbox.remove(message.id)
                 server_id = reply.get("id") if isinstance(reply, dict) else None
                 self._set_state(message, DeliveryState.DELIVERED,
-                                server_id=server_id if isinstance(server_id, str) else "")
+                                server_id=server_id if isinstance(server_id, str) else "",
+                                attachment=stored)
 
         given = extra.get("opts") if extra else None
         opts = dict(given) if isinstance(given, dict) else {}
@@ -564,8 +567,10 @@ class Sender:
             wire = message
         if self.says_markdown(message):
             opts["format"] = "markdown"
+        stored = None
         if attachment is not None:
             opts["attachment"] = attachment
+            stored = message.attachment = Attachment.from_wire(attachment)
         if extra:
             self._extras[message.id] = extra
         self._emitted.add(message.id)

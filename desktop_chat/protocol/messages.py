@@ -198,6 +198,9 @@ class DeliveryUpdate:
     state: DeliveryState
     error: str = ""
     server_id: str = ""  # DELIVERED by a server that acks: its id of the message
+    # DELIVERED, a file's line of ours: the file as the server stored it (the
+    # line was shown with no server ids), kept by the history for later runs.
+    attachment: Attachment | None = None
 
 
 # What living messages add to a line, by field name: kept by the local

@@ -22,9 +22,11 @@ from desktop_chat.client.history import History
 from desktop_chat.client.local_db import open_client_db
 from desktop_chat.client.notices import Joined
 from desktop_chat.client.outbox import Outbox
+from desktop_chat.client.files import _keep, _read_touch
 from desktop_chat.protocol.messages import (
     Attachment,
     DeliveryState,
+    DeliveryUpdate,
     Kind,
     Message,
     TransferState,
@@ -47,8 +49,14 @@ class Files(Recorder):
         super().__init__(client)
         self.transfers: list[TransferUpdate] = []
         self.thumbnails: dict[str, bytes] = {}
+        self.updates: list[DeliveryUpdate] = []
         client.on_transfer = self.transfers.append
         client.on_thumbnail = self.thumbnails.__setitem__
+        client.on_delivery = self._delivery
+
+    def _delivery(self, update: DeliveryUpdate) -> None:
+        self.updates.append(update)
+        self.states[update.id] = update.state
 
     def last(self, message_id: str, upload: bool = False) -> TransferUpdate | None:
         found = [u for u in self.transfers if u.id == message_id and u.upload is upload]
@@ -143,6 +151,10 @@ def test_a_file_and_an_image_go_to_another_client_in_order_with_the_text(tmp_pat
                     await until(lambda s=sent: a.states.get(s.id) is DeliveryState.DELIVERED)
                 ups = [u for u in a.transfers if u.id == doc.id]
                 assert ups[-1].state is TransferState.DONE and ups[-1].done == len(report)
+                # Delivered with the server's record, for the history to keep.
+                delivered = next(u for u in a.updates if u.id == doc.id
+                                 and u.state is DeliveryState.DELIVERED)
+                assert delivered.attachment == got_doc.attachment
 
                 # Bob downloads into a folder of his choice: checked, whole.
                 downloads = tmp_path / "Downloads"
@@ -280,6 +292,10 @@ def test_cancel_mid_upload_discards_the_line_and_the_servers_bytes(tmp_path: Pat
                 # The server deleted what arrived; nothing else goes to bob.
                 partial = tmp_path / "server" / "files" / "partial"
                 await until(lambda: not any(partial.iterdir()), what="the upload deleted")
+                # Cancelled before it began: never goes either.
+                quick = alice.send_file(ROOM, tmp_path / "server" / "chat.db")
+                alice.cancel_transfer(quick.id)
+                assert a.states.get(quick.id) is DeliveryState.DISCARDED
                 alice.send("next", ROOM)
                 await until(lambda: bool(b.received()), what="the next line")
                 assert [m.text for m in b.received()] == ["next"]
@@ -392,12 +408,31 @@ def test_the_history_keeps_attachments_across_a_reopen(tmp_path: Path) -> None:
     pending = own_message("", ROOM, "me")
     pending.attachment = Attachment("", "notes.txt", 12, "text/plain")
     plain = Message(text="plain", kind=Kind.OTHER, room=ROOM, sender="bob")
+    sent = own_message("mine", ROOM, "me")
+    sent.attachment = Attachment("", "plan.png", 5, "image/png")
+    stored = Attachment("e" * 32, "plan.png", 5, "image/png", "f" * 64, "1" * 32)
     history = History(tmp_path / "history.db")
-    history.add("acct", ROOM, [received, pending, plain])
+    history.add("acct", ROOM, [received, pending, plain, sent])
+    history.update("acct", DeliveryUpdate(sent.id, DeliveryState.DELIVERED, server_id="s1",
+                                          attachment=stored))
     history.close()
     again = History(tmp_path / "history.db")
     try:
         kept = again.last("acct", ROOM, 10)
-        assert [m.attachment for m in kept] == [received.attachment, pending.attachment, None]
+        assert [m.attachment for m in kept] == [
+            received.attachment, pending.attachment, None, stored
+        ]
+        assert kept[3].server_id == "s1" and kept[3].state is DeliveryState.DELIVERED
     finally:
         again.close()
+
+
+def test_the_thumbnail_cache_keeps_the_most_recently_used(tmp_path: Path) -> None:
+    folder = tmp_path / "thumbnails"
+    for i in range(5):
+        _keep(folder, f"t{i}", b"%d" % i, 3)
+        os.utime(folder / f"t{i}", (1000 + i, 1000 + i))
+    assert sorted(p.name for p in folder.iterdir()) == ["t2", "t3", "t4"]
+    assert _read_touch(folder / "t2") == b"2"  # used now: the newest
+    _keep(folder, "t5", b"5", 3)
+    assert sorted(p.name for p in folder.iterdir()) == ["t2", "t4", "t5"]
