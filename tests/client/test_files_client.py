@@ -343,6 +343,12 @@ def test_refusals_too_large_no_files_and_a_file_gone_before_upload(tmp_path: Pat
                     assert failed is not None and failed.code == "unreadable"
                 alice.discard(gone.id)
                 assert a.states[gone.id] is DeliveryState.DISCARDED
+                # Put back as chosen: Retry uploads it again, and it goes.
+                (tmp_path / "grown.bin").write_bytes(b"SMALL")
+                alice.retry(grown.id)
+                await until(lambda: a.states.get(grown.id) is DeliveryState.DELIVERED,
+                            what="the retried file")
+                assert a.last(grown.id, upload=True).state is TransferState.DONE  # type: ignore[union-attr]
             finally:
                 await alice.close()
 
