@@ -759,6 +759,7 @@ class ChatClient:
         self._echo.end()  # what it held came from the old server
         self._events, self._unsupported_said = None, False
         self._files_said, self._files_max = None, 0
+        self._files.switched()
         self._kept.save()  # the old server's, before its offsets are forgotten
         self._receiver.reset()
         kept = self._kept.load(target.key)

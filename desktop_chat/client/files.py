@@ -231,6 +231,7 @@ class FileTransfers:
             self._cancels.setdefault(message.id, asyncio.Event())
             task = asyncio.get_running_loop().create_task(self._upload(message, extra))
             task.add_done_callback(_retrieved)
+            task.add_done_callback(lambda _t: self._uploads.pop(message.id, None))
             self._uploads[message.id] = task
         try:
             return await asyncio.shield(task)
@@ -239,16 +240,33 @@ class FileTransfers:
                 self.on_transfer(TransferUpdate(message.id, True, 0, _size(extra),
                                                 TransferState.FAILED, exc.code, exc.detail))
             raise
-        finally:
-            if task.done():
-                self._uploads.pop(message.id, None)
 
     async def _upload(self, message: Message, extra: dict[str, object]) -> dict[str, object]:
         cancel = self._cancels.setdefault(message.id, asyncio.Event())
         try:
             return await self._upload_file(message, extra, cancel)
+        except aiohttp.ClientError as exc:  # an answer transfers.py does not expect
+            raise FileRefused("unavailable", str(exc)) from exc
+        except (FileRefused, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            # A bug: logged with its traceback, and the line fails (Retry,
+            # Discard) instead of the sender reconnecting over it for ever.
+            log.exception("files: the upload of %s failed", message.id)
+            raise FileRefused("failed", f"{type(exc).__name__}: {exc}") from exc
         finally:
             self._cancels.pop(message.id, None)
+
+    def switched(self) -> None:
+        """Another server: what goes up or down to the old one stops (a
+        queued file goes up again when that server is used again, from the
+        outbox), and what was stored there means nothing here."""
+        for upload_task in self._uploads.values():
+            upload_task.cancel()
+        for message_id, task in self._downloads.items():
+            task.cancel()
+            self.on_transfer(TransferUpdate(message_id, False, 0, 0, TransferState.CANCELLED))
+        self._stored.clear()
 
     async def _upload_file(
         self, message: Message, extra: dict[str, object], cancel: asyncio.Event
@@ -374,6 +392,13 @@ class FileTransfers:
             return
         except OSError as exc:
             self._failed(message.id, attachment.size, "unwritable", str(exc))
+            return
+        except aiohttp.ClientError as exc:
+            self._failed(message.id, attachment.size, "unavailable", str(exc))
+            return
+        except Exception as exc:
+            log.exception("files: the download of %s failed", message.id)  # a bug
+            self._failed(message.id, attachment.size, "failed", f"{type(exc).__name__}: {exc}")
             return
         finally:
             self._cancels.pop(message.id, None)

@@ -18,11 +18,11 @@ from aiohttp import web
 from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import ChatClient, ConnectionState
 from desktop_chat.client.errors import FileRefused
+from desktop_chat.client.files import _keep, _read_touch
 from desktop_chat.client.history import History
 from desktop_chat.client.local_db import open_client_db
 from desktop_chat.client.notices import Joined
 from desktop_chat.client.outbox import Outbox
-from desktop_chat.client.files import _keep, _read_touch
 from desktop_chat.protocol.messages import (
     Attachment,
     DeliveryState,
