@@ -5,6 +5,7 @@ cancelling; refusals; the history keeping attachments."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from collections.abc import AsyncIterator
@@ -299,6 +300,87 @@ def test_cancel_mid_upload_discards_the_line_and_the_servers_bytes(tmp_path: Pat
                 alice.send("next", ROOM)
                 await until(lambda: bool(b.received()), what="the next line")
                 assert [m.text for m in b.received()] == ["next"]
+            finally:
+                await alice.close()
+                await bob.close()
+
+    run_checked(scenario())
+
+
+def test_an_upload_outlives_a_dropped_socket_and_goes_once(tmp_path: Path) -> None:
+    data = os.urandom(40 * 1024 * 1024)
+    (tmp_path / "big.bin").write_bytes(data)
+
+    async def scenario() -> None:
+        async with files_server(tmp_path / "server", chunk_bytes=1024 * 1024,
+                                max_bytes=100 * 1024 * 1024) as (server, url):
+            alice, a = files_client("alice", tmp_path / "alice")
+            bob, b = files_client("bob", tmp_path / "bob")
+            try:
+                await joined(alice, a, url)
+                await joined(bob, b, url)
+                line = alice.send_file(ROOM, tmp_path / "big.bin", caption="big")
+                after = alice.send("after it", ROOM)
+                sids: list[str] = []
+
+                def drop_once(update: TransferUpdate) -> None:
+                    a.transfers.append(update)
+                    if not sids and 0 < update.done < update.total:
+                        sids.append(alice.status.sid)
+                        asyncio.ensure_future(server.sio.disconnect(alice.status.sid))
+                    elif update.state is TransferState.DONE:
+                        sids.append(alice.status.sid)  # a new socket's, or none
+
+                alice.on_transfer = drop_once
+                await until(lambda: len(b.received()) == 2, timeout=30, what="both lines")
+                assert [m.text for m in b.received()] == ["big", "after it"]
+                # The socket dropped while the file went up (the upload went on).
+                assert len(sids) == 2 and sids[1] != sids[0]
+                got = b.received()[0].attachment
+                assert got is not None and got.sha256 == sha(data)
+                # One upload: stored once, DONE once.
+                dones = [u for u in a.transfers if u.id == line.id
+                         and u.state is TransferState.DONE]
+                assert len(dones) == 1
+                progress = [u.done for u in a.transfers if u.id == line.id]
+                assert progress == sorted(progress)  # never from the start again:
+                assert all(done > progress[0] for done in progress[1:])
+                await until(lambda: a.states.get(after.id) is DeliveryState.DELIVERED)
+            finally:
+                await alice.close()
+                await bob.close()
+
+    run_checked(scenario())
+
+
+def test_cancel_mid_download_leaves_nothing_in_the_folder(tmp_path: Path) -> None:
+    data = os.urandom(60 * 1024 * 1024)
+    (tmp_path / "big.bin").write_bytes(data)
+
+    async def scenario() -> None:
+        async with files_server(tmp_path / "server", max_bytes=100 * 1024 * 1024) as (_, url):
+            alice, a = files_client("alice", tmp_path / "alice")
+            bob, b = files_client("bob", tmp_path / "bob")
+            try:
+                await joined(alice, a, url)
+                await joined(bob, b, url)
+                alice.send_file(ROOM, tmp_path / "big.bin")
+                await until(lambda: bool(b.received()), timeout=30, what="the line")
+                got = b.received()[0]
+                folder = tmp_path / "Downloads"
+                folder.mkdir()
+
+                def halfway(update: TransferUpdate) -> None:
+                    b.transfers.append(update)
+                    if update.state is TransferState.RUNNING and 0 < update.done < update.total:
+                        bob.cancel_transfer(update.id)
+
+                bob.on_transfer = halfway
+                bob.download(got, folder)
+                await until(lambda: b.ended(got.id), timeout=30, what="the download to end")
+                last = b.last(got.id)
+                assert last is not None and last.state is TransferState.CANCELLED, last
+                await until(lambda: not any(folder.iterdir()), what="the .part removed")
             finally:
                 await alice.close()
                 await bob.close()
