@@ -322,12 +322,14 @@ def test_an_upload_outlives_a_dropped_socket_and_goes_once(tmp_path: Path) -> No
                 line = alice.send_file(ROOM, tmp_path / "big.bin", caption="big")
                 after = alice.send("after it", ROOM)
                 sids: list[str] = []
+                drops: list[asyncio.Future[None]] = []
 
                 def drop_once(update: TransferUpdate) -> None:
                     a.transfers.append(update)
                     if not sids and 0 < update.done < update.total:
                         sids.append(alice.status.sid)
-                        asyncio.ensure_future(server.sio.disconnect(alice.status.sid))
+                        drops.append(asyncio.ensure_future(
+                            server.sio.disconnect(alice.status.sid)))
                     elif update.state is TransferState.DONE:
                         sids.append(alice.status.sid)  # a new socket's, or none
 
