@@ -26,6 +26,8 @@ from desktop_chat.client.notices import Joined
 from desktop_chat.client.outbox import Outbox
 from desktop_chat.protocol.messages import (
     Attachment,
+    Change,
+    ChangeType,
     DeliveryState,
     DeliveryUpdate,
     Kind,
@@ -513,6 +515,11 @@ def test_the_history_keeps_attachments_across_a_reopen(tmp_path: Path) -> None:
             received.attachment, pending.attachment, None, stored
         ]
         assert kept[3].server_id == "s1" and kept[3].state is DeliveryState.DELIVERED
+        # Deleted by its sender: the file goes with the text.
+        again.change("acct", Change(ChangeType.DELETE, received.id, ROOM))
+        again.flush()
+        gone = again.last("acct", ROOM, 10)[0]
+        assert gone.deleted and gone.attachment is None
     finally:
         again.close()
 
