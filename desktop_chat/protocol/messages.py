@@ -264,8 +264,9 @@ def apply_change(message: Message, change: Change) -> Message:
     """The line as it is after `change`: a new record (records are never
     changed in place once handed on, see the module)."""
     if change.type is ChangeType.DELETE:
+        # A deleted line's file is deleted by the server too: nothing of it stays.
         return replace(message, text="", deleted=True, reactions=None, reacted=(),
-                       formatted=False)
+                       formatted=False, attachment=None)
     if message.deleted:
         return message  # a late edit or reaction of a line that is gone
     if change.type is ChangeType.EDIT:
