@@ -217,7 +217,8 @@ class ChatClient:
         )
         self._files.on_transfer = lambda update: self.on_transfer(update)
         self._files.on_thumbnail = lambda message_id, data: self.on_thumbnail(message_id, data)
-        self._sender.store_file = self._files.stored
+        self._sender.start_file = self._files.start
+        self._sender.file_settled = self._files.settled
         self._sender.on_file_discarded = self._files.forget
         self._receiver.on_change = lambda change: self.on_change(change)
         # desktop-chat-server's presence, participants, typing and renames.
@@ -453,7 +454,10 @@ class ChatClient:
         deleted) or down (what arrived is deleted)."""
         downloading = self._files.downloading(message_id)
         running = self._files.cancel(message_id)
-        if not running and not self._sender.cancel_file(message_id):
+        # Queued (offline, or not begun): discarded now; holding its room
+        # while it goes up: discarded when the upload ends (sender.py).
+        dropped = not downloading and self._sender.cancel_file(message_id)
+        if not running and not dropped:
             return
         self.on_transfer(TransferUpdate(message_id, not downloading, 0, 0,
                                         TransferState.CANCELLED))

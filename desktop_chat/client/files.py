@@ -8,12 +8,12 @@ socket gets it, progress as `TransferUpdate`s, cancelling, and the
 client's data folder (thumbnails, and files opened from the window).
 
 Uploads are started by the sender (sender.py) when a file's message comes
-up in its ordered queue, and awaited there: the text written after a file
-goes after it (see `Sender._stored`). An upload outlives a dropped socket
-(HTTP resumes by itself; a ticket is asked of the next socket), and the
-pump of the next connection waits for the same upload instead of starting
-another. Nothing is fetched that the user did not ask for, except the
-thumbnails the window asks for, from the server the messages came from.
+up in its ordered queue; what was written after it in its room waits for
+it (see `Sender._hold`). An upload outlives a dropped socket (HTTP resumes
+by itself; a ticket is asked of the next socket), and the next
+connection's sender waits for the same upload instead of starting another.
+Nothing is fetched that the user did not ask for, except the thumbnails
+the window asks for, from the server the messages came from.
 """
 
 from __future__ import annotations
@@ -217,43 +217,51 @@ class FileTransfers:
         if data:
             self._own_thumbnails[message_id] = data
 
-    async def stored(self, message: Message, extra: dict[str, object]) -> dict[str, object]:
+    def start(
+        self, message: Message, extra: dict[str, object]
+    ) -> asyncio.Future[dict[str, object]]:
         """Store a queued message's file (and its thumbnail, first) on the
-        server; its `opts.attachment`. The same upload is awaited again by the
-        next connection's pump when this one is cut. Raises FileRefused (code
-        `cancelled` when the user cancelled: the line is discarded)."""
+        server: its `opts.attachment`, or FileRefused (code `cancelled` when
+        the user cancelled: the line is discarded). The same upload is
+        handed out again until `settled` (to the next connection's sender
+        when this one is cut)."""
         done = self._stored.get(message.id)
         if done is not None:  # stored before the connection dropped: sent again as is
-            return done[0].to_wire()
+            stored: asyncio.Future[dict[str, object]] = asyncio.get_running_loop().create_future()
+            stored.set_result(done[0].to_wire())
+            return stored
         task = self._uploads.get(message.id)
         if task is None:
             # Before the task runs: a Cancel from now on reaches it.
             self._cancels.setdefault(message.id, asyncio.Event())
             task = asyncio.get_running_loop().create_task(self._upload(message, extra))
             task.add_done_callback(_retrieved)
-            task.add_done_callback(lambda _t: self._uploads.pop(message.id, None))
             self._uploads[message.id] = task
+        return task
+
+    def settled(self, message_id: str) -> None:
+        """The sender took the upload's outcome: a retry starts another."""
+        self._uploads.pop(message_id, None)
+
+    async def _upload(self, message: Message, extra: dict[str, object]) -> dict[str, object]:
+        cancel = self._cancels.setdefault(message.id, asyncio.Event())
         try:
-            return await asyncio.shield(task)
+            try:
+                return await self._upload_file(message, extra, cancel)
+            except aiohttp.ClientError as exc:  # an answer transfers.py does not expect
+                raise FileRefused("unavailable", str(exc)) from exc
+            except (FileRefused, asyncio.CancelledError):
+                raise
+            except Exception as exc:
+                # A bug: logged with its traceback, and the line fails (Retry,
+                # Discard) instead of the sender reconnecting over it for ever.
+                log.exception("files: the upload of %s failed", message.id)
+                raise FileRefused("failed", f"{type(exc).__name__}: {exc}") from exc
         except FileRefused as exc:
             if exc.code != "cancelled":
                 self.on_transfer(TransferUpdate(message.id, True, 0, _size(extra),
                                                 TransferState.FAILED, exc.code, exc.detail))
             raise
-
-    async def _upload(self, message: Message, extra: dict[str, object]) -> dict[str, object]:
-        cancel = self._cancels.setdefault(message.id, asyncio.Event())
-        try:
-            return await self._upload_file(message, extra, cancel)
-        except aiohttp.ClientError as exc:  # an answer transfers.py does not expect
-            raise FileRefused("unavailable", str(exc)) from exc
-        except (FileRefused, asyncio.CancelledError):
-            raise
-        except Exception as exc:
-            # A bug: logged with its traceback, and the line fails (Retry,
-            # Discard) instead of the sender reconnecting over it for ever.
-            log.exception("files: the upload of %s failed", message.id)
-            raise FileRefused("failed", f"{type(exc).__name__}: {exc}") from exc
         finally:
             self._cancels.pop(message.id, None)
 
@@ -263,6 +271,7 @@ class FileTransfers:
         outbox), and what was stored there means nothing here."""
         for upload_task in self._uploads.values():
             upload_task.cancel()
+        self._uploads.clear()
         for message_id, task in self._downloads.items():
             task.cancel()
             self.on_transfer(TransferUpdate(message_id, False, 0, 0, TransferState.CANCELLED))
@@ -327,6 +336,7 @@ class FileTransfers:
         """A line of ours is gone (discarded): nothing kept for it."""
         self._own_thumbnails.pop(message_id, None)
         self._stored.pop(message_id, None)
+        self._uploads.pop(message_id, None)
 
     def unstore(self, message_id: str) -> None:
         """The server refused the line: a retry uploads its file again (the

@@ -7,8 +7,9 @@ into the queue of the other.)
 One ordered queue, drained by one pump task per connection, which
 serializes the emits (python-socketio's `emit` is not safe to run
 concurrently) and keeps what was written while offline until the
-connection returns. A file's message waits in the queue, at its place, for
-its file to be stored (`_stored`): what was written after it goes after it.
+connection returns. A file's message waits for its file to be stored, and
+holds back what was written after it in its room (`_hold`): a text never
+overtakes the file before it; other rooms go on meanwhile.
 Delivery is tracked here: each message is in the
 outbox before it is sent and leaves it only when it is known to be
 through (acked by a server that acks; on the wire, for one that doesn't).
@@ -24,7 +25,7 @@ import dataclasses
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -122,11 +123,17 @@ class Sender:
         self.on_no_info: Callable[[], None] = lambda: None  # this server says nothing of itself
         # A reply went as quoted text (the server cannot carry replies): its room.
         self.on_quoted: Callable[[str], None] = lambda room: None
-        # A file's message: stores its file on the server (client/files.py) and
-        # returns its `opts.attachment`, or raises FileRefused.
-        self.store_file: Callable[[Message, dict[str, object]], Awaitable[dict[str, object]]]
-        self.store_file = _no_files
+        # A file's message: starts (or hands back) the upload of its file
+        # (client/files.py), whose outcome is its `opts.attachment` or
+        # FileRefused; `file_settled` when that outcome was taken.
+        self.start_file: Callable[
+            [Message, dict[str, object]], asyncio.Future[dict[str, object]]
+        ] = _no_files
+        self.file_settled: Callable[[str], None] = lambda message_id: None
         self.on_file_discarded: Callable[[str], None] = lambda message_id: None
+        # room -> a file's message whose file is going up, and what was queued
+        # after it in that room, in order (`_hold`).
+        self._held: dict[str, deque[_Op]] = {}
         self.server_key: str | None = None  # whose outbox rows are ours
         self.rooms: list[str] = []  # joined, in order; rejoined after a reconnect
         self._queue: deque[_Op] = deque()
@@ -179,10 +186,27 @@ class Sender:
         never sent, or refused by it (failed)."""
         if message_id in self._emitted:
             return self._failed.get(message_id)
-        for op in self._queue:
+        for op in self._waiting():
             if isinstance(op, _Send) and op.message.id == message_id:
                 return op.message
         return self._failed.get(message_id)
+
+    def _waiting(self) -> list[_Op]:
+        """What is queued, and what waits for a file of its room."""
+        waiting = list(self._queue)
+        for held in self._held.values():
+            waiting.extend(held)
+        return waiting
+
+    def _drop_waiting(self, message_id: str) -> None:
+        """Take a message out of the queue and the held rooms (the file's
+        message that holds a room stays: its upload's end lets the room go)."""
+        def other(op: _Op) -> bool:
+            return not (isinstance(op, _Send) and op.message.id == message_id)
+
+        self._queue = deque(filter(other, self._queue))
+        for room, held in self._held.items():
+            self._held[room] = deque([held[0], *filter(other, list(held)[1:])])
 
     def edit_queued(self, message_id: str, text: str) -> bool:
         """Change the text of a message that has not gone out; False when it has."""
@@ -197,10 +221,8 @@ class Sender:
         """Take back a message that has not gone out: it never will; False when it has."""
         if self.queued(message_id) is None:
             return False
-        self._queue = deque(
-            op for op in self._queue
-            if not (isinstance(op, _Send) and op.message.id == message_id)
-        )
+        self._drop_waiting(message_id)
+        self.on_file_discarded(message_id)
         self._failed.pop(message_id, None)
         self._extras.pop(message_id, None)
         self.outbox.remove(message_id)
@@ -215,9 +237,11 @@ class Sender:
                 if isinstance(op, _Send) and op.message.id == message_id and op.extra \
                         and "file" in op.extra:
                     message = op.message
-                    self._queue.remove(op)
+                    self._drop_waiting(message_id)
                     break
         if message is None:
+            # Holding its room, or never queued: a running upload, told to
+            # stop, ends in `_stored`, which discards the line.
             return False
         self._discard_file(message)
         return True
@@ -281,6 +305,7 @@ class Sender:
         server (from an earlier run): pending messages, queued to be sent, and
         failed ones, for the caller to show."""
         self._queue = deque(op for op in self._queue if isinstance(op, _Join))
+        self._held.clear()
         self._unacked.clear()
         self._unacked_changes.clear()
         self._unflushed.clear()
@@ -326,6 +351,11 @@ class Sender:
         if self._watchdog is not None:
             self._watchdog.cancel()
             self._watchdog = None
+        # What waited for a file goes first, in its room's order: the next
+        # connection meets the file's message again and waits for the same upload.
+        for held in self._held.values():
+            self._queue.extendleft(reversed(held))
+        self._held.clear()
         again = [m for m, _ in self._unacked.values()] + self._unflushed
         self._unacked.clear()
         self._unflushed.clear()
@@ -400,6 +430,10 @@ class Sender:
                 # Taken off the queue before its emit: while it goes out, the
                 # user may take back or edit what is still queued behind it.
                 op = self._queue.popleft()
+                room = _room_of(op)
+                if room is not None and room in self._held:
+                    self._held[room].append(op)  # after the file of its room
+                    continue
                 try:
                     await self._after_what_it_names(op)
                     if isinstance(op, _Join):
@@ -408,7 +442,11 @@ class Sender:
                         await _pace(bucket)
                         await self._emit_change(sio, op)
                     elif op.extra and "file" in op.extra:
-                        attachment = await self._stored(op)
+                        stored = self.start_file(op.message, op.extra)
+                        if not stored.done():
+                            self._hold(op, stored)
+                            continue
+                        attachment = self._stored(op, stored)
                         if attachment is not None:
                             await _pace(bucket)
                             await self._emit_send(sio, op.message, op.extra, attachment)
@@ -427,16 +465,35 @@ class Sender:
             log.exception("sending failed")
             self._end_connection(f"{type(exc).__name__}: {exc}")
 
-    async def _stored(self, op: _Send) -> dict[str, object] | None:
-        """A file's message waits here, at its place in the queue, until its
-        file is stored: a text written after it never overtakes it, in its
-        room or any other (one order for all, as for joins and changes; the
-        upload itself goes on over HTTP while the socket only waits). None
-        when the file did not go: the line failed (Retry uploads again) or
-        the user cancelled it (discarded)."""
+    def _hold(self, op: _Send, stored: asyncio.Future[dict[str, object]]) -> None:
+        """A file's message whose file is going up holds its room: what comes
+        up for that room meanwhile (texts, edits, other files) waits behind
+        it, in order, and goes when the upload ends (`_release`); joins and
+        other rooms go on. So a text never overtakes the file written before
+        it, and a big upload does not stop the other conversations."""
+        room = op.message.room
+        held = self._held[room] = deque([op])
+        stored.add_done_callback(lambda _f: self._release(room, held))
+
+    def _release(self, room: str, held: deque[_Op]) -> None:
+        if self._held.get(room) is not held:
+            return  # already back in the queue (the connection ended, or another server)
+        del self._held[room]
+        self._queue.extendleft(reversed(held))
+        self._queued.set()
+
+    def _stored(
+        self, op: _Send, stored: asyncio.Future[dict[str, object]]
+    ) -> dict[str, object] | None:
+        """The attachment of a file's message whose upload ended; None when
+        the file did not go: the line failed (Retry uploads again) or the
+        user cancelled it (discarded)."""
         assert op.extra is not None
+        self.file_settled(op.message.id)
         try:
-            return await self.store_file(op.message, op.extra)
+            if stored.cancelled():  # stopped for another server: never the user's
+                raise FileRefused("unavailable", "the upload was stopped")
+            return stored.result()
         except FileRefused as exc:
             if exc.code == "cancelled":
                 self._discard_file(op.message)
@@ -625,8 +682,19 @@ class Sender:
             )
 
 
-async def _no_files(message: Message, extra: dict[str, object]) -> dict[str, object]:
-    raise FileRefused("no-files")
+def _no_files(message: Message, extra: dict[str, object]) -> asyncio.Future[dict[str, object]]:
+    refused: asyncio.Future[dict[str, object]] = asyncio.get_running_loop().create_future()
+    refused.set_exception(FileRefused("no-files"))
+    return refused
+
+
+def _room_of(op: _Op) -> str | None:
+    """The room a message or change goes to (None: a join, which never waits)."""
+    if isinstance(op, _Send):
+        return op.message.room
+    if isinstance(op, _Change):
+        return op.change.room
+    return None
 
 
 def _kept_change(row: Message, payload: dict[str, object]) -> Change:

@@ -357,6 +357,36 @@ def test_an_upload_outlives_a_dropped_socket_and_goes_once(tmp_path: Path) -> No
     run_checked(scenario())
 
 
+def test_a_big_upload_holds_its_room_only(tmp_path: Path) -> None:
+    data = os.urandom(40 * 1024 * 1024)
+    (tmp_path / "big.bin").write_bytes(data)
+
+    async def scenario() -> None:
+        async with files_server(tmp_path / "server", max_bytes=100 * 1024 * 1024) as (_, url):
+            alice, a = files_client("alice", tmp_path / "alice")
+            bob, b = files_client("bob", tmp_path / "bob")
+            try:
+                await joined(alice, a, url)
+                await joined(bob, b, url)
+                alice.join("lobby")
+                bob.join("lobby")
+                await until(lambda: Joined("lobby") in a.notices and Joined("lobby") in b.notices)
+                alice.send_file(ROOM, tmp_path / "big.bin", caption="big")
+                alice.send("after it, same room", ROOM)
+                alice.send("meanwhile, elsewhere", "lobby")
+                await until(lambda: len(b.received()) == 3, timeout=30, what="all three")
+                assert [(m.room, m.text) for m in b.received()] == [
+                    ("lobby", "meanwhile, elsewhere"),
+                    (ROOM, "big"),
+                    (ROOM, "after it, same room"),
+                ]
+            finally:
+                await alice.close()
+                await bob.close()
+
+    run_checked(scenario())
+
+
 def test_cancel_mid_download_leaves_nothing_in_the_folder(tmp_path: Path) -> None:
     data = os.urandom(60 * 1024 * 1024)
     (tmp_path / "big.bin").write_bytes(data)
