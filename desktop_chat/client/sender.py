@@ -430,10 +430,11 @@ class Sender:
                 # Taken off the queue before its emit: while it goes out, the
                 # user may take back or edit what is still queued behind it.
                 op = self._queue.popleft()
-                room = _room_of(op)
-                if room is not None and room in self._held:
-                    self._held[room].append(op)  # after the file of its room
-                    continue
+                if self._held:  # (no file going up: this one look)
+                    room = _room_of(op)
+                    if room is not None and room in self._held:
+                        self._held[room].append(op)  # after the file of its room
+                        continue
                 try:
                     await self._after_what_it_names(op)
                     if isinstance(op, _Join):
