@@ -145,7 +145,10 @@ class FileTransfers:
         self._cancels: dict[str, asyncio.Event] = {}  # message id -> its transfer's
         # Our own files stored in this run: message id -> the server's record, the local file.
         self._stored: dict[str, tuple[Attachment, Path]] = {}
-        self._own_thumbnails: dict[str, bytes] = {}  # message id -> bytes (this run)
+        # Thumbnails of our files not stored yet (message id -> bytes); once
+        # stored, they are in the cache under their file id (message id -> it).
+        self._own_thumbnails: dict[str, bytes] = {}
+        self._own_thumbnail_ids: dict[str, str] = {}
 
     # ---- the session --------------------------------------------------------
 
@@ -311,6 +314,13 @@ class FileTransfers:
                     token=token, cancel=cancel,
                 )
                 thumbnail_id = stored_thumbnail.file
+                # Into the cache (the history names it after a restart): not
+                # fetched back, and not held in memory any more.
+                with contextlib.suppress(OSError):  # a cache: without it, fetched again
+                    await asyncio.to_thread(_keep, self.folder / "thumbnails", thumbnail_id,
+                                            thumbnail, THUMBNAILS_KEPT)
+                    self._own_thumbnail_ids[message.id] = thumbnail_id
+                    self._own_thumbnails.pop(message.id, None)
             committed = await upload(
                 session, base, tickets, path, name, kind, token=token, cancel=cancel,
                 on_progress=self._report(message.id, True),
@@ -335,6 +345,7 @@ class FileTransfers:
     def forget(self, message_id: str) -> None:
         """A line of ours is gone (discarded): nothing kept for it."""
         self._own_thumbnails.pop(message_id, None)
+        self._own_thumbnail_ids.pop(message_id, None)
         self._stored.pop(message_id, None)
         self._uploads.pop(message_id, None)
 
@@ -445,15 +456,18 @@ class FileTransfers:
         if attachment is None:
             return
         loop = asyncio.get_running_loop()
-        own = self._own_thumbnails.get(message.id)
-        if own is None and not attachment.thumbnail and message.kind is Kind.OWN:
-            own = self._outbox().thumbnail(message.id)
-        if own is not None:
-            loop.call_soon(self.on_thumbnail, message.id, own)
+        thumbnail_id = attachment.thumbnail
+        if message.kind is Kind.OWN and not thumbnail_id:
+            thumbnail_id = self._own_thumbnail_ids.get(message.id, "")
+            own = self._own_thumbnails.get(message.id)
+            if own is None and not thumbnail_id:
+                own = self._outbox().thumbnail(message.id)
+            if own is not None:
+                loop.call_soon(self.on_thumbnail, message.id, own)
+                return
+        if not thumbnail_id:
             return
-        if not attachment.thumbnail:
-            return
-        task = loop.create_task(self._thumbnail(message, attachment.thumbnail))
+        task = loop.create_task(self._thumbnail(message, thumbnail_id))
         task.add_done_callback(_retrieved)
 
     async def _thumbnail(self, message: Message, file_id: str) -> None:

@@ -159,6 +159,15 @@ def test_a_file_and_an_image_go_to_another_client_in_order_with_the_text(tmp_pat
                                  and u.state is DeliveryState.DELIVERED)
                 assert delivered.attachment == got_doc.attachment
 
+                # Alice's, once stored: kept in her cache under its file id
+                # (what her history names after a restart), not in memory.
+                a.thumbnails.clear()
+                alice.request_thumbnail(image)
+                await until(lambda: image.id in a.thumbnails)
+                assert a.thumbnails[image.id] == PNG
+                assert (tmp_path / "alice" / "thumbnails" / got_image.attachment.thumbnail
+                        ).read_bytes() == PNG
+
                 # Bob downloads into a folder of his choice: checked, whole.
                 downloads = tmp_path / "Downloads"
                 downloads.mkdir()
