@@ -17,7 +17,7 @@ import socketio
 from aiohttp import web
 
 from desktop_chat.client.channels import ChannelStore
-from desktop_chat.client.chat_client import ChatClient, ConnectionState
+from desktop_chat.client.chat_client import ChatClient, ConnectionState, TlsOptions
 from desktop_chat.client.errors import FileRefused
 from desktop_chat.client.files import _keep, _read_touch
 from desktop_chat.client.history import History
@@ -427,6 +427,49 @@ def test_cancel_mid_download_leaves_nothing_in_the_folder(tmp_path: Path) -> Non
             finally:
                 await alice.close()
                 await bob.close()
+
+    run_checked(scenario())
+
+
+def test_over_https_with_a_token_the_files_go_the_sockets_way(tmp_path: Path) -> None:
+    """The client's TLS options (a CA file) and its token (`Authorization:
+    Bearer`) hold for the files as for the socket."""
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    data = os.urandom(100_000)
+    (tmp_path / "plan.png").write_bytes(data)
+
+    async def scenario() -> None:
+        server = ChatServer(db=tmp_path / "chat.db", files=FilesConfig(tmp_path / "files"),
+                            token="s3cret", ssl_context=context)
+        port = await server.start("127.0.0.1", 0)
+        url = f"https://127.0.0.1:{port}"
+        made = [ChatClient(name, backoff=FAST_BACKOFF, folder=tmp_path / name, token="s3cret",
+                           tls=TlsOptions(ca_file=str(ca_file))) for name in ("alice", "bob")]
+        (alice, bob), (a, b) = made, [Files(c) for c in made]
+        try:
+            await joined(alice, a, url)
+            await joined(bob, b, url)
+            alice.send_file(ROOM, tmp_path / "plan.png", thumbnail=PNG)
+            await until(lambda: bool(b.received()), timeout=20, what="the line")
+            got = b.received()[0]
+            bob.download(got, tmp_path / "Downloads")
+            bob.request_thumbnail(got)
+            await until(lambda: b.ended(got.id) and got.id in b.thumbnails, what="both")
+            done = b.last(got.id)
+            assert done is not None and done.state is TransferState.DONE, done
+            assert Path(done.path).read_bytes() == data and b.thumbnails[got.id] == PNG
+        finally:
+            await alice.close()
+            await bob.close()
+            await server.stop()
 
     run_checked(scenario())
 
