@@ -20,6 +20,9 @@ class Limits:
     # Renames per client key (server/meters.py): a few at once, then one a minute.
     rename_rate: float = 1 / 60
     rename_burst: int = 5
+    # Open connections from one address (after --trusted-proxy): sized for an
+    # office behind NAT, a few windows each; 0 = no limit (benchmarks).
+    max_connections_per_address: int = 256
 
 
 # Offsets are integers from 0 to 2^53 - 1 on both sides: what a JavaScript

@@ -41,7 +41,13 @@ from desktop_chat.server.defaults import (
 )
 from desktop_chat.server.fanout import DirectManager, no_websocket_compression
 from desktop_chat.server.files import FileError, Files, FilesConfig
-from desktop_chat.server.guards import HostGuard, allowed_names, read_bodies_whole
+from desktop_chat.server.guards import (
+    AddressCount,
+    HostGuard,
+    allowed_names,
+    client_address,
+    read_bodies_whole,
+)
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
 from desktop_chat.server.meters import Meters
@@ -96,6 +102,7 @@ class ChatServer:
         allowed_hosts: list[str] | None = None,
         ping: tuple[float, float] = (25.0, 20.0),
         header_timeout: float = HEADER_TIMEOUT,
+        trusted_proxies: list[str] | None = None,
     ) -> None:
         self.path = normalize_path(path)
         self.limits = limits or Limits(max_message_bytes=max_message_bytes)
@@ -145,6 +152,8 @@ class ChatServer:
         # The Host names answered to (server/guards.py), known once bound.
         self.allowed_hosts = list(allowed_hosts or [])
         self.header_timeout = header_timeout
+        self.trusted_proxies = frozenset(trusted_proxies or ())
+        self.addresses = AddressCount(self.limits.max_connections_per_address)
         self.host_guard = HostGuard()
         read_bodies_whole(self.sio.eio)
         self.app = web.Application(
@@ -284,7 +293,7 @@ class ChatServer:
     async def _on_connect(self, sid: str, environ: dict[str, object], auth: object = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         request = environ.get("aiohttp.request")
-        ip = str(getattr(request, "remote", "") or environ.get("REMOTE_ADDR", ""))
+        ip = client_address(request, self.trusted_proxies) or str(environ.get("REMOTE_ADDR", ""))
         if self.token is not None:
             given = auth.get("token")
             if not isinstance(given, str) or not hmac.compare_digest(
@@ -301,6 +310,13 @@ class ChatServer:
         if (not isinstance(offset, int) or isinstance(offset, bool)
                 or not 0 <= offset <= MAX_OFFSET):
             offset = None
+        if not self.addresses.take(ip):
+            log.info("refused %s %s: too many connections from that address", ip, sid)
+            raise socketio.exceptions.ConnectionRefusedError(
+                f"too many connections from your address (at most {self.addresses.most}); "
+                "close some windows, or ask the server's operator",
+                {"code": "too-many-connections"},
+            )
         # The send rate follows the client's key across reconnects.
         bucket = self.send_meters.bucket(client)
         self._peers[sid] = Peer(name or f"guest-{sid[:4]}", ip, client, offset, bucket)
@@ -342,6 +358,8 @@ class ChatServer:
 
     async def _on_disconnect(self, sid: str, reason: object = None) -> None:
         peer = self._peers.pop(sid, None)
+        if peer is not None:
+            self.addresses.release(peer.ip)
         self.replays.cancel(sid)
         log.info("client disconnected %s %s (%s)", peer.ip if peer else "?", sid, reason)
 
