@@ -38,12 +38,12 @@ def test_one_address_opens_at_most_its_share_of_connections() -> None:
                 sio, refused = await _connect(port)
                 assert not refused
                 held.append(sio)
-            extra, refused = await _connect(port)
+            _extra, refused = await _connect(port)
             assert refused and refused[0]["data"]["code"] == "too-many-connections"
             assert "too many connections" in refused[0]["message"]
             assert server.client_count == 5
             # A forged X-Forwarded-For from a peer that is not a trusted proxy counts nothing.
-            forged, refused = await _connect(port, "10.9.8.7")
+            _forged, refused = await _connect(port, "10.9.8.7")
             assert refused and refused[0]["data"]["code"] == "too-many-connections"
             await held.pop().disconnect()
             again, refused = await _connect(port)
@@ -69,7 +69,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(hops: str) -> None:
                 sio, refused = await _connect(port, hops)
                 assert not refused
                 held.append(sio)
-            third, refused = await _connect(port, hops)
+            _third, refused = await _connect(port, hops)
             assert refused and refused[0]["data"]["code"] == "too-many-connections"
             other, refused = await _connect(port, "10.0.0.2")  # another client of the proxy
             assert not refused
