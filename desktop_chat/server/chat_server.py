@@ -376,6 +376,8 @@ class ChatServer:
             return "the room is a string"
         if not allow_empty and not room.strip():
             return "the room name is empty"
+        if "\x00" in room:
+            return "room names cannot contain NUL characters"
         if len(room) > self.limits.max_room_chars:
             return f"room names are at most {self.limits.max_room_chars} characters"
         return None
