@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -30,6 +31,7 @@ from desktop_chat.protocol.urls import (
     ServerTarget,
     parse_server_url,
 )
+from desktop_chat.ui.file_words import refusal_text
 from desktop_chat.ui.notice_text import notice_text, url_problem_text
 from desktop_chat.ui.tr import fill
 
@@ -140,6 +142,10 @@ class ClientBridge(QObject):
     # A line was edited, deleted or reacted to (a Change): ours at once, anyone's
     # as the server relays it, in order with the messages.
     changed = Signal(object)
+    # Files (issue #21): how far a file went up or down (a TransferUpdate), and
+    # a thumbnail's bytes for a line (its id), once asked for.
+    transfer_changed = Signal(object)
+    thumbnail_ready = Signal(str, bytes)
 
     def __init__(self, client: ChatClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -367,3 +373,42 @@ class ClientBridge(QObject):
 
     def connect_to(self, target: ServerTarget, profile: Profile | None = None) -> None:
         self.client.connect_to(target, profile)
+
+    # ---- files (STUB until the files-client branch is merged) -------------
+    # The contract's methods, answering as a server without files does; the
+    # client's real ones replace these at the merge.
+
+    def files_supported(self) -> bool | None:
+        supported = getattr(self.client, "files_supported", None)
+        return supported if isinstance(supported, bool) else None
+
+    def files_max_bytes(self) -> int:
+        most = getattr(self.client, "files_max_bytes", 0)
+        return most if isinstance(most, int) else 0
+
+    def send_file(
+        self, room: str, path: Path, *, caption: str = "", type: str = "",
+        thumbnail: bytes | None = None,
+    ) -> Message | str:
+        send = getattr(self.client, "send_file", None)
+        if send is None:
+            return refusal_text("no-files")
+        message: Message = send(room.strip(), path, caption=caption, type=type,
+                                thumbnail=thumbnail)
+        asyncio.get_running_loop().call_soon(self._flush)
+        return message
+
+    def cancel_transfer(self, message_id: str) -> None:
+        cancel = getattr(self.client, "cancel_transfer", None)
+        if cancel is not None:
+            cancel(message_id)
+
+    def download(self, message: Message, folder: Path | None = None) -> None:
+        download = getattr(self.client, "download", None)
+        if download is not None:
+            download(message, folder)
+
+    def request_thumbnail(self, message: Message) -> None:
+        request = getattr(self.client, "request_thumbnail", None)
+        if request is not None:
+            request(message)
