@@ -80,7 +80,7 @@ def _save_png(image: QImage, folder: Path, name: str) -> Path:
     """A pasted image as a PNG file of its own. Worker thread."""
     folder.mkdir(parents=True, exist_ok=True)
     path = unique_path(folder, name)
-    if not image.save(str(path), b"PNG"):
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]  # a str, in fact
         raise OSError(f"could not write {path}")
     return path
 

@@ -1,0 +1,301 @@
+"""Lines with files in a real window (issue #21, the window's side): a card
+for a file, a thumbnail for an image, progress and Cancel in the row, Open
+and Show in folder once saved, a hostile name shown neutralised, a bomb
+opened from a row refused in words. The lines and the transfer updates
+come in through the account's bridge, as the client hands them on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRect, Qt, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
+
+from desktop_chat.app.session import ChatSession
+from desktop_chat.protocol.messages import (
+    Attachment,
+    Kind,
+    Message,
+    TransferState,
+    TransferUpdate,
+)
+from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.ui.file_card import CANCEL, DOWNLOAD, FOLDER, OPEN, VIEW
+from tests.ui.conftest import server_url, type_and_send, wait_connected
+
+FILE_ID, THUMB_ID, SHA = "a" * 32, "b" * 32, "c" * 64
+
+
+def png(width: int, height: int, color: str = "teal") -> bytes:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor(color))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
+    buffer.close()
+    return bytes(data.data())
+
+
+def bomb_png(side: int = 40_000) -> bytes:
+    """A PNG whose header declares side x side pixels, with hardly any data."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b""))
+
+
+def received(text: str, attachment: Attachment, sender: str = "bob") -> Message:
+    return Message(text, Kind.OTHER, sender=sender, attachment=attachment)
+
+
+def settle() -> None:
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def row_of(session: ChatSession, message: Message) -> Any:
+    model = session.window.message_list.model()
+    for row in range(model.rowCount()):
+        if model.index(row, 0).data(int(Qt.ItemDataRole.UserRole) + 1).id == message.id:
+            return model.index(row, 0)
+    raise AssertionError(f"no row for {message.text!r}")
+
+
+def click(qtbot: Any, session: ChatSession, point: QPoint) -> None:
+    qtbot.mouseClick(session.window.message_list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=point)
+
+
+def button(session: ChatSession, message: Message, action: str) -> QRect:
+    layout = session.window.delegate.file_layout(row_of(session, message))
+    assert layout is not None
+    found = [rect for rect, name in layout.buttons if name == action]
+    assert found, f"no {action} in {[name for _r, name in layout.buttons]}"
+    return found[0]
+
+
+class Recorder(QPainter):
+    """A painter that keeps every text drawn with it."""
+
+    def __init__(self, image: QImage) -> None:
+        super().__init__(image)
+        self.texts: list[str] = []
+
+    def drawText(self, *args: Any) -> None:  # type: ignore[override]
+        self.texts.append(next(a for a in args if isinstance(a, str)))
+        super().drawText(*args)
+
+
+def painted_texts(session: ChatSession, message: Message) -> list[str]:
+    view = session.window.message_list
+    index = row_of(session, message)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.rect = QRect(0, 0, view.viewport().width(), view.visualRect(index).height())
+    image = QImage(option.rect.size(), QImage.Format.Format_ARGB32)
+    painter = Recorder(image)
+    view.delegate.paint(painter, option, index)
+    painter.end()
+    return painter.texts
+
+
+class Opened(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+@pytest.fixture
+def opened(qapp: Any) -> Iterator[Opened]:
+    """Where QDesktopServices.openUrl would hand a file to the desktop."""
+    handler = Opened()
+    QDesktopServices.setUrlHandler("file", handler, "open")
+    yield handler
+    QDesktopServices.unsetUrlHandler("file")
+
+
+@pytest.fixture
+def window(qtbot: Any, open_window: Any, chat_server: ChatServer) -> ChatSession:
+    session = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, session)
+    session.window.resize(800, 700)
+    return session
+
+
+def test_a_file_shows_a_card_and_an_image_its_thumbnail(qtbot: Any, window: ChatSession) -> None:
+    report = received("the report", Attachment(FILE_ID, "report.pdf", 1_234_567,
+                                               "application/pdf", SHA))
+    photo = received("", Attachment("d" * 32, "photo.png", 350_000, "image/png", SHA, THUMB_ID))
+    asked: list[Message] = []
+    window.window.files.thumbnail_requested.connect(asked.append)
+    window.bridge.messages_added.emit([report, photo])
+    settle()
+
+    texts = painted_texts(window, report)
+    assert "report.pdf" in texts
+    assert any("1.2 MB" in t and "PDF" in t for t in texts), texts
+    assert "Download" in texts
+    assert row_of(window, report).data(int(Qt.ItemDataRole.AccessibleTextRole)) \
+        == "bob: file report.pdf, 1.2 MB. the report"
+
+    # The image's row is shown: its thumbnail is asked for once, a grey placeholder
+    # with its name is drawn meanwhile.
+    qtbot.waitUntil(lambda: [m.id for m in asked] == [photo.id])
+    assert "photo.png" in painted_texts(window, photo)
+    before = window.window.message_list.visualRect(row_of(window, photo)).height()
+    window.bridge.thumbnail_ready.emit(photo.id, png(300, 150, "#ff00ff"))
+    qtbot.waitUntil(lambda: window.model.file_view(photo.id).thumbnail is not None)
+    thumbnail = window.model.file_view(photo.id).thumbnail
+    assert thumbnail is not None and thumbnail.width() <= 240 and thumbnail.height() <= 240
+    settle()
+    layout = window.window.delegate.file_layout(row_of(window, photo))
+    assert layout is not None and layout.rect.size().width() == 240
+    assert layout.rect.size().height() == 120  # scaled with its aspect
+    assert window.window.message_list.visualRect(row_of(window, photo)).height() != before
+    shot = window.window.message_list.viewport().grab().toImage()
+    assert QColor(shot.pixel(layout.rect.center())).name() == "#ff00ff"
+    assert asked == [photo]  # not asked again on every paint
+
+
+def test_progress_and_cancel_in_the_row(qtbot: Any, window: ChatSession) -> None:
+    line = received("", Attachment(FILE_ID, "big.zip", 50_000_000, "application/zip", SHA))
+    window.bridge.messages_added.emit([line])
+    settle()
+    window.bridge.transfer_changed.emit(
+        TransferUpdate(line.id, upload=False, done=20_000_000, total=50_000_000)
+    )
+    settle()
+    layout = window.window.delegate.file_layout(row_of(window, line))
+    assert layout is not None and layout.progress is not None
+    assert [name for _r, name in layout.buttons] == [CANCEL]
+    shot = window.window.message_list.viewport().grab().toImage()
+    bar = layout.progress
+    filled = QColor(shot.pixel(bar.left() + bar.width() // 5, bar.center().y()))
+    empty = QColor(shot.pixel(bar.right() - 2, bar.center().y()))
+    assert filled != empty  # 40 % of the bar is drawn done
+
+    with qtbot.waitSignal(window.window.files.cancel_requested, timeout=2000) as cancelled:
+        click(qtbot, window, button(window, line, CANCEL).center())
+    assert cancelled.args == [line.id]
+    window.bridge.transfer_changed.emit(
+        TransferUpdate(line.id, False, 20_000_000, 50_000_000, TransferState.CANCELLED)
+    )
+    settle()
+    assert [name for _r, name in window.window.delegate.file_layout(  # type: ignore[union-attr]
+        row_of(window, line)).buttons] == [DOWNLOAD]
+
+
+def test_download_then_open_and_show_in_folder(
+    qtbot: Any, window: ChatSession, opened: Opened, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    downloads = tmp_path / "my downloads"
+    config = Path(__import__("os").environ["XDG_CONFIG_HOME"])
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "user-dirs.dirs").write_text(f'XDG_DOWNLOAD_DIR="{downloads}"\n')
+    line = received("", Attachment(FILE_ID, "notes.txt", 12, "text/plain", SHA))
+    window.bridge.messages_added.emit([line])
+    settle()
+    with qtbot.waitSignal(window.window.files.download_requested, timeout=2000) as asked:
+        click(qtbot, window, button(window, line, DOWNLOAD).center())
+    assert asked.args[0].id == line.id and Path(asked.args[1]) == downloads
+    assert downloads.is_dir()  # made when missing
+    assert not opened.urls  # nothing is opened unasked
+
+    saved = downloads / "notes.txt"
+    saved.write_bytes(b"hello there\n")
+    window.bridge.transfer_changed.emit(
+        TransferUpdate(line.id, False, 12, 12, TransferState.DONE, path=str(saved))
+    )
+    settle()
+    assert not opened.urls
+    click(qtbot, window, button(window, line, OPEN).center())
+    assert opened.urls == [QUrl.fromLocalFile(str(saved))]
+    click(qtbot, window, button(window, line, FOLDER).center())
+    assert opened.urls[-1] == QUrl.fromLocalFile(str(downloads))
+
+
+def test_a_hostile_name_is_shown_neutralised(qtbot: Any, window: ChatSession) -> None:
+    line = received("", Attachment(FILE_ID, "invoice\u202egnp.exe", 2048,
+                                   "application/x-msdownload", SHA))
+    window.bridge.messages_added.emit([line])
+    settle()
+    texts = painted_texts(window, line)
+    assert "invoice[U+202E]gnp.exe" in texts
+    assert not any("\u202e" in t for t in texts)
+    accessible = row_of(window, line).data(int(Qt.ItemDataRole.AccessibleTextRole))
+    assert "\u202e" not in accessible and "invoice[U+202E]gnp.exe" in accessible
+
+
+def test_a_bomb_opened_from_a_row_is_refused_in_words(
+    qtbot: Any, window: ChatSession, tmp_path: Path
+) -> None:
+    photo = received("", Attachment(FILE_ID, "huge.png", 1100, "image/png", SHA, THUMB_ID))
+    window.bridge.messages_added.emit([photo])
+    settle()
+    with qtbot.waitSignal(window.window.files.view_requested, timeout=2000):
+        click(qtbot, window, window.window.delegate.file_layout(  # type: ignore[union-attr]
+            row_of(window, photo)).rect.center())
+    assert window.window.delegate.file_action_at(
+        row_of(window, photo), window.window.delegate.file_layout(  # type: ignore[union-attr]
+            row_of(window, photo)).rect.center()) == VIEW
+    bomb = tmp_path / "cache" / "huge.png"
+    bomb.parent.mkdir()
+    bomb.write_bytes(bomb_png())
+    # The client fetched it into its cache: the window decodes it (on a worker thread).
+    window.bridge.transfer_changed.emit(
+        TransferUpdate(photo.id, False, 1100, 1100, TransferState.DONE, path=str(bomb))
+    )
+    note = window.window.files.note
+    qtbot.waitUntil(lambda: "too large to open safely" in note.text())
+    assert "40,000" in note.text()
+    assert window.window.files.viewer is None
+    assert not window.model.file_view(photo.id).saved  # the viewer's copy is not a download
+    type_and_send(qtbot, window, "still here")
+    qtbot.waitUntil(lambda: any(m.text == "still here" for m in window.messages()))
+
+
+def test_an_image_opened_from_a_row_shows_in_the_viewer(
+    qtbot: Any, window: ChatSession, tmp_path: Path
+) -> None:
+    photo = received("", Attachment(FILE_ID, "cat.png", 500, "image/png", SHA, THUMB_ID))
+    window.bridge.messages_added.emit([photo])
+    settle()
+    window.window.files.act(photo, VIEW)
+    cached = tmp_path / "cat.png"
+    cached.write_bytes(png(64, 48))
+    window.bridge.transfer_changed.emit(
+        TransferUpdate(photo.id, False, 500, 500, TransferState.DONE, path=str(cached))
+    )
+    qtbot.waitUntil(lambda: window.window.files.viewer is not None)
+    viewer = window.window.files.viewer
+    assert viewer is not None and viewer.windowTitle() == "cat.png"
+    assert viewer.item.pixmap().size().width() == 64
+    viewer.close()
+
+
+def test_files_sent_together_show_as_one_group(qtbot: Any, window: ChatSession) -> None:
+    first = received("two files", Attachment(FILE_ID, "a.pdf", 10, "application/pdf", SHA))
+    second = received("", Attachment("e" * 32, "b.pdf", 10, "application/pdf", SHA))
+    other = received("", Attachment("f" * 32, "c.pdf", 10, "application/pdf", SHA), "carol")
+    window.bridge.messages_added.emit([first, second, other])
+    settle()
+    headers = [t for t in painted_texts(window, first) if t.startswith("bob")]
+    assert headers  # the group's header
+    assert not [t for t in painted_texts(window, second) if t.startswith("bob")]
+    assert [t for t in painted_texts(window, other) if t.startswith("carol")]
