@@ -1,0 +1,205 @@
+"""Files between two real windows through desktop-chat-server with files
+(issue #21): attached from the dialog, dropped, pasted; a caption on the
+first; saved with the right bytes where the user chose; a hostile name
+shown neutralised and saved safely; a file over the server's limit refused
+in words with the caption kept; a bomb opened from a row refused in words."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat.app.session import ChatSession
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.server.files import FilesConfig
+from desktop_chat.ui.file_card import OPEN, VIEW
+from tests.ui.conftest import server_url, type_and_send, wait_connected
+from tests.ui.test_files_rows import bomb_png, painted_texts, png
+
+
+@pytest.fixture
+def files_server(arun: Callable[..., Any], tmp_path: Path) -> Iterator[ChatServer]:
+    server = ChatServer(files=FilesConfig(tmp_path / "server-files", max_bytes=5_000_000))
+    arun(server.start("127.0.0.1", 0))
+    yield server
+    arun(server.stop())
+
+
+def two(qtbot: Any, open_window: Any, server: ChatServer) -> tuple[ChatSession, ChatSession]:
+    url = server_url(server)
+    alice, bob = open_window(url, "alice"), open_window(url, "bob")
+    for s in (alice, bob):
+        wait_connected(qtbot, s)
+        qtbot.waitUntil(lambda s=s: s.bridge.files_supported() is True, timeout=5000)
+        s.window.resize(800, 700)
+    return alice, bob
+
+
+def with_file(session: ChatSession, name: str) -> Message | None:
+    for message in session.messages():
+        if message.attachment is not None and message.attachment.name == name:
+            return message
+    return None
+
+
+def arrived(qtbot: Any, session: ChatSession, name: str) -> Message:
+    qtbot.waitUntil(lambda: with_file(session, name) is not None, timeout=15_000)
+    found = with_file(session, name)
+    assert found is not None
+    return found
+
+
+def test_files_from_the_dialog_reach_the_other_window_with_the_caption(
+    qtbot: Any, open_window: Any, files_server: ChatServer, tmp_path: Path
+) -> None:
+    alice, bob = two(qtbot, open_window, files_server)
+    report, photo = tmp_path / "report.pdf", tmp_path / "photo.png"
+    report.write_bytes(b"%PDF-1.4 " + os.urandom(30_000))
+    photo.write_bytes(png(640, 480, "#3366cc"))
+    assert alice.window.attach_button.isVisibleTo(alice.window)
+    alice.window.message_input.setPlainText("minutes and a picture")
+    qtbot.mouseClick(alice.window.attach_button, Qt.MouseButton.LeftButton)
+    dialog = alice.window.files.file_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.filesSelected.emit([str(report), str(photo)])
+    dialog.close()
+    assert alice.window.message_input.toPlainText() == ""
+
+    first, second = arrived(qtbot, bob, "report.pdf"), arrived(qtbot, bob, "photo.png")
+    assert first.text == "minutes and a picture" and second.text == ""
+    assert first.attachment is not None and first.attachment.size == report.stat().st_size
+    assert second.attachment is not None and second.attachment.is_image
+    assert [m.id for m in bob.messages() if m.attachment].index(second.id) == 1
+    mine = with_file(alice, "photo.png")
+    assert mine is not None
+    qtbot.waitUntil(lambda: alice.model.get(mine.id).state  # type: ignore[union-attr]
+                    is DeliveryState.DELIVERED, timeout=15_000)
+    # The receiver's row shows the thumbnail the sender made.
+    qtbot.waitUntil(lambda: bob.model.file_view(second.id).thumbnail is not None, timeout=10_000)
+    thumbnail = bob.model.file_view(second.id).thumbnail
+    assert thumbnail is not None and QColor(thumbnail.pixel(10, 10)).name() == "#3366cc"
+
+
+def test_a_dropped_file_and_a_pasted_image_are_sent(
+    qtbot: Any, open_window: Any, files_server: ChatServer, tmp_path: Path
+) -> None:
+    alice, bob = two(qtbot, open_window, files_server)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("dropped on the conversation\n")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(notes))])
+    viewport = alice.window.message_list.viewport()
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, drop)
+    assert drop.isAccepted()
+    got = arrived(qtbot, bob, "notes.txt")
+    assert got.attachment is not None and got.attachment.size == notes.stat().st_size
+
+    image = QImage(200, 100, QImage.Format.Format_RGB32)
+    image.fill(QColor("#cc3300"))
+    QGuiApplication.clipboard().setImage(image)
+    alice.window.message_input.setPlainText("from the clipboard")
+    alice.window.message_input.paste()
+    qtbot.waitUntil(lambda: any(m.attachment and m.attachment.name.startswith("Pasted image ")
+                                for m in bob.messages()), timeout=15_000)
+    pasted = next(m for m in bob.messages()
+                  if m.attachment and m.attachment.name.startswith("Pasted image "))
+    assert pasted.text == "from the clipboard"
+    assert pasted.attachment is not None and pasted.attachment.type == "image/png"
+    assert pasted.attachment.name.endswith(".png")
+    kept = list((Path(os.environ["XDG_DATA_HOME"]) / "desktop-chat" / "pasted").iterdir())
+    assert [p.name for p in kept] == [pasted.attachment.name]  # kept where a restart finds it
+
+
+def test_save_as_saves_the_right_bytes_and_offers_open(
+    qtbot: Any, open_window: Any, files_server: ChatServer, tmp_path: Path
+) -> None:
+    alice, bob = two(qtbot, open_window, files_server)
+    payload = os.urandom(200_000)
+    source = tmp_path / "data.bin"
+    source.write_bytes(payload)
+    alice.window.files.attach([str(source)])
+    line = arrived(qtbot, bob, "data.bin")
+    folder = tmp_path / "chosen"
+    folder.mkdir()
+    bob.window.files.save_as(line)
+    dialog = bob.window.files.folder_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.fileSelected.emit(str(folder))
+    dialog.close()
+    qtbot.waitUntil(lambda: (folder / "data.bin").is_file()
+                    and bob.model.file_view(line.id).saved != "", timeout=15_000)
+    assert (folder / "data.bin").read_bytes() == payload
+    assert not stat.S_IMODE((folder / "data.bin").stat().st_mode) & 0o111  # never executable
+    layout = bob.window.delegate.file_layout(
+        bob.window.message_list.model().index(bob.model.find(line.id) or 0, 0)  # type: ignore[arg-type]
+    )
+    assert layout is not None and OPEN in [name for _r, name in layout.buttons]
+
+
+def test_a_hostile_name_is_shown_neutralised_and_saved_safely(
+    qtbot: Any, open_window: Any, files_server: ChatServer, tmp_path: Path
+) -> None:
+    alice, bob = two(qtbot, open_window, files_server)
+    hostile = tmp_path / "invoice\u202egnp.exe"
+    hostile.write_bytes(b"MZ" + b"\0" * 100)
+    alice.window.files.attach([str(hostile)])
+    line = arrived(qtbot, bob, "invoice\u202egnp.exe")
+    texts = painted_texts(bob, line)
+    assert "invoice[U+202E]gnp.exe" in texts and not any("\u202e" in t for t in texts)
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    bob.window.files.download(line, str(folder))
+    qtbot.waitUntil(lambda: any(folder.iterdir()), timeout=15_000)
+    qtbot.waitUntil(lambda: bob.model.file_view(line.id).saved != "", timeout=15_000)
+    (saved,) = folder.iterdir()
+    assert "\u202e" not in saved.name and saved.name.endswith(".exe")
+    assert not stat.S_IMODE(saved.stat().st_mode) & 0o111
+
+
+def test_a_file_over_the_limit_is_refused_in_words_and_the_caption_kept(
+    qtbot: Any, open_window: Any, files_server: ChatServer, tmp_path: Path
+) -> None:
+    alice, _bob = two(qtbot, open_window, files_server)
+    big = tmp_path / "big.iso"
+    with big.open("wb") as out:
+        out.truncate(6_000_000)
+    alice.window.message_input.setPlainText("the image you asked for")
+    alice.window.files.attach([str(big)])
+    note = alice.window.files.note
+    qtbot.waitUntil(lambda: "too large" in note.text(), timeout=5000)
+    assert "5 MB" in note.text() and "big.iso" in note.text()
+    assert alice.window.message_input.toPlainText() == "the image you asked for"
+    assert with_file(alice, "big.iso") is None
+    type_and_send(qtbot, alice, "still fine")
+    qtbot.waitUntil(lambda: any(m.text == "still fine" and m.kind is Kind.OWN
+                                for m in alice.messages()))
+
+
+def test_a_bomb_opened_from_a_row_is_refused_and_the_window_goes_on(
+    qtbot: Any, open_window: Any, files_server: ChatServer, tmp_path: Path
+) -> None:
+    alice, bob = two(qtbot, open_window, files_server)
+    bomb = tmp_path / "innocent.png"
+    bomb.write_bytes(bomb_png())
+    alice.window.files.attach([str(bomb)])
+    line = arrived(qtbot, bob, "innocent.png")
+    assert line.attachment is not None and line.attachment.is_image
+    for _ in range(5):
+        QApplication.processEvents()
+    bob.window.files.act(line, VIEW)
+    note = bob.window.files.note
+    qtbot.waitUntil(lambda: "too large to open safely" in note.text(), timeout=15_000)
+    assert bob.window.files.viewer is None
+    type_and_send(qtbot, bob, "no thanks")
+    qtbot.waitUntil(lambda: any(m.text == "no thanks" for m in alice.messages()))
