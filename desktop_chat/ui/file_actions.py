@@ -36,6 +36,7 @@ from desktop_chat.ui.file_card import (
     RETRY,
     VIEW,
     button_label,
+    fetchable,
 )
 from desktop_chat.ui.file_words import no_files_text
 from desktop_chat.ui.image_viewer import ImageViewer
@@ -309,7 +310,7 @@ class FileActions(QObject):
         ):
             entry = menu.addAction(button_label(RETRY), partial(self.act, message, RETRY))
             entry.setObjectName("retryTransferAction")
-        if not attachment.file:
+        if not fetchable(message):
             return  # ours, not uploaded yet: nothing to fetch
         if attachment.is_image:
             entry = menu.addAction(self.tr("View image"), partial(self.act, message, VIEW))

@@ -32,7 +32,6 @@ from desktop_chat.protocol.messages import (
 )
 from desktop_chat.ui.file_words import failure_text, size_text, type_text
 from desktop_chat.ui.message_model import FileView
-from desktop_chat.ui.tr import fill
 
 translate = QCoreApplication.translate
 
@@ -117,6 +116,19 @@ def area_height(message: Message, view: FileView | None, width: int,
     return 2 * PAD + 3 * _line(metrics) + 8
 
 
+def fetchable(message: Message) -> bool:
+    """Whether a line's file can be fetched: stored on the server (ours once
+    sent: the client knows its id even where the line does not say it yet)."""
+    attachment = message.attachment
+    if attachment is None or message.deleted:
+        return False
+    if attachment.file:
+        return True
+    return message.kind is Kind.OWN and message.state in (
+        DeliveryState.SENT, DeliveryState.DELIVERED
+    )
+
+
 def _actions(message: Message, view: FileView | None) -> tuple[list[str], str, bool]:
     """(the buttons, words in place of them, whether a progress bar shows)."""
     transfer = view.transfer if view is not None else None
@@ -129,7 +141,7 @@ def _actions(message: Message, view: FileView | None) -> tuple[list[str], str, b
         return [RETRY], translate("FileCard", "Not sent"), False
     if message.state is DeliveryState.DISCARDED:
         return [], translate("FileCard", "Not sent"), False
-    if attachment is not None and not attachment.file and message.kind is Kind.OWN:
+    if attachment is not None and not fetchable(message):
         return [], translate("FileCard", "Waiting to upload"), False
     if view is not None and view.saved:
         return [OPEN, FOLDER], "", False
@@ -273,17 +285,6 @@ def paint_file(painter: QPainter, message: Message, view: FileView | None, layou
         painter.setPen(colors.button_text)
         painter.drawText(button, _CENTER, button_label(action))
     painter.restore()
-
-
-def progress_text(view: FileView | None) -> str:
-    """How far a transfer is, in words (the row's accessible description)."""
-    transfer = view.transfer if view is not None else None
-    if transfer is None or transfer.state is not TransferState.RUNNING or transfer.total <= 0:
-        return ""
-    percent = min(100, transfer.done * 100 // transfer.total)
-    if transfer.upload:
-        return fill(translate("FileCard", "uploading, %1 %"), percent)
-    return fill(translate("FileCard", "downloading, %1 %"), percent)
 
 
 def scaled_thumbnail(image: QImage) -> QImage:

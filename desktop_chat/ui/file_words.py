@@ -12,7 +12,7 @@ import time
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QMimeDatabase
 
-from desktop_chat.protocol.messages import display_text
+from desktop_chat.protocol.messages import TransferState, TransferUpdate, display_text
 from desktop_chat.ui.tr import fill
 
 translate = QCoreApplication.translate
@@ -92,6 +92,16 @@ def no_files_text() -> str:
 def not_sent_text(name: str, why: str) -> str:
     """A file that was not sent: its name (a stranger's text, made visible) and why."""
     return fill(translate("Files", "%1 was not sent: %2"), display_text(name), why)
+
+
+def progress_text(transfer: TransferUpdate | None) -> str:
+    """How far a transfer is, in words (a row's accessible description)."""
+    if transfer is None or transfer.state is not TransferState.RUNNING or transfer.total <= 0:
+        return ""
+    percent = min(100, transfer.done * 100 // transfer.total)
+    if transfer.upload:
+        return fill(translate("Files", "uploading, %1 %"), percent)
+    return fill(translate("Files", "downloading, %1 %"), percent)
 
 
 def pasted_image_name(when: float | None = None) -> str:

@@ -49,6 +49,7 @@ from desktop_chat.ui.conversation_list_model import (
 )
 from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.file_actions import FileActions
+from desktop_chat.ui.file_card import VIEW, fetchable
 from desktop_chat.ui.format_preview import FormatPreview
 from desktop_chat.ui.line_actions import LineActions
 from desktop_chat.ui.message_input import MessageInput
@@ -468,6 +469,10 @@ class MainWindow(QMainWindow):
             return
         if message.state is DeliveryState.FAILED:
             self.retry_requested.emit(message.id)
+            return
+        if message.attachment is not None and message.attachment.is_image \
+                and fetchable(message):
+            self.files.act(message, VIEW)  # an image opens in the viewer
             return
         self._show_whole(message)
 

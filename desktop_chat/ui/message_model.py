@@ -69,6 +69,7 @@ from desktop_chat.protocol.messages import (
     display_text,
 )
 from desktop_chat.ui.accessible_text import accessible_description, accessible_text
+from desktop_chat.ui.file_words import progress_text
 from desktop_chat.ui.link_layout import remember
 from desktop_chat.ui.message_archive import CHUNK, _Archive
 from desktop_chat.ui.plain import plain_tooltip
@@ -292,7 +293,11 @@ class MessageModel(QAbstractListModel):
         if role == _ACCESSIBLE_TEXT:
             return accessible_text(message)
         if role == _ACCESSIBLE_DESCRIPTION:
-            return accessible_description(message)
+            described = accessible_description(message)
+            if message.attachment is not None:
+                progress = progress_text(self._transfers.get(message.id))
+                described += f", {progress}" if progress else ""
+            return described
         if role == _TOOLTIP:
             return tooltip_text(message)
         return header_text(message)  # HEADER
