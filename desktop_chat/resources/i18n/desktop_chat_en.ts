@@ -606,14 +606,6 @@
         <source>Waiting to upload</source>
         <translation>Waiting to upload</translation>
     </message>
-    <message>
-        <source>uploading, %1 %</source>
-        <translation>uploading, %1 %</translation>
-    </message>
-    <message>
-        <source>downloading, %1 %</source>
-        <translation>downloading, %1 %</translation>
-    </message>
 </context>
 <context>
     <name>Files</name>
@@ -712,6 +704,14 @@
     <message>
         <source>%1 was not sent: %2</source>
         <translation>%1 was not sent: %2</translation>
+    </message>
+    <message>
+        <source>uploading, %1 %</source>
+        <translation>uploading, %1 %</translation>
+    </message>
+    <message>
+        <source>downloading, %1 %</source>
+        <translation>downloading, %1 %</translation>
     </message>
     <message>
         <source>Pasted image %1</source>

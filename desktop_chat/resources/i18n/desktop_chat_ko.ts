@@ -602,14 +602,6 @@
         <source>Waiting to upload</source>
         <translation>올리기 대기 중</translation>
     </message>
-    <message>
-        <source>uploading, %1 %</source>
-        <translation>올리는 중, %1 %</translation>
-    </message>
-    <message>
-        <source>downloading, %1 %</source>
-        <translation>내려받는 중, %1 %</translation>
-    </message>
 </context>
 <context>
     <name>Files</name>
@@ -708,6 +700,14 @@
     <message>
         <source>%1 was not sent: %2</source>
         <translation>%1을(를) 보내지 못했습니다: %2</translation>
+    </message>
+    <message>
+        <source>uploading, %1 %</source>
+        <translation>올리는 중, %1 %</translation>
+    </message>
+    <message>
+        <source>downloading, %1 %</source>
+        <translation>내려받는 중, %1 %</translation>
     </message>
     <message>
         <source>Pasted image %1</source>
