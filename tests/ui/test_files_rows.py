@@ -284,7 +284,7 @@ def test_an_image_opened_from_a_row_shows_in_the_viewer(
     )
     qtbot.waitUntil(lambda: window.window.files.viewer is not None)
     viewer = window.window.files.viewer
-    assert viewer is not None and viewer.windowTitle() == "cat.png"
+    assert viewer is not None and viewer.isVisible() and viewer.windowTitle() == "cat.png"
     assert viewer.item.pixmap().size().width() == 64
     viewer.close()
 
