@@ -34,14 +34,19 @@ from desktop_chat.protocol.safe_names import safe_file_name, unique_path
 from desktop_chat.ui.bridge import ClientBridge
 from desktop_chat.ui.conversations import Conversations
 from desktop_chat.ui.file_card import scaled_thumbnail
-from desktop_chat.ui.file_words import failure_text, not_sent_text, pasted_image_name
+from desktop_chat.ui.file_words import (
+    failure_text,
+    not_sent_text,
+    pasted_image_name,
+    refusal_text,
+)
 from desktop_chat.ui.images import (
     ImageRefused,
     decode_image,
     decode_in_thread,
     make_thumbnail,
-    refusal_text,
 )
+from desktop_chat.ui.images import refusal_text as image_refusal_text
 from desktop_chat.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -139,14 +144,21 @@ class FileLink(QObject):
                 result = self.bridge.send_file(
                     room, path, caption=caption, type=kind, thumbnail=thumbnail
                 )
-                if isinstance(result, str):
-                    refused.append(not_sent_text(path.name, result))
-                else:
+                if isinstance(result, Message):
                     caption = ""  # with the first file taken
+                else:
+                    refused.append(not_sent_text(path.name, self._refusal(result)))
             if refused:
                 self._say("\n".join(refused[:5]))
             if caption and self.active:
                 self.window.restore_input(caption)  # nothing was sent: the text goes back
+
+    def _refusal(self, refused: object) -> str:
+        """The words of a refusal of `send_file` (its code, worded here)."""
+        if isinstance(refused, str):
+            return refused
+        code, detail = getattr(refused, "code", ""), getattr(refused, "detail", "")
+        return refusal_text(str(code), self.bridge.files_max_bytes(), str(detail))
 
     def paste(self, image: QImage, caption: str, room: str) -> asyncio.Future[object]:
         return self._run(self._paste(QImage(image), caption, room))
@@ -195,7 +207,7 @@ class FileLink(QObject):
         try:
             image = await decode_in_thread(path)
         except ImageRefused as error:
-            self._say(refusal_text(error))
+            self._say(image_refusal_text(error))
             return
         if self.active and message.attachment is not None:
             self.window.files.show_image(image, message.attachment.name)

@@ -38,6 +38,10 @@ _FAILURES = {
     "failed": QT_TRANSLATE_NOOP("Files", "the server could not be reached"),
     "no-files": QT_TRANSLATE_NOOP("Files", "this server takes no files"),
     "disk": QT_TRANSLATE_NOOP("Files", "the file could not be written to the disk"),
+    "unwritable": QT_TRANSLATE_NOOP("Files", "the file could not be saved in that folder"),
+    "unreachable": QT_TRANSLATE_NOOP("Files", "the server could not be reached"),
+    "changed": QT_TRANSLATE_NOOP("Files", "the file changed on the disk before it was sent"),
+    "cancelled": QT_TRANSLATE_NOOP("Files", "cancelled"),
 }
 
 
@@ -53,8 +57,11 @@ def type_text(mime: str) -> str:
     return display_text(comment or mime or "application/octet-stream")
 
 
-def refusal_text(code: str, max_bytes: int = 0) -> str:
-    """Why a file was not taken to be sent (the client's `FileRefused` code)."""
+def refusal_text(code: str, max_bytes: int = 0, detail: str = "") -> str:
+    """Why a file was not taken to be sent (the client's `FileRefused` code;
+    `not-stored` comes with the window's own words as its detail)."""
+    if code == "not-stored" and detail:
+        return detail
     if code == "too-large" and max_bytes > 0:
         return fill(
             translate("Files", "This file is too large: this server takes files up to %1 MB."),
@@ -68,6 +75,9 @@ def refusal_text(code: str, max_bytes: int = 0) -> str:
         return no_files_text()
     if code == "empty":
         return translate("Files", "This file is empty.")
+    known = _FAILURES.get(code)
+    if known:
+        return translate("Files", str(known))
     return fill(translate("Files", "This file cannot be sent (%1)."), code)
 
 
