@@ -7,12 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QGuiApplication, QImage
 
 from tests.interop.nodeproc import Peer
 from tests.interop.test_node_server import wait_shown
+from tests.ui.test_files_rows import drop_files
 
 
 def test_tutorial_server_hides_attaching_and_says_why_once(
@@ -29,12 +28,8 @@ def test_tutorial_server_hides_attaching_and_says_why_once(
 
     notes = tmp_path / "notes.txt"
     notes.write_text("hello\n")
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(notes))])
     w.message_input.setPlainText("here it is")
-    QApplication.sendEvent(w.message_list.viewport(), QDropEvent(
-        QPointF(40, 40), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier))
+    drop_files(w.message_list.viewport(), [notes])
     assert "cannot carry files" in w.files.note.text()
     assert w.message_input.toPlainText() == "here it is"  # nothing typed is lost
     assert not any(m.attachment for m in desk.messages())

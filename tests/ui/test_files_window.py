@@ -13,17 +13,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QDropEvent, QGuiApplication, QImage
+from PySide6.QtCore import QRect, Qt, QUrl
+from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.app.session import ChatSession
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.server.files import FilesConfig
-from desktop_chat.ui.file_card import OPEN, VIEW
+from desktop_chat.ui.file_card import DOWNLOAD, FOLDER, OPEN, VIEW
 from tests.ui.conftest import server_url, type_and_send, wait_connected
-from tests.ui.test_files_rows import bomb_png, painted_texts, png
+from tests.ui.test_files_rows import (
+    Opened,
+    bomb_png,
+    button,
+    click,
+    drop_files,
+    opened,
+    painted_texts,
+    png,
+    row_of,
+)
+
+__all__ = ["opened"]  # the fixture, shared
 
 
 @pytest.fixture
@@ -58,6 +70,18 @@ def arrived(qtbot: Any, session: ChatSession, name: str) -> Message:
     return found
 
 
+def show_image_row(qtbot: Any, session: ChatSession, line: Message) -> QRect:
+    """Where the image of `line` is drawn, once its row is on screen."""
+    session.window.message_list.scrollToBottom()
+    for _ in range(5):
+        QApplication.processEvents()
+    layout = session.window.delegate.file_layout(row_of(session, line))
+    assert layout is not None and layout.image
+    assert session.window.delegate.file_action_at(row_of(session, line),
+                                                  layout.rect.center()) == VIEW
+    return layout.rect
+
+
 def test_files_from_the_dialog_reach_the_other_window_with_the_caption(
     qtbot: Any, open_window: Any, files_server: ChatServer, tmp_path: Path
 ) -> None:
@@ -86,7 +110,9 @@ def test_files_from_the_dialog_reach_the_other_window_with_the_caption(
     # The receiver's row shows the thumbnail the sender made.
     qtbot.waitUntil(lambda: bob.model.file_view(second.id).thumbnail is not None, timeout=10_000)
     thumbnail = bob.model.file_view(second.id).thumbnail
-    assert thumbnail is not None and QColor(thumbnail.pixel(10, 10)).name() == "#3366cc"
+    assert thumbnail is not None
+    seen = QColor(thumbnail.pixel(10, 10))
+    assert max(abs(seen.red() - 0x33), abs(seen.green() - 0x66), abs(seen.blue() - 0xCC)) < 8
 
 
 def test_a_dropped_file_and_a_pasted_image_are_sent(
@@ -95,13 +121,7 @@ def test_a_dropped_file_and_a_pasted_image_are_sent(
     alice, bob = two(qtbot, open_window, files_server)
     notes = tmp_path / "notes.txt"
     notes.write_text("dropped on the conversation\n")
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(notes))])
-    viewport = alice.window.message_list.viewport()
-    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(viewport, drop)
-    assert drop.isAccepted()
+    assert drop_files(alice.window.message_list.viewport(), [notes])
     got = arrived(qtbot, bob, "notes.txt")
     assert got.attachment is not None and got.attachment.size == notes.stat().st_size
 
@@ -181,6 +201,7 @@ def test_a_file_over_the_limit_is_refused_in_words_and_the_caption_kept(
     assert "5 MB" in note.text() and "big.iso" in note.text()
     assert alice.window.message_input.toPlainText() == "the image you asked for"
     assert with_file(alice, "big.iso") is None
+    alice.window.message_input.clear()
     type_and_send(qtbot, alice, "still fine")
     qtbot.waitUntil(lambda: any(m.text == "still fine" and m.kind is Kind.OWN
                                 for m in alice.messages()))
@@ -195,11 +216,55 @@ def test_a_bomb_opened_from_a_row_is_refused_and_the_window_goes_on(
     alice.window.files.attach([str(bomb)])
     line = arrived(qtbot, bob, "innocent.png")
     assert line.attachment is not None and line.attachment.is_image
-    for _ in range(5):
-        QApplication.processEvents()
-    bob.window.files.act(line, VIEW)
+    image = show_image_row(qtbot, bob, line)
+    qtbot.mouseClick(bob.window.message_list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=image.center())
     note = bob.window.files.note
     qtbot.waitUntil(lambda: "too large to open safely" in note.text(), timeout=15_000)
     assert bob.window.files.viewer is None
     type_and_send(qtbot, bob, "no thanks")
     qtbot.waitUntil(lambda: any(m.text == "no thanks" for m in alice.messages()))
+
+
+def test_download_saves_in_downloads_and_offers_open_and_show_in_folder(
+    qtbot: Any, open_window: Any, files_server: ChatServer, tmp_path: Path, opened: Opened
+) -> None:
+    downloads = tmp_path / "my downloads"  # made by the first download
+    config = Path(os.environ["XDG_CONFIG_HOME"])
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "user-dirs.dirs").write_text(f'XDG_DOWNLOAD_DIR="{downloads}"\n')
+    alice, bob = two(qtbot, open_window, files_server)
+    payload = b"agenda:\n1. files\n" * 500
+    (tmp_path / "agenda.txt").write_bytes(payload)
+    alice.window.files.attach([str(tmp_path / "agenda.txt")])
+    line = arrived(qtbot, bob, "agenda.txt")
+    bob.window.message_list.scrollToBottom()
+    for _ in range(5):
+        QApplication.processEvents()
+    click(qtbot, bob, button(bob, line, DOWNLOAD).center())
+    qtbot.waitUntil(lambda: bob.model.file_view(line.id).saved != "", timeout=15_000)
+    saved = Path(bob.model.file_view(line.id).saved)
+    assert saved.parent == downloads and saved.read_bytes() == payload
+    assert not opened.urls  # never opened unasked
+    click(qtbot, bob, button(bob, line, OPEN).center())
+    assert opened.urls == [QUrl.fromLocalFile(str(saved))]
+    click(qtbot, bob, button(bob, line, FOLDER).center())
+    assert opened.urls[-1] == QUrl.fromLocalFile(str(downloads))
+
+
+def test_an_image_clicked_in_its_row_opens_in_the_viewer(
+    qtbot: Any, open_window: Any, files_server: ChatServer, tmp_path: Path
+) -> None:
+    alice, bob = two(qtbot, open_window, files_server)
+    (tmp_path / "cat.png").write_bytes(png(900, 600, "#884422"))
+    alice.window.files.attach([str(tmp_path / "cat.png")])
+    line = arrived(qtbot, bob, "cat.png")
+    image = show_image_row(qtbot, bob, line)
+    qtbot.mouseClick(bob.window.message_list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=image.center())
+    qtbot.waitUntil(lambda: bob.window.files.viewer is not None, timeout=15_000)
+    viewer = bob.window.files.viewer
+    assert viewer is not None and viewer.isVisible() and viewer.windowTitle() == "cat.png"
+    assert viewer.item.pixmap().width() == 900  # the whole image, not the thumbnail
+    assert not bob.model.file_view(line.id).saved  # the viewer's copy is not a download
+    viewer.close()
