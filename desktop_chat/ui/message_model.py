@@ -459,6 +459,8 @@ class MessageModel(QAbstractListModel):
         message = dataclasses.replace(
             old, state=update.state, error=update.error,
             server_id=update.server_id or old.server_id,
+            # A file's line of ours, delivered: the file as the server stored it.
+            attachment=getattr(update, "attachment", None) or old.attachment,
         )
         self._set(position, message, [Role.STATE, Role.HEADER], changed=False)
 
