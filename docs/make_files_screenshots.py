@@ -92,8 +92,6 @@ async def shot(language: str, name: str, words: dict[str, str]) -> None:
     report.write_bytes(b"%PDF-1.4\n" + os.urandom(1_840_000))
     budget = work / words["budget"]
     budget.write_bytes(b"%PDF-1.4\n" + os.urandom(310_000))
-    bob.bridge.send(words["question"], "")
-    await until(lambda: any(m.text == words["question"] for m in me.messages()))
     bob.window.message_input.setPlainText(words["caption"])
     bob.window.files.attach([str(photo)])
     await until(lambda: with_file(me, photo.name) is not None, 30)
@@ -109,6 +107,7 @@ async def shot(language: str, name: str, words: dict[str, str]) -> None:
     assert shown is not None
     await until(lambda: me.model.file_view(shown.id).thumbnail is not None, 30)
     me.window.files.forget_note()
+    me.window.statusBar().clearMessage()  # "Saved as" a temporary folder
     window.message_input.setPlainText(words["draft"])
     window.activateWindow()
     await asyncio.sleep(1.0)
@@ -121,7 +120,6 @@ async def shot(language: str, name: str, words: dict[str, str]) -> None:
 
 ENGLISH = {
     "bob": "bob",
-    "question": "Here are the photo and the papers for Monday",
     "photo": "Lake at dusk.jpg",
     "caption": "The view from the cabin last night",
     "report": "Quarterly report 2026 Q4 (final, reviewed).pdf",
@@ -130,7 +128,6 @@ ENGLISH = {
 }
 KOREAN = {
     "bob": "민수",
-    "question": "월요일에 쓸 사진이랑 자료 보내요",
     "photo": "저녁 호수.jpg",
     "caption": "어젯밤 오두막에서 본 풍경이에요",
     "report": "2026년 4분기 보고서 (최종, 검토 완료).pdf",
