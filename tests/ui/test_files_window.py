@@ -107,6 +107,9 @@ def test_files_from_the_dialog_reach_the_other_window_with_the_caption(
     assert mine is not None
     qtbot.waitUntil(lambda: alice.model.get(mine.id).state  # type: ignore[union-attr]
                     is DeliveryState.DELIVERED, timeout=15_000)
+    delivered = alice.model.get(mine.id)
+    assert delivered is not None and delivered.attachment is not None
+    assert delivered.attachment.file == second.attachment.file  # the server's record now
     # The receiver's row shows the thumbnail the sender made.
     qtbot.waitUntil(lambda: bob.model.file_view(second.id).thumbnail is not None, timeout=10_000)
     thumbnail = bob.model.file_view(second.id).thumbnail
