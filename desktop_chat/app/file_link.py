@@ -196,8 +196,11 @@ class FileLink(QObject):
         if update.state is TransferState.FAILED:
             self._say(failure_text(update.code, update.detail, update.upload))
         if viewing is None or update.state is TransferState.RUNNING:
-            if update.state is TransferState.DONE and not update.upload and update.path:
-                self._say(self.window.files.saved_text(update.path))
+            if update.state is TransferState.DONE and not update.upload and update.path \
+                    and self.active:  # the row offers Open now; said in passing
+                self.window.statusBar().showMessage(
+                    self.window.files.saved_text(update.path), 10_000
+                )
             return
         del self._viewing[update.id]
         if update.state is TransferState.DONE and update.path:
