@@ -670,6 +670,18 @@
         <translation>the file could not be written to the disk</translation>
     </message>
     <message>
+        <source>the file could not be saved in that folder</source>
+        <translation>the file could not be saved in that folder</translation>
+    </message>
+    <message>
+        <source>the file changed on the disk before it was sent</source>
+        <translation>the file changed on the disk before it was sent</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
         <source>This file is too large: this server takes files up to %1 MB.</source>
         <translation>This file is too large: this server takes files up to %1 MB.</translation>
     </message>

@@ -666,6 +666,18 @@
         <translation>파일을 디스크에 쓸 수 없습니다</translation>
     </message>
     <message>
+        <source>the file could not be saved in that folder</source>
+        <translation>그 폴더에 파일을 저장할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>the file changed on the disk before it was sent</source>
+        <translation>보내기 전에 디스크의 파일이 바뀌었습니다</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
         <source>This file is too large: this server takes files up to %1 MB.</source>
         <translation>파일이 너무 큽니다. 이 서버는 %1 MB까지의 파일만 받습니다.</translation>
     </message>
