@@ -104,6 +104,13 @@ def button(session: ChatSession, message: Message, action: str) -> QRect:
     return found[0]
 
 
+def menu_entries(session: ChatSession, message: Message) -> set[str]:
+    """The objectNames of what the line's context menu offers."""
+    menu = session.window.message_menu(row_of(session, message))
+    assert menu is not None
+    return {action.objectName() for action in menu.actions() if action.objectName()}
+
+
 class Recorder(QPainter):
     """A painter that keeps every text drawn with it."""
 
@@ -182,6 +189,8 @@ def test_a_file_shows_a_card_and_an_image_its_thumbnail(qtbot: Any, window: Chat
     assert "report.pdf" in texts
     assert any("1.2 MB" in t and "PDF" in t for t in texts), texts
     assert "Download" in texts
+    assert {"downloadAction", "saveAsAction"} <= menu_entries(window, report)
+    assert "openFileAction" not in menu_entries(window, report)  # nothing saved yet
     assert row_of(window, report).data(int(Qt.ItemDataRole.AccessibleTextRole)) \
         == "bob: file report.pdf, 1.2 MB. the report"
 
@@ -215,6 +224,8 @@ def test_progress_and_cancel_in_the_row(qtbot: Any, window: ChatSession) -> None
     layout = window.window.delegate.file_layout(row_of(window, line))
     assert layout is not None and layout.progress is not None
     assert [name for _r, name in layout.buttons] == [CANCEL]
+    assert menu_entries(window, line) >= {"cancelTransferAction"}
+    assert "downloadAction" not in menu_entries(window, line)
     shot = window.window.message_list.viewport().grab().toImage()
     bar = layout.progress
     filled = QColor(shot.pixel(bar.left() + bar.width() // 5, bar.center().y()))
