@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, Qt, QUrl
+from PySide6.QtCore import QRect, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
@@ -271,3 +272,52 @@ def test_an_image_clicked_in_its_row_opens_in_the_viewer(
     assert viewer.item.pixmap().width() == 900  # the whole image, not the thumbnail
     assert not bob.model.file_view(line.id).saved  # the viewer's copy is not a download
     viewer.close()
+
+
+@pytest.fixture
+def roomy_server(arun: Callable[..., Any], tmp_path: Path) -> Iterator[ChatServer]:
+    server = ChatServer(files=FilesConfig(tmp_path / "roomy-files", max_bytes=80_000_000))
+    arun(server.start("127.0.0.1", 0))
+    yield server
+    arun(server.stop())
+
+
+def test_a_large_jpeg_is_prepared_without_freezing_the_window(
+    qtbot: Any, open_window: Any, roomy_server: ChatServer, tmp_path: Path
+) -> None:
+    """The thumbnail of a camera-sized JPEG is made on a worker thread: the
+    window's loop keeps turning meanwhile (its longest pause stays well
+    under what the thumbnail takes)."""
+    from desktop_chat.ui.images import make_thumbnail
+
+    alice = open_window(server_url(roomy_server), "alice")
+    wait_connected(qtbot, alice)
+    qtbot.waitUntil(lambda: alice.bridge.files_supported() is True, timeout=5000)
+    big = tmp_path / "camera.jpg"
+    noise = QImage(os.urandom(3200 * 2400 * 4), 3200, 2400, QImage.Format.Format_RGB32)
+    noise.save(str(big), "JPEG", 100)  # type: ignore[call-overload]
+    assert big.stat().st_size > 20_000_000
+    started = time.monotonic()
+    assert make_thumbnail(big) is not None
+    thumbnail_takes = time.monotonic() - started
+
+    pauses: list[float] = []
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        now = time.monotonic()
+        pauses.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    timer.start()
+    try:
+        alice.window.files.attach([str(big)])
+        qtbot.waitUntil(lambda: with_file(alice, "camera.jpg") is not None, timeout=20_000)
+    finally:
+        timer.stop()
+    line = with_file(alice, "camera.jpg")
+    assert line is not None and line.attachment is not None and line.attachment.is_image
+    assert max(pauses) < thumbnail_takes / 2, (max(pauses), thumbnail_takes)
