@@ -316,7 +316,8 @@ class MessageModel(QAbstractListModel):
     def _grouped(self, position: int, message: Message) -> bool:
         """Whether a line with a file follows another of the same sender's,
         sent with it (several files at once): one header for the group."""
-        if message.attachment is None or position <= -len(self._head):
+        if message.attachment is None or position <= -len(self._head) \
+                or message.state is DeliveryState.FAILED:  # its header says why
             return False
         previous = self._at(position - 1)
         return (previous.attachment is not None and previous.kind is message.kind
