@@ -463,7 +463,9 @@ class MessageModel(QAbstractListModel):
             # A file's line of ours, delivered: the file as the server stored it.
             attachment=getattr(update, "attachment", None) or old.attachment,
         )
-        self._set(position, message, [Role.STATE, Role.HEADER], changed=False)
+        # A file's line is measured again: a failed one leaves its group.
+        self._set(position, message, [Role.STATE, Role.HEADER, Role.FILE],
+                  changed=message.attachment is not None)
 
     def find(self, message_id: str) -> int | None:
         """The position of the line this window knows as `message_id` (or, ours,
