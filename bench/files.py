@@ -1,21 +1,32 @@
-"""Files through desktop-chat-server (issue #21) against curl on the same routes.
+"""Files through desktop-chat-server (issue #21) against curl on the same routes,
+and how late the window's loop runs while they move.
 
     .venv/bin/python -m bench.files                    # a 100 MB file, 3 rounds
     .venv/bin/python -m bench.files --mb 20 --rounds 1
+    .venv/bin/python -m bench.files --loop asyncio     # ours on asyncio's own loop, no stall
 
 Starts `desktop-chat-server` (a token file, a files folder in a temporary
 directory) and, in alternating rounds, moves one random file:
 
-- upload, ours: `POST uploads`, then `PUT ?offset=` of `chunk_bytes` each
-  (as server-info announces) over one keep-alive connection, the sha256
-  computed while sending, then `commit`; curl: the same `POST`, then one
+- upload, ours: `desktop_chat.client.transfers.upload` (what the app runs:
+  `POST uploads`, `PUT ?offset=` of `chunk_bytes` as server-info announces,
+  the sha256 computed while sending, `commit`); curl: the same `POST`, one
   `curl -X PUT --data-binary @FILE` of the whole file, then `commit`;
-- download, ours: an aiohttp `GET` streamed to a file, its sha256 checked
-  while writing; curl: `curl -o FILE` on the same URL.
+- download, ours: `transfers.download` (a `.part` file, the sha256 checked,
+  then the file's safe name); curl: `curl -o FILE` on the same URL.
 
-Both carry the same `Authorization: Bearer` token and files ticket. Prints
-each rate (MB/s, median of the rounds) and ours / curl (target >= 0.8 each
-way). Nothing here is a test that can fail.
+Both carry the same `Authorization: Bearer` token and files ticket. Ours
+runs the way the app runs it (`--loop app`, the default): on the app's Qt
+loop (`desktop_chat.app.loop.QEventLoop`, a QApplication, the real
+MainWindow shown offscreen) with an aiohttp session made as the app makes
+its own. A 5 ms precise QTimer on that loop records how late it fires
+("stall") during our uploads and downloads, and for the same length of time
+in each round with nothing moving (the baseline).
+
+Prints each rate (MB/s, median of the rounds), ours / curl (target >= 0.8
+each way), and the stall's p50 / p99 / max in ms (all rounds pooled; target
+p99 <= 20 ms) with the baseline and the ratio of the p99s. Only loopback
+traffic; nothing here is a test that can fail.
 """
 
 from __future__ import annotations
@@ -24,69 +35,79 @@ import argparse
 import asyncio
 import hashlib
 import os
+import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TypeVar
 
 import aiohttp
 import socketio
 
-from bench._common import PYTHON, start
+from bench._common import PYTHON, fmt_ms, percentile, start
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+T = TypeVar("T")
 
 ROOM = "bench"
-BLOCK = 1024 * 1024
+TICK_MS = 5
+IDLE_SECONDS = 1.0
 
 
-async def _ticket(url: str, token: str) -> tuple[socketio.AsyncClient, str, dict[str, object]]:
+class Stalls:
+    """A 5 ms precise Qt timer on the loop's thread; how late each tick comes (ms)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.samples: list[tuple[float, float, float]] = []  # (last tick, this tick, ms late)
+        self._last = time.monotonic()
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.samples.append((self._last, now, (now - self._last) * 1000 - TICK_MS))
+        self._last = now
+
+    def between(self, start: float, end: float) -> list[float]:
+        """The ticks of intervals that began and ended in [start, end]."""
+        return [late for last, t, late in self.samples if start <= last and t <= end]
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+async def _connect(url: str, token: str) -> tuple[socketio.AsyncClient, dict[str, object]]:
     sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
     info: dict[str, object] = {}
     sio.on("server-info", info.update)
     await sio.connect(url, auth={"name": "bench", "client": "bench-key", "token": token},
-                      transports=["websocket"])
+                      transports=["websocket"])  # fmt: skip
     while not info:
         await asyncio.sleep(0.01)
     await sio.call("join-room", ROOM, timeout=5)
-    answer = await sio.call("files-ticket", ROOM, timeout=5)
     files = info["files"]
     assert isinstance(files, dict)
-    return sio, str(answer["ticket"]), files
-
-
-async def _begin(http: aiohttp.ClientSession, base: str, size: int) -> str:
-    async with http.post(f"{base}/uploads", json={"name": "big.bin", "size": size}) as reply:
-        return str((await reply.json())["upload"])
-
-
-async def _commit(http: aiohttp.ClientSession, base: str, upload: str, sha: str) -> str:
-    async with http.post(f"{base}/uploads/{upload}/commit", json={"sha256": sha}) as reply:
-        body = await reply.json()
-        assert reply.status == 201, body
-        return str(body["file"])
-
-
-async def upload_ours(http: aiohttp.ClientSession, base: str, path: Path, chunk: int) -> float:
-    size = path.stat().st_size
-    started = time.perf_counter()
-    upload = await _begin(http, base, size)
-    sha = hashlib.sha256()
-    with open(path, "rb") as file:
-        offset = 0
-        while offset < size:
-            piece = await asyncio.to_thread(file.read, chunk)
-            hashing = asyncio.ensure_future(asyncio.to_thread(sha.update, piece))
-            async with http.put(f"{base}/uploads/{upload}?offset={offset}", data=piece) as reply:
-                assert reply.status == 200, await reply.text()
-            await hashing
-            offset += len(piece)
-    await _commit(http, base, upload, sha.hexdigest())
-    return time.perf_counter() - started
+    return sio, files
 
 
 def _curl_headers(token: str, ticket: str) -> list[str]:
     return ["-H", f"Authorization: Bearer {token}", "-H", f"X-Files-Ticket: {ticket}"]
+
+
+async def _timed(work: Awaitable[T]) -> tuple[float, float, T]:
+    started = time.monotonic()
+    result = await work
+    return started, time.monotonic(), result
 
 
 async def upload_curl(
@@ -94,51 +115,31 @@ async def upload_curl(
 ) -> float:
     size = path.stat().st_size
     started = time.perf_counter()
-    upload = await _begin(http, base, size)
+    async with http.post(f"{base}/uploads", json={"name": "big.bin", "size": size}) as reply:
+        upload = str((await reply.json())["upload"])
     await asyncio.to_thread(subprocess.run, [
         "curl", "-sS", "-f", "-o", os.devnull, "-X", "PUT", *_curl_headers(token, ticket),
         "-H", "Content-Type: application/octet-stream", "--data-binary", f"@{path}",
         f"{base}/uploads/{upload}?offset=0",
     ], check=True)  # fmt: skip
-    await _commit(http, base, upload, sha)
-    return time.perf_counter() - started
-
-
-async def download_ours(http: aiohttp.ClientSession, url: str, target: Path, sha: str) -> float:
-    started = time.perf_counter()
-    digest = hashlib.sha256()
-    def keep(file: BinaryIO, block: bytes) -> None:
-        digest.update(block)
-        file.write(block)
-
-    async with http.get(url) as reply:
-        assert reply.status == 200
-        with open(target, "wb") as file:
-            # Hashed and written in a worker thread while the next block is read.
-            pending: asyncio.Future[None] | None = None
-            buffer = bytearray()
-            async for block in reply.content.iter_chunked(BLOCK):
-                buffer += block
-                if len(buffer) >= 4 * BLOCK:
-                    if pending is not None:
-                        await pending
-                    pending = asyncio.ensure_future(asyncio.to_thread(keep, file, bytes(buffer)))
-                    buffer.clear()
-            if pending is not None:
-                await pending
-            keep(file, bytes(buffer))
-    assert digest.hexdigest() == sha
+    async with http.post(f"{base}/uploads/{upload}/commit", json={"sha256": sha}) as reply:
+        assert reply.status == 201, await reply.text()
     return time.perf_counter() - started
 
 
 def download_curl(url: str, target: Path, token: str, ticket: str) -> float:
+    # A new file, as ours writes (its `.part`): emptying the last round's
+    # 100 MB would be counted against curl.
+    target.unlink(missing_ok=True)
     started = time.perf_counter()
     subprocess.run(["curl", "-sS", "-f", "-o", str(target), *_curl_headers(token, ticket), url],
                    check=True)  # fmt: skip
     return time.perf_counter() - started
 
 
-async def run(mb: int, rounds: int, folder: Path) -> None:
+async def run(mb: int, rounds: int, folder: Path, stalls: Stalls | None) -> None:
+    from desktop_chat.client import transfers
+
     token = "bench-token"
     (folder / "token").write_text(token + "\n")
     source = folder / "big.bin"
@@ -147,58 +148,123 @@ async def run(mb: int, rounds: int, folder: Path) -> None:
             file.write(os.urandom(1_000_000))
     size = source.stat().st_size
     sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    saved = folder / "saved"
+    saved.mkdir()
     server = start("desktop-chat-server", [
         PYTHON, "-m", "desktop_chat.server", "--port", "0", "--db", folder / "chat.db",
         "--token-file", folder / "token", "--max-file-bytes", str(size * 2),
     ], quiet=True)  # fmt: skip
+    rates: dict[str, list[float]] = {
+        k: [] for k in ("up ours", "up curl", "down ours", "down curl")
+    }
+    during: dict[str, list[float]] = {"idle": [], "upload": [], "download": []}
     try:
-        line = server.wait_line(r"listening on (http://[\d.]+:\d+)(/\S*)", "the server", 30)
-        url = line[1]
-        sio, ticket, files = await _ticket(url + line[2], token)
-        base = url + str(files["path"])
-        headers = {"Authorization": f"Bearer {token}", "X-Files-Ticket": ticket}
-        chunk = int(str(files["chunk_bytes"]))
-        rates: dict[str, list[float]] = {k: [] for k in ("up ours", "up curl", "down ours",
-                                                         "down curl")}
-        # A larger read buffer than aiohttp's 64 KiB: fewer wake-ups per megabyte.
-        async with aiohttp.ClientSession(headers=headers, read_bufsize=4 * BLOCK) as http:
+        line = await asyncio.to_thread(
+            server.wait_line, r"listening on (http://[\d.]+:\d+)(/\S*)", "the server", 30
+        )
+        sio, files = await _connect(line[1] + line[2], token)
+        base = line[1] + str(files["path"])
+
+        async def tickets() -> str:
+            return await transfers.files_ticket(sio.call, ROOM)
+
+        ticket = await tickets()
+        curl_headers = {"Authorization": f"Bearer {token}", transfers.TICKET_HEADER: ticket}
+        # As the app makes its session (client/connection.py): aiohttp's defaults.
+        async with (
+            aiohttp.ClientSession() as http,
+            aiohttp.ClientSession(headers=curl_headers) as plain,
+        ):
+            await asyncio.sleep(0.5)  # the window's first paints settle
             for _ in range(rounds):
-                rates["up curl"].append(size / await upload_curl(
-                    http, base, source, token, ticket, sha))
-                rates["up ours"].append(size / await upload_ours(http, base, source, chunk))
-                file_id = await _commit_one(http, base, source, sha)
-                download = f"{base}/{file_id}"
+                start_idle = time.monotonic()
+                await asyncio.sleep(IDLE_SECONDS)
+                if stalls is not None:
+                    during["idle"] += stalls.between(start_idle, time.monotonic())
+
+                rates["up curl"].append(
+                    size / await upload_curl(plain, base, source, token, ticket, sha)
+                )
+                begun, ended, stored = await _timed(
+                    transfers.upload(http, base, tickets, source, "big.bin", token=token)
+                )
+                assert stored.sha256 == sha
+                rates["up ours"].append(size / (ended - begun))
+                if stalls is not None:
+                    during["upload"] += stalls.between(begun, ended)
+
+                url = f"{base}/{stored.file}"
                 rates["down curl"].append(size / await asyncio.to_thread(
-                    download_curl, download, folder / "curl.out", token, ticket))
-                rates["down ours"].append(size / await download_ours(
-                    http, download, folder / "ours.out", sha))
+                    download_curl, url, folder / "curl.out", token, ticket))  # fmt: skip
+                begun, ended, path = await _timed(
+                    transfers.download(
+                        http, base, tickets, stored.file, sha, size, saved, "big.bin", token=token
+                    )
+                )
+                rates["down ours"].append(size / (ended - begun))
+                if stalls is not None:
+                    during["download"] += stalls.between(begun, ended)
+                assert path.stat().st_size == size
+                await asyncio.to_thread(path.unlink)
         await sio.disconnect()
     finally:
         server.request_stop()
-        server.close(grace=10)
+        await asyncio.to_thread(server.close, 10)
     median = {k: statistics.median(v) / 1e6 for k, v in rates.items()}
-    print(f"file: {size / 1e6:.0f} MB, {rounds} rounds, chunk {chunk} bytes (median MB/s)")
+    loop = "the app's Qt loop" if stalls is not None else "asyncio's loop"
+    print(f"file: {size / 1e6:.0f} MB, {rounds} rounds, ours on {loop} (median MB/s)")
     for way in ("up", "down"):
         ours, curl = median[f"{way} ours"], median[f"{way} curl"]
         name = "upload" if way == "up" else "download"
         print(f"{name:9} ours {ours:8.1f} MB/s   curl {curl:8.1f} MB/s   ratio {ours / curl:.2f}")
-
-
-async def _commit_one(http: aiohttp.ClientSession, base: str, path: Path, sha: str) -> str:
-    """A stored copy to download (content-addressed: the same bytes each round)."""
-    upload = await _begin(http, base, path.stat().st_size)
-    async with http.put(f"{base}/uploads/{upload}?offset=0", data=path.read_bytes()) as reply:
-        assert reply.status == 200
-    return await _commit(http, base, upload, sha)
+    if stalls is None:
+        return
+    idle_p99 = percentile(during["idle"], 99)
+    print(f"stall of a {TICK_MS} ms timer, ms (p50 / p99 / max, all rounds pooled):")
+    for what, samples in during.items():
+        p99 = percentile(samples, 99)
+        ratio = "" if what == "idle" else f"   p99 / idle p99 {p99 / max(idle_p99, 0.1):.1f}"
+        worst = max(samples, default=float("nan"))
+        print(
+            f"  {what:9} {fmt_ms(percentile(samples, 50)):>6} / {fmt_ms(p99):>6} / "
+            f"{fmt_ms(worst):>6}   ({len(samples)} ticks){ratio}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--mb", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--loop", choices=("app", "asyncio"), default="app")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(run(args.mb, args.rounds, Path(folder)))
+    if shutil.which("curl") is None:
+        sys.exit("curl is needed for this benchmark")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        if args.loop == "asyncio":
+            asyncio.run(run(args.mb, args.rounds, folder, None))
+            return 0
+        from PySide6.QtWidgets import QApplication
+
+        from desktop_chat.app.loop import QEventLoop
+        from desktop_chat.ui.main_window import MainWindow
+        from desktop_chat.ui.message_model import MessageModel
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        assert isinstance(app, QApplication)
+        window = MainWindow(MessageModel())
+        window.show()
+        loop = QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        try:
+            stalls = Stalls()
+            loop.run_until_complete(run(args.mb, args.rounds, folder, stalls))
+            stalls.stop()
+        finally:
+            loop.close()
+            window.close()
     return 0
 
 

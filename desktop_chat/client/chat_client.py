@@ -12,6 +12,8 @@ A facade over parts that each own their state and report by callback:
   and arguments on the wire, `tutorial` unless another is chosen;
 - presence (presence.py): one model per room (`presence`), fed by the
   profile's events and by our server's extensions alike; typing out;
+- `FileTransfers` (files.py): files up before their messages, down when
+  asked, thumbnails;
 - a `PacketTap` (packet_tap.py), only while someone watches the packets.
 
 No part reaches into another: this class hands each the callables it needs.
@@ -27,9 +29,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import mimetypes
+import os
+import stat
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import socketio
@@ -38,8 +44,10 @@ from desktop_chat.client.channels import ChannelKeeper, Channels, ChannelStore
 from desktop_chat.client.connection import Connection, ConnectionHooks
 from desktop_chat.client.dialect import ProfileDialect, TutorialDialect, dialect_for
 from desktop_chat.client.echo import EchoFilter
-from desktop_chat.client.errors import MessageRefused
+from desktop_chat.client.errors import FileRefused, MessageRefused
 from desktop_chat.client.extensions import ServerExtensions
+from desktop_chat.client.files import FileTransfers
+from desktop_chat.client.local_db import data_dir
 from desktop_chat.client.notices import (
     ChangesUnsupported,
     EmptyMessage,
@@ -60,12 +68,15 @@ from desktop_chat.client.server_info import ServerInfo
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions, token_held_back
 from desktop_chat.protocol.messages import (
+    Attachment,
     Change,
     ChangeType,
     DeliveryState,
     DeliveryUpdate,
     Kind,
     Message,
+    TransferState,
+    TransferUpdate,
     own_message,
     quoted_line,
 )
@@ -110,7 +121,10 @@ class ChatClient:
         client_id: str | None = None,
         tls: TlsOptions | None = None,
         profile: Profile | None = None,
+        folder: Path | None = None,
     ) -> None:
+        """`folder`: where this client keeps thumbnails and the files the
+        window opens (the user's data folder, beside client.db, by default)."""
         self.name = name
         self.token = token
         self.send_token_over_http = send_token_over_http
@@ -138,6 +152,14 @@ class ChatClient:
         # Our changes not yet taken by the server, and the lines as they were
         # before them (put back when the server refuses).
         self._before: dict[str, Message] = {}
+        # A file's way up or down (TransferUpdate), and a thumbnail asked for.
+        self.on_transfer: Callable[[TransferUpdate], None] = lambda u: None
+        self.on_thumbnail: Callable[[str, bytes], None] = lambda message_id, data: None
+        # Whether the server we talk to stores files (its server-info said
+        # `files`), remembered while offline; None: not known yet.
+        self._files_said: bool | None = None
+        self._files_max = 0
+        self._online = asyncio.Event()  # connected: a transfer may ask for a ticket
 
         dialect: ProfileDialect
         dialect = self._dialect = dialect_for(profile) if profile else TutorialDialect()
@@ -183,6 +205,21 @@ class ChatClient:
         self._sender.on_change_acked = self._change_acked
         self._sender.on_no_info = self._no_info
         self._sender.on_quoted = self._reply_quoted
+        self._files = FileTransfers(
+            self.info,
+            lambda: self._sender.outbox,
+            self._http_base,
+            lambda: self._connection.sio,
+            self._online,
+            lambda: self._connection.tls,
+            self._http_token,
+            folder if folder is not None else data_dir(),
+        )
+        self._files.on_transfer = lambda update: self.on_transfer(update)
+        self._files.on_thumbnail = lambda message_id, data: self.on_thumbnail(message_id, data)
+        self._sender.start_file = self._files.start
+        self._sender.file_settled = self._files.settled
+        self._sender.on_file_discarded = self._files.forget
         self._receiver.on_change = lambda change: self.on_change(change)
         # desktop-chat-server's presence, participants, typing and renames.
         self.extensions = ServerExtensions(
@@ -349,6 +386,110 @@ class ChatClient:
         self.on_message(message)
         return message
 
+    # ---- files ----------------------------------------------------------------
+
+    @property
+    def files_supported(self) -> bool | None:
+        """Whether the server (connected, or the last one) stores files: its
+        server-info said `files`. False for a tutorial server, a profile's, or
+        ours without files; None while not known (offline since the start)."""
+        return self._files_said
+
+    @property
+    def files_max_bytes(self) -> int:
+        """The largest file that server takes (0: none, or not known)."""
+        return self._files_max
+
+    def send_file(
+        self,
+        room: str,
+        path: Path,
+        *,
+        caption: str = "",
+        type: str = "",
+        thumbnail: bytes | None = None,
+    ) -> Message:
+        """Show a file's line at once (the caption its text) and keep it in
+        the outbox (the path, the thumbnail's bytes), to be stored on the
+        server and then sent when connected, in order with the text written
+        around it, after a restart too. Progress comes as `on_transfer`.
+
+        Raises FileRefused at once: `no-files` (the server is known to take
+        none), `unreadable` (missing, not a regular file, not readable),
+        `too-large` (over the server's limit, when known). An empty file
+        goes (the server takes it). Raises MessageRefused for a caption no
+        server would take, or when the outbox cannot store it.
+        """
+        if self._files_said is False:
+            raise FileRefused("no-files")
+        path = Path(path)
+        try:
+            found = os.stat(path)  # one stat; the bytes are read on a worker thread
+        except OSError as exc:
+            raise FileRefused("unreadable", str(exc)) from exc
+        if not stat.S_ISREG(found.st_mode) or not os.access(path, os.R_OK):
+            raise FileRefused("unreadable", "not a readable regular file")
+        if self._files_max and found.st_size > self._files_max:
+            raise FileRefused("too-large", f"{found.st_size} bytes; the server takes at most "
+                              f"{self._files_max}")  # fmt: skip
+        kind = type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        room = room if self._speaking().join_event else ""
+        message = own_message(caption, room, self.name)
+        message.attachment = Attachment("", path.name, found.st_size, kind)
+        if caption:
+            self.check_size(message)
+        extra: dict[str, object] = {"file": {
+            "path": str(path.absolute()), "name": path.name, "size": found.st_size, "type": kind,
+        }}
+        try:
+            self._sender.send(message, extra, thumbnail)
+        except OutboxError as exc:
+            raise MessageRefused(NotStored(str(exc))) from exc
+        self._files.keep_thumbnail(message.id, thumbnail)
+        self.on_message(message)
+        return message
+
+    def cancel_transfer(self, message_id: str) -> None:
+        """Stop a file's way up (the line is discarded, the server's upload
+        deleted) or down (what arrived is deleted)."""
+        downloading = self._files.downloading(message_id)
+        running = self._files.cancel(message_id)
+        # Queued (offline, or not begun): discarded now; holding its room
+        # while it goes up: discarded when the upload ends (sender.py).
+        dropped = not downloading and self._sender.cancel_file(message_id)
+        if not running and not dropped:
+            return
+        self.on_transfer(TransferUpdate(message_id, not downloading, 0, 0,
+                                        TransferState.CANCELLED))
+
+    def download(self, message: Message, folder: Path | None = None) -> None:
+        """Save a line's file into `folder` (the user's choice), or, None, into
+        this client's own folder for the window to open; never opened here."""
+        self._files.download(message, folder)
+
+    def request_thumbnail(self, message: Message) -> None:
+        """Fetch a line's thumbnail once (kept on disk after): `on_thumbnail`."""
+        self._files.request_thumbnail(message)
+
+    def _http_base(self) -> str | None:
+        """The server's HTTP address (the same host, port and TLS as the socket)."""
+        target = self._connection.target
+        return None if target is None else target.url.url.split("?", 1)[0].rstrip("/")
+
+    def _http_token(self) -> str | None:
+        """The token, to the server the socket gives it to (tls.py's rule)."""
+        target = self._connection.target
+        if self.token and target is not None and not token_held_back(
+            target.url, self.send_token_over_http
+        ):
+            return self.token
+        return None
+
+    def _files_known(self) -> None:
+        files = self.info.files
+        self._files_said = files is not None
+        self._files_max = self.info.files_max_bytes
+
     # ---- living messages ---------------------------------------------------
 
     @property
@@ -392,6 +533,10 @@ class ChatClient:
     def delete(self, message: Message) -> None:
         """Take back a line of ours: a line not sent yet never goes; a sent one
         is deleted everywhere once the server has done so."""
+        if self._files.uploading(message.id) and self._files.cancel(message.id):
+            # Its file is going up: it never goes (the sender discards the line).
+            self.on_transfer(TransferUpdate(message.id, True, 0, 0, TransferState.CANCELLED))
+            return
         if self._unsupported(message.room):
             return
         change = Change(ChangeType.DELETE, message.id, message.room, sender=self.name, mine=True)
@@ -447,7 +592,9 @@ class ChatClient:
         return self.status.state is not ConnectionState.CONNECTED
 
     def retry(self, message_id: str) -> None:
-        """Send a message the server refused once more (same id)."""
+        """Send a message the server refused once more (same id; a file's is
+        uploaded again)."""
+        self._files.unstore(message_id)
         self._sender.retry(message_id)
 
     def discard(self, message_id: str) -> None:
@@ -527,6 +674,7 @@ class ChatClient:
         await self._connection.close()
         self.presence.close()
         self._kept.stop()
+        await self._files.close()
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
@@ -564,6 +712,7 @@ class ChatClient:
             # Nothing to wait for: what the server does is the profile's word.
             self.info.update({"acks": profile.acks is Acks.ALWAYS})
             self._events = False  # a profile has no place for message events
+            self._files_known()
         if profile.login is None:
             self._sender.start(sio)
         else:
@@ -613,6 +762,8 @@ class ChatClient:
     def _switched(self, target: ServerTarget) -> None:
         self._echo.end()  # what it held came from the old server
         self._events, self._unsupported_said = None, False
+        self._files_said, self._files_max = None, 0
+        self._files.switched()
         self._kept.save()  # the old server's, before its offsets are forgotten
         self._receiver.reset()
         kept = self._kept.load(target.key)
@@ -658,12 +809,14 @@ class ChatClient:
         """The server said nothing of itself (a tutorial server): no message events."""
         if self._events is None:
             self._events = False
+            self._files_known()
             self.on_info()
 
     def _server_info(self, info: object = None) -> None:
         if isinstance(info, dict):
             self.info.update(info)
             self._events = info.get("events") is True
+            self._files_known()
             self._receiver.server_offset(self.info.offset)
             for room in self._watched:  # a reconnect fills the model again
                 self.extensions.request_participants(room)
@@ -672,6 +825,10 @@ class ChatClient:
     # ---- presence -------------------------------------------------------------
 
     def _status_changed(self, status: Status) -> None:
+        if status.state is ConnectionState.CONNECTED:
+            self._online.set()
+        else:
+            self._online.clear()
         self.presence.set_connected(status.state is ConnectionState.CONNECTED)
         self.on_status(status)
 

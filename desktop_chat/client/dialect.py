@@ -28,11 +28,15 @@ from desktop_chat.client.profile import (
     Profile,
 )
 from desktop_chat.client.profile_toml import builtin_profiles
+from desktop_chat.protocol.limits import MAX_OFFSET
 from desktop_chat.protocol.messages import Kind, Message, payload_text, received_message
 
 
 def is_offset(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    """An offset (or a count) a server may give: an integer from 0 to 2^53 - 1.
+    Larger ones cannot be held by a JavaScript peer nor stored by SQLite
+    (2^63 raised OverflowError at every save, issue #22): ignored."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_OFFSET
 
 
 @dataclass(slots=True)

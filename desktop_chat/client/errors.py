@@ -49,3 +49,15 @@ def connect_failure(exc: BaseException, reported: object) -> Notice:
     if isinstance(exc, TimeoutError):
         return NoAnswer()
     return ConnectFailed(text or type(exc).__name__)
+
+
+class FileRefused(ValueError):
+    """A file `send_file` will not send; `code` says why, for the window to
+    word: `no-files` (the server, a tutorial one or a profile's, takes no
+    files), `unreadable` (missing, not a regular file, cannot be read),
+    `too-large` (over the server's `files.max_bytes`)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail

@@ -144,6 +144,8 @@ def message_record(message: Message) -> dict[str, Any]:
         "reactions": message.reactions,
         "reacted": list(message.reacted),
         "server_id": message.server_id,
+        # A file's line: the server's record of the file (never its bytes).
+        "attachment": message.attachment.to_wire() if message.attachment is not None else None,
     }
 
 

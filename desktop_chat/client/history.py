@@ -54,6 +54,7 @@ from pathlib import Path
 
 from desktop_chat.protocol.messages import (
     LIVING_FIELDS,
+    Attachment,
     Change,
     ChangeType,
     DeliveryState,
@@ -120,7 +121,9 @@ CREATE TABLE conversation_state (
 # those servers wait in legacy_servers for their first account (`adopt`).
 # Version 3: what living messages add to a line (a reply, Markdown, an edit, a
 # deletion, reactions, our line's server id), as JSON in `extra`; NULL for a
-# plain line, which is most of them (`_living`).
+# plain line, which is most of them (`_living`). A file's line keeps its
+# attachment there too (as on the wire, `Attachment.to_wire`): no new column,
+# so no new version (an older build reading the file ignores the key).
 MIGRATIONS = {1: """
 ALTER TABLE messages RENAME COLUMN server TO account;
 ALTER TABLE conversation_state RENAME COLUMN server TO account;
@@ -193,6 +196,8 @@ def _living(message: Message) -> dict[str, object] | None:
         value = getattr(message, key)
         if value:
             living[key] = list(value) if key == "reacted" else value
+    if message.attachment is not None:
+        living["attachment"] = message.attachment.to_wire()
     return living
 
 
@@ -217,6 +222,8 @@ def _set_living(message: Message, extra: str) -> None:
     if isinstance(reacted, list):
         message.reacted = tuple(str(e) for e in reacted)
     message.server_id = str(living.get("server_id", ""))
+    if "attachment" in living:
+        message.attachment = Attachment.from_kept(living["attachment"])
 
 
 _STATE_VALUES: dict[DeliveryState | None, str | None] = {None: None}
@@ -420,7 +427,15 @@ class History:
                             "DELETE FROM messages WHERE account = ? AND id = ? AND kind = 'own'",
                             (account, update.id),
                         )
-                    elif update.server_id:
+                        continue
+                    if update.attachment is not None:  # a file's line of ours, stored
+                        db.execute(
+                            "UPDATE messages SET extra = json_set(coalesce(extra, '{}'),"
+                            " '$.attachment', json(?))"
+                            " WHERE account = ? AND id = ? AND kind = 'own'",
+                            (json.dumps(update.attachment.to_wire()), account, update.id),
+                        )
+                    if update.server_id:
                         db.execute(
                             "UPDATE messages SET state = ?, error = ?,"
                             " extra = json_set(coalesce(extra, '{}'), '$.server_id', ?)"

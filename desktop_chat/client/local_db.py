@@ -1,5 +1,6 @@
-"""The client's one SQLite file: the accounts, the outbox, the channels and
-offsets, the drafts and the window identities, in the user's data folder.
+"""The client's one SQLite file: the accounts, the outbox (files waiting to go
+up included), the channels and offsets, the drafts and the window
+identities, in the user's data folder.
 
 One file, so that a message and the identity it belongs to cannot be kept
 in one place and lost in another. Earlier versions kept only the outbox,
@@ -87,8 +88,12 @@ SCHEMA += ACCOUNTS + ";\n"
 # message's reply and format, or the edit, deletion or reaction it is.
 OUTBOX_EXTRA = "ALTER TABLE outbox ADD COLUMN extra TEXT"
 SCHEMA += OUTBOX_EXTRA + ";\n"
-MIGRATIONS = {1: DRAFTS, 2: ACCOUNTS, 3: OUTBOX_EXTRA}
-VERSION = 4
+# Version 5: a queued file's thumbnail (at most 64 KB, made by the window);
+# the file itself stays where the user keeps it, named in the row's extra.
+OUTBOX_THUMBNAIL = "ALTER TABLE outbox ADD COLUMN thumbnail BLOB"
+SCHEMA += OUTBOX_THUMBNAIL + ";\n"
+MIGRATIONS = {1: DRAFTS, 2: ACCOUNTS, 3: OUTBOX_EXTRA, 4: OUTBOX_THUMBNAIL}
+VERSION = 5
 
 
 def data_dir() -> Path:

@@ -15,7 +15,10 @@ Edits, deletions and reactions wait here too, in the same order as the
 messages (an edit of a line still queued goes out after it): a row's
 `extra` is the JSON of what the wire needs besides the text, `{"opts": …,
 "reply_to": <the answered line's id here>, "formatted": true}` for a message, `{"change": …}`
-(the `message-event` payload) for a change.
+(the `message-event` payload) for a change. A file's message keeps
+`{"file": {"path", "name", "size", "type"}}` there (the file is read from
+where the user keeps it when it goes up, after a restart too) and its
+thumbnail's bytes in the `thumbnail` column.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import json
 import sqlite3
 
 from desktop_chat.client.local_db import open_client_db
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.messages import Attachment, DeliveryState, Kind, Message
 
 
 class OutboxError(OSError):
@@ -40,14 +43,20 @@ class Outbox:
     def close(self) -> None:
         self.database.close()
 
-    def add(self, server: str, message: Message, extra: dict[str, object] | None = None) -> None:
+    def add(
+        self,
+        server: str,
+        message: Message,
+        extra: dict[str, object] | None = None,
+        thumbnail: bytes | None = None,
+    ) -> None:
         """Store a message (again, for a retry: its failure is forgotten), or a
         change (`extra` {"change": …}). Raises OutboxError when it cannot be stored.
         """
         try:
             self.database.execute(
-                "INSERT INTO outbox (owner, server, id, room, sender, text, ts, extra)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO outbox (owner, server, id, room, sender, text, ts, extra, thumbnail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (owner, id) DO UPDATE SET failed = NULL",
                 (
                     self.owner,
@@ -58,6 +67,7 @@ class Outbox:
                     message.text.encode("utf-8", "surrogatepass"),
                     message.ts,
                     json.dumps(extra) if extra else None,
+                    thumbnail,
                 ),
             )
         except sqlite3.Error as exc:
@@ -77,6 +87,13 @@ class Outbox:
             "UPDATE outbox SET text = ? WHERE owner = ? AND id = ?",
             (text.encode("utf-8", "surrogatepass"), self.owner, message_id),
         )
+
+    def thumbnail(self, message_id: str) -> bytes | None:
+        """The thumbnail kept with a queued file's message, if any."""
+        row = self.database.execute(
+            "SELECT thumbnail FROM outbox WHERE owner = ? AND id = ?", (self.owner, message_id)
+        ).fetchone()
+        return bytes(row[0]) if row is not None and row[0] is not None else None
 
     def remove(self, message_id: str) -> None:
         self.database.execute(
@@ -125,5 +142,18 @@ class Outbox:
                 loaded = {}
             message.formatted = loaded.get("formatted") is True
             message.reply_to = str(loaded.get("reply_to", ""))
+            if "file" in loaded:
+                message.attachment = queued_attachment(loaded["file"])
             kept.append((message, loaded))
         return kept
+
+
+def queued_attachment(file: object) -> Attachment | None:
+    """The attachment of a file's message not sent yet (its `extra["file"]`):
+    no server id until it is stored."""
+    if not isinstance(file, dict):
+        return None
+    name, size, kind = file.get("name"), file.get("size"), file.get("type")
+    if not isinstance(name, str) or not isinstance(size, int) or not isinstance(kind, str):
+        return None
+    return Attachment("", name, size, kind or "application/octet-stream")

@@ -7,7 +7,10 @@ into the queue of the other.)
 One ordered queue, drained by one pump task per connection, which
 serializes the emits (python-socketio's `emit` is not safe to run
 concurrently) and keeps what was written while offline until the
-connection returns. Delivery is tracked here: each message is in the
+connection returns. A file's message waits for its file to be stored, and
+holds back what was written after it in its room (`_hold`): a text never
+overtakes the file before it; other rooms go on meanwhile.
+Delivery is tracked here: each message is in the
 outbox before it is sent and leaves it only when it is known to be
 through (acked by a server that acks; on the wire, for one that doesn't).
 Its state changes are reported as `DeliveryUpdate`s; the `Message`
@@ -30,6 +33,7 @@ import socketio
 
 from desktop_chat.client.dialect import ProfileDialect
 from desktop_chat.client.echo import EchoFilter
+from desktop_chat.client.errors import FileRefused
 from desktop_chat.client.notices import (
     ChangeRefused,
     Joined,
@@ -43,6 +47,7 @@ from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.server_info import ServerInfo
 from desktop_chat.protocol.limits import TokenBucket
 from desktop_chat.protocol.messages import (
+    Attachment,
     Change,
     ChangeType,
     DeliveryState,
@@ -118,6 +123,17 @@ class Sender:
         self.on_no_info: Callable[[], None] = lambda: None  # this server says nothing of itself
         # A reply went as quoted text (the server cannot carry replies): its room.
         self.on_quoted: Callable[[str], None] = lambda room: None
+        # A file's message: starts (or hands back) the upload of its file
+        # (client/files.py), whose outcome is its `opts.attachment` or
+        # FileRefused; `file_settled` when that outcome was taken.
+        self.start_file: Callable[
+            [Message, dict[str, object]], asyncio.Future[dict[str, object]]
+        ] = _no_files
+        self.file_settled: Callable[[str], None] = lambda message_id: None
+        self.on_file_discarded: Callable[[str], None] = lambda message_id: None
+        # room -> a file's message whose file is going up, and what was queued
+        # after it in that room, in order (`_hold`).
+        self._held: dict[str, deque[_Op]] = {}
         self.server_key: str | None = None  # whose outbox rows are ours
         self.rooms: list[str] = []  # joined, in order; rejoined after a reconnect
         self._queue: deque[_Op] = deque()
@@ -138,16 +154,20 @@ class Sender:
 
     # ---- what the user asks for -------------------------------------------
 
-    def send(self, message: Message, extra: dict[str, object] | None = None) -> None:
+    def send(
+        self, message: Message, extra: dict[str, object] | None = None,
+        thumbnail: bytes | None = None,
+    ) -> None:
         """Keep a copy of a shown message, store it, and send it when connected.
         `extra`: its `opts` on the wire besides the id, and what the outbox
-        keeps with it (outbox.py).
+        keeps with it (outbox.py); a file's message has `extra["file"]` and
+        maybe a `thumbnail`.
 
         Raises OutboxError, before anything is queued, when it cannot be stored.
         """
         own = dataclasses.replace(message)
         if self.server_key is not None:
-            self.outbox.add(self.server_key, own, extra)
+            self.outbox.add(self.server_key, own, extra, thumbnail)
         self._enqueue(_Send(own, extra))
 
     def change(self, change: Change, payload: dict[str, object]) -> None:
@@ -166,10 +186,27 @@ class Sender:
         never sent, or refused by it (failed)."""
         if message_id in self._emitted:
             return self._failed.get(message_id)
-        for op in self._queue:
+        for op in self._waiting():
             if isinstance(op, _Send) and op.message.id == message_id:
                 return op.message
         return self._failed.get(message_id)
+
+    def _waiting(self) -> list[_Op]:
+        """What is queued, and what waits for a file of its room."""
+        waiting = list(self._queue)
+        for held in self._held.values():
+            waiting.extend(held)
+        return waiting
+
+    def _drop_waiting(self, message_id: str) -> None:
+        """Take a message out of the queue and the held rooms (the file's
+        message that holds a room stays: its upload's end lets the room go)."""
+        def other(op: _Op) -> bool:
+            return not (isinstance(op, _Send) and op.message.id == message_id)
+
+        self._queue = deque(filter(other, self._queue))
+        for room, held in self._held.items():
+            self._held[room] = deque([held[0], *filter(other, list(held)[1:])])
 
     def edit_queued(self, message_id: str, text: str) -> bool:
         """Change the text of a message that has not gone out; False when it has."""
@@ -184,14 +221,36 @@ class Sender:
         """Take back a message that has not gone out: it never will; False when it has."""
         if self.queued(message_id) is None:
             return False
-        self._queue = deque(
-            op for op in self._queue
-            if not (isinstance(op, _Send) and op.message.id == message_id)
-        )
+        self._drop_waiting(message_id)
+        self.on_file_discarded(message_id)
         self._failed.pop(message_id, None)
         self._extras.pop(message_id, None)
         self.outbox.remove(message_id)
         return True
+
+    def cancel_file(self, message_id: str) -> bool:
+        """Take back a file's message whose file is not stored yet (queued, or
+        failed): it never goes; False when there is none such."""
+        message = self._failed.pop(message_id, None)
+        if message is None:
+            for op in self._queue:
+                if isinstance(op, _Send) and op.message.id == message_id and op.extra \
+                        and "file" in op.extra:
+                    message = op.message
+                    self._drop_waiting(message_id)
+                    break
+        if message is None:
+            # Holding its room, or never queued: a running upload, told to
+            # stop, ends in `_stored`, which discards the line.
+            return False
+        self._discard_file(message)
+        return True
+
+    def _discard_file(self, message: Message) -> None:
+        self._extras.pop(message.id, None)
+        self.outbox.remove(message.id)
+        self.on_file_discarded(message.id)
+        self._set_state(message, DeliveryState.DISCARDED)
 
     def retry(self, message_id: str) -> bool:
         """Send a failed message again; False when there is no such failed message."""
@@ -211,6 +270,7 @@ class Sender:
         if message is None:
             return False
         self.outbox.remove(message_id)
+        self.on_file_discarded(message_id)
         self._set_state(message, DeliveryState.DISCARDED)
         return True
 
@@ -245,6 +305,7 @@ class Sender:
         server (from an earlier run): pending messages, queued to be sent, and
         failed ones, for the caller to show."""
         self._queue = deque(op for op in self._queue if isinstance(op, _Join))
+        self._held.clear()
         self._unacked.clear()
         self._unacked_changes.clear()
         self._unflushed.clear()
@@ -290,6 +351,11 @@ class Sender:
         if self._watchdog is not None:
             self._watchdog.cancel()
             self._watchdog = None
+        # What waited for a file goes first, in its room's order: the next
+        # connection meets the file's message again and waits for the same upload.
+        for held in self._held.values():
+            self._queue.extendleft(reversed(held))
+        self._held.clear()
         again = [m for m, _ in self._unacked.values()] + self._unflushed
         self._unacked.clear()
         self._unflushed.clear()
@@ -335,13 +401,14 @@ class Sender:
         self._queued.set()
 
     def _set_state(
-        self, message: Message, state: DeliveryState, error: str = "", server_id: str = ""
+        self, message: Message, state: DeliveryState, error: str = "", server_id: str = "",
+        attachment: Attachment | None = None,
     ) -> None:
         if message.state is not state or message.error != error:
             message.state = state
             message.error = error
             message.server_id = server_id or message.server_id
-            self.on_delivery(DeliveryUpdate(message.id, state, error, server_id))
+            self.on_delivery(DeliveryUpdate(message.id, state, error, server_id, attachment))
 
     async def _pump(self, sio: socketio.AsyncClient) -> None:
         """Drain the queue in order while this connection lasts."""
@@ -363,6 +430,11 @@ class Sender:
                 # Taken off the queue before its emit: while it goes out, the
                 # user may take back or edit what is still queued behind it.
                 op = self._queue.popleft()
+                if self._held:  # (no file going up: this one look)
+                    room = _room_of(op)
+                    if room is not None and room in self._held:
+                        self._held[room].append(op)  # after the file of its room
+                        continue
                 try:
                     await self._after_what_it_names(op)
                     if isinstance(op, _Join):
@@ -370,6 +442,15 @@ class Sender:
                     elif isinstance(op, _Change):
                         await _pace(bucket)
                         await self._emit_change(sio, op)
+                    elif op.extra and "file" in op.extra:
+                        stored = self.start_file(op.message, op.extra)
+                        if not stored.done():
+                            self._hold(op, stored)
+                            continue
+                        attachment = self._stored(op, stored)
+                        if attachment is not None:
+                            await _pace(bucket)
+                            await self._emit_send(sio, op.message, op.extra, attachment)
                     else:
                         await _pace(bucket)
                         await self._emit_send(sio, op.message, op.extra)
@@ -384,6 +465,43 @@ class Sender:
             # connection does (what was not through is sent again).
             log.exception("sending failed")
             self._end_connection(f"{type(exc).__name__}: {exc}")
+
+    def _hold(self, op: _Send, stored: asyncio.Future[dict[str, object]]) -> None:
+        """A file's message whose file is going up holds its room: what comes
+        up for that room meanwhile (texts, edits, other files) waits behind
+        it, in order, and goes when the upload ends (`_release`); joins and
+        other rooms go on. So a text never overtakes the file written before
+        it, and a big upload does not stop the other conversations."""
+        room = op.message.room
+        held = self._held[room] = deque([op])
+        stored.add_done_callback(lambda _f: self._release(room, held))
+
+    def _release(self, room: str, held: deque[_Op]) -> None:
+        if self._held.get(room) is not held:
+            return  # already back in the queue (the connection ended, or another server)
+        del self._held[room]
+        self._queue.extendleft(reversed(held))
+        self._queued.set()
+
+    def _stored(
+        self, op: _Send, stored: asyncio.Future[dict[str, object]]
+    ) -> dict[str, object] | None:
+        """The attachment of a file's message whose upload ended; None when
+        the file did not go: the line failed (Retry uploads again) or the
+        user cancelled it (discarded)."""
+        assert op.extra is not None
+        self.file_settled(op.message.id)
+        try:
+            if stored.cancelled():  # stopped for another server: never the user's
+                raise FileRefused("unavailable", "the upload was stopped")
+            return stored.result()
+        except FileRefused as exc:
+            if exc.code == "cancelled":
+                self._discard_file(op.message)
+            else:
+                self._extras[op.message.id] = op.extra  # a retry uploads it again
+                self._fail(op.message, exc.detail or exc.code)
+            return None
 
     def _bucket(self) -> TokenBucket | None:
         """Our own meter at the server's stated rate: a paste of many lines goes
@@ -470,7 +588,11 @@ class Sender:
         await sio.emit("message-event", (op.payload,), callback=ack)
 
     async def _emit_send(
-        self, sio: socketio.AsyncClient, message: Message, extra: dict[str, object] | None = None
+        self,
+        sio: socketio.AsyncClient,
+        message: Message,
+        extra: dict[str, object] | None = None,
+        attachment: dict[str, object] | None = None,
     ) -> None:
         def ack(*args: object) -> None:
             entry = self._unacked.pop(message.id, None)
@@ -487,7 +609,8 @@ class Sender:
                 self.outbox.remove(message.id)
                 server_id = reply.get("id") if isinstance(reply, dict) else None
                 self._set_state(message, DeliveryState.DELIVERED,
-                                server_id=server_id if isinstance(server_id, str) else "")
+                                server_id=server_id if isinstance(server_id, str) else "",
+                                attachment=stored)
 
         given = extra.get("opts") if extra else None
         opts = dict(given) if isinstance(given, dict) else {}
@@ -502,6 +625,10 @@ class Sender:
             wire = message
         if self.says_markdown(message):
             opts["format"] = "markdown"
+        stored = None
+        if attachment is not None:
+            opts["attachment"] = attachment
+            stored = message.attachment = Attachment.from_wire(attachment)
         if extra:
             self._extras[message.id] = extra
         self._emitted.add(message.id)
@@ -554,6 +681,21 @@ class Sender:
             self._watchdog = asyncio.get_running_loop().call_later(
                 ACK_TIMEOUT - waited, self._check_acks
             )
+
+
+def _no_files(message: Message, extra: dict[str, object]) -> asyncio.Future[dict[str, object]]:
+    refused: asyncio.Future[dict[str, object]] = asyncio.get_running_loop().create_future()
+    refused.set_exception(FileRefused("no-files"))
+    return refused
+
+
+def _room_of(op: _Op) -> str | None:
+    """The room a message or change goes to (None: a join, which never waits)."""
+    if isinstance(op, _Send):
+        return op.message.room
+    if isinstance(op, _Change):
+        return op.change.room
+    return None
 
 
 def _kept_change(row: Message, payload: dict[str, object]) -> Change:

@@ -63,3 +63,30 @@ class ServerInfo:
         if isinstance(rate, int | float) and rate > 0 and isinstance(burst, int) and burst > 0:
             return float(rate), burst
         return None
+
+    @property
+    def files(self) -> dict[str, object] | None:
+        """`server-info.files` when the server stores files (docs/protocol.md,
+        "Files"): its `path` is a string and `max_bytes` a positive count."""
+        files = self.data.get("files")
+        if (
+            isinstance(files, dict)
+            and isinstance(files.get("path"), str)
+            and is_offset(files.get("max_bytes"))
+            and files["max_bytes"] > 0
+        ):
+            return files
+        return None
+
+    @property
+    def files_max_bytes(self) -> int:
+        """The largest file the server takes (0: it takes none)."""
+        files = self.files
+        return int(files["max_bytes"]) if files is not None else 0  # type: ignore[call-overload]
+
+    @property
+    def thumbnail_bytes(self) -> int:
+        """The largest thumbnail the server takes (64 KB unless it says)."""
+        files = self.files or {}
+        stated = files.get("thumbnail_bytes")
+        return stated if is_offset(stated) and stated > 0 else 65_536

@@ -28,7 +28,9 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -453,6 +455,11 @@ async def _forget(link: _Link, upload_id: str) -> None:
 
 # ---- download ---------------------------------------------------------------
 
+READ_BYTES = 1024 * 1024  # a download's socket reads at most (aiohttp's default: 64 KiB)
+WRITE_BYTES = 4 * 1024 * 1024  # a download's bytes handed to its threads at once
+WRITE_DEPTH = 2  # ... batches of them queued for the threads at most
+JOINED_PIECES = 16  # a batch of more pieces (reads) than this is joined before it is written
+
 
 class _Part:
     """The download's hidden temporary file and the sha256 of what it holds."""
@@ -465,10 +472,16 @@ class _Part:
         self.size = 0
         self.sha = hashlib.sha256()
 
-    def write(self, data: bytes) -> None:
-        self.file.write(data)
-        self.sha.update(data)
-        self.size += len(data)
+    def write(self, pieces: list[bytes]) -> None:
+        """On the download's writing thread."""
+        for data in pieces:
+            self.file.write(data)
+            self.size += len(data)
+
+    def hash(self, pieces: list[bytes]) -> None:
+        """On the download's hashing thread, beside the writing one."""
+        for data in pieces:
+            self.sha.update(data)
 
     def restart(self) -> None:
         self.file.seek(0)
@@ -482,43 +495,147 @@ class _Part:
             self.path.unlink()
 
 
+class _Writer:
+    """What arrives, handed in batches to two threads of the download's own,
+    one writing and one hashing, each in order, while the loop receives.
+
+    One call per thread per `WRITE_BYTES`, not per socket read: a few per
+    10 MB instead of hundreds. Hashing is the slowest part (about 1 GB/s):
+    beside the writing rather than after it, it sets the pace alone, and
+    with up to `WRITE_DEPTH` batches queued it does not wait for the loop,
+    nor the loop for it; no more than that many batches are held in memory.
+    Large pieces are written and hashed as they came (a copy of each
+    megabyte would cost more than it saves); many small ones are joined
+    first, so that the threads do not take the GIL back from the loop twice
+    for every few kilobytes.
+    """
+
+    def __init__(self, part: _Part) -> None:
+        self.part = part
+        self.pieces: list[bytes] = []
+        self.held = 0  # bytes in `pieces`
+        self.received = part.size  # what arrived: in the file, queued, or held
+        self.queued: deque[asyncio.Future[tuple[BaseException | None, BaseException | None]]]
+        self.queued = deque()
+        self.writing = ThreadPoolExecutor(1, thread_name_prefix="download-write")
+        self.hashing = ThreadPoolExecutor(1, thread_name_prefix="download-sha256")
+
+    async def add(self, data: bytes) -> None:
+        self.pieces.append(data)
+        self.held += len(data)
+        self.received += len(data)
+        if self.held >= WRITE_BYTES:
+            await self._hand_over()
+
+    async def _settle(self) -> None:
+        """The oldest batch written and hashed (or what went wrong with it).
+        Shielded, and kept in the queue until done: a cancel meanwhile leaves
+        it for `close` to wait for, not running unseen."""
+        outcomes = await asyncio.shield(self.queued[0])
+        self.queued.popleft()
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    async def _hand_over(self) -> None:
+        while len(self.queued) >= WRITE_DEPTH:
+            await self._settle()
+        pieces, self.pieces, self.held = self.pieces, [], 0
+        loop = asyncio.get_running_loop()
+        if len(pieces) > JOINED_PIECES:
+            pieces = [await loop.run_in_executor(self.hashing, b"".join, pieces)]
+        written = loop.run_in_executor(self.writing, self.part.write, pieces)
+        hashed = loop.run_in_executor(self.hashing, self.part.hash, pieces)
+        # Both, even when one fails: no thread may still use the file after.
+        self.queued.append(asyncio.gather(written, hashed, return_exceptions=True))
+
+    async def flush(self) -> None:
+        """Everything that arrived into the file: `part.size == received` after."""
+        if self.pieces:
+            await self._hand_over()
+        while self.queued:
+            await self._settle()
+
+    async def close(self) -> None:
+        """No thread left working on the file (a cancel discards it next)."""
+        for pool in (self.writing, self.hashing):
+            pool.shutdown(wait=False, cancel_futures=True)
+        while self.queued:
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(self.queued.popleft())
+
+
+@contextlib.contextmanager
+def _reads_of(response: aiohttp.ClientResponse, size: int) -> Iterator[None]:
+    """Let one socket read hand the answer up to `size` bytes.
+
+    The app's loop hands a protocol at most 64 KiB per read (app/loop.py,
+    `READ_CHUNK`: a flood of messages parsed in one go would hold the
+    loop), which makes a file's body some 1,600 loop turns per 100 MB; its
+    bytes cost the loop nothing but the copy, so a download's connection
+    reads more at once, and gets its own limit back when the answer ends.
+    """
+    transport = response.connection.transport if response.connection else None
+    before = getattr(transport, "max_size", None)
+    if not isinstance(before, int) or before >= size:
+        yield
+        return
+    transport.max_size = size  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        transport.max_size = before  # type: ignore[union-attr]
+
+
 async def _fetch(link: _Link, file_id: str, part: _Part, size: int, progress: _Progress) -> None:
     """Bytes from the server until `part` has `size` of them (or more: refused)."""
-    while part.size < size:
-        headers = await link.headers()
-        if part.size:
-            headers["Range"] = f"bytes={part.size}-"
-        try:
-            async with link.session.get(link.base + f"/{file_id}", headers=headers) as response:
-                if response.status == 403 and response.content_type == "application/json":
-                    body = await response.json()
-                    if isinstance(body, dict) and body.get("code") == "ticket-expired":
-                        link.ticket = ""
-                        continue
-                    raise _refusal(response.status, body)
-                if response.status == 200 and part.size:
-                    await asyncio.to_thread(part.restart)  # no Range support: from the top
-                elif response.status == 206:
-                    begins = response.headers.get("Content-Range", "").removeprefix("bytes ")
-                    if not begins.startswith(f"{part.size}-"):
-                        raise TransferRefused("bad-request", "the server resumed elsewhere")
-                elif response.status not in (200, 206):
-                    body = None
-                    if response.content_type == "application/json":
+    writer = _Writer(part)
+    try:
+        while part.size < size:
+            headers = await link.headers()
+            if part.size:
+                headers["Range"] = f"bytes={part.size}-"
+            try:
+                async with link.session.get(
+                    link.base + f"/{file_id}", headers=headers, read_bufsize=READ_BYTES
+                ) as response:
+                    if response.status == 403 and response.content_type == "application/json":
                         body = await response.json()
-                    raise _refusal(response.status, body)
-                async for data in response.content.iter_chunked(PIECE_BYTES):
-                    if part.size + len(data) > size:
-                        raise TransferRefused(
-                            "hash-mismatch", f"the server sent more than the {size} bytes promised"
-                        )
-                    await asyncio.to_thread(part.write, data)
-                    link.went_well()
-                    progress(part.size)
-                if part.size < size:
-                    raise aiohttp.ClientPayloadError("the answer ended early")
-        except DROPPED as exc:
-            await link.dropped(exc)
+                        if isinstance(body, dict) and body.get("code") == "ticket-expired":
+                            link.ticket = ""
+                            continue
+                        raise _refusal(response.status, body)
+                    if response.status == 200 and part.size:
+                        await asyncio.to_thread(part.restart)  # no Range support: from the top
+                        writer.received = 0
+                    elif response.status == 206:
+                        begins = response.headers.get("Content-Range", "").removeprefix("bytes ")
+                        if not begins.startswith(f"{part.size}-"):
+                            raise TransferRefused("bad-request", "the server resumed elsewhere")
+                    elif response.status not in (200, 206):
+                        body = None
+                        if response.content_type == "application/json":
+                            body = await response.json()
+                        raise _refusal(response.status, body)
+                    with _reads_of(response, READ_BYTES):
+                        async for data in response.content.iter_any():
+                            if writer.received + len(data) > size:
+                                raise TransferRefused(
+                                    "hash-mismatch",
+                                    f"the server sent more than the {size} bytes promised",
+                                )
+                            await writer.add(data)
+                            link.went_well()
+                            progress(writer.received)
+                    await writer.flush()
+                    if part.size < size:
+                        raise aiohttp.ClientPayloadError("the answer ended early")
+            except DROPPED as exc:
+                # What arrived before the drop is good: kept, and resumed from.
+                await writer.flush()
+                await link.dropped(exc)
+    finally:
+        await writer.close()
 
 
 async def download(

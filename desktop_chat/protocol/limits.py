@@ -17,6 +17,14 @@ class Limits:
     # before the server disconnects it; they are forgiven as time passes,
     # one per second.
     max_violations: int = 100
+    # Renames per client key (server/meters.py): a few at once, then one a minute.
+    rename_rate: float = 1 / 60
+    rename_burst: int = 5
+
+
+# Offsets are integers from 0 to 2^53 - 1 on both sides: what a JavaScript
+# client can hold exactly, and what SQLite's INTEGER stores (issue #22).
+MAX_OFFSET = 2**53 - 1
 
 
 @dataclass(slots=True)

@@ -155,6 +155,15 @@ class Attachment:
             return None
         return cls(file, name, size, kind, sha, _file_id(data.get("thumbnail")))
 
+    @classmethod
+    def from_kept(cls, data: object) -> Attachment | None:
+        """As this client keeps it (`to_wire`, in its history): our own line's
+        file may have no server id yet ("")."""
+        if isinstance(data, dict) and data.get("file") == "":
+            kept = cls.from_wire({**data, "file": "0" * 32})
+            return None if kept is None else replace(kept, file="")
+        return cls.from_wire(data)
+
 
 class TransferState(Enum):
     RUNNING = "running"
@@ -189,6 +198,9 @@ class DeliveryUpdate:
     state: DeliveryState
     error: str = ""
     server_id: str = ""  # DELIVERED by a server that acks: its id of the message
+    # DELIVERED, a file's line of ours: the file as the server stored it (the
+    # line was shown with no server ids), kept by the history for later runs.
+    attachment: Attachment | None = None
 
 
 # What living messages add to a line, by field name: kept by the local
@@ -252,8 +264,9 @@ def apply_change(message: Message, change: Change) -> Message:
     """The line as it is after `change`: a new record (records are never
     changed in place once handed on, see the module)."""
     if change.type is ChangeType.DELETE:
+        # A deleted line's file is deleted by the server too: nothing of it stays.
         return replace(message, text="", deleted=True, reactions=None, reacted=(),
-                       formatted=False)
+                       formatted=False, attachment=None)
     if message.deleted:
         return message  # a late edit or reaction of a line that is gone
     if change.type is ChangeType.EDIT:
@@ -395,6 +408,9 @@ def received_message(args: tuple[object, ...], now: float | None = None) -> Mess
         message.reply_to = reply_to
     if meta.get("format") == "markdown":
         message.formatted = True
+    attachment = meta.get("attachment")
+    if attachment is not None:  # the one look a line without a file costs
+        message.attachment = Attachment.from_wire(attachment)
     return message
 
 

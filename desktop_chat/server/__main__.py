@@ -20,11 +20,13 @@ from desktop_chat.protocol.urls import DEFAULT_PATH, InvalidServerUrl, normalize
 from desktop_chat.server.chat_server import (
     DEFAULT_HOST,
     DEFAULT_PORT,
+    HEADER_TIMEOUT,
     ChatServer,
     default_db_path,
     default_max_packet_bytes,
 )
 from desktop_chat.server.files import DEFAULT_MAX_FILE_BYTES, FilesConfig
+from desktop_chat.server.log_guard import guard_logging
 from desktop_chat.server.retention import (
     DEFAULT_RETAIN_DAYS,
     DEFAULT_RETAIN_MESSAGES,
@@ -131,6 +133,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="a web page origin allowed to connect (repeatable; default: same origin only)",
     )
+    add(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name clients reach this server by (repeatable); requests for other "
+        "names are refused, against DNS rebinding (default: the loopback names when "
+        "listening on loopback; elsewhere any name, so give the server's names)",
+    )
+    add(
+        "--header-timeout",
+        type=float,
+        default=HEADER_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection that has not sent a whole request within this long "
+        "of connecting or of its last answer (default: %(default)s)",
+    )
     add("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -170,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    guard_logging()
     configure_engineio()
     if bool(args.certfile) != bool(args.keyfile):
         parser.error("--certfile and --keyfile go together")
@@ -216,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             retention=retention,
             redis=args.redis,
             files=files,
+            allowed_hosts=args.allowed_host,
+            header_timeout=args.header_timeout,
         )
         where = f"Redis at {args.redis}" if args.redis else db
         asyncio.run(serve(server, args.host, args.port, where))

@@ -25,7 +25,7 @@ from pathlib import Path
 import socketio
 from aiohttp import web
 
-from desktop_chat.protocol.limits import Limits, TokenBucket
+from desktop_chat.protocol.limits import MAX_OFFSET, Limits
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import DEFAULT_PATH, normalize_path
 from desktop_chat.server import extensions, message_events
@@ -41,8 +41,10 @@ from desktop_chat.server.defaults import (
 )
 from desktop_chat.server.fanout import DirectManager, no_websocket_compression
 from desktop_chat.server.files import FileError, Files, FilesConfig
+from desktop_chat.server.guards import HostGuard, allowed_names, read_bodies_whole
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
+from desktop_chat.server.meters import Meters
 from desktop_chat.server.peers import Peer
 from desktop_chat.server.redis_bus import RedisBus
 from desktop_chat.server.redis_store import RedisStore
@@ -65,6 +67,13 @@ def _error(text: str) -> dict[str, str]:
     return {"error": text}
 
 
+# Seconds a connection may take to send a whole request (server/guards.py).
+HEADER_TIMEOUT = 15.0
+
+# The store could not take it (Redis away, a full disk): nothing was stored.
+UNAVAILABLE = {"error": "the server's store is unavailable; try again", "code": "unavailable"}
+
+
 class ChatServer:
     """A python-socketio AsyncServer on aiohttp, started and stopped in a running loop."""
 
@@ -84,12 +93,18 @@ class ChatServer:
         redis: str | None = None,
         redis_prefix: str = "desktop-chat",
         files: FilesConfig | None = None,
+        allowed_hosts: list[str] | None = None,
+        ping: tuple[float, float] = (25.0, 20.0),
+        header_timeout: float = HEADER_TIMEOUT,
     ) -> None:
         self.path = normalize_path(path)
         self.limits = limits or Limits(max_message_bytes=max_message_bytes)
         self.token = token
         self.ssl_context = ssl_context
         self.retention = retention or Retention()
+        # Rates per client key (server/meters.py), kept across reconnects.
+        self.send_meters = Meters(self.limits.rate, self.limits.burst)
+        self.rename_meters = Meters(self.limits.rename_rate, self.limits.rename_burst)
         # Relaying and each page of a replay happen under one lock, so that
         # every client sees messages in offset order, replayed ones included
         # (on SQLite, storing too: there a message is relayed as it is stored).
@@ -123,8 +138,18 @@ class ChatServer:
             cors_allowed_origins=cors_allowed_origins or None,
             logger=False,
             engineio_logger=False,
+            # (interval, timeout) in seconds: engine.io's defaults, shorter in tests.
+            ping_interval=ping[0],
+            ping_timeout=ping[1],
         )
-        self.app = web.Application(middlewares=[no_websocket_compression])
+        # The Host names answered to (server/guards.py), known once bound.
+        self.allowed_hosts = list(allowed_hosts or [])
+        self.header_timeout = header_timeout
+        self.host_guard = HostGuard()
+        read_bodies_whole(self.sio.eio)
+        self.app = web.Application(
+            middlewares=[self.host_guard.middleware, no_websocket_compression]
+        )
         self.sio.attach(self.app, socketio_path=self.path)
         self.app.router.add_get("/health", health_route(self))
         self._peers: dict[str, Peer] = {}
@@ -169,8 +194,15 @@ class ChatServer:
             await trim(self.store, self.retention, self._lock)
         except StoreUnavailable as exc:  # gone again already: trimmed next time
             log.warning("retention: not trimmed at start (%s)", exc)
+        self.host_guard.names = allowed_names(host, self.allowed_hosts)
         runner = web.AppRunner(
-            self.app, handle_signals=False, access_log=None, shutdown_timeout=0.1
+            self.app, handle_signals=False, access_log=None, shutdown_timeout=0.1,
+            # aiohttp closes a connection that has not sent a whole request
+            # within this long of connecting (or of its last answer): a
+            # half-sent request (slowloris) no longer holds a file descriptor
+            # for good. (Its default is an hour.) Websockets and held polls
+            # are requests in progress, never idle.
+            keepalive_timeout=self.header_timeout,
         )
         await runner.setup()
         site = web.TCPSite(runner, host, port, ssl_context=self.ssl_context)
@@ -266,14 +298,16 @@ class ChatServer:
         name = name.strip()[:MAX_NAME_CHARS] if isinstance(name, str) else ""
         client = client_key(auth.get("client"), sid)
         offset = auth.get("offset")
-        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        if (not isinstance(offset, int) or isinstance(offset, bool)
+                or not 0 <= offset <= MAX_OFFSET):
             offset = None
-        bucket = TokenBucket(self.limits.rate, self.limits.burst)
+        # The send rate follows the client's key across reconnects.
+        bucket = self.send_meters.bucket(client)
         self._peers[sid] = Peer(name or f"guest-{sid[:4]}", ip, client, offset, bucket)
         # Left out of the no-room channel's live broadcasts until welcomed,
         # and, when it asked for a catch-up, until that has caught up.
         self.replays.behind_lobby.add(sid)
-        log.info("client connected %s %s (%s)", ip, sid, self._peers[sid].name)
+        log.info("client connected %s %s (%r)", ip, sid, self._peers[sid].name)
         # After the handler returns, so that the client has its CONNECT first.
         self.sio.start_background_task(self._welcome, sid)
 
@@ -396,7 +430,7 @@ class ChatServer:
             return await self._refuse(sid, f"send-message: {exc}")
         except StoreUnavailable as exc:
             log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
-            return _error("the server's store is unavailable; try again")
+            return UNAVAILABLE
         fmt = message_events.MARKDOWN if opts.get("format") == message_events.MARKDOWN else ""
         attachment = ""
         if "attachment" in opts:  # only a message with one looks at files
@@ -411,25 +445,25 @@ class ChatServer:
                 return {**answer, "code": exc.code}
             except Exception as exc:  # the files' index (Redis) away
                 log.warning("refused a message from %s: files unavailable (%s)", sid, exc)
-                return _error("the server's store is unavailable; try again")
+                return UNAVAILABLE
         add = partial(
             self.store.add, client_id, room, peer.client, peer.name, message, sid,
             reply_to=reply_to, format=fmt, attachment=attachment,
         )  # fmt: skip
-        if self.bus is None:
-            async with self._lock:
+        try:
+            if self.bus is None:
+                async with self._lock:
+                    added = await add()
+                    if added.new:
+                        await self._deliver(added.stored, sid)
+            else:
+                # Relayed by the stream reader, in the stream's order, this
+                # process's clients included. Stored in the order they came in
+                # (RedisStore queues them), so each sender's order holds.
                 added = await add()
-                if added.new:
-                    await self._deliver(added.stored, sid)
-        else:
-            # Relayed by the stream reader, in the stream's order, this
-            # process's clients included. Stored in the order they came in
-            # (RedisStore queues them), so each sender's order holds.
-            try:
-                added = await add()
-            except StoreUnavailable as exc:
-                log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
-                return _error("the server's store is unavailable; try again")
+        except StoreUnavailable as exc:
+            log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
+            return UNAVAILABLE
         stored = added.stored
         if attachment and self.files is not None:
             # After storing (a resend, too: attaching again changes nothing). The

@@ -2,7 +2,8 @@
 (docs/protocol.md), kept apart from the core handlers in chat_server.py.
 
 - `rename(name, ack)`: the sender is called `name` from now on; everyone else
-  connected gets `renamed {sid, old, name}`. A tutorial server has no such
+  connected who asked for presence gets `renamed {sid, old, name}`; a few
+  renames at once, then one a minute per client key (`code: "rate"`). A tutorial server has no such
   event: there the client reconnects with the new `auth.name` instead.
 - `presence {room, name, sid, event: "joined"|"left", count}` to the others
   in a room ("" = everyone connected) that asked for presence (`auth.presence`
@@ -36,6 +37,8 @@ TYPING_EVERY = 1.0  # seconds: typing notices relayed per connection at most thi
 
 
 def install(server: ChatServer) -> None:
+    wants: set[str] = set()  # connections that asked for presence, renames and typing notices
+
     async def on_rename(sid: str, *args: object) -> object:
         from desktop_chat.server.chat_server import MAX_NAME_CHARS
 
@@ -48,10 +51,21 @@ def install(server: ChatServer) -> None:
             return await server._refuse(
                 sid, f"rename: names are at most {MAX_NAME_CHARS} characters"
             )
+        if name == peer.name:
+            return f"You are now called {name}"
+        if not server.rename_meters.take(peer.client):
+            # Not a violation: a user renaming often is odd, not hostile.
+            minutes = max(1, round(1 / (server.limits.rename_rate * 60)))
+            return {"error": f"rename: too many renames; try again in {minutes} min",
+                    "code": "rate"}
         old, peer.name = peer.name, name
-        if old != name:
-            log.info("client renamed %s (%s -> %s)", sid, old, name)
-            await server.sio.emit("renamed", {"sid": sid, "old": old, "name": name}, skip_sid=sid)
+        log.info("client renamed %s (%r -> %r)", sid, old[:40], name[:40])
+        # To the connections that asked for presence: the others (the
+        # tutorial's page) have no use for it.
+        notice = {"sid": sid, "old": old, "name": name}
+        for other in list(wants):
+            if other != sid:
+                await server.sio.emit("renamed", notice, to=other)
         return f"You are now called {name}"
 
     server.sio.on("rename", on_rename)
@@ -59,7 +73,6 @@ def install(server: ChatServer) -> None:
     def members(room: str) -> list[str]:
         return [sid for sid, peer in server._peers.items() if room == "" or room in peer.rooms]
 
-    wants: set[str] = set()  # connections that asked for presence and typing notices
 
     async def announce(room: str, sid: str, name: str, event: str) -> None:
         others = [other for other in members(room) if other != sid]
@@ -88,8 +101,16 @@ def install(server: ChatServer) -> None:
         last_typing.pop(sid, None)
         await core_disconnect(sid, reason)
         if peer is not None:
-            for room in ["", *sorted(peer.rooms)]:
-                await announce(room, sid, peer.name, "left")
+            # In a task of its own, never inside this handler: sending to a
+            # connection whose pings stopped closes it there and then (the
+            # engine checks at each send), which runs its disconnect handler
+            # inside this one. After a Wi-Fi drop of hundreds of clients that
+            # nested until RecursionError and left ghosts behind (issue #22).
+            server.sio.start_background_task(announce_left, sid, peer.name, sorted(peer.rooms))
+
+    async def announce_left(sid: str, name: str, rooms: list[str]) -> None:
+        for room in ["", *rooms]:
+            await announce(room, sid, name, "left")
 
     async def on_join(sid: str, *args: object) -> object:
         peer = server._peers.get(sid)

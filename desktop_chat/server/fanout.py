@@ -16,6 +16,7 @@ through this manager too.
 from __future__ import annotations
 
 import asyncio
+import logging
 import struct
 import weakref
 from collections.abc import Awaitable, Callable
@@ -30,10 +31,18 @@ from socketio import packet
 
 from desktop_chat.server.gather import Gatherer
 
+log = logging.getLogger(__name__)
+
 WS_EXTENSIONS = "Sec-WebSocket-Extensions"
 # Past this many bytes waiting in a client's socket buffer, its messages go
 # through the engine's queue and writer, which wait for the buffer to drain.
 MAX_BUFFERED_BYTES = 64 * 1024
+# A client with this many packets waiting in the engine's queue has stopped
+# reading (a live room sends a few a second; a replay waits for the queue to
+# drain before each page): it is disconnected, and its catch-up point stays
+# where it was, so that it is given the rest when it comes back. Without a
+# bound the server grew by 8 MB a second per client that never read (#22).
+MAX_QUEUED_PACKETS = 10_000
 
 
 def text_frame(payload: bytes) -> bytes:
@@ -85,6 +94,9 @@ class DirectManager(socketio.AsyncManager):
         # What went which way, for tests and benchmarks.
         self.direct_frames = 0  # written here
         self.queued_frames = 0  # put on the engine's queue
+        self.slow_dropped = 0  # clients disconnected for not reading
+        self.max_queued = MAX_QUEUED_PACKETS
+        self._dropping: set[str] = set()
         self.gather = Gatherer()
 
     def set_server(self, server: socketio.AsyncServer) -> None:
@@ -168,6 +180,40 @@ class DirectManager(socketio.AsyncManager):
                 # Closed while we went round the room: the rest still get theirs.
                 continue
             self.queued_frames += len(messages)
+            socket = eio.sockets.get(eio_sid)
+            if socket is not None and socket.queue.qsize() > self.max_queued:
+                self.drop_slow(eio_sid)
+
+    def backlog(self, sid: str, namespace: str = "/") -> tuple[int, int]:
+        """What waits to reach a client: packets in the engine's queue and
+        bytes in its websocket's buffer. (0, 0) for a client that is gone."""
+        eio_sid = self.eio_sid_from_sid(sid, namespace)
+        socket = self.server.eio.sockets.get(eio_sid) if eio_sid else None
+        if socket is None:
+            return 0, 0
+        websocket = self._websockets.get(socket)
+        buffered = websocket.transport.get_write_buffer_size() if websocket is not None else 0
+        return socket.queue.qsize(), buffered
+
+    def drop_slow(self, eio_sid: str) -> None:
+        """Disconnect a client that does not read what it is sent, in a task of
+        its own (never inside the emit that found it: its disconnect handler
+        sends to others)."""
+        socket = self.server.eio.sockets.get(eio_sid)
+        if socket is None or socket.closing or socket.closed or eio_sid in self._dropping:
+            return
+        self._dropping.add(eio_sid)
+        self.slow_dropped += 1
+        log.warning("disconnecting a client that does not read (%d packets waiting)",
+                    socket.queue.qsize())
+
+        async def drop() -> None:
+            try:
+                await socket.close(wait=False, abort=True)
+            finally:
+                self._dropping.discard(eio_sid)
+
+        self.server.start_background_task(drop)
 
     def _idle_websocket(self, eio_sid: str) -> _Websocket | None:
         """The client's connection, if a frame written to it now goes out in order."""

@@ -19,10 +19,13 @@ Keys, under a prefix (default `desktop-chat`):
 - `<p>:rooms` the set of rooms that have such an index;
 - `<p>:trimmed` a hash, room -> the newest offset of it that retention deleted;
 - `<p>:sent:<len>:<client>:<id>` "offset id time" of a sender's message,
-  or the JSON of an event's ack, for de-duplication, expiring with retention;
+  or the JSON of an event's ack, for de-duplication, expiring with retention
+  by age, and deleted with the message it names when retention trims it
+  (issue #22: trimmed to 1,000 messages, 40,000 of them were left);
 - `<p>:msg:<id>` a hash per message: o (offset), r (room), c (sender's
   client key), x ("1" once deleted), ev (the entry ids of its edits and
-  reactions, to XDEL with it; once deleted, its delete's); no expiry:
+  reactions, to XDEL with it; once deleted, its delete's), k and ks (its
+  de-duplication key and its events', deleted with it); no expiry:
   deleted by retention with the message, and its events with it;
 - `<p>:react:<id>` a hash per message of the reactions on it now: field
   `<len>:<client><emoji>`, value "offset name" (the order they reacted in);
@@ -57,7 +60,7 @@ redis.call('XADD', KEYS[1], entry,
 redis.call('XADD', KEYS[4], entry, 'c', ARGV[3])
 redis.call('SADD', KEYS[5], ARGV[2])
 redis.call('SET', KEYS[3], offset .. ' ' .. ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[8])
-redis.call('HSET', KEYS[6], 'o', offset, 'r', ARGV[2], 'c', ARGV[3])
+redis.call('HSET', KEYS[6], 'o', offset, 'r', ARGV[2], 'c', ARGV[3], 'k', KEYS[3])
 return {1, offset}
 """
 
@@ -131,6 +134,8 @@ if kind == 'delete' then
 else
   redis.call('HSET', KEYS[5], 'ev', (state[3] or '') .. ' ' .. entry)
 end
+-- The event's de-duplication key goes with its message (retention).
+redis.call('HSET', KEYS[5], 'ks', (redis.call('HGET', KEYS[5], 'ks') or '') .. ' ' .. KEYS[3])
 local ack = cjson.encode({kind = kind, id = ARGV[2], ts = ARGV[7], offset = tostring(offset),
   target = ARGV[10], on = on, reactors = reactors})
 redis.call('SET', KEYS[3], ack, 'EX', ARGV[9])
@@ -150,7 +155,9 @@ local minid = (cut + 1) .. '-0'
 local deleted = 0
 local newest = {}
 local function drop(msg, react)
-  local state = redis.call('HMGET', msg, 'r', 'ev')
+  local state = redis.call('HMGET', msg, 'r', 'ev', 'k', 'ks')
+  if state[3] then redis.call('DEL', state[3]) end
+  for key in string.gmatch(state[4] or '', '%S+') do redis.call('DEL', key) end
   if state[1] then
     local index = ARGV[2] .. state[1]
     for id in string.gmatch(state[2] or '', '%S+') do

@@ -30,11 +30,12 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import socketio
 
+from desktop_chat.server.fanout import DirectManager
 from desktop_chat.server.history import EDIT, MESSAGE, REACT, Stored
 from desktop_chat.server.store import Store, StoreUnavailable
 
@@ -58,6 +59,13 @@ class ReplayLimits:
     # Per address, for clients that make up a new key for each connection.
     address_burst: float = 32 * 1024 * 1024
     address_rate: float = 4 * 1024 * 1024
+    # A page goes out only once what the client was sent before has nearly
+    # all left (its backlog: server/fanout.py): a replay is paced by what the
+    # client reads. One that reads nothing for `slow_seconds` is disconnected;
+    # its catch-up point is what it had read.
+    drained_bytes: int = 256 * 1024
+    drained_packets: int = 50
+    slow_seconds: float = 60.0
 
 
 @dataclass(slots=True)
@@ -107,6 +115,16 @@ class Budgets:
         now = time.monotonic()
         return max(bucket.delay(now) for bucket in self._pair(client, ip))
 
+    def client_delay(self, client: str) -> float:
+        limits = self.limits
+        bucket = self._bucket(f"client:{client}", limits.client_rate, limits.client_burst)
+        return bucket.delay(time.monotonic())
+
+    def address_delay(self, ip: str) -> float:
+        limits = self.limits
+        bucket = self._bucket(f"ip:{ip}", limits.address_rate, limits.address_burst)
+        return bucket.delay(time.monotonic())
+
     def charge(self, client: str, ip: str, cost: float) -> None:
         now = time.monotonic()
         for bucket in self._pair(client, ip):
@@ -122,6 +140,30 @@ class Budgets:
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+class _Line:
+    """The replays of one address waiting for its budget, served fairly.
+
+    Behind NAT or a proxy many clients share an address, and so its budget.
+    Whoever's wait happened to end first used to take it, page after page
+    of a big history, and a small catch-up beside 80 of them never
+    finished (issue #22). Now one page at a time goes to the waiting
+    client (key) sent the fewest bytes lately: a small catch-up is served
+    within a few pages of the big ones.
+    """
+
+    def __init__(self) -> None:
+        self.waiting: dict[tuple[str, str], tuple[str, asyncio.Future[None]]] = {}
+        self.busy = False
+        self.sent: dict[str, float] = {}  # client key -> bytes sent while the line existed
+
+    def wake(self) -> None:
+        if self.busy or not self.waiting:
+            return
+        who = min(self.waiting, key=lambda w: self.sent.get(self.waiting[w][0], 0.0))
+        self.busy = True
+        self.waiting.pop(who)[1].set_result(None)
 
 
 def meta(stored: Stored, sender_sid: str = "") -> dict[str, object]:
@@ -192,6 +234,39 @@ class Replays:
         # Replays waiting for their budget to refill (for tests and logs).
         self.waiting: set[tuple[str, str]] = set()
         self._tasks: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._lines: dict[str, _Line] = {}
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, ip: str, who: tuple[str, str], client: str) -> AsyncIterator[_Line]:
+        """Wait for this address's budget and for this client's turn in its
+        line (`_Line`); the turn lasts until the page is sent and charged."""
+        line = self._lines.get(ip)
+        if line is None:
+            line = self._lines[ip] = _Line()
+        ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        line.waiting[who] = (client, ticket)
+        line.wake()
+        try:
+            if not ticket.done():
+                self.waiting.add(who)
+                try:
+                    await ticket
+                finally:
+                    self.waiting.discard(who)
+            while (delay := self.budgets.address_delay(ip)) > 0:
+                self.waiting.add(who)
+                try:
+                    await asyncio.sleep(delay)
+                finally:
+                    self.waiting.discard(who)
+            yield line
+        finally:
+            line.waiting.pop(who, None)
+            if ticket.done():  # this client had the turn: the next one's now
+                line.busy = False
+            line.wake()
+            if not line.waiting and not line.busy and self._lines.get(ip) is line:
+                del self._lines[ip]
 
     def running(self, sid: str, room: str) -> bool:
         return (sid, room) in self._tasks
@@ -229,11 +304,35 @@ class Replays:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
+    async def _drained(self, sid: str) -> bool:
+        """Wait until `sid` has read most of what it was sent; False (and the
+        client disconnected) when it reads nothing for `slow_seconds`."""
+        manager = self.sio.manager
+        if not isinstance(manager, DirectManager):
+            return True
+        limits = self.limits
+        waited_since = time.monotonic()
+        last = manager.backlog(sid)
+        while last[0] > limits.drained_packets or last[1] > limits.drained_bytes:
+            await asyncio.sleep(0.05)
+            now = manager.backlog(sid)
+            if now[0] < last[0] or now[1] < last[1]:  # it reads: the wait starts again
+                waited_since = time.monotonic()
+            elif time.monotonic() - waited_since > limits.slow_seconds:
+                log.warning("replay to %s of a client that does not read: disconnected", sid)
+                # Not sio.disconnect: that waits for the queue to drain, which never happens.
+                manager.drop_slow(manager.eio_sid_from_sid(sid, "/") or "")
+                return False
+            last = now
+        return True
+
     async def _run(self, sid: str, client: str, ip: str, room: str, since: int) -> None:
         cursor = since
         trimmed = False
         while True:
-            delay = self.budgets.delay(client, ip)
+            if not await self._drained(sid):
+                return
+            delay = self.budgets.client_delay(client)
             if delay > 0:
                 self.waiting.add((sid, room))
                 try:
@@ -242,7 +341,7 @@ class Replays:
                     self.waiting.discard((sid, room))
                 continue
             try:
-                async with self.lock:
+                async with self._turn(ip, (sid, room), client) as line, self.lock:
                     # Everything asked of the store comes before anything is
                     # sent, so that a store out of reach (Redis down) leaves
                     # this page unsent, to be tried again as it was.
@@ -264,11 +363,13 @@ class Replays:
                     if done is not None:
                         await self._subscribe(sid, room)
                         await self.sio.emit("replay-done", done, to=sid)
+                    # Charged before the turn passes on: the next sees the debt.
+                    self.budgets.charge(client, ip, cost)
+                    line.sent[client] = line.sent.get(client, 0.0) + cost
             except StoreUnavailable as exc:
                 log.warning("replay to %s of %r waits for the store (%s)", sid, room, exc)
                 await asyncio.sleep(STORE_RETRY_SECONDS)
                 continue
-            self.budgets.charge(client, ip, cost)
             if last:
                 return
             await asyncio.sleep(0)

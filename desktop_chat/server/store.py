@@ -22,12 +22,18 @@ process's stream reader has got.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from desktop_chat.server.history import History, Refused, Stored, Target, open_history
+
+log = logging.getLogger(__name__)
 
 
 class StoreUnavailable(Exception):
@@ -106,6 +112,18 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
 
+@contextlib.contextmanager
+def _written() -> Iterator[None]:
+    """A write the database refused (a full disk, a read-only or damaged
+    file) is the store being unavailable: the sender gets an error ack and
+    keeps its message, instead of no ack and a resend forever (issue #22)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        log.warning("the database refused a write: %s", exc)
+        raise StoreUnavailable(f"the server's database cannot be written ({exc})") from exc
+
+
 class SqliteStore:
     """server/history.py's SQLite file behind the Store interface (one process)."""
 
@@ -128,13 +146,14 @@ class SqliteStore:
         format: str = "",
         attachment: str = "",
     ) -> Added:
-        found = self.history.find(sender_client, client_id)
-        if found is not None:
-            return Added(found, False)
-        stored = self.history.add(
-            client_id, room, sender_client, sender_name, text, time.time(),
-            reply_to=reply_to, format=format, attachment=attachment,
-        )  # fmt: skip
+        with _written():
+            found = self.history.find(sender_client, client_id)
+            if found is not None:
+                return Added(found, False)
+            stored = self.history.add(
+                client_id, room, sender_client, sender_name, text, time.time(),
+                reply_to=reply_to, format=format, attachment=attachment,
+            )  # fmt: skip
         return Added(stored, True)
 
     async def sent(self, sender_client: str, client_id: str) -> Stored | None:
@@ -144,10 +163,11 @@ class SqliteStore:
         return self.history.target(message_id)
 
     async def add_event(self, client_id: str, event: Stored, sender_sid: str) -> Added:
-        found = self.history.find(event.sender_client, client_id)
-        if found is not None:
-            return Added(found, False)
-        stored = self.history.add_event(client_id, replace(event, ts=time.time()))
+        with _written():
+            found = self.history.find(event.sender_client, client_id)
+            if found is not None:
+                return Added(found, False)
+            stored = self.history.add_event(client_id, replace(event, ts=time.time()))
         return Added(stored, True)
 
     async def page(

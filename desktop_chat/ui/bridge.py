@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.client.chat_client import ChatClient
-from desktop_chat.client.errors import MessageRefused
+from desktop_chat.client.errors import FileRefused, MessageRefused
 from desktop_chat.client.notices import Notice
 from desktop_chat.client.presence import (
     PresenceEvent,
@@ -24,14 +24,19 @@ from desktop_chat.client.presence import (
 )
 from desktop_chat.client.profile import Profile
 from desktop_chat.client.status import ConnectionState, Status
-from desktop_chat.protocol.messages import Change, DeliveryUpdate, Message, system_message
+from desktop_chat.protocol.messages import (
+    Change,
+    DeliveryUpdate,
+    Message,
+    TransferUpdate,
+    system_message,
+)
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
     InvalidServerUrl,
     ServerTarget,
     parse_server_url,
 )
-from desktop_chat.ui.file_words import refusal_text
 from desktop_chat.ui.notice_text import notice_text, url_problem_text
 from desktop_chat.ui.tr import fill
 
@@ -142,8 +147,8 @@ class ClientBridge(QObject):
     # A line was edited, deleted or reacted to (a Change): ours at once, anyone's
     # as the server relays it, in order with the messages.
     changed = Signal(object)
-    # Files (issue #21): how far a file went up or down (a TransferUpdate), and
-    # a thumbnail's bytes for a line (its id), once asked for.
+    # A file's way up or down (a TransferUpdate), and a thumbnail asked for
+    # (message id, its bytes).
     transfer_changed = Signal(object)
     thumbnail_ready = Signal(str, bytes)
 
@@ -166,6 +171,8 @@ class ClientBridge(QObject):
         client.on_join_refused = self.join_refused.emit
         client.on_notice = self._notice
         client.on_change = self._change
+        client.on_transfer = self._transfer
+        client.on_thumbnail = self.thumbnail_ready.emit
 
     def detach(self) -> None:
         """Let go of the client, breaking the bridge <-> client reference cycle.
@@ -184,6 +191,8 @@ class ClientBridge(QObject):
         self.client.on_join_refused = lambda room: None
         self.client.on_notice = lambda n: None
         self.client.on_change = lambda c: None
+        self.client.on_transfer = lambda u: None
+        self.client.on_thumbnail = lambda message_id, data: None
         if self._lines_due is not None:
             self._lines_due.cancel()
 
@@ -224,6 +233,12 @@ class ClientBridge(QObject):
         if self._pending:
             self._flush()
         self.changed.emit(change)
+
+    def _transfer(self, update: TransferUpdate) -> None:
+        """After the lines gathered before it: an upload's line may be one of them."""
+        if self._pending:
+            self._flush()
+        self.transfer_changed.emit(update)
 
     def _status(self, status: Status) -> None:
         self.status_changed.emit(status)
@@ -303,6 +318,46 @@ class ClientBridge(QObject):
         # message is on the wire before the window relayouts and repaints.
         asyncio.get_running_loop().call_soon(self._flush)
 
+    def files_supported(self) -> bool | None:
+        """Whether the server takes files (None: not known yet; False: a
+        tutorial server, a profile's, or ours without files)."""
+        return self.client.files_supported
+
+    def files_max_bytes(self) -> int:
+        return self.client.files_max_bytes
+
+    def send_file(
+        self,
+        room: str,
+        path: Path,
+        *,
+        caption: str = "",
+        type: str = "",
+        thumbnail: bytes | None = None,
+    ) -> Message | FileRefused:
+        """Send a file (its line shows at once, pending); or the refusal, whose
+        `code` the window words as it words a TransferUpdate's (`no-files`,
+        `unreadable`, `too-large`; `not-stored` when the outbox or the caption
+        would not take it), with nothing stored or shown."""
+        try:
+            message = self.client.send_file(room.strip(), path, caption=caption, type=type,
+                                            thumbnail=thumbnail)
+        except FileRefused as exc:
+            return exc
+        except MessageRefused as exc:
+            return FileRefused("not-stored", self.texts.notice(exc.notice))
+        asyncio.get_running_loop().call_soon(self._flush)  # shown on this turn, as `send`
+        return message
+
+    def cancel_transfer(self, message_id: str) -> None:
+        self.client.cancel_transfer(message_id)
+
+    def download(self, message: Message, folder: Path | None = None) -> None:
+        self.client.download(message, folder)
+
+    def request_thumbnail(self, message: Message) -> None:
+        self.client.request_thumbnail(message)
+
     @property
     def has_changes(self) -> bool:
         """Whether this server carries replies, edits, deletions and reactions."""
@@ -373,42 +428,3 @@ class ClientBridge(QObject):
 
     def connect_to(self, target: ServerTarget, profile: Profile | None = None) -> None:
         self.client.connect_to(target, profile)
-
-    # ---- files (STUB until the files-client branch is merged) -------------
-    # The contract's methods, answering as a server without files does; the
-    # client's real ones replace these at the merge.
-
-    def files_supported(self) -> bool | None:
-        supported = getattr(self.client, "files_supported", None)
-        return supported if isinstance(supported, bool) else None
-
-    def files_max_bytes(self) -> int:
-        most = getattr(self.client, "files_max_bytes", 0)
-        return most if isinstance(most, int) else 0
-
-    def send_file(
-        self, room: str, path: Path, *, caption: str = "", type: str = "",
-        thumbnail: bytes | None = None,
-    ) -> Message | str:
-        send = getattr(self.client, "send_file", None)
-        if send is None:
-            return refusal_text("no-files")
-        message: Message = send(room.strip(), path, caption=caption, type=type,
-                                thumbnail=thumbnail)
-        asyncio.get_running_loop().call_soon(self._flush)
-        return message
-
-    def cancel_transfer(self, message_id: str) -> None:
-        cancel = getattr(self.client, "cancel_transfer", None)
-        if cancel is not None:
-            cancel(message_id)
-
-    def download(self, message: Message, folder: Path | None = None) -> None:
-        download = getattr(self.client, "download", None)
-        if download is not None:
-            download(message, folder)
-
-    def request_thumbnail(self, message: Message) -> None:
-        request = getattr(self.client, "request_thumbnail", None)
-        if request is not None:
-            request(message)

@@ -10,9 +10,17 @@ import marshal
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import astuple
 from typing import Any
 
-from desktop_chat.protocol.messages import LIVING_FIELDS, DeliveryState, Kind, Message, lives
+from desktop_chat.protocol.messages import (
+    LIVING_FIELDS,
+    Attachment,
+    DeliveryState,
+    Kind,
+    Message,
+    lives,
+)
 
 CHUNK = 1_024  # messages per compressed archive chunk (about 1 ms to pack)
 _DECODED_CHUNKS = 4  # archive chunks kept decoded (a window spans at most two)
@@ -127,11 +135,22 @@ class _Archive:
             decoded[position % CHUNK] = message
 
 
+_ATTACHMENT = LIVING_FIELDS.index("attachment")
+
+
 def _living(message: Message) -> tuple[Any, ...] | None:
-    """What living messages add to a line, as a column value (None: a plain line)."""
-    return tuple(getattr(message, key) for key in LIVING_FIELDS) if lives(message) else None
+    """What living messages add to a line, as a column value (None: a plain line).
+    marshal takes only built-in types: an attachment goes as its fields."""
+    if not lives(message):
+        return None
+    living = [getattr(message, key) for key in LIVING_FIELDS]
+    if message.attachment is not None:
+        living[_ATTACHMENT] = astuple(message.attachment)
+    return tuple(living)
 
 
 def _restore_living(message: Message, extra: tuple[Any, ...]) -> None:
     for key, value in zip(LIVING_FIELDS, extra, strict=True):
         setattr(message, key, value)
+    if extra[_ATTACHMENT] is not None:
+        message.attachment = Attachment(*extra[_ATTACHMENT])

@@ -19,7 +19,7 @@ import pytest
 
 from desktop_chat.client import export
 from desktop_chat.client.export import export_html, export_jsonl
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.messages import Attachment, DeliveryState, Kind, Message
 from tests.procs import ROOT
 
 HOSTILE = [
@@ -78,6 +78,7 @@ def from_record(record: dict[str, Any]) -> Message:
         reactions=record["reactions"],
         reacted=tuple(record["reacted"]),
         server_id=record["server_id"],
+        attachment=Attachment.from_kept(record["attachment"]),
     )
 
 
@@ -102,9 +103,11 @@ def test_every_field_round_trips_through_json_lines(tmp_path: Path) -> None:
         ),
         full_message(id="e" * 32, text="", deleted=True, state=DeliveryState.DELIVERED),
         full_message(id="f" * 32, kind=Kind.SYSTEM, sender="", state=None, text="joined"),
+        full_message(id="1" * 32, text="the plan", attachment=Attachment(
+            "a" * 32, "plan.png", 1234, "image/png", "b" * 64, "c" * 32)),
     ]
     path = tmp_path / "garden.jsonl"
-    assert export_jsonl(messages, path, room="garden", account_label="alice@chat", now=0) == 4
+    assert export_jsonl(messages, path, room="garden", account_label="alice@chat", now=0) == 5
     header, records = read_jsonl(path)
     assert header == {
         "type": "export", "format": "desktop-chat-export", "version": 1,

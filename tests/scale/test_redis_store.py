@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 
+import redis.asyncio as aioredis
+
+from desktop_chat.protocol.messages import new_id
+from desktop_chat.server.history import Stored
 from desktop_chat.server.redis_store import RedisStore
 from tests.helpers import run_checked
 from tests.scale.cluster import RedisProcess
@@ -75,6 +79,38 @@ def test_trimming_by_age_records_per_room_what_went(redis_process: RedisProcess)
             assert await store.oldest_kept("b") == b[2]
             assert await store.trimmed_through("") == 0
         finally:
+            await store.close()
+
+    run_checked(scenario())
+
+
+def test_de_duplication_keys_go_with_the_messages_retention_trims(
+    redis_process: RedisProcess,
+) -> None:
+    """Issue #22, item 11: trimmed to 1,000 messages, all 40,000 `sent:` keys
+    of a day's sending stayed for 30 days (about 17 MB)."""
+
+    async def scenario() -> None:
+        store = RedisStore(redis_process.url)  # de-duplication for 30 days
+        redis = aioredis.Redis.from_url(redis_process.url)
+        try:
+            sent = [(await store.add(f"m{n}", "", "c", "c", "x", "s")).stored for n in range(300)]
+            for n, message in enumerate(sent[::10]):  # events of some of them
+                react = Stored(0, new_id(), "", "d", "d", "", 0.0, kind="react",
+                               target=message.id, emoji="👍")
+                await store.add_event(f"r{n}", react, "s")
+            while await store.trim(before_ts=None, keep=50, batch=100):
+                pass
+            kept = await redis.keys("desktop-chat:sent:*")
+            # One key per entry kept (a message or an event), none of what went.
+            assert len(kept) == await redis.xlen("desktop-chat:messages") <= 50
+            assert await redis.get("desktop-chat:sent:1:c:m0") is None
+            assert await redis.get("desktop-chat:sent:1:c:m299") is not None
+            # What is kept is still de-duplicated.
+            again = await store.add("m299", "", "c", "c", "x", "s")
+            assert not again.new and again.stored.offset == sent[-1].offset
+        finally:
+            await redis.aclose()
             await store.close()
 
     run_checked(scenario())

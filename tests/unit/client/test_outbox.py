@@ -80,3 +80,30 @@ def test_the_pending_messages_of_an_older_version_are_taken_over_once(tmp_path: 
     assert [m.text for m in box.pending(SERVER)] == ["written before the upgrade"]
     assert not (tmp_path / "outbox.db").exists()
     assert (tmp_path / "outbox.db.taken-over").exists()
+
+
+def test_a_version_4_file_gains_thumbnails_and_keeps_its_rows(tmp_path: Path) -> None:
+    from desktop_chat.client import local_db
+    from desktop_chat.protocol.messages import Attachment
+
+    path = tmp_path / "client.db"
+    old = sqlite3.connect(path)
+    old.executescript(local_db.SCHEMA.replace(local_db.OUTBOX_THUMBNAIL + ";\n", "")
+                      + "PRAGMA user_version=4;")
+    waiting = own_message("written before", "", "me")
+    old.execute(  # as version 4 kept it
+        "INSERT INTO outbox (owner, server, id, room, sender, text, ts) VALUES (?,?,?,?,?,?,?)",
+        ("me", SERVER, waiting.id, "", "me", b"written before", waiting.ts),
+    )
+    old.commit()
+    old.close()
+    box = Outbox(open_client_db(path), "me")
+    assert box.database.execute("PRAGMA user_version").fetchone()[0] == local_db.VERSION == 5
+    assert [m.text for m in box.pending(SERVER)] == ["written before"]
+    image = own_message("caption", "", "me")
+    box.add(SERVER, image, {"file": {"path": "/x/p.png", "name": "p.png", "size": 3,
+                                     "type": "image/png"}}, b"\x89PNG")
+    kept = box.pending(SERVER)
+    assert kept[1].attachment == Attachment("", "p.png", 3, "image/png")
+    assert box.thumbnail(image.id) == b"\x89PNG" and box.thumbnail(waiting.id) is None
+    box.close()

@@ -1,0 +1,152 @@
+"""HTTP-level guards of desktop-chat-server (issue #22): which `Host` it
+answers to, and long-polling bodies read whole.
+
+DNS rebinding: a page on attacker.example can point its own name at
+127.0.0.1 after the browser loaded it. Its requests then reach a loopback
+server with `Origin` and `Host` both `attacker.example:PORT`, which the
+same-origin check of engine.io accepts (origin and host agree), and the page
+could read the stored history. A server answers only to the names it is
+known by: on loopback, the loopback names; elsewhere the names given with
+`--allowed-host` (none given: any name, since the server cannot know which
+names point at it; docs/security.md says to give them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from aiohttp import web
+from engineio import exceptions as eio_exceptions
+
+log = logging.getLogger(__name__)
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+MISDIRECTED = 421  # RFC 9110: "not able to produce a response for this target"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address (or host name) can only be reached from this machine."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def names_this_machine(name: str) -> bool:
+    """A name no one else can point at this machine: a loopback address
+    (127.0.0.0/8, ::1), 0.0.0.0 (which Linux routes here), or a name under
+    `.localhost` (RFC 6761: resolved locally, never by DNS)."""
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def host_name(header: str) -> str:
+    """The name in a `Host` header, without its port, lower case
+    ("[::1]:3000" -> "::1", "Example.org.:80" -> "example.org")."""
+    header = header.strip()
+    if header.startswith("["):
+        return header[1 : header.find("]")].lower() if "]" in header else header.lower()
+    name = header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+    return name.lower().rstrip(".")
+
+
+def allowed_names(bound: str, given: Iterable[str]) -> frozenset[str] | None:
+    """The `Host` names a server bound to `bound` answers to; None: any.
+
+    The bind address itself is always one; a loopback server adds the
+    loopback names, so the one-command start needs no option.
+    """
+    names = {host_name(name) for name in given if name.strip()}
+    if is_loopback(bound):
+        names |= LOOPBACK_NAMES
+    elif not names:
+        return None
+    names.add(host_name(bound) if not bound.count(":") > 1 else bound.lower())
+    return frozenset(names)
+
+
+class HostGuard:
+    """An aiohttp middleware refusing requests for names the server is not."""
+
+    def __init__(self) -> None:
+        self.names: frozenset[str] | None = None  # set when the server knows where it listens
+        self._said: set[str] = set()  # refused names already logged (one line each)
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        names = self.names
+        header = request.headers.get("Host")
+        # No Host at all: not a browser (every browser sends one), so not rebinding.
+        if names is None or header is None or host_name(header) in names:
+            return await handler(request)
+        if names >= LOOPBACK_NAMES and names_this_machine(host_name(header)):
+            return await handler(request)
+        name = host_name(header)[:100]
+        if name not in self._said and len(self._said) < 100:
+            self._said.add(name)
+            log.warning("refused requests for host %r (not an allowed host name)", name)
+        return web.json_response(
+            {
+                "error": "this server does not answer to that host name "
+                "(its operator can allow it with --allowed-host)",
+                "code": "bad-host",
+            },
+            status=MISDIRECTED,
+        )
+
+
+# ---- long-polling bodies ------------------------------------------------------
+
+BODY_TIMEOUT = 30.0  # seconds for a long-polling POST body to arrive whole
+
+
+class WholeBody:
+    """engine.io's view of a long-polling POST body, read to its end.
+
+    python-engineio's aiohttp driver reads a POST with
+    `request.content.read(CONTENT_LENGTH)`, which returns what has arrived
+    so far: a 200 kB message was cut and never arrived ("Unterminated
+    string"), though the server announces 1 MB as acceptable (issue #22;
+    docs/interop.md, finding on python-engineio). engine.io has checked the
+    length against its limit before it reads. A body that stops half way or
+    takes longer than `timeout` ends that session as a transport error.
+    """
+
+    def __init__(self, content: Any, timeout: float) -> None:
+        self._content = content
+        self._timeout = timeout
+
+    async def read(self, count: int = -1) -> bytes:
+        try:
+            if count < 0:
+                return bytes(await asyncio.wait_for(self._content.read(), self._timeout))
+            return bytes(await asyncio.wait_for(self._content.readexactly(count), self._timeout))
+        except (asyncio.IncompleteReadError, TimeoutError) as exc:
+            raise eio_exceptions.EngineIOError("the request body did not arrive whole") from exc
+
+
+def read_bodies_whole(eio: Any, timeout: float = BODY_TIMEOUT) -> None:
+    """Wrap engine.io's request translation so that POST bodies are read whole."""
+    drivers = eio._async
+    translate = drivers["translate_request"]
+
+    def translate_whole(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        environ: dict[str, Any] = translate(*args, **kwargs)
+        if environ.get("REQUEST_METHOD") == "POST":
+            environ["wsgi.input"] = WholeBody(environ["wsgi.input"], timeout)
+        return environ
+
+    eio._async = {**drivers, "translate_request": translate_whole}
