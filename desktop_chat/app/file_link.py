@@ -23,6 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QMimeDatabase, QObject
 from PySide6.QtGui import QImage
 
+from desktop_chat.client.errors import FileRefused
 from desktop_chat.client.local_db import data_dir
 from desktop_chat.protocol.messages import (
     IMAGE_TYPES,
@@ -153,12 +154,9 @@ class FileLink(QObject):
             if caption and self.active:
                 self.window.restore_input(caption)  # nothing was sent: the text goes back
 
-    def _refusal(self, refused: object) -> str:
+    def _refusal(self, refused: FileRefused) -> str:
         """The words of a refusal of `send_file` (its code, worded here)."""
-        if isinstance(refused, str):
-            return refused
-        code, detail = getattr(refused, "code", ""), getattr(refused, "detail", "")
-        return refusal_text(str(code), self.bridge.files_max_bytes(), str(detail))
+        return refusal_text(refused.code, self.bridge.files_max_bytes(), refused.detail)
 
     def paste(self, image: QImage, caption: str, room: str) -> asyncio.Future[object]:
         return self._run(self._paste(QImage(image), caption, room))

@@ -461,7 +461,7 @@ class MessageModel(QAbstractListModel):
             old, state=update.state, error=update.error,
             server_id=update.server_id or old.server_id,
             # A file's line of ours, delivered: the file as the server stored it.
-            attachment=getattr(update, "attachment", None) or old.attachment,
+            attachment=update.attachment or old.attachment,
         )
         # A file's line is measured again: a failed one leaves its group.
         self._set(position, message, [Role.STATE, Role.HEADER, Role.FILE],
