@@ -321,3 +321,32 @@ def test_a_large_jpeg_is_prepared_without_freezing_the_window(
     line = with_file(alice, "camera.jpg")
     assert line is not None and line.attachment is not None and line.attachment.is_image
     assert max(pauses) < thumbnail_takes / 2, (max(pauses), thumbnail_takes)
+
+
+def test_cancel_in_the_row_stops_an_upload(
+    qtbot: Any, open_window: Any, roomy_server: ChatServer, tmp_path: Path
+) -> None:
+    url = server_url(roomy_server)
+    alice, bob = open_window(url, "alice"), open_window(url, "bob")
+    for s in (alice, bob):
+        wait_connected(qtbot, s)
+        qtbot.waitUntil(lambda s=s: s.bridge.files_supported() is True, timeout=5000)
+    big = tmp_path / "backup.tar"
+    with big.open("wb") as out:
+        for _ in range(75):
+            out.write(os.urandom(1_000_000))
+    alice.window.files.attach([str(big)])
+    qtbot.waitUntil(lambda: with_file(alice, "backup.tar") is not None, timeout=10_000)
+    line = with_file(alice, "backup.tar")
+    assert line is not None
+    qtbot.waitUntil(lambda: alice.model.file_view(line.id).transfer is not None, timeout=10_000)
+    alice.window.message_list.scrollToBottom()
+    for _ in range(3):
+        QApplication.processEvents()
+    click(qtbot, alice, button(alice, line, "cancel").center())
+    qtbot.waitUntil(lambda: alice.model.get(line.id).state  # type: ignore[union-attr]
+                    is DeliveryState.DISCARDED, timeout=10_000)
+    assert alice.model.file_view(line.id).transfer is None  # no bar left in the row
+    type_and_send(qtbot, alice, "sent the small one instead")
+    qtbot.waitUntil(lambda: any(m.text == "sent the small one instead" for m in bob.messages()))
+    assert with_file(bob, "backup.tar") is None
