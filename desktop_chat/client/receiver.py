@@ -67,6 +67,8 @@ class Receiver:
         # Where catch-up starts for a channel with no message seen yet: the
         # server's newest offset when we first connected to it.
         self.baseline: int | None = None
+        # The identity of the server's store the offsets belong to ("" unknown).
+        self.epoch = ""
 
     def use_dialect(self, dialect: ProfileDialect) -> None:
         """Another profile from the next connection on."""
@@ -77,12 +79,27 @@ class Receiver:
         self._seen.clear()
         self.offsets.clear()
         self.baseline = None
+        self.epoch = ""
 
-    def restore(self, offsets: dict[str, int], baseline: int | None) -> None:
+    def restore(self, offsets: dict[str, int], baseline: int | None, epoch: str = "") -> None:
         """Offsets kept from an earlier run with this server."""
         self.offsets.update(offsets)
         if self.baseline is None:
             self.baseline = baseline
+        if not self.epoch:
+            self.epoch = epoch
+
+    def store_is(self, epoch: str) -> bool:
+        """The server said which store it has (`server-info.epoch`). False when
+        our offsets came from another one: they are dropped, and every channel
+        catches up from that store's beginning (the server does the same for
+        the no-room channel, told by `auth.epoch`)."""
+        same = not self.epoch or self.epoch == epoch
+        if not same:
+            self.offsets.clear()
+            self.baseline = 0
+        self.epoch = epoch
+        return same
 
     def since(self, channel: str) -> int | None:
         """The offset to catch `channel` up from; None when nothing is known."""

@@ -320,6 +320,9 @@ class ChatServer:
         # The send rate follows the client's key across reconnects.
         bucket = self.send_meters.bucket(client)
         self._peers[sid] = Peer(name or f"guest-{sid[:4]}", ip, client, offset, bucket)
+        given_epoch = auth.get("epoch")
+        if isinstance(given_epoch, str) and len(given_epoch) <= 64:
+            self._peers[sid].epoch = given_epoch
         # Left out of the no-room channel's live broadcasts until welcomed,
         # and, when it asked for a catch-up, until that has caught up.
         self.replays.behind_lobby.add(sid)
@@ -336,10 +339,25 @@ class ChatServer:
         async with self._lock:
             if sid not in self._peers:
                 return
+            delivered = await self.delivered()
+            try:
+                epoch: str | None = await self.store.epoch()
+                newest = await self.store.last_offset()
+            except StoreUnavailable as exc:  # Redis away: told at the next connect
+                log.warning("welcoming %s without the store's epoch: %s", sid, exc)
+                epoch, newest = None, delivered
+            if peer.offset is not None and (
+                (epoch is not None and peer.epoch and peer.epoch != epoch)
+                or peer.offset > newest
+            ):
+                # Offsets of another store (set aside, replaced, a Redis that
+                # lost everything): everything this one has is new to it.
+                log.info("client %s had offsets of another store: replayed from the start", sid)
+                peer.offset = 0
             info: dict[str, object] = {
                 "acks": True,
                 "catchup": True,
-                "offset": await self.delivered(),
+                "offset": delivered,
                 "max_message_bytes": self.max_message_bytes,
                 "max_packet_bytes": self.max_packet_bytes,
                 "rate": self.limits.rate,
@@ -348,6 +366,8 @@ class ChatServer:
                 **extensions.EXTENSIONS,
                 **message_events.EXTENSIONS,
             }
+            if epoch is not None:
+                info["epoch"] = epoch
             if self.files is not None:
                 info["files"] = self.files.info()
             await self.sio.emit("server-info", info, to=sid)
@@ -395,8 +415,14 @@ class ChatServer:
                 sid, f"join-room: at most {self.limits.max_rooms_per_client} rooms per client"
             )
         since = opts.get("since") if isinstance(opts, dict) else None
+        if not isinstance(since, int) or isinstance(since, bool) or not 0 <= since <= MAX_OFFSET:
+            since = None
+        else:
+            with contextlib.suppress(StoreUnavailable):
+                if since > await self.store.last_offset():
+                    since = 0  # an offset of another store (see _welcome): all of it is new
         peer.rooms.add(room)
-        if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
+        if since is not None:
             # In the room once the replay has caught up (replay-done).
             self.replays.start(sid, peer.client, peer.ip, room, since)
         elif not self.replays.running(sid, room):

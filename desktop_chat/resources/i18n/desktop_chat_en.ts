@@ -1233,6 +1233,10 @@ Click to open in your browser</translation>
         <translation>The %1 profile has no rooms to join.</translation>
     </message>
     <message>
+        <source>The server started over with a new message store; what it kept before is gone from it. Showing everything it has now.</source>
+        <translation>The server started over with a new message store; what it kept before is gone from it. Showing everything it has now.</translation>
+    </message>
+    <message>
         <source>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
         <translation>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</translation>
     </message>

@@ -1228,6 +1228,10 @@ Click to open in your browser</source>
         <translation>%1 프로필에는 참가할 방이 없습니다.</translation>
     </message>
     <message>
+        <source>The server started over with a new message store; what it kept before is gone from it. Showing everything it has now.</source>
+        <translation>서버가 새 메시지 저장소로 다시 시작했습니다. 이전에 보관하던 내용은 서버에서 사라졌습니다. 지금 서버에 있는 모든 내용을 보여 줍니다.</translation>
+    </message>
+    <message>
         <source>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
         <translation>자리를 비운 동안 모두와의 대화에서 오간 말 중 일부는 서버에 더 이상 남아 있지 않습니다(서버는 메시지를 일정 기간만 보관합니다). 서버에 남아 있던 것은 모두 보여 줍니다.</translation>
     </message>
