@@ -69,6 +69,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
+def loggable(text: str) -> str:
+    """A client's words for one log line: control characters escaped, so
+    that a newline in `auth.name` cannot forge a line of its own (#22)."""
+    return repr(text)[1:-1] if not text.isprintable() else text
+
+
 def _error(text: str) -> dict[str, str]:
     return {"error": text}
 
@@ -326,7 +332,7 @@ class ChatServer:
         # Left out of the no-room channel's live broadcasts until welcomed,
         # and, when it asked for a catch-up, until that has caught up.
         self.replays.behind_lobby.add(sid)
-        log.info("client connected %s %s (%r)", ip, sid, self._peers[sid].name)
+        log.info("client connected %s %s (%s)", ip, sid, loggable(self._peers[sid].name))
         # After the handler returns, so that the client has its CONNECT first.
         self.sio.start_background_task(self._welcome, sid)
 

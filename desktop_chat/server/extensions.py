@@ -43,7 +43,7 @@ def install(server: ChatServer) -> None:
     wants: set[str] = set()  # connections that asked for presence, renames and typing notices
 
     async def on_rename(sid: str, *args: object) -> object:
-        from desktop_chat.server.chat_server import MAX_NAME_CHARS
+        from desktop_chat.server.chat_server import MAX_NAME_CHARS, loggable
 
         name = args[0] if args else None
         peer = server._peers.get(sid)
@@ -62,7 +62,7 @@ def install(server: ChatServer) -> None:
             return {"error": f"rename: too many renames; try again in {minutes} min",
                     "code": "rate"}
         old, peer.name = peer.name, name
-        log.info("client renamed %s (%r -> %r)", sid, old[:40], name[:40])
+        log.info("client renamed %s (%s -> %s)", sid, loggable(old[:40]), loggable(name[:40]))
         # To the connections that asked for presence: the others (the
         # tutorial's page) have no use for it.
         notice = {"sid": sid, "old": old, "name": name}
