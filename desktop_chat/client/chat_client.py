@@ -781,10 +781,13 @@ class ChatClient:
         target = self._connection.target
         if target is None:
             return None
-        return target.key, Channels(
-            list(self._sender.rooms), dict(self._receiver.offsets), self._receiver.baseline,
-            self._receiver.epoch,
-        )
+        rooms = list(self._sender.rooms)
+        # Offsets of the channels we are in: a room a server sent something
+        # in without our joining is not kept, nor joined again at the next
+        # start (a server once had the app rejoin 1,000 such rooms, #22).
+        joined = {"", *rooms}
+        offsets = {ch: o for ch, o in self._receiver.offsets.items() if ch in joined}
+        return target.key, Channels(rooms, offsets, self._receiver.baseline, self._receiver.epoch)
 
     def _handlers(self) -> dict[str, Callable[..., None]]:
         """The events of a new socket: the moment a newly chosen profile takes over."""

@@ -25,6 +25,10 @@ class Limits:
     max_connections_per_address: int = 256
 
 
+# The longest room name the client takes from a server (ours allows 128;
+# other servers may allow more, none needs a megabyte).
+MAX_ROOM_CHARS = 1000
+
 # Offsets are integers from 0 to 2^53 - 1 on both sides: what a JavaScript
 # client can hold exactly, and what SQLite's INTEGER stores (issue #22).
 MAX_OFFSET = 2**53 - 1
