@@ -31,6 +31,7 @@ from desktop_chat.server.retention import (
     DEFAULT_RETAIN_DAYS,
     DEFAULT_RETAIN_MESSAGES,
     Retention,
+    default_retain_bytes,
 )
 from desktop_chat.storage.token_file import TokenFileError, read_token_file
 
@@ -86,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_RETAIN_MESSAGES,
         help="keep at most this many messages, all rooms together, deleting the oldest; "
         "0 keeps any number (default: %(default)s)",
+    )
+    add(
+        "--retain-bytes",
+        type=int,
+        metavar="N",
+        help="keep at most this many bytes of messages, deleting the oldest, checked "
+        "whenever a twentieth of it was written; 0 keeps any size (default: a quarter of "
+        "the space free where the database is at start, at most 10 GiB)",
     )
     add(
         "--rate",
@@ -236,9 +245,18 @@ def main(argv: list[str] | None = None) -> int:
         files_dir = Path(f"{db}.files")
     # max_bytes 0: no files (the server then also makes none beside the database).
     files = FilesConfig(files_dir, max_bytes=args.max_file_bytes) if files_dir else None
+    if args.retain_bytes is not None and args.retain_bytes < 0:
+        parser.error("--retain-bytes cannot be negative")
+    if args.retain_bytes is None:
+        retain_bytes: int | None = None if args.redis else default_retain_bytes(
+            db.parent if db.parent.exists() else Path.cwd()
+        )
+    else:
+        retain_bytes = args.retain_bytes or None
     retention = Retention(
         days=args.retain_days or None,
         messages=args.retain_messages or None,
+        bytes=retain_bytes,
     )
     try:
         server = ChatServer(

@@ -172,6 +172,9 @@ class ChatServer:
             self.sio, self.store, self._lock, replay_limits or ReplayLimits(), self.delivered
         )
         self._trimming: asyncio.Task[None] | None = None
+        # Bytes of text stored since the last trim by bytes (Retention.bytes).
+        self._written = 0
+        self._trim_now: asyncio.Task[int] | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.host = ""
@@ -245,6 +248,10 @@ class ChatServer:
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        if self._trim_now is not None:
+            self._trim_now.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._trim_now
         if self._trimming is not None:
             self._trimming.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -517,11 +524,31 @@ class ChatServer:
             log.warning("refused a message from %s: store unavailable (%s)", sid, exc)
             return UNAVAILABLE
         stored = added.stored
+        if self.retention.bytes is not None and added.new:
+            self._written += size
+            if self._written > self.retention.bytes // 20:
+                self._trim_soon()
         if attachment and self.files is not None:
             # After storing (a resend, too: attaching again changes nothing). The
             # file was kept for its grace period until now.
             await self.files.attached(replace(stored, attachment=attachment))
         return {"id": stored.id, "ts": stored.ts, "offset": stored.offset}
+
+    def _trim_soon(self) -> None:
+        """A twentieth of the bytes retention allows was written since the last
+        trim: trim now, not in ten minutes (a client can write 80 MB/s)."""
+        if self._trim_now is not None and not self._trim_now.done():
+            return
+        self._written = 0
+
+        async def trimming() -> int:
+            try:
+                return await trim(self.store, self.retention, self._lock)
+            except StoreUnavailable as exc:
+                log.warning("retention: not trimmed now (%s)", exc)
+                return 0
+
+        self._trim_now = asyncio.ensure_future(trimming())
 
     async def _deliver(self, stored: Stored, sender_sid: str) -> None:
         """Relay one stored message, or event of one, to this process's clients

@@ -361,6 +361,14 @@ class History:
         )
         self._db.execute("DELETE FROM reactions WHERE target = ?", (target,))
 
+    def size(self) -> tuple[int, int]:
+        """The bytes the database's pages in use take (what a trim frees is
+        reused, not returned to the disk), and how many rows it keeps."""
+        pages = int(self._db.execute("PRAGMA page_count").fetchone()[0])
+        free = int(self._db.execute("PRAGMA freelist_count").fetchone()[0])
+        page = int(self._db.execute("PRAGMA page_size").fetchone()[0])
+        return (pages - free) * page, self.count()
+
     def last_offset(self) -> int:
         return int(self._db.execute("SELECT coalesce(max(offset), 0) FROM messages").fetchone()[0])
 

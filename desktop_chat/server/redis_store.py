@@ -367,6 +367,14 @@ class RedisStore:
         value = await self._held(lambda: self.redis.get(self.counter))
         return int(value or 0)
 
+    async def size(self) -> tuple[int, int]:
+        """Redis's estimate of the stream's memory (MEMORY USAGE, sampled),
+        and its length; the room indexes and hashes come on top, about a
+        third more (docs/deploy.md)."""
+        length = int(await self._held(lambda: self.redis.xlen(self.stream)))
+        used = await self._held(lambda: self.redis.memory_usage(self.stream))
+        return int(used or 0), length
+
     async def epoch(self) -> str:
         """`<p>:epoch`, made by whichever process asks first. Read on every
         connect: a Redis without persistence that restarted has lost it with

@@ -98,6 +98,10 @@ class Store(Protocol):
         """The store's identity: offsets of another epoch mean nothing here."""
         ...
 
+    async def size(self) -> tuple[int, int]:
+        """(bytes the messages take, how many entries are kept), for retention by bytes."""
+        ...
+
     async def trimmed_through(self, room: str) -> int:
         """The newest offset that retention deleted, of `room` or before it (0: none)."""
         ...
@@ -185,6 +189,10 @@ class SqliteStore:
 
     async def epoch(self) -> str:
         return self.history.epoch
+
+    async def size(self) -> tuple[int, int]:
+        with _written():
+            return self.history.size()
 
     async def trimmed_through(self, room: str) -> int:
         return self.history.trimmed_through(room)

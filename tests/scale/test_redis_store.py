@@ -114,3 +114,24 @@ def test_de_duplication_keys_go_with_the_messages_retention_trims(
             await store.close()
 
     run_checked(scenario())
+
+
+def test_retention_by_bytes_on_redis(redis_process: RedisProcess) -> None:
+    async def scenario() -> None:
+        from desktop_chat.server.retention import Retention, trim
+
+        store = RedisStore(redis_process.url)
+        try:
+            for n in range(300):
+                await store.add(f"m{n}", "", "c", "c", "x" * 10_000, "s")
+            used, kept = await store.size()
+            assert kept == 300 and used >= 300 * 10_000
+            await trim(store, Retention(days=None, messages=None, bytes=1_000_000),
+                       asyncio.Lock())
+            used, kept = await store.size()
+            assert used <= 1_100_000 and 0 < kept < 300
+            assert (await store.sent("c", "m299")) is not None  # the newest stay
+        finally:
+            await store.close()
+
+    run_checked(scenario())
