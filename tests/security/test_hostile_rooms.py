@@ -69,7 +69,7 @@ def test_made_up_rooms_are_neither_kept_nor_joined_again(tmp_path: Path) -> None
                 )
                 try:
                     client.connect_to(server_target(f"http://127.0.0.1:{port}"))
-                    await until(lambda: client.status.state is ConnectionState.CONNECTED)
+                    await until(lambda c=client: c.status.state is ConnectionState.CONNECTED)
                     if start == 0:
                         client.join("mine")
                     await until(lambda got=got: any(m.text == "done" for m in got))
