@@ -448,6 +448,13 @@ class Access:
             old, self.acl = self.acl, await self.store.load()
             await self.changed(old, self.acl)
 
+    async def refresh_quietly(self) -> None:
+        """`refresh`, keeping the list held when the store cannot be read."""
+        try:
+            await self.refresh()
+        except Exception as exc:  # Redis away: the list of a second ago holds
+            log.warning("accounts: could not look for changes (%s)", exc)
+
     async def keep_watching(self) -> None:
         while True:
             await asyncio.sleep(WATCH_SECONDS)
@@ -460,6 +467,10 @@ class Access:
 
     async def sign_in(self, auth: Mapping[str, object], ip: str) -> SignedIn:
         token, user, password = auth.get("token"), auth.get("user"), auth.get("password")
+        # The list as the store has it now (one small read per sign-in): a
+        # token replaced a moment ago through another process is refused here
+        # too, not a second later.
+        await self.refresh_quietly()
         if isinstance(token, str) and token:
             return await self._by_token(token, ip)
         if isinstance(user, str) and user and isinstance(password, str):
@@ -471,13 +482,8 @@ class Access:
     async def _by_token(self, token: str, ip: str) -> SignedIn:
         digest = token_hash(token)
         name = self.acl.by_token.get(digest)
-        if name is None:  # unknown, or made a moment ago elsewhere: worth one look
-            if not self.address_meters.take(ip):
-                raise SignInRefused(
-                    SIGNIN_RATE, "too many sign-ins from your address; wait a minute"
-                )
-            await self.refresh()
-            name = self.acl.by_token.get(digest)
+        if name is None and not self.address_meters.take(ip):
+            raise SignInRefused(SIGNIN_RATE, "too many sign-ins from your address; wait a minute")
         if name is None:
             if digest in self.acl.by_old_token:
                 raise SignInRefused(REVOKED, "this sign-in token was replaced; ask for the new one")
@@ -495,9 +501,6 @@ class Access:
                 SIGNIN_RATE, "too many sign-in attempts for this account or address; wait a minute"
             )
         account = self.acl.accounts.get(user)
-        if account is None:
-            await self.refresh()
-            account = self.acl.accounts.get(user)
         hashed = account.password if account is not None else ""
         if not _DUMMY:
             _DUMMY.append(await asyncio.to_thread(hash_password, secrets.token_hex(8)))

@@ -423,6 +423,9 @@ class ChatServer:
             return await self._refuse(
                 sid, f"join-room: at most {self.limits.max_rooms_per_client} rooms per client"
             )
+        # The list as the store has it now (one small read): a room made
+        # private a moment ago is private for this join, not a second later.
+        await self.access.refresh_quietly()
         if not self.access.acl.may_enter(peer.account, room):
             answer = dict(await self._refuse(sid, f"join-room: {room} is a private room"))
             return {**answer, "code": "not-a-member"}
