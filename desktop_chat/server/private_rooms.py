@@ -16,9 +16,14 @@ counter). Refusals are error acks with a code, and count as violations.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from desktop_chat.server.accounts import NOT_A_MEMBER, AccountError, Admin
+
+log = logging.getLogger(__name__)
+# As chat_server.UNAVAILABLE (not imported from there: it imports this module).
+UNAVAILABLE = {"error": "the server's store is unavailable; try again", "code": "unavailable"}
 
 if TYPE_CHECKING:
     from desktop_chat.server.chat_server import ChatServer
@@ -51,14 +56,17 @@ def install(server: ChatServer) -> None:
         if not peer.bucket.take():
             return {"error": "room-create: slow down", "code": "rate"}
         in_use = any(room in other.rooms for other in server._peers.values())
-        if in_use or await server.store.oldest_kept(room) is not None:
-            return await refuse(sid, "room-create", "room-in-use",
-                                f"{room} is in use as a public room; choose another name")
         try:
+            if in_use or await server.store.oldest_kept(room) is not None:
+                return await refuse(sid, "room-create", "room-in-use",
+                                    f"{room} is in use as a public room; choose another name")
             await admin.add_room(room, sorted({peer.account, *members}))
             await server.access.refresh()
         except AccountError as exc:
             return await refuse(sid, "room-create", exc.code, exc.words)
+        except Exception as exc:  # the store (Redis) away: nothing was changed, or all of it
+            log.warning("room-create: store unavailable (%s)", exc)
+            return UNAVAILABLE
         members_now = sorted(server.access.acl.private.get(room, frozenset()))
         return {"room": room, "private": True, "members": members_now}
 
@@ -82,6 +90,9 @@ def install(server: ChatServer) -> None:
             await server.access.refresh()
         except AccountError as exc:
             return await refuse(sid, "room-invite", exc.code, exc.words)
+        except Exception as exc:
+            log.warning("room-invite: store unavailable (%s)", exc)
+            return UNAVAILABLE
         return {"room": room, "members": sorted(server.access.acl.private.get(room, ()))}
 
     async def on_list(sid: str, *args: object) -> object:

@@ -435,3 +435,33 @@ def test_without_accounts_nothing_changes_for_an_open_server(tmp_path: Path) -> 
         run_checked(scenario())
     finally:
         server.child.reap()
+
+
+def test_the_send_rate_is_the_accounts_across_its_windows_and_reconnects(tmp_path: Path) -> None:
+    """alice cannot get a fresh burst by opening another window (another
+    client key) or reconnecting; bob's meter is his own."""
+    db = tmp_path / "server.db"
+    server = SqliteServer(db, "--accounts", "--rate", "0.01", "--burst", "3")
+    place = Place([server.url], ["--db", str(db)], lambda: "")
+
+    async def scenario() -> None:
+        alice_token, bob_token = await place.account("alice"), await place.account("bob")
+        first, second, bob = await people("alice-1", "alice-2", "bob-w")
+
+        async def work() -> None:
+            await first.connect(server.url, token=alice_token)
+            for i in range(3):
+                assert "offset" in await first.call("send-message", f"m{i}", "", {"id": f"m{i}"})
+            await first.close()
+            await second.connect(server.url, token=alice_token)  # another window, reconnected
+            refused = await second.call("send-message", "one more", "", {"id": "x"})
+            assert refused["error"].startswith("slow down"), refused
+            await bob.connect(server.url, token=bob_token)
+            assert "offset" in await bob.call("send-message", "mine", "", {"id": "b"})
+
+        await closing([first, second, bob], work())
+
+    try:
+        run_checked(scenario())
+    finally:
+        server.child.reap()
