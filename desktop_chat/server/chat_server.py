@@ -471,6 +471,11 @@ class ChatServer:
         if problem is not None:
             return await self._refuse(sid, f"send-message: {problem}")
         assert isinstance(room, str)
+        # Into a private room only its members write (one dict lookup, and
+        # none at all for the no-room channel: open servers pay nothing more).
+        if room and room in self.access.acl.private and room not in peer.rooms:
+            refused = dict(await self._refuse(sid, f"send-message: {room} is a private room"))
+            return {**refused, "code": "not-a-member"}
         if not peer.bucket.take():
             return await self._refuse(
                 sid, f"slow down: at most {self.limits.rate:g} messages a second"

@@ -184,6 +184,13 @@ async def non_member_join_and_replay(place: Place) -> None:
         invite = await bob.call("room-invite", {"room": ROOM, "name": "bob"})
         assert invite["code"] == "not-a-member", invite
         assert (await bob.call("private-rooms"))["rooms"] == []
+        # Nor does he write into it without joining (the tutorial lets anyone
+        # send to any room).
+        posted = await bob.call("send-message", "let me in", ROOM, {"id": "in"})
+        assert posted["code"] == "not-a-member", posted
+        await bob.call("send-message", "from bob", "", {"id": "pb"})
+        await until(lambda: "from bob" in alice.texts(""), 10, "alice to get bob's public line")
+        assert alice.texts(ROOM) == []
         # A public line after the secrets: once bob has it, anything of the
         # room would have come before it.
         await alice.call("send-message", "public", "", {"id": "p"})
