@@ -336,6 +336,9 @@ class Admin:
         )
 
     async def add_room(self, room: str, members: list[str]) -> None:
+        most = Limits().max_room_chars
+        if not room.strip() or len(room) > most:
+            raise AccountError("bad-request", f"a room name is 1 to {most} characters")
         acl = await self.store.load()
         if room in acl.private:
             raise AccountError("exists", f"the room {room!r} is already private")

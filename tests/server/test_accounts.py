@@ -409,6 +409,16 @@ def test_the_admin_commands_take_the_store_before_or_after_and_print_the_token_l
         assert (await place.admin("users", "list")).splitlines() == ["alice\ttoken, password"]
         await place.admin("rooms", "add", "ops", "--private", "--member", "alice")
         assert (await place.admin("rooms", "list")).splitlines() == ["ops\tprivate\talice"]
+        # A mistake is said in words, with a failing exit status, and changes nothing.
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "desktop_chat.server", "rooms", "add-member", "ops", "nobody",
+            "--db", str(db), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=source_env(),
+        )  # fmt: skip
+        out, err = await proc.communicate()
+        assert (proc.returncode, out) == (1, b"")
+        assert err.decode() == "desktop-chat-server: there is no account 'nobody'\n"
+        assert (await place.admin("rooms", "list")).splitlines() == ["ops\tprivate\talice"]
         # Tokens are kept as hashes only: the token is nowhere in the files.
         for path in tmp_path.iterdir():
             assert token.encode() not in path.read_bytes(), path
