@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.accounts.account import Account
+from desktop_chat.app.file_link import FileLink
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.presence_link import PresenceLink
 from desktop_chat.client.channels import ChannelStore
@@ -73,6 +74,7 @@ class AccountSession:
             rooms=self.client.rooms_kept,
         )
         self.presence = PresenceLink(self.bridge, self.conversations, window)
+        self.files = FileLink(self.bridge, self.conversations, window)
         self.status: Status = self.client.status
         self.status_text = ""
         self.bridge.messages_added.connect(self.conversations.route)
@@ -101,6 +103,7 @@ class AccountSession:
         """Shown in the window (answers its intents) or not."""
         self.keeping.active = active
         self.presence.active = active
+        self.files.active = active
 
     def unread(self) -> int:
         return self.conversations.state.total()
@@ -149,11 +152,12 @@ class AccountSession:
 
     async def close(self) -> None:
         self.keeping.close()
+        await self.files.close()
         await self.client.close()
         self.bridge.detach()
 
     def dispose(self) -> None:
         """A removed account, closed: its Qt objects go, and with them every
         connection that held it (its own signals' and the window's)."""
-        for part in (self.keeping, self.presence, self.conversations, self.bridge):
+        for part in (self.keeping, self.presence, self.files, self.conversations, self.bridge):
             part.deleteLater()

@@ -36,6 +36,14 @@ Commands (stdin):
     {"cmd": "edit", "id": I, "text": T}     edit our line I: Edit in its menu, T, Enter
     {"cmd": "delete", "id": I}              Delete in the menu of our line I
     {"cmd": "react", "id": I, "emoji": E}   react to line I with E (again: taken back)
+    {"cmd": "attach", "paths": [P, ...], "caption": T, "room": R}
+                                            show the conversation of room R, type T, and
+                                            attach the files P as the paperclip's dialog
+                                            does (one message per file, T the first's
+                                            caption); a refusal is an "error" event
+    {"cmd": "download", "id": I, "folder": F}
+                                            Download (F absent: the Downloads folder) or
+                                            Save as… into F, of line I's file
     {"cmd": "export", "room": R, "path": P, "format": "jsonl" | "html"}
                                             Chat → Export… of the conversation of room R;
                                             answered by "exported" {path, count} or "error"
@@ -64,6 +72,13 @@ Events (stdout): every status, message, delivery and shown event carries
                                             emoji -> who reacted, in order
     {"event": "update", ...}                a line shown before changed (edited, deleted,
                                             reacted to): the same fields as "message"
+                                            "message" and "update" also carry "attachment":
+                                            {"name", "size", "type", "file"} or null
+    {"event": "transfer", "id": I, "upload": B, "done": N, "total": N, "state": S,
+     "code": C}                             a line's file went further up (B) or down; S is
+                                            running, done, failed or cancelled
+    {"event": "downloaded", "id": I, "path": P}
+                                            a download finished, saved as P
 
 Ids: every id in commands and events is the one this window reported the
 line by: for our own lines the id they were sent with, for others' the
@@ -105,7 +120,14 @@ from desktop_chat.app.account_session import AccountSession
 from desktop_chat.app.exporting import FORMATS
 from desktop_chat.app.session import ChatSession
 from desktop_chat.client.status import Status
-from desktop_chat.protocol.messages import DeliveryUpdate, Kind, Message
+from desktop_chat.protocol.messages import (
+    DeliveryUpdate,
+    Kind,
+    Message,
+    TransferState,
+    TransferUpdate,
+)
+from desktop_chat.ui.file_card import DOWNLOAD
 from desktop_chat.ui.main_window import MainWindow
 
 ENV = "DESKTOP_CHAT_AUTOMATION"
@@ -155,6 +177,7 @@ class Automation(QObject):
                  lambda room, _change, line: self._line_changed(account, room, line))
         self._on(b.delivery_changed, lambda update: self._delivery(account, update))
         self._on(b.status_changed, lambda status: self._status(account, status))
+        self._on(b.transfer_changed, lambda update: self._transfer(account, update))
 
     def stop(self) -> None:
         """Stop reading and reporting, before the window goes away."""
@@ -233,6 +256,10 @@ class Automation(QObject):
             "edited_at": message.edited_at or None,
             "deleted": message.deleted,
             "reactions": message.reactions or {},
+            "attachment": None if message.attachment is None else {
+                "name": message.attachment.name, "size": message.attachment.size,
+                "type": message.attachment.type, "file": message.attachment.file,
+            },
         }
 
     def _find_line(self, message_id: object) -> tuple[str, Message] | None:
@@ -248,6 +275,16 @@ class Automation(QObject):
     def _shown(self, account: AccountSession, room: str) -> None:
         if account is self.session.shown:
             self._emit({"event": "shown", "account": account.id, "room": room})
+
+    def _transfer(self, account: AccountSession, update: TransferUpdate) -> None:
+        self._emit(
+            {"event": "transfer", "account": account.id, "id": update.id,
+             "upload": update.upload, "done": update.done, "total": update.total,
+             "state": update.state.value, "code": update.code}
+        )
+        if update.state is TransferState.DONE and not update.upload and update.path:
+            self._emit({"event": "downloaded", "account": account.id, "id": update.id,
+                        "path": update.path})
 
     def _delivery(self, account: AccountSession, update: DeliveryUpdate) -> None:
         self._emit(
@@ -302,6 +339,28 @@ class Automation(QObject):
         else:
             self._emit({"event": "error", "cmd": cmd, "id": line.id,
                         "message": f"cannot {cmd} this line"})
+
+    def _attach_files(self, paths: list[object], caption: object, room: str) -> None:
+        """Attach as the paperclip's dialog does, the caption typed first."""
+        w = self.window
+        w.select_room(room)
+        w.message_input.setPlainText(caption if isinstance(caption, str) else "")
+        if not w.files.attach([str(p) for p in paths if isinstance(p, str)]):
+            self._emit({"event": "error", "cmd": "attach",
+                        "message": w.files.note.text() or "not attached"})
+
+    def _download(self, command: dict[str, Any]) -> None:
+        """Download (or Save as… into "folder") a line's file, as its button does."""
+        found = self._find_line(command.get("id"))
+        if found is None or found[1].attachment is None:
+            self._emit({"event": "error", "cmd": "download", "id": command.get("id"),
+                        "message": "no such file"})
+            return
+        folder = command.get("folder")
+        if isinstance(folder, str) and folder:
+            self.window.files.download(found[1], folder)
+        else:
+            self.window.files.act(found[1], DOWNLOAD)
 
     def _readable(self) -> None:
         try:
@@ -377,6 +436,10 @@ class Automation(QObject):
 
         elif cmd == "export" and isinstance(room, str) and isinstance(command.get("path"), str):
             self._export(room, command["path"], command.get("format", "jsonl"))
+        elif cmd == "attach" and isinstance(command.get("paths"), list) and isinstance(room, str):
+            self._attach_files(command["paths"], command.get("caption", ""), room)
+        elif cmd == "download":
+            self._download(command)
         elif cmd in ("reply", "edit", "delete", "react"):
             self._change_command(cmd, command)
         elif cmd == "join" and isinstance(room, str):

@@ -248,6 +248,7 @@ class ChatSession(QObject):
         self.window.show_reconnect(session.status.retry_at is not None)
         self.window.show_offline(session.status.user_offline)
         self.window.lines.set_changes_supported(session.bridge.has_changes)
+        self.window.files.set_files_supported(session.files.supported(), session.account.id)
 
     def _add_requested(self, text: str, name: str, profile_name: str) -> None:
         """Add account… : check the address, make the account, connect it, show it."""
@@ -353,6 +354,20 @@ class ChatSession(QObject):
         w.lines.delete_requested.connect(lambda message: self.bridge.delete(message))
         w.lines.react_requested.connect(lambda message, emoji: self.bridge.react(message, emoji))
         w.lines.original_requested.connect(self._show_original)
+        f = w.files
+        f.attach_requested.connect(
+            lambda paths, caption, room: self.shown.files.attach(paths, caption, room)
+        )
+        f.image_pasted.connect(
+            lambda image, caption, room: self.shown.files.paste(image, caption, room)
+        )
+        f.download_requested.connect(lambda message, folder: self.shown.files.download(
+            message, folder
+        ))
+        f.view_requested.connect(lambda message: self.shown.files.view(message))
+        f.cancel_requested.connect(lambda id_: self.bridge.cancel_transfer(id_))
+        f.retry_requested.connect(lambda id_: self.bridge.retry(id_))
+        f.thumbnail_requested.connect(lambda message: self.bridge.request_thumbnail(message))
         w.join_requested.connect(lambda room: self.shown.join(room))
         w.retry_requested.connect(lambda id_: self.bridge.retry(id_))
         w.discard_requested.connect(lambda id_: self.bridge.discard(id_))
@@ -395,6 +410,7 @@ class ChatSession(QObject):
     def _changes_known(self, session: AccountSession) -> None:
         if session is self.shown:
             self.window.lines.set_changes_supported(session.bridge.has_changes)
+            self.window.files.set_files_supported(session.files.supported(), session.account.id)
 
     def _search(self, query: str, everywhere: bool) -> None:
         """Search what this window can show: the conversation shown, or every

@@ -26,6 +26,7 @@ class Channels:
     rooms: list[str] = field(default_factory=list)  # in the order they were joined
     offsets: dict[str, int] = field(default_factory=dict)  # channel ("" = everyone) -> offset
     baseline: int | None = None  # where a channel with no offset catches up from
+    epoch: str = ""  # the identity of the server's store the offsets belong to ("" unknown)
 
 
 class ChannelStore:
@@ -48,6 +49,10 @@ class ChannelStore:
             "SELECT offset FROM baselines WHERE owner = ? AND server = ?", (self.owner, server)
         ).fetchone()
         channels.baseline = int(row[0]) if row else None
+        row = self.database.execute(
+            "SELECT epoch FROM epochs WHERE owner = ? AND server = ?", (self.owner, server)
+        ).fetchone()
+        channels.epoch = str(row[0]) if row else ""
         return channels
 
     def save(self, server: str, channels: Channels) -> None:
@@ -70,6 +75,12 @@ class ChannelStore:
                     "INSERT INTO baselines (owner, server, offset) VALUES (?, ?, ?)"
                     " ON CONFLICT (owner, server) DO UPDATE SET offset = excluded.offset",
                     (self.owner, server, channels.baseline),
+                )
+            if channels.epoch:
+                self.database.execute(
+                    "INSERT INTO epochs (owner, server, epoch) VALUES (?, ?, ?)"
+                    " ON CONFLICT (owner, server) DO UPDATE SET epoch = excluded.epoch",
+                    (self.owner, server, channels.epoch),
                 )
 
 

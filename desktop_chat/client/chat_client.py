@@ -55,6 +55,7 @@ from desktop_chat.client.notices import (
     Notice,
     NotStored,
     PacketTooBig,
+    StoreStartedOver,
     TextTooLong,
     TokenHeldBack,
 )
@@ -698,6 +699,8 @@ class ChatClient:
         since = self._receiver.since("")
         if since is not None:
             auth["offset"] = since
+            if self._receiver.epoch:  # whose offset it is (docs/protocol.md)
+                auth["epoch"] = self._receiver.epoch
         return auth
 
     def _starting(self) -> None:
@@ -767,7 +770,7 @@ class ChatClient:
         self._kept.save()  # the old server's, before its offsets are forgotten
         self._receiver.reset()
         kept = self._kept.load(target.key)
-        self._receiver.restore(kept.offsets, kept.baseline)
+        self._receiver.restore(kept.offsets, kept.baseline, kept.epoch)
         self._sender.add_rooms(kept.rooms)
         for message in self._sender.switch_server(target.key):
             self.on_message(message)
@@ -778,9 +781,13 @@ class ChatClient:
         target = self._connection.target
         if target is None:
             return None
-        return target.key, Channels(
-            list(self._sender.rooms), dict(self._receiver.offsets), self._receiver.baseline
-        )
+        rooms = list(self._sender.rooms)
+        # Offsets of the channels we are in: a room a server sent something
+        # in without our joining is not kept, nor joined again at the next
+        # start (a server once had the app rejoin 1,000 such rooms, #22).
+        joined = {"", *rooms}
+        offsets = {ch: o for ch, o in self._receiver.offsets.items() if ch in joined}
+        return target.key, Channels(rooms, offsets, self._receiver.baseline, self._receiver.epoch)
 
     def _handlers(self) -> dict[str, Callable[..., None]]:
         """The events of a new socket: the moment a newly chosen profile takes over."""
@@ -817,6 +824,9 @@ class ChatClient:
             self.info.update(info)
             self._events = info.get("events") is True
             self._files_known()
+            epoch = info.get("epoch")
+            if isinstance(epoch, str) and epoch and not self._receiver.store_is(epoch):
+                self.on_notice(StoreStartedOver())
             self._receiver.server_offset(self.info.offset)
             for room in self._watched:  # a reconnect fills the model again
                 self.extensions.request_participants(room)

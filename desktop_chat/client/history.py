@@ -469,6 +469,10 @@ class History:
             log.exception("could not keep %d history operations", len(ops))
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
+            # Whatever came after the failing one is lost too, but not the
+            # stop (close would wait for the writer in vain) nor the flushes.
+            running = None not in ops
+            flushed = [op[1] for op in ops if op is not None and op[0] == "flush"]  # type: ignore[misc]
             for op in ops:
                 if op is not None and op[0] == "adopt":
                     op[3].set_exception(exc)  # type: ignore[attr-defined]

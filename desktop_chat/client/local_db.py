@@ -92,8 +92,19 @@ SCHEMA += OUTBOX_EXTRA + ";\n"
 # the file itself stays where the user keeps it, named in the row's extra.
 OUTBOX_THUMBNAIL = "ALTER TABLE outbox ADD COLUMN thumbnail BLOB"
 SCHEMA += OUTBOX_THUMBNAIL + ";\n"
-MIGRATIONS = {1: DRAFTS, 2: ACCOUNTS, 3: OUTBOX_EXTRA, 4: OUTBOX_THUMBNAIL}
-VERSION = 5
+# Version 6: the identity (epoch) of each server's store our offsets belong
+# to (issue #22): offsets of another store mean nothing there.
+EPOCHS = """
+CREATE TABLE epochs (
+    owner TEXT NOT NULL,
+    server TEXT NOT NULL,
+    epoch TEXT NOT NULL,
+    PRIMARY KEY (owner, server)
+)
+"""
+SCHEMA += EPOCHS + ";\n"
+MIGRATIONS = {1: DRAFTS, 2: ACCOUNTS, 3: OUTBOX_EXTRA, 4: OUTBOX_THUMBNAIL, 5: EPOCHS}
+VERSION = 6
 
 
 def data_dir() -> Path:

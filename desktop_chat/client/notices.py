@@ -180,6 +180,13 @@ class HistoryTrimmed(Notice):
         return self.channel
 
 
+@dataclass(frozen=True)
+class StoreStartedOver(Notice):
+    """The server's store is not the one our offsets came from (its database
+    was set aside, replaced, or its Redis lost everything): catching up
+    started from its beginning, so everything it has now is shown."""
+
+
 # ---- people ------------------------------------------------------------------
 
 

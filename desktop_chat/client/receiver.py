@@ -11,6 +11,7 @@ room's missed messages.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,10 @@ from dataclasses import dataclass, field
 from desktop_chat.client.dialect import ProfileDialect, is_offset
 from desktop_chat.client.echo import EchoFilter
 from desktop_chat.client.notices import HistoryTrimmed, Notice
+from desktop_chat.protocol.limits import MAX_ROOM_CHARS
 from desktop_chat.protocol.messages import Change, Message, received_change
+
+log = logging.getLogger(__name__)
 
 SEEN_IDS = 20_000  # received message ids remembered, to drop a replayed copy
 
@@ -61,12 +65,15 @@ class Receiver:
         self._notice = notice
         self._own_sid = own_sid
         self._seen = _SeenIds()
+        self._long_room_said = False
         # Edits, deletions and reactions from the server (`message-event`).
         self.on_change: Callable[[Change], None] = lambda change: None
         self.offsets: dict[str, int] = {}  # channel -> newest offset seen in it
         # Where catch-up starts for a channel with no message seen yet: the
         # server's newest offset when we first connected to it.
         self.baseline: int | None = None
+        # The identity of the server's store the offsets belong to ("" unknown).
+        self.epoch = ""
 
     def use_dialect(self, dialect: ProfileDialect) -> None:
         """Another profile from the next connection on."""
@@ -77,12 +84,27 @@ class Receiver:
         self._seen.clear()
         self.offsets.clear()
         self.baseline = None
+        self.epoch = ""
 
-    def restore(self, offsets: dict[str, int], baseline: int | None) -> None:
+    def restore(self, offsets: dict[str, int], baseline: int | None, epoch: str = "") -> None:
         """Offsets kept from an earlier run with this server."""
         self.offsets.update(offsets)
         if self.baseline is None:
             self.baseline = baseline
+        if not self.epoch:
+            self.epoch = epoch
+
+    def store_is(self, epoch: str) -> bool:
+        """The server said which store it has (`server-info.epoch`). False when
+        our offsets came from another one: they are dropped, and every channel
+        catches up from that store's beginning (the server does the same for
+        the no-room channel, told by `auth.epoch`)."""
+        same = not self.epoch or self.epoch == epoch
+        if not same:
+            self.offsets.clear()
+            self.baseline = 0
+        self.epoch = epoch
+        return same
 
     def since(self, channel: str) -> int | None:
         """The offset to catch `channel` up from; None when nothing is known."""
@@ -127,6 +149,14 @@ class Receiver:
     def receive(self, *args: object) -> None:
         inbound = self._dialect.inbound(args)
         message = inbound.message
+        if len(message.room) > MAX_ROOM_CHARS:
+            # A hostile server's megabyte room name would be kept, shown and
+            # sent back at every start (issue #22): such a line is not taken.
+            if not self._long_room_said:
+                self._long_room_said = True
+                log.warning("ignored messages in a room named with %d characters",
+                            len(message.room))
+            return
         if self._echo.holds(args, message.text, inbound.has_meta):
             return  # maybe my echo, maybe a reply: it waits until the probe tells
         if inbound.has_meta:

@@ -29,7 +29,14 @@ class Limits:
     signin_address_burst: int = 20
     signin_account_rate: float = 1 / 30
     signin_account_burst: int = 5
+    # Open connections from one address (after --trusted-proxy): sized for an
+    # office behind NAT, a few windows each; 0 = no limit (benchmarks).
+    max_connections_per_address: int = 256
 
+
+# The longest room name the client takes from a server (ours allows 128;
+# other servers may allow more, none needs a megabyte).
+MAX_ROOM_CHARS = 1000
 
 # Offsets are integers from 0 to 2^53 - 1 on both sides: what a JavaScript
 # client can hold exactly, and what SQLite's INTEGER stores (issue #22).

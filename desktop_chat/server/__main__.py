@@ -157,6 +157,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="close a connection that has not sent a whole request within this long "
         "of connecting or of its last answer (default: %(default)s)",
     )
+    add(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="the address of a proxy in front of this server (repeatable): connections "
+        "from it are counted by the X-Forwarded-For address it adds (HAProxy: option "
+        "forwardfor); anyone else's X-Forwarded-For is ignored",
+    )
+    add(
+        "--max-connections-per-address",
+        type=int,
+        default=Limits().max_connections_per_address,
+        metavar="N",
+        help="open connections allowed from one address, 0 for no limit (default: %(default)s)",
+    )
     add("--version", action="version", version=f"%(prog)s {__version__}")
     admin.add_subcommands(parser)
     return parser
@@ -220,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ssl.SSLError) as exc:
         parser.error(f"cannot load the TLS certificate or key: {exc}")
     db = Path(args.db) if args.db else default_db_path(args.port)
-    limits = Limits(max_message_bytes=args.max_message_bytes, rate=args.rate, burst=args.burst)
+    limits = Limits(max_message_bytes=args.max_message_bytes, rate=args.rate, burst=args.burst,
+                    max_connections_per_address=args.max_connections_per_address)
     if args.max_packet_bytes is not None and args.max_packet_bytes <= 0:
         parser.error("--max-packet-bytes must be positive")
     if args.retain_days < 0 or args.retain_messages < 0:
@@ -252,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             allowed_hosts=args.allowed_host,
             header_timeout=args.header_timeout,
             accounts=args.accounts,
+            trusted_proxies=args.trusted_proxy,
         )
         where = f"Redis at {args.redis}" if args.redis else db
         asyncio.run(serve(server, args.host, args.port, where))

@@ -49,7 +49,13 @@ from desktop_chat.server.defaults import (
 )
 from desktop_chat.server.fanout import DirectManager, no_websocket_compression
 from desktop_chat.server.files import FileError, Files, FilesConfig
-from desktop_chat.server.guards import HostGuard, allowed_names, read_bodies_whole
+from desktop_chat.server.guards import (
+    AddressCount,
+    HostGuard,
+    allowed_names,
+    client_address,
+    read_bodies_whole,
+)
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
 from desktop_chat.server.meters import Meters
@@ -69,6 +75,12 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+def loggable(text: str) -> str:
+    """A client's words for one log line: control characters escaped, so
+    that a newline in `auth.name` cannot forge a line of its own (#22)."""
+    return repr(text)[1:-1] if not text.isprintable() else text
 
 
 def _error(text: str) -> dict[str, str]:
@@ -105,6 +117,7 @@ class ChatServer:
         ping: tuple[float, float] = (25.0, 20.0),
         header_timeout: float = HEADER_TIMEOUT,
         accounts: bool = False,
+        trusted_proxies: list[str] | None = None,
     ) -> None:
         self.path = normalize_path(path)
         self.limits = limits or Limits(max_message_bytes=max_message_bytes)
@@ -164,6 +177,8 @@ class ChatServer:
         # The Host names answered to (server/guards.py), known once bound.
         self.allowed_hosts = list(allowed_hosts or [])
         self.header_timeout = header_timeout
+        self.trusted_proxies = frozenset(trusted_proxies or ())
+        self.addresses = AddressCount(self.limits.max_connections_per_address)
         self.host_guard = HostGuard()
         read_bodies_whole(self.sio.eio)
         self.app = web.Application(
@@ -311,7 +326,7 @@ class ChatServer:
     async def _on_connect(self, sid: str, environ: dict[str, object], auth: object = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         request = environ.get("aiohttp.request")
-        ip = str(getattr(request, "remote", "") or environ.get("REMOTE_ADDR", ""))
+        ip = client_address(request, self.trusted_proxies) or str(environ.get("REMOTE_ADDR", ""))
         signed = None
         if self.accounts:
             try:
@@ -346,15 +361,25 @@ class ChatServer:
         if (not isinstance(offset, int) or isinstance(offset, bool)
                 or not 0 <= offset <= MAX_OFFSET):
             offset = None
+        if not self.addresses.take(ip):
+            log.info("refused %s %s: too many connections from that address", ip, sid)
+            raise socketio.exceptions.ConnectionRefusedError(
+                f"too many connections from your address (at most {self.addresses.most}); "
+                "close some windows, or ask the server's operator",
+                {"code": "too-many-connections"},
+            )
         # The send rate follows the client's key across reconnects.
         bucket = self.send_meters.bucket(payer)
         self._peers[sid] = Peer(
             name or f"guest-{sid[:4]}", ip, client, offset, bucket, signed=signed, payer=payer
         )
+        given_epoch = auth.get("epoch")
+        if isinstance(given_epoch, str) and len(given_epoch) <= 64:
+            self._peers[sid].epoch = given_epoch
         # Left out of the no-room channel's live broadcasts until welcomed,
         # and, when it asked for a catch-up, until that has caught up.
         self.replays.behind_lobby.add(sid)
-        log.info("client connected %s %s (%r)", ip, sid, self._peers[sid].name)
+        log.info("client connected %s %s (%s)", ip, sid, loggable(self._peers[sid].name))
         # After the handler returns, so that the client has its CONNECT first.
         self.sio.start_background_task(self._welcome, sid)
 
@@ -367,10 +392,25 @@ class ChatServer:
         async with self._lock:
             if sid not in self._peers:
                 return
+            delivered = await self.delivered()
+            try:
+                epoch: str | None = await self.store.epoch()
+                newest = await self.store.last_offset()
+            except StoreUnavailable as exc:  # Redis away: told at the next connect
+                log.warning("welcoming %s without the store's epoch: %s", sid, exc)
+                epoch, newest = None, delivered
+            if peer.offset is not None and (
+                (epoch is not None and peer.epoch and peer.epoch != epoch)
+                or peer.offset > newest
+            ):
+                # Offsets of another store (set aside, replaced, a Redis that
+                # lost everything): everything this one has is new to it.
+                log.info("client %s had offsets of another store: replayed from the start", sid)
+                peer.offset = 0
             info: dict[str, object] = {
                 "acks": True,
                 "catchup": True,
-                "offset": await self.delivered(),
+                "offset": delivered,
                 "max_message_bytes": self.max_message_bytes,
                 "max_packet_bytes": self.max_packet_bytes,
                 "rate": self.limits.rate,
@@ -379,6 +419,8 @@ class ChatServer:
                 **extensions.EXTENSIONS,
                 **message_events.EXTENSIONS,
             }
+            if epoch is not None:
+                info["epoch"] = epoch
             if self.files is not None:
                 info["files"] = self.files.info()
             if self.accounts:
@@ -391,6 +433,8 @@ class ChatServer:
 
     async def _on_disconnect(self, sid: str, reason: object = None) -> None:
         peer = self._peers.pop(sid, None)
+        if peer is not None:
+            self.addresses.release(peer.ip)
         self.replays.cancel(sid)
         log.info("client disconnected %s %s (%s)", peer.ip if peer else "?", sid, reason)
 
@@ -407,6 +451,8 @@ class ChatServer:
             return "the room is a string"
         if not allow_empty and not room.strip():
             return "the room name is empty"
+        if "\x00" in room:
+            return "room names cannot contain NUL characters"
         if len(room) > self.limits.max_room_chars:
             return f"room names are at most {self.limits.max_room_chars} characters"
         return None
@@ -430,8 +476,14 @@ class ChatServer:
             answer = dict(await self._refuse(sid, f"join-room: {room} is a private room"))
             return {**answer, "code": "not-a-member"}
         since = opts.get("since") if isinstance(opts, dict) else None
+        if not isinstance(since, int) or isinstance(since, bool) or not 0 <= since <= MAX_OFFSET:
+            since = None
+        else:
+            with contextlib.suppress(StoreUnavailable):
+                if since > await self.store.last_offset():
+                    since = 0  # an offset of another store (see _welcome): all of it is new
         peer.rooms.add(room)
-        if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
+        if since is not None:
             # In the room once the replay has caught up (replay-done).
             self.replays.start(sid, peer.client, peer.ip, room, since, peer.payer)
         elif not self.replays.running(sid, room):

@@ -108,6 +108,50 @@ class HostGuard:
         )
 
 
+# ---- who is connecting --------------------------------------------------------
+
+
+def client_address(request: object, trusted_proxies: frozenset[str]) -> str:
+    """The address a connection comes from: the TCP peer's, or, when the
+    peer is a proxy the operator named (`--trusted-proxy`), the address that
+    proxy saw (the last `X-Forwarded-For` entry not itself a trusted proxy).
+    Anyone else's `X-Forwarded-For` is ignored: it is whatever they wrote."""
+    peer = str(getattr(request, "remote", "") or "")
+    if peer not in trusted_proxies:
+        return peer
+    headers = getattr(request, "headers", {})
+    forwarded = [part.strip() for part in str(headers.get("X-Forwarded-For", "")).split(",")]
+    for hop in reversed(forwarded):
+        if hop and hop not in trusted_proxies:
+            return hop[:64]
+    return peer
+
+
+class AddressCount:
+    """Open connections per address, against `max_connections_per_address`."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._open: dict[str, int] = {}
+
+    def take(self, address: str) -> bool:
+        count = self._open.get(address, 0)
+        if self.most and count >= self.most:
+            return False
+        self._open[address] = count + 1
+        return True
+
+    def release(self, address: str) -> None:
+        count = self._open.get(address, 0) - 1
+        if count > 0:
+            self._open[address] = count
+        else:
+            self._open.pop(address, None)
+
+    def __getitem__(self, address: str) -> int:
+        return self._open.get(address, 0)
+
+
 # ---- long-polling bodies ------------------------------------------------------
 
 BODY_TIMEOUT = 30.0  # seconds for a long-polling POST body to arrive whole

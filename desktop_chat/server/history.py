@@ -33,6 +33,7 @@ text is gone from the files, not only from the queries.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -229,6 +230,22 @@ class Refused(Exception):
         self.words = words
 
 
+def _epoch(db: sqlite3.Connection) -> str:
+    """This store's identity, made with it (issue #22): offsets count from
+    the store's beginning, so a client's offsets mean something only for
+    the store that gave them. A database set aside and started afresh, or
+    replaced, has another epoch. Kept beside the versioned schema (a table
+    of its own, made when missing, so that older files get one too)."""
+    with db:
+        db.execute("CREATE TABLE IF NOT EXISTS identity (epoch TEXT NOT NULL)")
+        row = db.execute("SELECT epoch FROM identity").fetchone()
+        if row is None:
+            epoch = secrets.token_hex(8)
+            db.execute("INSERT INTO identity (epoch) VALUES (?)", (epoch,))
+            return epoch
+    return str(row[0])
+
+
 class History:
     def __init__(self, path: Path | str) -> None:
         opened = open_or_move_aside(path, SCHEMA, VERSION, migrations=MIGRATIONS)
@@ -242,6 +259,7 @@ class History:
         # An unreadable file that was found at `path` and moved there, and why.
         self.moved_aside = opened.moved_aside
         self.moved_reason = opened.reason
+        self.epoch = _epoch(self._db)
 
     def close(self) -> None:
         self._db.close()

@@ -20,6 +20,7 @@ class Peer:
     offset: int | None  # the last offset the client had seen when it connected
     bucket: TokenBucket
     rooms: set[str] = field(default_factory=set)
+    epoch: str = ""  # the store identity its offset belongs to (auth.epoch), "" unknown
     violations: float = 0.0
     violations_at: float = field(default_factory=time.monotonic)
     # With --accounts (server/accounts.py): who signed in, and with what. The

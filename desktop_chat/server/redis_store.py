@@ -51,6 +51,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -155,6 +156,7 @@ class RedisStore:
         self.trimmed_key = f"{prefix}:trimmed"
         self.rooms_key = f"{prefix}:rooms"
         self.deleted_key = f"{prefix}:deleted"
+        self.epoch_key = f"{prefix}:epoch"
         self.index_prefix = f"{prefix}:room:"
         self.prefix = prefix
         self.dedup_seconds = max(1, int(dedup_seconds))
@@ -364,6 +366,15 @@ class RedisStore:
     async def last_offset(self) -> int:
         value = await self._held(lambda: self.redis.get(self.counter))
         return int(value or 0)
+
+    async def epoch(self) -> str:
+        """`<p>:epoch`, made by whichever process asks first. Read on every
+        connect: a Redis without persistence that restarted has lost it with
+        the messages, and the next asker makes a new one."""
+        fresh = secrets.token_hex(8)
+        await self._held(lambda: self.redis.set(self.epoch_key, fresh, nx=True))
+        value = await self._held(lambda: self.redis.get(self.epoch_key))
+        return value.decode() if isinstance(value, bytes) else str(value or fresh)
 
     async def trimmed_through(self, room: str) -> int:
         value = await self._held(lambda: self.redis.hget(self.trimmed_key, _bytes(room)))

@@ -387,7 +387,9 @@ class Replays:
 
     async def _done(self, room: str, since: int, through: int, trimmed: bool) -> dict[str, object]:
         """What the client is told at the end of a replay (docs/protocol.md)."""
-        info: dict[str, object] = {"room": room, "since": since, "offset": through}
+        info: dict[str, object] = {
+            "room": room, "since": since, "offset": through, "epoch": await self.store.epoch()
+        }
         if trimmed:
             oldest = await self.store.oldest_kept(room)
             info["trimmed"] = True

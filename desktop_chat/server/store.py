@@ -94,6 +94,10 @@ class Store(Protocol):
         """The newest offset stored (0: none yet)."""
         ...
 
+    async def epoch(self) -> str:
+        """The store's identity: offsets of another epoch mean nothing here."""
+        ...
+
     async def trimmed_through(self, room: str) -> int:
         """The newest offset that retention deleted, of `room` or before it (0: none)."""
         ...
@@ -178,6 +182,9 @@ class SqliteStore:
 
     async def last_offset(self) -> int:
         return self.history.last_offset()
+
+    async def epoch(self) -> str:
+        return self.history.epoch
 
     async def trimmed_through(self, room: str) -> int:
         return self.history.trimmed_through(room)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
-from desktop_chat.protocol.messages import DeliveryState, Kind, Message
+from desktop_chat.protocol.messages import DeliveryState, Kind, Message, display_text
+from desktop_chat.ui.file_words import size_text
 from desktop_chat.ui.tr import fill
 
 translate = QCoreApplication.translate
@@ -43,6 +44,13 @@ def accessible_text(message: Message) -> str:
     )
     if message.room:
         who = fill(translate("Accessibility", "%1 in #%2"), who, message.room)
+    if message.attachment is not None and not message.deleted:
+        attachment = message.attachment
+        described = fill(
+            translate("Accessibility", "file %1, %2"),
+            display_text(attachment.name), size_text(attachment.size),
+        )
+        return f"{who}: {described}" + (f". {message.text}" if message.text else "")
     return f"{who}: {message.text}"
 
 

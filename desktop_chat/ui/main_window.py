@@ -48,6 +48,8 @@ from desktop_chat.ui.conversation_list_model import (
     conversation_title,
 )
 from desktop_chat.ui.conversation_view import ConversationView
+from desktop_chat.ui.file_actions import FileActions
+from desktop_chat.ui.file_card import VIEW, fetchable
 from desktop_chat.ui.format_preview import FormatPreview
 from desktop_chat.ui.line_actions import LineActions
 from desktop_chat.ui.message_input import MessageInput
@@ -152,6 +154,12 @@ class MainWindow(QMainWindow):
             self, self.message_input, self.message_list, lambda: self.model, self.statusBar,
             self.show_draft,
         )
+        # Attaching files and what a line's file offers: their intents are its signals.
+        self.files = FileActions(
+            self, self.message_input, self.message_list, lambda: self.model, self.statusBar,
+            self.room,
+        )
+        self.attach_button = self.files.attach_button
         # What the text will look like when sent (Ctrl+Shift+P), painted as the list will.
         self.preview_button = _named(QPushButton(), "previewButton")
         self.preview_button.setCheckable(True)
@@ -174,6 +182,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.connect_button)
         self.room_row = self.sidebar.join_row  # hidden where the server has no rooms
         bottom = QHBoxLayout()
+        bottom.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.message_input, 1)
         bottom.addWidget(self.preview_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -190,6 +199,7 @@ class MainWindow(QMainWindow):
         chat.addWidget(self.target_label)
         chat.addWidget(self.lines.compose_bar)
         chat.addWidget(self.format_preview)
+        chat.addWidget(self.files.note)
         chat.addLayout(bottom)
         chat_pane = QWidget()
         chat_pane.setLayout(chat)
@@ -305,6 +315,7 @@ class MainWindow(QMainWindow):
         )
         self.preview_button.setAccessibleName(self.tr("Preview the message"))
         self.format_preview.setAccessibleName(self.tr("How your message will look"))
+        self.files.retranslate()
         self._show_target()
 
     # ---- the preview ------------------------------------------------------
@@ -377,6 +388,7 @@ class MainWindow(QMainWindow):
         if not text.strip():
             return  # nothing to say; the input keeps its focus
         self.message_input.clear()
+        self.files.forget_note()
         if self.lines.submit(text, self.room()):
             return  # an edit (the line stays where it is) or an answer, sent by the session
         self.send_requested.emit(text, self.room())
@@ -458,6 +470,10 @@ class MainWindow(QMainWindow):
         if message.state is DeliveryState.FAILED:
             self.retry_requested.emit(message.id)
             return
+        if message.attachment is not None and message.attachment.is_image \
+                and fetchable(message):
+            self.files.act(message, VIEW)  # an image opens in the viewer
+            return
         self._show_whole(message)
 
     def _show_whole(self, message: Message) -> None:
@@ -494,6 +510,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.tr("Copy text"), partial(_copy, message.text))
         menu.addAction(self.tr("Show whole message"), lambda: self._show_whole(message))
         self.lines.add_to_menu(menu, message)
+        self.files.add_to_menu(menu, message)
         if message.state is DeliveryState.FAILED:
             menu.addAction(self.tr("Send again"), lambda: self.retry_requested.emit(message.id))
             menu.addAction(self.tr("Discard"), lambda: self.discard_requested.emit(message.id))

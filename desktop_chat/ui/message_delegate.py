@@ -78,6 +78,13 @@ from desktop_chat.protocol.messages import (
     display_text,
     first_line,
 )
+from desktop_chat.ui.file_card import (
+    FileLayout,
+    area_height,
+    file_colors,
+    file_layout,
+    paint_file,
+)
 from desktop_chat.ui.link_layout import LinkLayouts, draw_body, link_in, remember
 from desktop_chat.ui.links import Link
 from desktop_chat.ui.message_body import (
@@ -88,7 +95,7 @@ from desktop_chat.ui.message_body import (
     message_body,
     shown_text,
 )
-from desktop_chat.ui.message_model import Role, header_text
+from desktop_chat.ui.message_model import FileView, Role, header_text
 from desktop_chat.ui.reaction_chips import (
     Chip,
     chip_at,
@@ -111,6 +118,8 @@ MENTION_BAR = 4  # width of the bar left of a message that mentions the user
 
 _MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per data() call
 _BAND = int(Role.BAND)
+_FILE = int(Role.FILE)
+_GROUPED = int(Role.GROUPED)
 _BAND_FLAGS = int(Qt.AlignmentFlag.AlignCenter)
 _WORDS = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 _ANYWHERE = _WORDS | int(Qt.TextFlag.TextWrapAnywhere)
@@ -136,6 +145,16 @@ def _band(index: _Index) -> str:
     """The band above the row ("New messages", the day), or ""."""
     band = index.data(_BAND)
     return band if isinstance(band, str) else ""
+
+
+def _file_view(index: _Index) -> FileView | None:
+    view = index.data(_FILE)
+    return view if isinstance(view, FileView) else None
+
+
+def _grouped(index: _Index, message: Message) -> bool:
+    """A file sent with the one before it, by the same sender: no header of its own."""
+    return message.attachment is not None and index.data(_GROUPED) is True
 
 
 def _never() -> bool:
@@ -164,6 +183,11 @@ class MessageDelegate(QStyledItemDelegate):
     link_activated = Signal(QUrl)  # the user clicked a link: open it
     quote_activated = Signal(str)  # the user clicked a reply's quote: show the line it answers
     reaction_clicked = Signal(object, str)  # a reaction chip clicked: (the Message, its emoji)
+    # A part of a line's file clicked: (the Message, file_card's action: view,
+    # download, open, folder, cancel, retry).
+    file_action = Signal(object, str)
+    # An image's row is shown and its thumbnail was never asked for (the Message).
+    thumbnail_wanted = Signal(object)
 
     def __init__(self, view: QListView, following: Callable[[], bool] = _never) -> None:
         super().__init__(view)
@@ -356,10 +380,10 @@ class MessageDelegate(QStyledItemDelegate):
             if self._following() and index.row() < self._rows(index) - self._tail_rows():
                 estimate = self._estimates.get(message.id)
                 if estimate is None:
-                    estimate = self._estimate(message)
+                    estimate = self._estimate(message, index)
                     remember(self._estimates, message.id, estimate)
                 return QSize(self._width, estimate + self._band_height(index))
-            height = self._measure(message)
+            height = self._measure(message, index)
         return QSize(self._width, height + self._band_height(index))
 
     def _band_height(self, index: _Index) -> int:
@@ -371,7 +395,19 @@ class MessageDelegate(QStyledItemDelegate):
         model = index.model()
         return model.rowCount() if model is not None else 0
 
-    def _measure(self, message: Message) -> int:
+    def _file_height(self, message: Message, index: _Index) -> int:
+        """What a line's file adds to its row (and its header, when grouped, takes
+        away; an empty caption draws no text line). 0 for a line without one."""
+        if message.attachment is None or message.deleted:
+            return 0
+        extra = area_height(message, _file_view(index), self._width, self._body_metrics)
+        if message.text:
+            extra += GAP  # between the file and its caption
+        if _grouped(index, message):
+            extra -= self._header_height + GAP
+        return extra
+
+    def _measure(self, message: Message, index: _Index) -> int:
         if _laid_out(self.body_of(message)):
             body_height = math.ceil(self._layout_of(message).boundingRect().height())
         else:
@@ -380,12 +416,16 @@ class MessageDelegate(QStyledItemDelegate):
             body_height = metrics.boundingRect(
                 QRect(0, 0, self._width, 1_000_000), text_flags(body.text), body.text
             ).height()
+        if message.attachment is not None and not message.text and not message.deleted:
+            body_height = 0  # no caption: the file alone
         height = self._header_height + GAP + body_height + 2 * PADDING + MARGIN
         height += self._quote_height(message) + self._chips_height(message)
+        if message.attachment is not None:
+            height += self._file_height(message, index)
         remember(self._heights, message.id, height)
         return height
 
-    def _estimate(self, message: Message) -> int:
+    def _estimate(self, message: Message, index: _Index) -> int:
         metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
         per_line = max(1, self._width // max(1, metrics.averageCharWidth()))
         # A formatted message not yet shown is not parsed for its estimate.
@@ -395,8 +435,11 @@ class MessageDelegate(QStyledItemDelegate):
             lines = sum(-(-len(line) // per_line) or 1 for line in text.split("\n"))
         else:
             lines = -(-len(text) // per_line) or 1
-        return (self._header_height + GAP + lines * metrics.lineSpacing() + 2 * PADDING + MARGIN
-                + self._quote_height(message) + self._chips_height(message))
+        estimate = (self._header_height + GAP + lines * metrics.lineSpacing() + 2 * PADDING
+                    + MARGIN + self._quote_height(message) + self._chips_height(message))
+        if message.attachment is not None:
+            estimate += self._file_height(message, index)
+        return estimate
 
     def _tail_rows(self) -> int:
         if self._tail < 0:
@@ -416,7 +459,7 @@ class MessageDelegate(QStyledItemDelegate):
             height = self._heights.get(message.id)
             if height is None:
                 self._update_fonts(option.font)
-                height = self._measure(message)
+                height = self._measure(message, index)
             if height != estimate:
                 self.sizeHintChanged.emit(index)
         header_font, body_font = self._fonts(option, message)
@@ -463,19 +506,24 @@ class MessageDelegate(QStyledItemDelegate):
         left, top = left + PADDING, top + PADDING
         width, height = width - 2 * PADDING, height - 2 * PADDING
         header_height = self._header_height
-        painter.setFont(header_font)
-        if message.state is DeliveryState.FAILED:
-            painter.setPen(colors.failed)
-        elif kind is Kind.OTHER and message.sender:
-            painter.setPen(colors.sender(message.sender))  # each sender in a colour of their own
+        has_file = message.attachment is not None and not message.deleted
+        head = header_height + GAP
+        if has_file and _grouped(index, message):
+            head = 0  # one header for files sent together
         else:
-            painter.setPen(colors.muted)
-        painter.drawText(
-            QRect(left, top, width, header_height),
-            _HEADER_OWN if kind is Kind.OWN else _HEADER_OTHER,
-            self._header_of(message),
-        )
-        body_top = top + header_height + GAP
+            painter.setFont(header_font)
+            if message.state is DeliveryState.FAILED:
+                painter.setPen(colors.failed)
+            elif kind is Kind.OTHER and message.sender:
+                painter.setPen(colors.sender(message.sender))  # a colour of their own
+            else:
+                painter.setPen(colors.muted)
+            painter.drawText(
+                QRect(left, top, width, header_height),
+                _HEADER_OWN if kind is Kind.OWN else _HEADER_OTHER,
+                self._header_of(message),
+            )
+        body_top = top + head
         bottom = top + height  # of the content: the reaction chips sit on it
         if message.reply_to:
             quote = QRect(left, body_top, width, header_height)
@@ -492,6 +540,18 @@ class MessageDelegate(QStyledItemDelegate):
             chips = layout_chips(message.reactions, message.reacted, area, body_font)
             paint_chips(painter, chips, chip_colors(option.palette), body_font)
             height -= chips_h + GAP
+        if has_file and self._width > 0:
+            view = _file_view(index)
+            if message.attachment is not None and message.attachment.is_image and (
+                view is None or not view.thumbnail_state
+            ):
+                self.thumbnail_wanted.emit(message)  # shown for the first time: ask
+            layout = file_layout(message, view, left, body_top, self._width, self._body_metrics)
+            paint_file(painter, message, view, layout, body_font,
+                       file_colors(option.palette, colors.text, colors.muted, colors.link,
+                                   colors.failed))
+            body_top += layout.rect.height() + GAP
+            height -= layout.rect.height() + GAP
         painter.setFont(self._system_font if message.deleted else body_font)
         painter.setPen(colors.muted if kind is Kind.SYSTEM or message.deleted else colors.text)
         if _laid_out(self.body_of(message)) and self._width > 0:
@@ -499,7 +559,7 @@ class MessageDelegate(QStyledItemDelegate):
         else:
             body = self.body_of(message)
             painter.drawText(
-                QRect(left, body_top, width, height - header_height - GAP),
+                QRect(left, body_top, width, height - head),
                 text_flags(body.text),
                 body.text,
             )
@@ -540,11 +600,36 @@ class MessageDelegate(QStyledItemDelegate):
         left = rect.left() + MARGIN + PADDING
         top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
         top += self._band_height(index) + self._quote_height(message)
+        if message.attachment is not None and not message.deleted:
+            layout = self.file_layout(index)
+            if layout is not None:
+                top = layout.rect.bottom() + 1 + GAP
         return link_in(self._layout_of(message), links, pos.x() - left, pos.y() - top)
+
+    def file_layout(self, index: _Index) -> FileLayout | None:
+        """Where the parts of the file of the row of `index` are drawn
+        (viewport coordinates), or None for a row without one."""
+        message = _message(index)
+        if message is None or message.attachment is None or message.deleted or self._width <= 0:
+            return None
+        self._update_fonts(self._view.font())
+        rect = self._view.visualRect(index)
+        left = rect.left() + MARGIN + PADDING
+        top = rect.top() + MARGIN // 2 + PADDING + self._band_height(index)
+        top += self._quote_height(message)
+        if not _grouped(index, message):
+            top += self._header_height + GAP
+        return file_layout(message, _file_view(index), left, top, self._width, self._body_metrics)
+
+    def file_action_at(self, index: _Index, pos: QPoint) -> str:
+        """What a click at `pos` on the row's file does ("" for nothing there)."""
+        layout = self.file_layout(index)
+        return layout.action_at(pos) if layout is not None else ""
 
     def _hover(self, pos: QPoint) -> None:
         viewport = self._view.viewport()
-        if self.link_at(self._view.indexAt(pos), pos) is not None:
+        index = self._view.indexAt(pos)
+        if self.link_at(index, pos) is not None or self.file_action_at(index, pos):
             viewport.setCursor(Qt.CursorShape.PointingHandCursor)
         else:
             viewport.unsetCursor()
@@ -570,6 +655,10 @@ class MessageDelegate(QStyledItemDelegate):
             point = event.position().toPoint()
             if quote is not None and message and quote.contains(point):
                 self.quote_activated.emit(message.reply_to)
+                return True
+            action = self.file_action_at(index, point) if message is not None else ""
+            if action and message is not None:
+                self.file_action.emit(message, action)
                 return True
             chip = chip_at(self.chips(index), point)
             if chip is not None and message is not None and not chip.add:

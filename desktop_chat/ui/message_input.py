@@ -26,8 +26,16 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QAbstractItemModel, QElapsedTimer, QEvent, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent
+from PySide6.QtCore import QAbstractItemModel, QElapsedTimer, QEvent, QMimeData, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QInputMethodEvent,
+    QKeyEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QCompleter, QListView, QPlainTextEdit
 
 SWALLOW_MS = 1500  # how long an input method's late commit of what we sent is expected
@@ -41,6 +49,11 @@ class MessageInput(QPlainTextEdit):
     submitted = Signal()
     edit_last_requested = Signal()  # Up in an empty box: edit my last message
     cancel_requested = Signal()  # Esc: stop answering or editing
+    # Files (issue #21): local files dropped or pasted into the box (their paths),
+    # an image pasted from the clipboard, files held over the box (or no longer).
+    files_dropped = Signal(list)
+    image_pasted = Signal(QImage)
+    drag_hovered = Signal(bool)
 
     def __init__(self) -> None:
         super().__init__()
@@ -202,6 +215,55 @@ class MessageInput(QPlainTextEdit):
         super().keyPressEvent(event)
         if self._completer is not None and (event.text() or self.mention_popup_open()):
             self._complete_mention()
+
+    # ---- files: dropped and pasted ------------------------------------------------
+
+    @staticmethod
+    def _files_in(source: QMimeData) -> list[str]:
+        if not source.hasUrls():
+            return []
+        return [u.toLocalFile() for u in source.urls() if u.isLocalFile() and u.toLocalFile()]
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasImage() or bool(self._files_in(source)) or super().canInsertFromMimeData(
+            source
+        )
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """A pasted or dropped file is sent as a file and an image as an image,
+        never put in the box as its path or as nothing."""
+        files = self._files_in(source)
+        if files:
+            self.files_dropped.emit(files)
+            return
+        if source.hasImage():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.image_pasted.emit(image)
+            return
+        super().insertFromMimeData(source)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        data = event.mimeData()
+        if data is not None and self._files_in(data):
+            event.acceptProposedAction()
+            self.drag_hovered.emit(True)
+            return
+        super().dragEnterEvent(event)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drag_hovered.emit(False)
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        data = event.mimeData()
+        files = self._files_in(data) if data is not None else []
+        if files:
+            event.acceptProposedAction()
+            self.drag_hovered.emit(False)
+            self.files_dropped.emit(files)
+            return
+        super().dropEvent(event)
 
     def clear(self) -> None:
         self._preedit = ""

@@ -55,6 +55,7 @@ from PySide6.QtCore import (
     QTime,
     Signal,
 )
+from PySide6.QtGui import QImage
 
 from desktop_chat.protocol.messages import (
     Change,
@@ -62,15 +63,19 @@ from desktop_chat.protocol.messages import (
     DeliveryUpdate,
     Kind,
     Message,
+    TransferState,
+    TransferUpdate,
     apply_change,
     display_text,
 )
 from desktop_chat.ui.accessible_text import accessible_description, accessible_text
+from desktop_chat.ui.file_words import progress_text
+from desktop_chat.ui.link_layout import remember
 from desktop_chat.ui.message_archive import CHUNK, _Archive
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.tr import fill
 
-__all__ = ["CHUNK", "MessageModel", "Role", "header_text"]
+__all__ = ["CHUNK", "FileView", "MessageModel", "Role", "header_text"]
 
 translate = QCoreApplication.translate
 
@@ -80,6 +85,8 @@ WINDOW = 100  # rows shown while following the newest messages
 PAGE = 200  # rows paged in when the user scrolls to either end
 MAX_ROWS = 600  # most rows the view holds while the user reads back
 HOT = 20_000  # newest messages kept as objects
+THUMBNAILS = 200  # decoded thumbnails kept (one is up to 240 x 240 x 4 bytes)
+GROUP_SECONDS = 60  # files of one sender this close together show as one group
 
 # Marked for translation here, translated where shown (header_text).
 STATE_LABELS = {
@@ -108,6 +115,23 @@ class Role(IntEnum):
     # A band drawn above the row: "New messages" where the user left off,
     # or the day, above the first message of each day ("" for none).
     BAND = Qt.ItemDataRole.UserRole + 5
+    # A line with a file: what the window knows of it now (a FileView).
+    FILE = Qt.ItemDataRole.UserRole + 6
+    # A line with a file right after another of the same sender's: drawn
+    # without its header, as one group (bool).
+    GROUPED = Qt.ItemDataRole.UserRole + 7
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileView:
+    """What the window knows of a line's file besides the line: how far it
+    is going up or down, where the user saved it, its thumbnail."""
+
+    transfer: TransferUpdate | None = None  # running, or failed (with its code)
+    saved: str = ""  # where a download the user asked for was saved
+    thumbnail: QImage | None = None
+    # "": not asked for yet; "asked"; "shown" (thumbnail set); "none": none to show
+    thumbnail_state: str = ""
 
 
 # Plain ints for data(): compared on every call, and most calls ask for MESSAGE.
@@ -118,11 +142,15 @@ _STATE = int(Role.STATE)
 _HEADER = int(Role.HEADER)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _BAND = int(Role.BAND)
+_FILE = int(Role.FILE)
+_GROUPED = int(Role.GROUPED)
 # What a screen reader reads for a row (ui/accessible_text.py).
 _ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
 _ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 _ACCESSIBLE = (_ACCESSIBLE_TEXT, _ACCESSIBLE_DESCRIPTION)
-_ROLES = frozenset((_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND, *_ACCESSIBLE))
+_ROLES = frozenset(
+    (_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND, _FILE, _GROUPED, *_ACCESSIBLE)
+)
 
 
 def format_time(ts: float) -> str:
@@ -225,6 +253,11 @@ class MessageModel(QAbstractListModel):
         self._start = 0  # position of row 0 in the conversation
         self._end = 0  # position after the last row
         self._position: dict[str, int] = {}  # own message id -> position
+        # Files (issue #21), by line id: transfers under way or failed, where
+        # downloads went, thumbnails (the newest THUMBNAILS decoded ones).
+        self._transfers: dict[str, TransferUpdate] = {}
+        self._saved: dict[str, str] = {}
+        self._thumbnails: dict[str, QImage | str] = {}  # an image, "asked" or "none"
 
     # ---- the view's side ----------------------------------------------------
 
@@ -253,10 +286,18 @@ class MessageModel(QAbstractListModel):
             return message.state.value if message.state else None
         if role == _BAND:
             return self._band(self._start + row, message)
+        if role == _FILE:
+            return self.file_view(message.id) if message.attachment else None
+        if role == _GROUPED:
+            return self._grouped(self._start + row, message)
         if role == _ACCESSIBLE_TEXT:
             return accessible_text(message)
         if role == _ACCESSIBLE_DESCRIPTION:
-            return accessible_description(message)
+            described = accessible_description(message)
+            if message.attachment is not None:
+                progress = progress_text(self._transfers.get(message.id))
+                described += f", {progress}" if progress else ""
+            return described
         if role == _TOOLTIP:
             return tooltip_text(message)
         return header_text(message)  # HEADER
@@ -271,6 +312,17 @@ class MessageModel(QAbstractListModel):
                 return new
         day = day_text(message.ts)
         return f"{new} · {day}" if new else day
+
+    def _grouped(self, position: int, message: Message) -> bool:
+        """Whether a line with a file follows another of the same sender's,
+        sent with it (several files at once): one header for the group."""
+        if message.attachment is None or position <= -len(self._head) \
+                or message.state is DeliveryState.FAILED:  # its header says why
+            return False
+        previous = self._at(position - 1)
+        return (previous.attachment is not None and previous.kind is message.kind
+                and previous.sender == message.sender and previous.room == message.room
+                and abs(message.ts - previous.ts) < GROUP_SECONDS)
 
     def message_at(self, row: int) -> Message:
         return self._at(self._start + row)
@@ -408,8 +460,12 @@ class MessageModel(QAbstractListModel):
         message = dataclasses.replace(
             old, state=update.state, error=update.error,
             server_id=update.server_id or old.server_id,
+            # A file's line of ours, delivered: the file as the server stored it.
+            attachment=update.attachment or old.attachment,
         )
-        self._set(position, message, [Role.STATE, Role.HEADER], changed=False)
+        # A file's line is measured again: a failed one leaves its group.
+        self._set(position, message, [Role.STATE, Role.HEADER, Role.FILE],
+                  changed=message.attachment is not None)
 
     def find(self, message_id: str) -> int | None:
         """The position of the line this window knows as `message_id` (or, ours,
@@ -444,6 +500,64 @@ class MessageModel(QAbstractListModel):
         message = apply_change(self._at(position), change)
         self._set(position, message, [Role.MESSAGE, _DISPLAY, Role.HEADER])
         return message
+
+    # ---- files ------------------------------------------------------------------
+
+    def file_view(self, message_id: str) -> FileView:
+        thumbnail = self._thumbnails.get(message_id, "")
+        return FileView(
+            self._transfers.get(message_id),
+            self._saved.get(message_id, ""),
+            thumbnail if isinstance(thumbnail, QImage) else None,
+            "shown" if isinstance(thumbnail, QImage) else thumbnail,
+        )
+
+    def update_transfer(self, update: TransferUpdate, *, saved: bool = True) -> bool:
+        """A file of a line went further up or down: its row is drawn anew
+        (same height: a card's parts keep their places). `saved`: a finished
+        download is the user's (Open, Show in folder), not the viewer's copy.
+        False when this conversation has not got the line."""
+        position = self.find(update.id)
+        if position is None:
+            return False
+        if update.state in (TransferState.RUNNING, TransferState.FAILED):
+            self._transfers[update.id] = update
+        else:
+            self._transfers.pop(update.id, None)
+        if update.state is TransferState.DONE and not update.upload and saved and update.path:
+            self._saved[update.id] = update.path
+        self._row_changed(position, [_FILE])
+        return True
+
+    def thumbnail_asked(self, message_id: str) -> None:
+        """The thumbnail of a line is on its way (asked once until it comes)."""
+        if message_id not in self._thumbnails:
+            self._thumbnails[message_id] = "asked"
+
+    def set_thumbnail(self, message_id: str, image: QImage | None) -> bool:
+        """A line's thumbnail, decoded (None: there is none to show; its name
+        stays in the placeholder). Its row is measured again."""
+        position = self.find(message_id)
+        if position is None:
+            return False
+        if image is None:
+            self._thumbnails[message_id] = "none"
+        else:
+            self._thumbnails.pop(message_id, None)  # the newest last: kept longest
+            remember(self._thumbnails, message_id, image, THUMBNAILS)
+        self._row_changed(position, [_FILE])
+        self.changed.emit(message_id, self._row_of(position))
+        return True
+
+    def _row_of(self, position: int) -> int:
+        row = position - self._start
+        return row if 0 <= row < self.rowCount() else -1
+
+    def _row_changed(self, position: int, roles: list[int]) -> None:
+        row = self._row_of(position)
+        if row >= 0:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, roles)
 
     def _set(
         self, position: int, message: Message, roles: list[int], *, changed: bool = True

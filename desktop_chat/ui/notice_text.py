@@ -35,6 +35,7 @@ from desktop_chat.client.notices import (
     PacketTooBig,
     Renamed,
     SendingFailed,
+    StoreStartedOver,
     TextTooLong,
     TokenHeldBack,
     UnknownHost,
@@ -135,6 +136,12 @@ def notice_text(notice: Notice) -> str:
             return fill(translate("NoticeText", "Could not join %1: “%2”"), room, reason)
         case NoRoomsToJoin(profile=profile):
             return fill(translate("NoticeText", "The %1 profile has no rooms to join."), profile)
+        case StoreStartedOver():
+            return translate(
+                "NoticeText",
+                "The server started over with a new message store; what it kept before is "
+                "gone from it. Showing everything it has now.",
+            )
         case HistoryTrimmed(channel=""):
             return translate(
                 "NoticeText",

@@ -168,3 +168,17 @@ def test_a_version_1_history_is_adopted_on_the_writers_thread(tmp_path: Path) ->
                          ("other", "carol", "carol-1")]
     finally:
         history.close()
+
+
+def test_a_batch_that_fails_still_stops_the_writer_and_answers_flushes(tmp_path: Path) -> None:
+    """A bug in one operation loses its batch, never the stop or a flush
+    queued behind it: close used to wait 30 s for a writer that never stopped."""
+    history = History(tmp_path / "history.db")
+    history.add("s", "", [other("kept")])
+    history.flush()
+    history._queue.put(("state", "s", "not an update"))  # a bug: the batch is lost
+    history.close()
+    assert not history._thread.is_alive()
+    again = History(tmp_path / "history.db")
+    assert [m.text for m in again.last("s", "", 10)] == ["kept"]
+    again.close()

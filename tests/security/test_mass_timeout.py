@@ -12,6 +12,7 @@ import logging
 import aiohttp
 import pytest
 
+from desktop_chat.protocol.limits import Limits
 from desktop_chat.server.chat_server import ChatServer
 from tests.helpers import run_checked, until
 from tests.server.test_server import Peer
@@ -55,7 +56,7 @@ def test_clients_that_go_silent_together_all_leave(caplog: pytest.LogCaptureFixt
     caplog.set_level(logging.WARNING)
 
     async def scenario() -> None:
-        server = ChatServer(ping=(4.0, 2.0))
+        server = ChatServer(ping=(4.0, 2.0), limits=Limits(max_connections_per_address=0))
         port = await server.start("127.0.0.1", 0)
         good = [Peer("ann"), Peer("bob")]
         connector = aiohttp.TCPConnector(limit=0)

@@ -235,6 +235,10 @@
         <source>%1 in #%2</source>
         <translation>%1 in #%2</translation>
     </message>
+    <message>
+        <source>file %1, %2</source>
+        <translation>file %1, %2</translation>
+    </message>
 </context>
 <context>
     <name>Accounts</name>
@@ -535,6 +539,195 @@
     <message>
         <source>desktop-chat: everyone</source>
         <translation>desktop-chat: everyone</translation>
+    </message>
+</context>
+<context>
+    <name>FileActions</name>
+    <message>
+        <source>Attach files (you can also drop files here or paste an image)</source>
+        <translation>Attach files (you can also drop files here or paste an image)</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Attach files</translation>
+    </message>
+    <message>
+        <source>Drop the files to send them</source>
+        <translation>Drop the files to send them</translation>
+    </message>
+    <message>
+        <source>Save in folder</source>
+        <translation>Save in folder</translation>
+    </message>
+    <message>
+        <source>The downloaded file is no longer there; download it again.</source>
+        <translation>The downloaded file is no longer there; download it again.</translation>
+    </message>
+    <message>
+        <source>View image</source>
+        <translation>View image</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <source>Saved as %1</source>
+        <translation>Saved as %1</translation>
+    </message>
+</context>
+<context>
+    <name>FileCard</name>
+    <message>
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>Show in folder</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>Not sent</translation>
+    </message>
+    <message>
+        <source>Waiting to upload</source>
+        <translation>Waiting to upload</translation>
+    </message>
+</context>
+<context>
+    <name>Files</name>
+    <message>
+        <source>the file is larger than this server takes</source>
+        <translation>the file is larger than this server takes</translation>
+    </message>
+    <message>
+        <source>the file that arrived is not the one that was sent (its checksum differs)</source>
+        <translation>the file that arrived is not the one that was sent (its checksum differs)</translation>
+    </message>
+    <message>
+        <source>you are not in this room</source>
+        <translation>you are not in this room</translation>
+    </message>
+    <message>
+        <source>the file belongs to someone else</source>
+        <translation>the file belongs to someone else</translation>
+    </message>
+    <message>
+        <source>the server no longer has this file</source>
+        <translation>the server no longer has this file</translation>
+    </message>
+    <message>
+        <source>the server no longer has this upload</source>
+        <translation>the server no longer has this upload</translation>
+    </message>
+    <message>
+        <source>too many files at once; try again in a moment</source>
+        <translation>too many files at once; try again in a moment</translation>
+    </message>
+    <message>
+        <source>the server cannot store files right now</source>
+        <translation>the server cannot store files right now</translation>
+    </message>
+    <message>
+        <source>the server did not accept the token</source>
+        <translation>the server did not accept the token</translation>
+    </message>
+    <message>
+        <source>the server did not accept the permission</source>
+        <translation>the server did not accept the permission</translation>
+    </message>
+    <message>
+        <source>the permission expired</source>
+        <translation>the permission expired</translation>
+    </message>
+    <message>
+        <source>the file cannot be read</source>
+        <translation>the file cannot be read</translation>
+    </message>
+    <message>
+        <source>the server could not be reached</source>
+        <translation>the server could not be reached</translation>
+    </message>
+    <message>
+        <source>this server takes no files</source>
+        <translation>this server takes no files</translation>
+    </message>
+    <message>
+        <source>the file could not be written to the disk</source>
+        <translation>the file could not be written to the disk</translation>
+    </message>
+    <message>
+        <source>the file could not be saved in that folder</source>
+        <translation>the file could not be saved in that folder</translation>
+    </message>
+    <message>
+        <source>the file changed on the disk before it was sent</source>
+        <translation>the file changed on the disk before it was sent</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>This file is too large: this server takes files up to %1 MB.</source>
+        <translation>This file is too large: this server takes files up to %1 MB.</translation>
+    </message>
+    <message>
+        <source>This file cannot be read (it is missing, a folder, or not yours).</source>
+        <translation>This file cannot be read (it is missing, a folder, or not yours).</translation>
+    </message>
+    <message>
+        <source>This file is empty.</source>
+        <translation>This file is empty.</translation>
+    </message>
+    <message>
+        <source>This file cannot be sent (%1).</source>
+        <translation>This file cannot be sent (%1).</translation>
+    </message>
+    <message>
+        <source>error %1</source>
+        <translation>error %1</translation>
+    </message>
+    <message>
+        <source>Upload failed: %1</source>
+        <translation>Upload failed: %1</translation>
+    </message>
+    <message>
+        <source>Download failed: %1</source>
+        <translation>Download failed: %1</translation>
+    </message>
+    <message>
+        <source>This server cannot carry files: only text can be sent here.</source>
+        <translation>This server cannot carry files: only text can be sent here.</translation>
+    </message>
+    <message>
+        <source>%1 was not sent: %2</source>
+        <translation>%1 was not sent: %2</translation>
+    </message>
+    <message>
+        <source>uploading, %1 %</source>
+        <translation>uploading, %1 %</translation>
+    </message>
+    <message>
+        <source>downloading, %1 %</source>
+        <translation>downloading, %1 %</translation>
+    </message>
+    <message>
+        <source>Pasted image %1</source>
+        <translation>Pasted image %1</translation>
     </message>
 </context>
 <context>
@@ -1038,6 +1231,10 @@ Click to open in your browser</translation>
     <message>
         <source>The %1 profile has no rooms to join.</source>
         <translation>The %1 profile has no rooms to join.</translation>
+    </message>
+    <message>
+        <source>The server started over with a new message store; what it kept before is gone from it. Showing everything it has now.</source>
+        <translation>The server started over with a new message store; what it kept before is gone from it. Showing everything it has now.</translation>
     </message>
     <message>
         <source>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>

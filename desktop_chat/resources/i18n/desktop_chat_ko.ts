@@ -235,6 +235,10 @@
         <source>%1 in #%2</source>
         <translation>#%2의 %1</translation>
     </message>
+    <message>
+        <source>file %1, %2</source>
+        <translation>파일 %1, %2</translation>
+    </message>
 </context>
 <context>
     <name>Accounts</name>
@@ -531,6 +535,195 @@
     <message>
         <source>desktop-chat: everyone</source>
         <translation>desktop-chat: 모두</translation>
+    </message>
+</context>
+<context>
+    <name>FileActions</name>
+    <message>
+        <source>Attach files (you can also drop files here or paste an image)</source>
+        <translation>파일 첨부 (여기에 파일을 끌어다 놓거나 이미지를 붙여 넣어도 됩니다)</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>파일 첨부</translation>
+    </message>
+    <message>
+        <source>Drop the files to send them</source>
+        <translation>놓으면 파일을 보냅니다</translation>
+    </message>
+    <message>
+        <source>Save in folder</source>
+        <translation>저장할 폴더</translation>
+    </message>
+    <message>
+        <source>The downloaded file is no longer there; download it again.</source>
+        <translation>내려받은 파일이 더 이상 없습니다. 다시 내려받으세요.</translation>
+    </message>
+    <message>
+        <source>View image</source>
+        <translation>이미지 보기</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>다른 곳에 저장…</translation>
+    </message>
+    <message>
+        <source>Saved as %1</source>
+        <translation>%1(으)로 저장했습니다</translation>
+    </message>
+</context>
+<context>
+    <name>FileCard</name>
+    <message>
+        <source>Download</source>
+        <translation>내려받기</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>폴더에서 보기</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>보내지 못함</translation>
+    </message>
+    <message>
+        <source>Waiting to upload</source>
+        <translation>올리기 대기 중</translation>
+    </message>
+</context>
+<context>
+    <name>Files</name>
+    <message>
+        <source>the file is larger than this server takes</source>
+        <translation>이 서버가 받는 것보다 큰 파일입니다</translation>
+    </message>
+    <message>
+        <source>the file that arrived is not the one that was sent (its checksum differs)</source>
+        <translation>도착한 파일이 보낸 파일과 다릅니다(체크섬이 다름)</translation>
+    </message>
+    <message>
+        <source>you are not in this room</source>
+        <translation>이 방에 참가하고 있지 않습니다</translation>
+    </message>
+    <message>
+        <source>the file belongs to someone else</source>
+        <translation>다른 사람의 파일입니다</translation>
+    </message>
+    <message>
+        <source>the server no longer has this file</source>
+        <translation>서버에 이 파일이 더 이상 없습니다</translation>
+    </message>
+    <message>
+        <source>the server no longer has this upload</source>
+        <translation>서버에 이 업로드가 더 이상 없습니다</translation>
+    </message>
+    <message>
+        <source>too many files at once; try again in a moment</source>
+        <translation>한 번에 파일이 너무 많습니다. 잠시 후 다시 시도하세요</translation>
+    </message>
+    <message>
+        <source>the server cannot store files right now</source>
+        <translation>서버가 지금 파일을 저장할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>the server did not accept the token</source>
+        <translation>서버가 토큰을 받아들이지 않았습니다</translation>
+    </message>
+    <message>
+        <source>the server did not accept the permission</source>
+        <translation>서버가 권한을 받아들이지 않았습니다</translation>
+    </message>
+    <message>
+        <source>the permission expired</source>
+        <translation>권한이 만료되었습니다</translation>
+    </message>
+    <message>
+        <source>the file cannot be read</source>
+        <translation>파일을 읽을 수 없습니다</translation>
+    </message>
+    <message>
+        <source>the server could not be reached</source>
+        <translation>서버에 연결할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>this server takes no files</source>
+        <translation>이 서버는 파일을 받지 않습니다</translation>
+    </message>
+    <message>
+        <source>the file could not be written to the disk</source>
+        <translation>파일을 디스크에 쓸 수 없습니다</translation>
+    </message>
+    <message>
+        <source>the file could not be saved in that folder</source>
+        <translation>그 폴더에 파일을 저장할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>the file changed on the disk before it was sent</source>
+        <translation>보내기 전에 디스크의 파일이 바뀌었습니다</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>This file is too large: this server takes files up to %1 MB.</source>
+        <translation>파일이 너무 큽니다. 이 서버는 %1 MB까지의 파일만 받습니다.</translation>
+    </message>
+    <message>
+        <source>This file cannot be read (it is missing, a folder, or not yours).</source>
+        <translation>이 파일을 읽을 수 없습니다(없거나, 폴더이거나, 내 파일이 아닙니다).</translation>
+    </message>
+    <message>
+        <source>This file is empty.</source>
+        <translation>빈 파일입니다.</translation>
+    </message>
+    <message>
+        <source>This file cannot be sent (%1).</source>
+        <translation>이 파일은 보낼 수 없습니다(%1).</translation>
+    </message>
+    <message>
+        <source>error %1</source>
+        <translation>오류 %1</translation>
+    </message>
+    <message>
+        <source>Upload failed: %1</source>
+        <translation>올리지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>Download failed: %1</source>
+        <translation>내려받지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>This server cannot carry files: only text can be sent here.</source>
+        <translation>이 서버는 파일을 전달할 수 없습니다. 여기서는 텍스트만 보낼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>%1 was not sent: %2</source>
+        <translation>%1을(를) 보내지 못했습니다: %2</translation>
+    </message>
+    <message>
+        <source>uploading, %1 %</source>
+        <translation>올리는 중, %1 %</translation>
+    </message>
+    <message>
+        <source>downloading, %1 %</source>
+        <translation>내려받는 중, %1 %</translation>
+    </message>
+    <message>
+        <source>Pasted image %1</source>
+        <translation>붙여 넣은 이미지 %1</translation>
     </message>
 </context>
 <context>
@@ -1033,6 +1226,10 @@ Click to open in your browser</source>
     <message>
         <source>The %1 profile has no rooms to join.</source>
         <translation>%1 프로필에는 참가할 방이 없습니다.</translation>
+    </message>
+    <message>
+        <source>The server started over with a new message store; what it kept before is gone from it. Showing everything it has now.</source>
+        <translation>서버가 새 메시지 저장소로 다시 시작했습니다. 이전에 보관하던 내용은 서버에서 사라졌습니다. 지금 서버에 있는 모든 내용을 보여 줍니다.</translation>
     </message>
     <message>
         <source>Some of what was said in the conversation with everyone while you were away is no longer kept by the server (it keeps messages for a limited time); everything it still had is shown.</source>
