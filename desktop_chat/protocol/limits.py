@@ -20,6 +20,15 @@ class Limits:
     # Renames per client key (server/meters.py): a few at once, then one a minute.
     rename_rate: float = 1 / 60
     rename_burst: int = 5
+    # Sign-in attempts (issue #24, server/accounts.py), metered by server/meters.py:
+    # per address, every password attempt and every unknown token: a burst, then
+    # one every 6 s; per account, password attempts: 5, then one every 30 s.
+    # Both are taken before any password is checked, so a guessing flood
+    # costs no argon2 work past them. A known token costs nothing.
+    signin_address_rate: float = 1 / 6
+    signin_address_burst: int = 20
+    signin_account_rate: float = 1 / 30
+    signin_account_burst: int = 5
     # Open connections from one address (after --trusted-proxy): sized for an
     # office behind NAT, a few windows each; 0 = no limit (benchmarks).
     max_connections_per_address: int = 256

@@ -17,6 +17,7 @@ from desktop_chat import __version__
 from desktop_chat.protocol.limits import Limits
 from desktop_chat.protocol.transport import configure_engineio
 from desktop_chat.protocol.urls import DEFAULT_PATH, InvalidServerUrl, normalize_path
+from desktop_chat.server import admin
 from desktop_chat.server.chat_server import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -60,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="share rooms, history and catch-up with every other server process on this "
         "Redis 7 (redis://HOST:PORT/DB or unix://PATH); --db is then not used "
         "(docs/deploy.md)",
+    )
+    add(
+        "--accounts",
+        action="store_true",
+        help="accept only signed-in connections (accounts: desktop-chat-server users add "
+        "NAME); names are the accounts' (docs/security.md)",
     )
     add(
         "--max-message-bytes",
@@ -176,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="open connections allowed from one address, 0 for no limit (default: %(default)s)",
     )
     add("--version", action="version", version=f"%(prog)s {__version__}")
+    admin.add_subcommands(parser)
     return parser
 
 
@@ -193,6 +201,7 @@ async def serve(server: ChatServer, host: str, port: int, db: Path | str) -> Non
         else "reachable from other machines"
     )
     extras = " token required," if server.token else ""
+    extras = " accounts required," if server.accounts else extras
     print(
         f"desktop-chat-server listening on {server.url} ({where}),{extras} messages kept in {db}",
         flush=True,
@@ -213,6 +222,10 @@ async def serve(server: ChatServer, host: str, port: int, db: Path | str) -> Non
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None:
+        return admin.run(args, Path(args.db) if args.db else default_db_path(args.port))
+    if args.accounts and (args.token or args.token_file):
+        parser.error("--accounts signs in with each account's token: leave out --token")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     guard_logging()
     configure_engineio()
@@ -273,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             files=files,
             allowed_hosts=args.allowed_host,
             header_timeout=args.header_timeout,
+            accounts=args.accounts,
             trusted_proxies=args.trusted_proxy,
         )
         where = f"Redis at {args.redis}" if args.redis else db

@@ -28,7 +28,15 @@ from aiohttp import web
 from desktop_chat.protocol.limits import MAX_OFFSET, Limits
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import DEFAULT_PATH, normalize_path
-from desktop_chat.server import extensions, message_events
+from desktop_chat.server import extensions, message_events, private_rooms
+from desktop_chat.server.accounts import (
+    Access,
+    AccountStore,
+    Acl,
+    RedisAccounts,
+    SignInRefused,
+    SqliteAccounts,
+)
 from desktop_chat.server.defaults import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -108,6 +116,7 @@ class ChatServer:
         allowed_hosts: list[str] | None = None,
         ping: tuple[float, float] = (25.0, 20.0),
         header_timeout: float = HEADER_TIMEOUT,
+        accounts: bool = False,
         trusted_proxies: list[str] | None = None,
     ) -> None:
         self.path = normalize_path(path)
@@ -132,6 +141,16 @@ class ChatServer:
             )
             self.store = store
             self.bus = RedisBus(redis, store.stream, self._deliver, self._lock)
+        # Accounts and private rooms (server/accounts.py) live in the same store.
+        # Private rooms hold in both modes (without --accounts nobody is a member);
+        # only with `accounts` must a connection sign in.
+        self.accounts = accounts
+        account_store: AccountStore = (
+            SqliteAccounts(self.store.history.connection)
+            if isinstance(self.store, SqliteStore)
+            else RedisAccounts(self.store.redis, redis_prefix)
+        )
+        self.access = Access(account_store, self.limits, self.enforce)
         self.max_message_bytes = self.limits.max_message_bytes
         # The largest engine.io packet taken, as announced in server-info.
         # Anything larger is cut off by engine.io, which drops that client's
@@ -185,6 +204,7 @@ class ChatServer:
         self.sio.on("send-message", self._on_send)
         extensions.install(self)
         message_events.install(self)
+        private_rooms.install(self)
         # Files (server/files.py): given a directory, or beside a database file.
         if files is None and redis is None and str(db) != ":memory:":
             files = FilesConfig(Path(f"{db}.files"))
@@ -209,6 +229,11 @@ class ChatServer:
                 await self.store.close()
                 raise RuntimeError(str(exc)) from exc
         try:
+            await self.access.start()
+        except Exception as exc:
+            await self.store.close()
+            raise RuntimeError(f"cannot read the accounts: {exc}") from exc
+        try:
             await trim(self.store, self.retention, self._lock)
         except StoreUnavailable as exc:  # gone again already: trimmed next time
             log.warning("retention: not trimmed at start (%s)", exc)
@@ -228,6 +253,7 @@ class ChatServer:
             await site.start()
         except BaseException:
             await runner.cleanup()
+            await self.access.stop()
             if self.bus is not None:
                 await self.bus.stop()
                 await self.store.close()
@@ -275,6 +301,7 @@ class ChatServer:
         await runner.cleanup()
         if self.files is not None:
             await self.files.stop()
+        await self.access.stop()
         if self.bus is not None:
             await self.bus.stop()
         await self.store.close()
@@ -307,7 +334,17 @@ class ChatServer:
         auth = auth if isinstance(auth, dict) else {}
         request = environ.get("aiohttp.request")
         ip = client_address(request, self.trusted_proxies) or str(environ.get("REMOTE_ADDR", ""))
-        if self.token is not None:
+        signed = None
+        if self.accounts:
+            try:
+                signed = await self.access.sign_in(auth, ip)
+            except SignInRefused as exc:
+                log.info("refused %s %s: %s", ip, sid, exc.code)
+                # connect_error's data: {"message": words, "data": {"code": code}}
+                raise socketio.exceptions.ConnectionRefusedError(
+                    exc.words, {"code": exc.code}
+                ) from None
+        elif self.token is not None:
             given = auth.get("token")
             if not isinstance(given, str) or not hmac.compare_digest(
                 given.encode("utf-8", "surrogatepass"), self.token.encode()
@@ -319,6 +356,14 @@ class ChatServer:
         name = auth.get("name")
         name = name.strip()[:MAX_NAME_CHARS] if isinstance(name, str) else ""
         client = client_key(auth.get("client"), sid)
+        payer = client
+        if signed is not None:
+            # The account's name, whatever auth.name says; its keys are its own
+            # (no other account can give the same auth.client and edit its
+            # messages), and its rates and replay budget are the account's.
+            name = signed.account
+            client = f"@{signed.account}/{client}"
+            payer = f"@{signed.account}"
         offset = auth.get("offset")
         if (not isinstance(offset, int) or isinstance(offset, bool)
                 or not 0 <= offset <= MAX_OFFSET):
@@ -331,8 +376,10 @@ class ChatServer:
                 {"code": "too-many-connections"},
             )
         # The send rate follows the client's key across reconnects.
-        bucket = self.send_meters.bucket(client)
-        self._peers[sid] = Peer(name or f"guest-{sid[:4]}", ip, client, offset, bucket)
+        bucket = self.send_meters.bucket(payer)
+        self._peers[sid] = Peer(
+            name or f"guest-{sid[:4]}", ip, client, offset, bucket, signed=signed, payer=payer
+        )
         given_epoch = auth.get("epoch")
         if isinstance(given_epoch, str) and len(given_epoch) <= 64:
             self._peers[sid].epoch = given_epoch
@@ -383,11 +430,13 @@ class ChatServer:
                 info["epoch"] = epoch
             if self.files is not None:
                 info["files"] = self.files.info()
+            if self.accounts:
+                info.update(accounts=True, account=peer.account, rename=False)
             await self.sio.emit("server-info", info, to=sid)
             if peer.offset is None:
                 self.replays.behind_lobby.discard(sid)
         if peer.offset is not None and sid in self._peers:
-            self.replays.start(sid, peer.client, peer.ip, "", peer.offset)
+            self.replays.start(sid, peer.client, peer.ip, "", peer.offset, peer.payer)
 
     async def _on_disconnect(self, sid: str, reason: object = None) -> None:
         peer = self._peers.pop(sid, None)
@@ -427,6 +476,12 @@ class ChatServer:
             return await self._refuse(
                 sid, f"join-room: at most {self.limits.max_rooms_per_client} rooms per client"
             )
+        # The list as the store has it now (one small read): a room made
+        # private a moment ago is private for this join, not a second later.
+        await self.access.refresh_quietly()
+        if not self.access.acl.may_enter(peer.account, room):
+            answer = dict(await self._refuse(sid, f"join-room: {room} is a private room"))
+            return {**answer, "code": "not-a-member"}
         since = opts.get("since") if isinstance(opts, dict) else None
         if not isinstance(since, int) or isinstance(since, bool) or not 0 <= since <= MAX_OFFSET:
             since = None
@@ -437,7 +492,7 @@ class ChatServer:
         peer.rooms.add(room)
         if since is not None:
             # In the room once the replay has caught up (replay-done).
-            self.replays.start(sid, peer.client, peer.ip, room, since)
+            self.replays.start(sid, peer.client, peer.ip, room, since, peer.payer)
         elif not self.replays.running(sid, room):
             await self.sio.enter_room(sid, room)
         return f"Joined {room}"
@@ -475,6 +530,11 @@ class ChatServer:
         if problem is not None:
             return await self._refuse(sid, f"send-message: {problem}")
         assert isinstance(room, str)
+        # Into a private room only its members write (one dict lookup, and
+        # none at all for the no-room channel: open servers pay nothing more).
+        if room and room in self.access.acl.private and room not in peer.rooms:
+            refused = dict(await self._refuse(sid, f"send-message: {room} is a private room"))
+            return {**refused, "code": "not-a-member"}
         if not peer.bucket.take():
             return await self._refuse(
                 sid, f"slow down: at most {self.limits.rate:g} messages a second"
@@ -558,3 +618,27 @@ class ChatServer:
         skip = [sender_sid, *behind] if behind and not stored.room else sender_sid
         event, data = relayed(stored, sender_sid)
         await self.sio.emit(event, data, room=stored.room or None, skip_sid=skip)
+
+    async def enforce(self, old: Acl, new: Acl) -> None:
+        """Hold this process's open connections to a changed list of accounts
+        and rooms (server/accounts.py): within a second of a change, on every
+        process, a revoked sign-in is disconnected and a removed member is out
+        of its private room, live relays and replays included."""
+        for sid, peer in list(self._peers.items()):
+            if peer.signed is not None and not self.access.still_valid(peer.signed):
+                log.info("signing out %s %s (%r): its sign-in was revoked", peer.ip, sid,
+                         peer.name)
+                self.replays.cancel(sid)
+                await self.sio.emit("signed-out", {"code": "revoked"}, to=sid)
+                await self.sio.disconnect(sid)
+                continue
+            for room in sorted(peer.rooms):
+                if not new.may_enter(peer.account, room):
+                    await self.remove_from_room(sid, room)
+
+    async def remove_from_room(self, sid: str, room: str) -> None:
+        """Take a connection out of a private room it may no longer be in, as
+        if it had left (the others are told), and tell it why."""
+        leave = self.sio.handlers["/"]["leave-room"]  # presence's, around _on_leave
+        await leave(sid, room)
+        await self.sio.emit("room-removed", {"room": room, "code": "not-a-member"}, to=sid)

@@ -49,6 +49,11 @@ def install(server: ChatServer) -> None:
         peer = server._peers.get(sid)
         if peer is None or not isinstance(name, str) or not name.strip():
             return await server._refuse(sid, "rename: a name is a non-empty string")
+        if peer.signed is not None:
+            # With --accounts the name is the account's: nobody renames it away
+            # (or into someone else's) from a connection.
+            return {"error": "rename: on this server your name is your account's",
+                    "code": "account-name"}
         name = name.strip()
         if len(name) > MAX_NAME_CHARS:
             return await server._refuse(
@@ -154,6 +159,9 @@ def install(server: ChatServer) -> None:
         if sid not in server._peers or server._room_error(room, allow_empty=True) is not None:
             return await server._refuse(sid, "participants: the room is a string")
         assert isinstance(room, str)
+        if not server.access.acl.may_enter(server._peers[sid].account, room):
+            answer = dict(await server._refuse(sid, f"participants: {room} is a private room"))
+            return {**answer, "code": "not-a-member"}
         windows: dict[str, int] = {}
         for other in members(room):
             name = server._peers[other].name

@@ -220,7 +220,9 @@ class Files:
 
     def ticket(self, peer: Peer, room: str) -> tuple[str, float]:
         expires = round(time.time() + self.config.ticket_seconds, 3)
-        payload = json.dumps([uploader_of(peer.client), room, expires]).encode()
+        # The account (with --accounts) too: a private room's files are checked
+        # against its members at each request, so removal ends them at once.
+        payload = json.dumps([uploader_of(peer.client), room, expires, peer.account or ""]).encode()
         encode = base64.urlsafe_b64encode
         return f"{encode(payload).decode()}.{encode(self._sign(payload)).decode()}", expires
 
@@ -232,13 +234,15 @@ class Files:
         try:
             payload = base64.urlsafe_b64decode(payload_text)
             signature = base64.urlsafe_b64decode(signature_text)
-            uploader, room, expires = json.loads(payload)
+            uploader, room, expires, account = json.loads(payload)
         except (ValueError, TypeError) as exc:
             raise FileError(403, "bad-ticket", "the ticket is not one of this server's") from exc
         if not hmac.compare_digest(signature, self._sign(payload)):
             raise FileError(403, "bad-ticket", "the ticket is not one of this server's")
         if not isinstance(expires, int | float) or expires < time.time():
             raise FileError(403, "ticket-expired", "the ticket has expired: ask for another")
+        if not self.server.access.acl.may_enter(str(account) or None, str(room)):
+            raise FileError(403, "not-in-room", "that room is private and you are not a member")
         return Ticket(str(uploader), str(room), float(expires))
 
     async def _on_ticket(self, sid: str, *args: object) -> object:

@@ -41,8 +41,30 @@ from pathlib import Path
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.storage.sqlite import open_or_move_aside
 
-VERSION = 3
-SCHEMA = """
+# Version 4 added the accounts and private rooms (server/accounts.py, issue #24).
+ACCOUNTS_SCHEMA = """
+CREATE TABLE accounts (
+    name TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    old_token TEXT NOT NULL DEFAULT '',
+    password TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL
+);
+CREATE UNIQUE INDEX accounts_token ON accounts (token);
+CREATE TABLE private_rooms (
+    room TEXT NOT NULL,
+    member TEXT NOT NULL,
+    PRIMARY KEY (room, member)
+);
+CREATE TABLE acl_version (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    n INTEGER NOT NULL
+);
+INSERT INTO acl_version VALUES (1, 0);
+"""
+
+VERSION = 4
+SCHEMA = ACCOUNTS_SCHEMA + """
 CREATE TABLE messages (
     offset INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL,
@@ -117,6 +139,7 @@ CREATE TABLE reactions (
     PRIMARY KEY (target, emoji, sender_client)
 );
 """,
+    3: ACCOUNTS_SCHEMA,
 }
 
 _COLUMNS = "offset, id, room, sender_client, sender_name, text, ts, kind, target, extra"
@@ -240,6 +263,11 @@ class History:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The database's connection, for the accounts kept in it (server/accounts.py)."""
+        return self._db
 
     def find(self, sender_client: str, client_id: str) -> Stored | None:
         """This sender's message with this `opts.id`, if it was stored (and is still kept)."""

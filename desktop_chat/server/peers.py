@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from desktop_chat.protocol.limits import TokenBucket
+
+if TYPE_CHECKING:
+    from desktop_chat.server.accounts import SignedIn
 
 
 @dataclass(slots=True)
@@ -19,6 +23,14 @@ class Peer:
     epoch: str = ""  # the store identity its offset belongs to (auth.epoch), "" unknown
     violations: float = 0.0
     violations_at: float = field(default_factory=time.monotonic)
+    # With --accounts (server/accounts.py): who signed in, and with what. The
+    # name above is then the account's, and `payer` (rates, replay budget) too.
+    signed: SignedIn | None = None
+    payer: str = ""
+
+    @property
+    def account(self) -> str | None:
+        return self.signed.account if self.signed is not None else None
 
     def violate(self) -> float:
         """Count one violation, forgiving one per second since the last; returns the count."""

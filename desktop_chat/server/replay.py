@@ -271,15 +271,18 @@ class Replays:
     def running(self, sid: str, room: str) -> bool:
         return (sid, room) in self._tasks
 
-    def start(self, sid: str, client: str, ip: str, room: str, since: int) -> None:
-        """Replay `room` after offset `since` to `sid`, then subscribe it to the room."""
+    def start(
+        self, sid: str, client: str, ip: str, room: str, since: int, payer: str = ""
+    ) -> None:
+        """Replay `room` after offset `since` to `sid`, then subscribe it to the room.
+        `payer`: whose budget pays (the account, when signed in), else `client`'s."""
         if (sid, room) in self._tasks:
             return  # the replay under way brings it up to date
         if len(self.budgets) > MAX_BUDGETS:
             self.budgets.prune()
         if room == "":
             self.behind_lobby.add(sid)
-        task = asyncio.ensure_future(self._run(sid, client, ip, room, since))
+        task = asyncio.ensure_future(self._run(sid, client, ip, room, since, payer or client))
         self._tasks[sid, room] = task
         task.add_done_callback(lambda done: self._forget(sid, room, done))
 
@@ -326,13 +329,15 @@ class Replays:
             last = now
         return True
 
-    async def _run(self, sid: str, client: str, ip: str, room: str, since: int) -> None:
+    async def _run(
+        self, sid: str, client: str, ip: str, room: str, since: int, payer: str
+    ) -> None:
         cursor = since
         trimmed = False
         while True:
             if not await self._drained(sid):
                 return
-            delay = self.budgets.client_delay(client)
+            delay = self.budgets.client_delay(payer)
             if delay > 0:
                 self.waiting.add((sid, room))
                 try:
@@ -341,7 +346,7 @@ class Replays:
                     self.waiting.discard((sid, room))
                 continue
             try:
-                async with self._turn(ip, (sid, room), client) as line, self.lock:
+                async with self._turn(ip, (sid, room), payer) as line, self.lock:
                     # Everything asked of the store comes before anything is
                     # sent, so that a store out of reach (Redis down) leaves
                     # this page unsent, to be tried again as it was.
@@ -364,8 +369,8 @@ class Replays:
                         await self._subscribe(sid, room)
                         await self.sio.emit("replay-done", done, to=sid)
                     # Charged before the turn passes on: the next sees the debt.
-                    self.budgets.charge(client, ip, cost)
-                    line.sent[client] = line.sent.get(client, 0.0) + cost
+                    self.budgets.charge(payer, ip, cost)
+                    line.sent[payer] = line.sent.get(payer, 0.0) + cost
             except StoreUnavailable as exc:
                 log.warning("replay to %s of %r waits for the store (%s)", sid, room, exc)
                 await asyncio.sleep(STORE_RETRY_SECONDS)

@@ -122,5 +122,9 @@ def test_a_version_1_file_is_migrated_keeping_offsets_and_ids(tmp_path: Path) ->
     history.close()
     with sqlite3.connect(db) as check:
         version = check.execute("PRAGMA user_version").fetchone()[0]
+        # Version 4 (issue #24): the accounts' tables, empty, with their change counter.
+        accounts = check.execute("SELECT count(*) FROM accounts").fetchone()[0]
+        changes = check.execute("SELECT n FROM acl_version").fetchone()[0]
     check.close()
-    assert version == VERSION == 3
+    assert version == VERSION == 4
+    assert (accounts, changes) == (0, 0)
