@@ -65,6 +65,12 @@ class AccountSession:
             tls=options.tls or TlsOptions(),
             transports=options.transports,
         )
+        # Catch up from what the history kept with its lines (history.offsets).
+        # (self.account, not `account`: the session's account is set anew once known.)
+        self.client.offsets_kept = lambda server: (
+            history.offsets(self.account.id)
+            if self.account.id and server == self.account.server else {}
+        )
         self.bridge = ClientBridge(self.client)
         self.conversations = Conversations(lambda: self.client.says_rooms)
         self.conversations.me = lambda: self.client.name

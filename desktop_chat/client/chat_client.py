@@ -144,6 +144,8 @@ class ChatClient:
         self.presence = Presence(lambda: self.name)
         self._watched: set[str] = set()  # rooms whose participants were asked for
         self.on_info: Callable[[], None] = lambda: None  # the server said what it does
+        # server key -> the offsets a local history kept with its lines (the app's).
+        self.offsets_kept: Callable[[str], dict[str, int]] = lambda server: {}
         # An edit, deletion or reaction of a line, ours (at once) or anyone's.
         self.on_change: Callable[[Change], None] = lambda c: None
         # Whether the server we talk to carries changes (its server-info said
@@ -771,6 +773,7 @@ class ChatClient:
         self._receiver.reset()
         kept = self._kept.load(target.key)
         self._receiver.restore(kept.offsets, kept.baseline, kept.epoch)
+        self._receiver.kept_with_lines(self.offsets_kept(target.key))
         self._sender.add_rooms(kept.rooms)
         for message in self._sender.switch_server(target.key):
             self.on_message(message)
@@ -827,7 +830,12 @@ class ChatClient:
             epoch = info.get("epoch")
             if isinstance(epoch, str) and epoch and not self._receiver.store_is(epoch):
                 self.on_notice(StoreStartedOver())
+            first = self._receiver.baseline is None
             self._receiver.server_offset(self.info.offset)
+            if first and self._receiver.baseline is not None:
+                # Kept at once: killed before the first timed save, a restart
+                # would otherwise be a stranger and miss what came meanwhile.
+                self._kept.save()
             for room in self._watched:  # a reconnect fills the model again
                 self.extensions.request_participants(room)
             self.on_info()

@@ -144,6 +144,7 @@ def message_record(message: Message) -> dict[str, Any]:
         "reactions": message.reactions,
         "reacted": list(message.reacted),
         "server_id": message.server_id,
+        "offset": message.offset,  # its place in the server's history (0: not said)
         # A file's line: the server's record of the file (never its bytes).
         "attachment": message.attachment.to_wire() if message.attachment is not None else None,
     }

@@ -262,6 +262,27 @@ def spans_of(text: str, query: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+OFFSET_KEY = "offset:"  # conversation_state key of a channel's newest kept offset
+
+
+def _keep_offsets(db: sqlite3.Connection, account: str, messages: list[Message]) -> None:
+    """The newest server offset of each channel in a batch, kept in the same
+    transaction as its lines (History.offsets): a kill can then never leave
+    the lines kept and the catch-up point behind them, or the reverse."""
+    newest: dict[str, int] = {}
+    for message in messages:
+        offset = message.offset
+        if offset and offset > newest.get(message.room, 0):
+            newest[message.room] = offset
+    if newest:
+        db.executemany(
+            "INSERT INTO conversation_state (account, key, value) VALUES (?, ?, ?)"
+            " ON CONFLICT (account, key) DO UPDATE"
+            " SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            [(account, OFFSET_KEY + room, str(offset)) for room, offset in newest.items()],
+        )
+
+
 class History:
     """The store: reads on the caller's thread, writes on a thread of its own."""
 
@@ -416,6 +437,7 @@ class History:
                     running = False
                 elif op[0] == "add":
                     account, room, messages = op[1], op[2], op[3]
+                    _keep_offsets(db, account, messages)  # type: ignore[arg-type]
                     # One statement for the batch: SQLite takes it apart (json_each)
                     # with the GIL released, instead of one bind per row with it held.
                     db.execute(_INSERT_JSON, (account, room, _batch_json(messages)))  # type: ignore[arg-type]
@@ -632,6 +654,21 @@ class History:
         """The seq of a message read from the file; one of this run that was not
         is newer than everything written before it."""
         return self.seq_of.get(message_id, self.first_new_seq)
+
+    def offsets(self, account: str) -> dict[str, int]:
+        """The newest server offset of each channel whose lines were kept."""
+        try:
+            rows = self.db.execute(
+                "SELECT key, value FROM conversation_state WHERE account = ? AND key >= ?"
+                " AND key < ?", (account, OFFSET_KEY, OFFSET_KEY[:-1] + ";"),
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        kept: dict[str, int] = {}
+        for key, value in rows:
+            with contextlib.suppress(ValueError, TypeError):
+                kept[str(key)[len(OFFSET_KEY):]] = int(value)
+        return kept
 
     def last(self, account: str, room: str, count: int) -> list[Message]:
         """The newest `count` messages of a conversation, oldest first."""

@@ -94,6 +94,15 @@ class Receiver:
         if not self.epoch:
             self.epoch = epoch
 
+    def kept_with_lines(self, offsets: dict[str, int]) -> None:
+        """Offsets the local history kept with the lines it stored (in one
+        transaction with them): ahead of the channel store's, which is written
+        every few seconds, after a kill. Catching up from them neither shows
+        nor keeps a line twice, nor skips one."""
+        for channel, offset in offsets.items():
+            if offset > self.offsets.get(channel, -1):
+                self.offsets[channel] = offset
+
     def store_is(self, epoch: str) -> bool:
         """The server said which store it has (`server-info.epoch`). False when
         our offsets came from another one: they are dropped, and every channel
@@ -167,8 +176,10 @@ class Receiver:
             if inbound.message_id and not self._seen.add(inbound.message_id):
                 return  # a replayed copy of something we have
             offset = inbound.offset
-            if offset is not None and offset > self.offsets.get(message.room, -1):
-                self.offsets[message.room] = offset
+            if offset is not None:
+                message.offset = offset
+                if offset > self.offsets.get(message.room, -1):
+                    self.offsets[message.room] = offset
         elif self._echo.is_echo(message.text):
             return  # a server that echoes to the sender: shown when it was sent
         self._show(message)

@@ -95,6 +95,10 @@ class Message:
     server_id: str = ""  # our own lines: the server's id, from its ack
     # A file this line carries (docs/protocol.md, "Files"); its text is the caption.
     attachment: Attachment | None = None
+    # Others' lines from our server: its offset, which the local history keeps
+    # per conversation with the lines themselves, so that a restart catches
+    # up from what was kept (issue #22). 0: none said.
+    offset: int = 0
 
 
 # Image types a thumbnail is shown for and the viewer opens (decoded by Qt,

@@ -54,6 +54,7 @@ def full_message(**changes: Any) -> Message:
         "reactions": {"👍": ["bob", "carol"], "🎉": ["dave"]},
         "reacted": ("👍",),
         "server_id": "c" * 32,
+        "offset": 4711,
     }
     fields.update(changes)
     return Message(**fields)
@@ -78,6 +79,7 @@ def from_record(record: dict[str, Any]) -> Message:
         reactions=record["reactions"],
         reacted=tuple(record["reacted"]),
         server_id=record["server_id"],
+        offset=record["offset"],
         attachment=Attachment.from_kept(record["attachment"]),
     )
 
