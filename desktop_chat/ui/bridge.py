@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.client.chat_client import ChatClient
 from desktop_chat.client.errors import FileRefused, MessageRefused
-from desktop_chat.client.notices import Notice
+from desktop_chat.client.notices import JoinRefused, Notice
 from desktop_chat.client.presence import (
     PresenceEvent,
     PresenceKind,
@@ -139,6 +139,8 @@ class ClientBridge(QObject):
     connected_to = Signal(ServerTarget)  # a server that worked, to remember
     send_refused = Signal(str, str)  # text, why: nothing was stored, the text goes back
     join_refused = Signal(str)  # a room the server would not let us join
+    # The same refusal in words (room, text), said beside the join field, not in Everyone.
+    join_problem = Signal(str, str)
     retry_pending = Signal(bool)  # a reconnect is being waited for
     # Who is here or who types changed in a room ("" = everyone, or a server
     # without rooms): `presence(room)` says what to show now.
@@ -291,7 +293,11 @@ class ClientBridge(QObject):
         return self.client.has_presence
 
     def _notice(self, notice: Notice) -> None:
-        """A notice of the client, said in the window's language where it belongs."""
+        """A notice of the client, said in the window's language where it belongs:
+        a refused join beside the join field it was typed in."""
+        if isinstance(notice, JoinRefused):
+            self.join_problem.emit(notice.refused, self.texts.notice(notice))
+            return
         self._gather(system_message(self.texts.notice(notice), notice.room))
 
     def refresh_status(self) -> None:

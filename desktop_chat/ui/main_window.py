@@ -26,12 +26,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -193,8 +195,15 @@ class MainWindow(QMainWindow):
         self.search_panel.closed.connect(self.message_input.setFocus)
         chat = QVBoxLayout()
         chat.setContentsMargins(0, 0, 0, 0)
-        chat.addWidget(self.search_panel, 1)
-        chat.addWidget(self.message_list, 2)
+        # Search results and the conversation share the height, half each at
+        # first; the user may move the line between them.
+        self.search_splitter = _named(QSplitter(Qt.Orientation.Vertical), "searchSplitter")
+        self.search_splitter.setChildrenCollapsible(False)
+        self.search_splitter.addWidget(self.search_panel)
+        self.search_splitter.addWidget(self.message_list)
+        self.search_splitter.setStretchFactor(0, 1)
+        self.search_splitter.setStretchFactor(1, 1)
+        chat.addWidget(self.search_splitter, 1)
         chat.addWidget(self.presence)
         chat.addWidget(self.target_label)
         chat.addWidget(self.lines.compose_bar)
@@ -358,15 +367,19 @@ class MainWindow(QMainWindow):
         self._seen_changed()
 
     def start_search(self, everywhere: bool) -> None:
-        """Ctrl+F (the conversation shown) or Ctrl+Shift+F (all of them)."""
+        """Ctrl+F (the conversation shown) or Ctrl+Shift+F (all of them): the
+        results take half the height, the conversation the other half."""
+        if not self.search_panel.isVisible():
+            half = max(1, self.search_splitter.height() // 2)
+            self.search_splitter.setSizes([half, half])
         self.search_panel.start(everywhere, conversation_title(self._room))
 
-    def search(self, text: str, everywhere: bool) -> list[Hit]:
-        """Search as a user does (type, Enter): the results are those listed."""
+    def search(self, text: str, everywhere: bool) -> None:
+        """Search as a user does (type, Enter); the results come when the search
+        (on a worker thread) is done: `search_panel.searching` turns False."""
         self.start_search(everywhere)
         self.search_panel.field.setText(text)
-        self.search_panel.search_requested.emit(text.strip(), everywhere)
-        return self.search_panel.model.hits()
+        self.search_panel.search_now()
 
     def seen(self) -> bool:
         """Whether the user sees the newest messages of the conversation shown."""
@@ -476,14 +489,30 @@ class MainWindow(QMainWindow):
             return
         self._show_whole(message)
 
-    def _show_whole(self, message: Message) -> None:
-        box = QMessageBox(self)
+    def _show_whole(self, message: Message) -> QDialog:
+        """The whole text, in a box that fits the screen it opens on: a long
+        message scrolls inside it, and its OK button stays on screen."""
+        box = QDialog(self)
+        box.setObjectName("wholeMessage")
         box.setWindowTitle(self.tr("Message"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(message.text[:20000] + ("…" if len(message.text) > 20000 else ""))
-        box.setDetailedText(message.text if len(message.text) > 20000 else "")
+        text = QPlainTextEdit()
+        text.setObjectName("wholeMessageText")
+        text.setReadOnly(True)
+        text.setPlainText(message.text)  # plain text: untrusted, shown as it is
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(box.accept)
+        layout = QVBoxLayout(box)
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)
+        screen = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        metrics = text.fontMetrics()
+        lines = message.text.count("\n") + 1
+        wanted_w = min(metrics.averageCharWidth() * 80, int(screen.width() * 0.8))
+        wanted_h = metrics.lineSpacing() * lines + buttons.sizeHint().height() + 60
+        box.resize(max(360, wanted_w), max(160, min(wanted_h, int(screen.height() * 0.8))))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+        return box
 
     def open_link(self, url: QUrl) -> None:
         """Hand a link the user clicked to their browser; the app itself fetches nothing."""
@@ -504,7 +533,11 @@ class MainWindow(QMainWindow):
         for link in self.delegate.body_of(message).links[:10]:
             target = link.target
             shown = target if len(target) <= 80 else target[:79] + "…"
-            menu.addAction(fill(self.tr("Open %1"), shown), partial(self.open_link, link.url))
+            # "&" in an action's text marks a mnemonic: doubled, the address shows as it is.
+            menu.addAction(
+                fill(self.tr("Open %1"), shown.replace("&", "&&")),
+                partial(self.open_link, link.url),
+            )
             menu.addAction(self.tr("Copy link address"), partial(_copy, target))
             menu.addSeparator()
         menu.addAction(self.tr("Copy text"), partial(_copy, message.text))
@@ -596,6 +629,10 @@ class MainWindow(QMainWindow):
     def show_address(self, text: str) -> None:
         """The address the window connects to, in the field at the top."""
         self.server_url.setText(text)
+
+    def show_join_problem(self, room: str, text: str) -> None:
+        """Why a join was refused, beside the join field (not a line in Everyone)."""
+        self.sidebar.show_join_problem(room, text)
 
     def offer_room(self, room: str) -> None:
         """A room to join, put in the join field (--room)."""

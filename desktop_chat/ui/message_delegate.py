@@ -60,6 +60,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QTextLayout,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -161,9 +162,14 @@ def _never() -> bool:
     return False
 
 
-def _laid_out(body: Body) -> bool:
-    """Whether a body is drawn through a QTextLayout (links or formats), not drawText."""
-    return bool(body.links or body.styles)
+def _laid_out(body: Body, kind: Kind = Kind.OTHER) -> bool:
+    """Whether a body is drawn through a QTextLayout (links, formats, or a word too
+    long for a line), not drawText. drawText can only wrap a whole text anywhere,
+    so one long word would break every word of its message ("deliberat|ely");
+    a layout breaks at word boundaries and inside that word only."""
+    return bool(body.links or body.styles) or (
+        kind is not Kind.SYSTEM and has_long_words(body.text)
+    )
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -408,7 +414,7 @@ class MessageDelegate(QStyledItemDelegate):
         return extra
 
     def _measure(self, message: Message, index: _Index) -> int:
-        if _laid_out(self.body_of(message)):
+        if _laid_out(self.body_of(message), message.kind):
             body_height = math.ceil(self._layout_of(message).boundingRect().height())
         else:
             metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
@@ -554,7 +560,7 @@ class MessageDelegate(QStyledItemDelegate):
             height -= layout.rect.height() + GAP
         painter.setFont(self._system_font if message.deleted else body_font)
         painter.setPen(colors.muted if kind is Kind.SYSTEM or message.deleted else colors.text)
-        if _laid_out(self.body_of(message)) and self._width > 0:
+        if _laid_out(self.body_of(message), message.kind) and self._width > 0:
             draw_body(painter, self._layout_of(message), QPointF(left, body_top), colors.muted)
         else:
             body = self.body_of(message)
@@ -581,6 +587,34 @@ class MessageDelegate(QStyledItemDelegate):
             colors.muted,
             colors.code,
         )
+
+    def painted_lines(self, message: Message) -> list[str]:
+        """The lines the text of `message` is painted in at the current width:
+        the layout's, or those drawText makes with the row's flags (the same
+        QTextLayout wrapping Qt runs inside drawText). Where a row breaks is
+        what a reader sees, so tests ask this."""
+        body = self.body_of(message)
+        if _laid_out(body, message.kind):
+            layout = self._layout_of(message)
+            text = layout.text()
+        else:
+            text = body.text
+            layout = QTextLayout(text, self._body_font)
+            option = QTextOption()
+            option.setWrapMode(
+                QTextOption.WrapMode.WrapAnywhere
+                if text_flags(text) & int(Qt.TextFlag.TextWrapAnywhere)
+                else QTextOption.WrapMode.WordWrap
+            )
+            layout.setTextOption(option)
+            layout.beginLayout()
+            while (line := layout.createLine()).isValid():
+                line.setLineWidth(self._width)
+            layout.endLayout()
+        return [
+            text[line.textStart():line.textStart() + line.textLength()]
+            for line in (layout.lineAt(i) for i in range(layout.lineCount()))
+        ]
 
     def link_at(self, index: _Index, pos: QPoint) -> Link | None:
         """The link drawn at `pos` (viewport coordinates) in the row of `index`, if any.

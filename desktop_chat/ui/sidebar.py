@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListView,
     QMenu,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.protocol.messages import display_text
 from desktop_chat.ui.account_list_model import AccountListModel, AccountRole
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
@@ -82,6 +84,12 @@ class Sidebar(QWidget):
         self.room_input.setObjectName("roomInput")
         self.join_button = QPushButton()
         self.join_button.setObjectName("joinButton")
+        # Why the last join did not work, under the field it was typed in.
+        self.join_problem = QLabel()
+        self.join_problem.setObjectName("joinProblem")
+        self.join_problem.setTextFormat(Qt.TextFormat.PlainText)  # the server's words
+        self.join_problem.setWordWrap(True)
+        self.join_problem.setVisible(False)
         self.leave_button = QPushButton()
         self.leave_button.setObjectName("leaveButton")
         self.leave_button.setEnabled(False)
@@ -107,6 +115,7 @@ class Sidebar(QWidget):
         self.join_row.setObjectName("roomRow")
         self.join_row.setLayout(join_row)
         layout.addWidget(self.join_row)
+        layout.addWidget(self.join_problem)
         layout.addWidget(self.leave_button)
         layout.addWidget(self.add_account_button)
 
@@ -255,10 +264,26 @@ class Sidebar(QWidget):
             self.conversation_requested.emit(room)
 
     def _join(self) -> None:
+        """Join the room typed; "#garden" is the room garden (as in Slack and
+        Element: one leading # names a room, it is not part of its name). The
+        field empties for the next one; a refusal puts the name back."""
         room = self.room_input.text().strip()
-        self.room_input.setText(room)
-        if room:
-            self.join_requested.emit(room)
+        if room.startswith("#"):
+            room = room[1:].strip()
+        if not room:
+            return
+        self.room_input.clear()
+        self.join_problem.clear()
+        self.join_problem.setVisible(False)
+        self.join_requested.emit(room)
+
+    def show_join_problem(self, room: str, text: str) -> None:
+        """The server would not let us into `room`: why, beside the field, with
+        the name back in it to correct (unless another is being typed)."""
+        if not self.room_input.text():
+            self.room_input.setText(room)
+        self.join_problem.setText(display_text(text))  # a name's control characters visible
+        self.join_problem.setVisible(True)
 
     def _leave(self) -> None:
         room = self.room()

@@ -1426,12 +1426,16 @@ Click to open in your browser</translation>
 <context>
     <name>SearchPanel</name>
     <message>
-        <source>Search messages (Enter)</source>
-        <translation>Search messages (Enter)</translation>
+        <source>Search messages</source>
+        <translation>Search messages</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Searching…</translation>
     </message>
     <message>
         <source>All conversations:</source>
@@ -1447,6 +1451,21 @@ Click to open in your browser</translation>
             <numerusform>%n message found</numerusform>
             <numerusform>%n messages found</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <source>You</source>
+        <translation>You</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <source>Someone</source>
+        <translation>Someone</translation>
     </message>
 </context>
 <context>

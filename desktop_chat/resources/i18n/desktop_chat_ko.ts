@@ -1418,12 +1418,16 @@ Click to open in your browser</source>
 <context>
     <name>SearchPanel</name>
     <message>
-        <source>Search messages (Enter)</source>
-        <translation>메시지 검색 (Enter)</translation>
+        <source>Search messages</source>
+        <translation>메시지 검색</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>닫기</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>검색 중…</translation>
     </message>
     <message>
         <source>All conversations:</source>
@@ -1438,6 +1442,21 @@ Click to open in your browser</source>
         <translation>
             <numerusform>메시지 %n개를 찾았습니다</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <source>You</source>
+        <translation>나</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Someone</source>
+        <translation>누군가</translation>
     </message>
 </context>
 <context>
