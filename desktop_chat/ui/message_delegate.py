@@ -96,7 +96,7 @@ from desktop_chat.ui.message_body import (
     message_body,
     shown_text,
 )
-from desktop_chat.ui.message_model import FileView, Role, header_text
+from desktop_chat.ui.message_model import FileView, Role, header_text, new_messages_text
 from desktop_chat.ui.reaction_chips import (
     Chip,
     chip_at,
@@ -153,9 +153,10 @@ def _file_view(index: _Index) -> FileView | None:
     return view if isinstance(view, FileView) else None
 
 
-def _grouped(index: _Index, message: Message) -> bool:
-    """A file sent with the one before it, by the same sender: no header of its own."""
-    return message.attachment is not None and index.data(_GROUPED) is True
+def _grouped(index: _Index) -> bool:
+    """A line close after the one before it, by the same sender (files sent
+    together, or a message within minutes): no header of its own."""
+    return index.data(_GROUPED) is True
 
 
 def _never() -> bool:
@@ -323,10 +324,14 @@ class MessageDelegate(QStyledItemDelegate):
         if message is None or not message.reply_to:
             return None
         rect = self._view.visualRect(index)
-        top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
+        top = rect.top() + MARGIN // 2 + PADDING + self._head_height(index)
         top += self._band_height(index)
         left = rect.left() + MARGIN + PADDING
         return QRect(left, top, rect.width() - 2 * (MARGIN + PADDING), self._header_height)
+
+    def _head_height(self, index: _Index) -> int:
+        """The header line and the gap under it; none for a grouped line."""
+        return 0 if _grouped(index) else self._header_height + GAP
 
     def body_of(self, message: Message) -> Body:
         """What the list draws of `message` and the links in it (cached by id)."""
@@ -388,12 +393,21 @@ class MessageDelegate(QStyledItemDelegate):
                 if estimate is None:
                     estimate = self._estimate(message, index)
                     remember(self._estimates, message.id, estimate)
-                return QSize(self._width, estimate + self._band_height(index))
+                return QSize(self._width, estimate + self._lead_height(index))
             height = self._measure(message, index)
-        return QSize(self._width, height + self._band_height(index))
+        return QSize(self._width, height + self._lead_height(index))
 
     def _band_height(self, index: _Index) -> int:
         return self._header_height + GAP * 2 if _band(index) else 0
+
+    def _lead_height(self, index: _Index) -> int:
+        """What is above a row's text: a band ("New messages", a day), and a
+        header unless the line is grouped under the one before. Asked anew each
+        time, not kept with the row's height: a page of older lines or the New
+        messages line changes them while the text stays."""
+        if _band(index):
+            return 2 * self._header_height + 3 * GAP  # a band breaks a group
+        return self._head_height(index)
 
     @staticmethod
     def _rows(index: _Index) -> int:
@@ -409,8 +423,6 @@ class MessageDelegate(QStyledItemDelegate):
         extra = area_height(message, _file_view(index), self._width, self._body_metrics)
         if message.text:
             extra += GAP  # between the file and its caption
-        if _grouped(index, message):
-            extra -= self._header_height + GAP
         return extra
 
     def _measure(self, message: Message, index: _Index) -> int:
@@ -424,7 +436,7 @@ class MessageDelegate(QStyledItemDelegate):
             ).height()
         if message.attachment is not None and not message.text and not message.deleted:
             body_height = 0  # no caption: the file alone
-        height = self._header_height + GAP + body_height + 2 * PADDING + MARGIN
+        height = body_height + 2 * PADDING + MARGIN  # the header: _lead_height
         height += self._quote_height(message) + self._chips_height(message)
         if message.attachment is not None:
             height += self._file_height(message, index)
@@ -441,7 +453,7 @@ class MessageDelegate(QStyledItemDelegate):
             lines = sum(-(-len(line) // per_line) or 1 for line in text.split("\n"))
         else:
             lines = -(-len(text) // per_line) or 1
-        estimate = (self._header_height + GAP + lines * metrics.lineSpacing() + 2 * PADDING
+        estimate = (lines * metrics.lineSpacing() + 2 * PADDING
                     + MARGIN + self._quote_height(message) + self._chips_height(message))
         if message.attachment is not None:
             estimate += self._file_height(message, index)
@@ -449,7 +461,8 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _tail_rows(self) -> int:
         if self._tail < 0:
-            row = self._header_height + GAP + self._body_metrics.lineSpacing() + 2 * PADDING
+            # The shortest row: one line under no header (grouped under the one before).
+            row = self._body_metrics.lineSpacing() + 2 * PADDING
             self._tail = self._view.viewport().height() // max(1, row + MARGIN) + 2
         return self._tail
 
@@ -485,12 +498,18 @@ class MessageDelegate(QStyledItemDelegate):
             band_height = self._header_height + GAP * 2
             painter.save()
             painter.setFont(header_font)
-            painter.setPen(colors.muted)
-            painter.drawText(
-                QRect(rect.left() + MARGIN, rect.top(), rect.width() - 2 * MARGIN, band_height),
-                _BAND_FLAGS,
-                band,
-            )
+            # A line across with the caption in its middle; the New messages
+            # line in the colour that says "look here".
+            new = band.startswith(new_messages_text())
+            ink = colors.failed if new else colors.muted
+            painter.setPen(ink)
+            area = QRect(rect.left() + MARGIN, rect.top(), rect.width() - 2 * MARGIN, band_height)
+            painter.drawText(area, _BAND_FLAGS, band)
+            half = painter.fontMetrics().horizontalAdvance(band) // 2 + 8
+            middle, y = area.center().x(), area.center().y()
+            painter.setPen(QPen(ink, 2 if new else 1))
+            painter.drawLine(area.left(), y, middle - half, y)
+            painter.drawLine(middle + half, y, area.right(), y)
             painter.restore()
             rect.setTop(rect.top() + band_height)
         left, top = rect.left() + MARGIN, rect.top() + MARGIN // 2
@@ -503,6 +522,10 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(QRect(left, top, width, height), 6, 6)
         if mentioned:
             painter.fillRect(QRect(left, top + 3, MENTION_BAR, height - 6), colors.mention_bar)
+        elif kind is Kind.OWN:  # one's own lines: a bar at the right, as Telegram sets them apart
+            painter.fillRect(
+                QRect(left + width - MENTION_BAR, top + 3, MENTION_BAR, height - 6), colors.own_bar
+            )
         if option.state & _FOCUSED:  # the keyboard's place in the list, visible
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(QPen(colors.link, 2))
@@ -514,8 +537,8 @@ class MessageDelegate(QStyledItemDelegate):
         header_height = self._header_height
         has_file = message.attachment is not None and not message.deleted
         head = header_height + GAP
-        if has_file and _grouped(index, message):
-            head = 0  # one header for files sent together
+        if _grouped(index):
+            head = 0  # one header for a sender's lines in a row
         else:
             painter.setFont(header_font)
             if message.state is DeliveryState.FAILED:
@@ -527,7 +550,7 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(
                 QRect(left, top, width, header_height),
                 _HEADER_OWN if kind is Kind.OWN else _HEADER_OTHER,
-                self._header_of(message),
+                self._header_of(message, getattr(index.model(), "room", None)),
             )
         body_top = top + head
         bottom = top + height  # of the content: the reaction chips sit on it
@@ -632,7 +655,7 @@ class MessageDelegate(QStyledItemDelegate):
         rect = self._view.visualRect(index)
         self._update_fonts(self._view.font())
         left = rect.left() + MARGIN + PADDING
-        top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
+        top = rect.top() + MARGIN // 2 + PADDING + self._head_height(index)
         top += self._band_height(index) + self._quote_height(message)
         if message.attachment is not None and not message.deleted:
             layout = self.file_layout(index)
@@ -650,9 +673,7 @@ class MessageDelegate(QStyledItemDelegate):
         rect = self._view.visualRect(index)
         left = rect.left() + MARGIN + PADDING
         top = rect.top() + MARGIN // 2 + PADDING + self._band_height(index)
-        top += self._quote_height(message)
-        if not _grouped(index, message):
-            top += self._header_height + GAP
+        top += self._quote_height(message) + self._head_height(index)
         return file_layout(message, _file_view(index), left, top, self._width, self._body_metrics)
 
     def file_action_at(self, index: _Index, pos: QPoint) -> str:
@@ -728,11 +749,11 @@ class MessageDelegate(QStyledItemDelegate):
                 return True
         return bool(super().helpEvent(event, view, option, index))
 
-    def _header_of(self, message: Message) -> str:
+    def _header_of(self, message: Message, shown_in: str | None = None) -> str:
         key = (message.id, message.state, message.error, message.edited_at)
         header = self._headers.get(key)
         if header is None:
-            header = header_text(message)
+            header = header_text(message, shown_in)
             remember(self._headers, key, header)
         return header
 
@@ -766,6 +787,7 @@ class _Colors:
         self.code.setAlpha(28)
         self.mention = colors.mention
         self.mention_bar = colors.mention_bar
+        self.own_bar = colors.own_bar
         self.base = palette.color(QPalette.ColorRole.Base)
 
     def sender(self, name: str) -> QColor:

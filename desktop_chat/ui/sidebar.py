@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.protocol.messages import display_text
 from desktop_chat.ui.account_list_model import AccountListModel, AccountRole
+from desktop_chat.ui.conversation_delegate import ConversationDelegate
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
     ConversationListModel,
@@ -80,6 +81,9 @@ class Sidebar(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Names at the left, unread counts and mentions as badges at the right.
+        self.list.setItemDelegate(ConversationDelegate(self.list))
+        self.list.setMouseTracking(True)
         self.room_input = QLineEdit()
         self.room_input.setObjectName("roomInput")
         self.join_button = QPushButton()
@@ -100,6 +104,13 @@ class Sidebar(QWidget):
         self.participants_list.setModel(self.participants)
         self.participants_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.participants_list.setVisible(False)
+        # Over the list: what it is, and how many.
+        self.participants_heading = QLabel()
+        self.participants_heading.setObjectName("participantsHeading")
+        self.participants_heading.setVisible(False)
+        heading_font = self.participants_heading.font()
+        heading_font.setBold(True)
+        self.participants_heading.setFont(heading_font)
         self.retranslateUi()
 
         join_row = QHBoxLayout()
@@ -110,6 +121,7 @@ class Sidebar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.account_list, 1)
         layout.addWidget(self.list, 2)
+        layout.addWidget(self.participants_heading)
         layout.addWidget(self.participants_list, 1)
         self.join_row = QWidget()
         self.join_row.setObjectName("roomRow")
@@ -126,6 +138,9 @@ class Sidebar(QWidget):
         for signal in (self.accounts.modelReset, self.accounts.rowsInserted,
                        self.accounts.rowsRemoved):
             signal.connect(self._accounts_changed)
+        for signal in (self.participants.modelReset, self.participants.rowsInserted,
+                       self.participants.rowsRemoved):
+            signal.connect(self._participants_heading)
         self.list.clicked.connect(self._chosen)
         self.list.activated.connect(self._chosen)
         self.join_button.clicked.connect(self._join)
@@ -155,6 +170,7 @@ class Sidebar(QWidget):
         )
         self.account_list.setAccessibleName(self.tr("Accounts"))
         self.accounts.retranslate()
+        self._participants_heading()
         # Rows titled in the language of the day ("Everyone", "3 windows").
         self.list.viewport().update()
         self.participants_list.viewport().update()
@@ -225,6 +241,12 @@ class Sidebar(QWidget):
     def offer_participants(self, listed: bool) -> None:
         """The list is shown only for a server that says who is in each room."""
         self.participants_list.setVisible(listed)
+        self.participants_heading.setVisible(listed)
+
+    def _participants_heading(self, *_: object) -> None:
+        self.participants_heading.setText(
+            self.tr("Here now (%n)", "", self.participants.rowCount())
+        )
 
     def room(self) -> str:
         """The room of the selected row ("" = everyone)."""

@@ -105,6 +105,7 @@ class MessageColors:
     badge_text: QColor
     mention: QColor  # bubble of others' messages that mention the user (translucent accent)
     mention_bar: QColor  # the bar left of it: the accent, 3:1 on the base at least
+    own_bar: QColor  # the bar right of one's own messages: the highlight, 3:1 on the base
 
 
 def message_colors(palette: QPalette) -> MessageColors:
@@ -113,13 +114,13 @@ def message_colors(palette: QPalette) -> MessageColors:
     base = palette.color(_R.Base)
     highlight = palette.color(_R.Highlight)
     own = QColor(highlight)
-    own.setAlpha(40)
+    own.setAlpha(56)  # one's own stand apart (with their bar, own_bar)
     selected = QColor(highlight)
     selected.setAlpha(90)
     other = QColor(palette.color(_R.AlternateBase))
     accent = palette.color(_R.Accent)
     mention = QColor(accent)
-    mention.setAlpha(64)  # stronger than our own (40), lighter than selected (90)
+    mention.setAlpha(64)  # stronger than our own (56), lighter than selected (90)
     bubbles = [blend(own, base), other, blend(selected, base), blend(mention, base), base]
     darkest = min(bubbles, key=lambda c: contrast_ratio(c, palette.color(_R.Text)))
 
@@ -144,6 +145,7 @@ def message_colors(palette: QPalette) -> MessageColors:
         badge_text=readable_on(QColor("#ffffff"), badge),
         mention=mention,
         mention_bar=readable_on(accent, base, 3.0),
+        own_bar=readable_on(highlight, blend(own, base), 3.0),
     )
 
 
@@ -173,6 +175,7 @@ class ThemeManager(QObject):
         self.choice = "system"
         self._scheme = QGuiApplication.styleHints().colorScheme()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
+        self._following = True
 
     def apply(self, choice: str) -> None:
         self.choice = choice if choice in ("light", "dark") else "system"
@@ -192,6 +195,13 @@ class ThemeManager(QObject):
 
     def dark(self) -> bool:
         return is_dark(self._app.palette())
+
+    def stop_following(self) -> None:
+        """A closed window's manager no longer follows the system's scheme (it is
+        the application's child and outlives the window)."""
+        if self._following:
+            self._following = False
+            QGuiApplication.styleHints().colorSchemeChanged.disconnect(self._scheme_changed)
 
     def _scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         self._scheme = scheme

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
@@ -20,6 +20,7 @@ from desktop_chat.app.session import ChatSession, Options
 from desktop_chat.app.settings import ServerEntry, Settings
 from desktop_chat.protocol.messages import Kind, Message
 from desktop_chat.server.chat_server import ChatServer
+from desktop_chat.ui.conversation_list_model import ConversationRole
 from desktop_chat.ui.i18n import Translations
 from desktop_chat.ui.message_model import Role
 from desktop_chat.ui.search_panel import ResultRole
@@ -245,3 +246,144 @@ def test_search_runs_as_you_type_says_so_and_names_you(
     finally:
         korean.apply("en")
         qapp.processEvents()
+
+
+def test_a_sender_s_run_is_grouped_under_one_header_and_own_lines_stand_apart(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    alice, bob = open_window(url, "alice"), open_window(url, "bob")
+    for s in (alice, bob):
+        wait_connected(qtbot, s)
+        join_typed(qtbot, s, "garden")
+        qtbot.waitUntil(lambda s=s: "Joined garden" in texts(s, Kind.SYSTEM))
+    for text in ("one", "two", "three"):
+        type_and_send(qtbot, bob, text)
+    type_and_send(qtbot, alice, "mine")
+    qtbot.waitUntil(lambda: "mine" in texts(bob, Kind.OTHER) and "three" in texts(alice))
+    w = alice.window
+    w.resize(700, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    view = w.message_list
+    rows = [row_of(alice, t) for t in ("one", "two", "three", "mine")]
+    qtbot.waitUntil(lambda: [view.visualRect(i).height() for i in rows][1] > 0)
+    heights = [view.visualRect(i).height() for i in rows]
+    header = w.delegate._header_height
+    assert heights[1] == heights[2] <= heights[0] - header  # no header of their own
+    assert [i.data(Role.GROUPED) for i in rows] == [False, True, True, False]
+    # No "in #garden" inside garden's own view.
+    assert "garden" not in str(rows[0].data(Role.HEADER))
+    assert str(rows[0].data(Role.HEADER)).startswith("bob · ")
+    # One's own line: a bar at its right edge in the highlight colour.
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    mine = view.visualRect(rows[3])
+    bar = w.delegate._colors_of(view.palette()).own_bar
+    x = int((mine.right() - 6 - 2) * ratio)  # inside MARGIN, inside the 4 px bar
+    y = int(mine.center().y() * ratio)
+    assert image.pixelColor(x, y).name() == bar.name()
+    theirs = view.visualRect(rows[0])
+    assert image.pixelColor(x, int(theirs.center().y() * ratio)).name() != bar.name()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_the_own_bar_reads_on_its_bubble(dark: bool) -> None:
+    from desktop_chat.ui.contrast import contrast_ratio
+    from desktop_chat.ui.theme import blend, message_colors, palette_for
+
+    palette = palette_for(dark)
+    colors = message_colors(palette)
+    bubble = blend(colors.own, palette.color(palette.ColorRole.Base))
+    assert contrast_ratio(colors.own_bar, bubble) >= 3.0
+
+
+def _pixels(widget: Any, rect: QRect) -> set[str]:
+    """The colours painted in `rect` of `widget` (logical pixels)."""
+    image = widget.grab().toImage()
+    ratio = image.devicePixelRatio()
+    return {
+        image.pixelColor(int(x * ratio), int(y * ratio)).name()
+        for x in range(rect.left(), rect.right(), 2)
+        for y in range(rect.top(), rect.bottom(), 2)
+    }
+
+
+def test_the_sidebar_shows_the_conversation_and_unread_badges(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    alice, bob = open_window(url, "alice"), open_window(url, "bob")
+    for s in (alice, bob):
+        wait_connected(qtbot, s)
+        join_typed(qtbot, s, "garden")
+        qtbot.waitUntil(lambda s=s: "Joined garden" in texts(s, Kind.SYSTEM))
+    w = alice.window
+    w.resize(800, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    w.select_room("")  # alice reads Everyone; bob writes in the garden
+    for i in range(3):
+        type_and_send(qtbot, bob, f"garden news {i}", room="garden")
+    model = alice.conversations.list_model
+    garden = model.index(model.row_of("garden"))
+    qtbot.waitUntil(lambda: garden.data(ConversationRole.UNREAD) == 3)
+    w.message_input.setFocus()  # the focus elsewhere, as while writing
+    listing = w.sidebar.list
+    palette = listing.palette()
+    highlight = palette.color(palette.ColorGroup.Active, palette.ColorRole.Highlight).name()
+    everyone_rect = listing.visualRect(model.index(0))
+    # The conversation shown is highlighted in the active colour, focus or not.
+    assert highlight in _pixels(listing.viewport(), everyone_rect.adjusted(2, 2, -2, -2))
+    # The garden's unread count is a badge: a pill in the highlight colour at the right.
+    garden_rect = listing.visualRect(garden)
+    right = QRect(garden_rect.right() - 40, garden_rect.top() + 2, 38, garden_rect.height() - 4)
+    left = QRect(garden_rect.left() + 2, garden_rect.top() + 2, 40, garden_rect.height() - 4)
+    assert highlight in _pixels(listing.viewport(), right)
+    assert highlight not in _pixels(listing.viewport(), left)
+    assert "3 unread messages" in garden.data(Qt.ItemDataRole.AccessibleTextRole).replace(
+        "message(s)", "messages"
+    )
+    # Who is here: a heading with the count over the list.
+    heading = w.sidebar.participants_heading
+    qtbot.waitUntil(lambda: heading.isVisible() and heading.text() == "Here now (2)")
+    w.select_room("garden")
+    qtbot.waitUntil(lambda: heading.text() == "Here now (2)")
+
+
+def test_the_new_messages_line_is_drawn_across(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    url = server_url(chat_server)
+    alice, bob = open_window(url, "alice"), open_window(url, "bob")
+    for s in (alice, bob):
+        wait_connected(qtbot, s)
+    w = alice.window
+    w.resize(700, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    type_and_send(qtbot, bob, "seen")
+    qtbot.waitUntil(lambda: "seen" in texts(alice, Kind.OTHER))
+    model = alice.conversations.model("")
+    type_and_send(qtbot, bob, "not seen yet")
+    qtbot.waitUntil(lambda: "not seen yet" in texts(alice, Kind.OTHER))
+    index = row_of(alice, "not seen yet")
+    model.divider_id = index.data(Role.MESSAGE).id  # where the user left off
+    view = w.message_list
+    view.doItemsLayout()
+    qtbot.waitUntil(lambda: view.visualRect(index).height() > 0)
+    rect = view.visualRect(index)
+    band = QRect(rect.left() + 8, rect.top() + 1, 40, w.delegate._header_height + 2)
+    line = w.delegate._colors_of(view.palette()).failed.name()
+    assert line in _pixels(view.viewport(), band)  # the line left of the caption
+
+
+def test_two_windows_trays_say_whose_they_are(qapp: QApplication) -> None:
+    from desktop_chat.ui.tray import TrayIcon
+
+    trays = [TrayIcon(qapp.windowIcon()) for _ in range(2)]
+    for tray, name in zip(trays, ("alice", "bob"), strict=True):
+        tray.set_name(name)
+    assert [t.toolTip() for t in trays] == ["desktop-chat — alice", "desktop-chat — bob"]
+    trays[0].set_unread(2)
+    assert trays[0].toolTip().startswith("desktop-chat — alice — 2 unread")

@@ -1724,6 +1724,13 @@ Click to open in your browser</translation>
         <source>Remove account</source>
         <translation>Remove account</translation>
     </message>
+    <message numerus="yes">
+        <source>Here now (%n)</source>
+        <translation>
+            <numerusform>Here now (%n)</numerusform>
+            <numerusform>Here now (%n)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>StatusText</name>

@@ -1715,6 +1715,12 @@ Click to open in your browser</source>
         <source>Remove account</source>
         <translation>계정 제거</translation>
     </message>
+    <message numerus="yes">
+        <source>Here now (%n)</source>
+        <translation>
+            <numerusform>지금 여기 (%n)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>StatusText</name>
