@@ -221,7 +221,9 @@ class ChatSession(QObject):
             account, name, self.database, self.history, self.window, self._client_options
         )
         b, c = session.bridge, session.conversations
-        b.status_text_changed.connect(lambda text, s=session: self._show_status(s, text))
+        b.status_text_changed.connect(
+            lambda summary, details, s=session: self._show_status(s, summary, details)
+        )
         b.connected_to.connect(lambda target, s=session: self._connected(s, target))
         b.send_refused.connect(lambda text, why, s=session: self._send_refused(s, text, why))
         b.join_problem.connect(lambda room, why, s=session: self._join_problem(s, room, why))
@@ -246,7 +248,9 @@ class ChatSession(QObject):
             self.window.show_address(session.target.url.url)
         self._show_profile(session.client.profile)
         session.presence.known()  # its participants and count (the profile reset the bar)
-        self.window.show_status(self._status_words(session.status_text))
+        self.window.show_status(
+            self._status_words(session.status_summary), self._status_words(session.status_text)
+        )
         self.window.show_reconnect(session.status.retry_at is not None)
         self.window.show_offline(session.status.user_offline)
         self.window.lines.set_changes_supported(session.bridge.has_changes)
@@ -538,9 +542,9 @@ class ChatSession(QObject):
             text = warning + text
         return text
 
-    def _show_status(self, session: AccountSession, text: str) -> None:
+    def _show_status(self, session: AccountSession, summary: str, details: str) -> None:
         if session is self.shown:
-            self.window.show_status(self._status_words(text))
+            self.window.show_status(self._status_words(summary), self._status_words(details))
 
     def _connect_typed(self, text: str) -> None:
         """Connect (again) to what the form says, speaking its chosen profile."""

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -177,11 +178,31 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.host_elsewhere_button)
         self.statusBar().addPermanentWidget(self.offline_button)
 
+        # The first row is the conversation's: its name, and a button that
+        # opens the account's server row (name, address, profile, Connect):
+        # set once, seldom touched, so folded away until asked for or needed.
+        self.conversation_title = _named(QLabel(), "conversationTitle")
+        self.conversation_title.setTextFormat(Qt.TextFormat.PlainText)
+        title_font = self.conversation_title.font()
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        self.conversation_title.setFont(title_font)
+        self.server_button = _named(QToolButton(), "serverButton")
+        self.server_button.setCheckable(True)
+        self.server_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._server_row_chosen = False  # the user opened or closed it: theirs to say
         top = QHBoxLayout()
-        top.addWidget(self.name_edit)
-        top.addWidget(self.server_url, 1)
-        top.addWidget(self.profile_combo)
-        top.addWidget(self.connect_button)
+        top.addWidget(self.conversation_title, 1)
+        top.addWidget(self.server_button)
+        server = QHBoxLayout()
+        server.setContentsMargins(0, 0, 0, 0)
+        server.addWidget(self.name_edit)
+        server.addWidget(self.server_url, 1)
+        server.addWidget(self.profile_combo)
+        server.addWidget(self.connect_button)
+        self.server_row = _named(QWidget(), "serverRow")
+        self.server_row.setLayout(server)
+        self.server_row.setVisible(False)
         self.room_row = self.sidebar.join_row  # hidden where the server has no rooms
         bottom = QHBoxLayout()
         bottom.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -219,6 +240,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([220, 540])
         layout = QVBoxLayout()
         layout.addLayout(top)
+        layout.addWidget(self.server_row)
         layout.addWidget(self.splitter, 1)
         central = QWidget()
         central.setLayout(layout)
@@ -254,6 +276,7 @@ class MainWindow(QMainWindow):
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(slot)
+        self.server_button.toggled.connect(self._server_toggled)
         self.connect_button.clicked.connect(self._connect)
         self.server_url.returnPressed.connect(self._connect)
         self.profile_combo.activated.connect(lambda _index: self._connect())
@@ -292,6 +315,9 @@ class MainWindow(QMainWindow):
             self.tr("The name others see on your messages; Enter changes it at once")
         )
         self.server_url.setToolTip(self.tr("The Socket.IO server to chat on; Enter connects"))
+        self.server_button.setText(self.tr("Server"))
+        self._server_tooltip()
+        self._show_title()
         self.connect_button.setText(self.tr("Connect"))
         self.profile_combo.setToolTip(
             self.tr("How this server speaks (its events): choosing another reconnects with it")
@@ -364,6 +390,7 @@ class MainWindow(QMainWindow):
         self.message_list.set_conversation(model)
         self.sidebar.select(room)
         self._show_target()
+        self._show_title()
         self._seen_changed()
 
     def start_search(self, everywhere: bool) -> None:
@@ -568,8 +595,10 @@ class MainWindow(QMainWindow):
         if not self.message_input.toPlainText():
             self.message_input.setPlainText(text)
 
-    def show_status(self, text: str) -> None:
-        self.status_label.setText(text)
+    def show_status(self, text: str, details: str = "") -> None:
+        """The status line: `text` in words for people, `details` (ids, address,
+        transport, hosting) in its tooltip and in `status_label.text()`."""
+        self.status_label.set_status(text, details or text)
 
     def _offline_toggled(self, offline: bool) -> None:
         self._offline_text()
@@ -589,8 +618,30 @@ class MainWindow(QMainWindow):
         self.offline_button.setText(self.tr("Go online") if offline else self.tr("Go offline"))
 
     def show_reconnect(self, waiting: bool) -> None:
-        """Offer "Reconnect now" only while a retry is being waited for."""
+        """Offer "Reconnect now" only while a retry is being waited for; the
+        server row opens then (unless the user closed it): the address may be
+        what is wrong."""
         self.reconnect_button.setVisible(waiting)
+        if waiting and not self._server_row_chosen:
+            self.server_button.setChecked(True)
+            self._server_row_chosen = False  # opened for them, not by them
+
+    def _server_toggled(self, shown: bool) -> None:
+        self._server_row_chosen = True
+        self.server_row.setVisible(shown)
+        if shown:
+            self.server_url.setFocus()
+
+    def _server_tooltip(self) -> None:
+        address = self.server_url.text()
+        self.server_button.setToolTip(
+            fill(self.tr("Your name, the server (%1), its profile and Connect"), address)
+            if address
+            else self.tr("Your name, the server, its profile and Connect")
+        )
+
+    def _show_title(self) -> None:
+        self.conversation_title.setText(conversation_title(self._room))
 
     def offer_host_elsewhere(self, offer: bool) -> None:
         """Offer "Host on another port" while the address is held by a non-chat server."""
@@ -627,8 +678,9 @@ class MainWindow(QMainWindow):
         self.search_panel.show_results(query, hits)
 
     def show_address(self, text: str) -> None:
-        """The address the window connects to, in the field at the top."""
+        """The address the window connects to, in the server row's field."""
         self.server_url.setText(text)
+        self._server_tooltip()
 
     def show_join_problem(self, room: str, text: str) -> None:
         """Why a join was refused, beside the join field (not a line in Everyone)."""
@@ -679,6 +731,7 @@ class MainWindow(QMainWindow):
     def show_server(self, url: str) -> None:
         if not self.server_url.hasFocus():
             self.server_url.setText(url)
+        self._server_tooltip()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

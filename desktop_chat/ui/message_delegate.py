@@ -121,6 +121,7 @@ _MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per d
 _BAND = int(Role.BAND)
 _FILE = int(Role.FILE)
 _GROUPED = int(Role.GROUPED)
+_LEAD = int(Role.LEAD)
 _BAND_FLAGS = int(Qt.AlignmentFlag.AlignCenter)
 _WORDS = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 _ANYWHERE = _WORDS | int(Qt.TextFlag.TextWrapAnywhere)
@@ -405,9 +406,12 @@ class MessageDelegate(QStyledItemDelegate):
         header unless the line is grouped under the one before. Asked anew each
         time, not kept with the row's height: a page of older lines or the New
         messages line changes them while the text stays."""
-        if _band(index):
-            return 2 * self._header_height + 3 * GAP  # a band breaks a group
-        return self._head_height(index)
+        lead = index.data(_LEAD)  # one call: the band's text, or whether grouped
+        if lead is True:
+            return 0
+        if lead:
+            return 2 * self._header_height + 3 * GAP  # a band, and the header under it
+        return self._header_height + GAP
 
     @staticmethod
     def _rows(index: _Index) -> int:

@@ -120,9 +120,13 @@ class Role(IntEnum):
     BAND = Qt.ItemDataRole.UserRole + 5
     # A line with a file: what the window knows of it now (a FileView).
     FILE = Qt.ItemDataRole.UserRole + 6
-    # A line with a file right after another of the same sender's: drawn
-    # without its header, as one group (bool).
+    # A line right after another of the same sender's (files sent together,
+    # or within minutes): drawn without its header, as one group (bool).
     GROUPED = Qt.ItemDataRole.UserRole + 7
+    # What is above a row's text, in one call for the delegate's sizeHint
+    # (asked for every row on every layout): the band's text if there is one
+    # (a band breaks a group), else whether the row is grouped (bool).
+    LEAD = Qt.ItemDataRole.UserRole + 8
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -147,12 +151,14 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _BAND = int(Role.BAND)
 _FILE = int(Role.FILE)
 _GROUPED = int(Role.GROUPED)
+_LEAD = int(Role.LEAD)
 # What a screen reader reads for a row (ui/accessible_text.py).
 _ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
 _ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 _ACCESSIBLE = (_ACCESSIBLE_TEXT, _ACCESSIBLE_DESCRIPTION)
 _ROLES = frozenset(
-    (_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND, _FILE, _GROUPED, *_ACCESSIBLE)
+    (_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND, _FILE, _GROUPED, _LEAD,
+     *_ACCESSIBLE)
 )
 
 
@@ -297,6 +303,9 @@ class MessageModel(QAbstractListModel):
             return message.kind.value
         if role == _STATE:
             return message.state.value if message.state else None
+        if role == _LEAD:
+            position = self._start + row
+            return self._band(position, message) or self._grouped(position, message)
         if role == _BAND:
             return self._band(self._start + row, message)
         if role == _FILE:

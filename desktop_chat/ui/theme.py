@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyleFactory
 
 from desktop_chat.ui.contrast import contrast_ratio, relative_luminance
+from desktop_chat.ui.outlined_style import OutlinedStyle
 from desktop_chat.ui.sender_color import sender_color as name_color
 
 _R = QPalette.ColorRole
@@ -171,7 +172,10 @@ class ThemeManager(QObject):
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self._app = app
-        self._system_style = app.style().name()
+        style = app.style()
+        if isinstance(style, QProxyStyle):  # ours (OutlinedStyle), from another window
+            style = style.baseStyle()
+        self._system_style = style.name()
         self.choice = "system"
         self._scheme = QGuiApplication.styleHints().colorScheme()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
@@ -188,9 +192,11 @@ class ThemeManager(QObject):
                 self._app.setPalette(palette_for(dark=True))
         else:
             fusion = QStyleFactory.create("Fusion")
+            palette = palette_for(dark=self.choice == "dark")
             if fusion is not None:
-                self._app.setStyle(fusion)
-            self._app.setPalette(palette_for(dark=self.choice == "dark"))
+                # Fusion, with edges on text fields and check boxes one can see.
+                self._app.setStyle(OutlinedStyle(fusion, palette))
+            self._app.setPalette(palette)
         self.changed.emit()
 
     def dark(self) -> bool:

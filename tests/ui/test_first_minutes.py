@@ -387,3 +387,92 @@ def test_two_windows_trays_say_whose_they_are(qapp: QApplication) -> None:
     assert [t.toolTip() for t in trays] == ["desktop-chat — alice", "desktop-chat — bob"]
     trays[0].set_unread(2)
     assert trays[0].toolTip().startswith("desktop-chat — alice — 2 unread")
+
+
+def test_the_first_row_is_the_conversation_s_and_the_status_speaks_words(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    w = alice.window
+    w.resize(760, 640)
+    w.show()
+    qtbot.waitExposed(w)
+    # The conversation's name leads; the server's controls are folded away.
+    assert w.conversation_title.text() == "Everyone"
+    assert not w.server_url.isVisible() and not w.connect_button.isVisible()
+    join_typed(qtbot, alice, "garden")
+    qtbot.waitUntil(lambda: w.conversation_title.text() == "#garden")
+    # They are one click away, and still work.
+    qtbot.mouseClick(w.server_button, Qt.MouseButton.LeftButton)
+    assert w.server_url.isVisible() and w.profile_combo.isVisible()
+    assert w.server_url.text() in w.server_button.toolTip()
+    # The status line says "Connected"; who, where and how are in its tooltip.
+    status = w.status_label
+    qtbot.waitUntil(lambda: status.shown_text() == "Connected")
+    sid = alice.client.status.sid
+    assert sid not in status.shown_text() and sid in status.toolTip()
+    assert "websocket" in status.toolTip()
+
+
+def test_the_server_row_opens_itself_when_nothing_answers(
+    qtbot: Any, open_window: Any
+) -> None:
+    lonely = open_window("http://127.0.0.1:9", "alice")  # nothing listens there
+    w = lonely.window
+    w.show()
+    qtbot.waitUntil(lambda: w.server_row.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: w.status_label.shown_text().startswith("Reconnecting"))
+    assert "127.0.0.1:9" not in w.status_label.shown_text()  # the address is in the row
+    assert "127.0.0.1:9" in w.status_label.toolTip()
+
+
+@pytest.mark.parametrize("choice", ["dark", "light"])
+def test_text_fields_and_unchecked_boxes_have_visible_edges(
+    choice: str, qapp: QApplication, qtbot: Any
+) -> None:
+    from PySide6.QtWidgets import QCheckBox, QLineEdit, QVBoxLayout, QWidget
+
+    from desktop_chat.ui.contrast import contrast_ratio
+    from desktop_chat.ui.theme import ThemeManager
+
+    theme = ThemeManager(qapp)
+    try:
+        theme.apply(choice)
+        form = QWidget()
+        qtbot.addWidget(form)
+        field, box = QLineEdit(), QCheckBox("Notify me")
+        layout = QVBoxLayout(form)
+        layout.addWidget(field)
+        layout.addWidget(box)
+        form.resize(300, 100)
+        form.show()
+        qtbot.waitExposed(form)
+        around = qapp.palette().color(qapp.palette().ColorRole.Window)
+
+        def edge_contrast(widget: QWidget, x_from: int, x_to: int) -> float:
+            image = widget.grab().toImage()
+            ratio = image.devicePixelRatio()
+            y = int(widget.height() / 2 * ratio)
+            return max(
+                contrast_ratio(image.pixelColor(int(x * ratio), y), around)
+                for x in range(x_from, x_to)
+            )
+
+        assert edge_contrast(field, 0, 4) >= 3.0  # the field's left edge
+        # The box: the indicator's left edge, before the label's text.
+        indicator = box.style().subElementRect(
+            box.style().SubElement.SE_CheckBoxIndicator, _box_option(box), box
+        )
+        assert edge_contrast(box, indicator.left(), indicator.left() + 3) >= 3.0
+    finally:
+        theme.stop_following()
+        theme.apply("system")
+
+
+def _box_option(box: Any) -> Any:
+    from PySide6.QtWidgets import QStyleOptionButton
+
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    return option

@@ -964,6 +964,10 @@ Click to open in your browser</translation>
         <translation>The Socket.IO server to chat on; Enter connects</translation>
     </message>
     <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
         <source>Connect</source>
         <translation>Connect</translation>
     </message>
@@ -1066,6 +1070,14 @@ Click to open in your browser</translation>
     <message>
         <source>Go offline</source>
         <translation>Go offline</translation>
+    </message>
+    <message>
+        <source>Your name, the server (%1), its profile and Connect</source>
+        <translation>Your name, the server (%1), its profile and Connect</translation>
+    </message>
+    <message>
+        <source>Your name, the server, its profile and Connect</source>
+        <translation>Your name, the server, its profile and Connect</translation>
     </message>
 </context>
 <context>
@@ -1772,6 +1784,29 @@ Click to open in your browser</translation>
     <message>
         <source>Offline</source>
         <translation>Offline</translation>
+    </message>
+    <message>
+        <source> · hosting the chat here</source>
+        <translation> · hosting the chat here</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connected</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting in %n s…</source>
+        <translation>
+            <numerusform>Reconnecting in %n s…</numerusform>
+            <numerusform>Reconnecting in %n s…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>Reconnecting…</translation>
     </message>
     <message>
         <source>%1 joined</source>
