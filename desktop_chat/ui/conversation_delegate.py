@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_chat.ui.contrast import contrast_ratio
 from desktop_chat.ui.conversation_list_model import ConversationRole
-from desktop_chat.ui.theme import message_colors, readable_on
+from desktop_chat.ui.theme import MessageColors, message_colors, readable_on
 from desktop_chat.ui.tray import badge_text
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -34,6 +34,17 @@ def badges(unread: int, mentions: int) -> list[str]:
 
 
 class ConversationDelegate(QStyledItemDelegate):
+    """Paints the rows; the badge colours are made once per palette (a flood
+    repaints the unread counts every frame)."""
+
+    _colors_key = -1
+    _colors: MessageColors | None = None
+
+    def _badge_colors(self, palette: QPalette) -> MessageColors:
+        if self._colors is None or palette.cacheKey() != self._colors_key:
+            self._colors, self._colors_key = message_colors(palette), palette.cacheKey()
+        return self._colors
+
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         return QSize(option.rect.width(), option.fontMetrics.height() + 2 * _PAD)
 
@@ -84,7 +95,7 @@ class ConversationDelegate(QStyledItemDelegate):
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
             metrics.elidedText(title, Qt.TextElideMode.ElideMiddle, max(0, right - left)),
         )
-        colors = message_colors(palette)
+        colors = self._badge_colors(palette)
         painter.setFont(option.font)
         for text, rect in zip(shown, rects, strict=True):
             if text.startswith("@"):

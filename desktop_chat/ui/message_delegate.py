@@ -164,6 +164,13 @@ def _never() -> bool:
     return False
 
 
+def _flags(text: str, kind: Kind) -> int:
+    """drawText's flags for a row `_laid_out` said no to: only a notice with a
+    long word wraps anywhere (other kinds with one are laid out), so the words
+    are not looked at twice."""
+    return text_flags(text) if kind is Kind.SYSTEM else _WORDS
+
+
 def _laid_out(body: Body, kind: Kind = Kind.OTHER) -> bool:
     """Whether a body is drawn through a QTextLayout (links, formats, or a word too
     long for a line), not drawText. drawText can only wrap a whole text anywhere,
@@ -436,7 +443,7 @@ class MessageDelegate(QStyledItemDelegate):
             metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
             body = self.body_of(message)
             body_height = metrics.boundingRect(
-                QRect(0, 0, self._width, 1_000_000), text_flags(body.text), body.text
+                QRect(0, 0, self._width, 1_000_000), _flags(body.text, message.kind), body.text
             ).height()
         if message.attachment is not None and not message.text and not message.deleted:
             body_height = 0  # no caption: the file alone
@@ -593,7 +600,7 @@ class MessageDelegate(QStyledItemDelegate):
             body = self.body_of(message)
             painter.drawText(
                 QRect(left, body_top, width, height - head),
-                text_flags(body.text),
+                _flags(body.text, message.kind),
                 body.text,
             )
         painter.restore()

@@ -304,8 +304,7 @@ class MessageModel(QAbstractListModel):
         if role == _STATE:
             return message.state.value if message.state else None
         if role == _LEAD:
-            position = self._start + row
-            return self._band(position, message) or self._grouped(position, message)
+            return self._lead(self._start + row, message)
         if role == _BAND:
             return self._band(self._start + row, message)
         if role == _FILE:
@@ -335,6 +334,22 @@ class MessageModel(QAbstractListModel):
         day = day_text(message.ts)
         return f"{new} · {day}" if new else day
 
+    def _lead(self, position: int, message: Message) -> str | bool:
+        """The band above a row, else whether it is grouped: `_band` and
+        `_grouped` in one look at the line before (asked for every row on
+        every layout, so one `_at` and one day comparison)."""
+        new = new_messages_text() if message.id == self.divider_id else ""
+        if position <= -len(self._head):
+            day = day_text(message.ts)
+            return f"{new} · {day}" if new else day
+        previous = self._at(position - 1)
+        if day_of(previous.ts) != day_of(message.ts):
+            day = day_text(message.ts)
+            return f"{new} · {day}" if new else day
+        if new:
+            return new
+        return self._follows(previous, message)
+
     def _grouped(self, position: int, message: Message) -> bool:
         """Whether a line follows another of the same sender's closely enough to
         go under its header: files sent together (within GROUP_SECONDS), any
@@ -344,13 +359,19 @@ class MessageModel(QAbstractListModel):
                 or message.state is DeliveryState.FAILED or message.id == self.divider_id:
             return False
         previous = self._at(position - 1)
-        if (previous.kind is not message.kind or previous.sender != message.sender
-                or previous.room != message.room
-                or previous.state is DeliveryState.FAILED):
+        return self._follows(previous, message) and day_of(previous.ts) == day_of(message.ts)
+
+    @staticmethod
+    def _follows(previous: Message, message: Message) -> bool:
+        """Whether `message` goes under the header of `previous`, the line before
+        it on the same day with no "New messages" line between them."""
+        if (message.kind is Kind.SYSTEM or message.state is DeliveryState.FAILED
+                or previous.kind is not message.kind or previous.sender != message.sender
+                or previous.room != message.room or previous.state is DeliveryState.FAILED):
             return False
         both_files = previous.attachment is not None and message.attachment is not None
         within = GROUP_SECONDS if both_files else GROUP_TEXT_SECONDS
-        return abs(message.ts - previous.ts) < within and day_of(previous.ts) == day_of(message.ts)
+        return abs(message.ts - previous.ts) < within
 
     def message_at(self, row: int) -> Message:
         return self._at(self._start + row)
