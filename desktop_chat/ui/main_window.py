@@ -22,12 +22,14 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -66,6 +68,7 @@ from desktop_chat.ui.status_label import StatusLabel
 from desktop_chat.ui.tr import fill
 
 _W = TypeVar("_W", bound=QWidget)
+NARROW = 640  # px: under this width the window lays itself out for a narrow screen
 
 
 def _copy(text: str) -> None:
@@ -194,15 +197,14 @@ class MainWindow(QMainWindow):
         top = QHBoxLayout()
         top.addWidget(self.conversation_title, 1)
         top.addWidget(self.server_button)
-        server = QHBoxLayout()
-        server.setContentsMargins(0, 0, 0, 0)
-        server.addWidget(self.name_edit)
-        server.addWidget(self.server_url, 1)
-        server.addWidget(self.profile_combo)
-        server.addWidget(self.connect_button)
+        # One line when wide; when narrow, the address gets a line of its own
+        # (it is not cut to "://localhost:3000"): `_fit_width`.
+        self._server_grid = QGridLayout()
+        self._server_grid.setContentsMargins(0, 0, 0, 0)
         self.server_row = _named(QWidget(), "serverRow")
-        self.server_row.setLayout(server)
+        self.server_row.setLayout(self._server_grid)
         self.server_row.setVisible(False)
+        self._narrow: bool | None = None
         self.room_row = self.sidebar.join_row  # hidden where the server has no rooms
         bottom = QHBoxLayout()
         bottom.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -292,6 +294,7 @@ class MainWindow(QMainWindow):
         self.message_list.installEventFilter(self)
         self.message_list.customContextMenuRequested.connect(self._show_message_menu)
         self.delegate.link_activated.connect(self.open_link)
+        self._fit_width()
         self.retranslateUi()
         self.status_label.setText(self.tr("Offline"))
         self.message_input.setFocus()
@@ -732,6 +735,39 @@ class MainWindow(QMainWindow):
         if not self.server_url.hasFocus():
             self.server_url.setText(url)
         self._server_tooltip()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Narrow (under NARROW px): the sidebar takes at most a quarter of the
+        width, and the server row is two lines; wide: one line."""
+        narrow = self.width() < NARROW
+        if narrow:
+            sizes = self.splitter.sizes()
+            most = max(110, self.width() // 4)
+            if len(sizes) == 2 and sizes[0] > most:
+                self.splitter.setSizes([most, sum(sizes) - most])
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        grid = self._server_grid
+        for widget in (self.name_edit, self.server_url, self.profile_combo, self.connect_button):
+            grid.removeWidget(widget)
+        if narrow:
+            grid.addWidget(self.server_url, 0, 0, 1, 3)
+            grid.addWidget(self.name_edit, 1, 0)
+            grid.addWidget(self.profile_combo, 1, 1)
+            grid.addWidget(self.connect_button, 1, 2)
+        else:
+            grid.addWidget(self.name_edit, 0, 0)
+            grid.addWidget(self.server_url, 0, 1)
+            grid.addWidget(self.profile_combo, 0, 2)
+            grid.addWidget(self.connect_button, 0, 3)
+        for column in range(4):
+            grid.setColumnStretch(column, 0)
+        grid.setColumnStretch(0 if narrow else 1, 1)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

@@ -476,3 +476,25 @@ def _box_option(box: Any) -> Any:
     option = QStyleOptionButton()
     box.initStyleOption(option)
     return option
+
+
+def test_a_narrow_window_narrows_the_sidebar_and_keeps_the_address_whole(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    w = alice.window
+    w.resize(500, 400)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.mouseClick(w.server_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.server_url.isVisible())
+    qtbot.waitUntil(lambda: w.sidebar.width() <= 0.3 * w.width())
+    field = w.server_url
+    needed = field.fontMetrics().horizontalAdvance(field.text())
+    assert field.width() > needed + 8, (field.width(), needed)  # the whole address shows
+    assert w.conversation_title.width() >= w.conversation_title.sizeHint().width()
+    w.resize(1000, 700)  # wide again: one line
+    qtbot.waitUntil(lambda: w.server_url.y() == w.connect_button.y() or
+                    abs(w.server_url.geometry().center().y()
+                        - w.connect_button.geometry().center().y()) < 4)
