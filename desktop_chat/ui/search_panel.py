@@ -44,6 +44,7 @@ from desktop_chat.client.history import Hit, spans_of
 from desktop_chat.protocol.messages import Kind, Message, display_text
 from desktop_chat.ui.conversation_list_model import conversation_title
 from desktop_chat.ui.message_model import day_of, day_text, format_time
+from desktop_chat.ui.theme import blend, message_colors
 
 _Index = QModelIndex | QPersistentModelIndex
 SNIPPET = 160  # characters of a result shown around its first match
@@ -123,12 +124,15 @@ class ResultDelegate(QStyledItemDelegate):
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         where = str(index.data(ResultRole.WHERE) or "")
         palette = option.palette
+        colors = message_colors(palette)  # readable on the selected row in both themes
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight).lighter(170))
+            painter.fillRect(
+                option.rect, blend(colors.selected, palette.color(QPalette.ColorRole.Base))
+            )
         line = option.fontMetrics.lineSpacing()
         left, top = option.rect.left() + 4, option.rect.top() + 4
-        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.setPen(colors.muted)
         painter.drawText(
             option.rect.adjusted(4, 4, -4, 0), int(Qt.AlignmentFlag.AlignLeft),
             option.fontMetrics.elidedText(where, Qt.TextElideMode.ElideRight,
@@ -149,7 +153,7 @@ class ResultDelegate(QStyledItemDelegate):
         if body.isValid():
             body.setLineWidth(max(10, option.rect.width() - 8))
         layout.endLayout()
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.setPen(colors.text)
         painter.setClipRect(option.rect)
         layout.draw(painter, QPointF(left, top + line))
         painter.restore()

@@ -498,3 +498,33 @@ def test_a_narrow_window_narrows_the_sidebar_and_keeps_the_address_whole(
     qtbot.waitUntil(lambda: w.server_url.y() == w.connect_button.y() or
                     abs(w.server_url.geometry().center().y()
                         - w.connect_button.geometry().center().y()) < 4)
+
+
+def test_the_chosen_search_result_reads_in_the_dark_theme(qapp: QApplication, qtbot: Any) -> None:
+    from desktop_chat.client.history import Hit
+    from desktop_chat.ui.contrast import contrast_ratio
+    from desktop_chat.ui.search_panel import SearchPanel
+    from desktop_chat.ui.theme import ThemeManager, message_colors
+
+    theme = ThemeManager(qapp)
+    try:
+        theme.apply("dark")
+        panel = SearchPanel()
+        qtbot.addWidget(panel)
+        panel.resize(500, 300)
+        panel.show()
+        panel.start(True, "")
+        panel.field.setText("release")
+        panel._pending = "release"  # asked for: its results are shown
+        message = Message(text="who has the release checklist", kind=Kind.OTHER, sender="bob")
+        panel.show_results("release", [Hit("", message, ((12, 7),))])
+        view = panel.results
+        rect = view.visualRect(panel.model.index(0))
+        image = view.viewport().grab().toImage()
+        ratio = image.devicePixelRatio()
+        fill = image.pixelColor(int((rect.right() - 3) * ratio), int((rect.bottom() - 2) * ratio))
+        text = message_colors(view.palette()).text
+        assert contrast_ratio(text, fill) >= 4.5, (text.name(), fill.name())
+    finally:
+        theme.stop_following()
+        theme.apply("system")
