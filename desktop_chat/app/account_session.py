@@ -82,7 +82,8 @@ class AccountSession:
         self.presence = PresenceLink(self.bridge, self.conversations, window)
         self.files = FileLink(self.bridge, self.conversations, window)
         self.status: Status = self.client.status
-        self.status_text = ""
+        self.status_text = ""  # the status line in detail (its tooltip)
+        self.status_summary = ""  # and in words for people
         self.bridge.messages_added.connect(self.conversations.route)
         self.bridge.delivery_changed.connect(self._delivery)
         self.bridge.changed.connect(self.conversations.apply)
@@ -117,8 +118,9 @@ class AccountSession:
     def _status(self, status: Status) -> None:
         self.status = status
 
-    def _status_text(self, text: str) -> None:
-        self.status_text = text
+    def _status_text(self, summary: str, details: str) -> None:
+        self.status_text = details
+        self.status_summary = summary
 
     def _delivery(self, update: DeliveryUpdate) -> None:
         for _room, model in self.conversations.models():

@@ -423,16 +423,24 @@ class Automation(QObject):
                 }
             )
         elif cmd == "search" and isinstance(text, str):
-            hits = self.window.search(text, command.get("all") is True)
-            self._emit(
-                {
-                    "event": "results",
-                    "texts": [hit.message.text for hit in hits],
-                    "rooms": [hit.room for hit in hits],
-                    "accounts": [hit.account for hit in hits],
-                    "ids": [hit.message.id for hit in hits],
-                }
-            )
+            # Searched on a worker thread: the results are said when shown.
+            panel = self.window.search_panel
+
+            def report() -> None:
+                panel.results_shown.disconnect(report)
+                hits = panel.model.hits()
+                self._emit(
+                    {
+                        "event": "results",
+                        "texts": [hit.message.text for hit in hits],
+                        "rooms": [hit.room for hit in hits],
+                        "accounts": [hit.account for hit in hits],
+                        "ids": [hit.message.id for hit in hits],
+                    }
+                )
+
+            panel.results_shown.connect(report)
+            self.window.search(text, command.get("all") is True)
 
         elif cmd == "export" and isinstance(room, str) and isinstance(command.get("path"), str):
             self._export(room, command["path"], command.get("format", "jsonl"))

@@ -120,6 +120,9 @@ class Desktop(QObject):
             self.tray.show_hide_requested.connect(self.toggle_window)
             self.tray.dnd_toggled.connect(lambda on: self.set_setting("do_not_disturb", on))
             self.tray.quit_requested.connect(self.quit)
+            # Whose window this is: the tooltip says the name (as the title does).
+            self.tray.set_name(session.client.name)
+            window.windowTitleChanged.connect(self._tray_name)
             self.tray.show()
         self.notifications = DesktopNotifications(
             "desktop-chat", self._notification_action, self.bursts.closed, str(icon_path())
@@ -145,10 +148,15 @@ class Desktop(QObject):
         if await self.notifications.start():
             log.info("notifications through %s", " ".join(self.notifications.server[:3]))
 
+    def _tray_name(self, _title: str = "") -> None:
+        if self.tray is not None:
+            self.tray.set_name(self.session.client.name)
+
     async def close(self) -> None:
         """On the way out: the window may close for good now (not to the tray)."""
         self._quitting = True
         self._save_geometry()
+        self.theme.stop_following()
         await self.notifications.close()
         if self.tray is not None:
             self.tray.hide()

@@ -191,6 +191,21 @@ class Keeping(QObject):
             log.warning("cannot search the message history", exc_info=True)
             return []
 
+    def search_job(self, query: str, everywhere: bool) -> Callable[[], list[Hit]]:
+        """The same search, to run on a worker thread (search as one types): what
+        it needs of this window is read now, on the window's thread."""
+        account, room = self.account, None if everywhere else self.conversations.current
+        history = self.history
+
+        def job() -> list[Hit]:
+            try:
+                return history.search(account, query, room, apart=True) if account else []
+            except sqlite3.Error:
+                log.warning("cannot search the message history", exc_info=True)
+                return []
+
+        return job
+
     def show_hit(self, hit: Hit) -> None:
         """Show a search result in its conversation with its neighbours: paged in
         from the local history if the window does not hold it yet."""

@@ -144,6 +144,7 @@ class ChatSession(QObject):
         self.hosting_account = self.shown
         self.hosted = WindowHosting(options, lambda: self.hosting_account, self.window)
         self._closed = False
+        self._searching: asyncio.Future[list[Hit]] | None = None  # the newest search
         self._opening: set[asyncio.Future[None]] = set()  # accounts being opened
         self._wire()
 
@@ -220,9 +221,12 @@ class ChatSession(QObject):
             account, name, self.database, self.history, self.window, self._client_options
         )
         b, c = session.bridge, session.conversations
-        b.status_text_changed.connect(lambda text, s=session: self._show_status(s, text))
+        b.status_text_changed.connect(
+            lambda summary, details, s=session: self._show_status(s, summary, details)
+        )
         b.connected_to.connect(lambda target, s=session: self._connected(s, target))
         b.send_refused.connect(lambda text, why, s=session: self._send_refused(s, text, why))
+        b.join_problem.connect(lambda room, why, s=session: self._join_problem(s, room, why))
         b.retry_pending.connect(lambda waiting, s=session: self._retry_pending(s, waiting))
         b.info_received.connect(lambda s=session: self._changes_known(s))
         b.status_changed.connect(lambda _status, s=session: self._changes_known(s))
@@ -244,7 +248,9 @@ class ChatSession(QObject):
             self.window.show_address(session.target.url.url)
         self._show_profile(session.client.profile)
         session.presence.known()  # its participants and count (the profile reset the bar)
-        self.window.show_status(self._status_words(session.status_text))
+        self.window.show_status(
+            self._status_words(session.status_summary), self._status_words(session.status_text)
+        )
         self.window.show_reconnect(session.status.retry_at is not None)
         self.window.show_offline(session.status.user_offline)
         self.window.lines.set_changes_supported(session.bridge.has_changes)
@@ -414,11 +420,30 @@ class ChatSession(QObject):
 
     def _search(self, query: str, everywhere: bool) -> None:
         """Search what this window can show: the conversation shown, or every
-        conversation of every account of the window."""
+        conversation of every account of the window. As the user types: on a
+        worker thread (a large history takes a while), and a newer query
+        makes an older one's answer moot."""
         sessions = self.sessions if everywhere else [self.shown]
-        hits = [hit for s in sessions for hit in s.keeping.search(query, everywhere)]
-        hits.sort(key=lambda hit: hit.message.ts, reverse=True)
-        self.window.show_search_results(query, hits)
+        jobs = [s.keeping.search_job(query, everywhere) for s in sessions]
+
+        def work() -> list[Hit]:
+            hits = [hit for job in jobs for hit in job()]
+            hits.sort(key=lambda hit: hit.message.ts, reverse=True)
+            return hits
+
+        if self._searching is not None:
+            self._searching.cancel()  # its thread finishes; its answer is not shown
+        task = asyncio.ensure_future(asyncio.to_thread(work))
+        self._searching = task
+
+        def done(finished: asyncio.Future[list[Hit]]) -> None:
+            if finished is self._searching:
+                self._searching = None
+            if finished.cancelled() or finished.exception() is not None or self._closed:
+                return
+            self.window.show_search_results(query, finished.result())
+
+        task.add_done_callback(done)
 
     def _show_hit(self, hit: Hit) -> None:
         if hit.account and hit.account != self.shown.account.id:
@@ -432,6 +457,10 @@ class ChatSession(QObject):
         if model is not None:
             self.window.show_conversation(room, model)
 
+    def _join_problem(self, session: AccountSession, room: str, why: str) -> None:
+        if session is self.shown:
+            self.window.show_join_problem(room, why)
+
     def _send_refused(self, session: AccountSession, text: str, why: str) -> None:
         if session is self.shown:
             self.window.restore_input(text, why)
@@ -444,6 +473,8 @@ class ChatSession(QObject):
         """Be called otherwise from now on, without a restart: remembered, and the
         server told (ours says it to the others) or reconnected to with the new name."""
         name = typed.strip()
+        if name == self.client.name:
+            return  # unchanged (Settings closed untouched): nothing to tell anyone
         if not name or len(name) > MAX_NAME_CHARS:
             self.window.show_name(self.client.name)
             self.bridge.show_system(
@@ -511,9 +542,9 @@ class ChatSession(QObject):
             text = warning + text
         return text
 
-    def _show_status(self, session: AccountSession, text: str) -> None:
+    def _show_status(self, session: AccountSession, summary: str, details: str) -> None:
         if session is self.shown:
-            self.window.show_status(self._status_words(text))
+            self.window.show_status(self._status_words(summary), self._status_words(details))
 
     def _connect_typed(self, text: str) -> None:
         """Connect (again) to what the form says, speaking its chosen profile."""
@@ -665,6 +696,8 @@ class ChatSession(QObject):
         if self._closed:
             return
         self._closed = True
+        if self._searching is not None:
+            self._searching.cancel()
         await self.hosted.stop_watching()
         self.inspector.close()
         for session in self.sessions:

@@ -62,7 +62,7 @@ from desktop_chat.client.notices import (
 from desktop_chat.client.outbox import Outbox, OutboxError
 from desktop_chat.client.packet_tap import PacketTap
 from desktop_chat.client.presence import Presence, PresenceEvent, TypingNotifier
-from desktop_chat.client.profile import Acks, Profile
+from desktop_chat.client.profile import AUTH_NONE, AUTH_TABLE, Acks, Profile
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.sender import Sender, packet_size
 from desktop_chat.client.server_info import ServerInfo
@@ -685,7 +685,14 @@ class ChatClient:
 
     # ---- hooks of the connection ------------------------------------------
 
-    def _auth(self) -> dict[str, object]:
+    def _auth(self) -> dict[str, object] | None:
+        """What the profile says goes in `auth`: nothing (a python-socketio server
+        whose `connect(sid, environ)` takes no auth fails on any), its table,
+        or what desktop-chat-server's extensions need."""
+        if self.profile.auth == AUTH_NONE:
+            return None
+        if self.profile.auth == AUTH_TABLE:
+            return self.profile.auth_payload(self.name, self.token or "")
         # presence: desktop-chat-server sends presence and typing notices only
         # to clients that ask (docs/protocol.md); others ignore the key.
         auth: dict[str, object] = {

@@ -46,7 +46,7 @@ MAX_RECEIVE_BYTES = 16 * 1024 * 1024
 class ConnectionHooks:
     """What the connection tells the other parts, each at its step."""
 
-    auth: Callable[[], dict[str, object]]  # the auth payload of the next attempt
+    auth: Callable[[], dict[str, object] | None]  # the auth payload of the next attempt
     starting: Callable[[], None]  # a new attempt: forget what the last connection taught
     connected: Callable[[socketio.AsyncClient], None]  # start sending on it
     over: Callable[[], Awaitable[None]]  # stop using it (before it is closed)

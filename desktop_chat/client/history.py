@@ -761,13 +761,27 @@ class History:
         return room, self._read(older[::-1] + newer)
 
     def search(
-        self, account: str, query: str, room: str | None = None, limit: int = 200
+        self, account: str, query: str, room: str | None = None, limit: int = 200,
+        *, apart: bool = False,
     ) -> list[Hit]:
         """Messages whose text holds `query` (any case), newest first; in one
-        conversation (`room`) or all of this server's."""
+        conversation (`room`) or all of this server's. `apart`: on a connection
+        of the calling thread's own (search as one types runs off the window's
+        thread, where the shared connection may not be used)."""
         query = query.strip()
         if not query:
             return []
+        if apart:
+            db = sqlite3.connect(str(self.path))
+            try:
+                return self._search(db, account, query, room, limit)
+            finally:
+                db.close()
+        return self._search(self.db, account, query, room, limit)
+
+    def _search(
+        self, db: sqlite3.Connection, account: str, query: str, room: str | None, limit: int
+    ) -> list[Hit]:
         # In one conversation, its index gives the rows newest first; in all of
         # them, the table itself does (rowid order), stopping at `limit`
         # matches: "+" keeps SQLite from the conversation index, which would
@@ -780,19 +794,19 @@ class History:
         pattern = f"%{escaped}%"
         like = f"SELECT {_M_COLUMNS} FROM messages AS m WHERE m.text LIKE ? ESCAPE '\\'"
         if len(query) < 3:
-            rows = self.db.execute(
+            rows = db.execute(
                 f"{like} AND {where} ORDER BY m.seq DESC LIMIT ?", [pattern, *params, limit]
             ).fetchall()
         else:
-            upto = int(self.db.execute("SELECT upto FROM fts_progress").fetchone()[0])
+            upto = int(db.execute("SELECT upto FROM fts_progress").fetchone()[0])
             # The newest rows, not indexed yet, by LIKE; then the index.
-            rows = self.db.execute(
+            rows = db.execute(
                 f"{like} AND m.seq > ? AND {where} ORDER BY m.seq DESC LIMIT ?",
                 [pattern, upto, *params, limit],
             ).fetchall()
             if len(rows) < limit:
                 phrase = '"' + query.replace('"', '""') + '"'
-                rows += self.db.execute(
+                rows += db.execute(
                     f"SELECT {_M_COLUMNS} FROM messages_fts"
                     f" JOIN messages AS m ON m.seq = messages_fts.rowid"
                     f" WHERE messages_fts MATCH ? AND {where} ORDER BY messages_fts.rowid DESC"

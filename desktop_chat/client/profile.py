@@ -159,6 +159,17 @@ class Profile:
     send_typing: Typing | None = None
     anonymous: str = ""  # the sender shown when the server names none
     source: str = ""  # where it was read from, for messages
+    # What goes in the connection's `auth` (docs/profiles.md): AUTH_NONE sends
+    # none (a server whose connect handler takes no auth fails on one),
+    # AUTH_DESKTOP_CHAT what desktop-chat-server's extensions need, AUTH_TABLE
+    # `auth_table` with `$name` and `$token` filled in.
+    auth: str = "none"
+    auth_table: tuple[tuple[str, object], ...] = ()
+
+    def auth_payload(self, name: str, token: str) -> dict[str, object]:
+        """The table of an AUTH_TABLE profile, filled in (`$name`, `$token`)."""
+        return {key: _fill(value, {"name": name, "token": token})
+                for key, value in self.auth_table}
 
     @property
     def rooms(self) -> bool:
@@ -183,6 +194,11 @@ class Profile:
             events.extend((INFO_EVENT, REPLAY_DONE_EVENT))
         return events
 
+
+AUTH_NONE = "none"
+AUTH_DESKTOP_CHAT = "desktop-chat"
+AUTH_TABLE = "table"
+AUTH_PLACEHOLDERS = ("$name", "$token")
 
 INFO_EVENT = "server-info"  # desktop-chat-server's announcement (extensions only)
 REPLAY_DONE_EVENT = "replay-done"  # a channel's catch-up is complete (extensions only)

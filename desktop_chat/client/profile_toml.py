@@ -20,6 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.client.profile import (
+    AUTH_DESKTOP_CHAT,
+    AUTH_NONE,
+    AUTH_PLACEHOLDERS,
+    AUTH_TABLE,
     PLACEHOLDERS,
     RESERVED_EVENTS,
     Acks,
@@ -36,7 +40,7 @@ BUILTIN_NAMES = ("tutorial", "socketio-chat-demo", "socketio-get-started")
 DEFAULT_PROFILE = "tutorial"
 MAX_FILE_BYTES = 64 * 1024  # a profile is a page of text; anything bigger is not one
 
-_TOP_KEYS = {"name", "description", "echo", "acks", "extensions", "anonymous"}
+_TOP_KEYS = {"name", "description", "echo", "acks", "extensions", "anonymous", "auth"}
 _EMITS = {"send", "join", "leave", "login"}
 _NOTICES = {"count", "joined", "left", "typing", "stop_typing"}
 _TABLES = {
@@ -212,6 +216,7 @@ class _Checker:
         extensions = self.data.get("extensions", False)
         if not isinstance(extensions, bool):
             raise self.fail("extensions", f"must be true or false, not {_type(extensions)}")
+        auth, auth_table = self.auth()
         profile = Profile(
             name=name,
             send=send,
@@ -231,9 +236,38 @@ class _Checker:
             send_typing=send_typing,
             anonymous=self.string(self.data, "anonymous", "anonymous", ""),
             source=self.source,
+            auth=auth,
+            auth_table=auth_table,
         )
         self.consistent(profile, receive_table)
         return profile
+
+    def auth(self) -> tuple[str, tuple[tuple[str, object], ...]]:
+        """`auth = false` (or no key): none; `auth = "desktop-chat"`; or an
+        `[auth]` table whose strings may be `$name` and `$token`."""
+        value = self.data.get("auth", False)
+        if value is False:
+            return AUTH_NONE, ()
+        if value == AUTH_DESKTOP_CHAT:
+            return AUTH_DESKTOP_CHAT, ()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.auth_value(item, f"auth.{key}")
+            return AUTH_TABLE, tuple(value.items())
+        raise self.fail(
+            "auth", f'must be false, "desktop-chat" or a table, not {value!r}'
+        )
+
+    def auth_value(self, value: object, where: str) -> None:
+        if isinstance(value, str) and value.startswith("$") and not value.startswith("$$") \
+                and value not in AUTH_PLACEHOLDERS:
+            raise self.fail(where, f"{value!r}: the placeholders here are $name and $token")
+        if isinstance(value, list):
+            for item in value:
+                self.auth_value(item, where)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.auth_value(item, f"{where}.{key}")
 
     def consistent(self, profile: Profile, receive_table: dict[str, Any]) -> None:
         """What each part allows alone but not together."""

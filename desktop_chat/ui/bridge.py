@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.client.chat_client import ChatClient
 from desktop_chat.client.errors import FileRefused, MessageRefused
-from desktop_chat.client.notices import Notice
+from desktop_chat.client.notices import JoinRefused, Notice
 from desktop_chat.client.presence import (
     PresenceEvent,
     PresenceKind,
@@ -65,6 +65,28 @@ class StatusText(QObject):
                     if wait >= 1
                     else self.tr(" (trying again now)")
                 )
+            if status.error:
+                text += fill(self.tr(": %1"), self.notice(status.error))
+            return text + host_note
+        if status.user_offline:
+            return self.tr("Offline: you went offline; messages you write are kept") + host_note
+        return self.tr("Offline") + host_note
+
+    def summary(self, status: Status, hosting: str = "") -> str:
+        """The status line in words for people ("Connected", "Reconnecting in
+        4 s…"); the ids, address and transport are in `describe`, its tooltip."""
+        host_note = self.tr(" · hosting the chat here") if hosting else ""
+        if status.state is ConnectionState.CONNECTED:
+            return self.tr("Connected") + host_note
+        if status.state is ConnectionState.CONNECTING:
+            return self.tr("Connecting…") + host_note
+        if status.state is ConnectionState.RECONNECTING:
+            wait = None if status.retry_at is None else status.retry_at - time.monotonic()
+            text = (
+                self.tr("Reconnecting in %n s…", "", round(wait))
+                if wait is not None and wait >= 1
+                else self.tr("Reconnecting…")
+            )
             if status.error:
                 text += fill(self.tr(": %1"), self.notice(status.error))
             return text + host_note
@@ -135,10 +157,13 @@ class ClientBridge(QObject):
     # Typed where Qt can carry the type as is (a Python class is passed by reference).
     delivery_changed = Signal(DeliveryUpdate)
     status_changed = Signal(Status)
-    status_text_changed = Signal(str)
+    # The status line: in words for people, and in detail (its tooltip).
+    status_text_changed = Signal(str, str)
     connected_to = Signal(ServerTarget)  # a server that worked, to remember
     send_refused = Signal(str, str)  # text, why: nothing was stored, the text goes back
     join_refused = Signal(str)  # a room the server would not let us join
+    # The same refusal in words (room, text), said beside the join field, not in Everyone.
+    join_problem = Signal(str, str)
     retry_pending = Signal(bool)  # a reconnect is being waited for
     # Who is here or who types changed in a room ("" = everyone, or a server
     # without rooms): `presence(room)` says what to show now.
@@ -242,7 +267,9 @@ class ClientBridge(QObject):
 
     def _status(self, status: Status) -> None:
         self.status_changed.emit(status)
-        self.status_text_changed.emit(self.texts.describe(status, self.hosting))
+        self.status_text_changed.emit(
+            self.texts.summary(status, self.hosting), self.texts.describe(status, self.hosting)
+        )
         self.retry_pending.emit(status.retry_at is not None)
         target = self.client.target
         if status.state is ConnectionState.CONNECTED and target is not None:
@@ -291,7 +318,11 @@ class ClientBridge(QObject):
         return self.client.has_presence
 
     def _notice(self, notice: Notice) -> None:
-        """A notice of the client, said in the window's language where it belongs."""
+        """A notice of the client, said in the window's language where it belongs:
+        a refused join beside the join field it was typed in."""
+        if isinstance(notice, JoinRefused):
+            self.join_problem.emit(notice.refused, self.texts.notice(notice))
+            return
         self._gather(system_message(self.texts.notice(notice), notice.room))
 
     def refresh_status(self) -> None:
@@ -421,7 +452,8 @@ class ClientBridge(QObject):
         except InvalidServerUrl as exc:
             why = self.texts.url_problem(exc)
             self.show_system(self.texts.cannot_connect(why))
-            self.status_text_changed.emit(self.texts.invalid_address(why))
+            said = self.texts.invalid_address(why)
+            self.status_text_changed.emit(said, said)
             return
         current = self.client.target
         self.connect_to(ServerTarget(url, current.path if current else DEFAULT_PATH), profile)

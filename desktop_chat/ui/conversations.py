@@ -74,7 +74,7 @@ class Conversations(QObject):
         self.me: Callable[[], str] = lambda: ""
         self.list_model = ConversationListModel(self, self.state.unread, self.state.mentions)
         self.state.on_unread = self.list_model.unread_changed
-        self._models: dict[str, MessageModel] = {EVERYONE: MessageModel(self)}
+        self._models: dict[str, MessageModel] = {EVERYONE: self._everyone()}
         self._seen = False
         # Where messages that name no room go (a server without meta), or "".
         self.fallback_room = ""
@@ -110,11 +110,17 @@ class Conversations(QObject):
 
     # ---- changes ----------------------------------------------------------------
 
+    def _everyone(self) -> MessageModel:
+        model = MessageModel(self)
+        model.room = EVERYONE  # its lines need not say "to everyone"
+        return model
+
     def add(self, room: str) -> MessageModel:
         self._hidden.discard(room)
         model = self._models.get(room)
         if model is None:
             model = self._models[room] = MessageModel(self)
+            model.room = room  # its lines need not say "in #room"
             self.list_model.add(room)
         return model
 
@@ -155,7 +161,7 @@ class Conversations(QObject):
         for room in [r for r in self._models if r != EVERYONE]:
             self.remove(room)
         everyone = self._models[EVERYONE]
-        self._models[EVERYONE] = MessageModel(self)
+        self._models[EVERYONE] = self._everyone()
         self.state.forget(EVERYONE)
         self._restored.clear()
         self._models[EVERYONE].append(notes)

@@ -22,18 +22,23 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -63,6 +68,7 @@ from desktop_chat.ui.status_label import StatusLabel
 from desktop_chat.ui.tr import fill
 
 _W = TypeVar("_W", bound=QWidget)
+NARROW = 640  # px: under this width the window lays itself out for a narrow screen
 
 
 def _copy(text: str) -> None:
@@ -175,11 +181,30 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.host_elsewhere_button)
         self.statusBar().addPermanentWidget(self.offline_button)
 
+        # The first row is the conversation's: its name, and a button that
+        # opens the account's server row (name, address, profile, Connect):
+        # set once, seldom touched, so folded away until asked for or needed.
+        self.conversation_title = _named(QLabel(), "conversationTitle")
+        self.conversation_title.setTextFormat(Qt.TextFormat.PlainText)
+        title_font = self.conversation_title.font()
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        self.conversation_title.setFont(title_font)
+        self.server_button = _named(QToolButton(), "serverButton")
+        self.server_button.setCheckable(True)
+        self.server_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._server_row_chosen = False  # the user opened or closed it: theirs to say
         top = QHBoxLayout()
-        top.addWidget(self.name_edit)
-        top.addWidget(self.server_url, 1)
-        top.addWidget(self.profile_combo)
-        top.addWidget(self.connect_button)
+        top.addWidget(self.conversation_title, 1)
+        top.addWidget(self.server_button)
+        # One line when wide; when narrow, the address gets a line of its own
+        # (it is not cut to "://localhost:3000"): `_fit_width`.
+        self._server_grid = QGridLayout()
+        self._server_grid.setContentsMargins(0, 0, 0, 0)
+        self.server_row = _named(QWidget(), "serverRow")
+        self.server_row.setLayout(self._server_grid)
+        self.server_row.setVisible(False)
+        self._narrow: bool | None = None
         self.room_row = self.sidebar.join_row  # hidden where the server has no rooms
         bottom = QHBoxLayout()
         bottom.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -193,8 +218,15 @@ class MainWindow(QMainWindow):
         self.search_panel.closed.connect(self.message_input.setFocus)
         chat = QVBoxLayout()
         chat.setContentsMargins(0, 0, 0, 0)
-        chat.addWidget(self.search_panel, 1)
-        chat.addWidget(self.message_list, 2)
+        # Search results and the conversation share the height, half each at
+        # first; the user may move the line between them.
+        self.search_splitter = _named(QSplitter(Qt.Orientation.Vertical), "searchSplitter")
+        self.search_splitter.setChildrenCollapsible(False)
+        self.search_splitter.addWidget(self.search_panel)
+        self.search_splitter.addWidget(self.message_list)
+        self.search_splitter.setStretchFactor(0, 1)
+        self.search_splitter.setStretchFactor(1, 1)
+        chat.addWidget(self.search_splitter, 1)
         chat.addWidget(self.presence)
         chat.addWidget(self.target_label)
         chat.addWidget(self.lines.compose_bar)
@@ -210,6 +242,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([220, 540])
         layout = QVBoxLayout()
         layout.addLayout(top)
+        layout.addWidget(self.server_row)
         layout.addWidget(self.splitter, 1)
         central = QWidget()
         central.setLayout(layout)
@@ -245,6 +278,7 @@ class MainWindow(QMainWindow):
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(slot)
+        self.server_button.toggled.connect(self._server_toggled)
         self.connect_button.clicked.connect(self._connect)
         self.server_url.returnPressed.connect(self._connect)
         self.profile_combo.activated.connect(lambda _index: self._connect())
@@ -260,6 +294,7 @@ class MainWindow(QMainWindow):
         self.message_list.installEventFilter(self)
         self.message_list.customContextMenuRequested.connect(self._show_message_menu)
         self.delegate.link_activated.connect(self.open_link)
+        self._fit_width()
         self.retranslateUi()
         self.status_label.setText(self.tr("Offline"))
         self.message_input.setFocus()
@@ -283,6 +318,9 @@ class MainWindow(QMainWindow):
             self.tr("The name others see on your messages; Enter changes it at once")
         )
         self.server_url.setToolTip(self.tr("The Socket.IO server to chat on; Enter connects"))
+        self.server_button.setText(self.tr("Server"))
+        self._server_tooltip()
+        self._show_title()
         self.connect_button.setText(self.tr("Connect"))
         self.profile_combo.setToolTip(
             self.tr("How this server speaks (its events): choosing another reconnects with it")
@@ -355,18 +393,23 @@ class MainWindow(QMainWindow):
         self.message_list.set_conversation(model)
         self.sidebar.select(room)
         self._show_target()
+        self._show_title()
         self._seen_changed()
 
     def start_search(self, everywhere: bool) -> None:
-        """Ctrl+F (the conversation shown) or Ctrl+Shift+F (all of them)."""
+        """Ctrl+F (the conversation shown) or Ctrl+Shift+F (all of them): the
+        results take half the height, the conversation the other half."""
+        if not self.search_panel.isVisible():
+            half = max(1, self.search_splitter.height() // 2)
+            self.search_splitter.setSizes([half, half])
         self.search_panel.start(everywhere, conversation_title(self._room))
 
-    def search(self, text: str, everywhere: bool) -> list[Hit]:
-        """Search as a user does (type, Enter): the results are those listed."""
+    def search(self, text: str, everywhere: bool) -> None:
+        """Search as a user does (type, Enter); the results come when the search
+        (on a worker thread) is done: `search_panel.searching` turns False."""
         self.start_search(everywhere)
         self.search_panel.field.setText(text)
-        self.search_panel.search_requested.emit(text.strip(), everywhere)
-        return self.search_panel.model.hits()
+        self.search_panel.search_now()
 
     def seen(self) -> bool:
         """Whether the user sees the newest messages of the conversation shown."""
@@ -476,14 +519,30 @@ class MainWindow(QMainWindow):
             return
         self._show_whole(message)
 
-    def _show_whole(self, message: Message) -> None:
-        box = QMessageBox(self)
+    def _show_whole(self, message: Message) -> QDialog:
+        """The whole text, in a box that fits the screen it opens on: a long
+        message scrolls inside it, and its OK button stays on screen."""
+        box = QDialog(self)
+        box.setObjectName("wholeMessage")
         box.setWindowTitle(self.tr("Message"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(message.text[:20000] + ("…" if len(message.text) > 20000 else ""))
-        box.setDetailedText(message.text if len(message.text) > 20000 else "")
+        text = QPlainTextEdit()
+        text.setObjectName("wholeMessageText")
+        text.setReadOnly(True)
+        text.setPlainText(message.text)  # plain text: untrusted, shown as it is
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(box.accept)
+        layout = QVBoxLayout(box)
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)
+        screen = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        metrics = text.fontMetrics()
+        lines = message.text.count("\n") + 1
+        wanted_w = min(metrics.averageCharWidth() * 80, int(screen.width() * 0.8))
+        wanted_h = metrics.lineSpacing() * lines + buttons.sizeHint().height() + 60
+        box.resize(max(360, wanted_w), max(160, min(wanted_h, int(screen.height() * 0.8))))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+        return box
 
     def open_link(self, url: QUrl) -> None:
         """Hand a link the user clicked to their browser; the app itself fetches nothing."""
@@ -504,7 +563,11 @@ class MainWindow(QMainWindow):
         for link in self.delegate.body_of(message).links[:10]:
             target = link.target
             shown = target if len(target) <= 80 else target[:79] + "…"
-            menu.addAction(fill(self.tr("Open %1"), shown), partial(self.open_link, link.url))
+            # "&" in an action's text marks a mnemonic: doubled, the address shows as it is.
+            menu.addAction(
+                fill(self.tr("Open %1"), shown.replace("&", "&&")),
+                partial(self.open_link, link.url),
+            )
             menu.addAction(self.tr("Copy link address"), partial(_copy, target))
             menu.addSeparator()
         menu.addAction(self.tr("Copy text"), partial(_copy, message.text))
@@ -535,8 +598,10 @@ class MainWindow(QMainWindow):
         if not self.message_input.toPlainText():
             self.message_input.setPlainText(text)
 
-    def show_status(self, text: str) -> None:
-        self.status_label.setText(text)
+    def show_status(self, text: str, details: str = "") -> None:
+        """The status line: `text` in words for people, `details` (ids, address,
+        transport, hosting) in its tooltip and in `status_label.text()`."""
+        self.status_label.set_status(text, details or text)
 
     def _offline_toggled(self, offline: bool) -> None:
         self._offline_text()
@@ -556,8 +621,30 @@ class MainWindow(QMainWindow):
         self.offline_button.setText(self.tr("Go online") if offline else self.tr("Go offline"))
 
     def show_reconnect(self, waiting: bool) -> None:
-        """Offer "Reconnect now" only while a retry is being waited for."""
+        """Offer "Reconnect now" only while a retry is being waited for; the
+        server row opens then (unless the user closed it): the address may be
+        what is wrong."""
         self.reconnect_button.setVisible(waiting)
+        if waiting and not self._server_row_chosen:
+            self.server_button.setChecked(True)
+            self._server_row_chosen = False  # opened for them, not by them
+
+    def _server_toggled(self, shown: bool) -> None:
+        self._server_row_chosen = True
+        self.server_row.setVisible(shown)
+        if shown:
+            self.server_url.setFocus()
+
+    def _server_tooltip(self) -> None:
+        address = self.server_url.text()
+        self.server_button.setToolTip(
+            fill(self.tr("Your name, the server (%1), its profile and Connect"), address)
+            if address
+            else self.tr("Your name, the server, its profile and Connect")
+        )
+
+    def _show_title(self) -> None:
+        self.conversation_title.setText(conversation_title(self._room))
 
     def offer_host_elsewhere(self, offer: bool) -> None:
         """Offer "Host on another port" while the address is held by a non-chat server."""
@@ -594,8 +681,13 @@ class MainWindow(QMainWindow):
         self.search_panel.show_results(query, hits)
 
     def show_address(self, text: str) -> None:
-        """The address the window connects to, in the field at the top."""
+        """The address the window connects to, in the server row's field."""
         self.server_url.setText(text)
+        self._server_tooltip()
+
+    def show_join_problem(self, room: str, text: str) -> None:
+        """Why a join was refused, beside the join field (not a line in Everyone)."""
+        self.sidebar.show_join_problem(room, text)
 
     def offer_room(self, room: str) -> None:
         """A room to join, put in the join field (--room)."""
@@ -642,6 +734,40 @@ class MainWindow(QMainWindow):
     def show_server(self, url: str) -> None:
         if not self.server_url.hasFocus():
             self.server_url.setText(url)
+        self._server_tooltip()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Narrow (under NARROW px): the sidebar takes at most a quarter of the
+        width, and the server row is two lines; wide: one line."""
+        narrow = self.width() < NARROW
+        if narrow:
+            sizes = self.splitter.sizes()
+            most = max(110, self.width() // 4)
+            if len(sizes) == 2 and sizes[0] > most:
+                self.splitter.setSizes([most, sum(sizes) - most])
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        grid = self._server_grid
+        for widget in (self.name_edit, self.server_url, self.profile_combo, self.connect_button):
+            grid.removeWidget(widget)
+        if narrow:
+            grid.addWidget(self.server_url, 0, 0, 1, 3)
+            grid.addWidget(self.name_edit, 1, 0)
+            grid.addWidget(self.profile_combo, 1, 1)
+            grid.addWidget(self.connect_button, 1, 2)
+        else:
+            grid.addWidget(self.name_edit, 0, 0)
+            grid.addWidget(self.server_url, 0, 1)
+            grid.addWidget(self.profile_combo, 0, 2)
+            grid.addWidget(self.connect_button, 0, 3)
+        for column in range(4):
+            grid.setColumnStretch(column, 0)
+        grid.setColumnStretch(0 if narrow else 1, 1)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

@@ -60,6 +60,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QTextLayout,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -95,7 +96,7 @@ from desktop_chat.ui.message_body import (
     message_body,
     shown_text,
 )
-from desktop_chat.ui.message_model import FileView, Role, header_text
+from desktop_chat.ui.message_model import FileView, Role, header_text, new_messages_text
 from desktop_chat.ui.reaction_chips import (
     Chip,
     chip_at,
@@ -120,6 +121,7 @@ _MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per d
 _BAND = int(Role.BAND)
 _FILE = int(Role.FILE)
 _GROUPED = int(Role.GROUPED)
+_LEAD = int(Role.LEAD)
 _BAND_FLAGS = int(Qt.AlignmentFlag.AlignCenter)
 _WORDS = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 _ANYWHERE = _WORDS | int(Qt.TextFlag.TextWrapAnywhere)
@@ -152,18 +154,31 @@ def _file_view(index: _Index) -> FileView | None:
     return view if isinstance(view, FileView) else None
 
 
-def _grouped(index: _Index, message: Message) -> bool:
-    """A file sent with the one before it, by the same sender: no header of its own."""
-    return message.attachment is not None and index.data(_GROUPED) is True
+def _grouped(index: _Index) -> bool:
+    """A line close after the one before it, by the same sender (files sent
+    together, or a message within minutes): no header of its own."""
+    return index.data(_GROUPED) is True
 
 
 def _never() -> bool:
     return False
 
 
-def _laid_out(body: Body) -> bool:
-    """Whether a body is drawn through a QTextLayout (links or formats), not drawText."""
-    return bool(body.links or body.styles)
+def _flags(text: str, kind: Kind) -> int:
+    """drawText's flags for a row `_laid_out` said no to: only a notice with a
+    long word wraps anywhere (other kinds with one are laid out), so the words
+    are not looked at twice."""
+    return text_flags(text) if kind is Kind.SYSTEM else _WORDS
+
+
+def _laid_out(body: Body, kind: Kind = Kind.OTHER) -> bool:
+    """Whether a body is drawn through a QTextLayout (links, formats, or a word too
+    long for a line), not drawText. drawText can only wrap a whole text anywhere,
+    so one long word would break every word of its message ("deliberat|ely");
+    a layout breaks at word boundaries and inside that word only."""
+    return bool(body.links or body.styles) or (
+        kind is not Kind.SYSTEM and has_long_words(body.text)
+    )
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -317,10 +332,14 @@ class MessageDelegate(QStyledItemDelegate):
         if message is None or not message.reply_to:
             return None
         rect = self._view.visualRect(index)
-        top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
+        top = rect.top() + MARGIN // 2 + PADDING + self._head_height(index)
         top += self._band_height(index)
         left = rect.left() + MARGIN + PADDING
         return QRect(left, top, rect.width() - 2 * (MARGIN + PADDING), self._header_height)
+
+    def _head_height(self, index: _Index) -> int:
+        """The header line and the gap under it; none for a grouped line."""
+        return 0 if _grouped(index) else self._header_height + GAP
 
     def body_of(self, message: Message) -> Body:
         """What the list draws of `message` and the links in it (cached by id)."""
@@ -382,12 +401,24 @@ class MessageDelegate(QStyledItemDelegate):
                 if estimate is None:
                     estimate = self._estimate(message, index)
                     remember(self._estimates, message.id, estimate)
-                return QSize(self._width, estimate + self._band_height(index))
+                return QSize(self._width, estimate + self._lead_height(index))
             height = self._measure(message, index)
-        return QSize(self._width, height + self._band_height(index))
+        return QSize(self._width, height + self._lead_height(index))
 
     def _band_height(self, index: _Index) -> int:
         return self._header_height + GAP * 2 if _band(index) else 0
+
+    def _lead_height(self, index: _Index) -> int:
+        """What is above a row's text: a band ("New messages", a day), and a
+        header unless the line is grouped under the one before. Asked anew each
+        time, not kept with the row's height: a page of older lines or the New
+        messages line changes them while the text stays."""
+        lead = index.data(_LEAD)  # one call: the band's text, or whether grouped
+        if lead is True:
+            return 0
+        if lead:
+            return 2 * self._header_height + 3 * GAP  # a band, and the header under it
+        return self._header_height + GAP
 
     @staticmethod
     def _rows(index: _Index) -> int:
@@ -403,22 +434,20 @@ class MessageDelegate(QStyledItemDelegate):
         extra = area_height(message, _file_view(index), self._width, self._body_metrics)
         if message.text:
             extra += GAP  # between the file and its caption
-        if _grouped(index, message):
-            extra -= self._header_height + GAP
         return extra
 
     def _measure(self, message: Message, index: _Index) -> int:
-        if _laid_out(self.body_of(message)):
+        if _laid_out(self.body_of(message), message.kind):
             body_height = math.ceil(self._layout_of(message).boundingRect().height())
         else:
             metrics = self._system_metrics if message.kind is Kind.SYSTEM else self._body_metrics
             body = self.body_of(message)
             body_height = metrics.boundingRect(
-                QRect(0, 0, self._width, 1_000_000), text_flags(body.text), body.text
+                QRect(0, 0, self._width, 1_000_000), _flags(body.text, message.kind), body.text
             ).height()
         if message.attachment is not None and not message.text and not message.deleted:
             body_height = 0  # no caption: the file alone
-        height = self._header_height + GAP + body_height + 2 * PADDING + MARGIN
+        height = body_height + 2 * PADDING + MARGIN  # the header: _lead_height
         height += self._quote_height(message) + self._chips_height(message)
         if message.attachment is not None:
             height += self._file_height(message, index)
@@ -435,7 +464,7 @@ class MessageDelegate(QStyledItemDelegate):
             lines = sum(-(-len(line) // per_line) or 1 for line in text.split("\n"))
         else:
             lines = -(-len(text) // per_line) or 1
-        estimate = (self._header_height + GAP + lines * metrics.lineSpacing() + 2 * PADDING
+        estimate = (lines * metrics.lineSpacing() + 2 * PADDING
                     + MARGIN + self._quote_height(message) + self._chips_height(message))
         if message.attachment is not None:
             estimate += self._file_height(message, index)
@@ -443,7 +472,8 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _tail_rows(self) -> int:
         if self._tail < 0:
-            row = self._header_height + GAP + self._body_metrics.lineSpacing() + 2 * PADDING
+            # The shortest row: one line under no header (grouped under the one before).
+            row = self._body_metrics.lineSpacing() + 2 * PADDING
             self._tail = self._view.viewport().height() // max(1, row + MARGIN) + 2
         return self._tail
 
@@ -479,12 +509,18 @@ class MessageDelegate(QStyledItemDelegate):
             band_height = self._header_height + GAP * 2
             painter.save()
             painter.setFont(header_font)
-            painter.setPen(colors.muted)
-            painter.drawText(
-                QRect(rect.left() + MARGIN, rect.top(), rect.width() - 2 * MARGIN, band_height),
-                _BAND_FLAGS,
-                band,
-            )
+            # A line across with the caption in its middle; the New messages
+            # line in the colour that says "look here".
+            new = band.startswith(new_messages_text())
+            ink = colors.failed if new else colors.muted
+            painter.setPen(ink)
+            area = QRect(rect.left() + MARGIN, rect.top(), rect.width() - 2 * MARGIN, band_height)
+            painter.drawText(area, _BAND_FLAGS, band)
+            half = painter.fontMetrics().horizontalAdvance(band) // 2 + 8
+            middle, y = area.center().x(), area.center().y()
+            painter.setPen(QPen(ink, 2 if new else 1))
+            painter.drawLine(area.left(), y, middle - half, y)
+            painter.drawLine(middle + half, y, area.right(), y)
             painter.restore()
             rect.setTop(rect.top() + band_height)
         left, top = rect.left() + MARGIN, rect.top() + MARGIN // 2
@@ -497,6 +533,10 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(QRect(left, top, width, height), 6, 6)
         if mentioned:
             painter.fillRect(QRect(left, top + 3, MENTION_BAR, height - 6), colors.mention_bar)
+        elif kind is Kind.OWN:  # one's own lines: a bar at the right, as Telegram sets them apart
+            painter.fillRect(
+                QRect(left + width - MENTION_BAR, top + 3, MENTION_BAR, height - 6), colors.own_bar
+            )
         if option.state & _FOCUSED:  # the keyboard's place in the list, visible
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(QPen(colors.link, 2))
@@ -508,8 +548,8 @@ class MessageDelegate(QStyledItemDelegate):
         header_height = self._header_height
         has_file = message.attachment is not None and not message.deleted
         head = header_height + GAP
-        if has_file and _grouped(index, message):
-            head = 0  # one header for files sent together
+        if _grouped(index):
+            head = 0  # one header for a sender's lines in a row
         else:
             painter.setFont(header_font)
             if message.state is DeliveryState.FAILED:
@@ -521,7 +561,7 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(
                 QRect(left, top, width, header_height),
                 _HEADER_OWN if kind is Kind.OWN else _HEADER_OTHER,
-                self._header_of(message),
+                self._header_of(message, getattr(index.model(), "room", None)),
             )
         body_top = top + head
         bottom = top + height  # of the content: the reaction chips sit on it
@@ -554,13 +594,13 @@ class MessageDelegate(QStyledItemDelegate):
             height -= layout.rect.height() + GAP
         painter.setFont(self._system_font if message.deleted else body_font)
         painter.setPen(colors.muted if kind is Kind.SYSTEM or message.deleted else colors.text)
-        if _laid_out(self.body_of(message)) and self._width > 0:
+        if _laid_out(self.body_of(message), message.kind) and self._width > 0:
             draw_body(painter, self._layout_of(message), QPointF(left, body_top), colors.muted)
         else:
             body = self.body_of(message)
             painter.drawText(
                 QRect(left, body_top, width, height - head),
-                text_flags(body.text),
+                _flags(body.text, message.kind),
                 body.text,
             )
         painter.restore()
@@ -582,6 +622,34 @@ class MessageDelegate(QStyledItemDelegate):
             colors.code,
         )
 
+    def painted_lines(self, message: Message) -> list[str]:
+        """The lines the text of `message` is painted in at the current width:
+        the layout's, or those drawText makes with the row's flags (the same
+        QTextLayout wrapping Qt runs inside drawText). Where a row breaks is
+        what a reader sees, so tests ask this."""
+        body = self.body_of(message)
+        if _laid_out(body, message.kind):
+            layout = self._layout_of(message)
+            text = layout.text()
+        else:
+            text = body.text
+            layout = QTextLayout(text, self._body_font)
+            option = QTextOption()
+            option.setWrapMode(
+                QTextOption.WrapMode.WrapAnywhere
+                if text_flags(text) & int(Qt.TextFlag.TextWrapAnywhere)
+                else QTextOption.WrapMode.WordWrap
+            )
+            layout.setTextOption(option)
+            layout.beginLayout()
+            while (line := layout.createLine()).isValid():
+                line.setLineWidth(self._width)
+            layout.endLayout()
+        return [
+            text[line.textStart():line.textStart() + line.textLength()]
+            for line in (layout.lineAt(i) for i in range(layout.lineCount()))
+        ]
+
     def link_at(self, index: _Index, pos: QPoint) -> Link | None:
         """The link drawn at `pos` (viewport coordinates) in the row of `index`, if any.
 
@@ -598,7 +666,7 @@ class MessageDelegate(QStyledItemDelegate):
         rect = self._view.visualRect(index)
         self._update_fonts(self._view.font())
         left = rect.left() + MARGIN + PADDING
-        top = rect.top() + MARGIN // 2 + PADDING + self._header_height + GAP
+        top = rect.top() + MARGIN // 2 + PADDING + self._head_height(index)
         top += self._band_height(index) + self._quote_height(message)
         if message.attachment is not None and not message.deleted:
             layout = self.file_layout(index)
@@ -616,9 +684,7 @@ class MessageDelegate(QStyledItemDelegate):
         rect = self._view.visualRect(index)
         left = rect.left() + MARGIN + PADDING
         top = rect.top() + MARGIN // 2 + PADDING + self._band_height(index)
-        top += self._quote_height(message)
-        if not _grouped(index, message):
-            top += self._header_height + GAP
+        top += self._quote_height(message) + self._head_height(index)
         return file_layout(message, _file_view(index), left, top, self._width, self._body_metrics)
 
     def file_action_at(self, index: _Index, pos: QPoint) -> str:
@@ -694,11 +760,11 @@ class MessageDelegate(QStyledItemDelegate):
                 return True
         return bool(super().helpEvent(event, view, option, index))
 
-    def _header_of(self, message: Message) -> str:
+    def _header_of(self, message: Message, shown_in: str | None = None) -> str:
         key = (message.id, message.state, message.error, message.edited_at)
         header = self._headers.get(key)
         if header is None:
-            header = header_text(message)
+            header = header_text(message, shown_in)
             remember(self._headers, key, header)
         return header
 
@@ -732,6 +798,7 @@ class _Colors:
         self.code.setAlpha(28)
         self.mention = colors.mention
         self.mention_bar = colors.mention_bar
+        self.own_bar = colors.own_bar
         self.base = palette.color(QPalette.ColorRole.Base)
 
     def sender(self, name: str) -> QColor:

@@ -75,7 +75,7 @@ from desktop_chat.ui.message_archive import CHUNK, _Archive
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.tr import fill
 
-__all__ = ["CHUNK", "FileView", "MessageModel", "Role", "header_text"]
+__all__ = ["CHUNK", "FileView", "MessageModel", "Role", "header_text", "new_messages_text"]
 
 translate = QCoreApplication.translate
 
@@ -87,6 +87,9 @@ MAX_ROWS = 600  # most rows the view holds while the user reads back
 HOT = 20_000  # newest messages kept as objects
 THUMBNAILS = 200  # decoded thumbnails kept (one is up to 240 x 240 x 4 bytes)
 GROUP_SECONDS = 60  # files of one sender this close together show as one group
+# Messages of one sender this close together show under one header (as Telegram
+# and Slack group them): a conversation reads at a glance, more lines per screen.
+GROUP_TEXT_SECONDS = 300
 
 # Marked for translation here, translated where shown (header_text).
 STATE_LABELS = {
@@ -117,9 +120,13 @@ class Role(IntEnum):
     BAND = Qt.ItemDataRole.UserRole + 5
     # A line with a file: what the window knows of it now (a FileView).
     FILE = Qt.ItemDataRole.UserRole + 6
-    # A line with a file right after another of the same sender's: drawn
-    # without its header, as one group (bool).
+    # A line right after another of the same sender's (files sent together,
+    # or within minutes): drawn without its header, as one group (bool).
     GROUPED = Qt.ItemDataRole.UserRole + 7
+    # What is above a row's text, in one call for the delegate's sizeHint
+    # (asked for every row on every layout): the band's text if there is one
+    # (a band breaks a group), else whether the row is grouped (bool).
+    LEAD = Qt.ItemDataRole.UserRole + 8
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -144,12 +151,14 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _BAND = int(Role.BAND)
 _FILE = int(Role.FILE)
 _GROUPED = int(Role.GROUPED)
+_LEAD = int(Role.LEAD)
 # What a screen reader reads for a row (ui/accessible_text.py).
 _ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
 _ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 _ACCESSIBLE = (_ACCESSIBLE_TEXT, _ACCESSIBLE_DESCRIPTION)
 _ROLES = frozenset(
-    (_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND, _FILE, _GROUPED, *_ACCESSIBLE)
+    (_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND, _FILE, _GROUPED, _LEAD,
+     *_ACCESSIBLE)
 )
 
 
@@ -193,15 +202,23 @@ def _short(name: str, most: int = 60) -> str:
     return shown if len(shown) <= most else shown[: most - 1] + "…"
 
 
-def header_text(message: Message) -> str:
-    """The small line above a message: who, where, when, and its state."""
+def new_messages_text() -> str:
+    """The caption of the line above the first message not seen yet."""
+    return QCoreApplication.translate("MessageModel", "New messages")
+
+
+def header_text(message: Message, shown_in: str | None = None) -> str:
+    """The small line above a message: who, where, when, and its state. `shown_in`:
+    the room of the conversation it is shown in, which it need not name again."""
     if message.kind is Kind.SYSTEM:
         return format_time(message.ts)
     if message.kind is Kind.OWN:
         who = translate("MessageModel", "You")
     else:
         who = _short(message.sender) or translate("MessageModel", "Someone")
-    if message.room:
+    if message.room == shown_in:
+        where = ""
+    elif message.room:
         where = fill(translate("MessageModel", "in #%1"), _short(message.room))
     else:
         where = translate("MessageModel", "to everyone") if message.kind is Kind.OWN else ""
@@ -249,6 +266,8 @@ class MessageModel(QAbstractListModel):
         # The id of the first message the user had not seen when they came
         # back to this conversation: a "New messages" band is drawn above it.
         self.divider_id = ""
+        # The room of this conversation (set by its owner; None: not one room's).
+        self.room: str | None = None
         self._recent: list[Message] = []  # messages from len(_archive) on
         self._start = 0  # position of row 0 in the conversation
         self._end = 0  # position after the last row
@@ -284,6 +303,8 @@ class MessageModel(QAbstractListModel):
             return message.kind.value
         if role == _STATE:
             return message.state.value if message.state else None
+        if role == _LEAD:
+            return self._lead(self._start + row, message)
         if role == _BAND:
             return self._band(self._start + row, message)
         if role == _FILE:
@@ -300,12 +321,12 @@ class MessageModel(QAbstractListModel):
             return described
         if role == _TOOLTIP:
             return tooltip_text(message)
-        return header_text(message)  # HEADER
+        return header_text(message, self.room)  # HEADER
 
     def _band(self, position: int, message: Message) -> str:
         new = ""
         if message.id == self.divider_id:
-            new = QCoreApplication.translate("MessageModel", "New messages")
+            new = new_messages_text()
         if position > -len(self._head):
             previous = self._at(position - 1)
             if day_of(previous.ts) == day_of(message.ts):
@@ -313,16 +334,44 @@ class MessageModel(QAbstractListModel):
         day = day_text(message.ts)
         return f"{new} · {day}" if new else day
 
+    def _lead(self, position: int, message: Message) -> str | bool:
+        """The band above a row, else whether it is grouped: `_band` and
+        `_grouped` in one look at the line before (asked for every row on
+        every layout, so one `_at` and one day comparison)."""
+        new = new_messages_text() if message.id == self.divider_id else ""
+        if position <= -len(self._head):
+            day = day_text(message.ts)
+            return f"{new} · {day}" if new else day
+        previous = self._at(position - 1)
+        if day_of(previous.ts) != day_of(message.ts):
+            day = day_text(message.ts)
+            return f"{new} · {day}" if new else day
+        if new:
+            return new
+        return self._follows(previous, message)
+
     def _grouped(self, position: int, message: Message) -> bool:
-        """Whether a line with a file follows another of the same sender's,
-        sent with it (several files at once): one header for the group."""
-        if message.attachment is None or position <= -len(self._head) \
-                or message.state is DeliveryState.FAILED:  # its header says why
+        """Whether a line follows another of the same sender's closely enough to
+        go under its header: files sent together (within GROUP_SECONDS), any
+        line within GROUP_TEXT_SECONDS. Not across a band (a new day, "New
+        messages"), nor a failed line (its header says why), nor a notice."""
+        if message.kind is Kind.SYSTEM or position <= -len(self._head) \
+                or message.state is DeliveryState.FAILED or message.id == self.divider_id:
             return False
         previous = self._at(position - 1)
-        return (previous.attachment is not None and previous.kind is message.kind
-                and previous.sender == message.sender and previous.room == message.room
-                and abs(message.ts - previous.ts) < GROUP_SECONDS)
+        return self._follows(previous, message) and day_of(previous.ts) == day_of(message.ts)
+
+    @staticmethod
+    def _follows(previous: Message, message: Message) -> bool:
+        """Whether `message` goes under the header of `previous`, the line before
+        it on the same day with no "New messages" line between them."""
+        if (message.kind is Kind.SYSTEM or message.state is DeliveryState.FAILED
+                or previous.kind is not message.kind or previous.sender != message.sender
+                or previous.room != message.room or previous.state is DeliveryState.FAILED):
+            return False
+        both_files = previous.attachment is not None and message.attachment is not None
+        within = GROUP_SECONDS if both_files else GROUP_TEXT_SECONDS
+        return abs(message.ts - previous.ts) < within
 
     def message_at(self, row: int) -> Message:
         return self._at(self._start + row)

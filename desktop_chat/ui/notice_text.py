@@ -133,7 +133,11 @@ def notice_text(notice: Notice) -> str:
                 translate("NoticeText", "Joined room '%1' (the server did not confirm)."), room
             )
         case JoinRefused(refused=room, reason=reason):
-            return fill(translate("NoticeText", "Could not join %1: “%2”"), room, reason)
+            # Said beside the join field: a long name shortened, and the
+            # protocol's own prefix ("join-room: ") left out of the server's words.
+            shown = room if len(room) <= 40 else room[:39] + "…"
+            reason = reason.removeprefix("join-room: ")
+            return fill(translate("NoticeText", "Could not join %1: “%2”"), shown, reason)
         case NoRoomsToJoin(profile=profile):
             return fill(translate("NoticeText", "The %1 profile has no rooms to join."), profile)
         case StoreStartedOver():

@@ -6,7 +6,7 @@ both labels hold server text (names), so they are plain text, never rich.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop_chat.ui.plain import plain_tooltip
@@ -27,10 +27,17 @@ class PresenceBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.typing, 1)
         layout.addWidget(self.count)
+        self._count = 0
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.show_count(self._count)  # "3 participants" said in the new language
+        super().changeEvent(event)
 
     def show_count(self, count: int) -> None:
         """The count as the server says it; none is not a count (we are here
         ourselves: the server answered before it had our join)."""
+        self._count = count
         if count <= 0:
             self.count.setText("")
             return
@@ -44,5 +51,6 @@ class PresenceBar(QWidget):
         self.typing.setToolTip(plain_tooltip(text) if len(text) > 40 else "")
 
     def reset(self) -> None:
+        self._count = 0
         self.count.setText("")
         self.typing.setText("")

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QPointF,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QTextCharFormat, QTextLayout
@@ -40,12 +41,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.client.history import Hit, spans_of
-from desktop_chat.protocol.messages import display_text
+from desktop_chat.protocol.messages import Kind, Message, display_text
 from desktop_chat.ui.conversation_list_model import conversation_title
 from desktop_chat.ui.message_model import day_of, day_text, format_time
+from desktop_chat.ui.theme import blend, message_colors
 
 _Index = QModelIndex | QPersistentModelIndex
 SNIPPET = 160  # characters of a result shown around its first match
+DEBOUNCE_MS = 250  # a pause in typing this long starts the search
 
 
 class ResultRole(IntEnum):
@@ -81,12 +84,21 @@ class SearchResultsModel(QAbstractListModel):
         if role == ResultRole.HIT:
             return hit
         if role == ResultRole.WHERE:
-            who = display_text(hit.message.sender)[:40] or hit.message.kind.value
+            who = self._who(hit.message)
             when = format_time(hit.message.ts)
             if day_of(hit.message.ts) != day_of(time.time()):
                 when = f"{day_text(hit.message.ts)} {when}"
             return f"{conversation_title(hit.room)} · {who} · {when}"
         return None
+
+    def _who(self, message: Message) -> str:
+        """Who wrote a result, as the conversation says it: "You" for one's own
+        lines, a word for the app's notices, else the sender's name."""
+        if message.kind is Kind.OWN:
+            return self.tr("You")
+        if message.kind is Kind.SYSTEM:
+            return self.tr("Notice")
+        return display_text(message.sender)[:40] or self.tr("Someone")
 
     def set_results(self, query: str, hits: list[Hit]) -> None:
         self.beginResetModel()
@@ -112,12 +124,15 @@ class ResultDelegate(QStyledItemDelegate):
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         where = str(index.data(ResultRole.WHERE) or "")
         palette = option.palette
+        colors = message_colors(palette)  # readable on the selected row in both themes
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight).lighter(170))
+            painter.fillRect(
+                option.rect, blend(colors.selected, palette.color(QPalette.ColorRole.Base))
+            )
         line = option.fontMetrics.lineSpacing()
         left, top = option.rect.left() + 4, option.rect.top() + 4
-        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.setPen(colors.muted)
         painter.drawText(
             option.rect.adjusted(4, 4, -4, 0), int(Qt.AlignmentFlag.AlignLeft),
             option.fontMetrics.elidedText(where, Qt.TextElideMode.ElideRight,
@@ -138,7 +153,7 @@ class ResultDelegate(QStyledItemDelegate):
         if body.isValid():
             body.setLineWidth(max(10, option.rect.width() - 8))
         layout.endLayout()
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.setPen(colors.text)
         painter.setClipRect(option.rect)
         layout.draw(painter, QPointF(left, top + line))
         painter.restore()
@@ -149,6 +164,7 @@ class SearchPanel(QWidget):
 
     search_requested = Signal(str, bool)  # query, in all conversations
     result_chosen = Signal(object)  # a Hit, to be shown in its conversation
+    results_shown = Signal()  # the results of the query asked for are listed
     closed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -181,6 +197,15 @@ class SearchPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.count)
         layout.addWidget(self.results, 1)
+        # One line per result: a long one is cut, never scrolled sideways.
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Search as one types, once the typing pauses (DEBOUNCE_MS).
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(DEBOUNCE_MS)
+        self._pause.timeout.connect(self._run)
+        self._pending = ""  # the query asked for and not answered yet
+        self.field.textChanged.connect(self._typed)
         self.field.returnPressed.connect(self._search)
         self.results.activated.connect(self._chosen)
         self.close_button.clicked.connect(self.finish)
@@ -194,11 +219,13 @@ class SearchPanel(QWidget):
 
     def retranslateUi(self) -> None:
         """The texts in the current language (at start and on LanguageChange)."""
-        self.field.setPlaceholderText(self.tr("Search messages (Enter)"))
+        self.field.setPlaceholderText(self.tr("Search messages"))
         self.close_button.setText(self.tr("Close"))
         if self._title or self.everywhere:
             self._show_scope()
-        if self.model.rowCount() or self.count.text():
+        if self._pending:
+            self.count.setText(self.tr("Searching…"))
+        elif self.model.rowCount() or self.count.text():
             self._show_count(self.model.rowCount())
 
     def _show_scope(self) -> None:
@@ -211,10 +238,14 @@ class SearchPanel(QWidget):
         )
 
     def start(self, everywhere: bool, title: str) -> None:
-        """Open for this conversation (`title`) or for all of them."""
+        """Open for this conversation (`title`) or for all of them (a query
+        already typed is searched again where asked)."""
+        changed = (everywhere, title) != (self.everywhere, self._title)
         self.everywhere = everywhere
         self._title = title
         self._show_scope()
+        if changed and self.field.text().strip():
+            self.search_now()
         self.setVisible(True)
         self.field.setFocus()
         self.field.selectAll()
@@ -223,18 +254,54 @@ class SearchPanel(QWidget):
         self.setVisible(False)
         self.closed.emit()
 
+    @property
+    def searching(self) -> bool:
+        """Whether a query was asked for and its results are still to come."""
+        return bool(self._pending) or self._pause.isActive()
+
     def show_results(self, query: str, hits: list[Hit]) -> None:
+        """The results of `query`; those of a query typed over since are not shown."""
+        if query != self._pending:
+            return
+        self._pending = ""
         self.model.set_results(query, hits)
         self._show_count(len(hits))
         if hits:
             self.results.setCurrentIndex(self.model.index(0))
+        self.results_shown.emit()
+
+    def _typed(self, text: str) -> None:
+        if text.strip():
+            self._pause.start()  # again from the start: the user is still typing
+            return
+        self._pause.stop()
+        self._pending = ""
+        self.model.set_results("", [])
+        self.count.setText("")
+
+    def search_now(self) -> None:
+        """Search for what the field holds now, even if it was searched before."""
+        self._pending = ""
+        self._run()
+
+    def _run(self) -> None:
+        """Ask for the query in the field now, and say so meanwhile."""
+        self._pause.stop()
+        query = self.field.text().strip()
+        if not query or query == self._pending:
+            return
+        self._pending = query
+        self.count.setText(self.tr("Searching…"))
+        self.search_requested.emit(query, self.everywhere)
 
     def _search(self) -> None:
+        """Enter: the search at once, or, when its results are shown, the first of them."""
         query = self.field.text().strip()
-        if query and query == self.model.query and self.model.rowCount():
+        if query and query == self.model.query and not self.searching \
+                and self.model.rowCount():
             self._chosen(self.results.currentIndex())  # Enter again: go to the result
         elif query:
-            self.search_requested.emit(query, self.everywhere)
+            self._run()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

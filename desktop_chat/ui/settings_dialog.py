@@ -249,11 +249,10 @@ class SettingsDialog(QDialog):
             self.name_edit.setText(settings.name)
             self.servers_list.clear()
             for server in settings.servers:
-                transport = server.transport or self.tr("default transport")
-                item = QListWidgetItem(f"{server.url}   {server.path}   ({transport})")
+                item = QListWidgetItem()
                 item.setData(Qt.ItemDataRole.UserRole, (server.url, server.path, server.transport))
-                item.setToolTip(item.text())
                 self.servers_list.addItem(item)
+            self._server_texts()
             if self.servers_list.count():
                 self.servers_list.setCurrentRow(0)
             self.use_server.setEnabled(self.servers_list.count() > 0)
@@ -270,9 +269,19 @@ class SettingsDialog(QDialog):
         finally:
             self._loading = False
 
+    def _server_texts(self) -> None:
+        """Each server's line ("… (default transport)") in the current language."""
+        for row in range(self.servers_list.count()):
+            item = self.servers_list.item(row)
+            url, path, transport = item.data(Qt.ItemDataRole.UserRole)
+            shown = transport or self.tr("default transport")
+            item.setText(f"{url}   {path}   ({shown})")
+            item.setToolTip(item.text())
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslateUi()
+            self._server_texts()
         super().changeEvent(event)
 
     def retranslateUi(self) -> None:

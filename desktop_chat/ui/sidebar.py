@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListView,
     QMenu,
@@ -30,7 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.protocol.messages import display_text
 from desktop_chat.ui.account_list_model import AccountListModel, AccountRole
+from desktop_chat.ui.conversation_delegate import ConversationDelegate
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
     ConversationListModel,
@@ -78,10 +81,19 @@ class Sidebar(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Names at the left, unread counts and mentions as badges at the right.
+        self.list.setItemDelegate(ConversationDelegate(self.list))
+        self.list.setMouseTracking(True)
         self.room_input = QLineEdit()
         self.room_input.setObjectName("roomInput")
         self.join_button = QPushButton()
         self.join_button.setObjectName("joinButton")
+        # Why the last join did not work, under the field it was typed in.
+        self.join_problem = QLabel()
+        self.join_problem.setObjectName("joinProblem")
+        self.join_problem.setTextFormat(Qt.TextFormat.PlainText)  # the server's words
+        self.join_problem.setWordWrap(True)
+        self.join_problem.setVisible(False)
         self.leave_button = QPushButton()
         self.leave_button.setObjectName("leaveButton")
         self.leave_button.setEnabled(False)
@@ -92,6 +104,13 @@ class Sidebar(QWidget):
         self.participants_list.setModel(self.participants)
         self.participants_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.participants_list.setVisible(False)
+        # Over the list: what it is, and how many.
+        self.participants_heading = QLabel()
+        self.participants_heading.setObjectName("participantsHeading")
+        self.participants_heading.setVisible(False)
+        heading_font = self.participants_heading.font()
+        heading_font.setBold(True)
+        self.participants_heading.setFont(heading_font)
         self.retranslateUi()
 
         join_row = QHBoxLayout()
@@ -102,11 +121,13 @@ class Sidebar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.account_list, 1)
         layout.addWidget(self.list, 2)
+        layout.addWidget(self.participants_heading)
         layout.addWidget(self.participants_list, 1)
         self.join_row = QWidget()
         self.join_row.setObjectName("roomRow")
         self.join_row.setLayout(join_row)
         layout.addWidget(self.join_row)
+        layout.addWidget(self.join_problem)
         layout.addWidget(self.leave_button)
         layout.addWidget(self.add_account_button)
 
@@ -117,6 +138,9 @@ class Sidebar(QWidget):
         for signal in (self.accounts.modelReset, self.accounts.rowsInserted,
                        self.accounts.rowsRemoved):
             signal.connect(self._accounts_changed)
+        for signal in (self.participants.modelReset, self.participants.rowsInserted,
+                       self.participants.rowsRemoved):
+            signal.connect(self._participants_heading)
         self.list.clicked.connect(self._chosen)
         self.list.activated.connect(self._chosen)
         self.join_button.clicked.connect(self._join)
@@ -146,6 +170,7 @@ class Sidebar(QWidget):
         )
         self.account_list.setAccessibleName(self.tr("Accounts"))
         self.accounts.retranslate()
+        self._participants_heading()
         # Rows titled in the language of the day ("Everyone", "3 windows").
         self.list.viewport().update()
         self.participants_list.viewport().update()
@@ -216,6 +241,12 @@ class Sidebar(QWidget):
     def offer_participants(self, listed: bool) -> None:
         """The list is shown only for a server that says who is in each room."""
         self.participants_list.setVisible(listed)
+        self.participants_heading.setVisible(listed)
+
+    def _participants_heading(self, *_: object) -> None:
+        self.participants_heading.setText(
+            self.tr("Here now (%n)", "", self.participants.rowCount())
+        )
 
     def room(self) -> str:
         """The room of the selected row ("" = everyone)."""
@@ -255,10 +286,26 @@ class Sidebar(QWidget):
             self.conversation_requested.emit(room)
 
     def _join(self) -> None:
+        """Join the room typed; "#garden" is the room garden (as in Slack and
+        Element: one leading # names a room, it is not part of its name). The
+        field empties for the next one; a refusal puts the name back."""
         room = self.room_input.text().strip()
-        self.room_input.setText(room)
-        if room:
-            self.join_requested.emit(room)
+        if room.startswith("#"):
+            room = room[1:].strip()
+        if not room:
+            return
+        self.room_input.clear()
+        self.join_problem.clear()
+        self.join_problem.setVisible(False)
+        self.join_requested.emit(room)
+
+    def show_join_problem(self, room: str, text: str) -> None:
+        """The server would not let us into `room`: why, beside the field, with
+        the name back in it to correct (unless another is being typed)."""
+        if not self.room_input.text():
+            self.room_input.setText(room)
+        self.join_problem.setText(display_text(text))  # a name's control characters visible
+        self.join_problem.setVisible(True)
 
     def _leave(self) -> None:
         room = self.room()

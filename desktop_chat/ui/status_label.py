@@ -10,24 +10,28 @@ from PySide6.QtWidgets import QLabel
 class StatusLabel(QLabel):
     """One line of status that never hides behind the buttons next to it.
 
-    The status is often wider than the space left of "Go offline" at the
-    default width ("Connected as <sid> to <url> over websocket · hosting
-    ..."); it is elided at the end to what fits, and the whole of it is the
-    tooltip. `text()` is the whole status (what was set), `shown_text()`
-    what is drawn.
+    It says the status in words for people ("Connected", "Reconnecting in
+    4 s…"), elided at the end if the window is narrow; the details ("Connected
+    as <sid> to <url> over websocket · hosting ...") are its tooltip.
+    `text()` is the whole status (the details), `shown_text()` what is drawn.
     """
 
     def __init__(self, text: str = "") -> None:
         super().__init__()
         self._full = ""
+        self._summary = ""
         self.setTextFormat(Qt.TextFormat.PlainText)
         # Let the status bar shrink it below its text's width; it elides instead.
         self.setMinimumWidth(1)
         self.setText(text)
 
     def setText(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
+        self.set_status(text, text)
+
+    def set_status(self, summary: str, details: str) -> None:
+        self._summary = summary
+        self._full = details
+        self.setToolTip(details)
         self._elide()
 
     def text(self) -> str:
@@ -42,6 +46,6 @@ class StatusLabel(QLabel):
 
     def _elide(self) -> None:
         room = self.contentsRect().width() - 2 * self.margin()
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        shown = self.fontMetrics().elidedText(self._summary, Qt.TextElideMode.ElideRight, room)
         if shown != super().text():
             super().setText(shown)

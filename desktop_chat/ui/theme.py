@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyleFactory
 
 from desktop_chat.ui.contrast import contrast_ratio, relative_luminance
+from desktop_chat.ui.outlined_style import OutlinedStyle
 from desktop_chat.ui.sender_color import sender_color as name_color
 
 _R = QPalette.ColorRole
@@ -105,6 +106,7 @@ class MessageColors:
     badge_text: QColor
     mention: QColor  # bubble of others' messages that mention the user (translucent accent)
     mention_bar: QColor  # the bar left of it: the accent, 3:1 on the base at least
+    own_bar: QColor  # the bar right of one's own messages: the highlight, 3:1 on the base
 
 
 def message_colors(palette: QPalette) -> MessageColors:
@@ -113,13 +115,13 @@ def message_colors(palette: QPalette) -> MessageColors:
     base = palette.color(_R.Base)
     highlight = palette.color(_R.Highlight)
     own = QColor(highlight)
-    own.setAlpha(40)
+    own.setAlpha(56)  # one's own stand apart (with their bar, own_bar)
     selected = QColor(highlight)
     selected.setAlpha(90)
     other = QColor(palette.color(_R.AlternateBase))
     accent = palette.color(_R.Accent)
     mention = QColor(accent)
-    mention.setAlpha(64)  # stronger than our own (40), lighter than selected (90)
+    mention.setAlpha(64)  # stronger than our own (56), lighter than selected (90)
     bubbles = [blend(own, base), other, blend(selected, base), blend(mention, base), base]
     darkest = min(bubbles, key=lambda c: contrast_ratio(c, palette.color(_R.Text)))
 
@@ -144,6 +146,7 @@ def message_colors(palette: QPalette) -> MessageColors:
         badge_text=readable_on(QColor("#ffffff"), badge),
         mention=mention,
         mention_bar=readable_on(accent, base, 3.0),
+        own_bar=readable_on(highlight, blend(own, base), 3.0),
     )
 
 
@@ -169,10 +172,14 @@ class ThemeManager(QObject):
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self._app = app
-        self._system_style = app.style().name()
+        style = app.style()
+        if isinstance(style, QProxyStyle):  # ours (OutlinedStyle), from another window
+            style = style.baseStyle()
+        self._system_style = style.name()
         self.choice = "system"
         self._scheme = QGuiApplication.styleHints().colorScheme()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
+        self._following = True
 
     def apply(self, choice: str) -> None:
         self.choice = choice if choice in ("light", "dark") else "system"
@@ -185,13 +192,22 @@ class ThemeManager(QObject):
                 self._app.setPalette(palette_for(dark=True))
         else:
             fusion = QStyleFactory.create("Fusion")
+            palette = palette_for(dark=self.choice == "dark")
             if fusion is not None:
-                self._app.setStyle(fusion)
-            self._app.setPalette(palette_for(dark=self.choice == "dark"))
+                # Fusion, with edges on text fields and check boxes one can see.
+                self._app.setStyle(OutlinedStyle(fusion, palette))
+            self._app.setPalette(palette)
         self.changed.emit()
 
     def dark(self) -> bool:
         return is_dark(self._app.palette())
+
+    def stop_following(self) -> None:
+        """A closed window's manager no longer follows the system's scheme (it is
+        the application's child and outlives the window)."""
+        if self._following:
+            self._following = False
+            QGuiApplication.styleHints().colorSchemeChanged.disconnect(self._scheme_changed)
 
     def _scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         self._scheme = scheme

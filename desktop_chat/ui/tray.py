@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
+from desktop_chat.protocol.messages import display_text
 from desktop_chat.ui.theme import message_colors
 
 SIZES = (16, 22, 24, 32, 48, 64)
@@ -68,6 +69,7 @@ class TrayIcon(QSystemTrayIcon):
         self.setObjectName("trayIcon")
         self._base = icon
         self._unread = 0
+        self._name = ""  # whose window: two windows' icons are told apart by it
         self._window_visible = True
         self.menu = QMenu()
         self.menu.setObjectName("trayMenu")
@@ -117,6 +119,11 @@ class TrayIcon(QSystemTrayIcon):
     def unread(self) -> int:
         return self._unread
 
+    def set_name(self, name: str) -> None:
+        """The name the window's account goes by, said in the tooltip."""
+        self._name = name
+        self._update_tooltip()
+
     def set_unread(self, count: int) -> None:
         if count == self._unread:
             return
@@ -126,6 +133,8 @@ class TrayIcon(QSystemTrayIcon):
 
     def _update_tooltip(self) -> None:
         tip = "desktop-chat"
+        if self._name:
+            tip += " — " + display_text(self._name)[:40]
         if self._unread:
             tip += " — " + self.tr("%n unread message(s)", "", self._unread)
         if self.dnd_action.isChecked():

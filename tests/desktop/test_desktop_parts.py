@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QColor, QGuiApplication, QIcon, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QProxyStyle, QWidget
 
 from desktop_chat.app.session import ChatSession, Options
 from desktop_chat.app.settings import Settings
@@ -105,7 +105,9 @@ def theme(qapp: QApplication) -> Iterator[ThemeManager]:
 
 def test_theme_choices_and_following_the_system(theme: ThemeManager, qapp: QApplication) -> None:
     theme.apply("dark")
-    assert theme.dark() and qapp.style().name().lower() == "fusion"
+    style = qapp.style()  # Fusion, with visible outlines (ui/outlined_style.py)
+    assert theme.dark() and isinstance(style, QProxyStyle)
+    assert style.baseStyle().name().lower() == "fusion"
     theme.apply("light")
     assert not theme.dark()
     theme.apply("system")

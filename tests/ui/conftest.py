@@ -90,3 +90,11 @@ def type_and_send(qtbot: Any, session: ChatSession, text: str, room: str | None 
             qtbot.keyClick(w.message_input, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
         w.message_input.insertPlainText(line)
     qtbot.keyClick(w.message_input, Qt.Key.Key_Return)
+
+
+def search(qtbot: Any, session: ChatSession, text: str, everywhere: bool) -> list[Any]:
+    """Search as a user does and wait for the results (searched on a worker thread)."""
+    session.window.search(text, everywhere)
+    panel = session.window.search_panel
+    qtbot.waitUntil(lambda: not panel.searching)
+    return panel.model.hits()

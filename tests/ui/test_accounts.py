@@ -18,7 +18,7 @@ from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.local_db import data_dir
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from desktop_chat.server.chat_server import ChatServer
-from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
+from tests.ui.conftest import search, server_url, texts, type_and_send, wait_connected
 
 
 def _delivered(session: Any, count: int) -> bool:
@@ -82,13 +82,13 @@ def test_search_finds_only_what_this_window_can_show(
     anna.history.flush()
     bert.history.flush()
 
-    hits = anna.window.search("attic", True)
+    hits = search(qtbot, anna, "attic", True)
     assert [h.message.text for h in hits] == ["the attic is dusty"]
     for hit in hits:  # Enter on every result shows it
         anna.window.result_chosen.emit(hit)
         assert hit.message.text in [m.text for m in anna.model.messages()]
     assert sorted(
-        h.message.text for h in bert.window.search("attic", True)
+        h.message.text for h in search(qtbot, bert, "attic", True)
         if h.message.kind is not Kind.SYSTEM
     ) == [
         "only in the attic", "the attic is dusty"
@@ -163,8 +163,8 @@ def test_the_files_of_the_release_before_accounts_are_taken_over_losing_nothing(
     assert ChannelStore(anna.database, anna.identity.key).load(server).offsets == {
         "": 7, "garden": 3
     }
-    assert [h.message.text for h in anna.window.search("carol", True)] == ["carol-1"]
-    assert [h.message.text for h in anna.window.search("bert-1", True)] == ["bert-1"]
+    assert [h.message.text for h in search(qtbot, anna, "carol", True)] == ["carol-1"]
+    assert [h.message.text for h in search(qtbot, anna, "bert-1", True)] == ["bert-1"]
 
 
 def test_a_second_window_after_the_takeover_starts_its_own_account(

@@ -14,7 +14,7 @@ from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui.account_list_model import AccountRole
-from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
+from tests.ui.conftest import search, server_url, texts, type_and_send, wait_connected
 from tests.ui.test_conversations import focused
 
 
@@ -142,7 +142,7 @@ def test_accounts_come_back_after_a_restart_and_search_covers_them_all(
     qtbot.waitUntil(lambda: all(s.status.state is ConnectionState.CONNECTED
                                 for s in again.sessions))
     again.history.flush()
-    hits = again.window.search("lantern", True)
+    hits = search(qtbot, again, "lantern", True)
     assert sorted((h.message.text, h.account) for h in hits) == [
         ("a lantern on the first", ids[0]), ("a lantern on the second", ids[1])
     ]

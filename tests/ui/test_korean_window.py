@@ -65,7 +65,8 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
         qtbot.waitUntil(lambda: any("garden" in t for t in texts(alice, Kind.SYSTEM)))
         alice.window.room_input.setText("r" * 200)  # over the server's 128: refused
         alice.window.join_button.click()
-        qtbot.waitUntil(lambda: any("128" in t for t in texts(alice, Kind.SYSTEM)))
+        problem = alice.window.sidebar.join_problem  # beside the join field
+        qtbot.waitUntil(lambda: "128" in problem.text())
 
         qtbot.waitUntil(lambda: bob.client.says_rooms)
         rename_in_window(qtbot, bob, "bert")
@@ -82,8 +83,9 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
     qtbot.waitUntil(lambda: len(texts(alice, Kind.SYSTEM)) > before)  # disconnected
     lines = texts(alice, Kind.SYSTEM)
     assert english(lines) == []
-    refusal = next(t for t in lines if "128" in t)
+    refusal = problem.text()
     assert "“" in refusal  # the server's own words, quoted inside a Korean sentence
+    assert english([refusal]) == []
     # The status line says why it cannot reconnect, in Korean too.
     status = alice.window.status_label
     qtbot.waitUntil(lambda: notice_text(NothingListening()) in status.text())

@@ -17,7 +17,7 @@ from desktop_chat.app.settings import Settings
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui.message_model import Role
-from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
+from tests.ui.conftest import search, server_url, texts, type_and_send, wait_connected
 
 
 def line(session: ChatSession, text: str, kind: Kind | None = None) -> Message | None:
@@ -204,7 +204,7 @@ def test_a_deleted_line_leaves_no_trace_in_the_files(
     qtbot.waitUntil(lambda: by_id(alice, mine.id).state is DeliveryState.DELIVERED)  # type: ignore[union-attr]
     for s in (alice, bob):  # written and indexed for search before it goes
         s.history.flush()
-        qtbot.waitUntil(lambda s=s: len(s.window.search("hunter2", everywhere=True)) == 1,
+        qtbot.waitUntil(lambda s=s: len(search(qtbot, s, "hunter2", everywhere=True)) == 1,
                         timeout=10_000)
     theirs = line(bob, secret)
     assert theirs is not None
@@ -214,7 +214,7 @@ def test_a_deleted_line_leaves_no_trace_in_the_files(
     for s in (alice, bob):  # (the two windows of one user keep one history file)
         s.history.flush()
     for s in (alice, bob):
-        assert s.window.search("hunter2", everywhere=True) == []
+        assert search(qtbot, s, "hunter2", everywhere=True) == []
         folder = Path(s.history.path).parent
         files = [*folder.glob("history.db*"), *folder.glob("client.db*")]
         assert len(files) >= 2

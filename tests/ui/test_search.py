@@ -14,7 +14,7 @@ from desktop_chat.protocol.messages import Kind, Message
 from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui.message_model import Role
 from desktop_chat.ui.search_panel import ResultRole, SearchResultsModel, snippet
-from tests.ui.conftest import server_url, wait_connected
+from tests.ui.conftest import search, server_url, wait_connected
 
 
 def other(text: str, room: str = "") -> Message:
@@ -57,15 +57,16 @@ def test_search_finds_hangul_inside_words_and_jumps_to_the_message(
     assert panel.isVisible() and not panel.everywhere
     panel.field.setText("하세요")
     qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not panel.searching)
     assert [h.message.text for h in panel.model.hits()] == ["안녕하세요 여러분"]
     panel.results.viewport().grab()  # the highlight is painted (errors fail the test)
 
-    assert alice.window.search("hello", everywhere=False) == []  # not in this conversation
-    hits = alice.window.search("hello", everywhere=True)
+    assert search(qtbot, alice, "hello", everywhere=False) == []  # not in this conversation
+    hits = search(qtbot, alice, "hello", everywhere=True)
     assert [(h.room, h.message.text) for h in hits] == [("garden", "hello garden")]
 
     # Enter on the Hangul result: shown in its conversation with its neighbours.
-    alice.window.search("하세요", everywhere=True)
+    search(qtbot, alice, "하세요", everywhere=True)
     qtbot.keyClick(panel.field, Qt.Key.Key_Return)
     view = alice.window.message_list
     assert c.current == ""
@@ -88,7 +89,7 @@ def test_a_result_older_than_the_window_holds_is_paged_in(
     arun(alice.close())
     again = open_window(url, "alice", settings=Settings())
     assert "the very first, 처음" not in [m.text for m in again.model.messages()]
-    hits = again.window.search("처음", everywhere=False)
+    hits = search(qtbot, again, "처음", everywhere=False)
     assert len(hits) == 1
     again.window.result_chosen.emit(hits[0])
     view = again.window.message_list

@@ -964,6 +964,10 @@ Click to open in your browser</translation>
         <translation>The Socket.IO server to chat on; Enter connects</translation>
     </message>
     <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
         <source>Connect</source>
         <translation>Connect</translation>
     </message>
@@ -1066,6 +1070,14 @@ Click to open in your browser</translation>
     <message>
         <source>Go offline</source>
         <translation>Go offline</translation>
+    </message>
+    <message>
+        <source>Your name, the server (%1), its profile and Connect</source>
+        <translation>Your name, the server (%1), its profile and Connect</translation>
+    </message>
+    <message>
+        <source>Your name, the server, its profile and Connect</source>
+        <translation>Your name, the server, its profile and Connect</translation>
     </message>
 </context>
 <context>
@@ -1426,12 +1438,16 @@ Click to open in your browser</translation>
 <context>
     <name>SearchPanel</name>
     <message>
-        <source>Search messages (Enter)</source>
-        <translation>Search messages (Enter)</translation>
+        <source>Search messages</source>
+        <translation>Search messages</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Searching…</translation>
     </message>
     <message>
         <source>All conversations:</source>
@@ -1447,6 +1463,21 @@ Click to open in your browser</translation>
             <numerusform>%n message found</numerusform>
             <numerusform>%n messages found</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <source>You</source>
+        <translation>You</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <source>Someone</source>
+        <translation>Someone</translation>
     </message>
 </context>
 <context>
@@ -1705,6 +1736,13 @@ Click to open in your browser</translation>
         <source>Remove account</source>
         <translation>Remove account</translation>
     </message>
+    <message numerus="yes">
+        <source>Here now (%n)</source>
+        <translation>
+            <numerusform>Here now (%n)</numerusform>
+            <numerusform>Here now (%n)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>StatusText</name>
@@ -1746,6 +1784,29 @@ Click to open in your browser</translation>
     <message>
         <source>Offline</source>
         <translation>Offline</translation>
+    </message>
+    <message>
+        <source> · hosting the chat here</source>
+        <translation> · hosting the chat here</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connected</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting in %n s…</source>
+        <translation>
+            <numerusform>Reconnecting in %n s…</numerusform>
+            <numerusform>Reconnecting in %n s…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>Reconnecting…</translation>
     </message>
     <message>
         <source>%1 joined</source>

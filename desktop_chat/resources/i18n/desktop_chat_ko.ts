@@ -959,6 +959,10 @@ Click to open in your browser</source>
         <translation>채팅할 Socket.IO 서버. Enter를 누르면 연결합니다</translation>
     </message>
     <message>
+        <source>Server</source>
+        <translation>서버</translation>
+    </message>
+    <message>
         <source>Connect</source>
         <translation>연결</translation>
     </message>
@@ -1061,6 +1065,14 @@ Click to open in your browser</source>
     <message>
         <source>Go offline</source>
         <translation>오프라인으로 전환</translation>
+    </message>
+    <message>
+        <source>Your name, the server (%1), its profile and Connect</source>
+        <translation>내 이름, 서버(%1), 프로필과 연결</translation>
+    </message>
+    <message>
+        <source>Your name, the server, its profile and Connect</source>
+        <translation>내 이름, 서버, 프로필과 연결</translation>
     </message>
 </context>
 <context>
@@ -1418,12 +1430,16 @@ Click to open in your browser</source>
 <context>
     <name>SearchPanel</name>
     <message>
-        <source>Search messages (Enter)</source>
-        <translation>메시지 검색 (Enter)</translation>
+        <source>Search messages</source>
+        <translation>메시지 검색</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>닫기</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>검색 중…</translation>
     </message>
     <message>
         <source>All conversations:</source>
@@ -1438,6 +1454,21 @@ Click to open in your browser</source>
         <translation>
             <numerusform>메시지 %n개를 찾았습니다</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <source>You</source>
+        <translation>나</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Someone</source>
+        <translation>누군가</translation>
     </message>
 </context>
 <context>
@@ -1696,6 +1727,12 @@ Click to open in your browser</source>
         <source>Remove account</source>
         <translation>계정 제거</translation>
     </message>
+    <message numerus="yes">
+        <source>Here now (%n)</source>
+        <translation>
+            <numerusform>지금 여기 (%n)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>StatusText</name>
@@ -1736,6 +1773,28 @@ Click to open in your browser</source>
     <message>
         <source>Offline</source>
         <translation>오프라인</translation>
+    </message>
+    <message>
+        <source> · hosting the chat here</source>
+        <translation> · 이 컴퓨터에서 채팅 호스팅 중</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>연결됨</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>연결 중…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting in %n s…</source>
+        <translation>
+            <numerusform>%n초 뒤 다시 연결…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>다시 연결하는 중…</translation>
     </message>
     <message>
         <source>%1 joined</source>
