@@ -26,7 +26,12 @@ room, by message id and receiver; both must be 0), the good clients'
 disconnects, the server's peak RSS (VmHWM) and peak open files (/proc/PID/fd,
 sampled each second), the CPU seconds of the server, of the good clients'
 processes and of the attackers'; then the ratio of the latencies with
-attackers to without. Exits 1 when any message was lost or duplicated.
+attackers to without, and for each attack phase what the server answered,
+the good clients' p99 for the messages sent during it (their send time and
+the phase's are both CLOCK_MONOTONIC), the server's RSS and open files at
+most meanwhile (an attack's effects can outlast its phase: silent clients
+stay until the ping timeout). Exits 1 when any message was lost or
+duplicated.
 Only loopback traffic.
 """
 
@@ -59,12 +64,14 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Watch:
-    """Samples a process's open files each second; its peak RSS is the kernel's VmHWM."""
+    """Samples a process's open files and RSS each second (`samples`: ms of
+    time.monotonic, VmRSS MB, open files); its peak RSS is the kernel's VmHWM."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.files = 0
         self.rss_mb = 0.0
+        self.samples: list[tuple[float, float, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -75,10 +82,15 @@ class Watch:
 
     def sample(self) -> None:
         try:
-            self.files = max(self.files, len(os.listdir(f"/proc/{self.pid}/fd")))
-            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    self.rss_mb = int(line.split()[1]) / 1024
+            files = len(os.listdir(f"/proc/{self.pid}/fd"))
+            status = dict(
+                line.split(":", 1)
+                for line in Path(f"/proc/{self.pid}/status").read_text().splitlines()
+            )
+            self.files = max(self.files, files)
+            self.rss_mb = int(status["VmHWM"].split()[0]) / 1024
+            now = int(status["VmRSS"].split()[0]) / 1024
+            self.samples.append((time.monotonic() * 1000, now, files))
         except OSError:
             pass
 
@@ -150,6 +162,16 @@ def one_run(args: argparse.Namespace, tmp: Path, attackers: bool) -> dict[str, A
             phases = attack.events_where(event="phase")
         watch.stop()
         latencies = [x for d in done for x in d["latencies"]]
+        sent_at = [x for d in done for x in d["sent_at"]]
+        for phase in phases:  # what the good clients saw meanwhile, and the server
+            span = (phase["from_ms"], phase["to_ms"])
+            during = [
+                lat for lat, at in zip(latencies, sent_at, strict=True) if span[0] <= at < span[1]
+            ]
+            seen = [s for s in watch.samples if span[0] <= s[0] < span[1]]
+            phase["good p99 ms"] = round(percentile(during, 99), 1)
+            phase["server RSS MB"] = round(max((s[1] for s in seen), default=float("nan")))
+            phase["open files"] = max((s[2] for s in seen), default=0)
         return {
             "seconds": took,
             "sent": sum(d["sent"] for d in done),
@@ -230,9 +252,14 @@ def main(argv: list[str] | None = None) -> int:
             f"\nwith attackers / without: p50 x{hit['p50'] / base['p50']:.2f},"
             f" p99 x{hit['p99'] / base['p99']:.2f}"
         )
-        print("\nattack phases (what the server answered):")
+        print(
+            "\nattack phases: what the server answered; the good clients' p99 for the"
+            " messages sent meanwhile, the server's RSS and open files at most"
+        )
         for phase in hit["phases"]:
-            rest = {k: v for k, v in phase.items() if k not in ("event", "attack")}
+            rest = {
+                k: v for k, v in phase.items() if k not in ("event", "attack", "from_ms", "to_ms")
+            }
             print(f"  {phase['attack']}: {rest}")
     wrong = [label for label, run in runs.items() if run["lost"] or run["duplicated"]]
     if wrong:

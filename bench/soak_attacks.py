@@ -342,6 +342,8 @@ async def main(port: int, phase: float) -> None:
                             "event": "phase",
                             "attack": name,
                             "seconds": round(time.monotonic() - started, 1),
+                            "from_ms": round(started * 1000),
+                            "to_ms": round(time.monotonic() * 1000),
                             **stats,
                         }
                     ),

@@ -13,9 +13,12 @@
 // random phase, until S seconds have gone; then waits until every message has
 // reached the room's other members (or 20 s without news) and prints
 // {"event":"done", sent, acked, expected, delivered, lost, duplicated,
-//  disconnects, latencies}: lost and duplicated are counted per message id
-// (sender, sequence) and receiver; latencies (ms, send to receive, both in
-// this process's clock) are all of them, for the driver to merge.
+//  disconnects, latencies, sent_at}: lost and duplicated are counted per
+// message id (sender, sequence) and receiver; latencies (ms, send to receive,
+// both in this process's clock) are all of them, for the driver to merge,
+// with each one's send time in sent_at (ms of CLOCK_MONOTONIC, libuv's
+// hrtime, the clock of Python's time.monotonic: the driver places them in
+// the attack phases).
 // Rooms live whole in one process, so every count is exact here.
 // Uses tests/interop/node_modules. Loopback only.
 "use strict";
@@ -93,6 +96,7 @@ async function main() {
   // Per message id ("index:seq"): how many of its room's others got it.
   const reached = new Map();
   const latencies = [];
+  const sentAt = [];
   let running = false;
   let sent = 0;
   let acked = 0;
@@ -113,6 +117,7 @@ async function main() {
       c.seen.add(id);
       reached.set(id, (reached.get(id) || 0) + 1);
       latencies.push(Math.round((at - Number(stamp)) * 10) / 10);
+      sentAt.push(Math.round(Number(stamp)));
     });
   }
   out({ event: "ready", clients: clients.length });
@@ -133,6 +138,7 @@ async function main() {
         sent += 1;
         c.s.emit("send-message", `${id}:${now()}:${pad}`, c.room, () => {
           acked += 1;
+          lastNews = now();
         });
         timers.push(setTimeout(send, period));
       };
@@ -142,7 +148,8 @@ async function main() {
     const delivered = () => latencies.length;
     const watch = setInterval(() => {
       if (now() < until) return;
-      if (delivered() < expected() && now() - lastNews < QUIET_MS) return;
+      const waiting = delivered() < expected() || acked < sent;
+      if (waiting && now() - lastNews < QUIET_MS) return;
       clearInterval(watch);
       let lost = 0;
       for (const count of reached.values()) lost += perRoom - 1 - count;
@@ -156,6 +163,7 @@ async function main() {
         duplicated,
         disconnects,
         latencies,
+        sent_at: sentAt,
       });
     }, 250);
   });
