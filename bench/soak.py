@@ -38,12 +38,14 @@ Only loopback traffic.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +65,26 @@ def cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-class Watch:
-    """Samples a process's open files and RSS each second (`samples`: ms of
-    time.monotonic, VmRSS MB, open files); its peak RSS is the kernel's VmHWM."""
+def health(url: str) -> int:
+    """The server's client count from /health, or -1 when it does not answer within 2 s."""
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+            return int(json.loads(answer.read().decode().split(" ", 1)[1])["clients"])
+    except (OSError, ValueError, KeyError, IndexError):
+        return -1
 
-    def __init__(self, pid: int) -> None:
+
+class Watch:
+    """Samples the server each second (`samples`: ms of time.monotonic, VmRSS
+    MB, open files, its /health client count or -1 unanswered); its peak
+    RSS is the kernel's VmHWM."""
+
+    def __init__(self, pid: int, url: str) -> None:
         self.pid = pid
+        self.url = url
         self.files = 0
         self.rss_mb = 0.0
-        self.samples: list[tuple[float, float, int]] = []
+        self.samples: list[tuple[float, float, int, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -90,7 +103,8 @@ class Watch:
             self.files = max(self.files, files)
             self.rss_mb = int(status["VmHWM"].split()[0]) / 1024
             now = int(status["VmRSS"].split()[0]) / 1024
-            self.samples.append((time.monotonic() * 1000, now, files))
+            at = time.monotonic() * 1000
+            self.samples.append((at, now, files, health(self.url)))
         except OSError:
             pass
 
@@ -111,7 +125,7 @@ def one_run(args: argparse.Namespace, tmp: Path, attackers: bool) -> dict[str, A
     while "listening" not in server.next_line(30):
         pass
     url = f"http://127.0.0.1:{port}"
-    watch = Watch(server.pid)
+    watch = Watch(server.pid, url)
     per_room = args.clients // args.rooms
     share = -(-args.rooms // args.processes)
     groups: list[Child] = []
@@ -160,6 +174,10 @@ def one_run(args: argparse.Namespace, tmp: Path, attackers: bool) -> dict[str, A
             attack.write("stop\n")
             attack.close()
             phases = attack.events_where(event="phase")
+        # Every connection but the good clients' gone (no ghosts, no leaked sessions)?
+        after = time.monotonic()
+        while (left := health(url)) != args.rooms * per_room and (time.monotonic() - after < 60):
+            time.sleep(1)
         watch.stop()
         latencies = [x for d in done for x in d["latencies"]]
         sent_at = [x for d in done for x in d["sent_at"]]
@@ -170,8 +188,10 @@ def one_run(args: argparse.Namespace, tmp: Path, attackers: bool) -> dict[str, A
             ]
             seen = [s for s in watch.samples if span[0] <= s[0] < span[1]]
             phase["good p99 ms"] = round(percentile(during, 99), 1)
-            phase["server RSS MB"] = round(max((s[1] for s in seen), default=float("nan")))
+            phase["server RSS MB"] = round(max((s[1] for s in seen), default=0.0))
             phase["open files"] = max((s[2] for s in seen), default=0)
+            phase["server clients"] = max((s[3] for s in seen), default=0)
+            phase["/health unanswered"] = sum(s[3] < 0 for s in seen)
         return {
             "seconds": took,
             "sent": sum(d["sent"] for d in done),
@@ -188,6 +208,8 @@ def one_run(args: argparse.Namespace, tmp: Path, attackers: bool) -> dict[str, A
             "files": watch.files,
             "cpu": used,
             "phases": phases,
+            "clients after": left,
+            "settled s": time.monotonic() - after,
         }
     finally:
         watch.stop()
@@ -253,8 +275,13 @@ def main(argv: list[str] | None = None) -> int:
             f" p99 x{hit['p99'] / base['p99']:.2f}"
         )
         print(
+            f"connections once the attackers had gone: {hit['clients after']:,}"
+            f" ({hit['settled s']:.0f} s after; the good clients are {args.rooms * per_room:,})"
+        )
+        print(
             "\nattack phases: what the server answered; the good clients' p99 for the"
-            " messages sent meanwhile, the server's RSS and open files at most"
+            " messages sent meanwhile, the server's RSS, open files and clients"
+            " at most, how often /health did not answer within 2 s"
         )
         for phase in hit["phases"]:
             rest = {
@@ -269,4 +296,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # SIGTERM ends the children too (one_run's finally), as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     raise SystemExit(main())

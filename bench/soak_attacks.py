@@ -113,7 +113,7 @@ async def catch_up_never_read(port: int, seconds: float, session: aiohttp.Client
     await asyncio.sleep(seconds)
     for client in slow:
         client.close()
-    return {"clients": len(slow)}
+    return {"readers": len(slow)}
 
 
 async def stop_reading_busy_room(
