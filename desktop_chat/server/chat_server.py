@@ -55,6 +55,7 @@ from desktop_chat.server.guards import (
     allowed_names,
     client_address,
     read_bodies_whole,
+    refuse_oversized_posts,
 )
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
@@ -182,7 +183,11 @@ class ChatServer:
         self.host_guard = HostGuard()
         read_bodies_whole(self.sio.eio)
         self.app = web.Application(
-            middlewares=[self.host_guard.middleware, no_websocket_compression]
+            middlewares=[
+                self.host_guard.middleware,
+                refuse_oversized_posts(self.sio.eio, self.path),
+                no_websocket_compression,
+            ]
         )
         self.sio.attach(self.app, socketio_path=self.path)
         self.app.router.add_get("/health", health_route(self))
