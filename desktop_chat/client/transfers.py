@@ -131,11 +131,20 @@ class _Progress:
             self.report(done, self.total)
 
 
+def _retrieved(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 async def _cancellable(work: Awaitable[T], cancel: asyncio.Event | None) -> T:
     """`work`, unless `cancel` is set first: then TransferCancelled."""
     if cancel is None:
         return await work
     task = asyncio.ensure_future(work)
+    # Its failure is read here even when nobody waits for it any more (the
+    # transfer itself was cancelled, at close, as it failed): never an
+    # unretrieved task exception in the loop's log.
+    task.add_done_callback(_retrieved)
     if cancel.is_set():
         task.cancel()
         with contextlib.suppress(BaseException):
