@@ -141,7 +141,7 @@ class ChatServer:
                 redis, prefix=redis_prefix, dedup_seconds=dedup_seconds(self.retention)
             )
             self.store = store
-            self.bus = RedisBus(redis, store.stream, self._deliver, self._lock)
+            self.bus = RedisBus(redis, store.stream, self._deliver, self._lock, store.epoch)
         # Accounts and private rooms (server/accounts.py) live in the same store.
         # Private rooms hold in both modes (without --accounts nobody is a member);
         # only with `accounts` must a connection sign in.

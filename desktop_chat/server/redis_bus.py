@@ -38,7 +38,14 @@ Deliver = Callable[[Stored, str], Awaitable[None]]
 class RedisBus:
     """Reads `stream` after offset `start` and hands each entry to `deliver`, in order."""
 
-    def __init__(self, url: str, stream: str, deliver: Deliver, lock: asyncio.Lock) -> None:
+    def __init__(
+        self,
+        url: str,
+        stream: str,
+        deliver: Deliver,
+        lock: asyncio.Lock,
+        epoch: Callable[[], Awaitable[str]] | None = None,
+    ) -> None:
         # Its own connection: a blocking XREAD holds one for up to BLOCK_MS.
         self.redis = connect(url, timeout=BLOCK_MS / 1000 + 5)
         self.stream = stream
@@ -47,6 +54,11 @@ class RedisBus:
         self.delivered = 0
         self.connected = False
         self._task: asyncio.Task[None] | None = None
+        # The store's identity (RedisStore.epoch): a Redis without persistence
+        # that restarted has lost its messages and counts offsets from 1 again,
+        # below `delivered`, so the reader must start over (issue #22).
+        self._epoch_of = epoch
+        self._epoch: str | None = None
 
     def start(self, start: int) -> None:
         """Relay what is stored after offset `start` (Redis was just reached)."""
@@ -80,9 +92,32 @@ class RedisBus:
             if not self.connected:
                 log.info("Redis is back: relaying after offset %d", self.delivered)
                 self.connected = True
+                if await self._started_over():
+                    continue  # read again from the new store's beginning
+            elif self._epoch is None:
+                await self._started_over()
             delay = 0.05
             for _stream, entries in cast(list[tuple[bytes, Entries]], reply or []):
                 await self._relay(entries)
+
+    async def _started_over(self) -> bool:
+        """Whether the store is not the one relayed so far (another epoch);
+        then relaying starts from its beginning."""
+        if self._epoch_of is None:
+            return False
+        try:
+            epoch = await self._epoch_of()
+        except Exception:  # away again: asked at the next reconnect
+            log.info("could not read the store's epoch", exc_info=True)
+            return False
+        known, self._epoch = self._epoch, epoch
+        if known is None or known == epoch:
+            return False
+        async with self.lock:
+            log.warning("the store started over (epoch %s, was %s): relaying from its start",
+                        epoch, known)
+            self.delivered = 0
+        return True
 
     async def _relay(self, entries: Entries) -> None:
         async with self.lock:

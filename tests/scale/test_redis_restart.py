@@ -10,6 +10,7 @@ receiver, on either process, has every acked message exactly once, in order.
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable
 
 import redis.asyncio as aioredis
@@ -187,5 +188,54 @@ def test_a_full_redis_refuses_with_the_reason_and_takes_messages_again_when_it_h
             await admin.aclose()
             await sender.leave()
             await receiver.leave()
+
+    run_checked(scenario())
+
+
+def test_a_redis_that_lost_everything_is_relayed_from_its_start(
+    servers: Callable[..., list[ServerProcess]], redis_process: RedisProcess
+) -> None:
+    """A Redis without persistence that restarts (issue #22, item 4): its
+    offsets start again from 1, under what each process had relayed, and a
+    process's reader, resuming after its last offset, relayed nothing more.
+    The store's epoch changes with it: the reader starts over, and clients
+    are told the new epoch."""
+    first, second = servers(2)
+
+    async def scenario() -> None:
+        sender = Listener("sender", client="sender-key")
+        receivers = [Listener("receiver0"), Listener("receiver1")]
+        try:
+            await sender.connect(first.url)
+            for receiver, process in zip(receivers, (first, second), strict=True):
+                await receiver.connect(process.url)
+            old_epoch = receivers[0].info["epoch"]
+            for n in range(20):
+                await sender.send(f"before {n}")
+            for receiver in receivers:
+                await until(lambda r=receiver: len(r.received) == 20, 15, "the first 20")
+            redis_process.kill()
+            for leftover in redis_process.folder.iterdir():  # no persistence: nothing survives
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
+            redis_process.start()
+            for process in (first, second):
+                await wait_health(process.url, 200)
+            for n in range(5):
+                while "error" in (await sender.send(f"after {n}", message_id=f"after-{n}")):
+                    await asyncio.sleep(0.1)  # the user's retry while the process reconnects
+            for receiver in receivers:
+                await until(lambda r=receiver: [t for t, _ in r.received][20:]
+                            == [f"after {n}" for n in range(5)], 20,
+                            f"{receiver.name}'s messages after the wipe")
+            fresh = Listener("fresh")
+            await fresh.connect(second.url)
+            assert fresh.info["epoch"] != old_epoch
+            await fresh.leave()
+        finally:
+            for listener in (sender, *receivers):
+                await listener.leave()
 
     run_checked(scenario())
