@@ -22,12 +22,49 @@ from desktop_chat.protocol.urls import ServerTarget, parse_server_url
 from desktop_chat.storage.sqlite import open_or_move_aside
 
 WORDS = [
-    "hello", "world", "meeting", "tomorrow", "release", "build", "coffee", "lunch", "deploy",
-    "server", "window", "message", "search", "history", "garden", "weather", "friday",
-    "review", "merge", "branch", "ticket",
-    "안녕하세요", "감사합니다", "회의", "내일", "점심", "커피", "배포",
-    "서버", "메시지", "검색", "기록", "정원", "날씨", "금요일", "리뷰",
-    "병합", "브랜치", "티켓", "여러분", "반갑습니다", "확인했습니다", "좋아요",
+    "hello",
+    "world",
+    "meeting",
+    "tomorrow",
+    "release",
+    "build",
+    "coffee",
+    "lunch",
+    "deploy",
+    "server",
+    "window",
+    "message",
+    "search",
+    "history",
+    "garden",
+    "weather",
+    "friday",
+    "review",
+    "merge",
+    "branch",
+    "ticket",
+    "안녕하세요",
+    "감사합니다",
+    "회의",
+    "내일",
+    "점심",
+    "커피",
+    "배포",
+    "서버",
+    "메시지",
+    "검색",
+    "기록",
+    "정원",
+    "날씨",
+    "금요일",
+    "리뷰",
+    "병합",
+    "브랜치",
+    "티켓",
+    "여러분",
+    "반갑습니다",
+    "확인했습니다",
+    "좋아요",
 ]
 
 
@@ -48,8 +85,17 @@ def fill(path: Path, account: str, count: int, rooms: list[str], seed: int = 1) 
     step = 100_000
     for base in range(0, count, step):
         rows = [
-            (account, rooms[i % len(rooms)], new_id(), "other", f"user{i % 50}",
-             text(rng), now + i, None, "")
+            (
+                account,
+                rooms[i % len(rooms)],
+                new_id(),
+                "other",
+                f"user{i % 50}",
+                text(rng),
+                now + i,
+                None,
+                "",
+            )
             for i in range(base, min(count, base + step))
         ]
         db.execute("BEGIN")

@@ -59,11 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for number, room in enumerate(rooms):
         for base in range(0, args.count, 1000):
-            conversations.route([
-                Message(text=f"message {base + i} in {room}, of a typical short length",
-                        kind=Kind.OTHER, room=room, sender=f"user{i % 20}")
-                for i in range(min(1000, args.count - base))
-            ])
+            conversations.route(
+                [
+                    Message(
+                        text=f"message {base + i} in {room}, of a typical short length",
+                        kind=Kind.OTHER,
+                        room=room,
+                        sender=f"user{i % 20}",
+                    )
+                    for i in range(min(1000, args.count - base))
+                ]
+            )
             if number == 0 or base % 20_000 == 0:
                 app.processEvents()
     filled = time.perf_counter() - started
@@ -79,14 +85,17 @@ def main(argv: list[str] | None = None) -> int:
         times.append((time.perf_counter() - t0) * 1000)
         app.processEvents()
     total = args.rooms * args.count
-    print(f"\n{args.rooms} conversations x {args.count:,} messages ({total:,}), "
-          f"offscreen, filled in {filled:.1f} s")
+    print(
+        f"\n{args.rooms} conversations x {args.count:,} messages ({total:,}), "
+        f"offscreen, filled in {filled:.1f} s"
+    )
     print("| figure | value | target |")
     print("|---|---|---|")
-    print(f"| RSS peak after all messages | {after:.0f} MB (before: {before:.0f} MB) "
-          f"| ≤ 250 MB |")
-    print(f"| switching between two conversations of {args.count:,}, to painted: "
-          f"median / max | {statistics.median(times):.1f} / {max(times):.1f} ms | ≤ 50 ms |")
+    print(f"| RSS peak after all messages | {after:.0f} MB (before: {before:.0f} MB) | ≤ 250 MB |")
+    print(
+        f"| switching between two conversations of {args.count:,}, to painted: "
+        f"median / max | {statistics.median(times):.1f} / {max(times):.1f} ms | ≤ 50 ms |"
+    )
     window.close()
     return 0
 

@@ -127,9 +127,7 @@ async def upload_curl(
     return time.perf_counter() - started
 
 
-def download_curl(
-    url: str, target: Path, token: str, ticket: str, check: bool = False
-) -> float:
+def download_curl(url: str, target: Path, token: str, ticket: str, check: bool = False) -> float:
     # A new file, as ours writes (its `.part`): emptying the last round's
     # 100 MB would be counted against curl.
     target.unlink(missing_ok=True)
@@ -138,8 +136,9 @@ def download_curl(
                    check=True)  # fmt: skip
     if check:  # what ours does and curl does not: the bytes checked against the sha256
         # openssl: the fastest sha256 here (SHA-NI), as Python's hashlib (OpenSSL's).
-        subprocess.run(["openssl", "dgst", "-sha256", str(target)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["openssl", "dgst", "-sha256", str(target)], check=True, stdout=subprocess.DEVNULL
+        )
     return time.perf_counter() - started
 
 
@@ -226,8 +225,10 @@ async def run(mb: int, rounds: int, folder: Path, stalls: Stalls | None) -> None
         name = "upload" if way == "up" else "download"
         print(f"{name:9} ours {ours:8.1f} MB/s   curl {curl:8.1f} MB/s   ratio {ours / curl:.2f}")
     checked = median["down checked"]
-    print(f"{'':9} curl then openssl dgst -sha256 {checked:8.1f} MB/s   ours / that "
-          f"{median['down ours'] / checked:.2f}   (ours checks the sha256 as it goes)")
+    print(
+        f"{'':9} curl then openssl dgst -sha256 {checked:8.1f} MB/s   ours / that "
+        f"{median['down ours'] / checked:.2f}   (ours checks the sha256 as it goes)"
+    )
     if stalls is None:
         return
     idle_p99 = percentile(during["idle"], 99)

@@ -41,13 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "history.db"
         took = fill(path, SERVER, args.count, ROOMS)
-        print(f"prepared {args.count:,} messages in {took:.1f} s "
-              f"({path.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"prepared {args.count:,} messages in {took:.1f} s ({path.stat().st_size / 1e6:.0f} MB)"
+        )
         history = History(path)
         kinds = {
             "word, all conversations": lambda: (rng.choice(WORDS), None),
             "part of a Korean word (3 chars)": lambda: (
-                rng.choice([w for w in WORDS if len(w) >= 4 and not w.isascii()])[1:4], None),
+                rng.choice([w for w in WORDS if len(w) >= 4 and not w.isascii()])[1:4],
+                None,
+            ),
             "word, one conversation": lambda: (rng.choice(WORDS), rng.choice(ROOMS)),
             "rare word (no match)": lambda: ("zebra" + str(rng.randint(0, 99)), None),
             "2 characters (LIKE)": lambda: (rng.choice(["회의", "xq", "서버"]), None),
@@ -62,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
                 seconds, found = timed(history, query, room)
                 times.append(seconds * 1000)
                 counts.append(found)
-            print(f"| {label} | {fmt_ms(median(times))} | {fmt_ms(percentile(times, 99))} | "
-                  f"{fmt_ms(max(times))} | {median(counts):.0f} |")
+            print(
+                f"| {label} | {fmt_ms(median(times))} | {fmt_ms(percentile(times, 99))} | "
+                f"{fmt_ms(max(times))} | {median(counts):.0f} |"
+            )
         history.close()
     return 0
 

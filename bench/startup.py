@@ -108,8 +108,12 @@ def one(kind: str, server: ServerLog, env: dict[str, str], name: str) -> tuple[f
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--history", type=int, default=0,
-                        help="also start with a local history of this many messages")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="also start with a local history of this many messages",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as other:
         env = {
@@ -127,14 +131,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.history:
             kinds.append("app+history")
             envs["app+history"] = dict(
-                env, HOME=other, XDG_CONFIG_HOME=f"{other}/config",
-                XDG_DATA_HOME=f"{other}/data", XDG_STATE_HOME=f"{other}/state",
+                env,
+                HOME=other,
+                XDG_CONFIG_HOME=f"{other}/config",
+                XDG_DATA_HOME=f"{other}/data",
+                XDG_STATE_HOME=f"{other}/state",
             )
             data = Path(other) / "data" / "desktop-chat"
             rooms = ["", "garden", "ops", "random", "team"]
-            account = window_account(
-                data, f"http://127.0.0.1:{server.port}", DEFAULT_PATH, rooms
-            )
+            account = window_account(data, f"http://127.0.0.1:{server.port}", DEFAULT_PATH, rooms)
             took = fill(data / "history.db", account, args.history, rooms)
             print(f"prepared a history of {args.history:,} messages in {took:.1f} s")
         results: dict[str, dict[str, list[float]]] = {

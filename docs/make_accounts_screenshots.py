@@ -30,9 +30,7 @@ DOCS = Path(__file__).resolve().parent
 def grab(widget: QWidget, name: str) -> None:
     screen = QGuiApplication.primaryScreen()
     frame = widget.frameGeometry()
-    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(
-        str(DOCS / name)
-    )
+    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(str(DOCS / name))
 
 
 async def shot(language: str, name: str) -> None:

@@ -35,8 +35,9 @@ async def main(here: Path) -> None:
     alice, bob, carol = sessions["alice"], sessions["bob"], sessions["carol"]
     for session in sessions.values():
         await session.start()
-    await until(lambda: all(
-        s.client.status.state is ConnectionState.CONNECTED for s in sessions.values()))
+    await until(
+        lambda: all(s.client.status.state is ConnectionState.CONNECTED for s in sessions.values())
+    )
     alice.window.resize(880, 620)
     alice.window.move(10, 10)
     alice.window.activateWindow()  # seen: the conversation shown is read
@@ -44,13 +45,17 @@ async def main(here: Path) -> None:
         other.window.move(2000, 2000)  # off screen: only alice's window is drawn
     # Yesterday, from the local history: a day band above it.
     yesterday = time.time() - 86_400
-    alice.conversations.route([
-        Message(text=text, kind=Kind.OTHER, sender=who, ts=yesterday + i * 60)
-        for i, (who, text) in enumerate([
-            ("bob", "Release notes are in the wiki — 검색 works on them too."),
-            ("carol", "안녕하세요 여러분! Lunch at noon?"),
-        ])
-    ])
+    alice.conversations.route(
+        [
+            Message(text=text, kind=Kind.OTHER, sender=who, ts=yesterday + i * 60)
+            for i, (who, text) in enumerate(
+                [
+                    ("bob", "Release notes are in the wiki — 검색 works on them too."),
+                    ("carol", "안녕하세요 여러분! Lunch at noon?"),
+                ]
+            )
+        ]
+    )
     for session in sessions.values():
         session.window.room_input.setText("garden")
         session.window.join_button.click()

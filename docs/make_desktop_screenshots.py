@@ -38,7 +38,6 @@ DOCS = Path(__file__).resolve().parent
 DUNSTRC = DOCS.parent / "tests" / "desktop" / "dunstrc"
 
 
-
 async def settle(seconds: float = 0.6) -> None:
     await asyncio.sleep(seconds)  # let the windows paint before the grab
 
@@ -46,9 +45,7 @@ async def settle(seconds: float = 0.6) -> None:
 def grab(widget: QWidget, name: str) -> None:
     screen = QGuiApplication.primaryScreen()
     frame = widget.frameGeometry()
-    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(
-        str(DOCS / name)
-    )
+    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(str(DOCS / name))
 
 
 async def main() -> None:

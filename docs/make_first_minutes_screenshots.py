@@ -34,21 +34,30 @@ DOCS = Path(__file__).resolve().parent
 def grab(widget: QWidget, name: str) -> None:
     screen = QGuiApplication.primaryScreen()
     frame = widget.frameGeometry()
-    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(
-        str(DOCS / name)
-    )
+    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(str(DOCS / name))
 
 
 async def join(session: ChatSession, room: str) -> None:
     session.window.room_input.setText(room)
     session.window.join_button.click()
     await until(lambda: room in session.client.rooms)
-    await until(lambda: any(m.text == f"Joined {room}" or room in m.text
-                            for m in session.messages() if m.kind is Kind.SYSTEM))
+    await until(
+        lambda: any(
+            m.text == f"Joined {room}" or room in m.text
+            for m in session.messages()
+            if m.kind is Kind.SYSTEM
+        )
+    )
 
 
-async def shot(language: str, theme: str, names: tuple[str, str], words: dict[str, object],
-               main: str, search: str) -> None:
+async def shot(
+    language: str,
+    theme: str,
+    names: tuple[str, str],
+    words: dict[str, object],
+    main: str,
+    search: str,
+) -> None:
     server = ChatServer()
     url = f"http://127.0.0.1:{await server.start('127.0.0.1', 0)}"
     me = ChatSession(
@@ -144,10 +153,10 @@ KOREAN: dict[str, object] = {
 
 
 async def main() -> None:
-    await shot("en", "light", ("bob", "carol"), ENGLISH,
-               "first-minutes.png", "search-typing.png")
-    await shot("ko", "dark", ("민수", "지영"), KOREAN,
-               "first-minutes-ko.png", "search-typing-ko.png")
+    await shot("en", "light", ("bob", "carol"), ENGLISH, "first-minutes.png", "search-typing.png")
+    await shot(
+        "ko", "dark", ("민수", "지영"), KOREAN, "first-minutes-ko.png", "search-typing-ko.png"
+    )
 
 
 if __name__ == "__main__":

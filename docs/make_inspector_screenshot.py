@@ -28,11 +28,14 @@ from desktop_chat.protocol.transport import configure_engineio
 INTEROP = Path(__file__).resolve().parents[1] / "tests" / "interop"
 
 
-
 async def node(*argv: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        "node", *argv, cwd=INTEROP, stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        "node",
+        *argv,
+        cwd=INTEROP,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
 
 

@@ -30,9 +30,7 @@ DOCS = Path(__file__).resolve().parent
 def grab(widget: QWidget, name: str) -> None:
     screen = QGuiApplication.primaryScreen()
     frame = widget.frameGeometry()
-    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(
-        str(DOCS / name)
-    )
+    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(str(DOCS / name))
 
 
 def find(session: ChatSession, text: str) -> Message | None:
@@ -100,7 +98,8 @@ async def shot(language: str, name: str, words: dict[str, str]) -> None:
 
 
 ENGLISH = {
-    "bob": "bob", "carol": "carol",
+    "bob": "bob",
+    "carol": "carol",
     "question": "Who has the release checklist?",
     "typo": "I do, I'll shrae it after lunch",
     "fixed": "I do, I'll share it after lunch",
@@ -109,7 +108,8 @@ ENGLISH = {
     "draft": "Thanks, running it now",
 }
 KOREAN = {
-    "bob": "민수", "carol": "지영",
+    "bob": "민수",
+    "carol": "지영",
     "question": "릴리스 체크리스트 누가 가지고 있어요?",
     "typo": "제가 있어요, 점심 먹고 공휴할게요",
     "fixed": "제가 있어요, 점심 먹고 공유할게요",

@@ -31,8 +31,9 @@ async def main(out: Path) -> None:
         await session.start()
         session.window.resize(580, 680)
         session.window.move(x, 10)
-    await until(lambda: all(
-        s.client.status.state is ConnectionState.CONNECTED for s in (alice, bob)))
+    await until(
+        lambda: all(s.client.status.state is ConnectionState.CONNECTED for s in (alice, bob))
+    )
     script = [
         (alice, "Hi Bob! Is the desktop client working for you?", ""),
         (bob, "Works great 👋 — 안녕하세요!", ""),

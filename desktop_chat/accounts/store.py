@@ -19,8 +19,15 @@ _COLUMNS = "id, owner, key, server, url, path, name, profile, position"
 def _account(row: tuple[object, ...]) -> Account:
     id_, owner, key, server, url, path, name, profile, position = row
     return Account(
-        str(id_), str(owner), str(key), str(server), str(url), str(path), str(name),
-        str(profile), int(position),  # type: ignore[call-overload]
+        str(id_),
+        str(owner),
+        str(key),
+        str(server),
+        str(url),
+        str(path),
+        str(name),
+        str(profile),
+        int(position),  # type: ignore[call-overload]
     )
 
 
@@ -76,8 +83,15 @@ class AccountStore:
         return None if row is None else _account(row)
 
     def add(
-        self, owner: str, server: str, url: str, path: str, name: str = "", profile: str = "",
-        key: str | None = None, account_id: str | None = None,
+        self,
+        owner: str,
+        server: str,
+        url: str,
+        path: str,
+        name: str = "",
+        profile: str = "",
+        key: str | None = None,
+        account_id: str | None = None,
     ) -> Account:
         """A new account (the same server may have several, under other names).
 
@@ -86,14 +100,23 @@ class AccountStore:
         before accounts are kept under; another one on the same server gets a
         key of its own, so that the server tells the two apart (unless `key`).
         """
-        position = int(self.db.execute(
-            "SELECT coalesce(max(position), -1) + 1 FROM accounts WHERE owner = ?", (owner,)
-        ).fetchone()[0])
+        position = int(
+            self.db.execute(
+                "SELECT coalesce(max(position), -1) + 1 FROM accounts WHERE owner = ?", (owner,)
+            ).fetchone()[0]
+        )
         if key is None:
             taken = self.for_key(owner, server) is not None
             key = uuid.uuid4().hex if taken else owner
         account = Account(
-            account_id or new_account_id(), owner, key, server, url, path, name, profile,
+            account_id or new_account_id(),
+            owner,
+            key,
+            server,
+            url,
+            path,
+            name,
+            profile,
             position,
         )
         with self.db:
@@ -123,8 +146,15 @@ class AccountStore:
             self.db.execute(
                 "UPDATE accounts SET server = ?, url = ?, path = ?, name = ?, profile = ?,"
                 " position = ? WHERE id = ?",
-                (account.server, account.url, account.path, account.name, account.profile,
-                 account.position, account.id),
+                (
+                    account.server,
+                    account.url,
+                    account.path,
+                    account.name,
+                    account.profile,
+                    account.position,
+                    account.id,
+                ),
             )
 
     def remove(self, account_id: str) -> None:

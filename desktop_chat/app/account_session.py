@@ -69,14 +69,18 @@ class AccountSession:
         # (self.account, not `account`: the session's account is set anew once known.)
         self.client.offsets_kept = lambda server: (
             history.offsets(self.account.id)
-            if self.account.id and server == self.account.server else {}
+            if self.account.id and server == self.account.server
+            else {}
         )
         self.bridge = ClientBridge(self.client)
         self.conversations = Conversations(lambda: self.client.says_rooms)
         self.conversations.me = lambda: self.client.name
         # History and drafts of the conversations, on disk (app/keeping.py).
         self.keeping = Keeping(
-            history, DraftStore(database, account.key), self.conversations, window,
+            history,
+            DraftStore(database, account.key),
+            self.conversations,
+            window,
             rooms=self.client.rooms_kept,
         )
         self.presence = PresenceLink(self.bridge, self.conversations, window)

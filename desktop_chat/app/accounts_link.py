@@ -49,16 +49,15 @@ class AccountsLink(QObject):
         """The account on a server that speaks with `key` (default: this window's
         first account there): found again, or made the first time."""
         account = (
-            self.store.for_key(key, target.key) if key is not None
+            self.store.for_key(key, target.key)
+            if key is not None
             else self.store.for_server(self.owner, target.key)
         )
         if account is None:
             return self.add(target, name, profile, key)
         return account
 
-    def add(
-        self, target: ServerTarget, name: str, profile: str, key: str | None = None
-    ) -> Account:
+    def add(self, target: ServerTarget, name: str, profile: str, key: str | None = None) -> Account:
         """A new account (the same server twice, under two names, is allowed).
 
         The first account made for a server takes the lines an earlier version
@@ -66,8 +65,14 @@ class AccountsLink(QObject):
         """
         legacy = self._legacy(target.key)
         account = self.store.add(
-            self.owner, target.key, target.url.url, target.path, name=name, profile=profile,
-            key=key, account_id=target.key if legacy else None,
+            self.owner,
+            target.key,
+            target.url.url,
+            target.path,
+            name=name,
+            profile=profile,
+            key=key,
+            account_id=target.key if legacy else None,
         )
         if legacy:
             # Its id is the server's key, under which the lines already are: they

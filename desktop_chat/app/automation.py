@@ -170,11 +170,14 @@ class Automation(QObject):
         """Report what reaches this account's conversations and connection."""
         c, b = account.conversations, account.bridge
         self._on(c.lines_added, lambda room, lines: self._lines_added(account, room, lines))
-        self._on(c.lines_restored,
-                 lambda room, lines: self._lines_added(account, room, lines, restored=True))
+        self._on(
+            c.lines_restored,
+            lambda room, lines: self._lines_added(account, room, lines, restored=True),
+        )
         self._on(c.current_changed, lambda room: self._shown(account, room))
-        self._on(c.line_changed,
-                 lambda room, _change, line: self._line_changed(account, room, line))
+        self._on(
+            c.line_changed, lambda room, _change, line: self._line_changed(account, room, line)
+        )
         self._on(b.delivery_changed, lambda update: self._delivery(account, update))
         self._on(b.status_changed, lambda status: self._status(account, status))
         self._on(b.transfer_changed, lambda update: self._transfer(account, update))
@@ -198,8 +201,15 @@ class Automation(QObject):
         self._out.flush()
 
     def _account(self, account: Account, state: str) -> None:
-        self._emit({"event": "account", "account": account.id, "url": account.url,
-                    "name": account.name, "state": state})
+        self._emit(
+            {
+                "event": "account",
+                "account": account.id,
+                "url": account.url,
+                "name": account.name,
+                "state": state,
+            }
+        )
 
     def report_accounts(self) -> None:
         for account in self.session.accounts.accounts():
@@ -221,7 +231,10 @@ class Automation(QObject):
         )
 
     def _lines_added(
-        self, account: AccountSession, conversation: str, messages: list[Message],
+        self,
+        account: AccountSession,
+        conversation: str,
+        messages: list[Message],
         restored: bool = False,
     ) -> None:
         for message in messages:
@@ -256,9 +269,13 @@ class Automation(QObject):
             "edited_at": message.edited_at or None,
             "deleted": message.deleted,
             "reactions": message.reactions or {},
-            "attachment": None if message.attachment is None else {
-                "name": message.attachment.name, "size": message.attachment.size,
-                "type": message.attachment.type, "file": message.attachment.file,
+            "attachment": None
+            if message.attachment is None
+            else {
+                "name": message.attachment.name,
+                "size": message.attachment.size,
+                "type": message.attachment.type,
+                "file": message.attachment.file,
             },
         }
 
@@ -278,18 +295,31 @@ class Automation(QObject):
 
     def _transfer(self, account: AccountSession, update: TransferUpdate) -> None:
         self._emit(
-            {"event": "transfer", "account": account.id, "id": update.id,
-             "upload": update.upload, "done": update.done, "total": update.total,
-             "state": update.state.value, "code": update.code}
+            {
+                "event": "transfer",
+                "account": account.id,
+                "id": update.id,
+                "upload": update.upload,
+                "done": update.done,
+                "total": update.total,
+                "state": update.state.value,
+                "code": update.code,
+            }
         )
         if update.state is TransferState.DONE and not update.upload and update.path:
-            self._emit({"event": "downloaded", "account": account.id, "id": update.id,
-                        "path": update.path})
+            self._emit(
+                {"event": "downloaded", "account": account.id, "id": update.id, "path": update.path}
+            )
 
     def _delivery(self, account: AccountSession, update: DeliveryUpdate) -> None:
         self._emit(
-            {"event": "delivery", "account": account.id, "id": update.id,
-             "state": update.state.value, "error": update.error}
+            {
+                "event": "delivery",
+                "account": account.id,
+                "id": update.id,
+                "state": update.state.value,
+                "error": update.error,
+            }
         )
 
     # ---- commands ---------------------------------------------------------
@@ -306,11 +336,11 @@ class Automation(QObject):
                 return
             error = task.exception()
             if error is not None:
-                self._emit({"event": "error", "cmd": "export", "path": path,
-                            "message": str(error)})
+                self._emit({"event": "error", "cmd": "export", "path": path, "message": str(error)})
             else:
-                self._emit({"event": "exported", "path": path, "count": task.result(),
-                            "room": room})
+                self._emit(
+                    {"event": "exported", "path": path, "count": task.result(), "room": room}
+                )
 
         task.add_done_callback(done)
 
@@ -319,8 +349,9 @@ class Automation(QObject):
         found = self._find_line(command.get("id"))
         text, emoji = command.get("text"), command.get("emoji")
         if found is None:
-            self._emit({"event": "error", "cmd": cmd, "id": command.get("id"),
-                        "message": "no such line"})
+            self._emit(
+                {"event": "error", "cmd": cmd, "id": command.get("id"), "message": "no such line"}
+            )
             return
         room, line = found
         w = self.window
@@ -337,8 +368,9 @@ class Automation(QObject):
         elif cmd == "react" and isinstance(emoji, str) and emoji:
             w.lines.react_requested.emit(line, emoji)
         else:
-            self._emit({"event": "error", "cmd": cmd, "id": line.id,
-                        "message": f"cannot {cmd} this line"})
+            self._emit(
+                {"event": "error", "cmd": cmd, "id": line.id, "message": f"cannot {cmd} this line"}
+            )
 
     def _attach_files(self, paths: list[object], caption: object, room: str) -> None:
         """Attach as the paperclip's dialog does, the caption typed first."""
@@ -346,15 +378,26 @@ class Automation(QObject):
         w.select_room(room)
         w.message_input.setPlainText(caption if isinstance(caption, str) else "")
         if not w.files.attach([str(p) for p in paths if isinstance(p, str)]):
-            self._emit({"event": "error", "cmd": "attach",
-                        "message": w.files.note.text() or "not attached"})
+            self._emit(
+                {
+                    "event": "error",
+                    "cmd": "attach",
+                    "message": w.files.note.text() or "not attached",
+                }
+            )
 
     def _download(self, command: dict[str, Any]) -> None:
         """Download (or Save as… into "folder") a line's file, as its button does."""
         found = self._find_line(command.get("id"))
         if found is None or found[1].attachment is None:
-            self._emit({"event": "error", "cmd": "download", "id": command.get("id"),
-                        "message": "no such file"})
+            self._emit(
+                {
+                    "event": "error",
+                    "cmd": "download",
+                    "id": command.get("id"),
+                    "message": "no such file",
+                }
+            )
             return
         folder = command.get("folder")
         if isinstance(folder, str) and folder:
@@ -396,7 +439,8 @@ class Automation(QObject):
         if cmd == "add-account" and isinstance(command.get("url"), str):
             name, profile = command.get("name", ""), command.get("profile", "")
             added = self.session.add_account(
-                command["url"], name if isinstance(name, str) else "",
+                command["url"],
+                name if isinstance(name, str) else "",
                 profile if isinstance(profile, str) else "",
             )
             if added is None:
@@ -459,4 +503,3 @@ class Automation(QObject):
             self.handlers[cmd](command)
         else:
             self._emit({"event": "error", "message": f"unknown command: {command!r}"})
-

@@ -55,8 +55,9 @@ class Exporter(QObject):
             history.flush()  # what the window showed a moment ago, too
             lines = history.conversation(account.id, room)
             if fmt == "html":
-                return export_html(lines, target, room=room, account_label=label,
-                                   title=title, labels=labels, tz=tz)
+                return export_html(
+                    lines, target, room=room, account_label=label, title=title, labels=labels, tz=tz
+                )
             return export_jsonl(lines, target, room=room, account_label=label)
 
         try:

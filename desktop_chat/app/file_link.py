@@ -74,8 +74,9 @@ def _prepare(path: Path, max_bytes: int) -> tuple[str, bytes | None]:
 def _thumbnail_image(data: bytes) -> QImage | None:
     """Thumbnail bytes from the server, decoded with small limits. Worker thread."""
     try:
-        image = decode_image(data, max_pixels=THUMBNAIL_PIXELS,
-                             allocation_mb=THUMBNAIL_ALLOCATION_MB)
+        image = decode_image(
+            data, max_pixels=THUMBNAIL_PIXELS, allocation_mb=THUMBNAIL_ALLOCATION_MB
+        )
     except ImageRefused as error:
         log.info("thumbnail not shown: %s", error)
         return None
@@ -194,8 +195,12 @@ class FileLink(QObject):
         if update.state is TransferState.FAILED:
             self._say(failure_text(update.code, update.detail, update.upload))
         if viewing is None or update.state is TransferState.RUNNING:
-            if update.state is TransferState.DONE and not update.upload and update.path \
-                    and self.active:  # the row offers Open now; said in passing
+            if (
+                update.state is TransferState.DONE
+                and not update.upload
+                and update.path
+                and self.active
+            ):  # the row offers Open now; said in passing
                 self.window.statusBar().showMessage(
                     self.window.files.saved_text(update.path), 10_000
                 )

@@ -104,9 +104,7 @@ class Keeping(QObject):
     def save_draft(self) -> None:
         self._draft_timer.stop()
         if self.server and self.active:
-            self.drafts.save(
-                self.server, self._draft_room, self.window.draft_text()
-            )
+            self.drafts.save(self.server, self._draft_room, self.window.draft_text())
 
     def load_draft(self) -> None:
         """Put this conversation's draft into the window's input (account shown)."""
@@ -254,4 +252,3 @@ class Keeping(QObject):
             log.warning("cannot page the message history", exc_info=True)
             return
         model.prepend(older)
-

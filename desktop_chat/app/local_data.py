@@ -61,7 +61,6 @@ def open_local_data(remember: bool) -> LocalData:
                 "ChatSession",
                 "Your message history could not be read ({reason}). It was kept as "
                 "{path} and a new one was started.",
-            ).format(reason=history.opened.reason,
-                     path=history.opened.moved_aside)
+            ).format(reason=history.opened.reason, path=history.opened.moved_aside)
         )
     return LocalData(database, identity, history, notes)

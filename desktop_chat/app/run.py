@@ -51,11 +51,7 @@ async def _main(options: Options, language: str | None = None) -> int:
     session.window.closed.connect(request_close)
     desktop.quit_requested.connect(request_close)
     # Test-only remote control (desktop_chat/app/automation.py), off by default.
-    driver = (
-        automation.Automation(session)
-        if automation.enabled()
-        else None
-    )
+    driver = automation.Automation(session) if automation.enabled() else None
     if driver is not None:
         desktop_automation(driver, desktop)
     # Ctrl+C in the terminal takes the same path as closing the window; the

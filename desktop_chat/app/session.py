@@ -66,7 +66,6 @@ translate = QCoreApplication.translate
 MAX_NAME_CHARS = 64  # as desktop-chat-server keeps them (it cuts longer ones)
 
 
-
 @dataclass(slots=True)
 class Options:
     url: str | None = None  # explicit: never host
@@ -107,9 +106,7 @@ class ChatSession(QObject):
         self.database, self.identity, self.history = local.database, local.identity, local.history
         self._notes: list[str] = local.notes  # said in the window once it is up
         # The accounts: this window's identity on each server it uses (accounts/).
-        self.accounts = AccountsLink(
-            AccountStore(self.database), self.history, self.identity.key
-        )
+        self.accounts = AccountsLink(AccountStore(self.database), self.history, self.identity.key)
         self._client_options = ClientOptions(
             backoff=backoff,
             token=options.token,
@@ -122,8 +119,9 @@ class ChatSession(QObject):
         listed = self.accounts.accounts()
         self._first_listed = listed[0] if listed and not options.urls else None
         first = self._first_listed
-        provisional = Account("", self.identity.key, first.key if first else self.identity.key,
-                              "", "", "")
+        provisional = Account(
+            "", self.identity.key, first.key if first else self.identity.key, "", "", ""
+        )
         self.window = MainWindow(MessageModel())
         self.exporter = Exporter(self.history, self)
         self.exporter.exported.connect(self._exported)
@@ -274,8 +272,10 @@ class ChatSession(QObject):
             )
             return
         target = ServerTarget(url, self._path)
-        profile = self.profiles.get(profile_name) if profile_name else (
-            self.profiles.for_server(target.key)
+        profile = (
+            self.profiles.get(profile_name)
+            if profile_name
+            else (self.profiles.for_server(target.key))
         )
         account = self.accounts.add(target, name, profile.name)
         self.window.account_added()
@@ -367,9 +367,9 @@ class ChatSession(QObject):
         f.image_pasted.connect(
             lambda image, caption, room: self.shown.files.paste(image, caption, room)
         )
-        f.download_requested.connect(lambda message, folder: self.shown.files.download(
-            message, folder
-        ))
+        f.download_requested.connect(
+            lambda message, folder: self.shown.files.download(message, folder)
+        )
         f.view_requested.connect(lambda message: self.shown.files.view(message))
         f.cancel_requested.connect(lambda id_: self.bridge.cancel_transfer(id_))
         f.retry_requested.connect(lambda id_: self.bridge.retry(id_))
@@ -529,9 +529,11 @@ class ChatSession(QObject):
             self.window.show_server(target.url.url)
         if self.profiles.remember(target.key, session.client.profile) and self.options.remember:
             self.settings.save()
-        if session is self.sessions[0] and self.options.remember and (
-            self.settings.url, self.settings.path
-        ) != (target.url.url, target.path):
+        if (
+            session is self.sessions[0]
+            and self.options.remember
+            and (self.settings.url, self.settings.path) != (target.url.url, target.path)
+        ):
             self.settings.url = target.url.url
             self.settings.path = target.path
             self.settings.save()
@@ -631,8 +633,10 @@ class ChatSession(QObject):
             self.bridge.show_system(self.bridge.texts.cannot_connect(why))
             path = DEFAULT_PATH
         self.hosted.path = path
-        text = opts.url if opts.url is not None else (
-            first.url if first else (self.settings.url or opts.default_url)
+        text = (
+            opts.url
+            if opts.url is not None
+            else (first.url if first else (self.settings.url or opts.default_url))
         )
         self.window.show_address(text)
         try:

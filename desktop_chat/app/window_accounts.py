@@ -59,9 +59,7 @@ class WindowAccounts(QObject):
             lambda _status, s=session: self.rows.update(s.account.id, state=s.status.state)
         )
         for signal in (counts.dataChanged, counts.rowsInserted, counts.rowsRemoved):
-            signal.connect(
-                lambda *_a, s=session: self.rows.update(s.account.id, unread=s.unread())
-            )
+            signal.connect(lambda *_a, s=session: self.rows.update(s.account.id, unread=s.unread()))
         if self.shown is None:
             self.shown = session
             session.set_active(True)
@@ -75,14 +73,19 @@ class WindowAccounts(QObject):
         """The rail's rows anew, in the accounts' order."""
         order = {a.id: a.position for a in self.accounts.accounts()}
         self.sessions.sort(key=lambda s: order.get(s.account.id, len(order)))
-        self.rows.set_accounts([
-            AccountRow(
-                s.account.id, s.client.name,
-                s.account.url or (s.target.url.url if s.target else ""),
-                s.status.state, s.unread(),
-            )
-            for s in self.sessions if s.account.id
-        ])
+        self.rows.set_accounts(
+            [
+                AccountRow(
+                    s.account.id,
+                    s.client.name,
+                    s.account.url or (s.target.url.url if s.target else ""),
+                    s.status.state,
+                    s.unread(),
+                )
+                for s in self.sessions
+                if s.account.id
+            ]
+        )
         if self.shown is not None:
             self.window.select_account(self.shown.account.id)
 

@@ -161,7 +161,9 @@ class WindowHosting:
                         "Nothing was listening at %1, and this window could not host "
                         "the chat server on 127.0.0.1:%2: %3.",
                     ),
-                    url.url, url.port, exc.strerror or exc,
+                    url.url,
+                    url.port,
+                    exc.strerror or exc,
                 )
             return
         except HostingError as exc:
@@ -171,7 +173,8 @@ class WindowHosting:
                     "Nothing was listening at %1, and this window could not host "
                     "the chat server: %2",
                 ),
-                url.url, exc,
+                url.url,
+                exc,
             )
             return
         self.server = server

@@ -362,10 +362,12 @@ class ChatClient:
             text = f"{quoted_line(reply_to)}\n{text}"
         elif reply_to is not None:
             reference = _reference(reply_to)
-            opts.update({
-                "reply_to_own" if key == "target_own" else "reply_to": value
-                for key, value in reference.items()
-            })
+            opts.update(
+                {
+                    "reply_to_own" if key == "target_own" else "reply_to": value
+                    for key, value in reference.items()
+                }
+            )
             extra["reply_to"] = reply_to.id
             if self._events is None:
                 # Not known yet (offline since the start): the sender decides
@@ -441,9 +443,14 @@ class ChatClient:
         message.attachment = Attachment("", path.name, found.st_size, kind)
         if caption:
             self.check_size(message)
-        extra: dict[str, object] = {"file": {
-            "path": str(path.absolute()), "name": path.name, "size": found.st_size, "type": kind,
-        }}
+        extra: dict[str, object] = {
+            "file": {
+                "path": str(path.absolute()),
+                "name": path.name,
+                "size": found.st_size,
+                "type": kind,
+            }
+        }
         try:
             self._sender.send(message, extra, thumbnail)
         except OutboxError as exc:
@@ -462,8 +469,7 @@ class ChatClient:
         dropped = not downloading and self._sender.cancel_file(message_id)
         if not running and not dropped:
             return
-        self.on_transfer(TransferUpdate(message_id, not downloading, 0, 0,
-                                        TransferState.CANCELLED))
+        self.on_transfer(TransferUpdate(message_id, not downloading, 0, 0, TransferState.CANCELLED))
 
     def download(self, message: Message, folder: Path | None = None) -> None:
         """Save a line's file into `folder` (the user's choice), or, None, into
@@ -482,8 +488,10 @@ class ChatClient:
     def _http_token(self) -> str | None:
         """The token, to the server the socket gives it to (tls.py's rule)."""
         target = self._connection.target
-        if self.token and target is not None and not token_held_back(
-            target.url, self.send_token_over_http
+        if (
+            self.token
+            and target is not None
+            and not token_held_back(target.url, self.send_token_over_http)
         ):
             return self.token
         return None
@@ -521,8 +529,15 @@ class ChatClient:
         if not text.strip():
             raise MessageRefused(EmptyMessage())
         self.check_size(own_message(text, message.room, self.name))
-        change = Change(ChangeType.EDIT, message.id, message.room, text=text,
-                        formatted=formatted, sender=self.name, mine=True)
+        change = Change(
+            ChangeType.EDIT,
+            message.id,
+            message.room,
+            text=text,
+            formatted=formatted,
+            sender=self.name,
+            mine=True,
+        )
         if self._sender.edit_queued(message.id, text):
             # Nobody has seen it yet: it goes as now written, not "edited".
             change.ts, change.formatted = message.edited_at, message.formatted
@@ -554,10 +569,18 @@ class ChatClient:
         """Add `emoji` to a line, or take it back when we had reacted with it."""
         if self._unsupported(message.room) or message.deleted:
             return
-        change = Change(ChangeType.REACT, message.id, message.room, emoji=emoji,
-                        on=emoji not in message.reacted, sender=self.name, mine=True)
-        self._queue_change(change, {"type": "react", "emoji": emoji, **_reference(message)},
-                           message)
+        change = Change(
+            ChangeType.REACT,
+            message.id,
+            message.room,
+            emoji=emoji,
+            on=emoji not in message.reacted,
+            sender=self.name,
+            mine=True,
+        )
+        self._queue_change(
+            change, {"type": "react", "emoji": emoji, **_reference(message)}, message
+        )
         self.on_change(change)
 
     def _queue_change(self, change: Change, payload: dict[str, object], before: Message) -> None:
@@ -574,9 +597,17 @@ class ChatClient:
         before = self._before.pop(change.id, None)
         if isinstance(reply.get("error"), str):
             if before is not None and change.type is ChangeType.EDIT:
-                self.on_change(Change(ChangeType.EDIT, change.target, change.room,
-                                      text=before.text, formatted=before.formatted,
-                                      ts=before.edited_at, mine=True))
+                self.on_change(
+                    Change(
+                        ChangeType.EDIT,
+                        change.target,
+                        change.room,
+                        text=before.text,
+                        formatted=before.formatted,
+                        ts=before.edited_at,
+                        mine=True,
+                    )
+                )
             elif change.type is ChangeType.REACT:
                 self.on_change(replace(change, on=not change.on, reactors=None))
             return
@@ -695,9 +726,7 @@ class ChatClient:
             return self.profile.auth_payload(self.name, self.token or "")
         # presence: desktop-chat-server sends presence and typing notices only
         # to clients that ask (docs/protocol.md); others ignore the key.
-        auth: dict[str, object] = {
-            "name": self.name, "client": self.client_id, "presence": True
-        }
+        auth: dict[str, object] = {"name": self.name, "client": self.client_id, "presence": True}
         target = self._connection.target
         if self.token and target is not None:
             if not token_held_back(target.url, self.send_token_over_http):
@@ -734,8 +763,10 @@ class ChatClient:
     async def _login(self, sio: socketio.AsyncClient) -> None:
         """Log in with my name before anything else goes out on this connection."""
         try:
-            await sio.emit(self._dialect.profile.login.event,  # type: ignore[union-attr]
-                           self._dialect.login_args(self.name))
+            await sio.emit(
+                self._dialect.profile.login.event,  # type: ignore[union-attr]
+                self._dialect.login_args(self.name),
+            )
         except socketio.exceptions.SocketIOError:
             log.info("login failed; the connection is ending", exc_info=True)
             return
@@ -751,7 +782,8 @@ class ChatClient:
         typing = dialect.profile.send_typing
         self._typing = (
             TypingNotifier(self._emit_typing, typing.start, typing.stop, typing.idle_ms / 1000)
-            if typing else None
+            if typing
+            else None
         )
 
     def _emit_typing(self, event: str) -> None:

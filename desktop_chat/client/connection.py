@@ -163,9 +163,7 @@ class Connection:
             self._wake.clear()
             self._ended.clear()
             if self.offline:
-                self._publish(
-                    Status(ConnectionState.OFFLINE, target.url.url, user_offline=True)
-                )
+                self._publish(Status(ConnectionState.OFFLINE, target.url.url, user_offline=True))
                 await self._wake.wait()
                 attempt = 0
                 continue
@@ -188,8 +186,13 @@ class Connection:
                     self._hooks.notice(Disconnected(self.offline, reason))
                     if reason and not self.offline:
                         # Said in the status line too, until the next attempt.
-                        self._publish(Status(ConnectionState.RECONNECTING, target.url.url,
-                                             error=SendingFailed(reason)))
+                        self._publish(
+                            Status(
+                                ConnectionState.RECONNECTING,
+                                target.url.url,
+                                error=SendingFailed(reason),
+                            )
+                        )
                 else:
                     was_connected = False
                 continue

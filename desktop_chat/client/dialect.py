@@ -66,9 +66,9 @@ class ProfileDialect:
         # A server that never acks gets no ack id to ignore (the packets say so).
         self.may_ack = profile.acks is not Acks.NEVER
         # What is known of the server's echo before any probe (None: probe).
-        self.known_echo: bool | None = {
-            Echo.NEVER: False, Echo.ALWAYS: True, Echo.PROBE: None
-        }[profile.echo]
+        self.known_echo: bool | None = {Echo.NEVER: False, Echo.ALWAYS: True, Echo.PROBE: None}[
+            profile.echo
+        ]
 
     def send_args(
         self, message: Message, opts: dict[str, object] | None = None

@@ -113,8 +113,7 @@ class EchoFilter:
         (or comes after one that may be); True when it was kept."""
         probe = self._probe
         if probe is not None and (
-            probe.held
-            or (not has_meta and (text == probe.text or self._recent.holds(text)))
+            probe.held or (not has_meta and (text == probe.text or self._recent.holds(text)))
         ):
             probe.held.append(args)
             return True

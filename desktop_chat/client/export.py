@@ -332,8 +332,8 @@ def export_html(
                 f"<title>{_h(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
                 f"<h1>{_h(title)}</h1>\n"
                 f'<p class="about">{_h(words["room"])}: {_h(room_name)} · '
-                f'{_h(words["account"])}: {_h(account_label)} · '
-                f'{_h(words["exported"])}: {_h(_shown_time(exported))}</p>\n'
+                f"{_h(words['account'])}: {_h(account_label)} · "
+                f"{_h(words['exported'])}: {_h(_shown_time(exported))}</p>\n"
                 "<main>\n"
             )
             for message in messages:

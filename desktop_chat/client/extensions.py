@@ -52,8 +52,11 @@ class ServerExtensions:
         return sio if sio is not None and sio.connected else None
 
     def handlers(self) -> dict[str, Callable[..., None]]:
-        return {"renamed": self._renamed, "presence": self._presence_notice,
-                "typing": self._typing_notice}
+        return {
+            "renamed": self._renamed,
+            "presence": self._presence_notice,
+            "typing": self._typing_notice,
+        }
 
     def typing_in(self, room: str) -> None:
         """The user typed in the conversation of `room`: tell a server with presence,
@@ -76,8 +79,10 @@ class ServerExtensions:
             if not isinstance(info, dict) or not isinstance(info.get("members"), list):
                 return
             members = [
-                (m["name"], m["windows"]) for m in info["members"][:MOST_MEMBERS]
-                if isinstance(m, dict) and isinstance(m.get("name"), str)
+                (m["name"], m["windows"])
+                for m in info["members"][:MOST_MEMBERS]
+                if isinstance(m, dict)
+                and isinstance(m.get("name"), str)
                 and isinstance(m.get("windows"), int)
             ]
             self._participants(room, members)
@@ -92,9 +97,7 @@ class ServerExtensions:
         if kind is None or not isinstance(room, str) or not isinstance(name, str):
             return
         count = info.get("count")
-        self._presence(
-            PresenceEvent(kind, name, count if isinstance(count, int) else None, room)
-        )
+        self._presence(PresenceEvent(kind, name, count if isinstance(count, int) else None, room))
 
     def _typing_notice(self, info: object = None) -> None:
         if isinstance(info, dict):

@@ -161,8 +161,11 @@ class FileTransfers:
         return self._session
 
     async def close(self) -> None:
-        tasks = [*self._uploads.values(), *self._downloads.values(),
-                 *self._thumbnail_fetches.values()]
+        tasks = [
+            *self._uploads.values(),
+            *self._downloads.values(),
+            *self._thumbnail_fetches.values(),
+        ]
         for task in tasks:
             task.cancel()
         if tasks:
@@ -262,8 +265,17 @@ class FileTransfers:
                 raise FileRefused("failed", f"{type(exc).__name__}: {exc}") from exc
         except FileRefused as exc:
             if exc.code != "cancelled":
-                self.on_transfer(TransferUpdate(message.id, True, 0, _size(extra),
-                                                TransferState.FAILED, exc.code, exc.detail))
+                self.on_transfer(
+                    TransferUpdate(
+                        message.id,
+                        True,
+                        0,
+                        _size(extra),
+                        TransferState.FAILED,
+                        exc.code,
+                        exc.detail,
+                    )
+                )
             raise
         finally:
             self._cancels.pop(message.id, None)
@@ -310,19 +322,33 @@ class FileTransfers:
             thumbnail_id = ""
             if thumbnail and len(thumbnail) <= self._info.thumbnail_bytes:
                 stored_thumbnail = await upload(
-                    session, base, tickets, thumbnail, "thumbnail", thumbnail_type(thumbnail),
-                    token=token, cancel=cancel,
+                    session,
+                    base,
+                    tickets,
+                    thumbnail,
+                    "thumbnail",
+                    thumbnail_type(thumbnail),
+                    token=token,
+                    cancel=cancel,
                 )
                 thumbnail_id = stored_thumbnail.file
                 # Into the cache (the history names it after a restart): not
                 # fetched back, and not held in memory any more.
                 with contextlib.suppress(OSError):  # a cache: without it, fetched again
-                    await asyncio.to_thread(_keep, self.folder / "thumbnails", thumbnail_id,
-                                            thumbnail, THUMBNAILS_KEPT)
+                    await asyncio.to_thread(
+                        _keep, self.folder / "thumbnails", thumbnail_id, thumbnail, THUMBNAILS_KEPT
+                    )
                     self._own_thumbnail_ids[message.id] = thumbnail_id
                     self._own_thumbnails.pop(message.id, None)
             committed = await upload(
-                session, base, tickets, path, name, kind, token=token, cancel=cancel,
+                session,
+                base,
+                tickets,
+                path,
+                name,
+                kind,
+                token=token,
+                cancel=cancel,
                 on_progress=self._report(message.id, True),
             )
         except TransferCancelled as exc:
@@ -335,11 +361,13 @@ class FileTransfers:
             raise FileRefused("unavailable", str(exc)) from exc
         except OSError as exc:
             raise FileRefused("unreadable", str(exc)) from exc
-        attachment = Attachment(committed.file, name, committed.size, committed.type,
-                                committed.sha256, thumbnail_id)
+        attachment = Attachment(
+            committed.file, name, committed.size, committed.type, committed.sha256, thumbnail_id
+        )
         self._stored[message.id] = (attachment, path)
-        self.on_transfer(TransferUpdate(message.id, True, committed.size, committed.size,
-                                        TransferState.DONE))
+        self.on_transfer(
+            TransferUpdate(message.id, True, committed.size, committed.size, TransferState.DONE)
+        )
         return attachment.to_wire()
 
     def forget(self, message_id: str) -> None:
@@ -373,8 +401,10 @@ class FileTransfers:
         own = self._stored.get(message.id) if message.kind is Kind.OWN else None
         if own is not None and not attachment.file:
             attachment = own[0]
-        if own is not None and folder is None and await asyncio.to_thread(
-            _same_size, own[1], attachment.size
+        if (
+            own is not None
+            and folder is None
+            and await asyncio.to_thread(_same_size, own[1], attachment.size)
         ):
             self._cancels.pop(message.id, None)
             self._done(message.id, attachment.size, own[1])
@@ -382,8 +412,11 @@ class FileTransfers:
         cache = folder is None
         if folder is None:
             folder = self.folder / "files" / (attachment.file or "own")
-        if cache and (kept := folder / _cached_name(attachment)).is_file() and \
-                await asyncio.to_thread(_same_size, kept, attachment.size):
+        if (
+            cache
+            and (kept := folder / _cached_name(attachment)).is_file()
+            and await asyncio.to_thread(_same_size, kept, attachment.size)
+        ):
             self._cancels.pop(message.id, None)
             self._done(message.id, attachment.size, kept)
             return
@@ -398,9 +431,17 @@ class FileTransfers:
             base = self._base()
             await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
             saved = await download(
-                self.session(), base, tickets, attachment.file, attachment.sha256,
-                attachment.size, folder, _cached_name(attachment) if cache else attachment.name,
-                token=self._token(), cancel=cancel, on_progress=self._report(message.id, False),
+                self.session(),
+                base,
+                tickets,
+                attachment.file,
+                attachment.sha256,
+                attachment.size,
+                folder,
+                _cached_name(attachment) if cache else attachment.name,
+                token=self._token(),
+                cancel=cancel,
+                on_progress=self._report(message.id, False),
             )
         except TransferCancelled:
             return  # said when it was cancelled
@@ -426,12 +467,14 @@ class FileTransfers:
         self._done(message.id, attachment.size, saved)
 
     def _done(self, message_id: str, size: int, path: Path) -> None:
-        self.on_transfer(TransferUpdate(message_id, False, size, size, TransferState.DONE,
-                                        path=str(path)))
+        self.on_transfer(
+            TransferUpdate(message_id, False, size, size, TransferState.DONE, path=str(path))
+        )
 
     def _failed(self, message_id: str, size: int, code: str, detail: str) -> None:
-        self.on_transfer(TransferUpdate(message_id, False, 0, size, TransferState.FAILED,
-                                        code, detail))
+        self.on_transfer(
+            TransferUpdate(message_id, False, 0, size, TransferState.FAILED, code, detail)
+        )
 
     def cancel(self, message_id: str) -> bool:
         """Stop a running upload or download of the line; False when none runs."""
@@ -503,8 +546,13 @@ class FileTransfers:
                     return
                 data = await response.content.read(most + 1)
                 said = response.headers.get("X-Content-SHA256", "").lower()
-        except (FileRefused, TransferRefused, ConnectionError, aiohttp.ClientError,
-                TimeoutError) as exc:
+        except (
+            FileRefused,
+            TransferRefused,
+            ConnectionError,
+            aiohttp.ClientError,
+            TimeoutError,
+        ) as exc:
             log.info("files: no thumbnail %s (%s)", file_id, exc)
             return
         if len(data) > most:
@@ -531,6 +579,9 @@ def _cached_name(attachment: Attachment) -> str:
 def _retrieved(task: asyncio.Task[Any]) -> None:
     """A task whose end nobody awaits (cancelled uploads, thumbnails): its
     exception is looked at, so that asyncio does not report it as lost."""
-    if not task.cancelled() and (exc := task.exception()) is not None \
-            and not isinstance(exc, FileRefused):
+    if (
+        not task.cancelled()
+        and (exc := task.exception()) is not None
+        and not isinstance(exc, FileRefused)
+    ):
         log.info("files: %r", exc)

@@ -82,7 +82,8 @@ SCRUB_WAIT = 0.02  # seconds between those tries
 _LEGACY = """
 CREATE TABLE legacy_servers (server TEXT PRIMARY KEY)
 """
-SCHEMA = f"""
+SCHEMA = (
+    f"""
 CREATE TABLE messages (
     seq INTEGER PRIMARY KEY,
     account TEXT NOT NULL,
@@ -115,7 +116,9 @@ CREATE TABLE conversation_state (
     value TEXT NOT NULL,
     PRIMARY KEY (account, key)
 );
-""" + _LEGACY
+"""
+    + _LEGACY
+)
 # Version 2: lines are kept per account (desktop_chat/accounts), no longer per
 # server. Version 1 kept them per server key, whichever window they came from:
 # those servers wait in legacy_servers for their first account (`adopt`).
@@ -124,13 +127,18 @@ CREATE TABLE conversation_state (
 # plain line, which is most of them (`_living`). A file's line keeps its
 # attachment there too (as on the wire, `Attachment.to_wire`): no new column,
 # so no new version (an older build reading the file ignores the key).
-MIGRATIONS = {1: """
+MIGRATIONS = {
+    1: """
 ALTER TABLE messages RENAME COLUMN server TO account;
 ALTER TABLE conversation_state RENAME COLUMN server TO account;
-""" + _LEGACY + """;
+"""
+    + _LEGACY
+    + """;
 INSERT OR IGNORE INTO legacy_servers (server)
 SELECT DISTINCT account FROM messages UNION SELECT account FROM conversation_state
-""", 2: "ALTER TABLE messages ADD COLUMN extra TEXT"}
+""",
+    2: "ALTER TABLE messages ADD COLUMN extra TEXT",
+}
 
 _KINDS = {kind.value: kind for kind in Kind}
 _STATES = {state.value: state for state in DeliveryState}
@@ -234,17 +242,21 @@ def _batch_json(messages: list[Message]) -> str:
     """A batch as one JSON array of rows, built by C-level iterators and the C
     encoder: the writer holds the GIL (which the window's thread needs) for as
     short a time as it can. (Lone surrogates are escaped, never an error.)"""
-    return json.dumps(list(zip(
-        map(attrgetter("id"), messages),
-        map(attrgetter("kind.value"), messages),
-        map(attrgetter("sender"), messages),
-        map(attrgetter("text"), messages),
-        map(attrgetter("ts"), messages),
-        map(_STATE_VALUES.__getitem__, map(attrgetter("state"), messages)),
-        map(attrgetter("error"), messages),
-        [_living(m) if lives(m) else None for m in messages],
-        strict=True,
-    )))
+    return json.dumps(
+        list(
+            zip(
+                map(attrgetter("id"), messages),
+                map(attrgetter("kind.value"), messages),
+                map(attrgetter("sender"), messages),
+                map(attrgetter("text"), messages),
+                map(attrgetter("ts"), messages),
+                map(_STATE_VALUES.__getitem__, map(attrgetter("state"), messages)),
+                map(attrgetter("error"), messages),
+                [_living(m) if lives(m) else None for m in messages],
+                strict=True,
+            )
+        )
+    )
 
 
 def spans_of(text: str, query: str) -> tuple[tuple[int, int], ...]:
@@ -300,9 +312,9 @@ class History:
         )
         self.db = self.opened.connection
         # Where this run's rows begin: anything older was written before it.
-        self.first_new_seq = int(
-            self.db.execute("SELECT coalesce(max(seq), 0) FROM messages").fetchone()[0]
-        ) + 1
+        self.first_new_seq = (
+            int(self.db.execute("SELECT coalesce(max(seq), 0) FROM messages").fetchone()[0]) + 1
+        )
         self.seq_of: dict[str, int] = {}  # id -> seq of the rows read from the file
         self._queue: queue.SimpleQueue[tuple[object, ...] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._write, name="history-writer", daemon=True)
@@ -381,7 +393,8 @@ class History:
                 deadline = time.monotonic() + COMMIT_EVERY
                 rows = 0
                 while (
-                    ops[-1] is not None and ops[-1][0] not in ("flush", "adopt")
+                    ops[-1] is not None
+                    and ops[-1][0] not in ("flush", "adopt")
                     and rows < COMMIT_ROWS
                 ):
                     op = ops[-1]
@@ -462,8 +475,13 @@ class History:
                             "UPDATE messages SET state = ?, error = ?,"
                             " extra = json_set(coalesce(extra, '{}'), '$.server_id', ?)"
                             " WHERE account = ? AND id = ? AND kind = 'own'",
-                            (update.state.value, update.error, update.server_id, account,
-                             update.id),
+                            (
+                                update.state.value,
+                                update.error,
+                                update.server_id,
+                                account,
+                                update.id,
+                            ),
                         )
                     else:
                         db.execute(
@@ -559,9 +577,7 @@ class History:
             db.execute("PRAGMA busy_timeout=0")
             try:
                 for _ in range(SCRUB_TRIES):
-                    busy, _log, _copied = db.execute(
-                        "PRAGMA wal_checkpoint(TRUNCATE)"
-                    ).fetchone()
+                    busy, _log, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
                     if not busy:
                         self._scrub_due = None
                         return
@@ -628,9 +644,9 @@ class History:
             (server, name),
         )
         db.execute("DELETE FROM legacy_servers WHERE server = ?", (server,))
-        return int(db.execute(
-            "SELECT count(*) FROM messages WHERE account = ?", (server,)
-        ).fetchone()[0])
+        return int(
+            db.execute("SELECT count(*) FROM messages WHERE account = ?", (server,)).fetchone()[0]
+        )
 
     # ---- reading (the thread that made it) ---------------------------------------
 
@@ -660,14 +676,15 @@ class History:
         try:
             rows = self.db.execute(
                 "SELECT key, value FROM conversation_state WHERE account = ? AND key >= ?"
-                " AND key < ?", (account, OFFSET_KEY, OFFSET_KEY[:-1] + ";"),
+                " AND key < ?",
+                (account, OFFSET_KEY, OFFSET_KEY[:-1] + ";"),
             ).fetchall()
         except sqlite3.Error:
             return {}
         kept: dict[str, int] = {}
         for key, value in rows:
             with contextlib.suppress(ValueError, TypeError):
-                kept[str(key)[len(OFFSET_KEY):]] = int(value)
+                kept[str(key)[len(OFFSET_KEY) :]] = int(value)
         return kept
 
     def last(self, account: str, room: str, count: int) -> list[Message]:
@@ -690,7 +707,12 @@ class History:
         return self._read(rows[::-1])
 
     def back_to(
-        self, account: str, room: str, message_id: str, before_id: str, older: int,
+        self,
+        account: str,
+        room: str,
+        message_id: str,
+        before_id: str,
+        older: int,
         most: int = 200_000,
     ) -> list[Message]:
         """Everything of the conversation from `older` messages before `message_id`
@@ -742,9 +764,13 @@ class History:
         neighbours each side in its conversation: its room, and the messages
         oldest first."""
         seq = self.seq_of.get(message_id)
-        row = None if seq is None else self.db.execute(
-            "SELECT room FROM messages WHERE seq = ? AND account = ?", (seq, account)
-        ).fetchone()
+        row = (
+            None
+            if seq is None
+            else self.db.execute(
+                "SELECT room FROM messages WHERE seq = ? AND account = ?", (seq, account)
+            ).fetchone()
+        )
         if row is None:
             return "", []
         room = str(row[0])
@@ -761,8 +787,13 @@ class History:
         return room, self._read(older[::-1] + newer)
 
     def search(
-        self, account: str, query: str, room: str | None = None, limit: int = 200,
-        *, apart: bool = False,
+        self,
+        account: str,
+        query: str,
+        room: str | None = None,
+        limit: int = 200,
+        *,
+        apart: bool = False,
     ) -> list[Hit]:
         """Messages whose text holds `query` (any case), newest first; in one
         conversation (`room`) or all of this server's. `apart`: on a connection

@@ -26,8 +26,13 @@ from typing import Any
 from engineio import packet as eio_packet
 
 _SIO_KINDS = {
-    "0": "connect", "1": "disconnect", "2": "event", "3": "ack",
-    "4": "connect_error", "5": "binary event", "6": "binary ack",
+    "0": "connect",
+    "1": "disconnect",
+    "2": "event",
+    "3": "ack",
+    "4": "connect_error",
+    "5": "binary event",
+    "6": "binary ack",
 }
 _EIO_KINDS = ["open", "close", "ping", "pong", "message", "upgrade", "noop"]
 ACKS_REMEMBERED = 10_000  # outgoing ack ids awaiting their answer, for the round trip
@@ -62,9 +67,14 @@ class PacketRecord:
     def as_json(self) -> dict[str, Any]:
         """The record as one JSON object (copying and saving)."""
         out: dict[str, Any] = {
-            "time": self.t, "direction": self.direction, "kind": self.kind,
-            "namespace": self.namespace, "event": self.event, "args": self.args(),
-            "ack_id": self.ack_id, "size": self.size,
+            "time": self.t,
+            "direction": self.direction,
+            "kind": self.kind,
+            "namespace": self.namespace,
+            "event": self.event,
+            "args": self.args(),
+            "ack_id": self.ack_id,
+            "size": self.size,
         }
         if self.rtt is not None:
             out["rtt_ms"] = round(self.rtt * 1000, 3)
@@ -178,8 +188,10 @@ class PacketTap:
 
         def opened() -> None:
             transport[0] = eio.current_transport or ""
-            self._line("open", f"sid {eio.sid} over {eio.current_transport}, ping every "
-                       f"{eio.ping_interval:g} s")
+            self._line(
+                "open",
+                f"sid {eio.sid} over {eio.current_transport}, ping every {eio.ping_interval:g} s",
+            )
 
         def closed(*args: Any) -> None:
             reason = args[0] if args else ""
@@ -215,8 +227,7 @@ class PacketTap:
         if ptype != eio_packet.MESSAGE:
             kind = _EIO_KINDS[ptype] if ptype < len(_EIO_KINDS) else f"type {ptype}"
             text = data if isinstance(data, str) else ""
-            self.sink(PacketRecord(time.time(), direction, kind, note=text,
-                                   size=1 + len(text)))
+            self.sink(PacketRecord(time.time(), direction, kind, note=text, size=1 + len(text)))
             return
         if not isinstance(data, str):  # an attachment of a binary packet
             blob = bytes(data)

@@ -168,8 +168,7 @@ class Profile:
 
     def auth_payload(self, name: str, token: str) -> dict[str, object]:
         """The table of an AUTH_TABLE profile, filled in (`$name`, `$token`)."""
-        return {key: _fill(value, {"name": name, "token": token})
-                for key, value in self.auth_table}
+        return {key: _fill(value, {"name": name, "token": token}) for key, value in self.auth_table}
 
     @property
     def rooms(self) -> bool:

@@ -97,8 +97,9 @@ class _Checker:
 
     # ---- values ----------------------------------------------------------
 
-    def string(self, table: dict[str, Any], key: str, where: str, default: str | None = None
-               ) -> str:
+    def string(
+        self, table: dict[str, Any], key: str, where: str, default: str | None = None
+    ) -> str:
         value = table.get(key, default)
         if value is None:
             raise self.fail(where, "is missing")
@@ -121,7 +122,7 @@ class _Checker:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            raise self.fail(where, f"must be a path such as \"0.message\", not {_type(value)}")
+            raise self.fail(where, f'must be a path such as "0.message", not {_type(value)}')
         try:
             return ArgPath.parse(value)
         except ValueError as exc:
@@ -254,13 +255,15 @@ class _Checker:
             for key, item in value.items():
                 self.auth_value(item, f"auth.{key}")
             return AUTH_TABLE, tuple(value.items())
-        raise self.fail(
-            "auth", f'must be false, "desktop-chat" or a table, not {value!r}'
-        )
+        raise self.fail("auth", f'must be false, "desktop-chat" or a table, not {value!r}')
 
     def auth_value(self, value: object, where: str) -> None:
-        if isinstance(value, str) and value.startswith("$") and not value.startswith("$$") \
-                and value not in AUTH_PLACEHOLDERS:
+        if (
+            isinstance(value, str)
+            and value.startswith("$")
+            and not value.startswith("$$")
+            and value not in AUTH_PLACEHOLDERS
+        ):
             raise self.fail(where, f"{value!r}: the placeholders here are $name and $token")
         if isinstance(value, list):
             for item in value:
@@ -273,8 +276,11 @@ class _Checker:
         """What each part allows alone but not together."""
         seen: dict[str, str] = {profile.receive.event: "receive.event"}
         for kind, notice in (
-            ("count", profile.count), ("joined", profile.joined), ("left", profile.left),
-            ("typing", profile.typing), ("stop_typing", profile.stop_typing),
+            ("count", profile.count),
+            ("joined", profile.joined),
+            ("left", profile.left),
+            ("typing", profile.typing),
+            ("stop_typing", profile.stop_typing),
         ):
             if notice is None:
                 continue
@@ -299,8 +305,14 @@ class _Checker:
 
 
 def _type(value: object) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-            list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def _line_of(text: str, key: str) -> int | None:

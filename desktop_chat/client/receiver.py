@@ -163,8 +163,9 @@ class Receiver:
             # sent back at every start (issue #22): such a line is not taken.
             if not self._long_room_said:
                 self._long_room_said = True
-                log.warning("ignored messages in a room named with %d characters",
-                            len(message.room))
+                log.warning(
+                    "ignored messages in a room named with %d characters", len(message.room)
+                )
             return
         if self._echo.holds(args, message.text, inbound.has_meta):
             return  # maybe my echo, maybe a reply: it waits until the probe tells

@@ -155,7 +155,9 @@ class Sender:
     # ---- what the user asks for -------------------------------------------
 
     def send(
-        self, message: Message, extra: dict[str, object] | None = None,
+        self,
+        message: Message,
+        extra: dict[str, object] | None = None,
         thumbnail: bytes | None = None,
     ) -> None:
         """Keep a copy of a shown message, store it, and send it when connected.
@@ -176,8 +178,14 @@ class Sender:
 
         Raises OutboxError when it cannot be stored."""
         if self.server_key is not None:
-            row = Message(text=change.text, kind=Kind.OWN, room=change.room,
-                          sender=change.sender, ts=change.ts, id=change.id)
+            row = Message(
+                text=change.text,
+                kind=Kind.OWN,
+                room=change.room,
+                sender=change.sender,
+                ts=change.ts,
+                id=change.id,
+            )
             self.outbox.add(self.server_key, row, {"change": payload})
         self._enqueue(_Change(change, payload))
 
@@ -201,6 +209,7 @@ class Sender:
     def _drop_waiting(self, message_id: str) -> None:
         """Take a message out of the queue and the held rooms (the file's
         message that holds a room stays: its upload's end lets the room go)."""
+
         def other(op: _Op) -> bool:
             return not (isinstance(op, _Send) and op.message.id == message_id)
 
@@ -234,8 +243,12 @@ class Sender:
         message = self._failed.pop(message_id, None)
         if message is None:
             for op in self._queue:
-                if isinstance(op, _Send) and op.message.id == message_id and op.extra \
-                        and "file" in op.extra:
+                if (
+                    isinstance(op, _Send)
+                    and op.message.id == message_id
+                    and op.extra
+                    and "file" in op.extra
+                ):
                     message = op.message
                     self._drop_waiting(message_id)
                     break
@@ -401,7 +414,11 @@ class Sender:
         self._queued.set()
 
     def _set_state(
-        self, message: Message, state: DeliveryState, error: str = "", server_id: str = "",
+        self,
+        message: Message,
+        state: DeliveryState,
+        error: str = "",
+        server_id: str = "",
         attachment: Attachment | None = None,
     ) -> None:
         if message.state is not state or message.error != error:
@@ -580,8 +597,14 @@ class Sender:
             error = reply.get("error")
             if isinstance(error, str):
                 code = reply.get("code")
-                self._notice(ChangeRefused(op.change.room, op.change.type.value, error,
-                                           code if isinstance(code, str) else ""))
+                self._notice(
+                    ChangeRefused(
+                        op.change.room,
+                        op.change.type.value,
+                        error,
+                        code if isinstance(code, str) else "",
+                    )
+                )
             self.on_change_acked(op.change, reply)
 
         self._unacked_changes[op.change.id] = op
@@ -608,9 +631,12 @@ class Sender:
                 self._extras.pop(message.id, None)
                 self.outbox.remove(message.id)
                 server_id = reply.get("id") if isinstance(reply, dict) else None
-                self._set_state(message, DeliveryState.DELIVERED,
-                                server_id=server_id if isinstance(server_id, str) else "",
-                                attachment=stored)
+                self._set_state(
+                    message,
+                    DeliveryState.DELIVERED,
+                    server_id=server_id if isinstance(server_id, str) else "",
+                    attachment=stored,
+                )
 
         given = extra.get("opts") if extra else None
         opts = dict(given) if isinstance(given, dict) else {}
@@ -639,10 +665,7 @@ class Sender:
         )
         self._emitted_at[message.id] = time.monotonic()
         limit = self._info.max_packet_bytes
-        if (
-            _may_be_large(message, limit)
-            and packet_size(self._dialect, wire, opts) > limit // 2
-        ):
+        if _may_be_large(message, limit) and packet_size(self._dialect, wire, opts) > limit // 2:
             # Over long-polling engine.io batches what is queued into one POST,
             # and the server's limit holds for the whole body: a big message
             # goes out alone.
@@ -706,9 +729,17 @@ def _kept_change(row: Message, payload: dict[str, object]) -> Change:
         kind = ChangeType.EDIT
     target = payload.get("target") or payload.get("target_own")
     emoji = payload.get("emoji")
-    return Change(type=kind, target=target if isinstance(target, str) else "", room=row.room,
-                  text=row.text, emoji=emoji if isinstance(emoji, str) else "",
-                  sender=row.sender, ts=row.ts, id=row.id, mine=True)
+    return Change(
+        type=kind,
+        target=target if isinstance(target, str) else "",
+        room=row.room,
+        text=row.text,
+        emoji=emoji if isinstance(emoji, str) else "",
+        sender=row.sender,
+        ts=row.ts,
+        id=row.id,
+        mine=True,
+    )
 
 
 # Python str characters: an astral one is 12 bytes escaped, the most any takes.

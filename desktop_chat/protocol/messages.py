@@ -134,8 +134,11 @@ class Attachment:
     def to_wire(self) -> dict[str, object]:
         """`send-message` opts.attachment (docs/protocol.md, "Attaching")."""
         wire: dict[str, object] = {
-            "file": self.file, "name": self.name, "size": self.size,
-            "sha256": self.sha256, "type": self.type,
+            "file": self.file,
+            "name": self.name,
+            "size": self.size,
+            "sha256": self.sha256,
+            "type": self.type,
         }
         if self.thumbnail:
             wire["thumbnail"] = self.thumbnail
@@ -150,9 +153,18 @@ class Attachment:
         file = _file_id(data.get("file"))
         name, size = data.get("name"), data.get("size")
         sha, kind = data.get("sha256", ""), data.get("type") or "application/octet-stream"
-        if (not file or not isinstance(name, str) or not name or len(name) > 255
-                or not isinstance(size, int) or isinstance(size, bool) or size < 0
-                or not isinstance(sha, str) or not isinstance(kind, str) or len(kind) > 255):
+        if (
+            not file
+            or not isinstance(name, str)
+            or not name
+            or len(name) > 255
+            or not isinstance(size, int)
+            or isinstance(size, bool)
+            or size < 0
+            or not isinstance(sha, str)
+            or not isinstance(kind, str)
+            or len(kind) > 255
+        ):
             return None
         sha = sha.lower()
         if sha and (len(sha) != 64 or not set(sha) <= _HEX):
@@ -210,7 +222,13 @@ class DeliveryUpdate:
 # What living messages add to a line, by field name: kept by the local
 # history (as JSON) and the model's archive (as a tuple) alike.
 LIVING_FIELDS = (
-    "reply_to", "formatted", "edited_at", "deleted", "reactions", "reacted", "server_id",
+    "reply_to",
+    "formatted",
+    "edited_at",
+    "deleted",
+    "reactions",
+    "reacted",
+    "server_id",
     "attachment",
 )
 
@@ -218,8 +236,15 @@ LIVING_FIELDS = (
 def lives(message: Message) -> bool:
     """Whether a line has anything of living messages (most have not: a
     flood's lines are kept and archived without any of it)."""
-    return bool(message.reply_to or message.formatted or message.edited_at or message.deleted
-                or message.reactions or message.server_id or message.attachment)
+    return bool(
+        message.reply_to
+        or message.formatted
+        or message.edited_at
+        or message.deleted
+        or message.reactions
+        or message.server_id
+        or message.attachment
+    )
 
 
 def first_line(text: str, most: int) -> str:
@@ -269,13 +294,19 @@ def apply_change(message: Message, change: Change) -> Message:
     changed in place once handed on, see the module)."""
     if change.type is ChangeType.DELETE:
         # A deleted line's file is deleted by the server too: nothing of it stays.
-        return replace(message, text="", deleted=True, reactions=None, reacted=(),
-                       formatted=False, attachment=None)
+        return replace(
+            message,
+            text="",
+            deleted=True,
+            reactions=None,
+            reacted=(),
+            formatted=False,
+            attachment=None,
+        )
     if message.deleted:
         return message  # a late edit or reaction of a line that is gone
     if change.type is ChangeType.EDIT:
-        return replace(message, text=change.text, formatted=change.formatted,
-                       edited_at=change.ts)
+        return replace(message, text=change.text, formatted=change.formatted, edited_at=change.ts)
     reactions = {k: list(v) for k, v in (message.reactions or {}).items()}
     names = reactions.get(change.emoji, [])
     if change.reactors is not None:
@@ -449,7 +480,5 @@ def display_text(text: str) -> str:
     try:
         shown.encode("utf-8")
     except UnicodeEncodeError:
-        shown = "".join(
-            "\ufffd" if 0xD800 <= ord(ch) < 0xE000 else ch for ch in shown
-        )
+        shown = "".join("\ufffd" if 0xD800 <= ord(ch) < 0xE000 else ch for ch in shown)
     return shown

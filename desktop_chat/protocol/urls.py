@@ -94,14 +94,18 @@ def parse_server_url(text: str) -> ServerUrl:
     except ValueError as exc:
         raise InvalidServerUrl(
             f"The server address {text.strip()!r} is malformed: {exc}.",
-            UrlProblem.MALFORMED, text.strip(), str(exc),
+            UrlProblem.MALFORMED,
+            text.strip(),
+            str(exc),
         ) from None
     scheme = {"ws": "http", "wss": "https"}.get(parts.scheme.lower(), parts.scheme.lower())
     if scheme not in ("http", "https"):
         raise InvalidServerUrl(
             f"The server address {text.strip()!r} uses {parts.scheme!r}; "
             "only http://, https://, ws:// and wss:// are supported.",
-            UrlProblem.SCHEME, text.strip(), parts.scheme,
+            UrlProblem.SCHEME,
+            text.strip(),
+            parts.scheme,
         )
     host = parts.hostname or ""
     if not host:
@@ -117,7 +121,9 @@ def parse_server_url(text: str) -> ServerUrl:
         raise InvalidServerUrl(
             f"The server address {text.strip()!r} has a path ({parts.path!r}); "
             "give the Socket.IO path separately (--path), e.g. /chat/socket.io.",
-            UrlProblem.HAS_PATH, text.strip(), parts.path,
+            UrlProblem.HAS_PATH,
+            text.strip(),
+            parts.path,
         )
     if port is None:
         port = 443 if scheme == "https" else 80

@@ -245,8 +245,12 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ssl.SSLError) as exc:
         parser.error(f"cannot load the TLS certificate or key: {exc}")
     db = Path(args.db) if args.db else default_db_path(args.port)
-    limits = Limits(max_message_bytes=args.max_message_bytes, rate=args.rate, burst=args.burst,
-                    max_connections_per_address=args.max_connections_per_address)
+    limits = Limits(
+        max_message_bytes=args.max_message_bytes,
+        rate=args.rate,
+        burst=args.burst,
+        max_connections_per_address=args.max_connections_per_address,
+    )
     if args.max_packet_bytes is not None and args.max_packet_bytes <= 0:
         parser.error("--max-packet-bytes must be positive")
     if args.retain_days < 0 or args.retain_messages < 0:
@@ -261,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.retain_bytes is not None and args.retain_bytes < 0:
         parser.error("--retain-bytes cannot be negative")
     if args.retain_bytes is None:
-        retain_bytes: int | None = None if args.redis else default_retain_bytes(
-            db.parent if db.parent.exists() else Path.cwd()
+        retain_bytes: int | None = (
+            None
+            if args.redis
+            else default_retain_bytes(db.parent if db.parent.exists() else Path.cwd())
         )
     else:
         retain_bytes = args.retain_bytes or None

@@ -197,16 +197,22 @@ class SqliteAccounts:
 
     async def put_account(self, account: Account | None, name: str) -> None:
         if account is None:
-            self._write([
-                ("DELETE FROM accounts WHERE name = ?", (name,)),
-                ("DELETE FROM private_rooms WHERE member = ?", (name,)),
-            ])
+            self._write(
+                [
+                    ("DELETE FROM accounts WHERE name = ?", (name,)),
+                    ("DELETE FROM private_rooms WHERE member = ?", (name,)),
+                ]
+            )
             return
-        self._write([(
-            "INSERT OR REPLACE INTO accounts (name, token, old_token, password, created)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (name, account.token, account.old_token, account.password, account.created),
-        )])
+        self._write(
+            [
+                (
+                    "INSERT OR REPLACE INTO accounts (name, token, old_token, password, created)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (name, account.token, account.old_token, account.password, account.created),
+                )
+            ]
+        )
 
     async def put_room(self, room: str, members: frozenset[str] | None) -> None:
         statements: list[tuple[str, tuple[object, ...]]] = [
@@ -244,10 +250,7 @@ class RedisAccounts:
             version, accounts, private = await pipe.execute()
         return Acl.of(
             int(version or 0),
-            {
-                k.decode(): Account.from_json(k.decode(), v)
-                for k, v in (accounts or {}).items()
-            },
+            {k.decode(): Account.from_json(k.decode(), v) for k, v in (accounts or {}).items()},
             {k.decode(): frozenset(json.loads(v)) for k, v in (private or {}).items()},
         )
 

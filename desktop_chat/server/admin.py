@@ -73,10 +73,19 @@ def add_subcommands(parser: argparse.ArgumentParser) -> None:
     room_actions = rooms.add_subparsers(dest="action", required=True)
     add = room_actions.add_parser("add", help="make a private room")
     add.add_argument("room")
-    add.add_argument("--private", action="store_true", required=True,
-                     help="only its members join, read and are replayed it")
-    add.add_argument("--member", action="append", default=[], metavar="NAME",
-                     help="an account that is a member (repeatable)")
+    add.add_argument(
+        "--private",
+        action="store_true",
+        required=True,
+        help="only its members join, read and are replayed it",
+    )
+    add.add_argument(
+        "--member",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an account that is a member (repeatable)",
+    )
     _store_options(add)
     _store_options(room_actions.add_parser("list", help="the private rooms and their members"))
     for action, words in (
@@ -91,8 +100,12 @@ def add_subcommands(parser: argparse.ArgumentParser) -> None:
 
 def _store_options(parser: argparse.ArgumentParser) -> None:
     add_store_options(parser, suppress=True)
-    parser.add_argument("--port", type=int, default=argparse.SUPPRESS,
-                        help="the server's port, which names its default database")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=argparse.SUPPRESS,
+        help="the server's port, which names its default database",
+    )
 
 
 def _read_password(where: str, stdin: TextIO) -> str:
@@ -120,8 +133,9 @@ async def _with_store(
         history.close()
 
 
-def run(args: argparse.Namespace, db: Path, stdout: TextIO = sys.stdout,
-        stdin: TextIO = sys.stdin) -> int:
+def run(
+    args: argparse.Namespace, db: Path, stdout: TextIO = sys.stdout, stdin: TextIO = sys.stdin
+) -> int:
     """Do one admin command; 0, or 1 with the reason on standard error."""
     password = ""
     if args.command == "users" and args.action == "password":
@@ -140,14 +154,15 @@ def run(args: argparse.Namespace, db: Path, stdout: TextIO = sys.stdout,
         if args.command == "users":
             name = getattr(args, "name", "")
             if args.action == "list":
-                for account in sorted((await store.load()).accounts.values(),
-                                      key=lambda a: a.name):
+                for account in sorted((await store.load()).accounts.values(), key=lambda a: a.name):
                     way = "token, password" if account.password else "token"
                     say(f"{account.name}\t{way}")
             elif args.action == "add":
                 token = await admin.add_account(name)
-                say(f"Created the account {name!r}. Its sign-in token, shown this once "
-                    f"(give it to {name} privately; `users token {name}` makes a new one):")
+                say(
+                    f"Created the account {name!r}. Its sign-in token, shown this once "
+                    f"(give it to {name} privately; `users token {name}` makes a new one):"
+                )
                 say(token)
             elif args.action == "token":
                 token = await admin.replace_token(name)

@@ -244,7 +244,10 @@ class ChatServer:
             log.warning("retention: not trimmed at start (%s)", exc)
         self.host_guard.names = allowed_names(host, self.allowed_hosts)
         runner = web.AppRunner(
-            self.app, handle_signals=False, access_log=None, shutdown_timeout=0.1,
+            self.app,
+            handle_signals=False,
+            access_log=None,
+            shutdown_timeout=0.1,
             # aiohttp closes a connection that has not sent a whole request
             # within this long of connecting (or of its last answer): a
             # half-sent request (slowloris) no longer holds a file descriptor
@@ -370,8 +373,7 @@ class ChatServer:
             client = f"@{signed.account}/{client}"
             payer = f"@{signed.account}"
         offset = auth.get("offset")
-        if (not isinstance(offset, int) or isinstance(offset, bool)
-                or not 0 <= offset <= MAX_OFFSET):
+        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
             offset = None
         if not self.addresses.take(ip):
             log.info("refused %s %s: too many connections from that address", ip, sid)
@@ -412,8 +414,7 @@ class ChatServer:
                 log.warning("welcoming %s without the store's epoch: %s", sid, exc)
                 epoch, newest = None, delivered
             if peer.offset is not None and (
-                (epoch is not None and peer.epoch and peer.epoch != epoch)
-                or peer.offset > newest
+                (epoch is not None and peer.epoch and peer.epoch != epoch) or peer.offset > newest
             ):
                 # Offsets of another store (set aside, replaced, a Redis that
                 # lost everything): everything this one has is new to it.
@@ -631,8 +632,7 @@ class ChatServer:
         of its private room, live relays and replays included."""
         for sid, peer in list(self._peers.items()):
             if peer.signed is not None and not self.access.still_valid(peer.signed):
-                log.info("signing out %s %s (%r): its sign-in was revoked", peer.ip, sid,
-                         peer.name)
+                log.info("signing out %s %s (%r): its sign-in was revoked", peer.ip, sid, peer.name)
                 self.replays.cancel(sid)
                 await self.sio.emit("signed-out", {"code": "revoked"}, to=sid)
                 await self.sio.disconnect(sid)

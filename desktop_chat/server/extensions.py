@@ -52,8 +52,10 @@ def install(server: ChatServer) -> None:
         if peer.signed is not None:
             # With --accounts the name is the account's: nobody renames it away
             # (or into someone else's) from a connection.
-            return {"error": "rename: on this server your name is your account's",
-                    "code": "account-name"}
+            return {
+                "error": "rename: on this server your name is your account's",
+                "code": "account-name",
+            }
         name = name.strip()
         if len(name) > MAX_NAME_CHARS:
             return await server._refuse(
@@ -64,8 +66,10 @@ def install(server: ChatServer) -> None:
         if not server.rename_meters.take(peer.client):
             # Not a violation: a user renaming often is odd, not hostile.
             minutes = max(1, round(1 / (server.limits.rename_rate * 60)))
-            return {"error": f"rename: too many renames; try again in {minutes} min",
-                    "code": "rate"}
+            return {
+                "error": f"rename: too many renames; try again in {minutes} min",
+                "code": "rate",
+            }
         old, peer.name = peer.name, name
         log.info("client renamed %s (%s -> %s)", sid, loggable(old[:40]), loggable(name[:40]))
         # To the connections that asked for presence: the others (the
@@ -78,7 +82,6 @@ def install(server: ChatServer) -> None:
 
     def members(room: str) -> list[str]:
         return [sid for sid, peer in server._peers.items() if room == "" or room in peer.rooms]
-
 
     # Who asked for presence, per channel, as a Socket.IO room of its own
     # (PRESENCE + the channel): a notice is encoded once and written to each
@@ -166,9 +169,12 @@ def install(server: ChatServer) -> None:
         for other in members(room):
             name = server._peers[other].name
             windows[name] = windows.get(name, 0) + 1
-        return {"room": room, "members": [
-            {"name": name, "windows": count} for name, count in sorted(windows.items())
-        ]}
+        return {
+            "room": room,
+            "members": [
+                {"name": name, "windows": count} for name, count in sorted(windows.items())
+            ],
+        }
 
     async def on_typing(sid: str, *args: object) -> None:
         info = args[0] if args else None

@@ -204,8 +204,9 @@ class DirectManager(socketio.AsyncManager):
             return
         self._dropping.add(eio_sid)
         self.slow_dropped += 1
-        log.warning("disconnecting a client that does not read (%d packets waiting)",
-                    socket.queue.qsize())
+        log.warning(
+            "disconnecting a client that does not read (%d packets waiting)", socket.queue.qsize()
+        )
 
         async def drop() -> None:
             try:

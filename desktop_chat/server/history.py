@@ -64,7 +64,9 @@ INSERT INTO acl_version VALUES (1, 0);
 """
 
 VERSION = 4
-SCHEMA = ACCOUNTS_SCHEMA + """
+SCHEMA = (
+    ACCOUNTS_SCHEMA
+    + """
 CREATE TABLE messages (
     offset INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL,
@@ -96,6 +98,7 @@ CREATE TABLE reactions (
     PRIMARY KEY (target, emoji, sender_client)
 );
 """
+)
 
 # Version 1 had one global UNIQUE id, the sender's. Its ids are kept as both
 # (clients that saw them keep recognising them); new messages get random ones.
@@ -197,7 +200,8 @@ class Stored:
             # Lua's cjson writes an empty list as {}.
             reactors=tuple(str(n) for n in reactors) if isinstance(reactors, list) else (),
             attachment=json.dumps(attachment, ensure_ascii=False, separators=(",", ":"))
-            if isinstance(attachment, dict) else "",
+            if isinstance(attachment, dict)
+            else "",
         )
 
     def ack(self) -> dict[str, object]:

@@ -43,8 +43,11 @@ class Meters:
 
     def _prune(self) -> None:
         now = time.monotonic()
-        full = [key for key, b in self._buckets.items()
-                if b.tokens + (now - b.stamp) * b.rate >= b.capacity]
+        full = [
+            key
+            for key, b in self._buckets.items()
+            if b.tokens + (now - b.stamp) * b.rate >= b.capacity
+        ]
         for key in full:
             del self._buckets[key]
         if len(self._buckets) >= self.most:  # all busy: the longest unused go

@@ -42,15 +42,23 @@ def install(server: ChatServer) -> None:
         if peer is None or not isinstance(opts, dict):
             return await refuse(sid, "room-create", "bad-request", "give {room, private, members}")
         if peer.account is None:
-            return await refuse(sid, "room-create", "signin-required",
-                                "private rooms need an account (a server with --accounts)")
+            return await refuse(
+                sid,
+                "room-create",
+                "signin-required",
+                "private rooms need an account (a server with --accounts)",
+            )
         room, members = opts.get("room"), opts.get("members", [])
         problem = server._room_error(room, allow_empty=False)
         if opts.get("private") is not True or problem is not None:
-            return await refuse(sid, "room-create", "bad-request",
-                                problem or "only private rooms are made so")
-        if not isinstance(members, list) or not all(isinstance(m, str) for m in members) \
-                or len(members) > 1000:
+            return await refuse(
+                sid, "room-create", "bad-request", problem or "only private rooms are made so"
+            )
+        if (
+            not isinstance(members, list)
+            or not all(isinstance(m, str) for m in members)
+            or len(members) > 1000
+        ):
             return await refuse(sid, "room-create", "bad-request", "members is a list of names")
         assert isinstance(room, str)
         if not peer.bucket.take():
@@ -58,8 +66,12 @@ def install(server: ChatServer) -> None:
         in_use = any(room in other.rooms for other in server._peers.values())
         try:
             if in_use or await server.store.oldest_kept(room) is not None:
-                return await refuse(sid, "room-create", "room-in-use",
-                                    f"{room} is in use as a public room; choose another name")
+                return await refuse(
+                    sid,
+                    "room-create",
+                    "room-in-use",
+                    f"{room} is in use as a public room; choose another name",
+                )
             await admin.add_room(room, sorted({peer.account, *members}))
             await server.access.refresh()
         except AccountError as exc:
@@ -81,8 +93,12 @@ def install(server: ChatServer) -> None:
         members = server.access.acl.private.get(room)
         if members is None or peer.account is None or peer.account not in members:
             # A non-member learns nothing about the room, not even whether it exists.
-            return await refuse(sid, "room-invite", NOT_A_MEMBER,
-                                f"only a member of a private room {room} may invite to it")
+            return await refuse(
+                sid,
+                "room-invite",
+                NOT_A_MEMBER,
+                f"only a member of a private room {room} may invite to it",
+            )
         if not peer.bucket.take():
             return {"error": "room-invite: slow down", "code": "rate"}
         try:

@@ -114,8 +114,9 @@ class RedisBus:
         if known is None or known == epoch:
             return False
         async with self.lock:
-            log.warning("the store started over (epoch %s, was %s): relaying from its start",
-                        epoch, known)
+            log.warning(
+                "the store started over (epoch %s, was %s): relaying from its start", epoch, known
+            )
             self.delivered = 0
         return True
 

@@ -279,15 +279,16 @@ class RedisStore:
         # key answers with what the first try stored.
         code, value = await self._held(lambda: self._event(keys=keys, args=args))
         if code == 2:
-            raise Refused(value.decode(), "that message is not there (deleted or unknown)"
-                          if value == b"no-such-message"
-                          else f"at most {MAX_REACTIONS} emoji per person on a message")
+            raise Refused(
+                value.decode(),
+                "that message is not there (deleted or unknown)"
+                if value == b"no-such-message"
+                else f"at most {MAX_REACTIONS} emoji per person on a message",
+            )
         first = decode_sent(value, event.sender_client)
         if code == 0:
             return Added(first, False)
-        stored = replace(
-            event, offset=first.offset, ts=ts, on=first.on, reactors=first.reactors
-        )
+        stored = replace(event, offset=first.offset, ts=ts, on=first.on, reactors=first.reactors)
         return Added(stored, True)
 
     async def _write_queued(self) -> None:
@@ -412,15 +413,16 @@ class RedisStore:
         # Up to the next entry kept: deleted messages between go too (they left
         # the stream at their deletion, but their hashes and delete events did not).
         cut = offset_of(head[count][0]) - 1 if count < len(head) else offset_of(head[-1][0])
-        keys: list[str | bytes] = [
-            self.stream, self.rooms_key, self.trimmed_key, self.deleted_key
-        ]
+        keys: list[str | bytes] = [self.stream, self.rooms_key, self.trimmed_key, self.deleted_key]
         for _entry_id, fields in head[:count]:  # the hashes of the messages that go
             if b"k" not in fields and b"i" in fields:
                 message_id = fields[b"i"].decode()
                 keys += [self._message_key(message_id), self._reactions_key(message_id)]
         args: list[int | str] = [
-            cut, self.index_prefix, f"{self.prefix}:msg:", f"{self.prefix}:react:"
+            cut,
+            self.index_prefix,
+            f"{self.prefix}:msg:",
+            f"{self.prefix}:react:",
         ]
         return int(await self._held(lambda: self._trim(keys=keys, args=args)))
 

@@ -271,9 +271,7 @@ class Replays:
     def running(self, sid: str, room: str) -> bool:
         return (sid, room) in self._tasks
 
-    def start(
-        self, sid: str, client: str, ip: str, room: str, since: int, payer: str = ""
-    ) -> None:
+    def start(self, sid: str, client: str, ip: str, room: str, since: int, payer: str = "") -> None:
         """Replay `room` after offset `since` to `sid`, then subscribe it to the room.
         `payer`: whose budget pays (the account, when signed in), else `client`'s."""
         if (sid, room) in self._tasks:
@@ -329,9 +327,7 @@ class Replays:
             last = now
         return True
 
-    async def _run(
-        self, sid: str, client: str, ip: str, room: str, since: int, payer: str
-    ) -> None:
+    async def _run(self, sid: str, client: str, ip: str, room: str, since: int, payer: str) -> None:
         cursor = since
         trimmed = False
         while True:
@@ -388,7 +384,10 @@ class Replays:
     async def _done(self, room: str, since: int, through: int, trimmed: bool) -> dict[str, object]:
         """What the client is told at the end of a replay (docs/protocol.md)."""
         info: dict[str, object] = {
-            "room": room, "since": since, "offset": through, "epoch": await self.store.epoch()
+            "room": room,
+            "since": since,
+            "offset": through,
+            "epoch": await self.store.epoch(),
         }
         if trimmed:
             oldest = await self.store.oldest_kept(room)

@@ -96,8 +96,9 @@ def open_or_move_aside(
         _prepare(connection, path, schema, version, migrations or {}, check)
     except (OSError, sqlite3.DatabaseError, Unreadable) as exc:
         raise RuntimeError(f"cannot open or replace the database {path}: {exc}") from exc
-    log.warning("%s was unreadable (%s); moved it aside to %s and started afresh",
-                path, reason, aside)
+    log.warning(
+        "%s was unreadable (%s); moved it aside to %s and started afresh", path, reason, aside
+    )
     return OpenedDatabase(connection, aside, reason)
 
 
@@ -117,7 +118,10 @@ def _rename(path: Path, aside: Path) -> None:
 
 
 def _open(
-    path: Path | str, schema: str, version: int, migrations: Mapping[int, str],
+    path: Path | str,
+    schema: str,
+    version: int,
+    migrations: Mapping[int, str],
     check: bool = True,
 ) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)

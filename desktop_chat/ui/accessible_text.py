@@ -48,7 +48,8 @@ def accessible_text(message: Message) -> str:
         attachment = message.attachment
         described = fill(
             translate("Accessibility", "file %1, %2"),
-            display_text(attachment.name), size_text(attachment.size),
+            display_text(attachment.name),
+            size_text(attachment.size),
         )
         return f"{who}: {described}" + (f". {message.text}" if message.text else "")
     return f"{who}: {message.text}"

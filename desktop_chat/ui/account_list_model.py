@@ -75,12 +75,16 @@ class AccountListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return fill(
                 QCoreApplication.translate("Accounts", "%1 on %2 (%3)"),
-                display_text(row.name), display_text(row.server), state_word(row.state),
+                display_text(row.name),
+                display_text(row.server),
+                state_word(row.state),
             )
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return fill(
                 QCoreApplication.translate("Accounts", "%1 on %2, %3, unread: %4"),
-                display_text(row.name), display_text(row.server), state_word(row.state),
+                display_text(row.name),
+                display_text(row.server),
+                state_word(row.state),
                 row.unread,
             )
         if role == AccountRole.ACCOUNT:

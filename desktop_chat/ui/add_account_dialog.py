@@ -84,6 +84,7 @@ class AddAccountDialog(QDialog):
     def _ask(self) -> None:
         profile = self.profile.currentData()
         self.account_add_requested.emit(
-            self.url.text().strip(), self.name.text().strip(),
+            self.url.text().strip(),
+            self.name.text().strip(),
             profile if isinstance(profile, str) else "",
         )

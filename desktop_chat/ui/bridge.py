@@ -309,7 +309,7 @@ class ClientBridge(QObject):
         return self.client.presence.room(room)
 
     def typing_text(self, room: str) -> str:
-        """"alice is typing…" for `room`, in the user's language; "" when nobody is."""
+        """ "alice is typing…" for `room`, in the user's language; "" when nobody is."""
         return self.texts.typing(self.client.presence.room(room).typing)
 
     @property
@@ -371,8 +371,9 @@ class ClientBridge(QObject):
         `unreadable`, `too-large`; `not-stored` when the outbox or the caption
         would not take it), with nothing stored or shown."""
         try:
-            message = self.client.send_file(room.strip(), path, caption=caption, type=type,
-                                            thumbnail=thumbnail)
+            message = self.client.send_file(
+                room.strip(), path, caption=caption, type=type, thumbnail=thumbnail
+            )
         except FileRefused as exc:
             return exc
         except MessageRefused as exc:

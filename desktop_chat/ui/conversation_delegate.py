@@ -51,8 +51,9 @@ class ConversationDelegate(QStyledItemDelegate):
     def badge_rects(self, option: QStyleOptionViewItem, index: _Index) -> list[QRect]:
         """Where the badges of the row at `option.rect` are drawn (right aligned)."""
         metrics = QFontMetrics(option.font)
-        shown = badges(_count(index, ConversationRole.UNREAD),
-                       _count(index, ConversationRole.MENTIONS))
+        shown = badges(
+            _count(index, ConversationRole.UNREAD), _count(index, ConversationRole.MENTIONS)
+        )
         rects: list[QRect] = []
         right = option.rect.right() - _PAD
         height = metrics.height() + 2

@@ -106,6 +106,7 @@ class ConversationView(QListView):
         if following != self._following:
             self._following = following
             self.following_changed.emit(following)
+
     @property
     def conversation(self) -> MessageModel:
         """The model this view pages, whether it shows it directly or through a proxy."""

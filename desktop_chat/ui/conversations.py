@@ -155,7 +155,9 @@ class Conversations(QObject):
         """
         self.show(EVERYONE)
         notes = [
-            m for _room, model in self.models() for m in model.messages()[-NOTES_KEPT:]
+            m
+            for _room, model in self.models()
+            for m in model.messages()[-NOTES_KEPT:]
             if m.kind is Kind.SYSTEM
         ]
         for room in [r for r in self._models if r != EVERYONE]:

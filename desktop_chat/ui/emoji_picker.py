@@ -84,7 +84,7 @@ class EmojiEntry:
 
 
 def _words(name: str) -> str:
-    """":thumbs_up:" as a user would type it: "thumbs up"."""
+    """ ":thumbs_up:" as a user would type it: "thumbs up"."""
     return name.strip(":").replace("_", " ")
 
 

@@ -210,9 +210,7 @@ class FileActions(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Files dragged over the conversation: highlighted, and sent when dropped."""
         kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(
-            event, QDropEvent
-        ):
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(event, QDropEvent):
             data = event.mimeData()
             if data is not None and local_files(data.urls()):
                 event.acceptProposedAction()

@@ -105,8 +105,7 @@ def _thumb_size(view: FileView | None, width: int) -> QSize:
     return size.expandedTo(QSize(16, 16))
 
 
-def area_height(message: Message, view: FileView | None, width: int,
-                metrics: QFontMetrics) -> int:
+def area_height(message: Message, view: FileView | None, width: int, metrics: QFontMetrics) -> int:
     """The height of a line's file in the row (the same in every transfer state)."""
     attachment = message.attachment
     if attachment is None:
@@ -125,7 +124,8 @@ def fetchable(message: Message) -> bool:
     if attachment.file:
         return True
     return message.kind is Kind.OWN and message.state in (
-        DeliveryState.SENT, DeliveryState.DELIVERED
+        DeliveryState.SENT,
+        DeliveryState.DELIVERED,
     )
 
 
@@ -148,8 +148,9 @@ def _actions(message: Message, view: FileView | None) -> tuple[list[str], str, b
     return [DOWNLOAD], "", False
 
 
-def file_layout(message: Message, view: FileView | None, left: int, top: int, width: int,
-                metrics: QFontMetrics) -> FileLayout:
+def file_layout(
+    message: Message, view: FileView | None, left: int, top: int, width: int, metrics: QFontMetrics
+) -> FileLayout:
     """Where everything of a line's file goes, its top left at (left, top)."""
     attachment = message.attachment
     assert attachment is not None
@@ -162,20 +163,36 @@ def file_layout(message: Message, view: FileView | None, left: int, top: int, wi
         if progress or (actions and actions[0] in (CANCEL, RETRY)):
             # A strip over the image's foot: the bar or the failure, and its button.
             strip = QRect(rect.left(), rect.bottom() + 1 - (line + 8), rect.width(), line + 8)
-            _place_row(layout, [a for a in actions if a in (CANCEL, RETRY)], note, progress,
-                       strip.adjusted(4, 4, -4, -4), metrics)
+            _place_row(
+                layout,
+                [a for a in actions if a in (CANCEL, RETRY)],
+                note,
+                progress,
+                strip.adjusted(4, 4, -4, -4),
+                metrics,
+            )
         return layout
     card_width = max(ICON + 3 * PAD + 60, min(CARD_WIDTH, width))
     rect = QRect(left, top, card_width, area_height(message, view, width, metrics))
     layout = FileLayout(rect, False)
-    row = QRect(rect.left() + 2 * PAD + ICON, rect.top() + PAD + 2 * line + 4,
-                rect.width() - 3 * PAD - ICON, line + 4)
+    row = QRect(
+        rect.left() + 2 * PAD + ICON,
+        rect.top() + PAD + 2 * line + 4,
+        rect.width() - 3 * PAD - ICON,
+        line + 4,
+    )
     _place_row(layout, actions, note, progress, row, metrics)
     return layout
 
 
-def _place_row(layout: FileLayout, actions: list[str], note: str, progress: bool,
-               row: QRect, metrics: QFontMetrics) -> None:
+def _place_row(
+    layout: FileLayout,
+    actions: list[str],
+    note: str,
+    progress: bool,
+    row: QRect,
+    metrics: QFontMetrics,
+) -> None:
     """Buttons from the right of `row`; the bar or the words take what is left."""
     right = row.right() + 1
     for action in reversed(actions):
@@ -201,16 +218,24 @@ class FileColors:
     button_text: QColor
 
 
-def file_colors(palette: QPalette, text: QColor, muted: QColor, accent: QColor,
-                failed: QColor) -> FileColors:
+def file_colors(
+    palette: QPalette, text: QColor, muted: QColor, accent: QColor, failed: QColor
+) -> FileColors:
     card = QColor(palette.color(QPalette.ColorRole.Base))
     button = QColor(palette.color(QPalette.ColorRole.Button))
-    return FileColors(text, muted, accent, failed, card, button,
-                      palette.color(QPalette.ColorRole.ButtonText))
+    return FileColors(
+        text, muted, accent, failed, card, button, palette.color(QPalette.ColorRole.ButtonText)
+    )
 
 
-def paint_file(painter: QPainter, message: Message, view: FileView | None, layout: FileLayout,
-               font: QFont, colors: FileColors) -> None:
+def paint_file(
+    painter: QPainter,
+    message: Message,
+    view: FileView | None,
+    layout: FileLayout,
+    font: QFont,
+    colors: FileColors,
+) -> None:
     """Draw a line's file where `layout` says."""
     attachment = message.attachment
     assert attachment is not None
@@ -230,11 +255,20 @@ def paint_file(painter: QPainter, message: Message, view: FileView | None, layou
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(colors.muted)
             inner = rect.adjusted(PAD, PAD, -PAD, -PAD)
-            painter.drawText(inner, _CENTER, metrics.elidedText(
-                shown_name(attachment.name), Qt.TextElideMode.ElideMiddle, inner.width()))
+            painter.drawText(
+                inner,
+                _CENTER,
+                metrics.elidedText(
+                    shown_name(attachment.name), Qt.TextElideMode.ElideMiddle, inner.width()
+                ),
+            )
         if layout.progress is not None or layout.note is not None:
-            strip = QRect(rect.left(), rect.bottom() + 1 - (metrics.lineSpacing() + 8),
-                          rect.width(), metrics.lineSpacing() + 8)
+            strip = QRect(
+                rect.left(),
+                rect.bottom() + 1 - (metrics.lineSpacing() + 8),
+                rect.width(),
+                metrics.lineSpacing() + 8,
+            )
             shade = QColor(colors.card)
             shade.setAlpha(220)
             painter.fillRect(strip, shade)
@@ -253,13 +287,17 @@ def paint_file(painter: QPainter, message: Message, view: FileView | None, layou
         painter.setFont(bold)
         painter.setPen(colors.text)
         name = QFontMetrics(bold).elidedText(
-            shown_name(attachment.name), Qt.TextElideMode.ElideMiddle, text_width)
+            shown_name(attachment.name), Qt.TextElideMode.ElideMiddle, text_width
+        )
         painter.drawText(QRect(text_left, rect.top() + PAD, text_width, line), _LEFT, name)
         painter.setFont(font)
         painter.setPen(colors.muted)
         details = f"{size_text(attachment.size)} · {type_text(attachment.type)}"
-        painter.drawText(QRect(text_left, rect.top() + PAD + line, text_width, line), _LEFT,
-                         metrics.elidedText(details, Qt.TextElideMode.ElideRight, text_width))
+        painter.drawText(
+            QRect(text_left, rect.top() + PAD + line, text_width, line),
+            _LEFT,
+            metrics.elidedText(details, Qt.TextElideMode.ElideRight, text_width),
+        )
     transfer = view.transfer if view is not None else None
     if layout.progress is not None:
         bar = layout.progress
@@ -269,15 +307,22 @@ def paint_file(painter: QPainter, message: Message, view: FileView | None, layou
         total = transfer.total if transfer is not None else 0
         done = transfer.done if transfer is not None else 0
         if total > 0:
-            filled = QRect(bar.left(), bar.top(), int(bar.width() * min(1.0, done / total)),
-                           bar.height())
+            filled = QRect(
+                bar.left(), bar.top(), int(bar.width() * min(1.0, done / total)), bar.height()
+            )
             painter.setBrush(colors.accent)
             painter.drawRoundedRect(filled, 3, 3)
     if layout.note is not None:
-        painter.setPen(colors.failed if transfer is not None or
-                       message.state is DeliveryState.FAILED else colors.muted)
-        painter.drawText(layout.note, _LEFT, metrics.elidedText(
-            layout.note_text, Qt.TextElideMode.ElideRight, layout.note.width()))
+        painter.setPen(
+            colors.failed
+            if transfer is not None or message.state is DeliveryState.FAILED
+            else colors.muted
+        )
+        painter.drawText(
+            layout.note,
+            _LEFT,
+            metrics.elidedText(layout.note_text, Qt.TextElideMode.ElideRight, layout.note.width()),
+        )
     for button, action in layout.buttons:
         painter.setPen(QPen(colors.muted, 1))
         painter.setBrush(colors.button)
@@ -291,5 +336,9 @@ def scaled_thumbnail(image: QImage) -> QImage:
     """A decoded thumbnail at most THUMB_SIDE a side (any thread)."""
     if image.width() <= THUMB_SIDE and image.height() <= THUMB_SIDE:
         return image
-    return image.scaled(THUMB_SIDE, THUMB_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation)
+    return image.scaled(
+        THUMB_SIDE,
+        THUMB_SIDE,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )

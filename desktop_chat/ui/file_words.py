@@ -94,9 +94,7 @@ def failure_text(code: str, detail: str = "", upload: bool = True) -> str:
 
 def no_files_text() -> str:
     """Why there is nothing to attach files with here (tutorial server, a profile)."""
-    return translate(
-        "Files", "This server cannot carry files: only text can be sent here."
-    )
+    return translate("Files", "This server cannot carry files: only text can be sent here.")
 
 
 def not_sent_text(name: str, why: str) -> str:

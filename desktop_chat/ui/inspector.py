@@ -113,9 +113,12 @@ class InspectorPanel(QWidget):
         self.dropped = QLabel()
         self.dropped.setTextFormat(Qt.TextFormat.PlainText)
         for widget, name in (
-            (self.filter_text, "inspectorFilter"), (self.direction, "inspectorDirection"),
-            (self.pause, "inspectorPause"), (self.clear_button, "inspectorClear"),
-            (self.copy_button, "inspectorCopy"), (self.save_button, "inspectorSave"),
+            (self.filter_text, "inspectorFilter"),
+            (self.direction, "inspectorDirection"),
+            (self.pause, "inspectorPause"),
+            (self.clear_button, "inspectorClear"),
+            (self.copy_button, "inspectorCopy"),
+            (self.save_button, "inspectorSave"),
             (self.dropped, "inspectorDropped"),
         ):
             _named(widget, name)
@@ -154,8 +157,10 @@ class InspectorPanel(QWidget):
         self.emit_error.setTextFormat(Qt.TextFormat.PlainText)
         self.emit_error.setWordWrap(True)
         emit_widgets: tuple[tuple[QWidget, str], ...] = (
-            (self.emit_event, "emitEvent"), (self.emit_args, "emitArgs"),
-            (self.emit_ack, "emitAck"), (self.emit_button, "emitButton"),
+            (self.emit_event, "emitEvent"),
+            (self.emit_args, "emitArgs"),
+            (self.emit_ack, "emitAck"),
+            (self.emit_button, "emitButton"),
             (self.emit_error, "emitError"),
         )
         for emit_widget, emit_name in emit_widgets:
@@ -353,9 +358,7 @@ class Inspector(QObject):
             self._lost += 1
         self._pending.append(record)
         if self._flush_handle is None:
-            self._flush_handle = asyncio.get_running_loop().call_later(
-                self._interval, self._flush
-            )
+            self._flush_handle = asyncio.get_running_loop().call_later(self._interval, self._flush)
 
     def _flush(self) -> None:
         self._flush_handle = None

@@ -160,9 +160,7 @@ def draw_body(painter: QPainter, layout: QTextLayout, at: QPointF, bar: QColor) 
     for i in range(layout.lineCount()):
         line = layout.lineAt(i)
         if line.x() > 0:
-            painter.fillRect(
-                QRectF(at.x() + 2, at.y() + line.y(), QUOTE_BAR, line.height()), bar
-            )
+            painter.fillRect(QRectF(at.x() + 2, at.y() + line.y(), QUOTE_BAR, line.height()), bar)
     layout.draw(painter, at)
 
 

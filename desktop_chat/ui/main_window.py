@@ -157,12 +157,20 @@ class MainWindow(QMainWindow):
         self.send_button = _named(QPushButton(), "sendButton")
         # Answering, editing, deleting, reacting: their intents are its signals.
         self.lines = LineActions(
-            self, self.message_input, self.message_list, lambda: self.model, self.statusBar,
+            self,
+            self.message_input,
+            self.message_list,
+            lambda: self.model,
+            self.statusBar,
             self.show_draft,
         )
         # Attaching files and what a line's file offers: their intents are its signals.
         self.files = FileActions(
-            self, self.message_input, self.message_list, lambda: self.model, self.statusBar,
+            self,
+            self.message_input,
+            self.message_list,
+            lambda: self.model,
+            self.statusBar,
             self.room,
         )
         self.attach_button = self.files.attach_button
@@ -513,8 +521,7 @@ class MainWindow(QMainWindow):
         if message.state is DeliveryState.FAILED:
             self.retry_requested.emit(message.id)
             return
-        if message.attachment is not None and message.attachment.is_image \
-                and fetchable(message):
+        if message.attachment is not None and message.attachment.is_image and fetchable(message):
             self.files.act(message, VIEW)  # an image opens in the viewer
             return
         self._show_whole(message)

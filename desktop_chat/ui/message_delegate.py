@@ -130,6 +130,8 @@ _ANYWHERE = _WORDS | int(Qt.TextFlag.TextWrapAnywhere)
 def text_flags(text: str) -> int:
     """How a message's text wraps: between words, or anywhere when a word may not fit."""
     return _ANYWHERE if has_long_words(text) else _WORDS
+
+
 _QUOTE_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _HEADER_OWN = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _HEADER_OTHER = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -300,8 +302,11 @@ class MessageDelegate(QStyledItemDelegate):
                 )
             else:
                 first = display_text(first_line(answered.text, 120))
-                who = (QCoreApplication.translate("MessageModel", "You")
-                       if answered.kind is Kind.OWN else display_text(answered.sender))
+                who = (
+                    QCoreApplication.translate("MessageModel", "You")
+                    if answered.kind is Kind.OWN
+                    else display_text(answered.sender)
+                )
                 quote = f"↪ {who}: {first}"
             remember(self._quotes, message.reply_to, quote)
         return quote
@@ -464,8 +469,13 @@ class MessageDelegate(QStyledItemDelegate):
             lines = sum(-(-len(line) // per_line) or 1 for line in text.split("\n"))
         else:
             lines = -(-len(text) // per_line) or 1
-        estimate = (lines * metrics.lineSpacing() + 2 * PADDING
-                    + MARGIN + self._quote_height(message) + self._chips_height(message))
+        estimate = (
+            lines * metrics.lineSpacing()
+            + 2 * PADDING
+            + MARGIN
+            + self._quote_height(message)
+            + self._chips_height(message)
+        )
         if message.attachment is not None:
             estimate += self._file_height(message, index)
         return estimate
@@ -569,9 +579,13 @@ class MessageDelegate(QStyledItemDelegate):
             quote = QRect(left, body_top, width, header_height)
             painter.fillRect(QRect(left, body_top, 3, header_height), colors.link)
             painter.setPen(colors.muted)
-            painter.drawText(quote.adjusted(8, 0, 0, 0), _QUOTE_FLAGS, painter.fontMetrics()
-                             .elidedText(self.quote_text(message), Qt.TextElideMode.ElideRight,
-                                         max(0, width - 8)))
+            painter.drawText(
+                quote.adjusted(8, 0, 0, 0),
+                _QUOTE_FLAGS,
+                painter.fontMetrics().elidedText(
+                    self.quote_text(message), Qt.TextElideMode.ElideRight, max(0, width - 8)
+                ),
+            )
             body_top += header_height + GAP
             height -= header_height + GAP
         if message.reactions and self._width > 0:
@@ -582,14 +596,21 @@ class MessageDelegate(QStyledItemDelegate):
             height -= chips_h + GAP
         if has_file and self._width > 0:
             view = _file_view(index)
-            if message.attachment is not None and message.attachment.is_image and (
-                view is None or not view.thumbnail_state
+            if (
+                message.attachment is not None
+                and message.attachment.is_image
+                and (view is None or not view.thumbnail_state)
             ):
                 self.thumbnail_wanted.emit(message)  # shown for the first time: ask
             layout = file_layout(message, view, left, body_top, self._width, self._body_metrics)
-            paint_file(painter, message, view, layout, body_font,
-                       file_colors(option.palette, colors.text, colors.muted, colors.link,
-                                   colors.failed))
+            paint_file(
+                painter,
+                message,
+                view,
+                layout,
+                body_font,
+                file_colors(option.palette, colors.text, colors.muted, colors.link, colors.failed),
+            )
             body_top += layout.rect.height() + GAP
             height -= layout.rect.height() + GAP
         painter.setFont(self._system_font if message.deleted else body_font)
@@ -646,7 +667,7 @@ class MessageDelegate(QStyledItemDelegate):
                 line.setLineWidth(self._width)
             layout.endLayout()
         return [
-            text[line.textStart():line.textStart() + line.textLength()]
+            text[line.textStart() : line.textStart() + line.textLength()]
             for line in (layout.lineAt(i) for i in range(layout.lineCount()))
         ]
 

@@ -204,8 +204,12 @@ class MessageInput(QPlainTextEdit):
             self.submitted.emit()
             return
         no_modifiers = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if event.key() == Qt.Key.Key_Up and no_modifiers and self.document().isEmpty() \
-                and not self._preedit:
+        if (
+            event.key() == Qt.Key.Key_Up
+            and no_modifiers
+            and self.document().isEmpty()
+            and not self._preedit
+        ):
             self.edit_last_requested.emit()
             return
         if event.key() == Qt.Key.Key_Escape and not self._preedit:
@@ -225,8 +229,10 @@ class MessageInput(QPlainTextEdit):
         return [u.toLocalFile() for u in source.urls() if u.isLocalFile() and u.toLocalFile()]
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
-        return source.hasImage() or bool(self._files_in(source)) or super().canInsertFromMimeData(
-            source
+        return (
+            source.hasImage()
+            or bool(self._files_in(source))
+            or super().canInsertFromMimeData(source)
         )
 
     def insertFromMimeData(self, source: QMimeData) -> None:

@@ -157,8 +157,19 @@ _ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
 _ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 _ACCESSIBLE = (_ACCESSIBLE_TEXT, _ACCESSIBLE_DESCRIPTION)
 _ROLES = frozenset(
-    (_MESSAGE, _DISPLAY, _KIND, _STATE, _HEADER, _TOOLTIP, _BAND, _FILE, _GROUPED, _LEAD,
-     *_ACCESSIBLE)
+    (
+        _MESSAGE,
+        _DISPLAY,
+        _KIND,
+        _STATE,
+        _HEADER,
+        _TOOLTIP,
+        _BAND,
+        _FILE,
+        _GROUPED,
+        _LEAD,
+        *_ACCESSIBLE,
+    )
 )
 
 
@@ -355,8 +366,12 @@ class MessageModel(QAbstractListModel):
         go under its header: files sent together (within GROUP_SECONDS), any
         line within GROUP_TEXT_SECONDS. Not across a band (a new day, "New
         messages"), nor a failed line (its header says why), nor a notice."""
-        if message.kind is Kind.SYSTEM or position <= -len(self._head) \
-                or message.state is DeliveryState.FAILED or message.id == self.divider_id:
+        if (
+            message.kind is Kind.SYSTEM
+            or position <= -len(self._head)
+            or message.state is DeliveryState.FAILED
+            or message.id == self.divider_id
+        ):
             return False
         previous = self._at(position - 1)
         return self._follows(previous, message) and day_of(previous.ts) == day_of(message.ts)
@@ -365,9 +380,14 @@ class MessageModel(QAbstractListModel):
     def _follows(previous: Message, message: Message) -> bool:
         """Whether `message` goes under the header of `previous`, the line before
         it on the same day with no "New messages" line between them."""
-        if (message.kind is Kind.SYSTEM or message.state is DeliveryState.FAILED
-                or previous.kind is not message.kind or previous.sender != message.sender
-                or previous.room != message.room or previous.state is DeliveryState.FAILED):
+        if (
+            message.kind is Kind.SYSTEM
+            or message.state is DeliveryState.FAILED
+            or previous.kind is not message.kind
+            or previous.sender != message.sender
+            or previous.room != message.room
+            or previous.state is DeliveryState.FAILED
+        ):
             return False
         both_files = previous.attachment is not None and message.attachment is not None
         within = GROUP_SECONDS if both_files else GROUP_TEXT_SECONDS
@@ -507,14 +527,20 @@ class MessageModel(QAbstractListModel):
             return
         old = self._at(position)
         message = dataclasses.replace(
-            old, state=update.state, error=update.error,
+            old,
+            state=update.state,
+            error=update.error,
             server_id=update.server_id or old.server_id,
             # A file's line of ours, delivered: the file as the server stored it.
             attachment=update.attachment or old.attachment,
         )
         # A file's line is measured again: a failed one leaves its group.
-        self._set(position, message, [Role.STATE, Role.HEADER, Role.FILE],
-                  changed=message.attachment is not None)
+        self._set(
+            position,
+            message,
+            [Role.STATE, Role.HEADER, Role.FILE],
+            changed=message.attachment is not None,
+        )
 
     def find(self, message_id: str) -> int | None:
         """The position of the line this window knows as `message_id` (or, ours,

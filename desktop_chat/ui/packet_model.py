@@ -157,7 +157,7 @@ class PacketModel(QAbstractTableModel):
             return
         if len(batch) > self.limit:
             lost += len(batch) - self.limit
-            batch = batch[-self.limit:]
+            batch = batch[-self.limit :]
         over = len(self._rows) + len(batch) - self.limit
         if over > 0:
             self.beginRemoveRows(QModelIndex(), 0, over - 1)

@@ -134,9 +134,11 @@ class ResultDelegate(QStyledItemDelegate):
         left, top = option.rect.left() + 4, option.rect.top() + 4
         painter.setPen(colors.muted)
         painter.drawText(
-            option.rect.adjusted(4, 4, -4, 0), int(Qt.AlignmentFlag.AlignLeft),
-            option.fontMetrics.elidedText(where, Qt.TextElideMode.ElideRight,
-                                          option.rect.width() - 8),
+            option.rect.adjusted(4, 4, -4, 0),
+            int(Qt.AlignmentFlag.AlignLeft),
+            option.fontMetrics.elidedText(
+                where, Qt.TextElideMode.ElideRight, option.rect.width() - 8
+            ),
         )
         layout = QTextLayout(text, option.font)
         marked = QTextCharFormat()
@@ -233,8 +235,7 @@ class SearchPanel(QWidget):
 
     def _show_count(self, found: int) -> None:
         self.count.setText(
-            self.tr("No messages found") if not found
-            else self.tr("%n message(s) found", "", found)
+            self.tr("No messages found") if not found else self.tr("%n message(s) found", "", found)
         )
 
     def start(self, everywhere: bool, title: str) -> None:
@@ -297,8 +298,7 @@ class SearchPanel(QWidget):
     def _search(self) -> None:
         """Enter: the search at once, or, when its results are shown, the first of them."""
         query = self.field.text().strip()
-        if query and query == self.model.query and not self.searching \
-                and self.model.rowCount():
+        if query and query == self.model.query and not self.searching and self.model.rowCount():
             self._chosen(self.results.currentIndex())  # Enter again: go to the result
         elif query:
             self._run()

@@ -17,7 +17,6 @@ from desktop_chat.ui.contrast import MIN_CONTRAST, contrast_ratio, relative_lumi
 _cache: dict[tuple[str, int], QColor] = {}
 
 
-
 def sender_color(name: str, base: QColor) -> QColor:
     key = (name, base.rgb())
     color = _cache.get(key)

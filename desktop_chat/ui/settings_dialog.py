@@ -47,8 +47,9 @@ from desktop_chat.ui.account_list_model import AccountRole
 class _OneLine(QIdentityProxyModel):
     """The rail's two-line rows on one line."""
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         value = super().data(index, role)
         if role == Qt.ItemDataRole.DisplayRole and isinstance(value, str):
             return value.replace("\n", " · ")
@@ -150,8 +151,7 @@ class SettingsDialog(QDialog):
         self.account_up = _named(QPushButton(), "settingsAccountUp")
         self.account_down = _named(QPushButton(), "settingsAccountDown")
         account_buttons = QHBoxLayout()
-        for button in (self.account_add, self.account_remove, self.account_up,
-                       self.account_down):
+        for button in (self.account_add, self.account_remove, self.account_up, self.account_down):
             account_buttons.addWidget(button)
         accounts = QVBoxLayout(self.accounts_group)
         accounts.addWidget(self.accounts_list)
@@ -198,9 +198,7 @@ class SettingsDialog(QDialog):
         )
         self.notify_box.toggled.connect(lambda on: self._emit("notifications", on))
         self.dnd_box.toggled.connect(lambda on: self._emit("do_not_disturb", on))
-        self.muted_edit.editingFinished.connect(
-            lambda: self._emit("muted", self.muted_rooms())
-        )
+        self.muted_edit.editingFinished.connect(lambda: self._emit("muted", self.muted_rooms()))
         self.tray_box.toggled.connect(lambda on: self._emit("keep_in_tray", on))
         self.theme_combo.currentIndexChanged.connect(
             lambda i: self._emit("theme", self.theme_combo.itemData(i))

@@ -124,6 +124,7 @@ class WindowActions(QObject):
 
     def rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for the help window, as shown in this language."""
+
         def text(act: QAction) -> str:
             # Without the mnemonic, "&Quit" or Korean's "종료(&Q)" alike.
             return re.sub(r"\(&\w\)|&(?=\w)", "", act.text()).rstrip("…")

@@ -135,11 +135,17 @@ class Sidebar(QWidget):
         self.account_list.activated.connect(self._account_chosen)
         self.account_list.customContextMenuRequested.connect(self._account_menu)
         self.add_account_button.clicked.connect(self.account_add_requested)
-        for signal in (self.accounts.modelReset, self.accounts.rowsInserted,
-                       self.accounts.rowsRemoved):
+        for signal in (
+            self.accounts.modelReset,
+            self.accounts.rowsInserted,
+            self.accounts.rowsRemoved,
+        ):
             signal.connect(self._accounts_changed)
-        for signal in (self.participants.modelReset, self.participants.rowsInserted,
-                       self.participants.rowsRemoved):
+        for signal in (
+            self.participants.modelReset,
+            self.participants.rowsInserted,
+            self.participants.rowsRemoved,
+        ):
             signal.connect(self._participants_heading)
         self.list.clicked.connect(self._chosen)
         self.list.activated.connect(self._chosen)
@@ -179,8 +185,11 @@ class Sidebar(QWidget):
 
     def show_accounts(self, accounts: AccountListModel) -> None:
         """The window's accounts, for the rail (shown once there are two)."""
-        for signal in (self.accounts.modelReset, self.accounts.rowsInserted,
-                       self.accounts.rowsRemoved):
+        for signal in (
+            self.accounts.modelReset,
+            self.accounts.rowsInserted,
+            self.accounts.rowsRemoved,
+        ):
             signal.disconnect(self._accounts_changed)
         self.accounts = accounts
         self.account_list.setModel(accounts)

@@ -64,7 +64,6 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(_R.Window).lightness() < 128
 
 
-
 def blend(top: QColor, bottom: QColor) -> QColor:
     """`top` (with its alpha) painted over opaque `bottom`: the colour one sees."""
     alpha = top.alphaF()
@@ -158,7 +157,10 @@ def sender_color(name: str, palette: QPalette) -> QColor:
     color = name_color(name, base)
     colors = message_colors(palette)
     for background in (
-        colors.other, blend(colors.selected, base), blend(colors.mention, base), base
+        colors.other,
+        blend(colors.selected, base),
+        blend(colors.mention, base),
+        base,
     ):
         color = readable_on(color, background)
     return color

@@ -46,8 +46,13 @@ class ReplayingServer:
         if connection == 1:
             await self.sio.emit("server-info", {"acks": True, "catchup": True, "offset": 2}, to=sid)
             return
-        meta = {"id": "m10", "room": "", "from": {"sid": "", "name": "bob"}, "ts": 1.0,
-                "offset": 10}
+        meta = {
+            "id": "m10",
+            "room": "",
+            "from": {"sid": "", "name": "bob"},
+            "ts": 1.0,
+            "offset": 10,
+        }
         await self.sio.emit("receive-message", ("said to everyone", meta), to=sid)
         await self.sio.emit("server-info", {"acks": True, "catchup": True, "offset": 10}, to=sid)
 
@@ -55,8 +60,13 @@ class ReplayingServer:
         self.joins.append((self.connections, args))
         await self.sio.enter_room(sid, str(args[0]))
         if self.connections == 1:  # a message in the room, live
-            meta = {"id": "m3", "room": "garden", "from": {"sid": "", "name": "bob"},
-                    "ts": 1.0, "offset": 3}
+            meta = {
+                "id": "m3",
+                "room": "garden",
+                "from": {"sid": "", "name": "bob"},
+                "ts": 1.0,
+                "offset": 3,
+            }
             await self.sio.emit("receive-message", ("in the garden", meta), to=sid)
         return f"Joined {args[0]}"
 
@@ -116,8 +126,12 @@ def test_what_the_server_no_longer_keeps_is_said_never_silently_skipped() -> Non
         db = open_client_db()  # alice's data folder, across her two runs
 
         def alice_run() -> tuple[ChatClient, Recorder]:
-            client = ChatClient("alice", backoff=FAST_BACKOFF, client_id="alice-key",
-                                channels=ChannelStore(db, "alice-key"))
+            client = ChatClient(
+                "alice",
+                backoff=FAST_BACKOFF,
+                client_id="alice-key",
+                channels=ChannelStore(db, "alice-key"),
+            )
             return client, Recorder(client)
 
         bob, _ = make_client("bob")
@@ -125,13 +139,19 @@ def test_what_the_server_no_longer_keeps_is_said_never_silently_skipped() -> Non
         try:
             alice.connect_to(target)
             bob.connect_to(target)
-            await until(lambda: alice.status.state is ConnectionState.CONNECTED
-                        and bob.status.state is ConnectionState.CONNECTED)
+            await until(
+                lambda: (
+                    alice.status.state is ConnectionState.CONNECTED
+                    and bob.status.state is ConnectionState.CONNECTED
+                )
+            )
             await alice.close()
             for i in range(20):
                 bob.send(f"said {i}", "")
-            await until(lambda: server.history.count() == 5 and server.history.last_offset() >= 20,
-                        what="the server to keep only 5")
+            await until(
+                lambda: server.history.count() == 5 and server.history.last_offset() >= 20,
+                what="the server to keep only 5",
+            )
             alice, seen = alice_run()
             alice.connect_to(target)
             await until(lambda: len(seen.texts(Kind.OTHER)) == 5, what="the kept five")

@@ -104,9 +104,9 @@ def test_message_written_offline_is_sent_when_the_server_appears() -> None:
             listener.join("marker")
             await until(lambda: Joined("marker") in heard.notices)
             assert a.texts(Kind.OWN) == ["written while offline"]
-            assert [
-                (m.text, m.sender, m.room) for m in heard.messages if m.kind is Kind.OTHER
-            ] == [("written while offline", "alice", "")]
+            assert [(m.text, m.sender, m.room) for m in heard.messages if m.kind is Kind.OTHER] == [
+                ("written while offline", "alice", "")
+            ]
         finally:
             await alice.close()
             await listener.close()
@@ -126,11 +126,7 @@ def test_rooms_are_rejoined_after_the_server_restarts() -> None:
             for c in (alice, bob):
                 c.connect_to(url)
                 c.join("team")
-            await until(
-                lambda: (
-                    Joined("team") in b.notices and Joined("team") in a.notices
-                )
-            )
+            await until(lambda: Joined("team") in b.notices and Joined("team") in a.notices)
             first_sid = bob.status.sid
             await server.stop()
             await until(lambda: bob.status.state is ConnectionState.RECONNECTING)

@@ -112,8 +112,9 @@ def test_a_bug_in_the_send_loop_is_said_and_sending_recovers(
             await until(lambda: alice.status.state is ConnectionState.CONNECTED)
             message = alice.send("hello", "")
             failed = SendingFailed("RuntimeError: injected bug")
-            await until(lambda: failed in [s.error for s in seen.statuses],
-                        what="the status to say so")
+            await until(
+                lambda: failed in [s.error for s in seen.statuses], what="the status to say so"
+            )
             assert Disconnected(failure="RuntimeError: injected bug") in seen.notices
             await until(lambda: seen.states.get(message.id) is DeliveryState.DELIVERED)
             assert server.received == ["hello"]

@@ -100,20 +100,36 @@ def test_every_field_round_trips_through_json_lines(tmp_path: Path) -> None:
     messages = [
         full_message(),
         full_message(
-            id="d" * 32, kind=Kind.OTHER, state=None, error="", reply_to="", formatted=False,
-            edited_at=0.0, reactions=None, reacted=(), server_id="", room="",
+            id="d" * 32,
+            kind=Kind.OTHER,
+            state=None,
+            error="",
+            reply_to="",
+            formatted=False,
+            edited_at=0.0,
+            reactions=None,
+            reacted=(),
+            server_id="",
+            room="",
         ),
         full_message(id="e" * 32, text="", deleted=True, state=DeliveryState.DELIVERED),
         full_message(id="f" * 32, kind=Kind.SYSTEM, sender="", state=None, text="joined"),
-        full_message(id="1" * 32, text="the plan", attachment=Attachment(
-            "a" * 32, "plan.png", 1234, "image/png", "b" * 64, "c" * 32)),
+        full_message(
+            id="1" * 32,
+            text="the plan",
+            attachment=Attachment("a" * 32, "plan.png", 1234, "image/png", "b" * 64, "c" * 32),
+        ),
     ]
     path = tmp_path / "garden.jsonl"
     assert export_jsonl(messages, path, room="garden", account_label="alice@chat", now=0) == 5
     header, records = read_jsonl(path)
     assert header == {
-        "type": "export", "format": "desktop-chat-export", "version": 1,
-        "room": "garden", "account": "alice@chat", "exported_at": "1970-01-01T00:00:00.000Z",
+        "type": "export",
+        "format": "desktop-chat-export",
+        "version": 1,
+        "room": "garden",
+        "account": "alice@chat",
+        "exported_at": "1970-01-01T00:00:00.000Z",
     }
     assert [from_record(r) for r in records] == messages
     first = records[0]
@@ -200,8 +216,12 @@ def test_a_large_export_is_streamed_not_held(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"big.{kind}"
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, kind, str(path), str(LINES)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True, text=True, timeout=100, check=False,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
@@ -291,8 +311,21 @@ def test_a_finished_export_replaces_the_old_one_and_is_private(tmp_path: Path) -
 # ---- HTML --------------------------------------------------------------------------
 
 ALLOWED_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "h1", "p", "main", "article",
-    "div", "span", "time", "ul", "li",
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "h1",
+    "p",
+    "main",
+    "article",
+    "div",
+    "span",
+    "time",
+    "ul",
+    "li",
 }
 ALLOWED_ATTRIBUTES = {"http-equiv", "content", "charset", "name", "class", "datetime"}
 
@@ -361,15 +394,25 @@ def test_the_page_itself_references_nothing(tmp_path: Path) -> None:
 
 def test_hostile_text_everywhere_is_escaped_and_shown_as_text(tmp_path: Path) -> None:
     messages = [
-        full_message(id=str(i), text=bad, sender=f"{bad} & co", reply_to="", edited_at=0,
-                     reactions={bad: [bad, "bob & alice"]})
+        full_message(
+            id=str(i),
+            text=bad,
+            sender=f"{bad} & co",
+            reply_to="",
+            edited_at=0,
+            reactions={bad: [bad, "bob & alice"]},
+        )
         for i, bad in enumerate(HOSTILE)
     ]
     messages.append(full_message(id="r", reply_to="0", text="answer"))
     path = tmp_path / "hostile.html"
     title = "<script>document.title='owned'</script> & \"quotes\""
     written = export_html(
-        messages, path, room="<b>room</b> & co", account_label='"><img src=x>', title=title,
+        messages,
+        path,
+        room="<b>room</b> & co",
+        account_label='"><img src=x>',
+        title=title,
         labels={"edited": "<i>bearbeitet</i>"},
     )
     assert written == len(messages)
@@ -392,8 +435,13 @@ def test_hostile_text_everywhere_is_escaped_and_shown_as_text(tmp_path: Path) ->
 def test_control_bidi_and_surrogates_are_drawn_visibly(tmp_path: Path) -> None:
     path = tmp_path / "odd.html"
     text = "a\x00b\x1bc\ud800d \u202egpj.exe\n\tindented  twice"
-    export_html([full_message(text=text, sender="\u202eevil")], path, room="", account_label="me",
-                title="\udfff")
+    export_html(
+        [full_message(text=text, sender="\u202eevil")],
+        path,
+        room="",
+        account_label="me",
+        title="\udfff",
+    )
     raw, page = parse(path)
     assert "\x00" not in raw and "\x1b" not in raw and "\u202e" not in raw
     shown = "".join(page.text)
@@ -402,16 +450,43 @@ def test_control_bidi_and_surrogates_are_drawn_visibly(tmp_path: Path) -> None:
 
 
 def test_marks_replies_reactions_and_words_from_the_caller(tmp_path: Path) -> None:
-    first = full_message(id="1", reply_to="", sender="bob", kind=Kind.OTHER, state=None,
-                         text="first line\nof a long message " + "z" * 200, edited_at=0)
+    first = full_message(
+        id="1",
+        reply_to="",
+        sender="bob",
+        kind=Kind.OTHER,
+        state=None,
+        text="first line\nof a long message " + "z" * 200,
+        edited_at=0,
+    )
     messages = [
         first,
-        full_message(id="2", reply_to="1", sender="alice", text="**bold** _markdown_",
-                     state=DeliveryState.DELIVERED),
-        full_message(id="3", reply_to="nowhere", deleted=True, text="", sender="carol",
-                     kind=Kind.OTHER, state=None, edited_at=0),
-        full_message(id="4", reply_to="3", sender="dave", kind=Kind.OTHER, state=None,
-                     reactions={"👍": ["alice", "bob"], "😢": []}, edited_at=0),
+        full_message(
+            id="2",
+            reply_to="1",
+            sender="alice",
+            text="**bold** _markdown_",
+            state=DeliveryState.DELIVERED,
+        ),
+        full_message(
+            id="3",
+            reply_to="nowhere",
+            deleted=True,
+            text="",
+            sender="carol",
+            kind=Kind.OTHER,
+            state=None,
+            edited_at=0,
+        ),
+        full_message(
+            id="4",
+            reply_to="3",
+            sender="dave",
+            kind=Kind.OTHER,
+            state=None,
+            reactions={"👍": ["alice", "bob"], "😢": []},
+            edited_at=0,
+        ),
         full_message(id="5", reply_to="", state=DeliveryState.PENDING, edited_at=0),
     ]
     path = tmp_path / "marks.html"
@@ -433,8 +508,11 @@ def test_marks_replies_reactions_and_words_from_the_caller(tmp_path: Path) -> No
     assert "Room: garden · Account: alice · Exported: 1970-01-01 00:00:00 UTC" in "".join(page.text)
 
     german = {
-        "edited": "bearbeitet", "deleted": "Nachricht gelöscht", "room": "Raum",
-        "reply": "Antwort auf {sender}: „{text}“", "reply_missing": "Antwort auf eine fehlende",
+        "edited": "bearbeitet",
+        "deleted": "Nachricht gelöscht",
+        "room": "Raum",
+        "reply": "Antwort auf {sender}: „{text}“",
+        "reply_missing": "Antwort auf eine fehlende",
     }
     export_html(messages, path, room="", account_label="a", title="t", labels=german)
     shown = "".join(parse(path)[1].text)
@@ -452,12 +530,12 @@ def parse_str(fragment: str) -> Page:
 def test_replies_to_lines_far_back_with_surrogates_in_them(tmp_path: Path) -> None:
     """The reply index keeps old lines in SQLite, which takes no lone
     surrogate, in a name, a text or a server's id."""
-    odd = Message(text="half \ud800 a pair", kind=Kind.OTHER, sender="\udfffbob",
-                  id="odd\ud800")
-    answer = Message(text="yes", kind=Kind.OTHER, sender="carol", id="answer",
-                     reply_to="odd\ud800")
+    odd = Message(text="half \ud800 a pair", kind=Kind.OTHER, sender="\udfffbob", id="odd\ud800")
+    answer = Message(text="yes", kind=Kind.OTHER, sender="carol", id="answer", reply_to="odd\ud800")
     path = tmp_path / "far.html"
-    assert export_html([odd, *many(12_000), answer], path, room="", account_label="me",
-                       title="t") == 12_002
+    assert (
+        export_html([odd, *many(12_000), answer], path, room="", account_label="me", title="t")
+        == 12_002
+    )
     shown = "".join(parse(path)[1].text)
     assert "in reply to \ufffdbob: half \ufffd a pair" in shown

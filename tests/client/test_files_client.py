@@ -80,8 +80,12 @@ def files_client(name: str, folder: Path, db: Path | None = None) -> tuple[ChatC
     else:
         database = open_client_db(db)
         client = ChatClient(
-            name, backoff=FAST_BACKOFF, folder=folder, client_id="k-" + name,
-            outbox=Outbox(database, "k-" + name), channels=ChannelStore(database, "k-" + name),
+            name,
+            backoff=FAST_BACKOFF,
+            folder=folder,
+            client_id="k-" + name,
+            outbox=Outbox(database, "k-" + name),
+            channels=ChannelStore(database, "k-" + name),
         )
     return client, Files(client)
 
@@ -132,8 +136,9 @@ def test_a_file_and_an_image_go_to_another_client_in_order_with_the_text(tmp_pat
                 after = alice.send("written after the files", ROOM)
                 # Shown at once, pending, with what the window shows of the file.
                 assert doc.state is DeliveryState.PENDING and doc.text == "the report"
-                assert doc.attachment == Attachment("", "report.pdf", len(report),
-                                                    "application/pdf")
+                assert doc.attachment == Attachment(
+                    "", "report.pdf", len(report), "application/pdf"
+                )
                 assert image.attachment is not None and image.attachment.is_image
                 # Alice's own thumbnail, from what she gave: no network.
                 alice.request_thumbnail(image)
@@ -142,12 +147,18 @@ def test_a_file_and_an_image_go_to_another_client_in_order_with_the_text(tmp_pat
 
                 await until(lambda: len(b.received()) == 4, timeout=20, what="bob to get all")
                 assert [m.text for m in b.received()] == [
-                    "before the files", "the report", "", "written after the files"
+                    "before the files",
+                    "the report",
+                    "",
+                    "written after the files",
                 ]
                 got_doc, got_image = b.received()[1], b.received()[2]
                 assert got_doc.attachment is not None and got_image.attachment is not None
-                assert (got_doc.attachment.name, got_doc.attachment.size,
-                        got_doc.attachment.sha256) == ("report.pdf", len(report), sha(report))
+                assert (
+                    got_doc.attachment.name,
+                    got_doc.attachment.size,
+                    got_doc.attachment.sha256,
+                ) == ("report.pdf", len(report), sha(report))
                 assert got_image.attachment.type == "image/png"
                 assert got_image.attachment.thumbnail and not got_doc.attachment.thumbnail
                 for sent in (before, doc, image, after):
@@ -155,8 +166,9 @@ def test_a_file_and_an_image_go_to_another_client_in_order_with_the_text(tmp_pat
                 ups = [u for u in a.transfers if u.id == doc.id]
                 assert ups[-1].state is TransferState.DONE and ups[-1].done == len(report)
                 # Delivered with the server's record, for the history to keep.
-                delivered = next(u for u in a.updates if u.id == doc.id
-                                 and u.state is DeliveryState.DELIVERED)
+                delivered = next(
+                    u for u in a.updates if u.id == doc.id and u.state is DeliveryState.DELIVERED
+                )
                 assert delivered.attachment == got_doc.attachment
 
                 # Alice's, once stored: kept in her cache under its file id
@@ -165,8 +177,9 @@ def test_a_file_and_an_image_go_to_another_client_in_order_with_the_text(tmp_pat
                 alice.request_thumbnail(image)
                 await until(lambda: image.id in a.thumbnails)
                 assert a.thumbnails[image.id] == PNG
-                assert (tmp_path / "alice" / "thumbnails" / got_image.attachment.thumbnail
-                        ).read_bytes() == PNG
+                assert (
+                    tmp_path / "alice" / "thumbnails" / got_image.attachment.thumbnail
+                ).read_bytes() == PNG
 
                 # Bob downloads into a folder of his choice: checked, whole.
                 downloads = tmp_path / "Downloads"
@@ -194,10 +207,17 @@ def test_a_file_and_an_image_go_to_another_client_in_order_with_the_text(tmp_pat
                 assert got.attachment.name == "hostile.txt"  # the name we gave, as sent
                 # (A hostile client's name: the server keeps it as given.)
                 hostile_message = Message(
-                    text="", kind=Kind.OTHER, room=ROOM, id="h" + got.id,
-                    attachment=Attachment(got.attachment.file, "../../.bashrc",
-                                          got.attachment.size, "text/plain",
-                                          got.attachment.sha256),
+                    text="",
+                    kind=Kind.OTHER,
+                    room=ROOM,
+                    id="h" + got.id,
+                    attachment=Attachment(
+                        got.attachment.file,
+                        "../../.bashrc",
+                        got.attachment.size,
+                        "text/plain",
+                        got.attachment.sha256,
+                    ),
                 )
                 bob.download(hostile_message, downloads)
                 await until(lambda: b.ended(hostile_message.id), what="the hostile download")
@@ -281,8 +301,9 @@ def test_cancel_mid_upload_discards_the_line_and_the_servers_bytes(tmp_path: Pat
         file.truncate(100 * 1024 * 1024)
 
     async def scenario() -> None:
-        async with files_server(tmp_path / "server", chunk_bytes=1024 * 1024,
-                                max_bytes=200 * 1024 * 1024) as (_, url):
+        async with files_server(
+            tmp_path / "server", chunk_bytes=1024 * 1024, max_bytes=200 * 1024 * 1024
+        ) as (_, url):
             alice, a = files_client("alice", tmp_path / "alice")
             bob, b = files_client("bob", tmp_path / "bob")
             try:
@@ -296,8 +317,11 @@ def test_cancel_mid_upload_discards_the_line_and_the_servers_bytes(tmp_path: Pat
                         alice.cancel_transfer(update.id)
 
                 alice.on_transfer = halfway
-                await until(lambda: a.states.get(line.id) is DeliveryState.DISCARDED,
-                            timeout=30, what="the line to be discarded")
+                await until(
+                    lambda: a.states.get(line.id) is DeliveryState.DISCARDED,
+                    timeout=30,
+                    what="the line to be discarded",
+                )
                 last = a.last(line.id, upload=True)
                 assert last is not None and last.state is TransferState.CANCELLED
                 assert alice.outbox.kept(alice.target.key) == []  # type: ignore[union-attr]
@@ -323,8 +347,9 @@ def test_an_upload_outlives_a_dropped_socket_and_goes_once(tmp_path: Path) -> No
     (tmp_path / "big.bin").write_bytes(data)
 
     async def scenario() -> None:
-        async with files_server(tmp_path / "server", chunk_bytes=1024 * 1024,
-                                max_bytes=100 * 1024 * 1024) as (server, url):
+        async with files_server(
+            tmp_path / "server", chunk_bytes=1024 * 1024, max_bytes=100 * 1024 * 1024
+        ) as (server, url):
             alice, a = files_client("alice", tmp_path / "alice")
             bob, b = files_client("bob", tmp_path / "bob")
             try:
@@ -339,8 +364,7 @@ def test_an_upload_outlives_a_dropped_socket_and_goes_once(tmp_path: Path) -> No
                     a.transfers.append(update)
                     if not sids and 0 < update.done < update.total:
                         sids.append(alice.status.sid)
-                        drops.append(asyncio.ensure_future(
-                            server.sio.disconnect(alice.status.sid)))
+                        drops.append(asyncio.ensure_future(server.sio.disconnect(alice.status.sid)))
                     elif update.state is TransferState.DONE:
                         sids.append(alice.status.sid)  # a new socket's, or none
 
@@ -352,8 +376,9 @@ def test_an_upload_outlives_a_dropped_socket_and_goes_once(tmp_path: Path) -> No
                 got = b.received()[0].attachment
                 assert got is not None and got.sha256 == sha(data)
                 # One upload: stored once, DONE once.
-                dones = [u for u in a.transfers if u.id == line.id
-                         and u.state is TransferState.DONE]
+                dones = [
+                    u for u in a.transfers if u.id == line.id and u.state is TransferState.DONE
+                ]
                 assert len(dones) == 1
                 progress = [u.done for u in a.transfers if u.id == line.id]
                 assert progress == sorted(progress)  # never from the start again:
@@ -447,12 +472,24 @@ def test_over_https_with_a_token_the_files_go_the_sockets_way(tmp_path: Path) ->
     (tmp_path / "plan.png").write_bytes(data)
 
     async def scenario() -> None:
-        server = ChatServer(db=tmp_path / "chat.db", files=FilesConfig(tmp_path / "files"),
-                            token="s3cret", ssl_context=context)
+        server = ChatServer(
+            db=tmp_path / "chat.db",
+            files=FilesConfig(tmp_path / "files"),
+            token="s3cret",
+            ssl_context=context,
+        )
         port = await server.start("127.0.0.1", 0)
         url = f"https://127.0.0.1:{port}"
-        made = [ChatClient(name, backoff=FAST_BACKOFF, folder=tmp_path / name, token="s3cret",
-                           tls=TlsOptions(ca_file=str(ca_file))) for name in ("alice", "bob")]
+        made = [
+            ChatClient(
+                name,
+                backoff=FAST_BACKOFF,
+                folder=tmp_path / name,
+                token="s3cret",
+                tls=TlsOptions(ca_file=str(ca_file)),
+            )
+            for name in ("alice", "bob")
+        ]
         (alice, bob), (a, b) = made, [Files(c) for c in made]
         try:
             await joined(alice, a, url)
@@ -505,8 +542,10 @@ def test_refusals_too_large_no_files_and_a_file_gone_before_upload(tmp_path: Pat
                 (tmp_path / "grown.bin").write_bytes(b"not what was chosen")
                 alice.set_offline(False)
                 for line in (gone, grown):
-                    await until(lambda m=line: a.states.get(m.id) is DeliveryState.FAILED,
-                                what="the vanished or changed file to fail")
+                    await until(
+                        lambda m=line: a.states.get(m.id) is DeliveryState.FAILED,
+                        what="the vanished or changed file to fail",
+                    )
                     failed = a.last(line.id, upload=True)
                     assert failed is not None and failed.code == "unreadable"
                 alice.discard(gone.id)
@@ -514,8 +553,10 @@ def test_refusals_too_large_no_files_and_a_file_gone_before_upload(tmp_path: Pat
                 # Put back as chosen: Retry uploads it again, and it goes.
                 (tmp_path / "grown.bin").write_bytes(b"SMALL")
                 alice.retry(grown.id)
-                await until(lambda: a.states.get(grown.id) is DeliveryState.DELIVERED,
-                            what="the retried file")
+                await until(
+                    lambda: a.states.get(grown.id) is DeliveryState.DELIVERED,
+                    what="the retried file",
+                )
                 assert a.last(grown.id, upload=True).state is TransferState.DONE  # type: ignore[union-attr]
             finally:
                 await alice.close()
@@ -576,9 +617,13 @@ def test_a_tutorial_server_takes_no_files_and_a_queued_one_fails(tmp_path: Path)
 
 
 def test_the_history_keeps_attachments_across_a_reopen(tmp_path: Path) -> None:
-    received = Message(text="look", kind=Kind.OTHER, room=ROOM, sender="bob",
-                       attachment=Attachment("a" * 32, "Photo 1.png", 350_000, "image/png",
-                                             "b" * 64, "c" * 32))
+    received = Message(
+        text="look",
+        kind=Kind.OTHER,
+        room=ROOM,
+        sender="bob",
+        attachment=Attachment("a" * 32, "Photo 1.png", 350_000, "image/png", "b" * 64, "c" * 32),
+    )
     pending = own_message("", ROOM, "me")
     pending.attachment = Attachment("", "notes.txt", 12, "text/plain")
     plain = Message(text="plain", kind=Kind.OTHER, room=ROOM, sender="bob")
@@ -587,14 +632,18 @@ def test_the_history_keeps_attachments_across_a_reopen(tmp_path: Path) -> None:
     stored = Attachment("e" * 32, "plan.png", 5, "image/png", "f" * 64, "1" * 32)
     history = History(tmp_path / "history.db")
     history.add("acct", ROOM, [received, pending, plain, sent])
-    history.update("acct", DeliveryUpdate(sent.id, DeliveryState.DELIVERED, server_id="s1",
-                                          attachment=stored))
+    history.update(
+        "acct", DeliveryUpdate(sent.id, DeliveryState.DELIVERED, server_id="s1", attachment=stored)
+    )
     history.close()
     again = History(tmp_path / "history.db")
     try:
         kept = again.last("acct", ROOM, 10)
         assert [m.attachment for m in kept] == [
-            received.attachment, pending.attachment, None, stored
+            received.attachment,
+            pending.attachment,
+            None,
+            stored,
         ]
         assert kept[3].server_id == "s1" and kept[3].state is DeliveryState.DELIVERED
         # Deleted by its sender: the file goes with the text.

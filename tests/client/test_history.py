@@ -48,7 +48,8 @@ def test_delivery_states_are_kept_and_a_discarded_message_forgotten(tmp_path: Pa
     history.flush()
     kept = history.last("s", "", 10)
     assert [(m.state, m.error) for m in kept] == [
-        (DeliveryState.DELIVERED, ""), (DeliveryState.FAILED, "too long")
+        (DeliveryState.DELIVERED, ""),
+        (DeliveryState.FAILED, "too long"),
     ]
     history.update("s", DeliveryUpdate(failed.id, DeliveryState.DISCARDED))
     history.flush()
@@ -59,8 +60,9 @@ def test_delivery_states_are_kept_and_a_discarded_message_forgotten(tmp_path: Pa
 
 def test_search_finds_hangul_inside_words_and_short_queries(tmp_path: Path) -> None:
     history = History(tmp_path / "history.db")
-    history.add("s", "", [other("안녕하세요 여러분"), other("nothing here"),
-                          other('quote " and % percent')])
+    history.add(
+        "s", "", [other("안녕하세요 여러분"), other("nothing here"), other('quote " and % percent')]
+    )
     history.add("s", "garden", [other("Hello World", "garden")])
     history.flush()
     hits = history.search("s", "하세요")
@@ -100,8 +102,10 @@ def test_drafts_are_kept_per_conversation_and_an_old_file_migrated(tmp_path: Pat
 
     path = tmp_path / "client.db"
     old = sqlite3.connect(path)
-    old.executescript("CREATE TABLE identities (slot INTEGER PRIMARY KEY, key TEXT NOT NULL);"
-                      "PRAGMA user_version=1;")
+    old.executescript(
+        "CREATE TABLE identities (slot INTEGER PRIMARY KEY, key TEXT NOT NULL);"
+        "PRAGMA user_version=1;"
+    )
     old.close()
     db = open_client_db(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
@@ -137,9 +141,10 @@ def test_the_search_index_is_built_when_idle_and_follows_deletes(tmp_path: Path)
     history.update("s", DeliveryUpdate(mine.id, DeliveryState.DISCARDED))
     history.flush()
     assert history.search("s", "introduction") == []
-    assert history.db.execute(
-        "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')"
-    ) is not None  # the index agrees with the rows
+    assert (
+        history.db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")
+        is not None
+    )  # the index agrees with the rows
     history.close()
 
 
@@ -164,8 +169,11 @@ def test_a_version_1_history_is_adopted_on_the_writers_thread(tmp_path: Path) ->
         assert caller not in seen  # the caller's connection ran none of it
         assert history.legacy_servers() == []
         lines = [(m.kind.value, m.sender, m.text) for m in history.last(server, "", 10)]
-        assert lines == [("own", "anna", "anna-1"), ("other", "bert", "bert-1"),
-                         ("other", "carol", "carol-1")]
+        assert lines == [
+            ("own", "anna", "anna-1"),
+            ("other", "bert", "bert-1"),
+            ("other", "carol", "carol-1"),
+        ]
     finally:
         history.close()
 

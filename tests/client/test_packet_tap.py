@@ -84,8 +84,13 @@ def test_attach_records_round_trips_and_transport_changes_then_detaches() -> Non
     asyncio.run(talk())
     kinds = [(r.direction, r.kind, r.event) for r in records]
     assert kinds == [
-        ("", "connecting", ""), ("", "open", ""), ("out", "event", "join-room"),
-        ("", "transport", ""), ("in", "ack", ""), ("in", "ping", ""), ("in", "binary", ""),
+        ("", "connecting", ""),
+        ("", "open", ""),
+        ("out", "event", "join-room"),
+        ("", "transport", ""),
+        ("in", "ack", ""),
+        ("in", "ping", ""),
+        ("in", "binary", ""),
         ("", "close", ""),
     ]
     assert len(eio.sent) == 1  # the packet still went out

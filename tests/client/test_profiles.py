@@ -64,15 +64,23 @@ def test_a_good_profile_fills_its_templates_and_reads_its_paths() -> None:
     [
         ('name = "x"\n[send\nevent = 1', "mine.toml, line 2: not valid TOML"),
         (GOOD.replace('event = "say"', 'event = "connect"'), "send.event: 'connect' is reserved"),
-        (GOOD.replace('event = "said"', 'event = "disconnect"'),
-         "mine.toml, line 6: receive.event: 'disconnect' is reserved"),
-        (GOOD.replace('event = "said"', "event = 42"),
-         "receive.event: must be a string, not a number"),
+        (
+            GOOD.replace('event = "said"', 'event = "disconnect"'),
+            "mine.toml, line 6: receive.event: 'disconnect' is reserved",
+        ),
+        (
+            GOOD.replace('event = "said"', "event = 42"),
+            "receive.event: must be a string, not a number",
+        ),
         ("colour = 1\n" + GOOD, "mine.toml, line 1: colour: unknown key"),
-        (GOOD.replace('sender = "0.who"', 'sender = "0.who"\nwhen = "1"'),
-         "receive.when: unknown key"),
-        (GOOD.replace('text = "0.text"', 'text = "first.text"'),
-         "receive.text: 'first.text' does not start"),
+        (
+            GOOD.replace('sender = "0.who"', 'sender = "0.who"\nwhen = "1"'),
+            "receive.when: unknown key",
+        ),
+        (
+            GOOD.replace('text = "0.text"', 'text = "first.text"'),
+            "receive.text: 'first.text' does not start",
+        ),
         (GOOD.replace('text = "0.text"', "text = [0]"), "receive.text: must be a path"),
         (GOOD.replace('"$text"', '"$body"'), "send.args: '$body' is not one of"),
         ('echo = "sometimes"\n' + GOOD, "line 1: echo: must be one of never, always, probe"),
@@ -80,16 +88,18 @@ def test_a_good_profile_fills_its_templates_and_reads_its_paths() -> None:
         (GOOD.replace('name = "mine"\n', ""), "name: is missing"),
         (GOOD + '[typing]\nevent = "said"\n', "typing.event: 'said' is already receive.event"),
         ('echo = "probe"\n' + GOOD, 'echo: "probe" needs [join]'),
-        (GOOD + "[send_typing]\nstart = \"t\"\nstop = \"s\"\nidle_ms = true\n",
-         "send_typing.idle_ms: must be a whole number"),
+        (
+            GOOD + '[send_typing]\nstart = "t"\nstop = "s"\nidle_ms = true\n',
+            "send_typing.idle_ms: must be a whole number",
+        ),
         ("extensions = true\n" + GOOD, "extensions: true needs the tutorial's argument shapes"),
-        ('name = "mine"\nsend = 3\n' + GOOD[GOOD.index("[receive]"):],
-         "line 2: send: must be a table"),
+        (
+            'name = "mine"\nsend = 3\n' + GOOD[GOOD.index("[receive]") :],
+            "line 2: send: must be a table",
+        ),
     ],
 )
-def test_hostile_profiles_are_refused_with_the_file_key_and_line(
-    text: str, expected: str
-) -> None:
+def test_hostile_profiles_are_refused_with_the_file_key_and_line(text: str, expected: str) -> None:
     assert expected in error_of(text)
 
 
@@ -126,7 +136,11 @@ def test_the_tutorial_profile_is_the_tutorial_dialect() -> None:
     dialect = dialect_for(profile)
     assert type(dialect) is TutorialDialect and dialect.profile is profile
     assert (dialect.send_event, dialect.join_event, dialect.receive_event, dialect.info_event) == (
-        "send-message", "join-room", "receive-message", "server-info")
+        "send-message",
+        "join-room",
+        "receive-message",
+        "server-info",
+    )
     assert dialect.known_echo is None and profile.echo is Echo.PROBE
     message = own_message("hi", "r1", "me")
     assert dialect.send_args(message) == ("hi", "r1", {"id": message.id})
@@ -148,7 +162,8 @@ def test_the_demo_and_get_started_dialects() -> None:
     parse = demo.presence_parsers()
     assert set(parse) == {"login", "user joined", "user left", "typing", "stop typing"}
     assert parse["user left"](({"username": "bob", "numUsers": 1},)) == PresenceEvent(
-        PresenceKind.LEFT, "bob", 1)
+        PresenceKind.LEFT, "bob", 1
+    )
     assert parse["login"](({"numUsers": "lots"},)) == PresenceEvent(PresenceKind.COUNT)
     assert parse["typing"](()) == PresenceEvent(PresenceKind.TYPING)
     started = dialect_for(profiles["socketio-get-started"])

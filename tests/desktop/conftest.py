@@ -94,8 +94,10 @@ class XSession:
 
     def tray_owned(self) -> bool:
         """Whether a tray host holds the system tray selection, as Qt sees it."""
-        probe = ("from PySide6.QtWidgets import QApplication, QSystemTrayIcon; "
-                 "app = QApplication([]); print(QSystemTrayIcon.isSystemTrayAvailable())")
+        probe = (
+            "from PySide6.QtWidgets import QApplication, QSystemTrayIcon; "
+            "app = QApplication([]); print(QSystemTrayIcon.isSystemTrayAvailable())"
+        )
         env = {**self.env, "QT_QPA_PLATFORM": "xcb"}
         done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
                               text=True, timeout=30)  # fmt: skip

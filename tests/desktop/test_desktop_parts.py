@@ -168,7 +168,9 @@ def test_every_control_and_message_row_has_a_name(qtbot: Any) -> None:
         n for n in accessible_tree(window.message_list) if n.role() == QAccessible.Role.ListItem
     ]
     assert [r.text(QAccessible.Text.Name) for r in rows] == [
-        "지민 in #garden: 어제 일", "You: 내 글", "지민 in #garden: 안녕"
+        "지민 in #garden: 어제 일",
+        "You: 내 글",
+        "지민 in #garden: 안녕",
     ]
     assert rows[1].text(QAccessible.Text.Description).endswith(", delivered")
     assert heard == [accessible_text(new)]  # only the live message of someone else
@@ -278,9 +280,7 @@ def test_without_a_tray_closing_the_window_closes(desktop: Any, qtbot: Any) -> N
         desktop.window.close()
 
 
-def test_every_visible_control_has_a_name_with_the_inspector_open(
-    desktop: Any, qtbot: Any
-) -> None:
+def test_every_visible_control_has_a_name_with_the_inspector_open(desktop: Any, qtbot: Any) -> None:
     window = desktop.window
     window.show()
     desktop.session.inspector.dock.show()
@@ -343,9 +343,7 @@ def test_without_a_session_bus_notifications_are_quietly_off(
     assert shown == []
 
 
-def test_settings_list_the_accounts_and_add_remove_and_move_them(
-    desktop: Any, qtbot: Any
-) -> None:
+def test_settings_list_the_accounts_and_add_remove_and_move_them(desktop: Any, qtbot: Any) -> None:
     session = desktop.session
     assert session.add_account("http://127.0.0.1:10", "at ten") is not None
     assert session.add_account("http://127.0.0.1:11", "at eleven") is not None
@@ -378,9 +376,7 @@ def test_a_notification_of_the_first_account_clicked_shows_the_first_account(
     assert added is not None and session.shown.account.id == added.id  # the new one shown
     desktop.window.hide()
     desktop.connected_since = time.time() - 1
-    first.bridge.messages_added.emit(
-        [Message(text="hello first", kind=Kind.OTHER, sender="bob")]
-    )
+    first.bridge.messages_added.emit([Message(text="hello first", kind=Kind.OTHER, sender="bob")])
     assert desktop.bursts.total() == 1
     (conversation,) = list(desktop._latest)
     desktop._shown(conversation, 7)  # the daemon's id for it

@@ -147,12 +147,14 @@ def test_notifications_reach_dunst_collapse_and_a_click_raises_the_window(
         assert "written before the app came" not in calls
         notifies = notify_calls(calls)
         assert [n["summary"] for n in notifies] == [
-            "지민 <b> in #garden", "2 new messages in #garden", "3 new messages in #garden"
+            "지민 <b> in #garden",
+            "2 new messages in #garden",
+            "3 new messages in #garden",
         ]
         first_id = notifies[1]["replaces_id"]
         assert notifies[0]["replaces_id"] == 0 and first_id > 0
         assert all(n["replaces_id"] == first_id for n in notifies[1:]), notifies
-        assert f"member=ActionInvoked\n   uint32 {first_id}\n   string \"default\"" in calls
+        assert f'member=ActionInvoked\n   uint32 {first_id}\n   string "default"' in calls
     finally:
         monitor.close(grace=0)
     x.dunstctl("close-all")

@@ -95,9 +95,7 @@ def missing_for(scripts: Iterable[str]) -> str | None:
     if version[0] < MIN_NODE_MAJOR:
         found = ".".join(map(str, version))
         return f"Node.js {found} is too old; the interop peers need {MIN_NODE_MAJOR} or later"
-    absent = sorted(
-        {m for s in scripts for m in NODE_MODULES[s] if module_version(m) is None}
-    )
+    absent = sorted({m for s in scripts for m in NODE_MODULES[s] if module_version(m) is None})
     if absent:
         return (
             f"Node modules {', '.join(absent)} are not installed in {INTEROP_DIR}/node_modules "
@@ -205,8 +203,19 @@ def start_node_server(
 ) -> Server:
     """server.js; with `defaults`, socket.io's own maxHttpBufferSize (1e6 bytes), as
     a user's Node server has it, instead of the 100 MB the conversations use."""
-    argv = [str(NODE), "server.js", "--host", HOST, "--port", "0", "--path", path,
-            "--transports", transports, "--exit-with-stdin"]
+    argv = [
+        str(NODE),
+        "server.js",
+        "--host",
+        HOST,
+        "--port",
+        "0",
+        "--path",
+        path,
+        "--transports",
+        transports,
+        "--exit-with-stdin",
+    ]
     argv += ["--no-ack"] * no_ack + ["--echo"] * echo + ["--serve-static"] * serve_static
     if defaults:
         argv += ["--max-http-buffer-size", str(SOCKET_IO_DEFAULT_MAX_HTTP_BUFFER_SIZE)]
@@ -219,8 +228,19 @@ def start_profile_server(
     group: ChildGroup, script: str, *, path: str = "/socket.io", ping_interval_ms: int = 25_000
 ) -> Server:
     """demo_server.js (the chat demo's events) or getstarted_server.js (`chat message`)."""
-    argv = ["node", script, "--host", HOST, "--port", "0", "--path", path, "--exit-with-stdin",
-            "--ping-interval", str(ping_interval_ms)]
+    argv = [
+        "node",
+        script,
+        "--host",
+        HOST,
+        "--port",
+        "0",
+        "--path",
+        path,
+        "--exit-with-stdin",
+        "--ping-interval",
+        str(ping_interval_ms),
+    ]
     child = group.start(script, argv, server=True, env=clean_env())
     port = int(child.wait_line(r"^LISTENING (\d+)$", f"{script} to listen", START_TIMEOUT)[1])
     return Server(script.removesuffix(".js"), port, path, child)
@@ -357,8 +377,17 @@ def start_peer(
     path: str | None = None,
     transports: str | None = None,
 ) -> Peer:
-    argv = [str(NODE), "peer.js", "--url", server.url, "--path", path or server.path,
-            "--name", name, "--no-reconnect"]
+    argv = [
+        str(NODE),
+        "peer.js",
+        "--url",
+        server.url,
+        "--path",
+        path or server.path,
+        "--name",
+        name,
+        "--no-reconnect",
+    ]
     if transports:
         argv += ["--transports", transports]
     return Peer(group.start(name, argv, env=clean_env()))
@@ -447,6 +476,14 @@ def start_browser(
 ) -> Browser:
     """The tutorial's page, or `page` (e.g. "demo.html") of this server's public/."""
     url = f"{server.url}/{page}?path={server.path}" if page else server.page_url
-    argv = [str(NODE), "browser.js", "--url", url, "--chromium", CHROMIUM,
-            "--timeout", str(timeout_ms)]
+    argv = [
+        str(NODE),
+        "browser.js",
+        "--url",
+        url,
+        "--chromium",
+        CHROMIUM,
+        "--timeout",
+        str(timeout_ms),
+    ]
     return Browser(group.start("browser.js", argv, env=clean_env()))

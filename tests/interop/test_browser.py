@@ -44,9 +44,12 @@ def test_the_tutorial_page_and_a_window_chat_both_ways(
     page.wait_line("in the lounge, from the window")
 
     assert texts(desk, Kind.OTHER) == [
-        "안녕하세요 from the page 👋", "in the lounge, from the page"
+        "안녕하세요 from the page 👋",
+        "in the lounge, from the page",
     ]
     assert texts(desk, Kind.OWN) == [
-        "hello page 🙂\nthis is a second line", markup, "in the lounge, from the window"
+        "hello page 🙂\nthis is a second line",
+        markup,
+        "in the lounge, from the window",
     ]
     assert not page.problems(), page.problems()

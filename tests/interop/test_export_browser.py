@@ -64,8 +64,16 @@ def recorder() -> Iterator[Recorder]:
 
 # What the hostile lines ask the recorder for, when they run or load.
 PROBES = {
-    "/script-fetch", "/img", "/onerror", "/css-url", "/import.css", "/style-url", "/link.css",
-    "/iframe", "/refresh", "/svg",
+    "/script-fetch",
+    "/img",
+    "/onerror",
+    "/css-url",
+    "/import.css",
+    "/style-url",
+    "/link.css",
+    "/iframe",
+    "/refresh",
+    "/svg",
 }
 
 
@@ -89,23 +97,52 @@ def hostile_lines(base: str) -> list[str]:
 
 def conversation(lines: list[str]) -> list[Message]:
     messages = [
-        Message(text=line, kind=Kind.OTHER, room="garden", sender=f"mallory {i} <b>&</b>",
-                id=f"m{i}", ts=1764090000.0 + i, reactions={line[:12]: ["eve"]})
+        Message(
+            text=line,
+            kind=Kind.OTHER,
+            room="garden",
+            sender=f"mallory {i} <b>&</b>",
+            id=f"m{i}",
+            ts=1764090000.0 + i,
+            reactions={line[:12]: ["eve"]},
+        )
         for i, line in enumerate(lines)
     ]
     messages.append(
-        Message(text="an answer", kind=Kind.OWN, room="garden", sender="alice", id="own",
-                ts=1764090100.0, reply_to="m0", edited_at=1764090200.0)
+        Message(
+            text="an answer",
+            kind=Kind.OWN,
+            room="garden",
+            sender="alice",
+            id="own",
+            ts=1764090100.0,
+            reply_to="m0",
+            edited_at=1764090200.0,
+        )
     )
     return messages
 
 
 def open_in_chromium(*files: Path) -> list[dict[str, Any]]:
-    argv = [str(nodeproc.NODE), "open_export.js", "--chromium", nodeproc.CHROMIUM,
-            "--timeout", "20000", "--settle", "1500", *map(str, files)]
+    argv = [
+        str(nodeproc.NODE),
+        "open_export.js",
+        "--chromium",
+        nodeproc.CHROMIUM,
+        "--timeout",
+        "20000",
+        "--settle",
+        "1500",
+        *map(str, files),
+    ]
     done = subprocess.run(
-        argv, cwd=nodeproc.INTEROP_DIR, env=nodeproc.clean_env(), capture_output=True,
-        text=True, timeout=120, check=False,
+        argv,
+        cwd=nodeproc.INTEROP_DIR,
+        env=nodeproc.clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     reports = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     assert done.returncode == 0 and len(reports) == len(files), (done.stdout, done.stderr)
@@ -147,7 +184,8 @@ def test_an_html_export_runs_nothing_and_loads_nothing_in_chromium(
     # The export: not one request reached the recorder (the favicon is the
     # control's, asked for once it had been refreshed onto the recorder) ...
     assert [p for p in recorder.requests if not p.startswith("/control/")] in (
-        [], ["/favicon.ico"]
+        [],
+        ["/favicon.ico"],
     ), recorder.requests
     # ... nor left the page at all: the file itself was its only request,
     # and it is still the page shown (no refresh, no frame, no popup).
@@ -160,8 +198,21 @@ def test_an_html_export_runs_nothing_and_loads_nothing_in_chromium(
     assert report["dialogs"] == [] and report["page_errors"] == [], report
     # The only elements are the export's own.
     assert set(report["elements"]) <= {
-        "html", "head", "meta", "title", "style", "body", "h1", "p", "main", "article",
-        "div", "span", "time", "ul", "li",
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "p",
+        "main",
+        "article",
+        "div",
+        "span",
+        "time",
+        "ul",
+        "li",
     }, set(report["elements"])
     # The hostile lines are there to read, as text.
     text = report["text"]
@@ -172,5 +223,8 @@ def test_an_html_export_runs_nothing_and_loads_nothing_in_chromium(
     assert "in reply to mallory 0 <b>&</b>: <script>document.title='owned'" in text
     assert "(edited)" in text
     # Chromium reported what CSP blocked, if anything, on the console only.
-    assert all("Refused" in line or "Content Security Policy" in line
-               for line in report["console"] if line.startswith("error")), report["console"]
+    assert all(
+        "Refused" in line or "Content Security Policy" in line
+        for line in report["console"]
+        if line.startswith("error")
+    ), report["console"]

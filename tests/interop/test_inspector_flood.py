@@ -26,7 +26,9 @@ def rss_mb() -> float:
 
 
 def test_a_flood_with_the_inspector_open_keeps_the_list_and_memory_bounded(
-    qtbot: Any, node_server: Callable[..., Server], open_window: Callable[..., ChatSession],
+    qtbot: Any,
+    node_server: Callable[..., Server],
+    open_window: Callable[..., ChatSession],
     peer: Callable[..., Peer],
 ) -> None:
     server = node_server()

@@ -66,8 +66,9 @@ def paste_and_send(qtbot: Any, session: ChatSession, text: str, room: str | None
     qtbot.mouseClick(session.window.send_button, Qt.MouseButton.LeftButton)
 
 
-def wait_shown(qtbot: Any, session: ChatSession, text: str, kind: Kind = Kind.OTHER,
-               timeout: int = 15_000) -> None:
+def wait_shown(
+    qtbot: Any, session: ChatSession, text: str, kind: Kind = Kind.OTHER, timeout: int = 15_000
+) -> None:
     try:
         qtbot.waitUntil(lambda: text in texts(session, kind), timeout=timeout)
     except qtbot.TimeoutError:
@@ -77,8 +78,9 @@ def wait_shown(qtbot: Any, session: ChatSession, text: str, kind: Kind = Kind.OT
         ) from None
 
 
-def wait_count(qtbot: Any, session: ChatSession, count: int, timeout: float = 30.0,
-               stall: float = 5.0) -> None:
+def wait_count(
+    qtbot: Any, session: ChatSession, count: int, timeout: float = 30.0, stall: float = 5.0
+) -> None:
     """Wait until the window shows `count` lines from others; fail early when
     no new line has come for `stall` seconds (a burst that stopped short)."""
     progress = {"count": -1, "at": time.monotonic()}
@@ -101,8 +103,10 @@ def wait_count(qtbot: Any, session: ChatSession, count: int, timeout: float = 30
 
 def still_connected(session: ChatSession, sid: str) -> bool:
     status = session.client.status
-    return status.state is ConnectionState.CONNECTED and status.sid == sid and (
-        DISCONNECTED not in texts(session, Kind.SYSTEM)
+    return (
+        status.state is ConnectionState.CONNECTED
+        and status.sid == sid
+        and (DISCONNECTED not in texts(session, Kind.SYSTEM))
     )
 
 
@@ -211,7 +215,11 @@ class Conversations:
         return str(request.param)
 
     def test_bursts_arrive_in_order_on_either_transport(
-        self, qtbot: Any, start_server: Callable[..., Server], open_window: Any, peer: Any,
+        self,
+        qtbot: Any,
+        start_server: Callable[..., Server],
+        open_window: Any,
+        peer: Any,
         transport: str,
     ) -> None:
         """Bursts from a peer (200 to everyone, 1,000 in a busy room), and 300
@@ -281,8 +289,9 @@ class TestThroughTheTutorialServer(Conversations):
 # ---- the Node server's variants --------------------------------------------------
 
 
-def test_join_on_a_server_that_never_acks(qtbot: Any, node_server: Any, open_window: Any,
-                                          peer: Any) -> None:
+def test_join_on_a_server_that_never_acks(
+    qtbot: Any, node_server: Any, open_window: Any, peer: Any
+) -> None:
     server = node_server(no_ack=True)
     desk = open_window(server, "desk")
     sid = desk.client.status.sid
@@ -316,8 +325,9 @@ def test_join_ack_text_is_shown(qtbot: Any, node_server: Any, open_window: Any) 
     assert not any("did not confirm" in t for t in texts(desk, Kind.SYSTEM))
 
 
-def test_echo_server_shows_my_message_once(qtbot: Any, node_server: Any, open_window: Any,
-                                           peer: Any) -> None:
+def test_echo_server_shows_my_message_once(
+    qtbot: Any, node_server: Any, open_window: Any, peer: Any
+) -> None:
     """The tutorial's io.emit variant sends my message back to me too."""
     server = node_server(echo=True)
     desk = open_window(server, "desk")
@@ -347,12 +357,16 @@ def test_echo_server_shows_my_message_once(qtbot: Any, node_server: Any, open_wi
 
     assert texts(desk, Kind.OWN) == ["hello everyone", "hello room", "same words"]
     assert texts(desk, Kind.OTHER) == [
-        "after yours", "after yours in the room", "same words", "the end"
+        "after yours",
+        "after yours in the room",
+        "same words",
+        "the end",
     ]
 
 
-def test_someone_repeating_my_words_is_shown(qtbot: Any, node_server: Any, open_window: Any,
-                                              peer: Any) -> None:
+def test_someone_repeating_my_words_is_shown(
+    qtbot: Any, node_server: Any, open_window: Any, peer: Any
+) -> None:
     server = node_server()  # the tutorial's default: socket.broadcast.emit, no echo
     desk = open_window(server, "desk")
     bob: Peer = peer(server, "bob")

@@ -42,10 +42,6 @@ def test_messages_written_offline_reach_node_peers_after_the_reconnect(
     assert [m for m in node.received() if str(m).startswith("offline")] == written
     # No ack comes from this server: flushed to the socket is as far as we know.
     qtbot.waitUntil(
-        lambda: all(
-            m.state is DeliveryState.SENT
-            for m in session.messages()
-            if m.kind is Kind.OWN
-        )
+        lambda: all(m.state is DeliveryState.SENT for m in session.messages() if m.kind is Kind.OWN)
     )
     assert session.client.outbox.pending(session.client.target.key) == []  # type: ignore[union-attr]

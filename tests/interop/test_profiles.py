@@ -50,7 +50,9 @@ def wait_label(qtbot: Any, session: ChatSession, name: str, text: str) -> None:
 
 
 def test_the_chat_demo_both_ways_with_names_presence_and_typing(
-    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
+    qtbot: Any,
+    open_window: Callable[..., ChatSession],
+    profile_server: Callable[..., Server],
     peer: Callable[..., Peer],
 ) -> None:
     server = profile_server("demo_server.js")
@@ -90,7 +92,9 @@ def test_the_chat_demo_both_ways_with_names_presence_and_typing(
 
 
 def test_a_peer_joining_after_the_window_is_a_joined_line(
-    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
+    qtbot: Any,
+    open_window: Callable[..., ChatSession],
+    profile_server: Callable[..., Server],
     peer: Callable[..., Peer],
 ) -> None:
     server = profile_server("demo_server.js")
@@ -105,7 +109,9 @@ def test_a_peer_joining_after_the_window_is_a_joined_line(
 
 
 def test_get_started_echo_is_recognised_and_others_are_someone(
-    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
+    qtbot: Any,
+    open_window: Callable[..., ChatSession],
+    profile_server: Callable[..., Server],
     peer: Callable[..., Peer],
 ) -> None:
     server = profile_server("getstarted_server.js")
@@ -127,8 +133,11 @@ def test_get_started_echo_is_recognised_and_others_are_someone(
 
 
 def test_the_demo_page_in_chromium_chats_with_the_window(
-    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
-    browser_ready: None, children: ChildGroup,
+    qtbot: Any,
+    open_window: Callable[..., ChatSession],
+    profile_server: Callable[..., Server],
+    browser_ready: None,
+    children: ChildGroup,
 ) -> None:
     server = profile_server("demo_server.js")
     alice = open_window(server, "alice", profile="socketio-chat-demo")
@@ -157,7 +166,9 @@ def test_the_demo_page_in_chromium_chats_with_the_window(
 
 
 def test_the_inspector_shows_pings_and_the_demo_protocol(
-    qtbot: Any, open_window: Callable[..., ChatSession], profile_server: Callable[..., Server],
+    qtbot: Any,
+    open_window: Callable[..., ChatSession],
+    profile_server: Callable[..., Server],
 ) -> None:
     server = profile_server("demo_server.js", ping_interval_ms=300)
     alice = open_window(server, "alice", profile="socketio-chat-demo")

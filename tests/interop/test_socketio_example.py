@@ -63,8 +63,13 @@ def test_two_windows_chat_through_python_socketio_s_example(
     sessions = []
     try:
         for name in ("alice", "bob"):
-            options = Options(url=example_url, name=name, remember=False,
-                              profiles_dir=tmp_path, profile="socketio-example")
+            options = Options(
+                url=example_url,
+                name=name,
+                remember=False,
+                profiles_dir=tmp_path,
+                profile="socketio-example",
+            )
             session = ChatSession(options, Settings(), backoff=FAST_BACKOFF)
             sessions.append(session)
             arun(session.start())

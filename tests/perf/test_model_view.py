@@ -253,8 +253,12 @@ def test_estimated_heights_become_exact_once_rows_are_seen(window: MainWindow, q
         "several\nlines\nof\ntext",
     ]
     # Two senders in turn: every row has its header (none grouped under the one before).
-    model.append([Message(text=texts[i % 4], kind=Kind.OTHER, id=f"m{i}", sender=f"u{i % 2}")
-                  for i in range(400)])
+    model.append(
+        [
+            Message(text=texts[i % 4], kind=Kind.OTHER, id=f"m{i}", sender=f"u{i % 2}")
+            for i in range(400)
+        ]
+    )
     settle()
     assert len(delegate._estimates) > 0  # most rows were never on screen
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 3)

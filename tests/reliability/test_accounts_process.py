@@ -28,9 +28,7 @@ def kept_unread(home: Path) -> dict[str, Any]:
         return {}
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        row = db.execute(
-            "SELECT value FROM conversation_state WHERE key = 'unread'"
-        ).fetchone()
+        row = db.execute("SELECT value FROM conversation_state WHERE key = 'unread'").fetchone()
     except sqlite3.Error:
         return {}
     finally:
@@ -73,7 +71,8 @@ def apps() -> Iterator[Started]:
 
 def connected(app: App, account: str | None = None) -> bool:
     return any(
-        e["event"] == "status" and e["state"] == "connected"
+        e["event"] == "status"
+        and e["state"] == "connected"
         and (account is None or e.get("account") == account)
         for e in app.events
     )
@@ -93,13 +92,11 @@ def test_unread_counts_survive_a_killed_process(tmp_path: Path, apps: Started) -
             for app in (reader, writer):
                 app.command(cmd="join", room="garden")
             reader.command(cmd="show", room="")  # reading "Everyone", not #garden
-            await until(lambda: bool(reader.child.events_where(event="shown", room="")),
-                        timeout=10)
+            await until(lambda: bool(reader.child.events_where(event="shown", room="")), timeout=10)
             for i in range(3):
                 writer.command(cmd="send", text=f"garden {i}", room="garden")
             await until(lambda: len(writer.delivered()) == 3, timeout=20)
-            await until(lambda: kept_unread(reader_home).get("garden", [0])[0] == 3,
-                        timeout=20)
+            await until(lambda: kept_unread(reader_home).get("garden", [0])[0] == 3, timeout=20)
             reader.child.signal(signal.SIGKILL)
             await reader.finish()
 
@@ -127,27 +124,32 @@ def test_accounts_added_come_back_with_their_ids(tmp_path: Path, apps: Started) 
             app.command(cmd="add-account", url=urls[1], name="second me")
             await until(lambda: len(app.child.events_where(event="account")) == 2, timeout=10)
             added = app.child.events_where(event="account")[-1]
-            assert (added["url"], added["name"], added["state"]) == (
-                urls[1], "second me", "added"
-            )
+            assert (added["url"], added["name"], added["state"]) == (urls[1], "second me", "added")
             await until(lambda: connected(app, added["account"]), timeout=20)
             app.command(cmd="send", text="from the second", account=added["account"])
-            await until(lambda: any(e.get("account") == added["account"]
-                                    for e in app.child.events_where(event="delivery",
-                                                                    state="delivered")),
-                        timeout=20)
+            await until(
+                lambda: any(
+                    e.get("account") == added["account"]
+                    for e in app.child.events_where(event="delivery", state="delivered")
+                ),
+                timeout=20,
+            )
             app.command(cmd="close")
             assert await app.finish() == 0
 
             app = apps.start(tmp_path, urls[0])
-            await until(lambda: connected(app, first[0]["account"])
-                        and connected(app, added["account"]), timeout=20)
+            await until(
+                lambda: connected(app, first[0]["account"]) and connected(app, added["account"]),
+                timeout=20,
+            )
             at_start = app.child.events_where(event="account")
             assert [(e["account"], e["state"]) for e in at_start] == [
-                (first[0]["account"], "added"), (added["account"], "added")
+                (first[0]["account"], "added"),
+                (added["account"], "added"),
             ]
-            restored = [e for e in app.child.events_where(event="message", kind="own")
-                        if e["restored"]]
+            restored = [
+                e for e in app.child.events_where(event="message", kind="own") if e["restored"]
+            ]
             assert [(e["text"], e["account"]) for e in restored] == [
                 ("from the second", added["account"])
             ]
@@ -161,17 +163,26 @@ def test_url_given_twice_is_two_accounts_in_one_window(tmp_path: Path, apps: Sta
     async def scenario() -> None:
         async with two_servers() as (servers, urls):
             env = app_env(tmp_path, DESKTOP_CHAT_AUTOMATION="1")
-            argv = [sys.executable, "-m", "desktop_chat", "--url", urls[0], "--url", urls[1],
-                    "--name", "twice"]
+            argv = [
+                sys.executable,
+                "-m",
+                "desktop_chat",
+                "--url",
+                urls[0],
+                "--url",
+                urls[1],
+                "--name",
+                "twice",
+            ]
             app = App(Child("desktop-chat", argv, env=env))
             apps.append(app)
             await until(lambda: len(app.child.events_where(event="account")) == 2, timeout=20)
             accounts = app.child.events_where(event="account")
             assert [(e["url"], e["state"]) for e in accounts] == [
-                (urls[0], "added"), (urls[1], "added")
+                (urls[0], "added"),
+                (urls[1], "added"),
             ]
-            await until(lambda: all(connected(app, e["account"]) for e in accounts),
-                        timeout=20)
+            await until(lambda: all(connected(app, e["account"]) for e in accounts), timeout=20)
             for server in servers:
                 assert server.client_count == 1
             app.command(cmd="close")

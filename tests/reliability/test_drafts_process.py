@@ -21,8 +21,12 @@ def test_a_draft_and_the_history_survive_a_killed_process(tmp_path: Path) -> Non
         await server.start("127.0.0.1", port)
         try:
             app = App.start(tmp_path, url)
-            await until(lambda: any(e["event"] == "status" and e["state"] == "connected"
-                                    for e in app.events), timeout=20)
+            await until(
+                lambda: any(
+                    e["event"] == "status" and e["state"] == "connected" for e in app.events
+                ),
+                timeout=20,
+            )
             app.command(cmd="join", room="garden")
             app.command(cmd="send", text="안녕하세요, garden", room="garden")
             await until(lambda: bool(app.delivered()), timeout=20)
@@ -32,8 +36,12 @@ def test_a_draft_and_the_history_survive_a_killed_process(tmp_path: Path) -> Non
             await app.finish()
 
             app = App.start(tmp_path, url)
-            await until(lambda: any(e["event"] == "status" and e["state"] == "connected"
-                                    for e in app.events), timeout=20)
+            await until(
+                lambda: any(
+                    e["event"] == "status" and e["state"] == "connected" for e in app.events
+                ),
+                timeout=20,
+            )
             restored = [e for e in app.events if e.get("restored")]
             assert [e["text"] for e in restored if e["kind"] == "own"] == ["안녕하세요, garden"]
             app.command(cmd="input")

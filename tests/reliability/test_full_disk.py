@@ -26,8 +26,7 @@ def test_a_full_database_is_said_and_the_message_kept(tmp_path: Path) -> None:
         try:
             for client in (tx, rx):
                 client.connect_to(server_target(url))
-            await until(lambda: all(c.status.state is ConnectionState.CONNECTED
-                                    for c in (tx, rx)))
+            await until(lambda: all(c.status.state is ConnectionState.CONNECTED for c in (tx, rx)))
             db = server.history._db
             pages = db.execute("PRAGMA page_count").fetchone()[0]
             db.execute(f"PRAGMA max_page_count = {pages + 2}")

@@ -29,8 +29,10 @@ def kept_texts(home: Path) -> list[str]:
         return []
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return [str(row[0]) for row in
-                db.execute("SELECT text FROM messages WHERE kind = 'other' ORDER BY seq")]
+        return [
+            str(row[0])
+            for row in db.execute("SELECT text FROM messages WHERE kind = 'other' ORDER BY seq")
+        ]
     except sqlite3.Error:
         return []
     finally:
@@ -38,7 +40,8 @@ def kept_texts(home: Path) -> list[str]:
 
 
 def test_a_kill_mid_flood_neither_shows_nor_keeps_a_line_twice(
-    tmp_path: Path, apps: Started  # noqa: F811
+    tmp_path: Path,
+    apps: Started,  # noqa: F811
 ) -> None:
     async def scenario() -> None:
         port = free_port()
@@ -49,8 +52,9 @@ def test_a_kill_mid_flood_neither_shows_nor_keeps_a_line_twice(
         try:
             reader = apps.start(tmp_path, url)
             await until(lambda: connected(reader), timeout=30)
-            await writer.connect(url, auth={"name": "flood", "client": "flood-key"},
-                                 transports=["websocket"])
+            await writer.connect(
+                url, auth={"name": "flood", "client": "flood-key"}, transports=["websocket"]
+            )
 
             async def flood() -> None:
                 for i in range(FLOOD):
@@ -60,23 +64,29 @@ def test_a_kill_mid_flood_neither_shows_nor_keeps_a_line_twice(
                 await writer.call("send-message", ("the end", ""), timeout=30)
 
             flooding = asyncio.ensure_future(flood())
-            await until(lambda: len(kept_texts(tmp_path)) >= 1000, timeout=60,
-                        what="a thousand lines kept")
+            await until(
+                lambda: len(kept_texts(tmp_path)) >= 1000, timeout=60, what="a thousand lines kept"
+            )
             reader.child.signal(signal.SIGKILL)  # mid-flood, no goodbye
             await reader.finish()
             kept_at_kill = set(kept_texts(tmp_path))
             await flooding
 
             reader = apps.start(tmp_path, url)
-            await until(lambda: "the end" in kept_texts(tmp_path), timeout=90,
-                        what="the whole flood kept after the restart")
+            await until(
+                lambda: "the end" in kept_texts(tmp_path),
+                timeout=90,
+                what="the whole flood kept after the restart",
+            )
             texts = kept_texts(tmp_path)
             twice = len(texts) - len(set(texts))
             assert twice == 0, f"{twice} lines kept twice"
             assert set(texts) == {f"line {i:05}" for i in range(FLOOD)} | {"the end"}
-            shown_again = [e["text"] for e in reader.child.events_where(event="message")
-                           if e["kind"] == "other" and not e["restored"]
-                           and e["text"] in kept_at_kill]
+            shown_again = [
+                e["text"]
+                for e in reader.child.events_where(event="message")
+                if e["kind"] == "other" and not e["restored"] and e["text"] in kept_at_kill
+            ]
             assert shown_again == [], f"{len(shown_again)} lines shown a second time"
             reader.command(cmd="close")
             assert await reader.finish() == 0

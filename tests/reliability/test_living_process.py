@@ -17,13 +17,15 @@ from tests.reliability.test_accounts_process import Started, apps, connected  # 
 def lines(app: Any, **fields: Any) -> list[dict[str, Any]]:
     """The app's message and update events whose fields are as given."""
     return [
-        e for e in app.events
+        e
+        for e in app.events
         if e["event"] in ("message", "update") and all(e.get(k) == v for k, v in fields.items())
     ]
 
 
 def test_reply_edit_react_delete_through_the_automation_and_a_restart(
-    tmp_path: Path, apps: Started  # noqa: F811
+    tmp_path: Path,
+    apps: Started,  # noqa: F811
 ) -> None:
     async def scenario() -> None:
         port = free_port()
@@ -45,20 +47,26 @@ def test_reply_edit_react_delete_through_the_automation_and_a_restart(
             assert reply["reply_to"] == theirs and reply["edited"] is False
 
             a.command(cmd="edit", id=mine, text="the new plan")
-            await until(lambda: lines(b, event="update", id=theirs, text="the new plan",
-                                      edited=True), timeout=20)
+            await until(
+                lambda: lines(b, event="update", id=theirs, text="the new plan", edited=True),
+                timeout=20,
+            )
             b.command(cmd="react", id=theirs, emoji="👍")
-            await until(lambda: lines(a, event="update", id=mine,
-                                      reactions={"👍": ["writer"]}), timeout=20)
+            await until(
+                lambda: lines(a, event="update", id=mine, reactions={"👍": ["writer"]}), timeout=20
+            )
             b.command(cmd="react", id=theirs, emoji="👍")  # a second time: taken back
             await until(lambda: lines(a, event="update", id=mine, reactions={}), timeout=20)
             b.command(cmd="react", id=theirs, emoji="🎉")
-            await until(lambda: lines(a, event="update", id=mine,
-                                      reactions={"🎉": ["writer"]}), timeout=20)
+            await until(
+                lambda: lines(a, event="update", id=mine, reactions={"🎉": ["writer"]}), timeout=20
+            )
             bobs = lines(a, text="sounds good")[0]["id"]
             a.command(cmd="edit", id=bobs, text="not mine")  # bob's line, not a's: refused
-            await until(lambda: any(e["event"] == "error" and e.get("cmd") == "edit"
-                                    for e in a.events), timeout=10)
+            await until(
+                lambda: any(e["event"] == "error" and e.get("cmd") == "edit" for e in a.events),
+                timeout=10,
+            )
 
             b.command(cmd="close")
             assert await b.finish() == 0
@@ -68,8 +76,9 @@ def test_reply_edit_react_delete_through_the_automation_and_a_restart(
             again = apps.start(tmp_path / "b", url)
             await until(lambda: connected(again), timeout=30)
             # its kept copy first (as it was), then the deletion caught up
-            await until(lambda: lines(again, event="update", id=theirs, deleted=True, text=""),
-                        timeout=20)
+            await until(
+                lambda: lines(again, event="update", id=theirs, deleted=True, text=""), timeout=20
+            )
             restored = lines(again, event="message", id=theirs, restored=True)
             assert restored and restored[0]["text"] == "the new plan"
             assert restored[0]["reactions"] == {"🎉": ["writer"]}

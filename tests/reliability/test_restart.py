@@ -56,9 +56,9 @@ def test_a_second_window_never_takes_the_first_ones_pending_messages(
     try:
         wait_connected(qtbot, first)
         wait_connected(qtbot, second)
-        qtbot.waitUntil(lambda: _own(first) == [
-            ("written by the first window", DeliveryState.DELIVERED, "")
-        ])
+        qtbot.waitUntil(
+            lambda: _own(first) == [("written by the first window", DeliveryState.DELIVERED, "")]
+        )
         # Everything the server has, from the start: the message, once, as first's.
         listener = socketio.AsyncClient()
         heard: list[tuple[str, str]] = []
@@ -67,8 +67,9 @@ def test_a_second_window_never_takes_the_first_ones_pending_messages(
         )
         done: list[object] = []
         listener.on("replay-done", done.append)
-        arun(listener.connect(url, auth={"name": "listener", "offset": 0},
-                              transports=["websocket"]))
+        arun(
+            listener.connect(url, auth={"name": "listener", "offset": 0}, transports=["websocket"])
+        )
         qtbot.waitUntil(lambda: bool(done))
         assert heard == [("written by the first window", "first")]
         assert _own(second) == []
@@ -104,8 +105,10 @@ def test_what_was_said_while_the_app_was_closed_is_there_once_after_a_restart(
         # What was said before, from the local history; what was said while
         # closed, from the server's catch-up: each once, in order per conversation.
         qtbot.waitUntil(
-            lambda: sorted(texts(again, Kind.OTHER))
-            == sorted(["before, everyone", "before, garden", *said]),
+            lambda: (
+                sorted(texts(again, Kind.OTHER))
+                == sorted(["before, everyone", "before, garden", *said])
+            ),
             timeout=10_000,
         )
         assert again.conversations.rooms() == ["", "garden"]
@@ -136,8 +139,9 @@ def test_a_rooms_missed_messages_are_not_skipped_by_the_everyone_channels_replay
         qtbot.mouseClick(alice.window.offline_button, Qt.MouseButton.LeftButton)
         wait_connected(qtbot, alice)
         qtbot.waitUntil(
-            lambda: sorted(texts(alice, Kind.OTHER))
-            == ["missed by everyone", "missed in the garden"],
+            lambda: (
+                sorted(texts(alice, Kind.OTHER)) == ["missed by everyone", "missed in the garden"]
+            ),
             timeout=10_000,
         )
     finally:
@@ -160,9 +164,9 @@ def test_a_refused_message_stays_with_its_reason_across_a_restart_until_retried(
 
     again = open_window(url, "alice", settings=Settings())
     wait_connected(qtbot, again)
-    qtbot.waitUntil(lambda: _own(again) == [
-        ("to a room with too long a name", DeliveryState.FAILED, reason)
-    ])
+    qtbot.waitUntil(
+        lambda: _own(again) == [("to a room with too long a name", DeliveryState.FAILED, reason)]
+    )
     failed = next(m for m in again.messages() if m.kind is Kind.OWN)
     again.bridge.discard(failed.id)
     qtbot.waitUntil(lambda: _own(again)[0][1] is DeliveryState.DISCARDED)

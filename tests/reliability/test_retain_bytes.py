@@ -19,18 +19,25 @@ MOST = 3_000_000
 
 def test_a_flood_of_big_messages_is_held_to_the_bytes_retention(tmp_path: Path) -> None:
     async def scenario() -> None:
-        server = ChatServer(db=tmp_path / "chat.db", retention=Retention(bytes=MOST),
-                            limits=Limits(rate=1000, burst=1000))
+        server = ChatServer(
+            db=tmp_path / "chat.db",
+            retention=Retention(bytes=MOST),
+            limits=Limits(rate=1000, burst=1000),
+        )
         port = await server.start("127.0.0.1", 0)
         sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
         try:
-            await sio.connect(f"http://127.0.0.1:{port}", auth={"name": "big"},
-                              transports=["websocket"])
+            await sio.connect(
+                f"http://127.0.0.1:{port}", auth={"name": "big"}, transports=["websocket"]
+            )
             for i in range(80):  # 16 MB of text
                 ack = await sio.call("send-message", (f"{i:03} " + "x" * 200_000, ""), timeout=10)
                 assert "offset" in ack
-            await until(lambda: server.history.size()[0] <= MOST * 1.1, timeout=30,
-                        what="the database held to its bytes")
+            await until(
+                lambda: server.history.size()[0] <= MOST * 1.1,
+                timeout=30,
+                what="the database held to its bytes",
+            )
             newest = server.history.page("", 0, "", 1000)
             assert newest and newest[-1].text.startswith("079")  # the newest are what stays
             assert len(newest) < 80

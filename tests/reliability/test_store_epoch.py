@@ -46,8 +46,9 @@ async def _away_then_back(
 
 async def _write(port: int, texts: list[str]) -> None:
     writer = Peer("writer")
-    await writer.sio.connect(f"http://127.0.0.1:{port}", auth={"name": "writer"},
-                             transports=["websocket"])
+    await writer.sio.connect(
+        f"http://127.0.0.1:{port}", auth={"name": "writer"}, transports=["websocket"]
+    )
     for text in texts:
         await writer.sio.call("send-message", (text, ""), timeout=5)
     await writer.leave()
@@ -62,8 +63,9 @@ def test_a_client_catches_up_with_a_server_that_started_over(tmp_path: Path) -> 
         await server.start("127.0.0.1", port)
         try:
             # The window was there for the first 50: its offset is 50.
-            got, _ = await _away_then_back(url, client_db, 50, port,
-                                           [f"old {i}" for i in range(50)])
+            got, _ = await _away_then_back(
+                url, client_db, 50, port, [f"old {i}" for i in range(50)]
+            )
             assert got[-1] == "old 49"
         finally:
             await server.stop()

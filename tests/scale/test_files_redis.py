@@ -33,7 +33,7 @@ def test_upload_through_one_process_download_through_another(
             # Begun on one process, continued and committed on the other: the
             # record is in Redis, the bytes in the shared folder.
             ticket = await writer.ticket()
-            upload = (await writer.begin(ticket, "report.pdf", len(data), "application/pdf"))
+            upload = await writer.begin(ticket, "report.pdf", len(data), "application/pdf")
             upload_id = upload.json["upload"]
             assert (await writer.put(ticket, upload_id, data[:700_000], 0)).status == 200
             writer.base = second.url + writer.info["files"]["path"]

@@ -22,7 +22,10 @@ Start = Callable[..., list[ServerProcess]]
 
 
 def test_an_image_and_a_file_cross_processes(
-    qtbot: Any, open_window: Any, servers: Start, tmp_path: Path  # noqa: F811
+    qtbot: Any,
+    open_window: Any,  # noqa: F811
+    servers: Start,
+    tmp_path: Path,
 ) -> None:
     shared = tmp_path / "shared-files"
     first, second = servers(2, "--files-dir", str(shared))
@@ -43,14 +46,21 @@ def test_an_image_and_a_file_cross_processes(
     qtbot.waitUntil(lambda: bob.model.file_view(image.id).thumbnail is not None, timeout=15_000)
     mine = with_file(alice, "report.pdf")
     assert mine is not None
-    qtbot.waitUntil(lambda: alice.model.get(mine.id).state  # type: ignore[union-attr]
-                    is DeliveryState.DELIVERED, timeout=15_000)
+    qtbot.waitUntil(
+        lambda: (
+            alice.model.get(mine.id).state  # type: ignore[union-attr]
+            is DeliveryState.DELIVERED
+        ),
+        timeout=15_000,
+    )
 
     folder = tmp_path / "downloads"
     folder.mkdir()
     bob.window.files.download(document, str(folder))
-    qtbot.waitUntil(lambda: (folder / "report.pdf").is_file()
-                    and bob.model.file_view(document.id).saved != "", timeout=15_000)
+    qtbot.waitUntil(
+        lambda: (folder / "report.pdf").is_file() and bob.model.file_view(document.id).saved != "",
+        timeout=15_000,
+    )
     assert (folder / "report.pdf").read_bytes() == payload
     # The full image, into the client's cache, for the viewer.
     bob.window.files.act(image, VIEW)

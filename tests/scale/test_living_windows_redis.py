@@ -17,7 +17,9 @@ Start = Callable[..., list[ServerProcess]]
 
 
 def test_changes_cross_processes_live_and_after_being_away(
-    qtbot: Any, open_window: Any, servers: Start  # noqa: F811
+    qtbot: Any,
+    open_window: Any,  # noqa: F811
+    servers: Start,
 ) -> None:
     first, second = servers(2)
     alice, bob = open_window(first.url, "alice"), open_window(second.url, "bob")
@@ -39,8 +41,10 @@ def test_changes_cross_processes_live_and_after_being_away(
     alice.bridge.edit(by_id(alice, mine.id), "deploy at six")  # type: ignore[arg-type]
     bob.bridge.react(theirs, "👀")
     qtbot.waitUntil(lambda: by_id(bob, theirs.id).text == "deploy at six", timeout=10_000)  # type: ignore[union-attr]
-    qtbot.waitUntil(lambda: (by_id(alice, mine.id).reactions or {}) == {"👀": ["bob"]},  # type: ignore[union-attr]
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (by_id(alice, mine.id).reactions or {}) == {"👀": ["bob"]},  # type: ignore[union-attr]
+        timeout=10_000,
+    )
 
     bob.window.offline_button.click()
     qtbot.waitUntil(lambda: bob.client.offline)
@@ -57,7 +61,9 @@ def test_changes_cross_processes_live_and_after_being_away(
 
 
 def test_reactions_to_lines_still_waiting_reach_the_other_process(
-    qtbot: Any, open_window: Any, servers: Start  # noqa: F811
+    qtbot: Any,
+    open_window: Any,  # noqa: F811
+    servers: Start,
 ) -> None:
     """A reaction names its line by the id it was sent with; on Redis the
     server stores a message while it handles the socket's next event, so the

@@ -67,28 +67,35 @@ def test_events_through_one_process_reach_another_live_and_in_a_catch_up(
             doomed = await writer.send(f"{marker} v1", ROOM, "m1")
             answer = await reader.send("answer", ROOM)  # reply_to across processes
             reply = await writer.sio.call(
-                "send-message", ("re", ROOM, {"reply_to": answer["id"], "format": "markdown"}),
+                "send-message",
+                ("re", ROOM, {"reply_to": answer["id"], "format": "markdown"}),
                 timeout=15,
             )
-            edit = await writer.event({"type": "edit", "target_own": "m1",
-                                       "text": f"{marker} v2", "id": "e1"})
-            react = await reader.event({"type": "react", "target": doomed["id"],
-                                        "emoji": "👀", "id": "r1"})
+            edit = await writer.event(
+                {"type": "edit", "target_own": "m1", "text": f"{marker} v2", "id": "e1"}
+            )
+            react = await reader.event(
+                {"type": "react", "target": doomed["id"], "emoji": "👀", "id": "r1"}
+            )
             assert react["on"] is True and react["reactors"] == ["reader"]
-            mine = await writer.event({"type": "react", "target": doomed["id"],
-                                       "emoji": "👀", "id": "r2"})
+            mine = await writer.event(
+                {"type": "react", "target": doomed["id"], "emoji": "👀", "id": "r2"}
+            )
             assert mine["reactors"] == ["reader", "writer"]
             kept = await writer.send("kept", ROOM, "m2")
             # A second react of one emoji by one sender takes it back, on any process.
-            again = await reader.event({"type": "react", "target": doomed["id"],
-                                        "emoji": "🎉", "id": "r3"})
+            again = await reader.event(
+                {"type": "react", "target": doomed["id"], "emoji": "🎉", "id": "r3"}
+            )
             assert again["on"] is True
-            back = await reader.event({"type": "react", "target": doomed["id"],
-                                       "emoji": "🎉", "id": "r4"})
+            back = await reader.event(
+                {"type": "react", "target": doomed["id"], "emoji": "🎉", "id": "r4"}
+            )
             assert back["on"] is False and back["reactors"] == []
             # Refusals come from the store as well as the rules.
-            theirs = await reader.event({"type": "edit", "target": doomed["id"], "text": "x",
-                                         "id": "bad"})
+            theirs = await reader.event(
+                {"type": "edit", "target": doomed["id"], "text": "x", "id": "bad"}
+            )
             assert theirs["code"] == "not-yours"
 
             await until(lambda: len(reader.events) == 2, 15, "the edit and writer's react live")
@@ -104,8 +111,9 @@ def test_events_through_one_process_reach_another_live_and_in_a_catch_up(
             assert deleted["target"] == doomed["id"]
             await until(lambda: reader.events[-1]["type"] == "delete", 15, "the delete live")
             assert reader.order == sorted(reader.order)
-            refused = await reader.event({"type": "react", "target": doomed["id"],
-                                          "emoji": "👍", "id": "r5"})
+            refused = await reader.event(
+                {"type": "react", "target": doomed["id"], "emoji": "👍", "id": "r5"}
+            )
             assert refused["code"] == "no-such-message"
 
             # The text is gone from the stream, not only hidden.
@@ -185,7 +193,9 @@ def test_retention_trims_a_messages_later_events_and_their_text(
             await trims_a_messages_later_events_with_it(store)
             entries = await redis.xrange("desktop-chat:messages", "-", "+")
             assert [fields.get(b"k", b"message") for _, fields in entries] == [
-                b"message", b"react", b"message"
+                b"message",
+                b"react",
+                b"message",
             ]
             assert EDITED not in repr(entries)
             index = await redis.xrange("desktop-chat:room:r", "-", "+")
@@ -211,21 +221,22 @@ def test_a_message_can_be_changed_after_the_de_duplication_window(
         redis = aioredis.Redis.from_url(redis_process.url)
         try:
             sent = (await store.add("m1", "", "alice", "alice", "hello", "sid")).stored
-            react = Stored(0, new_id(), "", "bob", "bob", "", 0.0, kind="react",
-                           target=sent.id, emoji="👍")
+            react = Stored(
+                0, new_id(), "", "bob", "bob", "", 0.0, kind="react", target=sent.id, emoji="👍"
+            )
             assert (await store.add_event("r1", react, "sid")).stored.on is True
             assert await redis.ttl(f"desktop-chat:msg:{sent.id}") == -1
             assert await redis.ttl(f"desktop-chat:react:{sent.id}") == -1
             await asyncio.sleep(2.1)  # the opts.ids are forgotten
             assert await redis.get("desktop-chat:sent:5:alice:m1") is None
-            edit = Stored(0, new_id(), "", "alice", "alice", "hello again", 0.0, kind="edit",
-                          target=sent.id)
-            assert (await store.add_event("e1", edit, "sid")).new
-            again = Stored(0, new_id(), "", "carol", "carol", "", 0.0, kind="react",
-                           target=sent.id, emoji="👍")
-            assert (await store.add_event("r2", again, "sid")).stored.reactors == (
-                "bob", "carol"
+            edit = Stored(
+                0, new_id(), "", "alice", "alice", "hello again", 0.0, kind="edit", target=sent.id
             )
+            assert (await store.add_event("e1", edit, "sid")).new
+            again = Stored(
+                0, new_id(), "", "carol", "carol", "", 0.0, kind="react", target=sent.id, emoji="👍"
+            )
+            assert (await store.add_event("r2", again, "sid")).stored.reactors == ("bob", "carol")
         finally:
             await redis.aclose()
             await store.close()

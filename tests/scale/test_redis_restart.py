@@ -227,9 +227,13 @@ def test_a_redis_that_lost_everything_is_relayed_from_its_start(
                 while "error" in (await sender.send(f"after {n}", message_id=f"after-{n}")):
                     await asyncio.sleep(0.1)  # the user's retry while the process reconnects
             for receiver in receivers:
-                await until(lambda r=receiver: [t for t, _ in r.received][20:]
-                            == [f"after {n}" for n in range(5)], 20,
-                            f"{receiver.name}'s messages after the wipe")
+                await until(
+                    lambda r=receiver: (
+                        [t for t, _ in r.received][20:] == [f"after {n}" for n in range(5)]
+                    ),
+                    20,
+                    f"{receiver.name}'s messages after the wipe",
+                )
             fresh = Listener("fresh")
             await fresh.connect(second.url)
             assert fresh.info["epoch"] != old_epoch

@@ -96,8 +96,9 @@ def test_de_duplication_keys_go_with_the_messages_retention_trims(
         try:
             sent = [(await store.add(f"m{n}", "", "c", "c", "x", "s")).stored for n in range(300)]
             for n, message in enumerate(sent[::10]):  # events of some of them
-                react = Stored(0, new_id(), "", "d", "d", "", 0.0, kind="react",
-                               target=message.id, emoji="👍")
+                react = Stored(
+                    0, new_id(), "", "d", "d", "", 0.0, kind="react", target=message.id, emoji="👍"
+                )
                 await store.add_event(f"r{n}", react, "s")
             while await store.trim(before_ts=None, keep=50, batch=100):
                 pass
@@ -126,8 +127,7 @@ def test_retention_by_bytes_on_redis(redis_process: RedisProcess) -> None:
                 await store.add(f"m{n}", "", "c", "c", "x" * 10_000, "s")
             used, kept = await store.size()
             assert kept == 300 and used >= 300 * 10_000
-            await trim(store, Retention(days=None, messages=None, bytes=1_000_000),
-                       asyncio.Lock())
+            await trim(store, Retention(days=None, messages=None, bytes=1_000_000), asyncio.Lock())
             used, kept = await store.size()
             assert used <= 1_100_000 and 0 < kept < 300
             assert (await store.sent("c", "m299")) is not None  # the newest stay

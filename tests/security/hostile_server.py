@@ -32,8 +32,9 @@ def payloads(img_port: int) -> list[object]:
 
 
 async def main(port: int, img_port: int) -> None:
-    sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False,
-                               max_http_buffer_size=50_000_000)
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp", logger=False, engineio_logger=False, max_http_buffer_size=50_000_000
+    )
     app = web.Application()
     sio.attach(app)
 

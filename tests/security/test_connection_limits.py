@@ -21,8 +21,13 @@ async def _connect(port: int, forwarded: str = "") -> tuple[socketio.AsyncClient
     sio.on("connect_error", refused.append)
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
     try:
-        await sio.connect(f"http://127.0.0.1:{port}", auth={"name": "n"}, headers=headers,
-                          transports=["websocket"], wait_timeout=5)
+        await sio.connect(
+            f"http://127.0.0.1:{port}",
+            auth={"name": "n"},
+            headers=headers,
+            transports=["websocket"],
+            wait_timeout=5,
+        )
     except socketio.exceptions.ConnectionError:
         assert refused, "refused without a reason"
     return sio, refused
@@ -60,8 +65,9 @@ def test_one_address_opens_at_most_its_share_of_connections() -> None:
 @pytest.mark.parametrize("hops", ["10.0.0.1", "203.0.113.9, 10.0.0.1"])
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(hops: str) -> None:
     async def scenario() -> None:
-        server = ChatServer(limits=Limits(max_connections_per_address=2),
-                            trusted_proxies=["127.0.0.1"])
+        server = ChatServer(
+            limits=Limits(max_connections_per_address=2), trusted_proxies=["127.0.0.1"]
+        )
         port = await server.start("127.0.0.1", 0)
         held: list[socketio.AsyncClient] = []
         try:

@@ -23,8 +23,10 @@ def test_sizes_and_hashes_that_do_not_match_are_refused(tmp_path: Path) -> None:
     data = os.urandom(50_000)
 
     async def scenario() -> None:
-        async with file_server(tmp_path, max_bytes=100_000) as (_, url), \
-                file_clients(url, "a") as (a,):
+        async with (
+            file_server(tmp_path, max_bytes=100_000) as (_, url),
+            file_clients(url, "a") as (a,),
+        ):
             ticket = await a.ticket()
             over = await a.begin(ticket, "big", 100_001)
             assert over.status == 413 and over.json["code"] == "too-large"
@@ -59,8 +61,10 @@ def test_sizes_and_hashes_that_do_not_match_are_refused(tmp_path: Path) -> None:
 
 def test_an_upload_stopped_half_way_expires_with_its_bytes(tmp_path: Path) -> None:
     async def scenario() -> None:
-        async with file_server(tmp_path, upload_ttl=0.3) as (server, url), \
-                file_clients(url, "a") as (a,):
+        async with (
+            file_server(tmp_path, upload_ttl=0.3) as (server, url),
+            file_clients(url, "a") as (a,),
+        ):
             ticket = await a.ticket()
             upload = (await a.begin(ticket, "half", 200_000)).json["upload"]
             assert (await a.put(ticket, upload, os.urandom(100_000), 0)).status == 200
@@ -78,9 +82,11 @@ def test_an_upload_stopped_half_way_expires_with_its_bytes(tmp_path: Path) -> No
 
 def test_a_client_cannot_upload_into_or_read_from_a_room_it_is_not_in(tmp_path: Path) -> None:
     async def scenario() -> None:
-        async with file_server(tmp_path) as (_, url), \
-                file_clients(url, "member") as (member,), \
-                file_clients(url, "outsider", room="elsewhere") as (outsider,):
+        async with (
+            file_server(tmp_path) as (_, url),
+            file_clients(url, "member") as (member,),
+            file_clients(url, "outsider", room="elsewhere") as (outsider,),
+        ):
             secret = await member.upload(b"members only")
             await member.send("see", ROOM, attachment={"file": secret})
 
@@ -98,8 +104,9 @@ def test_a_client_cannot_upload_into_or_read_from_a_room_it_is_not_in(tmp_path: 
             for fake in (f"{forged}.{signature}", "", "x.y", "garbage"):
                 got = await outsider.request("GET", f"/{secret}", fake)
                 assert got.status == 403 and got.json["code"] == "bad-ticket", got.json
-                put = await outsider.request("POST", "/uploads", fake,
-                                             json={"name": "x", "size": 1})
+                put = await outsider.request(
+                    "POST", "/uploads", fake, json={"name": "x", "size": 1}
+                )
                 assert put.status == 403
             assert (await outsider.request("GET", f"/{secret}", None)).status == 403
 
@@ -118,8 +125,9 @@ def test_a_client_cannot_upload_into_or_read_from_a_room_it_is_not_in(tmp_path: 
             ghost = await outsider.send("x", ROOM, attachment={"file": "0" * 32})
             assert ghost["code"] == "no-such-file"
             big_thumb = await member.upload(os.urandom(65 * 1024))
-            thumb = await member.send("x", ROOM, attachment={"file": secret,
-                                                             "thumbnail": big_thumb})
+            thumb = await member.send(
+                "x", ROOM, attachment={"file": secret, "thumbnail": big_thumb}
+            )
             assert thumb["code"] == "too-large"
 
     run_checked(scenario())
@@ -127,8 +135,10 @@ def test_a_client_cannot_upload_into_or_read_from_a_room_it_is_not_in(tmp_path: 
 
 def test_without_the_servers_token_nothing_is_served(tmp_path: Path) -> None:
     async def scenario() -> None:
-        async with file_server(tmp_path, token="sesame") as (_, url), \
-                file_clients(url, "a", token="sesame") as (a,):
+        async with (
+            file_server(tmp_path, token="sesame") as (_, url),
+            file_clients(url, "a", token="sesame") as (a,),
+        ):
             file_id = await a.upload(b"behind the token")
             ticket = await a.ticket()
             for token in ("", "wrong", "Sesame"):
@@ -143,8 +153,10 @@ def test_without_the_servers_token_nothing_is_served(tmp_path: Path) -> None:
 
 def test_an_expired_ticket_is_refused(tmp_path: Path) -> None:
     async def scenario() -> None:
-        async with file_server(tmp_path, ticket_seconds=0.2) as (_, url), \
-                file_clients(url, "a") as (a,):
+        async with (
+            file_server(tmp_path, ticket_seconds=0.2) as (_, url),
+            file_clients(url, "a") as (a,),
+        ):
             ticket = await a.ticket()
             await asyncio.sleep(0.4)
             got = await a.begin(ticket, "late", 1)
@@ -155,8 +167,10 @@ def test_an_expired_ticket_is_refused(tmp_path: Path) -> None:
 
 def test_a_flood_of_small_uploads_is_rate_limited(tmp_path: Path) -> None:
     async def scenario() -> None:
-        async with file_server(tmp_path, rate=0.5, burst=5) as (_, url), \
-                file_clients(url, "a", "b") as (a, b):
+        async with (
+            file_server(tmp_path, rate=0.5, burst=5) as (_, url),
+            file_clients(url, "a", "b") as (a, b),
+        ):
             ticket = await a.ticket()
             answers = [await a.begin(ticket, f"f{i}", 1) for i in range(12)]
             assert [r.status for r in answers[:5]] == [201] * 5
@@ -174,9 +188,15 @@ def test_paths_in_ids_and_names_never_leave_the_files_directory(tmp_path: Path) 
         async with file_server(tmp_path) as (_, url), file_clients(url, "a") as (a,):
             before = _tree(tmp_path)
             ticket = await a.ticket()
-            for path in ("/../../etc/passwd", "/..%2F..%2Fetc%2Fpasswd",
-                         "/uploads/..%2F..%2Fchat.db", "/uploads/../index.sqlite3",
-                         "/" + "a" * 31 + "/", "/%2e%2e", "/uploads/" + "0" * 32 + "/../x"):
+            for path in (
+                "/../../etc/passwd",
+                "/..%2F..%2Fetc%2Fpasswd",
+                "/uploads/..%2F..%2Fchat.db",
+                "/uploads/../index.sqlite3",
+                "/" + "a" * 31 + "/",
+                "/%2e%2e",
+                "/uploads/" + "0" * 32 + "/../x",
+            ):
                 for method in ("GET", "PUT", "POST", "DELETE"):
                     got = await a.request(method, path, ticket, data=b"x")
                     assert got.status in (404, 405), (method, path, got.status)

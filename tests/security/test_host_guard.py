@@ -17,9 +17,10 @@ EVIL = "attacker.example"
 
 async def _status(port: int, path: str, host: str) -> int:
     headers = {"Host": f"{host}:{port}", "Origin": f"http://{host}:{port}"}
-    async with aiohttp.ClientSession() as session, session.get(
-        f"http://127.0.0.1:{port}{path}", headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{port}{path}", headers=headers) as response,
+    ):
         return response.status
 
 
@@ -52,8 +53,14 @@ def test_a_rebound_page_cannot_read_a_loopback_server() -> None:
                 assert await _status(port, path, EVIL) == 421, path
             assert not await _websocket(port, EVIL)
             # The names a loopback server is reached by still work.
-            for name in ("127.0.0.1", "localhost", "LOCALHOST", "0.0.0.0", "127.0.1.1",
-                         "app.localhost"):
+            for name in (
+                "127.0.0.1",
+                "localhost",
+                "LOCALHOST",
+                "0.0.0.0",
+                "127.0.1.1",
+                "app.localhost",
+            ):
                 assert await _status(port, "/socket.io/?EIO=4&transport=polling", name) == 200
             assert await _websocket(port, "localhost")
         finally:
@@ -80,8 +87,12 @@ def test_allowed_host_names_a_server_by_its_public_name() -> None:
 
 @pytest.mark.parametrize(
     ("header", "name"),
-    [("[::1]:3000", "::1"), ("Example.org.:80", "example.org"), ("localhost", "localhost"),
-     ("::1", "::1")],
+    [
+        ("[::1]:3000", "::1"),
+        ("Example.org.:80", "example.org"),
+        ("localhost", "localhost"),
+        ("::1", "::1"),
+    ],
 )
 def test_host_names_are_read_without_their_port(header: str, name: str) -> None:
     assert host_name(header) == name
@@ -93,4 +104,3 @@ def test_a_server_on_all_interfaces_answers_to_its_given_names() -> None:
     assert names is not None and "chat.example.org" in names and "localhost" not in names
     loopback = allowed_names("::1", [])
     assert loopback is not None and {"localhost", "127.0.0.1", "::1"} <= loopback
-

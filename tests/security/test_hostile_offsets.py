@@ -28,8 +28,12 @@ async def _hostile(offset: int) -> tuple[web.AppRunner, int]:
     async def greet(sid: str) -> None:
         await sio.emit("server-info", {"offset": offset, "extensions": {}}, to=sid)
         for i in range(3):
-            meta: dict[str, Any] = {"id": f"{i:032x}", "ts": 1.0, "offset": offset + i,
-                                    "from": {"sid": "x", "name": "mallory"}}
+            meta: dict[str, Any] = {
+                "id": f"{i:032x}",
+                "ts": 1.0,
+                "offset": offset + i,
+                "from": {"sid": "x", "name": "mallory"},
+            }
             await sio.emit("receive-message", (f"big {i}", meta), to=sid)
 
     @sio.on("connect")  # type: ignore[misc]
@@ -65,4 +69,3 @@ def test_offsets_too_big_to_hold_are_ignored_and_the_client_closes_cleanly(offse
         db.close()
 
     run_checked(scenario())
-

@@ -23,21 +23,29 @@ HUGE = "r" * 1_000_000
 
 
 async def _hostile(joins: list[str]) -> tuple[web.AppRunner, int]:
-    sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False,
-                               max_http_buffer_size=5_000_000)
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp", logger=False, engineio_logger=False, max_http_buffer_size=5_000_000
+    )
     app = web.Application()
     sio.attach(app)
 
     async def greet(sid: str) -> None:
         await sio.emit("server-info", {"offset": 0, "acks": True, "catchup": True}, to=sid)
         for i in range(MADE_UP):
-            meta: dict[str, Any] = {"id": f"{i:032x}", "offset": i + 1, "room": f"made up {i}",
-                                    "from": {"sid": "x", "name": "mallory"}}
+            meta: dict[str, Any] = {
+                "id": f"{i:032x}",
+                "offset": i + 1,
+                "room": f"made up {i}",
+                "from": {"sid": "x", "name": "mallory"},
+            }
             await sio.emit("receive-message", (f"in room {i}", meta), to=sid)
         meta = {"id": "f" * 32, "offset": 999, "room": HUGE, "from": {"sid": "x", "name": "m"}}
         await sio.emit("receive-message", ("in a huge room", meta), to=sid)
-        await sio.emit("receive-message", ("done", {"id": "e" * 32, "offset": 1000,
-                                                    "from": {"sid": "x", "name": "m"}}), to=sid)
+        await sio.emit(
+            "receive-message",
+            ("done", {"id": "e" * 32, "offset": 1000, "from": {"sid": "x", "name": "m"}}),
+            to=sid,
+        )
 
     @sio.on("connect")  # type: ignore[misc]
     async def connect(sid: str, environ: object, auth: object = None) -> None:

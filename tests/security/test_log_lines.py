@@ -23,24 +23,32 @@ def test_names_with_newlines_stay_on_one_log_line(caplog: pytest.LogCaptureFixtu
         port = await server.start("127.0.0.1", 0)
         sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
         try:
-            await sio.connect(f"http://127.0.0.1:{port}", auth={"name": FORGED, "presence": True},
-                              transports=["websocket"])
+            await sio.connect(
+                f"http://127.0.0.1:{port}",
+                auth={"name": FORGED, "presence": True},
+                transports=["websocket"],
+            )
             await sio.call("rename", "mallory\r\nroot", timeout=5)
         finally:
             await sio.disconnect()
             await server.stop()
 
     run_checked(scenario())
-    lines = [r.getMessage() for r in caplog.records if "eve" in r.getMessage()
-             or "mallory" in r.getMessage()]
+    lines = [
+        r.getMessage()
+        for r in caplog.records
+        if "eve" in r.getMessage() or "mallory" in r.getMessage()
+    ]
     assert len(lines) >= 2, lines
     assert all("\n" not in line and "\r" not in line for line in lines), lines
 
 
 def test_a_flood_of_one_kind_of_record_is_held_back_and_counted() -> None:
     kept = OncePerKind(per_kind=3, window=60)
-    records = [logging.LogRecord("x", logging.WARNING, "f", 1, "too many files %s", (i,), None)
-               for i in range(100)]
+    records = [
+        logging.LogRecord("x", logging.WARNING, "f", 1, "too many files %s", (i,), None)
+        for i in range(100)
+    ]
     passed = [r for r in records if kept.filter(r)]
     assert len(passed) == 3
     other = logging.LogRecord("x", logging.WARNING, "f", 1, "another kind", (), None)

@@ -30,9 +30,7 @@ class Ghost:
 
     @classmethod
     async def connect(cls, session: aiohttp.ClientSession, port: int, name: str) -> Ghost:
-        ws = await session.ws_connect(
-            f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket"
-        )
+        ws = await session.ws_connect(f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket")
         opened = await ws.receive_str()
         assert opened.startswith("0{")
         await ws.send_str("40" + json.dumps({"name": name, "presence": True}))
@@ -74,8 +72,11 @@ def test_clients_that_go_silent_together_all_leave(caplog: pytest.LogCaptureFixt
                 await until(lambda: server.client_count == GHOSTS + 2, timeout=30)
                 for ghost in ghosts:  # the Wi-Fi goes, for all of them at once
                     await ghost.drop()
-                await until(lambda: server.client_count == 2, timeout=30,
-                            what="the silent clients to be dropped")
+                await until(
+                    lambda: server.client_count == 2,
+                    timeout=30,
+                    what="the silent clients to be dropped",
+                )
                 listed = await good[0].sio.call("participants", "", timeout=5)
                 assert [m["name"] for m in listed["members"]] == ["ann", "bob"]
                 # Still chatting: the pair hears each other.
@@ -90,4 +91,3 @@ def test_clients_that_go_silent_together_all_leave(caplog: pytest.LogCaptureFixt
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, errors[0].getMessage()
     assert not any("RecursionError" in (r.exc_text or "") for r in caplog.records)
-

@@ -13,9 +13,9 @@ from tests.helpers import run_checked, until
 from tests.server.test_message_events import Client
 
 
-async def started(limits: Limits | None = None, db: Path | str = ":memory:") -> tuple[
-    ChatServer, str
-]:
+async def started(
+    limits: Limits | None = None, db: Path | str = ":memory:"
+) -> tuple[ChatServer, str]:
     server = ChatServer(limits=limits, db=db)
     port = await server.start("127.0.0.1", 0)
     return server, f"http://127.0.0.1:{port}"
@@ -46,8 +46,9 @@ def test_changing_someone_elses_message_or_a_room_one_is_not_in_is_refused() -> 
                 answer = await outsider.event(ev)
                 assert answer["code"] == "not-in-room" and answer["error"], answer
             # The no-room channel is everyone's: anyone may react there.
-            ok = await outsider.event({"type": "react", "target": lobby["id"], "emoji": "👍",
-                                       "id": "x5"})
+            ok = await outsider.event(
+                {"type": "react", "target": lobby["id"], "emoji": "👍", "id": "x5"}
+            )
             assert ok["on"] is True
             unknown = {"type": "react", "target": "0" * 32, "emoji": "👍", "id": "x6"}
             assert (await other.event(unknown))["code"] == "no-such-message"
@@ -149,8 +150,10 @@ def test_malformed_and_oversized_events_are_refused_without_harm() -> None:
                 ({"type": "explode", "target": target, "id": "y"}, "bad-request"),
                 ({"type": "delete", "target": target}, "bad-request"),  # no id
                 ({"type": "delete", "id": "y"}, "bad-request"),  # no target
-                ({"type": "delete", "target": target, "target_own": "m1", "id": "y"},
-                 "bad-request"),
+                (
+                    {"type": "delete", "target": target, "target_own": "m1", "id": "y"},
+                    "bad-request",
+                ),
                 ({"type": "delete", "target": 5, "id": "y"}, "bad-request"),
                 ({"type": "delete", "target": "t" * 65, "id": "y"}, "bad-request"),
                 ({"type": "delete", "target": target, "id": {"no": 1}}, "bad-request"),
@@ -206,14 +209,14 @@ def test_twenty_emoji_per_person_and_message_then_refused() -> None:
             target = (await a.send("react to me", id="m1"))["id"]
             emoji = [chr(0x1F600 + i) for i in range(21)]
             for i, e in enumerate(emoji[:20]):
-                answer = await b.event({"type": "react", "target": target, "emoji": e,
-                                        "id": f"r{i}"})
+                answer = await b.event(
+                    {"type": "react", "target": target, "emoji": e, "id": f"r{i}"}
+                )
                 assert answer["on"] is True, answer
             extra = {"type": "react", "target": target, "emoji": emoji[20], "id": "r20"}
             assert (await b.event(extra))["code"] == "too-many-reactions"
             # Taking one back makes room; someone else has 20 of their own.
-            off = await b.event({"type": "react", "target": target, "emoji": emoji[0],
-                                 "id": "off"})
+            off = await b.event({"type": "react", "target": target, "emoji": emoji[0], "id": "off"})
             assert off["on"] is False
             assert (await b.event({**extra, "id": "r21"}))["on"] is True
             assert (await a.event({**extra, "id": "a1"}))["reactors"] == ["b", "a"]
@@ -235,8 +238,9 @@ def test_events_and_messages_share_one_rate_bucket() -> None:
             for i in range(4):
                 await a.send(f"more {i}")  # five
             answers = [
-                await a.event({"type": "react", "target": target, "emoji": chr(0x1F600 + i),
-                               "id": f"r{i}"})
+                await a.event(
+                    {"type": "react", "target": target, "emoji": chr(0x1F600 + i), "id": f"r{i}"}
+                )
                 for i in range(8)
             ]
             assert [("on" in x) for x in answers] == [True] * 5 + [False] * 3
@@ -301,8 +305,9 @@ def test_a_deleted_text_is_gone_from_the_database_files(tmp_path: Path) -> None:
             # happen to cover the marker even without secure_delete.
             padding = " and so on" * 60
             target = (await a.send(f"{marker} first{padding}", id="m1"))["id"]
-            await a.event({"type": "edit", "target": target, "text": f"{marker} edited{padding}",
-                           "id": "e1"})
+            await a.event(
+                {"type": "edit", "target": target, "text": f"{marker} edited{padding}", "id": "e1"}
+            )
             await b.event({"type": "react", "target": target, "emoji": "🔥", "id": "r1"})
             await a.send("unrelated neighbour")
             # Both versions are in the files before (the check can see them).

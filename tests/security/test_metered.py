@@ -16,10 +16,11 @@ KEY = "k" * 32
 
 async def _connect(port: int, name: str, presence: bool = True) -> socketio.AsyncClient:
     sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
-    await sio.connect(f"http://127.0.0.1:{port}",
-                      auth={"name": name, "client": KEY if name == "spammer" else name,
-                            "presence": presence},
-                      transports=["websocket"])
+    await sio.connect(
+        f"http://127.0.0.1:{port}",
+        auth={"name": name, "client": KEY if name == "spammer" else name, "presence": presence},
+        transports=["websocket"],
+    )
     return sio
 
 

@@ -20,8 +20,12 @@ payloads = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
     max_leaves=12,
 )
-metas = st.none() | payloads | st.fixed_dictionaries(
-    {"from": payloads, "room": payloads, "ts": payloads, "id": payloads, "offset": payloads}
+metas = (
+    st.none()
+    | payloads
+    | st.fixed_dictionaries(
+        {"from": payloads, "room": payloads, "ts": payloads, "id": payloads, "offset": payloads}
+    )
 )
 
 
@@ -36,8 +40,9 @@ def session(qtbot: Any, loop: Any) -> Iterator[ChatSession]:
     chat.window.deleteLater()
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(payload=payloads, meta=metas, with_meta=st.booleans())
 def test_any_payload_is_shown_as_its_text(
     qtbot: Any, session: ChatSession, payload: Any, meta: Any, with_meta: bool

@@ -55,8 +55,7 @@ def test_the_app_on_long_polling_delivers_a_big_message_and_the_one_behind_it() 
         try:
             for client in (tx, rx):
                 client.connect_to(server_target(url))
-            await until(lambda: all(c.status.state is ConnectionState.CONNECTED
-                                    for c in (tx, rx)))
+            await until(lambda: all(c.status.state is ConnectionState.CONNECTED for c in (tx, rx)))
             big = tx.send("b" * 900_000, "")
             small = tx.send("behind it", "")
             await until(lambda: "behind it" in got, timeout=30, what="both delivered")

@@ -60,8 +60,11 @@ def test_a_catch_up_beside_many_replays_from_one_address_is_served() -> None:
             await until(lambda: len(server.replays.waiting) >= ATTACKERS // 2, timeout=30)
             got: list[Any] = []
             victim.on("receive-message", lambda *args: got.append(args[0]))
-            await victim.connect(f"http://127.0.0.1:{port}", auth={"name": "v", "client": "v"},
-                                 transports=["websocket"])
+            await victim.connect(
+                f"http://127.0.0.1:{port}",
+                auth={"name": "v", "client": "v"},
+                transports=["websocket"],
+            )
             await victim.call("join-room", ("r", {"since": first_room - 1}), timeout=10)
             # Before, it never finished (nothing in 120 s here; 0 of 1,000 in
             # 90 s in the issue); now in about ten seconds, alone in a few

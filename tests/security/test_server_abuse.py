@@ -23,8 +23,9 @@ def raw_client() -> socketio.AsyncClient:
 
 def test_abuse_is_refused_and_the_good_pair_never_notices() -> None:
     async def scenario() -> None:
-        limits = Limits(max_message_bytes=10_000, rate=20, burst=40, max_rooms_per_client=5,
-                        max_violations=30)
+        limits = Limits(
+            max_message_bytes=10_000, rate=20, burst=40, max_rooms_per_client=5, max_violations=30
+        )
         server = ChatServer(limits=limits)
         port = await server.start("127.0.0.1", 0)
         url = f"http://127.0.0.1:{port}"
@@ -33,11 +34,13 @@ def test_abuse_is_refused_and_the_good_pair_never_notices() -> None:
         good_rx.on_message = lambda m: got.append(m.text) if m.kind is Kind.OTHER else None
         for c in (good_tx, good_rx):
             c.connect_to(server_target(url))
-        await until(lambda: all(c.status.state is ConnectionState.CONNECTED
-                                for c in (good_tx, good_rx)))
+        await until(
+            lambda: all(c.status.state is ConnectionState.CONNECTED for c in (good_tx, good_rx))
+        )
         bad = raw_client()
         await bad.connect(url, transports=["websocket"])
         try:
+
             async def chat() -> None:
                 for i in range(60):  # above the burst: the client paces itself
                     good_tx.send(f"good {i}", "")
@@ -56,8 +59,7 @@ def test_abuse_is_refused_and_the_good_pair_never_notices() -> None:
 
             # A flood: past the burst the server says to slow down, then
             # (repeat abuse) drops this client alone.
-            flood = [bad.call("send-message", (f"spam {i}", ""), timeout=10)
-                     for i in range(200)]
+            flood = [bad.call("send-message", (f"spam {i}", ""), timeout=10) for i in range(200)]
             flood_started = time.monotonic()
             answers = await asyncio.gather(*flood, return_exceptions=True)
             flood_took = time.monotonic() - flood_started

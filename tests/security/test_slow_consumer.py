@@ -45,10 +45,14 @@ class NeverReads:
         await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
         reader, writer = await asyncio.open_connection(sock=sock)
         key = base64.b64encode(os.urandom(16)).decode()
-        writer.write((f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
-                      f"Host: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-                      f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                      f"Sec-WebSocket-Version: 13\r\n\r\n").encode())
+        writer.write(
+            (
+                f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                f"Host: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                f"Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
         head = await reader.readuntil(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 101"), head
         client = cls(reader, writer)
@@ -72,8 +76,11 @@ class NeverReads:
     def _send(self, text: str) -> None:
         data = text.encode()
         mask = os.urandom(4)
-        header = bytes([0x81, 0x80 | len(data)]) if len(data) < 126 else (
-            bytes([0x81, 0x80 | 126]) + struct.pack("!H", len(data)))
+        header = (
+            bytes([0x81, 0x80 | len(data)])
+            if len(data) < 126
+            else (bytes([0x81, 0x80 | 126]) + struct.pack("!H", len(data)))
+        )
         self.writer.write(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
 
     def close(self) -> None:
@@ -101,9 +108,12 @@ def test_catch_ups_that_are_never_read_are_paced_then_dropped() -> None:
         tx, rx, got = await _good_pair(f"http://127.0.0.1:{port}")
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)):
             try:
-                slow = [await NeverReads.connect(port, {"name": f"slow {i}", "offset": 0,
-                                                        "client": f"slow-key-{i}"})
-                        for i in range(4)]
+                slow = [
+                    await NeverReads.connect(
+                        port, {"name": f"slow {i}", "offset": 0, "client": f"slow-key-{i}"}
+                    )
+                    for i in range(4)
+                ]
                 sids = [client.sid for client in slow]
                 most = 0
 
@@ -154,4 +164,3 @@ def test_a_client_that_stops_reading_a_busy_room_is_dropped() -> None:
                 await server.stop()
 
     run_checked(scenario())
-

@@ -55,9 +55,21 @@ def _health(port: int) -> bool:
 
 def test_half_sent_requests_time_out_and_new_clients_get_in(tmp_path: object) -> None:
     port = free_port()
-    server = Child("server", [sys.executable, "-c", CHILD, "--port", str(port), "--db",
-                              str(tmp_path) + "/chat.sqlite3", "--header-timeout",
-                              str(HEADER_TIMEOUT)], stdin=False)
+    server = Child(
+        "server",
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path) + "/chat.sqlite3",
+            "--header-timeout",
+            str(HEADER_TIMEOUT),
+        ],
+        stdin=False,
+    )
     held: list[socket.socket] = []
     try:
         server.wait_line(r"listening on", timeout=20)
@@ -75,8 +87,12 @@ def test_half_sent_requests_time_out_and_new_clients_get_in(tmp_path: object) ->
             b = socketio.AsyncClient(reconnection=False, handle_sigint=False)
             b.on("receive-message", lambda *args: got.append(args[0]))
             for sio, name in ((a, "a"), (b, "b")):
-                await sio.connect(f"http://127.0.0.1:{port}", auth={"name": name},
-                                  transports=["websocket"], wait_timeout=10)
+                await sio.connect(
+                    f"http://127.0.0.1:{port}",
+                    auth={"name": name},
+                    transports=["websocket"],
+                    wait_timeout=10,
+                )
             await a.call("send-message", ("through", ""), timeout=5)
             for _ in range(100):
                 if got:

@@ -62,9 +62,14 @@ def test_insecure_connects_and_the_window_warns(ca: Any, qtbot: Any, arun: Any) 
     server = ChatServer(ssl_context=context)
     port = arun(server.start("127.0.0.1", 0))
     session = ChatSession(
-        Options(url=f"https://127.0.0.1:{port}", name="risky", remember=False,
-                tls=TlsOptions(insecure=True)),
-        Settings(), backoff=FAST_BACKOFF,
+        Options(
+            url=f"https://127.0.0.1:{port}",
+            name="risky",
+            remember=False,
+            tls=TlsOptions(insecure=True),
+        ),
+        Settings(),
+        backoff=FAST_BACKOFF,
     )
     try:
         arun(session.start())

@@ -55,10 +55,14 @@ def test_a_ca_file_is_trusted_besides_the_systems_cas(
                     name, backoff=FAST_BACKOFF, tls=TlsOptions(ca_file=str(tmp_path / "office.pem"))
                 )
                 client.connect_to(server_target(f"https://127.0.0.1:{port}"))
-            await until(lambda: clients["public"].status.state is ConnectionState.CONNECTED,
-                        what="the system's CA to be trusted")
-            await until(lambda: clients["office"].status.state is ConnectionState.CONNECTED,
-                        what="the --ca-file CA to be trusted")
+            await until(
+                lambda: clients["public"].status.state is ConnectionState.CONNECTED,
+                what="the system's CA to be trusted",
+            )
+            await until(
+                lambda: clients["office"].status.state is ConnectionState.CONNECTED,
+                what="the --ca-file CA to be trusted",
+            )
             await until(lambda: bool(clients["stranger"].status.error))
             assert isinstance(clients["stranger"].status.error, CertificateNotTrusted)
         finally:
@@ -99,8 +103,13 @@ def test_with_the_users_consent_the_token_goes_over_plain_http(qtbot: Any, arun:
     server = ChatServer(token="s3cret")
     port = arun(server.start("127.0.0.1", 0))
     session = ChatSession(
-        Options(url=f"http://0.0.0.0:{port}", name="consenting", remember=False,
-                token="s3cret", send_token_over_http=True),
+        Options(
+            url=f"http://0.0.0.0:{port}",
+            name="consenting",
+            remember=False,
+            token="s3cret",
+            send_token_over_http=True,
+        ),
         Settings(),
         backoff=FAST_BACKOFF,
     )
@@ -124,8 +133,17 @@ def test_the_server_reads_its_token_from_a_file(tmp_path: Path) -> None:
     port = free_port()
     server = Child(
         "desktop-chat-server",
-        [sys.executable, "-m", "desktop_chat.server", "--port", str(port),
-         "--db", str(tmp_path / "server.db"), "--token-file", str(secret)],
+        [
+            sys.executable,
+            "-m",
+            "desktop_chat.server",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "server.db"),
+            "--token-file",
+            str(secret),
+        ],
         stdin=False,
     )
     try:

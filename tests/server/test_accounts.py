@@ -86,15 +86,17 @@ class Person:
         self.sio.on("disconnect", lambda *_: self.disconnected.set())
 
     async def connect(self, url: str, **auth: Any) -> None:
-        await self.sio.connect(url, auth={"client": self.label, **auth},
-                               transports=["websocket"], wait_timeout=10)
+        await self.sio.connect(
+            url, auth={"client": self.label, **auth}, transports=["websocket"], wait_timeout=10
+        )
         await until(lambda: bool(self.info), 10, f"{self.label}'s server-info")
 
     async def refusal(self, url: str, **auth: Any) -> dict[str, Any]:
         """Connect, expecting a refusal: the data of its connect_error."""
         with pytest.raises(socketio.exceptions.ConnectionError):
-            await self.sio.connect(url, auth={"client": self.label, **auth},
-                                   transports=["websocket"], wait_timeout=10)
+            await self.sio.connect(
+                url, auth={"client": self.label, **auth}, transports=["websocket"], wait_timeout=10
+            )
         assert self.refused, "refused without a connect_error"
         data = self.refused.pop()
         assert isinstance(data, dict) and isinstance(data.get("message"), str), data
@@ -244,9 +246,10 @@ async def removed_member_still_connected(place: Place) -> None:
 async def file_status(url: str, info: dict[str, Any], ticket: str) -> tuple[int, str]:
     """What the files route answers this ticket for an upload nobody began."""
     path = info["files"]["path"]
-    async with aiohttp.ClientSession() as http, http.get(
-        f"{url}{path}/uploads/{'0' * 32}", headers={"X-Files-Ticket": ticket}
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{url}{path}/uploads/{'0' * 32}", headers={"X-Files-Ticket": ticket}) as response,
+    ):
         body = await response.json()
         return response.status, str(body.get("code"))
 
@@ -300,8 +303,9 @@ async def password_flood(place: Place) -> None:
     wrong_codes: list[str] = []
     for i in range(40):
         guess = Person(f"guess-{i}")
-        wrong_codes.append(code(await guess.refusal(place.url(i), user="carol",
-                                                    password=f"guess {i}")))
+        wrong_codes.append(
+            code(await guess.refusal(place.url(i), user="carol", password=f"guess {i}"))
+        )
     processes = len(set(place.urls))
     checked_at_most = limits.signin_account_burst * processes
     assert set(wrong_codes) == {"bad-credentials", "signin-rate"}, wrong_codes
@@ -312,8 +316,10 @@ async def password_flood(place: Place) -> None:
     assert checks == 1 + wrong_codes.count("bad-credentials"), checks
     # Limited now even with the right password (the limit is the account's).
     late = Person("carol-late")
-    assert code(await late.refusal(place.url(0), user="carol",
-                                   password="correct horse")) == "signin-rate"
+    assert (
+        code(await late.refusal(place.url(0), user="carol", password="correct horse"))
+        == "signin-rate"
+    )
 
 
 async def private_room_from_the_window(place: Place) -> None:
@@ -335,6 +341,7 @@ async def private_room_from_the_window(place: Place) -> None:
         assert made == {"room": "plans", "private": True, "members": ["alice"]}
         invited = await alice.call("room-invite", {"room": "plans", "name": "bob"})
         assert invited == {"room": "plans", "members": ["alice", "bob"]}
+
         # bob is on the other process: in within a second.
         async def bob_joins() -> bool:
             answer = await bob.call("join-room", "plans")

@@ -46,8 +46,11 @@ class FileClient(Client):
             await super().connect(url, offset)
         else:
             self.info.clear()
-            await self.sio.connect(url, auth={"name": self.name, "client": self.key,
-                                              "token": self.token}, transports=["websocket"])
+            await self.sio.connect(
+                url,
+                auth={"name": self.name, "client": self.key, "token": self.token},
+                transports=["websocket"],
+            )
             await until(lambda: bool(self.info), 10, f"{self.name}'s server-info")
         self.base = url + self.info["files"]["path"]
 
@@ -73,11 +76,22 @@ class FileClient(Client):
             headers["Authorization"] = f"Bearer {token}"
         return headers
 
-    async def request(self, method: str, path: str, ticket: str | None, *,
-                      data: Any = None, json: Any = None, token: str | None = None,
-                      headers: dict[str, str] | None = None) -> Reply:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        ticket: str | None,
+        *,
+        data: Any = None,
+        json: Any = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         async with self.http.request(
-            method, self.base + path, data=data, json=json,
+            method,
+            self.base + path,
+            data=data,
+            json=json,
             headers={**self.headers(ticket, token), **(headers or {})},
         ) as response:
             body = await response.read()
@@ -87,18 +101,24 @@ class FileClient(Client):
             return Reply(response.status, dict(response.headers), body, parsed)
 
     async def begin(self, ticket: str, name: str, size: int, kind: str = "") -> Reply:
-        return await self.request("POST", "/uploads", ticket,
-                                  json={"name": name, "size": size, "type": kind})
+        return await self.request(
+            "POST", "/uploads", ticket, json={"name": name, "size": size, "type": kind}
+        )
 
     async def put(self, ticket: str, upload: str, data: Any, offset: int) -> Reply:
         return await self.request("PUT", f"/uploads/{upload}?offset={offset}", ticket, data=data)
 
     async def commit(self, ticket: str, upload: str, sha: str) -> Reply:
-        return await self.request("POST", f"/uploads/{upload}/commit", ticket,
-                                  json={"sha256": sha})
+        return await self.request("POST", f"/uploads/{upload}/commit", ticket, json={"sha256": sha})
 
-    async def upload(self, data: bytes, name: str = "f.bin", kind: str = "",
-                     room: str = ROOM, chunk: int = 100_000) -> str:
+    async def upload(
+        self,
+        data: bytes,
+        name: str = "f.bin",
+        kind: str = "",
+        room: str = ROOM,
+        chunk: int = 100_000,
+    ) -> str:
         """Upload `data` in chunks and commit it; the file id."""
         ticket = await self.ticket(room)
         begun = await self.begin(ticket, name, len(data), kind)
@@ -106,7 +126,7 @@ class FileClient(Client):
         upload = begun.json["upload"]
         sha = hashlib.sha256()
         for at in range(0, len(data), chunk):
-            piece = data[at:at + chunk]
+            piece = data[at : at + chunk]
             sha.update(piece)  # computed while sending, as a client does
             put = await self.put(ticket, upload, piece, at)
             assert put.status == 200 and put.json["offset"] == at + len(piece), put.json
@@ -115,16 +135,14 @@ class FileClient(Client):
         return str(done.json["file"])
 
     async def download(self, file_id: str, room: str = ROOM, **headers: str) -> Reply:
-        return await self.request("GET", f"/{file_id}", await self.ticket(room),
-                                  headers=headers)
+        return await self.request("GET", f"/{file_id}", await self.ticket(room), headers=headers)
 
 
 @asynccontextmanager
 async def file_server(
     tmp: Path, token: str | None = None, **config: Any
 ) -> AsyncIterator[tuple[ChatServer, str]]:
-    server = ChatServer(db=tmp / "chat.db", files=FilesConfig(tmp / "files", **config),
-                        token=token)
+    server = ChatServer(db=tmp / "chat.db", files=FilesConfig(tmp / "files", **config), token=token)
     await server.start("127.0.0.1", 0)
     try:
         yield server, f"http://127.0.0.1:{server.port}"
@@ -133,8 +151,9 @@ async def file_server(
 
 
 @asynccontextmanager
-async def file_clients(url: str, *names: str, room: str = ROOM,
-                       token: str | None = None) -> AsyncIterator[list[FileClient]]:
+async def file_clients(
+    url: str, *names: str, room: str = ROOM, token: str | None = None
+) -> AsyncIterator[list[FileClient]]:
     made = [FileClient(name, token=token) for name in names]
     try:
         for client in made:
@@ -153,8 +172,10 @@ def blobs(tmp: Path) -> list[Path]:
 
 def test_server_info_announces_files(tmp_path: Path) -> None:
     async def scenario() -> None:
-        async with file_server(tmp_path, max_bytes=1234) as (_, url), \
-                file_clients(url, "a") as (a,):
+        async with (
+            file_server(tmp_path, max_bytes=1234) as (_, url),
+            file_clients(url, "a") as (a,),
+        ):
             files = a.info["files"]
             assert files["max_bytes"] == 1234 and files["path"] == "/files"
             assert files["chunk_bytes"] > 0 and files["thumbnail_bytes"] == 65536
@@ -173,22 +194,31 @@ def test_upload_in_chunks_attach_relay_live_and_replayed_download_with_range(
             file_id = await a.upload(data, "Photo 1.png", "image/png")
             small = await a.upload(thumb, "thumb.jpg", "image/jpeg")
             sha = hashlib.sha256(data).hexdigest()
-            ack = await a.send("look", ROOM, id="m1",
-                               attachment={"file": file_id, "name": "lies.exe", "size": 1,
-                                           "thumbnail": small})
+            ack = await a.send(
+                "look",
+                ROOM,
+                id="m1",
+                attachment={"file": file_id, "name": "lies.exe", "size": 1, "thumbnail": small},
+            )
             assert "error" not in ack, ack
             await until(lambda: len(b.messages()) == 1, what="the message with its file")
             _text, meta = b.messages()[0]
             # The server's record, not the sender's claims.
-            assert meta["attachment"] == {"file": file_id, "name": "Photo 1.png",
-                                          "size": len(data), "sha256": sha,
-                                          "type": "image/png", "thumbnail": small}
+            assert meta["attachment"] == {
+                "file": file_id,
+                "name": "Photo 1.png",
+                "size": len(data),
+                "sha256": sha,
+                "type": "image/png",
+                "thumbnail": small,
+            }
             got = await b.download(file_id)
             assert got.status == 200 and got.body == data
             assert got.headers["Content-Type"] == "application/octet-stream"
             assert got.headers["X-Content-Type-Options"] == "nosniff"
             assert got.headers["Content-Disposition"].startswith(
-                'attachment; filename="Photo_1.png"')
+                'attachment; filename="Photo_1.png"'
+            )
             part = await b.download(file_id, Range="bytes=100000-")
             assert part.status == 206 and part.body == data[100000:]
             assert part.headers["Content-Range"] == f"bytes 100000-{len(data) - 1}/{len(data)}"
@@ -295,8 +325,10 @@ def test_retention_trimming_a_message_deletes_its_file(tmp_path: Path) -> None:
 
 def test_a_committed_file_no_message_takes_up_goes_after_its_grace(tmp_path: Path) -> None:
     async def scenario() -> None:
-        async with file_server(tmp_path, grace=0.2) as (server, url), \
-                file_clients(url, "a") as (a,):
+        async with (
+            file_server(tmp_path, grace=0.2) as (server, url),
+            file_clients(url, "a") as (a,),
+        ):
             kept = await a.upload(b"sent")
             await a.send("with it", ROOM, attachment={"file": kept})
             await a.upload(b"never sent")

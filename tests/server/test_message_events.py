@@ -55,8 +55,9 @@ class Client:
         return [item for kind, item in self.log if kind == "message"]
 
     def offsets(self) -> list[int]:
-        return [item[1]["offset"] if kind == "message" else item["offset"]
-                for kind, item in self.log]
+        return [
+            item[1]["offset"] if kind == "message" else item["offset"] for kind, item in self.log
+        ]
 
 
 @asynccontextmanager
@@ -130,8 +131,15 @@ def test_an_edit_reaches_the_others_live_and_a_replay_shows_the_final_text_in_or
             start = b.info["offset"]
             sent = await a.send("helo", id="m1")
             await until(lambda: len(b.messages()) == 1)
-            ack = await a.event({"type": "edit", "target_own": "m1", "text": "hello",
-                                 "format": "markdown", "id": "e1"})
+            ack = await a.event(
+                {
+                    "type": "edit",
+                    "target_own": "m1",
+                    "text": "hello",
+                    "format": "markdown",
+                    "id": "e1",
+                }
+            )
             assert set(ack) == {"id", "ts", "offset", "target"}
             assert ack["target"] == sent["id"] and ack["offset"] > sent["offset"]
             await until(lambda: len(b.events()) == 1)
@@ -141,8 +149,9 @@ def test_an_edit_reaches_the_others_live_and_a_replay_shows_the_final_text_in_or
             assert ev["id"] == ack["id"] and ev["offset"] == ack["offset"]
             assert ev["from"]["name"] == "a" and ev["from"]["sid"] == a.sio.get_sid()
             assert a.events() == []  # not to the sender
-            second = await a.event({"type": "edit", "target": sent["id"], "text": "hello!",
-                                    "id": "e2"})
+            second = await a.event(
+                {"type": "edit", "target": sent["id"], "text": "hello!", "id": "e2"}
+            )
             between = await a.send("after", id="m2")
 
             # b comes back and replays from before the message.
@@ -151,8 +160,12 @@ def test_an_edit_reaches_the_others_live_and_a_replay_shows_the_final_text_in_or
             await b.connect(url, offset=start)
             await until(lambda: len(b.done) == 1)
             assert b.offsets() == sorted(b.offsets())
-            assert b.offsets() == [sent["offset"], ack["offset"], second["offset"],
-                                   between["offset"]]
+            assert b.offsets() == [
+                sent["offset"],
+                ack["offset"],
+                second["offset"],
+                between["offset"],
+            ]
             # Applied in order, the edits leave the final text.
             texts = {}
             for kind, item in b.log:
@@ -209,8 +222,9 @@ def test_reactions_toggle_with_reactors_in_the_order_they_reacted() -> None:
             sent = await a.send("lunch?", id="m1")
 
             async def react(who: Client, emoji: str, eid: str) -> Any:
-                return await who.event({"type": "react", "target": sent["id"], "emoji": emoji,
-                                        "id": eid})
+                return await who.event(
+                    {"type": "react", "target": sent["id"], "emoji": emoji, "id": eid}
+                )
 
             first = await react(c, "🍜", "x1")
             assert first["on"] is True and first["reactors"] == ["c"]
@@ -227,7 +241,10 @@ def test_reactions_toggle_with_reactors_in_the_order_they_reacted() -> None:
             await until(lambda: len(a.events()) == 5)
             live = a.events()
             assert [(e["emoji"], e["on"], e["from"]["name"]) for e in live] == [
-                ("🍜", True, "c"), ("🍜", True, "b"), ("🍜", False, "c"), ("🍜", True, "c"),
+                ("🍜", True, "c"),
+                ("🍜", True, "b"),
+                ("🍜", False, "c"),
+                ("🍜", True, "c"),
                 ("🍕", True, "b"),
             ]
             assert live[-2]["reactors"] == ["b", "a", "c"] and live[-2]["type"] == "react"
@@ -292,11 +309,11 @@ async def trims_events_with_messages(store: Store) -> None:
     """Retention counts events as messages and takes a trimmed message's
     index and reactions with it (shared with tests/scale for Redis)."""
     first = (await store.add("m1", "r", "alice", "alice", "old", "sid")).stored
-    react = Stored(0, new_id(), "r", "bob", "bob", "", 0.0, kind="react", target=first.id,
-                   emoji="👍")
+    react = Stored(
+        0, new_id(), "r", "bob", "bob", "", 0.0, kind="react", target=first.id, emoji="👍"
+    )
     assert (await store.add_event("r1", react, "sid")).stored.reactors == ("bob",)
-    edit = Stored(0, new_id(), "r", "alice", "alice", "older", 0.0, kind="edit",
-                  target=first.id)
+    edit = Stored(0, new_id(), "r", "alice", "alice", "older", 0.0, kind="edit", target=first.id)
     await store.add_event("e1", edit, "sid")
     second = (await store.add("m2", "r", "alice", "alice", "new", "sid")).stored
     assert await store.target(first.id) is not None
@@ -315,8 +332,18 @@ async def trims_a_messages_later_events_with_it(store: Store) -> None:
     in the store itself for the edited text (shared with tests/scale)."""
 
     def event(kind: str, target: str, who: str, **fields: Any) -> Stored:
-        return Stored(0, new_id(), "r", who, who, fields.pop("text", ""), 0.0, kind=kind,
-                      target=target, **fields)
+        return Stored(
+            0,
+            new_id(),
+            "r",
+            who,
+            who,
+            fields.pop("text", ""),
+            0.0,
+            kind=kind,
+            target=target,
+            **fields,
+        )
 
     first = (await store.add("m1", "r", "alice", "alice", "old", "sid")).stored
     doomed = (await store.add("m2", "r", "alice", "alice", "doomed", "sid")).stored
@@ -324,7 +351,7 @@ async def trims_a_messages_later_events_with_it(store: Store) -> None:
     await store.add_event("e1", event("edit", first.id, "alice", text=EDITED), "sid")
     await store.add_event("r1", event("react", first.id, "bob", emoji="👍"), "sid")
     deleted = (await store.add_event("d1", event("delete", doomed.id, "alice"), "sid")).stored
-    react = (await store.add_event("r2", event("react", kept.id, "bob", emoji="🎉"), "sid"))
+    react = await store.add_event("r2", event("react", kept.id, "bob", emoji="🎉"), "sid")
     newest = (await store.add("m4", "r", "alice", "alice", "new", "sid")).stored
     # By age: the first two messages are older than the third.
     assert await store.trim(before_ts=kept.ts, keep=None, batch=100) >= 4
@@ -416,8 +443,9 @@ def test_a_version_2_history_takes_events_of_its_old_messages(tmp_path: Path) ->
             assert store.history.moved_aside is None
             old = await store.target("0123456789abcdef0123456789abcdef")
             assert old is not None and old.sender_client == "alice" and not old.deleted
-            react = Stored(0, new_id(), "r", "bob", "bob", "", 0.0, kind="react",
-                           target=old.id, emoji="👍")
+            react = Stored(
+                0, new_id(), "r", "bob", "bob", "", 0.0, kind="react", target=old.id, emoji="👍"
+            )
             added = await store.add_event("r1", react, "sid")
             assert added.stored.reactors == ("bob",) and added.stored.offset == 2
             page = await store.page("r", 0, 2, "nobody", 10)

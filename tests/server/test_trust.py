@@ -154,8 +154,9 @@ def test_a_long_absence_is_replayed_oldest_first_up_to_the_newest_then_replay_do
                 await until(lambda: late.done != [], timeout=60, what="replay-done")
                 assert late.offsets() == offsets
                 assert late.texts()[0] == "m00000" and late.texts()[-1] == "m10249"
-                assert late.done == [{"room": "", "since": 0, "offset": offsets[-1],
-                                      "epoch": server.history.epoch}]
+                assert late.done == [
+                    {"room": "", "since": 0, "offset": offsets[-1], "epoch": server.history.epoch}
+                ]
             finally:
                 await late.leave()
 

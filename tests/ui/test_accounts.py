@@ -30,7 +30,8 @@ def _said(session: Any) -> list[tuple[str, str, str]]:
     """What the window shows people said: (kind, sender, text)."""
     return [
         (m.kind.value, m.sender if m.kind is Kind.OTHER else "", m.text)
-        for m in session.messages() if m.kind is not Kind.SYSTEM
+        for m in session.messages()
+        if m.kind is not Kind.SYSTEM
     ]
 
 
@@ -88,11 +89,10 @@ def test_search_finds_only_what_this_window_can_show(
         anna.window.result_chosen.emit(hit)
         assert hit.message.text in [m.text for m in anna.model.messages()]
     assert sorted(
-        h.message.text for h in search(qtbot, bert, "attic", True)
+        h.message.text
+        for h in search(qtbot, bert, "attic", True)
         if h.message.kind is not Kind.SYSTEM
-    ) == [
-        "only in the attic", "the attic is dusty"
-    ]
+    ) == ["only in the attic", "the attic is dusty"]
 
 
 def test_unread_counts_and_where_they_start_survive_a_restart(
@@ -145,7 +145,8 @@ def test_the_files_of_the_release_before_accounts_are_taken_over_losing_nothing(
     def said() -> list[tuple[str, str, str, DeliveryState | None]]:
         return [
             (m.kind.value, m.sender if m.kind is Kind.OTHER else "", m.text, m.state)
-            for m in everyone.messages() if m.kind is not Kind.SYSTEM
+            for m in everyone.messages()
+            if m.kind is not Kind.SYSTEM
         ]
 
     expected = [
@@ -161,7 +162,8 @@ def test_the_files_of_the_release_before_accounts_are_taken_over_losing_nothing(
     assert refused.error == "too big for this server"
     assert texts(anna, Kind.OTHER).count("in the garden") == 1
     assert ChannelStore(anna.database, anna.identity.key).load(server).offsets == {
-        "": 7, "garden": 3
+        "": 7,
+        "garden": 3,
     }
     assert [h.message.text for h in search(qtbot, anna, "carol", True)] == ["carol-1"]
     assert [h.message.text for h in search(qtbot, anna, "bert-1", True)] == ["bert-1"]

@@ -24,8 +24,9 @@ def test_typing_another_accounts_server_in_the_address_field_does_not_make_two_o
     first = alice.account
     add_in_dialog(qtbot, alice, server_url(second_server), "al on two")
     qtbot.waitUntil(lambda: len(alice.sessions) == 2)
-    qtbot.waitUntil(lambda: all(s.status.state is ConnectionState.CONNECTED
-                                for s in alice.sessions))
+    qtbot.waitUntil(
+        lambda: all(s.status.state is ConnectionState.CONNECTED for s in alice.sessions)
+    )
     assert first is not None
     alice.show_account(first.id)
     assert alice.account is not None and alice.account.id == first.id
@@ -33,9 +34,13 @@ def test_typing_another_accounts_server_in_the_address_field_does_not_make_two_o
     alice.window.server_url.setText(server_url(second_server))
     alice.window.connect_requested.emit(server_url(second_server))
     # The account shown is (now) on the second server, and every account connected.
-    qtbot.waitUntil(lambda: alice.account is not None and alice.account.server.startswith(
-        server_url(second_server)
-    ) and all(s.status.state is ConnectionState.CONNECTED for s in alice.sessions))
+    qtbot.waitUntil(
+        lambda: (
+            alice.account is not None
+            and alice.account.server.startswith(server_url(second_server))
+            and all(s.status.state is ConnectionState.CONNECTED for s in alice.sessions)
+        )
+    )
     ids = [s.account.id for s in alice.sessions]
     assert len(set(ids)) == len(ids), ids  # one session per account
     assert alice.shown is alice.sessions[1]  # the second server's account is shown
@@ -44,7 +49,10 @@ def test_typing_another_accounts_server_in_the_address_field_does_not_make_two_o
 
 
 def test_after_moving_an_account_first_each_account_keeps_its_name_at_the_next_start(
-    qtbot: Any, arun: Callable[..., Any], open_window: Any, chat_server: ChatServer,
+    qtbot: Any,
+    arun: Callable[..., Any],
+    open_window: Any,
+    chat_server: ChatServer,
     second_server: ChatServer,
 ) -> None:
     alice = open_window(server_url(chat_server), "alice", settings=Settings())
@@ -58,9 +66,7 @@ def test_after_moving_an_account_first_each_account_keeps_its_name_at_the_next_s
     arun(alice.close())
 
     # The next start, as `desktop-chat` without --url or --name.
-    again = ChatSession(
-        Options(url=None, name="", remember=True), Settings(), backoff=FAST_BACKOFF
-    )
+    again = ChatSession(Options(url=None, name="", remember=True), Settings(), backoff=FAST_BACKOFF)
     try:
         arun(again.start())
         names = {s.account.id: s.client.name for s in again.sessions}
@@ -89,8 +95,9 @@ def test_the_hosting_flag_stays_with_the_hosting_account_after_a_move(
     try:
         added = host.add_account(server_url(chat_server), "elsewhere")
         assert added is not None
-        qtbot.waitUntil(lambda: all(s.status.state is ConnectionState.CONNECTED
-                                    for s in host.sessions))
+        qtbot.waitUntil(
+            lambda: all(s.status.state is ConnectionState.CONNECTED for s in host.sessions)
+        )
         host.window.account_move_requested.emit(added.id, -1)  # the other account first
         assert host.sessions[0].account.id == added.id
         out.truncate(0)
@@ -98,8 +105,9 @@ def test_the_hosting_flag_stays_with_the_hosting_account_after_a_move(
         host.bridge.set_offline(True)  # the account shown (the added one) goes offline
         host.show_account(hosting_account.account.id)
         host.bridge.set_offline(True)  # and the hosting one
-        qtbot.waitUntil(lambda: all(s.status.state is ConnectionState.OFFLINE
-                                    for s in host.sessions))
+        qtbot.waitUntil(
+            lambda: all(s.status.state is ConnectionState.OFFLINE for s in host.sessions)
+        )
         statuses = [json.loads(line) for line in out.getvalue().splitlines()]
         statuses = [e for e in statuses if e.get("event") == "status"]
         flags = {e["account"]: e["hosting"] for e in statuses}
@@ -185,7 +193,8 @@ def test_a_removed_account_is_freed(
     wait_connected(qtbot, alice)
     second = alice.sessions[1]
     parts = {
-        "session": weakref.ref(second), "client": weakref.ref(second.client),
+        "session": weakref.ref(second),
+        "client": weakref.ref(second.client),
         "conversations": weakref.ref(second.conversations),
     }
     alice.window.account_remove_requested.emit(second.account.id)

@@ -71,8 +71,11 @@ def test_a_second_account_is_added_from_the_window_and_each_has_its_conversation
     assert "to the first server" not in texts(alice, Kind.OTHER)  # not shown here
 
     type_and_send(qtbot, alice, "from the second account")
-    qtbot.waitUntil(lambda: [m.state for m in alice.messages() if m.kind is Kind.OWN]
-                    == [DeliveryState.DELIVERED])
+    qtbot.waitUntil(
+        lambda: (
+            [m.state for m in alice.messages() if m.kind is Kind.OWN] == [DeliveryState.DELIVERED]
+        )
+    )
     assert "from the second account" not in texts(bob, Kind.OTHER)
 
     alice.window.activateWindow()
@@ -109,17 +112,24 @@ def test_the_same_server_twice_under_two_names_is_two_people(
     qtbot.waitUntil(lambda: len(alice.sessions) == 2)
     one, two = alice.sessions
     assert one.account.key != two.account.key  # the server tells them apart
-    qtbot.waitUntil(lambda: all(s.status.state is ConnectionState.CONNECTED
-                                for s in alice.sessions))
+    qtbot.waitUntil(
+        lambda: all(s.status.state is ConnectionState.CONNECTED for s in alice.sessions)
+    )
     type_and_send(qtbot, alice, "said at work")
-    qtbot.waitUntil(lambda: "said at work" in [m.text for m in one.conversations.messages()
-                                              if m.kind is Kind.OTHER])
+    qtbot.waitUntil(
+        lambda: (
+            "said at work" in [m.text for m in one.conversations.messages() if m.kind is Kind.OTHER]
+        )
+    )
     said = next(m for m in one.conversations.messages() if m.text == "said at work")
     assert said.sender == "alice at work"
 
 
 def test_accounts_come_back_after_a_restart_and_search_covers_them_all(
-    qtbot: Any, arun: Callable[..., Any], open_window: Any, chat_server: ChatServer,
+    qtbot: Any,
+    arun: Callable[..., Any],
+    open_window: Any,
+    chat_server: ChatServer,
     second_server: ChatServer,
 ) -> None:
     alice = open_window(server_url(chat_server), "alice", settings=Settings())
@@ -129,22 +139,28 @@ def test_accounts_come_back_after_a_restart_and_search_covers_them_all(
     qtbot.waitUntil(lambda: len(alice.sessions) == 2)
     wait_connected(qtbot, alice)
     type_and_send(qtbot, alice, "a lantern on the second")
-    qtbot.waitUntil(lambda: all(
-        m.state is DeliveryState.DELIVERED
-        for s in alice.sessions for m in s.conversations.messages() if m.kind is Kind.OWN
-    ))
+    qtbot.waitUntil(
+        lambda: all(
+            m.state is DeliveryState.DELIVERED
+            for s in alice.sessions
+            for m in s.conversations.messages()
+            if m.kind is Kind.OWN
+        )
+    )
     ids = [s.account.id for s in alice.sessions]
     arun(alice.close())
 
     again = open_window(server_url(chat_server), "alice", settings=Settings())
     assert [s.account.id for s in again.sessions] == ids
     assert not again.window.sidebar.account_list.isHidden()
-    qtbot.waitUntil(lambda: all(s.status.state is ConnectionState.CONNECTED
-                                for s in again.sessions))
+    qtbot.waitUntil(
+        lambda: all(s.status.state is ConnectionState.CONNECTED for s in again.sessions)
+    )
     again.history.flush()
     hits = search(qtbot, again, "lantern", True)
     assert sorted((h.message.text, h.account) for h in hits) == [
-        ("a lantern on the first", ids[0]), ("a lantern on the second", ids[1])
+        ("a lantern on the first", ids[0]),
+        ("a lantern on the second", ids[1]),
     ]
     other = next(h for h in hits if h.account == ids[1])
     again.window.result_chosen.emit(other)  # Enter on a result of the other account
@@ -153,7 +169,10 @@ def test_accounts_come_back_after_a_restart_and_search_covers_them_all(
 
 
 def test_an_account_removed_is_gone_from_the_window_and_the_next_start(
-    qtbot: Any, arun: Callable[..., Any], open_window: Any, chat_server: ChatServer,
+    qtbot: Any,
+    arun: Callable[..., Any],
+    open_window: Any,
+    chat_server: ChatServer,
     second_server: ChatServer,
 ) -> None:
     alice = open_window(server_url(chat_server), "alice", settings=Settings())

@@ -28,8 +28,9 @@ def test_send_file_shows_the_line_and_transfers_come_after_it(
     try:
         refused = bridge.send_file("", tmp_path / "missing.png")
         assert isinstance(refused, FileRefused) and refused.code == "unreadable"
-        line = bridge.send_file("", tmp_path / "plan.png", caption="the plan",
-                                thumbnail=b"\x00thumb\xff")
+        line = bridge.send_file(
+            "", tmp_path / "plan.png", caption="the plan", thumbnail=b"\x00thumb\xff"
+        )
         assert isinstance(line, Message) and line.kind is Kind.OWN
         assert line.attachment is not None and line.attachment.type == "image/png"
         # An update about the line on the same turn: the line reaches the model first.

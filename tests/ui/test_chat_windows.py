@@ -54,8 +54,9 @@ def test_two_windows_chat_both_ways_without_a_room(
     assert texts(bob, Kind.OWN) == ["Hi Alice 👋 안녕"]
 
     qtbot.waitUntil(
-        lambda: [m.state for m in alice.messages() if m.kind is Kind.OWN]
-        == [DeliveryState.DELIVERED]
+        lambda: (
+            [m.state for m in alice.messages() if m.kind is Kind.OWN] == [DeliveryState.DELIVERED]
+        )
     )
     assert texts(alice, Kind.OWN) == ["Hello Bob\nsecond line"]  # once, never echoed
 

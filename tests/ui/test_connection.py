@@ -37,8 +37,10 @@ def test_status_follows_the_server_going_away_and_coming_back(
         connects = [t for t in texts(session, Kind.SYSTEM) if t.startswith("You connected")]
         assert len(connects) == 2
         qtbot.waitUntil(
-            lambda: [m.state for m in session.messages() if m.kind is Kind.OWN]
-            == [DeliveryState.DELIVERED]
+            lambda: (
+                [m.state for m in session.messages() if m.kind is Kind.OWN]
+                == [DeliveryState.DELIVERED]
+            )
         )
     finally:
         arun(server.stop())
@@ -111,7 +113,6 @@ def test_the_last_server_used_is_where_the_next_start_goes(
     assert second.window.server_url.text() == server_url(chat_server)
 
 
-
 def test_one_press_of_connect_is_one_connection_attempt(
     qtbot: Any, open_window: Any, chat_server: ChatServer, arun: Any
 ) -> None:
@@ -143,8 +144,12 @@ def test_one_press_of_connect_is_one_connection_attempt(
             assert len(attempts) == 1
         assert session.client.target is not None and session.client.target.url.port == port
         type_and_send(qtbot, session, "after one press")
-        qtbot.waitUntil(lambda: [m.state for m in session.messages() if m.kind is Kind.OWN]
-                        == [DeliveryState.DELIVERED])
+        qtbot.waitUntil(
+            lambda: (
+                [m.state for m in session.messages() if m.kind is Kind.OWN]
+                == [DeliveryState.DELIVERED]
+            )
+        )
         assert len(attempts) == 1
     finally:
         arun(other.stop())

@@ -185,7 +185,8 @@ def test_keyboard_switcher_steps_and_next_unread(qtbot: Any) -> None:
     assert c.current == "lounge"  # wraps around
     c.route([other("news", "ops")])
     qtbot.keyClick(
-        focused(window), Qt.Key.Key_A,
+        focused(window),
+        Qt.Key.Key_A,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert c.current == "ops"
@@ -224,8 +225,13 @@ def test_mentions_are_counted_apart_and_read_with_the_rest(qtbot: Any) -> None:
     c = Conversations()
     c.me = lambda: "alice"
     c.add("garden")
-    c.route([other("@alice look", "garden"), other("no one", "garden"),
-             other("@alicex not you", "garden")])
+    c.route(
+        [
+            other("@alice look", "garden"),
+            other("no one", "garden"),
+            other("@alicex not you", "garden"),
+        ]
+    )
     assert (c.unread("garden"), c.mentions("garden")) == (3, 1)
     row = c.list_model.index(c.list_model.row_of("garden"))
     assert row.data() == "#garden  (3, @1)"

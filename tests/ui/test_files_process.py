@@ -31,14 +31,17 @@ def test_attach_and_download_through_automation(tmp_path: Path) -> None:
         try:
             await app.anext_event(20, "the app to connect", event="status", state="connected")
             app.command(cmd="attach", paths=[str(source)], caption="the minutes", room="")
-            line = await app.anext_event(10, "the file's line", event="message", kind="own",
-                                         text="the minutes")
+            line = await app.anext_event(
+                10, "the file's line", event="message", kind="own", text="the minutes"
+            )
             assert line["attachment"]["name"] == "minutes.pdf"
             assert line["attachment"]["size"] == len(payload)
-            await app.anext_event(20, "the upload", event="transfer", id=line["id"],
-                                  upload=True, state="done")
-            await app.anext_event(20, "its delivery", event="delivery", id=line["id"],
-                                  state="delivered")
+            await app.anext_event(
+                20, "the upload", event="transfer", id=line["id"], upload=True, state="done"
+            )
+            await app.anext_event(
+                20, "its delivery", event="delivery", id=line["id"], state="delivered"
+            )
             app.command(cmd="download", id=line["id"], folder=str(folder))
             done = await app.anext_event(20, "the download", event="downloaded", id=line["id"])
             assert Path(done["path"]).parent == folder

@@ -70,8 +70,12 @@ def bomb_png(side: int = 40_000) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
     header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + chunk(b"IEND", b"")
+    )
 
 
 def received(text: str, attachment: Attachment, sender: str = "bob") -> Message:
@@ -92,8 +96,7 @@ def row_of(session: ChatSession, message: Message) -> Any:
 
 
 def click(qtbot: Any, session: ChatSession, point: QPoint) -> None:
-    qtbot.mouseClick(session.window.message_list.viewport(), Qt.MouseButton.LeftButton,
-                     pos=point)
+    qtbot.mouseClick(session.window.message_list.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
 
 def button(session: ChatSession, message: Message, action: str) -> QRect:
@@ -177,8 +180,9 @@ def window(qtbot: Any, open_window: Any, chat_server: ChatServer) -> ChatSession
 
 
 def test_a_file_shows_a_card_and_an_image_its_thumbnail(qtbot: Any, window: ChatSession) -> None:
-    report = received("the report", Attachment(FILE_ID, "report.pdf", 1_234_567,
-                                               "application/pdf", SHA))
+    report = received(
+        "the report", Attachment(FILE_ID, "report.pdf", 1_234_567, "application/pdf", SHA)
+    )
     photo = received("", Attachment("d" * 32, "photo.png", 350_000, "image/png", SHA, THUMB_ID))
     asked: list[Message] = []
     window.window.files.thumbnail_requested.connect(asked.append)
@@ -191,8 +195,10 @@ def test_a_file_shows_a_card_and_an_image_its_thumbnail(qtbot: Any, window: Chat
     assert "Download" in texts
     assert {"downloadAction", "saveAsAction"} <= menu_entries(window, report)
     assert "openFileAction" not in menu_entries(window, report)  # nothing saved yet
-    assert row_of(window, report).data(int(Qt.ItemDataRole.AccessibleTextRole)) \
+    assert (
+        row_of(window, report).data(int(Qt.ItemDataRole.AccessibleTextRole))
         == "bob: file report.pdf, 1.2 MB. the report"
+    )
 
     # The image's row is shown: its thumbnail is asked for once, a grey placeholder
     # with its name is drawn meanwhile.
@@ -239,13 +245,18 @@ def test_progress_and_cancel_in_the_row(qtbot: Any, window: ChatSession) -> None
         TransferUpdate(line.id, False, 20_000_000, 50_000_000, TransferState.CANCELLED)
     )
     settle()
-    assert [name for _r, name in window.window.delegate.file_layout(  # type: ignore[union-attr]
-        row_of(window, line)).buttons] == [DOWNLOAD]
+    assert [
+        name
+        for _r, name in window.window.delegate.file_layout(  # type: ignore[union-attr]
+            row_of(window, line)
+        ).buttons
+    ] == [DOWNLOAD]
 
 
 def test_a_hostile_name_is_shown_neutralised(qtbot: Any, window: ChatSession) -> None:
-    line = received("", Attachment(FILE_ID, "invoice\u202egnp.exe", 2048,
-                                   "application/x-msdownload", SHA))
+    line = received(
+        "", Attachment(FILE_ID, "invoice\u202egnp.exe", 2048, "application/x-msdownload", SHA)
+    )
     window.bridge.messages_added.emit([line])
     settle()
     texts = painted_texts(window, line)

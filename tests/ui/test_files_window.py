@@ -78,8 +78,9 @@ def show_image_row(qtbot: Any, session: ChatSession, line: Message) -> QRect:
         QApplication.processEvents()
     layout = session.window.delegate.file_layout(row_of(session, line))
     assert layout is not None and layout.image
-    assert session.window.delegate.file_action_at(row_of(session, line),
-                                                  layout.rect.center()) == VIEW
+    assert (
+        session.window.delegate.file_action_at(row_of(session, line), layout.rect.center()) == VIEW
+    )
     return layout.rect
 
 
@@ -106,8 +107,13 @@ def test_files_from_the_dialog_reach_the_other_window_with_the_caption(
     assert [m.id for m in bob.messages() if m.attachment].index(second.id) == 1
     mine = with_file(alice, "photo.png")
     assert mine is not None
-    qtbot.waitUntil(lambda: alice.model.get(mine.id).state  # type: ignore[union-attr]
-                    is DeliveryState.DELIVERED, timeout=15_000)
+    qtbot.waitUntil(
+        lambda: (
+            alice.model.get(mine.id).state  # type: ignore[union-attr]
+            is DeliveryState.DELIVERED
+        ),
+        timeout=15_000,
+    )
     delivered = alice.model.get(mine.id)
     assert delivered is not None and delivered.attachment is not None
     assert delivered.attachment.file == second.attachment.file  # the server's record now
@@ -134,10 +140,15 @@ def test_a_dropped_file_and_a_pasted_image_are_sent(
     QGuiApplication.clipboard().setImage(image)
     alice.window.message_input.setPlainText("from the clipboard")
     alice.window.message_input.paste()
-    qtbot.waitUntil(lambda: any(m.attachment and m.attachment.name.startswith("Pasted image ")
-                                for m in bob.messages()), timeout=15_000)
-    pasted = next(m for m in bob.messages()
-                  if m.attachment and m.attachment.name.startswith("Pasted image "))
+    qtbot.waitUntil(
+        lambda: any(
+            m.attachment and m.attachment.name.startswith("Pasted image ") for m in bob.messages()
+        ),
+        timeout=15_000,
+    )
+    pasted = next(
+        m for m in bob.messages() if m.attachment and m.attachment.name.startswith("Pasted image ")
+    )
     assert pasted.text == "from the clipboard"
     assert pasted.attachment is not None and pasted.attachment.type == "image/png"
     assert pasted.attachment.name.endswith(".png")
@@ -161,8 +172,10 @@ def test_save_as_saves_the_right_bytes_and_offers_open(
     assert dialog is not None and dialog.isVisible()
     dialog.fileSelected.emit(str(folder))
     dialog.close()
-    qtbot.waitUntil(lambda: (folder / "data.bin").is_file()
-                    and bob.model.file_view(line.id).saved != "", timeout=15_000)
+    qtbot.waitUntil(
+        lambda: (folder / "data.bin").is_file() and bob.model.file_view(line.id).saved != "",
+        timeout=15_000,
+    )
     assert (folder / "data.bin").read_bytes() == payload
     assert not stat.S_IMODE((folder / "data.bin").stat().st_mode) & 0o111  # never executable
     layout = bob.window.delegate.file_layout(
@@ -207,8 +220,9 @@ def test_a_file_over_the_limit_is_refused_in_words_and_the_caption_kept(
     assert with_file(alice, "big.iso") is None
     alice.window.message_input.clear()
     type_and_send(qtbot, alice, "still fine")
-    qtbot.waitUntil(lambda: any(m.text == "still fine" and m.kind is Kind.OWN
-                                for m in alice.messages()))
+    qtbot.waitUntil(
+        lambda: any(m.text == "still fine" and m.kind is Kind.OWN for m in alice.messages())
+    )
 
 
 def test_a_bomb_opened_from_a_row_is_refused_and_the_window_goes_on(
@@ -221,8 +235,9 @@ def test_a_bomb_opened_from_a_row_is_refused_and_the_window_goes_on(
     line = arrived(qtbot, bob, "innocent.png")
     assert line.attachment is not None and line.attachment.is_image
     image = show_image_row(qtbot, bob, line)
-    qtbot.mouseClick(bob.window.message_list.viewport(), Qt.MouseButton.LeftButton,
-                     pos=image.center())
+    qtbot.mouseClick(
+        bob.window.message_list.viewport(), Qt.MouseButton.LeftButton, pos=image.center()
+    )
     note = bob.window.files.note
     qtbot.waitUntil(lambda: "too large to open safely" in note.text(), timeout=15_000)
     assert bob.window.files.viewer is None
@@ -264,8 +279,9 @@ def test_an_image_clicked_in_its_row_opens_in_the_viewer(
     alice.window.files.attach([str(tmp_path / "cat.png")])
     line = arrived(qtbot, bob, "cat.png")
     image = show_image_row(qtbot, bob, line)
-    qtbot.mouseClick(bob.window.message_list.viewport(), Qt.MouseButton.LeftButton,
-                     pos=image.center())
+    qtbot.mouseClick(
+        bob.window.message_list.viewport(), Qt.MouseButton.LeftButton, pos=image.center()
+    )
     qtbot.waitUntil(lambda: bob.window.files.viewer is not None, timeout=15_000)
     viewer = bob.window.files.viewer
     assert viewer is not None and viewer.isVisible() and viewer.windowTitle() == "cat.png"
@@ -344,8 +360,13 @@ def test_cancel_in_the_row_stops_an_upload(
     for _ in range(3):
         QApplication.processEvents()
     click(qtbot, alice, button(alice, line, "cancel").center())
-    qtbot.waitUntil(lambda: alice.model.get(line.id).state  # type: ignore[union-attr]
-                    is DeliveryState.DISCARDED, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            alice.model.get(line.id).state  # type: ignore[union-attr]
+            is DeliveryState.DISCARDED
+        ),
+        timeout=10_000,
+    )
     assert alice.model.file_view(line.id).transfer is None  # no bar left in the row
     type_and_send(qtbot, alice, "sent the small one instead")
     qtbot.waitUntil(lambda: any(m.text == "sent the small one instead" for m in bob.messages()))

@@ -130,9 +130,7 @@ def test_a_120_line_message_fits_the_screen(
     assert menu is not None
     whole = next(a for a in menu.actions() if a.text() == "Show whole message")
     whole.trigger()
-    qtbot.waitUntil(
-        lambda: any(d.isVisible() for d in alice.window.findChildren(QDialog))
-    )
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in alice.window.findChildren(QDialog)))
     box = next(d for d in alice.window.findChildren(QDialog) if d.isVisible())
     screen = (box.screen() or QGuiApplication.primaryScreen()).availableGeometry()
     assert screen.contains(box.frameGeometry()), (box.frameGeometry(), screen)
@@ -226,8 +224,9 @@ def test_search_runs_as_you_type_says_so_and_names_you(
     assert said == ["Searching…"]  # once, after the typing paused
     assert panel.count.text() == "3 messages found"
     where = {
-        panel.model.index(r).data(ResultRole.HIT).message.text.split()[0]:
-            panel.model.index(r).data(ResultRole.WHERE)
+        panel.model.index(r).data(ResultRole.HIT).message.text.split()[0]: panel.model.index(
+            r
+        ).data(ResultRole.WHERE)
         for r in range(panel.model.rowCount())
     }
     assert " · You · " in where["the"]
@@ -415,9 +414,7 @@ def test_the_first_row_is_the_conversation_s_and_the_status_speaks_words(
     assert "websocket" in status.toolTip()
 
 
-def test_the_server_row_opens_itself_when_nothing_answers(
-    qtbot: Any, open_window: Any
-) -> None:
+def test_the_server_row_opens_itself_when_nothing_answers(qtbot: Any, open_window: Any) -> None:
     lonely = open_window("http://127.0.0.1:9", "alice")  # nothing listens there
     w = lonely.window
     w.show()
@@ -495,9 +492,13 @@ def test_a_narrow_window_narrows_the_sidebar_and_keeps_the_address_whole(
     assert field.width() > needed + 8, (field.width(), needed)  # the whole address shows
     assert w.conversation_title.width() >= w.conversation_title.sizeHint().width()
     w.resize(1000, 700)  # wide again: one line
-    qtbot.waitUntil(lambda: w.server_url.y() == w.connect_button.y() or
-                    abs(w.server_url.geometry().center().y()
-                        - w.connect_button.geometry().center().y()) < 4)
+    qtbot.waitUntil(
+        lambda: (
+            w.server_url.y() == w.connect_button.y()
+            or abs(w.server_url.geometry().center().y() - w.connect_button.geometry().center().y())
+            < 4
+        )
+    )
 
 
 def test_the_chosen_search_result_reads_in_the_dark_theme(qapp: QApplication, qtbot: Any) -> None:

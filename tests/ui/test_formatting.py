@@ -230,8 +230,9 @@ def test_the_preview_shows_the_formats_of_what_is_being_written(
     assert preview.isHidden()
 
 
-def test_a_plain_message_with_a_link_keeps_its_lines(qtbot: Any, open_window: Any,
-                                                    chat_server: ChatServer) -> None:
+def test_a_plain_message_with_a_link_keeps_its_lines(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
     alice = open_window(server_url(chat_server), "alice")
     wait_connected(qtbot, alice)
     alice.settings.format_messages = False

@@ -29,8 +29,9 @@ def test_the_window_comes_back_as_it_was_and_pages_older_messages_in(
     qtbot.waitUntil(lambda: "Joined garden" in texts(alice, Kind.SYSTEM))
     type_and_send(qtbot, alice, "mine, in the garden")
     qtbot.waitUntil(
-        lambda: [m.state for m in alice.messages() if m.kind is Kind.OWN]
-        == [DeliveryState.DELIVERED]
+        lambda: (
+            [m.state for m in alice.messages() if m.kind is Kind.OWN] == [DeliveryState.DELIVERED]
+        )
     )
     arun(alice.close())
 

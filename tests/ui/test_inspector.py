@@ -66,8 +66,11 @@ def test_parse_emit() -> None:
     assert parse_emit(" join-room ", '["r1", {"since": 3}]') == ("join-room", ("r1", {"since": 3}))
     assert parse_emit("ping-me", '{"a": 1}') == ("ping-me", ({"a": 1},))
     assert parse_emit("nothing", "  ") == ("nothing", ())
-    for event, args, why in (("", "", "Name the event"), ("x", "[1,", "not JSON"),
-                             ("connect", "", "reserved")):
+    for event, args, why in (
+        ("", "", "Name the event"),
+        ("x", "[1,", "not JSON"),
+        ("connect", "", "reserved"),
+    ):
         try:
             parse_emit(event, args)
         except ValueError as exc:
@@ -100,13 +103,18 @@ def test_the_dock_shows_every_kind_of_packet_and_acks(
     # reconnect, so that the list shows a connection from its start
     w.connect_button.click()
     for direction, kind, event in (
-        ("", "reconnect", ""), ("", "open", ""), ("out", "connect", ""), ("in", "connect", ""),
-        ("in", "event", "server-info"), ("", "transport", ""),
+        ("", "reconnect", ""),
+        ("", "open", ""),
+        ("out", "connect", ""),
+        ("in", "connect", ""),
+        ("in", "event", "server-info"),
+        ("", "transport", ""),
     ):
         wait_kind(qtbot, session, direction, kind, event)
     wait_connected(qtbot, session)
-    connect_out = next(r for r in inspector.model.records() if (r.direction, r.kind) ==
-                       ("out", "connect"))
+    connect_out = next(
+        r for r in inspector.model.records() if (r.direction, r.kind) == ("out", "connect")
+    )
     assert connect_out.args()["name"] == "inspecting"
 
     type_and_send(qtbot, session, "seen by the inspector")
@@ -117,8 +125,14 @@ def test_the_dock_shows_every_kind_of_packet_and_acks(
     assert send.ack_id is not None
 
     def ack_of(out: Any) -> Any:
-        return next((r for r in inspector.model.records() if r.kind == "ack"
-                     and r.direction == "in" and r.ack_id == out.ack_id), None)
+        return next(
+            (
+                r
+                for r in inspector.model.records()
+                if r.kind == "ack" and r.direction == "in" and r.ack_id == out.ack_id
+            ),
+            None,
+        )
 
     qtbot.waitUntil(lambda: ack_of(send) is not None, timeout=10_000)
     ack = ack_of(send)
@@ -144,16 +158,20 @@ def test_the_dock_shows_every_kind_of_packet_and_acks(
     # filter by event and direction
     panel.filter_text.setText("send-mess")
     assert panel.proxy.rowCount() >= 1
-    assert all(panel.proxy.index(i, 3).data() == "send-message"
-               for i in range(panel.proxy.rowCount()))
+    assert all(
+        panel.proxy.index(i, 3).data() == "send-message" for i in range(panel.proxy.rowCount())
+    )
     panel.direction.setCurrentIndex(panel.direction.findData("in"))
     assert panel.proxy.rowCount() == 0
     panel.filter_text.setText("")
     panel.direction.setCurrentIndex(0)
 
     # copy a packet as JSON, save the list as JSON lines
-    panel.table.selectRow(panel.proxy.mapFromSource(
-        inspector.model.index(inspector.model.records().index(join), 0)).row())
+    panel.table.selectRow(
+        panel.proxy.mapFromSource(
+            inspector.model.index(inspector.model.records().index(join), 0)
+        ).row()
+    )
     panel.copy_button.click()
     copied = json.loads(QGuiApplication.clipboard().text())
     assert copied["event"] == "join-room" and copied["args"] == ["r1"]

@@ -41,8 +41,9 @@ def menu_action(session: ChatSession, message: Message, name: str) -> Any:
     assert menu is not None
     found = menu.findChild(QMenu, name) if name.endswith("Menu") else None
     if found is None:
-        found = next((a for a in menu.findChildren(type(menu.actions()[0]))
-                      if a.objectName() == name), None)
+        found = next(
+            (a for a in menu.findChildren(type(menu.actions()[0])) if a.objectName() == name), None
+        )
     return found
 
 
@@ -132,10 +133,12 @@ def test_the_final_state_after_being_away_and_after_a_restart(
         type_and_send(qtbot, alice, text)
     qtbot.waitUntil(lambda: all(line(bob, t) for t in ("one", "two", "three")))
     ids = {t: line(bob, t).id for t in ("one", "two", "three")}  # type: ignore[union-attr]
-    qtbot.waitUntil(lambda: all(
-        by_id(alice, line(alice, t).id).state is DeliveryState.DELIVERED  # type: ignore[union-attr]
-        for t in ("one", "two", "three")
-    ))
+    qtbot.waitUntil(
+        lambda: all(
+            by_id(alice, line(alice, t).id).state is DeliveryState.DELIVERED  # type: ignore[union-attr]
+            for t in ("one", "two", "three")
+        )
+    )
 
     # bob away: alice edits one, reacts to two, deletes three
     bob.window.offline_button.click()
@@ -179,8 +182,12 @@ def test_a_line_still_waiting_is_edited_or_taken_back_in_place(
     alice.window.message_input.setPlainText("the plan")
     qtbot.keyClick(alice.window.message_input, Qt.Key.Key_Return)
     alice.window.lines.delete_requested.emit(line(alice, "never mind this"))
-    qtbot.waitUntil(lambda: line(alice, "never mind this").state  # type: ignore[union-attr]
-                    is DeliveryState.DISCARDED)  # never sent: discarded, as a failed one
+    qtbot.waitUntil(
+        lambda: (
+            line(alice, "never mind this").state  # type: ignore[union-attr]
+            is DeliveryState.DISCARDED
+        )
+    )  # never sent: discarded, as a failed one
     edited = line(alice, "the plan")
     assert edited is not None and not edited.edited_at  # nobody saw it before: not "edited"
     alice.window.offline_button.click()
@@ -204,8 +211,9 @@ def test_a_deleted_line_leaves_no_trace_in_the_files(
     qtbot.waitUntil(lambda: by_id(alice, mine.id).state is DeliveryState.DELIVERED)  # type: ignore[union-attr]
     for s in (alice, bob):  # written and indexed for search before it goes
         s.history.flush()
-        qtbot.waitUntil(lambda s=s: len(search(qtbot, s, "hunter2", everywhere=True)) == 1,
-                        timeout=10_000)
+        qtbot.waitUntil(
+            lambda s=s: len(search(qtbot, s, "hunter2", everywhere=True)) == 1, timeout=10_000
+        )
     theirs = line(bob, secret)
     assert theirs is not None
     alice.bridge.delete(mine)  # type: ignore[arg-type]
@@ -236,8 +244,13 @@ def test_export_writes_the_conversation_as_it_is_now(
     bob.window.lines.start_reply(first)  # type: ignore[arg-type]
     type_and_send(qtbot, bob, "an answer")
     bob.bridge.react(second, "👍")  # type: ignore[arg-type]
-    qtbot.waitUntil(lambda: (by_id(alice, line(alice, "second").id).reactions or {})  # type: ignore[union-attr]
-                    .get("👍") == ["bob"])
+    qtbot.waitUntil(
+        lambda: (
+            (by_id(alice, line(alice, "second").id).reactions or {})  # type: ignore[union-attr]
+            .get("👍")
+            == ["bob"]
+        )
+    )
     alice.bridge.edit(line(alice, "second"), "second, edited")  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: by_id(bob, second.id).text == "second, edited")  # type: ignore[union-attr]
 
@@ -271,8 +284,9 @@ def test_a_reply_with_reactions_draws_quote_text_and_chips_apart(
     qtbot.waitUntil(lambda: bool((line(alice, "answer") or Message("", Kind.OWN)).reactions))
     view, delegate = alice.window.message_list, alice.window.delegate
     model = view.model()
-    row = next(r for r in range(model.rowCount())
-               if model.index(r, 0).data(Role.MESSAGE).text == "answer")
+    row = next(
+        r for r in range(model.rowCount()) if model.index(r, 0).data(Role.MESSAGE).text == "answer"
+    )
     index = model.index(row, 0)
     view.scrollTo(index)
     qtbot.waitUntil(lambda: bool(delegate.chips(index)))
@@ -284,8 +298,9 @@ def test_a_reply_with_reactions_draws_quote_text_and_chips_apart(
         assert rect.contains(chip.rect), (chip.rect, rect)
     # a click on the chip takes the reaction (alice's own now)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chips[0].rect.center())
-    qtbot.waitUntil(lambda: (line(bob, "answer") or Message("", Kind.OWN)).reactions
-                    == {"👍": ["bob", "alice"]})
+    qtbot.waitUntil(
+        lambda: (line(bob, "answer") or Message("", Kind.OWN)).reactions == {"👍": ["bob", "alice"]}
+    )
     # a click on the quote shows the line answered
     view.setCurrentIndex(model.index(0, 0))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=quote.center())
@@ -401,7 +416,10 @@ def react_to_lines_written_offline(qtbot: Any, alice: Any, bob: Any, count: int)
     for i in range(count):
         alice.bridge.react(line(alice, f"queued {i}"), "🙏")
     alice.window.offline_button.click()
-    qtbot.waitUntil(lambda: all(
-        (line(bob, f"queued {i}") or Message("", Kind.OTHER)).reactions == {"🙏": ["alice"]}
-        for i in range(count)
-    ), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: all(
+            (line(bob, f"queued {i}") or Message("", Kind.OTHER)).reactions == {"🙏": ["alice"]}
+            for i in range(count)
+        ),
+        timeout=20_000,
+    )

@@ -62,8 +62,9 @@ def test_bad_names_are_refused_in_words(
 
 
 def test_control_and_bidi_characters_in_a_name_are_shown_not_obeyed() -> None:
-    message = Message(text="hi", kind=Kind.OTHER, sender="\u202eevil\x07" + "n" * 500,
-                      room="r\u2066oom")
+    message = Message(
+        text="hi", kind=Kind.OTHER, sender="\u202eevil\x07" + "n" * 500, room="r\u2066oom"
+    )
     header = header_text(message)
     assert "\u202e" not in header and "\x07" not in header and "\u2066" not in header
     assert len(header) < 150

@@ -39,28 +39,38 @@ def test_presence_lines_participants_and_typing_with_three_windows(
     bob, carol = open_window(url, "bob"), open_window(url, "carol")
     for s in (bob, carol):
         wait_connected(qtbot, s)
-    qtbot.waitUntil(lambda: all(any(n in t and "joined" in t for t in in_room(alice, ""))
-                                for n in ("bob", "carol")), timeout=5000)
+    qtbot.waitUntil(
+        lambda: all(
+            any(n in t and "joined" in t for t in in_room(alice, "")) for n in ("bob", "carol")
+        ),
+        timeout=5000,
+    )
     join(qtbot, bob, "garden")
     join(qtbot, carol, "garden")
-    qtbot.waitUntil(lambda: all(any(n in t and "joined" in t for t in in_room(alice, "garden"))
-                                for n in ("bob", "carol")), timeout=5000)
+    qtbot.waitUntil(
+        lambda: all(
+            any(n in t and "joined" in t for t in in_room(alice, "garden"))
+            for n in ("bob", "carol")
+        ),
+        timeout=5000,
+    )
     participants = alice.window.sidebar.participants
-    qtbot.waitUntil(lambda: [n for n, _w in participants.members()] == ["alice", "bob", "carol"],
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: [n for n, _w in participants.members()] == ["alice", "bob", "carol"], timeout=5000
+    )
     assert alice.window.presence.count.text() == "3 participants"
 
     bob.window.select_room("garden")
     bob.window.message_input.setPlainText("typing…")  # a keystroke
-    qtbot.waitUntil(lambda: alice.window.presence.typing.text() == "bob is typing…",
-                    timeout=5000)
+    qtbot.waitUntil(lambda: alice.window.presence.typing.text() == "bob is typing…", timeout=5000)
     qtbot.waitUntil(lambda: alice.window.presence.typing.text() == "", timeout=5000)  # expired
 
     carol.window.select_room("garden")
     carol.window.leave_button.click()
     qtbot.waitUntil(lambda: "carol left" in in_room(alice, "garden"), timeout=5000)
-    qtbot.waitUntil(lambda: [n for n, _w in participants.members()] == ["alice", "bob"],
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: [n for n, _w in participants.members()] == ["alice", "bob"], timeout=5000
+    )
 
 
 def test_a_flood_of_presence_and_typing_makes_one_line(
@@ -196,7 +206,7 @@ def test_the_participants_model_passes_the_model_tester(qtmodeltester: Any) -> N
 
 
 def test_no_count_is_shown_before_the_server_says_one(qtbot: Any) -> None:
-    """"0 participants" is never true of a conversation the window is in."""
+    """ "0 participants" is never true of a conversation the window is in."""
     from desktop_chat.ui.presence_bar import PresenceBar
 
     bar = PresenceBar()
@@ -206,9 +216,7 @@ def test_no_count_is_shown_before_the_server_says_one(qtbot: Any) -> None:
     assert bar.count.text() == "3 participants"
 
 
-def test_the_list_follows_a_rename(
-    qtbot: Any, open_window: Any, chat_server: ChatServer
-) -> None:
+def test_the_list_follows_a_rename(qtbot: Any, open_window: Any, chat_server: ChatServer) -> None:
     url = server_url(chat_server)
     alice = open_window(url, "alice")
     wait_connected(qtbot, alice)

@@ -30,9 +30,7 @@ GOOD = 'name = "mine"\n[send]\nevent = "say"\nargs = ["$text"]\n[receive]\nevent
 
 
 @pytest.fixture
-def session_with(
-    arun: Callable[..., Any], qtbot: Any
-) -> Iterator[Callable[..., ChatSession]]:
+def session_with(arun: Callable[..., Any], qtbot: Any) -> Iterator[Callable[..., ChatSession]]:
     sessions: list[ChatSession] = []
 
     def open_(

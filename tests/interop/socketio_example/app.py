@@ -1,7 +1,7 @@
 import socketio
 from aiohttp import web
 
-sio = socketio.AsyncServer(async_mode='aiohttp')
+sio = socketio.AsyncServer(async_mode="aiohttp")
 app = web.Application()
 sio.attach(app)
 
@@ -12,50 +12,47 @@ async def background_task():
     while True:
         await sio.sleep(10)
         count += 1
-        await sio.emit('my_response', {'data': 'Server generated event'})
+        await sio.emit("my_response", {"data": "Server generated event"})
 
 
 async def index(request):
-    with open('app.html') as f:
-        return web.Response(text=f.read(), content_type='text/html')
+    with open("app.html") as f:
+        return web.Response(text=f.read(), content_type="text/html")
 
 
 @sio.event
 async def my_event(sid, message):
-    await sio.emit('my_response', {'data': message['data']}, room=sid)
+    await sio.emit("my_response", {"data": message["data"]}, room=sid)
 
 
 @sio.event
 async def my_broadcast_event(sid, message):
-    await sio.emit('my_response', {'data': message['data']})
+    await sio.emit("my_response", {"data": message["data"]})
 
 
 @sio.event
 async def join(sid, message):
-    await sio.enter_room(sid, message['room'])
-    await sio.emit('my_response', {'data': 'Entered room: ' + message['room']},
-                   room=sid)
+    await sio.enter_room(sid, message["room"])
+    await sio.emit("my_response", {"data": "Entered room: " + message["room"]}, room=sid)
 
 
 @sio.event
 async def leave(sid, message):
-    await sio.leave_room(sid, message['room'])
-    await sio.emit('my_response', {'data': 'Left room: ' + message['room']},
-                   room=sid)
+    await sio.leave_room(sid, message["room"])
+    await sio.emit("my_response", {"data": "Left room: " + message["room"]}, room=sid)
 
 
 @sio.event
 async def close_room(sid, message):
-    await sio.emit('my_response',
-                   {'data': 'Room ' + message['room'] + ' is closing.'},
-                   room=message['room'])
-    await sio.close_room(message['room'])
+    await sio.emit(
+        "my_response", {"data": "Room " + message["room"] + " is closing."}, room=message["room"]
+    )
+    await sio.close_room(message["room"])
 
 
 @sio.event
 async def my_room_event(sid, message):
-    await sio.emit('my_response', {'data': message['data']},
-                   room=message['room'])
+    await sio.emit("my_response", {"data": message["data"]}, room=message["room"])
 
 
 @sio.event
@@ -65,16 +62,16 @@ async def disconnect_request(sid):
 
 @sio.event
 async def connect(sid, environ):
-    await sio.emit('my_response', {'data': 'Connected', 'count': 0}, room=sid)
+    await sio.emit("my_response", {"data": "Connected", "count": 0}, room=sid)
 
 
 @sio.event
 def disconnect(sid, reason):
-    print('Client disconnected, reason:', reason)
+    print("Client disconnected, reason:", reason)
 
 
-app.router.add_static('/static', 'static')
-app.router.add_get('/', index)
+app.router.add_static("/static", "static")
+app.router.add_get("/", index)
 
 
 async def init_app():
@@ -82,5 +79,5 @@ async def init_app():
     return app
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     web.run_app(init_app(), port=5000)

@@ -9,8 +9,9 @@ from desktop_chat.client.local_db import open_client_db
 SERVER = "http://127.0.0.1:3000/socket.io"
 
 
-def test_the_first_account_on_a_server_speaks_with_the_identitys_key_a_second_with_its_own(
-) -> None:
+def test_the_first_account_on_a_server_speaks_with_the_identitys_key_a_second_with_its_own() -> (
+    None
+):
     store = AccountStore(open_client_db())
     first = store.add("window-key", SERVER, "http://127.0.0.1:3000", "/socket.io", "anna")
     second = store.add("window-key", SERVER, "http://127.0.0.1:3000", "/socket.io", "anna@work")
@@ -70,4 +71,3 @@ def test_mentions_count_apart_and_are_read_with_the_rest() -> None:
     state.read("garden")
     assert (state.unread("garden"), state.mentions("garden")) == (0, 0)
     assert told[-1] == "garden"
-

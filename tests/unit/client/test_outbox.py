@@ -88,8 +88,12 @@ def test_a_version_4_file_gains_thumbnails_and_keeps_its_rows(tmp_path: Path) ->
 
     path = tmp_path / "client.db"
     old = sqlite3.connect(path)
-    old.executescript(local_db.SCHEMA.replace(local_db.OUTBOX_THUMBNAIL + ";\n", "")
-                      .replace(local_db.EPOCHS + ";\n", "") + "PRAGMA user_version=4;")
+    old.executescript(
+        local_db.SCHEMA.replace(local_db.OUTBOX_THUMBNAIL + ";\n", "").replace(
+            local_db.EPOCHS + ";\n", ""
+        )
+        + "PRAGMA user_version=4;"
+    )
     waiting = own_message("written before", "", "me")
     old.execute(  # as version 4 kept it
         "INSERT INTO outbox (owner, server, id, room, sender, text, ts) VALUES (?,?,?,?,?,?,?)",
@@ -101,8 +105,12 @@ def test_a_version_4_file_gains_thumbnails_and_keeps_its_rows(tmp_path: Path) ->
     assert box.database.execute("PRAGMA user_version").fetchone()[0] == local_db.VERSION == 6
     assert [m.text for m in box.pending(SERVER)] == ["written before"]
     image = own_message("caption", "", "me")
-    box.add(SERVER, image, {"file": {"path": "/x/p.png", "name": "p.png", "size": 3,
-                                     "type": "image/png"}}, b"\x89PNG")
+    box.add(
+        SERVER,
+        image,
+        {"file": {"path": "/x/p.png", "name": "p.png", "size": 3, "type": "image/png"}},
+        b"\x89PNG",
+    )
     kept = box.pending(SERVER)
     assert kept[1].attachment == Attachment("", "p.png", 3, "image/png")
     assert box.thumbnail(image.id) == b"\x89PNG" and box.thumbnail(waiting.id) is None

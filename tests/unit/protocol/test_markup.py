@@ -34,20 +34,38 @@ def styled(text: str) -> list[tuple[str, Style, str]]:
             "both",
             [("both", Style.BOLD, ""), ("both", Style.ITALIC, "")],
         ),
-        ("```py\nx = 1\n  **y**\n```", "x = 1\n  **y**",
-         [("x = 1\n  **y**", Style.CODE_BLOCK, "")]),
+        (
+            "```py\nx = 1\n  **y**\n```",
+            "x = 1\n  **y**",
+            [("x = 1\n  **y**", Style.CODE_BLOCK, "")],
+        ),
         ("see:\n\n    a  *b*\n    c", "see:\n\na  *b*\nc", [("a  *b*\nc", Style.CODE_BLOCK, "")]),
-        ("> quoted\n> **line**\n\nafter", "quoted\nline\n\nafter",
-         [("line", Style.BOLD, ""), ("quoted\nline", Style.QUOTE, "")]),
-        ("[the site](https://example.org/a?b=1)", "the site",
-         [("the site", Style.LINK, "https://example.org/a?b=1")]),
-        ("<http://example.org>", "http://example.org",
-         [("http://example.org", Style.LINK, "http://example.org")]),
-        ("mail <a@example.org>", "mail a@example.org",
-         [("a@example.org", Style.LINK, "mailto:a@example.org")]),
+        (
+            "> quoted\n> **line**\n\nafter",
+            "quoted\nline\n\nafter",
+            [("line", Style.BOLD, ""), ("quoted\nline", Style.QUOTE, "")],
+        ),
+        (
+            "[the site](https://example.org/a?b=1)",
+            "the site",
+            [("the site", Style.LINK, "https://example.org/a?b=1")],
+        ),
+        (
+            "<http://example.org>",
+            "http://example.org",
+            [("http://example.org", Style.LINK, "http://example.org")],
+        ),
+        (
+            "mail <a@example.org>",
+            "mail a@example.org",
+            [("a@example.org", Style.LINK, "mailto:a@example.org")],
+        ),
         ("[me](mailto:me@example.org)", "me", [("me", Style.LINK, "mailto:me@example.org")]),
-        ("[**b**](http://x.example)", "b",
-         [("b", Style.BOLD, ""), ("b", Style.LINK, "http://x.example")]),
+        (
+            "[**b**](http://x.example)",
+            "b",
+            [("b", Style.BOLD, ""), ("b", Style.LINK, "http://x.example")],
+        ),
     ],
 )
 def test_each_construct_gives_its_span(
@@ -95,8 +113,16 @@ def test_html_inside_formatted_text_stays_literal_around_the_formats() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["# Title", "## Sub\ntext", "- one\n- two", "1. one\n2. two", "a | b\n--|--\n1 | 2",
-     "---", "Title\n=====", "[ref]: http://example.org"],
+    [
+        "# Title",
+        "## Sub\ntext",
+        "- one\n- two",
+        "1. one\n2. two",
+        "a | b\n--|--\n1 | 2",
+        "---",
+        "Title\n=====",
+        "[ref]: http://example.org",
+    ],
 )
 def test_what_is_outside_the_subset_keeps_its_characters(source: str) -> None:
     assert parse(source) == Markup(source)
@@ -118,8 +144,16 @@ def test_escapes_are_the_characters_they_escape() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["plain text", "2 + 3 = 5, isn't it?", "점심 먹었어요?", "snake case: a b c", "",
-     "  leading spaces\n\n\ntrailing  \n", "# not a heading (nothing parsed)", "😀 e\u0301"],
+    [
+        "plain text",
+        "2 + 3 = 5, isn't it?",
+        "점심 먹었어요?",
+        "snake case: a b c",
+        "",
+        "  leading spaces\n\n\ntrailing  \n",
+        "# not a heading (nothing parsed)",
+        "😀 e\u0301",
+    ],
 )
 def test_text_without_markup_comes_back_unchanged(source: str) -> None:
     assert parse(source) == Markup(source)

@@ -67,8 +67,9 @@ def test_lone_surrogates_survive(history: History) -> None:
 
 
 def test_trim_by_count_and_age_remembers_what_went_per_room(history: History) -> None:
-    stored = [history.add(f"m{i}", "r" if i % 2 else "", "a", "a", str(i), float(i))
-              for i in range(20)]
+    stored = [
+        history.add(f"m{i}", "r" if i % 2 else "", "a", "a", str(i), float(i)) for i in range(20)
+    ]
     assert history.trim(before_ts=None, keep=15) == 5
     assert history.count() == 15
     assert history.trimmed_through("") == stored[4].offset

@@ -18,8 +18,9 @@ def test_a_page_on_credit_then_a_wait() -> None:
 
 
 def test_the_address_pays_too_for_clients_that_change_keys() -> None:
-    budgets = Budgets(ReplayLimits(client_burst=1e9, client_rate=1e9,
-                                   address_burst=1000, address_rate=1e-6))
+    budgets = Budgets(
+        ReplayLimits(client_burst=1e9, client_rate=1e9, address_burst=1000, address_rate=1e-6)
+    )
     budgets.charge("k1", "10.0.0.1", 1500)
     assert budgets.delay("k2", "10.0.0.1") > 0
     assert budgets.delay("k2", "10.0.0.2") == 0

@@ -98,8 +98,16 @@ def test_each_address_problem_is_worded_in_english_and_in_korean(
 
 
 def test_the_window_says_what_the_command_line_says_in_english() -> None:
-    for typed in ("", "http://a b", "ftp://example.com", "http://", "http://u:p@example.com",
-                  "http://example.com/chat", "http://example.com:0", "http://example.com:99999"):
+    for typed in (
+        "",
+        "http://a b",
+        "ftp://example.com",
+        "http://",
+        "http://u:p@example.com",
+        "http://example.com/chat",
+        "http://example.com:0",
+        "http://example.com:99999",
+    ):
         with pytest.raises(InvalidServerUrl) as caught:
             parse_server_url(typed)
         assert url_problem_text(caught.value) == str(caught.value)
