@@ -301,6 +301,10 @@ async def app_latency(args: argparse.Namespace) -> dict[str, Any]:
     while session.client.status.state is not ConnectionState.CONNECTED:
         await asyncio.sleep(0.01)
     await asyncio.sleep(1.1)  # past ChatClient's wait for the server's description
+    if not args.no_freeze:
+        # As desktop_chat.app.run does once its session has started (without it
+        # a full collection walks every Qt wrapper: the spikes of earlier runs).
+        gc.freeze()
     out({"event": "ready"})
     if args.role == "send":
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
