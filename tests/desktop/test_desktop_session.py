@@ -18,12 +18,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import socketio
 
 from desktop_chat.server.chat_server import ChatServer
 from tests.desktop.conftest import XSession
-from tests.helpers import run_checked
+from tests.helpers import run_checked, unavailable
 from tests.procs import ROOT, Child
 
 
@@ -82,7 +81,7 @@ def test_notifications_reach_dunst_collapse_and_a_click_raises_the_window(
     x_session: XSession, tmp_path: Path
 ) -> None:
     if shutil.which("dbus-monitor") is None:
-        pytest.skip("dbus-monitor is not installed")
+        unavailable("dbus-monitor is not installed (.ci/run installs dbus)")
     x = x_session
     x.start_tray()  # the unread count is shown on the tray icon
     monitor = Child("dbus-monitor", ["dbus-monitor", "--session",
