@@ -177,16 +177,19 @@ def test_the_tray_exists_only_with_a_tray_host_and_keeps_the_app_only_when_asked
             await app.anext_event(30, "the app to connect", event="status", state="connected")
             before = await state(app)
             app.command(cmd="close")
-            kept = True
             try:
-                await app.aexit_code(3)
-                kept = False
-            except AssertionError:
+                code = await app.aexit_code(3)
+            except AssertionError:  # still running after the close: kept in the tray
                 after = await state(app)
                 assert not after["window_visible"], "kept, yet the window is still shown"
                 app.command(cmd="quit")  # the tray menu's Quit
                 assert await app.aexit_code(20) == 0, app.describe()
-            return before, kept
+                app.assert_clean_stderr()
+                return before, True
+            # Closing quit: cleanly, as the user's own quit does.
+            assert code == 0, app.describe()
+            app.assert_clean_stderr()
+            return before, False
         finally:
             app.reap()
             await server.stop()
@@ -207,7 +210,8 @@ def test_lang_on_the_command_line_and_a_switch_while_running(
     x_session: XSession, tmp_path: Path
 ) -> None:
     """--lang ko wins over the setting; the settings' language switches the
-    running window (the status line is said again in the new language)."""
+    running window (the status line and the conversation's title are said
+    again in the new language)."""
 
     async def scenario() -> None:
         server = ChatServer()
@@ -218,9 +222,21 @@ def test_lang_on_the_command_line_and_a_switch_while_running(
             await app.anext_event(30, "the app to connect", event="status", state="connected")
             shown = await state(app)
             assert (shown["language"], shown["theme"], shown["dark"]) == ("ko", "dark", True)
+            assert shown["status_line"].startswith("연결됨"), shown  # "Connected"
+            assert shown["conversation_title"] == "모두", shown  # "Everyone"
+            assert shown["window_title"] == "desktop-chat — me", shown
             app.command(cmd="set", key="language", value="en")
             switched = await app.anext_event(10, "the switch", event="state")
             assert switched["language"] == "en"
+            for _ in range(50):  # the window retranslates as its events come
+                said = (switched["status_line"][:9], switched["conversation_title"])
+                if said == ("Connected", "Everyone"):
+                    break
+                await asyncio.sleep(0.1)
+                switched = await state(app)
+            assert switched["status_line"].startswith("Connected"), switched
+            assert switched["conversation_title"] == "Everyone", switched
+            assert switched["window_title"] == "desktop-chat — me", switched
             app.command(cmd="set", key="theme", value="light")
             assert not (await app.anext_event(10, "the theme", event="state"))["dark"]
             assert await app.ainterrupt(20) == 0, app.describe()
