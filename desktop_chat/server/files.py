@@ -55,7 +55,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from desktop_chat.protocol.limits import TokenBucket
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.server.file_index import (
     FileIndex,
@@ -65,6 +64,7 @@ from desktop_chat.server.file_index import (
     Upload,
 )
 from desktop_chat.server.history import Stored
+from desktop_chat.server.meters import Meters
 from desktop_chat.server.peers import Peer
 
 if TYPE_CHECKING:
@@ -174,7 +174,10 @@ class Files:
         self._secret = b""
         self._hashers: dict[str, _Hasher] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        self._buckets: dict[str, TokenBucket] = {}
+        # Uploads started, per uploader (its account or client key), kept in
+        # the server's one kind of meter (server/meters.py): made-up keys push
+        # out the idle ones, never everyone's at once.
+        self._uploads = Meters(self.config.rate, self.config.burst)
         self._sweeping: asyncio.Task[None] | None = None
         self._open_index()
         self._routes()
@@ -315,12 +318,7 @@ class Files:
         return body
 
     def _rate(self, uploader: str) -> None:
-        bucket = self._buckets.get(uploader)
-        if bucket is None:
-            if len(self._buckets) > 10_000:
-                self._buckets.clear()  # made-up keys: the meter starts afresh
-            bucket = self._buckets[uploader] = TokenBucket(self.config.rate, self.config.burst)
-        if not bucket.take():
+        if not self._uploads.take(uploader):
             raise FileError(429, "rate", f"slow down: at most {self.config.burst} uploads at "
                             f"once, then {self.config.rate:g} a second")  # fmt: skip
 
