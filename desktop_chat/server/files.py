@@ -64,7 +64,6 @@ from desktop_chat.server.file_index import (
     Upload,
 )
 from desktop_chat.server.history import Stored
-from desktop_chat.server.meters import Meters
 from desktop_chat.server.peers import Peer
 
 if TYPE_CHECKING:
@@ -177,7 +176,7 @@ class Files:
         # Uploads started, per uploader (its account or client key), kept in
         # the server's one kind of meter (server/meters.py): made-up keys push
         # out the idle ones, never everyone's at once.
-        self._uploads = Meters(self.config.rate, self.config.burst)
+        self._uploads = server.meters("upload", self.config.rate, self.config.burst)
         self._sweeping: asyncio.Task[None] | None = None
         self._open_index()
         self._routes()
@@ -262,7 +261,7 @@ class Files:
         if room and room not in peer.rooms:
             answer = dict(await self.server._refuse(sid, "files-ticket: join the room first"))
             return {**answer, "code": "not-in-room"}
-        if not peer.bucket.take():
+        if not await self.server.send_meters.take(peer.payer):
             return {"error": "slow down", "code": "rate"}
         ticket, expires = self.ticket(peer, room)
         return {"ticket": ticket, "expires": expires, "path": self.path, "room": room}
@@ -317,8 +316,8 @@ class Files:
             raise FileError(400, "bad-request", "a JSON object of at most 4096 bytes")
         return body
 
-    def _rate(self, uploader: str) -> None:
-        if not self._uploads.take(uploader):
+    async def _rate(self, uploader: str) -> None:
+        if not await self._uploads.take(uploader):
             raise FileError(429, "rate", f"slow down: at most {self.config.burst} uploads at "
                             f"once, then {self.config.rate:g} a second")  # fmt: skip
 
@@ -334,7 +333,7 @@ class Files:
                             f"at most {self.config.max_bytes}")  # fmt: skip
         if not isinstance(kind, str) or len(kind) > MAX_TYPE_CHARS or not TYPE_PATTERN.match(kind):
             kind = "application/octet-stream"
-        self._rate(ticket.uploader)
+        await self._rate(ticket.uploader)
         upload = Upload(new_id(), ticket.uploader, ticket.room, name, size, kind, 0, time.time())
         (self.partial / upload.id).touch()
         await self.index.new_upload(upload)
