@@ -62,6 +62,7 @@ from desktop_chat.ui.message_model import MessageModel, Role
 from desktop_chat.ui.participants_model import NAME_ROLE
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
+from desktop_chat.ui.private_rooms import PrivateRoomActions
 from desktop_chat.ui.search_panel import SearchPanel
 from desktop_chat.ui.sidebar import Sidebar, Switcher
 from desktop_chat.ui.status_label import StatusLabel
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         )
         self.add_account_dialog = AddAccountDialog(self)
         self.conversation_list = self.sidebar.list
+        # New private room… / Invite…: the list's menu on a server with accounts.
+        self.private_rooms = PrivateRoomActions(self.sidebar.list, self)
         self.switcher = Switcher(self.sidebar.model, self)
 
         self.name_edit = _named(QLineEdit(), "nameEdit")
