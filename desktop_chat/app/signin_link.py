@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject
 
 from desktop_chat.accounts.account import Account
 from desktop_chat.app.credentials import CredentialVault, Kept
+from desktop_chat.client.notices import SigninNeeded
 from desktop_chat.client.signin import SIGNIN_RATE, Credentials
 from desktop_chat.client.status import Status
 from desktop_chat.ui.bridge import ClientBridge
@@ -79,6 +80,16 @@ class SigninLink(QObject):
         held = self.client.held
         if held is not None and held.code != SIGNIN_RATE:
             self.ask(held.code)
+        elif (
+            isinstance(status.error, SigninNeeded)
+            and status.error.code == SIGNIN_RATE
+            and self.dialog is not None
+            and self.dialog.isVisible()
+        ):
+            # Said in the form too; the client tries again on its own after a minute.
+            self.dialog.ask(
+                SIGNIN_RATE, status.url, self._account.get().signin, self.vault.keyring_works
+            )
 
     def ask(self, code: str = "") -> None:
         """Show the form (again), saying why."""

@@ -23,6 +23,7 @@ from PySide6.QtCore import Qt
 
 from desktop_chat.app.session import ChatSession
 from desktop_chat.app.settings import Settings
+from desktop_chat.client import connection
 from desktop_chat.client import signin as client_signin
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import Kind
@@ -393,3 +394,33 @@ def test_new_private_room_invite_and_removal(
     # Still out after the next list of private rooms (not rejoined).
     qtbot.wait(1000)
     assert _row(bob, "ops") is None and "ops" not in bob.client.rooms
+
+
+def test_too_many_attempts_say_wait_and_retry_later_on_their_own(
+    open_window: Callable[..., ChatSession],
+    accounts_server: AccountsServer,
+    arun: Callable[..., Any],
+    qtbot: Any,
+    no_keyring: None,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A minute, in the app; a second here, to see the retry come on its own.
+    monkeypatch.setattr(connection, "SIGNIN_RATE_WAIT", 1.0)
+    arun(accounts_server.account("frank", PASSWORD))
+    session = open_window(accounts_server.url)
+    dialog = form(qtbot, session, "asks you to sign in")
+    # The server takes 5 password attempts for an account, then one every 30 s.
+    for _ in range(5):
+        sign_in(qtbot, dialog, user="frank", password="guess")
+        dialog = form(qtbot, session, "did not accept")
+        qtbot.waitUntil(lambda: dialog.sign_in_button.isEnabled())
+    sign_in(qtbot, dialog, user="frank", password="guess again")
+    form(qtbot, session, "Too many sign-in attempts")
+    qtbot.waitUntil(
+        lambda: "Too many sign-in attempts" in session.window.status_label.toolTip(),
+        timeout=10_000,
+    )
+    # Not asked again at once, not hammered: tried again after the wait, unasked.
+    attempts = session.client.attempts
+    qtbot.waitUntil(lambda: session.client.attempts > attempts, timeout=10_000)
+    assert session.client.held is None
