@@ -407,12 +407,24 @@ class ChatSession(QObject):
         w.account_add_requested.connect(self._add_requested)
         w.account_remove_requested.connect(self.remove_account)
         w.account_move_requested.connect(self.move_account)
+        w.signin_requested.connect(self._sign_in_asked)
+        w.signout_requested.connect(self._sign_out_asked)
         w.private_rooms.create_requested.connect(
             lambda room, members: self.bridge.create_private_room(room, members)
         )
         w.private_rooms.invite_requested.connect(lambda room, name: self.bridge.invite(room, name))
         self.accounts.account_reported.connect(self._account_reported)
         self.shown_changed.connect(lambda s: self.inspector.set_client(s.client))
+
+    def _sign_in_asked(self, account: str) -> None:
+        session = self.session_of(account)
+        if session is not None:
+            session.signin.ask()
+
+    def _sign_out_asked(self, account: str) -> None:
+        session = self.session_of(account)
+        if session is not None:
+            session.signin.sign_out()
 
     def _account_reported(self, account: Account, change: str) -> None:
         for session in self.sessions:

@@ -424,3 +424,38 @@ def test_too_many_attempts_say_wait_and_retry_later_on_their_own(
     attempts = session.client.attempts
     qtbot.waitUntil(lambda: session.client.attempts > attempts, timeout=10_000)
     assert session.client.held is None
+
+
+def test_sign_out_forgets_what_the_keyring_kept_and_asks(
+    open_window: Callable[..., ChatSession],
+    accounts_server: AccountsServer,
+    arun: Callable[..., Any],
+    qtbot: Any,
+    secret_service: SecretServiceBus,  # noqa: F811
+) -> None:
+    token = arun(accounts_server.account("gina"))
+    session = open_window(accounts_server.url, settings=Settings())
+    sign_in(qtbot, form(qtbot, session, "asks you to sign in"), token=token)
+    signed_in(qtbot, session, "gina")
+    account = session.shown.account.id
+    qtbot.waitUntil(
+        lambda: secret_service.lookup(service="desktop-chat", username=account) is not None,
+        timeout=10_000,
+    )
+    # The account's menu: Sign out.
+    sidebar = session.window.sidebar
+    qtbot.waitUntil(lambda: sidebar.accounts.row_of(account) >= 0)
+    menu = sidebar.account_menu(sidebar.accounts.index(sidebar.accounts.row_of(account)))
+    assert menu is not None
+    action = next(a for a in menu.actions() if a.objectName() == "signOutAction")
+    action.trigger()
+    form(qtbot, session, "asks you to sign in")
+    assert session.client.status.state is ConnectionState.OFFLINE
+    qtbot.waitUntil(
+        lambda: secret_service.lookup(service="desktop-chat", username=account) is None,
+        timeout=10_000,
+    )
+    # And the next start asks again.
+    arun(session.close())
+    again = open_window(accounts_server.url, settings=Settings())
+    form(qtbot, again, "asks you to sign in")

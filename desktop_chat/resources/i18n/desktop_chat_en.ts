@@ -1844,6 +1844,14 @@ Click to open in your browser</translation>
         <source>Remove account</source>
         <translation>Remove account</translation>
     </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Sign in…</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Sign out</translation>
+    </message>
     <message numerus="yes">
         <source>Here now (%n)</source>
         <translation>

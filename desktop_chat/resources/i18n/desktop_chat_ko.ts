@@ -1835,6 +1835,14 @@ Click to open in your browser</source>
         <source>Remove account</source>
         <translation>계정 제거</translation>
     </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>로그인…</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>로그아웃</translation>
+    </message>
     <message numerus="yes">
         <source>Here now (%n)</source>
         <translation>
