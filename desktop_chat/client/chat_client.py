@@ -736,8 +736,11 @@ class ChatClient:
         return self.info.data.get("accounts") is True
 
     def sign_in(self, credentials: Credentials | None) -> None:
-        """Sign in with these from the next attempt on, which starts at once."""
+        """Sign in with these from the next attempt on, which starts at once (a
+        connection open now is ended: it signed in otherwise)."""
         self.credentials = credentials
+        if self.status.state is ConnectionState.CONNECTED:
+            self._connection.end()
         self._connection.resume()
 
     def sign_out(self) -> None:
