@@ -459,3 +459,30 @@ def test_sign_out_forgets_what_the_keyring_kept_and_asks(
     arun(session.close())
     again = open_window(accounts_server.url, settings=Settings())
     form(qtbot, again, "asks you to sign in")
+
+
+def test_a_private_room_left_here_is_not_joined_again(
+    open_window: Callable[..., ChatSession],
+    accounts_server: AccountsServer,
+    arun: Callable[..., Any],
+    qtbot: Any,
+    no_keyring: None,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(client_signin, "PRIVATE_ROOMS_EVERY", 0.2)
+    token = arun(accounts_server.account("hana"))
+    arun(accounts_server.admin("rooms", "add", "plans", "--private", "--member", "hana"))
+    session = open_window(accounts_server.url)
+    sign_in(qtbot, form(qtbot, session, "asks you to sign in"), token=token)
+    signed_in(qtbot, session, "hana")
+    # A private room the admin made with her in it shows up on its own, locked.
+    qtbot.waitUntil(lambda: _row(session, "plans") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(_row(session, "plans").data(ConversationRole.PRIVATE)))
+    # She leaves it (the Leave button): the list of private rooms still has it,
+    # asked every 0.2 s here, but the window does not join it again.
+    session.window.select_room("plans")
+    qtbot.waitUntil(lambda: session.window.sidebar.leave_button.isEnabled())
+    qtbot.mouseClick(session.window.sidebar.leave_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _row(session, "plans") is None, timeout=10_000)
+    qtbot.wait(1000)
+    assert _row(session, "plans") is None and "plans" not in session.client.rooms
