@@ -410,10 +410,18 @@ def test_too_many_attempts_say_wait_and_retry_later_on_their_own(
     session = open_window(accounts_server.url)
     dialog = form(qtbot, session, "asks you to sign in")
     # The server takes 5 password attempts for an account, then one every 30 s.
-    for _ in range(5):
+    for tried in range(5):
         sign_in(qtbot, dialog, user="frank", password="guess")
-        dialog = form(qtbot, session, "did not accept")
-        assert dialog.sign_in_button.isEnabled()  # asked again, ready for the next try
+        # Refused (the first attempt was the one without a sign-in) and asked again.
+        qtbot.waitUntil(
+            lambda tried=tried: (
+                session.client.attempts == tried + 2
+                and session.client.held is not None
+                and dialog.sign_in_button.isEnabled()
+            ),
+            timeout=10_000,
+        )
+        assert "did not accept" in dialog.reason.text()
     sign_in(qtbot, dialog, user="frank", password="guess again")
     form(qtbot, session, "Too many sign-in attempts")
     qtbot.waitUntil(
