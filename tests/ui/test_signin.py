@@ -244,11 +244,13 @@ def test_no_keyring_and_the_file_only_i_can_read(
     sign_in(qtbot, dialog, user="carol", password=PASSWORD, remember_file=True)
     signed_in(qtbot, session, "carol")
     path = session.vault.path
-    qtbot.waitUntil(path.exists, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(str(path) in t and "only you can read" in t for t in system_lines(session)),
+        timeout=10_000,
+    )
     assert path.stat().st_mode & 0o777 == 0o600
     kept = json.loads(path.read_text())
     assert kept[session.shown.account.id]["password"] == PASSWORD
-    assert any(str(path) in t and "only you can read" in t for t in system_lines(session))
     # Only that file holds it.
     assert files_holding(PASSWORD, *app_folders()) == [path]
     # The next start signs in from the file.
