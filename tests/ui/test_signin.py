@@ -14,10 +14,12 @@ import json
 import logging
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt
 
@@ -167,8 +169,20 @@ def test_sign_in_with_a_password_kept_in_the_keyring(
     qtbot: Any,
     secret_service: SecretServiceBus,  # noqa: F811
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # Which threads the keyring is called on (a D-Bus round trip each: never the Qt thread's).
+    backend = keyring.get_keyring()
+    on_main: list[bool] = []
+    for method in ("get_password", "set_password"):
+        real = getattr(backend, method)
+
+        def called(*args: Any, real: Any = real) -> Any:
+            on_main.append(threading.current_thread() is threading.main_thread())
+            return real(*args)
+
+        monkeypatch.setattr(backend, method, called)
     arun(accounts_server.account("alice", PASSWORD))
     session = open_window(accounts_server.url, settings=Settings())
     dialog = form(qtbot, session, "asks you to sign in")
@@ -203,6 +217,7 @@ def test_sign_in_with_a_password_kept_in_the_keyring(
     signed_in(qtbot, again, "alice")
     assert again.shown.signin.dialog is None
     assert files_holding(PASSWORD, *app_folders()) == []
+    assert len(on_main) >= 3 and not any(on_main), on_main  # probe, save, load
 
 
 def test_sign_in_with_a_token_and_no_keyring(
