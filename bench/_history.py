@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from desktop_chat.accounts.store import AccountStore
@@ -75,6 +77,7 @@ WORDS = [
 # particle or ending half the time; English-like syllables), and lengths
 # like chat's: mostly a few words, sometimes a long line.
 VOCABULARY = 12_000
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 _ENGLISH = str.split(
     "the i you to a it is and that we for in on this be ok do can have not"
     " what are just so will yes no was with me my but get it's if at all"
@@ -156,6 +159,47 @@ class Lines:
         if rng.random() < 0.3:
             words[-1] += rng.choice("?!.~")
         return " ".join(words)
+
+
+def query_kinds(seed: int = 1) -> dict[str, Callable[[], str]]:
+    """Queries sampled from lines of the corpus (the lines of `fill`'s seed,
+    in the file), as people type them; "nowhere" is in no line."""
+    lines = Lines(seed)
+    rng = random.Random(seed + 1000)
+
+    def token(korean: bool, least: int = 1) -> str:
+        while True:
+            words = lines.line().rstrip("?!.~").split()
+            fit = [
+                w
+                for w in words
+                if (bool(_HANGUL.search(w)) == korean) and len(w) >= least and w.isalnum()
+            ]
+            if fit:
+                return rng.choice(fit)
+
+    def inside(least: int) -> str:
+        word = token(True, least)
+        start = rng.randrange(len(word) - least + 1)
+        return word[start : start + least]
+
+    def two_words() -> str:
+        while True:
+            words = lines.line().rstrip("?!.~").split()
+            if len(words) >= 2:
+                start = rng.randrange(len(words) - 1)
+                return " ".join(words[start : start + 2])
+
+    return {
+        "Latin word": lambda: token(False),
+        "Latin prefix, 1-3 letters (typing)": lambda: token(False)[: rng.randint(1, 3)],
+        "Korean word as written (with its particle)": lambda: token(True),
+        "one Hangul syllable": lambda: inside(1),
+        "two syllables inside a word (점심 in 점심은)": lambda: inside(2),
+        "three syllables inside a word": lambda: inside(3),
+        "two words": two_words,
+        "nowhere (zebra42, 뷁뷁)": lambda: rng.choice(["zebra", "뷁뷁"]) + str(rng.randint(0, 99)),
+    }
 
 
 def _zipf_cumulative(count: int, exponent: float = 1.0) -> list[float]:

@@ -13,10 +13,14 @@ one table of costs and one of query times. The designs:
 - trigram: FTS5 trigram over the table's text (external content), queries
   under 3 characters by LIKE (versions up to 3 of the history);
 - words + CJK syllables: FTS5 unicode61, contentless, every CJK character
-  a word of its own (client/history.py `fts_text`, this version; queried
-  through `History.search` itself);
+  a word of its own, queried as phrases;
 - words + CJK bigrams: the same with every two neighbouring CJK characters
   a word (one alone: a word too); one syllable is a prefix query;
+- syllables, no positions: the first, detail=none (no positions, no
+  phrases: an AND of words, CJK runs checked in the text);
+- syllables + bigrams, no positions (this version, client/history.py
+  `fts_text` and its query, a Latin prefix asked as an OR of the words it
+  begins, one-letter prefixes from a prefix index);
 - words only: FTS5 unicode61 over the text as written (Korean words with
   their particles are whole words: the cost floor, not a design that finds
   점심 in 점심은).
@@ -28,27 +32,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import re
 import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from bench._common import fmt_ms, median, percentile
-from bench._history import Lines, fill
-from desktop_chat.client.history import _CJK, FTS, _fts_query, fts_text
+from bench._history import fill, query_kinds
+from desktop_chat.client.history import _CJK, FTS, _expand, _fts_query, fts_text
 
-FTS_TABLE = "text, content='', columnsize=0, detail=none, tokenize='unicode61'"
+FTS_TABLE = "text, content='', columnsize=0, detail=none, tokenize='unicode61'"  # + --prefix
 
 ACCOUNT = "bench"
 ROOMS = ["", "garden", "ops", "random", "team"]
 LIMIT = 200
 CHUNK = 100_000
 _RUN = re.compile(f"[{_CJK}]+")
-_HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 def _bigrams(run: re.Match[str]) -> str:
@@ -223,10 +224,13 @@ class BothNone(Design):
         also = "".join(" AND instr(m.text, ?)" for _ in asked.runs)
         if asked.like:
             also += " AND m.text LIKE ?"
+        match = _expand(db, asked)
+        if match is None:
+            return []
         return db.execute(
             _JOIN.format(also=also),
             (
-                asked.match,
+                match,
                 ACCOUNT,
                 *asked.runs,
                 *([f"%{query}%"] if asked.like else []),
@@ -244,52 +248,13 @@ class WordsNone(Words):
         return db.execute(_JOIN.format(also=""), (match, ACCOUNT, LIMIT)).fetchall()
 
 
-def query_kinds(seed: int = 1) -> dict[str, Callable[[], str]]:
-    """Queries sampled from lines of the corpus (the lines of `fill`'s seed,
-    in the file), as people type them; "nowhere" is in no line."""
-    lines = Lines(seed)
-    rng = random.Random(seed + 1000)
-
-    def token(korean: bool, least: int = 1) -> str:
-        while True:
-            words = lines.line().rstrip("?!.~").split()
-            fit = [
-                w
-                for w in words
-                if (bool(_HANGUL.search(w)) == korean) and len(w) >= least and w.isalnum()
-            ]
-            if fit:
-                return rng.choice(fit)
-
-    def inside(least: int) -> str:
-        word = token(True, least)
-        start = rng.randrange(len(word) - least + 1)
-        return word[start : start + least]
-
-    def two_words() -> str:
-        while True:
-            words = lines.line().rstrip("?!.~").split()
-            if len(words) >= 2:
-                start = rng.randrange(len(words) - 1)
-                return " ".join(words[start : start + 2])
-
-    return {
-        "Latin word": lambda: token(False),
-        "Latin prefix, 1-3 letters (typing)": lambda: token(False)[: rng.randint(1, 3)],
-        "Korean word as written (with its particle)": lambda: token(True),
-        "one Hangul syllable": lambda: inside(1),
-        "two syllables inside a word (점심 in 점심은)": lambda: inside(2),
-        "three syllables inside a word": lambda: inside(3),
-        "two words": two_words,
-        "nowhere (zebra42, 뷁뷁)": lambda: rng.choice(["zebra", "뷁뷁"]) + str(rng.randint(0, 99)),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=100)
-    parser.add_argument("--designs", default="trigram,syllables,bigrams,words")
+    parser.add_argument(
+        "--designs", default="trigram,syllables,bigrams,syllables-none,both-none,words-none"
+    )
     parser.add_argument("--prefix", default="", help="FTS5 prefix indexes, e.g. '1 2 3'")
     args = parser.parse_args(argv)
     chosen: dict[str, type[Design]] = {

@@ -86,6 +86,7 @@ INDEX_CHUNK = 2_000  # rows indexed per transaction (then the queue is looked at
 BUSY_TIMEOUT_MS = 5000  # the writer waits this long for another window's writer
 SCRUB_TRIES = 50  # checkpoints tried after a deletion before waiting for an idle moment
 SCRUB_WAIT = 0.02  # seconds between those tries
+EXPAND_WORDS = 400  # a Latin prefix is asked as the OR of at most this many words
 
 # The search index (version 4; versions up to 3 had a trigram index over the
 # table's text). Its trigger calls fts_text (`FTS_FUNCTION`), which every
@@ -93,7 +94,7 @@ SCRUB_WAIT = 0.02  # seconds between those tries
 FTS_FUNCTION = "chat_fts_text"
 FTS = f"""
 CREATE VIRTUAL TABLE messages_fts USING fts5(
-    text, content='', columnsize=0, detail=none, tokenize='unicode61'
+    text, content='', columnsize=0, detail=none, prefix='1', tokenize='unicode61'
 );
 CREATE TRIGGER messages_unindexed AFTER DELETE ON messages
 WHEN old.seq <= (SELECT upto FROM fts_progress) BEGIN
@@ -327,11 +328,14 @@ class _Query:
     (`runs`: every CJK run of three or more characters, which its bigrams
     alone could find apart; `like`: the whole query as typed, when it has
     symbols, which the index does not see). The index keeps no positions
-    (detail=none: a third of the size), so words are found in any order."""
+    (detail=none: a third of the size), so words are found in any order.
+    `prefix`: the last word, when it is a Latin one of two or more ASCII
+    characters (`_expand`), else "" (FTS5's own prefix query)."""
 
     match: str | None
     runs: tuple[str, ...]
     like: bool
+    prefix: str = ""
 
 
 def _fts_query(query: str) -> _Query:
@@ -341,10 +345,41 @@ def _fts_query(query: str) -> _Query:
     if not tokens:
         return _Query(None, (), True)
     match = " ".join(f'"{token}"' for token in tokens)
-    if not _CJK_RUN.fullmatch(tokens[-1][-1]):
+    last, prefix = tokens[-1], ""
+    if not _CJK_RUN.fullmatch(last[-1]):
         match += "*"
+        if len(last) >= 2 and last.isascii():
+            prefix = last.lower()
     runs = tuple(run for run in _CJK_RUN.findall(query) if len(run) > 2)
-    return _Query(match, runs, bool(_SYMBOL.search(query)))
+    return _Query(match, runs, bool(_SYMBOL.search(query)), prefix)
+
+
+def _expand(db: sqlite3.Connection, asked: _Query) -> str | None:
+    """The match with its last word, a prefix, as the OR of the words of the
+    index that begin with it (at most EXPAND_WORDS of them; else the prefix
+    query as it is). FTS5 answers a prefix query by merging the whole lists
+    of rows of every such word before it gives the first row: "the*" at a
+    million lines reads every line with "the". An OR of the words reads each
+    list from its newest end and stops at the results wanted."""
+    assert asked.match is not None
+    if not asked.prefix:
+        return asked.match
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.messages_vocab"
+        " USING fts5vocab(main, messages_fts, row)"
+    )
+    end = asked.prefix[:-1] + chr(ord(asked.prefix[-1]) + 1)
+    words = db.execute(
+        "SELECT term FROM temp.messages_vocab WHERE term >= ? AND term < ? LIMIT ?",
+        (asked.prefix, end, EXPAND_WORDS + 1),
+    ).fetchall()
+    if len(words) > EXPAND_WORDS:
+        return asked.match
+    if not words:
+        return None
+    head = asked.match[: asked.match.rindex('"', 0, -2)]
+    either = " OR ".join(f'"{word}"' for (word,) in words)
+    return f"{head}AND ({either})" if head else f"({either})"
 
 
 def _with_functions(db: sqlite3.Connection) -> sqlite3.Connection:
@@ -943,19 +978,24 @@ class History:
                 if asked.like:
                     also += " AND m.text LIKE ? ESCAPE '\\'"
                 try:
-                    rows += db.execute(
-                        f"SELECT {_M_COLUMNS} FROM messages_fts"
-                        f" JOIN messages AS m ON m.seq = messages_fts.rowid"
-                        f" WHERE messages_fts MATCH ? AND {where}{also}"
-                        f" ORDER BY messages_fts.rowid DESC LIMIT ?",
-                        [
-                            asked.match,
-                            *params,
-                            *asked.runs,
-                            *([pattern] if asked.like else []),
-                            limit - len(rows),
-                        ],
-                    ).fetchall()
+                    match = _expand(db, asked)
+                    rows += (
+                        []
+                        if match is None
+                        else db.execute(
+                            f"SELECT {_M_COLUMNS} FROM messages_fts"
+                            f" JOIN messages AS m ON m.seq = messages_fts.rowid"
+                            f" WHERE messages_fts MATCH ? AND {where}{also}"
+                            f" ORDER BY messages_fts.rowid DESC LIMIT ?",
+                            [
+                                match,
+                                *params,
+                                *asked.runs,
+                                *([pattern] if asked.like else []),
+                                limit - len(rows),
+                            ],
+                        ).fetchall()
+                    )
                 except sqlite3.OperationalError:  # a word the index splits in two
                     log.warning("search fell back to reading every line", exc_info=True)
                     rows += db.execute(
