@@ -82,7 +82,7 @@ COMMIT_EVERY = 0.5  # seconds a batch may wait for more before it is committed
 COMMIT_ROWS = 500  # rows that are committed at once without waiting
 INDEX_IDLE = 0.25  # seconds without a batch before the writer indexes for search
 WRITER_NICE = 10  # how much lower the writer thread runs than the window (Linux)
-INDEX_CHUNK = 2_000  # rows indexed per transaction (then the queue is looked at again)
+INDEX_CHUNK = 10_000  # rows indexed per transaction (then the queue is looked at again)
 BUSY_TIMEOUT_MS = 5000  # the writer waits this long for another window's writer
 SCRUB_TRIES = 50  # checkpoints tried after a deletion before waiting for an idle moment
 SCRUB_WAIT = 0.02  # seconds between those tries
@@ -390,21 +390,23 @@ def _with_functions(db: sqlite3.Connection) -> sqlite3.Connection:
 
 def index_rows(db: sqlite3.Connection, after: int, count: int) -> int | None:
     """Index the `count` rows after seq `after` (in the caller's transaction);
-    the last seq indexed, None if there was none. One statement over one JSON
-    array: SQLite takes it apart with the GIL released."""
-    rows = db.execute(
-        f"SELECT seq, substr(text, 1, {INDEXED_CHARS}) FROM messages WHERE seq > ?"
-        " ORDER BY seq LIMIT ?",
+    the last seq indexed, None if there was none. One statement, in SQLite
+    with the GIL released: a text of ASCII alone (most of a flood) is the
+    index's text as it is; only the others are handed to fts_text."""
+    last = db.execute(
+        "SELECT max(seq) FROM (SELECT seq FROM messages WHERE seq > ? ORDER BY seq LIMIT ?)",
         (after, count),
-    ).fetchall()
-    if not rows:
+    ).fetchone()[0]
+    if last is None:
         return None
-    db.execute(
-        "INSERT INTO messages_fts (rowid, text) SELECT r.value ->> 0, r.value ->> 1"
-        " FROM json_each(?) AS r",
-        (json.dumps([(seq, fts_text(text)) for seq, text in rows], ensure_ascii=False),),
+    _with_functions(db).execute(
+        "INSERT INTO messages_fts (rowid, text) SELECT seq,"
+        " CASE WHEN length(CAST(text AS BLOB)) = length(text)"
+        f" THEN substr(text, 1, {INDEXED_CHARS}) ELSE {FTS_FUNCTION}(text) END"
+        " FROM messages WHERE seq > ? AND seq <= ?",
+        (after, last),
     )
-    return int(rows[-1][0])
+    return int(last)
 
 
 def spans_of(text: str, query: str) -> tuple[tuple[int, int], ...]:
