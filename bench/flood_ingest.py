@@ -24,7 +24,7 @@ round after round, so the baseline and the app share the machine's state.
 
 Printed per mode (median over rounds): messages/s from the flood command
 to done, CPU µs per message (the receiver process, until done), the CPU
-until the process is idle again (sampled until it has used at most 2% of a
+until the process is idle again (sampled until it has used at most 5% of a
 core for 1.5 s: the history's indexing after the flood included; its ratio
 to the raw client's, issue #23), the Qt loop stall
 (lateness of a 10 ms timer: p50, p99, max), and the ratio to the raw
