@@ -203,7 +203,7 @@ def version_3_file(path: Path, texts: list[str]) -> None:
 
 def test_a_version_3_history_gets_the_new_index_built_from_its_lines(tmp_path: Path) -> None:
     path = tmp_path / "history.db"
-    version_3_file(path, ORDER * 300)  # 5,100 lines: three chunks of the writer
+    version_3_file(path, ORDER * 300)  # 5,100 lines
     history = History(path)
     assert history.db.execute("PRAGMA user_version").fetchone()[0] == 4
     schema = " ".join(r[0] for r in history.db.execute("SELECT sql FROM sqlite_schema") if r[0])
