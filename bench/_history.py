@@ -18,7 +18,7 @@ from pathlib import Path
 
 from desktop_chat.accounts.store import AccountStore
 from desktop_chat.client.channels import Channels, ChannelStore
-from desktop_chat.client.history import SCHEMA, VERSION, index_rows
+from desktop_chat.client.history import SCHEMA, VERSION, index_rows, settle_index
 from desktop_chat.client.local_db import open_client_db, slot_key
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import ServerTarget, parse_server_url
@@ -262,6 +262,8 @@ def fill(
         upto = last
         db.execute("UPDATE fts_progress SET upto = ?", (upto,))
         db.execute("COMMIT")
+    if index:  # as the writer leaves it once idle: the index's segments merged
+        settle_index(db)
     db.execute("BEGIN")
     # The sidebar as the window left it: every conversation restored at start.
     db.execute(

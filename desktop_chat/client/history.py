@@ -54,7 +54,7 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from operator import attrgetter
@@ -87,6 +87,8 @@ BUSY_TIMEOUT_MS = 5000  # the writer waits this long for another window's writer
 SCRUB_TRIES = 50  # checkpoints tried after a deletion before waiting for an idle moment
 SCRUB_WAIT = 0.02  # seconds between those tries
 EXPAND_WORDS = 400  # a Latin prefix is asked as the OR of at most this many words
+MERGE_PAGES = 400  # index pages one idle merge step writes (a few tens of ms), see settle_index
+USERMERGE = 2  # segments of one level that an idle merge step merges into one
 
 # The search index (version 4; versions up to 3 had a trigram index over the
 # table's text). Its trigger calls fts_text (`FTS_FUNCTION`), which every
@@ -409,6 +411,38 @@ def index_rows(db: sqlite3.Connection, after: int, count: int) -> int | None:
     return int(last)
 
 
+def settle_index(db: sqlite3.Connection, go_on: Callable[[], bool] = lambda: True) -> bool:
+    """Merge the search index's segments, MERGE_PAGES at a time (one
+    transaction each, in autocommit), while `go_on()` says so and there is
+    work; whether it is all done.
+
+    Why: FTS5 reads a query's every word in every segment of the index, and
+    each commit of the writer leaves a segment; its own merging during
+    writes (automerge, 4 a level) leaves tens of them at a million rows,
+    and the reads of them all were the tail of a Latin query (25 ms p99 at
+    a million, 85-191 ms at ten). With usermerge 2, a step merges only the
+    segments of a level that has two or more, so once settled each level
+    holds one: a few segments, of sizes growing by level, and a new flood's
+    segments are merged with each other and then with the smallest big
+    one, never the whole index again ('optimize' rewrites it all: 4 s of
+    CPU at a million). The steps run back to back (their CPU is part of
+    what a flood costs until idle) and stop as soon as `go_on()` says a
+    batch is waiting."""
+    row = db.execute("SELECT v FROM messages_fts_config WHERE k = 'usermerge'").fetchone()
+    if row is None or row[0] != USERMERGE:
+        db.execute(
+            "INSERT INTO messages_fts (messages_fts, rank) VALUES ('usermerge', ?)", (USERMERGE,)
+        )
+    while go_on():
+        before = db.total_changes
+        db.execute(
+            "INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)", (MERGE_PAGES,)
+        )
+        if db.total_changes - before < 2:  # FTS5's sign that the step found nothing to do
+            return True
+    return False
+
+
 def spans_of(text: str, query: str) -> tuple[tuple[int, int], ...]:
     """Where `query` is in `text`, ignoring case, as (start, length) pairs (at most 20)."""
     if not query:
@@ -533,7 +567,7 @@ class History:
                 try:
                     first = self._queue.get(timeout=None if indexed else INDEX_IDLE)
                 except queue.Empty:
-                    indexed = not self._index(db)
+                    indexed = not self._index(db) and self._settle(db)
                     if self._scrub_due is not None:
                         indexed = False
                         self._scrub(db)
@@ -578,6 +612,15 @@ class History:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             return False
+
+    def _settle(self, db: sqlite3.Connection) -> bool:
+        """Merge the search index's segments while nothing waits (settle_index);
+        whether it is done (else the writer comes back to it when idle)."""
+        try:
+            return settle_index(db, self._queue.empty)
+        except sqlite3.Error:
+            log.warning("could not merge the search index", exc_info=True)
+            return True
 
     def _commit(self, db: sqlite3.Connection, ops: list[tuple[object, ...] | None]) -> bool:
         running = True

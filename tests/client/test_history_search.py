@@ -6,6 +6,7 @@ the version with the trigram index brought over."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,6 @@ def history(tmp_path: Path) -> History:
 
 def wait_indexed(history: History, timeout: float = 10.0) -> None:
     """Until the writer has indexed every row (it does so when idle)."""
-    import time
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         upto, last = history.db.execute(
@@ -217,5 +216,37 @@ def test_a_version_3_history_gets_the_new_index_built_from_its_lines(tmp_path: P
     assert len(history.search("s", "hel", limit=1000)) == 600
     assert found(history, "ello") == []  # answered by the new index
     assert history.search("s", "hello")[0].message.text == "Hello everyone, lunch at noon"
+    history.db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")
+    history.close()
+
+
+def index_segments(history: History) -> int:
+    """Segments of the search index: a query reads each of its words in each."""
+    return int(
+        history.db.execute("SELECT count(DISTINCT segid) FROM messages_fts_idx").fetchone()[0]
+    )
+
+
+def test_the_index_stays_in_few_segments_after_many_small_writes(tmp_path: Path) -> None:
+    """Each time the writer indexes it leaves a segment; merged when idle
+    (settle_index), a history written in many sittings is searched in one
+    or two, not in one per sitting (a query's tail at a million lines)."""
+    history = History(tmp_path / "history.db")
+    written = 0
+    for sitting in range(40):
+        lines = [other(f"lunch at noon {sitting} word{i} the{i % 7}") for i in range(100)]
+        history.add("s", "", lines)
+        history.flush()
+        written += len(lines)
+        wait_indexed(history)
+    deadline = time.monotonic() + 10
+    while index_segments(history) > 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert index_segments(history) <= 2
+    assert len(history.search("s", "lunch", limit=5000)) == written
+    assert len(history.search("s", "the3", limit=5000)) == 40 * 14
+    assert [h.message.text for h in history.search("s", "word99 39")] == [
+        "lunch at noon 39 word99 the1"
+    ]
     history.db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")
     history.close()
