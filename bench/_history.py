@@ -18,7 +18,7 @@ from pathlib import Path
 
 from desktop_chat.accounts.store import AccountStore
 from desktop_chat.client.channels import Channels, ChannelStore
-from desktop_chat.client.history import SCHEMA, VERSION, index_rows, settle_index
+from desktop_chat.client.history import NEW_ACCOUNT_KEY, SCHEMA, VERSION, index_rows, settle_index
 from desktop_chat.client.local_db import open_client_db, slot_key
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import ServerTarget, parse_server_url
@@ -228,12 +228,14 @@ def fill(
     path.parent.mkdir(parents=True, exist_ok=True)
     db = open_or_move_aside(path, SCHEMA, VERSION, check=False).connection
     db.execute("PRAGMA cache_size=-65536")
+    db.execute(NEW_ACCOUNT_KEY, (account,))
+    key = db.execute("SELECT key FROM account_keys WHERE account = ?", (account,)).fetchone()[0]
     now = time.time() - count
     step = 100_000
     for base in range(0, count, step):
         rows = [
             (
-                account,
+                key,
                 rooms[i % len(rooms)],
                 new_id(),
                 "other",

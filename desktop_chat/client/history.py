@@ -76,7 +76,7 @@ from desktop_chat.storage.sqlite import OpenedDatabase, open_or_move_aside
 
 log = logging.getLogger(__name__)
 
-VERSION = 4
+VERSION = 5
 INDEXED_CHARS = 65_536
 COMMIT_EVERY = 0.5  # seconds a batch may wait for more before it is committed
 COMMIT_ROWS = 500  # rows that are committed at once without waiting
@@ -104,6 +104,23 @@ WHEN old.seq <= (SELECT upto FROM fts_progress) BEGIN
     VALUES ('delete', old.seq, {FTS_FUNCTION}(old.text));
 END
 """
+# Version 5: the rows keep an account by a short key ('#1', `account_keys`),
+# not by its id: the id (16 characters, a server's URL for a version 1 line)
+# was in every row and in every entry of the conversation index, a fifth of
+# the file at a million lines. A version 4 file's accounts keep their id as
+# their key, so no row is rewritten (`MIGRATIONS[4]`: seconds at a million,
+# at start); accounts new to it get short ones.
+_KEYS = """
+CREATE TABLE account_keys (account TEXT PRIMARY KEY, key TEXT NOT NULL UNIQUE) WITHOUT ROWID
+"""
+# A statement's account, given as its id: the rows' key for it (NULL, so no
+# row, for an account that has kept nothing).
+_KEY = "(SELECT key FROM account_keys WHERE account = ?)"
+_KEY1 = "(SELECT key FROM account_keys WHERE account = ?1)"
+NEW_ACCOUNT_KEY = (
+    "INSERT OR IGNORE INTO account_keys (account, key)"
+    " VALUES (?, '#' || (SELECT count(*) + 1 FROM account_keys))"
+)
 _LEGACY = """
 CREATE TABLE legacy_servers (server TEXT PRIMARY KEY)
 """
@@ -128,6 +145,7 @@ CREATE UNIQUE INDEX messages_own ON messages (account, id) WHERE kind = 'own';
 CREATE TABLE fts_progress (upto INTEGER NOT NULL);
 INSERT INTO fts_progress (upto) VALUES (0);
 {FTS};
+{_KEYS};
 CREATE TABLE conversation_state (
     account TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -163,6 +181,11 @@ SELECT DISTINCT account FROM messages UNION SELECT account FROM conversation_sta
     3: "DROP TRIGGER messages_unindexed; DROP TABLE messages_fts;"
     + FTS
     + "; UPDATE fts_progress SET upto = 0",
+    4: _KEYS
+    + """;
+INSERT INTO account_keys (account, key)
+SELECT DISTINCT account, account FROM messages UNION SELECT server, server FROM legacy_servers
+""",
 }
 
 _KINDS = {kind.value: kind for kind in Kind}
@@ -170,14 +193,14 @@ _STATES = {state.value: state for state in DeliveryState}
 _INSERT_JSON = (
     "INSERT OR IGNORE INTO messages"
     " (account, room, id, kind, sender, text, ts, state, error, extra)"
-    " SELECT ?1, ?2, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3,"
+    f" SELECT {_KEY1}, ?2, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3,"
     " r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7 FROM json_each(?3) AS r"
 )
 _COLUMNS = "room, id, kind, sender, text, ts, state, error, extra, seq"
 # A kept line of a conversation known here as ?3 (ours also by the server's
 # id), newest first: a change or a reply's quote is mostly of a recent line.
 _FIND_LINE = (
-    f"SELECT {_COLUMNS} FROM messages WHERE account = ?1 AND room = ?2"
+    f"SELECT {_COLUMNS} FROM messages WHERE account = {_KEY1} AND room = ?2"
     " AND (id = ?3 OR (kind = 'own' AND extra ->> '$.server_id' = ?3)) ORDER BY seq DESC"
 )
 _M_COLUMNS = "m.room, m.id, m.kind, m.sender, m.text, m.ts, m.state, m.error, m.extra, m.seq"
@@ -501,6 +524,7 @@ class History:
         )
         self.seq_of: dict[str, int] = {}  # id -> seq of the rows read from the file
         self._queue: queue.SimpleQueue[tuple[object, ...] | None] = queue.SimpleQueue()
+        self._keyed: set[str] = set()  # accounts the writer knows have a key (account_keys)
         self._thread = threading.Thread(target=self._write, name="history-writer", daemon=True)
         self._thread.start()
         self._closed = False
@@ -637,13 +661,17 @@ class History:
                     _keep_offsets(db, account, messages)  # type: ignore[arg-type]
                     # One statement for the batch: SQLite takes it apart (json_each)
                     # with the GIL released, instead of one bind per row with it held.
+                    if account not in self._keyed:  # the account's first line here
+                        db.execute(NEW_ACCOUNT_KEY, (account,))
+                        self._keyed.add(account)  # type: ignore[arg-type]
                     db.execute(_INSERT_JSON, (account, room, _batch_json(messages)))  # type: ignore[arg-type]
                 elif op[0] == "state":
                     account, update = op[1], op[2]
                     assert isinstance(update, DeliveryUpdate)
                     if update.state is DeliveryState.DISCARDED:
                         db.execute(
-                            "DELETE FROM messages WHERE account = ? AND id = ? AND kind = 'own'",
+                            f"DELETE FROM messages WHERE account = {_KEY}"
+                            " AND id = ? AND kind = 'own'",
                             (account, update.id),
                         )
                         continue
@@ -651,14 +679,14 @@ class History:
                         db.execute(
                             "UPDATE messages SET extra = json_set(coalesce(extra, '{}'),"
                             " '$.attachment', json(?))"
-                            " WHERE account = ? AND id = ? AND kind = 'own'",
+                            f" WHERE account = {_KEY} AND id = ? AND kind = 'own'",
                             (json.dumps(update.attachment.to_wire()), account, update.id),
                         )
                     if update.server_id:
                         db.execute(
                             "UPDATE messages SET state = ?, error = ?,"
                             " extra = json_set(coalesce(extra, '{}'), '$.server_id', ?)"
-                            " WHERE account = ? AND id = ? AND kind = 'own'",
+                            f" WHERE account = {_KEY} AND id = ? AND kind = 'own'",
                             (
                                 update.state.value,
                                 update.error,
@@ -670,7 +698,7 @@ class History:
                     else:
                         db.execute(
                             "UPDATE messages SET state = ?, error = ?"
-                            " WHERE account = ? AND id = ? AND kind = 'own'",
+                            f" WHERE account = {_KEY} AND id = ? AND kind = 'own'",
                             (update.state.value, update.error, account, update.id),
                         )
                 elif op[0] == "change":
@@ -693,6 +721,7 @@ class History:
             log.exception("could not keep %d history operations", len(ops))
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
+            self._keyed.clear()  # a key made in this transaction is gone with it
             # Whatever came after the failing one is lost too, but not the
             # stop (close would wait for the writer in vain) nor the flushes.
             running = None not in ops
@@ -804,7 +833,7 @@ class History:
         db.execute(
             "DELETE FROM messages WHERE seq IN (SELECT seq FROM (SELECT seq, row_number()"
             " OVER (PARTITION BY room, id ORDER BY seq) AS n FROM messages"
-            " WHERE account = ?1 AND kind = 'other') WHERE n > 1)",
+            f" WHERE account = {_KEY1} AND kind = 'other') WHERE n > 1)",
             (server,),
         )
         # Another window's copies of a window's own messages: among the lines
@@ -814,20 +843,22 @@ class History:
             " OVER (PARTITION BY o.room, o.sender, o.text, CAST(o.ts / 10 AS INTEGER)"
             " ORDER BY o.seq) AS n, w.owns FROM messages AS o JOIN (SELECT room, sender,"
             " text, CAST(ts / 10 AS INTEGER) AS span, count(*) AS owns FROM messages"
-            " WHERE account = ?1 AND kind = 'own' GROUP BY room, sender, text, span) AS w"
+            f" WHERE account = {_KEY1} AND kind = 'own' GROUP BY room, sender, text, span) AS w"
             " ON o.room = w.room AND o.sender = w.sender AND o.text = w.text"
             " AND CAST(o.ts / 10 AS INTEGER) = w.span"
-            " WHERE o.account = ?1 AND o.kind = 'other') WHERE n <= owns)",
+            f" WHERE o.account = {_KEY1} AND o.kind = 'other') WHERE n <= owns)",
             (server,),
         )
         db.execute(
             "UPDATE messages SET kind = 'other', state = NULL, error = ''"
-            " WHERE account = ? AND kind = 'own' AND sender != ?",
+            f" WHERE account = {_KEY} AND kind = 'own' AND sender != ?",
             (server, name),
         )
         db.execute("DELETE FROM legacy_servers WHERE server = ?", (server,))
         return int(
-            db.execute("SELECT count(*) FROM messages WHERE account = ?", (server,)).fetchone()[0]
+            db.execute(
+                f"SELECT count(*) FROM messages WHERE account = {_KEY}", (server,)
+            ).fetchone()[0]
         )
 
     # ---- reading (the thread that made it) ---------------------------------------
@@ -872,7 +903,7 @@ class History:
     def last(self, account: str, room: str, count: int) -> list[Message]:
         """The newest `count` messages of a conversation, oldest first."""
         rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = {_KEY} AND room = ?"
             " ORDER BY seq DESC LIMIT ?",
             (account, room, count),
         ).fetchall()
@@ -882,7 +913,7 @@ class History:
         """Up to `count` messages of the conversation older than `message_id`
         (a message read from the file, or else one of this run), oldest first."""
         rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq < ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = {_KEY} AND room = ? AND seq < ?"
             " ORDER BY seq DESC LIMIT ?",
             (account, room, self._seq(message_id), count),
         ).fetchall()
@@ -905,12 +936,12 @@ class History:
         if found is None or found >= bound:
             return []
         start = self.db.execute(
-            "SELECT min(seq) FROM (SELECT seq FROM messages WHERE account = ? AND room = ?"
+            f"SELECT min(seq) FROM (SELECT seq FROM messages WHERE account = {_KEY} AND room = ?"
             " AND seq <= ? ORDER BY seq DESC LIMIT ?)",
             (account, room, found, older + 1),
         ).fetchone()[0]
         rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq >= ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = {_KEY} AND room = ? AND seq >= ?"
             " AND seq < ? ORDER BY seq LIMIT ?",
             (account, room, start, bound, most + 1),
         ).fetchall()
@@ -924,8 +955,8 @@ class History:
             after = 0
             while True:
                 rows = db.execute(
-                    f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq > ?"
-                    " ORDER BY seq LIMIT ?",
+                    f"SELECT {_COLUMNS} FROM messages WHERE account = {_KEY} AND room = ?"
+                    " AND seq > ? ORDER BY seq LIMIT ?",
                     (account, room, after, batch),
                 ).fetchall()
                 if not rows:
@@ -950,19 +981,19 @@ class History:
             None
             if seq is None
             else self.db.execute(
-                "SELECT room FROM messages WHERE seq = ? AND account = ?", (seq, account)
+                f"SELECT room FROM messages WHERE seq = ? AND account = {_KEY}", (seq, account)
             ).fetchone()
         )
         if row is None:
             return "", []
         room = str(row[0])
         older = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq <= ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = {_KEY} AND room = ? AND seq <= ?"
             " ORDER BY seq DESC LIMIT ?",
             (account, room, seq, count + 1),
         ).fetchall()
         newer = self.db.execute(
-            f"SELECT {_COLUMNS} FROM messages WHERE account = ? AND room = ? AND seq > ?"
+            f"SELECT {_COLUMNS} FROM messages WHERE account = {_KEY} AND room = ? AND seq > ?"
             " ORDER BY seq LIMIT ?",
             (account, room, seq, count),
         ).fetchall()
@@ -999,7 +1030,7 @@ class History:
         # them, the table itself does (rowid order), stopping at `limit`
         # matches: "+" keeps SQLite from the conversation index, which would
         # read every row of the server and sort them.
-        where = "+m.account = ?" if room is None else "m.account = ? AND m.room = ?"
+        where = f"+m.account = {_KEY}" if room is None else f"m.account = {_KEY} AND m.room = ?"
         params: list[object] = [account]
         if room is not None:
             params.append(room)

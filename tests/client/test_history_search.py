@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.client.history import SCHEMA, History
+from desktop_chat.client.history import FTS_FUNCTION, SCHEMA, VERSION, History, fts_text
 from desktop_chat.protocol.messages import Change, ChangeType, Kind, Message
 
 
@@ -204,7 +204,7 @@ def test_a_version_3_history_gets_the_new_index_built_from_its_lines(tmp_path: P
     path = tmp_path / "history.db"
     version_3_file(path, ORDER * 300)  # 5,100 lines
     history = History(path)
-    assert history.db.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert history.db.execute("PRAGMA user_version").fetchone()[0] == VERSION
     schema = " ".join(r[0] for r in history.db.execute("SELECT sql FROM sqlite_schema") if r[0])
     assert "trigram" not in schema
     # Found while the index is rebuilt (the rows not indexed yet are read
@@ -248,5 +248,62 @@ def test_the_index_stays_in_few_segments_after_many_small_writes(tmp_path: Path)
     assert [h.message.text for h in history.search("s", "word99 39")] == [
         "lunch at noon 39 word99 the1"
     ]
+    history.db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")
+    history.close()
+
+
+def version_4_file(path: Path, texts: list[str]) -> None:
+    """A history as version 4 wrote it: every row with its account's id."""
+    start = SCHEMA.index("CREATE TABLE account_keys")
+    end = SCHEMA.index("CREATE TABLE conversation_state")
+    db = sqlite3.connect(path, isolation_level=None)
+    db.create_function(FTS_FUNCTION, 1, fts_text)
+    db.executescript(SCHEMA[:start] + SCHEMA[end:])
+    db.executemany(
+        "INSERT INTO messages (account, room, id, kind, sender, text, ts)"
+        " VALUES ('acct-0123456789ab', 'team', ?, 'other', 'bob', ?, 1.0)",
+        [(f"id{i}", text) for i, text in enumerate(texts)],
+    )
+    db.execute("INSERT INTO legacy_servers (server) VALUES ('http://old.example:3000')")
+    db.execute(
+        "INSERT INTO messages (account, room, id, kind, sender, text, ts)"
+        " VALUES ('http://old.example:3000', '', 'legacy', 'other', 'amy', 'from before', 1.0)"
+    )
+    db.execute("INSERT INTO messages_fts (rowid, text) SELECT seq, text FROM messages")
+    db.execute("UPDATE fts_progress SET upto = (SELECT max(seq) FROM messages)")
+    db.execute("PRAGMA user_version=4")
+    db.close()
+
+
+def test_a_version_4_history_keeps_its_lines_and_new_accounts_get_short_keys(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.db"
+    version_4_file(path, ORDER)
+    history = History(path)
+    assert history.db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    # Its lines are the same account's, found, paged and searched as before.
+    old = "acct-0123456789ab"
+    assert [m.text for m in history.last(old, "team", 3)] == ORDER[-3:]
+    assert [h.message.text for h in history.search(old, "lunch")] == [
+        "lunch 12시에 봐요",
+        "Hello everyone, lunch at noon",
+    ]
+    assert history.search("someone else", "lunch") == []
+    # More lines of it go with the old ones; a new account's rows hold a short key.
+    history.add(old, "team", [other("lunch again", "team")])
+    history.add("acct-fedcba987654", "team", [other("lunch elsewhere", "team")])
+    history.flush()
+    assert [m.text for m in history.last(old, "team", 2)] == [ORDER[-1], "lunch again"]
+    assert [m.text for m in history.last("acct-fedcba987654", "team", 5)] == ["lunch elsewhere"]
+    assert [h.message.text for h in history.search("acct-fedcba987654", "lunch")] == [
+        "lunch elsewhere"
+    ]
+    kept = {r[0] for r in history.db.execute("SELECT DISTINCT account FROM messages")}
+    assert kept == {old, "http://old.example:3000", "#3"}
+    # An earlier version's server lines are still there for their first account.
+    assert history.legacy_servers() == ["http://old.example:3000"]
+    assert history.adopt("http://old.example:3000", "me").result(10) == 1
+    assert [m.text for m in history.last("http://old.example:3000", "", 5)] == ["from before"]
     history.db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")
     history.close()
