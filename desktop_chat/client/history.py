@@ -19,10 +19,11 @@ window's thread, not in it.
 
 What a row costs is kept small, since a flood writes tens of thousands a
 second on a machine that has other work: the only indexes written with
-each row are the conversation's (account, room, seq), appended at the end,
-and a unique index of our own messages' ids (delivery states find their
-row by it; other ids are random, and a B-tree of random keys costs several
-times the row itself). Rows read from the file keep their `seq` in
+each row are the conversation's (account, room, seq), appended at the end
+(the account as a short key, `account_keys`, not its id), and a unique
+index of our own messages' ids (delivery states find their row by it;
+other ids are random, and a B-tree of random keys costs several times the
+row itself). Rows read from the file keep their `seq` in
 `seq_of`, which is how paging and search results find their neighbours.
 
 Search is an SQLite FTS5 word index (`unicode61`) in which every Hangul
@@ -37,7 +38,9 @@ of query answered in milliseconds. The index keeps no copy of the text
 (contentless), so deleting a row gives it the same `fts_text` of the old
 text. It is built by the writer when no batch has come for `INDEX_IDLE`
 seconds, in chunks, so a flood is not slowed by it; rows not yet indexed
-(the newest, few once the flood is over) are searched with LIKE. Only the
+(the newest, few once the flood is over) are searched with LIKE; once all
+are, it merges the index's segments, a step at a time (`settle_index`), so
+that a query reads few of them. Only the
 first `INDEXED_CHARS` of a text are indexed, so a hostile 10 MB message
 costs the index no more than 64 KiB.
 """
