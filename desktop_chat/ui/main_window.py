@@ -607,7 +607,7 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str, details: str = "") -> None:
         """The status line: `text` in words for people, `details` (ids, address,
-        transport, hosting) in its tooltip and in `status_label.text()`."""
+        transport, hosting) in its tooltip and in `status_label.details()`."""
         self.status_label.set_status(text, details or text)
 
     def _offline_toggled(self, offline: bool) -> None:

@@ -206,7 +206,7 @@ class Conversations:
         lost = open_window(server, "lost", path="/socket.io", wait=False)
         qtbot.waitUntil(lambda: bool(lost.client.status.error), timeout=10_000)
         assert lost.client.status.state is ConnectionState.RECONNECTING
-        assert lost.window.status_label.text().startswith(f"Reconnecting to {server.url}")
+        assert lost.window.status_label.details().startswith(f"Reconnecting to {server.url}")
         assert bob.received() == ["found you on /chat/socket.io"]
 
     @pytest.fixture(params=["websocket", "polling"])

@@ -37,7 +37,7 @@ def test_two_windows_chat_both_ways_without_a_room(
     wait_connected(qtbot, alice)
     wait_connected(qtbot, bob)
     assert f"You connected with id : {alice.client.status.sid}" in texts(alice, Kind.SYSTEM)
-    status = alice.window.status_label.text()
+    status = alice.window.status_label.details()
     assert alice.client.status.sid in status and "websocket" in status
 
     type_and_send(qtbot, alice, "Hello Bob\nsecond line")

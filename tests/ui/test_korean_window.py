@@ -75,7 +75,7 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
         alice.window.server_url.setText("ftp://example.org")  # not an address we can use
         qtbot.mouseClick(alice.window.connect_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: any("'ftp'" in t for t in texts(alice, Kind.SYSTEM)))
-        assert HANGUL.search(alice.window.status_label.text())
+        assert HANGUL.search(alice.window.status_label.details())
         wait_connected(qtbot, alice)  # still on the server
         before = len(texts(alice, Kind.SYSTEM))
     finally:
@@ -88,5 +88,5 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
     assert english([refusal]) == []
     # The status line says why it cannot reconnect, in Korean too.
     status = alice.window.status_label
-    qtbot.waitUntil(lambda: notice_text(NothingListening()) in status.text())
-    assert "Connection refused" not in status.text() and HANGUL.search(status.text())
+    qtbot.waitUntil(lambda: notice_text(NothingListening()) in status.details())
+    assert "Connection refused" not in status.details() and HANGUL.search(status.details())
