@@ -373,6 +373,8 @@ class Desktop(QObject):
             self.translations.apply(choose_language(None, str(value)))
         elif key == "format_messages":
             self.window.set_format_messages(bool(value))
+        elif key == "show_connection_id":
+            self.session.show_connection_ids(bool(value))
         elif key == "font_size" and isinstance(value, int):
             self._apply_font(value)
         elif key == "do_not_disturb":

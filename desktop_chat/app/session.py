@@ -219,6 +219,7 @@ class ChatSession(QObject):
             account, name, self.database, self.history, self.window, self._client_options
         )
         b, c = session.bridge, session.conversations
+        b.show_connection_id = self.settings.show_connection_id
         b.status_text_changed.connect(
             lambda summary, details, s=session: self._show_status(s, summary, details)
         )
@@ -230,6 +231,13 @@ class ChatSession(QObject):
         b.status_changed.connect(lambda _status, s=session: self._changes_known(s))
         c.current_changed.connect(lambda room, s=session: self._conversation_shown(s, room))
         return session
+
+    def show_connection_ids(self, on: bool) -> None:
+        """The Settings check box: "You connected with id : …" lines from the next
+        connection on, on the tutorial's profile (ClientBridge._notice)."""
+        self.settings.show_connection_id = on
+        for session in self.sessions:
+            session.bridge.show_connection_id = on
 
     def show_account(self, account: str) -> None:
         """Show another account: its conversations, and its name, address, profile

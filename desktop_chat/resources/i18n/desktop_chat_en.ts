@@ -1599,6 +1599,10 @@ Click to open in your browser</translation>
         <translation>F&amp;ormat my messages (Markdown)</translation>
     </message>
     <message>
+        <source>Say “You connected with id” (tutorial servers)</source>
+        <translation>Say “You connected with id” (tutorial servers)</translation>
+    </message>
+    <message>
         <source>Display name</source>
         <translation>Display name</translation>
     </message>
@@ -1617,6 +1621,14 @@ Click to open in your browser</translation>
     <message>
         <source>Connect to the selected server</source>
         <translation>Connect to the selected server</translation>
+    </message>
+    <message>
+        <source>Say the connection&apos;s id</source>
+        <translation>Say the connection&apos;s id</translation>
+    </message>
+    <message>
+        <source>On servers of the tutorial&apos;s profile, each connection adds “You connected with id : …” to Everyone, as the tutorial&apos;s page does</source>
+        <translation>On servers of the tutorial&apos;s profile, each connection adds “You connected with id : …” to Everyone, as the tutorial&apos;s page does</translation>
     </message>
     <message>
         <source>Desktop notifications</source>

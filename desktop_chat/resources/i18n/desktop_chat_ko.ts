@@ -1590,6 +1590,10 @@ Click to open in your browser</source>
         <translation>내 메시지에 서식 적용 (마크다운)(&amp;O)</translation>
     </message>
     <message>
+        <source>Say “You connected with id” (tutorial servers)</source>
+        <translation>“You connected with id” 줄 표시 (튜토리얼 서버)</translation>
+    </message>
+    <message>
         <source>Display name</source>
         <translation>표시 이름</translation>
     </message>
@@ -1608,6 +1612,14 @@ Click to open in your browser</source>
     <message>
         <source>Connect to the selected server</source>
         <translation>선택한 서버에 연결</translation>
+    </message>
+    <message>
+        <source>Say the connection&apos;s id</source>
+        <translation>연결 ID 표시</translation>
+    </message>
+    <message>
+        <source>On servers of the tutorial&apos;s profile, each connection adds “You connected with id : …” to Everyone, as the tutorial&apos;s page does</source>
+        <translation>튜토리얼 프로필의 서버에서는 연결할 때마다 튜토리얼 페이지처럼 “You connected with id : …” 줄을 ‘모두’ 대화에 추가합니다</translation>
     </message>
     <message>
         <source>Desktop notifications</source>
