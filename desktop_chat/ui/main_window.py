@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         bottom = QHBoxLayout()
         bottom.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.message_input, 1)
+        bottom.addWidget(self.lines.emoji_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.preview_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.search_panel = SearchPanel()
