@@ -927,6 +927,10 @@
         <source>Delete</source>
         <translation>Delete</translation>
     </message>
+    <message>
+        <source>Insert an emoji</source>
+        <translation>Insert an emoji</translation>
+    </message>
 </context>
 <context>
     <name>Link</name>
@@ -1191,6 +1195,10 @@ Click to open in your browser</translation>
     <message>
         <source>The server did not answer in time.</source>
         <translation>The server did not answer in time.</translation>
+    </message>
+    <message>
+        <source>The server took the connection but never answered the Socket.IO connect (its connect handler may have failed).</source>
+        <translation>The server took the connection but never answered the Socket.IO connect (its connect handler may have failed).</translation>
     </message>
     <message>
         <source>Connection failed: %1</source>

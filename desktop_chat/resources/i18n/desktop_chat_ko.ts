@@ -922,6 +922,10 @@
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
+    <message>
+        <source>Insert an emoji</source>
+        <translation>이모지 넣기</translation>
+    </message>
 </context>
 <context>
     <name>Link</name>
@@ -1186,6 +1190,10 @@ Click to open in your browser</source>
     <message>
         <source>The server did not answer in time.</source>
         <translation>서버가 제시간에 응답하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The server took the connection but never answered the Socket.IO connect (its connect handler may have failed).</source>
+        <translation>서버가 연결은 받았지만 Socket.IO 연결 요청에 끝내 응답하지 않았습니다(서버의 connect 처리기가 실패했을 수 있습니다).</translation>
     </message>
     <message>
         <source>Connection failed: %1</source>
