@@ -129,6 +129,7 @@ class Desktop(QObject):
         )
 
         self.actions.settings_requested.connect(self.open_settings)
+        self.window.settings_requested.connect(self.open_settings)
         self.actions.export_requested.connect(self.ask_export)
         self.actions.help_requested.connect(self.open_help)
         self.actions.quit_requested.connect(self.quit)

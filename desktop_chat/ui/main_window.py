@@ -12,6 +12,7 @@ alike through the objectNames below.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
@@ -45,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.client.history import Hit
 from desktop_chat.protocol.messages import DeliveryState, Message
-from desktop_chat.ui.account_list_model import AccountListModel
+from desktop_chat.ui.account_list_model import AccountListModel, AccountRole
 from desktop_chat.ui.add_account_dialog import AddAccountDialog
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
     account_add_requested = Signal(str, str, str)  # address, name, profile, as typed
     account_remove_requested = Signal(str)  # an account's id
     account_move_requested = Signal(str, int)  # an account's id, -1 up or +1 down
+    settings_requested = Signal()  # the account menu's Settings…
     closed = Signal()
 
     def __init__(
@@ -271,6 +273,16 @@ class MainWindow(QMainWindow):
         self.sidebar.account_remove_requested.connect(self.account_remove_requested)
         self.sidebar.account_move_requested.connect(self.account_move_requested)
         self.sidebar.account_add_requested.connect(self.start_add_account)
+        # The account's menu (ui/account_menu.py) does what the server row does.
+        self.sidebar.profiles = self._profiles
+        menu = self.sidebar.menu_actions
+        menu.server_requested.connect(lambda a: self._for_account(a, self._open_server_row))
+        menu.profile_requested.connect(lambda a, p: self._for_account(a, lambda: self._speak(p)))
+        menu.connect_requested.connect(lambda a: self._for_account(a, self._connect_again))
+        menu.disconnect_requested.connect(
+            lambda a: self._for_account(a, lambda: self.offline_button.setChecked(True))
+        )
+        menu.settings_requested.connect(self.settings_requested)
         self.add_account_dialog.account_add_requested.connect(self.account_add_requested)
         for number in range(1, 10):  # Ctrl+1…Ctrl+9: the accounts, in the rail's order
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
@@ -733,6 +745,36 @@ class MainWindow(QMainWindow):
         dialog.url.clear()
         dialog.name.clear()
         dialog.accept()
+
+    def _profiles(self) -> list[tuple[str, str]]:
+        combo = self.profile_combo
+        return [(str(combo.itemData(i)), combo.itemText(i)) for i in range(combo.count())]
+
+    def _for_account(self, account: str, act: Callable[[], None]) -> None:
+        """An item of an account's menu: that account is shown first (the server
+        row, the profile and Connect are the shown account's)."""
+        shown = self.sidebar.shown_account().data(AccountRole.ACCOUNT)
+        if account and account != shown:
+            self.account_requested.emit(account)
+        act()
+
+    def _open_server_row(self) -> None:
+        self.server_button.setChecked(True)
+        self.server_url.setFocus()
+
+    def _speak(self, profile: str) -> None:
+        """Reconnect speaking `profile`, as choosing it in the server row does."""
+        index = self.profile_combo.findData(profile)
+        if index >= 0:
+            self.profile_combo.setCurrentIndex(index)
+            self._connect()
+
+    def _connect_again(self) -> None:
+        """Connect: back online if the user went offline, else connect anew."""
+        if self.offline_button.isChecked():
+            self.offline_button.setChecked(False)
+        else:
+            self._connect()
 
     def _account_key(self, row: int) -> None:
         account = self.sidebar.account_at(row)

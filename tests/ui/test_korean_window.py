@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop_chat.app.settings import Settings
 from desktop_chat.client.notices import NothingListening
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.server.chat_server import ChatServer
@@ -52,7 +53,9 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
     server = ChatServer()
     port = arun(server.start("127.0.0.1", 0))
     try:
-        alice = open_window(f"http://127.0.0.1:{port}", "alice")
+        # The tutorial's "You connected with id" line, asked for in Settings.
+        asked = Settings(show_connection_id=True)
+        alice = open_window(f"http://127.0.0.1:{port}", "alice", settings=asked)
         bob = open_window(f"http://127.0.0.1:{port}", "bob")
         wait_connected(qtbot, alice)
         wait_connected(qtbot, bob)

@@ -241,6 +241,57 @@
     </message>
 </context>
 <context>
+    <name>AccountMenu</name>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Hosting for this computer</source>
+        <translation>Hosting for this computer</translation>
+    </message>
+    <message>
+        <source>Server: %1…</source>
+        <translation>Server: %1…</translation>
+    </message>
+    <message>
+        <source>Server…</source>
+        <translation>Server…</translation>
+    </message>
+    <message>
+        <source>Profile: %1</source>
+        <translation>Profile: %1</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Disconnect</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <source>Remove account</source>
+        <translation>Remove account</translation>
+    </message>
+</context>
+<context>
     <name>Accounts</name>
     <message>
         <source>connected</source>
@@ -1745,16 +1796,12 @@ Click to open in your browser</translation>
         <translation>Accounts</translation>
     </message>
     <message>
-        <source>Move up</source>
-        <translation>Move up</translation>
+        <source>Account</source>
+        <translation>Account</translation>
     </message>
     <message>
-        <source>Move down</source>
-        <translation>Move down</translation>
-    </message>
-    <message>
-        <source>Remove account</source>
-        <translation>Remove account</translation>
+        <source>%1 on %2 (%3): server, profile, Connect, Settings</source>
+        <translation>%1 on %2 (%3): server, profile, Connect, Settings</translation>
     </message>
     <message numerus="yes">
         <source>Here now (%n)</source>

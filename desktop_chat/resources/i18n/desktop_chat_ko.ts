@@ -241,6 +241,57 @@
     </message>
 </context>
 <context>
+    <name>AccountMenu</name>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Hosting for this computer</source>
+        <translation>이 컴퓨터를 위해 호스팅 중</translation>
+    </message>
+    <message>
+        <source>Server: %1…</source>
+        <translation>서버: %1…</translation>
+    </message>
+    <message>
+        <source>Server…</source>
+        <translation>서버…</translation>
+    </message>
+    <message>
+        <source>Profile: %1</source>
+        <translation>프로필: %1</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>프로필</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>연결 끊기</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>설정…</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>위로 이동</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>아래로 이동</translation>
+    </message>
+    <message>
+        <source>Remove account</source>
+        <translation>계정 제거</translation>
+    </message>
+</context>
+<context>
     <name>Accounts</name>
     <message>
         <source>connected</source>
@@ -1736,16 +1787,12 @@ Click to open in your browser</source>
         <translation>계정</translation>
     </message>
     <message>
-        <source>Move up</source>
-        <translation>위로</translation>
+        <source>Account</source>
+        <translation>계정</translation>
     </message>
     <message>
-        <source>Move down</source>
-        <translation>아래로</translation>
-    </message>
-    <message>
-        <source>Remove account</source>
-        <translation>계정 제거</translation>
+        <source>%1 on %2 (%3): server, profile, Connect, Settings</source>
+        <translation>%2의 %1 (%3): 서버, 프로필, 연결, 설정</translation>
     </message>
     <message numerus="yes">
         <source>Here now (%n)</source>
