@@ -28,7 +28,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +107,14 @@ def with_emoji_fallback(font: QFont) -> QFont:
     """`font` with the loaded colour emoji family after its own families: a
     character its own families lack is looked for there before anywhere else."""
     family = loaded_emoji_family()
-    own = font.families() or [font.family()]
-    if family is None or family in own:
+    if family is None or family in font.families():
         return font
+    # The family Qt really draws with first: an alias such as "Sans Serif" is
+    # no family of its own, and Qt would skip it and make the emoji font the
+    # first, drawing spaces and digits with its wide keycap glyphs.
+    real = QFontInfo(font).family()
     result = QFont(font)
-    result.setFamilies([*own, family])
+    result.setFamilies([real, family])
     return result
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase, QFontMetrics
 
 from desktop_chat.app.session import ChatSession
 from desktop_chat.protocol.messages import Kind, Message
@@ -71,5 +71,9 @@ def test_the_first_emoji_message_loads_the_colour_font(
     qtbot.waitUntil(lambda: colour_pixels(alice, party) > 40, timeout=5000)
     assert loaded_emoji_family() == "Noto Color Emoji"
     # Message text falls back to it after its own families.
-    fonts = alice.window.delegate._body_font.families()
-    assert fonts[-1] == "Noto Color Emoji" and len(fonts) > 1
+    body = alice.window.delegate._body_font
+    assert body.families()[-1] == "Noto Color Emoji" and len(body.families()) > 1
+    # ...and only for what they lack: words and digits measure as before.
+    text = "no emoji here, only words (150)"
+    own = alice.window.message_list.font()
+    assert QFontMetrics(body).horizontalAdvance(text) == QFontMetrics(own).horizontalAdvance(text)

@@ -8,10 +8,20 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
 
-from desktop_chat.ui.emoji_font import BUNDLED_FONT, COLOR_EMOJI_FAMILIES, SYSTEM_FONTS
+from desktop_chat.ui.emoji_font import (
+    BUNDLED_FONT,
+    COLOR_EMOJI_FAMILIES,
+    SYSTEM_FONTS,
+    load_emoji_font,
+    loaded_emoji_family,
+    with_emoji_fallback,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,3 +60,21 @@ def test_with_no_system_emoji_font_the_first_emoji_message_loads_one(tmp_path: P
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout
+
+
+def test_the_fallback_leaves_plain_text_as_it_was(qapp: Any) -> None:
+    """Letters, spaces and digits keep the text's own font: only what it lacks
+    comes from the emoji font (an alias family skipped made the emoji font
+    the first, with wide spaces and keycap digits)."""
+    if load_emoji_font() is None:
+        message = "no colour emoji font on this system"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    font = QApplication.font()
+    fallback = with_emoji_fallback(font)
+    assert fallback.families()[-1] == loaded_emoji_family()
+    text = "I'll try it on the old laptop after lunch (132)"
+    assert QFontMetrics(fallback).horizontalAdvance(text) == QFontMetrics(font).horizontalAdvance(
+        text
+    )
