@@ -215,6 +215,8 @@ class Sidebar(QWidget):
             self.tr("Chat on another server, or under another name, in this window")
         )
         self.account_list.setAccessibleName(self.tr("Accounts"))
+        self.account_button.setAccessibleName(self.tr("Account menu"))
+        self._show_account_button()
         self.accounts.retranslate()
         self._participants_heading()
         # Rows titled in the language of the day ("Everyone", "3 windows").

@@ -1796,6 +1796,10 @@ Click to open in your browser</translation>
         <translation>Accounts</translation>
     </message>
     <message>
+        <source>Account menu</source>
+        <translation>Account menu</translation>
+    </message>
+    <message>
         <source>Account</source>
         <translation>Account</translation>
     </message>

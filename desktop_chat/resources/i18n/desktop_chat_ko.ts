@@ -1787,6 +1787,10 @@ Click to open in your browser</source>
         <translation>계정</translation>
     </message>
     <message>
+        <source>Account menu</source>
+        <translation>계정 메뉴</translation>
+    </message>
+    <message>
         <source>Account</source>
         <translation>계정</translation>
     </message>
