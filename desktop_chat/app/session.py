@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, SignalInstance
 
@@ -27,17 +25,20 @@ from desktop_chat.accounts.account import Account
 from desktop_chat.accounts.store import AccountStore
 from desktop_chat.app.account_session import AccountSession, ClientOptions
 from desktop_chat.app.accounts_link import AccountsLink
+from desktop_chat.app.credentials import CredentialVault
 from desktop_chat.app.exporting import Exporter
 from desktop_chat.app.hosting import HostedServer
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.local_data import open_local_data
+from desktop_chat.app.options import Options
 from desktop_chat.app.presence_link import PresenceLink
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.app.window_accounts import WindowAccounts
 from desktop_chat.app.window_hosting import WindowHosting
-from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
+from desktop_chat.client.chat_client import Backoff, ChatClient
 from desktop_chat.client.history import Hit
+from desktop_chat.client.local_db import data_dir
 from desktop_chat.client.profile import Profile
 from desktop_chat.protocol.messages import (
     Message,
@@ -45,7 +46,6 @@ from desktop_chat.protocol.messages import (
 )
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
-    DEFAULT_URL,
     InvalidServerUrl,
     ServerTarget,
     normalize_path,
@@ -66,37 +66,18 @@ translate = QCoreApplication.translate
 MAX_NAME_CHARS = 64  # as desktop-chat-server keeps them (it cuts longer ones)
 
 
-@dataclass(slots=True)
-class Options:
-    url: str | None = None  # explicit: never host
-    more_urls: list[str] = field(default_factory=list)  # --url given again: more accounts
-    path: str = DEFAULT_PATH
-    name: str = ""
-    room: str = ""
-    default_url: str = DEFAULT_URL  # what a first start without --url uses
-    remember: bool = True  # settings, outbox and a hosted server's messages on disk
-    token: str | None = None  # sent in auth; never logged
-    send_token_over_http: bool = False  # the user accepts a token in clear to another host
-    tls: TlsOptions = field(default_factory=TlsOptions)
-    # Engine.IO transports, e.g. ["polling"] where a proxy blocks websockets;
-    # None is python-engineio's default (polling, then upgrade to websocket).
-    transports: list[str] | None = None
-    profile: str = ""  # --profile: how the server speaks (else remembered, else tutorial)
-    profiles_dir: Path | None = None  # the user's profiles (default: in the config directory)
-
-    @property
-    def urls(self) -> list[str]:
-        """Every --url, in order."""
-        return ([self.url] if self.url is not None else []) + self.more_urls
-
-
 class ChatSession(QObject):
     """One window: its accounts (one `AccountSession` each), the one shown, the
     server it hosts if any, and the wiring of the window's intents."""
 
     def __init__(
-        self, options: Options, settings: Settings | None = None, backoff: Backoff | None = None
+        self,
+        options: Options,
+        settings: Settings | None = None,
+        backoff: Backoff | None = None,
+        window: MainWindow | None = None,
     ) -> None:
+        """`window`: one already shown (app/first_paint.py), else a new one."""
         super().__init__()
         self.options = options
         self.settings = settings if settings is not None else Settings()
@@ -107,6 +88,8 @@ class ChatSession(QObject):
         self._notes: list[str] = local.notes  # said in the window once it is up
         # The accounts: this window's identity on each server it uses (accounts/).
         self.accounts = AccountsLink(AccountStore(self.database), self.history, self.identity.key)
+        # What accounts sign in with: the keyring, or the user's own file (credentials.py).
+        self.vault = CredentialVault(data_dir())
         self._client_options = ClientOptions(
             backoff=backoff,
             token=options.token,
@@ -122,7 +105,7 @@ class ChatSession(QObject):
         provisional = Account(
             "", self.identity.key, first.key if first else self.identity.key, "", "", ""
         )
-        self.window = MainWindow(MessageModel())
+        self.window = window if window is not None else MainWindow(MessageModel())
         self.exporter = Exporter(self.history, self)
         self.exporter.exported.connect(self._exported)
         self.exporter.failed.connect(self._export_failed)
@@ -216,7 +199,14 @@ class ChatSession(QObject):
 
     def _make_session(self, account: Account, name: str) -> AccountSession:
         session = AccountSession(
-            account, name, self.database, self.history, self.window, self._client_options
+            account,
+            name,
+            self.database,
+            self.history,
+            self.window,
+            self._client_options,
+            self.vault,
+            self.accounts,
         )
         b, c = session.bridge, session.conversations
         b.show_connection_id = self.settings.show_connection_id
@@ -230,6 +220,13 @@ class ChatSession(QObject):
         b.info_received.connect(lambda s=session: self._changes_known(s))
         b.status_changed.connect(lambda _status, s=session: self._changes_known(s))
         c.current_changed.connect(lambda room, s=session: self._conversation_shown(s, room))
+        b.room_answered.connect(
+            lambda kind, room, code, name, s=session: (
+                self.window.private_rooms.answered(kind, room, code, name)
+                if s is self.shown
+                else None
+            )
+        )
         return session
 
     def show_connection_ids(self, on: bool) -> None:
@@ -261,6 +258,7 @@ class ChatSession(QObject):
         self.window.show_offline(session.status.user_offline)
         self.window.lines.set_changes_supported(session.bridge.has_changes)
         self.window.files.set_files_supported(session.files.supported(), session.account.id)
+        self.window.private_rooms.set_available(session.client.has_accounts)
 
     def _add_requested(self, text: str, name: str, profile_name: str) -> None:
         """Add account… : check the address, make the account, connect it, show it."""
@@ -315,6 +313,7 @@ class ChatSession(QObject):
     ) -> None:
         await self._adopted(session)
         session.keeping.restore(session.account)
+        await session.signin.restore()
         session.bridge.connect_to(target, profile)
 
     async def _adopted(self, session: AccountSession) -> None:
@@ -395,8 +394,24 @@ class ChatSession(QObject):
         w.account_add_requested.connect(self._add_requested)
         w.account_remove_requested.connect(self.remove_account)
         w.account_move_requested.connect(self.move_account)
+        w.signin_requested.connect(self._sign_in_asked)
+        w.signout_requested.connect(self._sign_out_asked)
+        w.private_rooms.create_requested.connect(
+            lambda room, members: self.bridge.create_private_room(room, members)
+        )
+        w.private_rooms.invite_requested.connect(lambda room, name: self.bridge.invite(room, name))
         self.accounts.account_reported.connect(self._account_reported)
         self.shown_changed.connect(lambda s: self.inspector.set_client(s.client))
+
+    def _sign_in_asked(self, account: str) -> None:
+        session = self.session_of(account)
+        if session is not None:
+            session.signin.ask()
+
+    def _sign_out_asked(self, account: str) -> None:
+        session = self.session_of(account)
+        if session is not None:
+            session.signin.sign_out()
 
     def _account_reported(self, account: Account, change: str) -> None:
         for session in self.sessions:
@@ -423,6 +438,7 @@ class ChatSession(QObject):
 
     def _changes_known(self, session: AccountSession) -> None:
         if session is self.shown:
+            self.window.private_rooms.set_available(session.client.has_accounts)
             self.window.lines.set_changes_supported(session.bridge.has_changes)
             self.window.files.set_files_supported(session.files.supported(), session.account.id)
 
@@ -675,6 +691,7 @@ class ChatSession(QObject):
             self.window.offer_room(opts.room.strip())
             self.shown.join(opts.room)
         if not taken:
+            await self.shown.signin.restore()
             self.bridge.connect_to(target, profile)
         self._open_the_others(account)
         self.in_window.refresh()

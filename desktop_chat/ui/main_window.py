@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.client.history import Hit
 from desktop_chat.protocol.messages import DeliveryState, Message
 from desktop_chat.ui.account_list_model import AccountListModel, AccountRole
 from desktop_chat.ui.add_account_dialog import AddAccountDialog
@@ -63,10 +62,14 @@ from desktop_chat.ui.message_model import MessageModel, Role
 from desktop_chat.ui.participants_model import NAME_ROLE
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
+from desktop_chat.ui.private_rooms import PrivateRoomActions
 from desktop_chat.ui.search_panel import SearchPanel
 from desktop_chat.ui.sidebar import Sidebar, Switcher
 from desktop_chat.ui.status_label import StatusLabel
 from desktop_chat.ui.tr import fill
+
+if TYPE_CHECKING:  # the history (SQLite) loads after the window is drawn
+    from desktop_chat.client.history import Hit
 
 _W = TypeVar("_W", bound=QWidget)
 NARROW = 640  # px: under this width the window lays itself out for a narrow screen
@@ -105,6 +108,8 @@ class MainWindow(QMainWindow):
     account_remove_requested = Signal(str)  # an account's id
     account_move_requested = Signal(str, int)  # an account's id, -1 up or +1 down
     settings_requested = Signal()  # the account menu's Settings…
+    signin_requested = Signal(str)  # "Sign in…" for an account (its id)
+    signout_requested = Signal(str)  # "Sign out" of an account (its id)
     closed = Signal()
 
     def __init__(
@@ -125,6 +130,8 @@ class MainWindow(QMainWindow):
         )
         self.add_account_dialog = AddAccountDialog(self)
         self.conversation_list = self.sidebar.list
+        # New private room… / Invite…: the list's menu on a server with accounts.
+        self.private_rooms = PrivateRoomActions(self.sidebar.list, self)
         self.switcher = Switcher(self.sidebar.model, self)
 
         self.name_edit = _named(QLineEdit(), "nameEdit")
@@ -272,6 +279,8 @@ class MainWindow(QMainWindow):
         self.sidebar.account_requested.connect(self.account_requested)
         self.sidebar.account_remove_requested.connect(self.account_remove_requested)
         self.sidebar.account_move_requested.connect(self.account_move_requested)
+        self.sidebar.signin_requested.connect(self.signin_requested)
+        self.sidebar.signout_requested.connect(self.signout_requested)
         self.sidebar.account_add_requested.connect(self.start_add_account)
         # The account's menu (ui/account_menu.py) does what the server row does.
         self.sidebar.profiles = self._profiles

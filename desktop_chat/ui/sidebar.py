@@ -39,7 +39,8 @@ from PySide6.QtWidgets import (
 from desktop_chat.client.status import ConnectionState
 from desktop_chat.protocol.messages import display_text
 from desktop_chat.ui.account_list_model import AccountListModel, AccountRole, state_word
-from desktop_chat.ui.account_menu import AccountMenuActions, account_menu
+from desktop_chat.ui.account_menu import AccountMenuActions
+from desktop_chat.ui.account_menu import account_menu as build_account_menu
 from desktop_chat.ui.conversation_delegate import ConversationDelegate
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
@@ -58,6 +59,8 @@ class Sidebar(QWidget):
     account_add_requested = Signal()  # "Add account…"
     account_remove_requested = Signal(str)  # an account's id
     account_move_requested = Signal(str, int)  # an account's id, -1 up or +1 down
+    signin_requested = Signal(str)  # "Sign in…" (an account's id)
+    signout_requested = Signal(str)  # "Sign out": its credentials forgotten
 
     def __init__(
         self,
@@ -94,7 +97,7 @@ class Sidebar(QWidget):
         self.menu_actions.remove_requested.connect(self.account_remove_requested)
         # The profiles to offer (name, description): the window's.
         self.profiles: Callable[[], list[tuple[str, str]]] = list
-        self.account_menu: QMenu | None = None  # the one open last
+        self.open_menu: QMenu | None = None  # the one open last
         self.add_account_button = QPushButton()
         self.add_account_button.setObjectName("addAccountButton")
         self.add_account_button.setFlat(True)
@@ -270,14 +273,12 @@ class Sidebar(QWidget):
         return self._popup_menu(self.shown_account(), self.account_button, QPoint(0, 0))
 
     def _popup_menu(self, index: QModelIndex, over: QWidget, pos: QPoint) -> QMenu:
-        menu = account_menu(
-            self, index, self.menu_actions, self.profiles(), self.accounts.rowCount()
-        )
+        menu = self._build_menu(index)
         if over is self.account_button:
             pos = QPoint(0, over.height())
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(over.mapToGlobal(pos))
-        self.account_menu = menu
+        self.open_menu = menu
         return menu
 
     def _show_account_button(self) -> None:
@@ -322,6 +323,29 @@ class Sidebar(QWidget):
         index = self.account_list.indexAt(pos)
         if index.isValid():
             self._popup_menu(index, self.account_list.viewport(), pos)
+
+    def account_menu(self, index: QModelIndex) -> QMenu | None:
+        """What an account's menu offers (its row's right click, the account button)."""
+        account = index.data(AccountRole.ACCOUNT) if index.isValid() else None
+        if not isinstance(account, str):
+            return None
+        return self._build_menu(index)
+
+    def _build_menu(self, index: QModelIndex) -> QMenu:
+        menu = build_account_menu(
+            self, index, self.menu_actions, self.profiles(), self.accounts.rowCount()
+        )
+        account = str(index.data(AccountRole.ACCOUNT) or "") if index.isValid() else ""
+        if account:
+            # Signing in (issue #24), apart from the rest.
+            menu.addSeparator()
+            sign_in = menu.addAction(self.tr("Sign in…"))
+            sign_in.setObjectName("signInAction")
+            sign_in.triggered.connect(lambda: self.signin_requested.emit(account))
+            sign_out = menu.addAction(self.tr("Sign out"))
+            sign_out.setObjectName("signOutAction")
+            sign_out.triggered.connect(lambda: self.signout_requested.emit(account))
+        return menu
 
     def show_participants(self, members: list[tuple[str, int]]) -> None:
         """Who is in the conversation shown: (name, windows)."""
