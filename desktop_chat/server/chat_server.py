@@ -61,6 +61,7 @@ from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
 from desktop_chat.server.meters import Meters
 from desktop_chat.server.peers import Peer
+from desktop_chat.server.presence_bus import PresenceBus, Roster
 from desktop_chat.server.redis_bus import RedisBus
 from desktop_chat.server.redis_store import RedisStore
 from desktop_chat.server.replay import ReplayLimits, Replays, relayed
@@ -192,6 +193,14 @@ class ChatServer:
         self.sio.attach(self.app, socketio_path=self.path)
         self.app.router.add_get("/health", health_route(self))
         self._peers: dict[str, Peer] = {}
+        # Who is in each room, counted (server/presence_bus.py); with Redis,
+        # every process's people, shared through the presence bus.
+        self.roster = Roster()
+        self.presence_bus: PresenceBus | None = None
+        if redis is not None:
+            self.presence_bus = PresenceBus(
+                redis, redis_prefix, self.roster, self._peers, self.sio.emit
+            )
         self.replays = Replays(
             self.sio, self.store, self._lock, replay_limits or ReplayLimits(), self.delivered
         )
@@ -267,6 +276,9 @@ class ChatServer:
                 await self.store.close()
             raise
         self._runner = runner
+        if self.presence_bus is not None:
+            # Before "listening" is said: the others' people are known by then.
+            await self.presence_bus.start()
         if self.files is not None:
             await self.files.start()
         self._trimming = asyncio.ensure_future(
@@ -310,6 +322,8 @@ class ChatServer:
         if self.files is not None:
             await self.files.stop()
         await self.access.stop()
+        if self.presence_bus is not None:
+            await self.presence_bus.stop()
         if self.bus is not None:
             await self.bus.stop()
         await self.store.close()
