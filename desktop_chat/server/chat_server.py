@@ -308,6 +308,9 @@ class ChatServer:
         for site in list(runner.sites):
             await site.stop()
         await self.replays.close()
+        if self.presence_bus is not None:
+            # One `bye` for all of this process's people, not one leave each.
+            await self.presence_bus.stop()
         # Then close every client's transport: aiohttp would otherwise wait
         # for open websockets to end by themselves. Clients see the server
         # go away, as when it is killed, and reconnect.
@@ -322,8 +325,6 @@ class ChatServer:
         if self.files is not None:
             await self.files.stop()
         await self.access.stop()
-        if self.presence_bus is not None:
-            await self.presence_bus.stop()
         if self.bus is not None:
             await self.bus.stop()
         await self.store.close()
