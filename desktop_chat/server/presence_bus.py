@@ -12,9 +12,9 @@ renamed, as if that someone were its own:
   and the `count` of a `presence` notice read it: nothing is scanned per
   connection, on one process or on several.
 - **Each process publishes what its connections do** on one pub/sub channel
-  (`<p>:presence`), in batches: whatever happened while the previous batch
-  was being written goes in the next, so a reconnect storm of thousands of
-  connections is a few round trips, not one per connection. Every batch is
+  (`<p>:presence`), in batches: what happens within GATHER (20 ms) goes in
+  one, so a reconnect storm of thousands of connections is at most 50 round
+  trips a second, not one per connection. Every batch is
   numbered (per process) and written in the same transaction as the
   process's hash of its connections (`<p>:presence:conns:<id>`: sid ->
   name and rooms, and the number of the last batch). The other processes
