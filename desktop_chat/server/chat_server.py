@@ -59,7 +59,7 @@ from desktop_chat.server.guards import (
 )
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
-from desktop_chat.server.meters import Meters
+from desktop_chat.server.meters import Meters, Shared
 from desktop_chat.server.peers import Peer
 from desktop_chat.server.presence_bus import PresenceBus, Roster
 from desktop_chat.server.redis_bus import RedisBus
@@ -126,15 +126,13 @@ class ChatServer:
         self.token = token
         self.ssl_context = ssl_context
         self.retention = retention or Retention()
-        # Rates per client key (server/meters.py), kept across reconnects.
-        self.send_meters = Meters(self.limits.rate, self.limits.burst)
-        self.rename_meters = Meters(self.limits.rename_rate, self.limits.rename_burst)
         # Relaying and each page of a replay happen under one lock, so that
         # every client sees messages in offset order, replayed ones included
         # (on SQLite, storing too: there a message is relayed as it is stored).
         self._lock = asyncio.Lock()
         self.store: Store
         self.bus: RedisBus | None = None
+        shared: Shared | None = None  # meters every process shares (on Redis)
         if redis is None:
             self.store = SqliteStore(db)
         else:
@@ -143,6 +141,22 @@ class ChatServer:
             )
             self.store = store
             self.bus = RedisBus(redis, store.stream, self._deliver, self._lock, store.epoch)
+            shared = store.meters
+        # Rates per client key or account (server/meters.py), kept across
+        # reconnects, and on Redis shared by every process.
+        self.shared_meters = shared
+        self.send_meters = self.meters("send", self.limits.rate, self.limits.burst)
+        self.rename_meters = self.meters(
+            "rename", self.limits.rename_rate, self.limits.rename_burst
+        )
+        self.request_meters = self.meters(
+            "requests", self.limits.requests_rate, self.limits.requests_burst
+        )
+        self.address_request_meters = self.meters(
+            "address-requests",
+            self.limits.address_requests_rate,
+            self.limits.address_requests_burst,
+        )
         # Accounts and private rooms (server/accounts.py) live in the same store.
         # Private rooms hold in both modes (without --accounts nobody is a member);
         # only with `accounts` must a connection sign in.
@@ -152,7 +166,7 @@ class ChatServer:
             if isinstance(self.store, SqliteStore)
             else RedisAccounts(self.store.redis, redis_prefix)
         )
-        self.access = Access(account_store, self.limits, self.enforce)
+        self.access = Access(account_store, self.limits, self.enforce, self.meters)
         self.max_message_bytes = self.limits.max_message_bytes
         # The largest engine.io packet taken, as announced in server-info.
         # Anything larger is cut off by engine.io, which drops that client's
@@ -202,7 +216,12 @@ class ChatServer:
                 redis, redis_prefix, self.roster, self._peers, self.sio.emit
             )
         self.replays = Replays(
-            self.sio, self.store, self._lock, replay_limits or ReplayLimits(), self.delivered
+            self.sio,
+            self.store,
+            self._lock,
+            replay_limits or ReplayLimits(),
+            self.delivered,
+            shared,
         )
         self._trimming: asyncio.Task[None] | None = None
         # Bytes of text stored since the last trim by bytes (Retention.bytes).
@@ -397,10 +416,10 @@ class ChatServer:
                 "close some windows, or ask the server's operator",
                 {"code": "too-many-connections"},
             )
-        # The send rate follows the client's key across reconnects.
-        bucket = self.send_meters.bucket(payer)
+        # The send rate follows the client's key (or account) across
+        # reconnects: `payer` keys its meters.
         self._peers[sid] = Peer(
-            name or f"guest-{sid[:4]}", ip, client, offset, bucket, signed=signed, payer=payer
+            name or f"guest-{sid[:4]}", ip, client, offset, signed=signed, payer=payer
         )
         given_epoch = auth.get("epoch")
         if isinstance(given_epoch, str) and len(given_epoch) <= 64:
@@ -473,6 +492,17 @@ class ChatServer:
             log.warning("disconnecting %s %s: too many bad requests", peer.ip, sid)
             await self.sio.disconnect(sid)
         return _error(text)
+
+    def meters(self, name: str, rate: float, burst: float) -> Meters:
+        """A kind of per-key meter: this process's, or on Redis every process's."""
+        return Meters(rate, burst, shared=self.shared_meters, name=name)
+
+    async def request_allowed(self, peer: Peer) -> bool:
+        """Whether a presence request (`participants`) of this client is within
+        its own meter and its address's (issue #22: each reads a whole room)."""
+        return await self.request_meters.take(
+            peer.payer
+        ) and await self.address_request_meters.take(peer.ip)
 
     def _room_error(self, room: object, allow_empty: bool) -> str | None:
         if not isinstance(room, str):
@@ -556,7 +586,7 @@ class ChatServer:
         if room and room in self.access.acl.private and room not in peer.rooms:
             refused = dict(await self._refuse(sid, f"send-message: {room} is a private room"))
             return {**refused, "code": "not-a-member"}
-        if not peer.bucket.take():
+        if not await self.send_meters.take(peer.payer):
             return await self._refuse(
                 sid, f"slow down: at most {self.limits.rate:g} messages a second"
             )
