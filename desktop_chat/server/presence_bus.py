@@ -196,6 +196,7 @@ class PresenceBus:
         self._dirty: set[str] = set()
         self._seq = 0
         self._snapshot_due = True
+        self._snapshots = 0  # written whole so far
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()  # one change to the other processes' people at a time
         self._ready = asyncio.Event()
@@ -293,6 +294,7 @@ class PresenceBus:
         pipe.sadd(self._procs_key, self.me)
         pipe.publish(self.channel, json.dumps({"p": self.me, "s": self._seq, "hello": 1}))
         await pipe.execute()
+        self._snapshots += 1
         self._recovered()
 
     async def _write_batch(self) -> None:
@@ -481,6 +483,7 @@ class PresenceBus:
 
     async def _beat(self) -> None:
         known = list(self._processes)
+        written = self._snapshots
         pipe = self.redis.pipeline(transaction=False)
         pipe.set(self._alive(self.me), b"1", px=int(ALIVE_FOR * 1000), get=True)
         pipe.pexpire(self._conns(self.me), int(KEEP_FOR * 1000))
@@ -490,7 +493,7 @@ class PresenceBus:
             pipe.exists(self._alive(proc))
             pipe.hget(self._conns(proc), SEQ)
         mine, _, _, listed, *others = await pipe.execute()
-        if mine is None and not self._snapshot_due:
+        if mine is None and written and written == self._snapshots and not self._snapshot_due:
             # Taken for gone (stalled past ALIVE_FOR, or Redis lost its data):
             # the others forgot this process's people; they read them again.
             log.warning("presence: this process was taken for gone; saying who is here again")

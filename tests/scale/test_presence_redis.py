@@ -14,6 +14,7 @@ room reaches a non-member on any process.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -298,5 +299,41 @@ def test_private_room_presence_reaches_members_on_every_process_and_nobody_else(
         assert [p for p in bob.presence if p["room"] == "ops"] == [], bob.presence
         assert [t for t in bob.typing if t["room"] == "ops"] == [], bob.typing
         assert bob.saw("", "carol", "joined")  # he does see her come, in ""
+
+    run_checked(closing([alice, bob, carol], work()))
+
+
+def test_after_redis_lost_everything_the_lists_come_back(
+    servers: Start, redis_process: RedisProcess
+) -> None:
+    """A Redis without persistence restarted empty: every process's heartbeat
+    and hash are gone, so each finds itself taken for gone and says who is
+    here again: a process started afterwards lists everyone, and the others'
+    lists are whole again."""
+    first, second = servers(2)
+    alice, bob, carol = Watcher("alice"), Watcher("bob"), Watcher("carol")
+
+    async def work() -> None:
+        await alice.connect(first.url)
+        await alice.join("garden")
+        await bob.connect(second.url)
+        await bob.join("garden")
+        await listed(alice, "garden", {"alice": 1, "bob": 1})
+        redis_process.kill()
+        for leftover in redis_process.folder.iterdir():  # no persistence: nothing survives
+            if leftover.is_file():
+                leftover.unlink()
+            else:
+                shutil.rmtree(leftover)
+        redis_process.start()
+        (third,) = servers(1)  # knows only what Redis holds
+        await carol.connect(third.url)
+        await carol.join("garden")
+        everyone = {"alice": 1, "bob": 1, "carol": 1}
+        await listed(carol, "garden", everyone, timeout=GONE_WITHIN + SLACK)
+        await listed(alice, "garden", everyone, timeout=GONE_WITHIN + SLACK)
+        await listed(bob, "garden", everyone, timeout=GONE_WITHIN + SLACK)
+        assert await bob.call("leave-room", "garden") == "Left garden"
+        await listed(carol, "garden", {"alice": 1, "carol": 1})
 
     run_checked(closing([alice, bob, carol], work()))
