@@ -776,6 +776,12 @@ class ChatClient:
         self.on_notice(SignedOut(code))
         self._connection.hold(SigninNeeded(code))
 
+    def _room_added(self, data: object = None) -> None:
+        """Made a member of a private room (by its creator or an invite, through
+        any process): the list is asked again, and the new room joined."""
+        if isinstance(data, dict) and isinstance(data.get("room"), str):
+            self._spawn(self.private_rooms.refresh())
+
     def _room_removed(self, data: object = None) -> None:
         """Taken out of a private room: not rejoined, nor asked for again; the
         window keeps what it showed of it (its local history)."""
@@ -952,6 +958,7 @@ class ChatClient:
             handlers["message-event"] = self._receiver.receive_change
             handlers["signed-out"] = self._signed_out
             handlers["room-removed"] = self._room_removed
+            handlers["room-added"] = self._room_added
         if self._dialect.replay_done_event:
             handlers[self._dialect.replay_done_event] = self._receiver.replay_done
         for event, parse in self._dialect.presence_parsers().items():
@@ -988,7 +995,8 @@ class ChatClient:
                 self.extensions.request_participants(room)
             sio = self._connection.sio
             if info.get("accounts") is True and sio is not None:
-                self._spawn(self.private_rooms.watch(sio))
+                # The list at each sign-in; later additions come as `room-added`.
+                self._spawn(self.private_rooms.refresh())
             else:
                 self.private_rooms.clear()
             self.on_info()

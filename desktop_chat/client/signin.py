@@ -9,7 +9,6 @@ logs or keeps them beyond the client's memory.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,10 +27,6 @@ ASK_AGAIN = frozenset({SIGNIN_REQUIRED, BAD_CREDENTIALS, REVOKED})
 SIGNIN_CODES = ASK_AGAIN | {SIGNIN_RATE}
 SIGNIN_RATE_WAIT = 60.0  # seconds before trying again after `signin-rate` ("wait a minute")
 CALL_TIMEOUT = 10.0  # seconds an ack of room-create / room-invite is waited for
-# How often the private rooms we are a member of are asked for while connected:
-# the server tells no one they were invited (docs/protocol.md), so a room
-# another member added us to shows up within this.
-PRIVATE_ROOMS_EVERY = 10.0
 
 
 @dataclass(frozen=True)
@@ -113,13 +108,6 @@ class PrivateRooms:
                 self.rooms = rooms
                 self.on_change()
             self.on_listed(rooms)
-
-    async def watch(self, sio: socketio.AsyncClient) -> None:
-        """While `sio` is the live connection: the list now, then every
-        PRIVATE_ROOMS_EVERY seconds."""
-        while sio.connected and self._sio() is sio:
-            await self.refresh()
-            await asyncio.sleep(PRIVATE_ROOMS_EVERY)
 
     async def create(self, room: str, members: list[str]) -> RoomReply:
         reply = await self._call("room-create", {"room": room, "private": True, "members": members})

@@ -134,6 +134,15 @@ class Acl:
         return members is None or (account is not None and account in members)
 
 
+def added_rooms(old: Acl, new: Acl, account: str) -> list[str]:
+    """The private rooms `account` is a member of in `new` and was not in `old`."""
+    return sorted(
+        room
+        for room, members in new.private.items()
+        if account in members and account not in old.private.get(room, frozenset())
+    )
+
+
 class AccountStore(Protocol):
     """Where accounts and private rooms are kept; every write bumps the version."""
 

@@ -36,6 +36,7 @@ from desktop_chat.server.accounts import (
     RedisAccounts,
     SignInRefused,
     SqliteAccounts,
+    added_rooms,
 )
 from desktop_chat.server.defaults import (
     DEFAULT_HOST,
@@ -673,8 +674,9 @@ class ChatServer:
     async def enforce(self, old: Acl, new: Acl) -> None:
         """Hold this process's open connections to a changed list of accounts
         and rooms (server/accounts.py): within a second of a change, on every
-        process, a revoked sign-in is disconnected and a removed member is out
-        of its private room, live relays and replays included."""
+        process, a revoked sign-in is disconnected, a removed member is out
+        of its private room, live relays and replays included, and a new
+        member's connections are told (`room-added`) so its windows join."""
         for sid, peer in list(self._peers.items()):
             if peer.signed is not None and not self.access.still_valid(peer.signed):
                 log.info("signing out %s %s (%r): its sign-in was revoked", peer.ip, sid, peer.name)
@@ -685,6 +687,9 @@ class ChatServer:
             for room in sorted(peer.rooms):
                 if not new.may_enter(peer.account, room):
                     await self.remove_from_room(sid, room)
+            if peer.account is not None:
+                for room in added_rooms(old, new, peer.account):
+                    await self.sio.emit("room-added", {"room": room}, to=sid)
 
     async def remove_from_room(self, sid: str, room: str) -> None:
         """Take a connection out of a private room it may no longer be in, as

@@ -146,11 +146,6 @@ class StatusText(QObject):
         return fill(self.tr("Invalid server address: %1"), why)
 
 
-def describe_status(status: Status, hosting: str = "") -> str:
-    """The status line in the current language (StatusText.describe)."""
-    return StatusText().describe(status, hosting)
-
-
 PRESENCE_EVERY = 1.0  # seconds of joins and leaves gathered into one line per room
 FRAME = 0.016  # gather what arrives within one frame into one model insert
 BUSY_FRAME = 0.033  # the same under a flood: fewer relayouts and repaints, more reading

@@ -26,7 +26,6 @@ from PySide6.QtCore import Qt
 from desktop_chat.app.session import ChatSession
 from desktop_chat.app.settings import Settings
 from desktop_chat.client import connection
-from desktop_chat.client import signin as client_signin
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.server.chat_server import ChatServer
@@ -342,7 +341,6 @@ def test_new_private_room_invite_and_removal(
     no_keyring: None,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(client_signin, "PRIVATE_ROOMS_EVERY", 0.3)
     alice_token = arun(accounts_server.account("alice"))
     bob_token = arun(accounts_server.account("bob"))
     alice = open_window(accounts_server.url, name="a")
@@ -494,7 +492,6 @@ def test_a_private_room_left_here_is_not_joined_again(
     no_keyring: None,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(client_signin, "PRIVATE_ROOMS_EVERY", 0.2)
     token = arun(accounts_server.account("hana"))
     arun(accounts_server.admin("rooms", "add", "plans", "--private", "--member", "hana"))
     session = open_window(accounts_server.url)
@@ -504,10 +501,13 @@ def test_a_private_room_left_here_is_not_joined_again(
     qtbot.waitUntil(lambda: _row(session, "plans") is not None, timeout=10_000)
     qtbot.waitUntil(lambda: bool(_row(session, "plans").data(ConversationRole.PRIVATE)))
     # She leaves it (the Leave button): the list of private rooms still has it,
-    # asked every 0.2 s here, but the window does not join it again.
+    # but the window does not join it again when it next reads that list (the
+    # admin adds her to another room: `room-added`, the list asked, that room
+    # joined, and not this one).
     session.window.select_room("plans")
     qtbot.waitUntil(lambda: session.window.sidebar.leave_button.isEnabled())
     qtbot.mouseClick(session.window.sidebar.leave_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _row(session, "plans") is None, timeout=10_000)
-    qtbot.wait(1000)
+    arun(accounts_server.admin("rooms", "add", "later", "--private", "--member", "hana"))
+    qtbot.waitUntil(lambda: _row(session, "later") is not None, timeout=10_000)
     assert _row(session, "plans") is None and "plans" not in session.client.rooms
