@@ -59,6 +59,7 @@ from desktop_chat.server.guards import (
 )
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
+from desktop_chat.server.lean_socket import LeanServer
 from desktop_chat.server.meters import Meters
 from desktop_chat.server.peers import Peer
 from desktop_chat.server.redis_bus import RedisBus
@@ -159,7 +160,7 @@ class ChatServer:
         # with 1009, "message too big"). The default takes any message of up
         # to max_message_bytes, however it is escaped.
         self.max_packet_bytes = max_packet_bytes or default_max_packet_bytes(self.max_message_bytes)
-        self.sio = socketio.AsyncServer(
+        self.sio = LeanServer(
             client_manager=DirectManager(),
             async_mode="aiohttp",
             # aiohttp refuses a websocket message of max_msg_size bytes or
