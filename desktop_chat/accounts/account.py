@@ -31,3 +31,7 @@ class Account:
     name: str = ""  # the name others see ("" = the window's default)
     profile: str = ""  # how the server speaks ("" = remembered for the server, else tutorial)
     position: int = 0  # order in the window
+    # The name it signs in with on a server with accounts (issue #24), to fill
+    # the sign-in form and to find its secret in the keyring (app/credentials.py);
+    # never the secret itself. "" = never signed in.
+    signin: str = ""

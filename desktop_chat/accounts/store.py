@@ -13,11 +13,11 @@ import uuid
 
 from desktop_chat.accounts.account import Account, new_account_id
 
-_COLUMNS = "id, owner, key, server, url, path, name, profile, position"
+_COLUMNS = "id, owner, key, server, url, path, name, profile, position, signin"
 
 
 def _account(row: tuple[object, ...]) -> Account:
-    id_, owner, key, server, url, path, name, profile, position = row
+    id_, owner, key, server, url, path, name, profile, position, signin = row
     return Account(
         str(id_),
         str(owner),
@@ -28,6 +28,7 @@ def _account(row: tuple[object, ...]) -> Account:
         str(name),
         str(profile),
         int(position),  # type: ignore[call-overload]
+        str(signin),
     )
 
 
@@ -121,8 +122,8 @@ class AccountStore:
         )
         with self.db:
             self.db.execute(
-                f"INSERT INTO accounts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (account.id, owner, key, server, url, path, name, profile, position),
+                f"INSERT INTO accounts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (account.id, owner, key, server, url, path, name, profile, position, ""),
             )
         return account
 
@@ -145,7 +146,7 @@ class AccountStore:
         with self.db:
             self.db.execute(
                 "UPDATE accounts SET server = ?, url = ?, path = ?, name = ?, profile = ?,"
-                " position = ? WHERE id = ?",
+                " position = ?, signin = ? WHERE id = ?",
                 (
                     account.server,
                     account.url,
@@ -153,6 +154,7 @@ class AccountStore:
                     account.name,
                     account.profile,
                     account.position,
+                    account.signin,
                     account.id,
                 ),
             )

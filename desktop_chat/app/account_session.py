@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.accounts.account import Account
+from desktop_chat.app.accounts_link import AccountsLink
+from desktop_chat.app.credentials import CredentialVault
 from desktop_chat.app.file_link import FileLink
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.presence_link import PresenceLink
+from desktop_chat.app.signin_link import AccountRef, SigninLink
 from desktop_chat.client.channels import ChannelStore
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
 from desktop_chat.client.drafts import DraftStore
@@ -51,8 +54,11 @@ class AccountSession:
         history: History,
         window: MainWindow,
         options: ClientOptions,
+        vault: CredentialVault,
+        accounts: AccountsLink,
     ) -> None:
         self.account = account
+        self._accounts = accounts
         self.window = window
         self.client = ChatClient(
             name,
@@ -100,6 +106,20 @@ class AccountSession:
         self.bridge.status_changed.connect(self._status)
         self.bridge.status_text_changed.connect(self._status_text)
         self.bridge.connected_to.connect(self._rooms_known)
+        # Accounts (issue #24): signing in, private rooms, being taken out of one.
+        self.signin = SigninLink(
+            self.bridge, vault, window, AccountRef(lambda: self.account, self._signed_in)
+        )
+        self.bridge.room_removed.connect(self.conversations.remove)
+        self.bridge.room_added.connect(self.conversations.add)
+        self.bridge.room_answered.connect(
+            lambda kind, room, code, _name: (
+                self.join(room) if kind == "create" and not code else None
+            )
+        )
+        self.bridge.private_rooms_changed.connect(
+            lambda: self.conversations.list_model.set_private(self.client.private_rooms.rooms)
+        )
         self.set_active(False)
 
     @property
@@ -118,6 +138,11 @@ class AccountSession:
 
     def unread(self) -> int:
         return self.conversations.state.total()
+
+    def _signed_in(self, name: str) -> None:
+        """The account signs in as `name` (kept; its secret is in the keyring)."""
+        if self.account.id:
+            self.account = self._accounts.change(self.account, signin=name)
 
     def _status(self, status: Status) -> None:
         self.status = status
@@ -163,6 +188,7 @@ class AccountSession:
         )
 
     async def close(self) -> None:
+        self.signin.close()
         self.keeping.close()
         await self.files.close()
         await self.client.close()

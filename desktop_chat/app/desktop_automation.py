@@ -3,7 +3,9 @@
     {"cmd": "state"}            -> {"event": "state", "tray_available": B, "tray_visible": B,
                                     "window_visible": B, "window_active": B, "unread": N,
                                     "language": L, "theme": T, "dark": B,
-                                    "notifications": B (a daemon answered)}
+                                    "notifications": B (a daemon answered),
+                                    "window_title": T, "status_line": S (as drawn),
+                                    "conversation_title": C (the first row's)}
     {"cmd": "hide"} / {"cmd": "show_window"}   hide the window (as to the tray) / show it
     {"cmd": "settings"}         open the settings dialog, as Ctrl+, does
     {"cmd": "help"}             open the keyboard shortcuts, as F1 does
@@ -39,6 +41,8 @@ def desktop_automation(driver: Automation, desktop: Desktop) -> None:
                 "dark": desktop.theme.dark(),
                 "notifications": desktop.notifications.available,
                 "window_title": desktop.window.windowTitle(),
+                "status_line": desktop.window.status_label.shown_text(),
+                "conversation_title": desktop.window.conversation_title.text(),
             }
         )
 

@@ -25,6 +25,10 @@ This subclass does what asyncio's own loop does instead:
 
 Sockets, signals, executors, `run_until_complete` and shutdown stay
 qasync's. `run()` is `qasync.run` with this loop.
+
+The asyncio internals read here (the loop's `_ready` and `_scheduled`, a
+handle's `_run` and `_cancelled`, a timer's `_scheduled`) are listed and
+checked at start in protocol/asyncio_reach.py.
 """
 
 from __future__ import annotations
@@ -106,7 +110,6 @@ class QEventLoop(qasync.QEventLoop):
         self._timers = _Timers(self._run_slice)
         self._zero_armed = False  # the zero timer will start another slice
         self._armed_at = math.inf  # the deadline the precise timer is armed for
-        self._depth = 0  # slices on the stack (more than one: a nested Qt loop)
         super().__init__(app, set_running_loop, already_running)
 
     # ---- scheduling -------------------------------------------------------
@@ -204,25 +207,21 @@ class QEventLoop(qasync.QEventLoop):
         else:
             self._armed_at = math.inf
         ready = self._ready
-        self._depth += 1
-        try:
-            start = _monotonic()
-            end = start + self.slice_seconds
-            self._collect_timers(start)
-            handle: Any = None
-            while ready:
-                handle = ready.popleft()
-                if handle._cancelled:
-                    continue
-                if self._debug:
-                    self._run_debug(handle)
-                else:
-                    handle._run()
-                if _monotonic() >= end:
-                    break
-            handle = None  # break reference cycles when a callback raised
-        finally:
-            self._depth -= 1
+        start = _monotonic()
+        end = start + self.slice_seconds
+        self._collect_timers(start)
+        handle: Any = None
+        while ready:
+            handle = ready.popleft()
+            if handle._cancelled:
+                continue
+            if self._debug:
+                self._run_debug(handle)
+            else:
+                handle._run()
+            if _monotonic() >= end:
+                break
+        handle = None  # break reference cycles when a callback raised
         if self.is_closed():
             return
         if ready:

@@ -27,6 +27,7 @@ from desktop_chat.accounts.account import Account
 from desktop_chat.accounts.store import AccountStore
 from desktop_chat.app.account_session import AccountSession, ClientOptions
 from desktop_chat.app.accounts_link import AccountsLink
+from desktop_chat.app.credentials import CredentialVault
 from desktop_chat.app.exporting import Exporter
 from desktop_chat.app.hosting import HostedServer
 from desktop_chat.app.keeping import Keeping
@@ -38,6 +39,7 @@ from desktop_chat.app.window_accounts import WindowAccounts
 from desktop_chat.app.window_hosting import WindowHosting
 from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
 from desktop_chat.client.history import Hit
+from desktop_chat.client.local_db import data_dir
 from desktop_chat.client.profile import Profile
 from desktop_chat.protocol.messages import (
     Message,
@@ -107,6 +109,8 @@ class ChatSession(QObject):
         self._notes: list[str] = local.notes  # said in the window once it is up
         # The accounts: this window's identity on each server it uses (accounts/).
         self.accounts = AccountsLink(AccountStore(self.database), self.history, self.identity.key)
+        # What accounts sign in with: the keyring, or the user's own file (credentials.py).
+        self.vault = CredentialVault(data_dir())
         self._client_options = ClientOptions(
             backoff=backoff,
             token=options.token,
@@ -216,7 +220,14 @@ class ChatSession(QObject):
 
     def _make_session(self, account: Account, name: str) -> AccountSession:
         session = AccountSession(
-            account, name, self.database, self.history, self.window, self._client_options
+            account,
+            name,
+            self.database,
+            self.history,
+            self.window,
+            self._client_options,
+            self.vault,
+            self.accounts,
         )
         b, c = session.bridge, session.conversations
         b.status_text_changed.connect(
@@ -229,6 +240,13 @@ class ChatSession(QObject):
         b.info_received.connect(lambda s=session: self._changes_known(s))
         b.status_changed.connect(lambda _status, s=session: self._changes_known(s))
         c.current_changed.connect(lambda room, s=session: self._conversation_shown(s, room))
+        b.room_answered.connect(
+            lambda kind, room, code, name, s=session: (
+                self.window.private_rooms.answered(kind, room, code, name)
+                if s is self.shown
+                else None
+            )
+        )
         return session
 
     def show_account(self, account: str) -> None:
@@ -253,6 +271,7 @@ class ChatSession(QObject):
         self.window.show_offline(session.status.user_offline)
         self.window.lines.set_changes_supported(session.bridge.has_changes)
         self.window.files.set_files_supported(session.files.supported(), session.account.id)
+        self.window.private_rooms.set_available(session.client.has_accounts)
 
     def _add_requested(self, text: str, name: str, profile_name: str) -> None:
         """Add account… : check the address, make the account, connect it, show it."""
@@ -307,6 +326,7 @@ class ChatSession(QObject):
     ) -> None:
         await self._adopted(session)
         session.keeping.restore(session.account)
+        await session.signin.restore()
         session.bridge.connect_to(target, profile)
 
     async def _adopted(self, session: AccountSession) -> None:
@@ -387,8 +407,24 @@ class ChatSession(QObject):
         w.account_add_requested.connect(self._add_requested)
         w.account_remove_requested.connect(self.remove_account)
         w.account_move_requested.connect(self.move_account)
+        w.signin_requested.connect(self._sign_in_asked)
+        w.signout_requested.connect(self._sign_out_asked)
+        w.private_rooms.create_requested.connect(
+            lambda room, members: self.bridge.create_private_room(room, members)
+        )
+        w.private_rooms.invite_requested.connect(lambda room, name: self.bridge.invite(room, name))
         self.accounts.account_reported.connect(self._account_reported)
         self.shown_changed.connect(lambda s: self.inspector.set_client(s.client))
+
+    def _sign_in_asked(self, account: str) -> None:
+        session = self.session_of(account)
+        if session is not None:
+            session.signin.ask()
+
+    def _sign_out_asked(self, account: str) -> None:
+        session = self.session_of(account)
+        if session is not None:
+            session.signin.sign_out()
 
     def _account_reported(self, account: Account, change: str) -> None:
         for session in self.sessions:
@@ -415,6 +451,7 @@ class ChatSession(QObject):
 
     def _changes_known(self, session: AccountSession) -> None:
         if session is self.shown:
+            self.window.private_rooms.set_available(session.client.has_accounts)
             self.window.lines.set_changes_supported(session.bridge.has_changes)
             self.window.files.set_files_supported(session.files.supported(), session.account.id)
 
@@ -667,6 +704,7 @@ class ChatSession(QObject):
             self.window.offer_room(opts.room.strip())
             self.shown.join(opts.room)
         if not taken:
+            await self.shown.signin.restore()
             self.bridge.connect_to(target, profile)
         self._open_the_others(account)
         self.in_window.refresh()

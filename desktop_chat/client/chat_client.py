@@ -49,12 +49,16 @@ from desktop_chat.client.extensions import ServerExtensions
 from desktop_chat.client.files import FileTransfers
 from desktop_chat.client.local_db import data_dir
 from desktop_chat.client.notices import (
+    AddedToRoom,
     ChangesUnsupported,
     EmptyMessage,
     NoRoomsToJoin,
     Notice,
     NotStored,
     PacketTooBig,
+    RoomRemoved,
+    SignedOut,
+    SigninNeeded,
     StoreStartedOver,
     TextTooLong,
     TokenHeldBack,
@@ -66,6 +70,13 @@ from desktop_chat.client.profile import AUTH_NONE, AUTH_TABLE, Acks, Profile
 from desktop_chat.client.receiver import Receiver
 from desktop_chat.client.sender import Sender, packet_size
 from desktop_chat.client.server_info import ServerInfo
+from desktop_chat.client.signin import (
+    REVOKED,
+    SIGNIN_REQUIRED,
+    Credentials,
+    PrivateRooms,
+    RoomReply,
+)
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions, token_held_back
 from desktop_chat.protocol.messages import (
@@ -163,6 +174,13 @@ class ChatClient:
         self._files_said: bool | None = None
         self._files_max = 0
         self._online = asyncio.Event()  # connected: a transfer may ask for a ticket
+        # How to sign in to a server with accounts (client/signin.py), given by the
+        # window; None: not signed in (the shared token, if any, goes instead).
+        self.credentials: Credentials | None = None
+        # We were taken out of a private room (it is not joined again).
+        self.on_room_removed: Callable[[str], None] = lambda room: None
+        # We were added to a private room and joined it (for its sidebar row).
+        self.on_room_added: Callable[[str], None] = lambda room: None
 
         dialect: ProfileDialect
         dialect = self._dialect = dialect_for(profile) if profile else TutorialDialect()
@@ -234,6 +252,8 @@ class ChatClient:
             notice=lambda notice: self.on_notice(notice),
             renamed=self.presence.renamed,
         )
+        self.private_rooms = PrivateRooms(lambda: self._connection.sio)
+        self.private_rooms.on_listed = self._private_listed
         self._use(dialect)
 
     # ---- what the window reads --------------------------------------------
@@ -651,6 +671,7 @@ class ChatClient:
         returned, for the window to say so.
         """
         self._sender.leave(room)
+        self.private_rooms.declined.add(room)
         self._receiver.offsets.pop(room, None)  # else kept as a room to rejoin
         self.presence.forget(room)
         self._watched.discard(room)
@@ -692,6 +713,91 @@ class ChatClient:
         self._watched.add(room)
         self.extensions.request_participants(room)
 
+    # ---- accounts (client/signin.py) ---------------------------------------------
+
+    @property
+    def held(self) -> SigninNeeded | None:
+        """Why the client waits for credentials (a refused sign-in), or None."""
+        return self._connection.held
+
+    @property
+    def attempts(self) -> int:
+        """Connection attempts made so far (a refused sign-in counts one)."""
+        return self._connection.attempts
+
+    @property
+    def account(self) -> str:
+        """The account this connection signed in as (server-info), or ""."""
+        account = self.info.data.get("account")
+        return account if isinstance(account, str) else ""
+
+    @property
+    def has_accounts(self) -> bool:
+        return self.info.data.get("accounts") is True
+
+    def sign_in(self, credentials: Credentials | None) -> None:
+        """Sign in with these from the next attempt on, which starts at once (a
+        connection open now is ended: it signed in otherwise)."""
+        self.credentials = credentials
+        if self.status.state is ConnectionState.CONNECTED:
+            self._connection.end()
+        self._connection.resume()
+
+    def sign_out(self) -> None:
+        """Forget the credentials and stop: the window asks before the next try."""
+        self.credentials = None
+        self._connection.hold(SigninNeeded(SIGNIN_REQUIRED))
+
+    async def create_private_room(self, room: str, members: list[str]) -> RoomReply:
+        """A private room with us and `members` in it (`room-create`); the window
+        joins it once made (shown at once)."""
+        reply = await self.private_rooms.create(room, members)
+        if reply.ok:
+            self.private_rooms.declined.discard(room)
+        return reply
+
+    async def invite(self, room: str, name: str) -> RoomReply:
+        """Add the account `name` to the private room `room` (`room-invite`)."""
+        return await self.private_rooms.invite(room, name)
+
+    def _private_listed(self, rooms: set[str]) -> None:
+        """The private rooms we are a member of: one we are not in, and did not
+        leave here, was made with us or we were invited: joined (as Slack shows
+        a channel one is added to)."""
+        for room in sorted(rooms):
+            if room not in self._sender.rooms and room not in self.private_rooms.declined:
+                self.join(room)
+                self.on_notice(AddedToRoom(room))
+                self.on_room_added(room)
+
+    def _signed_out(self, data: object = None) -> None:
+        code = data.get("code") if isinstance(data, dict) else None
+        code = code if isinstance(code, str) and code else REVOKED
+        self.on_notice(SignedOut(code))
+        self._connection.hold(SigninNeeded(code))
+
+    def _room_added(self, data: object = None) -> None:
+        """Made a member of a private room (by its creator or an invite, through
+        any process): the list is asked again, and the new room joined."""
+        if isinstance(data, dict) and isinstance(data.get("room"), str):
+            self._spawn(self.private_rooms.refresh())
+
+    def _room_removed(self, data: object = None) -> None:
+        """Taken out of a private room: not rejoined, nor asked for again; the
+        window keeps what it showed of it (its local history)."""
+        room = data.get("room") if isinstance(data, dict) else None
+        if not isinstance(room, str) or room not in self._sender.rooms:
+            return
+        self._sender.leave(room)  # nothing sent: the server took us out
+        self._receiver.offsets.pop(room, None)
+        self.presence.forget(room)
+        self._watched.discard(room)
+        self._kept.save()
+        self.private_rooms.removed(room)
+        self.private_rooms.declined.discard(room)  # invited again: shown again
+        self.on_notice(RoomRemoved(room))
+        self.on_room_removed(room)
+
     @property
     def says_rooms(self) -> bool:
         """Whether the server names each message's room (ours does, in meta)."""
@@ -728,7 +834,14 @@ class ChatClient:
         # to clients that ask (docs/protocol.md); others ignore the key.
         auth: dict[str, object] = {"name": self.name, "client": self.client_id, "presence": True}
         target = self._connection.target
-        if self.token and target is not None:
+        if self.credentials is not None and target is not None:
+            # Never over plain http to another machine, like the token (tls.py).
+            if not token_held_back(target.url, self.send_token_over_http):
+                auth.update(self.credentials.auth())
+            elif self._token_notice != target.key:
+                self._token_notice = target.key
+                self.on_notice(TokenHeldBack(target.url.url))
+        elif self.token and target is not None:
             if not token_held_back(target.url, self.send_token_over_http):
                 auth["token"] = self.token
             elif self._token_notice != target.key:
@@ -843,6 +956,9 @@ class ChatClient:
             handlers[self._dialect.info_event] = self._server_info
             handlers.update(self.extensions.handlers())
             handlers["message-event"] = self._receiver.receive_change
+            handlers["signed-out"] = self._signed_out
+            handlers["room-removed"] = self._room_removed
+            handlers["room-added"] = self._room_added
         if self._dialect.replay_done_event:
             handlers[self._dialect.replay_done_event] = self._receiver.replay_done
         for event, parse in self._dialect.presence_parsers().items():
@@ -877,6 +993,12 @@ class ChatClient:
                 self._kept.save()
             for room in self._watched:  # a reconnect fills the model again
                 self.extensions.request_participants(room)
+            sio = self._connection.sio
+            if info.get("accounts") is True and sio is not None:
+                # The list at each sign-in; later additions come as `room-added`.
+                self._spawn(self.private_rooms.refresh())
+            else:
+                self.private_rooms.clear()
             self.on_info()
 
     # ---- presence -------------------------------------------------------------

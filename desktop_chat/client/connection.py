@@ -28,8 +28,10 @@ from desktop_chat.client.notices import (
     Disconnected,
     Notice,
     SendingFailed,
+    SigninNeeded,
 )
 from desktop_chat.client.packet_tap import PacketTap
+from desktop_chat.client.signin import SIGNIN_RATE, SIGNIN_RATE_WAIT
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions
 from desktop_chat.protocol.urls import ServerTarget
@@ -85,6 +87,9 @@ class Connection:
         self._closing = False
         self._connect_error: object = None
         self._tap: PacketTap | None = None  # only while someone watches the packets
+        # Refused sign-in: no attempt until the window gives credentials (`resume`).
+        self.held: SigninNeeded | None = None
+        self.attempts = 0  # connection attempts made (each refused sign-in is one)
 
     @property
     def sio(self) -> socketio.AsyncClient | None:
@@ -97,6 +102,7 @@ class Connection:
         previous = self.target
         self.target = target
         if previous is None or previous.key != target.key:
+            self.held = None
             self._hooks.switched(target)
         if self._supervisor is None:
             self._supervisor = asyncio.get_running_loop().create_task(
@@ -116,6 +122,19 @@ class Connection:
 
     def reconnect_now(self) -> None:
         self.offline = False
+        self.held = None
+        self._wake.set()
+
+    def hold(self, why: SigninNeeded) -> None:
+        """Stop: the server will not take this connection's sign-in (refused, or
+        signed out while connected); nothing is tried until `resume`."""
+        self.held = why
+        self.end()
+        self._wake.set()
+
+    def resume(self) -> None:
+        """New credentials: try at once."""
+        self.held = None
         self._wake.set()
 
     def set_offline(self, offline: bool) -> None:
@@ -167,6 +186,12 @@ class Connection:
                 await self._wake.wait()
                 attempt = 0
                 continue
+            if self.held is not None:
+                # Asked, not retried: another attempt would be refused the same way.
+                self._publish(Status(ConnectionState.OFFLINE, target.url.url, error=self.held))
+                await self._wake.wait()
+                attempt = 0
+                continue
             state = (
                 ConnectionState.RECONNECTING
                 if attempt or was_connected
@@ -202,6 +227,11 @@ class Connection:
                 continue
             attempt += 1
             delay = self.backoff.delay(attempt)
+            if isinstance(error, SigninNeeded):
+                if error.code != SIGNIN_RATE:
+                    self.held = error
+                    continue
+                delay = SIGNIN_RATE_WAIT  # the server counts attempts: wait it out
             self._publish(
                 Status(
                     ConnectionState.RECONNECTING,
@@ -234,6 +264,7 @@ class Connection:
         if self._tap is not None:
             self._tap.attach(sio, target.url.url)
         self._connect_error = None
+        self.attempts += 1
         self._hooks.starting()
         auth = self._hooks.auth()
         self._sio = sio  # events may arrive before connect() returns

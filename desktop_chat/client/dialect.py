@@ -65,6 +65,11 @@ class ProfileDialect:
         self.replay_done_event = REPLAY_DONE_EVENT if profile.extensions else ""
         # A server that never acks gets no ack id to ignore (the packets say so).
         self.may_ack = profile.acks is not Acks.NEVER
+        # Whether `send` names the room (echo.py's probe to my socket's room needs it).
+        sentinel = "room-sentinel-5c1e0f"
+        self.sends_room = sentinel in repr(
+            profile.send.fill(text="", room=sentinel, id="", name="")
+        )
         # What is known of the server's echo before any probe (None: probe).
         self.known_echo: bool | None = {Echo.NEVER: False, Echo.ALWAYS: True, Echo.PROBE: None}[
             profile.echo

@@ -10,11 +10,23 @@ order, so once that join is acked, my echo, if there is one, has arrived.
 Until then, a message with the text of one of mine waits, and so does
 everything after it (one round trip); the rest goes straight through.
 Until the server is known to echo, nothing is dropped as an echo.
+
+A server that never acks `join-room` (the tutorial's own code) gives no such
+mark. There, before my first message, the client sends a probe no one else
+can see (`before_send`): a message with a text of its own to the room named
+by my socket id, which every Socket.IO socket is in, alone. An echoing server
+(`io.to(room).emit`) sends it back to me; one that does not
+(`socket.to(room).emit`) sends it to no one. The server handles my events in
+order, so the probe's copy, if any, comes before anything my message brings
+about: when a copy of my words arrives first, the server does not echo; when
+the probe comes back first, it does, and the first copy of my words is the
+echo (dropped), the next one somebody's reply (shown).
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections import deque
 from collections.abc import Callable
@@ -23,7 +35,7 @@ from dataclasses import dataclass, field
 import socketio
 
 from desktop_chat.client.dialect import ProfileDialect
-from desktop_chat.protocol.messages import Message
+from desktop_chat.protocol.messages import Kind, Message
 
 # How long a server that never acks join-room gets to send my message back
 # to me before it is taken for one that does not echo.
@@ -32,6 +44,9 @@ ECHO_PROBE_TIMEOUT = 3.0
 # reply: only this many such probes in a row make the server an echoing one.
 ECHO_GUESSES = 2
 RECENT_WINDOW = 10.0  # an echo comes back within this many seconds, or not at all
+# The text of the probe to my own socket's room: a mark no one types, and a
+# random part, so that nothing but the probe's own copy matches it.
+ROOM_PROBE_MARK = "\u2063desktop-chat echo probe "
 
 
 @dataclass(slots=True)
@@ -91,6 +106,8 @@ class EchoFilter:
         self.echoes: bool | None = None
         self._guesses = 0  # probes in a row that saw my words come back without an ack
         self._probe: _Probe | None = None
+        self._room_probe = ""  # the text of the probe to my socket's room, until it is answered
+        self._room_probed = False  # sent on this connection
 
     @property
     def held(self) -> int:
@@ -103,15 +120,60 @@ class EchoFilter:
         self.end()
         self.echoes = self._dialect.known_echo
         self._guesses = 0
+        self._room_probe = ""
+        self._room_probed = False
 
     def use_dialect(self, dialect: ProfileDialect) -> None:
         """Another profile from the next connection on."""
         self._dialect = dialect
 
+    async def before_send(self, sio: socketio.AsyncClient) -> None:
+        """My first message is about to go to a server that never acks: first
+        the probe to my own socket's room, which only I am in (see above)."""
+        if self.echoes is not None or self._room_probed or not self._dialect.sends_room:
+            return
+        sid = sio.get_sid()  # the namespace's: the name of the room only this socket is in
+        if not sid:
+            return
+        self._room_probed = True
+        self._room_probe = f"{ROOM_PROBE_MARK}{secrets.token_hex(8)}"
+        probe = Message(text=self._room_probe, kind=Kind.OWN, room=sid)
+        await sio.emit(self._dialect.send_event, self._dialect.send_args(probe, None))
+
+    def is_room_probe(self, text: str, has_meta: bool) -> bool:
+        """The probe to my socket's room came back: the server echoes (and the
+        copy is not shown). True when `text` was that probe."""
+        if not self._room_probe or has_meta or text != self._room_probe:
+            return False
+        self._room_probe = ""
+        self.echoes = True
+        probe = self._probe
+        if probe is not None:  # answered: what it held goes on, and decides nothing more
+            self._probe = None
+            if probe.timer is not None:
+                probe.timer.cancel()
+            for args in probe.held:
+                self._release(args)
+        return True
+
     def holds(self, args: tuple[object, ...], text: str, has_meta: bool) -> bool:
         """Keep a received packet back while a probe is out, if it may be my echo
         (or comes after one that may be); True when it was kept."""
         probe = self._probe
+        if (
+            self._room_probe
+            and probe is not None
+            and not has_meta
+            and (text == probe.text or self._recent.holds(text))
+            and probe.sio is self._current()
+        ):
+            # My words came back before the probe to my room did: had the server
+            # echoed, the probe's copy would have come first. It does not echo.
+            self._room_probe = ""
+            self.echoes = False
+            self._recent.items.clear()
+            self._finish(probe, None)  # what it held goes on, in order, before this
+            return False
         if probe is not None and (
             probe.held or (not has_meta and (text == probe.text or self._recent.holds(text)))
         ):

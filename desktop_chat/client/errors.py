@@ -10,8 +10,10 @@ from desktop_chat.client.notices import (
     NothingListening,
     NotHttps,
     Notice,
+    SigninNeeded,
     UnknownHost,
 )
+from desktop_chat.client.signin import refusal_code
 
 
 class MessageRefused(ValueError):
@@ -29,6 +31,9 @@ def connect_failure(exc: BaseException, reported: object) -> Notice:
     python-socketio reports a server's refusal as a dict with a `message`
     and a transport failure as aiohttp's text, which we tell apart.
     """
+    code = refusal_code(reported)
+    if code:
+        return SigninNeeded(code)
     if isinstance(reported, dict):
         return ConnectionRefusedByServer(str(reported.get("message", reported)))
     text = str(reported) if reported else (" ".join(str(a) for a in exc.args if a))

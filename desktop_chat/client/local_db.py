@@ -103,8 +103,19 @@ CREATE TABLE epochs (
 )
 """
 SCHEMA += EPOCHS + ";\n"
-MIGRATIONS = {1: DRAFTS, 2: ACCOUNTS, 3: OUTBOX_EXTRA, 4: OUTBOX_THUMBNAIL, 5: EPOCHS}
-VERSION = 6
+# Version 7: the name an account signs in with on a server with accounts
+# (issue #24; the secret is in the keyring, app/credentials.py, never here).
+SIGNIN = "ALTER TABLE accounts ADD COLUMN signin TEXT NOT NULL DEFAULT ''"
+SCHEMA += SIGNIN + ";\n"
+MIGRATIONS = {
+    1: DRAFTS,
+    2: ACCOUNTS,
+    3: OUTBOX_EXTRA,
+    4: OUTBOX_THUMBNAIL,
+    5: EPOCHS,
+    6: SIGNIN,
+}
+VERSION = 7
 
 
 def data_dir() -> Path:

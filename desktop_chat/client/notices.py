@@ -273,3 +273,40 @@ class ChangesUnsupported(Notice):
     @property
     def room(self) -> str:
         return self.where
+
+
+# ---- accounts (issue #24) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SigninNeeded(Notice):
+    """The server takes only signed-in connections and refused this one: `code`
+    is its reason (`signin-required`, `bad-credentials`, `revoked`,
+    `signin-rate`, docs/protocol.md). The client does not retry until it is
+    given credentials, except after `signin-rate`, when it waits a minute."""
+
+    code: str = field(metadata=CHOOSES)
+
+
+@dataclass(frozen=True)
+class SignedOut(Notice):
+    """The server signed this connection out while it was open (the token was
+    replaced, the password changed, the account removed): not retried."""
+
+    code: str = field(default="revoked", metadata=CHOOSES)
+
+
+@dataclass(frozen=True)
+class RoomRemoved(Notice):
+    """We were taken out of the private room `removed` by its admin: it is not
+    joined again; what was kept of it stays readable here."""
+
+    removed: str
+
+
+@dataclass(frozen=True)
+class AddedToRoom(Notice):
+    """A member added us to the private room `added` (or it was made with us in
+    it): joined, and shown in the sidebar."""
+
+    added: str

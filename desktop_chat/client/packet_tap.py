@@ -25,6 +25,8 @@ from typing import Any
 
 from engineio import packet as eio_packet
 
+from desktop_chat.protocol import engineio_reach
+
 _SIO_KINDS = {
     "0": "connect",
     "1": "disconnect",
@@ -165,7 +167,7 @@ class PacketTap:
             kind = "reconnect" if self._sockets > 1 else "connecting"
             self._line(kind, f"to {url}")
         transport = [getattr(eio, "current_transport", None) or ""]  # as last seen
-        send, receive = eio._send_packet, eio._receive_packet
+        send, receive = engineio_reach.packet_hooks(eio)
         record = self._record
 
         def changed() -> None:
@@ -197,7 +199,7 @@ class PacketTap:
             reason = args[0] if args else ""
             self._line("close", f"engine.io closed{': ' + str(reason) if reason else ''}")
 
-        eio._send_packet, eio._receive_packet = send_packet, receive_packet
+        engineio_reach.set_packet_hooks(eio, send_packet, receive_packet)
         handlers = eio.handlers
         for event, note in (("connect", opened), ("disconnect", closed)):
             handlers[event] = _noting(handlers.get(event), note)
@@ -206,8 +208,7 @@ class PacketTap:
     def detach(self) -> None:
         """Unwrap every socket: the class's own methods are used again."""
         for eio in list(self._attached):
-            for name in ("_send_packet", "_receive_packet"):
-                eio.__dict__.pop(name, None)
+            engineio_reach.unset_packet_hooks(eio)
             for event in ("connect", "disconnect"):
                 handler = eio.handlers.get(event)
                 if hasattr(handler, "tapped"):

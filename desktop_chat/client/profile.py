@@ -186,13 +186,6 @@ class Profile:
         }
         return {notice.event: (kind, notice) for kind, notice in found.items() if notice}
 
-    def incoming_events(self) -> list[str]:
-        """Every event this profile listens to."""
-        events = [self.receive.event, *self.notices()]
-        if self.extensions:
-            events.extend((INFO_EVENT, REPLAY_DONE_EVENT))
-        return events
-
 
 AUTH_NONE = "none"
 AUTH_DESKTOP_CHAT = "desktop-chat"

@@ -167,6 +167,8 @@ class Receiver:
                     "ignored messages in a room named with %d characters", len(message.room)
                 )
             return
+        if self._echo.is_room_probe(message.text, inbound.has_meta):
+            return  # my probe to my own socket's room, back: never shown
         if self._echo.holds(args, message.text, inbound.has_meta):
             return  # maybe my echo, maybe a reply: it waits until the probe tells
         if inbound.has_meta:

@@ -658,6 +658,8 @@ class Sender:
         if extra:
             self._extras[message.id] = extra
         self._emitted.add(message.id)
+        if not self._info.acks:
+            await self._echo.before_send(sio)  # a probe first, while the server's echo is unknown
         await sio.emit(
             self._dialect.send_event,
             self._dialect.send_args(wire, opts),

@@ -29,6 +29,14 @@ class Limits:
     signin_address_burst: int = 20
     signin_account_rate: float = 1 / 30
     signin_account_burst: int = 5
+    # Presence requests (`participants`: each reads the room's whole list):
+    # per client key or account, then per address for clients that make up
+    # keys; over them an error ack with code `rate`. A window asks once per
+    # room at each (re)connect (at most 50 rooms) and after presence changes.
+    requests_rate: float = 5.0
+    requests_burst: int = 60
+    address_requests_rate: float = 50.0
+    address_requests_burst: int = 600
     # Open connections from one address (after --trusted-proxy): sized for an
     # office behind NAT, a few windows each; 0 = no limit (benchmarks).
     max_connections_per_address: int = 256

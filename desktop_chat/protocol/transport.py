@@ -16,10 +16,15 @@ from __future__ import annotations
 
 import engineio.payload
 
+from desktop_chat.protocol.reaches import check_reaches
+
 MAX_DECODE_PACKETS = 100_000
 
 
 def configure_engineio() -> None:
-    """Let one long-polling body carry many packets (idempotent)."""
+    """Let one long-polling body carry many packets (idempotent), after checking
+    that the libraries whose internals the code uses are as it expects
+    (protocol/reaches.py: a library that moved fails here, at start)."""
+    check_reaches()
     payload = engineio.payload.Payload
     payload.max_decode_packets = max(payload.max_decode_packets, MAX_DECODE_PACKETS)

@@ -134,6 +134,15 @@ class Acl:
         return members is None or (account is not None and account in members)
 
 
+def added_rooms(old: Acl, new: Acl, account: str) -> list[str]:
+    """The private rooms `account` is a member of in `new` and was not in `old`."""
+    return sorted(
+        room
+        for room, members in new.private.items()
+        if account in members and account not in old.private.get(room, frozenset())
+    )
+
+
 class AccountStore(Protocol):
     """Where accounts and private rooms are kept; every write bumps the version."""
 
@@ -426,12 +435,19 @@ class Access:
         store: AccountStore,
         limits: Limits,
         changed: Callable[[Acl, Acl], Awaitable[None]],
+        meters: Callable[[str, float, float], Meters],
     ) -> None:
         self.store = store
         self.acl = Acl()
         self.changed = changed
-        self.address_meters = Meters(limits.signin_address_rate, limits.signin_address_burst)
-        self.account_meters = Meters(limits.signin_account_rate, limits.signin_account_burst)
+        # Sign-in attempts per address and per account; on Redis, counted by
+        # every process together (a guesser spread over them gains nothing).
+        self.address_meters = meters(
+            "signin-address", limits.signin_address_rate, limits.signin_address_burst
+        )
+        self.account_meters = meters(
+            "signin-account", limits.signin_account_rate, limits.signin_account_burst
+        )
         self.verified = 0  # argon2 verifications done (each is ~50 ms of a core)
         self._watching: asyncio.Task[None] | None = None
         self._refreshing: asyncio.Lock = asyncio.Lock()
@@ -488,7 +504,7 @@ class Access:
     async def _by_token(self, token: str, ip: str) -> SignedIn:
         digest = token_hash(token)
         name = self.acl.by_token.get(digest)
-        if name is None and not self.address_meters.take(ip):
+        if name is None and not await self.address_meters.take(ip):
             raise SignInRefused(SIGNIN_RATE, "too many sign-ins from your address; wait a minute")
         if name is None:
             if digest in self.acl.by_old_token:
@@ -502,7 +518,9 @@ class Access:
     async def _by_password(self, user: str, password: str, ip: str) -> SignedIn:
         # The limits before any argon2 work: a guessed-password flood costs a
         # dict lookup per attempt once over them, not 50 ms of a core.
-        if not self.address_meters.take(ip) or not self.account_meters.take(user[:MAX_NAME_CHARS]):
+        if not await self.address_meters.take(ip) or not await self.account_meters.take(
+            user[:MAX_NAME_CHARS]
+        ):
             raise SignInRefused(
                 SIGNIN_RATE, "too many sign-in attempts for this account or address; wait a minute"
             )

@@ -36,6 +36,7 @@ from desktop_chat.server.accounts import (
     RedisAccounts,
     SignInRefused,
     SqliteAccounts,
+    added_rooms,
 )
 from desktop_chat.server.defaults import (
     DEFAULT_HOST,
@@ -60,7 +61,7 @@ from desktop_chat.server.guards import (
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
 from desktop_chat.server.lean_socket import LeanServer
-from desktop_chat.server.meters import Meters
+from desktop_chat.server.meters import Meters, Shared
 from desktop_chat.server.peers import Peer
 from desktop_chat.server.redis_bus import RedisBus
 from desktop_chat.server.redis_store import RedisStore
@@ -126,15 +127,13 @@ class ChatServer:
         self.token = token
         self.ssl_context = ssl_context
         self.retention = retention or Retention()
-        # Rates per client key (server/meters.py), kept across reconnects.
-        self.send_meters = Meters(self.limits.rate, self.limits.burst)
-        self.rename_meters = Meters(self.limits.rename_rate, self.limits.rename_burst)
         # Relaying and each page of a replay happen under one lock, so that
         # every client sees messages in offset order, replayed ones included
         # (on SQLite, storing too: there a message is relayed as it is stored).
         self._lock = asyncio.Lock()
         self.store: Store
         self.bus: RedisBus | None = None
+        shared: Shared | None = None  # meters every process shares (on Redis)
         if redis is None:
             self.store = SqliteStore(db)
         else:
@@ -143,6 +142,22 @@ class ChatServer:
             )
             self.store = store
             self.bus = RedisBus(redis, store.stream, self._deliver, self._lock, store.epoch)
+            shared = store.meters
+        # Rates per client key or account (server/meters.py), kept across
+        # reconnects, and on Redis shared by every process.
+        self.shared_meters = shared
+        self.send_meters = self.meters("send", self.limits.rate, self.limits.burst)
+        self.rename_meters = self.meters(
+            "rename", self.limits.rename_rate, self.limits.rename_burst
+        )
+        self.request_meters = self.meters(
+            "requests", self.limits.requests_rate, self.limits.requests_burst
+        )
+        self.address_request_meters = self.meters(
+            "address-requests",
+            self.limits.address_requests_rate,
+            self.limits.address_requests_burst,
+        )
         # Accounts and private rooms (server/accounts.py) live in the same store.
         # Private rooms hold in both modes (without --accounts nobody is a member);
         # only with `accounts` must a connection sign in.
@@ -152,7 +167,7 @@ class ChatServer:
             if isinstance(self.store, SqliteStore)
             else RedisAccounts(self.store.redis, redis_prefix)
         )
-        self.access = Access(account_store, self.limits, self.enforce)
+        self.access = Access(account_store, self.limits, self.enforce, self.meters)
         self.max_message_bytes = self.limits.max_message_bytes
         # The largest engine.io packet taken, as announced in server-info.
         # Anything larger is cut off by engine.io, which drops that client's
@@ -194,7 +209,12 @@ class ChatServer:
         self.app.router.add_get("/health", health_route(self))
         self._peers: dict[str, Peer] = {}
         self.replays = Replays(
-            self.sio, self.store, self._lock, replay_limits or ReplayLimits(), self.delivered
+            self.sio,
+            self.store,
+            self._lock,
+            replay_limits or ReplayLimits(),
+            self.delivered,
+            shared,
         )
         self._trimming: asyncio.Task[None] | None = None
         # Bytes of text stored since the last trim by bytes (Retention.bytes).
@@ -383,10 +403,10 @@ class ChatServer:
                 "close some windows, or ask the server's operator",
                 {"code": "too-many-connections"},
             )
-        # The send rate follows the client's key across reconnects.
-        bucket = self.send_meters.bucket(payer)
+        # The send rate follows the client's key (or account) across
+        # reconnects: `payer` keys its meters.
         self._peers[sid] = Peer(
-            name or f"guest-{sid[:4]}", ip, client, offset, bucket, signed=signed, payer=payer
+            name or f"guest-{sid[:4]}", ip, client, offset, signed=signed, payer=payer
         )
         given_epoch = auth.get("epoch")
         if isinstance(given_epoch, str) and len(given_epoch) <= 64:
@@ -459,6 +479,17 @@ class ChatServer:
             log.warning("disconnecting %s %s: too many bad requests", peer.ip, sid)
             await self.sio.disconnect(sid)
         return _error(text)
+
+    def meters(self, name: str, rate: float, burst: float) -> Meters:
+        """A kind of per-key meter: this process's, or on Redis every process's."""
+        return Meters(rate, burst, shared=self.shared_meters, name=name)
+
+    async def request_allowed(self, peer: Peer) -> bool:
+        """Whether a presence request (`participants`) of this client is within
+        its own meter and its address's (issue #22: each reads a whole room)."""
+        return await self.request_meters.take(
+            peer.payer
+        ) and await self.address_request_meters.take(peer.ip)
 
     def _room_error(self, room: object, allow_empty: bool) -> str | None:
         if not isinstance(room, str):
@@ -542,7 +573,7 @@ class ChatServer:
         if room and room in self.access.acl.private and room not in peer.rooms:
             refused = dict(await self._refuse(sid, f"send-message: {room} is a private room"))
             return {**refused, "code": "not-a-member"}
-        if not peer.bucket.take():
+        if not await self.send_meters.take(peer.payer):
             return await self._refuse(
                 sid, f"slow down: at most {self.limits.rate:g} messages a second"
             )
@@ -629,8 +660,9 @@ class ChatServer:
     async def enforce(self, old: Acl, new: Acl) -> None:
         """Hold this process's open connections to a changed list of accounts
         and rooms (server/accounts.py): within a second of a change, on every
-        process, a revoked sign-in is disconnected and a removed member is out
-        of its private room, live relays and replays included."""
+        process, a revoked sign-in is disconnected, a removed member is out
+        of its private room, live relays and replays included, and a new
+        member's connections are told (`room-added`) so its windows join."""
         for sid, peer in list(self._peers.items()):
             if peer.signed is not None and not self.access.still_valid(peer.signed):
                 log.info("signing out %s %s (%r): its sign-in was revoked", peer.ip, sid, peer.name)
@@ -641,6 +673,9 @@ class ChatServer:
             for room in sorted(peer.rooms):
                 if not new.may_enter(peer.account, room):
                     await self.remove_from_room(sid, room)
+            if peer.account is not None:
+                for room in added_rooms(old, new, peer.account):
+                    await self.sio.emit("room-added", {"room": room}, to=sid)
 
     async def remove_from_room(self, sid: str, room: str) -> None:
         """Take a connection out of a private room it may no longer be in, as

@@ -63,7 +63,7 @@ def install(server: ChatServer) -> None:
             )
         if name == peer.name:
             return f"You are now called {name}"
-        if not server.rename_meters.take(peer.client):
+        if not await server.rename_meters.take(peer.client):
             # Not a violation: a user renaming often is odd, not hostile.
             minutes = max(1, round(1 / (server.limits.rename_rate * 60)))
             return {
@@ -162,6 +162,8 @@ def install(server: ChatServer) -> None:
         if sid not in server._peers or server._room_error(room, allow_empty=True) is not None:
             return await server._refuse(sid, "participants: the room is a string")
         assert isinstance(room, str)
+        if not await server.request_allowed(server._peers[sid]):
+            return {"error": "participants: slow down", "code": "rate"}
         if not server.access.acl.may_enter(server._peers[sid].account, room):
             answer = dict(await server._refuse(sid, f"participants: {room} is a private room"))
             return {**answer, "code": "not-a-member"}

@@ -29,6 +29,9 @@ from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
 from socketio import packet
 
+from desktop_chat.protocol import engineio_reach
+from desktop_chat.protocol.asyncio_reach import queue_has_parked_getter
+from desktop_chat.server import aiohttp_reach
 from desktop_chat.server.gather import Gatherer
 
 log = logging.getLogger(__name__)
@@ -78,16 +81,19 @@ class DirectManager(socketio.AsyncManager):
 
     Which websocket belongs to which engine.io socket is recorded by wrapping
     python-engineio's aiohttp websocket driver as the server sets up. This
-    leans on python-engineio internals (the server's driver table, the
-    socket's `queue`, `upgraded`, `upgrading`, `closing`, `closed`, the
-    queue's `_getters`) and on no websocket extension being negotiated (see
-    `no_websocket_compression`); tests/server/test_fanout.py checks them
+    leans on python-engineio internals (protocol/engineio_reach.py: the
+    server's driver table, the socket's `queue`, `upgraded`, `upgrading`,
+    `closing`, `closed`), asyncio's (the queue's `_getters`,
+    protocol/asyncio_reach.py), aiohttp's writer keeping nothing back
+    (server/aiohttp_reach.py) and on no websocket extension being negotiated
+    (see `no_websocket_compression`); tests/server/test_fanout.py checks them
     against the versions pyproject.toml allows. Concurrent emits to one
     client are not ordered against each other here or in python-socketio;
     the chat server relays under one lock.
     """
 
     def __init__(self) -> None:
+        aiohttp_reach.check()  # frames written beside aiohttp's writer: fails loudly if moved
         super().__init__()
         # The websocket of each engine.io socket that has one; gone with the socket.
         self._websockets: weakref.WeakKeyDictionary[Any, _Websocket] = weakref.WeakKeyDictionary()
@@ -101,9 +107,8 @@ class DirectManager(socketio.AsyncManager):
 
     def set_server(self, server: socketio.AsyncServer) -> None:
         super().set_server(server)
-        drivers = server.eio._async
-        if drivers and drivers.get("websocket") is not None:
-            server.eio._async = {**drivers, "websocket": self._recording(drivers["websocket"])}
+        if engineio_reach.driver(server.eio, "websocket") is not None:
+            engineio_reach.wrap_driver(server.eio, "websocket", self._recording)
 
     def _recording(self, driver: type) -> type:
         """engine.io's websocket driver, telling us each socket's websocket as it starts."""
@@ -116,10 +121,10 @@ class DirectManager(socketio.AsyncManager):
                 self._transport: asyncio.WriteTransport | None = None
 
                 async def handler_recording(ws: Any) -> Any:
-                    request = ws.environ.get("aiohttp.request")
-                    transport = getattr(request, "transport", None)
+                    transport = aiohttp_reach.connection_of(ws.environ)
                     if socket is not None and isinstance(transport, asyncio.WriteTransport):
-                        websockets[socket] = _Websocket(ws._sock, transport)
+                        response = engineio_reach.aiohttp_response(ws)
+                        websockets[socket] = _Websocket(response, transport)
                         self._transport = transport
                     return await handler(ws)
 
@@ -232,11 +237,8 @@ class DirectManager(socketio.AsyncManager):
         queue = socket.queue
         if not queue.empty():
             return None  # the writer is about to take packets of its own
-        for getter in queue._getters:
-            if not getter.done():
-                break  # the writer is parked on the queue, holding nothing
-        else:
-            return None  # the writer is busy writing, or gone
+        if not queue_has_parked_getter(queue):
+            return None  # the writer is busy writing, or gone (else parked, holding nothing)
         if transport.get_write_buffer_size() > MAX_BUFFERED_BYTES:
             return None
         return websocket

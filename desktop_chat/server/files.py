@@ -55,7 +55,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from desktop_chat.protocol.limits import TokenBucket
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.server.file_index import (
     FileIndex,
@@ -174,7 +173,10 @@ class Files:
         self._secret = b""
         self._hashers: dict[str, _Hasher] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        self._buckets: dict[str, TokenBucket] = {}
+        # Uploads started, per uploader (its account or client key), kept in
+        # the server's one kind of meter (server/meters.py): made-up keys push
+        # out the idle ones, never everyone's at once.
+        self._uploads = server.meters("upload", self.config.rate, self.config.burst)
         self._sweeping: asyncio.Task[None] | None = None
         self._open_index()
         self._routes()
@@ -259,7 +261,7 @@ class Files:
         if room and room not in peer.rooms:
             answer = dict(await self.server._refuse(sid, "files-ticket: join the room first"))
             return {**answer, "code": "not-in-room"}
-        if not peer.bucket.take():
+        if not await self.server.send_meters.take(peer.payer):
             return {"error": "slow down", "code": "rate"}
         ticket, expires = self.ticket(peer, room)
         return {"ticket": ticket, "expires": expires, "path": self.path, "room": room}
@@ -314,13 +316,8 @@ class Files:
             raise FileError(400, "bad-request", "a JSON object of at most 4096 bytes")
         return body
 
-    def _rate(self, uploader: str) -> None:
-        bucket = self._buckets.get(uploader)
-        if bucket is None:
-            if len(self._buckets) > 10_000:
-                self._buckets.clear()  # made-up keys: the meter starts afresh
-            bucket = self._buckets[uploader] = TokenBucket(self.config.rate, self.config.burst)
-        if not bucket.take():
+    async def _rate(self, uploader: str) -> None:
+        if not await self._uploads.take(uploader):
             raise FileError(429, "rate", f"slow down: at most {self.config.burst} uploads at "
                             f"once, then {self.config.rate:g} a second")  # fmt: skip
 
@@ -336,7 +333,7 @@ class Files:
                             f"at most {self.config.max_bytes}")  # fmt: skip
         if not isinstance(kind, str) or len(kind) > MAX_TYPE_CHARS or not TYPE_PATTERN.match(kind):
             kind = "application/octet-stream"
-        self._rate(ticket.uploader)
+        await self._rate(ticket.uploader)
         upload = Upload(new_id(), ticket.uploader, ticket.room, name, size, kind, 0, time.time())
         (self.partial / upload.id).touch()
         await self.index.new_upload(upload)

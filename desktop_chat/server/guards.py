@@ -22,6 +22,8 @@ from typing import Any
 from aiohttp import web
 from engineio import exceptions as eio_exceptions
 
+from desktop_chat.protocol import engineio_reach
+
 log = logging.getLogger(__name__)
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -226,13 +228,14 @@ def refuse_oversized_posts(eio: Any, path: str) -> Any:
 
 def read_bodies_whole(eio: Any, timeout: float = BODY_TIMEOUT) -> None:
     """Wrap engine.io's request translation so that POST bodies are read whole."""
-    drivers = eio._async
-    translate = drivers["translate_request"]
 
-    def translate_whole(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        environ: dict[str, Any] = translate(*args, **kwargs)
-        if environ.get("REQUEST_METHOD") == "POST":
-            environ["wsgi.input"] = WholeBody(environ["wsgi.input"], timeout)
-        return environ
+    def whole(translate: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        def translate_whole(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            environ: dict[str, Any] = translate(*args, **kwargs)
+            if environ.get("REQUEST_METHOD") == "POST":
+                environ["wsgi.input"] = WholeBody(environ["wsgi.input"], timeout)
+            return environ
 
-    eio._async = {**drivers, "translate_request": translate_whole}
+        return translate_whole
+
+    engineio_reach.wrap_driver(eio, "translate_request", whole)

@@ -216,7 +216,7 @@ def install(server: ChatServer) -> None:
             return {"error": "not connected", "code": "bad-request"}
         try:
             request = parse(args[0] if args else None, server.max_message_bytes)
-            if not peer.bucket.take():
+            if not await server.send_meters.take(peer.payer):
                 raise Refused("rate", f"slow down: at most {server.limits.rate:g} a second")
             return await apply(server, sid, peer, request)
         except Refused as exc:

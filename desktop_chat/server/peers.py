@@ -6,8 +6,6 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from desktop_chat.protocol.limits import TokenBucket
-
 if TYPE_CHECKING:
     from desktop_chat.server.accounts import SignedIn
 
@@ -18,7 +16,6 @@ class Peer:
     ip: str
     client: str  # stable across reconnects (auth.client), else "~" + the sid
     offset: int | None  # the last offset the client had seen when it connected
-    bucket: TokenBucket
     rooms: set[str] = field(default_factory=set)
     epoch: str = ""  # the store identity its offset belongs to (auth.epoch), "" unknown
     violations: float = 0.0
@@ -26,7 +23,7 @@ class Peer:
     # With --accounts (server/accounts.py): who signed in, and with what. The
     # name above is then the account's, and `payer` (rates, replay budget) too.
     signed: SignedIn | None = None
-    payer: str = ""
+    payer: str = ""  # whose meters it uses (server/meters.py): the account, else `client`
 
     @property
     def account(self) -> str | None:

@@ -61,7 +61,7 @@ def install(server: ChatServer) -> None:
         ):
             return await refuse(sid, "room-create", "bad-request", "members is a list of names")
         assert isinstance(room, str)
-        if not peer.bucket.take():
+        if not await server.send_meters.take(peer.payer):
             return {"error": "room-create: slow down", "code": "rate"}
         in_use = any(room in other.rooms for other in server._peers.values())
         try:
@@ -99,7 +99,7 @@ def install(server: ChatServer) -> None:
                 NOT_A_MEMBER,
                 f"only a member of a private room {room} may invite to it",
             )
-        if not peer.bucket.take():
+        if not await server.send_meters.take(peer.payer):
             return {"error": "room-invite: slow down", "code": "rate"}
         try:
             await admin.add_member(room, name)

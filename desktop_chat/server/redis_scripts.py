@@ -30,6 +30,9 @@ Keys, under a prefix (default `desktop-chat`):
 - `<p>:react:<id>` a hash per message of the reactions on it now: field
   `<len>:<client><emoji>`, value "offset name" (the order they reacted in);
   no expiry, deleted with the message's hash;
+- `<p>:meter:<kind>:<key>` a rate meter shared by every process (server/meters.py):
+  its theoretical arrival time in microseconds of Redis's clock (GCRA),
+  expiring once the bucket would be full again;
 - `<p>:deleted` a sorted set of the deleted messages' ids by their offset,
   so that retention finds their hashes and delete events (their entries
   are no longer in the stream).
@@ -197,4 +200,27 @@ for _, room in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   if #last > 0 or newest[room] then tidy(room, index) end
 end
 return deleted
+"""
+
+# A meter (server/meters.py) as GCRA: the bucket is the time, on Redis's own clock
+# (every process reads the same one), at which it would be full again plus the
+# tolerance. KEYS: the meter. ARGV: mode ("take", "delay" or "charge"),
+# microseconds per token, tolerance in microseconds (burst times that), cost in tokens.
+# take: 1 and one token taken, or 0 and nothing changed; delay: microseconds until
+# the bucket is above zero (0: now); charge: takes the cost, into debt if need be.
+METER = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local interval = tonumber(ARGV[2])
+local tolerance = tonumber(ARGV[3])
+if ARGV[1] == 'delay' then
+  if tat - now < tolerance then return 0 end
+  return math.ceil(tat - now - tolerance + interval)
+end
+local new = tat + tonumber(ARGV[4]) * interval
+if ARGV[1] == 'take' and new - now > tolerance then return 0 end
+redis.call('SET', KEYS[1], string.format('%.0f', new), 'PX', math.ceil((new - now) / 1000) + 1000)
+return 1
 """

@@ -138,6 +138,28 @@ def _bytes(value: str) -> bytes:
     return value.encode("utf-8", "surrogatepass")
 
 
+class RedisMeters:
+    """The meters every process shares (server/meters.py `Shared`), one key each."""
+
+    def __init__(self, redis: aioredis.Redis, prefix: str) -> None:
+        self.prefix = f"{prefix}:meter:"
+        self._script = redis.register_script(scripts.METER)
+
+    async def _call(self, mode: str, key: str, rate: float, burst: float, cost: float) -> int:
+        interval = 1_000_000 / rate
+        args = [mode, repr(interval), repr(burst * interval), repr(cost)]
+        return int(await self._script(keys=[self.prefix + key], args=args))
+
+    async def take(self, key: str, rate: float, burst: float) -> bool:
+        return await self._call("take", key, rate, burst, 1.0) == 1
+
+    async def delay(self, key: str, rate: float, burst: float) -> float:
+        return await self._call("delay", key, rate, burst, 0.0) / 1_000_000
+
+    async def charge(self, key: str, rate: float, burst: float, cost: float) -> None:
+        await self._call("charge", key, rate, burst, cost)
+
+
 class RedisStore:
     """Messages, offsets and de-duplication shared by every process on one Redis."""
 
@@ -164,6 +186,7 @@ class RedisStore:
         self._add = self.redis.register_script(scripts.ADD)
         self._event = self.redis.register_script(scripts.EVENT)
         self._trim = self.redis.register_script(scripts.TRIM)
+        self.meters = RedisMeters(self.redis, prefix)
         # Messages waiting to be stored, with who waits for each (see _write_queued).
         self._queue: list[tuple[list[Any], asyncio.Future[list[Any]]]] = []
         self._writing: asyncio.Task[None] | None = None

@@ -37,6 +37,7 @@ import socketio
 
 from desktop_chat.server.fanout import DirectManager
 from desktop_chat.server.history import EDIT, MESSAGE, REACT, Stored
+from desktop_chat.server.meters import Shared
 from desktop_chat.server.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -87,14 +88,16 @@ class _Debt:
 
 
 class Budgets:
-    """Replay budgets by client key and by address, kept across connections.
+    """Replay budgets by client key (or account) and by address, kept across
+    connections; shared by every process when `shared` is given (Redis).
 
     An entry that has refilled completely is the same as none, and is
     dropped by `prune`; what is kept is only who replayed recently.
     """
 
-    def __init__(self, limits: ReplayLimits) -> None:
+    def __init__(self, limits: ReplayLimits, shared: Shared | None = None) -> None:
         self.limits = limits
+        self.shared = shared
         self._buckets: dict[str, _Debt] = {}
 
     def _bucket(self, key: str, rate: float, capacity: float) -> _Debt:
@@ -103,31 +106,41 @@ class Budgets:
             bucket = self._buckets[key] = _Debt(rate, capacity, capacity)
         return bucket
 
-    def _pair(self, client: str, ip: str) -> tuple[_Debt, _Debt]:
+    def _kinds(self, client: str, ip: str) -> list[tuple[str, float, float]]:
         limits = self.limits
-        return (
-            self._bucket(f"client:{client}", limits.client_rate, limits.client_burst),
-            self._bucket(f"ip:{ip}", limits.address_rate, limits.address_burst),
-        )
+        return [
+            (f"client:{client}", limits.client_rate, limits.client_burst),
+            (f"ip:{ip}", limits.address_rate, limits.address_burst),
+        ]
 
-    def delay(self, client: str, ip: str) -> float:
+    async def _delay(self, key: str, rate: float, capacity: float) -> float:
+        if self.shared is not None:
+            try:
+                return await self.shared.delay(f"replay:{key}", rate, capacity)
+            except Exception as exc:  # Redis away: this process's budgets meanwhile
+                log.warning("replay budgets: Redis did not answer (%s)", exc)
+        return self._bucket(key, rate, capacity).delay(time.monotonic())
+
+    async def delay(self, client: str, ip: str) -> float:
         """Seconds to wait before this client's next page (0: none)."""
+        return max([await self._delay(*kind) for kind in self._kinds(client, ip)])
+
+    async def client_delay(self, client: str) -> float:
+        return await self._delay(*self._kinds(client, "")[0])
+
+    async def address_delay(self, ip: str) -> float:
+        return await self._delay(*self._kinds("", ip)[1])
+
+    async def charge(self, client: str, ip: str, cost: float) -> None:
         now = time.monotonic()
-        return max(bucket.delay(now) for bucket in self._pair(client, ip))
-
-    def client_delay(self, client: str) -> float:
-        limits = self.limits
-        bucket = self._bucket(f"client:{client}", limits.client_rate, limits.client_burst)
-        return bucket.delay(time.monotonic())
-
-    def address_delay(self, ip: str) -> float:
-        limits = self.limits
-        bucket = self._bucket(f"ip:{ip}", limits.address_rate, limits.address_burst)
-        return bucket.delay(time.monotonic())
-
-    def charge(self, client: str, ip: str, cost: float) -> None:
-        now = time.monotonic()
-        for bucket in self._pair(client, ip):
+        for key, rate, capacity in self._kinds(client, ip):
+            if self.shared is not None:
+                try:
+                    await self.shared.charge(f"replay:{key}", rate, capacity, cost)
+                    continue
+                except Exception as exc:
+                    log.warning("replay budgets: Redis did not answer (%s)", exc)
+            bucket = self._bucket(key, rate, capacity)
             bucket.refill(now)
             bucket.tokens -= cost
 
@@ -219,6 +232,7 @@ class Replays:
         lock: asyncio.Lock,
         limits: ReplayLimits,
         delivered: Callable[[], Awaitable[int]],
+        shared: Shared | None = None,
     ) -> None:
         self.sio = sio
         self.store = store
@@ -227,7 +241,7 @@ class Replays:
         self.delivered = delivered
         self.lock = lock
         self.limits = limits
-        self.budgets = Budgets(limits)
+        self.budgets = Budgets(limits, shared)
         # Clients left out of the no-room channel's live broadcasts: connected
         # but not yet welcomed, or still catching up on it.
         self.behind_lobby: set[str] = set()
@@ -253,7 +267,7 @@ class Replays:
                     await ticket
                 finally:
                     self.waiting.discard(who)
-            while (delay := self.budgets.address_delay(ip)) > 0:
+            while (delay := await self.budgets.address_delay(ip)) > 0:
                 self.waiting.add(who)
                 try:
                     await asyncio.sleep(delay)
@@ -333,7 +347,7 @@ class Replays:
         while True:
             if not await self._drained(sid):
                 return
-            delay = self.budgets.client_delay(payer)
+            delay = await self.budgets.client_delay(payer)
             if delay > 0:
                 self.waiting.add((sid, room))
                 try:
@@ -365,7 +379,7 @@ class Replays:
                         await self._subscribe(sid, room)
                         await self.sio.emit("replay-done", done, to=sid)
                     # Charged before the turn passes on: the next sees the debt.
-                    self.budgets.charge(payer, ip, cost)
+                    await self.budgets.charge(payer, ip, cost)
                     line.sent[payer] = line.sent.get(payer, 0.0) + cost
             except StoreUnavailable as exc:
                 log.warning("replay to %s of %r waits for the store (%s)", sid, room, exc)

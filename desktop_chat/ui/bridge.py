@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,6 +25,7 @@ from desktop_chat.client.presence import (
     RoomPresence,
 )
 from desktop_chat.client.profile import Profile
+from desktop_chat.client.signin import Credentials, RoomReply
 from desktop_chat.client.status import ConnectionState, Status
 from desktop_chat.protocol.messages import (
     Change,
@@ -70,6 +73,8 @@ class StatusText(QObject):
             return text + host_note
         if status.user_offline:
             return self.tr("Offline: you went offline; messages you write are kept") + host_note
+        if status.error:  # a refused sign-in: not retried until the user signs in
+            return self.tr("Offline") + fill(self.tr(": %1"), self.notice(status.error)) + host_note
         return self.tr("Offline") + host_note
 
     def summary(self, status: Status, hosting: str = "") -> str:
@@ -92,6 +97,8 @@ class StatusText(QObject):
             return text + host_note
         if status.user_offline:
             return self.tr("Offline: you went offline; messages you write are kept") + host_note
+        if status.error:  # a refused sign-in: not retried until the user signs in
+            return self.tr("Offline") + fill(self.tr(": %1"), self.notice(status.error)) + host_note
         return self.tr("Offline") + host_note
 
     def joined(self, name: str) -> str:
@@ -139,11 +146,6 @@ class StatusText(QObject):
         return fill(self.tr("Invalid server address: %1"), why)
 
 
-def describe_status(status: Status, hosting: str = "") -> str:
-    """The status line in the current language (StatusText.describe)."""
-    return StatusText().describe(status, hosting)
-
-
 PRESENCE_EVERY = 1.0  # seconds of joins and leaves gathered into one line per room
 FRAME = 0.016  # gather what arrives within one frame into one model insert
 BUSY_FRAME = 0.033  # the same under a flood: fewer relayouts and repaints, more reading
@@ -176,6 +178,13 @@ class ClientBridge(QObject):
     # (message id, its bytes).
     transfer_changed = Signal(object)
     thumbnail_ready = Signal(str, bytes)
+    # Accounts (issue #24): taken out of a private room (its name); which rooms
+    # are private changed; the server's answer to a create or invite (kind
+    # "create"/"invite", room, refusal code or "", the name invited).
+    room_removed = Signal(str)
+    room_added = Signal(str)  # we were added to a private room and joined it
+    private_rooms_changed = Signal()
+    room_answered = Signal(str, str, str, str)
 
     def __init__(self, client: ChatClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -198,6 +207,10 @@ class ClientBridge(QObject):
         client.on_change = self._change
         client.on_transfer = self._transfer
         client.on_thumbnail = self.thumbnail_ready.emit
+        client.on_room_removed = self.room_removed.emit
+        client.on_room_added = self.room_added.emit
+        client.private_rooms.on_change = self.private_rooms_changed.emit
+        self._calls: set[asyncio.Task[RoomReply]] = set()
 
     def detach(self) -> None:
         """Let go of the client, breaking the bridge <-> client reference cycle.
@@ -218,6 +231,11 @@ class ClientBridge(QObject):
         self.client.on_change = lambda c: None
         self.client.on_transfer = lambda u: None
         self.client.on_thumbnail = lambda message_id, data: None
+        self.client.on_room_removed = lambda room: None
+        self.client.on_room_added = lambda room: None
+        self.client.private_rooms.on_change = lambda: None
+        for call in self._calls:
+            call.cancel()
         if self._lines_due is not None:
             self._lines_due.cancel()
 
@@ -332,6 +350,30 @@ class ClientBridge(QObject):
         self._gather(system_message(text))
 
     # ---- intents from the window -----------------------------------------
+
+    def sign_in(self, credentials: Credentials | None) -> None:
+        self.client.sign_in(credentials)
+
+    def sign_out(self) -> None:
+        self.client.sign_out()
+
+    def create_private_room(self, room: str, members: list[str]) -> None:
+        self._call("create", room, "", self.client.create_private_room(room, members))
+
+    def invite(self, room: str, name: str) -> None:
+        self._call("invite", room, name, self.client.invite(room, name))
+
+    def _call(self, kind: str, room: str, name: str, call: Coroutine[Any, Any, RoomReply]) -> None:
+        task = asyncio.get_running_loop().create_task(call)
+        self._calls.add(task)
+
+        def done(finished: asyncio.Task[RoomReply]) -> None:
+            self._calls.discard(finished)
+            if not finished.cancelled():
+                reply = finished.result()
+                self.room_answered.emit(kind, room, reply.code, name)
+
+        task.add_done_callback(done)
 
     def send(
         self, text: str, room: str, *, reply_to: Message | None = None, formatted: bool = False

@@ -28,6 +28,10 @@ class ConversationRole(IntEnum):
     UNREAD = Qt.ItemDataRole.UserRole + 2  # messages from others not yet seen
     TITLE = Qt.ItemDataRole.UserRole + 3  # the name without the count
     MENTIONS = Qt.ItemDataRole.UserRole + 4  # of the unread, those that mention the user
+    PRIVATE = Qt.ItemDataRole.UserRole + 5  # a private room (members only, issue #24)
+
+
+LOCK = "🔒"  # before a private room's name
 
 
 @dataclass(slots=True)
@@ -59,6 +63,7 @@ class ConversationListModel(QAbstractListModel):
         # The unread counts are the account's (accounts/conversation_state.py): read, not kept.
         self._unread_of = unread
         self._mentions_of = mentions
+        self._private: set[str] = set()  # the private rooms (the server's `private-rooms`)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -68,7 +73,7 @@ class ConversationListModel(QAbstractListModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            title = conversation_title(row.room)
+            title = self._title(row.room)
             unread = self._unread_of(row.room)
             if not unread:
                 return title
@@ -77,7 +82,9 @@ class ConversationListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._accessible(row.room)
         if role == ConversationRole.TITLE:
-            return conversation_title(row.room)
+            return self._title(row.room)
+        if role == ConversationRole.PRIVATE:
+            return row.room in self._private
         if role == Qt.ItemDataRole.ToolTipRole:
             return display_text(row.room) if row.room else None
         if role == ConversationRole.ROOM:
@@ -91,6 +98,8 @@ class ConversationListModel(QAbstractListModel):
     def _accessible(self, room: str) -> str:
         """The row in words: "#garden, 5 unread messages, 1 mention"."""
         words = [conversation_title(room)]
+        if room in self._private:
+            words.append(self.tr("private room"))
         unread = self._unread_of(room)
         if unread:
             words.append(self.tr("%n unread message(s)", "", unread))
@@ -99,7 +108,18 @@ class ConversationListModel(QAbstractListModel):
                 words.append(self.tr("%n mention(s)", "", mentions))
         return ", ".join(words)
 
+    def _title(self, room: str) -> str:
+        title = conversation_title(room)
+        return f"{LOCK} {title}" if room in self._private else title
+
     # ---- changes --------------------------------------------------------------
+
+    def set_private(self, rooms: set[str]) -> None:
+        """Which rooms are private: their rows get the lock."""
+        changed = rooms ^ self._private
+        self._private = set(rooms)
+        for room in changed:
+            self.unread_changed(room)
 
     def rooms(self) -> list[str]:
         return [row.room for row in self._rows]
@@ -147,5 +167,7 @@ class ConversationListModel(QAbstractListModel):
                 Qt.ItemDataRole.AccessibleTextRole,
                 ConversationRole.UNREAD,
                 ConversationRole.MENTIONS,
+                ConversationRole.TITLE,
+                ConversationRole.PRIVATE,
             ],
         )

@@ -62,6 +62,7 @@ from desktop_chat.ui.message_model import MessageModel, Role
 from desktop_chat.ui.participants_model import NAME_ROLE
 from desktop_chat.ui.plain import plain_tooltip
 from desktop_chat.ui.presence_bar import PresenceBar
+from desktop_chat.ui.private_rooms import PrivateRoomActions
 from desktop_chat.ui.search_panel import SearchPanel
 from desktop_chat.ui.sidebar import Sidebar, Switcher
 from desktop_chat.ui.status_label import StatusLabel
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
     account_add_requested = Signal(str, str, str)  # address, name, profile, as typed
     account_remove_requested = Signal(str)  # an account's id
     account_move_requested = Signal(str, int)  # an account's id, -1 up or +1 down
+    signin_requested = Signal(str)  # "Sign in…" for an account (its id)
+    signout_requested = Signal(str)  # "Sign out" of an account (its id)
     closed = Signal()
 
     def __init__(
@@ -123,6 +126,8 @@ class MainWindow(QMainWindow):
         )
         self.add_account_dialog = AddAccountDialog(self)
         self.conversation_list = self.sidebar.list
+        # New private room… / Invite…: the list's menu on a server with accounts.
+        self.private_rooms = PrivateRoomActions(self.sidebar.list, self)
         self.switcher = Switcher(self.sidebar.model, self)
 
         self.name_edit = _named(QLineEdit(), "nameEdit")
@@ -269,6 +274,8 @@ class MainWindow(QMainWindow):
         self.sidebar.account_requested.connect(self.account_requested)
         self.sidebar.account_remove_requested.connect(self.account_remove_requested)
         self.sidebar.account_move_requested.connect(self.account_move_requested)
+        self.sidebar.signin_requested.connect(self.signin_requested)
+        self.sidebar.signout_requested.connect(self.signout_requested)
         self.sidebar.account_add_requested.connect(self.start_add_account)
         self.add_account_dialog.account_add_requested.connect(self.account_add_requested)
         for number in range(1, 10):  # Ctrl+1…Ctrl+9: the accounts, in the rail's order

@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.client.notices import (
+    AddedToRoom,
     CertificateNotTrusted,
     ChangeRefused,
     ChangesUnsupported,
@@ -34,12 +35,16 @@ from desktop_chat.client.notices import (
     NotStored,
     PacketTooBig,
     Renamed,
+    RoomRemoved,
     SendingFailed,
+    SignedOut,
+    SigninNeeded,
     StoreStartedOver,
     TextTooLong,
     TokenHeldBack,
     UnknownHost,
 )
+from desktop_chat.protocol.messages import display_text
 from desktop_chat.protocol.urls import InvalidServerUrl, UrlProblem
 from desktop_chat.ui.tr import fill
 
@@ -64,6 +69,38 @@ def notice_text(notice: Notice) -> str:
             return f"{text} {notice_text(SendingFailed(failure))}" if failure else text
         case SendingFailed(failure=failure):
             return fill(translate("NoticeText", "Sending failed (%1); reconnecting."), failure)
+        case SigninNeeded(code="bad-credentials"):
+            return translate(
+                "NoticeText", "The server did not accept that name and password or token."
+            )
+        case SigninNeeded(code="revoked"):
+            return translate("NoticeText", "Your sign-in was taken back; sign in again.")
+        case SigninNeeded(code="signin-rate"):
+            return translate(
+                "NoticeText", "Too many sign-in attempts; waiting a minute before trying again."
+            )
+        case SigninNeeded():
+            return translate("NoticeText", "This server needs you to sign in.")
+        case SignedOut():
+            return translate(
+                "NoticeText",
+                "You were signed out by the server (your token was replaced, your password "
+                "changed or your account removed). Sign in again to go on.",
+            )
+        case AddedToRoom(added=added):
+            return fill(
+                translate("NoticeText", "You are a member of the private room %1."),
+                f"#{display_text(added)}",
+            )
+        case RoomRemoved(removed=removed):
+            return fill(
+                translate(
+                    "NoticeText",
+                    "You were removed from the private room %1. What you saw of it stays in "
+                    "your history on this computer.",
+                ),
+                f"#{display_text(removed)}",
+            )
         case ConnectionRefusedByServer(message=message):
             return fill(translate("NoticeText", "The server refused the connection: “%1”"), message)
         case NothingListening():

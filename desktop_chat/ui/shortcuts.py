@@ -134,7 +134,7 @@ class WindowActions(QObject):
             (act.shortcut().toString(native), text(act))
             for act in (
                 self.focus_server, self.focus_room, self.focus_list, self.focus_input,
-                self.dnd, self.settings, self.help, self.quit,
+                self.export, self.dnd, self.settings, self.help, self.quit,
             )
         ]  # fmt: skip
         return [

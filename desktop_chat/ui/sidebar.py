@@ -50,6 +50,8 @@ class Sidebar(QWidget):
     account_add_requested = Signal()  # "Add account…"
     account_remove_requested = Signal(str)  # an account's id
     account_move_requested = Signal(str, int)  # an account's id, -1 up or +1 down
+    signin_requested = Signal(str)  # "Sign in…" (an account's id)
+    signout_requested = Signal(str)  # "Sign out": its credentials forgotten
 
     def __init__(
         self,
@@ -226,10 +228,16 @@ class Sidebar(QWidget):
             self.account_requested.emit(account)
 
     def _account_menu(self, pos: QPoint) -> None:
-        index = self.account_list.indexAt(pos)
+        menu = self.account_menu(self.account_list.indexAt(pos))
+        if menu is not None:
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(self.account_list.viewport().mapToGlobal(pos))
+
+    def account_menu(self, index: QModelIndex) -> QMenu | None:
+        """What a right click on an account's row offers."""
         account = index.data(AccountRole.ACCOUNT) if index.isValid() else None
         if not isinstance(account, str):
-            return
+            return None
         menu = QMenu(self)
         menu.setObjectName("accountMenu")
         up = menu.addAction(self.tr("Move up"))
@@ -241,7 +249,15 @@ class Sidebar(QWidget):
         up.triggered.connect(lambda: self.account_move_requested.emit(account, -1))
         down.triggered.connect(lambda: self.account_move_requested.emit(account, 1))
         remove.triggered.connect(lambda: self.account_remove_requested.emit(account))
-        menu.popup(self.account_list.viewport().mapToGlobal(pos))
+        # Signing in (issue #24), apart from the rest.
+        menu.addSeparator()
+        sign_in = menu.addAction(self.tr("Sign in…"))
+        sign_in.setObjectName("signInAction")
+        sign_in.triggered.connect(lambda: self.signin_requested.emit(account))
+        sign_out = menu.addAction(self.tr("Sign out"))
+        sign_out.setObjectName("signOutAction")
+        sign_out.triggered.connect(lambda: self.signout_requested.emit(account))
+        return menu
 
     def show_participants(self, members: list[tuple[str, int]]) -> None:
         """Who is in the conversation shown: (name, windows)."""

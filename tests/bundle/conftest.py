@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import unavailable
 from tests.procs import Child
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,7 +121,7 @@ def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private X server (Xvfb) for the X11 (xcb) runs; skipped where there is none."""
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb): no X11 run")
+        unavailable("Xvfb is not installed (apt-get install xvfb): no X11 run")
     xvfb_server = Child(
         "Xvfb",
         [xvfb, "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "1024x768x24"],

@@ -24,7 +24,8 @@ from tests.helpers import run_checked, server_target, until
 
 
 class TutorialServer:
-    def __init__(self) -> None:
+    def __init__(self, echo: bool = False) -> None:
+        self.echo = echo  # io.emit / io.to(room).emit: the sender gets its own message too
         self.sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
         self.released = asyncio.Event()
         self.sio.on("send-message", self._send_message)
@@ -35,10 +36,11 @@ class TutorialServer:
         self.url = ""
 
     async def _send_message(self, sid: str, message: object, room: object = "", *_: Any) -> None:
+        skip = None if self.echo else sid
         if room:
-            await self.sio.emit("receive-message", message, room=room, skip_sid=sid)
+            await self.sio.emit("receive-message", message, room=room, skip_sid=skip)
         else:
-            await self.sio.emit("receive-message", message, skip_sid=sid)
+            await self.sio.emit("receive-message", message, skip_sid=skip)
 
     async def _join_room(self, sid: str, room: str, *_: Any) -> None:
         await self.sio.enter_room(sid, room)
@@ -58,8 +60,8 @@ class TutorialServer:
 
 
 @asynccontextmanager
-async def tutorial_server() -> AsyncIterator[TutorialServer]:
-    server = TutorialServer()
+async def tutorial_server(echo: bool = False) -> AsyncIterator[TutorialServer]:
+    server = TutorialServer(echo)
     await server.start()
     try:
         yield server
@@ -76,6 +78,12 @@ def test_a_reply_held_while_finding_out_is_shown_when_the_connection_ends(
     that was my echo; if the connection ends first, what it held is shown
     then, in order, not lost with the connection."""
     monkeypatch.setattr(echo_module, "ECHO_PROBE_TIMEOUT", 600.0)  # only the ending can tell
+
+    async def no_room_probe(*_: object) -> None:
+        """As for a profile whose `send` names no room: no probe to my own
+        socket's room, which would tell at once (test_node_server.py)."""
+
+    monkeypatch.setattr(echo_module.EchoFilter, "before_send", no_room_probe)
 
     async def scenario() -> None:
         alice, a = make_client("alice")
@@ -105,6 +113,45 @@ def test_a_reply_held_while_finding_out_is_shown_when_the_connection_ends(
                 else:
                     alice.connect_to(server_target(other.url))
                     assert a.texts(Kind.OTHER) == ["ok", "see you"]
+            finally:
+                await alice.close()
+                if bob.connected:
+                    await bob.disconnect()
+
+    run_checked(scenario())
+
+
+@pytest.mark.parametrize("echo", [False, True], ids=["broadcast", "echo"])
+def test_the_probe_to_my_own_room_tells_at_once_and_no_one_sees_it(
+    monkeypatch: pytest.MonkeyPatch, echo: bool
+) -> None:
+    """On a server that never acks, the probe sent to my socket's own room
+    before my first message decides without waiting (ECHO_PROBE_TIMEOUT is
+    made 600 s here): on an echoing server my first message's echo is not
+    shown as someone else's, and bob saying the same words is; on one that
+    does not echo, bob's reply is shown at once. Bob never sees the probe."""
+    monkeypatch.setattr(echo_module, "ECHO_PROBE_TIMEOUT", 600.0)
+
+    async def scenario() -> None:
+        alice, a = make_client("alice")
+        bob = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        heard: list[object] = []
+        bob.on("receive-message", lambda message, *_: heard.append(message))
+        async with tutorial_server(echo) as server:
+            try:
+                await bob.connect(server.url, transports=["websocket"])
+                alice.connect_to(server_target(server.url))
+                await until(lambda: alice.status.state is ConnectionState.CONNECTED)
+                alice.send("ok", "")
+                await until(lambda: "ok" in heard, what="bob to hear alice")
+                await bob.emit("send-message", ("ok", ""))
+                await bob.emit("send-message", ("see you", ""))
+                await until(lambda: "see you" in a.texts(Kind.OTHER), what="bob's lines")
+                assert a.texts(Kind.OTHER) == ["ok", "see you"]
+                assert a.texts(Kind.OWN) == ["ok"]
+                assert alice._echo.echoes is echo
+                # Bob heard alice's line (and, echoing, his own), never the probe.
+                assert heard == (["ok", "ok", "see you"] if echo else ["ok"]), heard
             finally:
                 await alice.close()
                 if bob.connected:

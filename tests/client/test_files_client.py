@@ -109,6 +109,22 @@ async def joined(client: ChatClient, seen: Files, url: str, room: str = ROOM) ->
     await until(lambda: client.files_supported is not None, what="server-info")
 
 
+@asynccontextmanager
+async def alice_and_bob(
+    tmp: Path, url: str
+) -> AsyncIterator[tuple[ChatClient, Files, ChatClient, Files]]:
+    """Two clients with their own data folders, both in ROOM on `url`; closed after."""
+    alice, a = files_client("alice", tmp / "alice")
+    bob, b = files_client("bob", tmp / "bob")
+    try:
+        await joined(alice, a, url)
+        await joined(bob, b, url)
+        yield alice, a, bob, b
+    finally:
+        await alice.close()
+        await bob.close()
+
+
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -122,128 +138,121 @@ def test_a_file_and_an_image_go_to_another_client_in_order_with_the_text(tmp_pat
     hostile.write_bytes(b"export EVIL=1\n")
 
     async def scenario() -> None:
-        async with files_server(tmp_path / "server") as (_, url):
-            alice, a = files_client("alice", tmp_path / "alice")
-            bob, b = files_client("bob", tmp_path / "bob")
-            try:
-                await joined(alice, a, url)
-                await joined(bob, b, url)
-                assert alice.files_supported is True and alice.files_max_bytes > 1_000_000
+        async with (
+            files_server(tmp_path / "server") as (_, url),
+            alice_and_bob(tmp_path, url) as (alice, a, bob, b),
+        ):
+            assert alice.files_supported is True and alice.files_max_bytes > 1_000_000
 
-                before = alice.send("before the files", ROOM)
-                doc = alice.send_file(ROOM, tmp_path / "report.pdf", caption="the report")
-                image = alice.send_file(ROOM, tmp_path / "photo.png", thumbnail=PNG)
-                after = alice.send("written after the files", ROOM)
-                # Shown at once, pending, with what the window shows of the file.
-                assert doc.state is DeliveryState.PENDING and doc.text == "the report"
-                assert doc.attachment == Attachment(
-                    "", "report.pdf", len(report), "application/pdf"
-                )
-                assert image.attachment is not None and image.attachment.is_image
-                # Alice's own thumbnail, from what she gave: no network.
-                alice.request_thumbnail(image)
-                await until(lambda: image.id in a.thumbnails)
-                assert a.thumbnails[image.id] == PNG
+            before = alice.send("before the files", ROOM)
+            doc = alice.send_file(ROOM, tmp_path / "report.pdf", caption="the report")
+            image = alice.send_file(ROOM, tmp_path / "photo.png", thumbnail=PNG)
+            after = alice.send("written after the files", ROOM)
+            # Shown at once, pending, with what the window shows of the file.
+            assert doc.state is DeliveryState.PENDING and doc.text == "the report"
+            assert doc.attachment == Attachment("", "report.pdf", len(report), "application/pdf")
+            assert image.attachment is not None and image.attachment.is_image
+            # Alice's own thumbnail, from what she gave: no network.
+            alice.request_thumbnail(image)
+            await until(lambda: image.id in a.thumbnails)
+            assert a.thumbnails[image.id] == PNG
 
-                await until(lambda: len(b.received()) == 4, timeout=20, what="bob to get all")
-                assert [m.text for m in b.received()] == [
-                    "before the files",
-                    "the report",
-                    "",
-                    "written after the files",
-                ]
-                got_doc, got_image = b.received()[1], b.received()[2]
-                assert got_doc.attachment is not None and got_image.attachment is not None
-                assert (
-                    got_doc.attachment.name,
-                    got_doc.attachment.size,
-                    got_doc.attachment.sha256,
-                ) == ("report.pdf", len(report), sha(report))
-                assert got_image.attachment.type == "image/png"
-                assert got_image.attachment.thumbnail and not got_doc.attachment.thumbnail
-                for sent in (before, doc, image, after):
-                    await until(lambda s=sent: a.states.get(s.id) is DeliveryState.DELIVERED)
-                ups = [u for u in a.transfers if u.id == doc.id]
-                assert ups[-1].state is TransferState.DONE and ups[-1].done == len(report)
-                # Delivered with the server's record, for the history to keep.
-                delivered = next(
-                    u for u in a.updates if u.id == doc.id and u.state is DeliveryState.DELIVERED
-                )
-                assert delivered.attachment == got_doc.attachment
+            await until(lambda: len(b.received()) == 4, timeout=20, what="bob to get all")
+            assert [m.text for m in b.received()] == [
+                "before the files",
+                "the report",
+                "",
+                "written after the files",
+            ]
+            got_doc, got_image = b.received()[1], b.received()[2]
+            assert got_doc.attachment is not None and got_image.attachment is not None
+            assert (
+                got_doc.attachment.name,
+                got_doc.attachment.size,
+                got_doc.attachment.sha256,
+            ) == ("report.pdf", len(report), sha(report))
+            assert got_image.attachment.type == "image/png"
+            assert got_image.attachment.thumbnail and not got_doc.attachment.thumbnail
+            for sent in (before, doc, image, after):
+                await until(lambda s=sent: a.states.get(s.id) is DeliveryState.DELIVERED)
+            ups = [u for u in a.transfers if u.id == doc.id]
+            assert ups[-1].state is TransferState.DONE and ups[-1].done == len(report)
+            # Delivered with the server's record, for the history to keep.
+            delivered = next(
+                u for u in a.updates if u.id == doc.id and u.state is DeliveryState.DELIVERED
+            )
+            assert delivered.attachment == got_doc.attachment
 
-                # Alice's, once stored: kept in her cache under its file id
-                # (what her history names after a restart), not in memory.
-                a.thumbnails.clear()
-                alice.request_thumbnail(image)
-                await until(lambda: image.id in a.thumbnails)
-                assert a.thumbnails[image.id] == PNG
-                assert (
-                    tmp_path / "alice" / "thumbnails" / got_image.attachment.thumbnail
-                ).read_bytes() == PNG
+            # Alice's, once stored: kept in her cache under its file id
+            # (what her history names after a restart), not in memory.
+            a.thumbnails.clear()
+            alice.request_thumbnail(image)
+            await until(lambda: image.id in a.thumbnails)
+            assert a.thumbnails[image.id] == PNG
+            assert (
+                tmp_path / "alice" / "thumbnails" / got_image.attachment.thumbnail
+            ).read_bytes() == PNG
 
-                # Bob downloads into a folder of his choice: checked, whole.
-                downloads = tmp_path / "Downloads"
-                downloads.mkdir()
-                bob.download(got_doc, downloads)
-                await until(lambda: b.ended(got_doc.id), what="the download")
-                done = b.last(got_doc.id)
-                assert done is not None and done.state is TransferState.DONE, done
-                assert Path(done.path) == downloads / "report.pdf"
-                assert sha(Path(done.path).read_bytes()) == sha(report)
-                assert not os.stat(done.path).st_mode & 0o111  # never executable
+            # Bob downloads into a folder of his choice: checked, whole.
+            downloads = tmp_path / "Downloads"
+            downloads.mkdir()
+            bob.download(got_doc, downloads)
+            await until(lambda: b.ended(got_doc.id), what="the download")
+            done = b.last(got_doc.id)
+            assert done is not None and done.state is TransferState.DONE, done
+            assert Path(done.path) == downloads / "report.pdf"
+            assert sha(Path(done.path).read_bytes()) == sha(report)
+            assert not os.stat(done.path).st_mode & 0o111  # never executable
 
-                # The thumbnail, fetched once and then kept on disk.
-                bob.request_thumbnail(got_image)
-                await until(lambda: got_image.id in b.thumbnails, what="the thumbnail")
-                assert b.thumbnails[got_image.id] == PNG
-                kept = tmp_path / "bob" / "thumbnails" / got_image.attachment.thumbnail
-                assert kept.read_bytes() == PNG
+            # The thumbnail, fetched once and then kept on disk.
+            bob.request_thumbnail(got_image)
+            await until(lambda: got_image.id in b.thumbnails, what="the thumbnail")
+            assert b.thumbnails[got_image.id] == PNG
+            kept = tmp_path / "bob" / "thumbnails" / got_image.attachment.thumbnail
+            assert kept.read_bytes() == PNG
 
-                # A hostile name is saved as a safe one, inside the folder.
-                hostile_line = alice.send_file(ROOM, hostile, caption="dotfile")
-                await until(lambda: len(b.received()) == 5, what="the hostile name")
-                got = b.received()[4]
-                assert got.attachment is not None
-                assert got.attachment.name == "hostile.txt"  # the name we gave, as sent
-                # (A hostile client's name: the server keeps it as given.)
-                hostile_message = Message(
-                    text="",
-                    kind=Kind.OTHER,
-                    room=ROOM,
-                    id="h" + got.id,
-                    attachment=Attachment(
-                        got.attachment.file,
-                        "../../.bashrc",
-                        got.attachment.size,
-                        "text/plain",
-                        got.attachment.sha256,
-                    ),
-                )
-                bob.download(hostile_message, downloads)
-                await until(lambda: b.ended(hostile_message.id), what="the hostile download")
-                saved = b.last(hostile_message.id)
-                assert saved is not None and saved.state is TransferState.DONE, saved
-                path = Path(saved.path)
-                assert path.parent == downloads and path.name not in (".bashrc", "..")
-                assert not path.name.startswith(".")
-                assert path.read_bytes() == b"export EVIL=1\n"
-                assert not (tmp_path / ".bashrc").exists()
-                assert hostile_line.attachment is not None
+            # A hostile name is saved as a safe one, inside the folder.
+            hostile_line = alice.send_file(ROOM, hostile, caption="dotfile")
+            await until(lambda: len(b.received()) == 5, what="the hostile name")
+            got = b.received()[4]
+            assert got.attachment is not None
+            assert got.attachment.name == "hostile.txt"  # the name we gave, as sent
+            # (A hostile client's name: the server keeps it as given.)
+            hostile_message = Message(
+                text="",
+                kind=Kind.OTHER,
+                room=ROOM,
+                id="h" + got.id,
+                attachment=Attachment(
+                    got.attachment.file,
+                    "../../.bashrc",
+                    got.attachment.size,
+                    "text/plain",
+                    got.attachment.sha256,
+                ),
+            )
+            bob.download(hostile_message, downloads)
+            await until(lambda: b.ended(hostile_message.id), what="the hostile download")
+            saved = b.last(hostile_message.id)
+            assert saved is not None and saved.state is TransferState.DONE, saved
+            path = Path(saved.path)
+            assert path.parent == downloads and path.name not in (".bashrc", "..")
+            assert not path.name.startswith(".")
+            assert path.read_bytes() == b"export EVIL=1\n"
+            assert not (tmp_path / ".bashrc").exists()
+            assert hostile_line.attachment is not None
 
-                # Opened from the window (no folder): into bob's own folder, once.
-                bob.download(got_image, None)
-                await until(lambda: b.ended(got_image.id), what="the image for the viewer")
-                opened = b.last(got_image.id)
-                assert opened is not None and opened.state is TransferState.DONE, opened
-                assert Path(opened.path).is_relative_to(tmp_path / "bob")
-                assert Path(opened.path).read_bytes() == photo
-                # Alice opening her own image: the file she sent, at once.
-                alice.download(image, None)
-                await until(lambda: a.ended(image.id), what="her own image")
-                assert a.last(image.id).path == str(tmp_path / "photo.png")  # type: ignore[union-attr]
-            finally:
-                await alice.close()
-                await bob.close()
+            # Opened from the window (no folder): into bob's own folder, once.
+            bob.download(got_image, None)
+            await until(lambda: b.ended(got_image.id), what="the image for the viewer")
+            opened = b.last(got_image.id)
+            assert opened is not None and opened.state is TransferState.DONE, opened
+            assert Path(opened.path).is_relative_to(tmp_path / "bob")
+            assert Path(opened.path).read_bytes() == photo
+            # Alice opening her own image: the file she sent, at once.
+            alice.download(image, None)
+            await until(lambda: a.ended(image.id), what="her own image")
+            assert a.last(image.id).path == str(tmp_path / "photo.png")  # type: ignore[union-attr]
 
     run_checked(scenario())
 
@@ -301,43 +310,38 @@ def test_cancel_mid_upload_discards_the_line_and_the_servers_bytes(tmp_path: Pat
         file.truncate(100 * 1024 * 1024)
 
     async def scenario() -> None:
-        async with files_server(
-            tmp_path / "server", chunk_bytes=1024 * 1024, max_bytes=200 * 1024 * 1024
-        ) as (_, url):
-            alice, a = files_client("alice", tmp_path / "alice")
-            bob, b = files_client("bob", tmp_path / "bob")
-            try:
-                await joined(alice, a, url)
-                await joined(bob, b, url)
-                line = alice.send_file(ROOM, big)
+        async with (
+            files_server(
+                tmp_path / "server", chunk_bytes=1024 * 1024, max_bytes=200 * 1024 * 1024
+            ) as (_, url),
+            alice_and_bob(tmp_path, url) as (alice, a, _bob, b),
+        ):
+            line = alice.send_file(ROOM, big)
 
-                def halfway(update: TransferUpdate) -> None:
-                    a.transfers.append(update)
-                    if update.state is TransferState.RUNNING and 0 < update.done < update.total:
-                        alice.cancel_transfer(update.id)
+            def halfway(update: TransferUpdate) -> None:
+                a.transfers.append(update)
+                if update.state is TransferState.RUNNING and 0 < update.done < update.total:
+                    alice.cancel_transfer(update.id)
 
-                alice.on_transfer = halfway
-                await until(
-                    lambda: a.states.get(line.id) is DeliveryState.DISCARDED,
-                    timeout=30,
-                    what="the line to be discarded",
-                )
-                last = a.last(line.id, upload=True)
-                assert last is not None and last.state is TransferState.CANCELLED
-                assert alice.outbox.kept(alice.target.key) == []  # type: ignore[union-attr]
-                # The server deleted what arrived; nothing else goes to bob.
-                partial = tmp_path / "server" / "files" / "partial"
-                await until(lambda: not any(partial.iterdir()), what="the upload deleted")
-                # Cancelled before it began: never goes either.
-                quick = alice.send_file(ROOM, tmp_path / "server" / "chat.db")
-                alice.cancel_transfer(quick.id)
-                assert a.states.get(quick.id) is DeliveryState.DISCARDED
-                alice.send("next", ROOM)
-                await until(lambda: bool(b.received()), what="the next line")
-                assert [m.text for m in b.received()] == ["next"]
-            finally:
-                await alice.close()
-                await bob.close()
+            alice.on_transfer = halfway
+            await until(
+                lambda: a.states.get(line.id) is DeliveryState.DISCARDED,
+                timeout=30,
+                what="the line to be discarded",
+            )
+            last = a.last(line.id, upload=True)
+            assert last is not None and last.state is TransferState.CANCELLED
+            assert alice.outbox.kept(alice.target.key) == []  # type: ignore[union-attr]
+            # The server deleted what arrived; nothing else goes to bob.
+            partial = tmp_path / "server" / "files" / "partial"
+            await until(lambda: not any(partial.iterdir()), what="the upload deleted")
+            # Cancelled before it began: never goes either.
+            quick = alice.send_file(ROOM, tmp_path / "server" / "chat.db")
+            alice.cancel_transfer(quick.id)
+            assert a.states.get(quick.id) is DeliveryState.DISCARDED
+            alice.send("next", ROOM)
+            await until(lambda: bool(b.received()), what="the next line")
+            assert [m.text for m in b.received()] == ["next"]
 
     run_checked(scenario())
 
@@ -347,46 +351,39 @@ def test_an_upload_outlives_a_dropped_socket_and_goes_once(tmp_path: Path) -> No
     (tmp_path / "big.bin").write_bytes(data)
 
     async def scenario() -> None:
-        async with files_server(
-            tmp_path / "server", chunk_bytes=1024 * 1024, max_bytes=100 * 1024 * 1024
-        ) as (server, url):
-            alice, a = files_client("alice", tmp_path / "alice")
-            bob, b = files_client("bob", tmp_path / "bob")
-            try:
-                await joined(alice, a, url)
-                await joined(bob, b, url)
-                line = alice.send_file(ROOM, tmp_path / "big.bin", caption="big")
-                after = alice.send("after it", ROOM)
-                sids: list[str] = []
-                drops: list[asyncio.Future[None]] = []
+        async with (
+            files_server(
+                tmp_path / "server", chunk_bytes=1024 * 1024, max_bytes=100 * 1024 * 1024
+            ) as (server, url),
+            alice_and_bob(tmp_path, url) as (alice, a, _bob, b),
+        ):
+            line = alice.send_file(ROOM, tmp_path / "big.bin", caption="big")
+            after = alice.send("after it", ROOM)
+            sids: list[str] = []
+            drops: list[asyncio.Future[None]] = []
 
-                def drop_once(update: TransferUpdate) -> None:
-                    a.transfers.append(update)
-                    if not sids and 0 < update.done < update.total:
-                        sids.append(alice.status.sid)
-                        drops.append(asyncio.ensure_future(server.sio.disconnect(alice.status.sid)))
-                    elif update.state is TransferState.DONE:
-                        sids.append(alice.status.sid)  # a new socket's, or none
+            def drop_once(update: TransferUpdate) -> None:
+                a.transfers.append(update)
+                if not sids and 0 < update.done < update.total:
+                    sids.append(alice.status.sid)
+                    drops.append(asyncio.ensure_future(server.sio.disconnect(alice.status.sid)))
+                elif update.state is TransferState.DONE:
+                    sids.append(alice.status.sid)  # a new socket's, or none
 
-                alice.on_transfer = drop_once
-                await until(lambda: len(b.received()) == 2, timeout=30, what="both lines")
-                assert [m.text for m in b.received()] == ["big", "after it"]
-                # The socket dropped while the file went up (the upload went on).
-                assert len(sids) == 2 and sids[1] != sids[0]
-                got = b.received()[0].attachment
-                assert got is not None and got.sha256 == sha(data)
-                # One upload: stored once, DONE once.
-                dones = [
-                    u for u in a.transfers if u.id == line.id and u.state is TransferState.DONE
-                ]
-                assert len(dones) == 1
-                progress = [u.done for u in a.transfers if u.id == line.id]
-                assert progress == sorted(progress)  # never from the start again:
-                assert all(done > progress[0] for done in progress[1:])
-                await until(lambda: a.states.get(after.id) is DeliveryState.DELIVERED)
-            finally:
-                await alice.close()
-                await bob.close()
+            alice.on_transfer = drop_once
+            await until(lambda: len(b.received()) == 2, timeout=30, what="both lines")
+            assert [m.text for m in b.received()] == ["big", "after it"]
+            # The socket dropped while the file went up (the upload went on).
+            assert len(sids) == 2 and sids[1] != sids[0]
+            got = b.received()[0].attachment
+            assert got is not None and got.sha256 == sha(data)
+            # One upload: stored once, DONE once.
+            dones = [u for u in a.transfers if u.id == line.id and u.state is TransferState.DONE]
+            assert len(dones) == 1
+            progress = [u.done for u in a.transfers if u.id == line.id]
+            assert progress == sorted(progress)  # never from the start again:
+            assert all(done > progress[0] for done in progress[1:])
+            await until(lambda: a.states.get(after.id) is DeliveryState.DELIVERED)
 
     run_checked(scenario())
 
@@ -396,27 +393,22 @@ def test_a_big_upload_holds_its_room_only(tmp_path: Path) -> None:
     (tmp_path / "big.bin").write_bytes(data)
 
     async def scenario() -> None:
-        async with files_server(tmp_path / "server", max_bytes=100 * 1024 * 1024) as (_, url):
-            alice, a = files_client("alice", tmp_path / "alice")
-            bob, b = files_client("bob", tmp_path / "bob")
-            try:
-                await joined(alice, a, url)
-                await joined(bob, b, url)
-                alice.join("lobby")
-                bob.join("lobby")
-                await until(lambda: Joined("lobby") in a.notices and Joined("lobby") in b.notices)
-                alice.send_file(ROOM, tmp_path / "big.bin", caption="big")
-                alice.send("after it, same room", ROOM)
-                alice.send("meanwhile, elsewhere", "lobby")
-                await until(lambda: len(b.received()) == 3, timeout=30, what="all three")
-                assert [(m.room, m.text) for m in b.received()] == [
-                    ("lobby", "meanwhile, elsewhere"),
-                    (ROOM, "big"),
-                    (ROOM, "after it, same room"),
-                ]
-            finally:
-                await alice.close()
-                await bob.close()
+        async with (
+            files_server(tmp_path / "server", max_bytes=100 * 1024 * 1024) as (_, url),
+            alice_and_bob(tmp_path, url) as (alice, a, bob, b),
+        ):
+            alice.join("lobby")
+            bob.join("lobby")
+            await until(lambda: Joined("lobby") in a.notices and Joined("lobby") in b.notices)
+            alice.send_file(ROOM, tmp_path / "big.bin", caption="big")
+            alice.send("after it, same room", ROOM)
+            alice.send("meanwhile, elsewhere", "lobby")
+            await until(lambda: len(b.received()) == 3, timeout=30, what="all three")
+            assert [(m.room, m.text) for m in b.received()] == [
+                ("lobby", "meanwhile, elsewhere"),
+                (ROOM, "big"),
+                (ROOM, "after it, same room"),
+            ]
 
     run_checked(scenario())
 
@@ -426,32 +418,27 @@ def test_cancel_mid_download_leaves_nothing_in_the_folder(tmp_path: Path) -> Non
     (tmp_path / "big.bin").write_bytes(data)
 
     async def scenario() -> None:
-        async with files_server(tmp_path / "server", max_bytes=100 * 1024 * 1024) as (_, url):
-            alice, a = files_client("alice", tmp_path / "alice")
-            bob, b = files_client("bob", tmp_path / "bob")
-            try:
-                await joined(alice, a, url)
-                await joined(bob, b, url)
-                alice.send_file(ROOM, tmp_path / "big.bin")
-                await until(lambda: bool(b.received()), timeout=30, what="the line")
-                got = b.received()[0]
-                folder = tmp_path / "Downloads"
-                folder.mkdir()
+        async with (
+            files_server(tmp_path / "server", max_bytes=100 * 1024 * 1024) as (_, url),
+            alice_and_bob(tmp_path, url) as (alice, _a, bob, b),
+        ):
+            alice.send_file(ROOM, tmp_path / "big.bin")
+            await until(lambda: bool(b.received()), timeout=30, what="the line")
+            got = b.received()[0]
+            folder = tmp_path / "Downloads"
+            folder.mkdir()
 
-                def halfway(update: TransferUpdate) -> None:
-                    b.transfers.append(update)
-                    if update.state is TransferState.RUNNING and 0 < update.done < update.total:
-                        bob.cancel_transfer(update.id)
+            def halfway(update: TransferUpdate) -> None:
+                b.transfers.append(update)
+                if update.state is TransferState.RUNNING and 0 < update.done < update.total:
+                    bob.cancel_transfer(update.id)
 
-                bob.on_transfer = halfway
-                bob.download(got, folder)
-                await until(lambda: b.ended(got.id), timeout=30, what="the download to end")
-                last = b.last(got.id)
-                assert last is not None and last.state is TransferState.CANCELLED, last
-                await until(lambda: not any(folder.iterdir()), what="the .part removed")
-            finally:
-                await alice.close()
-                await bob.close()
+            bob.on_transfer = halfway
+            bob.download(got, folder)
+            await until(lambda: b.ended(got.id), timeout=30, what="the download to end")
+            last = b.last(got.id)
+            assert last is not None and last.state is TransferState.CANCELLED, last
+            await until(lambda: not any(folder.iterdir()), what="the .part removed")
 
     run_checked(scenario())
 

@@ -4,7 +4,7 @@ Each is a child process (tests/procs.Child) of the test: a private X server
 (Xvfb -displayfd), a private session bus (dbus-daemon --session), the
 notification daemon dunst on both, and, when a test asks for it, the tray
 host trayer. Tests are skipped where these Debian packages are missing
-(.ci/run installs them).
+(.ci/run installs them), and fail there under CI=true (tests.helpers.unavailable).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import unavailable
 from tests.procs import Child
 
 HERE = Path(__file__).resolve().parent
@@ -27,7 +28,7 @@ TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "trayer")
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (.ci/run installs it)")
+        unavailable(f"{name} is not installed (.ci/run installs it)")
     return path
 
 

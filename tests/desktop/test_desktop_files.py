@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.helpers import unavailable
 from tools import icons
 from tools.i18n import I18N
 
@@ -25,7 +26,7 @@ METAINFO = ROOT / "resources" / f"{APPSTREAM_ID}.metainfo.xml"
 def run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
     path = shutil.which(tool)
     if path is None:
-        pytest.skip(f"{tool} is not installed (.ci/run installs it)")
+        unavailable(f"{tool} is not installed (.ci/run installs it)")
     return subprocess.run([path, *args], capture_output=True, text=True, timeout=60, check=False)
 
 

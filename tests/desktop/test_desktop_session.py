@@ -18,12 +18,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import socketio
 
 from desktop_chat.server.chat_server import ChatServer
 from tests.desktop.conftest import XSession
-from tests.helpers import run_checked
+from tests.helpers import run_checked, unavailable
 from tests.procs import ROOT, Child
 
 
@@ -82,7 +81,7 @@ def test_notifications_reach_dunst_collapse_and_a_click_raises_the_window(
     x_session: XSession, tmp_path: Path
 ) -> None:
     if shutil.which("dbus-monitor") is None:
-        pytest.skip("dbus-monitor is not installed")
+        unavailable("dbus-monitor is not installed (.ci/run installs dbus)")
     x = x_session
     x.start_tray()  # the unread count is shown on the tray icon
     monitor = Child("dbus-monitor", ["dbus-monitor", "--session",
@@ -178,16 +177,19 @@ def test_the_tray_exists_only_with_a_tray_host_and_keeps_the_app_only_when_asked
             await app.anext_event(30, "the app to connect", event="status", state="connected")
             before = await state(app)
             app.command(cmd="close")
-            kept = True
             try:
-                await app.aexit_code(3)
-                kept = False
-            except AssertionError:
+                code = await app.aexit_code(3)
+            except AssertionError:  # still running after the close: kept in the tray
                 after = await state(app)
                 assert not after["window_visible"], "kept, yet the window is still shown"
                 app.command(cmd="quit")  # the tray menu's Quit
                 assert await app.aexit_code(20) == 0, app.describe()
-            return before, kept
+                app.assert_clean_stderr()
+                return before, True
+            # Closing quit: cleanly, as the user's own quit does.
+            assert code == 0, app.describe()
+            app.assert_clean_stderr()
+            return before, False
         finally:
             app.reap()
             await server.stop()
@@ -208,7 +210,8 @@ def test_lang_on_the_command_line_and_a_switch_while_running(
     x_session: XSession, tmp_path: Path
 ) -> None:
     """--lang ko wins over the setting; the settings' language switches the
-    running window (the status line is said again in the new language)."""
+    running window (the status line and the conversation's title are said
+    again in the new language)."""
 
     async def scenario() -> None:
         server = ChatServer()
@@ -219,9 +222,21 @@ def test_lang_on_the_command_line_and_a_switch_while_running(
             await app.anext_event(30, "the app to connect", event="status", state="connected")
             shown = await state(app)
             assert (shown["language"], shown["theme"], shown["dark"]) == ("ko", "dark", True)
+            assert shown["status_line"].startswith("연결됨"), shown  # "Connected"
+            assert shown["conversation_title"] == "모두", shown  # "Everyone"
+            assert shown["window_title"] == "desktop-chat — me", shown
             app.command(cmd="set", key="language", value="en")
             switched = await app.anext_event(10, "the switch", event="state")
             assert switched["language"] == "en"
+            for _ in range(50):  # the window retranslates as its events come
+                said = (switched["status_line"][:9], switched["conversation_title"])
+                if said == ("Connected", "Everyone"):
+                    break
+                await asyncio.sleep(0.1)
+                switched = await state(app)
+            assert switched["status_line"].startswith("Connected"), switched
+            assert switched["conversation_title"] == "Everyone", switched
+            assert switched["window_title"] == "desktop-chat — me", switched
             app.command(cmd="set", key="theme", value="light")
             assert not (await app.anext_event(10, "the theme", event="state"))["dark"]
             assert await app.ainterrupt(20) == 0, app.describe()
@@ -235,3 +250,85 @@ def test_lang_on_the_command_line_and_a_switch_while_running(
                        .read_text(encoding="utf-8"))  # fmt: skip
     assert (saved["language"], saved["theme"]) == ("en", "light")
     assert saved["geometry"] and saved["servers"][0]["url"].startswith("http://127.0.0.1:")
+
+
+def test_muted_do_not_disturb_and_notifications_off_show_nothing_in_dunst(
+    x_session: XSession, tmp_path: Path
+) -> None:
+    """Through the real daemon: a message in a muted room, one during do not
+    disturb and one with notifications off ask dunst for nothing, while a
+    control message in another room right after each does."""
+    if shutil.which("dbus-monitor") is None:
+        unavailable("dbus-monitor is not installed (.ci/run installs dbus)")
+    x = x_session
+    monitor = Child("dbus-monitor", ["dbus-monitor", "--session",
+                                     "interface='org.freedesktop.Notifications'"],
+                    env=x.env, stdin=False)  # fmt: skip
+    rooms = ("garden", "lunch", "tea", "cake", "pie")
+
+    def summaries() -> list[str]:
+        return [n["summary"] for n in notify_calls(monitor.text())]
+
+    async def scenario() -> None:
+        server = ChatServer()
+        port = await server.start("127.0.0.1", 0)
+        url = f"http://127.0.0.1:{port}"
+        peer = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        await peer.connect(url, transports=["websocket"], auth={"name": "pat"})
+        settings = {"notifications": True, "muted": ["garden"], "do_not_disturb": False}
+        app = app_child(x, tmp_path / "home", url, settings)
+        try:
+            await app.anext_event(30, "the app to connect", event="status", state="connected")
+            for room in rooms:
+                await peer.call("join-room", room, timeout=5)
+                app.command(cmd="join", room=room)
+                await app.anext_event(10, f"joining {room}", event="message", kind="system",
+                                      text=f"Joined {room}")  # fmt: skip
+            for _ in range(50):  # the daemon is reached after the window is up
+                if (await state(app))["notifications"]:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the app found no notification daemon")
+            app.command(cmd="hide")  # the user is elsewhere: every room would notify
+            assert not (await state(app))["window_visible"]
+
+            async def say(room: str, text: str, notified: bool) -> None:
+                before = len(summaries())
+                await peer.emit("send-message", (text, room))
+                await app.anext_event(10, text, event="message", kind="other", text=text)
+                if notified:  # the app asks the daemon once, for this room
+                    await until_true(lambda: len(summaries()) > before, f"a notification: {text}")
+                    assert summaries()[before:] == [f"pat in #{room}"], summaries()
+
+            await say("garden", "in the muted room", notified=False)
+            await say("lunch", "control after the muted room", notified=True)
+            app.command(cmd="set", key="do_not_disturb", value=True)
+            await app.anext_event(10, "do not disturb on", event="state")
+            await say("tea", "during do not disturb", notified=False)
+            app.command(cmd="set", key="do_not_disturb", value=False)
+            await app.anext_event(10, "do not disturb off", event="state")
+            await say("cake", "control after do not disturb", notified=True)
+            app.command(cmd="set", key="notifications", value=False)
+            await app.anext_event(10, "notifications off", event="state")
+            await say("tea", "with notifications off", notified=False)
+            app.command(cmd="set", key="notifications", value=True)
+            await app.anext_event(10, "notifications on", event="state")
+            await say("pie", "control after notifications off", notified=True)
+            assert await app.ainterrupt(20) == 0, app.describe()
+            app.assert_clean_stderr()
+        finally:
+            app.reap()
+            await peer.disconnect()
+            await server.stop()
+
+    try:
+        run_checked(scenario())
+        # Everything the daemon was asked, in order: the three controls only.
+        assert summaries() == ["pat in #lunch", "pat in #cake", "pat in #pie"], summaries()
+        bodies = [n["body"] for n in notify_calls(monitor.text())]
+        assert bodies == ["control after the muted room", "control after do not disturb",
+                          "control after notifications off"], bodies  # fmt: skip
+    finally:
+        monitor.close(grace=0)
+        x.dunstctl("close-all")

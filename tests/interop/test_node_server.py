@@ -383,26 +383,16 @@ def test_someone_repeating_my_words_is_shown(
     "echo",
     [
         pytest.param(False, id="broadcast"),
-        pytest.param(
-            True,
-            id="echo",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="client limitation: a server that echoes but never acks join-room gives "
-                "nothing but timing to tell my echo from a reply, so the first copy of my words "
-                "is shown as someone else's until ECHO_GUESSES (2) probes in a row saw them "
-                "come back",
-            ),
-        ),
+        pytest.param(True, id="echo"),
     ],
 )
 def test_repeated_words_on_a_server_that_never_acks(
     qtbot: Any, node_server: Any, open_window: Any, peer: Any, echo: bool
 ) -> None:
-    """Without a join-room ack to mark when an echo would have come, my words
-    coming back within ECHO_PROBE_TIMEOUT may be a reply: bob's "ok" is shown,
-    and mine is shown once."""
+    """Without a join-room ack to mark when an echo would have come, the probe
+    to my own socket's room (client/echo.py) tells: on an echoing server my
+    first message's echo is not shown as someone else's, bob's "ok" is; on
+    one that does not echo, bob's "ok" is shown at once. Mine is shown once."""
     server = node_server(no_ack=True, echo=echo)
     desk = open_window(server, "desk")
     bob: Peer = peer(server, "bob")
@@ -419,24 +409,26 @@ def test_repeated_words_on_a_server_that_never_acks(
 def test_once_a_server_without_acks_is_known_to_echo_repeats_are_still_shown(
     qtbot: Any, node_server: Any, open_window: Any, peer: Any
 ) -> None:
-    """On an echoing server that never acks join-room, two messages of mine that
-    came back make it known as echoing: the second's echo is not shown. The
-    first one's copy was shown (it might have been a reply), and it must not
-    stay behind to swallow bob saying the same words later."""
+    """On an echoing server that never acks join-room, the probe to my own
+    socket's room makes it known as echoing before my first message: neither
+    echo is shown as someone else's line, and my words said later by bob are
+    (each of my messages takes back one copy, no more)."""
     server = node_server(no_ack=True, echo=True)
     desk = open_window(server, "desk")
     bob: Peer = peer(server, "bob")
 
     type_and_send(qtbot, desk, "first")
     bob.wait_received("first")
-    wait_shown(qtbot, desk, "first")  # after ECHO_PROBE_TIMEOUT: undecided, shown
     type_and_send(qtbot, desk, "second")
     bob.wait_received("second")
-    bob.send("marker")  # waits behind the second echo until the probe decides
+    bob.send("marker")  # comes after both echoes
     wait_shown(qtbot, desk, "marker")
     bob.send("first")
-    qtbot.waitUntil(lambda: texts(desk, Kind.OTHER).count("first") == 2, timeout=15_000)
-    assert texts(desk, Kind.OTHER) == ["first", "marker", "first"]
+    qtbot.waitUntil(lambda: texts(desk, Kind.OTHER).count("first") == 1, timeout=15_000)
+    assert texts(desk, Kind.OTHER) == ["marker", "first"]
+    assert texts(desk, Kind.OWN) == ["first", "second"]
+    assert not [t for t in texts(desk) if "echo probe" in t]
+    assert not [t for t in bob.received() if "echo probe" in str(t)]
     assert texts(desk, Kind.OWN) == ["first", "second"]
 
 

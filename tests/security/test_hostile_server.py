@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QTimer
 
 from desktop_chat.protocol.messages import Kind, payload_text
-from desktop_chat.ui.message_delegate import shown_text
 from tests.helpers import free_port
 from tests.procs import Child
 from tests.security.hostile_server import payloads
@@ -61,9 +60,21 @@ def test_hostile_payloads_are_shown_as_text_and_fetch_nothing(
 
         expected = [payload_text(p) for p in payloads(img_port)]
         assert texts(session, Kind.OTHER) == expected
-        big = next(m for m in session.messages() if len(m.text) == 10_000_000)
-        assert "more characters" in shown_text(big.text)
-        assert len(shown_text(big.text)) < 5_000
+        # What the rows paint (the delegate's laid-out lines), not only the model:
+        # markup as its characters, controls and bidi overrides as visible
+        # stand-ins, the huge ones cut with a note.
+        delegate = session.window.delegate
+        painted = {m.text: "".join(delegate.painted_lines(m)) for m in session.messages()}
+        for markup in expected[7:10]:
+            assert painted[markup] == markup, painted[markup]
+        tricky = "\x00\x07\x1b[31mred\u202egpj.exe\u2066"
+        assert painted[tricky] == "\u2400\u2407\u241b[31mred[U+202E]gpj.exe[U+2066]"
+        assert painted["lone \ud800 surrogate"] == "lone \ufffd surrogate"
+        big = painted["x" * 10_000_000]
+        assert big.startswith("xxxx") and "more characters" in big and len(big) < 5_000
+        tall = painted[expected[6]]
+        assert tall.startswith("line 0\nline 1\n") and "more characters" in tall, tall[-80:]
+        assert tall.count("\n") < 100
         assert max(gaps) < STALL_BOUND, f"the window stalled for {max(gaps):.2f} s"
         print(f"longest stall: {max(gaps) * 1000:.0f} ms over {len(gaps)} ticks")
         assert fetches == []  # no <img> or link was fetched

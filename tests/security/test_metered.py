@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import socketio
 
 from desktop_chat.protocol.limits import Limits
@@ -77,5 +78,56 @@ def test_the_send_rate_is_not_reset_by_reconnecting() -> None:
             assert accepted < 15, accepted
         finally:
             await server.stop()
+
+    run_checked(scenario())
+
+
+def test_presence_requests_are_metered_per_client_and_per_address() -> None:
+    """`participants` reads a room's whole list: a client asking it in a loop
+    gets `rate` past its burst, and a new key per connection stops at the
+    address's meter; meanwhile another address is answered."""
+
+    async def scenario() -> None:
+        limits = Limits(
+            requests_rate=0.01, requests_burst=30, address_requests_rate=0.01,
+            address_requests_burst=100, max_violations=10_000,
+        )  # fmt: skip
+        server = ChatServer(limits=limits)
+        port = await server.start("127.0.0.1", 0)
+        spammer = await _connect(port, "spammer")
+        others: list[socketio.AsyncClient] = []
+        session: aiohttp.ClientSession | None = None
+        try:
+            answers = [await spammer.call("participants", "", timeout=5) for _ in range(60)]
+            listed = [a for a in answers if "members" in a]
+            assert len(listed) == limits.requests_burst
+            assert answers[-1] == {"error": "participants: slow down", "code": "rate"}
+            # Keys made up per connection: the address's meter holds (30 + 70 = 100).
+            for i in range(4):
+                other = await _connect(port, f"made-up-{i}")
+                others.append(other)
+                for _ in range(30):
+                    listed.append(await other.call("participants", "", timeout=5))
+            answered = [a for a in listed if "members" in a]
+            assert len(answered) == limits.address_requests_burst, len(answered)
+            # Another address (from 127.0.0.2) is its own.
+            session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(local_addr=("127.0.0.2", 0))
+            )
+            elsewhere = socketio.AsyncClient(
+                reconnection=False, handle_sigint=False, http_session=session
+            )
+            others.append(elsewhere)
+            await elsewhere.connect(
+                f"http://127.0.0.1:{port}", auth={"name": "neighbour"}, transports=["websocket"]
+            )
+            answer = await elsewhere.call("participants", "", timeout=5)
+            assert "spammer" in [m["name"] for m in answer["members"]], answer
+        finally:
+            for sio in (spammer, *others):
+                await sio.disconnect()
+            await server.stop()
+            if session is not None:
+                await session.close()
 
     run_checked(scenario())

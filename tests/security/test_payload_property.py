@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from desktop_chat.app.session import ChatSession, Options
 from desktop_chat.app.settings import Settings
 from desktop_chat.protocol.messages import Kind, display_text, payload_text
+from desktop_chat.ui.message_body import MAX_SHOWN_CHARS, MAX_SHOWN_LINES
 
 text = st.text(st.characters(codec=None, exclude_categories=()), max_size=300)
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | text | st.binary(max_size=64)
@@ -64,5 +66,20 @@ def test_any_payload_is_shown_as_its_text(
     session.conversations.show(room)  # its conversation (any room name) is painted below
     assert shown.kind is Kind.OTHER
     assert shown.text == payload_text(payload)
-    assert isinstance(display_text(shown.text), str)
     session.window.message_list.viewport().grab()  # paints it; errors fail the test
+    # What the row paints: the payload's text with every control, bidi override
+    # and lone surrogate replaced by a visible stand-in (nothing that hides or
+    # reorders its neighbours), cut only where it is too long to show whole.
+    painted = "".join(session.window.delegate.painted_lines(shown))
+    hiding = [
+        hex(ord(c))
+        for c in painted
+        if c not in "\n\t"
+        and (unicodedata.category(c) in ("Cc", "Cs") or 0x202A <= ord(c) <= 0x202E
+             or 0x2066 <= ord(c) <= 0x2069)
+    ]  # fmt: skip
+    assert hiding == [], (payload, painted)
+    expected = display_text(payload_text(payload))
+    whole = "\n".join(expected.split("\n")[:MAX_SHOWN_LINES])[:MAX_SHOWN_CHARS]
+    assert painted.startswith(whole), (payload, painted)
+    assert painted == whole or len(whole) < len(expected), (payload, painted)

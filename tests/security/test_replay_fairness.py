@@ -29,8 +29,11 @@ import socketio
 async def main(port, count):
     clients = []
     for i in range(count):
-        sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
-        await sio.connect(f"http://127.0.0.1:{port}", transports=["websocket"],
+        # The server is busy replaying to those before: generous waits (the
+        # defaults, 5 s for the handshake and 1 s for the namespace, were
+        # missed on a loaded machine and the attackers gave up).
+        sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, request_timeout=60)
+        await sio.connect(f"http://127.0.0.1:{port}", transports=["websocket"], wait_timeout=60,
                           auth={"name": f"attacker {i}", "client": f"attacker-{i}", "offset": 0})
         clients.append(sio)
     print("CONNECTED", flush=True)

@@ -148,7 +148,10 @@ def test_the_server_reads_its_token_from_a_file(tmp_path: Path) -> None:
     )
     try:
         server.wait_line("listening on", "the server to listen")
-        assert "from-a-file" not in " ".join(server.argv)
+        # What every local user can read (the running process's command line)
+        # and the server's own log never carry the token, only the file's name.
+        cmdline = Path(f"/proc/{server.pid}/cmdline").read_bytes().decode()
+        assert str(secret) in cmdline and "from-a-file" not in cmdline, cmdline
 
         async def scenario() -> None:
             wrong = ChatClient("wrong", backoff=FAST_BACKOFF, token="guess")
@@ -163,5 +166,6 @@ def test_the_server_reads_its_token_from_a_file(tmp_path: Path) -> None:
                 await right.close()
 
         run_checked(scenario())
+        assert "from-a-file" not in server.text("stdout") + server.text("stderr")
     finally:
         server.close()

@@ -3,7 +3,6 @@ fresh one, keeps the old file aside and says so (the command, as a process)."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop_chat.server.history import History
-from tests.helpers import free_port, until
+from tests.helpers import free_port, run_checked, until
 from tests.server.test_server import Peer
 
 
@@ -77,7 +76,7 @@ def test_the_server_starts_over_an_unreadable_database_and_keeps_it_aside(
             await b.leave()
             return [ack["offset"]]
 
-        assert asyncio.run(talk()) == [1]  # a new database, counting from the start
+        assert run_checked(talk()) == [1]  # a new database, counting from the start
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=10)

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import socketio
 
 from desktop_chat.protocol.wire import encoded_packet_size
 from desktop_chat.server.chat_server import ChatServer
-from tests.helpers import until
+from tests.helpers import run_checked, until
 
 SAMPLES: list[tuple[object, ...]] = [
     ("hi", ""),
@@ -78,7 +77,7 @@ def test_encoded_packet_size_counts_what_the_client_sends() -> None:
             await client.sio.disconnect()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def hangul_args(packet_bytes: int, ack_id: int) -> tuple[object, ...]:
@@ -123,7 +122,7 @@ def test_the_announced_packet_limit_is_the_enforced_one() -> None:
                     await c.sio.disconnect()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_any_message_within_max_message_bytes_fits_the_default_packet_limit() -> None:
@@ -151,4 +150,4 @@ def test_any_message_within_max_message_bytes_fits_the_default_packet_limit() ->
                     await c.sio.disconnect()
             await server.stop()
 
-    asyncio.run(scenario())
+    run_checked(scenario())

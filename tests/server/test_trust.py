@@ -5,7 +5,6 @@ python-socketio clients, 127.0.0.1 only."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.server.history import History
 from desktop_chat.server.replay import MESSAGE_OVERHEAD, ReplayLimits
 from desktop_chat.server.retention import Retention
-from tests.helpers import until
+from tests.helpers import run_checked, until
 from tests.server.test_server import Peer
 
 
@@ -88,7 +87,7 @@ def test_another_client_cannot_silence_a_message_by_sending_its_id_first() -> No
                 for c in (victim, mallory, bob):
                     await c.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_the_ids_others_see_are_the_servers_own_and_unpredictable() -> None:
@@ -112,7 +111,7 @@ def test_the_ids_others_see_are_the_servers_own_and_unpredictable() -> None:
                 await alice.leave()
                 await bob.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_a_resend_after_a_reconnect_is_relayed_once_and_acked_as_the_first() -> None:
@@ -135,7 +134,7 @@ def test_a_resend_after_a_reconnect_is_relayed_once_and_acked_as_the_first() -> 
             finally:
                 await bob.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 # ---- 2. replays: paged, complete, in order, paid for ---------------------
@@ -160,7 +159,7 @@ def test_a_long_absence_is_replayed_oldest_first_up_to_the_newest_then_replay_do
             finally:
                 await late.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def text_cost(text: str) -> int:
@@ -205,7 +204,7 @@ def test_the_replay_budget_outlives_a_reconnect_and_others_chat_meanwhile() -> N
                 await alice.leave()
                 await bob.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 @pytest.mark.parametrize("room", ["", "garden"])
@@ -248,7 +247,7 @@ def test_catching_up_while_others_talk_gets_everything_once_in_order(room: str) 
                 for c in (late, alice, bob):
                     await c.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 # ---- retention -----------------------------------------------------------
@@ -278,7 +277,7 @@ def test_retention_at_start_and_a_replay_from_before_it_says_what_is_gone(
             finally:
                 await late.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_retention_is_applied_while_running() -> None:
@@ -294,7 +293,7 @@ def test_retention_is_applied_while_running() -> None:
             finally:
                 await alice.leave()
 
-    asyncio.run(scenario())
+    run_checked(scenario())
 
 
 def test_the_command_line_states_the_retention_defaults() -> None:

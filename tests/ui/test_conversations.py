@@ -109,9 +109,17 @@ def test_leaving_a_room_on_our_server(
         qtbot.mouseClick(s.window.join_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda s=s: "Joined garden" in texts(s, Kind.SYSTEM))
     qtbot.waitUntil(lambda: alice.client.says_rooms)
+    # Bob, in the garden, sees who is there: the server's membership of the room.
+    bob.window.select_room("garden")
+    count = bob.window.presence.count
+    qtbot.waitUntil(lambda: count.text() == "2 participants")
     qtbot.mouseClick(alice.window.leave_button, Qt.MouseButton.LeftButton)
     assert alice.conversations.rooms() == [""]
     assert "garden" not in alice.client.rooms
+    # Left on the server, not only hidden in alice's window: bob sees her gone,
+    # and the server no longer counts her connection in the room.
+    qtbot.waitUntil(lambda: count.text().split(" ")[0] == "1")  # "1 participant(s)"
+    assert [p.rooms for p in chat_server._peers.values() if p.name == "alice"] == [set()]
     type_and_send(qtbot, bob, "after alice left", "garden")
     type_and_send(qtbot, bob, "to everyone", "")
     qtbot.waitUntil(lambda: "to everyone" in texts(alice, Kind.OTHER))

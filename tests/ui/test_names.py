@@ -4,6 +4,9 @@ stable readable colour per sender, and names that are bad input."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -16,6 +19,7 @@ from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui.contrast import contrast_ratio as contrast
 from desktop_chat.ui.message_model import header_text
 from desktop_chat.ui.sender_color import sender_color
+from tests.procs import ROOT
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
 
 
@@ -75,8 +79,26 @@ def test_sender_colours_are_stable_and_readable_in_light_and_dark() -> None:
         for name in ("alice", "bob", "안녕", "x" * 10_000, ""):
             color = sender_color(name, base)
             assert contrast(color, base) >= 4.5, (name, base.name(), color.name())
-            assert sender_color(name, base) == color
     assert sender_color("alice", QColor("white")) != sender_color("bob", QColor("white"))
+    # Stable across runs: fixed colours for fixed names (a colour from Python's
+    # hash(), salted per process, fails here), and the same in a process with
+    # another hash seed. Changing the formula on purpose changes these values.
+    fixed = {("alice", "white"): "#931f50", ("bob", "white"): "#1f3e93"}
+    fixed |= {("alice", "#1e1e1e"): "#e996b8", ("안녕", "#1e1e1e"): "#96e9ba"}
+    assert {(n, b): sender_color(n, QColor(b)).name() for n, b in fixed} == fixed
+    script = (
+        "from PySide6.QtGui import QColor\n"
+        "from desktop_chat.ui.sender_color import sender_color\n"
+        "print(*(sender_color(n, QColor(b)).name() for n in ('alice', 'bob', '안녕')"
+        " for b in ('white', '#1e1e1e')))"
+    )
+    here = " ".join(sender_color(n, QColor(b)).name() for n in ("alice", "bob", "안녕")
+                    for b in ("white", "#1e1e1e"))  # fmt: skip
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                             text=True, timeout=60, check=True)  # fmt: skip
+        assert out.stdout.split() == here.split(), (seed, out.stderr)
 
 
 def test_the_same_name_from_two_connections_is_told_apart_by_its_connection(

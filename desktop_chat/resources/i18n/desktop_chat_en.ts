@@ -408,6 +408,10 @@
 </context>
 <context>
     <name>ConversationListModel</name>
+    <message>
+        <source>private room</source>
+        <translation>private room</translation>
+    </message>
     <message numerus="yes">
         <source>%n unread message(s)</source>
         <translation>
@@ -906,6 +910,17 @@
     </message>
 </context>
 <context>
+    <name>InviteDialog</name>
+    <message>
+        <source>Account:</source>
+        <translation>Account:</translation>
+    </message>
+    <message>
+        <source>Invite to %1</source>
+        <translation>Invite to %1</translation>
+    </message>
+</context>
+<context>
     <name>LineActions</name>
     <message>
         <source>Reply</source>
@@ -1169,6 +1184,34 @@ Click to open in your browser</translation>
         <translation>Sending failed (%1); reconnecting.</translation>
     </message>
     <message>
+        <source>The server did not accept that name and password or token.</source>
+        <translation>The server did not accept that name and password or token.</translation>
+    </message>
+    <message>
+        <source>Your sign-in was taken back; sign in again.</source>
+        <translation>Your sign-in was taken back; sign in again.</translation>
+    </message>
+    <message>
+        <source>Too many sign-in attempts; waiting a minute before trying again.</source>
+        <translation>Too many sign-in attempts; waiting a minute before trying again.</translation>
+    </message>
+    <message>
+        <source>This server needs you to sign in.</source>
+        <translation>This server needs you to sign in.</translation>
+    </message>
+    <message>
+        <source>You were signed out by the server (your token was replaced, your password changed or your account removed). Sign in again to go on.</source>
+        <translation>You were signed out by the server (your token was replaced, your password changed or your account removed). Sign in again to go on.</translation>
+    </message>
+    <message>
+        <source>You are a member of the private room %1.</source>
+        <translation>You are a member of the private room %1.</translation>
+    </message>
+    <message>
+        <source>You were removed from the private room %1. What you saw of it stays in your history on this computer.</source>
+        <translation>You were removed from the private room %1. What you saw of it stays in your history on this computer.</translation>
+    </message>
+    <message>
         <source>The server refused the connection: “%1”</source>
         <translation>The server refused the connection: “%1”</translation>
     </message>
@@ -1400,6 +1443,71 @@ Click to open in your browser</translation>
             <numerusform>%n participant</numerusform>
             <numerusform>%n participants</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>PrivateRoomActions</name>
+    <message>
+        <source>New private room…</source>
+        <translation>New private room…</translation>
+    </message>
+    <message>
+        <source>Invite to %1…</source>
+        <translation>Invite to %1…</translation>
+    </message>
+</context>
+<context>
+    <name>PrivateRoomDialog</name>
+    <message>
+        <source>New private room</source>
+        <translation>New private room</translation>
+    </message>
+    <message>
+        <source>Room:</source>
+        <translation>Room:</translation>
+    </message>
+    <message>
+        <source>Members:</source>
+        <translation>Members:</translation>
+    </message>
+    <message>
+        <source>Account names, separated by commas</source>
+        <translation>Account names, separated by commas</translation>
+    </message>
+</context>
+<context>
+    <name>PrivateRooms</name>
+    <message>
+        <source>%1 is private already: ask one of its members to invite you.</source>
+        <translation>%1 is private already: ask one of its members to invite you.</translation>
+    </message>
+    <message>
+        <source>%1 is a public room in use: pick another name for the private room.</source>
+        <translation>%1 is a public room in use: pick another name for the private room.</translation>
+    </message>
+    <message>
+        <source>There is no account named %1 on this server.</source>
+        <translation>There is no account named %1 on this server.</translation>
+    </message>
+    <message>
+        <source>Only members of %1 can invite to it.</source>
+        <translation>Only members of %1 can invite to it.</translation>
+    </message>
+    <message>
+        <source>Too many at once: wait a moment and try again.</source>
+        <translation>Too many at once: wait a moment and try again.</translation>
+    </message>
+    <message>
+        <source>Not connected to the server: try again once connected.</source>
+        <translation>Not connected to the server: try again once connected.</translation>
+    </message>
+    <message>
+        <source>This server has no accounts, so it has no private rooms.</source>
+        <translation>This server has no accounts, so it has no private rooms.</translation>
+    </message>
+    <message>
+        <source>The server would not do that: check the names and try again.</source>
+        <translation>The server would not do that: check the names and try again.</translation>
     </message>
 </context>
 <context>
@@ -1736,12 +1844,95 @@ Click to open in your browser</translation>
         <source>Remove account</source>
         <translation>Remove account</translation>
     </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Sign in…</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Sign out</translation>
+    </message>
     <message numerus="yes">
         <source>Here now (%n)</source>
         <translation>
             <numerusform>Here now (%n)</numerusform>
             <numerusform>Here now (%n)</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>Sign-in token:</source>
+        <translation>Sign-in token:</translation>
+    </message>
+    <message>
+        <source>Paste the token your server&apos;s admin gave you</source>
+        <translation>Paste the token your server&apos;s admin gave you</translation>
+    </message>
+    <message>
+        <source>Name and password</source>
+        <translation>Name and password</translation>
+    </message>
+    <message>
+        <source>Sign-in token</source>
+        <translation>Sign-in token</translation>
+    </message>
+    <message>
+        <source>No keyring answers on this computer, so what you sign in with is not kept: you will be asked again at the next start, unless you keep it in a file.</source>
+        <translation>No keyring answers on this computer, so what you sign in with is not kept: you will be asked again at the next start, unless you keep it in a file.</translation>
+    </message>
+    <message>
+        <source>Remember on this computer in a file only I can read</source>
+        <translation>Remember on this computer in a file only I can read</translation>
+    </message>
+    <message>
+        <source>%1 did not accept that name and password or token. Check them and try again.</source>
+        <translation>%1 did not accept that name and password or token. Check them and try again.</translation>
+    </message>
+    <message>
+        <source>Your sign-in to %1 was taken back (a new token was made, the password changed, or the account removed). Sign in again: ask the admin for the new token.</source>
+        <translation>Your sign-in to %1 was taken back (a new token was made, the password changed, or the account removed). Sign in again: ask the admin for the new token.</translation>
+    </message>
+    <message>
+        <source>Too many sign-in attempts at %1. Wait a minute; the window tries again on its own.</source>
+        <translation>Too many sign-in attempts at %1. Wait a minute; the window tries again on its own.</translation>
+    </message>
+    <message>
+        <source>%1 asks you to sign in.</source>
+        <translation>%1 asks you to sign in.</translation>
+    </message>
+    <message>
+        <source>Paste the sign-in token.</source>
+        <translation>Paste the sign-in token.</translation>
+    </message>
+    <message>
+        <source>Type your name and password.</source>
+        <translation>Type your name and password.</translation>
+    </message>
+    <message>
+        <source>Signed in. What you signed in with is kept in your desktop&apos;s keyring.</source>
+        <translation>Signed in. What you signed in with is kept in your desktop&apos;s keyring.</translation>
+    </message>
+    <message>
+        <source>Signed in. What you signed in with is kept in %1, which only you can read.</source>
+        <translation>Signed in. What you signed in with is kept in %1, which only you can read.</translation>
+    </message>
+    <message>
+        <source>Signed in. No keyring answers on this computer, so what you signed in with is not kept: you will be asked again at the next start.</source>
+        <translation>Signed in. No keyring answers on this computer, so what you signed in with is not kept: you will be asked again at the next start.</translation>
     </message>
 </context>
 <context>

@@ -407,6 +407,10 @@
 </context>
 <context>
     <name>ConversationListModel</name>
+    <message>
+        <source>private room</source>
+        <translation>비공개 방</translation>
+    </message>
     <message numerus="yes">
         <source>%n unread message(s)</source>
         <translation>
@@ -901,6 +905,17 @@
     </message>
 </context>
 <context>
+    <name>InviteDialog</name>
+    <message>
+        <source>Account:</source>
+        <translation>계정:</translation>
+    </message>
+    <message>
+        <source>Invite to %1</source>
+        <translation>%1에 초대</translation>
+    </message>
+</context>
+<context>
     <name>LineActions</name>
     <message>
         <source>Reply</source>
@@ -1164,6 +1179,34 @@ Click to open in your browser</source>
         <translation>보내기에 실패했습니다(%1). 다시 연결합니다.</translation>
     </message>
     <message>
+        <source>The server did not accept that name and password or token.</source>
+        <translation>서버가 그 이름과 비밀번호 또는 토큰을 받아들이지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Your sign-in was taken back; sign in again.</source>
+        <translation>로그인이 취소되었습니다. 다시 로그인하세요.</translation>
+    </message>
+    <message>
+        <source>Too many sign-in attempts; waiting a minute before trying again.</source>
+        <translation>로그인 시도가 너무 많습니다. 1분 기다린 뒤 다시 시도합니다.</translation>
+    </message>
+    <message>
+        <source>This server needs you to sign in.</source>
+        <translation>이 서버는 로그인이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>You were signed out by the server (your token was replaced, your password changed or your account removed). Sign in again to go on.</source>
+        <translation>서버가 로그아웃시켰습니다(토큰이 바뀌었거나 비밀번호가 바뀌었거나 계정이 삭제됨). 계속하려면 다시 로그인하세요.</translation>
+    </message>
+    <message>
+        <source>You are a member of the private room %1.</source>
+        <translation>비공개 방 %1의 멤버가 되었습니다.</translation>
+    </message>
+    <message>
+        <source>You were removed from the private room %1. What you saw of it stays in your history on this computer.</source>
+        <translation>비공개 방 %1에서 제외되었습니다. 지금까지 본 내용은 이 컴퓨터의 기록에 남아 있습니다.</translation>
+    </message>
+    <message>
         <source>The server refused the connection: “%1”</source>
         <translation>서버가 연결을 거부했습니다: “%1”</translation>
     </message>
@@ -1393,6 +1436,71 @@ Click to open in your browser</source>
         <translation>
             <numerusform>참가자 %n명</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>PrivateRoomActions</name>
+    <message>
+        <source>New private room…</source>
+        <translation>새 비공개 방…</translation>
+    </message>
+    <message>
+        <source>Invite to %1…</source>
+        <translation>%1에 초대…</translation>
+    </message>
+</context>
+<context>
+    <name>PrivateRoomDialog</name>
+    <message>
+        <source>New private room</source>
+        <translation>새 비공개 방</translation>
+    </message>
+    <message>
+        <source>Room:</source>
+        <translation>방:</translation>
+    </message>
+    <message>
+        <source>Members:</source>
+        <translation>멤버:</translation>
+    </message>
+    <message>
+        <source>Account names, separated by commas</source>
+        <translation>계정 이름(쉼표로 구분)</translation>
+    </message>
+</context>
+<context>
+    <name>PrivateRooms</name>
+    <message>
+        <source>%1 is private already: ask one of its members to invite you.</source>
+        <translation>%1은(는) 이미 비공개 방입니다. 멤버에게 초대해 달라고 하세요.</translation>
+    </message>
+    <message>
+        <source>%1 is a public room in use: pick another name for the private room.</source>
+        <translation>%1은(는) 사용 중인 공개 방입니다. 비공개 방에는 다른 이름을 고르세요.</translation>
+    </message>
+    <message>
+        <source>There is no account named %1 on this server.</source>
+        <translation>이 서버에는 %1(이)라는 계정이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Only members of %1 can invite to it.</source>
+        <translation>%1의 멤버만 초대할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Too many at once: wait a moment and try again.</source>
+        <translation>한꺼번에 너무 많습니다. 잠시 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Not connected to the server: try again once connected.</source>
+        <translation>서버에 연결되어 있지 않습니다. 연결된 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>This server has no accounts, so it has no private rooms.</source>
+        <translation>이 서버에는 계정이 없어서 비공개 방도 없습니다.</translation>
+    </message>
+    <message>
+        <source>The server would not do that: check the names and try again.</source>
+        <translation>서버가 그 요청을 거절했습니다. 이름을 확인하고 다시 시도하세요.</translation>
     </message>
 </context>
 <context>
@@ -1727,11 +1835,94 @@ Click to open in your browser</source>
         <source>Remove account</source>
         <translation>계정 제거</translation>
     </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>로그인…</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>로그아웃</translation>
+    </message>
     <message numerus="yes">
         <source>Here now (%n)</source>
         <translation>
             <numerusform>지금 여기 (%n)</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in</source>
+        <translation>로그인</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>이름:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>비밀번호:</translation>
+    </message>
+    <message>
+        <source>Sign-in token:</source>
+        <translation>로그인 토큰:</translation>
+    </message>
+    <message>
+        <source>Paste the token your server&apos;s admin gave you</source>
+        <translation>서버 관리자가 준 토큰을 붙여 넣으세요</translation>
+    </message>
+    <message>
+        <source>Name and password</source>
+        <translation>이름과 비밀번호</translation>
+    </message>
+    <message>
+        <source>Sign-in token</source>
+        <translation>로그인 토큰</translation>
+    </message>
+    <message>
+        <source>No keyring answers on this computer, so what you sign in with is not kept: you will be asked again at the next start, unless you keep it in a file.</source>
+        <translation>이 컴퓨터에서 응답하는 키링이 없어 로그인 정보를 보관하지 않습니다. 파일에 보관하지 않으면 다음에 시작할 때 다시 묻습니다.</translation>
+    </message>
+    <message>
+        <source>Remember on this computer in a file only I can read</source>
+        <translation>이 컴퓨터에 나만 읽을 수 있는 파일로 기억</translation>
+    </message>
+    <message>
+        <source>%1 did not accept that name and password or token. Check them and try again.</source>
+        <translation>%1이(가) 그 이름과 비밀번호 또는 토큰을 받아들이지 않았습니다. 확인하고 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Your sign-in to %1 was taken back (a new token was made, the password changed, or the account removed). Sign in again: ask the admin for the new token.</source>
+        <translation>%1 로그인이 취소되었습니다(새 토큰이 만들어졌거나 비밀번호가 바뀌었거나 계정이 삭제됨). 다시 로그인하세요. 새 토큰은 관리자에게 요청하세요.</translation>
+    </message>
+    <message>
+        <source>Too many sign-in attempts at %1. Wait a minute; the window tries again on its own.</source>
+        <translation>%1에 로그인 시도가 너무 많습니다. 1분 기다리세요. 창이 알아서 다시 시도합니다.</translation>
+    </message>
+    <message>
+        <source>%1 asks you to sign in.</source>
+        <translation>%1에 로그인해야 합니다.</translation>
+    </message>
+    <message>
+        <source>Paste the sign-in token.</source>
+        <translation>로그인 토큰을 붙여 넣으세요.</translation>
+    </message>
+    <message>
+        <source>Type your name and password.</source>
+        <translation>이름과 비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Signed in. What you signed in with is kept in your desktop&apos;s keyring.</source>
+        <translation>로그인했습니다. 로그인 정보는 데스크톱 키링에 보관됩니다.</translation>
+    </message>
+    <message>
+        <source>Signed in. What you signed in with is kept in %1, which only you can read.</source>
+        <translation>로그인했습니다. 로그인 정보는 나만 읽을 수 있는 %1에 보관됩니다.</translation>
+    </message>
+    <message>
+        <source>Signed in. No keyring answers on this computer, so what you signed in with is not kept: you will be asked again at the next start.</source>
+        <translation>로그인했습니다. 이 컴퓨터에서 응답하는 키링이 없어 로그인 정보를 보관하지 않습니다. 다음에 시작할 때 다시 묻습니다.</translation>
     </message>
 </context>
 <context>

@@ -31,6 +31,7 @@ from desktop_chat.ui.reaction_chips import (
     reactors_text,
 )
 from desktop_chat.ui.theme import palette_for
+from tests.helpers import unavailable
 
 REACTIONS = {"👍": ["alice", "bob"], "❤️": ["carol"], "😂": ["dave", "erin", "frank"]}
 
@@ -141,7 +142,7 @@ def test_emoji_are_drawn_in_colour(qapp: Any, font: QFont) -> None:
     """With a colour emoji font installed (CI installs fonts-noto-color-emoji),
     a chip's emoji has coloured pixels, not a grey glyph."""
     if color_emoji_family() is None:
-        pytest.skip("no colour emoji font installed")
+        unavailable("no colour emoji font installed (.ci/run installs fonts-noto-color-emoji)")
     assert emoji_font(font).families()[0] == color_emoji_family()
     image = QImage(200, 40, QImage.Format.Format_ARGB32)
     image.fill(Qt.GlobalColor.white)

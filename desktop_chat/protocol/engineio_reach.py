@@ -1,0 +1,90 @@
+"""The internals of python-engineio that desktop-chat uses, in one place.
+
+- `AsyncServer._async`, its table of drivers: server/guards.py wraps
+  `translate_request` (POST bodies read whole), server/fanout.py wraps
+  `websocket` (to learn each socket's websocket);
+- the aiohttp driver's `WebSocket._sock`, aiohttp's `WebSocketResponse`
+  (server/fanout.py);
+- `AsyncClient._send_packet` / `_receive_packet`, wrapped per client as
+  instance attributes by client/packet_tap.py (the inspector);
+- an `AsyncSocket`'s `queue`, `upgraded`, `upgrading`, `closing`, `closed`
+  (server/fanout.py, read as attributes);
+- server/lean_socket.py: `AsyncSocket._websocket_handler`, `schedule_ping`
+  and `last_ping` (overridden: no task or timer per idle socket),
+  `AsyncServer._trigger_event` and `create_queue` (overridden, to make each
+  socket a LeanSocket as it connects), python-socketio's
+  `AsyncServer._engineio_server_class`.
+
+`check()` fails at start when the installed python-engineio is outside the
+range these were checked on or one of them is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from desktop_chat.protocol.reaches import require, require_version
+
+DISTRIBUTION = "python-engineio"
+# The range pyproject.toml allows; tests/server and tests/client pass on it.
+LOW, BELOW = "4.13", "4.16"
+PACKET_HOOKS = ("_send_packet", "_receive_packet")
+SOCKET_STATE = ("queue", "upgraded", "upgrading", "closing", "closed")
+
+
+def check() -> None:
+    require_version(DISTRIBUTION, LOW, BELOW, "its driver table, packet methods and sockets")
+    import engineio
+    from engineio.async_drivers import aiohttp as aiohttp_driver
+    from engineio.async_socket import AsyncSocket
+
+    server = engineio.AsyncServer(async_mode="aiohttp")
+    table = getattr(server, "_async", None)
+    require(
+        isinstance(table, dict) and {"translate_request", "websocket"} <= table.keys(),
+        DISTRIBUTION,
+        "AsyncServer._async with translate_request and websocket drivers",
+    )
+    websocket = aiohttp_driver.WebSocket(None, server)
+    require(hasattr(websocket, "_sock"), DISTRIBUTION, "aiohttp driver WebSocket._sock")
+    for name in PACKET_HOOKS:
+        require(callable(getattr(engineio.AsyncClient, name, None)), DISTRIBUTION,
+                f"AsyncClient.{name}")  # fmt: skip
+    socket = AsyncSocket(server, "reach-check")
+    for name in (*SOCKET_STATE, "last_ping", "_websocket_handler", "schedule_ping"):
+        require(hasattr(socket, name), DISTRIBUTION, f"AsyncSocket.{name}")
+    for name in ("_trigger_event", "create_queue", "_service_task"):
+        require(hasattr(server, name), DISTRIBUTION, f"AsyncServer.{name}")
+
+
+def driver(eio: Any, name: str) -> Any:
+    """One of an AsyncServer's drivers (None when it has none by that name)."""
+    return (eio._async or {}).get(name)
+
+
+def wrap_driver(eio: Any, name: str, wrap: Callable[[Any], Any]) -> None:
+    """Replace an AsyncServer's driver `name` with `wrap(the old one)`, for this server only."""
+    drivers = eio._async
+    eio._async = {**drivers, name: wrap(drivers[name])}
+
+
+def aiohttp_response(ws: Any) -> Any:
+    """aiohttp's WebSocketResponse under the aiohttp driver's WebSocket."""
+    return ws._sock
+
+
+def packet_hooks(eio: Any) -> tuple[Any, Any]:
+    """An AsyncClient's (send, receive) packet methods, as they are now."""
+    return eio._send_packet, eio._receive_packet
+
+
+def set_packet_hooks(eio: Any, send: Any, receive: Any) -> None:
+    """Wrap one client's packet methods (instance attributes over the class's)."""
+    eio._send_packet, eio._receive_packet = send, receive
+
+
+def unset_packet_hooks(eio: Any) -> None:
+    """The class's own packet methods again."""
+    for name in PACKET_HOOKS:
+        eio.__dict__.pop(name, None)
