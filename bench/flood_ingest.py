@@ -23,7 +23,10 @@ round after round, so the baseline and the app share the machine's state.
   e.g. app-qasync@before --before 1c800c2 for the window before this work
 
 Printed per mode (median over rounds): messages/s from the flood command
-to done, CPU µs per message (the receiver process), the Qt loop stall
+to done, CPU µs per message (the receiver process, until done), the CPU
+until the process is idle again (sampled until it has used at most 5% of a
+core for 1.5 s: the history's indexing after the flood included; its ratio
+to the raw client's, issue #23), the Qt loop stall
 (lateness of a 10 ms timer: p50, p99, max), and the ratio to the raw
 client's messages/s in the same run. With --rate, also the lag at the end
 (done minus when the server sent the last message) and the largest lag of
@@ -91,6 +94,8 @@ def summarize(mode: str, runs: list[dict[str, Any]], args: argparse.Namespace) -
         "rate": median(rates),
         "rates": rates,
         "cpu_us": median([r["cpu"] / r["count"] * 1e6 for r in runs]),
+        # CPU until the process was idle again (bench/worker.py cpu_until_idle).
+        "cpu_idle": median([r.get("cpu_idle", float("nan")) for r in runs]),
         "p50": percentile(stalls, 50),
         "p99": percentile(stalls, 99),
         "max": max(stalls) if stalls else float("nan"),
@@ -150,7 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     raw = rows[0]["rate"]
     what = f"{args.count:,} x {args.size} B" + (f" offered at {args.rate:,}/s" if args.rate else "")
     print(f"\nflood ingest, {what}, median of {args.rounds} round(s)")
-    header = "| receiver | msg/s | ratio to raw | CPU µs/msg | stall p50 / p99 / max ms | RSS MB |"
+    header = (
+        "| receiver | msg/s | ratio to raw | CPU µs/msg | CPU until idle s (ratio) |"
+        " stall p50 / p99 / max ms | RSS MB |"
+    )
+    raw_idle = rows[0]["cpu_idle"]
     extra_header = ""
     if args.rate:
         extra_header += " lag at end ms | worst lag ms |"
@@ -161,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         line = (
             f"| {row['mode']} | {row['rate']:,.0f} | {row['rate'] / raw:.2f}x |"
-            f" {row['cpu_us']:.0f} | {fmt_ms(row['p50'])} / {fmt_ms(row['p99'])} /"
+            f" {row['cpu_us']:.0f} | {row['cpu_idle']:.2f} ({row['cpu_idle'] / raw_idle:.2f}x) |"
+            f" {fmt_ms(row['p50'])} / {fmt_ms(row['p99'])} /"
             f" {fmt_ms(row['max'])} | {row['rss']:.0f} |"
         )
         if args.rate:

@@ -104,9 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 1
     # Qt is imported only now, so --help and --version stay instant.
+    from desktop_chat.app.options import Options
     from desktop_chat.app.run import run
-    from desktop_chat.app.session import Options
-    from desktop_chat.client.chat_client import TlsOptions
+    from desktop_chat.client.tls import TlsOptions
 
     if args.ca_file and not os.path.isfile(args.ca_file):
         print(f"desktop-chat: --ca-file {args.ca_file}: no such file", file=sys.stderr)

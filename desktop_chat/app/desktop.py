@@ -14,11 +14,12 @@ import logging
 import time
 from functools import partial
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QIcon
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QSplitter, QSystemTrayIcon
 
 from desktop_chat.app.account_session import AccountSession
+from desktop_chat.app.first_paint import WindowLook, restore_geometry
 from desktop_chat.app.notifications import DesktopNotifications
 from desktop_chat.app.session import ChatSession
 from desktop_chat.client.status import ConnectionState, Status
@@ -28,11 +29,10 @@ from desktop_chat.protocol.urls import InvalidServerUrl, ServerTarget, parse_ser
 from desktop_chat.resources import icon_path
 from desktop_chat.ui.accessibility import Announcer
 from desktop_chat.ui.export_words import ask_export_path
-from desktop_chat.ui.i18n import Translations, choose_language
+from desktop_chat.ui.i18n import choose_language
 from desktop_chat.ui.notify_policy import Bursts, is_replayed, should_notify
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.shortcuts import ShortcutsHelp, WindowActions
-from desktop_chat.ui.theme import ThemeManager
 from desktop_chat.ui.tr import fill
 from desktop_chat.ui.tray import TrayIcon
 
@@ -73,8 +73,14 @@ class Desktop(QObject):
     conversation_requested = Signal(str)  # a notification was clicked: show this one
 
     def __init__(
-        self, session: ChatSession, app: QApplication, language: str | None = None
+        self,
+        session: ChatSession,
+        app: QApplication,
+        language: str | None = None,
+        look: WindowLook | None = None,
     ) -> None:
+        """`look`: the language, theme and font already applied, and the window
+        already in its place (app/first_paint.py); else done here."""
         super().__init__()
         self.session = session
         self.settings = session.settings
@@ -87,14 +93,12 @@ class Desktop(QObject):
         self.bursts = Bursts()
         self.texts = NotificationText(self)
         self._latest: dict[str, Message] = {}  # newest message per conversation
-        self.translations = Translations(app)
-        self.translations.apply(choose_language(language, self.settings.language))
+        placed = look is not None
+        self.look = look or WindowLook.apply(app, self.settings, language)
+        self.translations = self.look.translations
         # The status line is made by the bridge: said again in the new language.
         self.translations.language_changed.connect(self._retranslate_status)
-        self.theme = ThemeManager(app)
-        self.theme.apply(self.settings.theme)
-        self._default_font = QFont(app.font())
-        self._apply_font(self.settings.font_size)
+        self.theme = self.look.theme
 
         self.actions = WindowActions(
             window,
@@ -138,7 +142,8 @@ class Desktop(QObject):
         session.session_added.connect(self._attach)
         session.session_removed.connect(self._unread_changed)
         window.installEventFilter(self)
-        self._restore_geometry()
+        if not placed:
+            restore_geometry(window, self.settings)
         if self.settings.problem:
             note = self.tr("Some settings could not be read (%1); defaults are used instead.")
             session.bridge.show_system(fill(note, self.settings.problem))
@@ -298,17 +303,6 @@ class Desktop(QObject):
                 self.seen()
         return False
 
-    def _restore_geometry(self) -> None:
-        s, w = self.settings, self.window
-        if s.geometry:
-            w.restoreGeometry(QByteArray(base64.b64decode(s.geometry)))
-        if s.window_state:
-            w.restoreState(QByteArray(base64.b64decode(s.window_state)))
-        for splitter in w.findChildren(QSplitter):
-            state = s.splitters.get(splitter.objectName())
-            if state and splitter.objectName():
-                splitter.restoreState(QByteArray(base64.b64decode(state)))
-
     def _save_geometry(self) -> None:
         s, w = self.settings, self.window
         s.geometry = base64.b64encode(w.saveGeometry().data()).decode("ascii")
@@ -383,10 +377,7 @@ class Desktop(QObject):
             self.settings.save()
 
     def _apply_font(self, size: int) -> None:
-        font = QFont(self._default_font)
-        if size > 0:
-            font.setPointSize(size)
-        self._app.setFont(font)
+        self.look.set_font_size(self._app, size)
 
     def _server_chosen(self, url: str, path: str, _transport: str) -> None:
         try:

@@ -1,5 +1,11 @@
 """What the `desktop-chat` command does: Qt application, loop, one session,
-one shutdown path (window close and Ctrl+C alike)."""
+one shutdown path (window close and Ctrl+C alike).
+
+The window is drawn first (app/first_paint.py); what it does not need to be
+drawn (the client and its network libraries, the history, the accounts, a
+hosted server, the desktop's tray and notifications) is imported and
+started after its first paint: the imports below are the light ones.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +20,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat import __version__
-from desktop_chat.app import automation
+from desktop_chat.app import first_paint
 from desktop_chat.app import loop as qt_loop
-from desktop_chat.app.desktop import Desktop
-from desktop_chat.app.desktop_automation import desktop_automation
-from desktop_chat.app.session import ChatSession, Options
+from desktop_chat.app.options import Options
 from desktop_chat.app.settings import Settings
-from desktop_chat.protocol.transport import configure_engineio
 from desktop_chat.resources import icon_path
 
 
@@ -40,8 +43,18 @@ async def _main(options: Options, language: str | None = None) -> int:
     settings = Settings.load() if options.remember else Settings()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    session = ChatSession(options, settings)
-    desktop = Desktop(session, app, language)
+    window, look = first_paint.show_window(app, settings, language)
+    await first_paint.painted(window)
+    # The rest, now that the window is on screen.
+    from desktop_chat.app import automation
+    from desktop_chat.app.desktop import Desktop
+    from desktop_chat.app.desktop_automation import desktop_automation
+    from desktop_chat.app.session import ChatSession
+    from desktop_chat.protocol.transport import configure_engineio
+
+    configure_engineio()
+    session = ChatSession(options, settings, window=window)
+    desktop = Desktop(session, app, language, look)
     closed: asyncio.Future[None] = loop.create_future()
 
     def request_close(*_: object) -> None:
@@ -80,7 +93,6 @@ async def _main(options: Options, language: str | None = None) -> int:
 def run(options: Options, language: str | None = None) -> int:
     """Start the GUI and return the process exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    configure_engineio()
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, SignalInstance
 
@@ -32,12 +30,13 @@ from desktop_chat.app.exporting import Exporter
 from desktop_chat.app.hosting import HostedServer
 from desktop_chat.app.keeping import Keeping
 from desktop_chat.app.local_data import open_local_data
+from desktop_chat.app.options import Options
 from desktop_chat.app.presence_link import PresenceLink
 from desktop_chat.app.profile_choice import ProfileChoice, profiles_dir
 from desktop_chat.app.settings import Settings, default_name
 from desktop_chat.app.window_accounts import WindowAccounts
 from desktop_chat.app.window_hosting import WindowHosting
-from desktop_chat.client.chat_client import Backoff, ChatClient, TlsOptions
+from desktop_chat.client.chat_client import Backoff, ChatClient
 from desktop_chat.client.history import Hit
 from desktop_chat.client.local_db import data_dir
 from desktop_chat.client.profile import Profile
@@ -47,7 +46,6 @@ from desktop_chat.protocol.messages import (
 )
 from desktop_chat.protocol.urls import (
     DEFAULT_PATH,
-    DEFAULT_URL,
     InvalidServerUrl,
     ServerTarget,
     normalize_path,
@@ -68,37 +66,18 @@ translate = QCoreApplication.translate
 MAX_NAME_CHARS = 64  # as desktop-chat-server keeps them (it cuts longer ones)
 
 
-@dataclass(slots=True)
-class Options:
-    url: str | None = None  # explicit: never host
-    more_urls: list[str] = field(default_factory=list)  # --url given again: more accounts
-    path: str = DEFAULT_PATH
-    name: str = ""
-    room: str = ""
-    default_url: str = DEFAULT_URL  # what a first start without --url uses
-    remember: bool = True  # settings, outbox and a hosted server's messages on disk
-    token: str | None = None  # sent in auth; never logged
-    send_token_over_http: bool = False  # the user accepts a token in clear to another host
-    tls: TlsOptions = field(default_factory=TlsOptions)
-    # Engine.IO transports, e.g. ["polling"] where a proxy blocks websockets;
-    # None is python-engineio's default (polling, then upgrade to websocket).
-    transports: list[str] | None = None
-    profile: str = ""  # --profile: how the server speaks (else remembered, else tutorial)
-    profiles_dir: Path | None = None  # the user's profiles (default: in the config directory)
-
-    @property
-    def urls(self) -> list[str]:
-        """Every --url, in order."""
-        return ([self.url] if self.url is not None else []) + self.more_urls
-
-
 class ChatSession(QObject):
     """One window: its accounts (one `AccountSession` each), the one shown, the
     server it hosts if any, and the wiring of the window's intents."""
 
     def __init__(
-        self, options: Options, settings: Settings | None = None, backoff: Backoff | None = None
+        self,
+        options: Options,
+        settings: Settings | None = None,
+        backoff: Backoff | None = None,
+        window: MainWindow | None = None,
     ) -> None:
+        """`window`: one already shown (app/first_paint.py), else a new one."""
         super().__init__()
         self.options = options
         self.settings = settings if settings is not None else Settings()
@@ -126,7 +105,7 @@ class ChatSession(QObject):
         provisional = Account(
             "", self.identity.key, first.key if first else self.identity.key, "", "", ""
         )
-        self.window = MainWindow(MessageModel())
+        self.window = window if window is not None else MainWindow(MessageModel())
         self.exporter = Exporter(self.history, self)
         self.exporter.exported.connect(self._exported)
         self.exporter.failed.connect(self._export_failed)

@@ -25,14 +25,21 @@ row by it; other ids are random, and a B-tree of random keys costs several
 times the row itself). Rows read from the file keep their `seq` in
 `seq_of`, which is how paging and search results find their neighbours.
 
-Search is SQLite FTS5 with the trigram tokenizer, which finds any run of
-three or more characters inside words (하세요 in 안녕하세요); shorter
-queries fall back to LIKE. The full-text index costs about twice the row:
-it is built by the writer when no batch has come for `INDEX_IDLE` seconds,
-in chunks, so a flood is not slowed by it; rows not yet indexed (the
-newest, few once the flood is over) are searched with LIKE. Only the first
-`INDEXED_CHARS` of a text are indexed, so a hostile 10 MB message costs
-the index no more than 64 KiB.
+Search is an SQLite FTS5 word index (`unicode61`) in which every Hangul
+syllable (and every other CJK character: kana, Han) is a word of its own
+(`fts_text`): a Korean query is a phrase of syllables, so any part of a
+word is found, down to one syllable (점심 in 점심은, 하세요 in 안녕하세요);
+a Latin query finds words and word prefixes (hel finds Hello), not the
+middle of a word (ello does not). It was chosen by measurement over the
+trigram index it replaced (docs/performance.md, "Search, round three"): a
+tenth of the CPU per message and less than half the file, with every kind
+of query answered in milliseconds. The index keeps no copy of the text
+(contentless), so deleting a row gives it the same `fts_text` of the old
+text. It is built by the writer when no batch has come for `INDEX_IDLE`
+seconds, in chunks, so a flood is not slowed by it; rows not yet indexed
+(the newest, few once the flood is over) are searched with LIKE. Only the
+first `INDEXED_CHARS` of a text are indexed, so a hostile 10 MB message
+costs the index no more than 64 KiB.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ import json
 import logging
 import os
 import queue
+import re
 import sqlite3
 import tempfile
 import threading
@@ -68,17 +76,32 @@ from desktop_chat.storage.sqlite import OpenedDatabase, open_or_move_aside
 
 log = logging.getLogger(__name__)
 
-VERSION = 3
+VERSION = 4
 INDEXED_CHARS = 65_536
 COMMIT_EVERY = 0.5  # seconds a batch may wait for more before it is committed
 COMMIT_ROWS = 500  # rows that are committed at once without waiting
 INDEX_IDLE = 0.25  # seconds without a batch before the writer indexes for search
 WRITER_NICE = 10  # how much lower the writer thread runs than the window (Linux)
-INDEX_CHUNK = 2_000  # rows indexed per transaction (then the queue is looked at again)
+INDEX_CHUNK = 10_000  # rows indexed per transaction (then the queue is looked at again)
 BUSY_TIMEOUT_MS = 5000  # the writer waits this long for another window's writer
 SCRUB_TRIES = 50  # checkpoints tried after a deletion before waiting for an idle moment
 SCRUB_WAIT = 0.02  # seconds between those tries
+EXPAND_WORDS = 400  # a Latin prefix is asked as the OR of at most this many words
 
+# The search index (version 4; versions up to 3 had a trigram index over the
+# table's text). Its trigger calls fts_text (`FTS_FUNCTION`), which every
+# connection that deletes rows registers (`_with_functions`).
+FTS_FUNCTION = "chat_fts_text"
+FTS = f"""
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    text, content='', columnsize=0, detail=none, prefix='1', tokenize='unicode61'
+);
+CREATE TRIGGER messages_unindexed AFTER DELETE ON messages
+WHEN old.seq <= (SELECT upto FROM fts_progress) BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text)
+    VALUES ('delete', old.seq, {FTS_FUNCTION}(old.text));
+END
+"""
 _LEGACY = """
 CREATE TABLE legacy_servers (server TEXT PRIMARY KEY)
 """
@@ -99,17 +122,10 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_conversation ON messages (account, room, seq);
 CREATE UNIQUE INDEX messages_own ON messages (account, id) WHERE kind = 'own';
-CREATE VIRTUAL TABLE messages_fts USING fts5(
-    text, content='messages', content_rowid='seq', tokenize='trigram'
-);
 -- Rows up to `upto` are in messages_fts; the writer indexes the rest when idle.
 CREATE TABLE fts_progress (upto INTEGER NOT NULL);
 INSERT INTO fts_progress (upto) VALUES (0);
-CREATE TRIGGER messages_unindexed AFTER DELETE ON messages
-WHEN old.seq <= (SELECT upto FROM fts_progress) BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, text)
-    VALUES ('delete', old.seq, substr(old.text, 1, {INDEXED_CHARS}));
-END;
+{FTS};
 CREATE TABLE conversation_state (
     account TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -127,6 +143,10 @@ CREATE TABLE conversation_state (
 # plain line, which is most of them (`_living`). A file's line keeps its
 # attachment there too (as on the wire, `Attachment.to_wire`): no new column,
 # so no new version (an older build reading the file ignores the key).
+# Version 4: the search index is a word index with CJK characters one by one
+# (FTS): the trigram index is dropped and the writer builds the new one from
+# the kept lines when idle, as it indexes new rows (`upto` back to 0; until
+# then search reads the rows not indexed yet with LIKE).
 MIGRATIONS = {
     1: """
 ALTER TABLE messages RENAME COLUMN server TO account;
@@ -138,6 +158,9 @@ INSERT OR IGNORE INTO legacy_servers (server)
 SELECT DISTINCT account FROM messages UNION SELECT account FROM conversation_state
 """,
     2: "ALTER TABLE messages ADD COLUMN extra TEXT",
+    3: "DROP TRIGGER messages_unindexed; DROP TABLE messages_fts;"
+    + FTS
+    + "; UPDATE fts_progress SET upto = 0",
 }
 
 _KINDS = {kind.value: kind for kind in Kind}
@@ -259,6 +282,133 @@ def _batch_json(messages: list[Message]) -> str:
     )
 
 
+# Characters written without spaces between words, or run together with
+# their particles (Korean: 점심은, 점심을): Hangul syllables and compatibility
+# jamo (ㅋㅋ), kana, Han ideographs. In the index each is a word of its own,
+# and so is each pair of neighbours (a bigram): a run of two or more in a
+# query is the AND of its bigrams (selective, quick at millions of rows)
+# and one character alone is its own word.
+_CJK = "\u3130-\u318f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: what unicode61 takes as a word
+_SYMBOL = re.compile(r"[^\w\s]")
+
+
+def _grams(run: re.Match[str]) -> str:
+    chars = run.group()
+    if len(chars) == 1:
+        return f" {chars} "
+    return f" {' '.join(chars)} {' '.join(map(str.__add__, chars, chars[1:]))} "
+
+
+def _query_grams(run: re.Match[str]) -> str:
+    chars = run.group()
+    if len(chars) == 1:
+        return f" {chars} "
+    return f" {' '.join(map(str.__add__, chars, chars[1:]))} "
+
+
+def fts_text(text: str) -> str:
+    """What the index is given for a text: its first INDEXED_CHARS, every CJK
+    character and every two neighbouring ones set apart as words. The same
+    text gives the same result in every version that writes this index: a
+    deleted row is taken out by giving it this again (the index keeps no
+    copy of the text)."""
+    text = text[:INDEXED_CHARS]
+    if text.isascii():  # most of a flood: nothing to do, at no cost
+        return text
+    return _CJK_RUN.sub(_grams, text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """A query as the index is asked: `match` (FTS5: the AND of its words,
+    the last a prefix when it is Latin; None when the query has no letter
+    or digit: LIKE alone), and what each candidate row must also hold
+    (`runs`: every CJK run of three or more characters, which its bigrams
+    alone could find apart; `like`: the whole query as typed, when it has
+    symbols, which the index does not see). The index keeps no positions
+    (detail=none: a third of the size), so words are found in any order.
+    `prefix`: the last word, when it is a Latin one of two or more ASCII
+    characters (`_expand`), else "" (FTS5's own prefix query)."""
+
+    match: str | None
+    runs: tuple[str, ...]
+    like: bool
+    prefix: str = ""
+
+
+def _fts_query(query: str) -> _Query:
+    """Quotes, *, -, ^, :, NEAR, AND and OR are the user's text, never FTS5
+    syntax: every word is quoted (a word has no quote in it)."""
+    tokens = _TOKEN.findall(_CJK_RUN.sub(_query_grams, query))
+    if not tokens:
+        return _Query(None, (), True)
+    match = " ".join(f'"{token}"' for token in tokens)
+    last, prefix = tokens[-1], ""
+    if not _CJK_RUN.fullmatch(last[-1]):
+        match += "*"
+        if len(last) >= 2 and last.isascii():
+            prefix = last.lower()
+    runs = tuple(run for run in _CJK_RUN.findall(query) if len(run) > 2)
+    return _Query(match, runs, bool(_SYMBOL.search(query)), prefix)
+
+
+def _expand(db: sqlite3.Connection, asked: _Query) -> str | None:
+    """The match with its last word, a prefix, as the OR of the words of the
+    index that begin with it (at most EXPAND_WORDS of them; else the prefix
+    query as it is). FTS5 answers a prefix query by merging the whole lists
+    of rows of every such word before it gives the first row: "the*" at a
+    million lines reads every line with "the". An OR of the words reads each
+    list from its newest end and stops at the results wanted."""
+    assert asked.match is not None
+    if not asked.prefix:
+        return asked.match
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.messages_vocab"
+        " USING fts5vocab(main, messages_fts, row)"
+    )
+    end = asked.prefix[:-1] + chr(ord(asked.prefix[-1]) + 1)
+    words = db.execute(
+        "SELECT term FROM temp.messages_vocab WHERE term >= ? AND term < ? LIMIT ?",
+        (asked.prefix, end, EXPAND_WORDS + 1),
+    ).fetchall()
+    if len(words) > EXPAND_WORDS:
+        return asked.match
+    if not words:
+        return None
+    head = asked.match[: asked.match.rindex('"', 0, -2)]
+    either = " OR ".join(f'"{word}"' for (word,) in words)
+    return f"{head}AND ({either})" if head else f"({either})"
+
+
+def _with_functions(db: sqlite3.Connection) -> sqlite3.Connection:
+    """A connection that may delete rows: the index's trigger calls fts_text."""
+    db.create_function(FTS_FUNCTION, 1, fts_text, deterministic=True)
+    return db
+
+
+def index_rows(db: sqlite3.Connection, after: int, count: int) -> int | None:
+    """Index the `count` rows after seq `after` (in the caller's transaction);
+    the last seq indexed, None if there was none. One statement, in SQLite
+    with the GIL released: a text of ASCII alone (most of a flood) is the
+    index's text as it is; only the others are handed to fts_text."""
+    last = db.execute(
+        "SELECT max(seq) FROM (SELECT seq FROM messages WHERE seq > ? ORDER BY seq LIMIT ?)",
+        (after, count),
+    ).fetchone()[0]
+    if last is None:
+        return None
+    _with_functions(db).execute(
+        "INSERT INTO messages_fts (rowid, text) SELECT seq,"
+        " CASE WHEN length(CAST(text AS BLOB)) = length(text)"
+        f" THEN substr(text, 1, {INDEXED_CHARS}) ELSE {FTS_FUNCTION}(text) END"
+        " FROM messages WHERE seq > ? AND seq <= ?",
+        (after, last),
+    )
+    return int(last)
+
+
 def spans_of(text: str, query: str) -> tuple[tuple[int, int], ...]:
     """Where `query` is in `text`, ignoring case, as (start, length) pairs (at most 20)."""
     if not query:
@@ -310,7 +460,7 @@ class History:
         self.opened: OpenedDatabase = open_or_move_aside(
             path, SCHEMA, VERSION, migrations=MIGRATIONS, check=False
         )
-        self.db = self.opened.connection
+        self.db = _with_functions(self.opened.connection)
         # Where this run's rows begin: anything older was written before it.
         self.first_new_seq = (
             int(self.db.execute("SELECT coalesce(max(seq), 0) FROM messages").fetchone()[0]) + 1
@@ -370,7 +520,7 @@ class History:
         # value is its own): under a flood the window and the network come first.
         with contextlib.suppress(AttributeError, OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WRITER_NICE)
-        db = sqlite3.connect(str(self.path), isolation_level=None)
+        db = _with_functions(sqlite3.connect(str(self.path), isolation_level=None))
         db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA cache_size=-32768")  # 32 MB: the index pages written stay in memory
@@ -416,19 +566,10 @@ class History:
         try:
             db.execute("BEGIN")
             upto = int(db.execute("SELECT upto FROM fts_progress").fetchone()[0])
-            last = db.execute(
-                "SELECT max(seq) FROM (SELECT seq FROM messages WHERE seq > ?"
-                " ORDER BY seq LIMIT ?)",
-                (upto, INDEX_CHUNK),
-            ).fetchone()[0]
+            last = index_rows(db, upto, INDEX_CHUNK)
             if last is None:
                 db.execute("COMMIT")
                 return False
-            db.execute(
-                "INSERT INTO messages_fts (rowid, text) SELECT seq,"
-                f" substr(text, 1, {INDEXED_CHARS}) FROM messages WHERE seq > ? AND seq <= ?",
-                (upto, last),
-            )
             db.execute("UPDATE fts_progress SET upto = ?", (last,))
             db.execute("COMMIT")
             return True
@@ -546,15 +687,13 @@ class History:
             upto = int(db.execute("SELECT upto FROM fts_progress").fetchone()[0])
             if seq <= upto:
                 db.execute(
-                    "INSERT INTO messages_fts (messages_fts, rowid, text)"
-                    f" VALUES ('delete', ?, substr(?, 1, {INDEXED_CHARS}))",
-                    (seq, old.text),
+                    "INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', ?, ?)",
+                    (seq, fts_text(old.text)),
                 )
                 if new.text:
                     db.execute(
-                        "INSERT INTO messages_fts (rowid, text)"
-                        f" VALUES (?, substr(?, 1, {INDEXED_CHARS}))",
-                        (seq, new.text),
+                        "INSERT INTO messages_fts (rowid, text) VALUES (?, ?)",
+                        (seq, fts_text(new.text)),
                     )
         living = _living(new)
         db.execute(
@@ -824,7 +963,8 @@ class History:
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
         like = f"SELECT {_M_COLUMNS} FROM messages AS m WHERE m.text LIKE ? ESCAPE '\\'"
-        if len(query) < 3:
+        asked = _fts_query(query)
+        if asked.match is None:  # symbols only ("%", "?!"): the table itself
             rows = db.execute(
                 f"{like} AND {where} ORDER BY m.seq DESC LIMIT ?", [pattern, *params, limit]
             ).fetchall()
@@ -836,14 +976,34 @@ class History:
                 [pattern, upto, *params, limit],
             ).fetchall()
             if len(rows) < limit:
-                phrase = '"' + query.replace('"', '""') + '"'
-                rows += db.execute(
-                    f"SELECT {_M_COLUMNS} FROM messages_fts"
-                    f" JOIN messages AS m ON m.seq = messages_fts.rowid"
-                    f" WHERE messages_fts MATCH ? AND {where} ORDER BY messages_fts.rowid DESC"
-                    f" LIMIT ?",
-                    [phrase, *params, limit - len(rows)],
-                ).fetchall()
+                also = "".join(" AND instr(m.text, ?)" for _ in asked.runs)
+                if asked.like:
+                    also += " AND m.text LIKE ? ESCAPE '\\'"
+                try:
+                    match = _expand(db, asked)
+                    rows += (
+                        []
+                        if match is None
+                        else db.execute(
+                            f"SELECT {_M_COLUMNS} FROM messages_fts"
+                            f" JOIN messages AS m ON m.seq = messages_fts.rowid"
+                            f" WHERE messages_fts MATCH ? AND {where}{also}"
+                            f" ORDER BY messages_fts.rowid DESC LIMIT ?",
+                            [
+                                match,
+                                *params,
+                                *asked.runs,
+                                *([pattern] if asked.like else []),
+                                limit - len(rows),
+                            ],
+                        ).fetchall()
+                    )
+                except sqlite3.OperationalError:  # a word the index splits in two
+                    log.warning("search fell back to reading every line", exc_info=True)
+                    rows += db.execute(
+                        f"{like} AND m.seq <= ? AND {where} ORDER BY m.seq DESC LIMIT ?",
+                        [pattern, upto, *params, limit - len(rows)],
+                    ).fetchall()
         return [
             Hit(message.room, message, spans_of(message.text, query), account)
             for message in self._read(rows)

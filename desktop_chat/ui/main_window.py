@@ -13,7 +13,7 @@ alike through the objectNames below.
 from __future__ import annotations
 
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.client.history import Hit
 from desktop_chat.protocol.messages import DeliveryState, Message
 from desktop_chat.ui.account_list_model import AccountListModel
 from desktop_chat.ui.add_account_dialog import AddAccountDialog
@@ -67,6 +66,9 @@ from desktop_chat.ui.search_panel import SearchPanel
 from desktop_chat.ui.sidebar import Sidebar, Switcher
 from desktop_chat.ui.status_label import StatusLabel
 from desktop_chat.ui.tr import fill
+
+if TYPE_CHECKING:  # the history (SQLite) loads after the window is drawn
+    from desktop_chat.client.history import Hit
 
 _W = TypeVar("_W", bound=QWidget)
 NARROW = 640  # px: under this width the window lays itself out for a narrow screen

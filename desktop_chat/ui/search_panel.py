@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -40,11 +41,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.client.history import Hit, spans_of
 from desktop_chat.protocol.messages import Kind, Message, display_text
 from desktop_chat.ui.conversation_list_model import conversation_title
 from desktop_chat.ui.message_model import day_of, day_text, format_time
 from desktop_chat.ui.theme import blend, message_colors
+
+if TYPE_CHECKING:  # the history (SQLite) loads after the window is drawn
+    from desktop_chat.client.history import Hit
 
 _Index = QModelIndex | QPersistentModelIndex
 SNIPPET = 160  # characters of a result shown around its first match
@@ -144,6 +147,8 @@ class ResultDelegate(QStyledItemDelegate):
         marked = QTextCharFormat()
         marked.setBackground(palette.color(QPalette.ColorRole.Highlight))
         marked.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+        from desktop_chat.client.history import spans_of  # loaded by the time there are results
+
         ranges = []
         for start, length in spans_of(text, query):
             fr = QTextLayout.FormatRange()
@@ -316,6 +321,8 @@ class SearchPanel(QWidget):
         super().keyPressEvent(event)
 
     def _chosen(self, index: QModelIndex) -> None:
+        from desktop_chat.client.history import Hit
+
         hit = index.data(ResultRole.HIT) if index.isValid() else None
         if isinstance(hit, Hit):
             self.result_chosen.emit(hit)

@@ -169,6 +169,7 @@ def test_the_emoji_data_is_imported_only_when_a_picker_opens() -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         import desktop_chat.app
         import desktop_chat.app.run
+        import desktop_chat.app.desktop  # what run() imports once the window is drawn
         import desktop_chat.ui.main_window
         from PySide6.QtCore import QPoint
         from PySide6.QtWidgets import QApplication
