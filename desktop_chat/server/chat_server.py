@@ -60,6 +60,7 @@ from desktop_chat.server.guards import (
 )
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
+from desktop_chat.server.lean_socket import LeanServer
 from desktop_chat.server.meters import Meters, Shared
 from desktop_chat.server.peers import Peer
 from desktop_chat.server.presence_bus import PresenceBus, Roster
@@ -175,7 +176,7 @@ class ChatServer:
         # with 1009, "message too big"). The default takes any message of up
         # to max_message_bytes, however it is escaped.
         self.max_packet_bytes = max_packet_bytes or default_max_packet_bytes(self.max_message_bytes)
-        self.sio = socketio.AsyncServer(
+        self.sio = LeanServer(
             client_manager=DirectManager(),
             async_mode="aiohttp",
             # aiohttp refuses a websocket message of max_msg_size bytes or
