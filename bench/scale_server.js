@@ -3,9 +3,9 @@
 // the Node way to run several processes, each delivering to its own clients
 // first and publishing through Redis pub/sub for the others.
 //
-//   node bench/scale_server.js --redis unix:///path/redis.sock|redis://127.0.0.1:6379
+//   node bench/scale_server.js --redis unix:///path/redis.sock|redis://127.0.0.1:6379 [--port N]
 //
-// Listens on 127.0.0.1, a free port; prints `LISTENING <port>` once the
+// Listens on 127.0.0.1, a free port (or --port, so that bench/connections.py can restart it); prints `LISTENING <port>` once the
 // adapter is connected. `send-message(message, room)` goes to the room, or
 // to everyone, but the sender (as tests/interop/server.js); `join-room(room,
 // ack)` acks "Joined <room>". Exits when stdin ends. Loopback only.
@@ -21,6 +21,8 @@ const { createClient } = require(path.join(modules, "redis"));
 const args = process.argv.slice(2);
 const i = args.indexOf("--redis");
 const redisUrl = i >= 0 ? args[i + 1] : "redis://127.0.0.1:6379";
+const p = args.indexOf("--port");
+const port = p >= 0 ? Number(args[p + 1]) : 0;
 
 function client() {
   if (redisUrl.startsWith("unix://")) return createClient({ socket: { path: redisUrl.slice(7) } });
@@ -49,7 +51,7 @@ async function main() {
       if (typeof cb === "function") cb(`Joined ${room}`);
     });
   });
-  server.listen(0, "127.0.0.1", () => {
+  server.listen(port, "127.0.0.1", () => {
     process.stdout.write(`LISTENING ${server.address().port}\n`);
   });
   process.stdin.resume();

@@ -17,16 +17,12 @@ import sys
 from pathlib import Path
 
 import qasync
-from _shots import until
+from _shots import close_all, three_people, until
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop_chat.app.desktop import Desktop
-from desktop_chat.app.session import ChatSession, Options
-from desktop_chat.app.settings import Settings
-from desktop_chat.client.chat_client import ConnectionState
+from desktop_chat.app.session import ChatSession
 from desktop_chat.protocol.messages import Kind
-from desktop_chat.server.chat_server import ChatServer
 
 DOCS = Path(__file__).resolve().parent
 
@@ -58,27 +54,12 @@ async def shot(
     main: str,
     search: str,
 ) -> None:
-    server = ChatServer()
-    url = f"http://127.0.0.1:{await server.start('127.0.0.1', 0)}"
-    me = ChatSession(
-        Options(url=url, name=str(words["me"]), remember=False),
-        Settings(do_not_disturb=True, theme=theme),
+    desktop, me, bob, carol, server = await three_people(
+        language, theme, (str(words["me"]), *names)
     )
-    bob = ChatSession(Options(url=url, name=names[0], remember=False), Settings())
-    carol = ChatSession(Options(url=url, name=names[1], remember=False), Settings())
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    desktop = Desktop(me, app, language)
-    await me.start()
-    await desktop.start()
-    for peer in (bob, carol):
-        await peer.start()
-        peer.window.move(2000, 2000)  # off screen: only the window shot is drawn
     window = me.window
     window.resize(900, 720)
     window.move(10, 10)
-    for s in (me, bob, carol):
-        await until(lambda s=s: s.client.status.state is ConnectionState.CONNECTED)
     for s in (me, bob, carol):
         await join(s, "garden")
     await join(me, "lunch")
@@ -106,10 +87,7 @@ async def shot(
     await until(lambda: not panel.searching and panel.model.rowCount() > 0)
     await asyncio.sleep(0.5)
     grab(window, search)
-    await desktop.close()
-    for session in (me, bob, carol):
-        await session.close()
-    await server.stop()
+    await close_all(desktop, me, bob, carol, server=server)
 
 
 ENGLISH: dict[str, object] = {

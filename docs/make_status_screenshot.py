@@ -29,11 +29,11 @@ async def main(out: Path) -> None:
     session = ChatSession(options, Settings())
     await session.start()
     await until(lambda: session.client.status.state is ConnectionState.CONNECTED)
-    await until(lambda: session.window.status_label.text().startswith("Connected"))
+    await until(lambda: session.window.status_label.details().startswith("Connected"))
     session.window.message_input.setPlainText("typing…")
     await asyncio.sleep(0.5)  # let the window paint before the grab
     session.window.grab().save(str(out))
-    print(session.window.size().toTuple(), session.window.status_label.text())
+    print(session.window.size().toTuple(), session.window.status_label.details())
     await session.close()
 
 

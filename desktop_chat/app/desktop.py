@@ -133,6 +133,7 @@ class Desktop(QObject):
         )
 
         self.actions.settings_requested.connect(self.open_settings)
+        self.window.settings_requested.connect(self.open_settings)
         self.actions.export_requested.connect(self.ask_export)
         self.actions.help_requested.connect(self.open_help)
         self.actions.quit_requested.connect(self.quit)
@@ -367,6 +368,8 @@ class Desktop(QObject):
             self.translations.apply(choose_language(None, str(value)))
         elif key == "format_messages":
             self.window.set_format_messages(bool(value))
+        elif key == "show_connection_id":
+            self.session.show_connection_ids(bool(value))
         elif key == "font_size" and isinstance(value, int):
             self._apply_font(value)
         elif key == "do_not_disturb":

@@ -41,7 +41,7 @@ def desktop_automation(driver: Automation, desktop: Desktop) -> None:
                 "dark": desktop.theme.dark(),
                 "notifications": desktop.notifications.available,
                 "window_title": desktop.window.windowTitle(),
-                "status_line": desktop.window.status_label.shown_text(),
+                "status_line": desktop.window.status_label.text(),  # what is drawn
                 "conversation_title": desktop.window.conversation_title.text(),
             }
         )

@@ -209,6 +209,7 @@ class ChatSession(QObject):
             self.accounts,
         )
         b, c = session.bridge, session.conversations
+        b.show_connection_id = self.settings.show_connection_id
         b.status_text_changed.connect(
             lambda summary, details, s=session: self._show_status(s, summary, details)
         )
@@ -227,6 +228,13 @@ class ChatSession(QObject):
             )
         )
         return session
+
+    def show_connection_ids(self, on: bool) -> None:
+        """The Settings check box: "You connected with id : …" lines from the next
+        connection on, on the tutorial's profile (ClientBridge._notice)."""
+        self.settings.show_connection_id = on
+        for session in self.sessions:
+            session.bridge.show_connection_id = on
 
     def show_account(self, account: str) -> None:
         """Show another account: its conversations, and its name, address, profile

@@ -139,6 +139,9 @@ class Settings:
     language: str = ""  # one of LANGUAGES
     font_size: int = 0  # points, 0 = default
     format_messages: bool = True  # what the user writes is Markdown (protocol/markup.py)
+    # "You connected with id : …" in Everyone, as the tutorial's page says it:
+    # only on the tutorial's profile, and only when asked for (a developer's line).
+    show_connection_id: bool = False
     geometry: str = ""  # QWidget.saveGeometry(), base64
     window_state: str = ""  # QMainWindow.saveState() (docks, toolbars), base64
     splitters: dict[str, str] = field(default_factory=dict)  # objectName: saveState(), base64
@@ -208,6 +211,7 @@ _CHECKS: dict[str, Any] = {
     "language": _choice(LANGUAGES),
     "font_size": _font_size,
     "format_messages": _flag,
+    "show_connection_id": _flag,
     "geometry": _base64,
     "window_state": _base64,
     "splitters": _splitters,

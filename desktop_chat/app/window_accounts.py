@@ -55,9 +55,7 @@ class WindowAccounts(QObject):
         session = self._make(account, name)
         self.sessions.append(session)
         b, counts = session.bridge, session.conversations.list_model
-        b.status_changed.connect(
-            lambda _status, s=session: self.rows.update(s.account.id, state=s.status.state)
-        )
+        b.status_changed.connect(lambda _status, s=session: self._update(s))
         for signal in (counts.dataChanged, counts.rowsInserted, counts.rowsRemoved):
             signal.connect(lambda *_a, s=session: self.rows.update(s.account.id, unread=s.unread()))
         if self.shown is None:
@@ -68,6 +66,16 @@ class WindowAccounts(QObject):
             self.window.show_conversation(c.current, c.current_model)
         self.session_added.emit(session)
         return session
+
+    def _update(self, session: AccountSession) -> None:
+        """The facts of an account's row that change as it connects: its state,
+        the profile it speaks, whether this window hosts its server."""
+        self.rows.update(
+            session.account.id,
+            state=session.status.state,
+            profile=session.client.profile.name,
+            hosting=bool(session.bridge.hosting),
+        )
 
     def refresh(self) -> None:
         """The rail's rows anew, in the accounts' order."""
@@ -81,6 +89,8 @@ class WindowAccounts(QObject):
                     s.account.url or (s.target.url.url if s.target else ""),
                     s.status.state,
                     s.unread(),
+                    s.client.profile.name,
+                    bool(s.bridge.hosting),
                 )
                 for s in self.sessions
                 if s.account.id

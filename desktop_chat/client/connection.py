@@ -39,6 +39,7 @@ from desktop_chat.protocol.urls import ServerTarget
 log = logging.getLogger(__name__)
 
 CLOSE_TIMEOUT = 1.0  # a polite goodbye may take this long, then the socket is dropped
+NAMESPACE_WAIT = 4.0  # seconds for the answer to the namespace connect (wait_timeout)
 # The largest websocket frame we read (aiohttp's default is 4 MiB): a bigger
 # one closes the connection, with the reason in the status line.
 MAX_RECEIVE_BYTES = 16 * 1024 * 1024
@@ -275,7 +276,10 @@ class Connection:
                     auth=auth,
                     transports=self.transports,
                     socketio_path=target.path,
-                    wait_timeout=self.connect_timeout,
+                    # The answer to the namespace connect comes at once from a
+                    # server that works; a server whose connect handler failed
+                    # never sends it: said after a few seconds, not ten.
+                    wait_timeout=min(self.connect_timeout, NAMESPACE_WAIT),
                 ),
                 self.connect_timeout + 1,
             )

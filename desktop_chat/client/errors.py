@@ -7,6 +7,7 @@ from desktop_chat.client.notices import (
     ConnectFailed,
     ConnectionRefusedByServer,
     NoAnswer,
+    NoConnectAnswer,
     NothingListening,
     NotHttps,
     Notice,
@@ -51,6 +52,10 @@ def connect_failure(exc: BaseException, reported: object) -> Notice:
         return CertificateNotTrusted(reason)
     if "wrong_version_number" in lowered or "record layer failure" in lowered:
         return NotHttps()
+    if "unexpected connection error" in lowered:
+        # python-socketio's words when its wait_timeout passed with no answer
+        # (nor a refusal) to the namespace connect.
+        return NoConnectAnswer()
     if isinstance(exc, TimeoutError):
         return NoAnswer()
     return ConnectFailed(text or type(exc).__name__)

@@ -98,6 +98,13 @@ class NoAnswer(Notice):
 
 
 @dataclass(frozen=True)
+class NoConnectAnswer(Notice):
+    """The server took the connection (Engine.IO) but never answered the
+    namespace connect: a python-socketio server whose connect handler raised
+    sends nothing back."""
+
+
+@dataclass(frozen=True)
 class ConnectFailed(Notice):
     """Any other failure; `detail` is the library's text (or the error's name)."""
 

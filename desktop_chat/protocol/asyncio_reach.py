@@ -6,7 +6,9 @@
   `_cancelled`, `TimerHandle._scheduled`. Read in its hot path directly,
   as attributes of the loop itself; listed and checked here.
 - server/fanout.py asks whether a client's writer task is parked on its
-  queue: `asyncio.Queue._getters` (`queue_has_parked_getter`).
+  queue: `asyncio.Queue._getters` (`queue_has_parked_getter`);
+  server/lean_socket.py's LeanQueue replaces an unbounded queue's
+  `_putters` and `_finished` (an Event's `_waiters`, `_value`) with lighter ones.
 
 `check()` fails at start when one of them is gone (asyncio is the standard
 library: there is no version range to hold, only the names to find).

@@ -8,7 +8,12 @@
 - `AsyncClient._send_packet` / `_receive_packet`, wrapped per client as
   instance attributes by client/packet_tap.py (the inspector);
 - an `AsyncSocket`'s `queue`, `upgraded`, `upgrading`, `closing`, `closed`
-  (server/fanout.py, read as attributes).
+  (server/fanout.py, read as attributes);
+- server/lean_socket.py: `AsyncSocket._websocket_handler`, `schedule_ping`
+  and `last_ping` (overridden: no task or timer per idle socket),
+  `AsyncServer._trigger_event` and `create_queue` (overridden, to make each
+  socket a LeanSocket as it connects), python-socketio's
+  `AsyncServer._engineio_server_class`.
 
 `check()` fails at start when the installed python-engineio is outside the
 range these were checked on or one of them is gone.
@@ -47,8 +52,10 @@ def check() -> None:
         require(callable(getattr(engineio.AsyncClient, name, None)), DISTRIBUTION,
                 f"AsyncClient.{name}")  # fmt: skip
     socket = AsyncSocket(server, "reach-check")
-    for name in SOCKET_STATE:
+    for name in (*SOCKET_STATE, "last_ping", "_websocket_handler", "schedule_ping"):
         require(hasattr(socket, name), DISTRIBUTION, f"AsyncSocket.{name}")
+    for name in ("_trigger_event", "create_queue", "_service_task"):
+        require(hasattr(server, name), DISTRIBUTION, f"AsyncServer.{name}")
 
 
 def driver(eio: Any, name: str) -> Any:

@@ -60,8 +60,10 @@ from desktop_chat.server.guards import (
 )
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
+from desktop_chat.server.lean_socket import LeanServer
 from desktop_chat.server.meters import Meters, Shared
 from desktop_chat.server.peers import Peer
+from desktop_chat.server.presence_bus import PresenceBus, Roster
 from desktop_chat.server.redis_bus import RedisBus
 from desktop_chat.server.redis_store import RedisStore
 from desktop_chat.server.replay import ReplayLimits, Replays, relayed
@@ -174,7 +176,7 @@ class ChatServer:
         # with 1009, "message too big"). The default takes any message of up
         # to max_message_bytes, however it is escaped.
         self.max_packet_bytes = max_packet_bytes or default_max_packet_bytes(self.max_message_bytes)
-        self.sio = socketio.AsyncServer(
+        self.sio = LeanServer(
             client_manager=DirectManager(),
             async_mode="aiohttp",
             # aiohttp refuses a websocket message of max_msg_size bytes or
@@ -207,6 +209,14 @@ class ChatServer:
         self.sio.attach(self.app, socketio_path=self.path)
         self.app.router.add_get("/health", health_route(self))
         self._peers: dict[str, Peer] = {}
+        # Who is in each room, counted (server/presence_bus.py); with Redis,
+        # every process's people, shared through the presence bus.
+        self.roster = Roster()
+        self.presence_bus: PresenceBus | None = None
+        if redis is not None:
+            self.presence_bus = PresenceBus(
+                redis, redis_prefix, self.roster, self._peers, self.sio.emit
+            )
         self.replays = Replays(
             self.sio,
             self.store,
@@ -287,6 +297,9 @@ class ChatServer:
                 await self.store.close()
             raise
         self._runner = runner
+        if self.presence_bus is not None:
+            # Before "listening" is said: the others' people are known by then.
+            await self.presence_bus.start()
         if self.files is not None:
             await self.files.start()
         self._trimming = asyncio.ensure_future(
@@ -316,6 +329,9 @@ class ChatServer:
         for site in list(runner.sites):
             await site.stop()
         await self.replays.close()
+        if self.presence_bus is not None:
+            # One `bye` for all of this process's people, not one leave each.
+            await self.presence_bus.stop()
         # Then close every client's transport: aiohttp would otherwise wait
         # for open websockets to end by themselves. Clients see the server
         # go away, as when it is killed, and reconnect.

@@ -71,6 +71,9 @@ def install(server: ChatServer) -> None:
                 "code": "rate",
             }
         old, peer.name = peer.name, name
+        server.roster.rename(["", *peer.rooms], old, name)
+        if server.presence_bus is not None:
+            server.presence_bus.publish(["r", sid, name])
         log.info("client renamed %s (%s -> %s)", sid, loggable(old[:40]), loggable(name[:40]))
         # To the connections that asked for presence: the others (the
         # tutorial's page) have no use for it.
@@ -80,21 +83,22 @@ def install(server: ChatServer) -> None:
 
     server.sio.on("rename", on_rename)
 
-    def members(room: str) -> list[str]:
-        return [sid for sid, peer in server._peers.items() if room == "" or room in peer.rooms]
-
     # Who asked for presence, per channel, as a Socket.IO room of its own
     # (PRESENCE + the channel): a notice is encoded once and written to each
     # of them, as a chat message is, instead of one emit per recipient; at
     # 2,500 connections each batch of 250 connects used to cost 12 s of CPU
-    # (issue #22). How many are in each room is counted as they come and go.
-    counts: dict[str, int] = {}
-
-    def count(room: str) -> int:
-        return len(server._peers) if room == "" else counts.get(room, 0)
+    # (issue #22). Who is in each room, and how many, is counted as they come
+    # and go (server.roster), with every other process's people on Redis
+    # (server/presence_bus.py, which each change here is published to).
+    roster = server.roster
+    shared = server.presence_bus
+    # Joins under way: a connection that goes meanwhile is not counted out
+    # of a room it was not yet counted into.
+    joining: set[tuple[str, str]] = set()
 
     async def announce(room: str, sid: str, name: str, event: str) -> None:
-        notice = {"room": room, "name": name, "sid": sid, "event": event, "count": count(room)}
+        notice = {"room": room, "name": name, "sid": sid, "event": event,
+                  "count": roster.count(room)}  # fmt: skip
         await server.sio.emit("presence", notice, room=PRESENCE + room, skip_sid=sid)
 
     core_connect, core_disconnect = server._on_connect, server._on_disconnect
@@ -109,6 +113,9 @@ def install(server: ChatServer) -> None:
             wants.add(sid)
             await server.sio.enter_room(sid, PRESENCE)
         if peer is not None:
+            roster.add("", peer.name)
+            if shared is not None:
+                shared.publish(["j", sid, peer.name, ""])
             server.sio.start_background_task(announce, "", sid, peer.name, "joined")
 
     async def on_disconnect(sid: str, reason: object = None) -> None:
@@ -117,10 +124,11 @@ def install(server: ChatServer) -> None:
         last_typing.pop(sid, None)
         await core_disconnect(sid, reason)
         if peer is not None:
-            for room in peer.rooms:
-                counts[room] = counts.get(room, 1) - 1
-                if counts[room] <= 0:
-                    del counts[room]
+            for room in ["", *peer.rooms]:
+                if (sid, room) not in joining:
+                    roster.remove(room, peer.name)
+            if shared is not None:
+                shared.publish(["x", sid])
             # In a task of its own, never inside this handler: sending to a
             # connection whose pings stopped closes it there and then (the
             # engine checks at each send), which runs its disconnect handler
@@ -135,10 +143,22 @@ def install(server: ChatServer) -> None:
     async def on_join(sid: str, *args: object) -> object:
         peer = server._peers.get(sid)
         room = args[0] if args else None
-        already = peer is not None and isinstance(room, str) and room in peer.rooms
-        result = await core_join(sid, *args)
-        if peer is not None and isinstance(room, str) and room in peer.rooms and not already:
-            counts[room] = counts.get(room, 0) + 1
+        if (
+            peer is None
+            or not isinstance(room, str)
+            or room in peer.rooms
+            or (sid, room) in joining
+        ):
+            return await core_join(sid, *args)
+        joining.add((sid, room))
+        try:
+            result = await core_join(sid, *args)
+        finally:
+            joining.discard((sid, room))
+        if server._peers.get(sid) is peer and room in peer.rooms:
+            roster.add(room, peer.name)
+            if shared is not None:
+                shared.publish(["j", sid, peer.name, room])
             if sid in wants:
                 await server.sio.enter_room(sid, PRESENCE + room)
             await announce(room, sid, peer.name, "joined")
@@ -149,10 +169,17 @@ def install(server: ChatServer) -> None:
         room = args[0] if args else None
         was = peer is not None and isinstance(room, str) and room in peer.rooms
         result = await core_leave(sid, *args)
-        if peer is not None and isinstance(room, str) and was and room not in peer.rooms:
-            counts[room] = counts.get(room, 1) - 1
-            if counts[room] <= 0:
-                del counts[room]
+        gone = server._peers.get(sid) is not peer  # its disconnect counted it out
+        if (
+            peer is not None
+            and isinstance(room, str)
+            and was
+            and room not in peer.rooms
+            and not gone
+        ):
+            roster.remove(room, peer.name)
+            if shared is not None:
+                shared.publish(["l", sid, room])
             await server.sio.leave_room(sid, PRESENCE + room)
             await announce(room, sid, peer.name, "left")
         return result
@@ -167,15 +194,9 @@ def install(server: ChatServer) -> None:
         if not server.access.acl.may_enter(server._peers[sid].account, room):
             answer = dict(await server._refuse(sid, f"participants: {room} is a private room"))
             return {**answer, "code": "not-a-member"}
-        windows: dict[str, int] = {}
-        for other in members(room):
-            name = server._peers[other].name
-            windows[name] = windows.get(name, 0) + 1
         return {
             "room": room,
-            "members": [
-                {"name": name, "windows": count} for name, count in sorted(windows.items())
-            ],
+            "members": [{"name": name, "windows": n} for name, n in roster.members(room)],
         }
 
     async def on_typing(sid: str, *args: object) -> None:
@@ -190,6 +211,8 @@ def install(server: ChatServer) -> None:
         last_typing[sid] = now
         notice = {"room": room, "name": peer.name, "sid": sid}
         await server.sio.emit("typing", notice, room=PRESENCE + room, skip_sid=sid)
+        if shared is not None:
+            shared.publish(["t", sid, room], changed=False)
 
     server.sio.on("connect", on_connect)
     server.sio.on("disconnect", on_disconnect)

@@ -63,7 +63,7 @@ def install(server: ChatServer) -> None:
         assert isinstance(room, str)
         if not await server.send_meters.take(peer.payer):
             return {"error": "room-create: slow down", "code": "rate"}
-        in_use = any(room in other.rooms for other in server._peers.values())
+        in_use = server.roster.count(room) > 0  # on any process (server/presence_bus.py)
         try:
             if in_use or await server.store.oldest_kept(room) is not None:
                 return await refuse(

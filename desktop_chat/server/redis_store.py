@@ -138,17 +138,90 @@ def _bytes(value: str) -> bytes:
     return value.encode("utf-8", "surrogatepass")
 
 
+class ScriptQueue:
+    """Calls of one Lua script, answered in the order they were made.
+
+    Calls made while the previous pipeline is out go together in the next,
+    many to a round trip, and their callers resume in the order they called:
+    a sender's messages keep their order through every await on this queue
+    (the send meter, then the store), which a pool of connections answering
+    in any order would not give (two processes' test of a killed process
+    found alice's messages stored out of order). A pipeline cut short by a
+    lost connection is sent again whole when `held` retries it (the store's
+    scripts answer a repeat from their de-duplication keys).
+    """
+
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        source: str,
+        keys: int,
+        held: Callable[[Callable[[], Awaitable[list[Any]]]], Awaitable[list[Any]]] | None = None,
+    ) -> None:
+        self.redis = redis
+        self.source = source
+        self.keys = keys
+        self.held = held
+        self.sha = redis.register_script(source).sha
+        self._queue: list[tuple[list[Any], asyncio.Future[Any]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def call(self, args: list[Any]) -> Any:
+        """Run the script with `args` (its keys, then its arguments); its reply."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.append((args, future))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.ensure_future(self._write_queued())
+        return await future
+
+    async def _write_queued(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[:MAX_PIPELINE], self._queue[MAX_PIPELINE:]
+            run = partial(self._run, [c for c, _ in batch])
+            try:
+                replies = await (self.held(run) if self.held is not None else run())
+            except Exception as exc:  # the callers hear of it, whatever it is
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), reply in zip(batch, replies, strict=True):
+                if not future.done():
+                    future.set_result(reply)
+
+    async def _run(self, calls: list[list[Any]]) -> list[Any]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for call in calls:
+                pipe.evalsha(self.sha, self.keys, *call)
+            replies = await pipe.execute(raise_on_error=False)
+        if any(isinstance(reply, redis_errors.NoScriptError) for reply in replies):
+            await self.redis.script_load(self.source)  # a Redis restarted without it
+            return await self._run(calls)
+        for reply in replies:
+            if isinstance(reply, Exception):
+                raise reply
+        return list(replies)
+
+    async def close(self) -> None:
+        if self._writing is not None:
+            self._writing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writing
+
+
 class RedisMeters:
     """The meters every process shares (server/meters.py `Shared`), one key each."""
 
     def __init__(self, redis: aioredis.Redis, prefix: str) -> None:
         self.prefix = f"{prefix}:meter:"
-        self._script = redis.register_script(scripts.METER)
+        # Ordered: a send waits on its meter before it is stored, and a
+        # sender's messages must reach the store in the order they came.
+        self.queue = ScriptQueue(redis, scripts.METER, 1)
 
     async def _call(self, mode: str, key: str, rate: float, burst: float, cost: float) -> int:
         interval = 1_000_000 / rate
         args = [mode, repr(interval), repr(burst * interval), repr(cost)]
-        return int(await self._script(keys=[self.prefix + key], args=args))
+        return int(await self.queue.call([self.prefix + key, *args]))
 
     async def take(self, key: str, rate: float, burst: float) -> bool:
         return await self._call("take", key, rate, burst, 1.0) == 1
@@ -183,13 +256,10 @@ class RedisStore:
         self.prefix = prefix
         self.dedup_seconds = max(1, int(dedup_seconds))
         self.hold = hold
-        self._add = self.redis.register_script(scripts.ADD)
+        self._adds = ScriptQueue(self.redis, scripts.ADD, 6, self._held)
         self._event = self.redis.register_script(scripts.EVENT)
         self._trim = self.redis.register_script(scripts.TRIM)
         self.meters = RedisMeters(self.redis, prefix)
-        # Messages waiting to be stored, with who waits for each (see _write_queued).
-        self._queue: list[tuple[list[Any], asyncio.Future[list[Any]]]] = []
-        self._writing: asyncio.Task[None] | None = None
 
     async def check(self) -> None:
         """Fail with StoreUnavailable, saying why, when Redis cannot be used at all."""
@@ -255,11 +325,13 @@ class RedisStore:
             message_id, _bytes(room), _bytes(sender_client), _bytes(sender_name),
             _bytes(text), repr(ts), sender_sid, self.dedup_seconds, _bytes(stored.extra()),
         ]  # fmt: skip
-        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
-        self._queue.append(([*keys, *args], future))
-        if self._writing is None or self._writing.done():
-            self._writing = asyncio.ensure_future(self._write_queued())
-        new, value = await future
+        # In order, many to a round trip (ScriptQueue); a reply lost with the
+        # connection is asked again and answered from the de-duplication key.
+        try:
+            new, value = await self._adds.call([*keys, *args])
+        except redis_errors.RedisError as exc:  # e.g. OOM past maxmemory
+            log.error("storing a message failed: %s", exc)
+            raise StoreUnavailable(str(exc)) from exc
         if not new:
             return Added(decode_sent(value, sender_client), False)
         return Added(replace(stored, offset=int(value)), True)
@@ -313,44 +385,6 @@ class RedisStore:
             return Added(first, False)
         stored = replace(event, offset=first.offset, ts=ts, on=first.on, reactors=first.reactors)
         return Added(stored, True)
-
-    async def _write_queued(self) -> None:
-        """Store what is queued, in order, as a pipeline of scripts per round trip.
-
-        Messages arrive while the previous pipeline is out: a busy server
-        stores them many to a round trip, and one sender's messages keep their
-        order (one queue, one pipeline at a time). A pipeline cut short by a
-        lost connection is sent again whole: the scripts that had run answer
-        from their de-duplication keys with what they stored.
-        """
-        while self._queue:
-            batch, self._queue = self._queue[:MAX_PIPELINE], self._queue[MAX_PIPELINE:]
-            try:
-                replies = await self._held(partial(self._run_scripts, [c for c, _ in batch]))
-            except Exception as exc:  # the senders hear of it, whatever it is
-                if isinstance(exc, redis_errors.RedisError):  # e.g. OOM past maxmemory
-                    log.error("storing %d messages failed: %s", len(batch), exc)
-                    exc = StoreUnavailable(str(exc))
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (_, future), reply in zip(batch, replies, strict=True):
-                if not future.done():
-                    future.set_result(reply)
-
-    async def _run_scripts(self, calls: list[list[Any]]) -> list[Any]:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for call in calls:
-                pipe.evalsha(self._add.sha, 6, *call)
-            replies = await pipe.execute(raise_on_error=False)
-        if any(isinstance(reply, redis_errors.NoScriptError) for reply in replies):
-            await self.redis.script_load(scripts.ADD)  # a Redis restarted without it
-            return await self._run_scripts(calls)
-        for reply in replies:
-            if isinstance(reply, Exception):
-                raise reply
-        return list(replies)
 
     async def page(
         self, room: str, after: int, through: int, exclude_client: str, limit: int
@@ -450,8 +484,6 @@ class RedisStore:
         return int(await self._held(lambda: self._trim(keys=keys, args=args)))
 
     async def close(self) -> None:
-        if self._writing is not None:
-            self._writing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._writing
+        await self._adds.close()
+        await self.meters.queue.close()
         await self.redis.aclose()

@@ -25,6 +25,10 @@ class AccountRole(IntEnum):
     ACCOUNT = Qt.ItemDataRole.UserRole + 1  # the account's id
     UNREAD = Qt.ItemDataRole.UserRole + 2  # others' messages not seen, in all its conversations
     STATE = Qt.ItemDataRole.UserRole + 3  # its ConnectionState's value
+    NAME = Qt.ItemDataRole.UserRole + 4  # the name it speaks with, whole
+    SERVER = Qt.ItemDataRole.UserRole + 5  # its server's address, whole
+    PROFILE = Qt.ItemDataRole.UserRole + 6  # how its server speaks (the profile's name)
+    HOSTING = Qt.ItemDataRole.UserRole + 7  # this window hosts its server for this computer
 
 
 @dataclass(slots=True)
@@ -34,6 +38,8 @@ class AccountRow:
     server: str
     state: ConnectionState = ConnectionState.OFFLINE
     unread: int = 0
+    profile: str = ""
+    hosting: bool = False
 
 
 def _short(text: str) -> str:
@@ -93,6 +99,14 @@ class AccountListModel(QAbstractListModel):
             return row.unread
         if role == AccountRole.STATE:
             return row.state.value
+        if role == AccountRole.NAME:
+            return row.name
+        if role == AccountRole.SERVER:
+            return row.server
+        if role == AccountRole.PROFILE:
+            return row.profile
+        if role == AccountRole.HOSTING:
+            return row.hosting
         return None
 
     # ---- what the session sets -------------------------------------------------

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.client.chat_client import ChatClient
 from desktop_chat.client.errors import FileRefused, MessageRefused
-from desktop_chat.client.notices import JoinRefused, Notice
+from desktop_chat.client.notices import Connected, JoinRefused, Notice
 from desktop_chat.client.presence import (
     PresenceEvent,
     PresenceKind,
@@ -25,6 +25,7 @@ from desktop_chat.client.presence import (
     RoomPresence,
 )
 from desktop_chat.client.profile import Profile
+from desktop_chat.client.profile_toml import DEFAULT_PROFILE
 from desktop_chat.client.signin import Credentials, RoomReply
 from desktop_chat.client.status import ConnectionState, Status
 from desktop_chat.protocol.messages import (
@@ -190,6 +191,9 @@ class ClientBridge(QObject):
         super().__init__(parent)
         self.client = client
         self.hosting = ""
+        # Say "You connected with id : …" (the tutorial's line)? Only when the
+        # user asked for it in Settings, and only on the tutorial's profile.
+        self.show_connection_id = False
         self._pending: list[Message] = []
         self._last_flush = 0.0
         self._interval = FRAME
@@ -341,6 +345,10 @@ class ClientBridge(QObject):
         if isinstance(notice, JoinRefused):
             self.join_problem.emit(notice.refused, self.texts.notice(notice))
             return
+        if isinstance(notice, Connected) and not (
+            self.show_connection_id and self.client.profile.name == DEFAULT_PROFILE
+        ):
+            return  # a developer's line; the status line says "Connected"
         self._gather(system_message(self.texts.notice(notice), notice.room))
 
     def refresh_status(self) -> None:

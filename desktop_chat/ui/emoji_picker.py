@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.ui.emoji_font import emoji_font
+from desktop_chat.ui.emoji_font import emoji_font, load_emoji_font
 
 log = logging.getLogger(__name__)
 
@@ -273,6 +273,7 @@ class EmojiPicker(QWidget):
         self.grid.setUniformItemSizes(True)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        load_emoji_font()  # made when first asked for: a grid of emoji needs the font
         self.grid.setFont(emoji_font(self.font(), 1.6))
         self.grid.setMouseTracking(True)
         self.empty_label = QLabel(self)

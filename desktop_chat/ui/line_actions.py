@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Signal
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
+from PySide6.QtWidgets import QMenu, QStatusBar, QToolButton, QWidget
 
 from desktop_chat.protocol.messages import DeliveryState, Kind, Message
 from desktop_chat.ui.compose_bar import ComposeBar, Mode, changes_unsupported_text
@@ -58,8 +58,18 @@ class LineActions(QObject):
         # by the session once the server says so; none until then).
         self.changes_supported = False
         self._draft_before_edit = ""  # what the box held when an edit began
-        self.emoji_picker: EmojiPicker | None = None  # made when first asked for
-        self._reacting_to: Message | None = None
+        # One picker for reactions and for the message box (made when first asked for).
+        self.emoji_picker: EmojiPicker | None = None
+        self._reacting_to: Message | None = None  # None: the pick goes into the box
+        # Beside the message box: an emoji into the text. "☺" is in the text
+        # fonts (DejaVu has it), so the button does not need the emoji font.
+        self.emoji_button = QToolButton()
+        self.emoji_button.setObjectName("emojiButton")
+        self.emoji_button.setText("☺")
+        self.emoji_button.setAutoRaise(True)
+        self.emoji_button.clicked.connect(self.pick_for_box)
+        self.emoji_button.installEventFilter(self)
+        self._retranslate()
         message_input.edit_last_requested.connect(self.edit_last)
         message_input.cancel_requested.connect(self.stop_composing)
         delegate = message_list.delegate
@@ -171,18 +181,41 @@ class LineActions(QObject):
         else:
             self.original_requested.emit(message_id)
 
-    def pick_reaction(self, message: Message) -> None:
-        """Any emoji, searched by name, for a line (the picker, at the mouse)."""
+    def picker(self) -> EmojiPicker:
+        """The emoji picker, shared by reactions and the message box."""
         if self.emoji_picker is None:
             self.emoji_picker = EmojiPicker(self._window)
-            self.emoji_picker.chosen.connect(self._reaction_chosen)
-        self._reacting_to = message
-        self.emoji_picker.popup(QCursor.pos())
+            self.emoji_picker.chosen.connect(self._emoji_chosen)
+        return self.emoji_picker
 
-    def _reaction_chosen(self, emoji: str) -> None:
+    def pick_reaction(self, message: Message) -> None:
+        """Any emoji, searched by name, for a line (the picker, at the mouse)."""
+        self._reacting_to = message
+        self.picker().popup(QCursor.pos())
+
+    def pick_for_box(self) -> None:
+        """An emoji into the message box, at its cursor (the picker, over the button)."""
+        self._reacting_to = None
+        picker = self.picker()
+        button = self.emoji_button
+        picker.popup(button.mapToGlobal(QPoint(0, -picker.sizeHint().height())))
+
+    def _emoji_chosen(self, emoji: str) -> None:
         message, self._reacting_to = self._reacting_to, None
         if message is not None:
             self.react_requested.emit(message, emoji)
+            return
+        self._input.insertPlainText(emoji)
+        self._input.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.emoji_button and event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        return super().eventFilter(watched, event)
+
+    def _retranslate(self) -> None:
+        self.emoji_button.setToolTip(self.tr("Insert an emoji"))
+        self.emoji_button.setAccessibleName(self.tr("Insert an emoji"))
 
     def _chip_clicked(self, message: Message, emoji: str) -> None:
         """A click on a reaction adds ours, or takes it back."""

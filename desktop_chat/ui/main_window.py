@@ -12,6 +12,7 @@ alike through the objectNames below.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
@@ -44,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.protocol.messages import DeliveryState, Message
-from desktop_chat.ui.account_list_model import AccountListModel
+from desktop_chat.ui.account_list_model import AccountListModel, AccountRole
 from desktop_chat.ui.add_account_dialog import AddAccountDialog
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
     account_add_requested = Signal(str, str, str)  # address, name, profile, as typed
     account_remove_requested = Signal(str)  # an account's id
     account_move_requested = Signal(str, int)  # an account's id, -1 up or +1 down
+    settings_requested = Signal()  # the account menu's Settings…
     signin_requested = Signal(str)  # "Sign in…" for an account (its id)
     signout_requested = Signal(str)  # "Sign out" of an account (its id)
     closed = Signal()
@@ -224,6 +226,7 @@ class MainWindow(QMainWindow):
         bottom = QHBoxLayout()
         bottom.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.message_input, 1)
+        bottom.addWidget(self.lines.emoji_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.preview_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.search_panel = SearchPanel()
@@ -279,6 +282,16 @@ class MainWindow(QMainWindow):
         self.sidebar.signin_requested.connect(self.signin_requested)
         self.sidebar.signout_requested.connect(self.signout_requested)
         self.sidebar.account_add_requested.connect(self.start_add_account)
+        # The account's menu (ui/account_menu.py) does what the server row does.
+        self.sidebar.profiles = self._profiles
+        menu = self.sidebar.menu_actions
+        menu.server_requested.connect(lambda a: self._for_account(a, self._open_server_row))
+        menu.profile_requested.connect(lambda a, p: self._for_account(a, lambda: self._speak(p)))
+        menu.connect_requested.connect(lambda a: self._for_account(a, self._connect_again))
+        menu.disconnect_requested.connect(
+            lambda a: self._for_account(a, lambda: self.offline_button.setChecked(True))
+        )
+        menu.settings_requested.connect(self.settings_requested)
         self.add_account_dialog.account_add_requested.connect(self.account_add_requested)
         for number in range(1, 10):  # Ctrl+1…Ctrl+9: the accounts, in the rail's order
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
@@ -616,7 +629,7 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str, details: str = "") -> None:
         """The status line: `text` in words for people, `details` (ids, address,
-        transport, hosting) in its tooltip and in `status_label.text()`."""
+        transport, hosting) in its tooltip and in `status_label.details()`."""
         self.status_label.set_status(text, details or text)
 
     def _offline_toggled(self, offline: bool) -> None:
@@ -741,6 +754,36 @@ class MainWindow(QMainWindow):
         dialog.url.clear()
         dialog.name.clear()
         dialog.accept()
+
+    def _profiles(self) -> list[tuple[str, str]]:
+        combo = self.profile_combo
+        return [(str(combo.itemData(i)), combo.itemText(i)) for i in range(combo.count())]
+
+    def _for_account(self, account: str, act: Callable[[], None]) -> None:
+        """An item of an account's menu: that account is shown first (the server
+        row, the profile and Connect are the shown account's)."""
+        shown = self.sidebar.shown_account().data(AccountRole.ACCOUNT)
+        if account and account != shown:
+            self.account_requested.emit(account)
+        act()
+
+    def _open_server_row(self) -> None:
+        self.server_button.setChecked(True)
+        self.server_url.setFocus()
+
+    def _speak(self, profile: str) -> None:
+        """Reconnect speaking `profile`, as choosing it in the server row does."""
+        index = self.profile_combo.findData(profile)
+        if index >= 0:
+            self.profile_combo.setCurrentIndex(index)
+            self._connect()
+
+    def _connect_again(self) -> None:
+        """Connect: back online if the user went offline, else connect anew."""
+        if self.offline_button.isChecked():
+            self.offline_button.setChecked(False)
+        else:
+            self._connect()
 
     def _account_key(self, row: int) -> None:
         account = self.sidebar.account_at(row)

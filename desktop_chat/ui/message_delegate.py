@@ -47,6 +47,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     QUrl,
     Signal,
 )
@@ -78,6 +79,12 @@ from desktop_chat.protocol.messages import (
     Message,
     display_text,
     first_line,
+)
+from desktop_chat.ui.emoji_font import (
+    load_emoji_font,
+    loaded_emoji_family,
+    needs_emoji,
+    with_emoji_fallback,
 )
 from desktop_chat.ui.file_card import (
     FileLayout,
@@ -220,6 +227,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._palette_colors = _Colors(view.palette())
         self._width = -1
         self._fonts_dirty = True  # made again from the next option's font
+        self._emoji_family: str | None = None  # the colour emoji fallback of the fonts
         self._header_font = QFont()
         self._body_font = QFont()
         self._system_font = QFont()
@@ -352,7 +360,20 @@ class MessageDelegate(QStyledItemDelegate):
         if body is None:
             body = message_body(message)
             remember(self._bodies, message.id, body)
+            if needs_emoji(body.text) or needs_emoji("".join(message.reactions or ())):
+                load_emoji_font()  # the first message with emoji, in any list
+            if loaded_emoji_family() != self._emoji_family:
+                self._emoji_loaded()
         return body
+
+    def _emoji_loaded(self) -> None:
+        """The colour emoji font was loaded (for the app, where the system has
+        none): the text falls back to it, and the rows are measured and drawn
+        again with it on the next turn (this may be the middle of a layout)."""
+        self._emoji_family = loaded_emoji_family()
+        self._fonts_dirty = True
+        self._width = -1
+        QTimer.singleShot(0, self._view, self._view.doItemsLayout)
 
     def _text_of(self, message: Message) -> str:
         return self.body_of(message).text
@@ -361,6 +382,8 @@ class MessageDelegate(QStyledItemDelegate):
         if not self._fonts_dirty:
             return
         self._fonts_dirty = False
+        self._emoji_family = loaded_emoji_family()
+        font = with_emoji_fallback(font)  # once loaded (body_of)
         self._body_font = QFont(font)
         self._system_font = QFont(font)
         self._system_font.setItalic(True)

@@ -28,6 +28,7 @@ from desktop_chat.client.notices import (
     JoinUnconfirmed,
     MessageDropsConnection,
     NoAnswer,
+    NoConnectAnswer,
     NoRoomsToJoin,
     NothingListening,
     NotHttps,
@@ -124,6 +125,12 @@ def notice_text(notice: Notice) -> str:
             )
         case NoAnswer():
             return translate("NoticeText", "The server did not answer in time.")
+        case NoConnectAnswer():
+            return translate(
+                "NoticeText",
+                "The server took the connection but never answered the Socket.IO connect "
+                "(its connect handler may have failed).",
+            )
         case ConnectFailed(detail=detail):
             return fill(translate("NoticeText", "Connection failed: %1"), detail)
         case MessageDropsConnection(times=times):

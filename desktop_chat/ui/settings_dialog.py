@@ -72,6 +72,7 @@ class SettingsView(Protocol):
     language: str
     font_size: int
     format_messages: bool
+    show_connection_id: bool
 
     @property
     def servers(self) -> Sequence[ServerView]: ...
@@ -125,6 +126,7 @@ class SettingsDialog(QDialog):
         self.font_spin = _named(QSpinBox(), "settingsFontSize")
         self.font_spin.setRange(0, 40)
         self.format_box = _named(QCheckBox(), "formatMessagesCheck")
+        self.connection_id_box = _named(QCheckBox(), "settingsShowConnectionId")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.setObjectName("settingsButtons")
 
@@ -137,6 +139,7 @@ class SettingsDialog(QDialog):
         self.servers_label.setBuddy(self.servers_list)
         you.addRow(self.servers_label, self.servers_list)
         you.addRow("", self.use_server)
+        you.addRow(self.connection_id_box)
 
         # The window's accounts (the same rows as the sidebar's rail).
         self.accounts_group = _named(QGroupBox(), "settingsAccounts")
@@ -208,6 +211,7 @@ class SettingsDialog(QDialog):
         )
         self.font_spin.valueChanged.connect(lambda v: self._emit("font_size", v))
         self.format_box.toggled.connect(lambda on: self._emit("format_messages", on))
+        self.connection_id_box.toggled.connect(lambda on: self._emit("show_connection_id", on))
         self.use_server.clicked.connect(self._choose_server)
         self.servers_list.itemActivated.connect(lambda _item: self._choose_server())
         self.buttons.rejected.connect(self.close)
@@ -264,6 +268,7 @@ class SettingsDialog(QDialog):
             )
             self.font_spin.setValue(settings.font_size)
             self.format_box.setChecked(settings.format_messages)
+            self.connection_id_box.setChecked(settings.show_connection_id)
         finally:
             self._loading = False
 
@@ -313,6 +318,7 @@ class SettingsDialog(QDialog):
         self.font_spin.setSpecialValueText(self.tr("Default"))
         self.font_spin.setSuffix(self.tr(" pt"))
         self.format_box.setText(self.tr("F&ormat my messages (Markdown)"))
+        self.connection_id_box.setText(self.tr("Say “You connected with id” (tutorial servers)"))
         names = {
             self.name_edit: (self.tr("Display name"), self.tr("The name others see")),
             self.servers_list: (
@@ -320,6 +326,13 @@ class SettingsDialog(QDialog):
                 self.tr("Servers you have connected to, with their path and transport"),
             ),
             self.use_server: (self.tr("Connect to the selected server"), ""),
+            self.connection_id_box: (
+                self.tr("Say the connection's id"),
+                self.tr(
+                    "On servers of the tutorial's profile, each connection adds "
+                    "“You connected with id : …” to Everyone, as the tutorial's page does"
+                ),
+            ),
             self.notify_box: (self.tr("Desktop notifications"), ""),
             self.dnd_box: (self.tr("Do not disturb"), self.tr("No notifications until turned off")),
             self.muted_edit: (

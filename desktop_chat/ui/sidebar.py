@@ -8,10 +8,13 @@ to leave the one shown. Neither touches the client.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPoint,
     QSortFilterProxyModel,
     Qt,
@@ -27,12 +30,17 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QPushButton,
+    QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_chat.client.status import ConnectionState
 from desktop_chat.protocol.messages import display_text
-from desktop_chat.ui.account_list_model import AccountListModel, AccountRole
+from desktop_chat.ui.account_list_model import AccountListModel, AccountRole, state_word
+from desktop_chat.ui.account_menu import AccountMenuActions
+from desktop_chat.ui.account_menu import account_menu as build_account_menu
 from desktop_chat.ui.conversation_delegate import ConversationDelegate
 from desktop_chat.ui.conversation_list_model import (
     EVERYONE,
@@ -40,6 +48,7 @@ from desktop_chat.ui.conversation_list_model import (
     ConversationRole,
 )
 from desktop_chat.ui.participants_model import ParticipantsModel
+from desktop_chat.ui.tr import fill
 
 
 class Sidebar(QWidget):
@@ -73,6 +82,22 @@ class Sidebar(QWidget):
         self.account_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.account_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.account_list.setVisible(False)
+        # The account shown, over everything: its menu has the server, the
+        # profile, Connect / Disconnect and Settings (ui/account_menu.py).
+        self.account_button = QToolButton()
+        self.account_button.setObjectName("accountButton")
+        self.account_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # As narrow as the sidebar gets: its text is cut with "…" (the tooltip has it all).
+        self.account_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.account_button.installEventFilter(self)
+        self._account_text = ""
+        self.account_button.setAutoRaise(True)
+        self.menu_actions = AccountMenuActions(self)
+        self.menu_actions.move_requested.connect(self.account_move_requested)
+        self.menu_actions.remove_requested.connect(self.account_remove_requested)
+        # The profiles to offer (name, description): the window's.
+        self.profiles: Callable[[], list[tuple[str, str]]] = list
+        self.open_menu: QMenu | None = None  # the one open last
         self.add_account_button = QPushButton()
         self.add_account_button.setObjectName("addAccountButton")
         self.add_account_button.setFlat(True)
@@ -121,6 +146,7 @@ class Sidebar(QWidget):
         join_row.addWidget(self.join_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.account_button)
         layout.addWidget(self.account_list, 1)
         layout.addWidget(self.list, 2)
         layout.addWidget(self.participants_heading)
@@ -136,11 +162,13 @@ class Sidebar(QWidget):
         self.account_list.clicked.connect(self._account_chosen)
         self.account_list.activated.connect(self._account_chosen)
         self.account_list.customContextMenuRequested.connect(self._account_menu)
+        self.account_button.clicked.connect(self.open_account_menu)
         self.add_account_button.clicked.connect(self.account_add_requested)
         for signal in (
             self.accounts.modelReset,
             self.accounts.rowsInserted,
             self.accounts.rowsRemoved,
+            self.accounts.dataChanged,
         ):
             signal.connect(self._accounts_changed)
         for signal in (
@@ -154,6 +182,19 @@ class Sidebar(QWidget):
         self.join_button.clicked.connect(self._join)
         self.room_input.returnPressed.connect(self._join)
         self.leave_button.clicked.connect(self._leave)
+
+    def _elide_account_button(self) -> None:
+        button = self.account_button
+        room = button.width() - 16  # the button's frame and padding
+        shown = button.fontMetrics().elidedText(
+            self._account_text, Qt.TextElideMode.ElideMiddle, max(room, 20)
+        )
+        button.setText(shown.replace("&", "&&"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.account_button and event.type() == QEvent.Type.Resize:
+            self._elide_account_button()
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -177,6 +218,8 @@ class Sidebar(QWidget):
             self.tr("Chat on another server, or under another name, in this window")
         )
         self.account_list.setAccessibleName(self.tr("Accounts"))
+        self.account_button.setAccessibleName(self.tr("Account menu"))
+        self._show_account_button()
         self.accounts.retranslate()
         self._participants_heading()
         # Rows titled in the language of the day ("Everyone", "3 windows").
@@ -191,11 +234,17 @@ class Sidebar(QWidget):
             self.accounts.modelReset,
             self.accounts.rowsInserted,
             self.accounts.rowsRemoved,
+            self.accounts.dataChanged,
         ):
             signal.disconnect(self._accounts_changed)
         self.accounts = accounts
         self.account_list.setModel(accounts)
-        for signal in (accounts.modelReset, accounts.rowsInserted, accounts.rowsRemoved):
+        for signal in (
+            accounts.modelReset,
+            accounts.rowsInserted,
+            accounts.rowsRemoved,
+            accounts.dataChanged,
+        ):
             signal.connect(self._accounts_changed)
         self._accounts_changed()
 
@@ -210,6 +259,47 @@ class Sidebar(QWidget):
             self.account_list.selectionModel().setCurrentIndex(
                 self.accounts.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
+        self._show_account_button()
+
+    def shown_account(self) -> QModelIndex:
+        """The row of the account shown (the rail's current row, or the only one)."""
+        index = self.account_list.currentIndex()
+        if not index.isValid() and self.accounts.rowCount():
+            index = self.accounts.index(0)
+        return index
+
+    def open_account_menu(self) -> QMenu:
+        """The account button's menu: the shown account's (also the rail's right click)."""
+        return self._popup_menu(self.shown_account(), self.account_button, QPoint(0, 0))
+
+    def _popup_menu(self, index: QModelIndex, over: QWidget, pos: QPoint) -> QMenu:
+        menu = self._build_menu(index)
+        if over is self.account_button:
+            pos = QPoint(0, over.height())
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(over.mapToGlobal(pos))
+        self.open_menu = menu
+        return menu
+
+    def _show_account_button(self) -> None:
+        index = self.shown_account()
+        name = display_text(str(index.data(AccountRole.NAME) or "")) if index.isValid() else ""
+        server = str(index.data(AccountRole.SERVER) or "") if index.isValid() else ""
+        host = display_text(server.split("://", 1)[-1])
+        text = f"{name} · {host}" if name and host else (name or host or self.tr("Account"))
+        self._account_text = text + " ▾"
+        self._elide_account_button()
+        if index.isValid():
+            state = index.data(AccountRole.STATE)
+            words = state_word(ConnectionState(state)) if state else ""
+            self.account_button.setToolTip(
+                fill(
+                    self.tr("%1 on %2 (%3): server, profile, Connect, Settings"),
+                    display_text(name),
+                    display_text(server),
+                    words,
+                )
+            )
 
     def account_at(self, row: int) -> str:
         """The id of the account in row `row` (Ctrl+1 is row 0), or ""."""
@@ -221,6 +311,7 @@ class Sidebar(QWidget):
     def _accounts_changed(self, *_: object) -> None:
         """One account: as simple as ever, no rail; two or more: the rail."""
         self.account_list.setVisible(self.accounts.rowCount() > 1)
+        self._show_account_button()
 
     def _account_chosen(self, index: QModelIndex) -> None:
         account = index.data(AccountRole.ACCOUNT)
@@ -228,35 +319,32 @@ class Sidebar(QWidget):
             self.account_requested.emit(account)
 
     def _account_menu(self, pos: QPoint) -> None:
-        menu = self.account_menu(self.account_list.indexAt(pos))
-        if menu is not None:
-            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            menu.popup(self.account_list.viewport().mapToGlobal(pos))
+        """A right click on an account in the rail: that account's menu."""
+        index = self.account_list.indexAt(pos)
+        if index.isValid():
+            self._popup_menu(index, self.account_list.viewport(), pos)
 
     def account_menu(self, index: QModelIndex) -> QMenu | None:
-        """What a right click on an account's row offers."""
+        """What an account's menu offers (its row's right click, the account button)."""
         account = index.data(AccountRole.ACCOUNT) if index.isValid() else None
         if not isinstance(account, str):
             return None
-        menu = QMenu(self)
-        menu.setObjectName("accountMenu")
-        up = menu.addAction(self.tr("Move up"))
-        down = menu.addAction(self.tr("Move down"))
-        menu.addSeparator()
-        remove = menu.addAction(self.tr("Remove account"))
-        up.setEnabled(index.row() > 0)
-        down.setEnabled(index.row() < self.accounts.rowCount() - 1)
-        up.triggered.connect(lambda: self.account_move_requested.emit(account, -1))
-        down.triggered.connect(lambda: self.account_move_requested.emit(account, 1))
-        remove.triggered.connect(lambda: self.account_remove_requested.emit(account))
-        # Signing in (issue #24), apart from the rest.
-        menu.addSeparator()
-        sign_in = menu.addAction(self.tr("Sign in…"))
-        sign_in.setObjectName("signInAction")
-        sign_in.triggered.connect(lambda: self.signin_requested.emit(account))
-        sign_out = menu.addAction(self.tr("Sign out"))
-        sign_out.setObjectName("signOutAction")
-        sign_out.triggered.connect(lambda: self.signout_requested.emit(account))
+        return self._build_menu(index)
+
+    def _build_menu(self, index: QModelIndex) -> QMenu:
+        menu = build_account_menu(
+            self, index, self.menu_actions, self.profiles(), self.accounts.rowCount()
+        )
+        account = str(index.data(AccountRole.ACCOUNT) or "") if index.isValid() else ""
+        if account:
+            # Signing in (issue #24), apart from the rest.
+            menu.addSeparator()
+            sign_in = menu.addAction(self.tr("Sign in…"))
+            sign_in.setObjectName("signInAction")
+            sign_in.triggered.connect(lambda: self.signin_requested.emit(account))
+            sign_out = menu.addAction(self.tr("Sign out"))
+            sign_out.setObjectName("signOutAction")
+            sign_out.triggered.connect(lambda: self.signout_requested.emit(account))
         return menu
 
     def show_participants(self, members: list[tuple[str, int]]) -> None:

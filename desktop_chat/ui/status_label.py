@@ -13,12 +13,14 @@ class StatusLabel(QLabel):
     It says the status in words for people ("Connected", "Reconnecting in
     4 s…"), elided at the end if the window is narrow; the details ("Connected
     as <sid> to <url> over websocket · hosting ...") are its tooltip.
-    `text()` is the whole status (the details), `shown_text()` what is drawn.
+    `text()` is what is drawn, as for any QLabel (so a test reads what a
+    user reads), `summary()` the words before eliding, `details()` the
+    tooltip's whole status.
     """
 
     def __init__(self, text: str = "") -> None:
         super().__init__()
-        self._full = ""
+        self._details = ""
         self._summary = ""
         self.setTextFormat(Qt.TextFormat.PlainText)
         # Let the status bar shrink it below its text's width; it elides instead.
@@ -30,15 +32,17 @@ class StatusLabel(QLabel):
 
     def set_status(self, summary: str, details: str) -> None:
         self._summary = summary
-        self._full = details
+        self._details = details
         self.setToolTip(details)
         self._elide()
 
-    def text(self) -> str:
-        return self._full
+    def summary(self) -> str:
+        """The status in words for people, whole (what is drawn, before eliding)."""
+        return self._summary
 
-    def shown_text(self) -> str:
-        return super().text()
+    def details(self) -> str:
+        """The whole status: ids, address, transport, hosting (the tooltip)."""
+        return self._details
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from desktop_chat.app.session import ChatSession
 from desktop_chat.ui.packet_model import MAX_ROWS
 from tests.interop.nodeproc import Peer, Server
@@ -25,6 +27,9 @@ def rss_mb() -> float:
     raise AssertionError("no VmRSS in /proc/self/status")
 
 
+# 100,000 messages through the window: about 25 s here, several times that on
+# a loaded machine; the run's 120 s per test would end the whole run.
+@pytest.mark.timeout(360)
 def test_a_flood_with_the_inspector_open_keeps_the_list_and_memory_bounded(
     qtbot: Any,
     node_server: Callable[..., Server],

@@ -27,7 +27,7 @@ def test_messages_written_offline_reach_node_peers_after_the_reconnect(
     qtbot.waitUntil(lambda: "Joined lounge" in texts(session, Kind.SYSTEM))
 
     qtbot.mouseClick(session.window.offline_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: session.window.status_label.text().startswith("Offline"))
+    qtbot.waitUntil(lambda: session.window.status_label.details().startswith("Offline"))
     written = [f"offline {i}" for i in range(5)]
     for text in written:
         session.bridge.send(text, "lounge")

@@ -151,7 +151,7 @@ def test_a_receiver_that_was_offline_gets_what_its_rooms_said(
         qtbot.waitUntil(lambda s=s: "Joined ops" in texts(s, Kind.SYSTEM))
 
     qtbot.mouseClick(bob.window.offline_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bob.window.status_label.text().startswith("Offline"))
+    qtbot.waitUntil(lambda: bob.window.status_label.details().startswith("Offline"))
     for i in range(20):
         alice.bridge.send(f"ops {i}", "ops")
     carol.bridge.send("to everyone while bob was away", "")

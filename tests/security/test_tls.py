@@ -74,7 +74,7 @@ def test_insecure_connects_and_the_window_warns(ca: Any, qtbot: Any, arun: Any) 
     try:
         arun(session.start())
         qtbot.waitUntil(lambda: session.client.status.state is ConnectionState.CONNECTED)
-        status = session.window.status_label.text()
+        status = session.window.status_label.details()
         assert status.startswith("⚠ INSECURE: TLS certificates are not checked")
         assert "Connected as" in status
         assert "INSECURE" in session.window.windowTitle()

@@ -88,7 +88,7 @@ def test_a_token_is_held_back_from_a_plain_http_host_that_is_not_this_machine(
     )
     try:
         arun(session.start())
-        qtbot.waitUntil(lambda: "needs a valid token" in session.window.status_label.text())
+        qtbot.waitUntil(lambda: "needs a valid token" in session.window.status_label.details())
         held = [t for t in texts(session, Kind.SYSTEM) if "token was not sent" in t]
         assert held, texts(session, Kind.SYSTEM)
         assert "http://0.0.0.0" in held[0] and "--send-token-over-http" in held[0]

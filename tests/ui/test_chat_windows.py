@@ -36,8 +36,9 @@ def test_two_windows_chat_both_ways_without_a_room(
     bob = open_window(server_url(chat_server), "bob")
     wait_connected(qtbot, alice)
     wait_connected(qtbot, bob)
-    assert f"You connected with id : {alice.client.status.sid}" in texts(alice, Kind.SYSTEM)
-    status = alice.window.status_label.text()
+    # No developer's line in the conversation (Settings can ask for it: test_connection_id_line).
+    assert not any(t.startswith("You connected with id") for t in texts(alice, Kind.SYSTEM))
+    status = alice.window.status_label.details()
     assert alice.client.status.sid in status and "websocket" in status
 
     type_and_send(qtbot, alice, "Hello Bob\nsecond line")

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QToolButton
 
 from desktop_chat.ui.emoji_picker import COMMON, EmojiPicker, catalog, search
 from desktop_chat.ui.i18n import Translations
@@ -187,3 +188,40 @@ def test_the_emoji_data_is_imported_only_when_a_picker_opens() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["before", "False", "after", "True"]
+
+
+def test_the_message_box_and_reactions_share_one_picker(
+    qtbot: Any, open_window: Any, chat_server: Any
+) -> None:
+    """The ☺ button beside the message box opens the picker reactions use; the
+    emoji chosen goes into the text at the cursor; a reaction still reacts."""
+    from desktop_chat.protocol.messages import Kind
+    from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
+
+    alice = open_window(server_url(chat_server), "alice")
+    wait_connected(qtbot, alice)
+    w = alice.window
+    button = w.findChild(QToolButton, "emojiButton")
+    assert button is w.lines.emoji_button and button.isVisible()
+    qtbot.keyClicks(w.message_input, "see you at the ")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    picker = w.lines.emoji_picker
+    assert picker is not None
+    qtbot.waitUntil(picker.isVisible)
+    qtbot.keyClicks(picker.search_field, "party popper")
+    qtbot.keyClick(picker.search_field, Qt.Key.Key_Return)
+    assert not picker.isVisible()
+    assert w.message_input.toPlainText() == "see you at the 🎉"
+    assert w.message_input.hasFocus()
+
+    w.message_input.clear()
+    type_and_send(qtbot, alice, "react to me")
+    qtbot.waitUntil(lambda: "react to me" in texts(alice, Kind.OWN))
+    line = next(m for m in alice.messages() if m.text == "react to me")
+    with qtbot.waitSignal(w.lines.react_requested) as reacted:
+        w.lines.pick_reaction(line)
+        assert w.lines.emoji_picker is picker  # the same one
+        qtbot.keyClicks(picker.search_field, "thumbs up")
+        qtbot.keyClick(picker.search_field, Qt.Key.Key_Return)
+    assert reacted.args == [line, "👍"]
+    assert w.message_input.toPlainText() == ""  # a reaction is not typed into the box

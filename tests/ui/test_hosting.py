@@ -258,7 +258,7 @@ def test_a_window_that_cannot_host_says_why_and_keeps_trying(
     assert not session.hosting
     said = [t for t in texts(session, Kind.SYSTEM) if "could not host the chat server" in t]
     assert len(said) == 1 and why in said[0], texts(session, Kind.SYSTEM)
-    qtbot.waitUntil(lambda: "Connection refused" in session.window.status_label.text())
+    qtbot.waitUntil(lambda: "Connection refused" in session.window.status_label.details())
     assert not [t for t in threading.enumerate() if t.name == hosting.THREAD_NAME]
     assert port_is_free(port)
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop_chat.app.settings import Settings
 from desktop_chat.client.notices import NothingListening
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.server.chat_server import ChatServer
@@ -52,7 +53,9 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
     server = ChatServer()
     port = arun(server.start("127.0.0.1", 0))
     try:
-        alice = open_window(f"http://127.0.0.1:{port}", "alice")
+        # The tutorial's "You connected with id" line, asked for in Settings.
+        asked = Settings(show_connection_id=True)
+        alice = open_window(f"http://127.0.0.1:{port}", "alice", settings=asked)
         bob = open_window(f"http://127.0.0.1:{port}", "bob")
         wait_connected(qtbot, alice)
         wait_connected(qtbot, bob)
@@ -75,7 +78,7 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
         alice.window.server_url.setText("ftp://example.org")  # not an address we can use
         qtbot.mouseClick(alice.window.connect_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: any("'ftp'" in t for t in texts(alice, Kind.SYSTEM)))
-        assert HANGUL.search(alice.window.status_label.text())
+        assert HANGUL.search(alice.window.status_label.details())
         wait_connected(qtbot, alice)  # still on the server
         before = len(texts(alice, Kind.SYSTEM))
     finally:
@@ -88,5 +91,5 @@ def test_the_client_s_notices_are_korean_in_a_korean_window(
     assert english([refusal]) == []
     # The status line says why it cannot reconnect, in Korean too.
     status = alice.window.status_label
-    qtbot.waitUntil(lambda: notice_text(NothingListening()) in status.text())
-    assert "Connection refused" not in status.text() and HANGUL.search(status.text())
+    qtbot.waitUntil(lambda: notice_text(NothingListening()) in status.details())
+    assert "Connection refused" not in status.details() and HANGUL.search(status.details())

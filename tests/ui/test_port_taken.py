@@ -77,7 +77,7 @@ def test_a_web_server_on_the_default_port_is_named_and_the_window_hosts_elsewher
     assert not host.hosting
     note = next(t for t in texts(host, Kind.SYSTEM) if "not a Socket.IO server" in t)
     assert note.startswith(f"Not connecting: {default} is not a Socket.IO server (it answered HTTP")
-    assert host.window.status_label.text() == (
+    assert host.window.status_label.details() == (
         f"Not a Socket.IO server at {default} — not connected"
     )
     button = host.window.host_elsewhere_button
@@ -91,7 +91,7 @@ def test_a_web_server_on_the_default_port_is_named_and_the_window_hosts_elsewher
     assert port != web_server
     where = f"http://127.0.0.1:{port}"
     assert host.window.server_url.text() == where
-    assert f"hosting the server on 127.0.0.1:{port}" in host.window.status_label.text()
+    assert f"hosting the server on 127.0.0.1:{port}" in host.window.status_label.details()
     assert any(f"hosts the chat server on 127.0.0.1:{port}" in t for t in texts(host, Kind.SYSTEM))
     assert not button.isVisible()
 
@@ -113,10 +113,10 @@ def test_the_status_line_fits_beside_its_buttons_and_its_tooltip_has_all_of_it(
     host = open_window(None, "host", default_url=f"http://localhost:{free_port()}")
     wait_connected(qtbot, host)
     label = host.window.status_label
-    full = label.text()
+    full = label.details()
     assert full.startswith("Connected as ") and " over websocket · hosting the server on " in full
     assert label.toolTip() == full
-    qtbot.waitUntil(lambda: label.shown_text() == "Connected · hosting the chat here")
-    shown = label.shown_text()
+    qtbot.waitUntil(lambda: label.text() == "Connected · hosting the chat here")
+    shown = label.text()
     assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
     assert label.geometry().right() < host.window.offline_button.geometry().left()

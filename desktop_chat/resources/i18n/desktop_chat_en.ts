@@ -241,6 +241,57 @@
     </message>
 </context>
 <context>
+    <name>AccountMenu</name>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Hosting for this computer</source>
+        <translation>Hosting for this computer</translation>
+    </message>
+    <message>
+        <source>Server: %1…</source>
+        <translation>Server: %1…</translation>
+    </message>
+    <message>
+        <source>Server…</source>
+        <translation>Server…</translation>
+    </message>
+    <message>
+        <source>Profile: %1</source>
+        <translation>Profile: %1</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Disconnect</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <source>Remove account</source>
+        <translation>Remove account</translation>
+    </message>
+</context>
+<context>
     <name>Accounts</name>
     <message>
         <source>connected</source>
@@ -942,6 +993,10 @@
         <source>Delete</source>
         <translation>Delete</translation>
     </message>
+    <message>
+        <source>Insert an emoji</source>
+        <translation>Insert an emoji</translation>
+    </message>
 </context>
 <context>
     <name>Link</name>
@@ -1234,6 +1289,10 @@ Click to open in your browser</translation>
     <message>
         <source>The server did not answer in time.</source>
         <translation>The server did not answer in time.</translation>
+    </message>
+    <message>
+        <source>The server took the connection but never answered the Socket.IO connect (its connect handler may have failed).</source>
+        <translation>The server took the connection but never answered the Socket.IO connect (its connect handler may have failed).</translation>
     </message>
     <message>
         <source>Connection failed: %1</source>
@@ -1707,6 +1766,10 @@ Click to open in your browser</translation>
         <translation>F&amp;ormat my messages (Markdown)</translation>
     </message>
     <message>
+        <source>Say “You connected with id” (tutorial servers)</source>
+        <translation>Say “You connected with id” (tutorial servers)</translation>
+    </message>
+    <message>
         <source>Display name</source>
         <translation>Display name</translation>
     </message>
@@ -1725,6 +1788,14 @@ Click to open in your browser</translation>
     <message>
         <source>Connect to the selected server</source>
         <translation>Connect to the selected server</translation>
+    </message>
+    <message>
+        <source>Say the connection&apos;s id</source>
+        <translation>Say the connection&apos;s id</translation>
+    </message>
+    <message>
+        <source>On servers of the tutorial&apos;s profile, each connection adds “You connected with id : …” to Everyone, as the tutorial&apos;s page does</source>
+        <translation>On servers of the tutorial&apos;s profile, each connection adds “You connected with id : …” to Everyone, as the tutorial&apos;s page does</translation>
     </message>
     <message>
         <source>Desktop notifications</source>
@@ -1833,16 +1904,16 @@ Click to open in your browser</translation>
         <translation>Accounts</translation>
     </message>
     <message>
-        <source>Move up</source>
-        <translation>Move up</translation>
+        <source>Account menu</source>
+        <translation>Account menu</translation>
     </message>
     <message>
-        <source>Move down</source>
-        <translation>Move down</translation>
+        <source>Account</source>
+        <translation>Account</translation>
     </message>
     <message>
-        <source>Remove account</source>
-        <translation>Remove account</translation>
+        <source>%1 on %2 (%3): server, profile, Connect, Settings</source>
+        <translation>%1 on %2 (%3): server, profile, Connect, Settings</translation>
     </message>
     <message>
         <source>Sign in…</source>

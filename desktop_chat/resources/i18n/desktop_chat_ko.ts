@@ -241,6 +241,57 @@
     </message>
 </context>
 <context>
+    <name>AccountMenu</name>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Hosting for this computer</source>
+        <translation>이 컴퓨터를 위해 호스팅 중</translation>
+    </message>
+    <message>
+        <source>Server: %1…</source>
+        <translation>서버: %1…</translation>
+    </message>
+    <message>
+        <source>Server…</source>
+        <translation>서버…</translation>
+    </message>
+    <message>
+        <source>Profile: %1</source>
+        <translation>프로필: %1</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>프로필</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>연결 끊기</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>설정…</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>위로 이동</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>아래로 이동</translation>
+    </message>
+    <message>
+        <source>Remove account</source>
+        <translation>계정 제거</translation>
+    </message>
+</context>
+<context>
     <name>Accounts</name>
     <message>
         <source>connected</source>
@@ -937,6 +988,10 @@
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
+    <message>
+        <source>Insert an emoji</source>
+        <translation>이모지 넣기</translation>
+    </message>
 </context>
 <context>
     <name>Link</name>
@@ -1229,6 +1284,10 @@ Click to open in your browser</source>
     <message>
         <source>The server did not answer in time.</source>
         <translation>서버가 제시간에 응답하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The server took the connection but never answered the Socket.IO connect (its connect handler may have failed).</source>
+        <translation>서버가 연결은 받았지만 Socket.IO 연결 요청에 끝내 응답하지 않았습니다(서버의 connect 처리기가 실패했을 수 있습니다).</translation>
     </message>
     <message>
         <source>Connection failed: %1</source>
@@ -1698,6 +1757,10 @@ Click to open in your browser</source>
         <translation>내 메시지에 서식 적용 (마크다운)(&amp;O)</translation>
     </message>
     <message>
+        <source>Say “You connected with id” (tutorial servers)</source>
+        <translation>“You connected with id” 줄 표시 (튜토리얼 서버)</translation>
+    </message>
+    <message>
         <source>Display name</source>
         <translation>표시 이름</translation>
     </message>
@@ -1716,6 +1779,14 @@ Click to open in your browser</source>
     <message>
         <source>Connect to the selected server</source>
         <translation>선택한 서버에 연결</translation>
+    </message>
+    <message>
+        <source>Say the connection&apos;s id</source>
+        <translation>연결 ID 표시</translation>
+    </message>
+    <message>
+        <source>On servers of the tutorial&apos;s profile, each connection adds “You connected with id : …” to Everyone, as the tutorial&apos;s page does</source>
+        <translation>튜토리얼 프로필의 서버에서는 연결할 때마다 튜토리얼 페이지처럼 “You connected with id : …” 줄을 ‘모두’ 대화에 추가합니다</translation>
     </message>
     <message>
         <source>Desktop notifications</source>
@@ -1824,16 +1895,16 @@ Click to open in your browser</source>
         <translation>계정</translation>
     </message>
     <message>
-        <source>Move up</source>
-        <translation>위로</translation>
+        <source>Account menu</source>
+        <translation>계정 메뉴</translation>
     </message>
     <message>
-        <source>Move down</source>
-        <translation>아래로</translation>
+        <source>Account</source>
+        <translation>계정</translation>
     </message>
     <message>
-        <source>Remove account</source>
-        <translation>계정 제거</translation>
+        <source>%1 on %2 (%3): server, profile, Connect, Settings</source>
+        <translation>%2의 %1 (%3): 서버, 프로필, 연결, 설정</translation>
     </message>
     <message>
         <source>Sign in…</source>
