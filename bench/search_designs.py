@@ -77,11 +77,12 @@ def _quote(text: str) -> str:
 _COLUMNS = "m.seq, m.room, m.text"
 _JOIN = (
     f"SELECT {_COLUMNS} FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid"
-    " WHERE messages_fts MATCH ? AND +m.account = ?{also} ORDER BY messages_fts.rowid DESC"
-    " LIMIT ?"
+    " WHERE messages_fts MATCH ? AND +m.account = (SELECT key FROM account_keys"
+    " WHERE account = ?){also} ORDER BY messages_fts.rowid DESC LIMIT ?"
 )
 _LIKE = (
-    f"SELECT {_COLUMNS} FROM messages AS m WHERE m.text LIKE ? AND +m.account = ?"
+    f"SELECT {_COLUMNS} FROM messages AS m WHERE m.text LIKE ?"
+    " AND +m.account = (SELECT key FROM account_keys WHERE account = ?)"
     " ORDER BY m.seq DESC LIMIT ?"
 )
 
