@@ -11,8 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.client.history import FTS_FUNCTION, SCHEMA, VERSION, History, fts_text
+from desktop_chat.client.history import (
+    FTS_FUNCTION,
+    SCHEMA,
+    VERSION,
+    History,
+    fts_text,
+    index_rows,
+    settle_index,
+)
 from desktop_chat.protocol.messages import Change, ChangeType, Kind, Message
+from desktop_chat.storage.sqlite import open_or_move_aside
 
 
 def other(text: str, room: str = "") -> Message:
@@ -307,3 +316,30 @@ def test_a_version_4_history_keeps_its_lines_and_new_accounts_get_short_keys(
     assert [m.text for m in history.last("http://old.example:3000", "", 5)] == ["from before"]
     history.db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")
     history.close()
+
+
+def test_merging_the_index_gives_way_to_a_waiting_batch(tmp_path: Path) -> None:
+    """settle_index stops when told a batch waits (the writer asks its queue
+    between steps), and finishes later from where it stopped."""
+    db = open_or_move_aside(tmp_path / "history.db", SCHEMA, VERSION, check=False).connection
+    db.executemany(
+        "INSERT INTO messages (account, room, id, kind, sender, text, ts)"
+        " VALUES ('#1', '', ?, 'other', 'bob', ?, 1.0)",
+        [(f"id{i}", f"lunch at noon word{i}") for i in range(2000)],
+    )
+    upto = 0
+    for _ in range(10):  # ten sittings of the writer: ten segments
+        db.execute("BEGIN")
+        upto = index_rows(db, upto, 200) or upto
+        db.execute("COMMIT")
+    segments = db.execute("SELECT count(DISTINCT segid) FROM messages_fts_idx").fetchone()[0]
+    assert segments >= 5
+    assert settle_index(db, lambda: False) is False
+    assert (
+        db.execute("SELECT count(DISTINCT segid) FROM messages_fts_idx").fetchone()[0] == segments
+    )
+    assert settle_index(db) is True
+    assert db.execute("SELECT count(DISTINCT segid) FROM messages_fts_idx").fetchone()[0] <= 2
+    hits = db.execute("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'lunch'")
+    assert hits.fetchone()[0] == 2000
+    db.close()
