@@ -43,7 +43,10 @@ EXIT = 30.0  # seconds for a clean exit after SIGINT or close
 
 INTEROP = ROOT / "tests" / "interop"
 MiB = 1024 * 1024
-MAX_ON_DISK = 120 * MiB  # issue 6's goals, for the default onedir build
+# Issue 6's goals for the default onedir build, the one on disk raised from
+# 120 to 122 MiB for the keyring (issue #24), the next dependency after
+# docs/bundle.md said none had room left: 120.6 MiB without the emoji font.
+MAX_ON_DISK = 122 * MiB
 MAX_TAR_GZ = 50 * MiB
 
 HAS_AUTOMATION = importlib.util.find_spec("desktop_chat.app.automation") is not None
@@ -233,7 +236,7 @@ def test_bundle_contents(bundle: Bundle) -> None:
 
 
 def test_bundle_size(bundle: Bundle, tmp_path: Path) -> None:
-    """Issue 6's goals: <= 120 MiB unpacked, <= 50 MiB as tar.gz."""
+    """Issue 6's goals (122 MiB since the keyring) unpacked, <= 50 MiB as tar.gz."""
     if bundle.folder is None or os.environ.get("DESKTOP_CHAT_BUNDLE_EXE"):
         pytest.skip("the size goals are for the default onedir build made by this session")
     on_disk = sum(p.lstat().st_blocks * 512 for p in [bundle.folder, *bundle.folder.rglob("*")])
