@@ -9,11 +9,8 @@ the user's own keyring is never asked.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import re
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,7 +33,7 @@ from tests.fixtures.keyring_bus import (  # noqa: F401 (fixtures)
     no_keyring,
     secret_service,
 )
-from tests.procs import source_env
+from tests.server.test_accounts import Place
 from tests.ui.conftest import server_url, texts, type_and_send, wait_connected
 
 PASSWORD = "correct horse battery staple"
@@ -49,25 +46,20 @@ class AccountsServer:
     def __init__(self, server: ChatServer, db: Path) -> None:
         self.server = server
         self.db = db
+        # The admin commands as the server tests run them.
+        self.place = Place([server_url(server)], ["--db", str(db)], lambda: "")
 
     @property
     def url(self) -> str:
         return server_url(self.server)
 
     async def admin(self, *args: str, stdin: str = "") -> str:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "desktop_chat.server", *args, "--db", str(self.db),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=source_env(),
-        )  # fmt: skip
-        out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), 60)
-        assert proc.returncode == 0, f"{args}: {err.decode()}"
-        return out.decode()
+        """`desktop-chat-server ARGS --db DB` in a process of its own (the server tests' Place)."""
+        return await self.place.admin(*args, stdin=stdin)
 
     async def account(self, name: str, password: str = "") -> str:
         """`users add NAME` (and `users password`): the account's sign-in token."""
-        token = (await self.admin("users", "add", name)).strip().splitlines()[-1]
-        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token), token
+        token = await self.place.account(name)
         if password:
             await self.admin("users", "password", name, "--password-file", "-", stdin=password)
         return token
