@@ -32,8 +32,10 @@ name changes (`set_me`) or the line does (`forget`).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -123,6 +125,7 @@ MARGIN = 6
 PADDING = 6
 GAP = 2
 MENTION_BAR = 4  # width of the bar left of a message that mentions the user
+LEADS_CHANGED = 50  # rows changed at once beyond which every kept lead is forgotten
 
 _MESSAGE = int(Role.MESSAGE)  # a plain int: an IntEnum costs a conversion per data() call
 _BAND = int(Role.BAND)
@@ -219,6 +222,13 @@ class MessageDelegate(QStyledItemDelegate):
         self._following = following
         self._heights: dict[str, int] = {}  # measured
         self._estimates: dict[str, int] = {}  # from the length, for rows off screen
+        # What is above each row's text (_lead_height), by message id: the view
+        # asks every shown row's size on every layout, i.e. on every message
+        # that comes while following, and working the lead out (the line
+        # before, two local dates) was most of that. Forgotten when any model
+        # signal could change it (_watch), or the fonts change.
+        self._leads: dict[str, int] = {}
+        self._lead_model: QAbstractItemModel | None = None
         self._bodies: dict[str, Body] = {}
         self._layouts = LinkLayouts()
         self._pressed: tuple[str, int] | None = None  # (message id, link start) under a press
@@ -394,6 +404,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._system_metrics = QFontMetrics(self._system_font)
         self._heights.clear()
         self._estimates.clear()
+        self._leads.clear()
         self._layouts.clear()
         self._tail = -1
 
@@ -421,6 +432,7 @@ class MessageDelegate(QStyledItemDelegate):
             self._width = self._content_width()
             self._heights.clear()
             self._estimates.clear()
+            self._leads.clear()
         height = self._heights.get(message.id)
         if height is None:
             self._update_fonts(option.font)
@@ -429,9 +441,79 @@ class MessageDelegate(QStyledItemDelegate):
                 if estimate is None:
                     estimate = self._estimate(message, index)
                     remember(self._estimates, message.id, estimate)
-                return QSize(self._width, estimate + self._lead_height(index))
+                return QSize(self._width, estimate + self._kept_lead(index, message))
             height = self._measure(message, index)
-        return QSize(self._width, height + self._lead_height(index))
+        return QSize(self._width, height + self._kept_lead(index, message))
+
+    def _kept_lead(self, index: _Index, message: Message) -> int:
+        """`_lead_height`, kept per message: what is above a line changes only
+        with a model signal (`_watch`) or the fonts."""
+        model = index.model()
+        if model is not self._lead_model:
+            self._watch(model)
+        lead = self._leads.get(message.id)
+        if lead is None:
+            lead = self._lead_height(index)
+            remember(self._leads, message.id, lead)
+        return lead
+
+    def _watch(self, model: QAbstractItemModel | None) -> None:
+        """Forget the kept leads whenever `model` (the view's: a proxy, if any)
+        changes in a way that can change a line's band or grouping.
+
+        Rows added at the end, or taken off either end (the window following
+        the newest), change no other line's lead: those are the layouts of
+        every message that comes, and they keep what was worked out.
+        """
+        old = self._lead_model
+        if old is not None:
+            for signal, slot in self._lead_signals(old):
+                with contextlib.suppress(RuntimeError, TypeError):  # gone with its model
+                    signal.disconnect(slot)
+        self._leads.clear()
+        self._lead_model = model
+        if model is not None:
+            for signal, slot in self._lead_signals(model):
+                signal.connect(slot)
+
+    def _lead_signals(self, model: QAbstractItemModel) -> list[tuple[Any, Callable[..., None]]]:
+        return [
+            (model.dataChanged, self._leads_changed),
+            (model.rowsInserted, self._leads_inserted),
+            (model.rowsRemoved, self._leads_removed),
+            (model.rowsMoved, self._forget_leads),
+            (model.modelReset, self._forget_leads),
+            (model.layoutChanged, self._forget_leads),
+        ]
+
+    def _forget_leads(self, *_args: object) -> None:
+        self._leads.clear()
+
+    def _leads_changed(self, top: QModelIndex, bottom: QModelIndex, *_roles: object) -> None:
+        """A line's state or text changed: its lead, and the next line's
+        (grouped under it or not), are worked out again."""
+        model = top.model()
+        if model is None or bottom.row() - top.row() > LEADS_CHANGED:
+            self._leads.clear()
+            return
+        for row in range(top.row(), bottom.row() + 2):
+            message = _message(model.index(row, 0))
+            if message is not None:
+                self._leads.pop(message.id, None)
+
+    def _leads_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        """Added at the end: nothing before changes. Anywhere else (older lines
+        paged in, a proxy's rows): the line after them may lose its band."""
+        model = self._lead_model
+        if model is None or last != model.rowCount() - 1:
+            self._leads.clear()
+
+    def _leads_removed(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        """Taken off either end of the window: no line's lead changes (they
+        come from the conversation, not the window). From the middle: forgotten."""
+        model = self._lead_model
+        if model is None or first not in (0, model.rowCount()):
+            self._leads.clear()
 
     def _band_height(self, index: _Index) -> int:
         return self._header_height + GAP * 2 if _band(index) else 0

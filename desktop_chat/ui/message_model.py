@@ -275,8 +275,9 @@ class MessageModel(QAbstractListModel):
         # the archive: positions -len(_head) .. -1.
         self._head: list[Message] = []
         # The id of the first message the user had not seen when they came
-        # back to this conversation: a "New messages" band is drawn above it.
-        self.divider_id = ""
+        # back to this conversation: a "New messages" band is drawn above it
+        # (`divider_id`).
+        self._divider_id = ""
         # The room of this conversation (set by its owner; None: not one room's).
         self.room: str | None = None
         self._recent: list[Message] = []  # messages from len(_archive) on
@@ -288,6 +289,19 @@ class MessageModel(QAbstractListModel):
         self._transfers: dict[str, TransferUpdate] = {}
         self._saved: dict[str, str] = {}
         self._thumbnails: dict[str, QImage | str] = {}  # an image, "asked" or "none"
+
+    @property
+    def divider_id(self) -> str:
+        return self._divider_id
+
+    @divider_id.setter
+    def divider_id(self, message_id: str) -> None:
+        """Moving the "New messages" band changes two rows' leads: a layout
+        change, so that views (and the delegate's kept leads) see it."""
+        if message_id != self._divider_id:
+            self.layoutAboutToBeChanged.emit()
+            self._divider_id = message_id
+            self.layoutChanged.emit()
 
     # ---- the view's side ----------------------------------------------------
 

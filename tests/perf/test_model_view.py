@@ -323,3 +323,56 @@ def test_own_words_reach_the_model_on_the_same_turn(loop: Any, qtbot: Any) -> No
     finally:
         bridge.detach()
         client.outbox.close()
+
+
+# ---- the kept leads (what is above each line) -----------------------------------
+
+
+def _height(window: MainWindow, text: str) -> int:
+    model = window.model
+    row = next(r for r in range(model.rowCount()) if model.message_at(r).text == text)
+    return window.message_list.visualRect(model.index(row)).height()
+
+
+def test_a_message_that_comes_works_out_only_its_own_lead(window: MainWindow, qtbot: Any) -> None:
+    """While following, each message that comes lays out the shown rows again:
+    what is above each of the other rows (a band, a header or none) is kept,
+    not worked out again from the line before (most of a layout's cost)."""
+    model = window.model
+    model.append(others(0, message_model.WINDOW))
+    settle()
+    asked: list[int] = []
+    lead = int(Role.LEAD)
+    data = MessageModel.data
+
+    def counting(self: MessageModel, index: Any, role: int = 0) -> object:
+        if role == lead:
+            asked.append(index.row())
+        return data(self, index, role)
+
+    model.data = counting.__get__(model)  # type: ignore[method-assign]
+    for i in range(5):
+        model.append(others(i, 1, "news {}"))
+        model.trim_to_newest()
+        qtbot.waitUntil(lambda i=i: _height(window, f"news {i}") > 0, timeout=WAIT)
+    assert model.rowCount() == message_model.WINDOW
+    assert 0 < len(asked) <= 10, asked  # the new row's, not the hundred others'
+
+
+def test_a_kept_lead_follows_what_changes_it(window: MainWindow, qtbot: Any) -> None:
+    """A line grouped under the one before (no header of its own) gets its
+    header back when the one before fails, and a band when the "New messages"
+    line moves above it: the kept lead is let go each time."""
+    model = window.model
+    first, second = own_message("first", "r", "me"), own_message("second", "r", "me")
+    model.append([first, second])
+    settle()
+    header = window.delegate._header_height
+    qtbot.waitUntil(lambda: _height(window, "second") > 0, timeout=WAIT)
+    grouped = _height(window, "second")
+    assert model.index(1).data(Role.GROUPED) is True
+    model.update_state(DeliveryUpdate(first.id, DeliveryState.FAILED, "no"))
+    qtbot.waitUntil(lambda: _height(window, "second") >= grouped + header, timeout=WAIT)
+    alone = _height(window, "second")
+    model.divider_id = second.id
+    qtbot.waitUntil(lambda: _height(window, "second") >= alone + header, timeout=WAIT)
