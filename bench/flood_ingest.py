@@ -144,7 +144,13 @@ def main(argv: list[str] | None = None) -> int:
                 rate = r["count"] / (r["done"] - r["t_cmd"])
                 print(
                     f"  round {round_ + 1} {mode:<11} {rate:>9,.0f} msg/s"
-                    f"  stall p99 {fmt_ms(percentile(r['stalls'], 99))} ms",
+                    f"  stall p99 {fmt_ms(percentile(r['stalls'], 99))} ms"
+                    f"  CPU until idle {r.get('cpu_idle', float('nan')):.2f} s"
+                    + "".join(
+                        f", {name} {cpu:.2f}"
+                        for name, cpu in sorted(r.get("threads", {}).items())
+                        if cpu >= 0.05
+                    ),
                     file=sys.stderr,
                     flush=True,
                 )

@@ -48,6 +48,26 @@ def out(obj: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds of each live thread of this process (Linux), by its Python
+    name (the OS's names are all "python" on 3.11); threads Python did not
+    start (Qt's, SQLite's) are summed as "other"."""
+    import threading
+
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu: dict[str, float] = {}
+    for task in os.scandir("/proc/self/task"):
+        try:
+            with open(f"{task.path}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = names.get(int(task.name), "other")
+        cpu[name] = cpu.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return cpu
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -208,6 +228,7 @@ async def app_ingest(args: argparse.Namespace, stalls: Stalls) -> dict[str, Any]
     if not args.no_freeze:
         gc.freeze()  # as desktop_chat.app.run does once its session has started
     model.rowsInserted.connect(inserted)  # from now on only the flood arrives
+    threads0 = thread_cpu()
     cpu0 = time.process_time()
     out({"event": "ready"})
     await tally.done.wait()
@@ -219,6 +240,9 @@ async def app_ingest(args: argparse.Namespace, stalls: Stalls) -> dict[str, Any]
     result["rows"] = model.rowCount()
     stalls.stop()
     result["cpu_idle"], result["idle_at"] = await cpu_until_idle(cpu0)
+    result["threads"] = {
+        name: round(cpu - threads0.get(name, 0.0), 2) for name, cpu in thread_cpu().items()
+    }
     if args.inspector:
         result["inspector_rows"] = session.inspector.model.rowCount()
     await session.close()
