@@ -105,7 +105,13 @@ from desktop_chat.ui.message_body import (
     message_body,
     shown_text,
 )
-from desktop_chat.ui.message_model import FileView, Role, header_text, new_messages_text
+from desktop_chat.ui.message_model import (
+    FileView,
+    MessageModel,
+    Role,
+    header_text,
+    new_messages_text,
+)
 from desktop_chat.ui.reaction_chips import (
     Chip,
     chip_at,
@@ -150,7 +156,11 @@ _FOCUSED = QStyle.StateFlag.State_HasFocus
 
 
 def _message(index: _Index) -> Message | None:
-    """The record of the row `index` points at, in whatever model (or proxy) it is from."""
+    """The record of the row `index` points at, in whatever model (or proxy) it is from
+    (from a conversation itself without a round trip through Qt: `MessageModel.record`)."""
+    model = index.model()
+    if type(model) is MessageModel:
+        return model.record(index.row())
     message = index.data(_MESSAGE)
     return message if isinstance(message, Message) else None
 

@@ -410,6 +410,15 @@ class MessageModel(QAbstractListModel):
     def message_at(self, row: int) -> Message:
         return self._at(self._start + row)
 
+    def record(self, row: int) -> Message | None:
+        """`data(index, Role.MESSAGE)` for the delegate, called from Python:
+        the view asks every row's size on every layout, and a call through
+        Qt (an index and a variant made and unpacked each way) was a third
+        of each."""
+        if 0 <= row < self._end - self._start:
+            return self._at(self._start + row)
+        return None
+
     def _at(self, position: int) -> Message:
         if position < 0:
             return self._head[position]
