@@ -149,7 +149,7 @@ class StatusText(QObject):
 
 PRESENCE_EVERY = 1.0  # seconds of joins and leaves gathered into one line per room
 FRAME = 0.016  # gather what arrives within one frame into one model insert
-BUSY_FRAME = 0.033  # the same under a flood: fewer relayouts and repaints, more reading
+BUSY_FRAME = 0.1  # the same under a flood: fewer relayouts and repaints, more reading
 BUSY_BATCH = 100  # a batch this big means a flood
 
 
