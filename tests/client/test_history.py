@@ -190,3 +190,18 @@ def test_a_batch_that_fails_still_stops_the_writer_and_answers_flushes(tmp_path:
     again = History(tmp_path / "history.db")
     assert [m.text for m in again.last("s", "", 10)] == ["kept"]
     again.close()
+
+
+def test_a_line_with_a_lone_surrogate_is_kept_and_its_conversation_still_read(
+    tmp_path: Path,
+) -> None:
+    """JSON allows a lone surrogate (a hostile server may send one): the line
+    is kept with U+FFFD in its place, its batch with it, and the conversation
+    reads back (such a row once made every read of it fail to decode)."""
+    history = History(tmp_path / "history.db")
+    history.add("s", "", [other("before"), other("odd \ud800 text"), other("after")])
+    history.flush()
+    history.close()
+    again = History(tmp_path / "history.db")
+    assert [m.text for m in again.last("s", "", 10)] == ["before", "odd \ufffd text", "after"]
+    again.close()
