@@ -913,7 +913,7 @@ class ChatClient:
             log.info("an emit failed: %s", task.exception())
 
     async def _over(self) -> None:
-        await self._sender.stop()
+        await self._sender.stop(link_broke=self._connection.link_broke)
         self._echo.end()
 
     def _switched(self, target: ServerTarget) -> None:
