@@ -376,3 +376,36 @@ def test_a_kept_lead_follows_what_changes_it(window: MainWindow, qtbot: Any) -> 
     alone = _height(window, "second")
     model.divider_id = second.id
     qtbot.waitUntil(lambda: _height(window, "second") >= alone + header, timeout=WAIT)
+
+
+def test_the_rows_shown_are_read_without_a_round_trip_through_qt(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """Each message that comes while following lays out every shown row: the
+    delegate reads a conversation's records straight from it (a call through
+    Qt's data() for each was a third of a layout), and the rows it draws are
+    still the conversation's, newest last."""
+    model = window.model
+    model.append(others(0, message_model.WINDOW))
+    settle()
+    asked: list[int] = []
+    record = int(Role.MESSAGE)
+    data = MessageModel.data
+
+    def counting(self: MessageModel, index: Any, role: int = 0) -> object:
+        if role == record:
+            asked.append(index.row())
+        return data(self, index, role)
+
+    model.data = counting.__get__(model)  # type: ignore[method-assign]
+    for i in range(5):
+        model.append(others(i, 1, "news {}"))
+        model.trim_to_newest()
+        qtbot.waitUntil(lambda i=i: _height(window, f"news {i}") > 0, timeout=WAIT)
+    assert asked == []
+    last = model.index(model.rowCount() - 1)
+    assert (
+        window.message_list.visualRect(last).bottom()
+        > window.message_list.visualRect(model.index(0)).bottom()
+    )
+    assert window.delegate.painted_lines(model.message_at(model.rowCount() - 1)) == ["news 4"]
