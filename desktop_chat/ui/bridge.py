@@ -246,7 +246,7 @@ class ClientBridge(QObject):
 
     def _gather(self, message: Message) -> None:
         """Show a lone message on the next turn of the loop; under a flood,
-        at most one insert per frame (two frames while batches are big).
+        at most one insert per frame (ten a second while batches are big).
         Joins and leaves gathered in its room go first: they came before it."""
         if self._lines and self._lines.holds(message.room):
             self._add_lines(self._lines.flush_before(message.room))
