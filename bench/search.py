@@ -48,13 +48,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--settle", action="store_true", help="merge a kept file's index first, as the writer does"
     )
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="build the --keep file and stop (no queries)"
+    )
     args = parser.parse_args(argv)
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "history.db"
         if not path.exists():
             took = fill(path, SERVER, args.count, ROOMS)
-            print(f"prepared {args.count:,} messages in {took:.1f} s")
+            print(f"prepared {args.count:,} messages in {took:.1f} s", flush=True)
+        if args.prepare_only:
+            print(f"history file: {path.stat().st_size / 1e6:.0f} MB, {segments(path)} segments")
+            return 0
         if args.settle:
             db = sqlite3.connect(str(path), isolation_level=None)
             cpu = time.process_time()
