@@ -18,6 +18,7 @@ from desktop_chat.client.history import (
     History,
     fts_text,
     index_rows,
+    index_words,
     settle_index,
 )
 from desktop_chat.protocol.messages import Change, ChangeType, Kind, Message
@@ -342,4 +343,73 @@ def test_merging_the_index_gives_way_to_a_waiting_batch(tmp_path: Path) -> None:
     assert db.execute("SELECT count(DISTINCT segid) FROM messages_fts_idx").fetchone()[0] <= 2
     hits = db.execute("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'lunch'")
     assert hits.fetchone()[0] == 2000
+    db.close()
+
+
+def prefix_lines(count: int) -> list[str]:
+    """Lines with many words of one beginning (pre…), and their neighbours in
+    the index's order (prd…, prf…), which a search for "pre" must not find."""
+    return [
+        f"{('pre', 'prd', 'prf')[i % 3]}{i // 3 % 390:03d}{'x' * (i // 3 % 2)} at noon {i}"
+        for i in range(count)
+    ]
+
+
+def test_a_prefix_finds_every_word_it_begins_over_many_pages(tmp_path: Path) -> None:
+    """A Latin prefix is asked as the OR of the index's words it begins,
+    read from the index's leaf pages: words on every page of every segment,
+    written whole or sharing their start with the one before, are found."""
+    history = History(tmp_path / "history.db")
+    lines = prefix_lines(12000)
+    for start in range(0, len(lines), 2000):  # six sittings of the writer
+        history.add("s", "", [other(text) for text in lines[start : start + 2000]])
+        history.flush()
+        wait_indexed(history)
+    pages = history.db.execute(  # leaf pages where words with "pr" begin
+        "SELECT count(*) FROM messages_fts_idx WHERE term > ? AND term < ?", (b"0pr", b"0ps")
+    ).fetchone()[0]
+    assert pages >= 5
+    for prefix in ("pre", "pre1", "pre38", "prd0", "prf389"):
+        expected = sorted(line for line in lines if line.startswith(prefix))
+        assert sorted(h.message.text for h in history.search("s", prefix, limit=5000)) == expected
+    assert history.search("s", "prg") == []
+    history.close()
+
+
+def test_the_words_a_prefix_begins_are_all_read_while_segments_are_merged(
+    tmp_path: Path,
+) -> None:
+    """Between two steps of a merge (the writer stops when a batch waits) a
+    segment is partly moved into another: the words read from the leaf pages
+    are still those of the whole index (FTS5's own list of them, fts5vocab)."""
+    db = open_or_move_aside(tmp_path / "history.db", SCHEMA, VERSION, check=False).connection
+    db.executemany(
+        "INSERT INTO messages (account, room, id, kind, sender, text, ts)"
+        " VALUES ('#1', '', ?, 'other', 'bob', ?, 1.0)",
+        [(f"id{i}", text) for i, text in enumerate(prefix_lines(4000))],
+    )
+    upto = 0
+    for _ in range(8):  # eight sittings of the writer: eight segments
+        db.execute("BEGIN")
+        upto = index_rows(db, upto, 500) or upto
+        db.execute("COMMIT")
+    db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, messages_fts, row)")
+
+    def vocabulary(prefix: str) -> list[str]:
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        rows = db.execute("SELECT term FROM vocab WHERE term >= ? AND term < ?", (prefix, end))
+        return [term for (term,) in rows]
+
+    db.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('usermerge', 2)")
+    steps = 0
+    while True:
+        for prefix in ("pre", "pre1", "pre15", "prd", "prf2"):
+            assert index_words(db, prefix, 1000) == vocabulary(prefix), (steps, prefix)
+        assert index_words(db, "pre", 389) is None  # more than asked for: None
+        before = db.total_changes
+        db.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', 1)")
+        if db.total_changes - before < 2:
+            break
+        steps += 1
+    assert steps > 5
     db.close()
