@@ -413,3 +413,28 @@ def test_the_words_a_prefix_begins_are_all_read_while_segments_are_merged(
         steps += 1
     assert steps > 5
     db.close()
+
+
+def test_a_korean_run_is_found_whole_though_asked_by_its_rarest_bigram(tmp_path: Path) -> None:
+    """A run of three or more syllables is asked of the index by its rarest
+    bigram alone (quick at millions of lines); the rows are then checked for
+    the whole run, so lines holding its bigrams apart are not found."""
+    history = History(tmp_path / "history.db")
+    lines = [
+        "안녕하세요하면 좋아요",  # the run, then a word
+        "하면 세요 요하 안녕",  # every bigram of 세요하면, apart
+        "세요하면서 가요",  # the run inside a longer word
+        "요하 세요하 lunch",
+    ] + ["안녕하세요 여러분"] * 50  # 세요 common, 요하 and 하면 rarer
+    history.add("s", "", [other(text) for text in lines])
+    history.flush()
+    wait_indexed(history)
+
+    def texts(query: str) -> list[str]:
+        return sorted(h.message.text for h in history.search("s", query))
+
+    assert texts("세요하면") == ["세요하면서 가요", "안녕하세요하면 좋아요"]
+    assert texts("요하 세요하면") == ["세요하면서 가요", "안녕하세요하면 좋아요"]
+    assert texts("세요하 lunch") == ["요하 세요하 lunch"]
+    assert texts("녕하세요 여러") == ["안녕하세요 여러분"] * 50
+    history.close()
