@@ -92,6 +92,7 @@ SCRUB_WAIT = 0.02  # seconds between those tries
 EXPAND_WORDS = 400  # a Latin prefix is asked as the OR of at most this many words
 MERGE_PAGES = 400  # index pages one idle merge step writes (a few tens of ms), see settle_index
 USERMERGE = 2  # segments of one level that an idle merge step merges into one
+RARER = 4  # a CJK run's bigram is asked if its list is at most this times the query's shortest
 
 # The search index (version 4; versions up to 3 had a trigram index over the
 # table's text). Its trigger calls fts_text (`FTS_FUNCTION`), which every
@@ -397,11 +398,13 @@ def _fts_query(query: str) -> _Query:
 def _expand(db: sqlite3.Connection, asked: _Query) -> str | None:
     """The match as the index is asked it, in two ways quicker than as typed.
 
-    A run of three or more CJK characters is asked by its rarest bigram
-    alone (`runs` checks the rest in the row): FTS5 answers an AND by
-    stepping through every list of rows in turn, and the bigrams of common
-    words (안녕, 하세, 세요) have lists of a fifth of the lines, which made
-    a two-word Korean query 22 ms at a million lines instead of 1.5.
+    A bigram of a run of three or more CJK characters whose list of rows is
+    more than RARER times the query's shortest is left out (`runs` checks
+    the whole run in the row), but not the run's rarest one, or two for a
+    query of that run alone (one would find too many rows to read): FTS5
+    answers an AND by stepping through every list in turn, and stepping
+    through the lists of a common word's bigrams (안녕하세요: a fifth of the
+    lines each) made a two-word Korean query 250 ms at ten million lines.
 
     The last word, a Latin prefix, is asked as the OR of the words of the
     index that begin with it (at most EXPAND_WORDS of them; else the prefix
@@ -411,13 +414,17 @@ def _expand(db: sqlite3.Connection, asked: _Query) -> str | None:
     list from its newest end and stops at the results wanted."""
     assert asked.match is not None
     match = asked.match
-    if any(len(group) > 1 for group in asked.words):
-        sizes = _list_sizes(db, {gram for group in asked.words if len(group) > 1 for gram in group})
-        tokens = [
-            group[0] if len(group) == 1 else min(group, key=sizes.__getitem__)
-            for group in asked.words
-        ]
-        match = " ".join(f'"{token}"' for token in tokens) + ("*" if match.endswith("*") else "")
+    star = match.endswith("*")
+    exact = asked.words[:-1] if star else asked.words  # the last word, a prefix: not sized
+    least = 2 if len(exact) == 1 else 1  # bigrams of a run always asked
+    if any(len(group) > least for group in exact):  # a run with bigrams to leave out
+        sizes = _list_sizes(db, {word for group in exact for word in group})
+        floor = min(sizes.values())
+        tokens: list[str] = []
+        for group in asked.words:
+            keep = sorted(group, key=lambda word: sizes.get(word, 0))[:least]
+            tokens += [w for w in group if w in keep or sizes.get(w, 0) <= floor * RARER]
+        match = " ".join(f'"{token}"' for token in tokens) + ("*" if star else "")
     if not asked.prefix:
         return match
     words = index_words(db, asked.prefix, EXPAND_WORDS)

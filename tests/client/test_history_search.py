@@ -415,10 +415,10 @@ def test_the_words_a_prefix_begins_are_all_read_while_segments_are_merged(
     db.close()
 
 
-def test_a_korean_run_is_found_whole_though_asked_by_its_rarest_bigram(tmp_path: Path) -> None:
-    """A run of three or more syllables is asked of the index by its rarest
-    bigram alone (quick at millions of lines); the rows are then checked for
-    the whole run, so lines holding its bigrams apart are not found."""
+def test_a_korean_run_is_found_whole_though_asked_by_its_rarer_bigrams(tmp_path: Path) -> None:
+    """A run of three or more syllables is asked of the index without its
+    commonest bigrams (quick at millions of lines); the rows are then checked
+    for the whole run, so lines holding its bigrams apart are not found."""
     history = History(tmp_path / "history.db")
     lines = [
         "안녕하세요하면 좋아요",  # the run, then a word
