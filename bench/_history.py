@@ -3,7 +3,8 @@
 Chat lines in Korean, English or both (`Lines`: a vocabulary of 12,000
 words with a Zipf distribution, chat lengths), spread over conversations;
 written in bulk (one transaction per 100,000 rows), then indexed for search
-as the writer does when idle (`index_rows`).
+as the writer does when idle (`index_rows`, INDEX_CHUNK rows a transaction,
+then `settle_index`).
 """
 
 from __future__ import annotations
