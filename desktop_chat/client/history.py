@@ -706,6 +706,9 @@ class History:
         self._thread.start()
         self._closed = False
         self._scrub_due: float | None = None  # a deletion's scrub is still to finish
+        # Search as one types, off the window's thread (`search(apart=True)`).
+        self._searcher: sqlite3.Connection | None = None
+        self._searching = threading.Lock()
 
     # ---- writing (any thread: queued) --------------------------------------------
 
@@ -745,6 +748,10 @@ class History:
         self._closed = True
         self._queue.put(None)
         self._thread.join(30)
+        with self._searching:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
         self.db.close()
         if self._tmp is not None:
             with contextlib.suppress(OSError):
@@ -1186,18 +1193,23 @@ class History:
         apart: bool = False,
     ) -> list[Hit]:
         """Messages whose text holds `query` (any case), newest first; in one
-        conversation (`room`) or all of this server's. `apart`: on a connection
-        of the calling thread's own (search as one types runs off the window's
-        thread, where the shared connection may not be used)."""
+        conversation (`room`) or all of this server's. `apart`: on the
+        history's search connection, from any thread, one search at a time
+        (search as one types runs off the window's thread, where the shared
+        connection may not be used). It stays open: a connection opened for
+        each search started with none of the file's pages in its cache, and
+        reading them again from the system made the slowest searches at ten
+        million lines twice as slow (two words, p99 24 -> 50 ms)."""
         query = query.strip()
         if not query:
             return []
         if apart:
-            db = sqlite3.connect(str(self.path))
-            try:
-                return self._search(db, account, query, room, limit)
-            finally:
-                db.close()
+            with self._searching:
+                if self._closed:
+                    return []
+                if self._searcher is None:
+                    self._searcher = sqlite3.connect(str(self.path), check_same_thread=False)
+                return self._search(self._searcher, account, query, room, limit)
         return self._search(self.db, account, query, room, limit)
 
     def _search(

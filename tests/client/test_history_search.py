@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -438,3 +439,34 @@ def test_a_korean_run_is_found_whole_though_asked_by_its_rarer_bigrams(tmp_path:
     assert texts("세요하 lunch") == ["요하 세요하 lunch"]
     assert texts("녕하세요 여러") == ["안녕하세요 여러분"] * 50
     history.close()
+
+
+def test_search_as_one_types_sees_the_lines_kept_since_its_last_search(tmp_path: Path) -> None:
+    """Search as one types runs on worker threads on the history's search
+    connection, which stays open between searches: each search sees every
+    line kept and indexed before it, and searches from two threads at once
+    each get their own results."""
+    history = History(tmp_path / "history.db")
+    history.add("s", "", [other("lunch at noon"), other("점심은 뭐 먹을까요?")])
+    history.flush()
+    wait_indexed(history)
+
+    def texts(query: str) -> list[str]:
+        with ThreadPoolExecutor(1) as worker:
+            hits = worker.submit(history.search, "s", query, None, 200, apart=True).result(10)
+        return [h.message.text for h in hits]
+
+    assert texts("lunch") == ["lunch at noon"]
+    history.add("s", "", [other("lunch again"), other("오늘 점심을 같이 해요")])
+    history.flush()
+    wait_indexed(history)
+    assert texts("lunch") == ["lunch again", "lunch at noon"]
+    assert texts("점심") == ["오늘 점심을 같이 해요", "점심은 뭐 먹을까요?"]
+    with ThreadPoolExecutor(2) as workers:
+        both = [
+            workers.submit(history.search, "s", query, None, 200, apart=True)
+            for query in ("lunch", "점심") * 10
+        ]
+        assert {len(done.result(10)) for done in both} == {2}
+    history.close()
+    assert history.search("s", "lunch", apart=True) == []  # closed: nothing, no error
