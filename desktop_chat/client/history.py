@@ -92,7 +92,8 @@ SCRUB_WAIT = 0.02  # seconds between those tries
 EXPAND_WORDS = 400  # a Latin prefix is asked as the OR of at most this many words
 MERGE_PAGES = 400  # index pages one idle merge step writes (a few tens of ms), see settle_index
 USERMERGE = 2  # segments of one level that an idle merge step merges into one
-RARER = 4  # a CJK run's bigram is asked if its list is at most this times the query's shortest
+COMMON = 0.02  # bytes per indexed line above which a CJK word's list is common (_expand)
+RARER = 4  # ... when the query has a word whose list is this many times shorter
 
 # The search index (version 4; versions up to 3 had a trigram index over the
 # table's text). Its trigger calls fts_text (`FTS_FUNCTION`), which every
@@ -395,16 +396,23 @@ def _fts_query(query: str) -> _Query:
     return _Query(match, runs, bool(_SYMBOL.search(query)), prefix, tuple(words))
 
 
-def _expand(db: sqlite3.Connection, asked: _Query) -> str | None:
-    """The match as the index is asked it, in two ways quicker than as typed.
+def _expand(db: sqlite3.Connection, asked: _Query) -> tuple[str | None, list[str]]:
+    """The match as the index is asked it, in two ways quicker than as typed,
+    and the CJK words left out of it, which each row must then hold (`instr`:
+    a CJK word is in a row's index exactly when it is in its text).
 
-    A bigram of a run of three or more CJK characters whose list of rows is
-    more than RARER times the query's shortest is left out (`runs` checks
-    the whole run in the row), but not the run's rarest one, or two for a
-    query of that run alone (one would find too many rows to read): FTS5
-    answers an AND by stepping through every list in turn, and stepping
-    through the lists of a common word's bigrams (안녕하세요: a fifth of the
-    lines each) made a two-word Korean query 250 ms at ten million lines.
+    A common CJK word (its list more than COMMON bytes a line of the index:
+    in some one line in fifty or more, like 에 or the bigrams of 안녕하세요)
+    is left out when the query has a word with a list RARER times shorter,
+    except the rarest bigram of a run (two, for a query of that run alone:
+    one would find too many rows to read); a run's bigrams left out are
+    checked with the run (`runs`). FTS5 answers an AND by stepping through
+    every list in turn, and stepping through a list of a fifth of the lines
+    costs more than reading the few rows the other words find: a two-word
+    Korean query took up to 170 ms at ten million lines with every word
+    asked, and up to 50 with the common ones left out by length alone (their
+    share of the lines keeps 이로 in "는들이로 에", which leaves 800 rows of
+    18,000, and leaves 에 to instr: 75 -> 13 ms).
 
     The last word, a Latin prefix, is asked as the OR of the words of the
     index that begin with it (at most EXPAND_WORDS of them; else the prefix
@@ -413,28 +421,36 @@ def _expand(db: sqlite3.Connection, asked: _Query) -> str | None:
     million lines reads every line with "the". An OR of the words reads each
     list from its newest end and stops at the results wanted."""
     assert asked.match is not None
-    match = asked.match
+    match, checked = asked.match, []
     star = match.endswith("*")
     exact = asked.words[:-1] if star else asked.words  # the last word, a prefix: not sized
-    least = 2 if len(exact) == 1 else 1  # bigrams of a run always asked
-    if any(len(group) > least for group in exact):  # a run with bigrams to leave out
+    if sum(len(group) for group in exact) > 1 and any(_CJK_RUN.match(g[0]) for g in exact):
         sizes = _list_sizes(db, {word for group in exact for word in group})
-        floor = min(sizes.values())
+        common = COMMON * int(db.execute("SELECT upto FROM fts_progress").fetchone()[0])
+        above = max(common, RARER * min(sizes.values()))
+        least = 2 if len(exact) == 1 else 1  # bigrams of a run always asked
         tokens: list[str] = []
         for group in asked.words:
-            keep = sorted(group, key=lambda word: sizes.get(word, 0))[:least]
-            tokens += [w for w in group if w in keep or sizes.get(w, 0) <= floor * RARER]
+            if group not in exact or not _CJK_RUN.match(group[0]):
+                tokens += group
+                continue
+            keep = sorted(group, key=sizes.__getitem__)[:least] if len(group) > 1 else []
+            for word in group:
+                if word in keep or sizes[word] <= above:
+                    tokens.append(word)
+                elif len(group) == 1:  # a run of three or more is checked whole
+                    checked.append(word)
         match = " ".join(f'"{token}"' for token in tokens) + ("*" if star else "")
     if not asked.prefix:
-        return match
+        return match, checked
     words = index_words(db, asked.prefix, EXPAND_WORDS)
     if words is None:
-        return match
+        return match, checked
     if not words:
-        return None
+        return None, checked
     head = match[: match.rindex('"', 0, -2)]
     either = " OR ".join(f'"{word}"' for word in words)
-    return f"{head}AND ({either})" if head else f"({either})"
+    return (f"{head}AND ({either})" if head else f"({either})"), checked
 
 
 def index_words(db: sqlite3.Connection, prefix: str, most: int) -> list[str] | None:
@@ -1243,7 +1259,8 @@ class History:
                 if asked.like:
                     also += " AND m.text LIKE ? ESCAPE '\\'"
                 try:
-                    match = _expand(db, asked)
+                    match, checked = _expand(db, asked)
+                    also += "".join(" AND instr(m.text, ?)" for _ in checked)
                     rows += (
                         []
                         if match is None
@@ -1257,6 +1274,7 @@ class History:
                                 *params,
                                 *asked.runs,
                                 *([pattern] if asked.like else []),
+                                *checked,
                                 limit - len(rows),
                             ],
                         ).fetchall()

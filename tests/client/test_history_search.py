@@ -470,3 +470,23 @@ def test_search_as_one_types_sees_the_lines_kept_since_its_last_search(tmp_path:
         assert {len(done.result(10)) for done in both} == {2}
     history.close()
     assert history.search("s", "lunch", apart=True) == []  # closed: nothing, no error
+
+
+def test_a_common_syllable_left_to_the_row_is_still_required(tmp_path: Path) -> None:
+    """A syllable in many lines (에) is left out of what the index is asked
+    when the query has rarer words, and checked in each row instead: only
+    the lines that hold it and the rest are found, wherever it is."""
+    history = History(tmp_path / "history.db")
+    lines = [
+        "는들이로 가요 에",  # both, apart
+        "는들이로에 가요",  # both, the syllable after the word
+        "는들이로 가요",  # the word alone
+        "는들 이로 에",  # the syllables of the word apart
+    ] + [f"회의에서 봐요 {i}" for i in range(80)]  # 에 in most lines
+    history.add("s", "", [other(text) for text in lines])
+    history.flush()
+    wait_indexed(history)
+    found = sorted(h.message.text for h in history.search("s", "는들이로 에"))
+    assert found == ["는들이로 가요 에", "는들이로에 가요"]
+    assert len(history.search("s", "에 봐요")) == 80
+    history.close()
