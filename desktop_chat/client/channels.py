@@ -1,6 +1,7 @@
 """The rooms a window is in and its catch-up offset in each channel, per server,
 kept on disk so that a restarted window rejoins its rooms and is given what
-was said while it was closed.
+was said while it was closed; and the private rooms it left, which it does
+not join again when the server lists them.
 
 Written in one transaction when something changed, a few times a minute at
 most and at close: never per message.
@@ -27,6 +28,7 @@ class Channels:
     offsets: dict[str, int] = field(default_factory=dict)  # channel ("" = everyone) -> offset
     baseline: int | None = None  # where a channel with no offset catches up from
     epoch: str = ""  # the identity of the server's store the offsets belong to ("" unknown)
+    declined: set[str] = field(default_factory=set)  # private rooms left: not joined when listed
 
 
 class ChannelStore:
@@ -53,6 +55,13 @@ class ChannelStore:
             "SELECT epoch FROM epochs WHERE owner = ? AND server = ?", (self.owner, server)
         ).fetchone()
         channels.epoch = str(row[0]) if row else ""
+        channels.declined = {
+            str(room)
+            for (room,) in self.database.execute(
+                "SELECT room FROM declined_rooms WHERE owner = ? AND server = ?",
+                (self.owner, server),
+            )
+        }
         return channels
 
     def save(self, server: str, channels: Channels) -> None:
@@ -76,6 +85,13 @@ class ChannelStore:
                     " ON CONFLICT (owner, server) DO UPDATE SET offset = excluded.offset",
                     (self.owner, server, channels.baseline),
                 )
+            self.database.execute(
+                "DELETE FROM declined_rooms WHERE owner = ? AND server = ?", (self.owner, server)
+            )
+            self.database.executemany(
+                "INSERT INTO declined_rooms (owner, server, room) VALUES (?, ?, ?)",
+                [(self.owner, server, room) for room in sorted(channels.declined)],
+            )
             if channels.epoch:
                 self.database.execute(
                     "INSERT INTO epochs (owner, server, epoch) VALUES (?, ?, ?)"

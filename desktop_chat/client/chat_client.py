@@ -660,6 +660,7 @@ class ChatClient:
             self.on_notice(NoRoomsToJoin(self.profile.name))
             return
         self._sender.join(room)
+        self.private_rooms.declined.discard(room)  # joined by hand: wanted again
         self._kept.save()
 
     def leave(self, room: str) -> bool:
@@ -784,17 +785,22 @@ class ChatClient:
 
     def _room_removed(self, data: object = None) -> None:
         """Taken out of a private room: not rejoined, nor asked for again; the
-        window keeps what it showed of it (its local history)."""
+        window keeps what it showed of it (its local history). Said also of a
+        room the user had left here: its refusal is forgotten, so that an
+        invitation again is shown again."""
         room = data.get("room") if isinstance(data, dict) else None
-        if not isinstance(room, str) or room not in self._sender.rooms:
+        if not isinstance(room, str):
+            return
+        self.private_rooms.removed(room)
+        self.private_rooms.declined.discard(room)
+        if room not in self._sender.rooms:
+            self._kept.save()
             return
         self._sender.leave(room)  # nothing sent: the server took us out
         self._receiver.offsets.pop(room, None)
         self.presence.forget(room)
         self._watched.discard(room)
         self._kept.save()
-        self.private_rooms.removed(room)
-        self.private_rooms.declined.discard(room)  # invited again: shown again
         self.on_notice(RoomRemoved(room))
         self.on_room_removed(room)
 
@@ -913,7 +919,7 @@ class ChatClient:
             log.info("an emit failed: %s", task.exception())
 
     async def _over(self) -> None:
-        await self._sender.stop()
+        await self._sender.stop(link_broke=self._connection.link_broke)
         self._echo.end()
 
     def _switched(self, target: ServerTarget) -> None:
@@ -927,6 +933,7 @@ class ChatClient:
         self._receiver.restore(kept.offsets, kept.baseline, kept.epoch)
         self._receiver.kept_with_lines(self.offsets_kept(target.key))
         self._sender.add_rooms(kept.rooms)
+        self.private_rooms.declined = set(kept.declined)
         for message in self._sender.switch_server(target.key):
             self.on_message(message)
 
@@ -942,7 +949,13 @@ class ChatClient:
         # start (a server once had the app rejoin 1,000 such rooms, #22).
         joined = {"", *rooms}
         offsets = {ch: o for ch, o in self._receiver.offsets.items() if ch in joined}
-        return target.key, Channels(rooms, offsets, self._receiver.baseline, self._receiver.epoch)
+        return target.key, Channels(
+            rooms,
+            offsets,
+            self._receiver.baseline,
+            self._receiver.epoch,
+            set(self.private_rooms.declined),
+        )
 
     def _handlers(self) -> dict[str, Callable[..., None]]:
         """The events of a new socket: the moment a newly chosen profile takes over."""

@@ -34,6 +34,7 @@ from desktop_chat.client.packet_tap import PacketTap
 from desktop_chat.client.signin import SIGNIN_RATE, SIGNIN_RATE_WAIT
 from desktop_chat.client.status import Backoff, ConnectionState, Status
 from desktop_chat.client.tls import TlsOptions
+from desktop_chat.protocol.engineio_reach import link_broke
 from desktop_chat.protocol.urls import ServerTarget
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,10 @@ class Connection:
         # Refused sign-in: no attempt until the window gives credentials (`resume`).
         self.held: SigninNeeded | None = None
         self.attempts = 0  # connection attempts made (each refused sign-in is one)
+        # The last connection ended because its link broke, not because the
+        # server closed it: what was in flight is not the server's doing.
+        self.link_broke = False
+        self._closed_by_server = False  # the server said so (a disconnect or close packet)
 
     @property
     def sio(self) -> socketio.AsyncClient | None:
@@ -304,6 +309,9 @@ class Connection:
         return None
 
     async def _drop(self) -> None:
+        sio, closed_by_server = self._sio, self._closed_by_server
+        self._closed_by_server = False
+        self.link_broke = sio is not None and not closed_by_server and link_broke(sio.eio)
         await self._hooks.over()
         sio, self._sio = self._sio, None
         if sio is not None:
@@ -320,6 +328,7 @@ class Connection:
         @sio.on("disconnect")
         def _disconnected(reason: object = None) -> None:
             if sio is self._sio:
+                self._closed_by_server = reason == socketio.AsyncClient.reason.SERVER_DISCONNECT
                 self.end()
 
         @sio.on("connect_error")

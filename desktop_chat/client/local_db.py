@@ -107,6 +107,17 @@ SCHEMA += EPOCHS + ";\n"
 # (issue #24; the secret is in the keyring, app/credentials.py, never here).
 SIGNIN = "ALTER TABLE accounts ADD COLUMN signin TEXT NOT NULL DEFAULT ''"
 SCHEMA += SIGNIN + ";\n"
+# Version 8: the private rooms the user left on a server, not joined again
+# when the server next lists them (issue #24), from one start to the next.
+DECLINED = """
+CREATE TABLE declined_rooms (
+    owner TEXT NOT NULL,
+    server TEXT NOT NULL,
+    room TEXT NOT NULL,
+    PRIMARY KEY (owner, server, room)
+)
+"""
+SCHEMA += DECLINED + ";\n"
 MIGRATIONS = {
     1: DRAFTS,
     2: ACCOUNTS,
@@ -114,8 +125,9 @@ MIGRATIONS = {
     4: OUTBOX_THUMBNAIL,
     5: EPOCHS,
     6: SIGNIN,
+    7: DECLINED,
 }
-VERSION = 7
+VERSION = 8
 
 
 def data_dir() -> Path:

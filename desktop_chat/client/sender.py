@@ -66,6 +66,8 @@ ACK_TIMEOUT = 10.0  # an acking server that stays silent this long is treated as
 # connection (within DROP_WINDOW seconds of sending it), this many times in a
 # row, is not tried again: the server handles a socket's events in order, so
 # it is the one the server was at. It is marked failed, and what follows goes on.
+# A link that broke (no close from the server) is no sign against a message:
+# on a flaky link the server often has it, and only its ack was lost.
 MAX_DROPS = 3
 DROP_WINDOW = 5.0
 
@@ -353,9 +355,10 @@ class Sender:
                 self._queue.appendleft(_Join(room, announce=False, rejoin=True))
         self._pump_task = asyncio.get_running_loop().create_task(self._pump(sio), name="chat-pump")
 
-    async def stop(self) -> None:
+    async def stop(self, link_broke: bool = False) -> None:
         """The connection is over: what is not known to be through goes out
-        again on the next one, first and in order."""
+        again on the next one, first and in order. `link_broke`: it ended
+        with its link, not closed by the server (see MAX_DROPS)."""
         pump, self._pump_task = self._pump_task, None
         if pump is not None and not pump.done():
             pump.cancel()
@@ -376,7 +379,9 @@ class Sender:
         for op in reversed(list(self._unacked_changes.values())):
             self._queue.appendleft(op)
         self._unacked_changes.clear()
-        suspect = self._suspect(again)
+        suspect = None if link_broke else self._suspect(again)
+        if link_broke:
+            self._emitted_at.clear()
         for message in reversed(again):
             if message is suspect:
                 continue

@@ -7,6 +7,8 @@
   (server/fanout.py);
 - `AsyncClient._send_packet` / `_receive_packet`, wrapped per client as
   instance attributes by client/packet_tap.py (the inspector);
+- `AsyncClient.ws`, aiohttp's client websocket, whose close code tells a
+  link that broke from a server that closed it (client/connection.py);
 - an `AsyncSocket`'s `queue`, `upgraded`, `upgrading`, `closing`, `closed`
   (server/fanout.py, read as attributes);
 - server/lean_socket.py: `AsyncSocket._websocket_handler`, `schedule_ping`
@@ -51,6 +53,7 @@ def check() -> None:
     for name in PACKET_HOOKS:
         require(callable(getattr(engineio.AsyncClient, name, None)), DISTRIBUTION,
                 f"AsyncClient.{name}")  # fmt: skip
+    require(hasattr(engineio.AsyncClient(), "ws"), DISTRIBUTION, "AsyncClient.ws")
     socket = AsyncSocket(server, "reach-check")
     for name in (*SOCKET_STATE, "last_ping", "_websocket_handler", "schedule_ping"):
         require(hasattr(socket, name), DISTRIBUTION, f"AsyncSocket.{name}")
@@ -72,6 +75,20 @@ def wrap_driver(eio: Any, name: str, wrap: Callable[[Any], Any]) -> None:
 def aiohttp_response(ws: Any) -> Any:
     """aiohttp's WebSocketResponse under the aiohttp driver's WebSocket."""
     return ws._sock
+
+
+# aiohttp's code for a websocket that ended without a close frame: the link broke.
+ABNORMAL_CLOSURE = 1006
+
+
+def link_broke(eio: Any) -> bool:
+    """Whether an AsyncClient's websocket ended with its link: closed with no
+    close frame from the server and no close of ours (a cut, a proxy gone),
+    rather than closed by the server (a close frame, e.g. 1009 for a message
+    over its size, or engine.io's close packet, after which the client
+    closes it itself). False over long-polling, where it cannot be told."""
+    ws = getattr(eio, "ws", None)
+    return ws is not None and bool(ws.closed) and ws.close_code in (None, ABNORMAL_CLOSURE)
 
 
 def packet_hooks(eio: Any) -> tuple[Any, Any]:

@@ -143,6 +143,15 @@ def added_rooms(old: Acl, new: Acl, account: str) -> list[str]:
     )
 
 
+def removed_rooms(old: Acl, new: Acl, account: str) -> list[str]:
+    """The private rooms `account` was a member of in `old` and is not in `new`."""
+    return sorted(
+        room
+        for room, members in old.private.items()
+        if account in members and account not in new.private.get(room, frozenset())
+    )
+
+
 class AccountStore(Protocol):
     """Where accounts and private rooms are kept; every write bumps the version."""
 

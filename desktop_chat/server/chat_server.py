@@ -37,6 +37,7 @@ from desktop_chat.server.accounts import (
     SignInRefused,
     SqliteAccounts,
     added_rooms,
+    removed_rooms,
 )
 from desktop_chat.server.defaults import (
     DEFAULT_HOST,
@@ -686,9 +687,15 @@ class ChatServer:
                 await self.sio.emit("signed-out", {"code": "revoked"}, to=sid)
                 await self.sio.disconnect(sid)
                 continue
+            # Taken out of a private room it had left: told all the same (a
+            # window that left it takes a new invitation to it again).
+            left = [] if peer.account is None else removed_rooms(old, new, peer.account)
+            left = [room for room in left if room not in peer.rooms]
             for room in sorted(peer.rooms):
                 if not new.may_enter(peer.account, room):
                     await self.remove_from_room(sid, room)
+            for room in left:
+                await self.sio.emit("room-removed", {"room": room, "code": "not-a-member"}, to=sid)
             if peer.account is not None:
                 for room in added_rooms(old, new, peer.account):
                     await self.sio.emit("room-added", {"room": room}, to=sid)

@@ -51,56 +51,57 @@ class StatusText(QObject):
     error is put in with `fill`, never read as a placeholder."""
 
     def describe(self, status: Status, hosting: str = "") -> str:
-        """The status line: state, who we are, where, how, and whether we host."""
-        host_note = fill(self.tr(" · hosting the server on %1"), hosting) if hosting else ""
+        """The status line in full, its tooltip: state, who we are, where, how,
+        and whether we host."""
+        return self._status(status, hosting, detailed=True)
+
+    def summary(self, status: Status, hosting: str = "") -> str:
+        """The status line in words for people ("Connected", "Reconnecting in
+        4 s…"); the ids, address and transport are in `describe`."""
+        return self._status(status, hosting, detailed=False)
+
+    def _status(self, status: Status, hosting: str, detailed: bool) -> str:
+        """One walk of the states for both lines, so that they never disagree."""
+        if not hosting:
+            host_note = ""
+        elif detailed:
+            host_note = fill(self.tr(" · hosting the server on %1"), hosting)
+        else:
+            host_note = self.tr(" · hosting the chat here")
+        wait = None if status.retry_at is None else max(0.0, status.retry_at - time.monotonic())
         if status.state is ConnectionState.CONNECTED:
+            if not detailed:
+                return self.tr("Connected") + host_note
             text = fill(
                 self.tr("Connected as %1 to %2 over %3"), status.sid, status.url, status.transport
             )
             return text + host_note
         if status.state is ConnectionState.CONNECTING:
+            if not detailed:
+                return self.tr("Connecting…") + host_note
             return fill(self.tr("Connecting to %1…"), status.url) + host_note
         if status.state is ConnectionState.RECONNECTING:
-            text = fill(self.tr("Reconnecting to %1"), status.url)
-            if status.retry_at is not None:
-                wait = max(0.0, status.retry_at - time.monotonic())
-                text += (
-                    self.tr(" (next try in %n s)", "", round(wait))
-                    if wait >= 1
-                    else self.tr(" (trying again now)")
+            if not detailed:
+                text = (
+                    self.tr("Reconnecting in %n s…", "", round(wait))
+                    if wait is not None and wait >= 1
+                    else self.tr("Reconnecting…")
                 )
-            if status.error:
-                text += fill(self.tr(": %1"), self.notice(status.error))
-            return text + host_note
-        if status.user_offline:
+            else:
+                text = fill(self.tr("Reconnecting to %1"), status.url)
+                if wait is not None:
+                    text += (
+                        self.tr(" (next try in %n s)", "", round(wait))
+                        if wait >= 1
+                        else self.tr(" (trying again now)")
+                    )
+        elif status.user_offline:
             return self.tr("Offline: you went offline; messages you write are kept") + host_note
-        if status.error:  # a refused sign-in: not retried until the user signs in
-            return self.tr("Offline") + fill(self.tr(": %1"), self.notice(status.error)) + host_note
-        return self.tr("Offline") + host_note
-
-    def summary(self, status: Status, hosting: str = "") -> str:
-        """The status line in words for people ("Connected", "Reconnecting in
-        4 s…"); the ids, address and transport are in `describe`, its tooltip."""
-        host_note = self.tr(" · hosting the chat here") if hosting else ""
-        if status.state is ConnectionState.CONNECTED:
-            return self.tr("Connected") + host_note
-        if status.state is ConnectionState.CONNECTING:
-            return self.tr("Connecting…") + host_note
-        if status.state is ConnectionState.RECONNECTING:
-            wait = None if status.retry_at is None else status.retry_at - time.monotonic()
-            text = (
-                self.tr("Reconnecting in %n s…", "", round(wait))
-                if wait is not None and wait >= 1
-                else self.tr("Reconnecting…")
-            )
-            if status.error:
-                text += fill(self.tr(": %1"), self.notice(status.error))
-            return text + host_note
-        if status.user_offline:
-            return self.tr("Offline: you went offline; messages you write are kept") + host_note
-        if status.error:  # a refused sign-in: not retried until the user signs in
-            return self.tr("Offline") + fill(self.tr(": %1"), self.notice(status.error)) + host_note
-        return self.tr("Offline") + host_note
+        else:
+            text = self.tr("Offline")  # with an error: a refused sign-in, not retried
+        if status.error:
+            text += fill(self.tr(": %1"), self.notice(status.error))
+        return text + host_note
 
     def joined(self, name: str) -> str:
         return fill(self.tr("%1 joined"), name)

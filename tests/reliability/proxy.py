@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+from collections.abc import Callable
 
 
 class FlakyProxy:
@@ -20,6 +21,9 @@ class FlakyProxy:
         self._server: asyncio.Server | None = None
         self._links: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Bytes on their way to the client for which the link breaks instead
+        # (before they arrive): a cut at an exact moment, not a random one.
+        self.cut_before_down: Callable[[bytes], bool] = lambda data: False
 
     async def start(self) -> int:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
@@ -35,7 +39,7 @@ class FlakyProxy:
         self._links.update((writer, up_writer))
         pipes = [
             asyncio.ensure_future(self._pipe(reader, up_writer)),
-            asyncio.ensure_future(self._pipe(up_reader, writer)),
+            asyncio.ensure_future(self._pipe(up_reader, writer, self.cut_before_down)),
         ]
         self._tasks.update(pipes)
         await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
@@ -48,8 +52,16 @@ class FlakyProxy:
                 await p
             self._tasks.discard(p)
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        cut_before: Callable[[bytes], bool] = lambda data: False,
+    ) -> None:
         while data := await reader.read(65536):
+            if cut_before(data):
+                self.cut()
+                return
             writer.write(data)
             await writer.drain()
 

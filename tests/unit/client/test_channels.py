@@ -10,7 +10,12 @@ SERVER = "http://127.0.0.1:3000/socket.io"
 
 def test_rooms_offsets_and_baseline_round_trip_in_join_order() -> None:
     store = ChannelStore(owner="me")
-    kept = Channels(rooms=["zebra", "garden"], offsets={"": 12, "garden": 9}, baseline=4)
+    kept = Channels(
+        rooms=["zebra", "garden"],
+        offsets={"": 12, "garden": 9},
+        baseline=4,
+        declined={"plans", "old team"},  # private rooms left
+    )
     store.save(SERVER, kept)
     assert store.load(SERVER) == kept
     store.save(SERVER, Channels(rooms=["garden"], offsets={"": 13}, baseline=4))

@@ -92,6 +92,7 @@ def test_a_version_4_file_gains_thumbnails_and_keeps_its_rows(tmp_path: Path) ->
         local_db.SCHEMA.replace(local_db.OUTBOX_THUMBNAIL + ";\n", "")
         .replace(local_db.EPOCHS + ";\n", "")
         .replace(local_db.SIGNIN + ";\n", "")
+        .replace(local_db.DECLINED + ";\n", "")
         + "PRAGMA user_version=4;"
     )
     waiting = own_message("written before", "", "me")
@@ -102,7 +103,7 @@ def test_a_version_4_file_gains_thumbnails_and_keeps_its_rows(tmp_path: Path) ->
     old.commit()
     old.close()
     box = Outbox(open_client_db(path), "me")
-    assert box.database.execute("PRAGMA user_version").fetchone()[0] == local_db.VERSION == 7
+    assert box.database.execute("PRAGMA user_version").fetchone()[0] == local_db.VERSION == 8
     assert [m.text for m in box.pending(SERVER)] == ["written before"]
     image = own_message("caption", "", "me")
     box.add(
