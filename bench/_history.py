@@ -3,7 +3,8 @@
 Chat lines in Korean, English or both (`Lines`: a vocabulary of 12,000
 words with a Zipf distribution, chat lengths), spread over conversations;
 written in bulk (one transaction per 100,000 rows), then indexed for search
-as the writer does when idle (`index_rows`).
+as the writer does when idle (`index_rows`, INDEX_CHUNK rows a transaction,
+then `settle_index`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from pathlib import Path
 
 from desktop_chat.accounts.store import AccountStore
 from desktop_chat.client.channels import Channels, ChannelStore
-from desktop_chat.client.history import NEW_ACCOUNT_KEY, SCHEMA, VERSION, index_rows, settle_index
+from desktop_chat.client.history import (
+    INDEX_CHUNK,
+    NEW_ACCOUNT_KEY,
+    SCHEMA,
+    VERSION,
+    index_rows,
+    settle_index,
+)
 from desktop_chat.client.local_db import open_client_db, slot_key
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.protocol.urls import ServerTarget, parse_server_url
@@ -255,9 +263,9 @@ def fill(
         )
         db.execute("COMMIT")
     upto = 0
-    while index:
+    while index:  # as the writer indexes when idle: INDEX_CHUNK rows a transaction
         db.execute("BEGIN")
-        last = index_rows(db, upto, step)
+        last = index_rows(db, upto, INDEX_CHUNK)
         if last is None:
             db.execute("COMMIT")
             break

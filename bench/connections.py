@@ -6,10 +6,11 @@
 
 For each kind in turn (alternating, round by round), on 127.0.0.1 only:
 desktop-chat-server from source (SQLite in a temporary folder; with
-`--processes P` > 1, P processes on one Redis), and the tutorial's Node
-server (tests/interop/server.js; with P > 1, bench/scale_server.js with
-@socket.io/redis-adapter). COUNT connections are opened by client processes
-(bench/conns_clients.js: bare `ws` sockets speaking Engine.IO by hand, at
+`--processes P` > 1, P processes on one Redis of its own, on a unix socket),
+and the tutorial's Node server (tests/interop/server.js; with P > 1,
+bench/scale_server.js with @socket.io/redis-adapter). COUNT connections are
+opened by client processes (bench/conns_clients.js: bare `ws` sockets
+speaking Engine.IO by hand, at
 most --per-client per process, as the open-files limit is 20,000 per
 process) from --addresses source addresses 127.0.0.2 ..., spread round-robin
 over the server processes. desktop-chat-server's per-address limit is set to
@@ -26,8 +27,10 @@ Printed per kind (median of the rounds):
   of the COUNT has it (median of --fanouts messages);
 - storm s: every server process killed (SIGKILL, a crash) and started again
   on the same port with all COUNT connected: the time from the kill until
-  every connection is back (each reconnects after a random 0-1 s, then every
-  0.25-0.5 s until answered); and for desktop-chat-server, catch-up s: until
+  every connection is back (each reconnects after a random 0-1 s, then
+  backs off as the desktop client does: 0.5 s doubling to 10 s, less up to
+  30 % at random; the processes all start at once and the time includes
+  their start); and for desktop-chat-server, catch-up s: until
   every connection has also had its catch-up (`replay-done` on `auth.offset`)
   and the --post messages the sender posted as soon as it was back, which
   the clients that were still away get through the replay. Node's tutorial
@@ -81,7 +84,13 @@ class Servers:
     children: list[Child] = field(default_factory=list)
 
     def start(self) -> None:
+        """Every process at once, then each one's listening line: started one
+        after another, the first of several restarted servers took the whole
+        storm while the others were still importing."""
         self.children = [self._start_one(i, port) for i, port in enumerate(self.ports)]
+        for child in self.children:
+            ready = re.compile(r"listening on http|^LISTENING ").search
+            child.next_match("stdout", ready, 60, "listening")
 
     def _start_one(self, i: int, port: int) -> Child:
         if self.kind == "python":
@@ -98,14 +107,12 @@ class Servers:
                 quiet=True,
                 source=self.source,
             )  # fmt: skip
-            child.next_match("stdout", re.compile(r"listening on http").search, 60, "listening")
         elif self.redis:
             child = start(
                 f"scale_server.js {i + 1}",
                 [node(), BENCH / "scale_server.js", "--redis", self.redis, "--port", str(port)],
                 quiet=True,
             )
-            child.next_match("stdout", re.compile(r"^LISTENING ").search, 60, "LISTENING")
         else:
             child = start(
                 "server.js",
@@ -113,7 +120,6 @@ class Servers:
                  "--exit-with-stdin"],
                 quiet=True,
             )  # fmt: skip
-            child.next_match("stdout", re.compile(r"^LISTENING ").search, 60, "LISTENING")
         return child
 
     def rss(self) -> int:

@@ -93,6 +93,8 @@ SCRUB_WAIT = 0.02  # seconds between those tries
 EXPAND_WORDS = 400  # a Latin prefix is asked as the OR of at most this many words
 MERGE_PAGES = 400  # index pages one idle merge step writes (a few tens of ms), see settle_index
 USERMERGE = 2  # segments of one level that an idle merge step merges into one
+COMMON = 0.02  # bytes per indexed line above which a CJK word's list is common (_expand)
+RARER = 4  # ... when the query has a word whose list is this many times shorter
 
 # The search index (version 4; versions up to 3 had a trigram index over the
 # table's text). Its trigger calls fts_text (`FTS_FUNCTION`), which every
@@ -373,20 +375,32 @@ class _Query:
     symbols, which the index does not see). The index keeps no positions
     (detail=none: a third of the size), so words are found in any order.
     `prefix`: the last word, when it is a Latin one of two or more ASCII
-    characters (`_expand`), else "" (FTS5's own prefix query)."""
+    characters (`_expand`), else "" (FTS5's own prefix query). `words`: the
+    words of the match, each as a tuple: one word, or the bigrams of a run
+    in `runs`, of which any one finds the rows that `runs` then checks."""
 
     match: str | None
     runs: tuple[str, ...]
     like: bool
     prefix: str = ""
+    words: tuple[tuple[str, ...], ...] = ()
 
 
 def _fts_query(query: str) -> _Query:
     """Quotes, *, -, ^, :, NEAR, AND and OR are the user's text, never FTS5
     syntax: every word is quoted (a word has no quote in it)."""
-    tokens = _TOKEN.findall(_CJK_RUN.sub(_query_grams, query))
-    if not tokens:
+    words: list[tuple[str, ...]] = []
+    at = 0
+    for run in _CJK_RUN.finditer(query):
+        words += [(token,) for token in _TOKEN.findall(query, at, run.start())]
+        chars = run.group()
+        grams = tuple(map(str.__add__, chars, chars[1:])) or (chars,)
+        words += [grams] if len(grams) > 1 else [(gram,) for gram in grams]
+        at = run.end()
+    words += [(token,) for token in _TOKEN.findall(query, at)]
+    if not words:
         return _Query(None, (), True)
+    tokens = [token for group in words for token in group]
     match = " ".join(f'"{token}"' for token in tokens)
     last, prefix = tokens[-1], ""
     if not _CJK_RUN.fullmatch(last[-1]):
@@ -394,35 +408,211 @@ def _fts_query(query: str) -> _Query:
         if len(last) >= 2 and last.isascii():
             prefix = last.lower()
     runs = tuple(run for run in _CJK_RUN.findall(query) if len(run) > 2)
-    return _Query(match, runs, bool(_SYMBOL.search(query)), prefix)
+    return _Query(match, runs, bool(_SYMBOL.search(query)), prefix, tuple(words))
 
 
-def _expand(db: sqlite3.Connection, asked: _Query) -> str | None:
-    """The match with its last word, a prefix, as the OR of the words of the
+def _expand(db: sqlite3.Connection, asked: _Query) -> tuple[str | None, list[str]]:
+    """The match as the index is asked it, in two ways quicker than as typed,
+    and the CJK words left out of it, which each row must then hold (`instr`:
+    a CJK word is in a row's index exactly when it is in its text).
+
+    A common CJK word (its list more than COMMON bytes a line of the index:
+    in some one line in fifty or more, like 에 or the bigrams of 안녕하세요)
+    is left out when the query has a word with a list RARER times shorter,
+    except the rarest bigram of a run (two, for a query of that run alone:
+    one would find too many rows to read); a run's bigrams left out are
+    checked with the run (`runs`). FTS5 answers an AND by stepping through
+    every list in turn, and stepping through a list of a fifth of the lines
+    costs more than reading the few rows the other words find: a two-word
+    Korean query took up to 170 ms at ten million lines with every word
+    asked, and up to 50 with the common ones left out by length alone (their
+    share of the lines keeps 이로 in "는들이로 에", which leaves 800 rows of
+    18,000, and leaves 에 to instr: 75 -> 13 ms).
+
+    The last word, a Latin prefix, is asked as the OR of the words of the
     index that begin with it (at most EXPAND_WORDS of them; else the prefix
     query as it is). FTS5 answers a prefix query by merging the whole lists
     of rows of every such word before it gives the first row: "the*" at a
     million lines reads every line with "the". An OR of the words reads each
     list from its newest end and stops at the results wanted."""
     assert asked.match is not None
+    match, checked = asked.match, []
+    star = match.endswith("*")
+    exact = asked.words[:-1] if star else asked.words  # the last word, a prefix: not sized
+    if sum(len(group) for group in exact) > 1 and any(_CJK_RUN.match(g[0]) for g in exact):
+        sizes = _list_sizes(db, {word for group in exact for word in group})
+        common = COMMON * int(db.execute("SELECT upto FROM fts_progress").fetchone()[0])
+        above = max(common, RARER * min(sizes.values()))
+        least = 2 if len(exact) == 1 else 1  # bigrams of a run always asked
+        tokens: list[str] = []
+        for group in asked.words:
+            if group not in exact or not _CJK_RUN.match(group[0]):
+                tokens += group
+                continue
+            keep = sorted(group, key=sizes.__getitem__)[:least] if len(group) > 1 else []
+            for word in group:
+                if word in keep or sizes[word] <= above:
+                    tokens.append(word)
+                elif len(group) == 1:  # a run of three or more is checked whole
+                    checked.append(word)
+        match = " ".join(f'"{token}"' for token in tokens) + ("*" if star else "")
     if not asked.prefix:
-        return asked.match
+        return match, checked
+    words = index_words(db, asked.prefix, EXPAND_WORDS)
+    if words is None:
+        return match, checked
+    if not words:
+        return None, checked
+    head = match[: match.rindex('"', 0, -2)]
+    either = " OR ".join(f'"{word}"' for word in words)
+    return (f"{head}AND ({either})" if head else f"({either})"), checked
+
+
+def index_words(db: sqlite3.Connection, prefix: str, most: int) -> list[str] | None:
+    """The words of the index that begin with `prefix` (ASCII), None if more
+    than `most`. FTS5's own list of its words (fts5vocab) walks every row of
+    each word to count them: all the lines with "the" for "the", 10 ms at a
+    million lines and 100 at ten, where the query itself then takes 1. The
+    words are read instead from the index's leaves where they are written:
+    each segment's b-tree (`_idx`: the first word of each leaf page) gives
+    the few pages where words with the prefix begin, and each page's footer
+    where each of its words is (the format is documented at the top of
+    SQLite's fts5_index.c and has been stable since FTS5 version 4). An
+    index of another version is asked through fts5vocab."""
+    if _fts_format(db) != 4:
+        return _vocab_words(db, prefix, most)
+    try:
+        return _leaf_words(db, prefix, most)
+    except (IndexError, ValueError):  # a page not as documented: asked the slow way
+        log.warning("cannot read the search index's words", exc_info=True)
+        return _vocab_words(db, prefix, most)
+
+
+def _leaf_words(db: sqlite3.Connection, prefix: str, most: int) -> list[str] | None:
+    low = b"0" + prefix.encode()  # '0': the main index, not a prefix index
+    high = low[:-1] + bytes([low[-1] + 1])
+    words: set[str] = set()
+    for (segment,) in db.execute(_SEGMENTS).fetchall():
+        for (page,) in db.execute(_PAGES, (segment, low, high)).fetchall():
+            row = db.execute(
+                "SELECT block FROM messages_fts_data WHERE id = ?", ((segment << 37) + page,)
+            ).fetchone()
+            if row is None:  # merged into another segment since (a merge under way)
+                continue
+            for term, _start, _end in _leaf_terms(row[0]):
+                if low <= term < high:
+                    words.add(term[1:].decode())
+                    if len(words) > most:
+                        return None
+    return sorted(words)
+
+
+# Every segment of the search index, by hops along its b-trees' primary key.
+_SEGMENTS = (
+    "WITH RECURSIVE s(id) AS (SELECT min(segid) FROM messages_fts_idx UNION ALL"
+    " SELECT (SELECT min(segid) FROM messages_fts_idx WHERE segid > s.id) FROM s"
+    " WHERE s.id IS NOT NULL) SELECT id FROM s WHERE id IS NOT NULL"
+)
+# The leaf pages of segment ?1 that may hold words from ?2 up to ?3: the one
+# where ?2 would be, and those whose first word is after it and before ?3.
+_PAGES = (
+    "SELECT pgno >> 1 FROM (SELECT pgno FROM messages_fts_idx WHERE segid = ?1 AND term <= ?2"
+    " ORDER BY term DESC LIMIT 1) UNION ALL SELECT pgno >> 1 FROM messages_fts_idx"
+    " WHERE segid = ?1 AND term > ?2 AND term < ?3"
+)
+
+
+def _fts_format(db: sqlite3.Connection) -> int:
+    row = db.execute("SELECT v FROM messages_fts_config WHERE k = 'version'").fetchone()
+    return -1 if row is None else int(row[0])
+
+
+def _leaf_terms(page: bytes) -> Iterator[tuple[bytes, int, int]]:
+    """The words on a leaf page of an FTS5 segment, in order, each with where
+    its list of rows begins and ends on the page: the footer (from the offset
+    in bytes 2-3) gives where each word begins, as differences; the first is
+    written whole, each next one as how many bytes it shares with the one
+    before and the rest."""
+    footer = int.from_bytes(page[2:4], "big")
+    at, where, term = footer, 0, b""
+    starts = []
+    while at < len(page):
+        step, at = _varint(page, at)
+        where += step
+        starts.append(where)
+    for index, where in enumerate(starts):
+        if not term:
+            size, start = _varint(page, where)
+            term = page[start : start + size]
+        else:
+            shared, start = _varint(page, where)
+            size, start = _varint(page, start)
+            term = term[:shared] + page[start : start + size]
+        end = starts[index + 1] if index + 1 < len(starts) else footer
+        yield term, start + size, end
+
+
+def _list_sizes(db: sqlite3.Connection, words: set[str]) -> dict[str, int]:
+    """About how many bytes each word's list of rows takes in the index (0:
+    none), read from the leaf pages as `index_words` reads them: what a word
+    costs a query that steps through it. A list longer than its page goes on
+    over pages without words, up to the next page with one (`_idx`)."""
+    sizes = dict.fromkeys(words, 0)
+    if _fts_format(db) != 4:
+        return sizes
+    try:
+        for (segment,) in db.execute(_SEGMENTS).fetchall():
+            for word in words:
+                key = b"0" + word.encode()
+                row = db.execute(_PAGE_OF, (segment, key)).fetchone()
+                if row is None:
+                    continue
+                page, following = row
+                block = db.execute(
+                    "SELECT block FROM messages_fts_data WHERE id = ?", ((segment << 37) + page,)
+                ).fetchone()
+                for term, start, end in [] if block is None else _leaf_terms(block[0]):
+                    if term == key:
+                        sizes[word] += end - start
+                        if end == int.from_bytes(block[0][2:4], "big") and following:
+                            sizes[word] += (following - page - 1) * len(block[0])
+                        break
+    except (IndexError, ValueError):  # a page not as documented: no sizes
+        log.warning("cannot read the search index's words", exc_info=True)
+    return sizes
+
+
+# The leaf page of segment ?1 where word ?2 would be, and the next page with a word.
+_PAGE_OF = (
+    "SELECT pgno >> 1, (SELECT pgno >> 1 FROM messages_fts_idx WHERE segid = ?1 AND term > ?2"
+    " ORDER BY term LIMIT 1) FROM messages_fts_idx WHERE segid = ?1 AND term <= ?2"
+    " ORDER BY term DESC LIMIT 1"
+)
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """The SQLite varint at `at` (7 bits a byte, the high bit set while more
+    follow): its value and where it ends."""
+    value = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, at
+
+
+def _vocab_words(db: sqlite3.Connection, prefix: str, most: int) -> list[str] | None:
     db.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.messages_vocab"
         " USING fts5vocab(main, messages_fts, row)"
     )
-    end = asked.prefix[:-1] + chr(ord(asked.prefix[-1]) + 1)
+    end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     words = db.execute(
         "SELECT term FROM temp.messages_vocab WHERE term >= ? AND term < ? LIMIT ?",
-        (asked.prefix, end, EXPAND_WORDS + 1),
+        (prefix, end, most + 1),
     ).fetchall()
-    if len(words) > EXPAND_WORDS:
-        return asked.match
-    if not words:
-        return None
-    head = asked.match[: asked.match.rindex('"', 0, -2)]
-    either = " OR ".join(f'"{word}"' for (word,) in words)
-    return f"{head}AND ({either})" if head else f"({either})"
+    return None if len(words) > most else [word for (word,) in words]
 
 
 def _with_functions(db: sqlite3.Connection) -> sqlite3.Connection:
@@ -547,6 +737,9 @@ class History:
         self._thread.start()
         self._closed = False
         self._scrub_due: float | None = None  # a deletion's scrub is still to finish
+        # Search as one types, off the window's thread (`search(apart=True)`).
+        self._searcher: sqlite3.Connection | None = None
+        self._searching = threading.Lock()
 
     # ---- writing (any thread: queued) --------------------------------------------
 
@@ -586,6 +779,10 @@ class History:
         self._closed = True
         self._queue.put(None)
         self._thread.join(30)
+        with self._searching:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
         self.db.close()
         if self._tmp is not None:
             with contextlib.suppress(OSError):
@@ -1039,18 +1236,23 @@ class History:
         apart: bool = False,
     ) -> list[Hit]:
         """Messages whose text holds `query` (any case), newest first; in one
-        conversation (`room`) or all of this server's. `apart`: on a connection
-        of the calling thread's own (search as one types runs off the window's
-        thread, where the shared connection may not be used)."""
+        conversation (`room`) or all of this server's. `apart`: on the
+        history's search connection, from any thread, one search at a time
+        (search as one types runs off the window's thread, where the shared
+        connection may not be used). It stays open: a connection opened for
+        each search started with none of the file's pages in its cache, and
+        reading them again from the system made the slowest searches at ten
+        million lines twice as slow (two words, p99 24 -> 50 ms)."""
         query = query.strip()
         if not query:
             return []
         if apart:
-            db = sqlite3.connect(str(self.path))
-            try:
-                return self._search(db, account, query, room, limit)
-            finally:
-                db.close()
+            with self._searching:
+                if self._closed:
+                    return []
+                if self._searcher is None:
+                    self._searcher = sqlite3.connect(str(self.path), check_same_thread=False)
+                return self._search(self._searcher, account, query, room, limit)
         return self._search(self.db, account, query, room, limit)
 
     def _search(
@@ -1084,7 +1286,8 @@ class History:
                 if asked.like:
                     also += " AND m.text LIKE ? ESCAPE '\\'"
                 try:
-                    match = _expand(db, asked)
+                    match, checked = _expand(db, asked)
+                    also += "".join(" AND instr(m.text, ?)" for _ in checked)
                     rows += (
                         []
                         if match is None
@@ -1098,6 +1301,7 @@ class History:
                                 *params,
                                 *asked.runs,
                                 *([pattern] if asked.like else []),
+                                *checked,
                                 limit - len(rows),
                             ],
                         ).fetchall()

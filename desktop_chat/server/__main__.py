@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -27,6 +28,7 @@ from desktop_chat.server.chat_server import (
     default_max_packet_bytes,
 )
 from desktop_chat.server.files import DEFAULT_MAX_FILE_BYTES, FilesConfig
+from desktop_chat.server.gc_policy import OldestOnATimer
 from desktop_chat.server.log_guard import guard_logging
 from desktop_chat.server.retention import (
     DEFAULT_RETAIN_DAYS,
@@ -189,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def serve(server: ChatServer, host: str, port: int, db: Path | str) -> None:
     await server.start(host, port)
+    # What the server made to start lives as long as it does: full
+    # collections need not walk it (gc.freeze), and run at a measured pace.
+    gc.freeze()
+    collector = OldestOnATimer()
+    collector.start()
     # Before the start line: whoever reads it may stop the server at once, and
     # a SIGTERM before the handlers would kill it without closing its store.
     stop = asyncio.Event()
@@ -216,6 +223,7 @@ async def serve(server: ChatServer, host: str, port: int, db: Path | str) -> Non
     try:
         await stop.wait()
     finally:
+        collector.stop()
         await server.stop()
 
 

@@ -42,6 +42,7 @@ from desktop_chat.server.accounts import (
 from desktop_chat.server.defaults import (
     DEFAULT_HOST,
     DEFAULT_PORT,
+    LISTEN_BACKLOG,
     MAX_ID_CHARS,
     MAX_NAME_CHARS,
     client_key,
@@ -287,7 +288,7 @@ class ChatServer:
             keepalive_timeout=self.header_timeout,
         )
         await runner.setup()
-        site = web.TCPSite(runner, host, port, ssl_context=self.ssl_context)
+        site = web.TCPSite(runner, host, port, ssl_context=self.ssl_context, backlog=LISTEN_BACKLOG)
         try:
             await site.start()
         except BaseException:

@@ -11,6 +11,12 @@ from desktop_chat.server.retention import Retention
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3000
+# Connections the kernel holds for the server to accept (listen(2)'s backlog,
+# capped by net.core.somaxconn). aiohttp's default, 128, overflows when
+# thousands of clients come back at once after a restart: the kernel drops
+# their SYNs and each retries only after 1, 2, 4 ... s (a 15,000-client
+# reconnect storm took minutes, mostly waiting). Node listens with 511.
+LISTEN_BACKLOG = 4096
 MAX_NAME_CHARS = 64
 MAX_ID_CHARS = 128
 MAX_CLIENT_KEY_CHARS = 128

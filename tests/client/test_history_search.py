@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from desktop_chat.client.history import (
     History,
     fts_text,
     index_rows,
+    index_words,
     settle_index,
 )
 from desktop_chat.protocol.messages import Change, ChangeType, Kind, Message
@@ -343,3 +345,148 @@ def test_merging_the_index_gives_way_to_a_waiting_batch(tmp_path: Path) -> None:
     hits = db.execute("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'lunch'")
     assert hits.fetchone()[0] == 2000
     db.close()
+
+
+def prefix_lines(count: int) -> list[str]:
+    """Lines with many words of one beginning (pre…), and their neighbours in
+    the index's order (prd…, prf…), which a search for "pre" must not find."""
+    return [
+        f"{('pre', 'prd', 'prf')[i % 3]}{i // 3 % 390:03d}{'x' * (i // 3 % 2)} at noon {i}"
+        for i in range(count)
+    ]
+
+
+def test_a_prefix_finds_every_word_it_begins_over_many_pages(tmp_path: Path) -> None:
+    """A Latin prefix is asked as the OR of the index's words it begins,
+    read from the index's leaf pages: words on every page of every segment,
+    written whole or sharing their start with the one before, are found."""
+    history = History(tmp_path / "history.db")
+    lines = prefix_lines(12000)
+    for start in range(0, len(lines), 2000):  # six sittings of the writer
+        history.add("s", "", [other(text) for text in lines[start : start + 2000]])
+        history.flush()
+        wait_indexed(history)
+    pages = history.db.execute(  # leaf pages where words with "pr" begin
+        "SELECT count(*) FROM messages_fts_idx WHERE term > ? AND term < ?", (b"0pr", b"0ps")
+    ).fetchone()[0]
+    assert pages >= 5
+    for prefix in ("pre", "pre1", "pre38", "prd0", "prf389"):
+        expected = sorted(line for line in lines if line.startswith(prefix))
+        assert sorted(h.message.text for h in history.search("s", prefix, limit=5000)) == expected
+    assert history.search("s", "prg") == []
+    history.close()
+
+
+def test_the_words_a_prefix_begins_are_all_read_while_segments_are_merged(
+    tmp_path: Path,
+) -> None:
+    """Between two steps of a merge (the writer stops when a batch waits) a
+    segment is partly moved into another: the words read from the leaf pages
+    are still those of the whole index (FTS5's own list of them, fts5vocab)."""
+    db = open_or_move_aside(tmp_path / "history.db", SCHEMA, VERSION, check=False).connection
+    db.executemany(
+        "INSERT INTO messages (account, room, id, kind, sender, text, ts)"
+        " VALUES ('#1', '', ?, 'other', 'bob', ?, 1.0)",
+        [(f"id{i}", text) for i, text in enumerate(prefix_lines(4000))],
+    )
+    upto = 0
+    for _ in range(8):  # eight sittings of the writer: eight segments
+        db.execute("BEGIN")
+        upto = index_rows(db, upto, 500) or upto
+        db.execute("COMMIT")
+    db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, messages_fts, row)")
+
+    def vocabulary(prefix: str) -> list[str]:
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        rows = db.execute("SELECT term FROM vocab WHERE term >= ? AND term < ?", (prefix, end))
+        return [term for (term,) in rows]
+
+    db.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('usermerge', 2)")
+    steps = 0
+    while True:
+        for prefix in ("pre", "pre1", "pre15", "prd", "prf2"):
+            assert index_words(db, prefix, 1000) == vocabulary(prefix), (steps, prefix)
+        assert index_words(db, "pre", 389) is None  # more than asked for: None
+        before = db.total_changes
+        db.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', 1)")
+        if db.total_changes - before < 2:
+            break
+        steps += 1
+    assert steps > 5
+    db.close()
+
+
+def test_a_korean_run_is_found_whole_though_asked_by_its_rarer_bigrams(tmp_path: Path) -> None:
+    """A run of three or more syllables is asked of the index without its
+    commonest bigrams (quick at millions of lines); the rows are then checked
+    for the whole run, so lines holding its bigrams apart are not found."""
+    history = History(tmp_path / "history.db")
+    lines = [
+        "안녕하세요하면 좋아요",  # the run, then a word
+        "하면 세요 요하 안녕",  # every bigram of 세요하면, apart
+        "세요하면서 가요",  # the run inside a longer word
+        "요하 세요하 lunch",
+    ] + ["안녕하세요 여러분"] * 50  # 세요 common, 요하 and 하면 rarer
+    history.add("s", "", [other(text) for text in lines])
+    history.flush()
+    wait_indexed(history)
+
+    def texts(query: str) -> list[str]:
+        return sorted(h.message.text for h in history.search("s", query))
+
+    assert texts("세요하면") == ["세요하면서 가요", "안녕하세요하면 좋아요"]
+    assert texts("요하 세요하면") == ["세요하면서 가요", "안녕하세요하면 좋아요"]
+    assert texts("세요하 lunch") == ["요하 세요하 lunch"]
+    assert texts("녕하세요 여러") == ["안녕하세요 여러분"] * 50
+    history.close()
+
+
+def test_search_as_one_types_sees_the_lines_kept_since_its_last_search(tmp_path: Path) -> None:
+    """Search as one types runs on worker threads on the history's search
+    connection, which stays open between searches: each search sees every
+    line kept and indexed before it, and searches from two threads at once
+    each get their own results."""
+    history = History(tmp_path / "history.db")
+    history.add("s", "", [other("lunch at noon"), other("점심은 뭐 먹을까요?")])
+    history.flush()
+    wait_indexed(history)
+
+    def texts(query: str) -> list[str]:
+        with ThreadPoolExecutor(1) as worker:
+            hits = worker.submit(history.search, "s", query, None, 200, apart=True).result(10)
+        return [h.message.text for h in hits]
+
+    assert texts("lunch") == ["lunch at noon"]
+    history.add("s", "", [other("lunch again"), other("오늘 점심을 같이 해요")])
+    history.flush()
+    wait_indexed(history)
+    assert texts("lunch") == ["lunch again", "lunch at noon"]
+    assert texts("점심") == ["오늘 점심을 같이 해요", "점심은 뭐 먹을까요?"]
+    with ThreadPoolExecutor(2) as workers:
+        both = [
+            workers.submit(history.search, "s", query, None, 200, apart=True)
+            for query in ("lunch", "점심") * 10
+        ]
+        assert {len(done.result(10)) for done in both} == {2}
+    history.close()
+    assert history.search("s", "lunch", apart=True) == []  # closed: nothing, no error
+
+
+def test_a_common_syllable_left_to_the_row_is_still_required(tmp_path: Path) -> None:
+    """A syllable in many lines (에) is left out of what the index is asked
+    when the query has rarer words, and checked in each row instead: only
+    the lines that hold it and the rest are found, wherever it is."""
+    history = History(tmp_path / "history.db")
+    lines = [
+        "는들이로 가요 에",  # both, apart
+        "는들이로에 가요",  # both, the syllable after the word
+        "는들이로 가요",  # the word alone
+        "는들 이로 에",  # the syllables of the word apart
+    ] + [f"회의에서 봐요 {i}" for i in range(80)]  # 에 in most lines
+    history.add("s", "", [other(text) for text in lines])
+    history.flush()
+    wait_indexed(history)
+    found = sorted(h.message.text for h in history.search("s", "는들이로 에"))
+    assert found == ["는들이로 가요 에", "는들이로에 가요"]
+    assert len(history.search("s", "에 봐요")) == 80
+    history.close()
