@@ -153,6 +153,8 @@ class Sender:
         self._emitted_at: dict[str, float] = {}  # message id -> when it last went out
         self._pump_task: asyncio.Task[None] | None = None
         self._watchdog: asyncio.TimerHandle | None = None
+        self._meter: TokenBucket | None = None  # our pace, kept across connections (`_bucket`)
+        self._meter_rate: tuple[float, int] | None = None  # the server's figures it was made for
 
     # ---- what the user asks for -------------------------------------------
 
@@ -326,6 +328,7 @@ class Sender:
         self._unflushed.clear()
         self._failed.clear()
         self._drops.clear()
+        self._meter = None  # another server, another meter
         self.server_key = key
         kept: list[Message] = []
         for message, extra in self.outbox.queued(key):
@@ -527,12 +530,18 @@ class Sender:
 
     def _bucket(self) -> TokenBucket | None:
         """Our own meter at the server's stated rate: a paste of many lines goes
-        out as fast as the server allows, in order, instead of being refused."""
+        out as fast as the server allows, in order, instead of being refused.
+        One meter across connections, as the server's is (it meters a
+        client's key, issue #22): a fresh burst at each reconnect went over
+        it on a flaky link, resends included, and what it refused failed."""
         rate = self._info.rate
         if rate is None:
             return None
-        # Keep a margin below the server's figures: its clock is not ours.
-        return TokenBucket(rate[0] * 0.9, max(1, rate[1] // 2))
+        if self._meter is None or self._meter_rate != rate:
+            # Keep a margin below the server's figures: its clock is not ours.
+            self._meter = TokenBucket(rate[0] * 0.9, max(1, rate[1] // 2))
+            self._meter_rate = rate
+        return self._meter
 
     async def _settle(self, sio: socketio.AsyncClient) -> None:
         """For a server that never acks, a message is through once it is on the wire."""

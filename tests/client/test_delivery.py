@@ -14,6 +14,7 @@ from desktop_chat.client import sender as sender_module
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.client.notices import Disconnected, MessageDropsConnection, SendingFailed
 from desktop_chat.client.sender import MAX_DROPS
+from desktop_chat.protocol.limits import Limits
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from desktop_chat.server.chat_server import ChatServer
 from tests.client.test_client import make_client
@@ -173,6 +174,57 @@ def test_a_link_that_breaks_as_the_ack_comes_back_fails_nothing_the_server_has()
             assert not any(isinstance(n, MessageDropsConnection) for n in seen.notices)
             await until(lambda: "through a bad link" in heard.texts(Kind.OTHER))
             assert heard.texts(Kind.OTHER).count("through a bad link") == 1
+        finally:
+            await alice.close()
+            await bob.close()
+            await proxy.stop()
+            await server.stop()
+
+    run_checked(scenario())
+
+
+def test_reconnecting_buys_no_burst_the_server_would_refuse() -> None:
+    """The server meters a client's messages across its connections (by its
+    key, issue #22); the client's own pacing must too. A link that breaks
+    again and again as a paste goes out used to hand the client a fresh burst
+    at each reconnect: the server refused what went over ("slow down") and
+    those lines were marked failed (CI16's flaky-link run: 49 of 1,000)."""
+
+    async def scenario() -> None:
+        server = ChatServer(limits=Limits(rate=20, burst=10))
+        port = await server.start("127.0.0.1", 0)
+        proxy = FlakyProxy(port)
+        await proxy.start()
+        alice, seen = make_client("alice")
+        bob, heard = make_client("bob")
+        try:
+            alice.connect_to(server_target(f"http://127.0.0.1:{proxy.port}"))
+            bob.connect_to(server_target(f"http://127.0.0.1:{port}"))
+            await until(
+                lambda: all(c.status.state is ConnectionState.CONNECTED for c in (alice, bob))
+            )
+            await until(lambda: alice.info.ready.is_set(), what="the server's rate")
+            lines = [f"line {i:02d}" for i in range(60)]
+            sent = [alice.send(text, "") for text in lines]
+            for _ in range(6):  # cut as soon as each new connection is up
+                sid = alice.status.sid
+                proxy.cut()
+                await until(
+                    lambda sid=sid: (
+                        alice.status.state is ConnectionState.CONNECTED and alice.status.sid != sid
+                    ),
+                    what="alice back",
+                )
+            settled = (DeliveryState.DELIVERED, DeliveryState.FAILED)
+            await until(
+                lambda: all(seen.states.get(m.id) in settled for m in sent),
+                timeout=30,
+                what="every line settled",
+            )
+            failed = [m.text for m in sent if seen.states[m.id] is DeliveryState.FAILED]
+            assert failed == []
+            await until(lambda: len(heard.texts(Kind.OTHER)) >= len(lines), timeout=10)
+            assert heard.texts(Kind.OTHER) == lines
         finally:
             await alice.close()
             await bob.close()
