@@ -232,13 +232,12 @@ class MessageDelegate(QStyledItemDelegate):
         self._following = following
         self._heights: dict[str, int] = {}  # measured
         self._estimates: dict[str, int] = {}  # from the length, for rows off screen
-        # What is above each row's text (the model's LEAD: a band's text, else
-        # whether grouped), by message id: the view asks every shown row's size
-        # on every layout, i.e. on every message that comes while following,
-        # and paints every shown row after it; working the lead out (the line
-        # before, two local dates, through Qt's data()) was most of that.
-        # Forgotten when any model signal could change it (_watch).
-        self._leads: dict[str, str | bool] = {}
+        # What is above each row's text (_lead_height), by message id: the view
+        # asks every shown row's size on every layout, i.e. on every message
+        # that comes while following, and working the lead out (the line
+        # before, two local dates) was most of that. Forgotten when any model
+        # signal could change it (_watch), or the fonts change.
+        self._leads: dict[str, int] = {}
         self._lead_model: QAbstractItemModel | None = None
         self._bodies: dict[str, Body] = {}
         self._layouts = LinkLayouts()
@@ -420,8 +419,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._tail = -1
 
     def _fonts(self, option: QStyleOptionViewItem, message: Message) -> tuple[QFont, QFont]:
-        if self._fonts_dirty:  # option.font is a copy made at each call
-            self._update_fonts(option.font)
+        self._update_fonts(option.font)
         body = self._system_font if message.kind is Kind.SYSTEM else self._body_font
         return self._header_font, body
 
@@ -447,29 +445,25 @@ class MessageDelegate(QStyledItemDelegate):
             self._leads.clear()
         height = self._heights.get(message.id)
         if height is None:
-            if self._fonts_dirty:  # option.font is a copy made at each call
-                self._update_fonts(option.font)
+            self._update_fonts(option.font)
             if self._following() and index.row() < self._rows(index) - self._tail_rows():
                 estimate = self._estimates.get(message.id)
                 if estimate is None:
                     estimate = self._estimate(message, index)
                     remember(self._estimates, message.id, estimate)
-                lead = self._lead_height(self._kept_lead(index, message))
-                return QSize(self._width, estimate + lead)
+                return QSize(self._width, estimate + self._kept_lead(index, message))
             height = self._measure(message, index)
-        return QSize(self._width, height + self._lead_height(self._kept_lead(index, message)))
+        return QSize(self._width, height + self._kept_lead(index, message))
 
-    def _kept_lead(self, index: _Index, message: Message) -> str | bool:
-        """The row's lead (the model's LEAD role: the band's text, else whether
-        it is grouped), kept per message: it changes only with a model signal
-        (`_watch`). sizeHint and paint both read it for every shown row."""
+    def _kept_lead(self, index: _Index, message: Message) -> int:
+        """`_lead_height`, kept per message: what is above a line changes only
+        with a model signal (`_watch`) or the fonts."""
         model = index.model()
         if model is not self._lead_model:
             self._watch(model)
         lead = self._leads.get(message.id)
         if lead is None:
-            data = index.data(_LEAD)  # one call: the band's text, or whether grouped
-            lead = data if isinstance(data, str | bool) else False
+            lead = self._lead_height(index)
             remember(self._leads, message.id, lead)
         return lead
 
@@ -534,11 +528,12 @@ class MessageDelegate(QStyledItemDelegate):
     def _band_height(self, index: _Index) -> int:
         return self._header_height + GAP * 2 if _band(index) else 0
 
-    def _lead_height(self, lead: str | bool) -> int:
+    def _lead_height(self, index: _Index) -> int:
         """What is above a row's text: a band ("New messages", a day), and a
-        header unless the line is grouped under the one before. Not kept with
-        the row's height: a page of older lines or the New messages line
-        changes the lead while the text stays."""
+        header unless the line is grouped under the one before. Asked anew each
+        time, not kept with the row's height: a page of older lines or the New
+        messages line changes them while the text stays."""
+        lead = index.data(_LEAD)  # one call: the band's text, or whether grouped
         if lead is True:
             return 0
         if lead:
@@ -618,8 +613,7 @@ class MessageDelegate(QStyledItemDelegate):
             # view asks sizeHint() again for it.)
             height = self._heights.get(message.id)
             if height is None:
-                if self._fonts_dirty:  # option.font is a copy made at each call
-                    self._update_fonts(option.font)
+                self._update_fonts(option.font)
                 height = self._measure(message, index)
             if height != estimate:
                 self.sizeHintChanged.emit(index)
@@ -635,8 +629,7 @@ class MessageDelegate(QStyledItemDelegate):
         else:
             fill = colors.own if kind is Kind.OWN else colors.other if kind is Kind.OTHER else None
         rect = QRect(option.rect)
-        lead = self._kept_lead(index, message)
-        band = lead if isinstance(lead, str) else ""
+        band = _band(index)
         if band:
             band_height = self._header_height + GAP * 2
             painter.save()
@@ -680,7 +673,7 @@ class MessageDelegate(QStyledItemDelegate):
         header_height = self._header_height
         has_file = message.attachment is not None and not message.deleted
         head = header_height + GAP
-        if lead is True:
+        if _grouped(index):
             head = 0  # one header for a sender's lines in a row
         else:
             painter.setFont(header_font)
