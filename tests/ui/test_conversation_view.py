@@ -304,3 +304,39 @@ def test_a_batch_beyond_max_rows_while_following_reports_every_row(
     assert shown == [f"m{n}" for n in range(195, 205)]
     assert view.following and not model.has_newer()
     qtmodeltester.check(model)
+
+
+def test_the_new_messages_band_is_painted_above_the_line_it_moves_to(qtbot: Any) -> None:
+    """The band and the headers are drawn from each row's lead, kept per
+    message between layouts: when the New messages line moves, the painted
+    rows must show it above its new line and no longer above the old one."""
+    model = MessageModel()
+    model.append(
+        [Message(text=f"line {n}", kind=Kind.OTHER, sender="bob", id=f"g{n}") for n in range(8)]
+    )
+    view = ConversationView(model)
+    view.resize(700, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    ink = view.delegate._colors_of(view.palette()).failed.name()
+    band = view.delegate._header_height + GAP * 2
+
+    def band_painted(row: int) -> bool:
+        """The band's line, in the New messages colour, across the row's top."""
+        image = view.viewport().grab().toImage()
+        ratio = image.devicePixelRatio()
+        rect = view.visualRect(model.index(row))
+        x = int((rect.left() + MARGIN + 4) * ratio)
+        return any(
+            image.pixelColor(x, int(y * ratio)).name() == ink
+            for y in range(rect.top(), rect.top() + band)
+        )
+
+    settle()
+    assert not any(band_painted(r) for r in range(8))  # grouped: no band, one header
+    model.divider_id = "g3"
+    qtbot.waitUntil(lambda: band_painted(3), timeout=WAIT)
+    assert not band_painted(4)
+    model.divider_id = "g5"
+    qtbot.waitUntil(lambda: band_painted(5), timeout=WAIT)
+    assert not band_painted(3)
