@@ -409,23 +409,15 @@ class Replays:
     async def _read(self, room: str, cursor: int, trimmed: bool, since: int, client: str) -> _Read:
         """The next page after `cursor`, up to what is relayed live now, and
         `replay-done`'s words when it is the last."""
-        through = await self.delivered()
-        most = self.limits.page_messages
-        # Side by side, not one after another (each a round trip on Redis):
-        # the trim point, the page as if nothing was trimmed, and the epoch
-        # `replay-done` will need if it is the last page.
-        gone, rows, epoch = await asyncio.gather(
-            self.store.trimmed_through(room),
-            self.store.page(room, cursor, through, client, most),
-            self.store.epoch(),
-        )
-        if gone > cursor:  # retention went past where the client was: read from there
+        gone = await self.store.trimmed_through(room)
+        if gone > cursor:
             trimmed = True
             cursor = gone
-            rows = await self.store.page(room, cursor, through, client, most)
+        through = await self.delivered()
+        rows = await self.store.page(room, cursor, through, client, self.limits.page_messages)
         page, cost = _cut(rows, self.limits.page_bytes)
-        last = len(page) == len(rows) < most
-        done = await self._done(room, since, through, trimmed, epoch) if last else None
+        last = len(page) == len(rows) < self.limits.page_messages
+        done = await self._done(room, since, through, trimmed) if last else None
         return _Read(page, cost, cursor, trimmed, through, done)
 
     async def _subscribe(self, sid: str, room: str) -> None:
@@ -434,11 +426,14 @@ class Replays:
         else:
             self.behind_lobby.discard(sid)
 
-    async def _done(
-        self, room: str, since: int, through: int, trimmed: bool, epoch: str
-    ) -> dict[str, object]:
+    async def _done(self, room: str, since: int, through: int, trimmed: bool) -> dict[str, object]:
         """What the client is told at the end of a replay (docs/protocol.md)."""
-        info: dict[str, object] = {"room": room, "since": since, "offset": through, "epoch": epoch}
+        info: dict[str, object] = {
+            "room": room,
+            "since": since,
+            "offset": through,
+            "epoch": await self.store.epoch(),
+        }
         if trimmed:
             oldest = await self.store.oldest_kept(room)
             info["trimmed"] = True
