@@ -441,30 +441,16 @@ class ChatServer:
         peer = self._peers.get(sid)
         if peer is None:
             return
-        # Read before the lock and side by side: on Redis each is a round
-        # trip, and under the lock every other welcome and replay waited for
-        # them (a reconnect storm's catch-ups did not keep up). Neither needs
-        # the lock: the epoch changes only with the store, and the newest
-        # offset only grows, so one read after the client connected is as
-        # good as one read later.
-        epoch: str | None = None
-        newest: int | None = None
-        read = await asyncio.gather(
-            self.store.epoch(), self.store.last_offset(), return_exceptions=True
-        )
-        if isinstance(read[0], str) and isinstance(read[1], int):
-            epoch, newest = read[0], read[1]
-        else:  # Redis away: told at the next connect
-            failed = next(r for r in read if isinstance(r, BaseException))
-            if not isinstance(failed, StoreUnavailable):
-                raise failed
-            log.warning("welcoming %s without the store's epoch: %s", sid, failed)
         async with self._lock:
             if sid not in self._peers:
                 return
             delivered = await self.delivered()
-            if newest is None:
-                newest = delivered
+            try:
+                epoch: str | None = await self.store.epoch()
+                newest = await self.store.last_offset()
+            except StoreUnavailable as exc:  # Redis away: told at the next connect
+                log.warning("welcoming %s without the store's epoch: %s", sid, exc)
+                epoch, newest = None, delivered
             if peer.offset is not None and (
                 (epoch is not None and peer.epoch and peer.epoch != epoch) or peer.offset > newest
             ):

@@ -438,15 +438,8 @@ class RedisStore:
         connect: a Redis without persistence that restarted has lost it with
         the messages, and the next asker makes a new one."""
         fresh = secrets.token_hex(8)
-
-        async def call() -> object:
-            # One round trip, not two: every welcome and `replay-done` reads it.
-            async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.set(self.epoch_key, fresh, nx=True)
-                pipe.get(self.epoch_key)
-                return (await pipe.execute())[1]
-
-        value = await self._held(call)
+        await self._held(lambda: self.redis.set(self.epoch_key, fresh, nx=True))
+        value = await self._held(lambda: self.redis.get(self.epoch_key))
         return value.decode() if isinstance(value, bytes) else str(value or fresh)
 
     async def trimmed_through(self, room: str) -> int:

@@ -132,19 +132,17 @@ class Budgets:
         return await self._delay(*self._kinds("", ip)[1])
 
     async def charge(self, client: str, ip: str, cost: float) -> None:
-        # Both kinds side by side: on Redis each is a round trip.
-        await asyncio.gather(*(self._charge(*kind, cost) for kind in self._kinds(client, ip)))
-
-    async def _charge(self, key: str, rate: float, capacity: float, cost: float) -> None:
-        if self.shared is not None:
-            try:
-                await self.shared.charge(f"replay:{key}", rate, capacity, cost)
-                return
-            except Exception as exc:
-                log.warning("replay budgets: Redis did not answer (%s)", exc)
-        bucket = self._bucket(key, rate, capacity)
-        bucket.refill(time.monotonic())
-        bucket.tokens -= cost
+        now = time.monotonic()
+        for key, rate, capacity in self._kinds(client, ip):
+            if self.shared is not None:
+                try:
+                    await self.shared.charge(f"replay:{key}", rate, capacity, cost)
+                    continue
+                except Exception as exc:
+                    log.warning("replay budgets: Redis did not answer (%s)", exc)
+            bucket = self._bucket(key, rate, capacity)
+            bucket.refill(now)
+            bucket.tokens -= cost
 
     def prune(self) -> None:
         now = time.monotonic()
@@ -222,18 +220,6 @@ def relayed(stored: Stored, sender_sid: str = "") -> tuple[str, tuple[object, ..
         event["on"] = stored.on
         event["reactors"] = list(stored.reactors)
     return "message-event", (event,)
-
-
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """One page as read from the store (`Replays._read`)."""
-
-    page: list[Stored]
-    cost: float
-    cursor: int  # past what retention deleted, when it deleted past the page's start
-    trimmed: bool
-    through: int  # what was relayed live when it was read
-    done: dict[str, object] | None  # `replay-done`'s words when it is the last page
 
 
 class Replays:
@@ -370,34 +356,31 @@ class Replays:
                     self.waiting.discard((sid, room))
                 continue
             try:
-                async with self._turn(ip, (sid, room), payer) as line:
+                async with self._turn(ip, (sid, room), payer) as line, self.lock:
                     # Everything asked of the store comes before anything is
                     # sent, so that a store out of reach (Redis down) leaves
-                    # this page unsent, to be tried again as it was. It is
-                    # asked before the lock: on Redis each question is a round
-                    # trip, and under the lock every other client's welcome,
-                    # page and live message waited for them (a reconnect
-                    # storm's catch-ups did not keep up). A last page read so
-                    # is good only while nothing was relayed live since: the
-                    # lock's holder checks, and reads again if it was.
-                    read = await self._read(room, cursor, trimmed, since, client)
-                    async with self.lock:
-                        if read.done is not None and await self.delivered() != read.through:
-                            read = await self._read(room, cursor, trimmed, since, client)
-                        for stored in read.page:
-                            await self.sio.emit(*relayed(stored), to=sid)
-                        if read.page:
-                            cursor = read.page[-1].offset
-                        cursor = max(cursor, read.cursor)
-                        trimmed = read.trimmed
-                        if read.done is not None:
-                            await self._subscribe(sid, room)
-                            await self.sio.emit("replay-done", read.done, to=sid)
-                    # Charged before the turn passes on (the next sees the
-                    # debt), but after the lock: no one else waits for it.
-                    await self.budgets.charge(payer, ip, read.cost)
-                    line.sent[payer] = line.sent.get(payer, 0.0) + read.cost
-                    last = read.done is not None
+                    # this page unsent, to be tried again as it was.
+                    gone = await self.store.trimmed_through(room)
+                    if gone > cursor:
+                        trimmed = True
+                        cursor = gone
+                    through = await self.delivered()
+                    rows = await self.store.page(
+                        room, cursor, through, client, self.limits.page_messages
+                    )
+                    page, cost = _cut(rows, self.limits.page_bytes)
+                    last = len(page) == len(rows) < self.limits.page_messages
+                    done = await self._done(room, since, through, trimmed) if last else None
+                    for stored in page:
+                        await self.sio.emit(*relayed(stored), to=sid)
+                    if page:
+                        cursor = page[-1].offset
+                    if done is not None:
+                        await self._subscribe(sid, room)
+                        await self.sio.emit("replay-done", done, to=sid)
+                    # Charged before the turn passes on: the next sees the debt.
+                    await self.budgets.charge(payer, ip, cost)
+                    line.sent[payer] = line.sent.get(payer, 0.0) + cost
             except StoreUnavailable as exc:
                 log.warning("replay to %s of %r waits for the store (%s)", sid, room, exc)
                 await asyncio.sleep(STORE_RETRY_SECONDS)
@@ -405,20 +388,6 @@ class Replays:
             if last:
                 return
             await asyncio.sleep(0)
-
-    async def _read(self, room: str, cursor: int, trimmed: bool, since: int, client: str) -> _Read:
-        """The next page after `cursor`, up to what is relayed live now, and
-        `replay-done`'s words when it is the last."""
-        gone = await self.store.trimmed_through(room)
-        if gone > cursor:
-            trimmed = True
-            cursor = gone
-        through = await self.delivered()
-        rows = await self.store.page(room, cursor, through, client, self.limits.page_messages)
-        page, cost = _cut(rows, self.limits.page_bytes)
-        last = len(page) == len(rows) < self.limits.page_messages
-        done = await self._done(room, since, through, trimmed) if last else None
-        return _Read(page, cost, cursor, trimmed, through, done)
 
     async def _subscribe(self, sid: str, room: str) -> None:
         if room:
