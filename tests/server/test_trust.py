@@ -268,8 +268,8 @@ def test_a_message_stored_while_the_last_page_waited_for_the_lock_arrives_once()
             await late.join(port, key="late-key", offset=0)
             try:
                 await until(lambda: (late.sid, "") in server.replays.waiting, what="the debt")
-                assert len(late.received) == 20
                 async with server.replays.lock:
+                    await until(lambda: len(late.received) == 20, what="the first page")
                     # Its wait ends; it reads how far live relaying has got
                     # (at once: SQLite does not suspend), then the last ten,
                     # and waits for the lock.
