@@ -82,6 +82,11 @@ UNAVAILABLE: tuple[type[BaseException], ...] = (
 
 T = TypeVar("T")
 Entries = list[tuple[bytes, dict[bytes, bytes]]]
+# The last offset of the room's index read (None: nothing), and the
+# entries still kept, each with its sender's client key.
+Chunk = tuple[int | None, list[tuple[bytes | None, Stored]]]
+# How long a page's read serves the replays that ask for the same (RedisStore._chunk).
+CHUNK_SECONDS = 1.0
 
 
 def connect(url: str, *, timeout: float = 5.0) -> aioredis.Redis:
@@ -260,6 +265,7 @@ class RedisStore:
         self._event = self.redis.register_script(scripts.EVENT)
         self._trim = self.redis.register_script(scripts.TRIM)
         self.meters = RedisMeters(self.redis, prefix)
+        self._chunks: dict[tuple[str, int, int, int], asyncio.Future[Chunk]] = {}
 
     async def check(self) -> None:
         """Fail with StoreUnavailable, saying why, when Redis cannot be used at all."""
@@ -393,14 +399,42 @@ class RedisStore:
         start = after
         exclude = _bytes(exclude_client)
         while start < through and len(found) < limit:
-            index = await self._range(self._index(room), f"({start}-0", f"{through}-0", limit)
-            if not index:
+            # Shielded: a replay cancelled meanwhile must not cancel the others' read.
+            last, chunk = await asyncio.shield(self._chunk(room, start, through, limit))
+            if last is None:
                 break
-            start = offset_of(index[-1][0])
-            wanted = [entry_id for entry_id, fields in index if fields.get(b"c") != exclude]
-            for entry_id, fields in await self._entries(wanted):
-                found.append(decode_entry(entry_id, fields)[0])
+            start = last
+            found.extend(stored for sender, stored in chunk if sender != exclude)
         return found[:limit]
+
+    def _chunk(self, room: str, after: int, through: int, limit: int) -> asyncio.Future[Chunk]:
+        """Up to `limit` entries of `room` in (after, through], each with its
+        sender's client key: one read for every replay that asks for the same
+        within CHUNK_SECONDS. In a reconnect storm thousands of clients ask
+        for the same few messages; each used to read them for itself."""
+        key = (room, after, through, limit)
+        read = self._chunks.get(key)
+        if read is None:
+            read = self._chunks[key] = asyncio.ensure_future(self._read_chunk(*key))
+            read.add_done_callback(lambda done: self._chunk_done(key, done))
+        return read
+
+    def _chunk_done(self, key: tuple[str, int, int, int], read: asyncio.Future[Chunk]) -> None:
+        if read.cancelled() or read.exception() is not None:
+            self._chunks.pop(key, None)  # the next asker reads again
+        else:
+            asyncio.get_running_loop().call_later(CHUNK_SECONDS, self._chunks.pop, key, None)
+
+    async def _read_chunk(self, room: str, after: int, through: int, limit: int) -> Chunk:
+        index = await self._range(self._index(room), f"({after}-0", f"{through}-0", limit)
+        senders = {entry_id: fields.get(b"c") for entry_id, fields in index}
+        if not index:
+            return None, []
+        entries = await self._entries(list(senders))
+        return offset_of(index[-1][0]), [
+            (senders.get(entry_id), decode_entry(entry_id, fields)[0])
+            for entry_id, fields in entries
+        ]
 
     async def _range(self, key: str | bytes, low: str, high: str, count: int) -> Entries:
         async def call() -> Entries:

@@ -38,6 +38,33 @@ def test_a_page_skips_the_askers_own_messages_and_is_still_full(
     run_checked(scenario())
 
 
+def test_catch_ups_of_one_range_at_once_each_leave_out_only_their_own_messages(
+    redis_process: RedisProcess,
+) -> None:
+    """A storm's catch-ups of the same range share one read of Redis; what
+    each is sent must still be everyone's messages but its own."""
+
+    async def scenario() -> None:
+        store = RedisStore(redis_process.url)
+        try:
+            for n in range(12):
+                sender = ("alice", "bob", "carol")[n % 3]
+                await store.add(f"m{n}", "r", sender, sender, f"t{n}", "sid")
+            last = await store.last_offset()
+            pages = await asyncio.gather(
+                *(store.page("r", 0, last, who, 50) for who in ("alice", "bob", "alice", "dave"))
+            )
+            texts = [[s.text for s in page] for page in pages]
+            everyone = [f"t{n}" for n in range(12)]
+            assert texts[0] == texts[2] == [t for n, t in enumerate(everyone) if n % 3 != 0]
+            assert texts[1] == [t for n, t in enumerate(everyone) if n % 3 != 1]
+            assert texts[3] == everyone
+        finally:
+            await store.close()
+
+    run_checked(scenario())
+
+
 def test_text_comes_back_as_sent_and_a_repeat_is_answered_with_the_first(
     redis_process: RedisProcess,
 ) -> None:

@@ -250,6 +250,43 @@ def test_catching_up_while_others_talk_gets_everything_once_in_order(room: str) 
     run_checked(scenario())
 
 
+def test_a_message_stored_while_the_last_page_waited_for_the_lock_arrives_once() -> None:
+    """The last page is read before the relay lock is taken (server/replay.py):
+    a message stored and relayed live meanwhile, before the client was
+    subscribed, must still reach it, once, in its place."""
+
+    async def scenario() -> None:
+        limits = ReplayLimits(
+            page_messages=20,
+            client_burst=text_cost("m00000") * 10,  # the first page puts it in debt
+            client_rate=text_cost("m00000") * 20,  # for about half a second
+        )
+        server = ChatServer(replay_limits=limits)
+        fill(server.history, 30)
+        async with serving(server) as port:
+            late = Client("late")
+            await late.join(port, key="late-key", offset=0)
+            try:
+                await until(lambda: (late.sid, "") in server.replays.waiting, what="the debt")
+                async with server.replays.lock:
+                    await until(lambda: len(late.received) == 20, what="the first page")
+                    # Its wait ends; it reads how far live relaying has got
+                    # (at once: SQLite does not suspend), then the last ten,
+                    # and waits for the lock.
+                    await until(lambda: (late.sid, "") not in server.replays.waiting)
+                    # Said now (by someone holding the lock, as a live relay
+                    # does): relayed to those subscribed, which it is not yet.
+                    fill(server.history, 1, start=30)
+                await until(lambda: late.done != [], what="replay-done")
+                await until(lambda: len(late.received) >= 31, what="the message said meanwhile")
+                assert late.texts() == [f"m{i:05d}" for i in range(31)]
+                assert late.done[0]["offset"] == late.offsets()[-1]
+            finally:
+                await late.leave()
+
+    run_checked(scenario())
+
+
 # ---- retention -----------------------------------------------------------
 
 
