@@ -4,6 +4,8 @@ which the server keeps closing the connection, and a bug in the send loop."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -11,13 +13,13 @@ import socketio
 from aiohttp import web
 
 from desktop_chat.client import sender as sender_module
-from desktop_chat.client.chat_client import ConnectionState
+from desktop_chat.client.chat_client import ChatClient, ConnectionState
 from desktop_chat.client.notices import Disconnected, MessageDropsConnection, SendingFailed
 from desktop_chat.client.sender import MAX_DROPS
 from desktop_chat.protocol.limits import Limits
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from desktop_chat.server.chat_server import ChatServer
-from tests.client.test_client import make_client
+from tests.client.test_client import Recorder, make_client
 from tests.helpers import run_checked, server_target, until
 from tests.reliability.proxy import FlakyProxy
 
@@ -130,6 +132,30 @@ def test_a_bug_in_the_send_loop_is_said_and_sending_recovers(
     run_checked(scenario())
 
 
+@asynccontextmanager
+async def alice_through_a_flaky_link(
+    limits: Limits | None = None,
+) -> AsyncIterator[tuple[FlakyProxy, ChatClient, Recorder, Recorder]]:
+    """Our server; alice reaches it through a FlakyProxy, bob straight; both
+    connected. Yields (proxy, alice, what alice saw, what bob heard)."""
+    server = ChatServer(limits=limits)
+    port = await server.start("127.0.0.1", 0)
+    proxy = FlakyProxy(port)
+    await proxy.start()
+    alice, seen = make_client("alice")
+    bob, heard = make_client("bob")
+    try:
+        alice.connect_to(server_target(f"http://127.0.0.1:{proxy.port}"))
+        bob.connect_to(server_target(f"http://127.0.0.1:{port}"))
+        await until(lambda: all(c.status.state is ConnectionState.CONNECTED for c in (alice, bob)))
+        yield proxy, alice, seen, heard
+    finally:
+        await alice.close()
+        await bob.close()
+        await proxy.stop()
+        await server.stop()
+
+
 def test_a_link_that_breaks_as_the_ack_comes_back_fails_nothing_the_server_has() -> None:
     """The link, not the server: it breaks just as the server's ack of a
     message comes back, three times in a row (what CI14's flaky-link test
@@ -138,10 +164,6 @@ def test_a_link_that_breaks_as_the_ack_comes_back_fails_nothing_the_server_has()
     other side must have it once."""
 
     async def scenario() -> None:
-        server = ChatServer()
-        port = await server.start("127.0.0.1", 0)
-        proxy = FlakyProxy(port)
-        await proxy.start()
         acks = re.compile(rb'43\d+\[\{"')  # a Socket.IO ack with an object: a message's
         eaten = 0
 
@@ -152,15 +174,8 @@ def test_a_link_that_breaks_as_the_ack_comes_back_fails_nothing_the_server_has()
                 return True
             return False
 
-        proxy.cut_before_down = eat_ack
-        alice, seen = make_client("alice")
-        bob, heard = make_client("bob")
-        try:
-            alice.connect_to(server_target(f"http://127.0.0.1:{proxy.port}"))
-            bob.connect_to(server_target(f"http://127.0.0.1:{port}"))
-            await until(
-                lambda: all(c.status.state is ConnectionState.CONNECTED for c in (alice, bob))
-            )
+        async with alice_through_a_flaky_link() as (proxy, alice, seen, heard):
+            proxy.cut_before_down = eat_ack
             message = alice.send("through a bad link", "")
             await until(lambda: eaten == MAX_DROPS, timeout=20, what="three acks eaten")
             await until(
@@ -174,11 +189,6 @@ def test_a_link_that_breaks_as_the_ack_comes_back_fails_nothing_the_server_has()
             assert not any(isinstance(n, MessageDropsConnection) for n in seen.notices)
             await until(lambda: "through a bad link" in heard.texts(Kind.OTHER))
             assert heard.texts(Kind.OTHER).count("through a bad link") == 1
-        finally:
-            await alice.close()
-            await bob.close()
-            await proxy.stop()
-            await server.stop()
 
     run_checked(scenario())
 
@@ -191,18 +201,12 @@ def test_reconnecting_buys_no_burst_the_server_would_refuse() -> None:
     those lines were marked failed (CI16's flaky-link run: 49 of 1,000)."""
 
     async def scenario() -> None:
-        server = ChatServer(limits=Limits(rate=20, burst=10))
-        port = await server.start("127.0.0.1", 0)
-        proxy = FlakyProxy(port)
-        await proxy.start()
-        alice, seen = make_client("alice")
-        bob, heard = make_client("bob")
-        try:
-            alice.connect_to(server_target(f"http://127.0.0.1:{proxy.port}"))
-            bob.connect_to(server_target(f"http://127.0.0.1:{port}"))
-            await until(
-                lambda: all(c.status.state is ConnectionState.CONNECTED for c in (alice, bob))
-            )
+        async with alice_through_a_flaky_link(Limits(rate=20, burst=10)) as (
+            proxy,
+            alice,
+            seen,
+            heard,
+        ):
             await until(lambda: alice.info.ready.is_set(), what="the server's rate")
             lines = [f"line {i:02d}" for i in range(60)]
             sent = [alice.send(text, "") for text in lines]
@@ -225,10 +229,5 @@ def test_reconnecting_buys_no_burst_the_server_would_refuse() -> None:
             assert failed == []
             await until(lambda: len(heard.texts(Kind.OTHER)) >= len(lines), timeout=10)
             assert heard.texts(Kind.OTHER) == lines
-        finally:
-            await alice.close()
-            await bob.close()
-            await proxy.stop()
-            await server.stop()
 
     run_checked(scenario())

@@ -334,19 +334,18 @@ def _height(window: MainWindow, text: str) -> int:
     return window.message_list.visualRect(model.index(row)).height()
 
 
-def test_a_message_that_comes_works_out_only_its_own_lead(window: MainWindow, qtbot: Any) -> None:
-    """While following, each message that comes lays out the shown rows again:
-    what is above each of the other rows (a band, a header or none) is kept,
-    not worked out again from the line before (most of a layout's cost)."""
+def _rows_asked_while_following(window: MainWindow, qtbot: Any, role: Role) -> list[int]:
+    """The rows whose `role` went through Qt's data() while a full window
+    followed five messages that came, each shown before the next."""
     model = window.model
     model.append(others(0, message_model.WINDOW))
     settle()
     asked: list[int] = []
-    lead = int(Role.LEAD)
+    wanted = int(role)
     data = MessageModel.data
 
     def counting(self: MessageModel, index: Any, role: int = 0) -> object:
-        if role == lead:
+        if role == wanted:
             asked.append(index.row())
         return data(self, index, role)
 
@@ -355,6 +354,15 @@ def test_a_message_that_comes_works_out_only_its_own_lead(window: MainWindow, qt
         model.append(others(i, 1, "news {}"))
         model.trim_to_newest()
         qtbot.waitUntil(lambda i=i: _height(window, f"news {i}") > 0, timeout=WAIT)
+    return asked
+
+
+def test_a_message_that_comes_works_out_only_its_own_lead(window: MainWindow, qtbot: Any) -> None:
+    """While following, each message that comes lays out the shown rows again:
+    what is above each of the other rows (a band, a header or none) is kept,
+    not worked out again from the line before (most of a layout's cost)."""
+    model = window.model
+    asked = _rows_asked_while_following(window, qtbot, Role.LEAD)
     assert model.rowCount() == message_model.WINDOW
     assert 0 < len(asked) <= 10, asked  # the new row's, not the hundred others'
 
@@ -386,22 +394,7 @@ def test_the_rows_shown_are_read_without_a_round_trip_through_qt(
     Qt's data() for each was a third of a layout), and the rows it draws are
     still the conversation's, newest last."""
     model = window.model
-    model.append(others(0, message_model.WINDOW))
-    settle()
-    asked: list[int] = []
-    record = int(Role.MESSAGE)
-    data = MessageModel.data
-
-    def counting(self: MessageModel, index: Any, role: int = 0) -> object:
-        if role == record:
-            asked.append(index.row())
-        return data(self, index, role)
-
-    model.data = counting.__get__(model)  # type: ignore[method-assign]
-    for i in range(5):
-        model.append(others(i, 1, "news {}"))
-        model.trim_to_newest()
-        qtbot.waitUntil(lambda i=i: _height(window, f"news {i}") > 0, timeout=WAIT)
+    asked = _rows_asked_while_following(window, qtbot, Role.MESSAGE)
     assert asked == []
     last = model.index(model.rowCount() - 1)
     assert (

@@ -39,7 +39,7 @@ class FlakyProxy:
         self._links.update((writer, up_writer))
         pipes = [
             asyncio.ensure_future(self._pipe(reader, up_writer)),
-            asyncio.ensure_future(self._pipe(up_reader, writer, self.cut_before_down)),
+            asyncio.ensure_future(self._pipe(up_reader, writer, downward=True)),
         ]
         self._tasks.update(pipes)
         await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
@@ -56,10 +56,10 @@ class FlakyProxy:
         self,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
-        cut_before: Callable[[bytes], bool] = lambda data: False,
+        downward: bool = False,
     ) -> None:
         while data := await reader.read(65536):
-            if cut_before(data):
+            if downward and self.cut_before_down(data):  # read as it is now
                 self.cut()
                 return
             writer.write(data)
