@@ -33,25 +33,19 @@
 // time.monotonic_ns() on Linux. Exits when stdin ends. Loopback only.
 "use strict";
 
-const path = require("path");
 const readline = require("readline");
-const WebSocket = require(path.join(__dirname, "..", "tests", "interop", "node_modules", "ws"));
+const { interop, opt, has, out } = require("./_clients");
+const WebSocket = interop("ws");
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const urls = String(opt("--urls")).split(",");
 const count = Number(opt("--count", "1000"));
 const locals = String(opt("--local", "127.0.0.1")).split(",");
 const first = Number(opt("--first", "0"));
 const inflight = Number(opt("--inflight", "200"));
-const hasSender = args.includes("--sender");
-const catchup = args.includes("--catchup");
+const hasSender = has("--sender");
+const catchup = has("--catchup");
 
 const now = () => process.hrtime.bigint();
-const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 
 class Conn {
   constructor(index, url, local) {

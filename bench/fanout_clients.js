@@ -21,24 +21,15 @@
 // Uses tests/interop/node_modules. Loopback only.
 "use strict";
 
-const path = require("path");
 const readline = require("readline");
-const { io } = require(path.join(__dirname, "..", "tests", "interop", "node_modules", "socket.io-client"));
+const { interop, opt, out } = require("./_clients");
+const { io } = interop("socket.io-client");
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const urls = String(opt("--url")).split(",");
 const clients = Number(opt("--clients", "100"));
 const senderCount = Number(opt("--senders", "1"));
 const room = opt("--room", "bench");
 const STALL_MS = 10000;
-
-function out(obj) {
-  process.stdout.write(JSON.stringify(obj) + "\n");
-}
 
 function connect(name, url) {
   return new Promise((resolve, reject) => {

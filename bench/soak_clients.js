@@ -23,15 +23,10 @@
 // Uses tests/interop/node_modules. Loopback only.
 "use strict";
 
-const path = require("path");
 const readline = require("readline");
-const { io } = require(path.join(__dirname, "..", "tests", "interop", "node_modules", "socket.io-client"));
+const { interop, opt, out } = require("./_clients");
+const { io } = interop("socket.io-client");
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const url = String(opt("--url"));
 const firstRoom = Number(opt("--first-room", "0"));
 const roomCount = Number(opt("--rooms", "50"));
@@ -41,10 +36,6 @@ const size = Number(opt("--size", "100"));
 const addressBase = Number(opt("--address-base", "1"));
 const QUIET_MS = 20000;
 const BATCH = 20;
-
-function out(obj) {
-  process.stdout.write(JSON.stringify(obj) + "\n");
-}
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
