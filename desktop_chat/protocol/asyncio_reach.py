@@ -8,7 +8,9 @@
 - server/fanout.py asks whether a client's writer task is parked on its
   queue: `asyncio.Queue._getters` (`queue_has_parked_getter`);
   server/lean_socket.py's LeanQueue replaces an unbounded queue's
-  `_putters` and `_finished` (an Event's `_waiters`, `_value`) with lighter ones.
+  `_putters`, `_getters` and `_finished` (an Event's `_waiters`, `_value`)
+  with lighter ones, and its items' store through `_init`, `_put`, `_get`
+  (`_queue` made only while it holds any).
 
 `check()` fails at start when one of them is gone (asyncio is the standard
 library: there is no version range to hold, only the names to find).
@@ -51,8 +53,9 @@ def check() -> None:
             if not hasattr(timer, name):
                 raise _missing(f"TimerHandle.{name}")
         queue: asyncio.Queue[None] = asyncio.Queue()
-        if not hasattr(queue, "_getters"):
-            raise _missing("Queue._getters")
+        for name in ("_getters", "_putters", "_finished", "_queue", "_init", "_put", "_get"):
+            if not hasattr(queue, name):
+                raise _missing(f"Queue.{name}")
     finally:
         loop.close()
 

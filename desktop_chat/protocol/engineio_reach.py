@@ -15,7 +15,12 @@
   and `last_ping` (overridden: no task or timer per idle socket),
   `AsyncServer._trigger_event` and `create_queue` (overridden, to make each
   socket a LeanSocket as it connects), python-socketio's
-  `AsyncServer._engineio_server_class`.
+  `AsyncServer._engineio_server_class`;
+- server/fanout.py's DirectManager overrides python-socketio's
+  `basic_enter_room`, `basic_leave_room` and `basic_disconnect` (a
+  disconnect leaves only the client's rooms), and so keeps up the
+  manager's `rooms`, `callbacks`, `pending_connect` and
+  `pending_disconnect` as its own does.
 
 `check()` fails at start when the installed python-engineio is outside the
 range these were checked on or one of them is gone.
@@ -59,6 +64,15 @@ def check() -> None:
         require(hasattr(socket, name), DISTRIBUTION, f"AsyncSocket.{name}")
     for name in ("_trigger_event", "create_queue", "_service_task"):
         require(hasattr(server, name), DISTRIBUTION, f"AsyncServer.{name}")
+    import socketio
+
+    manager = socketio.AsyncManager()
+    for name in ("basic_enter_room", "basic_leave_room", "basic_disconnect"):
+        require(callable(getattr(manager, name, None)), "python-socketio", f"AsyncManager.{name}")
+    manager.set_server(socketio.AsyncServer())
+    manager.initialize()
+    for name in ("rooms", "callbacks", "pending_connect", "pending_disconnect"):
+        require(hasattr(manager, name), "python-socketio", f"AsyncManager.{name}")
 
 
 def driver(eio: Any, name: str) -> Any:
