@@ -346,13 +346,6 @@ def _grams(run: re.Match[str]) -> str:
     return f" {' '.join(chars)} {' '.join(map(str.__add__, chars, chars[1:]))} "
 
 
-def _query_grams(run: re.Match[str]) -> str:
-    chars = run.group()
-    if len(chars) == 1:
-        return f" {chars} "
-    return f" {' '.join(map(str.__add__, chars, chars[1:]))} "
-
-
 def fts_text(text: str) -> str:
     """What the index is given for a text: its first INDEXED_CHARS, every CJK
     character and every two neighbouring ones set apart as words. The same
