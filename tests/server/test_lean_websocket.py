@@ -12,6 +12,7 @@ import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import ClassVar
 
 import aiohttp
 import socketio
@@ -32,14 +33,20 @@ async def running(**options: object) -> AsyncIterator[tuple[ChatServer, int]]:
     try:
         yield server, port
     finally:
+        for raw in Raw.opened:  # also when the test failed half way (no leaks into the next)
+            raw.close()
+        Raw.opened.clear()
         await server.stop()
 
 
 class Raw:
     """A websocket client written by hand: every byte it sends is the test's."""
 
+    opened: ClassVar[list[Raw]] = []
+
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
+        Raw.opened.append(self)
 
     @classmethod
     async def handshake(
@@ -47,6 +54,7 @@ class Raw:
     ) -> tuple[Raw, int, dict[str, str], bytes]:
         """Connect and ask for the upgrade: the status, headers and body of the answer."""
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        raw = cls(reader, writer)
         key = key if key is not None else base64.b64encode(os.urandom(16)).decode()
         writer.write(
             (
@@ -68,7 +76,7 @@ class Raw:
         body = b""
         if status != 101:
             body = await asyncio.wait_for(reader.read(), 10)
-        return cls(reader, writer), status, headers, body
+        return raw, status, headers, body
 
     def send(self, opcode: int, payload: bytes, *, final: bool = True) -> None:
         """One masked frame, as a client must send it."""
@@ -114,7 +122,8 @@ class Raw:
             pass
 
     def close(self) -> None:
-        self.writer.close()
+        if not self.writer.is_closing():
+            self.writer.close()
 
 
 def test_a_websocket_client_is_served_by_the_lean_path_and_not_by_aiohttp() -> None:
@@ -293,13 +302,17 @@ def test_stopping_the_server_closes_lean_connections() -> None:
         server = ChatServer()
         port = await server.start("127.0.0.1", 0)
         raw, _, _, _ = await Raw.handshake(port)
-        await raw.connected()
-        await until(lambda: server.client_count == 1, what="the client")
-        await asyncio.wait_for(server.stop(), 10)
-        # The connection ends (whatever the engine managed to say first).
-        while await asyncio.wait_for(raw.reader.read(65536), 10):
-            pass
-        assert server.lean is not None and not server.lean.connections
-        raw.close()
+        try:
+            await raw.connected()
+            await until(lambda: server.client_count == 1, what="the client")
+            await asyncio.wait_for(server.stop(), 10)
+            # Closed by the time stop returns, not left to its close handshake's timeout.
+            assert server.lean is not None and not server.lean.connections
+            while await asyncio.wait_for(raw.reader.read(65536), 10):
+                pass
+        finally:
+            raw.close()
+            Raw.opened.clear()
+            await server.stop()
 
     run_checked(scenario())
