@@ -397,8 +397,11 @@ class LeanConnection(asyncio.Protocol):
 
     # ---- the engine's websocket driver: serve, wait, send, close --------------
 
-    async def serve(self, handler: Any, environ: dict[str, Any]) -> None:
-        """Accept the websocket and run the engine's handler on it until it ends."""
+    def serve(self, handler: Any, environ: dict[str, Any]) -> None:
+        """Accept the websocket and start the engine's handler on it, in a task
+        of its own: the engine's handshake (`handle_request` and the calls
+        under it, ~1.8 KB of coroutine frames) returns now instead of waiting
+        for the websocket's end, as python-engineio's own drivers make it."""
         transport = self.transport
         if self._state != _HANDSHAKE or transport is None or transport.is_closing():
             return
@@ -423,7 +426,14 @@ class LeanConnection(asyncio.Protocol):
             transport.resume_reading()
         if early:
             self._frames(early)
+        self._task = asyncio.ensure_future(self._run(handler, socket))
+
+    async def _run(self, handler: Any, socket: Any) -> None:
         await handler(self)
+        # What python-engineio's _handle_connect does once a websocket ends.
+        sockets = self.ctx.eio.sockets
+        if socket is not None and socket.closed and sockets.get(socket.sid) is socket:
+            del sockets[socket.sid]
 
     async def wait(self) -> Any:
         """The next message (str or bytes); OSError once the websocket has ended."""
@@ -624,5 +634,5 @@ class _Dispatch:
     async def __call__(self, environ: dict[str, Any]) -> Any:
         lean = environ.get(LEAN)
         if isinstance(lean, LeanConnection):
-            return await lean.serve(self.handler, environ)
+            return lean.serve(self.handler, environ)
         return await self.driver(self.handler, self.server)(environ)
