@@ -472,7 +472,7 @@ class LeanConnection(asyncio.Protocol):
         if flush is not None:
             flush(transport)  # frames fan-out gathered for it go first
         if isinstance(message, str):
-            transport.write(frame(0x1, message.encode("utf-8", "surrogatepass")))
+            transport.write(frame(0x1, message.encode("utf-8")))
         else:
             transport.write(frame(0x2, message))
         if self._drain is not None:
@@ -487,8 +487,9 @@ class LeanConnection(asyncio.Protocol):
         if self._state in (_CLOSING, _CLOSED) or transport is None:
             return
         self._state = _CLOSING
-        self._wake(_GONE)
-        self._pending = None
+        self._wake(
+            _GONE
+        )  # (read messages still waiting are still the engine's, as aiohttp's queue)
         self._frag = None
         if not transport.is_closing():
             transport.write(frame(0x8, code.to_bytes(2, "big")))

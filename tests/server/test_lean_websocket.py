@@ -316,3 +316,23 @@ def test_stopping_the_server_closes_lean_connections() -> None:
             await server.stop()
 
     run_checked(scenario())
+
+
+def test_messages_sent_just_before_the_clients_close_frame_are_still_taken() -> None:
+    async def scenario() -> None:
+        async with running() as (server, port):
+            raw, _, _, _ = await Raw.handshake(port)
+            await raw.connected()
+            await until(lambda: server.client_count == 1, what="the client")
+            # Three messages and the close frame in one write: read together.
+            for n in range(3):
+                raw.send(0x1, f'42["send-message","last words {n}"]'.encode())
+            raw.send(0x8, (1000).to_bytes(2, "big"))
+            await until(lambda: server.client_count == 0, what="the client gone")
+            await until(
+                lambda: len(server.history.page("", 0, "", 10)) == 3, what="all three stored"
+            )
+            texts = [stored.text for stored in server.history.page("", 0, "", 10)]
+            assert texts == ["last words 0", "last words 1", "last words 2"]
+
+    run_checked(scenario())
