@@ -487,9 +487,8 @@ class LeanConnection(asyncio.Protocol):
         if self._state in (_CLOSING, _CLOSED) or transport is None:
             return
         self._state = _CLOSING
-        self._wake(
-            _GONE
-        )  # (read messages still waiting are still the engine's, as aiohttp's queue)
+        # Messages read and not yet taken stay the engine's, as in aiohttp's queue.
+        self._wake(_GONE)
         self._frag = None
         if not transport.is_closing():
             transport.write(frame(0x8, code.to_bytes(2, "big")))
