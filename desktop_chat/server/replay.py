@@ -132,17 +132,19 @@ class Budgets:
         return await self._delay(*self._kinds("", ip)[1])
 
     async def charge(self, client: str, ip: str, cost: float) -> None:
-        now = time.monotonic()
-        for key, rate, capacity in self._kinds(client, ip):
-            if self.shared is not None:
-                try:
-                    await self.shared.charge(f"replay:{key}", rate, capacity, cost)
-                    continue
-                except Exception as exc:
-                    log.warning("replay budgets: Redis did not answer (%s)", exc)
-            bucket = self._bucket(key, rate, capacity)
-            bucket.refill(now)
-            bucket.tokens -= cost
+        # Both at once: on Redis, one round trip (ScriptQueue sends them together).
+        await asyncio.gather(*(self._charge(*kind, cost) for kind in self._kinds(client, ip)))
+
+    async def _charge(self, key: str, rate: float, capacity: float, cost: float) -> None:
+        if self.shared is not None:
+            try:
+                await self.shared.charge(f"replay:{key}", rate, capacity, cost)
+                return
+            except Exception as exc:
+                log.warning("replay budgets: Redis did not answer (%s)", exc)
+        bucket = self._bucket(key, rate, capacity)
+        bucket.refill(time.monotonic())
+        bucket.tokens -= cost
 
     def prune(self) -> None:
         now = time.monotonic()
@@ -356,29 +358,33 @@ class Replays:
                     self.waiting.discard((sid, room))
                 continue
             try:
-                async with self._turn(ip, (sid, room), payer) as line, self.lock:
-                    # Everything asked of the store comes before anything is
-                    # sent, so that a store out of reach (Redis down) leaves
-                    # this page unsent, to be tried again as it was.
-                    gone = await self.store.trimmed_through(room)
-                    if gone > cursor:
-                        trimmed = True
-                        cursor = gone
-                    through = await self.delivered()
-                    rows = await self.store.page(
-                        room, cursor, through, client, self.limits.page_messages
-                    )
-                    page, cost = _cut(rows, self.limits.page_bytes)
-                    last = len(page) == len(rows) < self.limits.page_messages
-                    done = await self._done(room, since, through, trimmed) if last else None
-                    for stored in page:
-                        await self.sio.emit(*relayed(stored), to=sid)
-                    if page:
-                        cursor = page[-1].offset
-                    if done is not None:
-                        await self._subscribe(sid, room)
-                        await self.sio.emit("replay-done", done, to=sid)
-                    # Charged before the turn passes on: the next sees the debt.
+                async with self._turn(ip, (sid, room), payer) as line:
+                    async with self.lock:
+                        # Everything asked of the store comes before anything
+                        # is sent, so that a store out of reach (Redis down)
+                        # leaves this page unsent, to be tried again as it was.
+                        # One read: on Redis one round trip (issue #23).
+                        through = await self.delivered()
+                        read = await self.store.replay_page(
+                            room, cursor, through, client, self.limits.page_messages
+                        )
+                        if read.gone > cursor:
+                            trimmed = True
+                            cursor = read.gone
+                        page, cost = _cut(read.rows, self.limits.page_bytes)
+                        last = len(page) == len(read.rows) < self.limits.page_messages
+                        done = None
+                        if last:
+                            done = await self._done(room, since, through, trimmed, read.epoch)
+                        for stored in page:
+                            await self.sio.emit(*relayed(stored), to=sid)
+                        if page:
+                            cursor = page[-1].offset
+                        if done is not None:
+                            await self._subscribe(sid, room)
+                            await self.sio.emit("replay-done", done, to=sid)
+                    # Charged before the turn passes on (the next sees the
+                    # debt), but after the relay lock: nothing it guards.
                     await self.budgets.charge(payer, ip, cost)
                     line.sent[payer] = line.sent.get(payer, 0.0) + cost
             except StoreUnavailable as exc:
@@ -395,14 +401,12 @@ class Replays:
         else:
             self.behind_lobby.discard(sid)
 
-    async def _done(self, room: str, since: int, through: int, trimmed: bool) -> dict[str, object]:
-        """What the client is told at the end of a replay (docs/protocol.md)."""
-        info: dict[str, object] = {
-            "room": room,
-            "since": since,
-            "offset": through,
-            "epoch": await self.store.epoch(),
-        }
+    async def _done(
+        self, room: str, since: int, through: int, trimmed: bool, epoch: str
+    ) -> dict[str, object]:
+        """What the client is told at the end of a replay (docs/protocol.md);
+        `epoch`: the store's, as the last page was read."""
+        info: dict[str, object] = {"room": room, "since": since, "offset": through, "epoch": epoch}
         if trimmed:
             oldest = await self.store.oldest_kept(room)
             info["trimmed"] = True

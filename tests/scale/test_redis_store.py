@@ -65,6 +65,35 @@ def test_catch_ups_of_one_range_at_once_each_leave_out_only_their_own_messages(
     run_checked(scenario())
 
 
+def test_a_redis_that_lost_everything_is_read_afresh_not_from_a_shared_read(
+    redis_process: RedisProcess,
+) -> None:
+    """A storm's page reads are shared for a second (RedisStore._chunk). A
+    Redis without persistence that restarts counts offsets from 1 again: the
+    same range asked of the new store, once its epoch has been seen (each
+    welcome reads it), must be the new store's messages, not the old one's."""
+
+    async def scenario() -> None:
+        store = RedisStore(redis_process.url)
+        try:
+            for n in range(3):
+                await store.add(f"old{n}", "r", "alice", "alice", f"old {n}", "sid")
+            epoch = await store.epoch()
+            old = await store.page("r", 0, 3, "nobody", 50)
+            assert [s.text for s in old] == ["old 0", "old 1", "old 2"]
+            await store.redis.flushall()  # restarted empty
+            assert await store.epoch() != epoch
+            for n in range(3):
+                await store.add(f"new{n}", "r", "bob", "bob", f"new {n}", "sid")
+            assert await store.last_offset() == 3
+            new = await store.page("r", 0, 3, "nobody", 50)
+            assert [s.text for s in new] == ["new 0", "new 1", "new 2"]
+        finally:
+            await store.close()
+
+    run_checked(scenario())
+
+
 def test_text_comes_back_as_sent_and_a_repeat_is_answered_with_the_first(
     redis_process: RedisProcess,
 ) -> None:
