@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import json
 import logging
 import time
@@ -164,21 +166,52 @@ class _Line:
     Whoever's wait happened to end first used to take it, page after page
     of a big history, and a small catch-up beside 80 of them never
     finished (issue #22). Now one page at a time goes to the waiting
-    client (key) sent the fewest bytes lately: a small catch-up is served
-    within a few pages of the big ones.
+    client (key) sent the fewest bytes lately, the longest waiting of those
+    first: a small catch-up is served within a few pages of the big ones.
+
+    The next is found in a heap, not by a look at every waiting one (a
+    storm's line held thousands: O(W) a page, issue #23). A heap entry keeps
+    what its client had been sent when it joined; that only grows, so a top
+    entry behind the times is put back with the client's bytes now until
+    the top is current, and entries of replays that left are dropped there.
     """
 
     def __init__(self) -> None:
         self.waiting: dict[tuple[str, str], tuple[str, asyncio.Future[None]]] = {}
         self.busy = False
         self.sent: dict[str, float] = {}  # client key -> bytes sent while the line existed
+        self._heap: list[tuple[float, int, tuple[str, str], asyncio.Future[None]]] = []
+        self._joined = itertools.count()
+
+    def join(self, who: tuple[str, str], client: str, ticket: asyncio.Future[None]) -> None:
+        """`who` (paid for by `client`) waits for `ticket` to be set: its turn."""
+        self.waiting[who] = (client, ticket)
+        heapq.heappush(self._heap, (self.sent.get(client, 0.0), next(self._joined), who, ticket))
+        if len(self._heap) > 2 * len(self.waiting) + 64:  # many left: start afresh
+            self._heap = [e for e in self._heap if self._still(e[2], e[3])]
+            heapq.heapify(self._heap)
+
+    def _still(self, who: tuple[str, str], ticket: asyncio.Future[None]) -> bool:
+        waiting = self.waiting.get(who)
+        return waiting is not None and waiting[1] is ticket
 
     def wake(self) -> None:
-        if self.busy or not self.waiting:
+        if self.busy:
             return
-        who = min(self.waiting, key=lambda w: self.sent.get(self.waiting[w][0], 0.0))
-        self.busy = True
-        self.waiting.pop(who)[1].set_result(None)
+        heap = self._heap
+        while heap:
+            sent, joined, who, ticket = heap[0]
+            if not self._still(who, ticket):
+                heapq.heappop(heap)  # it left, or waits again under a later entry
+                continue
+            now = self.sent.get(self.waiting[who][0], 0.0)
+            if now != sent:
+                heapq.heapreplace(heap, (now, joined, who, ticket))
+                continue
+            heapq.heappop(heap)
+            self.busy = True
+            self.waiting.pop(who)[1].set_result(None)
+            return
 
 
 def meta(stored: Stored, sender_sid: str = "") -> dict[str, object]:
@@ -260,7 +293,7 @@ class Replays:
         if line is None:
             line = self._lines[ip] = _Line()
         ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        line.waiting[who] = (client, ticket)
+        line.join(who, client, ticket)
         line.wake()
         try:
             if not ticket.done():
