@@ -478,10 +478,8 @@ class RedisStore:
             del self._chunks[key]
 
     def _saw_epoch(self, epoch: str) -> None:
-        """The store's epoch as just read: another one drops the shared reads."""
-        if epoch != self._epoch_seen:
-            self._epoch_seen = epoch
-            self._chunks = {key: read for key, read in self._chunks.items() if key[0] == epoch}
+        """The store's epoch as just read: the shared reads of another go unused."""
+        self._epoch_seen = epoch
 
     async def _read_chunk(self, room: str, after: int, through: int, limit: int) -> Chunk:
         keys: list[str | bytes] = [self.epoch_key, self.trimmed_key, self._index(room), self.stream]
