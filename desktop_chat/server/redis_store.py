@@ -86,7 +86,7 @@ Entries = list[tuple[bytes, dict[bytes, bytes]]]
 # the room's index read (None: nothing), and the entries still kept, each
 # with its sender's client key.
 Chunk = tuple[str, int, int | None, list[tuple[bytes | None, Stored]]]
-ChunkKey = tuple[str, str, int, int, int]  # epoch, room, after, through, limit
+ChunkKey = tuple[str, str, int, int, int, bool]  # epoch, room, after, through, limit, skip
 # How long a page's read serves the replays that ask for the same (RedisStore._chunk).
 CHUNK_SECONDS = 1.0
 
@@ -434,35 +434,45 @@ class RedisStore:
     async def page(
         self, room: str, after: int, through: int, exclude_client: str, limit: int
     ) -> list[Stored]:
-        return (await self.replay_page(room, after, through, exclude_client, limit)).rows
+        return (await self._page_read(room, after, through, exclude_client, limit, False)).rows
 
     async def replay_page(
         self, room: str, after: int, through: int, exclude_client: str, limit: int
     ) -> Page:
+        return await self._page_read(room, after, through, exclude_client, limit, True)
+
+    async def _page_read(
+        self, room: str, after: int, through: int, exclude_client: str, limit: int, skip: bool
+    ) -> Page:
         found: list[Stored] = []
         exclude = _bytes(exclude_client)
         # Shielded: a replay cancelled meanwhile must not cancel the others' read.
-        epoch, gone, last, chunk = await asyncio.shield(self._chunk(room, after, through, limit))
+        read = self._chunk(room, after, through, limit, skip)
+        epoch, gone, last, chunk = await asyncio.shield(read)
         while True:
             found.extend(stored for sender, stored in chunk if sender != exclude)
             if last is None or last >= through or len(found) >= limit:
                 break
-            _, trimmed, last, chunk = await asyncio.shield(self._chunk(room, last, through, limit))
+            read = self._chunk(room, last, through, limit, skip)
+            _, trimmed, last, chunk = await asyncio.shield(read)
             gone = max(gone, trimmed)
         return Page(found[:limit], gone, epoch)
 
-    def _chunk(self, room: str, after: int, through: int, limit: int) -> asyncio.Future[Chunk]:
+    def _chunk(
+        self, room: str, after: int, through: int, limit: int, skip: bool
+    ) -> asyncio.Future[Chunk]:
         """Up to `limit` entries of `room` in (after, through], each with its
         sender's client key: one read for every replay that asks for the same
-        within CHUNK_SECONDS. In a reconnect storm thousands of clients ask
+        within CHUNK_SECONDS (`skip`: from after the room's trimmed point if
+        that is later). In a reconnect storm thousands of clients ask
         for the same few messages; each used to read them for itself. Keyed
         by the epoch last seen: once a Redis that lost everything has been
         seen (each welcome reads the epoch), no read of the old store serves."""
-        key = (self._epoch_seen, room, after, through, limit)
+        key = (self._epoch_seen, room, after, through, limit, skip)
         read = self._chunks.get(key)
         if read is None:
             read = self._chunks[key] = asyncio.ensure_future(
-                self._read_chunk(room, after, through, limit)
+                self._read_chunk(room, after, through, limit, skip)
             )
             read.add_done_callback(lambda done: self._chunk_done(key, done))
         return read
@@ -481,9 +491,11 @@ class RedisStore:
         """The store's epoch as just read: the shared reads of another go unused."""
         self._epoch_seen = epoch
 
-    async def _read_chunk(self, room: str, after: int, through: int, limit: int) -> Chunk:
+    async def _read_chunk(
+        self, room: str, after: int, through: int, limit: int, skip: bool
+    ) -> Chunk:
         keys: list[str | bytes] = [self.epoch_key, self.trimmed_key, self._index(room), self.stream]
-        args: list[Any] = [secrets.token_hex(8), _bytes(room), after, through, limit]
+        args: list[Any] = [secrets.token_hex(8), _bytes(room), after, through, limit, int(skip)]
         reply = await self._held(lambda: self._page(keys=keys, args=args))
         epoch = cast(bytes, reply[0]).decode()
         self._saw_epoch(epoch)
