@@ -38,9 +38,8 @@ class Shared(Protocol):
         """Seconds until `key`'s bucket, which may be in debt, is above zero."""
         ...
 
-    async def charge(self, key: str, rate: float, burst: float, cost: float) -> float:
-        """Take `cost` tokens from `key`'s bucket, going into debt if need be;
-        then what `delay` would say (so that the next page need not ask)."""
+    async def charge(self, key: str, rate: float, burst: float, cost: float) -> None:
+        """Take `cost` tokens from `key`'s bucket, going into debt if need be."""
         ...
 
 

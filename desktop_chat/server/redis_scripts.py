@@ -207,8 +207,7 @@ return deleted
 # tolerance. KEYS: the meter. ARGV: mode ("take", "delay" or "charge"),
 # microseconds per token, tolerance in microseconds (burst times that), cost in tokens.
 # take: 1 and one token taken, or 0 and nothing changed; delay: microseconds until
-# the bucket is above zero (0: now); charge: takes the cost, into debt if need be, and
-# answers as delay would after it.
+# the bucket is above zero (0: now); charge: takes the cost, into debt if need be.
 METER = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
@@ -223,9 +222,7 @@ end
 local new = tat + tonumber(ARGV[4]) * interval
 if ARGV[1] == 'take' and new - now > tolerance then return 0 end
 redis.call('SET', KEYS[1], string.format('%.0f', new), 'PX', math.ceil((new - now) / 1000) + 1000)
-if ARGV[1] == 'take' then return 1 end
-if new - now < tolerance then return 0 end
-return math.ceil(new - now - tolerance + interval)
+return 1
 """
 
 # A replay's page (server/replay.py) with what it is told with, in one round trip: a

@@ -268,8 +268,8 @@ class RedisMeters:
     async def delay(self, key: str, rate: float, burst: float) -> float:
         return await self._call("delay", key, rate, burst, 0.0) / 1_000_000
 
-    async def charge(self, key: str, rate: float, burst: float, cost: float) -> float:
-        return await self._call("charge", key, rate, burst, cost) / 1_000_000
+    async def charge(self, key: str, rate: float, burst: float, cost: float) -> None:
+        await self._call("charge", key, rate, burst, cost)
 
 
 class RedisStore:

@@ -50,10 +50,6 @@ MESSAGE_OVERHEAD = 200
 # up a key per connection leaves one behind each time).
 MAX_BUDGETS = 10_000
 STORE_RETRY_SECONDS = 1.0
-# How long what a charge answered stands for a budget's delay (Budgets.charge):
-# meanwhile other processes may charge the same budget, as they may between
-# a read of the delay and the page it lets through.
-KNOWN_SECONDS = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,25 +133,20 @@ class Budgets:
     async def address_delay(self, ip: str) -> float:
         return await self._delay(*self._kinds("", ip)[1])
 
-    async def charge(self, client: str, ip: str, cost: float) -> tuple[float, float]:
-        """Charge both budgets; then what `client_delay` and `address_delay`
-        would say, so that the next page need not ask (issue #23)."""
+    async def charge(self, client: str, ip: str, cost: float) -> None:
         # Both at once: on Redis, one round trip (ScriptQueue sends them together).
-        mine, address = await asyncio.gather(
-            *(self._charge(*kind, cost) for kind in self._kinds(client, ip))
-        )
-        return mine, address
+        await asyncio.gather(*(self._charge(*kind, cost) for kind in self._kinds(client, ip)))
 
-    async def _charge(self, key: str, rate: float, capacity: float, cost: float) -> float:
+    async def _charge(self, key: str, rate: float, capacity: float, cost: float) -> None:
         if self.shared is not None:
             try:
-                return await self.shared.charge(f"replay:{key}", rate, capacity, cost)
+                await self.shared.charge(f"replay:{key}", rate, capacity, cost)
+                return
             except Exception as exc:
                 log.warning("replay budgets: Redis did not answer (%s)", exc)
         bucket = self._bucket(key, rate, capacity)
         bucket.refill(time.monotonic())
         bucket.tokens -= cost
-        return bucket.delay(time.monotonic())
 
     def prune(self) -> None:
         now = time.monotonic()
@@ -191,8 +182,6 @@ class _Line:
         self.sent: dict[str, float] = {}  # client key -> bytes sent while the line existed
         self._heap: list[tuple[float, int, tuple[str, str], asyncio.Future[None]]] = []
         self._joined = itertools.count()
-        # The address's delay as the last page's charge answered, and when.
-        self.charged: tuple[float, float] = (-KNOWN_SECONDS, 0.0)
 
     def join(self, who: tuple[str, str], client: str, ticket: asyncio.Future[None]) -> None:
         """`who` (paid for by `client`) waits for `ticket` to be set: its turn."""
@@ -313,18 +302,12 @@ class Replays:
                     await ticket
                 finally:
                     self.waiting.discard(who)
-            # What the last page's charge answered, when fresh, else asked:
-            # one round trip less a page in a line that is all round trips.
-            delay = _known(line.charged)
-            if delay is None:
-                delay = await self.budgets.address_delay(ip)
-            while delay > 0:
+            while (delay := await self.budgets.address_delay(ip)) > 0:
                 self.waiting.add(who)
                 try:
                     await asyncio.sleep(delay)
                 finally:
                     self.waiting.discard(who)
-                delay = await self.budgets.address_delay(ip)
             yield line
         finally:
             line.waiting.pop(who, None)
@@ -396,13 +379,10 @@ class Replays:
     async def _run(self, sid: str, client: str, ip: str, room: str, since: int, payer: str) -> None:
         cursor = since
         trimmed = False
-        charged = (-KNOWN_SECONDS, 0.0)  # the client's delay as the last charge answered
         while True:
             if not await self._drained(sid):
                 return
-            delay = _known(charged)
-            if delay is None:
-                delay = await self.budgets.client_delay(payer)
+            delay = await self.budgets.client_delay(payer)
             if delay > 0:
                 self.waiting.add((sid, room))
                 try:
@@ -438,9 +418,7 @@ class Replays:
                             await self.sio.emit("replay-done", done, to=sid)
                     # Charged before the turn passes on (the next sees the
                     # debt), but after the relay lock: nothing it guards.
-                    mine, address = await self.budgets.charge(payer, ip, cost)
-                    now = time.monotonic()
-                    charged, line.charged = (now, mine), (now, address)
+                    await self.budgets.charge(payer, ip, cost)
                     line.sent[payer] = line.sent.get(payer, 0.0) + cost
             except StoreUnavailable as exc:
                 log.warning("replay to %s of %r waits for the store (%s)", sid, room, exc)
@@ -467,13 +445,6 @@ class Replays:
             info["trimmed"] = True
             info["oldest"] = oldest if oldest is not None else info["offset"]
         return info
-
-
-def _known(charged: tuple[float, float]) -> float | None:
-    """A delay (when, seconds) a charge answered, as of now; None once stale."""
-    stamp, delay = charged
-    age = time.monotonic() - stamp
-    return None if age > KNOWN_SECONDS else max(0.0, delay - age)
 
 
 def _cut(rows: list[Stored], page_bytes: int) -> tuple[list[Stored], float]:

@@ -85,28 +85,3 @@ def test_replay_budgets_are_shared_through_redis(redis_process: RedisProcess) ->
                 await store.close()
 
     run_checked(scenario())
-
-
-def test_a_charge_answers_the_delay_a_read_would_give(redis_process: RedisProcess) -> None:
-    """A replay's next page, and the next replay in its address's line, wait
-    what the last charge answered instead of asking Redis again (issue #23):
-    that must be the delay a read gives, on Redis and in the process alike."""
-    limits = ReplayLimits(
-        client_burst=1000, client_rate=1000, address_burst=5000, address_rate=1000
-    )
-
-    async def scenario() -> None:
-        store = RedisStore(redis_process.url, prefix="answers")
-        try:
-            for budgets in (Budgets(limits, store.meters), Budgets(limits)):
-                assert await budgets.charge("k", "10.0.0.1", 500) == (0.0, 0.0)
-                mine, address = await budgets.charge("k", "10.0.0.1", 1000)  # 500 owed
-                assert 0.4 < mine < 0.6 and address == 0.0
-                assert abs(mine - await budgets.client_delay("k")) < 0.05
-                _, address = await budgets.charge("k2", "10.0.0.1", 4000)  # the address owes
-                assert 0.4 < address < 0.6
-                assert abs(address - await budgets.address_delay("10.0.0.1")) < 0.05
-        finally:
-            await store.close()
-
-    run_checked(scenario())
