@@ -427,9 +427,7 @@ class Replays:
                             await self._subscribe(sid, room)
                             await self.sio.emit("replay-done", done, to=sid)
                     # Charged before the turn passes on (the next sees the
-                    # debt; of the few out at once while none is owed, the
-                    # next after them), but after the relay lock: nothing
-                    # it guards.
+                    # debt), but after the relay lock: nothing it guards.
                     await self.budgets.charge(payer, ip, cost)
                     line.sent[payer] = line.sent.get(payer, 0.0) + cost
             except StoreUnavailable as exc:
