@@ -50,10 +50,6 @@ MESSAGE_OVERHEAD = 200
 # up a key per connection leaves one behind each time).
 MAX_BUDGETS = 10_000
 STORE_RETRY_SECONDS = 1.0
-# Turns of one address's line out at once while its budget is not owed
-# (`_Line`): one at a time, a storm's line of 780 clients a process waited
-# for 780 pages one after another, each a round trip or two (issue #23).
-TURNS_AT_ONCE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,11 +165,9 @@ class _Line:
     Behind NAT or a proxy many clients share an address, and so its budget.
     Whoever's wait happened to end first used to take it, page after page
     of a big history, and a small catch-up beside 80 of them never
-    finished (issue #22). Now the next page goes to the waiting client
-    (key) sent the fewest bytes lately, the longest waiting of those
+    finished (issue #22). Now one page at a time goes to the waiting
+    client (key) sent the fewest bytes lately, the longest waiting of those
     first: a small catch-up is served within a few pages of the big ones.
-    One page at a time while the address's budget is owed; while it is
-    not, TURNS_AT_ONCE (a storm's thousands of small catch-ups).
 
     The next is found in a heap, not by a look at every waiting one (a
     storm's line held thousands: O(W) a page, issue #23). A heap entry keeps
@@ -184,10 +178,7 @@ class _Line:
 
     def __init__(self) -> None:
         self.waiting: dict[tuple[str, str], tuple[str, asyncio.Future[None]]] = {}
-        self.busy = 0  # turns out
-        # Whether the address's budget was above zero at the last look: then
-        # TURNS_AT_ONCE turns go out at once, else one.
-        self.free = False
+        self.busy = False
         self.sent: dict[str, float] = {}  # client key -> bytes sent while the line existed
         self._heap: list[tuple[float, int, tuple[str, str], asyncio.Future[None]]] = []
         self._joined = itertools.count()
@@ -205,19 +196,22 @@ class _Line:
         return waiting is not None and waiting[1] is ticket
 
     def wake(self) -> None:
+        if self.busy:
+            return
         heap = self._heap
-        while heap and self.busy < (TURNS_AT_ONCE if self.free else 1):
+        while heap:
             sent, joined, who, ticket = heap[0]
-            if not self._still(who, ticket) or ticket.done():
-                heapq.heappop(heap)  # it left (or is leaving), or waits under a later entry
+            if not self._still(who, ticket):
+                heapq.heappop(heap)  # it left, or waits again under a later entry
                 continue
             now = self.sent.get(self.waiting[who][0], 0.0)
             if now != sent:
                 heapq.heapreplace(heap, (now, joined, who, ticket))
                 continue
             heapq.heappop(heap)
-            self.busy += 1
+            self.busy = True
             self.waiting.pop(who)[1].set_result(None)
+            return
 
 
 def meta(stored: Stored, sender_sid: str = "") -> dict[str, object]:
@@ -309,20 +303,16 @@ class Replays:
                 finally:
                     self.waiting.discard(who)
             while (delay := await self.budgets.address_delay(ip)) > 0:
-                line.free = False
                 self.waiting.add(who)
                 try:
                     await asyncio.sleep(delay)
                 finally:
                     self.waiting.discard(who)
-            if not line.free:
-                line.free = True
-                line.wake()  # more turns at once
             yield line
         finally:
             line.waiting.pop(who, None)
-            if ticket.done() and not ticket.cancelled():  # its turn ends: the next's
-                line.busy -= 1
+            if ticket.done():  # this client had the turn: the next one's now
+                line.busy = False
             line.wake()
             if not line.waiting and not line.busy and self._lines.get(ip) is line:
                 del self._lines[ip]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import random
 
-from desktop_chat.server.replay import TURNS_AT_ONCE, _Line
+from desktop_chat.server.replay import _Line
 
 Who = tuple[str, str]
 
@@ -61,7 +61,7 @@ def served_order(line: _Line | LookAtEveryone, seed: int) -> list[Who]:
                 client = payers[turn]
                 cost = rng.choice([0.0, 200.0, 200.0, 1200.0])  # ties are common
                 line.sent[client] = line.sent.get(client, 0.0) + cost
-                line.busy -= 1
+                line.busy = False
                 turn = None
                 line.wake()
             for who, ticket in list(tickets.items()):
@@ -80,38 +80,3 @@ def test_the_heap_serves_in_the_order_the_look_at_everyone_did() -> None:
         old = served_order(LookAtEveryone(), seed)
         assert len(old) > 500
         assert served_order(_Line(), seed) == old
-
-
-def test_while_the_address_owes_nothing_several_turns_go_out_at_once_in_order() -> None:
-    """A storm's thousands of small catch-ups behind one address waited for
-    each other's pages one by one (issue #23); while the address's budget is
-    not owed, TURNS_AT_ONCE go out, still the least served first. Owed: one."""
-    loop = asyncio.new_event_loop()
-    try:
-        line = _Line()
-        line.sent = {"big": 5000.0}
-        tickets: list[asyncio.Future[None]] = []
-        for n in range(20):
-            tickets.append(loop.create_future())
-            line.join((f"sid-{n}", ""), "big" if n < 10 else f"small-{n}", tickets[-1])
-        line.wake()
-
-        def out() -> list[int]:
-            return [n for n, t in enumerate(tickets) if t.done()]
-
-        assert out() == [10]  # not known to owe nothing yet: one, the least served
-        line.free = True  # what that turn found
-        line.wake()
-        assert out() == list(range(10, 10 + TURNS_AT_ONCE))
-        line.busy -= 1  # one turn ends: the next least served
-        line.wake()
-        assert out() == list(range(10, 11 + TURNS_AT_ONCE))
-        line.free = False  # the address owes: one at a time again
-        line.busy -= 1
-        line.wake()
-        assert len(out()) == TURNS_AT_ONCE + 1
-        line.busy = 0
-        line.wake()
-        assert out() == [*range(10, 12 + TURNS_AT_ONCE)]
-    finally:
-        loop.close()
