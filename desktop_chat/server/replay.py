@@ -201,8 +201,11 @@ class _Line:
         heap = self._heap
         while heap:
             sent, joined, who, ticket = heap[0]
-            if not self._still(who, ticket):
-                heapq.heappop(heap)  # it left, or waits again under a later entry
+            if not self._still(who, ticket) or ticket.done():
+                # It left, or waits again under a later entry; or its task
+                # was cancelled while it waited (its ticket with it), and
+                # leaves at its next step.
+                heapq.heappop(heap)
                 continue
             now = self.sent.get(self.waiting[who][0], 0.0)
             if now != sent:
@@ -311,7 +314,9 @@ class Replays:
             yield line
         finally:
             line.waiting.pop(who, None)
-            if ticket.done():  # this client had the turn: the next one's now
+            # This client had the turn: the next one's now. (Cancelled while
+            # waiting, its ticket is done too, but the turn is someone else's.)
+            if ticket.done() and not ticket.cancelled():
                 line.busy = False
             line.wake()
             if not line.waiting and not line.busy and self._lines.get(ip) is line:

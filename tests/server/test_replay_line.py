@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+from typing import Any, cast
 
-from desktop_chat.server.replay import _Line
+from desktop_chat.server.replay import ReplayLimits, Replays, _Line
 
 Who = tuple[str, str]
 
@@ -80,3 +81,52 @@ def test_the_heap_serves_in_the_order_the_look_at_everyone_did() -> None:
         old = served_order(LookAtEveryone(), seed)
         assert len(old) > 500
         assert served_order(_Line(), seed) == old
+
+
+def test_a_replay_cancelled_in_the_line_neither_takes_nor_frees_the_turn() -> None:
+    """A client that disconnects while its replay waits in its address's line
+    (Replays.cancel: the task, and with it the ticket it waits on) must not
+    end the turn of the client that has it (the next page of that address
+    went out beside it), nor be handed the turn before it has left (setting
+    its cancelled ticket raised in whoever passed the turn on)."""
+
+    async def scenario(turn_ends_first: bool) -> None:
+        async def nothing() -> int:
+            return 0
+
+        replays = Replays(cast(Any, None), cast(Any, None), asyncio.Lock(), ReplayLimits(), nothing)
+        order: list[tuple[str, str]] = []
+        holding, release = asyncio.Event(), asyncio.Event()
+
+        async def page(sid: str) -> None:
+            async with replays._turn("10.0.0.1", (sid, ""), sid):
+                order.append(("in", sid))
+                if sid == "a":
+                    holding.set()
+                    await release.wait()
+                order.append(("out", sid))
+
+        a = asyncio.ensure_future(page("a"))
+        await holding.wait()
+        c = asyncio.ensure_future(page("c"))
+        d = asyncio.ensure_future(page("d"))
+        while len(replays.waiting) < 2:  # both in the line
+            await asyncio.sleep(0)
+        if turn_ends_first:  # a's turn ends before c has left the line
+            release.set()
+            c.cancel()
+        else:
+            c.cancel()
+            await asyncio.gather(c, return_exceptions=True)
+            for _ in range(5):
+                await asyncio.sleep(0)
+            assert ("in", "d") not in order  # a still has the turn
+            release.set()
+        # Bounded: with the turn handed to c, d waited for ever.
+        results = await asyncio.wait_for(asyncio.gather(a, d, c, return_exceptions=True), 10)
+        assert results[:2] == [None, None]
+        assert c.cancelled()
+        assert order == [("in", "a"), ("out", "a"), ("in", "d"), ("out", "d")]
+
+    asyncio.run(scenario(turn_ends_first=False))
+    asyncio.run(scenario(turn_ends_first=True))
