@@ -26,12 +26,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script (the child): bench/ is not a package here
-    sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
-
 
 def child(window: int, count: int) -> dict[str, Any]:
+    """One build in this process: it runs as a script, so that desktop_chat
+    comes from PYTHONPATH (this checkout, or an export of --before)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import desktop_chat
+
+    print(f"desktop_chat from {Path(desktop_chat.__file__).parent}", file=sys.stderr)
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
