@@ -100,7 +100,10 @@ class LeanClient(socketio.AsyncClient):
             or data[:1] != "2"  # an EVENT packet (not BINARY_EVENT, CONNECT, ACK...)
         ):
             return False
-        pkt = self.packet_class(encoded_packet=data)
+        try:
+            pkt = self.packet_class(encoded_packet=data)
+        except Exception:  # bad JSON, a 100-digit integer, too deep: refused
+            return False  # by the library's path as before (and logged there)
         if pkt.id is not None or not isinstance(pkt.data, list) or not pkt.data:
             return False  # an ack to send, or a packet the library will refuse
         if pkt.data[0] in self.reserved_events:
