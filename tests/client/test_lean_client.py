@@ -9,8 +9,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 import socketio
 from aiohttp import web
+from engineio import packet as eio_packet
+from socketio import packet as sio_packet
 
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.client.lean_client import LeanClient
@@ -30,7 +33,15 @@ class BurstServer:
         self.runner = web.AppRunner(self.app, shutdown_timeout=0.1)
         self.url = ""
 
-    async def _burst(self, sid: str, events: list[list[Any]]) -> None:
+    async def _burst(self, sid: str, events: list[list[Any]], at_once: bool = False) -> None:
+        if at_once:
+            # Queued without a turn of the loop: one long-polling answer holds them all.
+            socket = self.sio.eio._get_socket(self.sio.manager.eio_sid_from_sid(sid, "/"))
+            for event, *args in events:
+                encoded = sio_packet.Packet(sio_packet.EVENT, data=[event, *args]).encode()
+                for part in encoded if isinstance(encoded, list) else [encoded]:
+                    socket.queue.put_nowait(eio_packet.Packet(eio_packet.MESSAGE, part))
+            return
         for event, *args in events:
             if event == "receive-message":  # as our server: an id, an offset, a sender
                 args = [args[0], {"id": f"b-{args[0]}", "from": {"sid": "x", "name": "x"}}]
@@ -97,31 +108,34 @@ def test_a_burst_of_messages_is_shown_in_order_without_a_task_per_message() -> N
     run_checked(scenario())
 
 
-async def _lean_client(url: str, heard: list[object]) -> LeanClient:
+async def _lean_client(url: str, heard: list[object], transport: str = "websocket") -> LeanClient:
     sio = LeanClient(reconnection=False, handle_sigint=False)
     sio.on("receive-message", lambda text, *_: heard.append(text))
-    await sio.connect(url, transports=["websocket"])
+    await sio.connect(url, transports=[transport])
     return sio
 
 
-def test_an_event_after_a_binary_one_is_not_handled_before_it() -> None:
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_an_event_after_a_binary_one_is_not_handled_before_it(transport: str) -> None:
     """A binary event takes the library's path (a task, its attachment in a
-    second packet); the plain events sent after it wait for it."""
+    second packet); the plain events sent after it wait for it, also when
+    they come in one long-polling answer with it (read without a turn of
+    the loop between them)."""
 
     async def scenario() -> None:
         heard: list[object] = []
-        async with burst_server() as server:
-            sio = await _lean_client(server.url, heard)
-            sio.on("file", lambda data: heard.append(bytes(data)))
-            try:
-                await sio.emit(
-                    "burst",
-                    [["file", b"\x00\x01"]]
-                    + [["receive-message", f"after {i}"] for i in range(50)],
-                )
+        sio: LeanClient | None = None
+        try:
+            async with burst_server() as server:
+                sio = await _lean_client(server.url, heard, transport)
+                sio.on("file", lambda data: heard.append(bytes(data)))
+                events = [["file", b"\x00\x01"]]
+                events += [["receive-message", f"after {i}"] for i in range(50)]
+                await sio.emit("burst", (events, True))
                 await until(lambda: len(heard) >= 51, what="the burst")
                 assert heard == [b"\x00\x01"] + [f"after {i}" for i in range(50)]
-            finally:
+        finally:
+            if sio is not None:  # after the server: its held poll is answered
                 await sio.disconnect()
 
     run_checked(scenario())
