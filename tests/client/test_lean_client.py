@@ -17,7 +17,9 @@ from socketio import packet as sio_packet
 
 from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.client.lean_client import LeanClient
+from desktop_chat.protocol import engineio_reach
 from desktop_chat.protocol.messages import Kind
+from desktop_chat.protocol.reaches import LibraryMovedError
 from tests.client.test_client import make_client
 from tests.helpers import run_checked, server_target, until
 
@@ -189,3 +191,12 @@ def test_an_integer_of_a_hundred_digits_is_refused_and_reading_goes_on() -> None
     finally:
         loop.close()
     assert all("Integer is too large" in repr(e.get("exception")) for e in errors)
+
+
+def test_a_moved_internal_of_the_client_is_named_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lean client leans on python-socketio's event lookup: checked at start."""
+    from socketio import base_client
+
+    monkeypatch.delattr(base_client.BaseClient, "_get_event_handler")
+    with pytest.raises(LibraryMovedError, match=r"python-socketio .*_get_event_handler"):
+        engineio_reach.check()
