@@ -25,18 +25,24 @@ checked at start in protocol/engineio_reach.py.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import json
 import logging
 from typing import Any
 
+import aiohttp
 import engineio
 import socketio
+from engineio import base_client as eio_base_client
 from engineio import json as engineio_json
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
 log = logging.getLogger(__name__)
+
+TURN_SECONDS = 0.002  # the read loop lets the event loop turn at least this often
 
 
 class _Json:
@@ -79,6 +85,120 @@ class _LeanEngineClient(engineio.AsyncClient):
 
     def _slow_done(self, _task: Any) -> None:
         self._slow -= 1
+
+    async def _read_loop_websocket(self) -> None:
+        """python-engineio's read loop, without a `wait_for` per packet.
+
+        The library waits for each packet with `asyncio.wait_for` (a task, a
+        future, a timer and three turns of the loop a packet, most of what
+        is left of python-engineio's cost under a flood). Here a packet
+        already read off the socket is taken at once, and one timer checks
+        at the deadline whether anything came since (`_Silence`): the
+        server that says nothing for `ping_interval + ping_timeout` seconds
+        is given up on, as before. The rest is the library's loop as written.
+        """
+        silence = _Silence(self.ping_interval + self.ping_timeout)
+        try:
+            while self.state == "connected" and self.write_loop_task:
+                try:
+                    p = await silence.receive(self.ws)
+                    if not isinstance(p.data, str | bytes):
+                        self.logger.warning(
+                            "Server sent %s packet data %s, aborting",
+                            "close"
+                            if p.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING)
+                            else str(p.type),
+                            str(p.data),
+                        )
+                        await self.queue.put(None)
+                        break  # the connection is broken
+                    data = p.data
+                except TimeoutError:
+                    self.logger.warning("Server has stopped communicating, aborting")
+                    await self.queue.put(None)
+                    break
+                except aiohttp.client_exceptions.ServerDisconnectedError:
+                    self.logger.info("Read loop: WebSocket connection was closed, aborting")
+                    await self.queue.put(None)
+                    break
+                except Exception as e:
+                    self.logger.info('Unexpected error receiving packet: "%s", aborting', str(e))
+                    await self.queue.put(None)
+                    break
+                try:
+                    pkt = eio_packet.Packet(encoded_packet=data)
+                except Exception as e:
+                    self.logger.info('Unexpected error decoding packet: "%s", aborting', str(e))
+                    await self.queue.put(None)
+                    break
+                await self._receive_packet(pkt)
+        finally:
+            silence.stop()
+        if self.write_loop_task:
+            self.logger.info("Waiting for write loop task to end")
+            await self.write_loop_task
+        if self.state == "connected":
+            await self._trigger_event("disconnect", self.reason.TRANSPORT_ERROR, run_async=False)
+            with contextlib.suppress(ValueError):
+                eio_base_client.connected_clients.remove(self)
+            await self._reset()
+        self.logger.info("Exiting read loop task")
+
+
+class _Silence:
+    """How long the server has said nothing, checked by one timer, not per packet.
+
+    `receive` notes each packet's time; the timer, due `limit` seconds after
+    the last packet, cancels the waiting receive if nothing came since (else
+    it is set again for the new deadline), and the receive then raises
+    TimeoutError, as `wait_for` did. It never cancels anything but a receive."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        self._last = self._turned = self._loop.time()
+        self._waiting = False
+        self._expired = False
+        self._timer: asyncio.TimerHandle | None = self._loop.call_at(
+            self._last + limit, self._check
+        )
+
+    async def receive(self, ws: Any) -> Any:
+        self._waiting = True
+        try:
+            message = await ws.receive()
+        except asyncio.CancelledError:
+            if not self._expired:
+                raise
+            assert self._task is not None
+            self._task.uncancel()
+            raise TimeoutError from None
+        finally:
+            self._waiting = False
+        now = self._last = self._loop.time()
+        if now - self._turned >= TURN_SECONDS:
+            # Packets already read are taken without a turn of the loop: one
+            # is given now and then, so that Qt paints and takes input
+            # (app/loop.py's slices) while a flood is read.
+            self._turned = now
+            await asyncio.sleep(0)
+        return message
+
+    def _check(self) -> None:
+        self._timer = None
+        now = self._loop.time()
+        if now - self._last >= self.limit and self._waiting and self._task is not None:
+            self._expired = True
+            self._task.cancel()
+            return
+        due = self._last + self.limit if now - self._last < self.limit else now + 0.1
+        self._timer = self._loop.call_at(due, self._check)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
 
 class LeanClient(socketio.AsyncClient):

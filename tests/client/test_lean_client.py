@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
 import pytest
 import socketio
 from aiohttp import web
@@ -20,6 +21,7 @@ from desktop_chat.client.lean_client import LeanClient
 from desktop_chat.protocol import engineio_reach
 from desktop_chat.protocol.messages import Kind
 from desktop_chat.protocol.reaches import LibraryMovedError
+from tests.client.cutting_proxy import CuttingProxy
 from tests.client.test_client import make_client
 from tests.helpers import run_checked, server_target, until
 
@@ -27,8 +29,10 @@ from tests.helpers import run_checked, server_target, until
 class BurstServer:
     """Sends what a client asks for (`burst`): events in a row, in one go."""
 
-    def __init__(self) -> None:
-        self.sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
+    def __init__(self, **options: Any) -> None:
+        self.sio = socketio.AsyncServer(
+            async_mode="aiohttp", logger=False, engineio_logger=False, **options
+        )
         self.sio.on("burst", self._burst)
         self.app = web.Application()
         self.sio.attach(self.app)
@@ -63,8 +67,8 @@ class BurstServer:
 
 
 @asynccontextmanager
-async def burst_server() -> AsyncIterator[BurstServer]:
-    server = BurstServer()
+async def burst_server(**options: Any) -> AsyncIterator[BurstServer]:
+    server = BurstServer(**options)
     await server.start()
     try:
         yield server
@@ -110,8 +114,10 @@ def test_a_burst_of_messages_is_shown_in_order_without_a_task_per_message() -> N
     run_checked(scenario())
 
 
-async def _lean_client(url: str, heard: list[object], transport: str = "websocket") -> LeanClient:
-    sio = LeanClient(reconnection=False, handle_sigint=False)
+async def _lean_client(
+    url: str, heard: list[object], transport: str = "websocket", **options: Any
+) -> LeanClient:
+    sio = LeanClient(reconnection=False, handle_sigint=False, **options)
     sio.on("receive-message", lambda text, *_: heard.append(text))
     await sio.connect(url, transports=[transport])
     return sio
@@ -200,3 +206,68 @@ def test_a_moved_internal_of_the_client_is_named_at_start(monkeypatch: pytest.Mo
     monkeypatch.delattr(base_client.BaseClient, "_get_event_handler")
     with pytest.raises(LibraryMovedError, match=r"python-socketio .*_get_event_handler"):
         engineio_reach.check()
+
+
+def test_a_server_gone_quiet_is_given_up_on_after_its_ping_interval_and_timeout() -> None:
+    """The link stays up but nothing comes any more: the client ends the
+    connection once the server has said nothing for ping interval + ping
+    timeout (2 s here), not before, and not never."""
+
+    async def scenario() -> None:
+        heard: list[object] = []
+        loop = asyncio.get_running_loop()
+        async with burst_server(ping_interval=1, ping_timeout=1) as server:
+            proxy = CuttingProxy(server.runner.addresses[0][1])
+            http = aiohttp.ClientSession()  # closed here: a timed-out link is left open
+            sio = await _lean_client(await proxy.start(), heard, http_session=http)
+            ended: list[float] = []
+            sio.on("disconnect", lambda *_: ended.append(loop.time()))
+            try:
+                await sio.emit("burst", [["receive-message", "before"]])
+                await until(lambda: heard == ["before"], what="a line through the proxy")
+                # Pings for a while first: the limit counts from the last packet, not the first.
+                start = loop.time()
+                await until(lambda: proxy.last_down - start > 1.5, timeout=5, what="pings")
+                proxy.silent_down = True
+                await until(lambda: bool(ended), timeout=6, what="the client to give up")
+                assert 1.9 <= ended[0] - proxy.last_down <= 3.5
+            finally:
+                ws = sio.eio.ws  # left open at a timeout, by the library too
+                await sio.disconnect()
+                if ws is not None:
+                    await ws.close()
+                await http.close()
+                await proxy.stop()
+
+    run_checked(scenario())
+
+
+def test_the_loop_turns_while_a_burst_already_read_is_handed_over() -> None:
+    """Packets read off the socket in one go are taken without a turn of the
+    loop each; the loop still turns every few milliseconds (painting and
+    input in the window), not only when the burst is over."""
+
+    async def scenario() -> None:
+        heard: list[object] = []
+        loop = asyncio.get_running_loop()
+        count = 5000
+        async with burst_server() as server:
+            sio = await _lean_client(server.url, heard)
+            between: list[int] = []  # lines handed over between two turns of the loop
+
+            def turn(seen: int = 0) -> None:
+                between.append(len(heard) - seen)
+                if len(heard) < count:
+                    loop.call_soon(turn, len(heard))
+
+            try:
+                events = [["receive-message", f"line {i}"] for i in range(count)]
+                await sio.emit("burst", (events, True))
+                await until(lambda: len(heard) > 0, what="the burst to start")
+                turn(len(heard))
+                await until(lambda: len(heard) >= count, what="the burst")
+                assert max(between) < count // 4
+            finally:
+                await sio.disconnect()
+
+    run_checked(scenario())
