@@ -200,11 +200,18 @@ def test_an_integer_of_a_hundred_digits_is_refused_and_reading_goes_on() -> None
 
 
 def test_a_moved_internal_of_the_client_is_named_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The lean client leans on python-socketio's event lookup: checked at start."""
+    """The lean client leans on python-socketio's event lookup and
+    python-engineio's read loop: checked at start."""
     from socketio import base_client
 
     monkeypatch.delattr(base_client.BaseClient, "_get_event_handler")
     with pytest.raises(LibraryMovedError, match=r"python-socketio .*_get_event_handler"):
+        engineio_reach.check()
+    monkeypatch.undo()
+    import engineio
+
+    monkeypatch.delattr(engineio.AsyncClient, "_read_loop_websocket")
+    with pytest.raises(LibraryMovedError, match=r"python-engineio .*_read_loop_websocket"):
         engineio_reach.check()
 
 
