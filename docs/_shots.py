@@ -18,6 +18,15 @@ async def until(predicate: Callable[[], object], timeout: float = 10) -> None:
         await asyncio.sleep(0.02)
 
 
+def english(app: Any) -> None:
+    """English as the app installs it (app/desktop.py): "1 participant" is a
+    plural form of the English translation, not of the source text, so a
+    script that opens windows without the Desktop installs it itself."""
+    from desktop_chat.ui.i18n import Translations
+
+    Translations(app).apply("en")
+
+
 async def three_people(
     language: str,
     theme: str,

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import qasync
-from _shots import until
+from _shots import english, until
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.app.session import ChatSession, Options
@@ -88,5 +88,6 @@ async def main(here: Path) -> None:
 
 if __name__ == "__main__":
     app = QApplication(sys.argv[:1])
+    english(app)
     app.setQuitOnLastWindowClosed(False)
     qasync.run(main(Path(__file__).parent))

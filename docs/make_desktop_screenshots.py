@@ -3,7 +3,7 @@ theme-light.png, settings.png and notification.png.
 
 Real windows on Xvfb with a session bus and dunst (started here with the
 tests' dunstrc), a real server and a peer:
-    xvfb-run -a -s "-screen 0 1024x700x24" dbus-run-session -- \\
+    xvfb-run -a -s "-screen 0 1024x800x24" dbus-run-session -- \\
         .venv/bin/python docs/make_desktop_screenshots.py
 
 window-ko.png shows what the client reports (joined, a refused join, a
@@ -29,7 +29,7 @@ from desktop_chat.app.desktop import Desktop
 from desktop_chat.app.session import ChatSession, Options
 from desktop_chat.app.settings import ServerEntry, Settings
 from desktop_chat.client.chat_client import ConnectionState
-from desktop_chat.client.notices import Connected, Disconnected, Joined
+from desktop_chat.client.notices import Disconnected, Joined
 from desktop_chat.protocol.limits import Limits
 from desktop_chat.server.chat_server import ChatServer
 from desktop_chat.ui.notice_text import notice_text
@@ -82,13 +82,12 @@ async def main() -> None:
     # What the client reports, in Korean: joined, a refused join, a reconnect.
     await said(notice_text(Joined("garden")))
     me.bridge.join("겨울 채소밭 모임 2026년 12월")  # as typed, #garden still shown
-    await until(lambda: any("“" in m.text for m in me.messages()))
+    await until(lambda: window.sidebar.join_problem.isVisible())  # said by the join field
     await server.stop()
     await said(notice_text(Disconnected()))
     server = ChatServer(limits=limits)
     await server.start("127.0.0.1", port)
     await until(lambda: me.client.status.state is ConnectionState.CONNECTED)
-    await said(notice_text(Connected(me.client.status.sid)))
 
     peer = socketio.AsyncClient(reconnection=False, handle_sigint=False)
     await peer.connect(url, transports=["websocket"], auth={"name": "지민"})

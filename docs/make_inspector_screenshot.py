@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import qasync
-from _shots import until
+from _shots import english, until
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -85,5 +85,6 @@ async def main(out: Path) -> None:
 if __name__ == "__main__":
     configure_engineio()
     app = QApplication(sys.argv[:1])
+    english(app)
     app.setQuitOnLastWindowClosed(False)
     qasync.run(main(Path(__file__).with_name("inspector.png")))

@@ -13,24 +13,14 @@ import sys
 from pathlib import Path
 
 import qasync
-from _shots import until
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from _shots import close_all, grab_screen, three_people, until
+from PySide6.QtWidgets import QApplication
 
-from desktop_chat.app.desktop import Desktop
-from desktop_chat.app.session import ChatSession, Options
+from desktop_chat.app.session import ChatSession
 from desktop_chat.app.settings import Settings
-from desktop_chat.client.chat_client import ConnectionState
 from desktop_chat.protocol.messages import Kind, Message
-from desktop_chat.server.chat_server import ChatServer
 
 DOCS = Path(__file__).resolve().parent
-
-
-def grab(widget: QWidget, name: str) -> None:
-    screen = QGuiApplication.primaryScreen()
-    frame = widget.frameGeometry()
-    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(str(DOCS / name))
 
 
 def find(session: ChatSession, text: str) -> Message | None:
@@ -48,24 +38,13 @@ def line(session: ChatSession, text: str) -> Message:
 
 
 async def shot(language: str, name: str, words: dict[str, str]) -> None:
-    server = ChatServer()
-    url = f"http://127.0.0.1:{await server.start('127.0.0.1', 0)}"
-    me = ChatSession(Options(url=url, name="alice", remember=False), Settings(do_not_disturb=True))
-    bob = ChatSession(Options(url=url, name=words["bob"], remember=False), Settings())
-    carol = ChatSession(Options(url=url, name=words["carol"], remember=False), Settings())
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    desktop = Desktop(me, app, language)
-    await me.start()
-    await desktop.start()
-    for peer in (bob, carol):
-        await peer.start()
-        peer.window.move(2000, 2000)  # off screen: only the window shot is drawn
+    desktop, me, bob, carol, server = await three_people(
+        language, Settings().theme, ("alice", words["bob"], words["carol"])
+    )
     window = me.window
     window.resize(860, 700)
     window.move(10, 10)
     for s in (me, bob, carol):
-        await until(lambda s=s: s.client.status.state is ConnectionState.CONNECTED)
         await until(lambda s=s: s.client.has_changes)
 
     bob.bridge.send(words["question"], "")
@@ -90,11 +69,8 @@ async def shot(language: str, name: str, words: dict[str, str]) -> None:
     window.lines.start_reply(line(me, words["code"]))
     window.activateWindow()
     await asyncio.sleep(1.0)
-    grab(window, name)
-    await desktop.close()
-    for session in (me, bob, carol):
-        await session.close()
-    await server.stop()
+    grab_screen(window, DOCS / name)
+    await close_all(desktop, me, bob, carol, server=server)
 
 
 ENGLISH = {

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import qasync
-from _shots import until
+from _shots import english, until
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -59,5 +59,6 @@ async def main(out: Path) -> None:
 
 if __name__ == "__main__":
     app = QApplication(sys.argv[:1])
+    english(app)
     app.setQuitOnLastWindowClosed(False)
     qasync.run(main(Path(__file__).with_name("two-windows.png")))

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import qasync
-from _shots import until
+from _shots import english, until
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.app.session import ChatSession, Options
@@ -39,5 +39,6 @@ async def main(out: Path) -> None:
 
 if __name__ == "__main__":
     app = QApplication(sys.argv[:1])
+    english(app)
     app.setQuitOnLastWindowClosed(False)
     qasync.run(main(Path(__file__).with_name("status-line.png")))

@@ -223,6 +223,7 @@ class ChatClient:
         )
         self._sender.on_delivery = lambda update: self.on_delivery(update)
         self._sender.on_join_refused = lambda room: self.on_join_refused(room)
+        self._sender.on_joined = self._joined
         self._sender.on_change_acked = self._change_acked
         self._sender.on_no_info = self._no_info
         self._sender.on_quoted = self._reply_quoted
@@ -714,6 +715,15 @@ class ChatClient:
         self._watched.add(room)
         self.extensions.request_participants(room)
 
+    def _joined(self, room: str) -> None:
+        """The server has us in `room`: a watched room's list is asked again.
+        An answer given before the join was done (the server runs each event
+        on its own) could miss who joined meanwhile, whose "joined" went out
+        before we were there to hear it; from here on, everyone who joined
+        before is in the answer and everyone after says so."""
+        if room in self._watched:
+            self.extensions.request_participants(room)
+
     # ---- accounts (client/signin.py) ---------------------------------------------
 
     @property
@@ -1005,7 +1015,8 @@ class ChatClient:
                 # would otherwise be a stranger and miss what came meanwhile.
                 self._kept.save()
             for room in self._watched:  # a reconnect fills the model again
-                self.extensions.request_participants(room)
+                if room not in self._sender.rooms:  # a joined one: once rejoined (_joined)
+                    self.extensions.request_participants(room)
             sio = self._connection.sio
             if info.get("accounts") is True and sio is not None:
                 # The list at each sign-in; later additions come as `room-added`.

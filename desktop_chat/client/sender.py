@@ -120,6 +120,8 @@ class Sender:
         self._end_connection = end_connection
         self.on_delivery: Callable[[DeliveryUpdate], None] = lambda u: None
         self.on_join_refused: Callable[[str], None] = lambda room: None
+        # The server has us in the room now (a join, or a rejoin, acknowledged).
+        self.on_joined: Callable[[str], None] = lambda room: None
         # The server's word on a change of ours (a reaction's reactors), or its refusal.
         self.on_change_acked: Callable[[Change, dict[str, object]], None] = lambda c, r: None
         self.on_no_info: Callable[[], None] = lambda: None  # this server says nothing of itself
@@ -566,10 +568,12 @@ class Sender:
                 self.leave(op.room)
                 self._notice(JoinRefused(op.room, reply["error"]))
                 self.on_join_refused(op.room)
-            elif op.announce:
+                return
+            if op.announce:
                 # The tutorial's servers (and ours) ack "Joined <room>": nothing more to say.
                 said = reply if isinstance(reply, str) and reply != f"Joined {op.room}" else ""
                 self._notice(Joined(op.room, said))
+            self.on_joined(op.room)
 
         def unconfirmed() -> None:
             if not acked and op.announce:

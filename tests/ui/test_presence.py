@@ -129,6 +129,31 @@ def test_the_participants_include_the_user_from_the_start(
     assert anna.window.presence.count.text() == "2 participants"
 
 
+def test_two_people_joining_at_the_same_moment_each_list_the_other(
+    qtbot: Any, open_window: Any, chat_server: ChatServer
+) -> None:
+    """Seen in docs/two-windows.png: alice and bob joined #garden at once and
+    bob's list held only bob. His window asked who was there as it showed
+    the room, and the server answered that before either join was done
+    (each event runs on its own); alice's "joined" went out before bob was
+    in the room to hear it. The window now asks again once its join is
+    acknowledged: whoever joined before is in that answer, whoever after
+    sends a "joined" it hears. A server restart, everyone rejoining at
+    once, met the same."""
+    url = server_url(chat_server)
+    alice = open_window(url, "alice")
+    bob = open_window(url, "bob")
+    for session in (alice, bob):
+        wait_connected(qtbot, session)
+        qtbot.waitUntil(lambda session=session: session.client.has_presence)
+    for session in (alice, bob):
+        session.window.room_input.setText("garden")
+        session.window.join_button.click()
+    for session in (alice, bob):
+        qtbot.waitUntil(lambda session=session: names(session) == ["alice", "bob"], timeout=5000)
+        assert session.window.presence.count.text().split(" ")[0] == "2"
+
+
 def test_the_list_is_emptied_while_disconnected_and_filled_again(
     qtbot: Any, open_window: Any, chat_server: ChatServer
 ) -> None:
