@@ -307,6 +307,7 @@ class Connection:
         )
         self._hooks.notice(Connected(sid))
         self._hooks.connected(sio)
+        sio.go_lean()  # after all the above, as python-socketio's own client would have it
         return None
 
     async def _drop(self) -> None:

@@ -60,7 +60,8 @@ class LeanPacket(sio_packet.Packet):
 
 
 class _LeanEngineClient(engineio.AsyncClient):
-    """Hands a message packet to `fast_message` first; the library's path if it declines."""
+    """Hands a message packet to `fast_message` first (once set: `LeanClient.go_lean`);
+    the library's path if it declines."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,7 +80,7 @@ class _LeanEngineClient(engineio.AsyncClient):
             await super()._receive_packet(pkt)
             return
         task = await self._trigger_event("message", pkt.data, run_async=True)
-        if task is not None:
+        if task is not None and self.fast_message is not None:
             self._slow += 1
             task.add_done_callback(self._slow_done)
 
@@ -101,7 +102,7 @@ class _LeanEngineClient(engineio.AsyncClient):
         try:
             while self.state == "connected" and self.write_loop_task:
                 try:
-                    p = await silence.receive(self.ws)
+                    p = await silence.receive(self.ws, lean=self.fast_message is not None)
                     if not isinstance(p.data, str | bytes):
                         self.logger.warning(
                             "Server sent %s packet data %s, aborting",
@@ -164,7 +165,11 @@ class _Silence:
             self._last + limit, self._check
         )
 
-    async def receive(self, ws: Any) -> Any:
+    async def receive(self, ws: Any, lean: bool) -> Any:
+        if not lean:  # the library's way, until the connection is handed over
+            message = await asyncio.wait_for(ws.receive(), self.limit)
+            self._last = self._turned = self._loop.time()
+            return message
         self._waiting = True
         try:
             message = await ws.receive()
@@ -207,6 +212,13 @@ class LeanClient(socketio.AsyncClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("serializer", LeanPacket)
         super().__init__(*args, **kwargs)
+
+    def go_lean(self) -> None:
+        """From now on, events without a task each and packets without a
+        `wait_for` each. Until then (while connecting) the library's own way,
+        turn for turn: what the app does once `connect()` has returned (its
+        status, presence, sender) is done before the events that follow the
+        connect are handled, as it always was."""
         self.eio.fast_message = self._fast_message
 
     def _engineio_client_class(self) -> type[engineio.AsyncClient]:

@@ -126,6 +126,7 @@ async def _lean_client(
     sio = LeanClient(reconnection=False, handle_sigint=False, **options)
     sio.on("receive-message", lambda text, *_: heard.append(text))
     await sio.connect(url, transports=[transport])
+    sio.go_lean()  # as Connection does once the app has taken the connection
     return sio
 
 
