@@ -1,11 +1,13 @@
-"""python-socketio's AsyncClient without a task and a JSON decoder per event.
+"""python-socketio's AsyncClient without a task, a `wait_for` and a JSON decoder per packet.
 
-Under a flood (issue #23) the window's thread spends more on asyncio than on
-the chat: python-engineio hands every received message to python-socketio
-in a task of its own (`_trigger_event(..., run_async=True)`: a coroutine, a
-task, a handle through the loop's Python `call_soon`, a step), and
-python-engineio's `json.loads` makes a new `JSONDecoder` at every call (it
-passes `parse_int`). Here:
+Under a flood (issue #23) the window's thread spent more on asyncio than on
+the chat: python-engineio's client waits for each websocket packet in an
+`asyncio.wait_for` (a task, a future, a timer, three turns of the loop),
+hands each message to python-socketio in a task of its own
+(`_trigger_event(..., run_async=True)`), every handle of which goes through
+the window loop's Python `call_soon`; and python-engineio's `json.loads`
+makes a new `JSONDecoder` at every call (it passes `parse_int`). Here, once
+the app has taken the connection (`LeanClient.go_lean`):
 
 - an event packet (no ack asked, no binary attachments) whose handler is a
   plain function is decoded and handed to the handler at once, in the read
@@ -13,14 +15,16 @@ passes `parse_int`). Here:
   binary, a coroutine handler, an ack to send) takes the library's own path.
   While a packet of the library's path is still being handled, the next ones
   take it too, so nothing overtakes a packet received before it;
+- the websocket is read without a `wait_for` per packet (`_Silence`: one
+  timer for a server gone quiet), and the loop turns every `TURN_SECONDS`
+  while a burst already read is handed on;
 - a packet's JSON is read by one decoder made once, with python-engineio's
   own guard on the length of an integer.
 
 A handler's exception is logged and the connection goes on, as it does in
-the library's task. The internals used (python-engineio's
-`AsyncClient._receive_packet`, python-socketio's `_get_event_handler`,
-`_binary_packet`, `_engineio_client_class`, `packet_class`) are listed and
-checked at start in protocol/engineio_reach.py.
+the library's task. The internals used are listed and checked at start in
+protocol/engineio_reach.py. Measured in docs/performance.md ("The socket
+layer under a flood").
 """
 
 from __future__ import annotations
