@@ -90,7 +90,7 @@ def check() -> None:
     for name in ("_read_loop_websocket", "_reset"):
         require(callable(getattr(engineio.AsyncClient, name, None)), DISTRIBUTION,
                 f"AsyncClient.{name}")  # fmt: skip
-    eio_client = engineio.AsyncClient()
+    eio_client = engineio.AsyncClient(handle_sigint=False)
     for name in ("queue", "state", "write_loop_task", "ping_interval", "ping_timeout"):
         require(hasattr(eio_client, name), DISTRIBUTION, f"AsyncClient.{name}")
     require(
