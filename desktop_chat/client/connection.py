@@ -22,6 +22,7 @@ import aiohttp
 import socketio
 
 from desktop_chat.client.errors import connect_failure
+from desktop_chat.client.lean_client import LeanClient
 from desktop_chat.client.notices import (
     Connected,
     ConnectFailed,
@@ -258,7 +259,7 @@ class Connection:
                 connector=aiohttp.TCPConnector(ssl=self.tls.context()),
                 cookie_jar=aiohttp.CookieJar(unsafe=True),
             )
-        sio = socketio.AsyncClient(
+        sio = LeanClient(
             reconnection=False,
             handle_sigint=False,
             http_session=self._http,
@@ -306,6 +307,7 @@ class Connection:
         )
         self._hooks.notice(Connected(sid))
         self._hooks.connected(sio)
+        sio.go_lean()  # after all the above, as python-socketio's own client would have it
         return None
 
     async def _drop(self) -> None:

@@ -24,7 +24,17 @@
   `basic_enter_room`, `basic_leave_room` and `basic_disconnect` (a
   disconnect leaves only the client's rooms), and so keeps up the
   manager's `rooms`, `callbacks`, `pending_connect` and
-  `pending_disconnect` as its own does.
+  `pending_disconnect` as its own does;
+- client/lean_client.py overrides `AsyncClient._receive_packet` (a message
+  packet to python-socketio at once) and `_read_loop_websocket` (the
+  library's loop without a `wait_for` per packet: it reads `ws`, `queue`,
+  `state`, `write_loop_task`, `ping_interval`, `ping_timeout`, calls
+  `_reset` and keeps `base_client.connected_clients`), calls
+  `_trigger_event` with `run_async`, reads python-engineio's
+  `json._safe_int`, and in
+  python-socketio's `AsyncClient` overrides `_engineio_client_class`, reads
+  `_binary_packet`, `packet_class`, `reserved_events` and calls
+  `_get_event_handler(event, namespace, args)`.
 
 `check()` fails at start when the installed python-engineio is outside the
 range these were checked on or one of them is gone.
@@ -32,6 +42,7 @@ range these were checked on or one of them is gone.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -77,6 +88,35 @@ def check() -> None:
     manager.initialize()
     for name in ("rooms", "callbacks", "pending_connect", "pending_disconnect"):
         require(hasattr(manager, name), "python-socketio", f"AsyncManager.{name}")
+    from engineio import base_client as eio_base_client
+    from engineio import json as engineio_json
+
+    for name in ("_read_loop_websocket", "_reset"):
+        require(callable(getattr(engineio.AsyncClient, name, None)), DISTRIBUTION,
+                f"AsyncClient.{name}")  # fmt: skip
+    eio_client = engineio.AsyncClient(handle_sigint=False)
+    for name in ("queue", "state", "write_loop_task", "ping_interval", "ping_timeout"):
+        require(hasattr(eio_client, name), DISTRIBUTION, f"AsyncClient.{name}")
+    require(
+        isinstance(getattr(eio_base_client, "connected_clients", None), list),
+        DISTRIBUTION,
+        "base_client.connected_clients",
+    )
+
+    require(callable(getattr(engineio_json, "_safe_int", None)), DISTRIBUTION, "json._safe_int")
+    require(callable(getattr(engineio.AsyncClient, "_trigger_event", None)), DISTRIBUTION,
+            "AsyncClient._trigger_event")  # fmt: skip
+    client = socketio.AsyncClient(handle_sigint=False)
+    for name in ("_binary_packet", "packet_class", "reserved_events"):
+        require(hasattr(client, name), "python-socketio", f"AsyncClient.{name}")
+    for name in ("_engineio_client_class", "_get_event_handler"):
+        require(callable(getattr(client, name, None)), "python-socketio", f"AsyncClient.{name}")
+    params = list(inspect.signature(client._get_event_handler).parameters)
+    require(
+        params == ["event", "namespace", "args"],
+        "python-socketio",
+        "AsyncClient._get_event_handler(event, namespace, args)",
+    )
 
 
 def driver(eio: Any, name: str) -> Any:

@@ -5,7 +5,9 @@ a server, a test or a bench starts).
 
 - protocol/engineio_reach.py: python-engineio (its driver table `_async`,
   the aiohttp driver's `_sock`, the client's `_send_packet` /
-  `_receive_packet`, a socket's queue and state);
+  `_receive_packet` / `_read_loop_websocket`, a socket's queue and state)
+  and python-socketio's (its manager's books; the client's event lookup,
+  client/lean_client.py);
 - protocol/asyncio_reach.py: asyncio (the loop's `_ready` / `_scheduled`
   and its handles' `_run` / `_cancelled` / `_scheduled`, app/loop.py; an
   `asyncio.Queue`'s `_getters`, server/fanout.py);

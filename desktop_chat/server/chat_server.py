@@ -467,16 +467,18 @@ class ChatServer:
         peer = self._peers.get(sid)
         if peer is None:
             return
+        # Before the relay lock, one read for the welcomes waiting (issue #23).
+        try:
+            epoch: str | None
+            epoch, newest = await self.store.epoch_and_newest()
+        except StoreUnavailable as exc:  # Redis away: told at the next connect
+            log.warning("welcoming %s without the store's epoch: %s", sid, exc)
+            epoch, newest = None, -1
         async with self._lock:
             if sid not in self._peers:
                 return
             delivered = await self.delivered()
-            try:
-                epoch: str | None = await self.store.epoch()
-                newest = await self.store.last_offset()
-            except StoreUnavailable as exc:  # Redis away: told at the next connect
-                log.warning("welcoming %s without the store's epoch: %s", sid, exc)
-                epoch, newest = None, delivered
+            newest = delivered if newest < 0 else newest
             if peer.offset is not None and (
                 (epoch is not None and peer.epoch and peer.epoch != epoch) or peer.offset > newest
             ):

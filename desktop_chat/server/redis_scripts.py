@@ -224,3 +224,30 @@ if ARGV[1] == 'take' and new - now > tolerance then return 0 end
 redis.call('SET', KEYS[1], string.format('%.0f', new), 'PX', math.ceil((new - now) / 1000) + 1000)
 return 1
 """
+
+# A replay's page (server/replay.py) with what it is told with, in one round trip: a
+# storm's catch-ups each made several one after another under the relay lock (issue #23).
+# KEYS: the epoch, the trimmed hash, the room's index, the stream.
+# ARGV: a fresh epoch (set if there is none), room, after, through, most entries, "1" to
+# start after the trimmed point if it is later (a replay's page, as replay.py always did).
+# Returns {epoch, trimmed through, the last index id read or "", then per entry kept
+# {id, {field, value, ...}}}: the entries of the room's index in (after, through], as
+# many as `most`, those deleted from the stream left out.
+PAGE = """
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[1])
+local gone = redis.call('HGET', KEYS[2], ARGV[2]) or '0'
+local after = ARGV[3]
+if ARGV[6] == '1' and tonumber(gone) > tonumber(after) then after = gone end
+local reply = {epoch, gone, ''}
+if tonumber(after) < tonumber(ARGV[4]) then
+  local index = redis.call('XRANGE', KEYS[3], '(' .. after .. '-0', ARGV[4] .. '-0',
+    'COUNT', ARGV[5])
+  for _, e in ipairs(index) do
+    local entry = redis.call('XRANGE', KEYS[4], e[1], e[1])
+    if #entry > 0 then table.insert(reply, entry[1]) end
+    reply[3] = e[1]
+  end
+end
+return reply
+"""

@@ -56,7 +56,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import redis.asyncio as aioredis
 from redis import exceptions as redis_errors
@@ -64,7 +64,7 @@ from redis import exceptions as redis_errors
 from desktop_chat.protocol.messages import new_id
 from desktop_chat.server import redis_scripts as scripts
 from desktop_chat.server.history import MAX_REACTIONS, MESSAGE, Refused, Stored, Target
-from desktop_chat.server.store import Added, StoreUnavailable
+from desktop_chat.server.store import Added, Page, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +82,11 @@ UNAVAILABLE: tuple[type[BaseException], ...] = (
 
 T = TypeVar("T")
 Entries = list[tuple[bytes, dict[bytes, bytes]]]
-# The last offset of the room's index read (None: nothing), and the
-# entries still kept, each with its sender's client key.
-Chunk = tuple[int | None, list[tuple[bytes | None, Stored]]]
+# The store's epoch and the room's trimmed point as read, the last offset of
+# the room's index read (None: nothing), and the entries still kept, each
+# with its sender's client key.
+Chunk = tuple[str, int, int | None, list[tuple[bytes | None, Stored]]]
+ChunkKey = tuple[str, str, int, int, int, bool]  # epoch, room, after, through, limit, skip
 # How long a page's read serves the replays that ask for the same (RedisStore._chunk).
 CHUNK_SECONDS = 1.0
 
@@ -214,6 +216,38 @@ class ScriptQueue:
                 await self._writing
 
 
+class Coalesced(Generic[T]):
+    """One read at a time for every caller of `read`: those who call while a
+    read is out get the next one, together. A caller never gets a read that
+    began before it asked, so what it reads is at least as new as its call.
+    A storm's welcomes each read the store's epoch and newest offset: 12,500
+    of them on a process made as many round trips (issue #23)."""
+
+    def __init__(self, read: Callable[[], Awaitable[T]]) -> None:
+        self.read = read
+        self._next: asyncio.Future[T] | None = None
+        self._reading: asyncio.Task[None] | None = None
+
+    async def __call__(self) -> T:
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+            # Retrieved even when every caller was cancelled meanwhile.
+            self._next.add_done_callback(lambda f: f.cancelled() or f.exception())
+        answer = self._next
+        if self._reading is None or self._reading.done():
+            self._reading = asyncio.ensure_future(self._read_queued())
+        # Shielded: a caller cancelled must not cancel the others' answer.
+        return await asyncio.shield(answer)
+
+    async def _read_queued(self) -> None:
+        while self._next is not None:
+            answer, self._next = self._next, None
+            try:
+                answer.set_result(await self.read())
+            except Exception as exc:  # its callers hear of it
+                answer.set_exception(exc)
+
+
 class RedisMeters:
     """The meters every process shares (server/meters.py `Shared`), one key each."""
 
@@ -264,8 +298,13 @@ class RedisStore:
         self._adds = ScriptQueue(self.redis, scripts.ADD, 6, self._held)
         self._event = self.redis.register_script(scripts.EVENT)
         self._trim = self.redis.register_script(scripts.TRIM)
+        self._page = self.redis.register_script(scripts.PAGE)
         self.meters = RedisMeters(self.redis, prefix)
-        self._chunks: dict[tuple[str, int, int, int], asyncio.Future[Chunk]] = {}
+        # Shared page reads, keyed by the epoch last seen (the one a welcome
+        # read) and what they asked: see `_chunk`.
+        self._chunks: dict[ChunkKey, asyncio.Future[Chunk]] = {}
+        self._epoch_seen = ""
+        self._epoch_and_newest = Coalesced(self._read_epoch_and_newest)
 
     async def check(self) -> None:
         """Fail with StoreUnavailable, saying why, when Redis cannot be used at all."""
@@ -395,65 +434,83 @@ class RedisStore:
     async def page(
         self, room: str, after: int, through: int, exclude_client: str, limit: int
     ) -> list[Stored]:
-        found: list[Stored] = []
-        start = after
-        exclude = _bytes(exclude_client)
-        while start < through and len(found) < limit:
-            # Shielded: a replay cancelled meanwhile must not cancel the others' read.
-            last, chunk = await asyncio.shield(self._chunk(room, start, through, limit))
-            if last is None:
-                break
-            start = last
-            found.extend(stored for sender, stored in chunk if sender != exclude)
-        return found[:limit]
+        return (await self._page_read(room, after, through, exclude_client, limit, False)).rows
 
-    def _chunk(self, room: str, after: int, through: int, limit: int) -> asyncio.Future[Chunk]:
+    async def replay_page(
+        self, room: str, after: int, through: int, exclude_client: str, limit: int
+    ) -> Page:
+        return await self._page_read(room, after, through, exclude_client, limit, True)
+
+    async def _page_read(
+        self, room: str, after: int, through: int, exclude_client: str, limit: int, skip: bool
+    ) -> Page:
+        found: list[Stored] = []
+        exclude = _bytes(exclude_client)
+        # Shielded: a replay cancelled meanwhile must not cancel the others' read.
+        read = self._chunk(room, after, through, limit, skip)
+        epoch, gone, last, chunk = await asyncio.shield(read)
+        while True:
+            found.extend(stored for sender, stored in chunk if sender != exclude)
+            if last is None or last >= through or len(found) >= limit:
+                break
+            read = self._chunk(room, last, through, limit, skip)
+            _, trimmed, last, chunk = await asyncio.shield(read)
+            gone = max(gone, trimmed)
+        return Page(found[:limit], gone, epoch)
+
+    def _chunk(
+        self, room: str, after: int, through: int, limit: int, skip: bool
+    ) -> asyncio.Future[Chunk]:
         """Up to `limit` entries of `room` in (after, through], each with its
         sender's client key: one read for every replay that asks for the same
-        within CHUNK_SECONDS. In a reconnect storm thousands of clients ask
-        for the same few messages; each used to read them for itself."""
-        key = (room, after, through, limit)
+        within CHUNK_SECONDS (`skip`: from after the room's trimmed point if
+        that is later). In a reconnect storm thousands of clients ask
+        for the same few messages; each used to read them for itself. Keyed
+        by the epoch last seen: once a Redis that lost everything has been
+        seen (each welcome reads the epoch), no read of the old store serves."""
+        key = (self._epoch_seen, room, after, through, limit, skip)
         read = self._chunks.get(key)
         if read is None:
-            read = self._chunks[key] = asyncio.ensure_future(self._read_chunk(*key))
+            read = self._chunks[key] = asyncio.ensure_future(
+                self._read_chunk(room, after, through, limit, skip)
+            )
             read.add_done_callback(lambda done: self._chunk_done(key, done))
         return read
 
-    def _chunk_done(self, key: tuple[str, int, int, int], read: asyncio.Future[Chunk]) -> None:
+    def _chunk_done(self, key: ChunkKey, read: asyncio.Future[Chunk]) -> None:
         if read.cancelled() or read.exception() is not None:
-            self._chunks.pop(key, None)  # the next asker reads again
+            self._forget_chunk(key, read)  # the next asker reads again
         else:
-            asyncio.get_running_loop().call_later(CHUNK_SECONDS, self._chunks.pop, key, None)
+            asyncio.get_running_loop().call_later(CHUNK_SECONDS, self._forget_chunk, key, read)
 
-    async def _read_chunk(self, room: str, after: int, through: int, limit: int) -> Chunk:
-        index = await self._range(self._index(room), f"({after}-0", f"{through}-0", limit)
-        senders = {entry_id: fields.get(b"c") for entry_id, fields in index}
-        if not index:
-            return None, []
-        entries = await self._entries(list(senders))
-        return offset_of(index[-1][0]), [
-            (senders.get(entry_id), decode_entry(entry_id, fields)[0])
-            for entry_id, fields in entries
-        ]
+    def _forget_chunk(self, key: ChunkKey, read: asyncio.Future[Chunk]) -> None:
+        if self._chunks.get(key) is read:
+            del self._chunks[key]
+
+    def _saw_epoch(self, epoch: str) -> None:
+        """The store's epoch as just read: the shared reads of another go unused."""
+        self._epoch_seen = epoch
+
+    async def _read_chunk(
+        self, room: str, after: int, through: int, limit: int, skip: bool
+    ) -> Chunk:
+        keys: list[str | bytes] = [self.epoch_key, self.trimmed_key, self._index(room), self.stream]
+        args: list[Any] = [secrets.token_hex(8), _bytes(room), after, through, limit, int(skip)]
+        reply = await self._held(lambda: self._page(keys=keys, args=args))
+        epoch = cast(bytes, reply[0]).decode()
+        self._saw_epoch(epoch)
+        chunk: list[tuple[bytes | None, Stored]] = []
+        for entry_id, flat in reply[3:]:
+            fields = dict(zip(flat[::2], flat[1::2], strict=True))
+            chunk.append((fields.get(b"c"), decode_entry(entry_id, fields)[0]))
+        last = offset_of(reply[2]) if reply[2] else None
+        return epoch, int(reply[1]), last, chunk
 
     async def _range(self, key: str | bytes, low: str, high: str, count: int) -> Entries:
         async def call() -> Entries:
             return cast(Entries, await self.redis.xrange(key, low, high, count=count))
 
         return await self._held(call)
-
-    async def _entries(self, ids: list[bytes]) -> Entries:
-        """The stream's entries with these ids, in one round trip (those still kept)."""
-        if not ids:
-            return []
-
-        async def call() -> list[Any]:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for entry_id in ids:
-                    pipe.xrange(self.stream, entry_id, entry_id)
-                return list(await pipe.execute())
-
-        return [entry for reply in await self._held(call) for entry in reply]
 
     async def last_offset(self) -> int:
         value = await self._held(lambda: self.redis.get(self.counter))
@@ -467,14 +524,31 @@ class RedisStore:
         used = await self._held(lambda: self.redis.memory_usage(self.stream))
         return int(used or 0), length
 
+    async def epoch_and_newest(self) -> tuple[str, int]:
+        """Read together, and once for all the callers waiting (`Coalesced`)."""
+        return await self._epoch_and_newest()
+
     async def epoch(self) -> str:
         """`<p>:epoch`, made by whichever process asks first. Read on every
         connect: a Redis without persistence that restarted has lost it with
         the messages, and the next asker makes a new one."""
+        return (await self._epoch_and_newest())[0]
+
+    async def _read_epoch_and_newest(self) -> tuple[str, int]:
+        """The epoch (made if there is none) and the newest offset, in one round trip."""
         fresh = secrets.token_hex(8)
-        await self._held(lambda: self.redis.set(self.epoch_key, fresh, nx=True))
-        value = await self._held(lambda: self.redis.get(self.epoch_key))
-        return value.decode() if isinstance(value, bytes) else str(value or fresh)
+
+        async def call() -> list[Any]:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.set(self.epoch_key, fresh, nx=True)
+                pipe.get(self.epoch_key)
+                pipe.get(self.counter)
+                return list(await pipe.execute())
+
+        _, value, newest = await self._held(call)
+        epoch = value.decode() if isinstance(value, bytes) else str(value or fresh)
+        self._saw_epoch(epoch)
+        return epoch, int(newest or 0)
 
     async def trimmed_through(self, room: str) -> int:
         value = await self._held(lambda: self.redis.hget(self.trimmed_key, _bytes(room)))

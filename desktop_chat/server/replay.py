@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import json
 import logging
 import time
@@ -132,17 +134,19 @@ class Budgets:
         return await self._delay(*self._kinds("", ip)[1])
 
     async def charge(self, client: str, ip: str, cost: float) -> None:
-        now = time.monotonic()
-        for key, rate, capacity in self._kinds(client, ip):
-            if self.shared is not None:
-                try:
-                    await self.shared.charge(f"replay:{key}", rate, capacity, cost)
-                    continue
-                except Exception as exc:
-                    log.warning("replay budgets: Redis did not answer (%s)", exc)
-            bucket = self._bucket(key, rate, capacity)
-            bucket.refill(now)
-            bucket.tokens -= cost
+        # Both at once: on Redis, one round trip (ScriptQueue sends them together).
+        await asyncio.gather(*(self._charge(*kind, cost) for kind in self._kinds(client, ip)))
+
+    async def _charge(self, key: str, rate: float, capacity: float, cost: float) -> None:
+        if self.shared is not None:
+            try:
+                await self.shared.charge(f"replay:{key}", rate, capacity, cost)
+                return
+            except Exception as exc:
+                log.warning("replay budgets: Redis did not answer (%s)", exc)
+        bucket = self._bucket(key, rate, capacity)
+        bucket.refill(time.monotonic())
+        bucket.tokens -= cost
 
     def prune(self) -> None:
         now = time.monotonic()
@@ -162,21 +166,55 @@ class _Line:
     Whoever's wait happened to end first used to take it, page after page
     of a big history, and a small catch-up beside 80 of them never
     finished (issue #22). Now one page at a time goes to the waiting
-    client (key) sent the fewest bytes lately: a small catch-up is served
-    within a few pages of the big ones.
+    client (key) sent the fewest bytes lately, the longest waiting of those
+    first: a small catch-up is served within a few pages of the big ones.
+
+    The next is found in a heap, not by a look at every waiting one (a
+    storm's line held thousands: O(W) a page, issue #23). A heap entry keeps
+    what its client had been sent when it joined; that only grows, so a top
+    entry behind the times is put back with the client's bytes now until
+    the top is current, and entries of replays that left are dropped there.
     """
 
     def __init__(self) -> None:
         self.waiting: dict[tuple[str, str], tuple[str, asyncio.Future[None]]] = {}
         self.busy = False
         self.sent: dict[str, float] = {}  # client key -> bytes sent while the line existed
+        self._heap: list[tuple[float, int, tuple[str, str], asyncio.Future[None]]] = []
+        self._joined = itertools.count()
+
+    def join(self, who: tuple[str, str], client: str, ticket: asyncio.Future[None]) -> None:
+        """`who` (paid for by `client`) waits for `ticket` to be set: its turn."""
+        self.waiting[who] = (client, ticket)
+        heapq.heappush(self._heap, (self.sent.get(client, 0.0), next(self._joined), who, ticket))
+        if len(self._heap) > 2 * len(self.waiting) + 64:  # many left: start afresh
+            self._heap = [e for e in self._heap if self._still(e[2], e[3])]
+            heapq.heapify(self._heap)
+
+    def _still(self, who: tuple[str, str], ticket: asyncio.Future[None]) -> bool:
+        waiting = self.waiting.get(who)
+        return waiting is not None and waiting[1] is ticket
 
     def wake(self) -> None:
-        if self.busy or not self.waiting:
+        if self.busy:
             return
-        who = min(self.waiting, key=lambda w: self.sent.get(self.waiting[w][0], 0.0))
-        self.busy = True
-        self.waiting.pop(who)[1].set_result(None)
+        heap = self._heap
+        while heap:
+            sent, joined, who, ticket = heap[0]
+            if not self._still(who, ticket) or ticket.done():
+                # It left, or waits again under a later entry; or its task
+                # was cancelled while it waited (its ticket with it), and
+                # leaves at its next step.
+                heapq.heappop(heap)
+                continue
+            now = self.sent.get(self.waiting[who][0], 0.0)
+            if now != sent:
+                heapq.heapreplace(heap, (now, joined, who, ticket))
+                continue
+            heapq.heappop(heap)
+            self.busy = True
+            self.waiting.pop(who)[1].set_result(None)
+            return
 
 
 def meta(stored: Stored, sender_sid: str = "") -> dict[str, object]:
@@ -258,7 +296,7 @@ class Replays:
         if line is None:
             line = self._lines[ip] = _Line()
         ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        line.waiting[who] = (client, ticket)
+        line.join(who, client, ticket)
         line.wake()
         try:
             if not ticket.done():
@@ -276,7 +314,9 @@ class Replays:
             yield line
         finally:
             line.waiting.pop(who, None)
-            if ticket.done():  # this client had the turn: the next one's now
+            # This client had the turn: the next one's now. (Cancelled while
+            # waiting, its ticket is done too, but the turn is someone else's.)
+            if ticket.done() and not ticket.cancelled():
                 line.busy = False
             line.wake()
             if not line.waiting and not line.busy and self._lines.get(ip) is line:
@@ -356,29 +396,33 @@ class Replays:
                     self.waiting.discard((sid, room))
                 continue
             try:
-                async with self._turn(ip, (sid, room), payer) as line, self.lock:
-                    # Everything asked of the store comes before anything is
-                    # sent, so that a store out of reach (Redis down) leaves
-                    # this page unsent, to be tried again as it was.
-                    gone = await self.store.trimmed_through(room)
-                    if gone > cursor:
-                        trimmed = True
-                        cursor = gone
-                    through = await self.delivered()
-                    rows = await self.store.page(
-                        room, cursor, through, client, self.limits.page_messages
-                    )
-                    page, cost = _cut(rows, self.limits.page_bytes)
-                    last = len(page) == len(rows) < self.limits.page_messages
-                    done = await self._done(room, since, through, trimmed) if last else None
-                    for stored in page:
-                        await self.sio.emit(*relayed(stored), to=sid)
-                    if page:
-                        cursor = page[-1].offset
-                    if done is not None:
-                        await self._subscribe(sid, room)
-                        await self.sio.emit("replay-done", done, to=sid)
-                    # Charged before the turn passes on: the next sees the debt.
+                async with self._turn(ip, (sid, room), payer) as line:
+                    async with self.lock:
+                        # Everything asked of the store comes before anything
+                        # is sent, so that a store out of reach (Redis down)
+                        # leaves this page unsent, to be tried again as it was.
+                        # One read: on Redis one round trip (issue #23).
+                        through = await self.delivered()
+                        read = await self.store.replay_page(
+                            room, cursor, through, client, self.limits.page_messages
+                        )
+                        if read.gone > cursor:
+                            trimmed = True
+                            cursor = read.gone
+                        page, cost = _cut(read.rows, self.limits.page_bytes)
+                        last = len(page) == len(read.rows) < self.limits.page_messages
+                        done = None
+                        if last:
+                            done = await self._done(room, since, through, trimmed, read.epoch)
+                        for stored in page:
+                            await self.sio.emit(*relayed(stored), to=sid)
+                        if page:
+                            cursor = page[-1].offset
+                        if done is not None:
+                            await self._subscribe(sid, room)
+                            await self.sio.emit("replay-done", done, to=sid)
+                    # Charged before the turn passes on (the next sees the
+                    # debt), but after the relay lock: nothing it guards.
                     await self.budgets.charge(payer, ip, cost)
                     line.sent[payer] = line.sent.get(payer, 0.0) + cost
             except StoreUnavailable as exc:
@@ -395,14 +439,12 @@ class Replays:
         else:
             self.behind_lobby.discard(sid)
 
-    async def _done(self, room: str, since: int, through: int, trimmed: bool) -> dict[str, object]:
-        """What the client is told at the end of a replay (docs/protocol.md)."""
-        info: dict[str, object] = {
-            "room": room,
-            "since": since,
-            "offset": through,
-            "epoch": await self.store.epoch(),
-        }
+    async def _done(
+        self, room: str, since: int, through: int, trimmed: bool, epoch: str
+    ) -> dict[str, object]:
+        """What the client is told at the end of a replay (docs/protocol.md);
+        `epoch`: the store's, as the last page was read."""
+        info: dict[str, object] = {"room": room, "since": since, "offset": through, "epoch": epoch}
         if trimmed:
             oldest = await self.store.oldest_kept(room)
             info["trimmed"] = True

@@ -46,6 +46,17 @@ class Added:
     new: bool  # False: this sender's opts.id was stored before; `stored` is that one
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A replay page and what the replay tells with it, read together: on
+    Redis in one round trip (issue #23: a storm's catch-ups waited on each
+    other's several round trips under the relay lock)."""
+
+    rows: list[Stored]  # after max(after, gone), as `Store.page` gives them
+    gone: int  # `trimmed_through(room)` as the rows were read
+    epoch: str  # the store's epoch as the rows were read
+
+
 class Store(Protocol):
     async def check(self) -> None:
         """Raise StoreUnavailable, saying why, when the store cannot be used at all."""
@@ -90,8 +101,19 @@ class Store(Protocol):
         oldest first, by anyone but `exclude_client`."""
         ...
 
+    async def replay_page(
+        self, room: str, after: int, through: int, exclude_client: str, limit: int
+    ) -> Page:
+        """`page` after max(`after`, what retention deleted of `room`), with
+        that point and the epoch, as one read."""
+        ...
+
     async def last_offset(self) -> int:
         """The newest offset stored (0: none yet)."""
+        ...
+
+    async def epoch_and_newest(self) -> tuple[str, int]:
+        """`epoch()` and `last_offset()` as one read (what a welcome needs)."""
         ...
 
     async def epoch(self) -> str:
@@ -184,8 +206,18 @@ class SqliteStore:
         # Everything stored was relayed as it was stored: `through` is the newest.
         return self.history.page(room, after, exclude_client, limit)
 
+    async def replay_page(
+        self, room: str, after: int, through: int, exclude_client: str, limit: int
+    ) -> Page:
+        gone = self.history.trimmed_through(room)
+        rows = self.history.page(room, max(after, gone), exclude_client, limit)
+        return Page(rows, gone, self.history.epoch)
+
     async def last_offset(self) -> int:
         return self.history.last_offset()
+
+    async def epoch_and_newest(self) -> tuple[str, int]:
+        return self.history.epoch, self.history.last_offset()
 
     async def epoch(self) -> str:
         return self.history.epoch
@@ -210,4 +242,13 @@ class SqliteStore:
         self.history.close()
 
 
-__all__ = ["Added", "Refused", "SqliteStore", "Store", "StoreUnavailable", "Stored", "Target"]
+__all__ = [
+    "Added",
+    "Page",
+    "Refused",
+    "SqliteStore",
+    "Store",
+    "StoreUnavailable",
+    "Stored",
+    "Target",
+]

@@ -22,13 +22,14 @@ from __future__ import annotations
 from PySide6.QtCore import QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
+from desktop_chat.ui.appending_view import AppendingListView
 from desktop_chat.ui.message_delegate import MessageDelegate
 from desktop_chat.ui.message_model import MessageModel
 
 _AT_BOTTOM = 4  # pixels from the end of the scroll range that still count as at the newest
 
 
-class ConversationView(QListView):
+class ConversationView(AppendingListView):
     """The messages of one conversation, painted by a `MessageDelegate`."""
 
     # The user reached the newest message (or left it): with the window
@@ -47,11 +48,6 @@ class ConversationView(QListView):
         self.setItemDelegate(self.delegate)
         self.setWordWrap(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
-        # The model holds a bounded window of rows (MessageModel), so one
-        # layout pass is short, and scrollTo() right after paging rows in
-        # finds them laid out (a batched layout would not have them yet).
-        self.setLayoutMode(QListView.LayoutMode.SinglePass)
-        self.setUniformItemSizes(False)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -62,6 +58,10 @@ class ConversationView(QListView):
         conversation.changed.connect(self._line_changed)
         conversation.modelReset.connect(self.delegate.forget_quotes)
         conversation.rowsInserted.connect(self.delegate.forget_quotes)  # older lines paged in
+
+    def _layout_stale(self) -> bool:
+        """Every kept height is stale when the delegate's width or fonts changed."""
+        return self.delegate.stale
 
     def set_conversation(self, conversation: MessageModel) -> None:
         """Show another conversation, at its newest messages (switching in the sidebar).

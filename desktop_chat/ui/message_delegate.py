@@ -286,6 +286,12 @@ class MessageDelegate(QStyledItemDelegate):
             self._view.viewport().unsetCursor()
         return False
 
+    @property
+    def stale(self) -> bool:
+        """Whether every height measured so far is to be measured again (a new
+        width or font): a view that keeps heights lays out every row then."""
+        return self._width < 0 or self._fonts_dirty
+
     def set_me(self, name: str) -> None:
         """The user is called `name` (now): mentions of it are highlighted."""
         if name != self._me:

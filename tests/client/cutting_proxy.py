@@ -1,5 +1,6 @@
 """A TCP proxy on loopback that drops the link once, after so many bytes,
-and can change bytes on their way to the server (a corrupting middlebox)."""
+can change bytes on their way to the server (a corrupting middlebox), and
+can go quiet towards the client without closing (a link that hangs)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ class CuttingProxy:
         self.cut_up_after = cut_up_after  # bytes towards the server, then the cut
         self.cut_down_after = cut_down_after  # bytes towards the client, then the cut
         self.replace = replace
+        self.silent_down = False  # drop what goes to the client, the link kept (a quiet link)
+        self.last_down = 0.0  # the loop's time when bytes last went to the client
         self.up = 0
         self.down = 0
         self.cuts = 0
@@ -69,6 +72,8 @@ class CuttingProxy:
             else:
                 data = await reader.read(65536)
             if not data:
+                if not upward and self.silent_down:
+                    await asyncio.Event().wait()  # the server's close is not passed on either
                 break
             if upward and self.replace is not None:
                 old, new = self.replace
@@ -81,6 +86,10 @@ class CuttingProxy:
             else:
                 self.down += len(data)
                 limit = self.cut_down_after
+            if not upward:
+                if self.silent_down:
+                    continue
+                self.last_down = asyncio.get_running_loop().time()
             sent = self.up if upward else self.down
             if limit is not None and sent >= limit:
                 writer.write(data[: len(data) - (sent - limit)])

@@ -8,11 +8,14 @@ import math
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.client.chat_client import ChatClient
 from desktop_chat.protocol.messages import (
+    Change,
+    ChangeType,
     DeliveryState,
     DeliveryUpdate,
     Kind,
@@ -402,3 +405,160 @@ def test_the_rows_shown_are_read_without_a_round_trip_through_qt(
         > window.message_list.visualRect(model.index(0)).bottom()
     )
     assert window.delegate.painted_lines(model.message_at(model.rowCount() - 1)) == ["news 4"]
+
+
+# ---- the view's own layout (AppendingListView) -----------------------------------
+
+
+def _shown(window: MainWindow) -> QImage:
+    """The message list as it is on screen now: the window's backing store (what
+    was painted and scrolled so far), not a fresh paint."""
+    viewport = window.message_list.viewport()
+    screen = QGuiApplication.primaryScreen()
+    whole = screen.grabWindow(window.winId()).toImage()
+    at = viewport.mapTo(window, QPoint(0, 0))
+    return whole.copy(at.x(), at.y(), viewport.width(), viewport.height())
+
+
+def _painted_anew(window: MainWindow) -> QImage:
+    viewport = window.message_list.viewport()
+    return viewport.grab().toImage().convertToFormat(_shown(window).format())
+
+
+def _chat(start: int, count: int) -> list[Message]:
+    """Lines of different heights from two senders in turn (some grouped)."""
+    return [
+        Message(
+            text=("words " * (1 + 9 * (i % 5))) + str(i),
+            kind=Kind.OTHER,
+            id=f"c{i}",
+            sender=f"u{(i // 3) % 2}",
+            room="r",
+            ts=1000.0 + 30 * i,
+        )
+        for i in range(start, start + count)
+    ]
+
+
+def test_a_message_that_comes_while_following_lays_out_and_paints_only_its_row(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """QListView laid out every shown row for each message that came (114 size
+    hints and 264 row counts into Python, 13 rows painted, with 100 rows held);
+    the view now measures the new row, scrolls what is drawn and paints what
+    came into view, and still follows."""
+    model, view = window.model, window.message_list
+    window.resize(900, 700)
+    model.append(_chat(0, 300))
+    settle()
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=WAIT)
+    delegate = view.delegate
+    counts = {"rows": 0, "sizes": 0, "painted": 0}
+    row_count, size_hint, paint = (
+        MessageModel.rowCount,
+        MessageDelegate.sizeHint,
+        MessageDelegate.paint,
+    )
+
+    def rows(self: MessageModel, parent: Any = QModelIndex()) -> int:  # noqa: B008
+        counts["rows"] += 1
+        return row_count(self, parent)
+
+    def sizes(self: MessageDelegate, option: Any, index: Any) -> Any:
+        counts["sizes"] += 1
+        return size_hint(self, option, index)
+
+    def painted(self: MessageDelegate, painter: Any, option: Any, index: Any) -> None:
+        counts["painted"] += 1
+        paint(self, painter, option, index)
+
+    model.rowCount = rows.__get__(model)  # type: ignore[method-assign]
+    delegate.sizeHint = sizes.__get__(delegate)  # type: ignore[method-assign]
+    delegate.paint = painted.__get__(delegate)  # type: ignore[method-assign]
+    came = 10
+    for i in range(came):
+        model.append(_chat(300 + i, 1))
+        last = model.index(model.rowCount() - 1)
+        qtbot.waitUntil(
+            lambda last=last: view.viewport().rect().contains(view.visualRect(last)),
+            timeout=WAIT,
+        )
+        settle()
+    assert model.rowCount() == message_model.WINDOW and view.following
+    assert bar.value() == bar.maximum()
+    assert counts["sizes"] <= 2 * came, counts  # QListView: 114 a message
+    assert counts["painted"] <= 2 * came, counts  # QListView: 13 a message
+    assert counts["rows"] <= 40 * came, counts  # QListView: 264 a message
+    assert _shown(window) == _painted_anew(window)
+
+
+def test_what_is_drawn_as_lines_come_change_and_go_is_what_a_full_paint_draws(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """Only what changed is painted, the rest scrolled: after messages came
+    while following, a line grew (a long edit) and one shrank, and messages
+    came while the user read back (nothing they read moves), the list on
+    screen is pixel for pixel what painting all of it draws."""
+    model, view = window.model, window.message_list
+    window.resize(900, 700)
+    bar = view.verticalScrollBar()
+    model.append(_chat(0, 150))
+    settle()
+    for i in range(25):  # following: the oldest row dropped for each
+        model.append(_chat(150 + i, 1))
+        settle()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=WAIT)
+    assert _shown(window) == _painted_anew(window)
+
+    last = model.message_at(model.rowCount() - 1)
+    near = model.message_at(model.rowCount() - 3)
+    before = view.visualRect(model.index(model.rowCount() - 3)).height()
+    model.apply_change(Change(ChangeType.EDIT, near.id, text="grown " * 80))
+    model.apply_change(Change(ChangeType.EDIT, last.id, text="short"))
+    qtbot.waitUntil(
+        lambda: view.visualRect(model.index(model.rowCount() - 3)).height() > before,
+        timeout=WAIT,
+    )
+    settle()
+    assert _shown(window) == _painted_anew(window)
+
+    bar.setValue(bar.maximum() // 2)  # reading back
+    settle()
+    assert not view.following
+    value, top = bar.value(), view.indexAt(QPoint(10, 10)).data(Role.MESSAGE)
+    for i in range(5):
+        model.append(_chat(175 + i, 1))
+        settle()
+    assert bar.value() == value and view.indexAt(QPoint(10, 10)).data(Role.MESSAGE) == top
+    assert _shown(window) == _painted_anew(window)
+
+
+def test_keys_and_clicks_move_through_the_kept_layout(window: MainWindow, qtbot: Any) -> None:
+    """The keyboard and the mouse reach rows through the view's own layout:
+    a click selects the row under it; Up, Page Up, Home and End go where they
+    say and show the row they reach."""
+    model, view = window.model, window.message_list
+    window.resize(900, 700)
+    model.append(_chat(0, 100))
+    settle()
+    shown = view.viewport().rect()
+    below = view.viewport().rect().bottom() - 5
+    clicked = view.indexAt(QPoint(50, below))
+    assert clicked.isValid()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(50, below))
+    assert view.currentIndex().row() == clicked.row()
+    assert view.selectionModel().isSelected(clicked)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert view.currentIndex().row() == clicked.row() - 1
+    qtbot.keyClick(view, Qt.Key.Key_PageUp)
+    paged = view.currentIndex().row()
+    assert paged < clicked.row() - 2
+    assert shown.intersects(view.visualRect(view.currentIndex()))
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert view.currentIndex().row() == 0
+    assert shown.intersects(view.visualRect(model.index(0)))
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert view.currentIndex().row() == model.rowCount() - 1
+    assert shown.contains(view.visualRect(view.currentIndex()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
 
 import redis.asyncio as aioredis
 
@@ -59,6 +60,109 @@ def test_catch_ups_of_one_range_at_once_each_leave_out_only_their_own_messages(
             assert texts[0] == texts[2] == [t for n, t in enumerate(everyone) if n % 3 != 0]
             assert texts[1] == [t for n, t in enumerate(everyone) if n % 3 != 1]
             assert texts[3] == everyone
+        finally:
+            await store.close()
+
+    run_checked(scenario())
+
+
+def test_a_redis_that_lost_everything_is_read_afresh_not_from_a_shared_read(
+    redis_process: RedisProcess,
+) -> None:
+    """A storm's page reads are shared for a second (RedisStore._chunk). A
+    Redis without persistence that restarts counts offsets from 1 again: the
+    same range asked of the new store, once its epoch has been seen (each
+    welcome reads it), must be the new store's messages, not the old one's."""
+
+    async def scenario() -> None:
+        store = RedisStore(redis_process.url)
+        try:
+            for n in range(3):
+                await store.add(f"old{n}", "r", "alice", "alice", f"old {n}", "sid")
+            epoch = await store.epoch()
+            old = await store.page("r", 0, 3, "nobody", 50)
+            assert [s.text for s in old] == ["old 0", "old 1", "old 2"]
+            await store.redis.flushall()  # restarted empty
+            assert await store.epoch() != epoch
+            for n in range(3):
+                await store.add(f"new{n}", "r", "bob", "bob", f"new {n}", "sid")
+            assert await store.last_offset() == 3
+            new = await store.page("r", 0, 3, "nobody", 50)
+            assert [s.text for s in new] == ["new 0", "new 1", "new 2"]
+        finally:
+            await store.close()
+
+    run_checked(scenario())
+
+
+# Counting's own commands, and a new connection's of the client's pool.
+SETTING_UP = {"info", "hello", "ping", "client|setinfo", "client|setname", "select"}
+
+
+async def _calls(redis: aioredis.Redis) -> dict[str, int]:
+    """Redis's own count of the commands it ran, by name (a script's included)."""
+    stats = await redis.info("commandstats")
+    return {name[len("cmdstat_") :]: int(v["calls"]) for name, v in stats.items()}
+
+
+async def _calls_made(redis: aioredis.Redis, work: Awaitable[object]) -> dict[str, int]:
+    before = await _calls(redis)
+    await work
+    after = await _calls(redis)
+    return {
+        name: n - before.get(name, 0)
+        for name, n in after.items()
+        if n != before.get(name) and name not in SETTING_UP
+    }
+
+
+def test_the_welcomes_of_a_storm_read_the_epoch_and_newest_offset_once(
+    redis_process: RedisProcess,
+) -> None:
+    """Each welcome reads the store's epoch and newest offset; 12,500 clients
+    coming back to one process made three round trips each (issue #23). Those
+    waiting while a read is out share the next one."""
+
+    async def scenario() -> None:
+        store = RedisStore(redis_process.url)
+        try:
+            await store.add("m", "", "alice", "alice", "x", "sid")
+            epoch, newest = await store.epoch_and_newest()
+            made = await _calls_made(
+                store.redis, asyncio.gather(*(store.epoch_and_newest() for _ in range(100)))
+            )
+            assert made == {"set": 1, "get": 2}  # one pipeline: SET NX, GET, GET
+            assert (epoch, newest) == (await store.epoch(), 1)
+        finally:
+            await store.close()
+
+    run_checked(scenario())
+
+
+def test_the_replays_of_a_storm_read_a_page_and_what_it_is_told_with_in_one_round_trip(
+    redis_process: RedisProcess,
+) -> None:
+    """A replay page also needs the room's trimmed point and the store's epoch
+    (replay-done); each was a round trip of its own under the relay lock
+    (issue #23). Now one script reads them all, once for the replays asking."""
+
+    async def scenario() -> None:
+        store = RedisStore(redis_process.url)
+        try:
+            for n in range(5):
+                await store.add(f"m{n}", "r", "alice", "alice", f"t{n}", "sid")
+            await store.trim(before_ts=None, keep=4, batch=10)
+            await store.replay_page("elsewhere", 0, 5, "", 200)  # the script loaded
+            made = await _calls_made(
+                store.redis,
+                asyncio.gather(*(store.replay_page("r", 0, 5, "bob", 200) for _ in range(50))),
+            )
+            # The script, and what it ran: the epoch, the trimmed point, the
+            # room's index and each of its 4 entries kept.
+            assert made == {"evalsha": 1, "set": 1, "get": 1, "hget": 1, "xrange": 5}
+            read = await store.replay_page("r", 0, 5, "bob", 200)
+            assert [s.text for s in read.rows] == ["t1", "t2", "t3", "t4"]
+            assert (read.gone, read.epoch) == (1, await store.epoch())
         finally:
             await store.close()
 
