@@ -2,7 +2,11 @@
 
 - `AsyncServer._async`, its table of drivers: server/guards.py wraps
   `translate_request` (POST bodies read whole), server/fanout.py wraps
-  `websocket` (to learn each socket's websocket);
+  `websocket` (to learn each socket's websocket), server/lean_websocket.py
+  wraps both (`handle_request` given a ready environ; a websocket it
+  accepted served by its own connection, the handler's `__self__` the
+  socket, and the socket dropped from `sockets` once closed, as
+  `_handle_connect` does);
 - the aiohttp driver's `WebSocket._sock`, aiohttp's `WebSocketResponse`
   (server/fanout.py);
 - `AsyncClient._send_packet` / `_receive_packet`, wrapped per client as
@@ -73,7 +77,7 @@ def check() -> None:
     socket = AsyncSocket(server, "reach-check")
     for name in (*SOCKET_STATE, "last_ping", "_websocket_handler", "schedule_ping"):
         require(hasattr(socket, name), DISTRIBUTION, f"AsyncSocket.{name}")
-    for name in ("_trigger_event", "create_queue", "_service_task"):
+    for name in ("_trigger_event", "create_queue", "_service_task", "sockets"):
         require(hasattr(server, name), DISTRIBUTION, f"AsyncServer.{name}")
     import socketio
 

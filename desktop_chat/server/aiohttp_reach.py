@@ -8,6 +8,11 @@ order is kept) and no compression was negotiated (fanout's
 `no_websocket_compression` declines it). Both were read in aiohttp's source
 for the range below; `check()` fails when the manager is made with an
 aiohttp outside it.
+
+server/lean_websocket.py listens itself and hands every connection it does
+not serve to aiohttp's request handler, made by `AppRunner.server` (the
+protocol factory aiohttp's own TCPSite listens with), on the same
+transport with the bytes read so far.
 """
 
 from __future__ import annotations
@@ -32,6 +37,11 @@ def check() -> None:
         isinstance(getattr(web.Request, "transport", None), property),
         DISTRIBUTION,
         "web.Request.transport",
+    )
+    require(
+        isinstance(getattr(web.AppRunner, "server", None), property),
+        DISTRIBUTION,
+        "web.AppRunner.server (the protocol factory a site listens with)",
     )
 
 

@@ -63,6 +63,8 @@ from desktop_chat.server.guards import (
 from desktop_chat.server.health import health_route
 from desktop_chat.server.history import History, Stored
 from desktop_chat.server.lean_socket import LeanServer
+from desktop_chat.server.lean_websocket import LEAN, LeanContext
+from desktop_chat.server.lean_websocket import install as serve_websockets_here
 from desktop_chat.server.meters import Meters, Shared
 from desktop_chat.server.peers import Peer
 from desktop_chat.server.presence_bus import PresenceBus, Roster
@@ -209,6 +211,10 @@ class ChatServer:
             ]
         )
         self.sio.attach(self.app, socketio_path=self.path)
+        # Fresh websockets are served by server/lean_websocket.py, the rest by aiohttp.
+        serve_websockets_here(self.sio.eio)
+        self.lean: LeanContext | None = None
+        self._listener: asyncio.Server | None = None
         self.app.router.add_get("/health", health_route(self))
         self._peers: dict[str, Peer] = {}
         # Who is in each room, counted (server/presence_bus.py); with Redis,
@@ -288,9 +294,23 @@ class ChatServer:
             keepalive_timeout=self.header_timeout,
         )
         await runner.setup()
-        site = web.TCPSite(runner, host, port, ssl_context=self.ssl_context, backlog=LISTEN_BACKLOG)
+        assert runner.server is not None
+        manager = self.sio.manager
+        lean = LeanContext(
+            self.sio.eio,
+            f"/{self.path.strip('/')}/",
+            runner.server,
+            header_timeout=self.header_timeout,
+            host_allowed=self.host_guard.allows,
+            trust_forwarded=bool(self.trusted_proxies),
+            flush=manager.gather.flush if isinstance(manager, DirectManager) else None,
+            adopt=manager.adopt if isinstance(manager, DirectManager) else None,
+        )
         try:
-            await site.start()
+            # aiohttp's TCPSite's listen, with our protocol first (lean_websocket.py).
+            listener = await asyncio.get_running_loop().create_server(
+                lean, host, port, ssl=self.ssl_context, backlog=LISTEN_BACKLOG
+            )
         except BaseException:
             await runner.cleanup()
             await self.access.stop()
@@ -298,6 +318,7 @@ class ChatServer:
                 await self.bus.stop()
                 await self.store.close()
             raise
+        self.lean, self._listener = lean, listener
         self._runner = runner
         if self.presence_bus is not None:
             # Before "listening" is said: the others' people are known by then.
@@ -308,8 +329,7 @@ class ChatServer:
             keep_trimming(self.store, self.retention, self._lock, self.replays.budgets.prune)
         )
         self.host = host
-        address = runner.addresses[0]
-        self.port = int(address[1])
+        self.port = int(listener.sockets[0].getsockname()[1])
         log.info("desktop-chat-server listening on %s", self.url)
         return self.port
 
@@ -328,8 +348,9 @@ class ChatServer:
         # Stop accepting first: a client that reconnects at once finds nothing
         # here (and, when a window hosted this server, the window taking it
         # over), never a server about to close its connection again.
-        for site in list(runner.sites):
-            await site.stop()
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
         await self.replays.close()
         if self.presence_bus is not None:
             # One `bye` for all of this process's people, not one leave each.
@@ -342,9 +363,14 @@ class ChatServer:
         for socket in list(self.sio.eio.sockets.values()):
             with contextlib.suppress(Exception):
                 await socket.close(wait=False, reason=self.sio.eio.reason.SERVER_DISCONNECT)
+        if self.lean is not None:
+            self.lean.close_all()
         with contextlib.suppress(Exception):
             await self.sio.shutdown()
         await runner.cleanup()
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(listener.wait_closed(), 1.0)
         if self.files is not None:
             await self.files.stop()
         await self.access.stop()
@@ -378,7 +404,7 @@ class ChatServer:
 
     async def _on_connect(self, sid: str, environ: dict[str, object], auth: object = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
-        request = environ.get("aiohttp.request")
+        request = environ.get("aiohttp.request") or environ.get(LEAN)
         ip = client_address(request, self.trusted_proxies) or str(environ.get("REMOTE_ADDR", ""))
         signed = None
         if self.accounts:

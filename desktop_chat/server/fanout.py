@@ -32,7 +32,7 @@ from socketio import packet
 from desktop_chat.protocol import engineio_reach
 from desktop_chat.protocol.asyncio_reach import queue_has_parked_getter
 from desktop_chat.server import aiohttp_reach
-from desktop_chat.server.gather import Gatherer
+from desktop_chat.server.gather import Closable, Gatherer
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def text_frame(payload: bytes) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class _Websocket:
-    response: web.WebSocketResponse  # aiohttp's side of the websocket
+    response: Closable  # aiohttp's side of the websocket, or a lean_websocket connection
     transport: asyncio.WriteTransport  # its connection
 
 
@@ -115,7 +115,7 @@ class DirectManager(socketio.AsyncManager):
 
     def _recording(self, driver: type) -> type:
         """engine.io's websocket driver, telling us each socket's websocket as it starts."""
-        websockets = self._websockets
+        adopt = self.adopt
         gather = self.gather
 
         class Recording(driver):
@@ -126,8 +126,7 @@ class DirectManager(socketio.AsyncManager):
                 async def handler_recording(ws: Any) -> Any:
                     transport = aiohttp_reach.connection_of(ws.environ)
                     if socket is not None and isinstance(transport, asyncio.WriteTransport):
-                        response = engineio_reach.aiohttp_response(ws)
-                        websockets[socket] = _Websocket(response, transport)
+                        adopt(socket, engineio_reach.aiohttp_response(ws), transport)
                         self._transport = transport
                     return await handler(ws)
 
@@ -140,6 +139,11 @@ class DirectManager(socketio.AsyncManager):
                 await super().send(message)
 
         return Recording
+
+    def adopt(self, socket: Any, response: Closable, transport: asyncio.WriteTransport) -> None:
+        """Record an engine socket's websocket (aiohttp's, or server/lean_websocket.py's,
+        which is its own transport's protocol and says when it is closed)."""
+        self._websockets[socket] = _Websocket(response, transport)
 
     async def emit(
         self,

@@ -24,8 +24,15 @@ that aiohttp closed gets nothing more.
 from __future__ import annotations
 
 import asyncio
+from typing import Protocol
 
-from aiohttp import web
+
+class Closable(Protocol):
+    """A websocket as gathering sees it: aiohttp's, or server/lean_websocket.py's."""
+
+    @property
+    def closed(self) -> bool: ...
+
 
 WINDOW = 0.002  # seconds a frame that follows another may wait (bench/fanout.py)
 MAX_BYTES = 64 * 1024  # bytes gathered for one connection before they go anyway
@@ -40,14 +47,12 @@ class Gatherer:
         self.max_bytes = max_bytes
         # Connections written to since the last flush: their websocket, and
         # the frames gathered for them with their size.
-        self._open: dict[asyncio.WriteTransport, tuple[web.WebSocketResponse, list[bytes]]] = {}
+        self._open: dict[asyncio.WriteTransport, tuple[Closable, list[bytes]]] = {}
         self._sizes: dict[asyncio.WriteTransport, int] = {}
         self._scheduled = False
         self.gathered_frames = 0  # frames that went out several to a write (for benchmarks)
 
-    def write(
-        self, response: web.WebSocketResponse, transport: asyncio.WriteTransport, frame: bytes
-    ) -> None:
+    def write(self, response: Closable, transport: asyncio.WriteTransport, frame: bytes) -> None:
         entry = self._open.get(transport)
         if entry is None:
             transport.write(frame)

@@ -87,19 +87,25 @@ class HostGuard:
         self.names: frozenset[str] | None = None  # set when the server knows where it listens
         self._said: set[str] = set()  # refused names already logged (one line each)
 
-    @web.middleware
-    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+    def allows(self, header: str | None) -> bool:
+        """Whether a request with this `Host` header is answered (a refused
+        name is logged once); server/lean_websocket.py asks it too."""
         names = self.names
-        header = request.headers.get("Host")
         # No Host at all: not a browser (every browser sends one), so not rebinding.
         if names is None or header is None or host_name(header) in names:
-            return await handler(request)
+            return True
         if names >= LOOPBACK_NAMES and names_this_machine(host_name(header)):
-            return await handler(request)
+            return True
         name = host_name(header)[:100]
         if name not in self._said and len(self._said) < 100:
             self._said.add(name)
             log.warning("refused requests for host %r (not an allowed host name)", name)
+        return False
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if self.allows(request.headers.get("Host")):
+            return await handler(request)
         return web.json_response(
             {
                 "error": "this server does not answer to that host name "
