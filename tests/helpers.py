@@ -10,6 +10,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any, NoReturn, TypeVar
 
 import pytest
+import socketio
+from aiohttp import web
 
 from desktop_chat.client.notices import ConnectionRefusedByServer
 from desktop_chat.client.status import Backoff, Status
@@ -89,3 +91,28 @@ def unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+class SocketIOTestServer:
+    """A bare python-socketio AsyncServer on aiohttp at 127.0.0.1 (a free
+    port), for a test whose server must behave as no real one does: the
+    subclass adds its handlers to `sio`."""
+
+    def __init__(self, **options: Any) -> None:
+        self.sio = socketio.AsyncServer(
+            async_mode="aiohttp", logger=False, engineio_logger=False, **options
+        )
+        self.app = web.Application()
+        self.sio.attach(self.app)
+        self.runner = web.AppRunner(self.app, shutdown_timeout=0.1)
+        self.url = ""
+
+    async def start(self) -> None:
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
+        self.url = f"http://127.0.0.1:{self.runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        for engine_socket in list(self.sio.eio.sockets.values()):
+            await engine_socket.close(wait=False)
+        await self.runner.cleanup()

@@ -9,8 +9,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-import socketio
-from aiohttp import web
 
 from desktop_chat.client import sender as sender_module
 from desktop_chat.client.chat_client import ChatClient, ConnectionState
@@ -20,23 +18,19 @@ from desktop_chat.protocol.limits import Limits
 from desktop_chat.protocol.messages import DeliveryState, Kind
 from desktop_chat.server.chat_server import ChatServer
 from tests.client.test_client import Recorder, make_client
-from tests.helpers import run_checked, server_target, until
+from tests.helpers import SocketIOTestServer, run_checked, server_target, until
 from tests.reliability.proxy import FlakyProxy
 
 
-class PickyServer:
+class PickyServer(SocketIOTestServer):
     """Acks every message, but drops the connection of whoever sends "poison",
     as a Socket.IO server does with a packet over its buffer size."""
 
     def __init__(self) -> None:
-        self.sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
+        super().__init__()
         self.received: list[str] = []
         self.sio.on("connect", self._connect)
         self.sio.on("send-message", self._send)
-        self.app = web.Application()
-        self.sio.attach(self.app)
-        self.runner = web.AppRunner(self.app, shutdown_timeout=0.1)
-        self.url = ""
 
     async def _connect(self, sid: str, environ: Any, auth: object = None) -> None:
         await self.sio.emit("server-info", {"acks": True}, to=sid)
@@ -47,16 +41,6 @@ class PickyServer:
             return None
         self.received.append(str(text))
         return {"id": "x", "ts": 0.0}
-
-    async def start(self) -> None:
-        await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
-        self.url = f"http://127.0.0.1:{self.runner.addresses[0][1]}"
-
-    async def stop(self) -> None:
-        for socket in list(self.sio.eio.sockets.values()):
-            await socket.close(wait=False)
-        await self.runner.cleanup()
 
 
 def test_a_message_the_server_keeps_dropping_the_connection_for_fails_and_blocks_nothing() -> None:

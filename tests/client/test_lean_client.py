@@ -11,8 +11,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-import socketio
-from aiohttp import web
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
@@ -23,21 +21,15 @@ from desktop_chat.protocol.messages import Kind
 from desktop_chat.protocol.reaches import LibraryMovedError
 from tests.client.cutting_proxy import CuttingProxy
 from tests.client.test_client import make_client
-from tests.helpers import run_checked, server_target, until
+from tests.helpers import SocketIOTestServer, run_checked, server_target, until
 
 
-class BurstServer:
+class BurstServer(SocketIOTestServer):
     """Sends what a client asks for (`burst`): events in a row, in one go."""
 
     def __init__(self, **options: Any) -> None:
-        self.sio = socketio.AsyncServer(
-            async_mode="aiohttp", logger=False, engineio_logger=False, **options
-        )
+        super().__init__(**options)
         self.sio.on("burst", self._burst)
-        self.app = web.Application()
-        self.sio.attach(self.app)
-        self.runner = web.AppRunner(self.app, shutdown_timeout=0.1)
-        self.url = ""
 
     async def _burst(self, sid: str, events: list[list[Any]], at_once: bool = False) -> None:
         if at_once:
@@ -54,16 +46,6 @@ class BurstServer:
             elif event == "big":  # which python-engineio would not take from a client
                 args = [10**150]
             await self.sio.emit(event, tuple(args), to=sid)
-
-    async def start(self) -> None:
-        await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
-        self.url = f"http://127.0.0.1:{self.runner.addresses[0][1]}"
-
-    async def stop(self) -> None:
-        for socket in list(self.sio.eio.sockets.values()):
-            await socket.close(wait=False)
-        await self.runner.cleanup()
 
 
 @asynccontextmanager
