@@ -121,6 +121,14 @@ class Raw:
         while not (await self.text()).startswith("40"):
             pass
 
+    async def close_code(self) -> bytes:
+        """The close code of the server's close frame (what comes before it
+        skipped), once the server has also closed the connection."""
+        while (frame := await self.receive())[0] != 0x8:
+            pass
+        assert await asyncio.wait_for(self.reader.read(), 10) == b""
+        return frame[1][:2]
+
     def close(self) -> None:
         if not self.writer.is_closing():
             self.writer.close()
@@ -182,10 +190,7 @@ def test_masked_fragmented_frames_ping_pong_and_the_close_handshake() -> None:
             assert server.history.page("", 0, "", 10)[-1].text == "안녕 over raw frames"
             # The close handshake: ours answered with the server's, then the end.
             raw.send(0x8, (1000).to_bytes(2, "big"))
-            while (frame := await raw.receive())[0] != 0x8:
-                pass
-            assert frame[1][:2] == (1000).to_bytes(2, "big")
-            assert await asyncio.wait_for(raw.reader.read(), 10) == b""
+            assert await raw.close_code() == (1000).to_bytes(2, "big")
             await until(lambda: server.client_count == 0, what="the client gone")
             raw.close()
 
@@ -208,10 +213,7 @@ def test_a_message_over_the_limit_is_closed_with_1009_before_it_is_read() -> Non
             await until(lambda: server.client_count == 2, what="both clients")
             # Only the header of a 2,000-byte frame: refused without waiting for the rest.
             raw.writer.write(bytes((0x81, 0x80 | 126)) + (2000).to_bytes(2, "big"))
-            while (frame := await raw.receive())[0] != 0x8:
-                pass
-            assert frame[1][:2] == (1009).to_bytes(2, "big")
-            assert await asyncio.wait_for(raw.reader.read(), 10) == b""
+            assert await raw.close_code() == (1009).to_bytes(2, "big")
             await until(lambda: server.client_count == 1, what="the big sender gone")
             raw.close()
             fits.close()
